@@ -1,0 +1,149 @@
+/**
+ * The facts rules see. Plain JSON-like objects (CEL reads them as maps), built by pure functions
+ * from a snapshot.
+ *
+ * Unknown facts: a fact that could not be established (its call failed, or it was never read) is
+ * left OUT of its object, and the object's `unknown` map says why, keyed by the missing field's
+ * name. A CEL expression that touches it fails with "No such key", which the engine turns into an
+ * ERROR verdict carrying that reason. `has(x.field)` lets a rule ask explicitly.
+ * See docs/model.md for the reference rules are written against.
+ */
+
+/** field name → why it is unknown (operation, code, message). */
+export type UnknownReasons = Record<string, string>;
+
+export interface WithUnknowns {
+  unknown?: UnknownReasons;
+}
+
+export interface OrganizationFacts extends WithUnknowns {
+  id?: string;
+  managementAccountId?: string;
+  featureSet?: string;
+  /** SCPs are in force: all features and SERVICE_CONTROL_POLICY enabled on the root. */
+  scpEnabled?: boolean;
+  accountCount?: number;
+}
+
+export type TrailSource = 'own' | 'organization';
+
+export interface ManagementEventCapture {
+  read: boolean;
+  write: boolean;
+  /** ExcludeManagementEventSources (classic) or eventSource NotEquals (advanced) on the capturing selectors. */
+  excludedSources: string[];
+}
+
+export interface TrailBucketRef extends WithUnknowns {
+  name: string;
+  /** Account id of the bucket's owner within the organization; null when it is outside (or not found in) the organization. */
+  ownerAccountId?: string | null;
+  region?: string;
+}
+
+export interface TrailFacts extends WithUnknowns {
+  arn: string;
+  name: string;
+  homeRegion: string;
+  /** Account that owns (created) the trail. */
+  ownerAccountId: string;
+  /** Why the trail records this account: its own trail, or the organization's trail. */
+  source: TrailSource;
+  isMultiRegion: boolean;
+  isOrganizationTrail: boolean;
+  includeGlobalServiceEvents: boolean;
+  logFileValidation: boolean;
+  kmsKeyId: string | null;
+  cloudWatchLogsLogGroupArn: string | null;
+  /** Regions of the account this trail records events of. */
+  regions: string[];
+  // --- from GetTrailStatus (unknown when it failed) ---
+  isLogging?: boolean;
+  latestDeliveryError?: string | null;
+  latestDeliveryTime?: string | null;
+  // --- from GetEventSelectors (unknown when it failed) ---
+  managementEvents?: ManagementEventCapture;
+  /** "classic" | "advanced" | "default" (no custom selectors). */
+  selectorKind?: string;
+  bucket: TrailBucketRef | null;
+  /** Filled by the retention module (issue: trail bucket). */
+  retention?: Record<string, unknown>;
+  [extension: string]: unknown;
+}
+
+/** Cross-trail result: what the logging multi-region trails together record for the account. */
+export interface AccountManagementCoverage {
+  /** Read and write management events recorded in every region by logging multi-region trails. */
+  read: boolean;
+  write: boolean;
+  /** Trails (ARNs) that contribute. */
+  readTrails: string[];
+  writeTrails: string[];
+  /** Sources excluded by every contributing trail (an event from them is not recorded). */
+  excludedSources: string[];
+}
+
+export interface AccountFacts extends WithUnknowns {
+  id: string;
+  name: string;
+  email?: string;
+  status: string;
+  isManagement: boolean;
+  /** OU path from the root, e.g. "Root/Workloads/Prod". */
+  ouPath: string;
+  /** OU ids from root to the account's parent, root id first. */
+  ouIds: string[];
+  tags: Record<string, string>;
+  /** Regions in scope for this account. */
+  regions: string[];
+  /** Every trail that records this account, each once (shadows folded), sorted by ARN. */
+  trails?: TrailFacts[];
+  /** Management events recorded by logging multi-region trails, combined. */
+  managementEvents?: AccountManagementCoverage;
+  /** Filled by the SCP module. */
+  scp?: Record<string, unknown>;
+  /** Filled by the data-events module. */
+  dataEvents?: Record<string, unknown>;
+  /** Filled by the CloudTrail Lake view. */
+  eventDataStores?: Record<string, unknown>[];
+  [extension: string]: unknown;
+}
+
+export interface BucketFacts extends WithUnknowns {
+  name: string;
+  accountId: string;
+  region?: string;
+  arn: string;
+  tags?: Record<string, string>;
+  [extension: string]: unknown;
+}
+
+export type ResourceType = 'organization' | 'account' | 'trail' | 'bucket';
+
+/** The resource one verdict is about. */
+export interface ResourceRef {
+  type: ResourceType;
+  /** Stable id: org id, account id, trail ARN, bucket ARN. */
+  id: string;
+  accountId: string;
+  region?: string;
+  arn?: string;
+  /** Human name (account name, trail name, bucket name). */
+  name?: string;
+  /** OU path of the account, for grouping in reports. */
+  ouPath?: string;
+}
+
+/**
+ * One resource ready for evaluation: the CEL activation holds `organization` always, plus
+ * `account` (for account, trail and bucket resources), and `trail` / `bucket` for those.
+ */
+export interface EvaluationSubject {
+  resource: ResourceRef;
+  activation: {
+    organization: OrganizationFacts;
+    account?: AccountFacts;
+    trail?: TrailFacts;
+    bucket?: BucketFacts;
+  };
+}

@@ -1,0 +1,82 @@
+import type { AccountRecord } from '../snapshot/types.ts';
+import type { AccountFacts, EvaluationSubject } from './facts.ts';
+import type { ModelIndex } from './model-index.ts';
+import { accountTrails } from './trails.ts';
+import { combinedManagementCoverage } from './management-events.ts';
+import { scpFacts } from './scp.ts';
+import { addTrailBucketFacts } from './trail-bucket.ts';
+import { accountDataEventFacts, bucketSubjects } from './data-events.ts';
+import { eventDataStoreFacts } from './event-data-stores.ts';
+
+export function organizationSubject(index: ModelIndex): EvaluationSubject {
+  const org = index.organization;
+  return {
+    resource: {
+      type: 'organization',
+      id: org.id ?? 'organization',
+      accountId: org.managementAccountId ?? '',
+      name: org.id ?? 'organization',
+    },
+    activation: { organization: org },
+  };
+}
+
+/** The account, its trails and its buckets, ready for the rules. */
+export function subjectsForAccount(index: ModelIndex, record: AccountRecord): EvaluationSubject[] {
+  const account = accountFacts(index, record);
+  const organization = index.organization;
+  const subjects: EvaluationSubject[] = [
+    {
+      resource: { type: 'account', id: account.id, accountId: account.id, name: account.name, ouPath: account.ouPath },
+      activation: { organization, account },
+    },
+  ];
+  for (const trail of account.trails ?? []) {
+    if (trail.ownerAccountId !== account.id) continue; // a trail is judged once, in the account that owns it
+    subjects.push({
+      resource: { type: 'trail', id: trail.arn, arn: trail.arn, accountId: account.id, region: trail.homeRegion, name: trail.name, ouPath: account.ouPath },
+      activation: { organization, account, trail },
+    });
+  }
+  for (const subject of bucketSubjects(index, record, account)) subjects.push(subject);
+  return subjects;
+}
+
+export function accountFacts(index: ModelIndex, record: AccountRecord): AccountFacts {
+  const placement = index.placements.get(record.accountId);
+  const orgAccount = placement?.account;
+  const unknown: Record<string, string> = {};
+  const facts: AccountFacts = {
+    id: record.accountId,
+    name: orgAccount?.Name ?? record.accountId,
+    status: orgAccount?.Status ?? 'UNKNOWN',
+    isManagement: index.organization.managementAccountId === record.accountId,
+    ouPath: placement?.ouPath ?? '',
+    ouIds: placement?.path.filter((p) => p.kind !== 'ACCOUNT').map((p) => p.id) ?? [],
+    tags: Object.fromEntries((orgAccount?.Tags ?? []).map((t) => [t.Key, t.Value])),
+    regions: record.regions.map((r) => r.region).sort(),
+  };
+  if (orgAccount?.Email) facts.email = orgAccount.Email;
+  if (!placement?.path.length) unknown.ouPath = index.treeErrors[0] ? `organization tree unknown: ${index.treeErrors[0].code}` : 'account not found in the organization tree';
+
+  const trails = accountTrails(index, record);
+  if (trails.value) {
+    for (const t of trails.value) addTrailBucketFacts(index, t);
+    facts.trails = trails.value;
+    facts.managementEvents = combinedManagementCoverage(trails.value);
+  } else {
+    unknown.trails = unknown.managementEvents = trails.reason;
+  }
+  const scp = scpFacts(index, record.accountId);
+  if (scp.value) facts.scp = scp.value;
+  else unknown.scp = scp.reason;
+  const eds = eventDataStoreFacts(index, record);
+  if (eds.value) facts.eventDataStores = eds.value;
+  else unknown.eventDataStores = eds.reason;
+  const dataEvents = accountDataEventFacts(index, record, facts);
+  if (dataEvents.value) facts.dataEvents = dataEvents.value;
+  else unknown.dataEvents = dataEvents.reason;
+
+  if (Object.keys(unknown).length > 0) facts.unknown = unknown;
+  return facts;
+}

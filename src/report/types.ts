@@ -1,0 +1,21 @@
+import type { ScanResult } from '../rules/result.ts';
+
+export interface RenderOptions {
+  /** SARIF: keep suppressed results (marked) instead of leaving them out. */
+  sarifIncludeSuppressed?: boolean;
+  /** A previous JSON report: marks SARIF baselineState and lets the gate count only new failures. */
+  baseline?: ScanResult;
+}
+
+/**
+ * A report format: a pure function of the scan result. Formatters never read the clock, the
+ * environment or the file system, so the same result renders to the same bytes.
+ */
+export interface Formatter {
+  /** The name used with --format. */
+  name: string;
+  /** File written under --out, e.g. "trailproof.sarif". */
+  fileName: string;
+  description: string;
+  render(result: ScanResult, options: RenderOptions): string;
+}

@@ -1,0 +1,46 @@
+import type { ApiError, SkippedAccount } from '../snapshot/types.ts';
+import type { RuleMeta, Severity, Verdict } from './types.ts';
+
+/**
+ * The one in-memory result every report format is rendered from.
+ * Everything in it is derived from the snapshot, the rules and the config: no clock, no host.
+ */
+export interface ScanResult {
+  tool: { name: string; version: string };
+  rulePack: { version: string; sha256: string };
+  snapshot: {
+    collectedAt: string;
+    source: string;
+    /** SHA-256 of the snapshot file's bytes (as read, before decompression), when read from a file. */
+    sha256?: string;
+    organizationId?: string;
+    managementAccountId?: string;
+  };
+  scope: {
+    regions: string[];
+    accountIds: string[];
+    skipped: SkippedAccount[];
+    shard?: string;
+  };
+  /** Account id → name and OU path, for grouping. */
+  accounts: { id: string; name: string; ouPath: string; status: string }[];
+  rules: RuleMeta[];
+  /** Sorted by ruleId, then resource id. */
+  verdicts: Verdict[];
+  /** Collection errors from the snapshot, sorted. */
+  errors: ApiError[];
+  /** Exceptions that are past their expiry, or matched nothing. */
+  exceptionNotes: { exceptionId: string; rule: string; resource: string; kind: 'expired' | 'stale'; expires: string }[];
+  summary: ScanSummary;
+  /** The gate threshold used for the exit code. */
+  failOn: Severity;
+}
+
+export interface ScanSummary {
+  counts: { PASS: number; FAIL: number; ERROR: number; NOT_APPLICABLE: number; suppressed: number };
+  /** Unsuppressed FAILs at or above the threshold. */
+  gatingFailures: number;
+  /** True when any verdict is ERROR or any collection error was recorded. */
+  partial: boolean;
+  exitCode: 0 | 1 | 3;
+}
