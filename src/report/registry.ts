@@ -1,8 +1,10 @@
 import { UserError } from '../shared/errors.ts';
 import type { Formatter } from './types.ts';
+import { coreFormatters } from './core-formats.ts';
+import { auditFormatters } from './audit-formats.ts';
 
-/** Formatters by --format name. Each format registers itself here; order is the order of `--help`. */
-const formatters: Formatter[] = [];
+/** Formatters by --format name, in the order `--help` lists them. */
+const formatters: readonly Formatter[] = [...coreFormatters, ...auditFormatters];
 
 export function listFormatters(): readonly Formatter[] {
   return formatters;

@@ -1,0 +1,4 @@
+import type { Formatter } from './types.ts';
+
+/** JSON (canonical) and SARIF. */
+export const coreFormatters: Formatter[] = [];
