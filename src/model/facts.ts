@@ -39,6 +39,35 @@ export interface TrailBucketRef extends WithUnknowns {
   /** Account id of the bucket's owner within the organization; null when it is outside (or not found in) the organization. */
   ownerAccountId?: string | null;
   region?: string;
+  // --- the destination bucket's configuration, read with its owner's credentials (src/model/trail-bucket.ts);
+  // unknown when the bucket is outside the organization or a call failed ---
+  objectLock?: { enabled: boolean; mode: string | null; days: number | null };
+  /** GetBucketVersioning Status: Enabled, Suspended, or Disabled (never enabled). */
+  versioning?: string;
+  mfaDelete?: boolean;
+  publicAccessBlock?: PublicAccessBlockFacts;
+  /** GetBucketPolicyStatus IsPublic (AWS's judgement of the bucket policy); false when there is no policy. */
+  policyIsPublic?: boolean;
+  /** Why the bucket may be public; empty when it is not. */
+  exposure?: string[];
+  /** Default encryption: SSEAlgorithm (AES256, aws:kms, aws:kms:dsse) or null when none is configured. */
+  encryption?: { algorithm: string | null; kmsKeyId: string | null };
+  accessLogging?: { enabled: boolean; targetBucket: string | null; targetPrefix: string | null };
+}
+
+export interface PublicAccessFlags {
+  blockPublicAcls: boolean;
+  ignorePublicAcls: boolean;
+  blockPublicPolicy: boolean;
+  restrictPublicBuckets: boolean;
+}
+
+/** Bucket and account-level (S3 Control) public access blocks; `effective` is their union, flag by flag. */
+export interface PublicAccessBlockFacts extends WithUnknowns {
+  effective: PublicAccessFlags;
+  /** null: no configuration at that level. */
+  bucket?: PublicAccessFlags | null;
+  account?: PublicAccessFlags | null;
 }
 
 export interface TrailFacts extends WithUnknowns {

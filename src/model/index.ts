@@ -8,5 +8,5 @@
  *     (the account, its trails, its buckets); the record can be dropped afterwards.
  */
 export type { ModelIndex } from './model-index.ts';
-export { buildIndex } from './model-index.ts';
+export { buildIndex, IndexBuilder, DEFAULT_MODEL_OPTIONS, type ModelOptions } from './model-index.ts';
 export { subjectsForAccount, organizationSubject } from './subjects.ts';

@@ -3,7 +3,9 @@ import type {
   ApiError,
   BucketRecord,
   Fetched,
+  LogGroup,
   OrgAccount,
+  PublicAccessBlock,
   ServiceControlPolicy,
   SnapshotHeader,
   Trail,
@@ -36,8 +38,22 @@ export interface TrailWithDetail {
  * Everything that crosses account lines, built once (pass 1). Modules that need their own
  * cross-account index derive it from this lazily (see `memo`).
  */
+/** What the model needs from config.yaml and the loaded rules (the model itself reads no files). */
+export interface ModelOptions {
+  /** Actions to evaluate SCP protection for: config.protectedActions ∪ every rule's params.actions. */
+  scpActions: string[];
+  /** How PII buckets are recognised (config.yaml `pii`). */
+  pii: { tags: { key: string; values: string[] }[]; namePatterns: string[]; buckets: string[] };
+}
+
+export const DEFAULT_MODEL_OPTIONS: ModelOptions = {
+  scpActions: ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors'],
+  pii: { tags: [{ key: 'DataClassification', values: ['PII'] }], namePatterns: [], buckets: [] },
+};
+
 export interface ModelIndex {
   header: SnapshotHeader;
+  options: ModelOptions;
   organization: OrganizationFacts;
   /** Why organization-level facts are unknown (empty when all were read). */
   treeErrors: ApiError[];
@@ -46,10 +62,16 @@ export interface ModelIndex {
   organizationTrails: Map<string, TrailWithDetail>;
   /** Bucket name → owning account id, from every account's ListBuckets. */
   bucketOwners: Map<string, string>;
+  /** Bucket name → region, from ListBuckets' BucketRegion (or the bucket record's GetBucketLocation). */
+  bucketRegions: Map<string, string>;
   /** Accounts whose ListBuckets failed or was not read: a bucket not found may be theirs. */
   accountsWithUnknownBuckets: string[];
   /** Bucket name → what its owner read about it, for buckets that receive trail logs. */
   destinationBuckets: Map<string, BucketRecord>;
+  /** Account id → S3 Control GetPublicAccessBlock (an error when the account could not be entered; undefined when not read). */
+  accountPublicAccessBlocks: Map<string, Fetched<PublicAccessBlock> | undefined>;
+  /** CloudWatch Logs groups trails deliver to, from every account and region, keyed by the ARN the collector recorded. */
+  trailLogGroups: Map<string, Fetched<LogGroup>>;
   /** SCPs as read (content and targets), when ListPolicies succeeded. */
   policies: Fetched<ServiceControlPolicy[]>;
   /** Per-module derived indexes (see memo). */
@@ -74,56 +96,89 @@ export function unknownReason(f: Fetched<unknown> | undefined, operation: string
   return undefined;
 }
 
-export function buildIndex(header: SnapshotHeader, records: Iterable<AccountRecord>): ModelIndex {
-  const treeErrors: ApiError[] = [];
-  for (const f of [header.organization, header.roots, header.organizationalUnits, header.accounts]) {
-    if (f.error) treeErrors.push(f.error);
-  }
-  const organization = organizationFacts(header);
-  const placements = placeAccounts(header);
+export function buildIndex(
+  header: SnapshotHeader,
+  records: Iterable<AccountRecord>,
+  options: ModelOptions = DEFAULT_MODEL_OPTIONS,
+): ModelIndex {
+  const builder = new IndexBuilder(header, options);
+  for (const record of records) builder.add(record);
+  return builder.finish();
+}
 
-  const organizationTrails = new Map<string, TrailWithDetail>();
-  const bucketOwners = new Map<string, string>();
-  const accountsWithUnknownBuckets: string[] = [];
-  const destinationNames = new Set<string>();
-  const bucketRecords = new Map<string, BucketRecord>();
+/**
+ * Pass 1 of the model, one record at a time, so a streamed snapshot never has to be held whole:
+ * it keeps only what other accounts' facts depend on.
+ */
+export class IndexBuilder {
+  private readonly organizationTrails = new Map<string, TrailWithDetail>();
+  private readonly bucketOwners = new Map<string, string>();
+  private readonly bucketRegions = new Map<string, string>();
+  private readonly accountsWithUnknownBuckets: string[] = [];
+  private readonly destinationNames = new Set<string>();
+  private readonly bucketRecords = new Map<string, BucketRecord>();
+  private readonly accountPublicAccessBlocks = new Map<string, Fetched<PublicAccessBlock> | undefined>();
+  private readonly trailLogGroups = new Map<string, Fetched<LogGroup>>();
 
-  for (const record of records) {
+  constructor(
+    private readonly header: SnapshotHeader,
+    private readonly options: ModelOptions = DEFAULT_MODEL_OPTIONS,
+  ) {}
+
+  add(record: AccountRecord): void {
+    this.accountPublicAccessBlocks.set(record.accountId, record.accountPublicAccessBlock ?? (record.access ? { error: record.access.error } : undefined));
     for (const region of record.regions) {
+      for (const [arn, group] of Object.entries(region.logGroups ?? {})) this.trailLogGroups.set(arn, group);
       for (const trail of region.trails.value ?? []) {
-        if (trail.S3BucketName) destinationNames.add(trail.S3BucketName);
+        if (trail.S3BucketName) this.destinationNames.add(trail.S3BucketName);
         const owner = trailOwner(trail.TrailARN);
         if (trail.IsOrganizationTrail && owner === record.accountId && trail.HomeRegion === region.region) {
-          organizationTrails.set(trail.TrailARN, { trail, ownerAccountId: owner, detail: record.trailDetails[trail.TrailARN] });
+          this.organizationTrails.set(trail.TrailARN, { trail, ownerAccountId: owner, detail: record.trailDetails[trail.TrailARN] });
         }
       }
     }
     if (record.buckets?.value) {
-      for (const b of record.buckets.value) bucketOwners.set(b.Name, record.accountId);
+      for (const b of record.buckets.value) {
+        this.bucketOwners.set(b.Name, record.accountId);
+        if (b.BucketRegion) this.bucketRegions.set(b.Name, b.BucketRegion);
+      }
     } else {
-      accountsWithUnknownBuckets.push(record.accountId);
+      this.accountsWithUnknownBuckets.push(record.accountId);
     }
-    for (const [name, bucket] of Object.entries(record.bucketDetails ?? {})) bucketRecords.set(name, bucket);
+    for (const [name, bucket] of Object.entries(record.bucketDetails ?? {})) {
+      this.bucketRecords.set(name, bucket);
+      if (bucket.region.value && !this.bucketRegions.has(name)) this.bucketRegions.set(name, bucket.region.value);
+    }
   }
 
-  const destinationBuckets = new Map<string, BucketRecord>();
-  for (const name of destinationNames) {
-    const rec = bucketRecords.get(name);
-    if (rec) destinationBuckets.set(name, rec);
+  finish(): ModelIndex {
+    const header = this.header;
+    const treeErrors: ApiError[] = [];
+    for (const f of [header.organization, header.roots, header.organizationalUnits, header.accounts]) {
+      if (f.error) treeErrors.push(f.error);
+    }
+    const destinationBuckets = new Map<string, BucketRecord>();
+    for (const name of this.destinationNames) {
+      const rec = this.bucketRecords.get(name);
+      if (rec) destinationBuckets.set(name, rec);
+    }
+    return {
+      header,
+      options: this.options,
+      organization: organizationFacts(header),
+      treeErrors,
+      placements: placeAccounts(header),
+      organizationTrails: this.organizationTrails,
+      bucketOwners: this.bucketOwners,
+      bucketRegions: this.bucketRegions,
+      accountsWithUnknownBuckets: this.accountsWithUnknownBuckets.sort(),
+      destinationBuckets,
+      accountPublicAccessBlocks: this.accountPublicAccessBlocks,
+      trailLogGroups: this.trailLogGroups,
+      policies: header.policies,
+      memo: new Map(),
+    };
   }
-
-  return {
-    header,
-    organization,
-    treeErrors,
-    placements,
-    organizationTrails,
-    bucketOwners,
-    accountsWithUnknownBuckets: accountsWithUnknownBuckets.sort(),
-    destinationBuckets,
-    policies: header.policies,
-    memo: new Map(),
-  };
 }
 
 /** arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME → ACCOUNT */

@@ -1,7 +1,56 @@
 import type { ModelIndex } from './model-index.ts';
-import { unknownBecause, type Known } from './known.ts';
+import { known, unknownBecause, type Known } from './known.ts';
+import { evaluateScpProtection, scpScope, type ScpEvaluation } from './scp-evaluate.ts';
 
-/** Effective SCP protection of an account (issue #3 fills this in). */
-export function scpFacts(_index: ModelIndex, _accountId: string): Known<Record<string, unknown>> {
-  return unknownBecause('SCP evaluation is not implemented yet');
+/** One action's protection as rules see it (docs/model/scp.md). */
+export interface ScpActionFacts {
+  action: string;
+  /** Absent when unknown (see `unknown.outcome`). */
+  outcome?: Exclude<ScpEvaluation['outcome'], 'unknown'>;
+  reason: string;
+  denials: ScpEvaluation['denials'];
+  /** true / false, or "unknown". */
+  allowedByPath: boolean | 'unknown';
+  notAllowedAt?: ScpEvaluation['notAllowedAt'];
+  unknown?: { outcome: string };
+}
+
+// A type alias (not an interface) so it stays assignable to AccountFacts.scp's Record<string, unknown>.
+export type ScpFacts = {
+  /** false for the management account, an organization without all features, or SCPs disabled on the root. */
+  applicable: boolean;
+  /** Why SCPs do not apply (present when `applicable` is false). */
+  reason?: string;
+  /** Keyed by the action exactly as configured (ModelOptions.scpActions). */
+  actions: Record<string, ScpActionFacts>;
+};
+
+function actionFacts(e: ScpEvaluation): ScpActionFacts {
+  const facts: ScpActionFacts = { action: e.action, reason: e.reason, denials: e.denials, allowedByPath: e.allowedByPath };
+  if (e.notAllowedAt) facts.notAllowedAt = e.notAllowedAt;
+  if (e.outcome === 'unknown') facts.unknown = { outcome: e.reason };
+  else facts.outcome = e.outcome;
+  return facts;
+}
+
+/**
+ * Effective SCP protection of an account for every action in `index.options.scpActions`.
+ * Unknown as a whole (so `account.scp` is absent and a rule touching it gives ERROR) when no action
+ * could be decided; otherwise the undecided actions carry their own `unknown.outcome`.
+ */
+export function scpFacts(index: ModelIndex, accountId: string): Known<ScpFacts> {
+  const scope = scpScope(index, accountId);
+  if ('outcome' in scope && scope.outcome === 'unknown') return unknownBecause(`SCP protection unknown: ${scope.reason}`);
+  const actions = [...new Set(index.options.scpActions)].sort();
+  const evaluations = actions.map((action) => evaluateScpProtection(index, accountId, action));
+  const undecided = evaluations.filter((e) => e.outcome === 'unknown');
+  if (undecided.length > 0 && undecided.length === evaluations.length) {
+    return unknownBecause(`SCP protection unknown: ${[...new Set(undecided.map((e) => e.reason))].join('; ')}`);
+  }
+  const facts: ScpFacts = {
+    applicable: !('outcome' in scope),
+    actions: Object.fromEntries(evaluations.map((e) => [e.action, actionFacts(e)])),
+  };
+  if ('outcome' in scope) facts.reason = scope.reason;
+  return known(facts);
 }

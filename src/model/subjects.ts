@@ -63,7 +63,9 @@ export function accountFacts(index: ModelIndex, record: AccountRecord): AccountF
   if (trails.value) {
     for (const t of trails.value) addTrailBucketFacts(index, t);
     facts.trails = trails.value;
-    facts.managementEvents = combinedManagementCoverage(trails.value);
+    const coverage = combinedManagementCoverage(trails.value);
+    if (coverage.value) facts.managementEvents = coverage.value;
+    else unknown.managementEvents = coverage.reason;
   } else {
     unknown.trails = unknown.managementEvents = trails.reason;
   }

@@ -1,0 +1,102 @@
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../config/load.ts';
+import { loadRules } from '../../rules/load.ts';
+import { openSnapshot, type SnapshotSource } from '../../snapshot/read.ts';
+import { evaluateSnapshot } from '../../pipeline.ts';
+import { writeReports } from '../../report/write.ts';
+import { parseJsonReport } from '../../report/json.ts';
+import { UserError } from '../../shared/errors.ts';
+import type { ScanResult } from '../../rules/result.ts';
+import type { TrailproofConfig } from '../../config/types.ts';
+import { applyReportFlags, reportOptions, type ReportFlags } from '../options.ts';
+import { printSummary } from '../summary.ts';
+import type { SetExit } from '../main.ts';
+import { collectLive, collectOptions } from '../live.ts';
+import { SEVERITY_RANK, type Severity } from '../../rules/types.ts';
+
+export const DEMO_SNAPSHOT = fileURLToPath(new URL('../../../examples/demo-org.snapshot.jsonl', import.meta.url));
+
+interface ScanFlags extends ReportFlags {
+  snapshot?: string;
+  demo?: boolean;
+  baseline?: string;
+  failOnNew?: boolean;
+  saveSnapshot?: string;
+  [collectFlag: string]: unknown;
+}
+
+export function register(program: Command, setExit: SetExit): void {
+  const scan = program
+    .command('scan')
+    .description('collect (or read a saved snapshot), evaluate every rule, write reports; the exit code is the CI gate')
+    .option('-s, --snapshot <file>', 'evaluate a saved snapshot instead of reading AWS')
+    .option('--demo', 'evaluate the bundled demo organization (no AWS account needed)')
+    .option('--save-snapshot <file>', 'when collecting, keep the snapshot here (.gz to compress)')
+    .option('--baseline <report.json>', 'a previous JSON report: marks SARIF baselineState')
+    .option('--fail-on-new', 'with --baseline: the gate counts only failures absent from the baseline');
+  for (const o of reportOptions()) scan.addOption(o);
+  for (const o of collectOptions()) scan.addOption(o);
+  scan.action(async (flags: ScanFlags) => {
+    if (flags.snapshot && flags.demo) throw new UserError('--snapshot and --demo exclude each other');
+    const config = applyReportFlags(loadConfig(flags.config), flags);
+    let source: SnapshotSource;
+    if (flags.demo) source = await openSnapshot(DEMO_SNAPSHOT);
+    else if (flags.snapshot) source = await openSnapshot(flags.snapshot);
+    else source = await collectLive(config, flags);
+    setExit(await evaluateAndReport(source, config, flags));
+  });
+
+  const evaluate = program
+    .command('evaluate')
+    .description('evaluate a saved snapshot (no AWS access) and write reports')
+    .argument('<snapshot>', 'snapshot file (.jsonl or .jsonl.gz)')
+    .option('--baseline <report.json>', 'a previous JSON report: marks SARIF baselineState')
+    .option('--fail-on-new', 'with --baseline: the gate counts only failures absent from the baseline');
+  for (const o of reportOptions()) evaluate.addOption(o);
+  evaluate.action(async (file: string, flags: ScanFlags) => {
+    const config = applyReportFlags(loadConfig(flags.config), flags);
+    setExit(await evaluateAndReport(await openSnapshot(file), config, flags));
+  });
+}
+
+export async function evaluateAndReport(source: SnapshotSource, config: TrailproofConfig, flags: ScanFlags): Promise<number> {
+  const rules = await loadRules(config.rules.paths, config);
+  const started = process.hrtime.bigint();
+  const result = await evaluateSnapshot(source, { config, rules, ...(flags.asOf ? { asOf: flags.asOf } : {}), ...(flags.shard ? { shard: flags.shard } : {}) });
+  const baseline = flags.baseline ? readBaseline(flags.baseline) : undefined;
+  if (flags.failOnNew && !baseline) throw new UserError('--fail-on-new needs --baseline');
+  const gated = baseline && flags.failOnNew ? gateOnNewFailures(result, baseline) : result;
+  const written = await writeReports(gated, config.output.formats, config.output.dir, {
+    sarifIncludeSuppressed: config.output.sarifIncludeSuppressed,
+    ...(baseline ? { baseline } : {}),
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (!flags.quiet) printSummary(gated, written, { seconds, verbose: Boolean(flags.verbose) });
+  return gated.summary.exitCode;
+}
+
+function readBaseline(file: string): ScanResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`${file}: cannot read baseline: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  return parseJsonReport(text, file);
+}
+
+/** With --fail-on-new the gate ignores failures that the baseline already had. */
+function gateOnNewFailures(result: ScanResult, baseline: ScanResult): ScanResult {
+  const known = new Set(baseline.verdicts.filter((v) => v.status === 'FAIL').map((v) => `${v.ruleId}\u0000${v.resource.id}`));
+  const gating = result.verdicts.filter(
+    (v) => v.status === 'FAIL' && !v.suppressed && !known.has(`${v.ruleId}\u0000${v.resource.id}`) && isGating(v.severity, result.failOn),
+  ).length;
+  const exitCode = gating > 0 ? 1 : result.summary.partial ? 3 : 0;
+  return { ...result, summary: { ...result.summary, gatingFailures: gating, exitCode } };
+}
+
+function isGating(severity: Severity, failOn: Severity): boolean {
+  return SEVERITY_RANK[severity] >= SEVERITY_RANK[failOn];
+}

@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import AjvModule from 'ajv';
+import { readYamlFile, assertValid } from '../shared/yaml-source.ts';
+import { UserError, located } from '../shared/errors.ts';
+import type { TrailproofConfig } from './types.ts';
+import { DEFAULT_CONFIG } from './defaults.ts';
+
+const require = createRequire(import.meta.url);
+const Ajv = AjvModule as unknown as typeof AjvModule.default;
+const configSchema = require('../../schemas/config.schema.json') as object;
+const validateConfig = new Ajv({ allErrors: true, strict: false }).compile(configSchema);
+
+type PartialConfig = { [K in keyof TrailproofConfig]?: Partial<TrailproofConfig[K]> };
+
+/**
+ * Reads config.yaml (or the given file). With no file given, ./config.yaml is used when present,
+ * else the defaults. An explicit file that does not exist is an error.
+ */
+export function loadConfig(file?: string): TrailproofConfig {
+  const path = file ?? (existsSync('config.yaml') ? 'config.yaml' : undefined);
+  if (!path) return { ...structuredClone(DEFAULT_CONFIG), source: '(defaults)' };
+  if (!existsSync(path)) throw new UserError(`${path}: config file not found`);
+  const source = readYamlFile(path);
+  if (source.value === null || source.value === undefined) return { ...structuredClone(DEFAULT_CONFIG), source: path };
+  const partial = assertValid<PartialConfig>(source, validateConfig, 'config');
+  checkExceptionDates(partial, (p) => source.positionOf(p), path);
+  return mergeConfig(partial, path);
+}
+
+export function mergeConfig(partial: PartialConfig, sourceName: string): TrailproofConfig {
+  const d = structuredClone(DEFAULT_CONFIG);
+  return {
+    source: sourceName,
+    organization: { ...d.organization, ...partial.organization },
+    scope: { ...d.scope, ...partial.scope },
+    collection: { ...d.collection, ...partial.collection },
+    rules: { ...d.rules, ...partial.rules },
+    pii: { ...d.pii, ...partial.pii },
+    protectedActions: (partial.protectedActions as string[] | undefined) ?? d.protectedActions,
+    exceptions: (partial.exceptions as TrailproofConfig['exceptions'] | undefined) ?? d.exceptions,
+    output: { ...d.output, ...partial.output },
+  };
+}
+
+function checkExceptionDates(partial: PartialConfig, positionOf: (p: (string | number)[]) => { line: number; column: number }, file: string) {
+  const list = (partial.exceptions as TrailproofConfig['exceptions'] | undefined) ?? [];
+  list.forEach((e, i) => {
+    const d = new Date(`${e.expires}T00:00:00Z`);
+    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== e.expires) {
+      const pos = positionOf(['exceptions', i, 'expires']);
+      throw new UserError(located(file, pos.line, pos.column, `invalid config: exceptions.${i}.expires: "${e.expires}" is not a calendar date (YYYY-MM-DD)`));
+    }
+  });
+}

@@ -1,0 +1,291 @@
+import type { AdvancedEventSelector, AdvancedFieldSelector, EventSelector } from '../snapshot/types.ts';
+import { FRESH, selectorAccepts, witnessValues, type EventAttributes } from './advanced-selectors.ts';
+import type { Known } from './known.ts';
+
+/**
+ * Which trails and event data stores record the S3 object data events of one bucket, for reads or
+ * for writes. Pure: the recorders are built elsewhere (data-event-recorders.ts).
+ *
+ * Classic selectors are translated into the advanced grammar first, so both kinds are judged by
+ * the same evaluator. The question "does it record EVERY read of EVERY object" ranges over
+ * infinitely many events; it is decided exactly by checking one witness event per distinguishable
+ * case (see witnessValues): every object-key case, every event name case, every case of any other
+ * field a selector restricts.
+ */
+
+export type AccessKind = 'read' | 'write';
+export type RecorderKind = 'trail' | 'event-data-store';
+export type CoverageStatus = 'covered' | 'partial' | 'not-covered' | 'unknown';
+
+export type RecorderSelectors =
+  | { type: 'classic'; selectors: EventSelector[] }
+  | { type: 'advanced'; selectors: AdvancedEventSelector[] };
+
+export interface DataEventRecorder {
+  /** Trail ARN or event data store ARN (never a name: names are not unique across accounts). */
+  arn: string;
+  kind: RecorderKind;
+  /** Records data events of every region, or only of its home region. */
+  multiRegion: boolean;
+  homeRegion: string;
+  /** Recording now (a logging trail, an ENABLED event data store); the reason when it is not. */
+  active: Known<boolean>;
+  inactiveBecause?: string;
+  selectors: Known<RecorderSelectors>;
+}
+
+export interface CoverageTarget {
+  bucket: string;
+  /** Unknown region: only recorders of every region can be counted. */
+  region?: string;
+  partition: string;
+}
+
+export interface SelectorEvidence {
+  source: string;
+  kind: RecorderKind;
+  /** Position of the selector in GetEventSelectors / the event data store's AdvancedEventSelectors. */
+  selector: number;
+  selectorType: 'classic' | 'advanced';
+  /** 'all': this selector alone records every event of the kind for the bucket. */
+  scope: 'all' | 'partial';
+}
+
+export interface AccessCoverage {
+  status: CoverageStatus;
+  by: SelectorEvidence[];
+  /** What is left out, when not covered: event names, object ranges, filtered fields. */
+  missing: string[];
+  /** Recorders whose selectors would record some of these events but do not count, and why. */
+  notCounted: { source: string; reason: string }[];
+  /** Why the answer is unknown (status 'unknown' only). */
+  unknownReasons: string[];
+}
+
+/** S3 object-level events by access kind (CloudTrail "Amazon S3 data events"). */
+export const S3_OBJECT_EVENTS: Record<AccessKind, string[]> = {
+  read: [
+    'GetObject',
+    'GetObjectAcl',
+    'GetObjectAttributes',
+    'GetObjectLegalHold',
+    'GetObjectRetention',
+    'GetObjectTagging',
+    'GetObjectTorrent',
+    'HeadObject',
+    'ListParts',
+    'SelectObjectContent',
+  ],
+  write: [
+    'AbortMultipartUpload',
+    'CompleteMultipartUpload',
+    'CopyObject',
+    'CreateMultipartUpload',
+    'DeleteObject',
+    'DeleteObjectTagging',
+    'DeleteObjects',
+    'PutObject',
+    'PutObjectAcl',
+    'PutObjectLegalHold',
+    'PutObjectRetention',
+    'PutObjectTagging',
+    'RestoreObject',
+    'UploadPart',
+    'UploadPartCopy',
+  ],
+};
+
+/** Fields whose value is the same for every S3 object data event of one access kind. */
+function fixedAttributes(access: AccessKind): EventAttributes {
+  return {
+    eventCategory: 'Data',
+    'resources.type': 'AWS::S3::Object',
+    readOnly: access === 'read' ? 'true' : 'false',
+    eventSource: 's3.amazonaws.com',
+    eventType: 'AwsApiCall',
+  };
+}
+
+const WITNESS_LIMIT = 200_000;
+const ALL_S3 = /^arn:[a-z-]+:s3(:::)?$/;
+
+/**
+ * The advanced-selector equivalent of a classic selector, for S3 objects only; null when it records
+ * no S3 object events. `arn:aws:s3` (and the older `arn:aws:s3:::`) mean every bucket; a value
+ * without a slash names a bucket, matched exactly (so `arn:aws:s3:::logs` does not reach
+ * `logs-archive`); otherwise the value is an object-ARN prefix.
+ */
+export function classicAsAdvanced(selector: EventSelector): AdvancedEventSelector | null {
+  const values = (selector.DataResources ?? []).filter((d) => d.Type === 'AWS::S3::Object').flatMap((d) => d.Values);
+  if (values.length === 0) return null;
+  const fields: AdvancedFieldSelector[] = [
+    { Field: 'eventCategory', Equals: ['Data'] },
+    { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+  ];
+  const rw = selector.ReadWriteType ?? 'All';
+  if (rw === 'ReadOnly') fields.push({ Field: 'readOnly', Equals: ['true'] });
+  if (rw === 'WriteOnly') fields.push({ Field: 'readOnly', Equals: ['false'] });
+  if (!values.some((v) => ALL_S3.test(v))) {
+    fields.push({ Field: 'resources.ARN', StartsWith: values.map((v) => (v.slice(v.indexOf(':::') + 3).includes('/') ? v : `${v}/`)) });
+  }
+  return { FieldSelectors: fields };
+}
+
+interface PositionedSelector {
+  recorder: DataEventRecorder;
+  position: number;
+  selectorType: 'classic' | 'advanced';
+  selector: AdvancedEventSelector;
+}
+
+function positioned(recorder: DataEventRecorder, selectors: RecorderSelectors): PositionedSelector[] {
+  if (selectors.type === 'advanced') {
+    return selectors.selectors.map((selector, position) => ({ recorder, position, selectorType: 'advanced', selector }));
+  }
+  const out: PositionedSelector[] = [];
+  selectors.selectors.forEach((classic, position) => {
+    const selector = classicAsAdvanced(classic);
+    if (selector) out.push({ recorder, position, selectorType: 'classic', selector });
+  });
+  return out;
+}
+
+/** Why a recorder cannot be counted for this target: undefined when it counts, or unknown reasons. */
+function eligibility(r: DataEventRecorder, target: CoverageTarget): { excluded?: string; uncertain?: string } {
+  if (r.active.reason !== undefined) return { uncertain: `${r.arn}: ${r.active.reason}` };
+  if (!r.active.value) return { excluded: r.inactiveBecause ?? 'not recording' };
+  if (!r.multiRegion) {
+    if (target.region === undefined) return { uncertain: `${r.arn} records only ${r.homeRegion} and the bucket's region is unknown` };
+    if (r.homeRegion !== target.region) return { excluded: `records only ${r.homeRegion}, the bucket is in ${target.region}` };
+  }
+  return {};
+}
+
+interface Witness {
+  event: EventAttributes;
+  arn: string;
+  name: string;
+}
+
+function witnesses(selectors: AdvancedEventSelector[], target: CoverageTarget, access: AccessKind): Witness[] | null {
+  const base = `arn:${target.partition}:s3:::${target.bucket}/`;
+  const arns = witnessValues(selectors, 'resources.ARN', base) as string[];
+  // A name of the other kind never occurs with this readOnly value, so it is no witness.
+  const otherKind = new Set(S3_OBJECT_EVENTS[access === 'read' ? 'write' : 'read']);
+  const names = [...new Set([...S3_OBJECT_EVENTS[access], ...(witnessValues(selectors, 'eventName', '') as string[])])].filter((n) => !otherKind.has(n));
+  const fixed = fixedAttributes(access);
+  const otherFields = [...new Set(selectors.flatMap((s) => s.FieldSelectors.map((f) => f.Field)))]
+    .filter((f) => !(f in fixed) && f !== 'resources.ARN' && f !== 'eventName')
+    .sort();
+  const otherValues = otherFields.map((f) => witnessValues(selectors, f, '', true));
+  const total = otherValues.reduce((n, vs) => n * vs.length, arns.length * names.length);
+  if (total > WITNESS_LIMIT) return null;
+
+  let combos: EventAttributes[] = [{}];
+  otherFields.forEach((field, i) => {
+    combos = combos.flatMap((c) => otherValues[i]!.map((v) => ({ ...c, [field]: v })));
+  });
+  const out: Witness[] = [];
+  for (const arn of arns) {
+    for (const name of names) {
+      for (const combo of combos) out.push({ arn, name, event: { ...fixed, ...combo, 'resources.ARN': arn, eventName: name } });
+    }
+  }
+  return out;
+}
+
+/** Which trails and event data stores record the bucket's object reads (or writes), and what they leave out. */
+export function bucketAccessCoverage(target: CoverageTarget, access: AccessKind, recorders: DataEventRecorder[]): AccessCoverage {
+  const counted: PositionedSelector[] = [];
+  const excluded: { ps: PositionedSelector; reason: string }[] = [];
+  const unknownReasons: string[] = [];
+  for (const r of [...recorders].sort((a, b) => a.arn.localeCompare(b.arn))) {
+    if (r.selectors.reason !== undefined) {
+      unknownReasons.push(`${r.arn}: ${r.selectors.reason}`);
+      continue;
+    }
+    const { excluded: why, uncertain } = eligibility(r, target);
+    const selectors = positioned(r, r.selectors.value);
+    if (uncertain) unknownReasons.push(uncertain);
+    else if (why) for (const ps of selectors) excluded.push({ ps, reason: why });
+    else counted.push(...selectors);
+  }
+
+  const all = [...counted.map((c) => c.selector), ...excluded.map((e) => e.ps.selector)];
+  const space = witnesses(all, target, access);
+  if (!space) {
+    return { status: 'unknown', by: [], missing: [], notCounted: [], unknownReasons: ['the selectors are too complex to decide coverage exhaustively'] };
+  }
+
+  const accepted = space.map((w) => counted.some((c) => selectorAccepts(c.selector, w.event)));
+  const by: SelectorEvidence[] = [];
+  for (const c of counted) {
+    const hits = space.filter((w) => selectorAccepts(c.selector, w.event)).length;
+    if (hits === 0) continue;
+    by.push({
+      source: c.recorder.arn,
+      kind: c.recorder.kind,
+      selector: c.position,
+      selectorType: c.selectorType,
+      scope: hits === space.length ? 'all' : 'partial',
+    });
+  }
+  const notCounted = [
+    ...new Map(
+      excluded.filter((e) => space.some((w) => selectorAccepts(e.ps.selector, w.event))).map((e) => [e.ps.recorder.arn, { source: e.ps.recorder.arn, reason: e.reason }]),
+    ).values(),
+  ];
+
+  const coveredCount = accepted.filter(Boolean).length;
+  const missing = coveredCount === space.length ? [] : describeMissing(space, accepted, access, target);
+  let status: CoverageStatus;
+  if (coveredCount === space.length) status = 'covered';
+  else if (unknownReasons.length > 0) status = 'unknown';
+  else status = coveredCount === 0 ? 'not-covered' : 'partial';
+  return { status, by, missing, notCounted, unknownReasons: status === 'unknown' ? unknownReasons : [] };
+}
+
+/** Human-readable gaps: whole event names dropped, object ranges dropped, then anything left. */
+function describeMissing(space: Witness[], accepted: boolean[], access: AccessKind, target: CoverageTarget): string[] {
+  if (!accepted.some(Boolean)) return [`all object ${access} events`];
+  const known = new Set(S3_OBJECT_EVENTS[access]);
+  const fullyMissing = <K extends 'arn' | 'name'>(key: K): Set<string> => {
+    const seen = new Map<string, boolean>();
+    space.forEach((w, i) => seen.set(w[key], (seen.get(w[key]) ?? false) || accepted[i]!));
+    return new Set([...seen].filter(([, anyAccepted]) => !anyAccepted).map(([v]) => v));
+  };
+  const missingNames = fullyMissing('name');
+  const missingArns = fullyMissing('arn');
+  const out: string[] = [];
+  const namedGaps = [...missingNames].filter((n) => known.has(n)).sort();
+  if (namedGaps.length > 0) out.push(`eventName ${namedGaps.join(', ')}`);
+  if ([...missingNames].some((n) => !known.has(n))) out.push(`other ${access} event names`);
+  const arnWitnesses = [...new Set(space.map((w) => w.arn))];
+  for (const arn of [...missingArns].sort()) out.push(`objects ${describeObjects(arn, arnWitnesses.filter((a) => !missingArns.has(a)), target)}`);
+  const explained = space.every((w, i) => accepted[i] || missingNames.has(w.name) || missingArns.has(w.arn));
+  if (!explained) {
+    const fields = [...new Set(space.flatMap((w) => Object.keys(w.event)))].filter((f) => !(f in fixedAttributes(access)) && f !== 'resources.ARN' && f !== 'eventName');
+    out.push(fields.length > 0 ? `events filtered on ${fields.sort().join(', ')}` : 'some combinations of event name and object');
+  }
+  return out;
+}
+
+/** `arn:…:b/pii/*` for a witness; exceptions are the more specific covered witnesses inside it. */
+function describeObjects(arn: string, coveredArns: string[], target: CoverageTarget): string {
+  const pattern = (a: string) => (a.includes(FRESH) ? a.replace(FRESH, '*') : a);
+  const base = `arn:${target.partition}:s3:::${target.bucket}/`;
+  const [p, s] = splitWitness(arn, base);
+  if (p === undefined) return pattern(arn);
+  const inside = coveredArns.filter((c) => {
+    const [cp, cs] = splitWitness(c, base);
+    if (cp === undefined) return c.slice(base.length).startsWith(p) && c.endsWith(s!);
+    return cp.startsWith(p) && cs!.endsWith(s!) && (cp !== p || cs !== s);
+  });
+  return inside.length > 0 ? `${pattern(arn)} except ${inside.map(pattern).join(', ')}` : pattern(arn);
+}
+
+function splitWitness(arn: string, base: string): [string | undefined, string | undefined] {
+  const at = arn.indexOf(FRESH);
+  if (at < 0) return [undefined, undefined];
+  return [arn.slice(base.length, at), arn.slice(at + FRESH.length)];
+}

@@ -1,0 +1,36 @@
+import type { ApiError } from '../snapshot/types.ts';
+
+/**
+ * Every collection error recorded anywhere in a snapshot fragment: a Fetched `{ error }` or an
+ * account's `access.error`. The snapshot keeps errors where they happened; reports list them all.
+ */
+export function collectErrors(fragment: unknown): ApiError[] {
+  const found: ApiError[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const obj = node as Record<string, unknown>;
+    if (isApiError(obj.error)) found.push(obj.error);
+    for (const [key, value] of Object.entries(obj)) {
+      if (key !== 'error' && value && typeof value === 'object') walk(value);
+    }
+  };
+  walk(fragment);
+  return found;
+}
+
+function isApiError(x: unknown): x is ApiError {
+  if (!x || typeof x !== 'object') return false;
+  const e = x as Record<string, unknown>;
+  return typeof e.operation === 'string' && typeof e.code === 'string';
+}
+
+export function compareErrors(a: ApiError, b: ApiError): number {
+  const key = (e: ApiError) => [e.accountId ?? '', e.region ?? '', e.operation, e.code, e.message].join('\u0000');
+  const ka = key(a);
+  const kb = key(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}

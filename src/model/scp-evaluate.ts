@@ -1,0 +1,314 @@
+/**
+ * Effective SCP evaluation: is an action denied on an account's path (root → OUs → account)?
+ *
+ * AWS semantics (../shared/docs/aws-semantics.md): an action is possible in a member account only
+ * if every level of its path has an SCP allowing it and no SCP on the path denies it. A Deny is
+ * therefore proof on its own: once a readable, attached policy denies an action unconditionally,
+ * nothing else (not even an unreadable policy elsewhere) can undo it. Every other answer needs the
+ * whole path to be known, or it is `unknown`.
+ */
+import type { Root } from '../snapshot/types.ts';
+import type { ModelIndex, PathNode } from './model-index.ts';
+import { describeError, memo } from './model-index.ts';
+import { actionMatches, resourceMatches, resourcePatternCoversAll } from './scp-match.ts';
+import { parseScpContent, type ScpCondition, type ScpStatement } from './scp-policy.ts';
+
+export type ScpOutcome = 'denied' | 'denied-except' | 'conditional' | 'not-denied' | 'not-applicable' | 'unknown';
+
+export interface ScpLevel {
+  kind: PathNode['kind'];
+  id: string;
+  name: string;
+}
+
+/** How strongly one Deny statement denies the action. */
+export type DenialMode = 'unconditional' | 'except-principals' | 'conditional';
+
+export interface ScpDenial {
+  policyId: string;
+  policyName: string;
+  /** The statement's Sid, or "#N" (its 1-based position). */
+  statement: string;
+  level: ScpLevel;
+  mode: DenialMode;
+  /** Principals the Deny does not apply to (ARN patterns as written; tag exemptions as "aws:PrincipalTag/Key=value"). */
+  exemptPrincipals: string[];
+  /** Conditions (other than principal exemptions) and resource limits that narrow the Deny. */
+  conditions: string[];
+}
+
+export interface ScpEvaluation {
+  action: string;
+  resourceArn?: string;
+  outcome: ScpOutcome;
+  reason: string;
+  /** Every Deny statement on the path that matches the action, strongest first. */
+  denials: ScpDenial[];
+  /** Whether every level of the path has an SCP allowing the action. */
+  allowedByPath: boolean | 'unknown';
+  /** The first level whose SCPs allow nothing that covers the action (an implicit deny). */
+  notAllowedAt?: ScpLevel;
+}
+
+/** A policy as the evaluator sees it: statements, or why they could not be read. */
+interface ReadPolicy {
+  id: string;
+  name: string;
+  statements?: ScpStatement[];
+  unreadable?: string;
+}
+
+interface ScpIndex {
+  /** Why no policy can be trusted (ListPolicies failed). */
+  unavailable?: string;
+  byTarget: Map<string, ReadPolicy[]>;
+  /** Policies whose targets could not be read: they may be attached anywhere. */
+  unplaced: ReadPolicy[];
+  roots: Map<string, Root>;
+}
+
+const MANAGEMENT_ACCOUNT_REASON = 'SCPs do not apply to the management account';
+
+/** Built once per model index: O(policies + targets). */
+function scpIndex(index: ModelIndex): ScpIndex {
+  return memo(index, 'scp', () => {
+    const roots = new Map((index.header.roots.value ?? []).map((r) => [r.Id, r]));
+    const byTarget = new Map<string, ReadPolicy[]>();
+    const unplaced: ReadPolicy[] = [];
+    const listed = index.policies;
+    if (listed.error) {
+      return { unavailable: describeError(listed.error), byTarget, unplaced, roots };
+    }
+    const policies = [...(listed.value ?? [])].sort((a, b) => a.Id.localeCompare(b.Id));
+    for (const policy of policies) {
+      const read: ReadPolicy = { id: policy.Id, name: policy.Name };
+      if (policy.Content.value !== undefined && policy.Content.value !== null) {
+        const parsed = parseScpContent(policy.Content.value);
+        if (parsed.value) read.statements = parsed.value;
+        else read.unreadable = parsed.reason;
+      } else {
+        read.unreadable = policy.Content.error ? describeError(policy.Content.error) : `no content (${policy.Content.absent})`;
+      }
+      if (policy.Targets.error) {
+        unplaced.push(read);
+        continue;
+      }
+      for (const target of policy.Targets.value ?? []) {
+        const list = byTarget.get(target.TargetId) ?? [];
+        list.push(read);
+        byTarget.set(target.TargetId, list);
+      }
+    }
+    return { byTarget, unplaced, roots };
+  });
+}
+
+function levelOf(node: PathNode): ScpLevel {
+  return { kind: node.kind, id: node.id, name: node.name };
+}
+
+function describeLevel(level: ScpLevel): string {
+  const kind = level.kind === 'ORGANIZATIONAL_UNIT' ? 'OU' : level.kind === 'ROOT' ? 'root' : 'account';
+  return `${kind} ${level.name} (${level.id})`;
+}
+
+// ---------- one statement ----------
+
+const EXEMPTION_OPERATORS = new Set(['arnnotlike', 'arnnotequals', 'stringnotlike', 'stringnotequals']);
+
+/**
+ * A negated operator on the principal's ARN or tags exempts the named principals and denies
+ * everyone else. `IfExists` changes nothing here: with the key missing the negated operator is
+ * true, so the Deny still applies.
+ */
+function exemptedPrincipals(condition: ScpCondition): string[] | undefined {
+  const operator = condition.operator.toLowerCase().replace(/ifexists$/, '');
+  if (!EXEMPTION_OPERATORS.has(operator)) return undefined;
+  const key = condition.key.toLowerCase();
+  if (key === 'aws:principalarn') return condition.values;
+  if (key.startsWith('aws:principaltag/')) return condition.values.map((v) => `${condition.key}=${v}`);
+  return undefined;
+}
+
+function describeCondition(c: ScpCondition): string {
+  return `${c.operator} ${c.key} ${c.values.length === 1 ? c.values[0] : `[${c.values.join(', ')}]`}`;
+}
+
+function serviceOf(action: string): string {
+  return action.split(':')[0] ?? '';
+}
+
+function coversAction(statement: ScpStatement, action: string): boolean {
+  const matched = statement.actions.patterns.some((p) => actionMatches(p, action));
+  return statement.actions.negated ? !matched : matched;
+}
+
+/**
+ * Whether the statement's Resource/NotResource covers the question's resource: 'all', 'none', or
+ * 'some' (asked without an ARN, the statement names only some resources: a limit worth reporting).
+ */
+function resourceScope(statement: ScpStatement, action: string, resourceArn: string | undefined): { scope: 'all' | 'none' | 'some'; limit?: string } {
+  const { negated, patterns } = statement.resources;
+  if (resourceArn !== undefined) {
+    const matched = patterns.some((p) => resourceMatches(p, resourceArn));
+    return { scope: matched !== negated ? 'all' : 'none' };
+  }
+  const coversAll = patterns.some((p) => resourcePatternCoversAll(p, serviceOf(action)));
+  if (negated) return coversAll ? { scope: 'none' } : { scope: 'some', limit: `NotResource ${patterns.join(', ')}` };
+  return coversAll ? { scope: 'all' } : { scope: 'some', limit: `Resource ${patterns.join(', ')}` };
+}
+
+function classifyDeny(statement: ScpStatement, limit: string | undefined): Pick<ScpDenial, 'mode' | 'exemptPrincipals' | 'conditions'> {
+  const exemptPrincipals: string[] = [];
+  const conditions: string[] = limit ? [limit] : [];
+  for (const c of statement.conditions) {
+    const exempted = exemptedPrincipals(c);
+    if (exempted) exemptPrincipals.push(...exempted);
+    else conditions.push(describeCondition(c));
+  }
+  const mode: DenialMode = conditions.length > 0 ? 'conditional' : exemptPrincipals.length > 0 ? 'except-principals' : 'unconditional';
+  return { mode, exemptPrincipals: [...new Set(exemptPrincipals)].sort(), conditions };
+}
+
+const MODE_RANK: Record<DenialMode, number> = { unconditional: 0, 'except-principals': 1, conditional: 2 };
+
+// ---------- the path ----------
+
+interface PathVerdicts {
+  denials: ScpDenial[];
+  unreadable: string[];
+  /** Per level: whether its SCPs allow the action. */
+  allows: { level: ScpLevel; allowed: boolean | 'unknown'; why?: string }[];
+}
+
+function matchingDenies(policy: ReadPolicy, action: string, resourceArn: string | undefined): { statement: ScpStatement; limit?: string }[] {
+  const matches: { statement: ScpStatement; limit?: string }[] = [];
+  for (const statement of policy.statements ?? []) {
+    if (statement.effect !== 'Deny' || !coversAction(statement, action)) continue;
+    const { scope, limit } = resourceScope(statement, action, resourceArn);
+    if (scope !== 'none') matches.push({ statement, ...(limit ? { limit } : {}) });
+  }
+  return matches;
+}
+
+function policyAllows(policy: ReadPolicy, action: string, resourceArn: string | undefined): boolean {
+  // A conditional or resource-limited Allow still makes the action possible for someone: counted as allowing.
+  return (policy.statements ?? []).some(
+    (s) => s.effect === 'Allow' && coversAction(s, action) && resourceScope(s, action, resourceArn).scope !== 'none',
+  );
+}
+
+function walkPath(scp: ScpIndex, path: PathNode[], action: string, resourceArn: string | undefined): PathVerdicts {
+  const denials: ScpDenial[] = [];
+  const unreadable: string[] = [];
+  const allows: PathVerdicts['allows'] = [];
+  // An unplaced policy only matters if it could deny the action or allow it where nothing else does.
+  const unplacedDeny = scp.unplaced.filter((p) => p.unreadable || matchingDenies(p, action, resourceArn).length > 0);
+  const unplacedAllow = scp.unplaced.filter((p) => p.unreadable || policyAllows(p, action, resourceArn));
+  for (const p of unplacedDeny) {
+    unreadable.push(`the targets of policy ${p.name} (${p.id}) could not be read${p.unreadable ? ` and its content neither: ${p.unreadable}` : ''}`);
+  }
+
+  for (const node of path) {
+    const level = levelOf(node);
+    const attached = scp.byTarget.get(node.id) ?? [];
+    let allowed: boolean | 'unknown' = false;
+    let why: string | undefined;
+    for (const policy of attached) {
+      if (policy.unreadable) {
+        unreadable.push(`policy ${policy.name} (${policy.id}) attached to ${describeLevel(level)}: ${policy.unreadable}`);
+        continue;
+      }
+      for (const { statement, limit } of matchingDenies(policy, action, resourceArn)) {
+        denials.push({ policyId: policy.id, policyName: policy.name, statement: statement.ref, level, ...classifyDeny(statement, limit) });
+      }
+      if (policyAllows(policy, action, resourceArn)) allowed = true;
+    }
+    if (allowed !== true) {
+      if (attached.some((p) => p.unreadable) || unplacedAllow.length > 0) {
+        allowed = 'unknown';
+        why = `${describeLevel(level)} has a policy that could not be read`;
+      } else if (attached.length === 0) {
+        // AWS keeps at least one SCP on every root, OU and account while SCPs are enabled: none seen means the data is incomplete.
+        allowed = 'unknown';
+        why = `no SCP is attached to ${describeLevel(level)}, which AWS does not allow: the policy data is incomplete`;
+      }
+    }
+    allows.push({ level, allowed, ...(why ? { why } : {}) });
+  }
+  const position = new Map(path.map((n, i) => [n.id, i]));
+  denials.sort(
+    (a, b) =>
+      MODE_RANK[a.mode] - MODE_RANK[b.mode] ||
+      (position.get(a.level.id) ?? 0) - (position.get(b.level.id) ?? 0) ||
+      a.policyId.localeCompare(b.policyId),
+  );
+  return { denials, unreadable, allows };
+}
+
+function describeDenial(d: ScpDenial): string {
+  return `${d.policyName} (${d.policyId}) statement ${d.statement} at ${describeLevel(d.level)}`;
+}
+
+// ---------- the answer ----------
+
+/** Whether SCPs apply to the account at all; when they do, its path from the root. */
+export function scpScope(index: ModelIndex, accountId: string): { outcome: 'not-applicable' | 'unknown'; reason: string } | { path: PathNode[]; root: Root } {
+  const org = index.organization;
+  if (org.managementAccountId === undefined) {
+    return { outcome: 'unknown', reason: `the organization is unknown: ${org.unknown?.managementAccountId ?? 'not read'}` };
+  }
+  if (accountId === org.managementAccountId) return { outcome: 'not-applicable', reason: MANAGEMENT_ACCOUNT_REASON };
+  if (org.featureSet !== 'ALL') {
+    return { outcome: 'not-applicable', reason: `the organization has feature set ${org.featureSet}; SCPs exist only with all features enabled` };
+  }
+  const placement = index.placements.get(accountId);
+  const path = placement?.path ?? [];
+  if (path.length === 0) {
+    const treeError = index.treeErrors[0];
+    return {
+      outcome: 'unknown',
+      reason: treeError ? `the account's place in the organization is unknown: ${describeError(treeError)}` : 'the account was not found in the organization tree',
+    };
+  }
+  const root = scpIndex(index).roots.get(path[0]!.id);
+  if (!root) return { outcome: 'unknown', reason: `root ${path[0]!.id} was not read` };
+  const enabled = root.PolicyTypes.some((t) => t.Type === 'SERVICE_CONTROL_POLICY' && t.Status === 'ENABLED');
+  if (!enabled) return { outcome: 'not-applicable', reason: `the SERVICE_CONTROL_POLICY policy type is not enabled on root ${root.Id}` };
+  return { path, root };
+}
+
+/** Evaluates whether the SCPs on the account's path deny `action` (on `resourceArn`, or on every resource). */
+export function evaluateScpProtection(index: ModelIndex, accountId: string, action: string, resourceArn?: string): ScpEvaluation {
+  const base = { action, ...(resourceArn !== undefined ? { resourceArn } : {}) };
+  const scope = scpScope(index, accountId);
+  if ('outcome' in scope) return { ...base, ...scope, denials: [], allowedByPath: 'unknown' };
+
+  const scp = scpIndex(index);
+  if (scp.unavailable) {
+    return { ...base, outcome: 'unknown', reason: `the SCPs could not be listed: ${scp.unavailable}`, denials: [], allowedByPath: 'unknown' };
+  }
+  const { denials, unreadable, allows } = walkPath(scp, scope.path, action, resourceArn);
+  const blocked = allows.find((a) => a.allowed === false);
+  const allowedByPath: boolean | 'unknown' = blocked ? false : allows.some((a) => a.allowed === 'unknown') ? 'unknown' : true;
+  const result = { ...base, denials, allowedByPath, ...(blocked ? { notAllowedAt: blocked.level } : {}) };
+
+  const strongest = denials[0];
+  if (strongest?.mode === 'unconditional') {
+    return { ...result, outcome: 'denied', reason: `denied by ${describeDenial(strongest)}` };
+  }
+  if (blocked) {
+    return { ...result, outcome: 'denied', reason: `no SCP attached to ${describeLevel(blocked.level)} allows it (implicit deny)` };
+  }
+  const doubts = [...unreadable, ...allows.flatMap((a) => (a.allowed === 'unknown' && a.why ? [a.why] : []))];
+  if (doubts.length > 0) {
+    return { ...result, outcome: 'unknown', reason: [...new Set(doubts)].join('; ') };
+  }
+  if (strongest?.mode === 'except-principals') {
+    return { ...result, outcome: 'denied-except', reason: `denied by ${describeDenial(strongest)} except for ${strongest.exemptPrincipals.join(', ')}` };
+  }
+  if (strongest?.mode === 'conditional') {
+    return { ...result, outcome: 'conditional', reason: `denied by ${describeDenial(strongest)} only when ${strongest.conditions.join(' and ')}` };
+  }
+  return { ...result, outcome: 'not-denied', reason: 'no SCP on the path denies it' };
+}

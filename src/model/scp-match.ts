@@ -1,0 +1,49 @@
+/**
+ * IAM wildcard matching as SCPs use it: `*` any run of characters (also none), `?` exactly one.
+ * Actions compare case-insensitively (IAM treats `CloudTrail:stoplogging` as `cloudtrail:StopLogging`);
+ * resource ARNs compare case-sensitively, as IAM does.
+ */
+
+const compiled = new Map<string, RegExp>();
+
+function wildcardRegex(pattern: string, caseInsensitive: boolean): RegExp {
+  const key = `${caseInsensitive ? 'i' : 's'}:${pattern}`;
+  let re = compiled.get(key);
+  if (!re) {
+    const body = pattern
+      .split('')
+      .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    re = new RegExp(`^${body}$`, caseInsensitive ? 'is' : 's');
+    compiled.set(key, re);
+  }
+  return re;
+}
+
+export function actionMatches(pattern: string, action: string): boolean {
+  return wildcardRegex(pattern, true).test(action);
+}
+
+export function resourceMatches(pattern: string, arn: string): boolean {
+  return wildcardRegex(pattern, false).test(arn);
+}
+
+/**
+ * Whether a Resource pattern covers every resource an action can name, for questions asked
+ * without a specific ARN ("is StopLogging denied in this account?"): `*`, or an ARN pattern whose
+ * service is the action's (or `*`) and whose
+ * region, account and resource id are all wildcards (`arn:aws:cloudtrail:*:*:trail/*`).
+ */
+export function resourcePatternCoversAll(pattern: string, service: string): boolean {
+  if (pattern === '*') return true;
+  const parts = pattern.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return false;
+  const [, , arnService, region, account, ...rest] = parts;
+  const resource = rest.join(':');
+  return (
+    (arnService === '*' || arnService?.toLowerCase() === service.toLowerCase()) &&
+    region === '*' &&
+    account === '*' &&
+    (resource === '*' || /^[A-Za-z-]+\/\*$/.test(resource))
+  );
+}

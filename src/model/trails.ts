@@ -1,0 +1,101 @@
+import type { AccountRecord, Trail, TrailDetail } from '../snapshot/types.ts';
+import type { TrailBucketRef, TrailFacts } from './facts.ts';
+import { describeError, trailOwner, unknownReason, type ModelIndex } from './model-index.ts';
+import { managementCapture } from './management-events.ts';
+import { known, unknownBecause, type Known } from './known.ts';
+
+/**
+ * Every trail that records the account, once each: its own trails (a multi-region trail is seen
+ * in every region as a shadow but is one trail) and the organization's trails, taken from the
+ * management account's authoritative view even when the member's DescribeTrails does not list them.
+ */
+export function accountTrails(index: ModelIndex, record: AccountRecord): Known<TrailFacts[]> {
+  if (record.access?.error) return unknownBecause(`could not read the account: ${describeError(record.access.error)}`);
+  const failed = record.regions.find((r) => r.trails.error);
+  if (failed?.trails.error) return unknownBecause(describeError(failed.trails.error));
+  if (record.regions.length === 0) return unknownBecause('no region of the account was read');
+
+  const accountRegions = record.regions.map((r) => r.region).sort();
+  const own = new Map<string, Trail>();
+  for (const region of record.regions) {
+    for (const trail of region.trails.value ?? []) {
+      if (trailOwner(trail.TrailARN) !== record.accountId) continue;
+      // Prefer the home-region entry; a shadow carries the same definition when the home region was not read.
+      if (!own.has(trail.TrailARN) || region.region === trail.HomeRegion) own.set(trail.TrailARN, trail);
+    }
+  }
+
+  const facts = new Map<string, TrailFacts>();
+  for (const trail of own.values()) {
+    facts.set(trail.TrailARN, trailFacts(index, trail, record.accountId, record.trailDetails[trail.TrailARN], accountRegions));
+  }
+  for (const [arn, org] of index.organizationTrails) {
+    if (facts.has(arn)) continue;
+    facts.set(arn, trailFacts(index, org.trail, org.ownerAccountId, org.detail, accountRegions));
+  }
+  return known([...facts.values()].sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0)));
+}
+
+export function trailFacts(
+  index: ModelIndex,
+  trail: Trail,
+  ownerAccountId: string,
+  detail: TrailDetail | undefined,
+  accountRegions: string[],
+): TrailFacts {
+  const unknown: Record<string, string> = {};
+  const facts: TrailFacts = {
+    arn: trail.TrailARN,
+    name: trail.Name,
+    homeRegion: trail.HomeRegion,
+    ownerAccountId,
+    source: trail.IsOrganizationTrail ? 'organization' : 'own',
+    isMultiRegion: trail.IsMultiRegionTrail,
+    isOrganizationTrail: trail.IsOrganizationTrail,
+    includeGlobalServiceEvents: trail.IncludeGlobalServiceEvents ?? false,
+    logFileValidation: trail.LogFileValidationEnabled ?? false,
+    kmsKeyId: trail.KmsKeyId ?? null,
+    cloudWatchLogsLogGroupArn: trail.CloudWatchLogsLogGroupArn ?? null,
+    regions: trail.IsMultiRegionTrail ? accountRegions : [trail.HomeRegion],
+    bucket: trail.S3BucketName ? bucketRef(index, trail.S3BucketName) : null,
+  };
+
+  const status = detail?.status;
+  const statusUnknown = unknownReason(status, 'cloudtrail:GetTrailStatus');
+  if (status?.value) {
+    facts.isLogging = status.value.IsLogging;
+    facts.latestDeliveryError = status.value.LatestDeliveryError || null;
+    facts.latestDeliveryTime = status.value.LatestDeliveryTime ?? null;
+  } else {
+    unknown.isLogging = unknown.latestDeliveryError = unknown.latestDeliveryTime = statusUnknown ?? 'cloudtrail:GetTrailStatus answered nothing';
+  }
+
+  const capture = managementCapture(detail?.eventSelectors);
+  if (capture.value) {
+    facts.managementEvents = capture.value.capture;
+    facts.selectorKind = capture.value.kind;
+  } else {
+    unknown.managementEvents = unknown.selectorKind = capture.reason;
+  }
+  if (Object.keys(unknown).length > 0) facts.unknown = unknown;
+  return facts;
+}
+
+function bucketRef(index: ModelIndex, name: string): TrailBucketRef {
+  const owner = index.bucketOwners.get(name);
+  if (owner) {
+    const ref: TrailBucketRef = { name, ownerAccountId: owner };
+    const region = index.bucketRegions.get(name);
+    if (region) ref.region = region;
+    return ref;
+  }
+  if (index.accountsWithUnknownBuckets.length > 0) {
+    return {
+      name,
+      unknown: {
+        ownerAccountId: `the bucket was not found among the organization's buckets, and ListBuckets could not be read in ${index.accountsWithUnknownBuckets.join(', ')}`,
+      },
+    };
+  }
+  return { name, ownerAccountId: null };
+}

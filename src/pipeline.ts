@@ -1,0 +1,139 @@
+/**
+ * The pipeline in order: snapshot → model → evaluate → result. The CLI and the evidence verifier
+ * call this; nothing here writes files or reads the clock.
+ */
+import { readFileSync } from 'node:fs';
+import type { TrailproofConfig } from './config/types.ts';
+import type { ScanResult, ScanSummary } from './rules/result.ts';
+import type { LoadedRule } from './rules/load.ts';
+import { rulePackVersion } from './rules/load.ts';
+import { applyExceptions } from './rules/exceptions.ts';
+import { SEVERITY_RANK, type Verdict } from './rules/types.ts';
+import type { SnapshotSource } from './snapshot/read.ts';
+import type { ApiError } from './snapshot/types.ts';
+import { IndexBuilder, organizationSubject, subjectsForAccount, type ModelOptions } from './model/index.ts';
+import type { EvaluationSubject } from './model/facts.ts';
+import { collectErrors, compareErrors } from './model/errors.ts';
+import { inShard, parseShard } from './model/shard.ts';
+
+export interface EvaluateOptions {
+  config: TrailproofConfig;
+  rules: LoadedRule[];
+  /** Date exceptions are judged against (YYYY-MM-DD); defaults to the snapshot's collection day. */
+  asOf?: string;
+  /** "K/N": evaluate only the accounts of shard K of N. */
+  shard?: string;
+}
+
+export async function evaluateSnapshot(source: SnapshotSource, options: EvaluateOptions): Promise<ScanResult> {
+  const { header } = source;
+  const { config, rules } = options;
+  const shard = options.shard ? parseShard(options.shard) : undefined;
+
+  // Pass 1: what crosses accounts, and every recorded collection error.
+  const builder = new IndexBuilder(header, modelOptions(config, rules));
+  const errors: ApiError[] = shard && shard.index !== 1 ? [] : [...header.errors, ...collectErrors(headerFetches(source))];
+  for await (const record of source.records()) {
+    builder.add(record);
+    if (!shard || inShard(record.accountId, shard)) errors.push(...collectErrors(record));
+  }
+  const index = builder.finish();
+
+  // Pass 2: one account at a time; its raw record is dropped once judged.
+  const verdicts: Verdict[] = [];
+  const judge = (subject: EvaluationSubject) => {
+    for (const rule of rules) {
+      if (rule.meta.resource === subject.resource.type) verdicts.push(rule.evaluate(subject));
+    }
+  };
+  if (!shard || shard.index === 1) judge(organizationSubject(index));
+  const accountIds: string[] = [];
+  for await (const record of source.records()) {
+    if (shard && !inShard(record.accountId, shard)) continue;
+    accountIds.push(record.accountId);
+    for (const subject of subjectsForAccount(index, record)) judge(subject);
+  }
+
+  const asOf = options.asOf ?? header.collectedAt.slice(0, 10);
+  const { verdicts: judged, notes } = applyExceptions(verdicts, config.exceptions, asOf);
+  judged.sort(compareVerdicts);
+  errors.sort(compareErrors);
+
+  const judgedAccounts = new Set(accountIds);
+  const accounts = [...index.placements.values()]
+    .filter((p) => judgedAccounts.has(p.account.Id))
+    .map((p) => ({ id: p.account.Id, name: p.account.Name, ouPath: p.ouPath, status: p.account.Status }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+
+  const failOn = config.output.failOn;
+  const result: ScanResult = {
+    tool: { name: 'trailproof', version: toolVersion() },
+    rulePack: rulePackVersion(rules),
+    snapshot: {
+      collectedAt: header.collectedAt,
+      source: header.source,
+      ...(source.sha256 ? { sha256: source.sha256 } : {}),
+      ...(index.organization.id ? { organizationId: index.organization.id } : {}),
+      ...(index.organization.managementAccountId ? { managementAccountId: index.organization.managementAccountId } : {}),
+    },
+    scope: {
+      regions: [...header.scope.regions].sort(),
+      accountIds: [...accountIds].sort(),
+      skipped: [...header.scope.skipped].sort((a, b) => (a.accountId < b.accountId ? -1 : 1)),
+      ...(options.shard ? { shard: options.shard } : header.scope.shard ? { shard: header.scope.shard } : {}),
+    },
+    accounts,
+    rules: rules.map((r) => r.meta).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    verdicts: judged,
+    errors,
+    exceptionNotes: notes,
+    summary: summarize(judged, errors, failOn),
+    failOn,
+  };
+  return result;
+}
+
+/** The actions and PII settings the model must evaluate, from config and every rule's params. */
+export function modelOptions(config: TrailproofConfig, rules: LoadedRule[]): ModelOptions {
+  const actions = new Set(config.protectedActions);
+  for (const rule of rules) {
+    const listed = rule.meta.params.actions;
+    if (Array.isArray(listed)) for (const a of listed) if (typeof a === 'string') actions.add(a);
+  }
+  return { scpActions: [...actions].sort(), pii: config.pii };
+}
+
+export function summarize(verdicts: Verdict[], errors: ApiError[], failOn: TrailproofConfig['output']['failOn']): ScanSummary {
+  const counts = { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0, suppressed: 0 };
+  let gatingFailures = 0;
+  for (const v of verdicts) {
+    counts[v.status]++;
+    if (v.suppressed) counts.suppressed++;
+    else if (v.status === 'FAIL' && SEVERITY_RANK[v.severity] >= SEVERITY_RANK[failOn]) gatingFailures++;
+  }
+  const partial = counts.ERROR > 0 || errors.length > 0;
+  return { counts, gatingFailures, partial, exitCode: gatingFailures > 0 ? 1 : partial ? 3 : 0 };
+}
+
+export function compareVerdicts(a: Verdict, b: Verdict): number {
+  return cmp(a.ruleId, b.ruleId) || cmp(a.resource.id, b.resource.id) || cmp(a.resource.type, b.resource.type);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function headerFetches(source: SnapshotSource): unknown {
+  const { organization, roots, organizationalUnits, accounts, policies } = source.header;
+  return { organization, roots, organizationalUnits, accounts, policies };
+}
+
+let cachedVersion: string | undefined;
+export function toolVersion(): string {
+  cachedVersion ??= (JSON.parse(readPackageJson()) as { version: string }).version;
+  return cachedVersion;
+}
+
+function readPackageJson(): string {
+  return readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+}

@@ -1,0 +1,168 @@
+/**
+ * Helpers shared by the audit formats (html, md, junit, oscal, ocsf, asff, diff). All pure: the
+ * same result gives the same output whatever order its arrays arrive in.
+ */
+import { createHash } from 'node:crypto';
+import type { ApiError } from '../snapshot/types.ts';
+import type { ScanResult } from '../rules/result.ts';
+import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../rules/types.ts';
+import { SEVERITIES } from '../rules/types.ts';
+
+/** Code-unit order: localeCompare depends on the host's locale and ICU data. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function compareVerdicts(a: Verdict, b: Verdict): number {
+  return compareText(a.ruleId, b.ruleId) || compareText(a.resource.id, b.resource.id) || compareText(a.status, b.status);
+}
+
+export function sortedVerdicts(result: ScanResult): Verdict[] {
+  return [...result.verdicts].sort(compareVerdicts);
+}
+
+export function sortedRules(result: ScanResult): RuleMeta[] {
+  return [...result.rules].sort((a, b) => compareText(a.id, b.id));
+}
+
+export function compareErrors(a: ApiError, b: ApiError): number {
+  return (
+    compareText(a.accountId ?? '', b.accountId ?? '') ||
+    compareText(a.region ?? '', b.region ?? '') ||
+    compareText(a.operation, b.operation) ||
+    compareText(a.code, b.code) ||
+    compareText(a.message, b.message)
+  );
+}
+
+export function sortedErrors(result: ScanResult): ApiError[] {
+  return [...result.errors].sort(compareErrors);
+}
+
+/** The identity of a verdict across scans: one verdict per rule × resource. */
+export function verdictKey(v: Pick<Verdict, 'ruleId' | 'resource'>): string {
+  return `${v.ruleId}\u0000${v.resource.id}`;
+}
+
+/** What a reader sees: a suppressed FAIL is shown apart from an open one. */
+export type DisplayStatus = VerdictStatus | 'SUPPRESSED';
+
+export function displayStatus(v: Verdict): DisplayStatus {
+  return v.status === 'FAIL' && v.suppressed ? 'SUPPRESSED' : v.status;
+}
+
+export const DISPLAY_STATUSES: readonly DisplayStatus[] = ['FAIL', 'ERROR', 'SUPPRESSED', 'PASS', 'NOT_APPLICABLE'];
+
+export const STATUS_LABEL: Record<DisplayStatus, string> = {
+  FAIL: 'FAIL',
+  ERROR: 'ERROR',
+  SUPPRESSED: 'SUPPRESSED',
+  PASS: 'PASS',
+  NOT_APPLICABLE: 'N/A',
+};
+
+export type StatusCounts = Record<DisplayStatus, number>;
+
+export function emptyCounts(): StatusCounts {
+  return { FAIL: 0, ERROR: 0, SUPPRESSED: 0, PASS: 0, NOT_APPLICABLE: 0 };
+}
+
+export function countStatuses(verdicts: Iterable<Verdict>): StatusCounts {
+  const counts = emptyCounts();
+  for (const v of verdicts) counts[displayStatus(v)]++;
+  return counts;
+}
+
+/** Severity order from most to least severe. */
+export function severityIndex(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+export function ruleIndex(result: ScanResult): Map<string, RuleMeta> {
+  return new Map(result.rules.map((r) => [r.id, r]));
+}
+
+/** The OU path of a verdict's account: from the resource, else from the account list. */
+export function ouPathOf(v: Verdict, accounts: ReadonlyMap<string, { ouPath: string }>): string {
+  return v.resource.ouPath ?? accounts.get(v.resource.accountId)?.ouPath ?? '(unknown OU)';
+}
+
+export function accountIndex(result: ScanResult): Map<string, ScanResult['accounts'][number]> {
+  return new Map(result.accounts.map((a) => [a.id, a]));
+}
+
+/** "arn:… (name)" — the name only when it adds something. */
+export function resourceLabel(v: Pick<Verdict, 'resource'>): string {
+  const { id, name } = v.resource;
+  return name && name !== id ? `${id} (${name})` : id;
+}
+
+/** JSON with object keys sorted, so hashes of evidence do not depend on key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const o = v as Record<string, unknown>;
+      return Object.fromEntries(Object.keys(o).sort(compareText).map((k) => [k, o[k]]));
+    }
+    return v;
+  }) ?? 'null';
+}
+
+/** Pretty JSON for people; `undefined` evidence is shown as null rather than vanishing. */
+export function prettyJson(value: unknown): string {
+  return JSON.stringify(value ?? null, null, 2);
+}
+
+/** Cut to at most `max` characters (code points kept whole), marking the cut with "…". */
+export function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  return chars.slice(0, Math.max(0, max - 1)).join('') + '…';
+}
+
+/** Whitespace runs (newlines included) collapsed to one space, trimmed. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** Namespace for trailproof's name-based UUIDs: uuidV5("urn:trailproof") in RFC 4122's URL namespace. */
+export const TRAILPROOF_UUID_NAMESPACE = '757cb841-9c07-5a65-8e1b-f5c18aac16cb';
+
+/** RFC 4122 version-5 UUID: SHA-1 of namespace bytes + name, with version and variant bits set. */
+export function uuidV5(name: string, namespace: string = TRAILPROOF_UUID_NAMESPACE): string {
+  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+  const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** NIST SP 800-53 r5 control ids of a rule, lowercased as OSCAL catalogs spell them ("au-9"). */
+export function nistControls(rule: RuleMeta | undefined): string[] {
+  const ids = rule?.frameworks['nist-800-53-r5'] ?? [];
+  return [...new Set(ids.map((id) => id.trim().toLowerCase()).filter((id) => id !== ''))].sort(compareText);
+}
+
+/** "cis-aws-foundations-v3.0.0 3.2" style requirement labels, sorted by framework then id. */
+export function frameworkRequirements(rule: RuleMeta | undefined): string[] {
+  if (!rule) return [];
+  return Object.keys(rule.frameworks)
+    .sort(compareText)
+    .flatMap((fw) => [...(rule.frameworks[fw] ?? [])].sort(compareText).map((id) => `${fw} ${id}`));
+}
+
+/** What the gate concluded, in words. */
+export function gateSentence(result: ScanResult): string {
+  const { summary, failOn } = result;
+  if (summary.exitCode === 1) {
+    const n = summary.gatingFailures;
+    return `failed: ${n} unsuppressed FAIL verdict${n === 1 ? '' : 's'} at or above ${failOn}`;
+  }
+  if (summary.exitCode === 3) return `incomplete: no failures at or above ${failOn}, but the evidence is incomplete (ERROR verdicts or collection errors)`;
+  return `passed: no unsuppressed FAIL at or above ${failOn}`;
+}

@@ -1,0 +1,139 @@
+/**
+ * The canonical JSON report (trailproof.json): every field of the ScanResult, in a fixed order,
+ * validated by the published schemas/report-v1.schema.json. `report diff/merge` and baselines read
+ * it back with parseJsonReport.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { ScanResult } from '../rules/result.ts';
+import type { RuleMeta, Verdict } from '../rules/types.ts';
+import { UserError } from '../shared/errors.ts';
+import { canonicalOrder, orderedKeys, sortKeysDeep, stableJson } from './canonical.ts';
+import type { Formatter } from './types.ts';
+
+export const REPORT_VERSION = 1;
+export const REPORT_SCHEMA_URL = new URL('../../schemas/report-v1.schema.json', import.meta.url);
+/** The schema's $id; written as "$schema" so editors can validate and complete a report. */
+export const REPORT_SCHEMA_ID = 'https://trailproof.dev/schemas/report-v1.schema.json';
+
+function verdictJson(v: Verdict): Record<string, unknown> {
+  return orderedKeys(
+    {
+      ...v,
+      // A verdict always says what its proof was; "no proof" is an explicit null, not a missing key.
+      evidence: sortKeysDeep(v.evidence ?? null),
+      resource: orderedKeys(v.resource, ['type', 'id', 'accountId', 'region', 'arn', 'name', 'ouPath']),
+      suppressed: v.suppressed && orderedKeys(v.suppressed, ['reason', 'approver', 'expires', 'exceptionId']),
+    },
+    ['ruleId', 'status', 'severity', 'message', 'evidence', 'resource', 'suppressed'],
+  );
+}
+
+function ruleJson(r: RuleMeta): Record<string, unknown> {
+  return orderedKeys(
+    { ...r, frameworks: sortKeysDeep(r.frameworks) as RuleMeta['frameworks'], params: sortKeysDeep(r.params) as RuleMeta['params'] },
+    ['id', 'title', 'description', 'rationale', 'severity', 'resource', 'remediation', 'frameworks', 'tags', 'helpUri', 'params', 'source', 'sha256'],
+  );
+}
+
+/** The report as a plain object in canonical order (before serialisation). */
+export function jsonReportObject(input: ScanResult): Record<string, unknown> {
+  const result = canonicalOrder(input);
+  return orderedKeys(
+    {
+      $schema: REPORT_SCHEMA_ID,
+      reportVersion: REPORT_VERSION,
+      ...result,
+      tool: orderedKeys(result.tool, ['name', 'version']),
+      rulePack: orderedKeys(result.rulePack, ['version', 'sha256']),
+      snapshot: orderedKeys(result.snapshot, ['collectedAt', 'source', 'sha256', 'organizationId', 'managementAccountId']),
+      scope: orderedKeys(
+        { ...result.scope, skipped: result.scope.skipped.map((s) => orderedKeys(s, ['accountId', 'reason'])) },
+        ['regions', 'accountIds', 'skipped', 'shard'],
+      ),
+      accounts: result.accounts.map((a) => orderedKeys(a, ['id', 'name', 'ouPath', 'status'])),
+      rules: result.rules.map(ruleJson),
+      verdicts: result.verdicts.map(verdictJson),
+      errors: result.errors.map((e) => orderedKeys(e, ['operation', 'code', 'message', 'accountId', 'region'])),
+      exceptionNotes: result.exceptionNotes.map((n) => orderedKeys(n, ['exceptionId', 'rule', 'resource', 'kind', 'expires'])),
+      summary: orderedKeys(
+        { ...result.summary, counts: orderedKeys(result.summary.counts, ['PASS', 'FAIL', 'ERROR', 'NOT_APPLICABLE', 'suppressed']) },
+        ['counts', 'gatingFailures', 'partial', 'exitCode'],
+      ),
+    },
+    ['$schema', 'reportVersion', 'tool', 'rulePack', 'snapshot', 'scope', 'accounts', 'rules', 'verdicts', 'errors', 'exceptionNotes', 'summary', 'failOn'],
+  );
+}
+
+export function renderJsonReport(result: ScanResult): string {
+  return stableJson(jsonReportObject(result));
+}
+
+export const jsonFormatter: Formatter = {
+  name: 'json',
+  fileName: 'trailproof.json',
+  description: 'Canonical JSON report (schemas/report-v1.schema.json); input of report diff/merge and baselines',
+  render: (result) => renderJsonReport(result),
+};
+
+let compiled: ValidateFunction | undefined;
+
+/** The compiled report schema (compiled once, on first use). */
+export function reportValidator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    addFormats.default(ajv);
+    compiled = ajv.compile(JSON.parse(readFileSync(REPORT_SCHEMA_URL, 'utf8')) as object);
+  }
+  return compiled;
+}
+
+/** "$.verdicts[3].resource" from "/verdicts/3/resource". */
+function jsonPath(pointer: string, extra?: string): string {
+  const segments = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (extra !== undefined) segments.push(extra);
+  return `$${segments.map((s) => (/^\d+$/.test(s) ? `[${s}]` : /^[A-Za-z_$][\w$]*$/.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`)).join('')}`;
+}
+
+function describe(e: ErrorObject): string {
+  switch (e.keyword) {
+    case 'required':
+      return `${jsonPath(e.instancePath, (e.params as { missingProperty: string }).missingProperty)}: missing required field`;
+    case 'enum':
+      return `${jsonPath(e.instancePath)}: expected one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return `${jsonPath(e.instancePath)}: ${e.message ?? e.keyword}`;
+  }
+}
+
+/**
+ * Reads a trailproof.json back into a ScanResult. Fails with a UserError naming the file and the
+ * JSON path of each problem, so a hand-edited or truncated baseline is refused, never half-used.
+ */
+export function parseJsonReport(text: string, file: string): ScanResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`${file}: not a trailproof JSON report: invalid JSON (${(err as Error).message})`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new UserError(`${file}: not a trailproof JSON report: $ must be an object`);
+  }
+  const version = (value as { reportVersion?: unknown }).reportVersion;
+  if (version !== REPORT_VERSION) {
+    throw new UserError(
+      version === undefined
+        ? `${file}: not a trailproof JSON report: $.reportVersion is missing`
+        : `${file}: $.reportVersion is ${JSON.stringify(version)}; this trailproof reads version ${REPORT_VERSION}`,
+    );
+  }
+  const validate = reportValidator();
+  if (!validate(value)) {
+    const problems = [...new Set((validate.errors ?? []).map(describe))];
+    throw new UserError(`${file}: invalid trailproof report:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+  const { $schema: _schema, reportVersion: _version, ...result } = value as Record<string, unknown>;
+  return result as unknown as ScanResult;
+}

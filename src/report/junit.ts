@@ -1,0 +1,137 @@
+/**
+ * JUnit XML for GitLab and Jenkins: one <testsuite> per rule, one <testcase> per rule × resource.
+ * FAIL → <failure>, ERROR → <error>, NOT_APPLICABLE and suppressed FAIL → <skipped> with the reason.
+ */
+import type { ScanResult } from '../rules/result.ts';
+import type { RuleMeta, Verdict } from '../rules/types.ts';
+import { compareText, prettyJson, resourceLabel, ruleIndex, sortedVerdicts } from './audit-common.ts';
+import type { Formatter } from './types.ts';
+
+/** Characters XML 1.0 forbids anywhere (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
+const XML_INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+export function stripInvalidXmlChars(text: string): string {
+  return text.replace(XML_INVALID, '');
+}
+
+export function escapeXmlText(text: string): string {
+  return stripInvalidXmlChars(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+/** Attribute values also keep tab and line breaks, which parsers would otherwise normalise to spaces. */
+export function escapeXmlAttr(text: string): string {
+  return escapeXmlText(text).replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+}
+
+function attrs(values: Record<string, string | number>): string {
+  return Object.entries(values)
+    .map(([k, v]) => ` ${k}="${escapeXmlAttr(String(v))}"`)
+    .join('');
+}
+
+interface Case {
+  verdict: Verdict;
+  name: string;
+}
+
+/** resource id + name, made unique within the suite should two resources share both. */
+function uniqueCases(verdicts: Verdict[]): Case[] {
+  const seen = new Map<string, number>();
+  return verdicts.map((verdict) => {
+    const base = resourceLabel(verdict);
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return { verdict, name: n === 1 ? base : `${base} #${n}` };
+  });
+}
+
+function detail(v: Verdict, rule: RuleMeta | undefined): string {
+  const parts = [v.message, '', `resource: ${v.resource.id}`, `account: ${v.resource.accountId}`];
+  if (v.resource.region) parts.push(`region: ${v.resource.region}`);
+  parts.push('', 'evidence:', prettyJson(v.evidence));
+  if (rule?.remediation) parts.push('', 'remediation:', rule.remediation.trimEnd());
+  return parts.join('\n');
+}
+
+function testcase(c: Case, rule: RuleMeta | undefined, indent: string): string {
+  const v = c.verdict;
+  const open = `${indent}<testcase${attrs({ classname: v.ruleId, name: c.name, time: '0' })}`;
+  const inner = indent + '  ';
+  switch (v.status) {
+    case 'PASS':
+      return `${open}/>`;
+    case 'FAIL':
+      if (v.suppressed) {
+        const s = v.suppressed;
+        const reason = `suppressed by ${s.exceptionId} until ${s.expires} (approved by ${s.approver}): ${s.reason}`;
+        return `${open}>\n${inner}<skipped${attrs({ message: reason })}/>\n${inner}<system-out>${escapeXmlText(detail(v, rule))}</system-out>\n${indent}</testcase>`;
+      }
+      return `${open}>\n${inner}<failure${attrs({ message: v.message, type: `FAIL ${v.severity}` })}>${escapeXmlText(detail(v, rule))}</failure>\n${indent}</testcase>`;
+    case 'ERROR':
+      return `${open}>\n${inner}<error${attrs({ message: v.message, type: 'ERROR' })}>${escapeXmlText(detail(v, rule))}</error>\n${indent}</testcase>`;
+    case 'NOT_APPLICABLE':
+      return `${open}>\n${inner}<skipped${attrs({ message: `not applicable: ${v.message}` })}/>\n${indent}</testcase>`;
+  }
+}
+
+interface SuiteCounts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+function suiteCounts(verdicts: Verdict[]): SuiteCounts {
+  return {
+    tests: verdicts.length,
+    failures: verdicts.filter((v) => v.status === 'FAIL' && !v.suppressed).length,
+    errors: verdicts.filter((v) => v.status === 'ERROR').length,
+    skipped: verdicts.filter((v) => v.status === 'NOT_APPLICABLE' || (v.status === 'FAIL' && v.suppressed)).length,
+  };
+}
+
+export function renderJUnit(result: ScanResult): string {
+  const rules = ruleIndex(result);
+  const byRule = new Map<string, Verdict[]>();
+  for (const r of result.rules) byRule.set(r.id, []);
+  for (const v of sortedVerdicts(result)) {
+    const list = byRule.get(v.ruleId) ?? [];
+    list.push(v);
+    byRule.set(v.ruleId, list);
+  }
+  const total: SuiteCounts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  const suites: string[] = [];
+  for (const ruleId of [...byRule.keys()].sort(compareText)) {
+    const verdicts = byRule.get(ruleId)!;
+    const rule = rules.get(ruleId);
+    const counts = suiteCounts(verdicts);
+    for (const k of Object.keys(total) as (keyof SuiteCounts)[]) total[k] += counts[k];
+    const props = [
+      ['title', rule?.title ?? ''],
+      ['severity', rule?.severity ?? verdicts[0]?.severity ?? ''],
+      ['resource', rule?.resource ?? ''],
+      ['source', rule?.source ?? ''],
+      ['sha256', rule?.sha256 ?? ''],
+    ].filter(([, value]) => value !== '');
+    const lines = [`  <testsuite${attrs({ name: ruleId, ...counts, time: '0', timestamp: result.snapshot.collectedAt })}>`];
+    if (props.length > 0) {
+      lines.push('    <properties>', ...props.map(([name, value]) => `      <property${attrs({ name: name!, value: value! })}/>`), '    </properties>');
+    }
+    lines.push(...uniqueCases(verdicts).map((c) => testcase(c, rule, '    ')), '  </testsuite>');
+    suites.push(lines.join('\n'));
+  }
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attrs({ name: result.tool.name, ...total, time: '0', timestamp: result.snapshot.collectedAt })}>`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+export const junitFormatter: Formatter = {
+  name: 'junit',
+  fileName: 'trailproof.junit.xml',
+  description: 'JUnit XML (GitLab, Jenkins): a test suite per rule, a test case per rule × resource',
+  render: (result) => renderJUnit(result),
+};

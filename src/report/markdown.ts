@@ -1,0 +1,155 @@
+/**
+ * Markdown summary for a CI job summary ($GITHUB_STEP_SUMMARY) or a pull-request comment.
+ * Tables are capped so the output stays far below GitHub's 65,536-character comment limit.
+ */
+import type { ScanResult } from '../rules/result.ts';
+import { SEVERITIES } from '../rules/types.ts';
+import type { Verdict } from '../rules/types.ts';
+import {
+  compareText,
+  gateSentence,
+  oneLine,
+  resourceLabel,
+  sortedErrors,
+  sortedVerdicts,
+  truncate,
+} from './audit-common.ts';
+import type { Formatter } from './types.ts';
+
+/** Failing verdicts listed before "and N more". */
+export const MAX_FAILURE_ROWS = 50;
+/** ERROR verdicts and collection-error groups listed before "and N more". */
+export const MAX_ERROR_ROWS = 20;
+const MAX_MESSAGE_CHARS = 300;
+
+/**
+ * Text safe inside a Markdown table cell: HTML is shown, not rendered; Markdown punctuation is
+ * literal; pipes do not split the cell; newlines become <br>.
+ */
+export function escapeMarkdownCell(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|~#!])/g, '\\$1')
+    .replace(/\r\n|\r|\n/g, '<br>');
+}
+
+function cellMessage(text: string): string {
+  return escapeMarkdownCell(truncate(oneLine(text), MAX_MESSAGE_CHARS));
+}
+
+function gateIcon(result: ScanResult): string {
+  return result.summary.exitCode === 1 ? '❌' : result.summary.exitCode === 3 ? '⚠️' : '✅';
+}
+
+function more(n: number, what: string): string[] {
+  return n > 0 ? ['', `_…and ${n} more ${what}; see the full report._`] : [];
+}
+
+function countsTable(result: ScanResult): string[] {
+  const c = result.summary.counts;
+  return ['| PASS | FAIL | ERROR | N/A | Suppressed |', '|---:|---:|---:|---:|---:|', `| ${c.PASS} | ${c.FAIL - c.suppressed} | ${c.ERROR} | ${c.NOT_APPLICABLE} | ${c.suppressed} |`];
+}
+
+function context(result: ScanResult): string {
+  const s = result.snapshot;
+  const parts = [
+    s.organizationId ? `organization \`${s.organizationId}\`` : undefined,
+    `snapshot collected ${s.collectedAt} (${escapeMarkdownCell(s.source)})`,
+    s.sha256 ? `sha256 \`${s.sha256}\`` : undefined,
+    `${result.rules.length} rules (pack ${escapeMarkdownCell(result.rulePack.version)})`,
+    `${result.scope.accountIds.length} accounts, ${result.scope.regions.length} regions`,
+    result.scope.shard ? `shard ${escapeMarkdownCell(result.scope.shard)}` : undefined,
+    `${escapeMarkdownCell(result.tool.name)} ${escapeMarkdownCell(result.tool.version)}`,
+  ];
+  return parts.filter((p) => p !== undefined).join(' · ');
+}
+
+function failureSection(failing: Verdict[]): string[] {
+  if (failing.length === 0) return [];
+  const lines = ['', `### Failing verdicts (${failing.length})`];
+  let budget = MAX_FAILURE_ROWS;
+  for (const severity of SEVERITIES) {
+    const group = failing.filter((v) => v.severity === severity);
+    if (group.length === 0 || budget === 0) continue;
+    const shown = group.slice(0, budget);
+    budget -= shown.length;
+    lines.push('', `#### ${severity} (${group.length})`, '', '| Rule | Resource | Account | Message |', '|---|---|---|---|');
+    for (const v of shown) {
+      lines.push(`| ${escapeMarkdownCell(v.ruleId)} | ${escapeMarkdownCell(resourceLabel(v))} | ${escapeMarkdownCell(v.resource.accountId)} | ${cellMessage(v.message)} |`);
+    }
+  }
+  return [...lines, ...more(failing.length - (MAX_FAILURE_ROWS - budget), 'failing verdicts')];
+}
+
+function errorSection(result: ScanResult, errored: Verdict[]): string[] {
+  const errors = sortedErrors(result);
+  if (errored.length === 0 && errors.length === 0) return [];
+  const lines = ['', '### Errors'];
+  if (errored.length > 0) {
+    lines.push('', `${errored.length} verdict${errored.length === 1 ? '' : 's'} could not be decided (ERROR):`, '', '| Rule | Resource | Reason |', '|---|---|---|');
+    for (const v of errored.slice(0, MAX_ERROR_ROWS)) {
+      lines.push(`| ${escapeMarkdownCell(v.ruleId)} | ${escapeMarkdownCell(resourceLabel(v))} | ${cellMessage(v.message)} |`);
+    }
+    lines.push(...more(errored.length - MAX_ERROR_ROWS, 'ERROR verdicts'));
+  }
+  if (errors.length > 0) {
+    const groups = new Map<string, { operation: string; code: string; scopes: Set<string> }>();
+    for (const e of errors) {
+      const key = `${e.operation}\u0000${e.code}`;
+      const g = groups.get(key) ?? { operation: e.operation, code: e.code, scopes: new Set<string>() };
+      g.scopes.add([e.accountId ?? 'organization', e.region].filter(Boolean).join(' '));
+      groups.set(key, g);
+    }
+    const rows = [...groups.values()].sort((a, b) => compareText(a.operation, b.operation) || compareText(a.code, b.code));
+    lines.push('', `${errors.length} collection error${errors.length === 1 ? '' : 's'}:`, '', '| Operation | Code | Where |', '|---|---|---|');
+    for (const g of rows.slice(0, MAX_ERROR_ROWS)) {
+      const where = [...g.scopes].sort(compareText);
+      const shown = where.slice(0, 5).join(', ') + (where.length > 5 ? ` and ${where.length - 5} more` : '');
+      lines.push(`| ${escapeMarkdownCell(g.operation)} | ${escapeMarkdownCell(g.code)} | ${escapeMarkdownCell(shown)} |`);
+    }
+    lines.push(...more(rows.length - MAX_ERROR_ROWS, 'kinds of collection error'));
+  }
+  return lines;
+}
+
+function exceptionSection(result: ScanResult): string[] {
+  const notes = [...result.exceptionNotes].sort((a, b) => compareText(a.exceptionId, b.exceptionId));
+  const suppressed = result.summary.counts.suppressed;
+  if (notes.length === 0 && suppressed === 0) return [];
+  const lines = ['', '### Exceptions', ''];
+  if (suppressed > 0) lines.push(`${suppressed} FAIL verdict${suppressed === 1 ? ' is' : 's are'} suppressed by an exception (kept in the full report).`);
+  if (notes.length > 0) {
+    lines.push('', '| Exception | Problem | Rule | Resource | Expires |', '|---|---|---|---|---|');
+    for (const n of notes) {
+      lines.push(`| ${escapeMarkdownCell(n.exceptionId)} | ${n.kind} | ${escapeMarkdownCell(n.rule)} | ${escapeMarkdownCell(n.resource)} | ${escapeMarkdownCell(n.expires)} |`);
+    }
+  }
+  return lines;
+}
+
+export function renderMarkdown(result: ScanResult): string {
+  const verdicts = sortedVerdicts(result);
+  const failing = verdicts.filter((v) => v.status === 'FAIL' && !v.suppressed);
+  const errored = verdicts.filter((v) => v.status === 'ERROR');
+  const lines = [
+    `## ${gateIcon(result)} trailproof: ${escapeMarkdownCell(gateSentence(result))}`,
+    '',
+    ...countsTable(result),
+    '',
+    context(result),
+    ...failureSection(failing),
+    ...errorSection(result, errored),
+    ...exceptionSection(result),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+export const markdownFormatter: Formatter = {
+  name: 'md',
+  fileName: 'trailproof.md',
+  description: 'Markdown summary for a CI job summary or a pull-request comment',
+  render: (result) => renderMarkdown(result),
+};

@@ -1,0 +1,117 @@
+/**
+ * The CEL dialect rules are written in, on top of @marcbachmann/cel-js: which variables exist,
+ * how facts become CEL values and how CEL values become JSON again.
+ */
+import { Environment } from '@marcbachmann/cel-js';
+
+/** Activation roots every rule may read (absent ones fail with "Unknown variable" at run time). */
+export const ACTIVATION_ROOTS = ['organization', 'account', 'trail', 'bucket'] as const;
+
+/** A compiled expression: call with an activation to evaluate. */
+export type CompiledExpression = (activation: Record<string, unknown>) => unknown;
+
+/** What a CEL library error tells us, independent of its class. */
+export interface CelErrorInfo {
+  code: string;
+  summary: string;
+  /** Offset range into the expression text, when known. */
+  range?: { start: number; end: number };
+  /** The caret snippet the library prints under the summary. */
+  snippet: string[];
+}
+
+/**
+ * One environment per variable scope. `variables` and `params` are declared as schemas so a
+ * misspelt `variables.lacknig` or `params.requre` is a type error at load, not an ERROR at scan time.
+ */
+export function ruleEnvironment(variableNames: string[], paramNames: string[]): Environment {
+  const env = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false });
+  for (const root of ACTIVATION_ROOTS) env.registerVariable(root, 'dyn');
+  env.registerVariable({ name: 'params', schema: Object.fromEntries(paramNames.map((n) => [n, 'dyn'])) });
+  env.registerVariable({ name: 'variables', schema: Object.fromEntries(variableNames.map((n) => [n, 'dyn'])) });
+  return env;
+}
+
+/** Parses and type-checks; returns the compiled expression or the library's error. */
+export function compileExpression(env: Environment, expression: string): { compiled: CompiledExpression } | { error: CelErrorInfo } {
+  let parsed: ReturnType<Environment['parse']>;
+  try {
+    parsed = env.parse(expression);
+  } catch (err) {
+    return { error: celErrorInfo(err) };
+  }
+  const checked = env.check(expression);
+  if (!checked.valid) return { error: celErrorInfo(checked.error) };
+  return { compiled: (activation) => parsed(activation) };
+}
+
+export function celErrorInfo(err: unknown): CelErrorInfo {
+  const e = err as { code?: unknown; summary?: unknown; range?: unknown; message?: unknown };
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  const lines = message.split('\n');
+  const summary = typeof e?.summary === 'string' && e.summary ? e.summary : (lines[0] ?? message);
+  const r = e?.range as { start?: unknown; end?: unknown } | undefined;
+  const range = r && typeof r.start === 'number' && typeof r.end === 'number' ? { start: r.start, end: r.end } : undefined;
+  return {
+    code: typeof e?.code === 'string' ? e.code : 'error',
+    summary: summary.trim(),
+    ...(range ? { range } : {}),
+    snippet: lines.slice(1).filter((l) => l.trim() !== ''),
+  };
+}
+
+/** The key a "No such key" error is about. */
+export function missingKeyOf(info: CelErrorInfo): string | undefined {
+  if (info.code !== 'no_such_key') return undefined;
+  return /No such key: (.+)$/.exec(info.summary)?.[1]?.trim();
+}
+
+const celValues = new WeakMap<object, unknown>();
+
+/**
+ * Facts → CEL values. CEL keeps int and double apart and `double + int` has no overload, so every
+ * integral JS number becomes a BigInt (`retentionDays >= 365` then compares int with int).
+ * `undefined` members are dropped: to CEL a key is either present or absent.
+ * Converted objects are cached, so facts shared by many subjects (the organization, an account)
+ * are converted once per scan.
+ */
+export function toCel(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
+  if (value === null || typeof value !== 'object') return value;
+  const cached = celValues.get(value);
+  if (cached !== undefined) return cached;
+  let converted: unknown;
+  if (Array.isArray(value)) converted = value.map(toCel);
+  else if (value instanceof Map) converted = new Map([...value].map(([k, v]) => [k, toCel(v)]));
+  else if (value instanceof Date || value instanceof Uint8Array) converted = value;
+  else {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toCel(v);
+    converted = out;
+  }
+  celValues.set(value, converted);
+  return converted;
+}
+
+/** CEL values → JSON for evidence and messages: BigInt → number, Map → object, bytes → base64. */
+export function fromCel(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'object') return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+  if (Array.isArray(value)) return value.map(fromCel);
+  if (value instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of value) out[String(fromCel(k))] = fromCel(v);
+    return out;
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = fromCel(v);
+  return out;
+}
+
+/** A CEL result as message text: strings as they are, anything else as JSON. */
+export function celToText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(fromCel(value));
+}

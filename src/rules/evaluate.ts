@@ -1,0 +1,223 @@
+/**
+ * Verdict semantics, in the style of Kubernetes ValidatingAdmissionPolicy: match → variables →
+ * validations. Fails closed: anything that cannot be decided is an ERROR that says why.
+ */
+import type { EvaluationSubject } from '../model/facts.ts';
+import type { RuleDocument, Verdict } from './types.ts';
+import { celErrorInfo, celToText, fromCel, missingKeyOf, toCel, type CompiledExpression } from './cel.ts';
+
+export interface CompiledValidation {
+  text: string;
+  expression: CompiledExpression;
+  message?: string;
+  messageExpression?: CompiledExpression;
+}
+
+/** A rule whose expressions all parsed and type-checked. */
+export interface CompiledRule {
+  document: RuleDocument;
+  /** Effective params, already converted to CEL values. */
+  celParams: unknown;
+  match?: CompiledExpression;
+  variables: { name: string; expression: CompiledExpression }[];
+  validations: CompiledValidation[];
+  passMessage?: CompiledExpression;
+  notApplicableMessage?: CompiledExpression;
+  evidence?: CompiledExpression;
+}
+
+export type RuleVerdict = Omit<Verdict, 'suppressed'>;
+
+/** An evaluation error together with the part of the rule that raised it. */
+class Undecided {
+  constructor(
+    readonly error: unknown,
+    readonly where: string,
+  ) {}
+}
+
+export function evaluateCompiledRule(rule: CompiledRule, subject: EvaluationSubject): RuleVerdict {
+  const doc = rule.document;
+  if (subject.resource.type !== doc.resource) {
+    throw new Error(`rule ${doc.id} judges ${doc.resource} resources, not ${subject.resource.type} (filter subjects first)`);
+  }
+  const activation = buildActivation(rule, subject);
+  const verdict = (status: Verdict['status'], message: string, evidence: unknown): RuleVerdict => ({
+    ruleId: doc.id,
+    status,
+    severity: doc.severity,
+    message,
+    evidence,
+    resource: subject.resource,
+  });
+  const undecided = (u: Undecided) => verdict('ERROR', `could not decide: ${explain(u, subject)}`, evidenceOf(rule, activation));
+
+  if (rule.match) {
+    const matched = run(rule.match, activation, 'match');
+    if (matched instanceof Undecided) return undecided(matched);
+    if (typeof matched !== 'boolean') return undecided(notBoolean(matched, 'match'));
+    if (!matched) {
+      const message = messageOf(rule.notApplicableMessage, activation) ?? `not applicable: ${doc.match}`;
+      return verdict('NOT_APPLICABLE', message, null);
+    }
+  }
+
+  let firstError: Undecided | undefined;
+  for (const [i, validation] of rule.validations.entries()) {
+    const where = `validations[${i}]`;
+    const result = run(validation.expression, activation, where);
+    if (result === true) continue;
+    if (result === false) {
+      const message = messageOf(validation.messageExpression, activation) ?? validation.message ?? `failed: ${validation.text}`;
+      return verdict('FAIL', message, evidenceOf(rule, activation));
+    }
+    // A definite FAIL later on outranks an error here: the resource is non-compliant either way.
+    firstError ??= result instanceof Undecided ? result : notBoolean(result, where);
+  }
+  if (firstError) return undecided(firstError);
+  const message = messageOf(rule.passMessage, activation) ?? `${doc.title}: passed`;
+  return verdict('PASS', message, evidenceOf(rule, activation));
+}
+
+/**
+ * The CEL activation. `variables` is an object of getters so a variable is evaluated only when
+ * read, once; a variable that fails throws its error to each reader, so a validation that does
+ * not read it is not affected.
+ */
+function buildActivation(rule: CompiledRule, subject: EvaluationSubject): Record<string, unknown> {
+  const activation: Record<string, unknown> = { params: rule.celParams };
+  for (const [key, value] of Object.entries(subject.activation)) if (value !== undefined) activation[key] = toCel(value);
+  const variables: Record<string, unknown> = {};
+  for (const v of rule.variables) {
+    let state: { value: unknown } | { error: Undecided } | undefined;
+    Object.defineProperty(variables, v.name, {
+      enumerable: true,
+      get() {
+        if (!state) {
+          const result = run(v.expression, activation, `variables.${v.name}`);
+          state = result instanceof Undecided ? { error: result } : { value: result };
+        }
+        if ('error' in state) throw state.error;
+        return state.value;
+      },
+    });
+  }
+  activation.variables = variables;
+  return activation;
+}
+
+/** Evaluates; a thrown error becomes an Undecided that remembers where it came from. */
+function run(expression: CompiledExpression, activation: Record<string, unknown>, where: string): unknown {
+  try {
+    return expression(activation);
+  } catch (err) {
+    if (err instanceof Undecided) return err;
+    const origin = findUndecided(err);
+    return origin ?? new Undecided(err, where);
+  }
+}
+
+/** The library may wrap what a variable getter threw; recover the variable's own error. */
+function findUndecided(err: unknown): Undecided | undefined {
+  let cursor: unknown = err;
+  for (let depth = 0; depth < 5 && cursor && typeof cursor === 'object'; depth++) {
+    if (cursor instanceof Undecided) return cursor;
+    cursor = (cursor as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function notBoolean(value: unknown, where: string): Undecided {
+  return new Undecided(new Error(`${where} returned ${describeValue(value)}, not a bool`), where);
+}
+
+function describeValue(value: unknown): string {
+  if (value instanceof Undecided) return 'an error';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Map || typeof value === 'object') return 'a map';
+  if (typeof value === 'bigint') return 'an int';
+  if (typeof value === 'number') return 'a double';
+  return `a ${typeof value}`;
+}
+
+/** A message expression's text, or undefined when it is absent or fails (the caller falls back). */
+function messageOf(expression: CompiledExpression | undefined, activation: Record<string, unknown>): string | undefined {
+  if (!expression) return undefined;
+  const value = run(expression, activation, 'message');
+  if (value instanceof Undecided || value === null || value === undefined) return undefined;
+  const text = celToText(value);
+  return text === '' ? undefined : text;
+}
+
+function evidenceOf(rule: CompiledRule, activation: Record<string, unknown>): unknown {
+  if (!rule.evidence) return null;
+  const value = run(rule.evidence, activation, 'evidence');
+  if (value instanceof Undecided) return { evidenceError: celErrorInfo(value.error).summary };
+  return fromCel(value);
+}
+
+/**
+ * Why a rule could not decide. A "No such key" on a field the model marked unknown is explained
+ * with the model's reason (the failed call), naming the object it is missing from.
+ */
+function explain(u: Undecided, subject: EvaluationSubject): string {
+  const info = celErrorInfo(u.error);
+  const key = missingKeyOf(info);
+  if (key !== undefined) {
+    const holder = findUnknown(subject, key);
+    if (holder) return `${key}${holder.label ? ` of ${holder.label}` : ''} is unknown: ${holder.reason}`;
+  }
+  return `${info.summary} (in ${u.where})`;
+}
+
+const SEARCH_ORDER = ['trail', 'bucket', 'account', 'organization'] as const;
+const MAX_DEPTH = 6;
+
+/** Depth-first search of the facts for an object whose `unknown` map names the missing key. */
+export function findUnknown(subject: EvaluationSubject, key: string): { reason: string; label?: string } | undefined {
+  const seen = new Set<object>();
+  const visit = (value: unknown, depth: number): { reason: string; label?: string } | undefined => {
+    if (!value || typeof value !== 'object' || seen.has(value) || depth > MAX_DEPTH) return undefined;
+    seen.add(value);
+    if (Array.isArray(value)) {
+      for (const item of value) {
+        const found = visit(item, depth + 1);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    const obj = value as Record<string, unknown>;
+    const unknown = obj.unknown;
+    if (unknown && typeof unknown === 'object' && !(key in obj && obj[key] !== undefined)) {
+      const reason = (unknown as Record<string, unknown>)[key];
+      if (typeof reason === 'string') {
+        const label = [obj.arn, obj.name, obj.id].find((v) => typeof v === 'string' && v !== '') as string | undefined;
+        return label ? { reason, label } : { reason };
+      }
+    }
+    for (const [k, child] of Object.entries(obj)) {
+      if (k === 'unknown') continue;
+      const found = visit(child, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  for (const root of SEARCH_ORDER) {
+    const found = visit(subject.activation[root], 0);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Evaluates every rule on the subjects of its resource type. */
+export function evaluateSubjects(
+  rules: { document: RuleDocument; evaluate(subject: EvaluationSubject): RuleVerdict }[],
+  subjects: Iterable<EvaluationSubject>,
+): RuleVerdict[] {
+  const verdicts: RuleVerdict[] = [];
+  for (const subject of subjects) {
+    for (const rule of rules) if (rule.document.resource === subject.resource.type) verdicts.push(rule.evaluate(subject));
+  }
+  return verdicts;
+}

@@ -1,0 +1,62 @@
+/**
+ * Exceptions from config.yaml: a FAIL they match is kept but marked suppressed, so it no longer
+ * fails the gate. Only FAIL is ever suppressed — an ERROR means "unknown", and an exception cannot
+ * vouch for what nobody could see.
+ */
+import type { ExceptionEntry } from '../config/types.ts';
+import type { ResourceRef } from '../model/facts.ts';
+import type { Verdict } from './types.ts';
+
+export interface ExceptionNote {
+  exceptionId: string;
+  rule: string;
+  resource: string;
+  /** expired: past its expiry date (it no longer suppresses); stale: it matched no verdict. */
+  kind: 'expired' | 'stale';
+  expires: string;
+}
+
+/**
+ * @param asOf the day exceptions are judged against (YYYY-MM-DD), normally the snapshot's
+ *   collection day: never the clock, so a re-run of an old snapshot gives the same result.
+ */
+export function applyExceptions<V extends Omit<Verdict, 'suppressed'>>(
+  verdicts: V[],
+  exceptions: ExceptionEntry[],
+  asOf: string,
+): { verdicts: (V & Pick<Verdict, 'suppressed'>)[]; notes: ExceptionNote[] } {
+  const compiled = exceptions.map((entry, index) => ({
+    entry,
+    exceptionId: `exceptions[${index}]`,
+    pattern: globToRegExp(entry.resource),
+    // ISO dates compare correctly as strings; the exception still holds on its expiry day.
+    expired: asOf > entry.expires,
+    matched: false,
+  }));
+  const out = verdicts.map((verdict) => {
+    for (const ex of compiled) {
+      if (ex.entry.rule !== verdict.ruleId || !resourceMatches(ex.pattern, verdict.resource)) continue;
+      ex.matched = true;
+      if (ex.expired || verdict.status !== 'FAIL') continue;
+      const { reason, approver, expires } = ex.entry;
+      return { ...verdict, suppressed: { reason, approver, expires, exceptionId: ex.exceptionId } };
+    }
+    return { ...verdict };
+  });
+  const notes: ExceptionNote[] = [];
+  for (const ex of compiled) {
+    const kind = ex.expired ? 'expired' : ex.matched ? undefined : 'stale';
+    if (kind) notes.push({ exceptionId: ex.exceptionId, rule: ex.entry.rule, resource: ex.entry.resource, kind, expires: ex.entry.expires });
+  }
+  return { verdicts: out, notes };
+}
+
+function resourceMatches(pattern: RegExp, resource: ResourceRef): boolean {
+  return [resource.id, resource.arn, resource.accountId, resource.name].some((v) => v !== undefined && v !== '' && pattern.test(v));
+}
+
+/** `*` is any run of characters (including ":" and "/"), `?` one character; all else literal. */
+export function globToRegExp(glob: string): RegExp {
+  const body = [...glob].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+  return new RegExp(`^${body}$`, 's');
+}

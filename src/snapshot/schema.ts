@@ -1,0 +1,121 @@
+/**
+ * Validation of snapshot lines against the published schema (schemas/snapshot-v1.schema.json),
+ * compiled once per process, with errors worded for a person: "JSON path: what was expected".
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { SNAPSHOT_SCHEMA_FILE, SNAPSHOT_SCHEMA_ID } from './schema-source.ts';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from './types.ts';
+
+export { SNAPSHOT_SCHEMA_FILE } from './schema-source.ts';
+
+// ajv-formats is CommonJS; under NodeNext its default export is the module object.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+interface Validators {
+  header: ValidateFunction;
+  record: ValidateFunction;
+}
+
+let compiled: Validators | undefined;
+
+function validators(): Validators {
+  if (!compiled) {
+    const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: false });
+    addFormats(ajv);
+    ajv.addSchema(JSON.parse(readFileSync(SNAPSHOT_SCHEMA_FILE, 'utf8')) as object);
+    const get = (def: string): ValidateFunction => {
+      const fn = ajv.getSchema(`${SNAPSHOT_SCHEMA_ID}#/$defs/${def}`);
+      if (!fn) throw new Error(`schema has no $defs/${def}`);
+      return fn;
+    };
+    compiled = { header: get('SnapshotHeader'), record: get('AccountRecord') };
+  }
+  return compiled;
+}
+
+/** A problem found in one line: where (JSON Pointer into the line) and what was expected. */
+export interface LineProblem {
+  pointer: string;
+  message: string;
+}
+
+/**
+ * Checks the format marker and version before the schema, so a file of another kind or of a
+ * newer version gets that said plainly rather than a list of unknown fields.
+ */
+export function checkHeaderIdentity(value: unknown): LineProblem | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { pointer: '', message: `expected the snapshot header (a JSON object with "format": "${SNAPSHOT_FORMAT}")` };
+  }
+  const { format, version } = value as { format?: unknown; version?: unknown };
+  if (format !== SNAPSHOT_FORMAT) {
+    return {
+      pointer: '/format',
+      message: `not a trailproof snapshot: expected "${SNAPSHOT_FORMAT}", found ${format === undefined ? 'no format field' : JSON.stringify(format)}`,
+    };
+  }
+  if (version !== SNAPSHOT_VERSION) {
+    return {
+      pointer: '/version',
+      message: `snapshot version ${JSON.stringify(version)} is not supported; supported versions: ${SNAPSHOT_VERSION}`,
+    };
+  }
+  return undefined;
+}
+
+export function validateHeader(value: unknown): LineProblem | undefined {
+  return checkHeaderIdentity(value) ?? firstProblem(validators().header, value);
+}
+
+export function validateRecord(value: unknown): LineProblem | undefined {
+  return firstProblem(validators().record, value);
+}
+
+function firstProblem(validate: ValidateFunction, value: unknown): LineProblem | undefined {
+  if (validate(value)) return undefined;
+  const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
+  // The deepest error is the one nearest the actual mistake.
+  const best = errors.sort((a, b) => depth(b) - depth(a))[0] ?? validate.errors?.[0];
+  return best ? describe(best) : { pointer: '', message: 'invalid' };
+}
+
+function depth(e: ErrorObject): number {
+  return e.instancePath === '' ? 0 : e.instancePath.split('/').length;
+}
+
+function describe(e: ErrorObject): LineProblem {
+  const p = e.params as Record<string, unknown>;
+  const at = e.instancePath;
+  switch (e.keyword) {
+    case 'type':
+      return { pointer: at, message: `expected ${String(p.type)}` };
+    case 'required':
+      return { pointer: `${at}/${String(p.missingProperty)}`, message: 'missing required field' };
+    case 'additionalProperties':
+      return { pointer: `${at}/${String(p.additionalProperty)}`, message: 'unknown field (not part of snapshot format v1)' };
+    case 'const':
+      return { pointer: at, message: `expected ${JSON.stringify(p.allowedValue)}` };
+    case 'enum':
+      return { pointer: at, message: `expected one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'format':
+      return { pointer: at, message: `expected a ${String(p.format)} string (ISO-8601, e.g. 2026-11-02T09:00:00.000Z)` };
+    case 'pattern':
+      return { pointer: at, message: `expected a string matching ${String(p.pattern)}` };
+    case 'minLength':
+      return { pointer: at, message: 'expected a non-empty string' };
+    case 'minimum':
+      return { pointer: at, message: `expected a number >= ${String(p.limit)}` };
+    case 'not':
+      if (e.schemaPath.includes('TrailEventSelectors')) {
+        return { pointer: at, message: 'EventSelectors and AdvancedEventSelectors cannot both be present' };
+      }
+      return {
+        pointer: at,
+        message: 'expected exactly one of {"value": ...}, {"value": null, "absent": "<code>"} or {"error": {...}}',
+      };
+    default:
+      return { pointer: at, message: e.message ?? e.keyword };
+  }
+}

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { buildIndex, subjectsForAccount } from '../../src/model/index.ts';
+import type { AccountFacts } from '../../src/model/facts.ts';
+import { apiError, failed } from '../../examples/demo/builder.ts';
+import { detail, MANAGEMENT, miniOrg, trail } from '../fixtures/mini-org.ts';
+import type { DemoOrg } from '../../examples/demo/builder.ts';
+
+const MEMBER = '222222222222';
+
+function accountOf(org: DemoOrg, id: string): AccountFacts {
+  const snap = org.snapshot();
+  const index = buildIndex(snap.header, snap.accounts);
+  const record = snap.accounts.find((r) => r.accountId === id)!;
+  return subjectsForAccount(index, record)[0]!.activation.account!;
+}
+
+function withOrgTrail(org: DemoOrg, opts: { shadowInMembers?: boolean; isLogging?: boolean } = {}) {
+  const t = trail(MANAGEMENT, 'org-trail', { IsOrganizationTrail: true });
+  const members = org.orgAccounts.map((a) => a.Id);
+  org.addTrailInRegions(t, { accountIds: opts.shadowInMembers === false ? [MANAGEMENT] : members });
+  org.addTrailDetail(MANAGEMENT, detail(t, opts.isLogging ?? true));
+  return t;
+}
+
+describe('trail coverage of an account', () => {
+  it('counts an organization trail seen as a shadow in every region once', () => {
+    const org = miniOrg();
+    const t = withOrgTrail(org);
+    const account = accountOf(org, MEMBER);
+    expect(account.trails?.map((x) => x.arn)).toEqual([t.TrailARN]);
+    expect(account.trails?.[0]).toMatchObject({ source: 'organization', ownerAccountId: MANAGEMENT, isLogging: true, regions: ['eu-west-1', 'us-east-1'] });
+    expect(account.managementEvents).toMatchObject({ read: true, write: true, readTrails: [t.TrailARN] });
+  });
+
+  it('takes the organization trail from the management account when the member does not list it', () => {
+    const org = miniOrg();
+    const t = withOrgTrail(org, { shadowInMembers: false });
+    expect(accountOf(org, MEMBER).trails?.map((x) => x.arn)).toEqual([t.TrailARN]);
+  });
+
+  it('folds a multi-region trail and its shadows into one trail read in its home region', () => {
+    const org = miniOrg();
+    const own = trail(MEMBER, 'own', { HomeRegion: 'eu-west-1' });
+    org.addTrailInRegions(own);
+    org.addTrailDetail(MEMBER, detail(own, false));
+    const account = accountOf(org, MEMBER);
+    expect(account.trails).toHaveLength(1);
+    expect(account.trails?.[0]).toMatchObject({ homeRegion: 'eu-west-1', isLogging: false, source: 'own' });
+    expect(account.managementEvents).toMatchObject({ read: false, write: false });
+  });
+
+  it('adds a write-only and a read-only multi-region trail together', () => {
+    const org = miniOrg();
+    const w = trail(MEMBER, 'writes');
+    const r = trail(MEMBER, 'reads');
+    org.addTrailInRegions(w);
+    org.addTrailInRegions(r);
+    org.addTrailDetail(MEMBER, detail(w, true, { EventSelectors: [{ ReadWriteType: 'WriteOnly', IncludeManagementEvents: true }] }));
+    org.addTrailDetail(MEMBER, detail(r, true, { EventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true }] }));
+    expect(accountOf(org, MEMBER).managementEvents).toMatchObject({ read: true, write: true, readTrails: [r.TrailARN], writeTrails: [w.TrailARN] });
+  });
+
+  it('does not count a single-region trail toward multi-region coverage', () => {
+    const org = miniOrg();
+    const t = trail(MEMBER, 'local', { IsMultiRegionTrail: false });
+    org.addTrail(MEMBER, 'us-east-1', t);
+    org.addTrailDetail(MEMBER, detail(t));
+    const account = accountOf(org, MEMBER);
+    expect(account.trails?.[0]?.regions).toEqual(['us-east-1']);
+    expect(account.managementEvents).toMatchObject({ read: false, write: false });
+  });
+
+  it('makes trails unknown when DescribeTrails failed in a region (fail closed)', () => {
+    const org = miniOrg();
+    withOrgTrail(org);
+    org.region(MEMBER, 'eu-west-1').trails = failed(apiError('cloudtrail:DescribeTrails', 'AccessDeniedException', 'not authorized', MEMBER, 'eu-west-1'));
+    const account = accountOf(org, MEMBER);
+    expect(account.trails).toBeUndefined();
+    expect(account.unknown?.trails).toContain('AccessDeniedException');
+  });
+
+  it('makes everything unknown when the account could not be entered', () => {
+    const org = miniOrg();
+    withOrgTrail(org);
+    const record = org.account(MEMBER);
+    record.access = { error: apiError('sts:AssumeRole', 'AccessDenied', 'denied', MEMBER) };
+    record.regions = [];
+    const account = accountOf(org, MEMBER);
+    expect(account.trails).toBeUndefined();
+    expect(account.unknown?.trails).toContain('sts:AssumeRole');
+  });
+
+  it('leaves isLogging unknown with the reason when GetTrailStatus failed, and coverage undecided', () => {
+    const org = miniOrg();
+    const t = trail(MEMBER, 'own');
+    org.addTrailInRegions(t);
+    org.addTrailDetail(MEMBER, { ...detail(t), status: failed(apiError('cloudtrail:GetTrailStatus', 'AccessDeniedException', 'no', MEMBER, 'us-east-1')) });
+    const account = accountOf(org, MEMBER);
+    expect(account.trails?.[0]?.isLogging).toBeUndefined();
+    expect(account.trails?.[0]?.unknown?.isLogging).toContain('GetTrailStatus');
+    expect(account.managementEvents).toBeUndefined();
+    expect(account.unknown?.managementEvents).toContain('GetTrailStatus');
+  });
+
+  it('settles coverage by a known trail even when another trail is unknown', () => {
+    const org = miniOrg();
+    withOrgTrail(org);
+    const t = trail(MEMBER, 'own');
+    org.addTrailInRegions(t);
+    org.addTrailDetail(MEMBER, { ...detail(t), status: failed(apiError('cloudtrail:GetTrailStatus', 'ThrottlingException', 'rate', MEMBER, 'us-east-1')) });
+    expect(accountOf(org, MEMBER).managementEvents).toMatchObject({ read: true, write: true });
+  });
+
+  it('finds the destination bucket owner in another account, or null outside the organization', () => {
+    const org = miniOrg();
+    org.listBucket('333333333333', { Name: 'central-logs', BucketRegion: 'eu-west-1' });
+    const t = trail(MEMBER, 'own');
+    const outside = trail(MEMBER, 'outside', { S3BucketName: 'someone-elses-bucket' });
+    org.addTrailInRegions(t);
+    org.addTrailInRegions(outside);
+    const account = accountOf(org, MEMBER);
+    const byName = Object.fromEntries(account.trails!.map((x) => [x.name, x.bucket]));
+    expect(byName.own).toMatchObject({ name: 'central-logs', ownerAccountId: '333333333333', region: 'eu-west-1' });
+    expect(byName.outside).toMatchObject({ name: 'someone-elses-bucket', ownerAccountId: null });
+  });
+
+  it('leaves the bucket owner unknown when some account\'s ListBuckets failed', () => {
+    const org = miniOrg();
+    org.account('333333333333').buckets = failed(apiError('s3:ListBuckets', 'AccessDenied', 'no', '333333333333'));
+    const t = trail(MEMBER, 'own', { S3BucketName: 'unlisted' });
+    org.addTrailInRegions(t);
+    const bucket = accountOf(org, MEMBER).trails![0]!.bucket!;
+    expect(bucket.ownerAccountId).toBeUndefined();
+    expect(bucket.unknown?.ownerAccountId).toContain('333333333333');
+  });
+
+  it('places the account in its OU path and marks the management account', () => {
+    const org = miniOrg();
+    expect(accountOf(org, MEMBER)).toMatchObject({ ouPath: 'Root/Workloads', isManagement: false, ouIds: ['r-test', 'ou-test-workloads'] });
+    expect(accountOf(org, MANAGEMENT)).toMatchObject({ ouPath: 'Root', isManagement: true });
+  });
+
+  it('treats an unknown organization tree as an unknown OU path', () => {
+    const org = miniOrg();
+    org.header.organizationalUnits = failed(apiError('organizations:ListOrganizationalUnitsForParent', 'TooManyRequestsException', 'slow down'));
+    const account = accountOf(org, MEMBER);
+    expect(account.ouPath).toBe('');
+    expect(account.unknown?.ouPath).toContain('TooManyRequestsException');
+  });
+});
+
+describe('snapshot accounts are read once per pass', () => {
+  it('accepts records as any iterable', () => {
+    const org = miniOrg();
+    const snap = org.snapshot();
+    const index = buildIndex(snap.header, new Set(snap.accounts));
+    expect(index.placements.size).toBe(3);
+    expect(index.organization).toMatchObject({ id: 'o-test000001', scpEnabled: true, accountCount: 3 });
+  });
+});
