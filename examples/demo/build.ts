@@ -11,54 +11,21 @@ import { readFileSync } from 'node:fs';
 import type { EventSelector, OrgAccount, SnapshotHeader, Snapshot, TrailDetail } from '../../src/snapshot/types.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from '../../src/snapshot/types.ts';
 import { absent, apiError, DemoOrg, failed, ok, tags, trailArn } from './builder.ts';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_COLLECTED_AT,
+  DEMO_OUS as OU,
+  DEMO_REGIONS,
+  MANAGEMENT,
+  ORG_ID,
+  ORG_TRAIL_ARN,
+  ORG_TRAIL_BUCKET,
+  ROOT_ID,
+} from './accounts.ts';
+export { DEMO_ACCOUNTS, DEMO_COLLECTED_AT, DEMO_OUS, DEMO_REGIONS, ORG_TRAIL_ARN, ORG_TRAIL_BUCKET } from './accounts.ts';
 import { addDemoScps } from './scps.ts';
 import { addDemoPiiBuckets } from './pii-buckets.ts';
 import { addDemoTrailBuckets } from './trail-buckets.ts';
-
-export const DEMO_COLLECTED_AT = '2026-11-02T09:00:00.000Z';
-export const DEMO_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
-
-const ORG_ID = 'o-7k2m9x4q1z';
-const ROOT_ID = 'r-7k2m';
-const MANAGEMENT = '111111111111';
-
-/** Account ids of the demo, by role; hooks can use them instead of repeating the literals. */
-export const DEMO_ACCOUNTS = {
-  management: MANAGEMENT,
-  logArchive: '222222222222',
-  audit: '333333333333',
-  network: '444444444444',
-  /** Its DescribeTrails does not show the organization trail at all (as some emulators answer). */
-  sharedServices: '555555555555',
-  /** Advanced selectors named "Log all management events" that record only S3 data events. */
-  paymentsProd: '666666666666',
-  /** Its own trail excludes kms.amazonaws.com management events. */
-  dataProd: '777777777777',
-  /** Its own multi-region trail stopped logging. */
-  webDev: '888888888888',
-  /** A WriteOnly trail plus a ReadOnly trail. */
-  analyticsDev: '999999999999',
-  /** GetTrailStatus on its own trail was denied. */
-  mlResearch: '141414141414',
-  /** Its own single-region trail (us-west-2), log file validation off. */
-  sandboxAlice: '101010101010',
-  /** AssumeRole into it was denied: nothing is known about it. */
-  sandboxBob: '121212121212',
-  /** SUSPENDED: listed by Organizations, skipped by the collector. */
-  closedProject: '131313131313',
-} as const;
-
-const OU = {
-  security: 'ou-7k2m-5c8d1f3a',
-  infrastructure: 'ou-7k2m-9e4b7h2k',
-  workloads: 'ou-7k2m-2p6s8v1w',
-  prod: 'ou-7k2m-4t9y3n6r',
-  dev: 'ou-7k2m-8j1q5x7c',
-  sandbox: 'ou-7k2m-3m7z2g9b',
-} as const;
-
-export const ORG_TRAIL_ARN = trailArn('us-east-1', MANAGEMENT, 'org-trail');
-export const ORG_TRAIL_BUCKET = 'acme-org-cloudtrail-logs';
 
 /** The default of GetEventSelectors for a trail created without custom selectors. */
 const DEFAULT_SELECTORS: EventSelector[] = [
@@ -171,8 +138,9 @@ function addAccounts(demo: DemoOrg): void {
       };
       continue;
     }
-    // Every region answers DescribeTrails, even with no trails: an empty list is knowledge.
-    for (const region of demo.regions) demo.region(entry.Id, region);
+    // Every region answers DescribeTrails and ListEventDataStores, even with nothing to list:
+    // an empty list is knowledge (nothing recorded there), a missing answer would be unknown.
+    for (const region of demo.regions) demo.region(entry.Id, region).eventDataStores = ok([]);
   }
 }
 

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrailproofConfig } from '../config/types.ts';
-import { applyCollectFlags, collectToFile } from '../collect/index.ts';
 import { openSnapshot, type SnapshotSource } from '../snapshot/read.ts';
 
 /** Flags that shape a live collection; shared by `collect` and `scan`. */
@@ -19,8 +18,12 @@ export function collectOptions(): Option[] {
   ];
 }
 
-/** Reads the organization into a snapshot file (kept with --save-snapshot) and opens it. */
+/**
+ * Reads the organization into a snapshot file (kept with --save-snapshot) and opens it. The AWS SDK
+ * is loaded only here, so evaluating a saved snapshot never pays for it.
+ */
 export async function collectLive(config: TrailproofConfig, flags: Record<string, unknown>): Promise<SnapshotSource> {
+  const { applyCollectFlags, collectToFile } = await import('../collect/index.ts');
   const effective = applyCollectFlags(config, flags);
   const keep = typeof flags.saveSnapshot === 'string' ? flags.saveSnapshot : undefined;
   let file = keep;

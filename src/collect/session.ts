@@ -36,7 +36,8 @@ export class AccountSession {
   private readonly limiter: Limiter;
 
   constructor(
-    readonly accountId: string,
+    /** Empty until sts:GetCallerIdentity names the starting account. */
+    public accountId: string,
     private readonly credentials: CredentialProvider,
     private readonly settings: CallSettings,
   ) {

@@ -1,14 +1,188 @@
-import type { AccountRecord } from '../snapshot/types.ts';
-import type { AccountFacts, EvaluationSubject } from './facts.ts';
-import type { ModelIndex } from './model-index.ts';
-import { unknownBecause, type Known } from './known.ts';
+import type { AccountRecord, BucketListing } from '../snapshot/types.ts';
+import type { AccountFacts, BucketFacts, EvaluationSubject, WithUnknowns } from './facts.ts';
+import { unknownReason, type ModelIndex } from './model-index.ts';
+import { known, unknownBecause, type Known } from './known.ts';
+import {
+  bucketAccessCoverage,
+  type AccessCoverage,
+  type AccessKind,
+  type DataEventRecorder,
+  type SelectorEvidence,
+} from './data-event-coverage.ts';
+import { dataEventRecorders } from './data-event-recorders.ts';
+import { classifyBucket, type PiiClassification } from './pii.ts';
 
-/** Account-wide S3 data event coverage (issue #4 fills this in). */
-export function accountDataEventFacts(_index: ModelIndex, _record: AccountRecord, _account: AccountFacts): Known<Record<string, unknown>> {
-  return unknownBecause('data event coverage is not implemented yet');
+const ACCESS_KINDS: AccessKind[] = ['read', 'write'];
+
+/** Coverage of one access kind as rules see it (an unknown answer is an absent key instead). */
+export interface AccessCoverageFacts {
+  status: 'covered' | 'partial' | 'not-covered';
+  /** Trail / event data store ARN and selector position of every selector that records some of these events. */
+  by: SelectorEvidence[];
+  missing: string[];
+  notCounted: { source: string; reason: string }[];
+  [extension: string]: unknown;
 }
 
-/** One subject per bucket of the account that rules judge (issue #4 fills this in). */
-export function bucketSubjects(_index: ModelIndex, _record: AccountRecord, _account: AccountFacts): EvaluationSubject[] {
-  return [];
+/** bucket.dataEvents */
+export interface BucketDataEventFacts extends WithUnknowns {
+  read?: AccessCoverageFacts;
+  write?: AccessCoverageFacts;
+  [extension: string]: unknown;
+}
+
+/** account.dataEvents.read / .write: every current and future bucket of the account (CIS 3.8 / 3.9). */
+export interface AllBucketsCoverageFacts extends AccessCoverageFacts {
+  /** Recorded for every bucket, present and future, in every region, by multi-region recorders. */
+  allBuckets: boolean;
+  /** Buckets of the account that the multi-region recorders leave (partly) unrecorded. */
+  uncoveredBuckets: string[];
+}
+
+export interface AccountDataEventFacts extends WithUnknowns {
+  read?: AllBucketsCoverageFacts;
+  write?: AllBucketsCoverageFacts;
+  [extension: string]: unknown;
+}
+
+/** Not a valid bucket name, so no selector value can single it out: it stands for a bucket created tomorrow. */
+const ANY_FUTURE_BUCKET = '(any new bucket)';
+
+function asFacts(c: AccessCoverage): Known<AccessCoverageFacts> {
+  if (c.status === 'unknown') return unknownBecause(c.unknownReasons.join('; '));
+  return known({ status: c.status, by: c.by, missing: c.missing, notCounted: c.notCounted });
+}
+
+function partitionOf(index: ModelIndex): string {
+  return index.header.partition || 'aws';
+}
+
+/**
+ * Whether ALL of the account's buckets, including ones created later in any region, have their
+ * object reads (writes) recorded: judged for a bucket no selector can name, counting only
+ * recorders of every region, then checked against each bucket the account has now.
+ */
+function allBucketsCoverage(
+  index: ModelIndex,
+  record: AccountRecord,
+  recorders: DataEventRecorder[],
+  access: AccessKind,
+): Known<AllBucketsCoverageFacts> {
+  const everyRegion = recorders.filter((r) => r.multiRegion);
+  const partition = partitionOf(index);
+  const future = bucketAccessCoverage({ bucket: ANY_FUTURE_BUCKET, partition }, access, everyRegion);
+  const facts = asFacts(future);
+  if (facts.reason !== undefined) return unknownBecause(facts.reason);
+  if (facts.value.status !== 'covered') return known({ ...facts.value, allBuckets: false, uncoveredBuckets: [] });
+
+  const listing = record.buckets;
+  if (!listing?.value) {
+    if (listing?.absent !== undefined) return known({ ...facts.value, allBuckets: true, uncoveredBuckets: [] });
+    return unknownBecause(`new buckets are recorded, but the existing ones are unknown: ${unknownReason(listing, 's3:ListBuckets')}`);
+  }
+  const uncovered: string[] = [];
+  const unknowns: string[] = [];
+  for (const bucket of listing.value) {
+    const target = { bucket: bucket.Name, partition, ...(bucket.BucketRegion ? { region: bucket.BucketRegion } : {}) };
+    const c = bucketAccessCoverage(target, access, everyRegion);
+    if (c.status === 'unknown') unknowns.push(`${bucket.Name}: ${c.unknownReasons.join('; ')}`);
+    else if (c.status !== 'covered') uncovered.push(bucket.Name);
+  }
+  if (uncovered.length === 0 && unknowns.length > 0) return unknownBecause(unknowns.join('; '));
+  uncovered.sort();
+  return known({
+    ...facts.value,
+    status: uncovered.length > 0 ? 'partial' : 'covered',
+    missing: uncovered.map((b) => `bucket ${b}`),
+    allBuckets: uncovered.length === 0,
+    uncoveredBuckets: uncovered,
+  });
+}
+
+/** account.dataEvents: whether every bucket's object reads and writes are recorded (CIS 3.8 / 3.9). */
+export function accountDataEventFacts(index: ModelIndex, record: AccountRecord, account: AccountFacts): Known<AccountDataEventFacts> {
+  const recorders = dataEventRecorders(index, record, account);
+  if (recorders.reason !== undefined) return unknownBecause(recorders.reason);
+  const facts: AccountDataEventFacts = {};
+  const unknown: Record<string, string> = {};
+  for (const access of ACCESS_KINDS) {
+    const c = allBucketsCoverage(index, record, recorders.value, access);
+    if (c.value) facts[access] = c.value;
+    else unknown[access] = c.reason;
+  }
+  if (Object.keys(unknown).length > 0) facts.unknown = unknown;
+  return known(facts);
+}
+
+function bucketDataEvents(target: { bucket: string; region?: string; partition: string }, recorders: Known<DataEventRecorder[]>): BucketDataEventFacts {
+  const facts: BucketDataEventFacts = {};
+  const unknown: Record<string, string> = {};
+  for (const access of ACCESS_KINDS) {
+    const c = recorders.value ? asFacts(bucketAccessCoverage(target, access, recorders.value)) : unknownBecause<AccessCoverageFacts>(recorders.reason!);
+    if (c.value) facts[access] = c.value;
+    else unknown[access] = c.reason;
+  }
+  if (Object.keys(unknown).length > 0) facts.unknown = unknown;
+  return facts;
+}
+
+function bucketFacts(
+  index: ModelIndex,
+  record: AccountRecord,
+  listing: BucketListing,
+  pii: Known<PiiClassification>,
+  recorders: Known<DataEventRecorder[]>,
+): BucketFacts {
+  const partition = partitionOf(index);
+  const detail = record.bucketDetails?.[listing.Name];
+  const region = listing.BucketRegion ?? detail?.region.value ?? index.bucketRegions.get(listing.Name);
+  const unknown: Record<string, string> = {};
+  const facts: BucketFacts = { name: listing.Name, accountId: record.accountId, arn: `arn:${partition}:s3:::${listing.Name}` };
+  if (region) facts.region = region;
+  else unknown.region = unknownReason(detail?.region, 's3:GetBucketLocation') ?? 'the bucket region is unknown';
+  if (detail?.tags.value) facts.tags = Object.fromEntries(detail.tags.value.map((t) => [t.Key, t.Value]));
+  else if (detail?.tags.absent) facts.tags = {};
+  else unknown.tags = unknownReason(detail?.tags, 's3:GetBucketTagging')!;
+  if (pii.value) facts.pii = pii.value;
+  else unknown.pii = pii.reason;
+  facts.dataEvents = bucketDataEvents({ bucket: listing.Name, partition, ...(region ? { region } : {}) }, recorders);
+  if (Object.keys(unknown).length > 0) facts.unknown = unknown;
+  return facts;
+}
+
+/**
+ * One subject per bucket that holds PII, or may (its tags could not be read): those are the
+ * buckets rules judge. Other buckets produce no subject, so no verdict. When the account's
+ * buckets cannot be listed, one stand-in subject carries the reason, so the gap shows as ERROR.
+ */
+export function bucketSubjects(index: ModelIndex, record: AccountRecord, account: AccountFacts): EvaluationSubject[] {
+  const organization = index.organization;
+  const subject = (bucket: BucketFacts): EvaluationSubject => ({
+    resource: {
+      type: 'bucket',
+      id: bucket.arn,
+      arn: bucket.arn,
+      accountId: record.accountId,
+      name: bucket.name,
+      ouPath: account.ouPath,
+      ...(bucket.region ? { region: bucket.region } : {}),
+    },
+    activation: { organization, account, bucket },
+  });
+
+  if (!record.buckets?.value) {
+    if (record.buckets?.absent !== undefined) return [];
+    const why = record.access?.error ? `could not read the account: ${unknownReason(record.access, 'sts:AssumeRole')}` : unknownReason(record.buckets, 's3:ListBuckets')!;
+    const name = `(buckets of ${record.accountId})`;
+    return [subject({ name, accountId: record.accountId, arn: `arn:${partitionOf(index)}:s3:::${name}`, unknown: { pii: `the account's buckets are unknown: ${why}` } })];
+  }
+
+  const recorders = dataEventRecorders(index, record, account);
+  const subjects: EvaluationSubject[] = [];
+  for (const listing of [...record.buckets.value].sort((a, b) => a.Name.localeCompare(b.Name))) {
+    const pii = classifyBucket(listing.Name, record.bucketDetails?.[listing.Name]?.tags, index.options.pii);
+    if (pii.value && !pii.value.classified) continue;
+    subjects.push(subject(bucketFacts(index, record, listing, pii, recorders)));
+  }
+  return subjects;
 }

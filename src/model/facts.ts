@@ -144,6 +144,10 @@ export interface BucketFacts extends WithUnknowns {
   region?: string;
   arn: string;
   tags?: Record<string, string>;
+  /** Why the bucket counts as PII (data-events module; see src/model/pii.ts). */
+  pii?: { classified: boolean; reasons: string[] };
+  /** Which trails / event data stores record its object reads and writes (see src/model/data-events.ts). */
+  dataEvents?: Record<string, unknown>;
   [extension: string]: unknown;
 }
 

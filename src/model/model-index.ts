@@ -2,6 +2,7 @@ import type {
   AccountRecord,
   ApiError,
   BucketRecord,
+  EventDataStore,
   Fetched,
   LogGroup,
   OrgAccount,
@@ -25,6 +26,13 @@ export interface AccountPlacement {
   /** Root → OUs → the account itself. Empty when the tree could not be read. */
   path: PathNode[];
   ouPath: string;
+}
+
+/** An event data store with the account that owns it and its home region (from its ARN). */
+export interface EventDataStoreWithOwner {
+  store: EventDataStore;
+  ownerAccountId: string;
+  homeRegion: string;
 }
 
 /** A trail together with what was read about it in its home region. */
@@ -74,6 +82,10 @@ export interface ModelIndex {
   trailLogGroups: Map<string, Fetched<LogGroup>>;
   /** SCPs as read (content and targets), when ListPolicies succeeded. */
   policies: Fetched<ServiceControlPolicy[]>;
+  /** CloudTrail Lake organization event data stores (OrganizationEnabled), by ARN, with their owner. */
+  organizationEventDataStores: Map<string, EventDataStoreWithOwner>;
+  /** Why the list of organization event data stores may be incomplete (the management account's reads that failed). */
+  organizationEventDataStoreGaps: string[];
   /** Per-module derived indexes (see memo). */
   memo: Map<string, unknown>;
 }
@@ -119,6 +131,8 @@ export class IndexBuilder {
   private readonly bucketRecords = new Map<string, BucketRecord>();
   private readonly accountPublicAccessBlocks = new Map<string, Fetched<PublicAccessBlock> | undefined>();
   private readonly trailLogGroups = new Map<string, Fetched<LogGroup>>();
+  private readonly organizationEventDataStores = new Map<string, EventDataStoreWithOwner>();
+  private readonly organizationEventDataStoreGaps: string[] = [];
 
   constructor(
     private readonly header: SnapshotHeader,
@@ -127,6 +141,7 @@ export class IndexBuilder {
 
   add(record: AccountRecord): void {
     this.accountPublicAccessBlocks.set(record.accountId, record.accountPublicAccessBlock ?? (record.access ? { error: record.access.error } : undefined));
+    this.addOrganizationEventDataStores(record);
     for (const region of record.regions) {
       for (const [arn, group] of Object.entries(region.logGroups ?? {})) this.trailLogGroups.set(arn, group);
       for (const trail of region.trails.value ?? []) {
@@ -148,6 +163,23 @@ export class IndexBuilder {
     for (const [name, bucket] of Object.entries(record.bucketDetails ?? {})) {
       this.bucketRecords.set(name, bucket);
       if (bucket.region.value && !this.bucketRegions.has(name)) this.bucketRegions.set(name, bucket.region.value);
+    }
+  }
+
+  private addOrganizationEventDataStores(record: AccountRecord): void {
+    const isManagement = this.header.organization.value?.MasterAccountId === record.accountId;
+    if (isManagement && record.access) this.organizationEventDataStoreGaps.push(describeError(record.access.error));
+    for (const region of record.regions) {
+      const stores = region.eventDataStores;
+      if (isManagement && !stores?.value && !stores?.absent) {
+        this.organizationEventDataStoreGaps.push(unknownReason(stores, `cloudtrail:ListEventDataStores (${record.accountId}/${region.region})`)!);
+      }
+      for (const store of stores?.value ?? []) {
+        const owner = trailOwner(store.EventDataStoreArn);
+        if (store.OrganizationEnabled && owner === record.accountId) {
+          this.organizationEventDataStores.set(store.EventDataStoreArn, { store, ownerAccountId: owner, homeRegion: store.EventDataStoreArn.split(':')[3] ?? region.region });
+        }
+      }
     }
   }
 
@@ -176,6 +208,8 @@ export class IndexBuilder {
       accountPublicAccessBlocks: this.accountPublicAccessBlocks,
       trailLogGroups: this.trailLogGroups,
       policies: header.policies,
+      organizationEventDataStores: this.organizationEventDataStores,
+      organizationEventDataStoreGaps: this.organizationEventDataStoreGaps,
       memo: new Map(),
     };
   }

@@ -43,7 +43,8 @@ interface Limit {
   by: string;
 }
 
-export interface S3RetentionFacts {
+/** A type alias (not an interface) so it fits TrailFacts.retention's Record<string, unknown>. */
+export type S3RetentionFacts = {
   logObjectPrefix: string;
   /** Every lifecycle rule of the bucket, with whether it acts on the log files and why. */
   lifecycleRules?: LifecycleRuleVerdict[];
@@ -60,7 +61,7 @@ export interface S3RetentionFacts {
   /** Object Lock GOVERNANCE default retention (bypassable with s3:BypassGovernanceRetention), 0 when none. */
   governanceDays?: number;
   unknown?: UnknownReasons;
-}
+};
 
 /**
  * `<S3KeyPrefix>/AWSLogs/[<org-id>/]<account-id>/CloudTrail/`: where CloudTrail writes the

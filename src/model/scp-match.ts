@@ -30,9 +30,9 @@ export function resourceMatches(pattern: string, arn: string): boolean {
 
 /**
  * Whether a Resource pattern covers every resource an action can name, for questions asked
- * without a specific ARN ("is StopLogging denied in this account?"): `*`, or an ARN pattern whose
- * service is the action's (or `*`) and whose
- * region, account and resource id are all wildcards (`arn:aws:cloudtrail:*:*:trail/*`).
+ * without a specific ARN ("is StopLogging denied in this account?"): `*`, or an ARN pattern for the
+ * action's service (or `*`) whose region, account and resource id are all wildcards
+ * (`arn:aws:cloudtrail:*:*:trail/*`).
  */
 export function resourcePatternCoversAll(pattern: string, service: string): boolean {
   if (pattern === '*') return true;

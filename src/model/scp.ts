@@ -9,10 +9,10 @@ export interface ScpActionFacts {
   outcome?: Exclude<ScpEvaluation['outcome'], 'unknown'>;
   reason: string;
   denials: ScpEvaluation['denials'];
-  /** true / false, or "unknown". */
-  allowedByPath: boolean | 'unknown';
+  /** Whether every level of the path has an SCP allowing the action; absent when unknown (see `unknown.allowedByPath`). */
+  allowedByPath?: boolean;
   notAllowedAt?: ScpEvaluation['notAllowedAt'];
-  unknown?: { outcome: string };
+  unknown?: { outcome?: string; allowedByPath?: string };
 }
 
 // A type alias (not an interface) so it stays assignable to AccountFacts.scp's Record<string, unknown>.
@@ -26,10 +26,14 @@ export type ScpFacts = {
 };
 
 function actionFacts(e: ScpEvaluation): ScpActionFacts {
-  const facts: ScpActionFacts = { action: e.action, reason: e.reason, denials: e.denials, allowedByPath: e.allowedByPath };
+  const facts: ScpActionFacts = { action: e.action, reason: e.reason, denials: e.denials };
+  const unknown: NonNullable<ScpActionFacts['unknown']> = {};
+  if (e.allowedByPath === 'unknown') unknown.allowedByPath = e.outcome === 'denied' ? 'not every level of the path could be read' : e.reason;
+  else facts.allowedByPath = e.allowedByPath;
   if (e.notAllowedAt) facts.notAllowedAt = e.notAllowedAt;
-  if (e.outcome === 'unknown') facts.unknown = { outcome: e.reason };
+  if (e.outcome === 'unknown') unknown.outcome = e.reason;
   else facts.outcome = e.outcome;
+  if (Object.keys(unknown).length > 0) facts.unknown = unknown;
   return facts;
 }
 
@@ -40,12 +44,12 @@ function actionFacts(e: ScpEvaluation): ScpActionFacts {
  */
 export function scpFacts(index: ModelIndex, accountId: string): Known<ScpFacts> {
   const scope = scpScope(index, accountId);
-  if ('outcome' in scope && scope.outcome === 'unknown') return unknownBecause(`SCP protection unknown: ${scope.reason}`);
+  if ('outcome' in scope && scope.outcome === 'unknown') return unknownBecause(scope.reason);
   const actions = [...new Set(index.options.scpActions)].sort();
   const evaluations = actions.map((action) => evaluateScpProtection(index, accountId, action));
   const undecided = evaluations.filter((e) => e.outcome === 'unknown');
   if (undecided.length > 0 && undecided.length === evaluations.length) {
-    return unknownBecause(`SCP protection unknown: ${[...new Set(undecided.map((e) => e.reason))].join('; ')}`);
+    return unknownBecause([...new Set(undecided.map((e) => e.reason))].join("; "));
   }
   const facts: ScpFacts = {
     applicable: !('outcome' in scope),

@@ -61,7 +61,7 @@ export function accountFacts(index: ModelIndex, record: AccountRecord): AccountF
 
   const trails = accountTrails(index, record);
   if (trails.value) {
-    for (const t of trails.value) addTrailBucketFacts(index, t);
+    for (const t of trails.value) addTrailBucketFacts(index, t, record);
     facts.trails = trails.value;
     const coverage = combinedManagementCoverage(trails.value);
     if (coverage.value) facts.managementEvents = coverage.value;

@@ -1,5 +1,141 @@
-import type { TrailFacts } from './facts.ts';
-import type { ModelIndex } from './model-index.ts';
+/**
+ * The trail's destination bucket (Object Lock, versioning, exposure, encryption, access logging)
+ * and how long the trail's logs are kept there and in CloudWatch Logs.
+ *
+ * The bucket's configuration is whatever its owner read (index.destinationBuckets). A bucket
+ * outside the organization, in an account that could not be read, or whose calls failed leaves
+ * each affected fact absent with the reason in `unknown`: rules touching it give ERROR.
+ */
+import type { AccountRecord, BucketRecord, BucketVersioning, Fetched, PublicAccessBlock, Trail } from '../snapshot/types.ts';
+import type { TrailBucketRef, TrailFacts } from './facts.ts';
+import { describeError, type ModelIndex } from './model-index.ts';
+import { known, unknownBecause, type Known } from './known.ts';
+import { objectLockFacts } from './object-lock.ts';
+import { bucketExposure, effectivePublicAccessBlock } from './public-access.ts';
+import { computeRetention, logObjectPrefix, type S3RetentionFacts } from './retention.ts';
 
-/** Adds the destination bucket's configuration and the trail's retention to a trail (issue #5 fills this in). */
-export function addTrailBucketFacts(_index: ModelIndex, _trail: TrailFacts): void {}
+/** "Nothing configured" answers, should a collector record them as errors rather than `absent`. */
+const NOT_CONFIGURED_CODES = new Set([
+  'ObjectLockConfigurationNotFoundError',
+  'NoSuchLifecycleConfiguration',
+  'NoSuchPublicAccessBlockConfiguration',
+  'NoSuchBucketPolicy',
+  'ServerSideEncryptionConfigurationNotFoundError',
+]);
+
+/** What the CloudWatch Logs group keeps. null on the retention facts: the trail does not deliver there. */
+export type CloudWatchLogsRetention = { logGroupArn: string; retentionDays: number | null; neverExpires: boolean };
+
+export type TrailRetentionFacts = S3RetentionFacts & { cloudWatchLogs?: CloudWatchLogsRetention | null };
+
+/** Fills `trail.bucket`'s configuration and `trail.retention` for the account `record` (its log prefix depends on it). */
+export function addTrailBucketFacts(index: ModelIndex, trail: TrailFacts, record: AccountRecord): void {
+  const config = locateBucket(index, trail.bucket);
+  if (trail.bucket) addBucketConfiguration(index, trail.bucket, config);
+
+  const raw = rawTrail(index, record, trail.arn);
+  const orgId = index.organization.id;
+  const retention: TrailRetentionFacts = computeRetention({
+    logObjectPrefix: logObjectPrefix(raw?.S3KeyPrefix, trail.isOrganizationTrail ? (orgId ?? '<organization-id>') : undefined, record.accountId),
+    asOf: index.header.collectedAt,
+    lifecycle:
+      trail.isOrganizationTrail && !orgId
+        ? unknownBecause(`the organization id is unknown, and an organization trail's log keys include it (${index.organization.unknown?.id ?? 'not read'})`)
+        : field(config, (c) => c.lifecycle, 's3:GetBucketLifecycleConfiguration', (rules) => rules ?? []),
+    versioning: field(config, (c) => c.versioning, 's3:GetBucketVersioning', versioningStatus),
+    objectLock: field(config, (c) => c.objectLock, 's3:GetObjectLockConfiguration', objectLockFacts),
+  });
+  const cwl = cloudWatchLogsRetention(index, trail.cloudWatchLogsLogGroupArn);
+  if (cwl.value !== undefined) retention.cloudWatchLogs = cwl.value;
+  else retention.unknown = { ...retention.unknown, cloudWatchLogs: cwl.reason };
+  trail.retention = retention;
+}
+
+const chain = <T, U>(k: Known<T>, f: (v: T) => Known<U>): Known<U> => (k.value !== undefined ? f(k.value) : unknownBecause(k.reason!));
+const mapKnown = <T, U>(k: Known<T>, f: (v: T) => U): Known<U> => chain(k, (v) => known(f(v)));
+
+/** One bucket setting, derived from its call's answer (null: nothing configured). */
+function field<T, U>(config: Known<BucketRecord>, pick: (c: BucketRecord) => Fetched<T> | undefined, operation: string, derive: (v: T | null) => U): Known<U> {
+  return chain(config, (c) => mapKnown(read(pick(c), operation), derive));
+}
+
+const versioningStatus = (v: BucketVersioning | null): string => v?.Status ?? 'Disabled';
+
+/** The bucket record its owner read, or why there is none. */
+function locateBucket(index: ModelIndex, bucket: TrailBucketRef | null): Known<BucketRecord> {
+  if (!bucket) return unknownBecause('the trail names no S3 bucket');
+  if (bucket.ownerAccountId === undefined) return unknownBecause(`owner of bucket ${bucket.name} unknown: ${bucket.unknown?.ownerAccountId ?? 'not determined'}`);
+  if (bucket.ownerAccountId === null) {
+    return unknownBecause(`bucket ${bucket.name} is not owned by any account of the organization, so its configuration cannot be read`);
+  }
+  const rec = index.destinationBuckets.get(bucket.name);
+  if (rec) return known(rec);
+  const access = index.accountPublicAccessBlocks.get(bucket.ownerAccountId);
+  const why = access?.error ? `: ${describeError(access.error)}` : '';
+  return unknownBecause(`bucket ${bucket.name} was not read in its owner account ${bucket.ownerAccountId}${why}`);
+}
+
+/** A call's answer: the value, null for "nothing configured", or unknown with the failed call. */
+function read<T>(f: Fetched<T> | undefined, operation: string): Known<T | null> {
+  if (f === undefined) return unknownBecause(`${operation} was not read`);
+  if (f.error) return NOT_CONFIGURED_CODES.has(f.error.code) ? known(null) : unknownBecause(describeError(f.error));
+  return known(f.value ?? null);
+}
+
+function addBucketConfiguration(index: ModelIndex, bucket: TrailBucketRef, config: Known<BucketRecord>): void {
+  const unknown: Record<string, string> = { ...bucket.unknown };
+  const set = <K extends keyof TrailBucketRef>(name: K, value: Known<TrailBucketRef[K]>): void => {
+    if (value.value !== undefined) bucket[name] = value.value;
+    else unknown[name] = value.reason!;
+  };
+
+  set('objectLock', field(config, (c) => c.objectLock, 's3:GetObjectLockConfiguration', objectLockFacts));
+  set('versioning', field(config, (c) => c.versioning, 's3:GetBucketVersioning', versioningStatus));
+  set('mfaDelete', field(config, (c) => c.versioning, 's3:GetBucketVersioning', (v) => v?.MFADelete === 'Enabled'));
+  const policyIsPublic = field(config, (c) => c.policyStatus, 's3:GetBucketPolicyStatus', (p) => p?.IsPublic ?? false);
+  set('policyIsPublic', policyIsPublic);
+  const accountBlock = bucket.ownerAccountId
+    ? read(index.accountPublicAccessBlocks.get(bucket.ownerAccountId), 's3control:GetPublicAccessBlock')
+    : unknownBecause<PublicAccessBlock | null>('the bucket has no owner account in the organization');
+  const block = chain(config, (c) => effectivePublicAccessBlock(read(c.publicAccessBlock, 's3:GetPublicAccessBlock'), accountBlock));
+  set('publicAccessBlock', block);
+  set('exposure', bucketExposure(block, policyIsPublic));
+  set(
+    'encryption',
+    field(config, (c) => c.encryption, 's3:GetBucketEncryption', (e) => {
+      const byDefault = e?.Rules[0]?.ApplyServerSideEncryptionByDefault;
+      return { algorithm: byDefault?.SSEAlgorithm ?? null, kmsKeyId: byDefault?.KMSMasterKeyID ?? null };
+    }),
+  );
+  set(
+    'accessLogging',
+    field(config, (c) => c.logging, 's3:GetBucketLogging', (l) => {
+      const on = l?.LoggingEnabled;
+      return { enabled: !!on, targetBucket: on?.TargetBucket ?? null, targetPrefix: on?.TargetPrefix ?? null };
+    }),
+  );
+  if (Object.keys(unknown).length > 0) bucket.unknown = unknown;
+}
+
+/** The trail as DescribeTrails returned it (for S3KeyPrefix, which the trail facts do not carry). */
+function rawTrail(index: ModelIndex, record: AccountRecord, arn: string): Trail | undefined {
+  const org = index.organizationTrails.get(arn)?.trail;
+  if (org) return org;
+  for (const region of record.regions) {
+    const found = region.trails.value?.find((t) => t.TrailARN === arn);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The log group a trail delivers to; the trail names it `arn:...:log-group:NAME:*`, collectors may key it without `:*`. */
+function cloudWatchLogsRetention(index: ModelIndex, logGroupArn: string | null): Known<CloudWatchLogsRetention | null> {
+  if (!logGroupArn) return known(null);
+  const bare = logGroupArn.replace(/:\*$/, '');
+  const group = index.trailLogGroups.get(logGroupArn) ?? index.trailLogGroups.get(bare) ?? index.trailLogGroups.get(`${bare}:*`);
+  if (!group) return unknownBecause(`log group ${logGroupArn} was not read (logs:DescribeLogGroups)`);
+  if (group.error) return unknownBecause(describeError(group.error));
+  if (!group.value) return unknownBecause(`log group ${logGroupArn} does not exist (${group.absent})`);
+  const days = group.value.retentionInDays ?? null;
+  return known({ logGroupArn, retentionDays: days, neverExpires: days === null });
+}

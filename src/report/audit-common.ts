@@ -142,10 +142,35 @@ export function uuidV5(name: string, namespace: string = TRAILPROOF_UUID_NAMESPA
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** NIST SP 800-53 r5 control ids of a rule, lowercased as OSCAL catalogs spell them ("au-9"). */
+/** A control id as the OSCAL SP 800-53 r5 catalog spells it: "AU-9" → "au-9", "AC-2(1)" → "ac-2.1". */
+export function oscalControlId(id: string): string {
+  return id
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, '')
+    .replace(/\((\w+)\)/g, '.$1');
+}
+
+/** "au-2" < "au-9" < "au-12" < "au-12.1": families alphabetically, numbers numerically. */
+export function compareControlIds(a: string, b: string): number {
+  const pa = a.split(/[-.]/);
+  const pb = b.split(/[-.]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i];
+    const y = pb[i];
+    if (x === undefined || y === undefined) return x === undefined ? -1 : 1;
+    const nx = Number(x);
+    const ny = Number(y);
+    const c = Number.isInteger(nx) && Number.isInteger(ny) ? nx - ny : compareText(x, y);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
+/** NIST SP 800-53 r5 control ids of a rule, in OSCAL form, sorted. */
 export function nistControls(rule: RuleMeta | undefined): string[] {
   const ids = rule?.frameworks['nist-800-53-r5'] ?? [];
-  return [...new Set(ids.map((id) => id.trim().toLowerCase()).filter((id) => id !== ''))].sort(compareText);
+  return [...new Set(ids.map(oscalControlId).filter((id) => id !== ''))].sort(compareControlIds);
 }
 
 /** "cis-aws-foundations-v3.0.0 3.2" style requirement labels, sorted by framework then id. */

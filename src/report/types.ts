@@ -5,6 +5,8 @@ export interface RenderOptions {
   sarifIncludeSuppressed?: boolean;
   /** A previous JSON report: marks SARIF baselineState and lets the gate count only new failures. */
   baseline?: ScanResult;
+  /** ASFF: region of the Security Hub that imports the findings (ProductArn); default us-east-1 when scanned, else the first region. */
+  asffRegion?: string;
 }
 
 /**

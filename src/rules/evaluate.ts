@@ -128,7 +128,7 @@ function findUndecided(err: unknown): Undecided | undefined {
 }
 
 function notBoolean(value: unknown, where: string): Undecided {
-  return new Undecided(new Error(`${where} returned ${describeValue(value)}, not a bool`), where);
+  return new Undecided(new Error(`the result is ${describeValue(value)}, not a bool`), where);
 }
 
 function describeValue(value: unknown): string {

@@ -34,14 +34,16 @@ export function applyExceptions<V extends Omit<Verdict, 'suppressed'>>(
     matched: false,
   }));
   const out = verdicts.map((verdict) => {
+    // Every matching exception is marked used (so none is reported stale); the first live one suppresses.
+    let suppressedBy: (typeof compiled)[number] | undefined;
     for (const ex of compiled) {
       if (ex.entry.rule !== verdict.ruleId || !resourceMatches(ex.pattern, verdict.resource)) continue;
       ex.matched = true;
-      if (ex.expired || verdict.status !== 'FAIL') continue;
-      const { reason, approver, expires } = ex.entry;
-      return { ...verdict, suppressed: { reason, approver, expires, exceptionId: ex.exceptionId } };
+      if (!ex.expired && verdict.status === 'FAIL') suppressedBy ??= ex;
     }
-    return { ...verdict };
+    if (!suppressedBy) return { ...verdict };
+    const { reason, approver, expires } = suppressedBy.entry;
+    return { ...verdict, suppressed: { reason, approver, expires, exceptionId: suppressedBy.exceptionId } };
   });
   const notes: ExceptionNote[] = [];
   for (const ex of compiled) {

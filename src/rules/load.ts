@@ -95,15 +95,36 @@ export async function loadRules(paths: string[], config: TrailproofConfig): Prom
       continue;
     }
     firstFileOfId.set(document.id, file.source);
-    const params = effectiveParams(document, config, problems);
+    const params = effectiveParams(document, config.rules.params[document.id] ?? {}, `${config.source}: rules.params.${document.id}`, problems);
     const compiled = compileRule(source, document, params, problems);
     if (!compiled) continue;
-    const meta = ruleMeta(document, params, file.source, bytes);
-    rules.push({ meta, document, file: file.path, evaluate: (subject) => evaluateCompiledRule(compiled, subject) });
+    rules.push(loadedRule(compiled, ruleMeta(document, params, file.source, bytes), file.path));
   }
   if (problems.length > 0) throw new UserErrors(problems);
   const disabled = new Set(config.rules.disabled);
   return rules.filter((r) => !disabled.has(r.meta.id)).sort((a, b) => a.meta.id.localeCompare(b.meta.id));
+}
+
+const compiledRules = new WeakMap<LoadedRule, CompiledRule>();
+
+function loadedRule(compiled: CompiledRule, meta: RuleMeta, file: string): LoadedRule {
+  const rule: LoadedRule = { meta, document: compiled.document, file, evaluate: (subject) => evaluateCompiledRule(compiled, subject) };
+  compiledRules.set(rule, compiled);
+  return rule;
+}
+
+/**
+ * The same rule with other parameters (the rule's defaults overlaid with `overrides`), without
+ * recompiling: expressions read params from the activation. Unknown names are a UserError
+ * prefixed with `origin` (see effectiveParams).
+ */
+export function withParams(rule: LoadedRule, overrides: Record<string, unknown>, origin: string): LoadedRule {
+  const compiled = compiledRules.get(rule);
+  if (!compiled) throw new Error(`rule ${rule.meta.id} was not produced by loadRules`);
+  const problems: string[] = [];
+  const params = effectiveParams(rule.document, overrides, origin, problems);
+  if (problems.length > 0) throw new UserErrors(problems);
+  return loadedRule({ ...compiled, celParams: toCel(params) }, { ...rule.meta, params }, rule.file);
 }
 
 /** The rule pack's identity for reports: the tool version and a hash over every rule's hash. */
@@ -142,14 +163,17 @@ function parseRuleFile(file: RuleFile, problems: string[]): { source: YamlSource
   return { source, document, bytes };
 }
 
-function effectiveParams(document: RuleDocument, config: TrailproofConfig, problems: string[]): Record<string, unknown> {
+/**
+ * The rule's default params overlaid with `overrides`. `origin` prefixes problems: where the
+ * overrides were written ("config.yaml: rules.params.<id>", or a test case's location).
+ */
+function effectiveParams(document: RuleDocument, overrides: Record<string, unknown>, origin: string, problems: string[]): Record<string, unknown> {
   const defaults = document.params ?? {};
-  const overrides = config.rules.params[document.id] ?? {};
   for (const name of Object.keys(overrides).sort()) {
     if (!(name in defaults)) {
       const declared = Object.keys(defaults);
       problems.push(
-        `${config.source}: rules.params.${document.id}.${name}: unknown parameter "${name}" for rule ${document.id} ` +
+        `${origin}.${name}: unknown parameter "${name}" for rule ${document.id} ` +
           `(${declared.length ? `it declares: ${declared.join(', ')}` : 'it declares no parameters'})`,
       );
     }
@@ -171,6 +195,13 @@ function compileRule(source: YamlSource, document: RuleDocument, params: Record<
     return () => undefined;
   };
 
+  const optional = (key: keyof RuleDocument) => {
+    const text = document[key];
+    return typeof text === 'string' ? compile([key], text) : undefined;
+  };
+  // Compiled in file order, so problems are listed top to bottom.
+  const match = optional('match');
+  const notApplicableMessage = optional('notApplicableMessageExpression');
   const variables: CompiledRule['variables'] = [];
   const seen = new Map<string, number>();
   declared.forEach((v, i) => {
@@ -180,10 +211,6 @@ function compileRule(source: YamlSource, document: RuleDocument, params: Record<
     const scope = ruleEnvironment(allNames.slice(0, i), paramNames);
     variables.push({ name: v.name, expression: compile(['variables', i, 'expression'], v.expression, scope) });
   });
-  const optional = (key: keyof RuleDocument) => {
-    const text = document[key];
-    return typeof text === 'string' ? compile([key], text) : undefined;
-  };
   const validations: CompiledValidation[] = document.validations.map((v, i) => ({
     text: v.expression,
     expression: compile(['validations', i, 'expression'], v.expression),
@@ -193,11 +220,11 @@ function compileRule(source: YamlSource, document: RuleDocument, params: Record<
   const rule: CompiledRule = {
     document,
     celParams: toCel(params),
-    match: optional('match'),
+    match,
     variables,
     validations,
     passMessage: optional('passMessageExpression'),
-    notApplicableMessage: optional('notApplicableMessageExpression'),
+    notApplicableMessage,
     evidence: optional('evidence'),
   };
   return problems.length === before ? rule : undefined;

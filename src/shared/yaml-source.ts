@@ -28,7 +28,7 @@ export function readYamlFile(file: string): YamlSource {
 
 export function parseYamlText(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     throw new UserErrors(
       doc.errors.map((e) => {

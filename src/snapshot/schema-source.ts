@@ -59,7 +59,7 @@ const fetchedEnvelope: Schema = {
   then: { not: { anyOf: [{ required: ['value'] }, { required: ['absent'] }] } },
   else: {
     required: ['value'],
-    if: { properties: { value: { type: 'null' } } },
+    if: { required: ['value'], properties: { value: { type: 'null' } } },
     then: { required: ['absent'] },
     else: { not: { required: ['absent'] } },
   },
@@ -177,7 +177,7 @@ const defs: Record<string, Schema> = {
   TrailEventSelectors: {
     ...aws({ EventSelectors: arrayOf(ref('EventSelector')), AdvancedEventSelectors: arrayOf(ref('AdvancedEventSelector')) }),
     // AWS returns one list or the other, never both.
-    not: { required: ['EventSelectors', 'AdvancedEventSelectors'] },
+    dependentSchemas: { AdvancedEventSelectors: { not: { required: ['EventSelectors'] } } },
   },
   TrailDetail: strict(
     {

@@ -108,7 +108,7 @@ function describe(e: ErrorObject): LineProblem {
     case 'minimum':
       return { pointer: at, message: `expected a number >= ${String(p.limit)}` };
     case 'not':
-      if (e.schemaPath.includes('TrailEventSelectors')) {
+      if (e.schemaPath.includes('dependentSchemas/AdvancedEventSelectors')) {
         return { pointer: at, message: 'EventSelectors and AdvancedEventSelectors cannot both be present' };
       }
       return {

@@ -1,0 +1,143 @@
+import {
+  GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketLocationCommand,
+  GetBucketLoggingCommand,
+  GetBucketPolicyCommand,
+  GetBucketPolicyStatusCommand,
+  GetBucketTaggingCommand,
+  GetBucketVersioningCommand,
+  GetObjectLockConfigurationCommand,
+  GetPublicAccessBlockCommand,
+  ListBucketsCommand,
+  type Bucket,
+  type GetBucketEncryptionCommandOutput,
+  type GetBucketLifecycleConfigurationCommandOutput,
+  type GetBucketLocationCommandOutput,
+  type GetBucketLoggingCommandOutput,
+  type GetBucketPolicyCommandOutput,
+  type GetBucketPolicyStatusCommandOutput,
+  type GetBucketTaggingCommandOutput,
+  type GetBucketVersioningCommandOutput,
+  type GetObjectLockConfigurationCommandOutput,
+  type GetPublicAccessBlockCommandOutput,
+  type ListBucketsCommandOutput,
+} from '@aws-sdk/client-s3';
+import {
+  GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
+  type GetPublicAccessBlockCommandOutput as GetAccountPublicAccessBlockOutput,
+} from '@aws-sdk/client-s3-control';
+import type { TrailproofConfig } from '../config/types.ts';
+import type {
+  BucketEncryption,
+  BucketListing,
+  BucketLogging,
+  BucketRecord,
+  BucketVersioning,
+  Fetched,
+  LifecycleRule,
+  ObjectLockConfiguration,
+  PublicAccessBlock,
+  Tag,
+} from '../snapshot/types.ts';
+import { paginate, plain, toFetched } from './fetch.ts';
+import type { AccountSession } from './session.ts';
+
+/** ListBuckets, paginated (MaxBuckets makes S3 paginate; newer answers carry BucketRegion). */
+export async function listBuckets(session: AccountSession, region: string): Promise<Fetched<BucketListing[]>> {
+  const outcome = await paginate<ListBucketsCommandOutput, Bucket>(
+    session, 's3', region,
+    (ContinuationToken) => new ListBucketsCommand({ MaxBuckets: 1000, ContinuationToken }),
+    (o) => o.Buckets, (o) => o.ContinuationToken,
+  );
+  return toFetched(outcome, (list) => plain<BucketListing[]>(list).sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0)));
+}
+
+/** GetBucketLocation: null or "" means us-east-1, "EU" is the legacy name of eu-west-1. */
+export function normaliseLocation(constraint: string | null | undefined): string {
+  if (!constraint) return 'us-east-1';
+  if (constraint === 'EU') return 'eu-west-1';
+  return constraint;
+}
+
+export interface BucketReadOptions {
+  homeRegion: string;
+  /** Buckets that receive logs of any trail seen anywhere in the organization. */
+  destinations: ReadonlySet<string>;
+  pii: TrailproofConfig['pii'];
+}
+
+/** Region and tags of every bucket; the full configuration only of buckets that matter. */
+export async function readBucket(session: AccountSession, listing: BucketListing, options: BucketReadOptions): Promise<BucketRecord> {
+  const Bucket = listing.Name;
+  const region: Fetched<string> = listing.BucketRegion
+    ? { value: listing.BucketRegion }
+    : toFetched(
+        await session.call<GetBucketLocationCommandOutput>('s3', options.homeRegion, new GetBucketLocationCommand({ Bucket })),
+        (o) => normaliseLocation(o.LocationConstraint),
+      );
+  // Bucket calls must reach the bucket's region; when that is unknown the client follows S3's redirect.
+  const at = region.value ?? options.homeRegion;
+  const tags = toFetched(
+    await session.call<GetBucketTaggingCommandOutput>('s3', at, new GetBucketTaggingCommand({ Bucket })),
+    (o) => plain<Tag[]>(o.TagSet ?? []),
+    ['NoSuchTagSet'],
+  );
+  const record: BucketRecord = { Name: Bucket, region, tags };
+  // Unreadable tags leave the bucket's PII status unknown (the tags error says so); reading its full
+  // configuration would not settle that, and would cost eight calls per bucket of the account.
+  const matters = options.destinations.has(Bucket) || isPiiCandidate(Bucket, tags.value ?? [], options.pii);
+  if (!matters) return record;
+
+  const call = <O>(command: { input: unknown; constructor: { name: string } }) => session.call<O>('s3', at, command);
+  const [objectLock, lifecycle, versioning, publicAccessBlock, policyStatus, policy, encryption, logging] = await Promise.all([
+    call<GetObjectLockConfigurationCommandOutput>(new GetObjectLockConfigurationCommand({ Bucket })),
+    call<GetBucketLifecycleConfigurationCommandOutput>(new GetBucketLifecycleConfigurationCommand({ Bucket })),
+    call<GetBucketVersioningCommandOutput>(new GetBucketVersioningCommand({ Bucket })),
+    call<GetPublicAccessBlockCommandOutput>(new GetPublicAccessBlockCommand({ Bucket })),
+    call<GetBucketPolicyStatusCommandOutput>(new GetBucketPolicyStatusCommand({ Bucket })),
+    call<GetBucketPolicyCommandOutput>(new GetBucketPolicyCommand({ Bucket })),
+    call<GetBucketEncryptionCommandOutput>(new GetBucketEncryptionCommand({ Bucket })),
+    call<GetBucketLoggingCommandOutput>(new GetBucketLoggingCommand({ Bucket })),
+  ]);
+  record.objectLock = toFetched(objectLock, (o) => plain<ObjectLockConfiguration>(o.ObjectLockConfiguration ?? {}), ['ObjectLockConfigurationNotFoundError']);
+  record.lifecycle = toFetched(lifecycle, (o) => plain<LifecycleRule[]>(o.Rules ?? []), ['NoSuchLifecycleConfiguration']);
+  record.versioning = toFetched(versioning, (o) => plain<BucketVersioning>({ Status: o.Status, MFADelete: o.MFADelete }));
+  record.publicAccessBlock = toFetched(publicAccessBlock, (o) => plain<PublicAccessBlock>(o.PublicAccessBlockConfiguration ?? {}), [
+    'NoSuchPublicAccessBlockConfiguration',
+  ]);
+  // With no bucket policy, S3 answers GetBucketPolicyStatus with NoSuchBucketPolicy too.
+  record.policyStatus = toFetched(policyStatus, (o) => ({ IsPublic: o.PolicyStatus?.IsPublic ?? false }), ['NoSuchBucketPolicy']);
+  record.policy = toFetched(policy, (o) => o.Policy ?? '', ['NoSuchBucketPolicy']);
+  record.encryption = toFetched(encryption, (o) => plain<BucketEncryption>({ Rules: o.ServerSideEncryptionConfiguration?.Rules ?? [] }), [
+    'ServerSideEncryptionConfigurationNotFoundError',
+  ]);
+  record.logging = toFetched(logging, (o) => plain<BucketLogging>({ LoggingEnabled: o.LoggingEnabled }));
+  return record;
+}
+
+/** config.yaml `pii`: an explicit name, a name glob, or a tag (key and value compared case-insensitively). */
+export function isPiiCandidate(name: string, tags: Tag[], pii: TrailproofConfig['pii']): boolean {
+  if (pii.buckets.includes(name)) return true;
+  if (pii.namePatterns.some((glob) => globToRegExp(glob).test(name))) return true;
+  return pii.tags.some((wanted) =>
+    tags.some(
+      (t) =>
+        t.Key.toLowerCase() === wanted.key.toLowerCase() &&
+        (wanted.values.length === 0 || wanted.values.some((v) => v.toLowerCase() === t.Value.toLowerCase())),
+    ),
+  );
+}
+
+function globToRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+/** S3 Control GetPublicAccessBlock: the account-wide block. */
+export async function readAccountPublicAccessBlock(session: AccountSession, region: string): Promise<Fetched<PublicAccessBlock>> {
+  const outcome = await session.call<GetAccountPublicAccessBlockOutput>(
+    's3control', region, new GetAccountPublicAccessBlockCommand({ AccountId: session.accountId }),
+  );
+  return toFetched(outcome, (o) => plain<PublicAccessBlock>(o.PublicAccessBlockConfiguration ?? {}), ['NoSuchPublicAccessBlockConfiguration']);
+}

@@ -1,0 +1,152 @@
+/**
+ * AWS Security Finding Format (ASFF) for Security Hub's BatchImportFindings: a JSON array of
+ * findings, one per verdict. BatchImportFindings takes at most 100 findings per call, so an
+ * importer sends the array in chunks.
+ *
+ * ProductArn uses the custom-integration form arn:aws:securityhub:<region>:<account>:product/<account>/default
+ * with the finding's own account, so each finding is importable by the account it is about.
+ */
+import type { ScanResult } from '../rules/result.ts';
+import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../rules/types.ts';
+import { compareText, frameworkRequirements, oneLine, ruleIndex, sha256Hex, sortedVerdicts, truncate } from './audit-common.ts';
+import type { Formatter, RenderOptions } from './types.ts';
+
+/** Length limits from the AwsSecurityFinding API reference. */
+export const ASFF_LIMITS = {
+  id: 512,
+  generatorId: 512,
+  title: 256,
+  description: 1024,
+  recommendationText: 512,
+  relatedRequirements: 32,
+  productFieldKey: 128,
+  productFieldValue: 2048,
+} as const;
+
+const SEVERITY_LABEL: Record<Severity, string> = {
+  critical: 'CRITICAL',
+  high: 'HIGH',
+  medium: 'MEDIUM',
+  low: 'LOW',
+  info: 'INFORMATIONAL',
+};
+
+/** ERROR means "information is missing", which is what Security Hub's WARNING says. */
+const COMPLIANCE_STATUS: Record<VerdictStatus, string> = {
+  PASS: 'PASSED',
+  FAIL: 'FAILED',
+  ERROR: 'WARNING',
+  NOT_APPLICABLE: 'NOT_AVAILABLE',
+};
+
+const RESOURCE_TYPE: Record<Verdict['resource']['type'], string> = {
+  organization: 'Other',
+  account: 'AwsAccount',
+  trail: 'AwsCloudTrailTrail',
+  bucket: 'AwsS3Bucket',
+};
+
+/** Keeps an id within its limit while unique: a cut id gets a hash of the whole id appended. */
+function boundedId(id: string, max: number): string {
+  if (id.length <= max) return id;
+  const hash = sha256Hex(id).slice(0, 16);
+  return `${id.slice(0, max - hash.length - 1)}/${hash}`;
+}
+
+/** Region for ProductArn and findings without their own: the caller's choice, else us-east-1 if scanned, else the first region. */
+export function asffRegion(result: ScanResult, options: RenderOptions): string {
+  if (options.asffRegion) return options.asffRegion;
+  const regions = [...result.scope.regions].sort(compareText);
+  return regions.includes('us-east-1') ? 'us-east-1' : (regions[0] ?? 'us-east-1');
+}
+
+function partitionOf(arn: string | undefined): string {
+  return arn?.split(':')[1] || 'aws';
+}
+
+function resourceId(v: Verdict): string {
+  if (v.resource.type === 'account') return `AWS::::Account:${v.resource.accountId}`;
+  return v.resource.arn ?? v.resource.id;
+}
+
+function workflowStatus(v: Verdict): string {
+  if (v.suppressed) return 'SUPPRESSED';
+  return v.status === 'PASS' || v.status === 'NOT_APPLICABLE' ? 'RESOLVED' : 'NEW';
+}
+
+function productFields(v: Verdict, rule: RuleMeta | undefined, result: ScanResult): Record<string, string> {
+  const fields: Record<string, string> = {
+    'trailproof/RuleId': v.ruleId,
+    'trailproof/Status': v.status,
+    'trailproof/ResourceId': v.resource.id,
+    'trailproof/SnapshotCollectedAt': result.snapshot.collectedAt,
+    'trailproof/Evidence': JSON.stringify(v.evidence ?? null),
+  };
+  if (v.resource.ouPath) fields['trailproof/OuPath'] = v.resource.ouPath;
+  if (result.snapshot.sha256) fields['trailproof/SnapshotSha256'] = result.snapshot.sha256;
+  if (rule) fields['trailproof/RuleSha256'] = rule.sha256;
+  if (v.suppressed) {
+    fields['trailproof/ExceptionId'] = v.suppressed.exceptionId;
+    fields['trailproof/ExceptionApprover'] = v.suppressed.approver;
+    fields['trailproof/ExceptionExpires'] = v.suppressed.expires;
+    fields['trailproof/ExceptionReason'] = v.suppressed.reason;
+  }
+  return Object.fromEntries(
+    Object.entries(fields).map(([k, value]) => [truncate(k, ASFF_LIMITS.productFieldKey), truncate(value, ASFF_LIMITS.productFieldValue)]),
+  );
+}
+
+export function asffFinding(v: Verdict, rule: RuleMeta | undefined, result: ScanResult, region: string): Record<string, unknown> {
+  const account = v.resource.accountId;
+  const requirements = frameworkRequirements(rule).slice(0, ASFF_LIMITS.relatedRequirements);
+  const title = rule ? `${rule.title} (${v.ruleId})` : v.ruleId;
+  const recommendation = rule?.remediation ? oneLine(rule.remediation) : '';
+  return {
+    SchemaVersion: '2018-10-08',
+    Id: boundedId(`trailproof/${v.ruleId}/${v.resource.id}`, ASFF_LIMITS.id),
+    ProductArn: `arn:${partitionOf(v.resource.arn)}:securityhub:${region}:${account}:product/${account}/default`,
+    ProductName: 'trailproof',
+    CompanyName: 'trailproof',
+    GeneratorId: boundedId(`trailproof/${v.ruleId}`, ASFF_LIMITS.generatorId),
+    AwsAccountId: account,
+    Region: v.resource.region ?? region,
+    Types: ['Software and Configuration Checks/Industry and Regulatory Standards'],
+    CreatedAt: result.snapshot.collectedAt,
+    UpdatedAt: result.snapshot.collectedAt,
+    Severity: { Label: SEVERITY_LABEL[v.severity], Original: v.severity },
+    Title: truncate(oneLine(title), ASFF_LIMITS.title),
+    Description: truncate(v.message.trim() || `${v.status} ${v.ruleId}`, ASFF_LIMITS.description),
+    ...(recommendation
+      ? { Remediation: { Recommendation: { Text: truncate(recommendation, ASFF_LIMITS.recommendationText), ...(rule?.helpUri ? { Url: rule.helpUri } : {}) } } }
+      : {}),
+    ProductFields: productFields(v, rule, result),
+    Resources: [
+      {
+        Type: RESOURCE_TYPE[v.resource.type],
+        Id: resourceId(v),
+        Partition: partitionOf(v.resource.arn),
+        ...(v.resource.region ? { Region: v.resource.region } : {}),
+      },
+    ],
+    Compliance: {
+      Status: COMPLIANCE_STATUS[v.status],
+      ...(requirements.length > 0 ? { RelatedRequirements: requirements } : {}),
+    },
+    Workflow: { Status: workflowStatus(v) },
+    RecordState: 'ACTIVE',
+  };
+}
+
+export function renderAsff(result: ScanResult, options: RenderOptions = {}): string {
+  const rules = ruleIndex(result);
+  const region = asffRegion(result, options);
+  const findings = sortedVerdicts(result).map((v) => asffFinding(v, rules.get(v.ruleId), result, region));
+  return JSON.stringify(findings, null, 2) + '\n';
+}
+
+export const asffFormatter: Formatter = {
+  name: 'asff',
+  fileName: 'trailproof.asff.json',
+  description: 'AWS Security Finding Format (Security Hub BatchImportFindings), one finding per verdict',
+  render: (result, options) => renderAsff(result, options),
+};

@@ -1,0 +1,295 @@
+/**
+ * NIST OSCAL 1.0.6 assessment-results: one result per scan, one observation per verdict (the
+ * evidence), one finding per NIST SP 800-53 r5 control the rules map to.
+ *
+ * Every uuid is a UUIDv5 of the content it names, so the same scan renders the same document.
+ * trailproof writes no assessment plan: import-ap points at a back-matter resource that says so;
+ * replace its href with your plan's location when you have one.
+ */
+import type { ScanResult } from '../rules/result.ts';
+import type { RuleMeta, Verdict } from '../rules/types.ts';
+import {
+  canonicalJson,
+  compareControlIds,
+  compareText,
+  countStatuses,
+  DISPLAY_STATUSES,
+  nistControls,
+  oneLine,
+  prettyJson,
+  resourceLabel,
+  ruleIndex,
+  sortedErrors,
+  sortedVerdicts,
+  STATUS_LABEL,
+  uuidV5,
+} from './audit-common.ts';
+import type { Formatter } from './types.ts';
+
+export const OSCAL_VERSION = '1.0.6';
+/** Namespace of trailproof's own OSCAL properties (OSCAL reserves the default namespace for NIST). */
+export const OSCAL_PROP_NS = 'urn:trailproof:oscal';
+
+type Json = Record<string, unknown>;
+
+/** A property, or nothing when the value would be empty (OSCAL strings must not be). */
+function prop(name: string, value: string | undefined): Json[] {
+  const v = value === undefined ? '' : oneLine(value);
+  return v === '' ? [] : [{ name, ns: OSCAL_PROP_NS, value: v }];
+}
+
+interface Ids {
+  document: string;
+  result: string;
+  tool: string;
+  plan: string;
+  snapshot: string;
+}
+
+function documentIds(result: ScanResult): Ids {
+  const scan = canonicalJson([result.snapshot.collectedAt, result.snapshot.sha256 ?? null, result.snapshot.source, result.rulePack.sha256, result.scope.shard ?? null]);
+  return {
+    document: uuidV5(`assessment-results:${scan}`),
+    result: uuidV5(`result:${scan}`),
+    tool: uuidV5(`component:${result.tool.name}:${result.tool.version}`),
+    plan: uuidV5(`assessment-plan-placeholder:${scan}`),
+    snapshot: uuidV5(`snapshot:${scan}`),
+  };
+}
+
+function inventoryUuid(v: Verdict): string {
+  return uuidV5(`resource:${v.resource.type}:${v.resource.id}`);
+}
+
+function observationUuid(v: Verdict, ids: Ids): string {
+  return uuidV5(`observation:${ids.result}:${canonicalJson([v.ruleId, v.resource.id, v.status, v.message, v.suppressed ?? null, v.evidence ?? null])}`);
+}
+
+function inventoryItems(verdicts: Verdict[]): Json[] {
+  const items = new Map<string, Json>();
+  for (const v of verdicts) {
+    const uuid = inventoryUuid(v);
+    if (items.has(uuid)) continue;
+    const r = v.resource;
+    items.set(uuid, {
+      uuid,
+      description: `AWS ${r.type} ${resourceLabel(v)}`,
+      props: [
+        ...prop('resource-id', r.id),
+        ...prop('resource-type', r.type),
+        ...prop('account-id', r.accountId),
+        ...prop('region', r.region),
+        ...prop('arn', r.arn),
+        ...prop('ou-path', r.ouPath),
+      ],
+    });
+  }
+  return [...items.values()].sort((a, b) => compareText(String(a.uuid), String(b.uuid)));
+}
+
+function observation(v: Verdict, rule: RuleMeta | undefined, ids: Ids, collected: string): Json {
+  const s = v.suppressed;
+  const remarks = [
+    rule?.remediation ? `Remediation:\n\n${rule.remediation.trimEnd()}` : undefined,
+    s ? `Suppressed by ${s.exceptionId} until ${s.expires}, approved by ${s.approver}: ${s.reason}` : undefined,
+  ].filter((x) => x !== undefined);
+  return {
+    uuid: observationUuid(v, ids),
+    title: `${v.ruleId}: ${resourceLabel(v)}`,
+    description: v.message.trim() || `${v.status} ${v.ruleId}`,
+    props: [
+      ...prop('verdict', v.status),
+      ...prop('rule-id', v.ruleId),
+      ...prop('severity', v.severity),
+      ...prop('rule-sha256', rule?.sha256),
+      ...(s ? prop('suppressed-by', s.exceptionId) : []),
+    ],
+    methods: ['TEST'],
+    types: v.status === 'FAIL' ? ['finding'] : undefined,
+    origins: [{ actors: [{ type: 'tool', 'actor-uuid': ids.tool }] }],
+    subjects: [{ 'subject-uuid': inventoryUuid(v), type: 'inventory-item' }],
+    'relevant-evidence': [
+      {
+        href: `#${ids.snapshot}`,
+        description: 'What trailproof read from the snapshot to decide this verdict.',
+        remarks: '```json\n' + prettyJson(v.evidence) + '\n```',
+      },
+    ],
+    collected,
+    remarks: remarks.length > 0 ? remarks.join('\n\n') : undefined,
+  };
+}
+
+/** Fail closed: a control is satisfied only when every verdict behind it that applies passed. */
+function targetStatus(verdicts: Verdict[]): { state: 'satisfied' | 'not-satisfied'; reason: 'pass' | 'fail' | 'other'; remarks?: string } {
+  const failing = verdicts.filter((v) => v.status === 'FAIL');
+  if (failing.length > 0) {
+    const suppressed = failing.filter((v) => v.suppressed);
+    return {
+      state: 'not-satisfied',
+      reason: 'fail',
+      remarks: suppressed.length > 0 ? `${suppressed.length} of the ${failing.length} failing verdicts are accepted by exceptions.` : undefined,
+    };
+  }
+  if (verdicts.some((v) => v.status === 'ERROR')) {
+    return { state: 'not-satisfied', reason: 'other', remarks: 'The evidence is incomplete: some verdicts could not be decided (ERROR).' };
+  }
+  if (verdicts.some((v) => v.status === 'PASS')) return { state: 'satisfied', reason: 'pass' };
+  return { state: 'not-satisfied', reason: 'other', remarks: 'Not assessed: no rule mapped to this control applied to any resource in scope.' };
+}
+
+function countsSentence(verdicts: Verdict[]): string {
+  const counts = countStatuses(verdicts);
+  return DISPLAY_STATUSES.filter((s) => counts[s] > 0)
+    .map((s) => `${counts[s]} ${STATUS_LABEL[s]}`)
+    .join(', ');
+}
+
+function findings(result: ScanResult, verdicts: Verdict[], ids: Ids): { controls: string[]; findings: Json[] } {
+  const rules = ruleIndex(result);
+  const rulesByControl = new Map<string, Set<string>>();
+  for (const rule of result.rules) {
+    for (const control of nistControls(rule)) {
+      const set = rulesByControl.get(control) ?? new Set<string>();
+      set.add(rule.id);
+      rulesByControl.set(control, set);
+    }
+  }
+  const controls = [...rulesByControl.keys()].sort(compareControlIds);
+  const list = controls.map((control) => {
+    const ruleIds = [...rulesByControl.get(control)!].sort(compareText);
+    const behind = verdicts.filter((v) => rulesByControl.get(control)!.has(v.ruleId));
+    const status = targetStatus(behind);
+    return {
+      uuid: uuidV5(`finding:${ids.result}:${control}`),
+      title: `NIST SP 800-53 r5 ${control.toUpperCase()}`,
+      description:
+        `Assessed by ${ruleIds.length} trailproof rule${ruleIds.length === 1 ? '' : 's'} (${ruleIds.map((id) => `${id}: ${rules.get(id)?.title ?? id}`).join('; ')}). ` +
+        (behind.length > 0 ? `Verdicts: ${countsSentence(behind)}.` : 'No verdicts.'),
+      props: ruleIds.flatMap((id) => prop('rule-id', id)),
+      origins: [{ actors: [{ type: 'tool', 'actor-uuid': ids.tool }] }],
+      target: {
+        type: 'statement-id',
+        'target-id': `${control}_smt`,
+        status: { state: status.state, reason: status.reason, remarks: status.remarks },
+      },
+      'related-observations': behind.map((v) => ({ 'observation-uuid': observationUuid(v, ids) })),
+    };
+  });
+  return { controls, findings: list };
+}
+
+function resultRemarks(result: ScanResult): string | undefined {
+  const lines: string[] = [];
+  const skipped = [...result.scope.skipped].sort((a, b) => compareText(a.accountId, b.accountId));
+  if (skipped.length > 0) lines.push('Accounts not assessed:', ...skipped.map((s) => `- ${s.accountId}: ${s.reason}`));
+  const errors = sortedErrors(result);
+  if (errors.length > 0) {
+    if (lines.length > 0) lines.push('');
+    lines.push('Collection errors (the evidence is incomplete):', ...errors.map((e) => `- ${[e.accountId, e.region].filter(Boolean).join(' ') || 'organization'}: ${e.operation} ${e.code}: ${oneLine(e.message)}`));
+  }
+  return lines.length > 0 ? lines.join('\n') : undefined;
+}
+
+/** Drops undefined members and empty arrays: OSCAL arrays have minItems 1, optional fields are left out. */
+function clean(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(clean);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+      out[k] = clean(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+export function buildOscal(result: ScanResult): Json {
+  const ids = documentIds(result);
+  const at = result.snapshot.collectedAt;
+  const rules = ruleIndex(result);
+  const verdicts = sortedVerdicts(result);
+  const mapped = findings(result, verdicts, ids);
+  const org = result.snapshot.organizationId;
+  const doc = {
+    'assessment-results': {
+      uuid: ids.document,
+      metadata: {
+        title: `trailproof assessment of the audit-logging baseline${org ? ` of ${org}` : ''}`,
+        'last-modified': at,
+        version: result.tool.version,
+        'oscal-version': OSCAL_VERSION,
+        props: [...prop('tool', `${result.tool.name} ${result.tool.version}`), ...prop('rule-pack-version', result.rulePack.version), ...prop('rule-pack-sha256', result.rulePack.sha256)],
+      },
+      'import-ap': {
+        href: `#${ids.plan}`,
+        remarks: 'Placeholder: trailproof does not write an assessment plan. Replace this href with the location of yours.',
+      },
+      results: [
+        {
+          uuid: ids.result,
+          title: `trailproof scan${org ? ` of ${org}` : ''} at ${at}`,
+          description: `Automated evaluation of ${result.rules.length} rules over ${result.scope.accountIds.length} accounts and ${result.scope.regions.length} regions, from the snapshot collected at ${at}.`,
+          start: at,
+          end: at,
+          props: [
+            ...prop('snapshot-collected-at', at),
+            ...prop('snapshot-sha256', result.snapshot.sha256),
+            ...prop('snapshot-source', result.snapshot.source),
+            ...prop('organization-id', org),
+            ...prop('management-account-id', result.snapshot.managementAccountId),
+            ...prop('regions', [...result.scope.regions].sort(compareText).join(' ')),
+            ...prop('shard', result.scope.shard),
+            ...prop('exit-code', String(result.summary.exitCode)),
+          ],
+          'local-definitions': {
+            components: [
+              {
+                uuid: ids.tool,
+                type: 'software',
+                title: `${result.tool.name} ${result.tool.version}`,
+                description: 'Policy-as-code scanner that evaluated the audit-logging baseline of the AWS Organization.',
+                status: { state: 'operational' },
+              },
+            ],
+            'inventory-items': inventoryItems(verdicts),
+          },
+          'reviewed-controls': {
+            'control-selections': [mapped.controls.length > 0 ? { 'include-controls': mapped.controls.map((id) => ({ 'control-id': id })) } : { 'include-all': {} }],
+          },
+          observations: verdicts.map((v) => observation(v, rules.get(v.ruleId), ids, at)),
+          findings: mapped.findings,
+          remarks: resultRemarks(result),
+        },
+      ],
+      'back-matter': {
+        resources: [
+          {
+            uuid: ids.plan,
+            title: 'Assessment plan (placeholder)',
+            description: 'trailproof does not produce an assessment plan; this resource stands in for one.',
+          },
+          {
+            uuid: ids.snapshot,
+            title: 'trailproof snapshot',
+            description: `The snapshot the verdicts were evaluated from (source: ${result.snapshot.source}, collected at ${at}).`,
+            props: [...prop('snapshot-sha256', result.snapshot.sha256)],
+          },
+        ],
+      },
+    },
+  };
+  return clean(doc) as Json;
+}
+
+export function renderOscal(result: ScanResult): string {
+  return JSON.stringify(buildOscal(result), null, 2) + '\n';
+}
+
+export const oscalFormatter: Formatter = {
+  name: 'oscal',
+  fileName: 'trailproof.oscal.json',
+  description: 'NIST OSCAL 1.0.6 assessment-results: observations per verdict, findings per SP 800-53 r5 control',
+  render: (result) => renderOscal(result),
+};

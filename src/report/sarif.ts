@@ -1,0 +1,212 @@
+/**
+ * SARIF 2.1.0 (trailproof.sarif) for GitHub code scanning and other SARIF viewers.
+ *
+ * Only FAIL and ERROR verdicts become results: PASS and NOT_APPLICABLE are not findings, and
+ * suppressed FAILs are left out unless asked for, because GitHub ignores SARIF suppressions and
+ * would open alerts for them. Collection errors are tool notifications on a successful invocation:
+ * a partial scan still reports what it could decide.
+ */
+import type { ScanResult } from '../rules/result.ts';
+import type { RuleMeta, Verdict } from '../rules/types.ts';
+import { byKeys, canonicalOrder, compareVerdicts, sortKeysDeep, stableJson } from './canonical.ts';
+import { FINGERPRINT_KEY, findingFingerprint } from './fingerprints.ts';
+import { errorUri, resourceUri } from './locations.ts';
+import { LEVEL_FOR_SEVERITY, ruleDescriptor, type SarifLevel } from './sarif-rules.ts';
+import type { Formatter, RenderOptions } from './types.ts';
+
+export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+export const TOOL_INFORMATION_URI = 'https://github.com/trailproof/trailproof';
+/** Code scanning resolves %SRCROOT% to the repository root; the pseudo-paths sit below it. */
+export const SRCROOT = '%SRCROOT%';
+export const ERROR_MESSAGE_PREFIX = 'Could not decide: ';
+
+type BaselineState = 'new' | 'unchanged' | 'updated' | 'absent';
+
+interface ResultEntry {
+  verdict: Verdict;
+  baselineState?: BaselineState;
+}
+
+/** A verdict that is a finding in this SARIF. */
+function isReported(v: Verdict, options: RenderOptions): boolean {
+  if (v.status === 'ERROR') return true;
+  return v.status === 'FAIL' && (!v.suppressed || options.sarifIncludeSuppressed === true);
+}
+
+const fingerprintOf = (v: Verdict): string => findingFingerprint(v.ruleId, v.resource);
+
+/**
+ * Results with their baselineState. A finding matches the baseline by fingerprint (rule + resource):
+ * same status → unchanged, FAIL↔ERROR → updated, not there → new. A baseline FAIL with no FAIL
+ * or ERROR now (a suppressed one counts as still there) comes back as an "absent" result.
+ */
+function resultEntries(result: ScanResult, options: RenderOptions): ResultEntry[] {
+  const current = result.verdicts.filter((v) => isReported(v, options));
+  const baseline = options.baseline;
+  if (!baseline) return current.map((verdict) => ({ verdict }));
+
+  const before = new Map(baseline.verdicts.filter((v) => isReported(v, options)).map((v) => [fingerprintOf(v), v]));
+  const entries: ResultEntry[] = current.map((verdict) => {
+    const previous = before.get(fingerprintOf(verdict));
+    const baselineState: BaselineState = !previous ? 'new' : previous.status === verdict.status ? 'unchanged' : 'updated';
+    return { verdict, baselineState };
+  });
+  const stillFound = new Set(result.verdicts.filter((v) => v.status === 'FAIL' || v.status === 'ERROR').map(fingerprintOf));
+  for (const [fingerprint, verdict] of before) {
+    if (verdict.status === 'FAIL' && !stillFound.has(fingerprint)) entries.push({ verdict, baselineState: 'absent' });
+  }
+  return entries.sort((a, b) => compareVerdicts(a.verdict, b.verdict));
+}
+
+/** Minimal metadata for a verdict whose rule is not in the result, so its ruleId still resolves. */
+function placeholderRule(v: Verdict): RuleMeta {
+  return {
+    id: v.ruleId,
+    title: v.ruleId,
+    description: `No metadata was recorded for rule ${v.ruleId}.`,
+    severity: v.severity,
+    resource: v.resource.type,
+    remediation: 'See the rule file.',
+    frameworks: {},
+    tags: [],
+    params: {},
+    source: 'unknown',
+    sha256: '',
+  };
+}
+
+/** The rules of this run, plus those of the baseline that only absent results still refer to. */
+function driverRules(result: ScanResult, entries: ResultEntry[], baseline: ScanResult | undefined): RuleMeta[] {
+  const byId = new Map(result.rules.map((r) => [r.id, r]));
+  for (const { verdict } of entries) {
+    if (!byId.has(verdict.ruleId)) {
+      byId.set(verdict.ruleId, baseline?.rules.find((r) => r.id === verdict.ruleId) ?? placeholderRule(verdict));
+    }
+  }
+  return [...byId.values()].sort(byKeys((r) => r.id));
+}
+
+function suppressionsOf(v: Verdict): Record<string, unknown>[] | undefined {
+  if (!v.suppressed) return undefined;
+  const s = v.suppressed;
+  return [
+    {
+      kind: 'external',
+      status: 'accepted',
+      justification: `${s.reason} (approved by ${s.approver}, expires ${s.expires})`,
+      properties: { approver: s.approver, expires: s.expires, exceptionId: s.exceptionId },
+    },
+  ];
+}
+
+function sarifResult(entry: ResultEntry, ruleIndex: Map<string, number>): Record<string, unknown> {
+  const v = entry.verdict;
+  const isError = v.status === 'ERROR';
+  const level: SarifLevel = isError ? 'warning' : LEVEL_FOR_SEVERITY[v.severity];
+  return {
+    ruleId: v.ruleId,
+    ruleIndex: ruleIndex.get(v.ruleId),
+    level,
+    message: { text: isError ? `${ERROR_MESSAGE_PREFIX}${v.message}` : v.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: resourceUri(v.resource), uriBaseId: SRCROOT },
+          region: { startLine: 1 },
+        },
+        logicalLocations: [
+          {
+            name: v.resource.name ?? v.resource.id,
+            fullyQualifiedName: v.resource.arn ?? v.resource.id,
+            kind: v.resource.type,
+          },
+        ],
+      },
+    ],
+    partialFingerprints: { [FINGERPRINT_KEY]: fingerprintOf(v) },
+    baselineState: entry.baselineState,
+    suppressions: suppressionsOf(v),
+    properties: {
+      verdict: v.status,
+      severity: v.severity,
+      accountId: v.resource.accountId,
+      ouPath: v.resource.ouPath,
+      region: v.resource.region,
+      resourceType: v.resource.type,
+      resourceId: v.resource.id,
+      evidence: sortKeysDeep(v.evidence ?? null),
+    },
+  };
+}
+
+function notifications(result: ScanResult): Record<string, unknown>[] {
+  return result.errors.map((e) => {
+    const uri = errorUri(e, result.snapshot.organizationId);
+    return {
+      level: 'error',
+      message: { text: `${e.operation} ${e.code}: ${e.message}` },
+      locations: uri ? [{ physicalLocation: { artifactLocation: { uri, uriBaseId: SRCROOT } } }] : undefined,
+      properties: { operation: e.operation, code: e.code, accountId: e.accountId, region: e.region },
+    };
+  });
+}
+
+/**
+ * The code scanning category: one per organization (and per shard, so that uploading shard 2
+ * does not close the alerts of shard 1). The trailing "/" marks it as a category with no run id.
+ */
+export function automationId(result: ScanResult): string {
+  const org = result.snapshot.organizationId ?? (result.snapshot.managementAccountId ? `account-${result.snapshot.managementAccountId}` : 'no-organization');
+  const shard = result.scope.shard ? `/shard-${result.scope.shard.replace('/', '-of-')}` : '';
+  return `trailproof/${org}${shard}/`;
+}
+
+export function sarifLog(input: ScanResult, options: RenderOptions = {}): Record<string, unknown> {
+  const result = canonicalOrder(input);
+  const entries = resultEntries(result, options);
+  const rules = driverRules(result, entries, options.baseline);
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: result.tool.name,
+            semanticVersion: result.tool.version,
+            informationUri: TOOL_INFORMATION_URI,
+            rules: rules.map(ruleDescriptor),
+          },
+        },
+        automationDetails: { id: automationId(result) },
+        invocations: [
+          {
+            executionSuccessful: true,
+            startTimeUtc: result.snapshot.collectedAt,
+            toolExecutionNotifications: notifications(result),
+            properties: { partial: result.summary.partial },
+          },
+        ],
+        results: entries.map((e) => sarifResult(e, ruleIndex)),
+        properties: sortKeysDeep({
+          rulePack: result.rulePack,
+          snapshot: result.snapshot,
+          counts: result.summary.counts,
+          failOn: result.failOn,
+        }),
+      },
+    ],
+  };
+}
+
+export function renderSarif(result: ScanResult, options: RenderOptions = {}): string {
+  return stableJson(sarifLog(result, options));
+}
+
+export const sarifFormatter: Formatter = {
+  name: 'sarif',
+  fileName: 'trailproof.sarif',
+  description: 'SARIF 2.1.0 for GitHub code scanning (FAIL and ERROR verdicts; collection errors as notifications)',
+  render: (result, options) => renderSarif(result, options),
+};

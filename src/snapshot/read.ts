@@ -1,0 +1,229 @@
+/**
+ * Reading snapshots: JSON Lines, optionally gzipped, streamed line by line so an organization of
+ * thousands of accounts never sits in memory as one string. Every line is validated against the
+ * published schema; any problem is a UserError naming `file:line`, the JSON path and what was
+ * expected.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import { UserError } from '../shared/errors.ts';
+import { validateHeader, validateRecord, type LineProblem } from './schema.ts';
+import type { AccountRecord, Snapshot, SnapshotHeader } from './types.ts';
+
+/** A validated snapshot whose account lines can be read as many times as needed. */
+export interface SnapshotSource {
+  /** The file name, or a label for a snapshot built in memory; used in messages. */
+  label: string;
+  /** SHA-256 (hex) of the file's bytes as stored (compressed if gzipped); absent in memory. */
+  sha256?: string;
+  header: SnapshotHeader;
+  /**
+   * The account lines, in file order. Each call starts again from the first line (for a file it
+   * re-reads the file), so the model can make two passes without holding every account.
+   */
+  records(): AsyncIterable<AccountRecord>;
+}
+
+interface Line {
+  number: number;
+  text: string;
+}
+
+/**
+ * Opens and fully validates a snapshot file in one streaming pass (header, every account line,
+ * duplicate accounts, lines missing from the scope), so a bad snapshot fails before any
+ * evaluation starts. Gzip is recognised by its magic bytes, whatever the file is called.
+ */
+export async function openSnapshot(file: string): Promise<SnapshotSource> {
+  const hash = createHash('sha256');
+  let header: SnapshotHeader | undefined;
+  const tracker = new AccountTracker(file);
+  for await (const parsed of parsedLines(file, hash)) {
+    if (parsed.kind === 'header') header = parsed.header;
+    else tracker.see(parsed.record.accountId, parsed.line);
+  }
+  if (!header) throw new UserError(`${file}: empty file: expected a snapshot header on line 1`);
+  tracker.checkScope(header);
+  const validHeader = header;
+  return {
+    label: file,
+    sha256: hash.digest('hex'),
+    header: validHeader,
+    async *records() {
+      for await (const parsed of parsedLines(file)) if (parsed.kind === 'record') yield parsed.record;
+    },
+  };
+}
+
+/** Reads a whole snapshot into memory: for small snapshots, tests and tools that edit one. */
+export async function readSnapshotFully(file: string): Promise<Snapshot> {
+  const source = await openSnapshot(file);
+  const accounts: AccountRecord[] = [];
+  for await (const record of source.records()) accounts.push(record);
+  return { header: source.header, accounts };
+}
+
+/**
+ * A snapshot already in memory (the demo, tests), validated exactly as a file would be. Messages
+ * name `label:N` where N is the line the object would have in a file (header 1, accounts 2...).
+ */
+export function snapshotFromMemory(snapshot: Snapshot, label: string): SnapshotSource {
+  failOn(label, 1, validateHeader(snapshot.header));
+  const tracker = new AccountTracker(label);
+  snapshot.accounts.forEach((record, index) => {
+    failOn(label, index + 2, validateRecord(record));
+    tracker.see(record.accountId, index + 2);
+  });
+  tracker.checkScope(snapshot.header);
+  return {
+    label,
+    header: snapshot.header,
+    async *records() {
+      yield* snapshot.accounts;
+    },
+  };
+}
+
+type ParsedLine = { kind: 'header'; header: SnapshotHeader; line: number } | { kind: 'record'; record: AccountRecord; line: number };
+
+/** Every non-blank line of the file, parsed and validated: the header first, then records. */
+async function* parsedLines(file: string, hash?: Hash): AsyncGenerator<ParsedLine> {
+  let sawHeader = false;
+  for await (const { number, text } of textLines(file, hash)) {
+    if (text.trim() === '') continue;
+    const value = parseJson(file, number, text);
+    if (!sawHeader) {
+      failOn(file, number, validateHeader(value));
+      sawHeader = true;
+      yield { kind: 'header', header: value as SnapshotHeader, line: number };
+    } else {
+      failOn(file, number, validateRecord(value));
+      yield { kind: 'record', record: value as AccountRecord, line: number };
+    }
+  }
+}
+
+function parseJson(file: string, line: number, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`${file}:${line}: invalid JSON: ${(err as Error).message}`);
+  }
+}
+
+function failOn(label: string, line: number, problem: LineProblem | undefined): void {
+  if (!problem) return;
+  const where = problem.pointer === '' ? '' : `${problem.pointer}: `;
+  throw new UserError(`${label}:${line}: ${where}${problem.message}`);
+}
+
+/** Remembers where each account was seen, to refuse duplicates and lines missing from scope. */
+class AccountTracker {
+  private readonly lines = new Map<string, number>();
+
+  constructor(private readonly label: string) {}
+
+  see(accountId: string, line: number): void {
+    const first = this.lines.get(accountId);
+    if (first !== undefined) {
+      throw new UserError(`${this.label}:${line}: /accountId: account ${accountId} appears twice (first on line ${first})`);
+    }
+    this.lines.set(accountId, line);
+  }
+
+  /**
+   * The header lists the accounts that were read; a line outside that list, or an account of the
+   * list without its line (a truncated file), would make the evidence say something it does not.
+   */
+  checkScope(header: SnapshotHeader): void {
+    const inScope = new Set(header.scope.accountIds);
+    for (const [accountId, line] of this.lines) {
+      if (!inScope.has(accountId)) {
+        throw new UserError(`${this.label}:${line}: /accountId: account ${accountId} is not listed in the header's /scope/accountIds`);
+      }
+    }
+    const missing = header.scope.accountIds.filter((id) => !this.lines.has(id));
+    if (missing.length > 0) {
+      throw new UserError(
+        `${this.label}:1: /scope/accountIds: no account line for ${missing.join(', ')} (the snapshot may be truncated)`,
+      );
+    }
+  }
+}
+
+/** The file's text lines (1-based numbers), decompressed when it starts with the gzip magic bytes. */
+async function* textLines(file: string, hash?: Hash): AsyncGenerator<Line> {
+  const gzipped = await startsWithGzipMagic(file);
+  const raw = Readable.from(hashedChunks(file, hash));
+  let input: Readable = raw;
+  if (gzipped) {
+    const gunzip = createGunzip();
+    raw.on('error', (err) => gunzip.destroy(err));
+    input = raw.pipe(gunzip);
+  }
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  let number = 0;
+  try {
+    for await (const chunk of input) {
+      pending += decoder.write(chunk as Buffer);
+      let start = 0;
+      for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n', start)) {
+        number++;
+        yield { number, text: stripLineEnd(pending.slice(start, end), number) };
+        start = end + 1;
+      }
+      pending = pending.slice(start);
+    }
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw readError(file, err, gzipped, number);
+  } finally {
+    input.destroy();
+    raw.destroy();
+  }
+  pending += decoder.end();
+  if (pending !== '') yield { number: number + 1, text: stripLineEnd(pending, number + 1) };
+}
+
+async function* hashedChunks(file: string, hash?: Hash): AsyncGenerator<Buffer> {
+  for await (const chunk of createReadStream(file)) {
+    hash?.update(chunk as Buffer);
+    yield chunk as Buffer;
+  }
+}
+
+function stripLineEnd(text: string, number: number): string {
+  const withoutCr = text.endsWith('\r') ? text.slice(0, -1) : text;
+  return number === 1 && withoutCr.startsWith('\uFEFF') ? withoutCr.slice(1) : withoutCr;
+}
+
+async function startsWithGzipMagic(file: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } catch (err) {
+    throw readError(file, err, false, 0);
+  } finally {
+    await handle?.close();
+  }
+}
+
+function readError(file: string, err: unknown, gzipped: boolean, linesRead: number): UserError {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT') return new UserError(`${file}: no such file`);
+  if (e.code === 'EISDIR') return new UserError(`${file}: is a directory, not a snapshot file`);
+  if (e.code === 'EACCES' || e.code === 'EPERM') return new UserError(`${file}: cannot read: permission denied`);
+  if (gzipped && typeof e.code === 'string' && e.code.startsWith('Z_')) {
+    return new UserError(
+      `${file}: corrupt or truncated gzip data after line ${linesRead} (${e.message}); the snapshot is incomplete`,
+    );
+  }
+  return new UserError(`${file}: cannot read: ${e.message ?? String(err)}`);
+}

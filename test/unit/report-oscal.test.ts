@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { oscalControlId, uuidV5 } from '../../src/report/audit-common.ts';
+import { OSCAL_VERSION, renderOscal } from '../../src/report/oscal.ts';
+import type { ScanResult } from '../../src/rules/result.ts';
+import { PROD_ACCOUNT, sampleResult, shuffledResult, withVerdict } from '../fixtures/results/sample-result.ts';
+
+const OSCAL_SCHEMA = fileURLToPath(new URL('../../../shared/schemas/oscal-1.0.6-assessment-results.schema.json', import.meta.url));
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+// ajv-formats is CommonJS; under NodeNext its default export is the module object.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const ajv = new Ajv({ allErrors: true });
+addFormats(ajv);
+const validate = ajv.compile(JSON.parse(readFileSync(OSCAL_SCHEMA, 'utf8')));
+
+function oscal(result: ScanResult = sampleResult()): Json {
+  return JSON.parse(renderOscal(result));
+}
+const resultOf = (doc: Json): Json => doc['assessment-results'].results[0];
+const findingFor = (doc: Json, control: string): Json => resultOf(doc).findings.find((f: Json) => f.target['target-id'] === `${control}_smt`);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe('OSCAL assessment-results', () => {
+  it('validates against the OSCAL 1.0.6 assessment-results schema', () => {
+    const doc = oscal();
+    const ok = validate(doc);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('the validator is live: it rejects a broken document', () => {
+    const doc = oscal();
+    delete resultOf(doc).uuid;
+    resultOf(doc).observations[0].collected = 'yesterday';
+    expect(validate(doc)).toBe(false);
+    expect((validate.errors ?? []).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('still validates with no NIST mappings, no verdicts and no errors (empty arrays are left out)', () => {
+    const bare = sampleResult({ verdicts: [], errors: [], rules: sampleResult().rules.map((r) => ({ ...r, frameworks: {} })), scope: { regions: [], accountIds: [], skipped: [] } });
+    const doc = oscal(bare);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(resultOf(doc)['reviewed-controls']['control-selections']).toEqual([{ 'include-all': {} }]);
+    expect(resultOf(doc).observations).toBeUndefined();
+  });
+
+  it('has one result per scan with times from the snapshot', () => {
+    const doc = oscal();
+    const ar = doc['assessment-results'];
+    expect(ar.metadata['oscal-version']).toBe(OSCAL_VERSION);
+    expect(ar.metadata['last-modified']).toBe('2025-03-14T09:26:53.000Z');
+    expect(ar.results).toHaveLength(1);
+    expect(resultOf(doc).start).toBe('2025-03-14T09:26:53.000Z');
+    expect(ar['import-ap'].href).toMatch(/^#/);
+    const planId = ar['import-ap'].href.slice(1);
+    expect(ar['back-matter'].resources.map((r: Json) => r.uuid)).toContain(planId);
+  });
+
+  it('writes one observation per verdict, collected at the snapshot time, with the evidence', () => {
+    const result = sampleResult();
+    const obs: Json[] = resultOf(oscal(result)).observations;
+    expect(obs).toHaveLength(result.verdicts.length);
+    const prodFail = obs.find((o) => o.title.startsWith('cloudtrail-log-file-validation: ' + PROD_ACCOUNT));
+    expect(prodFail.props).toContainEqual(expect.objectContaining({ name: 'verdict', value: 'FAIL' }));
+    expect(prodFail.collected).toBe(result.snapshot.collectedAt);
+    expect(prodFail['relevant-evidence'][0].remarks).toContain('"validation": false');
+    const items: Json[] = resultOf(oscal(result))['local-definitions']['inventory-items'];
+    expect(items.map((i) => i.uuid)).toContain(prodFail.subjects[0]['subject-uuid']);
+  });
+
+  it('uses deterministic name-based UUIDs: same input, same ids; different content, different ids', () => {
+    const a = oscal();
+    const b = oscal();
+    expect(a['assessment-results'].uuid).toBe(b['assessment-results'].uuid);
+    const all = JSON.stringify(a).match(/"(?:uuid|observation-uuid|subject-uuid|actor-uuid)":"[^"]+"/g) ?? [];
+    for (const m of all) expect(m.split(':"')[1]!.slice(0, -1)).toMatch(UUID);
+    const changed = withVerdict(sampleResult(), (v) => v.ruleId === 'trail-kms-encryption' && v.status === 'FAIL', { message: 'different text' });
+    const obsIds = (doc: Json) => resultOf(doc).observations.map((o: Json) => o.uuid).sort();
+    const diff = obsIds(oscal(changed)).filter((id: string) => !obsIds(a).includes(id));
+    expect(diff).toHaveLength(1);
+  });
+
+  it('implements RFC 4122 UUIDv5 (known vector: www.example.com in the DNS namespace)', () => {
+    expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+  });
+
+  it('maps findings to lowercased NIST SP 800-53 r5 controls with fail-closed target status', () => {
+    const doc = oscal();
+    const controls = resultOf(doc)['reviewed-controls']['control-selections'][0]['include-controls'].map((c: Json) => c['control-id']);
+    expect(controls).toEqual(['au-2', 'au-9', 'au-12', 'si-7']);
+    // log-file-validation has an open FAIL (prod): AU-9 and SI-7 are not satisfied.
+    expect(findingFor(doc, 'au-9').target.status).toMatchObject({ state: 'not-satisfied', reason: 'fail' });
+    // multi-region: a PASS and an ERROR → not satisfied, for lack of evidence.
+    expect(findingFor(doc, 'au-2').target.status).toMatchObject({ state: 'not-satisfied', reason: 'other' });
+    expect(findingFor(doc, 'au-2')['related-observations']).toHaveLength(2);
+  });
+
+  it('marks a control satisfied only when every applicable verdict passed', () => {
+    let result = sampleResult();
+    for (const v of result.verdicts.filter((x) => x.ruleId === 'cloudtrail-multi-region-management-events')) {
+      result = withVerdict(result, (x) => x.ruleId === v.ruleId && x.resource.id === v.resource.id, { status: 'PASS' });
+    }
+    expect(findingFor(oscal(result), 'au-12').target.status).toMatchObject({ state: 'satisfied', reason: 'pass' });
+  });
+
+  it('spells enhancements the catalog way', () => {
+    expect(oscalControlId(' AC-2(1) ')).toBe('ac-2.1');
+    expect(oscalControlId('AU-9')).toBe('au-9');
+  });
+
+  it('renders the same bytes twice and from shuffled input', () => {
+    const once = renderOscal(sampleResult());
+    expect(renderOscal(sampleResult())).toBe(once);
+    expect(renderOscal(shuffledResult())).toBe(once);
+  });
+
+  it('keeps multi-line and markup-like messages valid', () => {
+    const result = withVerdict(sampleResult(), (v) => v.status === 'ERROR', { message: '  line one\n<script>alert(1)</script>\n' });
+    const doc = oscal(result);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+  });
+});

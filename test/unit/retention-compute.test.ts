@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import type { LifecycleRule } from '../../src/snapshot/types.ts';
+import { known, unknownBecause, type Known } from '../../src/model/known.ts';
+import { objectLockFacts, type ObjectLockFacts } from '../../src/model/object-lock.ts';
+import { computeRetention, logObjectPrefix, type RetentionInput } from '../../src/model/retention.ts';
+
+const PREFIX = 'AWSLogs/o-abc123/111111111111/CloudTrail/';
+const AS_OF = '2025-06-01T00:00:00Z';
+const NO_LOCK = objectLockFacts(null);
+const lock = (Mode: string, period: { Days?: number; Years?: number }): ObjectLockFacts =>
+  objectLockFacts({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode, ...period } } });
+const expire = (Days: number, extra: Partial<LifecycleRule> = {}): LifecycleRule => ({ ID: `expire-${Days}`, Status: 'Enabled', Filter: {}, Expiration: { Days }, ...extra });
+
+function input(overrides: { rules?: Known<LifecycleRule[]>; versioning?: Known<string>; objectLock?: Known<ObjectLockFacts> } = {}): RetentionInput {
+  return {
+    logObjectPrefix: PREFIX,
+    asOf: AS_OF,
+    lifecycle: overrides.rules ?? known([]),
+    versioning: overrides.versioning ?? known('Disabled'),
+    objectLock: overrides.objectLock ?? known(NO_LOCK),
+  };
+}
+
+describe('computeRetention: days until the logs are no longer available', () => {
+  const cases: { name: string; in: RetentionInput; days: number | null; by: RegExp }[] = [
+    { name: 'no lifecycle configuration keeps logs indefinitely', in: input(), days: null, by: /no enabled lifecycle rule/ },
+    {
+      name: 'a rule on another prefix does not apply',
+      in: input({ rules: known([expire(30, { Filter: { Prefix: 'elb-logs/' } })]) }),
+      days: null,
+      by: /no enabled lifecycle rule/,
+    },
+    { name: '30-day expiry on an unversioned bucket', in: input({ rules: known([expire(30)]) }), days: 30, by: /"expire-30" \(Expiration\.Days 30\) on a bucket without versioning/ },
+    {
+      name: 'versioned bucket: expiry 30 + noncurrent expiry 30',
+      in: input({ rules: known([expire(30, { NoncurrentVersionExpiration: { NoncurrentDays: 30 } })]), versioning: known('Enabled') }),
+      days: 60,
+      by: /Expiration\.Days 30\) then .*NoncurrentDays 30\) on a versioned bucket/,
+    },
+    {
+      name: 'versioned bucket without noncurrent expiry keeps noncurrent versions indefinitely',
+      in: input({ rules: known([expire(30)]), versioning: known('Enabled') }),
+      days: null,
+      by: /only makes them noncurrent/,
+    },
+    {
+      name: 'noncurrent expiry from a second rule combines with the current expiry',
+      in: input({ rules: known([expire(400), { ID: 'nc', Status: 'Enabled', Filter: { Prefix: 'AWSLogs/' }, NoncurrentVersionExpiration: { NoncurrentDays: 10 } }]), versioning: known('Enabled') }),
+      days: 410,
+      by: /"nc"/,
+    },
+    { name: 'versioning suspended: expiry deletes', in: input({ rules: known([expire(30)]), versioning: known('Suspended') }), days: 30, by: /without versioning/ },
+    {
+      name: 'a tag-filtered rule does not match untagged log files',
+      in: input({ rules: known([expire(7, { Filter: { Tag: { Key: 'tier', Value: 'temp' } } })]) }),
+      days: null,
+      by: /no enabled lifecycle rule/,
+    },
+    {
+      name: 'an And filter with tags does not match',
+      in: input({ rules: known([expire(7, { Filter: { And: { Prefix: 'AWSLogs/', Tags: [{ Key: 'a', Value: 'b' }] } } })]) }),
+      days: null,
+      by: /no enabled lifecycle rule/,
+    },
+    {
+      name: 'a size filter applies to some log files',
+      in: input({ rules: known([expire(14, { Filter: { ObjectSizeGreaterThan: 1024 } })]) }),
+      days: 14,
+      by: /expire-14/,
+    },
+    {
+      name: 'an And filter with prefix and size range applies',
+      in: input({ rules: known([expire(21, { Filter: { And: { Prefix: 'AWSLogs/o-abc123/', ObjectSizeGreaterThan: 10, ObjectSizeLessThan: 1_000_000 } } })]) }),
+      days: 21,
+      by: /expire-21/,
+    },
+    {
+      name: 'a legacy top-level Prefix that covers the logs applies',
+      in: input({ rules: known([{ ID: 'legacy', Status: 'Enabled', Prefix: 'AWSLogs/', Expiration: { Days: 45 } }]) }),
+      days: 45,
+      by: /"legacy"/,
+    },
+    {
+      name: 'a prefix narrower than the logs (one region) still applies',
+      in: input({ rules: known([expire(5, { Filter: { Prefix: `${PREFIX}eu-west-1/` } })]) }),
+      days: 5,
+      by: /expire-5/,
+    },
+    { name: 'a disabled rule does not apply', in: input({ rules: known([expire(1, { Status: 'Disabled' })]) }), days: null, by: /no enabled lifecycle rule/ },
+    { name: 'the shortest of several expiries wins', in: input({ rules: known([expire(90), expire(60), expire(365)]) }), days: 60, by: /expire-60/ },
+    {
+      name: 'a date-based expiry in the past removes new logs at once',
+      in: input({ rules: known([{ ID: 'cutoff', Status: 'Enabled', Filter: {}, Expiration: { Date: '2024-01-01T00:00:00Z' } }]) }),
+      days: 0,
+      by: /Expiration\.Date 2024-01-01T00:00:00Z\), 0 days after the snapshot/,
+    },
+    {
+      name: 'a date-based expiry in the future counts the days from the snapshot',
+      in: input({ rules: known([{ ID: 'cutoff', Status: 'Enabled', Filter: {}, Expiration: { Date: '2025-07-01T00:00:00Z' } }]) }),
+      days: 30,
+      by: /30 days after the snapshot/,
+    },
+    {
+      name: 'Object Lock longer than the lifecycle expiry holds the logs',
+      in: input({ rules: known([expire(30, { NoncurrentVersionExpiration: { NoncurrentDays: 30 } })]), versioning: known('Enabled'), objectLock: known(lock('COMPLIANCE', { Days: 400 })) }),
+      days: 400,
+      by: /Object Lock COMPLIANCE default retention 400 days, outlasting/,
+    },
+    {
+      name: 'lifecycle longer than Object Lock is the limit (seven years)',
+      in: input({ rules: known([expire(2555, { NoncurrentVersionExpiration: { NoncurrentDays: 1 } })]), versioning: known('Enabled'), objectLock: known(lock('COMPLIANCE', { Days: 400 })) }),
+      days: 2556,
+      by: /Expiration\.Days 2555/,
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const r = computeRetention(c.in);
+      expect(r.unknown).toBeUndefined();
+      expect(r.availableDays).toBe(c.days);
+      expect(r.keptIndefinitely).toBe(c.days === null);
+      expect(r.availableLimitedBy).toMatch(c.by);
+    });
+  }
+});
+
+describe('computeRetention: days in immediately available storage', () => {
+  const transition = (StorageClass: string, Days: number): LifecycleRule => ({ ID: `to-${StorageClass}`, Status: 'Enabled', Filter: {}, Transitions: [{ Days, StorageClass }] });
+  const cases: { name: string; in: RetentionInput; days: number | null; by: RegExp }[] = [
+    { name: 'no transition, no expiry: always available', in: input(), days: null, by: /no lifecycle rule archives/ },
+    { name: 'transition to GLACIER after 90 days', in: input({ rules: known([transition('GLACIER', 90)]) }), days: 90, by: /transition to GLACIER after 90 days/ },
+    { name: 'transition to DEEP_ARCHIVE after 180 days', in: input({ rules: known([transition('DEEP_ARCHIVE', 180)]) }), days: 180, by: /DEEP_ARCHIVE/ },
+    { name: 'GLACIER_IR stays immediately available', in: input({ rules: known([transition('GLACIER_IR', 30)]) }), days: null, by: /no lifecycle rule archives/ },
+    { name: 'STANDARD_IA stays immediately available', in: input({ rules: known([transition('STANDARD_IA', 30)]) }), days: null, by: /no lifecycle rule archives/ },
+    { name: 'expiry before any transition ends availability', in: input({ rules: known([transition('GLACIER', 90), expire(30)]) }), days: 30, by: /Expiration\.Days 30/ },
+    {
+      name: 'noncurrent versions archived after the current expiry',
+      in: input({
+        rules: known([expire(30, { NoncurrentVersionTransitions: [{ NoncurrentDays: 10, StorageClass: 'GLACIER' }], NoncurrentVersionExpiration: { NoncurrentDays: 365 } })]),
+        versioning: known('Enabled'),
+      }),
+      days: 40,
+      by: /noncurrent versions to GLACIER after 10 days/,
+    },
+    {
+      name: 'a date-based transition counts from the snapshot',
+      in: input({ rules: known([{ ID: 'archive', Status: 'Enabled', Filter: {}, Transitions: [{ Date: '2025-06-11T00:00:00Z', StorageClass: 'GLACIER' }] }]) }),
+      days: 10,
+      by: /transition to GLACIER on 2025-06-11/,
+    },
+    {
+      name: 'a transition on a tag filter does not apply',
+      in: input({ rules: known([{ ...transition('GLACIER', 1), Filter: { Tag: { Key: 'archive', Value: 'yes' } } }]) }),
+      days: null,
+      by: /no lifecycle rule archives/,
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const r = computeRetention(c.in);
+      expect(r.immediateDays).toBe(c.days);
+      expect(r.immediateLimitedBy).toMatch(c.by);
+    });
+  }
+});
+
+describe('computeRetention: days guaranteed by Object Lock', () => {
+  const cases: { name: string; lock: ObjectLockFacts; guaranteed: number; governance: number; by: RegExp }[] = [
+    { name: 'no Object Lock', lock: NO_LOCK, guaranteed: 0, governance: 0, by: /not enabled; nothing guarantees/ },
+    { name: 'COMPLIANCE 400 days', lock: lock('COMPLIANCE', { Days: 400 }), guaranteed: 400, governance: 0, by: /^Object Lock COMPLIANCE default retention 400 days$/ },
+    { name: 'COMPLIANCE Years: 1 counts 365 days', lock: lock('COMPLIANCE', { Years: 1 }), guaranteed: 365, governance: 0, by: /365 days/ },
+    { name: 'GOVERNANCE is reported but guarantees nothing', lock: lock('GOVERNANCE', { Days: 365 }), guaranteed: 0, governance: 365, by: /BypassGovernanceRetention/ },
+    {
+      name: 'enabled without default retention',
+      lock: objectLockFacts({ ObjectLockEnabled: 'Enabled' }),
+      guaranteed: 0,
+      governance: 0,
+      by: /no default retention/,
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const r = computeRetention(input({ objectLock: known(c.lock), versioning: known('Enabled') }));
+      expect(r.guaranteedDays).toBe(c.guaranteed);
+      expect(r.governanceDays).toBe(c.governance);
+      expect(r.guaranteedLimitedBy).toMatch(c.by);
+    });
+  }
+});
+
+describe('computeRetention: unknown inputs never become figures', () => {
+  it('lifecycle unknown: availability and immediate days unknown, the lock still known', () => {
+    const r = computeRetention(input({ rules: unknownBecause('s3:GetBucketLifecycleConfiguration failed: AccessDenied: no') }));
+    expect(r.availableDays).toBeUndefined();
+    expect(r.immediateDays).toBeUndefined();
+    expect(r.unknown?.availableDays).toMatch(/lifecycle configuration unknown: .*AccessDenied/);
+    expect(r.guaranteedDays).toBe(0);
+  });
+  it('versioning unknown matters only when a rule expires the logs', () => {
+    expect(computeRetention(input({ versioning: unknownBecause('denied') })).availableDays).toBeNull();
+    const r = computeRetention(input({ rules: known([expire(30)]), versioning: unknownBecause('denied') }));
+    expect(r.availableDays).toBeUndefined();
+    expect(r.unknown?.availableDays).toMatch(/versioning unknown \(denied\)/);
+  });
+  it('Object Lock unknown: nothing guaranteed, and an expiring lifecycle is not the last word', () => {
+    const r = computeRetention(input({ rules: known([expire(30)]), objectLock: unknownBecause('denied') }));
+    expect(r.guaranteedDays).toBeUndefined();
+    expect(r.unknown?.guaranteedDays).toMatch(/Object Lock configuration unknown: denied/);
+    expect(r.availableDays).toBeUndefined();
+    expect(computeRetention(input({ objectLock: unknownBecause('denied') })).availableDays).toBeNull();
+  });
+});
+
+describe('logObjectPrefix', () => {
+  it.each([
+    [undefined, undefined, '111111111111', 'AWSLogs/111111111111/CloudTrail/'],
+    ['audit', undefined, '111111111111', 'audit/AWSLogs/111111111111/CloudTrail/'],
+    ['audit/', 'o-abc123', '222222222222', 'audit/AWSLogs/o-abc123/222222222222/CloudTrail/'],
+    ['', 'o-abc123', '333333333333', 'AWSLogs/o-abc123/333333333333/CloudTrail/'],
+  ])('S3KeyPrefix %s, org %s, account %s → %s', (keyPrefix, orgId, account, expected) => {
+    expect(logObjectPrefix(keyPrefix, orgId, account)).toBe(expected);
+  });
+});

@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SNAPSHOT_SCHEMA_FILE, validateHeader, validateRecord } from '../../src/snapshot/schema.ts';
+import { snapshotSchemaText } from '../../src/snapshot/schema-source.ts';
+import { minimalSnapshot } from '../fixtures/snapshots/minimal.ts';
+
+describe('published snapshot schema', () => {
+  it('is what src/snapshot/schema-source.ts generates (run `npx tsx src/snapshot/schema-source.ts` after editing it)', () => {
+    expect(readFileSync(SNAPSHOT_SCHEMA_FILE, 'utf8')).toBe(snapshotSchemaText());
+  });
+
+  it('accepts the three forms of a Fetched answer and nothing else', () => {
+    const record = minimalSnapshot().accounts[0]!;
+    const withBuckets = (buckets: unknown) => validateRecord({ ...record, buckets });
+    expect(withBuckets({ value: [] })).toBeUndefined();
+    expect(withBuckets({ value: null, absent: 'NoSuchBucket' })).toBeUndefined();
+    expect(withBuckets({ error: { operation: 's3:ListBuckets', code: 'AccessDenied', message: '' } })).toBeUndefined();
+    expect(withBuckets({})?.pointer).toBe('/buckets/value');
+    expect(withBuckets({ value: [], absent: 'X' })?.pointer).toBe('/buckets');
+    expect(withBuckets({ error: { operation: 's3:ListBuckets', code: 'AccessDenied', message: '' }, value: null })?.pointer).toBe('/buckets');
+    expect(withBuckets({ value: [{ Name: 3 }] })).toEqual({ pointer: '/buckets/value/0/Name', message: 'expected string' });
+    expect(withBuckets({ value: [], extra: 1 })?.pointer).toBe('/buckets/extra');
+  });
+
+  it('refuses event selectors with both classic and advanced lists', () => {
+    const record = minimalSnapshot().accounts[0]!;
+    const detail = Object.values(record.trailDetails)[0]!;
+    detail.eventSelectors = { value: { EventSelectors: [], AdvancedEventSelectors: [] } };
+    expect(validateRecord(record)?.message).toBe('EventSelectors and AdvancedEventSelectors cannot both be present');
+  });
+
+  it('checks the header identity before its fields', () => {
+    expect(validateHeader([])?.message).toMatch(/^expected the snapshot header/);
+    expect(validateHeader({ format: 'other' })?.message).toBe('not a trailproof snapshot: expected "trailproof-snapshot", found "other"');
+    const header = minimalSnapshot().header;
+    expect(validateHeader({ ...header, collectedAt: 'yesterday' })?.pointer).toBe('/collectedAt');
+    expect(validateHeader({ ...header, scope: { ...header.scope, shard: '2 of 4' } })?.pointer).toBe('/scope/shard');
+    expect(validateHeader(header)).toBeUndefined();
+  });
+});
