@@ -11,7 +11,7 @@ import { applyExceptions } from './rules/exceptions.ts';
 import { SEVERITY_RANK, type Verdict } from './rules/types.ts';
 import type { SnapshotSource } from './snapshot/read.ts';
 import type { ApiError } from './snapshot/types.ts';
-import { IndexBuilder, organizationSubject, subjectsForAccount, type ModelOptions } from './model/index.ts';
+import { DEFAULT_MODEL_OPTIONS, IndexBuilder, organizationSubject, subjectsForAccount, type ModelOptions } from './model/index.ts';
 import type { EvaluationSubject } from './model/facts.ts';
 import { collectErrors, compareErrors } from './model/errors.ts';
 import { inShard, parseShard } from './model/shard.ts';
@@ -95,7 +95,7 @@ export async function evaluateSnapshot(source: SnapshotSource, options: Evaluate
 
 /** The actions and PII settings the model must evaluate, from config and every rule's params. */
 export function modelOptions(config: TrailproofConfig, rules: LoadedRule[]): ModelOptions {
-  const actions = new Set(config.protectedActions);
+  const actions = new Set(DEFAULT_MODEL_OPTIONS.scpActions);
   for (const rule of rules) {
     const listed = rule.meta.params.actions;
     if (Array.isArray(listed)) for (const a of listed) if (typeof a === 'string') actions.add(a);

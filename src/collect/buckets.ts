@@ -40,7 +40,7 @@ import type {
   PublicAccessBlock,
   Tag,
 } from '../snapshot/types.ts';
-import { paginate, plain, toFetched } from './fetch.ts';
+import { fetchOne, paginate, plain, toFetched } from './fetch.ts';
 import type { AccountSession } from './session.ts';
 
 /** ListBuckets, paginated (MaxBuckets makes S3 paginate; newer answers carry BucketRegion). */
@@ -78,41 +78,36 @@ export async function readBucket(session: AccountSession, listing: BucketListing
       );
   // Bucket calls must reach the bucket's region; when that is unknown the client follows S3's redirect.
   const at = region.value ?? options.homeRegion;
-  const tags = toFetched(
-    await session.call<GetBucketTaggingCommandOutput>('s3', at, new GetBucketTaggingCommand({ Bucket })),
-    (o) => plain<Tag[]>(o.TagSet ?? []),
-    ['NoSuchTagSet'],
-  );
+  const tags = await fetchOne<GetBucketTaggingCommandOutput, Tag[]>(session, 's3', at, new GetBucketTaggingCommand({ Bucket }), (o) => plain(o.TagSet ?? []), [
+    'NoSuchTagSet',
+  ]);
   const record: BucketRecord = { Name: Bucket, region, tags };
   // Unreadable tags leave the bucket's PII status unknown (the tags error says so); reading its full
   // configuration would not settle that, and would cost eight calls per bucket of the account.
   const matters = options.destinations.has(Bucket) || isPiiCandidate(Bucket, tags.value ?? [], options.pii);
   if (!matters) return record;
 
-  const call = <O>(command: { input: unknown; constructor: { name: string } }) => session.call<O>('s3', at, command);
+  const read = <O, T>(command: { input: unknown; constructor: { name: string } }, map: (o: O) => T, notConfigured: string[] = []) =>
+    fetchOne<O, T>(session, 's3', at, command, map, notConfigured);
   const [objectLock, lifecycle, versioning, publicAccessBlock, policyStatus, policy, encryption, logging] = await Promise.all([
-    call<GetObjectLockConfigurationCommandOutput>(new GetObjectLockConfigurationCommand({ Bucket })),
-    call<GetBucketLifecycleConfigurationCommandOutput>(new GetBucketLifecycleConfigurationCommand({ Bucket })),
-    call<GetBucketVersioningCommandOutput>(new GetBucketVersioningCommand({ Bucket })),
-    call<GetPublicAccessBlockCommandOutput>(new GetPublicAccessBlockCommand({ Bucket })),
-    call<GetBucketPolicyStatusCommandOutput>(new GetBucketPolicyStatusCommand({ Bucket })),
-    call<GetBucketPolicyCommandOutput>(new GetBucketPolicyCommand({ Bucket })),
-    call<GetBucketEncryptionCommandOutput>(new GetBucketEncryptionCommand({ Bucket })),
-    call<GetBucketLoggingCommandOutput>(new GetBucketLoggingCommand({ Bucket })),
+    read<GetObjectLockConfigurationCommandOutput, ObjectLockConfiguration>(
+      new GetObjectLockConfigurationCommand({ Bucket }), (o) => plain(o.ObjectLockConfiguration ?? {}), ['ObjectLockConfigurationNotFoundError']),
+    read<GetBucketLifecycleConfigurationCommandOutput, LifecycleRule[]>(
+      new GetBucketLifecycleConfigurationCommand({ Bucket }), (o) => plain(o.Rules ?? []), ['NoSuchLifecycleConfiguration']),
+    read<GetBucketVersioningCommandOutput, BucketVersioning>(
+      new GetBucketVersioningCommand({ Bucket }), (o) => plain({ Status: o.Status, MFADelete: o.MFADelete })),
+    read<GetPublicAccessBlockCommandOutput, PublicAccessBlock>(
+      new GetPublicAccessBlockCommand({ Bucket }), (o) => plain(o.PublicAccessBlockConfiguration ?? {}), ['NoSuchPublicAccessBlockConfiguration']),
+    // With no bucket policy, S3 answers GetBucketPolicyStatus with NoSuchBucketPolicy too.
+    read<GetBucketPolicyStatusCommandOutput, { IsPublic: boolean }>(
+      new GetBucketPolicyStatusCommand({ Bucket }), (o) => ({ IsPublic: o.PolicyStatus?.IsPublic ?? false }), ['NoSuchBucketPolicy']),
+    read<GetBucketPolicyCommandOutput, string>(new GetBucketPolicyCommand({ Bucket }), (o) => o.Policy ?? '', ['NoSuchBucketPolicy']),
+    read<GetBucketEncryptionCommandOutput, BucketEncryption>(
+      new GetBucketEncryptionCommand({ Bucket }), (o) => plain({ Rules: o.ServerSideEncryptionConfiguration?.Rules ?? [] }),
+      ['ServerSideEncryptionConfigurationNotFoundError']),
+    read<GetBucketLoggingCommandOutput, BucketLogging>(new GetBucketLoggingCommand({ Bucket }), (o) => plain({ LoggingEnabled: o.LoggingEnabled })),
   ]);
-  record.objectLock = toFetched(objectLock, (o) => plain<ObjectLockConfiguration>(o.ObjectLockConfiguration ?? {}), ['ObjectLockConfigurationNotFoundError']);
-  record.lifecycle = toFetched(lifecycle, (o) => plain<LifecycleRule[]>(o.Rules ?? []), ['NoSuchLifecycleConfiguration']);
-  record.versioning = toFetched(versioning, (o) => plain<BucketVersioning>({ Status: o.Status, MFADelete: o.MFADelete }));
-  record.publicAccessBlock = toFetched(publicAccessBlock, (o) => plain<PublicAccessBlock>(o.PublicAccessBlockConfiguration ?? {}), [
-    'NoSuchPublicAccessBlockConfiguration',
-  ]);
-  // With no bucket policy, S3 answers GetBucketPolicyStatus with NoSuchBucketPolicy too.
-  record.policyStatus = toFetched(policyStatus, (o) => ({ IsPublic: o.PolicyStatus?.IsPublic ?? false }), ['NoSuchBucketPolicy']);
-  record.policy = toFetched(policy, (o) => o.Policy ?? '', ['NoSuchBucketPolicy']);
-  record.encryption = toFetched(encryption, (o) => plain<BucketEncryption>({ Rules: o.ServerSideEncryptionConfiguration?.Rules ?? [] }), [
-    'ServerSideEncryptionConfigurationNotFoundError',
-  ]);
-  record.logging = toFetched(logging, (o) => plain<BucketLogging>({ LoggingEnabled: o.LoggingEnabled }));
+  Object.assign(record, { objectLock, lifecycle, versioning, publicAccessBlock, policyStatus, policy, encryption, logging });
   return record;
 }
 
@@ -136,8 +131,8 @@ function globToRegExp(glob: string): RegExp {
 
 /** S3 Control GetPublicAccessBlock: the account-wide block. */
 export async function readAccountPublicAccessBlock(session: AccountSession, region: string): Promise<Fetched<PublicAccessBlock>> {
-  const outcome = await session.call<GetAccountPublicAccessBlockOutput>(
-    's3control', region, new GetAccountPublicAccessBlockCommand({ AccountId: session.accountId }),
+  return fetchOne<GetAccountPublicAccessBlockOutput, PublicAccessBlock>(
+    session, 's3control', region, new GetAccountPublicAccessBlockCommand({ AccountId: session.accountId }),
+    (o) => plain(o.PublicAccessBlockConfiguration ?? {}), ['NoSuchPublicAccessBlockConfiguration'],
   );
-  return toFetched(outcome, (o) => plain<PublicAccessBlock>(o.PublicAccessBlockConfiguration ?? {}), ['NoSuchPublicAccessBlockConfiguration']);
 }

@@ -29,6 +29,18 @@ export function toFetched<O, T>(outcome: CallOutcome<O>, map: (output: O) => T, 
   return { error: outcome.error };
 }
 
+/** One call as a snapshot value; `notConfigured` codes become `{value: null, absent}`. */
+export async function fetchOne<O, T>(
+  session: AccountSession,
+  service: ServiceName,
+  region: string,
+  command: CommandLike,
+  map: (output: O) => T,
+  notConfigured: readonly string[] = [],
+): Promise<Fetched<T>> {
+  return toFetched(await session.call<O>(service, region, command, notConfigured), map, notConfigured);
+}
+
 /** Follows a token-paginated list to its end; the first failed page fails the whole list (no partial lists). */
 export async function paginate<O, I>(
   session: AccountSession,

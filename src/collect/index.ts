@@ -21,8 +21,11 @@ import { selectAccounts } from './scope.ts';
 import { AccountSession, type CallEvent, type CallSettings } from './session.ts';
 import { describeTrails, readEventDataStores, readTrailDetails } from './trails.ts';
 
+import { progressReporter } from './progress.ts';
+
 export type { ClientFactory } from './clients.ts';
 export { defaultClientFactory } from './clients.ts';
+export { applyCollectFlags, type CollectFlags } from './flags.ts';
 
 export type CollectEvent =
   | CallEvent
@@ -35,6 +38,9 @@ export interface CollectOptions {
   progress?: (event: CollectEvent) => void;
   /** collectedAt: the only clock the snapshot reads. */
   now?: () => Date;
+  /** Terminal progress when no `progress` callback is given: --quiet shows none, --verbose each failed call. */
+  quiet?: boolean;
+  verbose?: boolean;
   /** Retry pacing (tests shrink it; production keeps the SDK's adaptive defaults). */
   retry?: Pick<CallSettings, 'retryBackoffMs' | 'rateLimiter'>;
 }
@@ -126,8 +132,15 @@ export async function collectOrganization(options: CollectOptions): Promise<Coll
 
 /** collectOrganization straight into a snapshot file (.gz allowed). */
 export async function collectToFile(options: CollectOptions, file: string): Promise<WrittenSnapshot & { header: SnapshotHeader }> {
-  const { header, records } = await collectOrganization(options);
-  return { ...(await writeSnapshot(file, header, records)), header };
+  const reporter = options.progress
+    ? undefined
+    : progressReporter({ verbosity: options.quiet ? 'quiet' : options.verbose ? 'verbose' : 'normal' });
+  try {
+    const { header, records } = await collectOrganization(reporter ? { ...options, progress: reporter.onEvent } : options);
+    return { ...(await writeSnapshot(file, header, records)), header };
+  } finally {
+    reporter?.finish();
+  }
 }
 
 /**
@@ -175,7 +188,7 @@ async function assumeMemberRole(
   partition: string,
 ): Promise<{ provider: CredentialProvider } | { error: ApiError }> {
   const { memberRoleName, externalId, sessionName, homeRegion } = config.organization;
-  const assume = async () => {
+  const assume = async (): Promise<{ creds: AwsCredentials; error?: undefined } | { error: ApiError }> => {
     const outcome = await starting.call<AssumeRoleCommandOutput>(
       'sts',
       homeRegion,
@@ -194,12 +207,12 @@ async function assumeMemberRole(
     return { creds };
   };
   const first = await assume();
-  if ('error' in first) return { error: first.error };
+  if (first.error) return { error: first.error };
   let current = first.creds;
   const provider: CredentialProvider = async () => {
     if (current.expiration && current.expiration.getTime() - Date.now() < 5 * 60_000) {
       const again = await assume();
-      if ('error' in again) throw Object.assign(new Error(again.error.message), { name: again.error.code });
+      if (again.error) throw Object.assign(new Error(again.error.message), { name: again.error.code });
       current = again.creds;
     }
     return current;

@@ -44,8 +44,12 @@ export class AccountSession {
     this.limiter = new Limiter(settings.callConcurrency);
   }
 
-  /** Sends one command; never throws for an AWS failure, which comes back as an ApiError. */
-  async call<O>(service: ServiceName, region: string, command: CommandLike): Promise<CallOutcome<O>> {
+  /**
+   * Sends one command; never throws for an AWS failure, which comes back as an ApiError.
+   * `notConfigured` codes are answers ("no lifecycle configuration"), not failures: they are not
+   * retried by the strategy's judgement alone and not reported as failed calls.
+   */
+  async call<O>(service: ServiceName, region: string, command: CommandLike, notConfigured: readonly string[] = []): Promise<CallOutcome<O>> {
     const operationName = command.constructor.name.replace(/Command$/, '');
     if (!listedAction(service, operationName)) {
       // A programming error, not an AWS answer: the IAM policy we publish would not allow it.
@@ -64,6 +68,7 @@ export class AccountSession {
           return { ok: true as const, output };
         } catch (err) {
           const sdkError = asSdkError(err);
+          if (notConfigured.includes(sdkError.name)) return { ok: false as const, error: toApiError(sdkError, operation, this.accountId, region) };
           try {
             token = (await retry.refreshRetryTokenForRetry(token, { error: sdkError as never, errorType: errorType(sdkError) })) as RetryToken;
           } catch {

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { DescribeLogGroupsCommand, type DescribeLogGroupsCommandOutput, type LogGroup as SdkLogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import type { EventDataStore, Fetched, InsightSelector, LogGroup, RegionRecord, Trail, TrailDetail, TrailEventSelectors, TrailStatus } from '../snapshot/types.ts';
-import { paginate, plain, toFetched } from './fetch.ts';
+import { fetchOne, paginate, plain, toFetched } from './fetch.ts';
 import type { AccountSession } from './session.ts';
 
 /** DescribeTrails with shadow trails (not paginated: one call per account and region). */
@@ -67,7 +67,10 @@ async function readTrailDetail(session: AccountSession, trail: Trail): Promise<T
     session.call<GetTrailStatusCommandOutput>('cloudtrail', region, new GetTrailStatusCommand({ Name: trail.TrailARN })),
     session.call<GetEventSelectorsCommandOutput>('cloudtrail', region, new GetEventSelectorsCommand({ TrailName: trail.TrailARN })),
     trail.HasInsightSelectors
-      ? session.call<GetInsightSelectorsCommandOutput>('cloudtrail', region, new GetInsightSelectorsCommand({ TrailName: trail.TrailARN }))
+      ? fetchOne<GetInsightSelectorsCommandOutput, InsightSelector[]>(
+          session, 'cloudtrail', region, new GetInsightSelectorsCommand({ TrailName: trail.TrailARN }),
+          (o) => plain(o.InsightSelectors ?? []), ['InsightNotEnabledException'],
+        )
       : undefined,
   ]);
   const detail: TrailDetail = {
@@ -87,9 +90,7 @@ async function readTrailDetail(session: AccountSession, trail: Trail): Promise<T
       plain<TrailEventSelectors>({ EventSelectors: o.EventSelectors, AdvancedEventSelectors: o.AdvancedEventSelectors }),
     ),
   };
-  if (insights) {
-    detail.insightSelectors = toFetched(insights, (o) => plain<InsightSelector[]>(o.InsightSelectors ?? []), ['InsightNotEnabledException']);
-  }
+  if (insights) detail.insightSelectors = insights;
   return detail;
 }
 

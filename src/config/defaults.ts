@@ -12,7 +12,6 @@ export const DEFAULT_CONFIG: TrailproofConfig = {
   collection: { accountConcurrency: 16, callConcurrency: 8, callTimeoutMs: 15_000, maxAttempts: 8 },
   rules: { paths: ['builtin'], disabled: [], params: {} },
   pii: { tags: [{ key: 'DataClassification', values: ['PII'] }], namePatterns: [], buckets: [] },
-  protectedActions: ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors'],
   exceptions: [],
   output: { dir: 'reports', formats: ['json', 'sarif'], failOn: 'high', sarifIncludeSuppressed: false },
 };

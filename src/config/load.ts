@@ -37,7 +37,6 @@ export function mergeConfig(partial: PartialConfig, sourceName: string): Trailpr
     collection: { ...d.collection, ...partial.collection },
     rules: { ...d.rules, ...partial.rules },
     pii: { ...d.pii, ...partial.pii },
-    protectedActions: (partial.protectedActions as string[] | undefined) ?? d.protectedActions,
     exceptions: (partial.exceptions as TrailproofConfig['exceptions'] | undefined) ?? d.exceptions,
     output: { ...d.output, ...partial.output },
   };

@@ -49,8 +49,6 @@ export interface TrailproofConfig {
     namePatterns: string[];
     buckets: string[];
   };
-  /** CloudTrail actions an SCP must deny (the default for scp-protects-cloudtrail's params.actions). */
-  protectedActions: string[];
   exceptions: ExceptionEntry[];
   output: {
     dir: string;

@@ -198,26 +198,31 @@ function witnesses(selectors: AdvancedEventSelector[], target: CoverageTarget, a
 export function bucketAccessCoverage(target: CoverageTarget, access: AccessKind, recorders: DataEventRecorder[]): AccessCoverage {
   const counted: PositionedSelector[] = [];
   const excluded: { ps: PositionedSelector; reason: string }[] = [];
+  const uncertain: { selectors: PositionedSelector[]; reason: string }[] = [];
   const unknownReasons: string[] = [];
   for (const r of [...recorders].sort((a, b) => a.arn.localeCompare(b.arn))) {
     if (r.selectors.reason !== undefined) {
       unknownReasons.push(`${r.arn}: ${r.selectors.reason}`);
       continue;
     }
-    const { excluded: why, uncertain } = eligibility(r, target);
+    const { excluded: why, uncertain: doubt } = eligibility(r, target);
     const selectors = positioned(r, r.selectors.value);
-    if (uncertain) unknownReasons.push(uncertain);
+    if (doubt) uncertain.push({ selectors, reason: doubt });
     else if (why) for (const ps of selectors) excluded.push({ ps, reason: why });
     else counted.push(...selectors);
   }
 
-  const all = [...counted.map((c) => c.selector), ...excluded.map((e) => e.ps.selector)];
+  const all = [...counted, ...excluded.map((e) => e.ps), ...uncertain.flatMap((u) => u.selectors)].map((p) => p.selector);
   const space = witnesses(all, target, access);
   if (!space) {
     return { status: 'unknown', by: [], missing: [], notCounted: [], unknownReasons: ['the selectors are too complex to decide coverage exhaustively'] };
   }
 
   const accepted = space.map((w) => counted.some((c) => selectorAccepts(c.selector, w.event)));
+  // A recorder whose state is unknown matters only if it could record something the others do not.
+  for (const u of uncertain) {
+    if (space.some((w, i) => !accepted[i] && u.selectors.some((ps) => selectorAccepts(ps.selector, w.event)))) unknownReasons.push(u.reason);
+  }
   const by: SelectorEvidence[] = [];
   for (const c of counted) {
     const hits = space.filter((w) => selectorAccepts(c.selector, w.event)).length;

@@ -5,6 +5,7 @@ import { known, unknownBecause, type Known } from './known.ts';
 import type { DataEventRecorder, RecorderSelectors } from './data-event-coverage.ts';
 import { accountEventDataStores } from './event-data-stores.ts';
 import { trailDetailFor } from './trail-details.ts';
+import { accountTrails } from './trails.ts';
 
 /** Stands for event data stores that could not be listed: coverage they might give is unknown. */
 export const UNLISTED_EVENT_DATA_STORES = 'CloudTrail Lake event data stores';
@@ -49,7 +50,8 @@ function storeRecorder({ store, homeRegion }: EventDataStoreWithOwner): DataEven
  * become one recorder with unknown selectors, so they block a PASS without hiding a FAIL.
  */
 export function dataEventRecorders(index: ModelIndex, record: AccountRecord, account: AccountFacts): Known<DataEventRecorder[]> {
-  if (!account.trails) return unknownBecause(account.unknown?.trails ?? 'the trails recording the account are unknown');
+  // account.unknown is filled only after every module ran, so ask the trail module for its reason.
+  if (!account.trails) return unknownBecause(`the trails recording the account are unknown: ${accountTrails(index, record).reason ?? 'not modelled'}`);
   const recorders = account.trails.map((t) => trailRecorder(index, record, t));
   const stores = accountEventDataStores(index, record);
   if (stores.value) recorders.push(...stores.value.map(storeRecorder));

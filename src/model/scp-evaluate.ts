@@ -225,9 +225,12 @@ function walkPath(scp: ScpIndex, path: PathNode[], action: string, resourceArn: 
       if (policyAllows(policy, action, resourceArn)) allowed = true;
     }
     if (allowed !== true) {
-      if (attached.some((p) => p.unreadable) || unplacedAllow.length > 0) {
+      if (attached.some((p) => p.unreadable)) {
         allowed = 'unknown';
         why = `${describeLevel(level)} has a policy that could not be read`;
+      } else if (unplacedAllow.length > 0) {
+        allowed = 'unknown';
+        why = `nothing attached to ${describeLevel(level)} allows it, but ${unplacedAllow.map((p) => p.name).join(', ')} (targets unknown) might be attached there`;
       } else if (attached.length === 0) {
         // AWS keeps at least one SCP on every root, OU and account while SCPs are enabled: none seen means the data is incomplete.
         allowed = 'unknown';

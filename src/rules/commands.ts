@@ -15,18 +15,18 @@ export interface CommandOutcome {
 }
 
 /** Rules are listed with disabled ones too: the listing says which are off. */
-export async function rulesList(paths: string[], config: TrailproofConfig, options: { json?: boolean } = {}): Promise<CommandOutcome> {
+export async function rulesList(paths: string[], config: TrailproofConfig, options: { format?: string } = {}): Promise<CommandOutcome> {
   const rules = await loadRules(paths, { ...config, rules: { ...config.rules, disabled: [] } });
   const disabled = new Set(config.rules.disabled);
-  const rows = rules.map((r) => ({ id: r.meta.id, severity: r.meta.severity, resource: r.meta.resource, enabled: !disabled.has(r.meta.id), title: r.meta.title, source: r.meta.source }));
-  if (options.json) return { output: `${JSON.stringify(rows, null, 2)}\n`, exitCode: 0 };
+  const rows = rules.map((r) => ({ id: r.meta.id, severity: r.meta.severity, resource: r.meta.resource, enabled: !disabled.has(r.meta.id), title: r.meta.title, frameworks: r.meta.frameworks, source: r.meta.source }));
+  if (options.format === 'json') return { output: `${JSON.stringify(rows, null, 2)}\n`, exitCode: 0 };
   const width = Math.max(2, ...rows.map((r) => r.id.length));
   const lines = rows.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${r.resource.padEnd(12)}  ${r.enabled ? '' : '(disabled) '}${r.title}`);
   return { output: `${[`${'ID'.padEnd(width)}  SEVERITY  RESOURCE      TITLE`, ...lines].join('\n')}\n`, exitCode: 0 };
 }
 
 /** Rule files and, where present, their test files. */
-export async function rulesValidate(paths: string[], config: TrailproofConfig): Promise<CommandOutcome> {
+export async function rulesValidate(paths: string[], config: TrailproofConfig, _options: Record<string, unknown> = {}): Promise<CommandOutcome> {
   const rules = await loadRules(paths, { ...config, rules: { ...config.rules, disabled: [] } });
   let tested = 0;
   for (const rule of rules) {
@@ -39,7 +39,7 @@ export async function rulesValidate(paths: string[], config: TrailproofConfig): 
 }
 
 /** Exit 1 when any case fails or a rule has no test file. */
-export async function rulesTest(paths: string[], config: TrailproofConfig): Promise<CommandOutcome> {
+export async function rulesTest(paths: string[], config: TrailproofConfig, _options: Record<string, unknown> = {}): Promise<CommandOutcome> {
   const report = await runRuleTests(paths, config);
   return { output: formatRuleTestReport(report), exitCode: report.failed > 0 ? 1 : 0 };
 }

@@ -89,6 +89,7 @@ const rows: Row[] = [
   // ---- which recorders count ----
   ['trail not logging', [classicTrail([s3Values(['arn:aws:s3'])], { active: known(false), inactiveBecause: 'not logging' })], 'not-covered', 'not-covered'],
   ['trail logging status unknown', [classicTrail([s3Values(['arn:aws:s3'])], { active: unknownBecause('GetTrailStatus failed') })], 'unknown', 'unknown'],
+  ['logging status unknown, but it records no S3 objects', [classicTrail([{ ReadWriteType: 'All', IncludeManagementEvents: true }], { active: unknownBecause('GetTrailStatus failed') })], 'not-covered', 'not-covered'],
   ['selectors unreadable', [classicTrail([], { selectors: unknownBecause('GetEventSelectors failed: AccessDenied') })], 'unknown', 'unknown'],
   ['selectors unreadable, but another trail covers all', [classicTrail([s3Values(['arn:aws:s3'])]), classicTrail([], { arn: ORG_TRAIL, selectors: unknownBecause('GetEventSelectors failed') })], 'covered', 'covered'],
   ['single-region trail in the bucket region', [classicTrail([s3Values(['arn:aws:s3'])], { multiRegion: false })], 'covered', 'covered'],

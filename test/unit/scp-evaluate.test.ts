@@ -151,6 +151,13 @@ const cases: Case[] = [
     reason: 'targets of policy',
   },
   {
+    name: 'FullAWSAccess whose targets could not be read: allowed by path unknown',
+    org: { fullAccess: false, policies: [{ ...FULL_ACCESS, targets: { error: { operation: 'organizations:ListTargetsForPolicy', code: 'AccessDenied', message: 'no' } } }] },
+    outcome: 'unknown',
+    reason: 'FullAWSAccess (targets unknown) might be attached there',
+    allowedByPath: 'unknown',
+  },
+  {
     name: 'ListPolicies failed',
     org: { policiesFetched: { error: { operation: 'organizations:ListPolicies', code: 'AccessDeniedException', message: 'no' } } },
     outcome: 'unknown',

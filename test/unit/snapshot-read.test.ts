@@ -84,6 +84,18 @@ describe('openSnapshot: round trip', () => {
     expect(second[0]).not.toBe(first[0]);
   });
 
+  it('lets a reader stop early and start again', async () => {
+    const snapshot = minimalSnapshot();
+    const file = tempFile('early.jsonl.gz');
+    await writeSnapshot(file, snapshot.header, snapshot.accounts);
+    const source = await openSnapshot(file);
+    for await (const first of source.records()) {
+      expect(first.accountId).toBe('111111111111');
+      break;
+    }
+    expect((await collect(source.records())).map((r) => r.accountId)).toEqual(['111111111111', '222222222222']);
+  });
+
   it('accepts CRLF line ends, a byte-order mark and a blank last line', async () => {
     const snapshot = minimalSnapshot();
     const file = tempFile('crlf.jsonl');

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv'; import af from 'ajv-formats';
+import { XMLValidator } from 'fast-xml-parser';
+import { chromium } from 'playwright-core';
+const ajv = new Ajv({ allErrors: true }); (af as any)(ajv);
+const v = ajv.compile(JSON.parse(readFileSync('/work/shared/schemas/oscal-1.0.6-assessment-results.schema.json', 'utf8')));
+console.log('oscal valid', v(JSON.parse(readFileSync('/tmp/demo-out/trailproof.oscal.json', 'utf8'))), JSON.stringify(v.errors?.slice(0, 3)));
+console.log('junit valid', XMLValidator.validate(readFileSync('/tmp/demo-out/trailproof.junit.xml', 'utf8')));
+const asff = JSON.parse(readFileSync('/tmp/demo-out/trailproof.asff.json', 'utf8')); console.log('asff', asff.length, Math.max(...asff.map((f: any) => f.Description.length)));
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless','--no-sandbox','--disable-gpu','--disable-quic','--no-first-run','--disable-background-networking','--disable-component-update','--disable-sync'] });
+const p = await b.newPage({ viewport: { width: 1400, height: 1000 } });
+const msgs: string[] = []; p.on('console', (m) => msgs.push(m.type() + ' ' + m.text())); p.on('pageerror', (e) => msgs.push('pageerror ' + e.message));
+const reqs: string[] = []; p.on('request', (r) => reqs.push(r.url()));
+await p.goto('file:///tmp/demo-out/trailproof.html');
+await p.screenshot({ path: 'test/artifacts/html-report-demo.png', fullPage: false });
+console.log(msgs, reqs.length, await p.textContent('#shown'));
+await b.close();
