@@ -11,7 +11,8 @@ import { applyExceptions } from './rules/exceptions.ts';
 import { SEVERITY_RANK, type Verdict } from './rules/types.ts';
 import type { SnapshotSource } from './snapshot/read.ts';
 import type { ApiError } from './snapshot/types.ts';
-import { DEFAULT_MODEL_OPTIONS, IndexBuilder, organizationSubject, subjectsForAccount, type ModelOptions } from './model/index.ts';
+import { IndexBuilder, organizationSubject, subjectsForAccount } from './model/index.ts';
+import { modelOptions } from './rules/model-options.ts';
 import type { EvaluationSubject } from './model/facts.ts';
 import { collectErrors, compareErrors } from './model/errors.ts';
 import { inShard, parseShard } from './model/shard.ts';
@@ -91,16 +92,6 @@ export async function evaluateSnapshot(source: SnapshotSource, options: Evaluate
     failOn,
   };
   return result;
-}
-
-/** The actions and PII settings the model must evaluate, from config and every rule's params. */
-export function modelOptions(config: TrailproofConfig, rules: LoadedRule[]): ModelOptions {
-  const actions = new Set(DEFAULT_MODEL_OPTIONS.scpActions);
-  for (const rule of rules) {
-    const listed = rule.meta.params.actions;
-    if (Array.isArray(listed)) for (const a of listed) if (typeof a === 'string') actions.add(a);
-  }
-  return { scpActions: [...actions].sort(), pii: config.pii };
 }
 
 export function summarize(verdicts: Verdict[], errors: ApiError[], failOn: TrailproofConfig['output']['failOn']): ScanSummary {

@@ -10,7 +10,7 @@ import AjvModule from 'ajv';
 import type { TrailproofConfig } from '../config/types.ts';
 import type { EvaluationSubject, OrganizationFacts, ResourceRef } from '../model/facts.ts';
 import { buildIndex, organizationSubject, subjectsForAccount } from '../model/index.ts';
-import { modelOptions } from '../pipeline.ts';
+import { modelOptions } from './model-options.ts';
 import { located, UserError, UserErrors } from '../shared/errors.ts';
 import { assertValid, readYamlFile, type YamlSource } from '../shared/yaml-source.ts';
 import { expandCompactSnapshot, TEST_MANAGEMENT_ACCOUNT, TEST_ORGANIZATION_ID, type CompactSnapshot } from './compact-snapshot.ts';

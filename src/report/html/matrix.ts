@@ -44,8 +44,9 @@ export function matrixRows(result: ScanResult, verdicts: Verdict[]): MatrixRow[]
   const ids = new Set([...result.accounts.map((a) => a.id), ...verdicts.filter((v) => v.resource.type !== 'organization').map((v) => v.resource.accountId)]);
   const accountRows = [...ids].map((id) => {
     const a = accounts.get(id);
+    if (a) return { key: id, label: a.name, sub: id, ouPath: a.ouPath };
     const fromVerdict = verdicts.find((v) => v.resource.accountId === id);
-    return { key: id, label: a?.name ?? id, sub: id, ouPath: a?.ouPath ?? (fromVerdict ? ouPathOf(fromVerdict, accounts) : '(unknown OU)') };
+    return { key: id, label: id, sub: id, ouPath: fromVerdict ? ouPathOf(fromVerdict, accounts) : '(unknown OU)' };
   });
   accountRows.sort((a, b) => compareText(a.ouPath, b.ouPath) || compareText(a.label, b.label) || compareText(a.key, b.key));
   for (const r of accountRows) rows.set(r.key, r);
