@@ -55,6 +55,8 @@ export function accountFacts(index: ModelIndex, record: AccountRecord): AccountF
     ouIds: placement?.path.filter((p) => p.kind !== 'ACCOUNT').map((p) => p.id) ?? [],
     tags: Object.fromEntries((orgAccount?.Tags ?? []).map((t) => [t.Key, t.Value])),
     regions: record.regions.map((r) => r.region).sort(),
+    // Shared from the start so modules that run later can read why an earlier fact is unknown.
+    unknown,
   };
   if (orgAccount?.Email) facts.email = orgAccount.Email;
   if (!placement?.path.length) unknown.ouPath = index.treeErrors[0] ? `organization tree unknown: ${index.treeErrors[0].code}` : 'account not found in the organization tree';
@@ -79,6 +81,6 @@ export function accountFacts(index: ModelIndex, record: AccountRecord): AccountF
   if (dataEvents.value) facts.dataEvents = dataEvents.value;
   else unknown.dataEvents = dataEvents.reason;
 
-  if (Object.keys(unknown).length > 0) facts.unknown = unknown;
+  if (Object.keys(unknown).length === 0) delete facts.unknown;
   return facts;
 }
