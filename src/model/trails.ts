@@ -14,6 +14,10 @@ export function accountTrails(index: ModelIndex, record: AccountRecord): Known<T
   const failed = record.regions.find((r) => r.trails.error);
   if (failed?.trails.error) return unknownBecause(describeError(failed.trails.error));
   if (record.regions.length === 0) return unknownBecause('no region of the account was read');
+  if (record.enabledRegions?.error) {
+    // A trail homed in an opt-in region that was not read would be missed: the list cannot be complete.
+    return unknownBecause(`the account's enabled regions are unknown, so trails in other regions may be missed: ${describeError(record.enabledRegions.error)}`);
+  }
 
   const accountRegions = record.regions.map((r) => r.region).sort();
   const own = new Map<string, Trail>();

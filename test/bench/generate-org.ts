@@ -48,6 +48,8 @@ export interface GenerateOptions {
   seed?: number;
   /** When the snapshot says it was collected; also the base of every timestamp in the world. */
   collectedAt?: string;
+  /** Names of SCPs whose DescribePolicy is denied: an error in the snapshot header, not in an account line. */
+  unreadablePolicies?: string[];
 }
 
 export interface SimTrail {
@@ -118,6 +120,8 @@ export interface SyntheticOrg {
   policies: SimPolicy[];
   managementId: string;
   logArchiveId: string;
+  /** Organizations calls that fail (target: the policy id). */
+  orgFaults: SimFault[];
 }
 
 /** mulberry32: small, fast, and the same numbers on every platform. */
@@ -213,6 +217,10 @@ export function generateOrg(options: GenerateOptions): SyntheticOrg {
     else addMember(sim, { accountTrailBucket, base, r, security: kind === 'security', managementId });
   }
   const sorted = [...accounts].sort((a, b) => (a.account.Id < b.account.Id ? -1 : 1));
+  const policies = buildPolicies(managementId, orgId, rootId, tree, accounts, securityId);
+  const orgFaults: SimFault[] = policies
+    .filter((p) => options.unreadablePolicies?.includes(p.Name))
+    .map((p) => ({ operation: 'organizations:DescribePolicy', region: HOME_REGION, target: p.Id, code: 'AccessDeniedException', message: `You don't have permissions to access policy ${p.Id}`, httpStatusCode: 400 }));
   return {
     seed,
     collectedAt,
@@ -221,9 +229,10 @@ export function generateOrg(options: GenerateOptions): SyntheticOrg {
     ous: tree.ous,
     accounts: sorted,
     byId: new Map(sorted.map((a) => [a.account.Id, a])),
-    policies: buildPolicies(managementId, orgId, rootId, tree, accounts, securityId),
+    policies,
     managementId,
     logArchiveId,
+    orgFaults,
   };
 }
 

@@ -91,7 +91,11 @@ export function snapshotHeader(org: SyntheticOrg): SnapshotHeader {
     policies: {
       value: [...org.policies]
         .sort((a, b) => (a.Id < b.Id ? -1 : 1))
-        .map((p) => ({ Id: p.Id, Arn: p.Arn, Name: p.Name, Description: p.Description, AwsManaged: p.AwsManaged, Content: { value: p.Content }, Targets: { value: p.Targets } })),
+        .map((p) => {
+          const fault = org.orgFaults.find((f) => f.operation === 'organizations:DescribePolicy' && f.target === p.Id);
+          const Content = fault ? failed(fault, org.managementId, HOME_REGION) : { value: p.Content };
+          return { Id: p.Id, Arn: p.Arn, Name: p.Name, Description: p.Description, AwsManaged: p.AwsManaged, Content, Targets: { value: p.Targets } };
+        }),
     },
     errors: [],
   };

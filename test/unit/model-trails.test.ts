@@ -79,6 +79,15 @@ describe('trail coverage of an account', () => {
     expect(account.unknown?.trails).toContain('AccessDeniedException');
   });
 
+  it('makes trails unknown when the account\'s enabled regions could not be listed', () => {
+    const org = miniOrg();
+    withOrgTrail(org);
+    org.account(MEMBER).enabledRegions = failed(apiError('account:ListRegions', 'AccessDeniedException', 'no', MEMBER));
+    const account = accountOf(org, MEMBER);
+    expect(account.trails).toBeUndefined();
+    expect(account.unknown?.trails).toContain('account:ListRegions');
+  });
+
   it('makes everything unknown when the account could not be entered', () => {
     const org = miniOrg();
     withOrgTrail(org);

@@ -3,11 +3,10 @@
  * as a CI matrix would), the shard reports merged with `report merge`: the merged JSON and SARIF
  * must be byte-identical to the unsharded scan's.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { parseJsonReport } from '../../src/report/json.ts';
 import { evaluateSnapshot } from '../../src/pipeline.ts';
@@ -16,6 +15,7 @@ import type { ScanResult } from '../../src/rules/result.ts';
 import { openSnapshot } from '../../src/snapshot/read.ts';
 import { generateOrg } from '../bench/generate-org.ts';
 import { writeSyntheticSnapshot } from '../bench/org-snapshot.ts';
+import { runCli } from '../cli/run-cli.ts';
 
 const SHARDS = 3;
 let dir: string;
@@ -23,8 +23,11 @@ let snapshot: string;
 let config: string;
 let whole: ScanResult;
 
+/** The real CLI in a child process, as each job of a CI matrix would run it. */
 async function cli(...args: string[]): Promise<number> {
-  return main([...args, '-q']);
+  const run = runCli([...args, '-q']);
+  if (run.status === 2 || run.status > 3) process.stderr.write(run.stderr);
+  return run.status;
 }
 
 const read = (file: string) => readFileSync(file, 'utf8');
@@ -32,17 +35,26 @@ const read = (file: string) => readFileSync(file, 'utf8');
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'trailproof-shard-'));
   snapshot = join(dir, 'org.snapshot.jsonl.gz');
-  await writeSyntheticSnapshot(generateOrg({ accounts: 60, seed: 11 }), snapshot);
+  // An unreadable SCP puts a collection error in the snapshot header (not in any account line).
+  await writeSyntheticSnapshot(generateOrg({ accounts: 60, seed: 11, unreadablePolicies: ['DenyLeaveOrganization'] }), snapshot);
+  // The built-in pack has no organization-level rule; this one gives the organization a verdict.
+  const ruleDir = join(dir, 'rules');
+  mkdirSync(ruleDir);
+  writeFileSync(
+    join(ruleDir, 'org-scp-enabled.yaml'),
+    ['id: org-scp-enabled', 'title: SCPs are enabled', 'severity: low', 'resource: organization', 'validations:', '  - expression: organization.scpEnabled', '    message: SCPs are not enabled', 'remediation: Enable the SCP policy type on the root.', ''].join('\n'),
+  );
 
   // Exceptions that make shards disagree unless merged correctly: one that matches a FAIL in a
   // single shard (stale in the others), one that has expired, one that matches nothing.
-  const rules = await loadRules(['builtin'], DEFAULT_CONFIG);
+  const rules = await loadRules(['builtin', ruleDir], DEFAULT_CONFIG);
   const probe = await evaluateSnapshot(await openSnapshot(snapshot), { config: DEFAULT_CONFIG, rules });
   const fail = probe.verdicts.find((v) => v.status === 'FAIL' && v.resource.type === 'account')!;
   config = join(dir, 'config.yaml');
   writeFileSync(
     config,
     [
+      `rules: { paths: [builtin, "${ruleDir}"] }`,
       'exceptions:',
       `  - { rule: ${fail.ruleId}, resource: "${fail.resource.id}", reason: accepted, approver: ciso@example.com, expires: 2099-12-31 }`,
       `  - { rule: ${fail.ruleId}, resource: "*", reason: old waiver, approver: ciso@example.com, expires: 2020-01-01 }`,
@@ -77,6 +89,10 @@ describe('scan --shard K/N', () => {
     expect(orgVerdicts(shardReport(1))).toEqual(orgVerdicts(whole));
     expect(orgVerdicts(shardReport(2))).toEqual([]);
     expect(orgVerdicts(shardReport(3))).toEqual([]);
+    const headerErrors = (r: ScanResult) => r.errors.filter((e) => e.operation === 'organizations:DescribePolicy');
+    expect(headerErrors(whole)).toHaveLength(1);
+    expect(headerErrors(shardReport(1))).toEqual(headerErrors(whole));
+    expect([...headerErrors(shardReport(2)), ...headerErrors(shardReport(3))]).toEqual([]);
   });
 
   it('exercises exception notes that differ between shards', () => {
