@@ -33,12 +33,16 @@ export interface ClientFactoryOptions {
   callTimeoutMs: number;
   /** Overrides the default credential chain (tests). */
   credentials?: CredentialProvider;
-  /** Defaults to process.env.AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3, which the SDK also reads. */
+  /** One endpoint for every client; without it the SDK reads AWS_ENDPOINT_URL(_<SERVICE>) and the profile's endpoint_url. */
   endpointUrl?: string;
 }
 
 export function defaultClientFactory(options: ClientFactoryOptions): ClientFactory {
-  const s3Endpoint = options.endpointUrl ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+  if (options.profile && !options.credentials) {
+    // The SDK reads a profile's endpoint_url and services section from AWS_PROFILE only, never from
+    // the profile a client was given; the AWS CLI's --profile selects them, and so must ours.
+    process.env.AWS_PROFILE = options.profile;
+  }
   return {
     startingCredentials: () =>
       options.credentials ?? (fromNodeProviderChain(options.profile ? { profile: options.profile } : {}) as CredentialProvider),
@@ -61,10 +65,12 @@ export function defaultClientFactory(options: ClientFactoryOptions): ClientFacto
           return new CloudTrailClient(common);
         case 's3':
           // Emulators (LocalStack, MinIO) serve buckets by path, not by virtual host.
-          return new S3Client({ ...common, forcePathStyle: Boolean(s3Endpoint), followRegionRedirects: true });
+          return onCustomEndpoint(new S3Client({ ...common, followRegionRedirects: true }), (params) => ({ ...params, ForcePathStyle: true }));
         case 's3control':
-          // S3 Control prefixes the host with the account id, which an emulator's endpoint cannot resolve.
-          return new S3ControlClient({ ...common, disableHostPrefix: Boolean(s3Endpoint) });
+          // S3 Control's endpoint rules put the account id in front of the host ({AccountId}.{endpoint}),
+          // which an emulator address cannot take (127.0.0.1 even fails URL parsing; disableHostPrefix
+          // does not reach the rules). The x-amz-account-id header still names the account.
+          return onCustomEndpoint(new S3ControlClient(common), ({ AccountId: _, ...params }) => ({ ...params, RequiresAccountId: false }));
         case 'logs':
           return new CloudWatchLogsClient(common);
         case 'account':
@@ -72,4 +78,19 @@ export function defaultClientFactory(options: ClientFactoryOptions): ClientFacto
       }
     },
   };
+}
+
+type EndpointParams = Record<string, unknown> & { Endpoint?: string };
+type EndpointProvider = (params: EndpointParams, context?: object) => unknown;
+
+/**
+ * Adjusts a client's endpoint-rule parameters when a custom endpoint is in use. The rules receive
+ * `Endpoint` whatever set it (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>, the profile's
+ * endpoint_url, or the factory option), so this is the one place that sees every source.
+ */
+function onCustomEndpoint<C extends { config: object }>(client: C, adjust: (params: EndpointParams) => EndpointParams): C {
+  const config = client.config as { endpointProvider: EndpointProvider };
+  const resolve = config.endpointProvider;
+  config.endpointProvider = (params, context) => resolve(params.Endpoint ? adjust(params) : params, context);
+  return client;
 }

@@ -67,7 +67,8 @@ export function readTarGz(archive: Buffer, label: string): ArchiveEntry[] {
   return entries;
 }
 
-function checkEntryPath(path: string, label: string): void {
+/** Throws unless `path` is relative, with no empty, "." or ".." part: it must stay inside the folder it is extracted to. */
+export function checkEntryPath(path: string, label: string): void {
   const bad = path === '' || path.startsWith('/') || path.includes('\\') || path.includes('\0') || path.split('/').some((p) => p === '' || p === '.' || p === '..');
   if (bad) throw new UserError(`${label}: unsafe path "${path}" in archive (must be relative, without "." or "..")`);
 }

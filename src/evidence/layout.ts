@@ -4,7 +4,9 @@
  * package into the same layout and runs the same function: the reports can only agree if the
  * packed files alone determine them.
  */
-import { basename, join } from 'node:path';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { TrailproofConfig } from '../config/types.ts';
 import { loadConfig, mergeConfig } from '../config/load.ts';
 import { evaluateSnapshot } from '../pipeline.ts';
@@ -13,6 +15,8 @@ import { sortKeysDeep, stableJson } from '../report/canonical.ts';
 import { loadRules, type LoadedRule } from '../rules/load.ts';
 import type { ScanResult } from '../rules/result.ts';
 import { openSnapshot } from '../snapshot/read.ts';
+import { UserError } from '../shared/errors.ts';
+import type { ArchiveEntry } from './archive.ts';
 import type { EvidenceInputs } from './manifest.ts';
 
 export const RULES_DIR = 'rules';
@@ -76,4 +80,24 @@ function effectiveConfig(loaded: TrailproofConfig, files: LayoutFiles, inputs: E
  */
 function packedRuleSource(rule: LoadedRule): LoadedRule {
   return { ...rule, meta: { ...rule.meta, source: `${RULES_DIR}/${basename(rule.file)}` } };
+}
+
+/** Writes the entries under a fresh temporary folder, runs `use` on it, and removes it. */
+export async function withStagedLayout<T>(entries: ArchiveEntry[], use: (root: string) => Promise<T>): Promise<T> {
+  const root = await mkdtemp(join(tmpdir(), 'trailproof-evidence-'));
+  try {
+    for (const e of entries) {
+      const target = join(root, e.path);
+      try {
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, e.data);
+      } catch (err) {
+        // A package holding both "rules" and "rules/x.yaml" cannot be laid out on disk.
+        throw new UserError(`${e.path}: cannot be extracted: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      }
+    }
+    return await use(root);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 }

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { UserError } from '../shared/errors.ts';
+import { checkEntryPath } from './archive.ts';
 import type { Severity } from '../rules/types.ts';
 import { SEVERITIES } from '../rules/types.ts';
 import type { SignatureAlgorithm } from './signing.ts';
@@ -20,7 +21,7 @@ export interface EvidenceInputs {
   snapshot: string;
   /** The config file's name as given, or null when the defaults were used. */
   config: string | null;
-  /** Rule paths as given ("builtin", or paths relative to the packer's working directory). */
+  /** Rule paths as given, by their last part ("builtin", "my-rules"). */
   rules: string[];
   formats: string[];
   failOn: Severity;
@@ -121,7 +122,12 @@ export function parseManifest(data: Buffer, label: string): Manifest {
     const sig = object(m.signature, '$.signature', fail);
     strings(sig, ['algorithm', 'publicKey'], '$.signature', fail);
   }
-  return m as unknown as Manifest;
+  const manifest = m as unknown as Manifest;
+  // Verify reads these paths from the extraction folder: an unsigned manifest must not point outside it.
+  const paths = [manifest.snapshot.file, manifest.config.effective, ...(manifest.config.file ? [manifest.config.file] : []), ...manifest.files.map((f) => f.path)];
+  if (manifest.signature) paths.push(manifest.signature.publicKey);
+  for (const p of paths) checkEntryPath(p, `${label}: ${MANIFEST_FILE}`);
+  return manifest;
 }
 
 type Fail = (path: string, expected: string) => never;

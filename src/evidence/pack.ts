@@ -3,9 +3,7 @@
  * and config used, every report, and a manifest of SHA-256 hashes, optionally signed.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative, isAbsolute } from 'node:path';
+import { basename } from 'node:path';
 import { loadConfig } from '../config/load.ts';
 import { toolVersion } from '../pipeline.ts';
 import { formatterFor, listFormatters } from '../report/registry.ts';
@@ -13,7 +11,7 @@ import { loadRules } from '../rules/load.ts';
 import type { ScanResult } from '../rules/result.ts';
 import { UserError } from '../shared/errors.ts';
 import { writeTarGz, type ArchiveEntry } from './archive.ts';
-import { CONFIG_DIR, EFFECTIVE_CONFIG_FILE, evaluateLayout, PUBLIC_KEY_FILE, RULES_DIR, SNAPSHOT_DIR, type LayoutFiles } from './layout.ts';
+import { CONFIG_DIR, EFFECTIVE_CONFIG_FILE, evaluateLayout, PUBLIC_KEY_FILE, RULES_DIR, SNAPSHOT_DIR, withStagedLayout, type LayoutFiles } from './layout.ts';
 import {
   MANIFEST_FILE,
   MANIFEST_FORMAT,
@@ -106,21 +104,6 @@ function packFormats(requested: string[] | undefined): string[] {
   return [...new Set(['json', ...names])];
 }
 
-/** Writes the entries under a fresh temporary folder, runs `use` on it, and removes it. */
-export async function withStagedLayout<T>(entries: ArchiveEntry[], use: (root: string) => Promise<T>): Promise<T> {
-  const root = await mkdtemp(join(tmpdir(), 'trailproof-evidence-'));
-  try {
-    for (const e of entries) {
-      const target = join(root, e.path);
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, e.data);
-    }
-    return await use(root);
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
-}
-
 function readInput(file: string): Buffer {
   try {
     return readFileSync(file);
@@ -129,7 +112,7 @@ function readInput(file: string): Buffer {
   }
 }
 
-/** A path as the manifest records it: relative to the working directory, never absolute. */
+/** A path as the manifest records it: its last part only, so nothing of the packer's disk leaves it. */
 function portablePath(path: string): string {
-  return isAbsolute(path) ? relative(process.cwd(), path) || '.' : path;
+  return basename(path) || path;
 }

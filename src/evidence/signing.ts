@@ -60,7 +60,7 @@ export async function kmsSigner(keyId: string, options: KmsOptions = {}): Promis
   const described = await kmsCall(keyId, 'GetPublicKey', () => client.send(new GetPublicKeyCommand({ KeyId: keyId })));
   if (described.KeyUsage !== 'SIGN_VERIFY') throw new UserError(`KMS key ${keyId}: key usage is ${described.KeyUsage ?? 'unknown'}; an evidence signature needs SIGN_VERIFY`);
   const candidates = KMS_ALGORITHMS[described.KeySpec ?? ''];
-  const algorithm = candidates?.find((a) => described.SigningAlgorithms?.includes(a));
+  const algorithm = candidates?.find((a) => described.SigningAlgorithms?.includes(a as SigningAlgorithmSpec));
   if (!candidates || !algorithm || !described.PublicKey) {
     throw new UserError(`KMS key ${keyId}: key spec ${described.KeySpec ?? 'unknown'} is not supported; use ${Object.keys(KMS_ALGORITHMS).join(', ')}`);
   }

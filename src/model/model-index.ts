@@ -217,7 +217,14 @@ export class IndexBuilder {
 
 /** arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME → ACCOUNT */
 export function trailOwner(arn: string): string {
-  return arn.split(':')[4] ?? '';
+  // Called for every trail in every region of every account: split() would allocate all six parts.
+  let start = 0;
+  for (let colon = 0; colon < 4; colon++) {
+    start = arn.indexOf(':', start) + 1;
+    if (start === 0) return '';
+  }
+  const end = arn.indexOf(':', start);
+  return end < 0 ? arn.slice(start) : arn.slice(start, end);
 }
 
 function organizationFacts(header: SnapshotHeader): OrganizationFacts {

@@ -1,0 +1,171 @@
+/**
+ * `npm run bench`: evaluation and collection at organization scale. Not part of the tests.
+ *
+ *   npm run bench                                   evaluate 100 / 1,000 / 10,000 accounts, collect 1,000
+ *   npm run bench -- --accounts 10000 --only evaluate
+ *   npm run bench -- --accounts 1000 --only collect --latency-ms 50
+ *
+ * Flags: --accounts N[,N...] (sizes; default evaluate 100,1000,10000 and collect 1000),
+ * --only evaluate|collect, --latency-ms MS (simulated round trip, default 50), --seed S (default
+ * 42), --dir DIR (where snapshots and reports go; default a temporary folder, removed after).
+ *
+ * Every measurement runs in its own child process, so peak RSS is that size's own. The output
+ * ends with one line per measurement, comparable across commits:
+ *   bench <name> accounts=<N> wall_s=<x> cpu_s=<x> rss_mb=<x> calls=<n> bound_ratio=<x>
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+interface Flags {
+  evaluateSizes: number[];
+  collectSizes: number[];
+  only?: 'evaluate' | 'collect';
+  latencyMs: number;
+  seed: number;
+  dir?: string;
+}
+
+function parseFlags(argv: string[]): Flags {
+  const flags: Flags = { evaluateSizes: [100, 1_000, 10_000], collectSizes: [1_000], latencyMs: 50, seed: 42 };
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i];
+    const value = argv[i + 1];
+    const need = () => {
+      if (value === undefined) fail(`${name} needs a value`);
+      i++;
+      return value!;
+    };
+    switch (name) {
+      case '--accounts': {
+        const sizes = need().split(',').map((s) => Number(s.replace(/_/g, '')));
+        if (sizes.some((s) => !Number.isInteger(s) || s < 3)) fail(`--accounts ${value}: expected whole numbers of at least 3`);
+        flags.evaluateSizes = flags.collectSizes = sizes;
+        break;
+      }
+      case '--only': {
+        const only = need();
+        if (only !== 'evaluate' && only !== 'collect') fail(`--only ${only}: expected evaluate or collect`);
+        flags.only = only as Flags['only'];
+        break;
+      }
+      case '--latency-ms':
+        flags.latencyMs = Number(need());
+        if (!(flags.latencyMs >= 0)) fail('--latency-ms: expected a number of milliseconds');
+        break;
+      case '--seed':
+        flags.seed = Number(need());
+        break;
+      case '--dir':
+        flags.dir = need();
+        break;
+      default:
+        fail(`unknown flag ${name}; see the top of test/bench/run.ts`);
+    }
+  }
+  return flags;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+
+/** Runs a bench child; its "RESULT {json}" line is the measurement. */
+function child<T>(script: string, args: string[]): T {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(HERE, script), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  const line = run.stdout?.split('\n').find((l) => l.startsWith('RESULT '));
+  if (run.status !== 0 || !line) fail(`${script} ${args.join(' ')} failed (exit ${run.status ?? run.signal})`);
+  return JSON.parse(line.slice('RESULT '.length)) as T;
+}
+
+interface EvaluateResult {
+  wall_s: number;
+  cpu_s: number;
+  rss_mb: number;
+  accounts: number;
+  verdicts: number;
+  rules: number;
+  reportBytes: number;
+}
+
+interface CollectResult {
+  wall_s: number;
+  cpu_s: number;
+  rss_mb: number;
+  accounts: number;
+  regions: number;
+  calls: number;
+  throttled: number;
+  byOperation: Record<string, number>;
+  bound_s: number;
+  bound_ratio: number;
+  phased_s: number;
+  boundExplain: string[];
+  matchesGenerator: string;
+  throttledErrors: number;
+}
+
+const lines: string[] = [];
+const say = (text = '') => process.stdout.write(`${text}\n`);
+const fmt = (x: number, digits = 2) => x.toFixed(digits);
+
+function benchEvaluate(sizes: number[], flags: Flags, dir: string): Map<number, EvaluateResult> {
+  const results = new Map<number, EvaluateResult>();
+  say('== evaluation: scan --snapshot FILE --format json,sarif, every built-in rule ==');
+  for (const n of sizes) {
+    const file = join(dir, `org-${n}.snapshot.jsonl`);
+    child('generate-child.ts', [String(n), String(flags.seed), file]);
+    const r = child<EvaluateResult>('evaluate-child.ts', [file, join(dir, `reports-${n}`)]);
+    results.set(n, r);
+    say(`${String(n).padStart(6)} accounts (${r.accounts} in scope): ${fmt(r.wall_s)} s wall, ${fmt(r.cpu_s)} s CPU, peak RSS ${fmt(r.rss_mb, 0)} MB; ${r.verdicts} verdicts from ${r.rules} rules, ${(r.reportBytes / 1e6).toFixed(1)} MB of reports`);
+    lines.push(`bench evaluate accounts=${n} wall_s=${fmt(r.wall_s)} cpu_s=${fmt(r.cpu_s)} rss_mb=${fmt(r.rss_mb, 0)}`);
+  }
+  const small = results.get(1_000);
+  const large = results.get(10_000);
+  if (small && large) {
+    const wall = large.wall_s / small.wall_s;
+    const cpu = large.cpu_s / small.cpu_s;
+    say(`growth 1,000 → 10,000 accounts: wall ×${fmt(wall)}, CPU ×${fmt(cpu)}, peak RSS ×${fmt(large.rss_mb / small.rss_mb)} (target ≤ ×11)`);
+    lines.push(`bench evaluate-growth accounts=10000 wall_s=${fmt(wall)} cpu_s=${fmt(cpu)}`);
+  }
+  say();
+  return results;
+}
+
+function benchCollect(sizes: number[], flags: Flags, dir: string): void {
+  say(`== collection against the simulated AWS: ${flags.latencyMs} ms per call, AWS-like throttling, default concurrency ==`);
+  for (const n of sizes) {
+    const r = child<CollectResult>('collect-child.ts', [String(n), String(flags.seed), String(flags.latencyMs), join(dir, `collected-${n}.snapshot.jsonl.gz`)]);
+    say(`${n} accounts × ${r.regions} regions: ${fmt(r.wall_s)} s wall, ${fmt(r.cpu_s)} s CPU, peak RSS ${fmt(r.rss_mb, 0)} MB`);
+    say(`  ${r.calls} calls (${r.throttled} throttled and retried; ${r.throttledErrors} left failed by throttling); by operation:`);
+    for (const [op, count] of Object.entries(r.byOperation)) say(`    ${op.padEnd(48)} ${String(count).padStart(7)}  (${fmt(count / r.accounts)} per account)`);
+    for (const line of r.boundExplain) say(`  ${line}`);
+    say(`  wall / lower bound = ${fmt(r.wall_s)} / ${fmt(r.bound_s)} = ${fmt(r.bound_ratio)} (target ≤ 1.3); wall / phased bound = ${fmt(r.wall_s / r.phased_s)}`);
+    say(`  collected snapshot equals the generator's: ${r.matchesGenerator}`);
+    lines.push(`bench collect accounts=${n} wall_s=${fmt(r.wall_s)} cpu_s=${fmt(r.cpu_s)} rss_mb=${fmt(r.rss_mb, 0)} calls=${r.calls} bound_ratio=${fmt(r.bound_ratio)}`);
+  }
+  say();
+}
+
+const flags = parseFlags(process.argv.slice(2));
+const dir = flags.dir ?? mkdtempSync(join(tmpdir(), 'trailproof-bench-'));
+mkdirSync(dir, { recursive: true });
+try {
+  say(`trailproof bench (node ${process.version}, seed ${flags.seed}, files in ${dir})`);
+  say();
+  if (flags.only !== 'collect') benchEvaluate(flags.evaluateSizes, flags, dir);
+  if (flags.only !== 'evaluate') benchCollect(flags.collectSizes, flags, dir);
+  for (const line of lines) say(line);
+} finally {
+  if (!flags.dir) rmSync(dir, { recursive: true, force: true });
+}
