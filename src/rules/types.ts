@@ -52,7 +52,7 @@ export interface RuleMeta {
   helpUri?: string;
   /** Effective parameters (defaults merged with config). */
   params: Record<string, unknown>;
-  /** Path of the rule file relative to the working directory, or "builtin:<id>". */
+  /** Path of the rule file relative to the working directory; builtin rules are "rules/<id>.yaml". */
   source: string;
   /** SHA-256 of the rule file's bytes. */
   sha256: string;

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../config/load.ts';
 import { loadRules } from '../../rules/load.ts';
 import { openSnapshot, type SnapshotSource } from '../../snapshot/read.ts';
+import { openDemoSnapshot } from '../../snapshot/demo.ts';
 import { evaluateSnapshot } from '../../pipeline.ts';
 import { writeReports } from '../../report/write.ts';
 import { parseJsonReport } from '../../report/json.ts';
+import { diffReports } from '../../report/diff.ts';
 import { UserError } from '../../shared/errors.ts';
 import type { ScanResult } from '../../rules/result.ts';
 import type { TrailproofConfig } from '../../config/types.ts';
@@ -16,7 +17,6 @@ import type { SetExit } from '../main.ts';
 import { collectLive, collectOptions } from '../live.ts';
 import { SEVERITY_RANK, type Severity } from '../../rules/types.ts';
 
-export const DEMO_SNAPSHOT = fileURLToPath(new URL('../../../examples/demo-org.snapshot.jsonl', import.meta.url));
 
 interface ScanFlags extends ReportFlags {
   snapshot?: string;
@@ -42,7 +42,7 @@ export function register(program: Command, setExit: SetExit): void {
     if (flags.snapshot && flags.demo) throw new UserError('--snapshot and --demo exclude each other');
     const config = applyReportFlags(loadConfig(flags.config), flags);
     let source: SnapshotSource;
-    if (flags.demo) source = await openSnapshot(DEMO_SNAPSHOT);
+    if (flags.demo) source = await openDemoSnapshot();
     else if (flags.snapshot) source = await openSnapshot(flags.snapshot);
     else source = await collectLive(config, flags);
     setExit(await evaluateAndReport(source, config, flags));
@@ -87,12 +87,12 @@ function readBaseline(file: string): ScanResult {
   return parseJsonReport(text, file);
 }
 
-/** With --fail-on-new the gate ignores failures that the baseline already had. */
+/**
+ * With --fail-on-new the gate counts only failures `report diff` calls new: an unsuppressed FAIL
+ * that was not an unsuppressed FAIL in the baseline (so an exception that expired counts as new).
+ */
 function gateOnNewFailures(result: ScanResult, baseline: ScanResult): ScanResult {
-  const known = new Set(baseline.verdicts.filter((v) => v.status === 'FAIL').map((v) => `${v.ruleId}\u0000${v.resource.id}`));
-  const gating = result.verdicts.filter(
-    (v) => v.status === 'FAIL' && !v.suppressed && !known.has(`${v.ruleId}\u0000${v.resource.id}`) && isGating(v.severity, result.failOn),
-  ).length;
+  const gating = diffReports(baseline, result).new.filter((d) => isGating(d.severity, result.failOn)).length;
   const exitCode = gating > 0 ? 1 : result.summary.partial ? 3 : 0;
   return { ...result, summary: { ...result.summary, gatingFailures: gating, exitCode } };
 }
