@@ -1,10 +1,17 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../shared/errors.ts';
+import { toolVersion } from '../pipeline.ts';
+import { register as registerScan } from './commands/scan.ts';
+import { register as registerCollect } from './commands/collect.ts';
+import { register as registerRules } from './commands/rules.ts';
+import { register as registerReport } from './commands/report.ts';
+import { register as registerEvidence } from './commands/evidence.ts';
+import { register as registerExceptions } from './commands/exceptions.ts';
 
 /**
- * Each command group lives in src/cli/commands/<group>.ts and exports `register(program)`.
- * Commands return their exit code by throwing nothing and setting `process.exitCode`-free values
- * through the `exit` holder below, so tests can call `main()` in-process.
+ * Each command group lives in src/cli/commands/<group>.ts and exports `register(program, setExit)`.
+ * Commands report their exit code through `setExit` instead of `process.exit`, so tests can call
+ * `main()` in-process.
  */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('trailproof');
@@ -14,9 +21,10 @@ export async function main(argv: string[]): Promise<number> {
   };
   program
     .description('Prove that every account of an AWS Organization keeps an audit trail no one can tamper with.')
+    .version(toolVersion(), '-V, --version')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
-  for (const register of await commandGroups()) register(program, setExit);
+  for (const register of COMMAND_GROUPS) register(program, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -36,16 +44,5 @@ export async function main(argv: string[]): Promise<number> {
 export type SetExit = (code: number) => void;
 export type RegisterCommands = (program: Command, setExit: SetExit) => void;
 
-async function commandGroups(): Promise<RegisterCommands[]> {
-  const groups = ['scan', 'rules', 'collect', 'report', 'evidence', 'exceptions'];
-  const loaded: RegisterCommands[] = [];
-  for (const g of groups) {
-    try {
-      const mod = (await import(`./commands/${g}.ts`)) as { register?: RegisterCommands };
-      if (mod.register) loaded.push(mod.register);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
-    }
-  }
-  return loaded;
-}
+/** The command groups in the order `--help` lists them. */
+const COMMAND_GROUPS: RegisterCommands[] = [registerScan, registerCollect, registerRules, registerReport, registerEvidence, registerExceptions];
