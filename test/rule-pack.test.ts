@@ -56,6 +56,10 @@ describe('builtin rule pack', () => {
       });
       continue;
     }
+    it(`${rule.meta.id} › has PASS, FAIL and ERROR cases (a rule must show it fails closed)`, () => {
+      const statuses = new Set(tests.cases.flatMap((c) => c.expect.map((e) => e.status)));
+      expect([...statuses].filter((s) => s !== 'NOT_APPLICABLE').sort()).toEqual(['ERROR', 'FAIL', 'PASS']);
+    });
     tests.cases.forEach((testCase, i) => {
       it(`${rule.meta.id} › ${testCase.name}`, () => {
         const result = runRuleCase(rule, testCase, config, tests.locations[i]);
