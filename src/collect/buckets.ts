@@ -60,33 +60,35 @@ export function normaliseLocation(constraint: string | null | undefined): string
   return constraint;
 }
 
-export interface BucketReadOptions {
-  homeRegion: string;
-  /** Buckets that receive logs of any trail seen anywhere in the organization. */
-  destinations: ReadonlySet<string>;
-  pii: TrailproofConfig['pii'];
-}
-
-/** Region and tags of every bucket; the full configuration only of buckets that matter. */
-export async function readBucket(session: AccountSession, listing: BucketListing, options: BucketReadOptions): Promise<BucketRecord> {
+/** Region and tags: read for every bucket, they decide whether the bucket matters. */
+export async function readBucketBasics(session: AccountSession, listing: BucketListing, homeRegion: string): Promise<BucketRecord> {
   const Bucket = listing.Name;
   const region: Fetched<string> = listing.BucketRegion
     ? { value: listing.BucketRegion }
     : toFetched(
-        await session.call<GetBucketLocationCommandOutput>('s3', options.homeRegion, new GetBucketLocationCommand({ Bucket })),
+        await session.call<GetBucketLocationCommandOutput>('s3', homeRegion, new GetBucketLocationCommand({ Bucket })),
         (o) => normaliseLocation(o.LocationConstraint),
       );
-  // Bucket calls must reach the bucket's region; when that is unknown the client follows S3's redirect.
-  const at = region.value ?? options.homeRegion;
-  const tags = await fetchOne<GetBucketTaggingCommandOutput, Tag[]>(session, 's3', at, new GetBucketTaggingCommand({ Bucket }), (o) => plain(o.TagSet ?? []), [
+  const tags = await fetchOne<GetBucketTaggingCommandOutput, Tag[]>(session, 's3', region.value ?? homeRegion, new GetBucketTaggingCommand({ Bucket }), (o) => plain(o.TagSet ?? []), [
     'NoSuchTagSet',
   ]);
-  const record: BucketRecord = { Name: Bucket, region, tags };
-  // Unreadable tags leave the bucket's PII status unknown (the tags error says so); reading its full
-  // configuration would not settle that, and would cost eight calls per bucket of the account.
-  const matters = options.destinations.has(Bucket) || isPiiCandidate(Bucket, tags.value ?? [], options.pii);
-  if (!matters) return record;
+  return { Name: Bucket, region, tags };
+}
 
+/**
+ * A bucket matters when it receives logs of a trail seen anywhere in the organization, or may hold
+ * PII. Unreadable tags leave the bucket's PII status unknown (the tags error says so); reading its
+ * full configuration would not settle that, and would cost eight calls per bucket of the account.
+ */
+export function isPiiBucket(bucket: BucketRecord, pii: TrailproofConfig['pii']): boolean {
+  return isPiiCandidate(bucket.Name, bucket.tags.value ?? [], pii);
+}
+
+/** The full configuration of a bucket that matters, read in its region, added to `record`. */
+export async function readBucketConfiguration(session: AccountSession, record: BucketRecord, homeRegion: string): Promise<BucketRecord> {
+  const Bucket = record.Name;
+  // Bucket calls must reach the bucket's region; when that is unknown the client follows S3's redirect.
+  const at = record.region.value ?? homeRegion;
   const read = <O, T>(command: { input: unknown; constructor: { name: string } }, map: (o: O) => T, notConfigured: string[] = []) =>
     fetchOne<O, T>(session, 's3', at, command, map, notConfigured);
   const [objectLock, lifecycle, versioning, publicAccessBlock, policyStatus, policy, encryption, logging] = await Promise.all([
@@ -107,8 +109,7 @@ export async function readBucket(session: AccountSession, listing: BucketListing
       ['ServerSideEncryptionConfigurationNotFoundError']),
     read<GetBucketLoggingCommandOutput, BucketLogging>(new GetBucketLoggingCommand({ Bucket }), (o) => plain({ LoggingEnabled: o.LoggingEnabled })),
   ]);
-  Object.assign(record, { objectLock, lifecycle, versioning, publicAccessBlock, policyStatus, policy, encryption, logging });
-  return record;
+  return Object.assign(record, { objectLock, lifecycle, versioning, publicAccessBlock, policyStatus, policy, encryption, logging });
 }
 
 /** config.yaml `pii`: an explicit name, a name glob, or a tag (key and value compared case-insensitively). */

@@ -49,6 +49,8 @@ export async function paginate<O, I>(
   command: (token: string | undefined) => CommandLike,
   items: (output: O) => readonly I[] | undefined,
   nextToken: (output: O) => string | undefined,
+  /** Sees each page's items as it arrives (a later failed page still fails the list). */
+  onPage?: (items: readonly I[]) => void,
 ): Promise<CallOutcome<I[]>> {
   const all: I[] = [];
   let token: string | undefined;
@@ -56,7 +58,9 @@ export async function paginate<O, I>(
   do {
     const outcome = await session.call<O>(service, region, command(token));
     if (!outcome.ok) return outcome;
-    all.push(...(items(outcome.output) ?? []));
+    const page = items(outcome.output) ?? [];
+    all.push(...page);
+    onPage?.(page);
     token = nextToken(outcome.output) || undefined;
     // An endpoint that repeats a token would otherwise loop forever.
     if (token !== undefined) {

@@ -1,25 +1,26 @@
 /**
  * Live collection of an AWS Organization into a snapshot v1.
  *
- * Two passes over the accounts in scope. Pass 1 enters every account and reads its regions and
- * DescribeTrails: that gives every trail's destination bucket, which the bucket owners must read
- * in full. Pass 2 reads the rest (trail details, Lake, buckets) and streams one record per
- * account, in account-id order, with a bounded window of accounts in flight.
+ * Accounts are read as soon as the tree walk finds them, while the rest of the organization
+ * (deeper OUs, SCPs) is still being read under the Organizations quota; at most
+ * accountConcurrency accounts at once, each in one pass with its own clients, released when done.
+ * A finished account's record goes to a spool on disk: the header needs the whole organization
+ * and the snapshot wants records in account-id order. A small second pass reads, with their
+ * owners' credentials, the buckets that became trail destinations only after their owner was read.
  */
 import { createRequire } from 'node:module';
-import { AssumeRoleCommand, GetCallerIdentityCommand, type AssumeRoleCommandOutput, type GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, type GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
 import type { TrailproofConfig } from '../config/types.ts';
 import { UserError } from '../shared/errors.ts';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type AccountRecord, type ApiError, type Fetched, type RegionRecord, type SnapshotHeader } from '../snapshot/types.ts';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type AccountRecord, type SnapshotHeader } from '../snapshot/types.ts';
 import { writeSnapshot, type WrittenSnapshot } from '../snapshot/write.ts';
-import { listBuckets, readAccountPublicAccessBlock, readBucket } from './buckets.ts';
-import { defaultClientFactory, type AwsCredentials, type ClientFactory, type CredentialProvider } from './clients.ts';
-import { mapLimited, mapOrdered } from './limit.ts';
+import { completeDeferred, readAccount, type AccountContext, type DeferredBuckets } from './account.ts';
+import { defaultClientFactory, type ClientFactory } from './clients.ts';
+import { Limiter } from './limit.ts';
 import { readOrganization, type OrganizationView } from './organization.ts';
-import { accountRegions } from './regions.ts';
 import { selectAccounts } from './scope.ts';
 import { AccountSession, type CallEvent, type CallSettings } from './session.ts';
-import { describeTrails, readEventDataStores, readTrailDetails } from './trails.ts';
+import { RecordSpool } from './spool.ts';
 
 import { progressReporter } from './progress.ts';
 
@@ -43,24 +44,22 @@ export interface CollectOptions {
   verbose?: boolean;
   /** Retry pacing (tests shrink it; production keeps the SDK's adaptive defaults). */
   retry?: Pick<CallSettings, 'retryBackoffMs' | 'rateLimiter'>;
+  /** Where finished account records wait for the header (a private folder is made inside); default the system's temporary folder. */
+  spoolDir?: string;
 }
 
 export interface Collection {
   header: SnapshotHeader;
-  /** One record per account of header.scope.accountIds, in that order, produced as they finish. */
+  /**
+   * One record per account of header.scope.accountIds, in that order. Iterate it (to the end, or
+   * break): that also removes the spooled records from disk.
+   */
   records: AsyncIterable<AccountRecord>;
+  /** Removes the spooled records (done already when `records` was iterated); safe to call again. */
+  close(): Promise<void>;
 }
 
 const TOOL = { name: 'trailproof', version: (createRequire(import.meta.url)('../../package.json') as { version: string }).version };
-
-/** Pass 1 result for one account: enough to find every trail destination before pass 2. */
-interface EnteredAccount {
-  accountId: string;
-  session?: AccountSession;
-  access?: { error: ApiError };
-  regions: RegionRecord[];
-  enabledRegions?: Fetched<string[]>;
-}
 
 export async function collectOrganization(options: CollectOptions): Promise<Collection> {
   const { config } = options;
@@ -75,59 +74,120 @@ export async function collectOrganization(options: CollectOptions): Promise<Coll
     ...(options.progress ? { onEvent: options.progress } : {}),
   };
 
-  const starting = new AccountSession('', settings.factory.startingCredentials(), settings);
-  const identity = await starting.call<GetCallerIdentityCommandOutput>('sts', homeRegion, new GetCallerIdentityCommand({}));
-  if (!identity.ok || !identity.output.Account) {
-    const why = identity.ok ? 'no account id in the answer' : `${identity.error.code}: ${identity.error.message}`;
-    throw new UserError(`cannot read the starting AWS credentials (sts:GetCallerIdentity ${why}); check --profile, AWS_PROFILE or the environment`);
+  const startingCredentials = settings.factory.startingCredentials();
+  const starting = new AccountSession('', startingCredentials, settings);
+  let spool: RecordSpool | undefined;
+  try {
+    const identity = await starting.call<GetCallerIdentityCommandOutput>('sts', homeRegion, new GetCallerIdentityCommand({}));
+    if (!identity.ok || !identity.output.Account) {
+      const why = identity.ok ? 'no account id in the answer' : `${identity.error.code}: ${identity.error.message}`;
+      throw new UserError(`cannot read the starting AWS credentials (sts:GetCallerIdentity ${why}); check --profile, AWS_PROFILE or the environment`);
+    }
+    starting.accountId = identity.output.Account;
+    const partition = identity.output.Arn?.split(':')[1] || 'aws';
+    spool = await RecordSpool.create(options.spoolDir);
+    const ctx: AccountContext = { starting, startingCredentials, settings, config, partition, destinations: new Set() };
+    const accounts = accountRunner(ctx, spool, options.progress);
+
+    const org = await readOrganization(starting, homeRegion, {
+      wantTags: config.scope.accountTags.length > 0,
+      concurrency: config.collection.callConcurrency,
+      // The same selection as the final one, on the part of the tree known so far.
+      onAccounts: (found, tree) => accounts.start(selectAccounts({ accounts: found, ...tree }, config.scope).selected),
+    });
+    const { selected, skipped } = scopeOf(org, config, starting.accountId);
+    accounts.start(selected);
+    const { regionsRead } = await accounts.finish(selected);
+
+    const header: SnapshotHeader = {
+      format: SNAPSHOT_FORMAT,
+      version: SNAPSHOT_VERSION,
+      tool: TOOL,
+      collectedAt,
+      source: 'aws',
+      partition,
+      scope: { regions: config.scope.regions.length > 0 ? [...new Set(config.scope.regions)].sort() : regionsRead, accountIds: selected, skipped },
+      organization: org.organization,
+      roots: org.roots,
+      organizationalUnits: org.organizationalUnits,
+      accounts: org.accounts,
+      policies: org.policies,
+      errors: [...org.tagErrors.values()],
+    };
+    const owned = spool;
+    spool = undefined; // the collection owns it now
+    return { header, records: spoolRecords(owned, selected), close: () => owned.dispose() };
+  } finally {
+    starting.destroy();
+    await spool?.dispose();
   }
-  starting.accountId = identity.output.Account;
-  const partition = identity.output.Arn?.split(':')[1] || 'aws';
+}
 
-  const org = await readOrganization(starting, homeRegion, config.scope.accountTags.length > 0, config.collection.callConcurrency);
-  const { selected, skipped } = scopeOf(org, config, starting.accountId);
-  options.progress?.({ type: 'accounts', total: selected.length });
+async function* spoolRecords(spool: RecordSpool, accountIds: string[]): AsyncGenerator<AccountRecord> {
+  try {
+    yield* spool.read(accountIds);
+  } finally {
+    await spool.dispose();
+  }
+}
 
-  const entered = await mapLimited(selected, config.collection.accountConcurrency, (accountId) =>
-    enterAccount(accountId, starting, settings, config, partition),
-  );
-  const destinations = new Set<string>();
-  for (const a of entered) for (const r of a.regions) for (const t of r.trails.value ?? []) if (t.S3BucketName) destinations.add(t.S3BucketName);
-
-  const regionsRead = config.scope.regions.length > 0 ? [...new Set(config.scope.regions)].sort() : [...new Set(entered.flatMap((a) => a.regions.map((r) => r.region)))].sort();
-  const header: SnapshotHeader = {
-    format: SNAPSHOT_FORMAT,
-    version: SNAPSHOT_VERSION,
-    tool: TOOL,
-    collectedAt,
-    source: 'aws',
-    partition,
-    scope: { regions: regionsRead, accountIds: selected, skipped },
-    organization: org.organization,
-    roots: org.roots,
-    organizationalUnits: org.organizationalUnits,
-    accounts: org.accounts,
-    policies: org.policies,
-    errors: [...org.tagErrors.values()],
-  };
-
+/**
+ * Reads accounts as they are named, at most accountConcurrency at once, each once; finish()
+ * waits for the final selection, then completes deferred trail buckets.
+ */
+function accountRunner(ctx: AccountContext, spool: RecordSpool, progress: CollectOptions['progress']) {
+  const limiter = new Limiter(ctx.config.collection.accountConcurrency);
+  const running = new Map<string, Promise<void>>();
+  const deferred = new Map<string, DeferredBuckets>();
+  // Most accounts have the same region list: one shared copy per distinct list, not one per account.
+  const regionLists = new Map<string, readonly string[]>();
+  const regionsOf = new Map<string, readonly string[]>();
   let done = 0;
-  const finish = async (account: EnteredAccount): Promise<AccountRecord> => {
-    try {
-      return await completeAccount(account, { homeRegion, destinations, pii: config.pii });
-    } finally {
-      if (account.session !== starting) account.session?.destroy();
-      options.progress?.({ type: 'account-done', accountId: account.accountId, done: ++done, total: selected.length });
-    }
+  return {
+    start(accountIds: readonly string[]) {
+      const before = running.size;
+      for (const accountId of accountIds) {
+        if (running.has(accountId)) continue;
+        const read = limiter.run(async () => {
+          const result = await readAccount(ctx, accountId);
+          await spool.put(result.record);
+          if (result.deferred) deferred.set(accountId, result.deferred);
+          const regions = result.record.regions.map((r) => r.region);
+          const key = regions.join(',');
+          if (!regionLists.has(key)) regionLists.set(key, regions);
+          regionsOf.set(accountId, regionLists.get(key)!);
+          progress?.({ type: 'account-done', accountId, done: ++done, total: running.size });
+        });
+        read.catch(() => undefined); // surfaces in finish(); avoids an unhandled rejection before
+        running.set(accountId, read);
+      }
+      if (running.size > before) progress?.({ type: 'accounts', total: running.size });
+    },
+    async finish(selected: readonly string[]) {
+      // Accounts started on a partial tree and then left out of the final scope are awaited too (never written).
+      const failed = (await Promise.allSettled(running.values())).find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const inScope = new Set(selected);
+      progress?.({ type: 'accounts', total: selected.length });
+      const owners = new Map<string, string[]>();
+      for (const [accountId, d] of deferred) {
+        if (!inScope.has(accountId)) continue;
+        const names = d.buckets.filter((b) => ctx.destinations.has(b));
+        if (names.length > 0) owners.set(accountId, names);
+      }
+      const second = new Limiter(ctx.config.collection.accountConcurrency);
+      await Promise.all(
+        [...owners].map(([accountId, names]) =>
+          second.run(async () => {
+            const record = (await spool.get(accountId))!;
+            await spool.put(await completeDeferred(ctx, record, deferred.get(accountId)!, names));
+          }),
+        ),
+      );
+      const regionsRead = [...new Set(selected.flatMap((id) => regionsOf.get(id) ?? []))].sort();
+      return { regionsRead };
+    },
   };
-  async function* records(): AsyncGenerator<AccountRecord> {
-    try {
-      yield* mapOrdered(entered, config.collection.accountConcurrency, finish);
-    } finally {
-      starting.destroy();
-    }
-  }
-  return { header, records: records() };
 }
 
 /** collectOrganization straight into a snapshot file (.gz allowed). */
@@ -136,8 +196,13 @@ export async function collectToFile(options: CollectOptions, file: string): Prom
     ? undefined
     : progressReporter({ verbosity: options.quiet ? 'quiet' : options.verbose ? 'verbose' : 'normal' });
   try {
-    const { header, records } = await collectOrganization(reporter ? { ...options, progress: reporter.onEvent } : options);
-    return { ...(await writeSnapshot(file, header, records)), header };
+    const { header, records, close } = await collectOrganization(reporter ? { ...options, progress: reporter.onEvent } : options);
+    try {
+      return { ...(await writeSnapshot(file, header, records)), header };
+    } finally {
+      // The writer may refuse the header before it reads a single record.
+      await close();
+    }
   } finally {
     reporter?.finish();
   }
@@ -156,91 +221,3 @@ function scopeOf(org: OrganizationView, config: TrailproofConfig, callerAccountI
   );
 }
 
-async function enterAccount(
-  accountId: string,
-  starting: AccountSession,
-  settings: CallSettings,
-  config: TrailproofConfig,
-  partition: string,
-): Promise<EnteredAccount> {
-  const homeRegion = config.organization.homeRegion;
-  let session: AccountSession;
-  if (accountId === starting.accountId) {
-    session = starting;
-  } else {
-    const credentials = await assumeMemberRole(starting, accountId, config, partition);
-    if ('error' in credentials) return { accountId, access: { error: credentials.error }, regions: [] };
-    session = new AccountSession(accountId, credentials.provider, settings);
-  }
-  const { regions, enabledRegions } = await accountRegions(session, homeRegion, config.scope.regions, partition);
-  const records = await Promise.all(regions.map(async (region): Promise<RegionRecord> => ({ region, trails: await describeTrails(session, region) })));
-  return { accountId, session, regions: records, ...(enabledRegions ? { enabledRegions } : {}) };
-}
-
-/**
- * sts:AssumeRole into the member role. The credentials live only in this closure (never in the
- * snapshot) and are renewed shortly before they expire, so a long scan does not fail halfway.
- */
-async function assumeMemberRole(
-  starting: AccountSession,
-  accountId: string,
-  config: TrailproofConfig,
-  partition: string,
-): Promise<{ provider: CredentialProvider } | { error: ApiError }> {
-  const { memberRoleName, externalId, sessionName, homeRegion } = config.organization;
-  const assume = async (): Promise<{ creds: AwsCredentials; error?: undefined } | { error: ApiError }> => {
-    const outcome = await starting.call<AssumeRoleCommandOutput>(
-      'sts',
-      homeRegion,
-      new AssumeRoleCommand({
-        RoleArn: `arn:${partition}:iam::${accountId}:role/${memberRoleName}`,
-        RoleSessionName: sessionName,
-        ...(externalId ? { ExternalId: externalId } : {}),
-      }),
-    );
-    if (!outcome.ok) return { error: { ...outcome.error, accountId } };
-    const c = outcome.output.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey) {
-      return { error: { operation: 'sts:AssumeRole', code: 'MalformedResponse', message: 'no credentials in the answer', accountId, region: homeRegion } };
-    }
-    const creds: AwsCredentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}), ...(c.Expiration ? { expiration: c.Expiration } : {}) };
-    return { creds };
-  };
-  const first = await assume();
-  if (first.error) return { error: first.error };
-  let current = first.creds;
-  const provider: CredentialProvider = async () => {
-    if (current.expiration && current.expiration.getTime() - Date.now() < 5 * 60_000) {
-      const again = await assume();
-      if (again.error) throw Object.assign(new Error(again.error.message), { name: again.error.code });
-      current = again.creds;
-    }
-    return current;
-  };
-  return { provider };
-}
-
-interface CompleteOptions {
-  homeRegion: string;
-  destinations: ReadonlySet<string>;
-  pii: TrailproofConfig['pii'];
-}
-
-/** Pass 2: everything else one account answers, read with its own session. */
-async function completeAccount(account: EnteredAccount, options: CompleteOptions): Promise<AccountRecord> {
-  const { accountId, session, regions } = account;
-  if (!session) return { accountId, ...(account.access ? { access: account.access } : {}), regions: [], trailDetails: {} };
-  const [trailDetails, eventDataStores, buckets, accountPublicAccessBlock] = await Promise.all([
-    readTrailDetails(session, regions),
-    Promise.all(regions.map((r) => readEventDataStores(session, r.region))),
-    listBuckets(session, options.homeRegion),
-    readAccountPublicAccessBlock(session, options.homeRegion),
-  ]);
-  regions.forEach((r, i) => (r.eventDataStores = eventDataStores[i]!));
-  const bucketDetails = Object.fromEntries(
-    (await Promise.all((buckets.value ?? []).map((b) => readBucket(session, b, options)))).map((b) => [b.Name, b]),
-  );
-  const record: AccountRecord = { accountId, regions, trailDetails, buckets, bucketDetails, accountPublicAccessBlock };
-  if (account.enabledRegions) record.enabledRegions = account.enabledRegions;
-  return record;
-}

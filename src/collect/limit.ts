@@ -26,25 +26,3 @@ export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (
   const limiter = new Limiter(limit);
   return Promise.all(items.map((item) => limiter.run(() => fn(item))));
 }
-
-/**
- * Like mapLimited but yields each result as soon as it and all before it are done, keeping at most
- * `limit` items in flight or waiting to be yielded: memory stays bounded, order stays the input's.
- */
-export async function* mapOrdered<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): AsyncGenerator<R> {
-  const window: Promise<R>[] = [];
-  let next = 0;
-  const fill = () => {
-    while (window.length < limit && next < items.length) {
-      const p = fn(items[next++]!);
-      p.catch(() => undefined); // rejection surfaces when its turn comes; avoid an unhandled-rejection crash before
-      window.push(p);
-    }
-  };
-  fill();
-  while (window.length > 0) {
-    const result = await window.shift()!;
-    fill();
-    yield result;
-  }
-}

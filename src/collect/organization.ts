@@ -32,7 +32,7 @@ import type {
   Tag,
 } from '../snapshot/types.ts';
 import { paginate, plain, toFetched } from './fetch.ts';
-import { mapLimited } from './limit.ts';
+import { Limiter, mapLimited } from './limit.ts';
 import type { AccountSession, CallOutcome } from './session.ts';
 
 export interface OrganizationView {
@@ -45,13 +45,33 @@ export interface OrganizationView {
   tagErrors: Map<string, ApiError>;
 }
 
+/** The part of the tree known when accounts are found: enough to place them (their parents come first). */
+export interface PartialTree {
+  roots: Root[];
+  organizationalUnits: readonly OrganizationalUnit[];
+  tagErrors: ReadonlyMap<string, ApiError>;
+}
+
+export interface ReadOrganizationOptions {
+  /** Read each ACTIVE account's tags (the scope filters on them). */
+  wantTags: boolean;
+  concurrency: number;
+  /**
+   * Accounts as the tree walk finds them (with their tags when wanted), so their reading can start
+   * before the rest of the organization (deeper OUs, SCPs) is read. The final view stays the
+   * authority: a tree that later turns out unreadable changes where accounts sit.
+   */
+  onAccounts?: (accounts: OrgAccount[], tree: PartialTree) => void;
+}
+
 /**
  * Reads the organization with the starting credentials. Calls: 1 DescribeOrganization, ListRoots
  * pages, per root/OU one ListOrganizationalUnitsForParent and one ListAccountsForParent series,
  * per policy one DescribePolicy and one ListTargetsForPolicy series; ListTagsForResource per
  * ACTIVE account only when the scope filters on tags.
  */
-export async function readOrganization(session: AccountSession, region: string, wantTags: boolean, concurrency: number): Promise<OrganizationView> {
+export async function readOrganization(session: AccountSession, region: string, options: ReadOrganizationOptions): Promise<OrganizationView> {
+  const { wantTags, concurrency } = options;
   const orgOutcome = await session.call<DescribeOrganizationCommandOutput>('organizations', region, new DescribeOrganizationCommand({}));
   const organization = toFetched(orgOutcome, (o) => plain<Organization>(o.Organization));
   if (!organization.value) {
@@ -67,7 +87,38 @@ export async function readOrganization(session: AccountSession, region: string, 
   );
   const roots = toFetched(rootsOutcome, (list) => plain<Root[]>(list.map((r) => ({ ...r, PolicyTypes: r.PolicyTypes ?? [] }))));
 
-  const tree = roots.value ? await walkTree(session, region, roots.value.map((r) => r.Id), concurrency) : undefined;
+  const tagErrors = new Map<string, ApiError>();
+  const tagLimiter = new Limiter(concurrency);
+  // Once per account id, whichever list (tree page or flat fallback) named it first.
+  const tagReads = new Map<string, Promise<Tag[] | undefined>>();
+  const readTagsOf = (accounts: readonly OrgAccount[]) =>
+    Promise.all(
+      accounts
+        .filter((a) => wantTags && a.Status === 'ACTIVE')
+        .map(async (account) => {
+          let read = tagReads.get(account.Id);
+          if (!read) {
+            read = tagLimiter.run(async () => {
+              const tags = await readTags(session, region, account.Id);
+              if (tags.ok) return tags.output;
+              tagErrors.set(account.Id, tags.error);
+              return undefined;
+            });
+            tagReads.set(account.Id, read);
+          }
+          const tags = await read;
+          if (tags) account.Tags = tags;
+        }),
+    );
+  const announced: Promise<void>[] = [];
+  const onAccounts = options.onAccounts;
+  const found = onAccounts
+    ? (batch: OrgAccount[], ous: readonly OrganizationalUnit[]) => {
+        announced.push(readTagsOf(batch).then(() => onAccounts(batch, { roots: roots.value ?? [], organizationalUnits: ous, tagErrors })));
+      }
+    : undefined;
+
+  const tree = roots.value ? await walkTree(session, region, roots.value.map((r) => r.Id), concurrency, found) : undefined;
   const organizationalUnits: Fetched<OrganizationalUnit[]> = tree?.ous ?? { error: roots.error! };
   let accounts: Fetched<OrgAccount[]> = tree?.accounts ?? { error: roots.error! };
   if (accounts.error) {
@@ -80,16 +131,7 @@ export async function readOrganization(session: AccountSession, region: string, 
     );
     if (flat.ok) accounts = { value: sortById(flat.output.map((a) => toOrgAccount(a, ''))) };
   }
-
-  const tagErrors = new Map<string, ApiError>();
-  if (wantTags && accounts.value) {
-    const active = accounts.value.filter((a) => a.Status === 'ACTIVE');
-    await mapLimited(active, concurrency, async (account) => {
-      const tags = await readTags(session, region, account.Id);
-      if (tags.ok) account.Tags = tags.output;
-      else tagErrors.set(account.Id, tags.error);
-    });
-  }
+  await Promise.all([...announced, readTagsOf(accounts.value ?? [])]);
 
   const policies: Fetched<ServiceControlPolicy[]> =
     organization.value.FeatureSet === 'ALL'
@@ -98,7 +140,13 @@ export async function readOrganization(session: AccountSession, region: string, 
   return { organization, roots, organizationalUnits, accounts, policies, tagErrors };
 }
 
-async function walkTree(session: AccountSession, region: string, rootIds: string[], concurrency: number) {
+async function walkTree(
+  session: AccountSession,
+  region: string,
+  rootIds: string[],
+  concurrency: number,
+  found?: (accounts: OrgAccount[], ous: readonly OrganizationalUnit[]) => void,
+) {
   const ous: OrganizationalUnit[] = [];
   const accounts: OrgAccount[] = [];
   let ouError: ApiError | undefined;
@@ -117,6 +165,12 @@ async function walkTree(session: AccountSession, region: string, rootIds: string
           session, 'organizations', region,
           (NextToken) => new ListAccountsForParentCommand({ ParentId: parentId, NextToken }),
           (o) => o.Accounts, (o) => o.NextToken,
+          (page) => {
+            const batch = page.map((a) => toOrgAccount(a, parentId));
+            accounts.push(...batch);
+            // Every OU above parentId was listed at an earlier level, so these accounts can be placed now.
+            found?.(batch, ous);
+          },
         ),
       ]);
       if (children.ok) {
@@ -125,8 +179,7 @@ async function walkTree(session: AccountSession, region: string, rootIds: string
           if (ou.Id) next.push(ou.Id);
         }
       } else ouError ??= children.error;
-      if (members.ok) accounts.push(...members.output.map((a) => toOrgAccount(a, parentId)));
-      else accountError ??= members.error;
+      if (!members.ok) accountError ??= members.error;
     });
     level = next.sort();
   }

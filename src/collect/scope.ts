@@ -9,10 +9,10 @@ export interface ScopeSelection {
 type WantedTag = { key: string; value?: string };
 
 export interface ScopeInput {
-  accounts: OrgAccount[];
-  roots: Root[];
-  organizationalUnits: OrganizationalUnit[];
-  tagErrors: Map<string, ApiError>;
+  accounts: readonly OrgAccount[];
+  roots: readonly Root[];
+  organizationalUnits: readonly OrganizationalUnit[];
+  tagErrors: ReadonlyMap<string, ApiError>;
 }
 
 /**
@@ -37,7 +37,7 @@ function exclusionReason(
   scope: TrailproofConfig['scope'],
   paths: Map<string, { path: string; ids: string[] }>,
   wantedTags: WantedTag[],
-  tagErrors: Map<string, ApiError>,
+  tagErrors: ReadonlyMap<string, ApiError>,
 ): string | undefined {
   if (account.Status !== 'ACTIVE') return `status ${account.Status}${account.State ? ` (state ${account.State})` : ''}`;
   if (scope.accounts.length > 0 && !scope.accounts.includes(account.Id)) return 'not in scope.accounts';
@@ -72,7 +72,7 @@ function parseTag(text: string): WantedTag {
 }
 
 /** Parent id → its path of names from the root and the ids on that path. */
-function ouPaths(roots: Root[], ous: OrganizationalUnit[]): Map<string, { path: string; ids: string[] }> {
+function ouPaths(roots: readonly Root[], ous: readonly OrganizationalUnit[]): Map<string, { path: string; ids: string[] }> {
   const byId = new Map(ous.map((ou) => [ou.Id, ou]));
   const result = new Map<string, { path: string; ids: string[] }>();
   for (const r of roots) result.set(r.Id, { path: r.Name ?? 'Root', ids: [r.Id] });

@@ -57,28 +57,31 @@ export class AccountSession {
     }
     const operation = `${service}:${operationName}`;
     const { client, retry } = this.clientFor(service, region);
-    return this.limiter.run(async () => {
-      // The strategy hands back the StandardRetryToken its own methods expect; its interface just types it wider.
-      let token = (await retry.acquireInitialRetryToken(`${service}:${region}`)) as RetryToken;
-      for (;;) {
-        this.settings.onEvent?.({ type: 'call', accountId: this.accountId, region, operation });
+    // Pacing (the adaptive rate limiter's send token) and backoff pauses happen outside the
+    // limiter: a slot is a call in flight, so a throttled service waiting for its turn does not
+    // hold slots that another service or region of the same session could use.
+    // The strategy hands back the StandardRetryToken its own methods expect; its interface just types it wider.
+    let token = (await retry.acquireInitialRetryToken(`${service}:${region}`)) as RetryToken;
+    for (;;) {
+      try {
+        const output = (await this.limiter.run(() => {
+          this.settings.onEvent?.({ type: 'call', accountId: this.accountId, region, operation });
+          return this.sendWithTimeout(client, command);
+        })) as O;
+        retry.recordSuccess(token);
+        return { ok: true as const, output };
+      } catch (err) {
+        const sdkError = asSdkError(err);
+        if (notConfigured.includes(sdkError.name)) return { ok: false as const, error: toApiError(sdkError, operation, this.accountId, region) };
         try {
-          const output = (await this.sendWithTimeout(client, command)) as O;
-          retry.recordSuccess(token);
-          return { ok: true as const, output };
-        } catch (err) {
-          const sdkError = asSdkError(err);
-          if (notConfigured.includes(sdkError.name)) return { ok: false as const, error: toApiError(sdkError, operation, this.accountId, region) };
-          try {
-            token = (await retry.refreshRetryTokenForRetry(token, { error: sdkError as never, errorType: errorType(sdkError) })) as RetryToken;
-          } catch {
-            const error = toApiError(sdkError, operation, this.accountId, region);
-            this.settings.onEvent?.({ type: 'call-failed', error });
-            return { ok: false as const, error };
-          }
+          token = (await retry.refreshRetryTokenForRetry(token, { error: sdkError as never, errorType: errorType(sdkError) })) as RetryToken;
+        } catch {
+          const error = toApiError(sdkError, operation, this.accountId, region);
+          this.settings.onEvent?.({ type: 'call-failed', error });
+          return { ok: false as const, error };
         }
       }
-    });
+    }
   }
 
   private clientFor(service: ServiceName, region: string) {

@@ -26,39 +26,43 @@ export async function describeTrails(session: AccountSession, region: string): P
   );
 }
 
-/** Trails this account owns, as seen in their home region: the only place they are read in detail. */
-export function ownedTrails(accountId: string, regions: RegionRecord[]): Trail[] {
-  const owned: Trail[] = [];
-  for (const r of regions) {
-    for (const t of r.trails.value ?? []) {
-      if (t.TrailARN.split(':')[4] === accountId && t.HomeRegion === r.region) owned.push(t);
-    }
-  }
-  return owned;
+/** Trails this account owns among those DescribeTrails gave in `region`: the ones whose home it is. */
+export function ownedTrailsIn(accountId: string, region: string, trails: Fetched<Trail[]>): Trail[] {
+  return (trails.value ?? []).filter((t) => t.TrailARN.split(':')[4] === accountId && t.HomeRegion === region);
 }
 
 /**
- * Status and selectors of each owned trail, once, in its home region, by ARN (a shadow is never
- * read again), plus the CloudWatch Logs group it delivers to. Log groups land on `regions`.
+ * One region of an account: DescribeTrails and CloudTrail Lake, then the status and selectors of
+ * each trail whose home this region is, once, by ARN (a shadow seen elsewhere is never read
+ * again), plus the CloudWatch Logs group it delivers to (landing on `all`, the account's region
+ * records, in the group's region). `onTrails` sees the trails as soon as they are known.
  */
-export async function readTrailDetails(session: AccountSession, regions: RegionRecord[]): Promise<Record<string, TrailDetail>> {
-  const trails = ownedTrails(session.accountId, regions);
-  const details = await Promise.all(trails.map((trail) => readTrailDetail(session, trail)));
-  const result: Record<string, TrailDetail> = {};
-  for (const d of details) result[d.TrailARN] = d;
-
+export async function readRegion(
+  session: AccountSession,
+  record: RegionRecord,
+  all: readonly RegionRecord[],
+  details: Record<string, TrailDetail>,
+  onTrails: (trails: Trail[]) => void,
+): Promise<void> {
+  const [trails, eventDataStores] = await Promise.all([describeTrails(session, record.region), readEventDataStores(session, record.region)]);
+  record.trails = trails;
+  record.eventDataStores = eventDataStores;
+  onTrails(trails.value ?? []);
   await Promise.all(
-    trails
-      .filter((t) => t.CloudWatchLogsLogGroupArn)
-      .map(async (trail) => {
-        const arn = trail.CloudWatchLogsLogGroupArn!;
-        const logRegion = arn.split(':')[3] || trail.HomeRegion;
-        const record = regions.find((r) => r.region === logRegion) ?? regions.find((r) => r.region === trail.HomeRegion)!;
-        const group = await describeLogGroup(session, logRegion, arn);
-        record.logGroups = { ...record.logGroups, [arn]: group };
-      }),
+    ownedTrailsIn(session.accountId, record.region, trails).map(async (trail) => {
+      const [detail] = await Promise.all([readTrailDetail(session, trail), readTrailLogGroup(session, trail, all)]);
+      details[trail.TrailARN] = detail;
+    }),
   );
-  return result;
+}
+
+async function readTrailLogGroup(session: AccountSession, trail: Trail, all: readonly RegionRecord[]): Promise<void> {
+  const arn = trail.CloudWatchLogsLogGroupArn;
+  if (!arn) return;
+  const logRegion = arn.split(':')[3] || trail.HomeRegion;
+  const record = all.find((r) => r.region === logRegion) ?? all.find((r) => r.region === trail.HomeRegion)!;
+  const group = await describeLogGroup(session, logRegion, arn);
+  record.logGroups = { ...record.logGroups, [arn]: group };
 }
 
 async function readTrailDetail(session: AccountSession, trail: Trail): Promise<TrailDetail> {

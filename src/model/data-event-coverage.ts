@@ -188,7 +188,14 @@ function witnesses(selectors: AdvancedEventSelector[], target: CoverageTarget, a
   const out: Witness[] = [];
   for (const arn of arns) {
     for (const name of names) {
-      for (const combo of combos) out.push({ arn, name, event: { ...fixed, ...combo, 'resources.ARN': arn, eventName: name } });
+      for (const combo of combos) {
+        // Built field by field rather than spread: this runs for every bucket, access kind and witness.
+        const event: EventAttributes = { ...fixed };
+        for (const field of otherFields) event[field] = combo[field];
+        event['resources.ARN'] = arn;
+        event.eventName = name;
+        out.push({ arn, name, event });
+      }
     }
   }
   return out;
@@ -218,14 +225,16 @@ export function bucketAccessCoverage(target: CoverageTarget, access: AccessKind,
     return { status: 'unknown', by: [], missing: [], notCounted: [], unknownReasons: ['the selectors are too complex to decide coverage exhaustively'] };
   }
 
-  const accepted = space.map((w) => counted.some((c) => selectorAccepts(c.selector, w.event)));
+  // Each counted selector against each witness, once: both `accepted` and `by` are read from it.
+  const hitsOf = counted.map((c) => space.map((w) => selectorAccepts(c.selector, w.event)));
+  const accepted = space.map((_, i) => hitsOf.some((hits) => hits[i]!));
   // A recorder whose state is unknown matters only if it could record something the others do not.
   for (const u of uncertain) {
     if (space.some((w, i) => !accepted[i] && u.selectors.some((ps) => selectorAccepts(ps.selector, w.event)))) unknownReasons.push(u.reason);
   }
   const by: SelectorEvidence[] = [];
-  for (const c of counted) {
-    const hits = space.filter((w) => selectorAccepts(c.selector, w.event)).length;
+  for (const [ci, c] of counted.entries()) {
+    const hits = hitsOf[ci]!.filter(Boolean).length;
     if (hits === 0) continue;
     by.push({
       source: c.recorder.arn,

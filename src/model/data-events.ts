@@ -1,6 +1,6 @@
 import type { AccountRecord, BucketListing } from '../snapshot/types.ts';
 import type { AccountFacts, BucketFacts, EvaluationSubject, WithUnknowns } from './facts.ts';
-import { unknownReason, type ModelIndex } from './model-index.ts';
+import { memo, unknownReason, type ModelIndex } from './model-index.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import {
   bucketAccessCoverage,
@@ -58,6 +58,22 @@ function partitionOf(index: ModelIndex): string {
 }
 
 /**
+ * Coverage of a bucket not created yet. It depends only on the recorders, and most accounts share
+ * theirs (the organization's trails), so it is worked out once per distinct set of recorders. The
+ * key is their JSON, which holds every input the coverage reads.
+ */
+function futureBucketCoverage(index: ModelIndex, access: AccessKind, recorders: DataEventRecorder[]): AccessCoverage {
+  const cache = memo(index, 'data-events:future-bucket', () => new Map<string, AccessCoverage>());
+  const key = `${access}\n${JSON.stringify(recorders)}`;
+  let coverage = cache.get(key);
+  if (!coverage) {
+    coverage = bucketAccessCoverage({ bucket: ANY_FUTURE_BUCKET, partition: partitionOf(index) }, access, recorders);
+    cache.set(key, coverage);
+  }
+  return coverage;
+}
+
+/**
  * Whether ALL of the account's buckets, including ones created later in any region, have their
  * object reads (writes) recorded: judged for a bucket no selector can name, counting only
  * recorders of every region, then checked against each bucket the account has now.
@@ -70,7 +86,7 @@ function allBucketsCoverage(
 ): Known<AllBucketsCoverageFacts> {
   const everyRegion = recorders.filter((r) => r.multiRegion);
   const partition = partitionOf(index);
-  const future = bucketAccessCoverage({ bucket: ANY_FUTURE_BUCKET, partition }, access, everyRegion);
+  const future = futureBucketCoverage(index, access, everyRegion);
   const facts = asFacts(future);
   if (facts.reason !== undefined) return unknownBecause(facts.reason);
   if (facts.value.status !== 'covered') return known({ ...facts.value, allBuckets: false, uncoveredBuckets: [] });

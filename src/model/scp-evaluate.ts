@@ -65,6 +65,9 @@ interface ScpIndex {
   /** Policies whose targets could not be read: they may be attached anywhere. */
   unplaced: ReadPolicy[];
   roots: Map<string, Root>;
+  /** Caches for walkPath, keyed by level and question (see levelVerdict). */
+  levelVerdicts: Map<string, LevelVerdict>;
+  unplacedVerdicts: Map<string, UnplacedVerdict>;
 }
 
 const MANAGEMENT_ACCOUNT_REASON = 'SCPs do not apply to the management account';
@@ -77,7 +80,7 @@ function scpIndex(index: ModelIndex): ScpIndex {
     const unplaced: ReadPolicy[] = [];
     const listed = index.policies;
     if (listed.error) {
-      return { unavailable: describeError(listed.error), byTarget, unplaced, roots };
+      return { unavailable: describeError(listed.error), byTarget, unplaced, roots, levelVerdicts: new Map(), unplacedVerdicts: new Map() };
     }
     const policies = [...(listed.value ?? [])].sort((a, b) => a.Id.localeCompare(b.Id));
     for (const policy of policies) {
@@ -99,7 +102,7 @@ function scpIndex(index: ModelIndex): ScpIndex {
         byTarget.set(target.TargetId, list);
       }
     }
-    return { byTarget, unplaced, roots };
+    return { byTarget, unplaced, roots, levelVerdicts: new Map(), unplacedVerdicts: new Map() };
   });
 }
 
@@ -198,46 +201,99 @@ function policyAllows(policy: ReadPolicy, action: string, resourceArn: string | 
   );
 }
 
+/** What one level of a path contributes; the same for every account below that level. */
+interface LevelVerdict {
+  denials: ScpDenial[];
+  unreadable: string[];
+  allowed: boolean | 'unknown';
+  why?: string;
+}
+
+/** The unplaced policies that matter for one question (action, resource). */
+interface UnplacedVerdict {
+  deny: ReadPolicy[];
+  allow: ReadPolicy[];
+}
+
+const questionKey = (action: string, resourceArn: string | undefined) => `${action}\n${resourceArn ?? ''}`;
+
+function unplacedVerdict(scp: ScpIndex, action: string, resourceArn: string | undefined): UnplacedVerdict {
+  const key = questionKey(action, resourceArn);
+  let verdict = scp.unplacedVerdicts.get(key);
+  if (!verdict) {
+    // An unplaced policy only matters if it could deny the action or allow it where nothing else does.
+    verdict = {
+      deny: scp.unplaced.filter((p) => p.unreadable || matchingDenies(p, action, resourceArn).length > 0),
+      allow: scp.unplaced.filter((p) => p.unreadable || policyAllows(p, action, resourceArn)),
+    };
+    scp.unplacedVerdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
+/**
+ * A root or OU is on the path of many accounts: its verdict is worked out once per question.
+ * Callers only read the result (it becomes facts that are never modified).
+ */
+function levelVerdict(scp: ScpIndex, node: PathNode, action: string, resourceArn: string | undefined, unplacedAllow: ReadPolicy[]): LevelVerdict {
+  // An account is on its own path only: caching its level would only hold memory.
+  if (node.kind === 'ACCOUNT') return judgeLevel(scp, node, action, resourceArn, unplacedAllow);
+  const key = `${node.id}\n${node.name}\n${node.kind}\n${questionKey(action, resourceArn)}`;
+  let verdict = scp.levelVerdicts.get(key);
+  if (!verdict) {
+    verdict = judgeLevel(scp, node, action, resourceArn, unplacedAllow);
+    scp.levelVerdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
+function judgeLevel(scp: ScpIndex, node: PathNode, action: string, resourceArn: string | undefined, unplacedAllow: ReadPolicy[]): LevelVerdict {
+  const level = levelOf(node);
+  const attached = scp.byTarget.get(node.id) ?? [];
+  const denials: ScpDenial[] = [];
+  const unreadable: string[] = [];
+  let allowed: boolean | 'unknown' = false;
+  let why: string | undefined;
+  for (const policy of attached) {
+    if (policy.unreadable) {
+      unreadable.push(`policy ${policy.name} (${policy.id}) attached to ${describeLevel(level)}: ${policy.unreadable}`);
+      continue;
+    }
+    for (const { statement, limit } of matchingDenies(policy, action, resourceArn)) {
+      denials.push({ policyId: policy.id, policyName: policy.name, statement: statement.ref, level, ...classifyDeny(statement, limit) });
+    }
+    if (policyAllows(policy, action, resourceArn)) allowed = true;
+  }
+  if (allowed !== true) {
+    if (attached.some((p) => p.unreadable)) {
+      allowed = 'unknown';
+      why = `${describeLevel(level)} has a policy that could not be read`;
+    } else if (unplacedAllow.length > 0) {
+      allowed = 'unknown';
+      why = `nothing attached to ${describeLevel(level)} allows it, but ${unplacedAllow.map((p) => p.name).join(', ')} (targets unknown) might be attached there`;
+    } else if (attached.length === 0) {
+      // AWS keeps at least one SCP on every root, OU and account while SCPs are enabled: none seen means the data is incomplete.
+      allowed = 'unknown';
+      why = `no SCP is attached to ${describeLevel(level)}, which AWS does not allow: the policy data is incomplete`;
+    }
+  }
+  return { denials, unreadable, allowed, ...(why ? { why } : {}) };
+}
+
 function walkPath(scp: ScpIndex, path: PathNode[], action: string, resourceArn: string | undefined): PathVerdicts {
   const denials: ScpDenial[] = [];
   const unreadable: string[] = [];
   const allows: PathVerdicts['allows'] = [];
-  // An unplaced policy only matters if it could deny the action or allow it where nothing else does.
-  const unplacedDeny = scp.unplaced.filter((p) => p.unreadable || matchingDenies(p, action, resourceArn).length > 0);
-  const unplacedAllow = scp.unplaced.filter((p) => p.unreadable || policyAllows(p, action, resourceArn));
-  for (const p of unplacedDeny) {
+  const unplaced = unplacedVerdict(scp, action, resourceArn);
+  for (const p of unplaced.deny) {
     unreadable.push(`the targets of policy ${p.name} (${p.id}) could not be read${p.unreadable ? ` and its content neither: ${p.unreadable}` : ''}`);
   }
 
   for (const node of path) {
-    const level = levelOf(node);
-    const attached = scp.byTarget.get(node.id) ?? [];
-    let allowed: boolean | 'unknown' = false;
-    let why: string | undefined;
-    for (const policy of attached) {
-      if (policy.unreadable) {
-        unreadable.push(`policy ${policy.name} (${policy.id}) attached to ${describeLevel(level)}: ${policy.unreadable}`);
-        continue;
-      }
-      for (const { statement, limit } of matchingDenies(policy, action, resourceArn)) {
-        denials.push({ policyId: policy.id, policyName: policy.name, statement: statement.ref, level, ...classifyDeny(statement, limit) });
-      }
-      if (policyAllows(policy, action, resourceArn)) allowed = true;
-    }
-    if (allowed !== true) {
-      if (attached.some((p) => p.unreadable)) {
-        allowed = 'unknown';
-        why = `${describeLevel(level)} has a policy that could not be read`;
-      } else if (unplacedAllow.length > 0) {
-        allowed = 'unknown';
-        why = `nothing attached to ${describeLevel(level)} allows it, but ${unplacedAllow.map((p) => p.name).join(', ')} (targets unknown) might be attached there`;
-      } else if (attached.length === 0) {
-        // AWS keeps at least one SCP on every root, OU and account while SCPs are enabled: none seen means the data is incomplete.
-        allowed = 'unknown';
-        why = `no SCP is attached to ${describeLevel(level)}, which AWS does not allow: the policy data is incomplete`;
-      }
-    }
-    allows.push({ level, allowed, ...(why ? { why } : {}) });
+    const verdict = levelVerdict(scp, node, action, resourceArn, unplaced.allow);
+    denials.push(...verdict.denials);
+    unreadable.push(...verdict.unreadable);
+    allows.push({ level: levelOf(node), allowed: verdict.allowed, ...(verdict.why ? { why: verdict.why } : {}) });
   }
   const position = new Map(path.map((n, i) => [n.id, i]));
   denials.sort(

@@ -4,18 +4,20 @@
  * resource ARNs compare case-sensitively, as IAM does.
  */
 
-const compiled = new Map<string, RegExp>();
+// Two caches rather than one keyed by flag + pattern: no key string is built on every match.
+const caseInsensitiveRegexes = new Map<string, RegExp>();
+const caseSensitiveRegexes = new Map<string, RegExp>();
 
 function wildcardRegex(pattern: string, caseInsensitive: boolean): RegExp {
-  const key = `${caseInsensitive ? 'i' : 's'}:${pattern}`;
-  let re = compiled.get(key);
+  const compiled = caseInsensitive ? caseInsensitiveRegexes : caseSensitiveRegexes;
+  let re = compiled.get(pattern);
   if (!re) {
     const body = pattern
       .split('')
       .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
       .join('');
     re = new RegExp(`^${body}$`, caseInsensitive ? 'is' : 's');
-    compiled.set(key, re);
+    compiled.set(pattern, re);
   }
   return re;
 }

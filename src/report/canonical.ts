@@ -64,18 +64,45 @@ export function canonicalOrder(result: ScanResult): ScanResult {
 }
 
 /**
- * A copy of a JSON-like value with the keys of every plain object sorted, for free-form values
- * (evidence, params) whose key order would otherwise depend on how they were built.
- * Array order is meaning, so arrays keep theirs.
+ * A JSON-like value with the keys of every plain object sorted, for free-form values (evidence,
+ * params) whose key order would otherwise depend on how they were built. Array order is meaning,
+ * so arrays keep theirs. Parts already in order are returned as they are, not copied: a report of
+ * 100,000 verdicts would otherwise copy every piece of evidence for each format. Callers must not
+ * modify the result.
  */
 export function sortKeysDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeysDeep);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of sortedStrings(Object.keys(value))) out[key] = sortKeysDeep((value as Record<string, unknown>)[key]);
-    return out;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i] as unknown;
+      const sortedItem = sortKeysDeep(item);
+      if (sortedItem !== item) out ??= value.slice(0, i);
+      out?.push(sortedItem);
+    }
+    return out ?? value;
   }
-  return value;
+  const source = value as Record<string, unknown>;
+  const keys = Object.keys(source);
+  const inOrder = isPlainObject(value) && isSorted(keys);
+  if (!inOrder) keys.sort(compareStrings);
+  let out: Record<string, unknown> | undefined = inOrder ? undefined : {};
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const member = source[key];
+    const sortedMember = sortKeysDeep(member);
+    if (!out && sortedMember !== member) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]!] = source[keys[j]!];
+    }
+    if (out) out[key] = sortedMember;
+  }
+  return out ?? value;
+}
+
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (compareStrings(keys[i - 1], keys[i]) > 0) return false;
+  return true;
 }
 
 /**
@@ -86,14 +113,122 @@ export function orderedKeys<T extends object>(value: T, order: readonly (keyof T
   const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const key of order) if (source[key] !== undefined) out[key] = source[key];
-  const known = new Set<string>(order);
-  for (const key of sortedStrings(Object.keys(source))) {
-    if (!known.has(key) && source[key] !== undefined) out[key] = sortKeysDeep(source[key]);
+  let extra: string[] | undefined;
+  for (const key of Object.keys(source)) {
+    if (source[key] !== undefined && !(order as readonly string[]).includes(key)) (extra ??= []).push(key);
   }
+  if (extra) for (const key of extra.sort(compareStrings)) out[key] = sortKeysDeep(source[key]);
   return out;
 }
 
 /** 2-space JSON with a trailing newline: the byte form of every JSON-based report. */
 export function stableJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/**
+ * A list converted item by item only when serialised, so a report of 100,000 verdicts never holds
+ * every converted verdict at once. JSON.stringify sees the converted array (toJSON), so a value
+ * holding one renders to the same bytes either way.
+ */
+export class LazyList<T> {
+  constructor(
+    readonly items: readonly T[],
+    readonly convert: (item: T) => unknown,
+  ) {}
+
+  toJSON(): unknown[] {
+    return this.items.map(this.convert);
+  }
+}
+
+/**
+ * stableJson as a sequence of chunks: the same bytes once joined. Objects and arrays that hold a
+ * LazyList are opened up; every other value, and each item of a LazyList, is one JSON.stringify.
+ */
+export function* stableJsonChunks(value: unknown): Generator<string> {
+  yield* jsonChunks(value, '');
+  yield '\n';
+}
+
+function* jsonChunks(value: unknown, indent: string): Generator<string> {
+  if (value instanceof LazyList) {
+    yield* arrayChunks(value.items, value.convert, indent, false);
+  } else if (Array.isArray(value) && holdsLazyList(value)) {
+    yield* arrayChunks(value, (item) => item, indent, true);
+  } else if (isPlainObject(value) && holdsLazyList(value)) {
+    yield* objectChunks(value, indent);
+  } else {
+    yield indented(value, indent);
+  }
+}
+
+/** `openItems` false: the items are leaves (a LazyList's items never hold another). */
+function* arrayChunks<T>(items: readonly T[], convert: (item: T) => unknown, indent: string, openItems: boolean): Generator<string> {
+  if (items.length === 0) {
+    yield '[]';
+    return;
+  }
+  const inner = `${indent}  `;
+  for (let i = 0; i < items.length; i++) {
+    yield i === 0 ? `[\n${inner}` : `,\n${inner}`;
+    const item = convert(items[i]!);
+    // As JSON.stringify does: what has no JSON form is null inside an array.
+    if (!serialisable(item)) yield 'null';
+    else if (openItems) yield* jsonChunks(item, inner);
+    else yield indented(item, inner);
+  }
+  yield `\n${indent}]`;
+}
+
+function* objectChunks(value: Record<string, unknown>, indent: string): Generator<string> {
+  const inner = `${indent}  `;
+  let first = true;
+  for (const key of Object.keys(value)) {
+    const member = value[key];
+    if (!serialisable(member)) continue;
+    yield `${first ? '{\n' : ',\n'}${inner}${JSON.stringify(key)}: `;
+    first = false;
+    yield* jsonChunks(member, inner);
+  }
+  yield first ? '{}' : `\n${indent}}`;
+}
+
+function serialisable(value: unknown): boolean {
+  return value !== undefined && typeof value !== 'function' && typeof value !== 'symbol';
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * JSON.stringify(value, null, 2) as it reads when nested `indent` deep. The value is wrapped in as
+ * many one-item arrays as there are levels and the brackets are cut off again: V8 then writes the
+ * indentation itself, with no second pass over the text.
+ */
+function indented(value: unknown, indent: string): string {
+  const levels = indent.length / 2;
+  let wrapped = value;
+  for (let i = 0; i < levels; i++) wrapped = [wrapped];
+  const json = JSON.stringify(wrapped, null, 2) as string | undefined;
+  if (json === undefined) return 'null';
+  if (levels === 0) return json;
+  // Each level adds "[\n" + its indentation before the value, and "\n" + the outer indentation + "]" after it.
+  const before = levels * 2 + levels * (levels + 1);
+  const after = levels * 2 + levels * (levels - 1);
+  return json.slice(before, json.length - after);
+}
+
+const LAZY_SEARCH_DEPTH = 4;
+
+function holdsLazyList(value: unknown, depth = 0): boolean {
+  if (value instanceof LazyList) return true;
+  if (depth >= LAZY_SEARCH_DEPTH || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((item) => holdsLazyList(item, depth + 1));
+  if (!isPlainObject(value)) return false;
+  for (const key in value) if (holdsLazyList(value[key], depth + 1)) return true;
+  return false;
 }

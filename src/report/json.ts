@@ -9,7 +9,7 @@ import addFormats from 'ajv-formats';
 import type { ScanResult } from '../rules/result.ts';
 import type { RuleMeta, Verdict } from '../rules/types.ts';
 import { UserError } from '../shared/errors.ts';
-import { canonicalOrder, orderedKeys, sortKeysDeep, stableJson } from './canonical.ts';
+import { canonicalOrder, LazyList, orderedKeys, sortKeysDeep, stableJson, stableJsonChunks } from './canonical.ts';
 import type { Formatter } from './types.ts';
 
 export const REPORT_VERSION = 1;
@@ -39,6 +39,13 @@ function ruleJson(r: RuleMeta): Record<string, unknown> {
 
 /** The report as a plain object in canonical order (before serialisation). */
 export function jsonReportObject(input: ScanResult): Record<string, unknown> {
+  return reportObject(input, (items, convert) => items.map(convert));
+}
+
+type ListOf = <T>(items: readonly T[], convert: (item: T) => Record<string, unknown>) => unknown;
+
+/** `listOf` decides whether the verdicts are converted now or while they are serialised. */
+function reportObject(input: ScanResult, listOf: ListOf): Record<string, unknown> {
   const result = canonicalOrder(input);
   return orderedKeys(
     {
@@ -54,7 +61,7 @@ export function jsonReportObject(input: ScanResult): Record<string, unknown> {
       ),
       accounts: result.accounts.map((a) => orderedKeys(a, ['id', 'name', 'ouPath', 'status'])),
       rules: result.rules.map(ruleJson),
-      verdicts: result.verdicts.map(verdictJson),
+      verdicts: listOf(result.verdicts, verdictJson),
       errors: result.errors.map((e) => orderedKeys(e, ['operation', 'code', 'message', 'accountId', 'region'])),
       exceptionNotes: result.exceptionNotes.map((n) => orderedKeys(n, ['exceptionId', 'rule', 'resource', 'kind', 'expires'])),
       summary: orderedKeys(
@@ -70,11 +77,17 @@ export function renderJsonReport(result: ScanResult): string {
   return stableJson(jsonReportObject(result));
 }
 
+/** renderJsonReport's bytes in pieces, one verdict at a time, for writing a large report. */
+export function jsonReportChunks(result: ScanResult): Iterable<string> {
+  return stableJsonChunks(reportObject(result, (items, convert) => new LazyList(items, convert)));
+}
+
 export const jsonFormatter: Formatter = {
   name: 'json',
   fileName: 'trailproof.json',
   description: 'Canonical JSON report (schemas/report-v1.schema.json); input of report diff/merge and baselines',
   render: (result) => renderJsonReport(result),
+  renderChunks: (result) => jsonReportChunks(result),
 };
 
 let compiled: ValidateFunction | undefined;

@@ -8,7 +8,7 @@
  */
 import type { ScanResult } from '../rules/result.ts';
 import type { RuleMeta, Verdict } from '../rules/types.ts';
-import { byKeys, canonicalOrder, compareVerdicts, sortKeysDeep, stableJson } from './canonical.ts';
+import { byKeys, canonicalOrder, compareVerdicts, LazyList, sortKeysDeep, stableJson, stableJsonChunks } from './canonical.ts';
 import { FINGERPRINT_KEY, findingFingerprint } from './fingerprints.ts';
 import { errorUri, resourceUri } from './locations.ts';
 import { LEVEL_FOR_SEVERITY, ruleDescriptor, type SarifLevel } from './sarif-rules.ts';
@@ -162,6 +162,11 @@ export function automationId(result: ScanResult): string {
 }
 
 export function sarifLog(input: ScanResult, options: RenderOptions = {}): Record<string, unknown> {
+  return sarifObject(input, options, false);
+}
+
+/** `lazyResults`: results are converted while serialised, not all held at once. */
+function sarifObject(input: ScanResult, options: RenderOptions, lazyResults: boolean): Record<string, unknown> {
   const result = canonicalOrder(input);
   const entries = resultEntries(result, options);
   const rules = driverRules(result, entries, options.baseline);
@@ -188,7 +193,7 @@ export function sarifLog(input: ScanResult, options: RenderOptions = {}): Record
             properties: { partial: result.summary.partial },
           },
         ],
-        results: entries.map((e) => sarifResult(e, ruleIndex)),
+        results: lazyResults ? new LazyList(entries, (e) => sarifResult(e, ruleIndex)) : entries.map((e) => sarifResult(e, ruleIndex)),
         properties: sortKeysDeep({
           rulePack: result.rulePack,
           snapshot: result.snapshot,
@@ -204,9 +209,15 @@ export function renderSarif(result: ScanResult, options: RenderOptions = {}): st
   return stableJson(sarifLog(result, options));
 }
 
+/** renderSarif's bytes in pieces, one result at a time, for writing a large report. */
+export function sarifChunks(result: ScanResult, options: RenderOptions = {}): Iterable<string> {
+  return stableJsonChunks(sarifObject(result, options, true));
+}
+
 export const sarifFormatter: Formatter = {
   name: 'sarif',
   fileName: 'trailproof.sarif',
   description: 'SARIF 2.1.0 for GitHub code scanning (FAIL and ERROR verdicts; collection errors as notifications)',
   render: (result, options) => renderSarif(result, options),
+  renderChunks: (result, options) => sarifChunks(result, options),
 };

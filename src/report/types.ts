@@ -20,4 +20,9 @@ export interface Formatter {
   fileName: string;
   description: string;
   render(result: ScanResult, options: RenderOptions): string;
+  /**
+   * Optional: the same bytes as render(), in pieces, so a large report is written without ever
+   * being one string in memory. Joined, the chunks must equal render()'s output exactly.
+   */
+  renderChunks?(result: ScanResult, options: RenderOptions): Iterable<string>;
 }

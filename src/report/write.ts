@@ -3,12 +3,12 @@
  * name beside it and renamed into place, so a reader (CI upload, a watcher) never sees half a report
  * and an interrupted run leaves the previous report intact.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScanResult } from '../rules/result.ts';
 import { UserError } from '../shared/errors.ts';
 import { formatterFor } from './registry.ts';
-import type { RenderOptions } from './types.ts';
+import type { Formatter, RenderOptions } from './types.ts';
 
 export interface WrittenReport {
   format: string;
@@ -16,36 +16,95 @@ export interface WrittenReport {
   bytes: number;
 }
 
-async function writeAtomically(file: string, content: string): Promise<number> {
-  const temp = `${file}.${process.pid}.tmp`;
-  const data = Buffer.from(content, 'utf8');
+/** Chunks are encoded into one buffer of this size and written when it is full: few system calls, little memory. */
+const WRITE_BUFFER_BYTES = 4 << 20;
+
+interface Pending {
+  format: string;
+  file: string;
+  temp: string;
+  bytes: number;
+}
+
+const tempName = (file: string) => `${file}.${process.pid}.tmp`;
+
+/** Streams one format to its temporary file; a large report never becomes one string. */
+async function writeTemp(formatter: Formatter, result: ScanResult, options: RenderOptions, file: string): Promise<Pending> {
+  const temp = tempName(file);
+  const chunks = formatter.renderChunks ? formatter.renderChunks(result, options) : [formatter.render(result, options)];
+  const handle = await open(temp, 'w').catch((err: unknown) => {
+    throw cannotWrite(file, err);
+  });
+  const buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
+  let used = 0;
+  let bytes = 0;
+  const put = async (data: Buffer) => {
+    try {
+      // A write may take less than asked; write() resolves with how much it took.
+      for (let offset = 0; offset < data.length; ) offset += (await handle.write(data, offset)).bytesWritten;
+    } catch (err) {
+      throw cannotWrite(file, err);
+    }
+    bytes += data.length;
+  };
   try {
-    await writeFile(temp, data);
-    await rename(temp, file);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw new UserError(`${file}: cannot write report: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    for (const chunk of chunks) {
+      // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+      if (chunk.length * 3 > buffer.length - used) {
+        await put(buffer.subarray(0, used));
+        used = 0;
+        if (chunk.length * 3 > buffer.length) {
+          await put(Buffer.from(chunk, 'utf8'));
+          continue;
+        }
+      }
+      used += buffer.write(chunk, used, 'utf8');
+    }
+    await put(buffer.subarray(0, used));
+  } finally {
+    await handle.close();
   }
-  return data.length;
+  return { format: formatter.name, file, temp, bytes };
+}
+
+function cannotWrite(file: string, err: unknown): UserError {
+  return new UserError(`${file}: cannot write report: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
 }
 
 /**
- * Renders every format first, then writes: an unknown format name or a formatter that throws
- * leaves the folder untouched. Duplicate names are written once. Returns what was written, in
- * the order asked.
+ * Writes every format to its temporary file first, then puts them all in place: an unknown format
+ * name or a formatter that throws leaves the previous reports untouched. Duplicate names are
+ * written once. Returns what was written, in the order asked.
  */
 export async function writeReports(result: ScanResult, formats: string[], outDir: string, options: RenderOptions = {}): Promise<WrittenReport[]> {
-  const unique = [...new Set(formats)];
-  const rendered = unique.map((name) => {
-    const formatter = formatterFor(name);
-    return { format: formatter.name, file: join(outDir, formatter.fileName), content: formatter.render(result, options) };
-  });
+  const formatters = [...new Set(formats)].map(formatterFor);
   try {
     await mkdir(outDir, { recursive: true });
   } catch (err) {
     throw new UserError(`${outDir}: cannot create output folder: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  const written: WrittenReport[] = [];
-  for (const r of rendered) written.push({ format: r.format, file: r.file, bytes: await writeAtomically(r.file, r.content) });
-  return written;
+  const pending: Pending[] = [];
+  try {
+    for (const formatter of formatters) {
+      const file = join(outDir, formatter.fileName);
+      try {
+        pending.push(await writeTemp(formatter, result, options, file));
+      } catch (err) {
+        await rm(tempName(file), { force: true });
+        throw err;
+      }
+    }
+    const written: WrittenReport[] = [];
+    for (const p of pending) {
+      try {
+        await rename(p.temp, p.file);
+      } catch (err) {
+        throw cannotWrite(p.file, err);
+      }
+      written.push({ format: p.format, file: p.file, bytes: p.bytes });
+    }
+    return written;
+  } finally {
+    await Promise.all(pending.map((p) => rm(p.temp, { force: true })));
+  }
 }

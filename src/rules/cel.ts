@@ -72,25 +72,32 @@ const celValues = new WeakMap<object, unknown>();
  * Facts → CEL values. CEL keeps int and double apart and `double + int` has no overload, so every
  * integral JS number becomes a BigInt (`retentionDays >= 365` then compares int with int).
  * `undefined` members are dropped: to CEL a key is either present or absent.
- * Converted objects are cached, so facts shared by many subjects (the organization, an account)
- * are converted once per scan.
+ * The converted value of an object is cached, so facts shared by many subjects (the organization,
+ * an account) are converted once per scan. Only the object passed in is cached, not each object
+ * inside it: a WeakMap entry for every nested fact would cost more garbage collection than the
+ * conversion it saves.
  */
 export function toCel(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
-  if (value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return convert(value);
   const cached = celValues.get(value);
   if (cached !== undefined) return cached;
-  let converted: unknown;
-  if (Array.isArray(value)) converted = value.map(toCel);
-  else if (value instanceof Map) converted = new Map([...value].map(([k, v]) => [k, toCel(v)]));
-  else if (value instanceof Date || value instanceof Uint8Array) converted = value;
-  else {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toCel(v);
-    converted = out;
-  }
+  const converted = convert(value);
   celValues.set(value, converted);
   return converted;
+}
+
+function convert(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(convert);
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, convert(v)]));
+  if (value instanceof Date || value instanceof Uint8Array) return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = convert(v);
+  }
+  return out;
 }
 
 /** CEL values → JSON for evidence and messages: BigInt → number, Map → object, bytes → base64. */

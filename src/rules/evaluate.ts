@@ -85,8 +85,7 @@ export function evaluateCompiledRule(rule: CompiledRule, subject: EvaluationSubj
  * not read it is not affected.
  */
 function buildActivation(rule: CompiledRule, subject: EvaluationSubject): Record<string, unknown> {
-  const activation: Record<string, unknown> = { params: rule.celParams };
-  for (const [key, value] of Object.entries(subject.activation)) if (value !== undefined) activation[key] = toCel(value);
+  const activation: Record<string, unknown> = { ...celRoots(subject), params: rule.celParams };
   const variables: Record<string, unknown> = {};
   for (const v of rule.variables) {
     let state: { value: unknown } | { error: Undecided } | undefined;
@@ -104,6 +103,19 @@ function buildActivation(rule: CompiledRule, subject: EvaluationSubject): Record
   }
   activation.variables = variables;
   return activation;
+}
+
+const celRootsBySubject = new WeakMap<EvaluationSubject, Record<string, unknown>>();
+
+/** The subject's facts as CEL values, converted once for all the rules that judge it. */
+function celRoots(subject: EvaluationSubject): Record<string, unknown> {
+  let roots = celRootsBySubject.get(subject);
+  if (!roots) {
+    roots = {};
+    for (const [key, value] of Object.entries(subject.activation)) if (value !== undefined) roots[key] = toCel(value);
+    celRootsBySubject.set(subject, roots);
+  }
+  return roots;
 }
 
 /** Evaluates; a thrown error becomes an Undecided that remembers where it came from. */

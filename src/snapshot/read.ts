@@ -8,7 +8,6 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../shared/errors.ts';
 import { validateHeader, validateRecord, type LineProblem } from './schema.ts';
@@ -48,15 +47,42 @@ export async function openSnapshot(file: string): Promise<SnapshotSource> {
   }
   if (!header) throw new UserError(`${file}: empty file: expected a snapshot header on line 1`);
   tracker.checkScope(header);
-  const validHeader = header;
+  const sha256 = hash.digest('hex');
   return {
     label: file,
-    sha256: hash.digest('hex'),
-    header: validHeader,
-    async *records() {
-      for await (const parsed of parsedLines(file)) if (parsed.kind === 'record') yield parsed.record;
-    },
+    sha256,
+    header,
+    records: () => revalidatedRecords(file, sha256),
   };
+}
+
+/**
+ * The account lines again, parsed but not schema-checked: the bytes were validated when the file
+ * was opened, and their hash proves they are the same bytes. A file that changed since fails with
+ * a UserError at the end of the pass, before any result can be reported from it.
+ */
+async function* revalidatedRecords(file: string, sha256: string): AsyncGenerator<AccountRecord> {
+  const hash = createHash('sha256');
+  let sawHeader = false;
+  for await (const { number, text } of textLines(file, hash)) {
+    if (text.trim() === '') continue;
+    if (!sawHeader) {
+      sawHeader = true;
+      continue;
+    }
+    let record: unknown;
+    try {
+      record = JSON.parse(text);
+    } catch {
+      throw changedSinceOpened(file, `line ${number} is no longer valid JSON`);
+    }
+    yield record as AccountRecord;
+  }
+  if (hash.digest('hex') !== sha256) throw changedSinceOpened(file, 'its SHA-256 differs');
+}
+
+function changedSinceOpened(file: string, how: string): UserError {
+  return new UserError(`${file}: the file changed while it was being evaluated (${how}); evaluate a snapshot that is not being written`);
 }
 
 /** Reads a whole snapshot into memory: for small snapshots, tests and tools that edit one. */
@@ -91,7 +117,7 @@ export function snapshotFromMemory(snapshot: Snapshot, label: string): SnapshotS
 type ParsedLine = { kind: 'header'; header: SnapshotHeader; line: number } | { kind: 'record'; record: AccountRecord; line: number };
 
 /** Every non-blank line of the file, parsed and validated: the header first, then records. */
-async function* parsedLines(file: string, hash?: Hash): AsyncGenerator<ParsedLine> {
+async function* parsedLines(file: string, hash: Hash): AsyncGenerator<ParsedLine> {
   let sawHeader = false;
   for await (const { number, text } of textLines(file, hash)) {
     if (text.trim() === '') continue;
@@ -156,28 +182,36 @@ class AccountTracker {
 }
 
 /** The file's text lines (1-based numbers), decompressed when it starts with the gzip magic bytes. */
-async function* textLines(file: string, hash?: Hash): AsyncGenerator<Line> {
+async function* textLines(file: string, hash: Hash): AsyncGenerator<Line> {
   const gzipped = await startsWithGzipMagic(file);
   const raw = Readable.from(hashedChunks(file, hash));
   let input: Readable = raw;
   if (gzipped) {
-    const gunzip = createGunzip();
+    const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES });
     raw.on('error', (err) => gunzip.destroy(err));
     input = raw.pipe(gunzip);
   }
-  const decoder = new StringDecoder('utf8');
-  let pending = '';
+  // Lines are cut at the newline byte, which never occurs inside a multi-byte UTF-8 character, so
+  // each line is decoded once, straight from the bytes read.
+  let carried: Buffer[] = [];
   let number = 0;
   try {
-    for await (const chunk of input) {
-      pending += decoder.write(chunk as Buffer);
+    for await (const chunk of input as AsyncIterable<Buffer>) {
       let start = 0;
-      for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n', start)) {
+      for (let end = chunk.indexOf(NEWLINE); end >= 0; end = chunk.indexOf(NEWLINE, start)) {
         number++;
-        yield { number, text: stripLineEnd(pending.slice(start, end), number) };
+        let text: string;
+        if (carried.length > 0) {
+          carried.push(chunk.subarray(start, end));
+          text = Buffer.concat(carried).toString('utf8');
+          carried = [];
+        } else {
+          text = chunk.toString('utf8', start, end);
+        }
+        yield { number, text: stripLineEnd(text, number) };
         start = end + 1;
       }
-      pending = pending.slice(start);
+      if (start < chunk.length) carried.push(chunk.subarray(start));
     }
   } catch (err) {
     if (err instanceof UserError) throw err;
@@ -186,13 +220,16 @@ async function* textLines(file: string, hash?: Hash): AsyncGenerator<Line> {
     input.destroy();
     raw.destroy();
   }
-  pending += decoder.end();
-  if (pending !== '') yield { number: number + 1, text: stripLineEnd(pending, number + 1) };
+  if (carried.length > 0) yield { number: number + 1, text: stripLineEnd(Buffer.concat(carried).toString('utf8'), number + 1) };
 }
 
-async function* hashedChunks(file: string, hash?: Hash): AsyncGenerator<Buffer> {
-  for await (const chunk of createReadStream(file)) {
-    hash?.update(chunk as Buffer);
+const NEWLINE = 0x0a;
+/** Large reads: an account line is often tens of kilobytes, and fewer chunks mean fewer lines split across two. */
+const READ_CHUNK_BYTES = 1 << 20;
+
+async function* hashedChunks(file: string, hash: Hash): AsyncGenerator<Buffer> {
+  for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK_BYTES })) {
+    hash.update(chunk as Buffer);
     yield chunk as Buffer;
   }
 }

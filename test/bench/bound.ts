@@ -19,8 +19,9 @@
  * does not charge. SCP reads (ListPolicies, DescribePolicy, ListTargetsForPolicy) need not wait
  * for the accounts, nor the accounts for them, so the terms overlap (max), they do not add.
  *
- * `phased` is the same organization read strictly before any account (what the collector does
- * today): latency + T_org + max(T_work, T_chain, T_throttle). It shows where the time goes.
+ * `phased` is the same organization read strictly before any account (what the collector did
+ * before it overlapped the two): latency + T_org + max(T_work, T_chain, T_throttle). A ratio
+ * below 1 against it shows the overlap at work.
  */
 import type { BucketTraffic, Family, Quota } from './simulated-aws.ts';
 

@@ -62,7 +62,11 @@ describe('trailproof collect', () => {
     const snapshot = await readSnapshotFully(file);
     expect(snapshot.header.scope.accountIds).toEqual(['444444444444', '555555555555']);
     expect(snapshot.header.scope.regions).toEqual(['eu-west-1', 'us-east-1']);
-    expect(fake.calls.find((c) => c.operation === 'sts:AssumeRole')?.input).toMatchObject({ RoleArn: 'arn:aws:iam::444444444444:role/Auditor', ExternalId: 'ext-7' });
+    // Accounts are entered in the order the tree walk finds them, not by id.
+    expect(fake.calls.filter((c) => c.operation === 'sts:AssumeRole').map((c) => c.input).sort((a, b) => String(a.RoleArn).localeCompare(String(b.RoleArn)))).toEqual([
+      { RoleArn: 'arn:aws:iam::444444444444:role/Auditor', RoleSessionName: 'trailproof', ExternalId: 'ext-7' },
+      { RoleArn: 'arn:aws:iam::555555555555:role/Auditor', RoleSessionName: 'trailproof', ExternalId: 'ext-7' },
+    ]);
   });
 
   it('refuses to run without --out and with a bad flag (exit 2)', async () => {

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeAws, type FakeOptions } from '../fixtures/aws/fake-aws.ts';
+import { FakeAws, loadTestOrg, type FakeOptions } from '../fixtures/aws/fake-aws.ts';
 import { COLLECTED_AT, collect, testConfig } from '../fixtures/aws/collect-run.ts';
 import type { CollectEvent } from '../../src/collect/index.ts';
 import type { AccountRecord } from '../../src/snapshot/types.ts';
 import { readSnapshotFully } from '../../src/snapshot/read.ts';
-import { collectToFile } from '../../src/collect/index.ts';
+import { collectOrganization, collectToFile } from '../../src/collect/index.ts';
 import { defaultClientFactory } from '../../src/collect/clients.ts';
 import { startingCredentials } from '../fixtures/aws/fake-aws.ts';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -96,6 +96,7 @@ describe('collectOrganization: the organization (three OUs, six accounts, SCPs)'
   it('writes a snapshot file the reader accepts (gzipped)', async () => {
     fake = new FakeAws();
     const file = join(mkdtempSync(join(tmpdir(), 'tp-collect-')), 'org.jsonl.gz');
+    const spoolDir = mkdtempSync(join(tmpdir(), 'tp-spool-'));
     const config = testConfig();
     const written = await collectToFile(
       {
@@ -103,6 +104,7 @@ describe('collectOrganization: the organization (three OUs, six accounts, SCPs)'
         clientFactory: defaultClientFactory({ callTimeoutMs: 2000, credentials: startingCredentials() }),
         now: () => COLLECTED_AT,
         progress: () => undefined,
+        spoolDir,
       },
       file,
     );
@@ -110,6 +112,17 @@ describe('collectOrganization: the organization (three OUs, six accounts, SCPs)'
     const snapshot = await readSnapshotFully(file);
     expect(snapshot.accounts.map((a) => a.accountId)).toEqual([MGMT, LOG_ARCHIVE, AUDIT, PROD, DEV]);
     expect(snapshot.header.collectedAt).toBe(COLLECTED_AT.toISOString());
+    // The records waited on disk for the header; nothing of them is left.
+    expect(readdirSync(spoolDir)).toEqual([]);
+  });
+
+  it('removes the spooled records when the snapshot cannot be written', async () => {
+    fake = new FakeAws();
+    const spoolDir = mkdtempSync(join(tmpdir(), 'tp-spool-'));
+    const file = join(tmpdir(), 'tp-no-such-folder', 'sub', 'org.jsonl');
+    const options = { config: testConfig(), clientFactory: defaultClientFactory({ callTimeoutMs: 2000, credentials: startingCredentials() }), progress: () => undefined, spoolDir };
+    await expect(collectToFile(options, file)).rejects.toThrow(/tp-no-such-folder/);
+    expect(readdirSync(spoolDir)).toEqual([]);
   });
 });
 
@@ -301,5 +314,79 @@ describe('collectOrganization: scope', () => {
     expect(fake.counts()['sts:AssumeRole']).toBeUndefined();
     expect(records[0]?.trailDetails).toEqual({});
     expect(records[0]?.regions).toHaveLength(17);
+  });
+});
+
+describe('collectOrganization: accounts read as the tree walk finds them', () => {
+  /** prod's own trail delivering to a bucket of the management account, which is found (and read) first. */
+  const prodTrailTo = (bucket: string) =>
+    loadTestOrg().trails.map((t) => (t.trail.TrailARN === PROD_TRAIL ? { ...t, trail: { ...t.trail, S3BucketName: bucket } } : t)) as FakeOptions['trails'];
+
+  it('reads a bucket in full with its owner’s credentials when a trail of an account read later turns out to deliver to it', async () => {
+    const { byId, fake } = await run({ trails: prodTrailTo('mgmt-billing-reports') }, testConfig({ collection: { accountConcurrency: 1 } }));
+    const bucket = byId(MGMT).bucketDetails?.['mgmt-billing-reports'];
+    expect(bucket?.versioning).toBeDefined();
+    expect(bucket?.lifecycle).toBeDefined();
+    const reads = fake.calls.filter((c) => c.input.Bucket === 'mgmt-billing-reports');
+    // Region and tags in the first pass, the eight configuration reads once each in the second, all as the owner.
+    expect(reads.map((c) => c.operation).sort()).toEqual([
+      's3:GetBucketEncryption', 's3:GetBucketLifecycleConfiguration', 's3:GetBucketLogging', 's3:GetBucketPolicy',
+      's3:GetBucketPolicyStatus', 's3:GetBucketTagging', 's3:GetBucketVersioning', 's3:GetObjectLockConfiguration', 's3:GetPublicAccessBlock',
+    ]);
+    expect(new Set(reads.map((c) => c.accountId))).toEqual(new Set([MGMT]));
+    const tagging = fake.calls.findIndex((c) => c.operation === 's3:GetBucketTagging' && c.input.Bucket === 'mgmt-billing-reports');
+    const prodTrails = fake.calls.findIndex((c) => c.operation === 'cloudtrail:DescribeTrails' && c.accountId === PROD);
+    const versioning = fake.calls.findIndex((c) => c.operation === 's3:GetBucketVersioning' && c.input.Bucket === 'mgmt-billing-reports');
+    expect(tagging).toBeLessThan(prodTrails); // the management account was read before prod's trail was known...
+    expect(prodTrails).toBeLessThan(versioning); // ...and its bucket completed afterwards
+    // Its old trail bucket is now nobody's destination: region and tags only.
+    expect(Object.keys(byId(PROD).bucketDetails?.['prod-trail-logs'] ?? {})).toEqual(['Name', 'region', 'tags']);
+  });
+
+  it('gives the same snapshot whatever the order accounts finish in', async () => {
+    const one = await run({ trails: prodTrailTo('mgmt-billing-reports') }, testConfig({ collection: { accountConcurrency: 1 } }));
+    fake!.restore();
+    const many = await run({ trails: prodTrailTo('mgmt-billing-reports') }, testConfig({ collection: { accountConcurrency: 16 } }));
+    expect(many.header).toEqual(one.header);
+    expect(many.records).toEqual(one.records);
+    expect(many.fake.counts()).toEqual(one.fake.counts());
+  });
+
+  it('starts reading accounts before the SCPs are read', async () => {
+    const { fake } = await run();
+    const firstAccountCall = fake.calls.findIndex((c) => c.operation.startsWith('cloudtrail:'));
+    const firstPolicyCall = fake.calls.findIndex((c) => c.operation === 'organizations:ListPolicies');
+    expect(firstAccountCall).toBeGreaterThanOrEqual(0);
+    expect(firstAccountCall).toBeLessThan(firstPolicyCall);
+  });
+
+  it('releases each account’s SDK clients when the account is done', async () => {
+    fake = new FakeAws();
+    const config = testConfig({ collection: { accountConcurrency: 1 } });
+    const base = defaultClientFactory({ callTimeoutMs: 2_000, credentials: startingCredentials() });
+    let alive = 0;
+    let created = 0;
+    const aliveWhenDone: number[] = [];
+    const factory = {
+      startingCredentials: () => base.startingCredentials(),
+      client: (...args: Parameters<typeof base.client>) => {
+        const client = base.client(...args);
+        created++;
+        alive++;
+        return { send: client.send.bind(client), destroy: () => (alive--, client.destroy?.()) };
+      },
+    };
+    const { records } = await collectOrganization({
+      config,
+      clientFactory: factory,
+      now: () => COLLECTED_AT,
+      progress: (e) => void (e.type === 'account-done' && aliveWhenDone.push(alive)),
+      retry: { retryBackoffMs: 1, rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: () => undefined } },
+    });
+    for await (const _ of records) void _;
+    expect(created).toBeGreaterThan(5 * 17);
+    // Only the starting credentials' clients (STS, Organizations) outlive an account.
+    expect(aliveWhenDone).toEqual([2, 2, 2, 2, 2]);
+    expect(alive).toBe(0);
   });
 });

@@ -1,6 +1,9 @@
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyCollectFlags } from '../../src/collect/flags.ts';
-import { mapOrdered } from '../../src/collect/limit.ts';
+import { RecordSpool } from '../../src/collect/spool.ts';
 import { progressReporter, statusLine } from '../../src/collect/progress.ts';
 import { selectAccounts } from '../../src/collect/scope.ts';
 import { isPiiCandidate, normaliseLocation } from '../../src/collect/buckets.ts';
@@ -62,20 +65,31 @@ describe('applyCollectFlags', () => {
   });
 });
 
-describe('mapOrdered', () => {
-  it('yields in input order with at most `limit` in flight', async () => {
-    let inFlight = 0;
-    let peak = 0;
-    const delays = [30, 5, 20, 1, 10, 2];
-    const out: number[] = [];
-    for await (const v of mapOrdered(delays.map((d, i) => [d, i] as const), 2, async ([d, i]) => {
-      peak = Math.max(peak, ++inFlight);
-      await new Promise((r) => setTimeout(r, d));
-      inFlight--;
-      return i;
-    })) out.push(v);
-    expect(out).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(peak).toBe(2);
+describe('RecordSpool', () => {
+  const record = (accountId: string, marker: string) => ({ accountId, regions: [], trailDetails: {}, enabledRegions: { value: [marker] } });
+
+  it('gives records back in the order asked, not the order stored, with a replaced record in its latest form', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'tp-spool-'));
+    const spool = await RecordSpool.create(parent);
+    await Promise.all([spool.put(record('333', 'c')), spool.put(record('111', 'a')), spool.put(record('222', 'b'))]);
+    await spool.put(record('111', 'a2'));
+    const out = [];
+    for await (const r of spool.read(['111', '222', '333'])) out.push(r);
+    expect(out).toEqual([record('111', 'a2'), record('222', 'b'), record('333', 'c')]);
+    expect(await spool.get('444')).toBeUndefined();
+    await expect(async () => {
+      for await (const _ of spool.read(['444'])) void _;
+    }).rejects.toThrow(/no record collected for account 444/);
+    expect(readdirSync(parent)).toHaveLength(1);
+    await spool.dispose();
+    expect(readdirSync(parent)).toEqual([]);
+    expect(existsSync(parent)).toBe(true);
+  });
+
+  it('refuses a folder it cannot write in with a usage error naming it', async () => {
+    const missing = join(tmpdir(), 'tp-spool-missing', 'deeper');
+    await expect(RecordSpool.create(missing)).rejects.toThrow(UserError);
+    await expect(RecordSpool.create(missing)).rejects.toThrow(/tp-spool-missing\/deeper.*ENOENT/);
   });
 });
 
