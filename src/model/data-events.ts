@@ -59,19 +59,42 @@ function partitionOf(index: ModelIndex): string {
 
 /**
  * Coverage of a bucket not created yet. It depends only on the recorders, and most accounts share
- * theirs (the organization's trails), so it is worked out once per distinct set of recorders. The
- * key is their JSON, which holds every input the coverage reads.
+ * theirs (the organization's trails), so it is worked out once per distinct set of recorders.
  */
 function futureBucketCoverage(index: ModelIndex, access: AccessKind, recorders: DataEventRecorder[]): AccessCoverage {
-  const cache = memo(index, 'data-events:future-bucket', () => new Map<string, AccessCoverage>());
-  const key = `${access}\n${JSON.stringify(recorders)}`;
-  let coverage = cache.get(key);
+  const cache = memo(index, 'data-events:future-bucket', () => ({ byKey: new Map<string, AccessCoverage>(), ids: new WeakMap<object, number>() }));
+  const key = `${access}\n${recorders.map((r) => recorderKey(r, cache.ids)).join('\n')}`;
+  let coverage = cache.byKey.get(key);
   if (!coverage) {
     coverage = bucketAccessCoverage({ bucket: ANY_FUTURE_BUCKET, partition: partitionOf(index) }, access, recorders);
-    cache.set(key, coverage);
+    cache.byKey.set(key, coverage);
   }
   return coverage;
 }
+
+/**
+ * Every input of the coverage a recorder carries. Selector lists are named by identity: an
+ * organization trail's come from the index and are the same object for every account, while
+ * serialising them for each account would cost more than the coverage it saves.
+ */
+function recorderKey(r: DataEventRecorder, ids: WeakMap<object, number>): string {
+  const selectors = r.selectors.value
+    ? `${r.selectors.value.type}#${idOf(r.selectors.value.selectors, ids)}`
+    : `?${r.selectors.reason}`;
+  const active = r.active.reason !== undefined ? `?${r.active.reason}` : String(r.active.value);
+  return JSON.stringify([r.arn, r.kind, r.multiRegion, r.homeRegion, active, r.inactiveBecause ?? null, selectors]);
+}
+
+function idOf(object: object, ids: WeakMap<object, number>): number {
+  let id = ids.get(object);
+  if (id === undefined) {
+    id = nextSelectorsId++;
+    ids.set(object, id);
+  }
+  return id;
+}
+
+let nextSelectorsId = 0;
 
 /**
  * Whether ALL of the account's buckets, including ones created later in any region, have their

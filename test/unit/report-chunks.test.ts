@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { LazyList, sortKeysDeep, stableJson, stableJsonChunks } from '../../src/report/canonical.ts';
+import { jsonFormatter } from '../../src/report/json.ts';
+import { sarifFormatter } from '../../src/report/sarif.ts';
+import type { Formatter, RenderOptions } from '../../src/report/types.ts';
+import { sampleResult, withVerdict } from '../fixtures/results/sample-result.ts';
+
+// Large reports are written from renderChunks; the bytes must be exactly render()'s.
+const join = (chunks: Iterable<string>) => [...chunks].join('');
+
+describe('stableJsonChunks', () => {
+  const cases: [string, unknown][] = [
+    ['a primitive', 'text'],
+    ['empty containers', { a: [], b: {}, c: [{}], d: null }],
+    ['undefined members and items', { a: undefined, b: [undefined, 1], c: { d: undefined } }],
+    ['non-ASCII and escapes', { 'k"ey': 'line\nbreak → ✓', nested: [['x', { y: 'é' }]] }],
+  ];
+  for (const [name, value] of cases) {
+    it(`renders ${name} exactly as stableJson does`, () => {
+      expect(join(stableJsonChunks(value))).toBe(stableJson(value));
+    });
+  }
+
+  it('opens LazyLists at any depth, converting each item only while it is written', () => {
+    const converted: number[] = [];
+    const lazy = new LazyList([3, 1, 2], (n) => {
+      converted.push(n);
+      return { n, items: [n, { deep: [n] }], skip: undefined };
+    });
+    const value = { top: 1, runs: [{ results: lazy, after: [] }], empty: new LazyList([], (n: number) => n) };
+    const chunks = stableJsonChunks(value);
+    expect(converted).toEqual([]);
+    expect(join(chunks)).toBe(stableJson(value));
+    // JSON.stringify (render) and the chunks each converted the items once, in order.
+    expect(converted).toEqual([3, 1, 2, 3, 1, 2]);
+  });
+
+  it('writes a LazyList item with no JSON form as null, as JSON.stringify does', () => {
+    const value = { list: new LazyList([1, 2], (n) => (n === 1 ? undefined : n)) };
+    expect(join(stableJsonChunks(value))).toBe(stableJson(value));
+    expect(join(stableJsonChunks(value))).toContain('null');
+  });
+});
+
+describe('renderChunks equals render', () => {
+  const suppressed = withVerdict(sampleResult(), (v) => v.status === 'FAIL', {
+    suppressed: { reason: 'accepted', approver: 'sec', expires: '2099-01-01', exceptionId: 'x1' },
+  });
+  const variants: [string, Formatter, RenderOptions, typeof suppressed][] = [
+    ['json', jsonFormatter, {}, sampleResult()],
+    ['json with a suppressed verdict', jsonFormatter, {}, suppressed],
+    ['sarif', sarifFormatter, {}, sampleResult()],
+    ['sarif keeping suppressed results', sarifFormatter, { sarifIncludeSuppressed: true }, suppressed],
+    ['sarif against a baseline', sarifFormatter, { baseline: suppressed }, sampleResult()],
+  ];
+  for (const [name, formatter, options, result] of variants) {
+    it(name, () => {
+      expect(formatter.renderChunks).toBeDefined();
+      const rendered = formatter.render(result, options);
+      expect(join(formatter.renderChunks!(result, options))).toBe(rendered);
+      expect(rendered.length).toBeGreaterThan(100);
+    });
+  }
+});
+
+describe('sortKeysDeep', () => {
+  it('sorts keys at every depth and keeps array order', () => {
+    const out = sortKeysDeep({ b: 1, a: [{ d: 1, c: 2 }, 'x'], c: { z: { y: 1, x: 2 } } });
+    expect(JSON.stringify(out)).toBe('{"a":[{"c":2,"d":1},"x"],"b":1,"c":{"z":{"x":2,"y":1}}}');
+  });
+
+  it('returns parts already in order as they are, and copies only what changed', () => {
+    const sorted = { a: { b: 1 }, c: [1, { d: 2 }] };
+    expect(sortKeysDeep(sorted)).toBe(sorted);
+    const mixed = { a: { b: 1 }, c: [{ f: 1, e: 2 }] };
+    const out = sortKeysDeep(mixed) as typeof mixed;
+    expect(out).not.toBe(mixed);
+    expect(out.a).toBe(mixed.a);
+    expect(Object.keys(out.c[0]!)).toEqual(['e', 'f']);
+    expect(Object.keys(mixed.c[0]!)).toEqual(['f', 'e']);
+  });
+
+  it('turns a non-plain object into a plain one, as before', () => {
+    expect(JSON.stringify(sortKeysDeep({ when: new Date(0) }))).toBe('{"when":{}}');
+  });
+});
