@@ -6,6 +6,7 @@ export default defineConfig({
     exclude: ['test/bench/**', 'node_modules/**'],
     testTimeout: 30_000,
     pool: 'forks',
+    globalSetup: ['test/global-setup.ts'],
     // The AWS SDK's Node 20 maintenance notice is for operators; keep test output about tests.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },

@@ -2,13 +2,14 @@
  * The pipeline in order: snapshot → model → evaluate → result. The CLI and the evidence verifier
  * call this; nothing here writes files or reads the clock.
  */
-import { readFileSync } from 'node:fs';
 import type { TrailproofConfig } from './config/types.ts';
-import type { ScanResult, ScanSummary } from './rules/result.ts';
+import type { ScanResult } from './rules/result.ts';
 import type { LoadedRule } from './rules/load.ts';
 import { rulePackVersion } from './rules/load.ts';
 import { applyExceptions } from './rules/exceptions.ts';
-import { SEVERITY_RANK, type Verdict } from './rules/types.ts';
+import type { Verdict } from './rules/types.ts';
+import { compareVerdicts, summarize } from './rules/summary.ts';
+import { toolVersion } from './shared/version.ts';
 import type { SnapshotSource } from './snapshot/read.ts';
 import type { ApiError } from './snapshot/types.ts';
 import { IndexBuilder, organizationSubject, subjectsForAccount } from './model/index.ts';
@@ -94,37 +95,7 @@ export async function evaluateSnapshot(source: SnapshotSource, options: Evaluate
   return result;
 }
 
-export function summarize(verdicts: Verdict[], errors: ApiError[], failOn: TrailproofConfig['output']['failOn']): ScanSummary {
-  const counts = { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0, suppressed: 0 };
-  let gatingFailures = 0;
-  for (const v of verdicts) {
-    counts[v.status]++;
-    if (v.suppressed) counts.suppressed++;
-    else if (v.status === 'FAIL' && SEVERITY_RANK[v.severity] >= SEVERITY_RANK[failOn]) gatingFailures++;
-  }
-  const partial = counts.ERROR > 0 || errors.length > 0;
-  return { counts, gatingFailures, partial, exitCode: gatingFailures > 0 ? 1 : partial ? 3 : 0 };
-}
-
-export function compareVerdicts(a: Verdict, b: Verdict): number {
-  return cmp(a.ruleId, b.ruleId) || cmp(a.resource.id, b.resource.id) || cmp(a.resource.type, b.resource.type);
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function headerFetches(source: SnapshotSource): unknown {
   const { organization, roots, organizationalUnits, accounts, policies } = source.header;
   return { organization, roots, organizationalUnits, accounts, policies };
-}
-
-let cachedVersion: string | undefined;
-export function toolVersion(): string {
-  cachedVersion ??= (JSON.parse(readPackageJson()) as { version: string }).version;
-  return cachedVersion;
-}
-
-function readPackageJson(): string {
-  return readFileSync(new URL('../package.json', import.meta.url), 'utf8');
 }

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../shared/errors.ts';
-import { toolVersion } from '../pipeline.ts';
+import { toolVersion } from '../shared/version.ts';
 import { register as registerScan } from './commands/scan.ts';
 import { register as registerCollect } from './commands/collect.ts';
 import { register as registerRules } from './commands/rules.ts';

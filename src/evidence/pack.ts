@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { loadConfig } from '../config/load.ts';
-import { toolVersion } from '../pipeline.ts';
+import { toolVersion } from '../shared/version.ts';
 import { formatterFor, listFormatters } from '../report/registry.ts';
 import { loadRules } from '../rules/load.ts';
 import type { ScanResult } from '../rules/result.ts';

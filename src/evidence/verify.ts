@@ -4,7 +4,7 @@
  * one line; an unreadable package is a UserError (exit 2), a failed check is a result (exit 1).
  */
 import { readFileSync } from 'node:fs';
-import { toolVersion } from '../pipeline.ts';
+import { toolVersion } from '../shared/version.ts';
 import { UserError } from '../shared/errors.ts';
 import { readTarGz, type ArchiveEntry } from './archive.ts';
 import { evaluateLayout, REPORTS_DIR, withStagedLayout } from './layout.ts';

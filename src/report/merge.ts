@@ -6,7 +6,7 @@
  * from an unsharded scan (another snapshot, another rule pack, a missing or doubled shard) is
  * refused rather than merged.
  */
-import { compareVerdicts, summarize } from '../pipeline.ts';
+import { compareVerdicts, summarize } from '../rules/summary.ts';
 import { compareErrors } from '../model/errors.ts';
 import { parseShard } from '../model/shard.ts';
 import type { ScanResult } from '../rules/result.ts';

@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { isPiiCandidate } from '../../src/collect/buckets.ts';
 import { DEFAULT_ENABLED_REGIONS } from '../../src/collect/regions.ts';
 import { selectAccounts } from '../../src/collect/scope.ts';
-import { toolVersion } from '../../src/pipeline.ts';
+import { toolVersion } from '../../src/shared/version.ts';
 import { writeSnapshot, type WrittenSnapshot } from '../../src/snapshot/write.ts';
 import {
   SNAPSHOT_FORMAT,
