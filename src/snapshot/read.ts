@@ -17,14 +17,41 @@ import type { AccountRecord, Snapshot, SnapshotHeader } from './types.ts';
 export interface SnapshotSource {
   /** The file name, or a label for a snapshot built in memory; used in messages. */
   label: string;
-  /** SHA-256 (hex) of the file's bytes as stored (compressed if gzipped); absent in memory. */
+  /**
+   * SHA-256 (hex) of the file's bytes as stored (compressed if gzipped); absent in memory. A
+   * snapshot opened with `validate: 'first-pass'` has it once that first pass has completed.
+   */
   sha256?: string;
+  /** The file the snapshot was read from (absent in memory), for another thread to reopen. */
+  file?: string;
   header: SnapshotHeader;
   /**
    * The account lines, in file order. Each call starts again from the first line (for a file it
    * re-reads the file), so the model can make two passes without holding every account.
    */
   records(): AsyncIterable<AccountRecord>;
+  /**
+   * The same, with the line each record is on. With `only`, just the records on those lines: the
+   * other lines are still read (and hashed) but neither decoded nor parsed.
+   */
+  numberedRecords(only?: ReadonlySet<number>): AsyncIterable<NumberedRecord>;
+}
+
+export interface NumberedRecord {
+  /** 1-based line in the file (for a snapshot in memory, the line it would have: accounts from 2). */
+  line: number;
+  record: AccountRecord;
+}
+
+export interface OpenOptions {
+  /**
+   * `open` (the default): every line is validated before openSnapshot returns.
+   * `first-pass`: only the header is; the account lines are validated by the first pass over the
+   * records, which throws the same UserErrors, and the checks that need every line (duplicates,
+   * scope) run when it ends. For a caller that reads every record once before it reports anything
+   * (the pipeline's first pass) this saves a whole read of the file.
+   */
+  validate?: 'open' | 'first-pass';
 }
 
 interface Line {
@@ -33,52 +60,108 @@ interface Line {
 }
 
 /**
- * Opens and fully validates a snapshot file in one streaming pass (header, every account line,
- * duplicate accounts, lines missing from the scope), so a bad snapshot fails before any
- * evaluation starts. Gzip is recognised by its magic bytes, whatever the file is called.
+ * Opens and validates a snapshot file (header, every account line, duplicate accounts, lines
+ * missing from the scope), so a bad snapshot fails before any evaluation starts. Gzip is
+ * recognised by its magic bytes, whatever the file is called.
  */
-export async function openSnapshot(file: string): Promise<SnapshotSource> {
-  const hash = createHash('sha256');
-  let header: SnapshotHeader | undefined;
-  const tracker = new AccountTracker(file);
-  for await (const parsed of parsedLines(file, hash)) {
-    if (parsed.kind === 'header') header = parsed.header;
-    else tracker.see(parsed.record.accountId, parsed.line);
-  }
-  if (!header) throw new UserError(`${file}: empty file: expected a snapshot header on line 1`);
-  tracker.checkScope(header);
-  const sha256 = hash.digest('hex');
-  return {
+export async function openSnapshot(file: string, options: OpenOptions = {}): Promise<SnapshotSource> {
+  const { header, headerText } = await readHeader(file);
+  let sha256: string | undefined;
+  const source: SnapshotSource = {
     label: file,
-    sha256,
+    file,
     header,
-    records: () => revalidatedRecords(file, sha256),
+    records: () => recordsOf(source.numberedRecords()),
+    numberedRecords: (only) => (sha256 === undefined ? validatingPass(only) : trustedPass(file, only, sha256)),
   };
+  async function* validatingPass(only?: ReadonlySet<number>): AsyncGenerator<NumberedRecord> {
+    const hash = createHash('sha256');
+    const tracker = new AccountTracker(file);
+    for await (const parsed of parsedLines(file, hash)) {
+      if (parsed.kind === 'header') {
+        if (parsed.text !== headerText) throw changedSinceOpened(file, `its header on line ${parsed.line} changed`);
+        continue;
+      }
+      tracker.see(parsed.record.accountId, parsed.line);
+      if (!only || only.has(parsed.line)) yield { line: parsed.line, record: parsed.record };
+    }
+    tracker.checkScope(header);
+    sha256 = source.sha256 = hash.digest('hex');
+  }
+  if (options.validate !== 'first-pass') {
+    for await (const _ of source.numberedRecords(NO_LINES));
+  }
+  return source;
+}
+
+const NO_LINES: ReadonlySet<number> = new Set();
+
+/**
+ * A snapshot that another thread validates (or has validated): the header and records are parsed,
+ * not schema-checked. Every pass hashes the bytes; a pass whose hash differs from `sha256` (or,
+ * when that is not given, from the first pass's) fails with a UserError at its end, so the caller
+ * compares `sha256` with the validated one before it trusts anything read.
+ */
+export async function reopenSnapshot(file: string, sha256?: string): Promise<SnapshotSource> {
+  const { header } = await readHeader(file, false);
+  let expected = sha256;
+  const source: SnapshotSource = {
+    label: file,
+    file,
+    header,
+    records: () => recordsOf(source.numberedRecords()),
+    numberedRecords: (only) =>
+      trustedPass(file, only, expected, (digest) => {
+        expected = source.sha256 = digest;
+      }),
+  };
+  return source;
+}
+
+async function readHeader(file: string, validate = true): Promise<{ header: SnapshotHeader; headerText: string }> {
+  for await (const { number, text } of textLines(file, createHash('sha256'))) {
+    if (text.trim() === '') continue;
+    const value = parseJson(file, number, text);
+    if (validate) failOn(file, number, validateHeader(value));
+    return { header: value as SnapshotHeader, headerText: text };
+  }
+  throw new UserError(`${file}: empty file: expected a snapshot header on line 1`);
+}
+
+async function* recordsOf(numbered: AsyncIterable<NumberedRecord>): AsyncGenerator<AccountRecord> {
+  for await (const { record } of numbered) yield record;
 }
 
 /**
- * The account lines again, parsed but not schema-checked: the bytes were validated when the file
- * was opened, and their hash proves they are the same bytes. A file that changed since fails with
- * a UserError at the end of the pass, before any result can be reported from it.
+ * The account lines again, parsed but not schema-checked: the bytes were validated by an earlier
+ * pass, and their hash proves they are the same bytes. A file that changed since fails with a
+ * UserError at the end of the pass, before any result can be reported from it.
  */
-async function* revalidatedRecords(file: string, sha256: string): AsyncGenerator<AccountRecord> {
+async function* trustedPass(
+  file: string,
+  only: ReadonlySet<number> | undefined,
+  expected: string | undefined,
+  onHash?: (sha256: string) => void,
+): AsyncGenerator<NumberedRecord> {
   const hash = createHash('sha256');
-  let sawHeader = false;
-  for await (const { number, text } of textLines(file, hash)) {
-    if (text.trim() === '') continue;
+  let sawHeader = Boolean(only); // `only` names record lines: the header is never among them
+  for await (const { number, text } of textLines(file, hash, only && ((n) => only.has(n)))) {
     if (!sawHeader) {
-      sawHeader = true;
+      if (text.trim() !== '') sawHeader = true;
       continue;
     }
+    if (text.trim() === '') continue;
     let record: unknown;
     try {
       record = JSON.parse(text);
     } catch {
       throw changedSinceOpened(file, `line ${number} is no longer valid JSON`);
     }
-    yield record as AccountRecord;
+    yield { line: number, record: record as AccountRecord };
   }
-  if (hash.digest('hex') !== sha256) throw changedSinceOpened(file, 'its SHA-256 differs');
+  const digest = hash.digest('hex');
+  if (expected !== undefined && digest !== expected) throw changedSinceOpened(file, 'its SHA-256 differs');
+  onHash?.(digest);
 }
 
 function changedSinceOpened(file: string, how: string): UserError {
@@ -111,10 +194,15 @@ export function snapshotFromMemory(snapshot: Snapshot, label: string): SnapshotS
     async *records() {
       yield* snapshot.accounts;
     },
+    async *numberedRecords(only) {
+      for (const [index, record] of snapshot.accounts.entries()) {
+        if (!only || only.has(index + 2)) yield { line: index + 2, record };
+      }
+    },
   };
 }
 
-type ParsedLine = { kind: 'header'; header: SnapshotHeader; line: number } | { kind: 'record'; record: AccountRecord; line: number };
+type ParsedLine = { kind: 'header'; header: SnapshotHeader; line: number; text: string } | { kind: 'record'; record: AccountRecord; line: number };
 
 /** Every non-blank line of the file, parsed and validated: the header first, then records. */
 async function* parsedLines(file: string, hash: Hash): AsyncGenerator<ParsedLine> {
@@ -125,7 +213,7 @@ async function* parsedLines(file: string, hash: Hash): AsyncGenerator<ParsedLine
     if (!sawHeader) {
       failOn(file, number, validateHeader(value));
       sawHeader = true;
-      yield { kind: 'header', header: value as SnapshotHeader, line: number };
+      yield { kind: 'header', header: value as SnapshotHeader, line: number, text };
     } else {
       failOn(file, number, validateRecord(value));
       yield { kind: 'record', record: value as AccountRecord, line: number };

@@ -11,6 +11,10 @@ import { renderHtml } from '../../src/report/html.ts';
 import { ORGANIZATION_ROW, rowKeyOf } from '../../src/report/html/matrix.ts';
 import type { Verdict } from '../../src/rules/types.ts';
 import { PROD_ACCOUNT, sampleResult } from '../fixtures/results/sample-result.ts';
+import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
+import { loadRules } from '../../src/rules/load.ts';
+import { evaluateSnapshot } from '../../src/pipeline.ts';
+import { openDemoSnapshot } from '../../src/snapshot/demo.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -123,4 +127,39 @@ describe('HTML report in Chromium', () => {
     await page.screenshot({ path, fullPage: true });
     expect(existsSync(path)).toBe(true);
   });
+});
+
+describe('HTML report of the demo organization in Chromium', () => {
+  let browser: Browser;
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('renders the demo scan with its counts, one matrix row per account, no console error, and a screenshot', async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get update && apt-get install -y chromium`);
+    const config = structuredClone(DEFAULT_CONFIG);
+    const demo = await evaluateSnapshot(await openDemoSnapshot(), { config, rules: await loadRules(['builtin'], config) });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const file = `${ARTIFACTS}html-report-demo.html`;
+    writeFileSync(file, renderHtml(demo));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    expect(problems).toEqual([]);
+    const tile = (status: string) => page.locator(`ul.counts li.s-${status} strong`).textContent();
+    expect(await tile('FAIL')).toBe(String(demo.summary.counts.FAIL - demo.summary.counts.suppressed));
+    expect(await tile('PASS')).toBe(String(demo.summary.counts.PASS));
+    expect(await tile('ERROR')).toBe(String(demo.summary.counts.ERROR));
+    const accountsWithVerdicts = new Set(demo.verdicts.filter((v) => v.resource.type !== 'organization').map((v) => v.resource.accountId));
+    expect(await page.locator('#matrix tbody tr').count()).toBe(accountsWithVerdicts.size);
+    expect(await page.locator('#verdicts tbody tr').count()).toBe(demo.verdicts.length);
+    await page.screenshot({ path: `${ARTIFACTS}html-report-demo.png`, fullPage: false });
+    expect(existsSync(`${ARTIFACTS}html-report-demo.png`)).toBe(true);
+  }, 60_000);
 });
