@@ -269,8 +269,11 @@ class AccountTracker {
   }
 }
 
-/** The file's text lines (1-based numbers), decompressed when it starts with the gzip magic bytes. */
-async function* textLines(file: string, hash: Hash): AsyncGenerator<Line> {
+/**
+ * The file's text lines (1-based numbers), decompressed when it starts with the gzip magic bytes.
+ * With `wanted`, only the lines it accepts are decoded and yielded.
+ */
+async function* textLines(file: string, hash: Hash, wanted?: (line: number) => boolean): AsyncGenerator<Line> {
   const gzipped = await startsWithGzipMagic(file);
   const raw = Readable.from(hashedChunks(file, hash));
   let input: Readable = raw;
@@ -288,6 +291,11 @@ async function* textLines(file: string, hash: Hash): AsyncGenerator<Line> {
       let start = 0;
       for (let end = chunk.indexOf(NEWLINE); end >= 0; end = chunk.indexOf(NEWLINE, start)) {
         number++;
+        if (wanted && !wanted(number)) {
+          carried = [];
+          start = end + 1;
+          continue;
+        }
         let text: string;
         if (carried.length > 0) {
           carried.push(chunk.subarray(start, end));
@@ -308,7 +316,7 @@ async function* textLines(file: string, hash: Hash): AsyncGenerator<Line> {
     input.destroy();
     raw.destroy();
   }
-  if (carried.length > 0) yield { number: number + 1, text: stripLineEnd(Buffer.concat(carried).toString('utf8'), number + 1) };
+  if (carried.length > 0 && (!wanted || wanted(number + 1))) yield { number: number + 1, text: stripLineEnd(Buffer.concat(carried).toString('utf8'), number + 1) };
 }
 
 const NEWLINE = 0x0a;

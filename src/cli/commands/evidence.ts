@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readFileSync, statSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { loadConfig } from '../../config/load.ts';
 import { packEvidence } from '../../evidence/pack.ts';
 import { ed25519Signer, kmsSigner, type ManifestSigner } from '../../evidence/signing.ts';
@@ -109,6 +109,7 @@ async function writeArchive(out: string, archive: Buffer): Promise<string> {
   // Written beside and renamed, so an interrupted run never leaves half a package under the real name.
   const temp = `${file}.${process.pid}.tmp`;
   try {
+    await mkdir(dirname(file), { recursive: true });
     await writeFile(temp, archive);
     await rename(temp, file);
   } catch (err) {
