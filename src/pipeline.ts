@@ -17,6 +17,7 @@ import { modelOptions } from './rules/model-options.ts';
 import type { EvaluationSubject } from './model/facts.ts';
 import { collectErrors, compareErrors } from './model/errors.ts';
 import { inShard, parseShard } from './model/shard.ts';
+import { evaluateInThreads, threadsFor } from './parallel.ts';
 
 export interface EvaluateOptions {
   config: TrailproofConfig;
@@ -25,23 +26,41 @@ export interface EvaluateOptions {
   asOf?: string;
   /** "K/N": evaluate only the accounts of shard K of N. */
   shard?: string;
+  /**
+   * Threads that evaluate at once, this one included (see parallel.ts). Default: up to 2, and
+   * only for snapshots of PARALLEL_MIN_ACCOUNTS accounts or more; 1 evaluates in this thread.
+   */
+  workers?: number;
 }
 
 export async function evaluateSnapshot(source: SnapshotSource, options: EvaluateOptions): Promise<ScanResult> {
+  const threads = threadsFor(source, options);
+  if (threads > 1) return evaluateInThreads(source, options, threads, evaluateInThisThread);
+  return evaluateInThisThread(source, options);
+}
+
+async function evaluateInThisThread(source: SnapshotSource, options: EvaluateOptions): Promise<ScanResult> {
   const { header } = source;
   const { config, rules } = options;
   const shard = options.shard ? parseShard(options.shard) : undefined;
 
-  // Pass 1: what crosses accounts, and every recorded collection error.
+  // Pass 1: what crosses accounts, and every recorded collection error. It reads every line, so it
+  // is also where a snapshot opened with `validate: 'first-pass'` is validated: nothing is judged
+  // before the whole file has been found valid.
   const builder = new IndexBuilder(header, modelOptions(config, rules));
   const errors: ApiError[] = shard && shard.index !== 1 ? [] : [...header.errors, ...collectErrors(headerFetches(source))];
-  for await (const record of source.records()) {
+  const shardLines = new Set<number>();
+  for await (const { line, record } of source.numberedRecords()) {
     builder.add(record);
-    if (!shard || inShard(record.accountId, shard)) errors.push(...collectErrors(record));
+    if (!shard || inShard(record.accountId, shard)) {
+      errors.push(...collectErrors(record));
+      shardLines.add(line);
+    }
   }
   const index = builder.finish();
 
-  // Pass 2: one account at a time; its raw record is dropped once judged.
+  // Pass 2: one account at a time; its raw record is dropped once judged. A shard parses only its
+  // own lines.
   const verdicts: Verdict[] = [];
   const judge = (subject: EvaluationSubject) => {
     for (const rule of rules) {
@@ -50,8 +69,7 @@ export async function evaluateSnapshot(source: SnapshotSource, options: Evaluate
   };
   if (!shard || shard.index === 1) judge(organizationSubject(index));
   const accountIds: string[] = [];
-  for await (const record of source.records()) {
-    if (shard && !inShard(record.accountId, shard)) continue;
+  for await (const { record } of source.numberedRecords(shard ? shardLines : undefined)) {
     accountIds.push(record.accountId);
     for (const subject of subjectsForAccount(index, record)) judge(subject);
   }

@@ -36,9 +36,10 @@ export function mergeShardReports(reports: ShardReport[]): ScanResult {
       owner.set(id, file);
       accountIds.push(id);
     }
-    verdicts.push(...result.verdicts);
-    errors.push(...result.errors);
-    accounts.push(...result.accounts);
+    // Item by item: spreading a shard's hundreds of thousands of verdicts into push() overflows the stack.
+    for (const v of result.verdicts) verdicts.push(v);
+    for (const e of result.errors) errors.push(e);
+    for (const a of result.accounts) accounts.push(a);
   }
   verdicts.sort(compareVerdicts);
   errors.sort(compareErrors);
@@ -60,6 +61,11 @@ export function mergeShardReports(reports: ShardReport[]): ScanResult {
     summary: summarize(verdicts, errors, base.failOn),
     failOn: base.failOn,
   };
+}
+
+/** Shard results evaluated in memory (by threads of one scan) merged the same way. */
+export function mergeShardResults(results: ScanResult[]): ScanResult {
+  return mergeShardReports(results.map((result) => ({ file: `the result of shard ${result.scope.shard ?? '?'}`, result })));
 }
 
 /** Every shard of one N, each once; returned in shard order (shard 1 first). */

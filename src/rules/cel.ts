@@ -7,8 +7,8 @@ import { Environment } from '@marcbachmann/cel-js';
 /** Activation roots every rule may read (absent ones fail with "Unknown variable" at run time). */
 export const ACTIVATION_ROOTS = ['organization', 'account', 'trail', 'bucket'] as const;
 
-/** A compiled expression: call with an activation to evaluate. */
-export type CompiledExpression = (activation: Record<string, unknown>) => unknown;
+/** A compiled expression: call with an activation to evaluate. `ast` is the parsed form, for analysis (verdict-cache.ts). */
+export type CompiledExpression = ((activation: Record<string, unknown>) => unknown) & { ast?: unknown };
 
 /** What a CEL library error tells us, independent of its class. */
 export interface CelErrorInfo {
@@ -42,7 +42,9 @@ export function compileExpression(env: Environment, expression: string): { compi
   }
   const checked = env.check(expression);
   if (!checked.valid) return { error: celErrorInfo(checked.error) };
-  return { compiled: (activation) => parsed(activation) };
+  const compiled: CompiledExpression = (activation) => parsed(activation);
+  compiled.ast = parsed.ast;
+  return { compiled };
 }
 
 export function celErrorInfo(err: unknown): CelErrorInfo {

@@ -18,6 +18,7 @@ import { assertValid, parseYamlText, type YamlSource } from '../shared/yaml-sour
 import { compileExpression, ruleEnvironment, toCel, missingKeyOf, type CelErrorInfo, type CompiledExpression } from './cel.ts';
 import { evaluateCompiledRule, type CompiledRule, type CompiledValidation, type RuleVerdict } from './evaluate.ts';
 import { fileOffsetInScalar } from './scalar-offsets.ts';
+import { withVerdictCache } from './verdict-cache.ts';
 import type { RuleDocument, RuleMeta } from './types.ts';
 
 export interface LoadedRule {
@@ -106,11 +107,51 @@ export async function loadRules(paths: string[], config: TrailproofConfig): Prom
 }
 
 const compiledRules = new WeakMap<LoadedRule, CompiledRule>();
+/** Evaluators made here: a rule that still has one (even copied with other meta) can be loaded again from its file. */
+const fileEvaluators = new WeakSet<LoadedRule['evaluate']>();
 
 function loadedRule(compiled: CompiledRule, meta: RuleMeta, file: string): LoadedRule {
-  const rule: LoadedRule = { meta, document: compiled.document, file, evaluate: (subject) => evaluateCompiledRule(compiled, subject) };
+  const rule: LoadedRule = { meta, document: compiled.document, file, evaluate: withVerdictCache(compiled, (subject) => evaluateCompiledRule(compiled, subject)) };
   compiledRules.set(rule, compiled);
+  fileEvaluators.add(rule.evaluate);
   return rule;
+}
+
+/** What another thread needs to load a rule exactly as it was loaded here (plain data). */
+export interface RuleSpec {
+  file: string;
+  source: string;
+  params: Record<string, unknown>;
+  sha256: string;
+}
+
+/** The rule's spec, or undefined when it was not loaded from a file (built in code, or its evaluator replaced). */
+export function ruleSpecOf(rule: LoadedRule): RuleSpec | undefined {
+  if (!fileEvaluators.has(rule.evaluate)) return undefined;
+  return { file: rule.file, source: rule.meta.source, params: rule.meta.params, sha256: rule.meta.sha256 };
+}
+
+/**
+ * Loads rules again from their specs, with the same params and report names. A file whose bytes
+ * are no longer the ones loaded first is a UserError: both threads must judge by the same rules.
+ */
+export function loadRuleSpecs(specs: RuleSpec[]): LoadedRule[] {
+  const problems: string[] = [];
+  const rules: LoadedRule[] = [];
+  for (const spec of specs) {
+    const parsed = parseRuleFile({ path: spec.file, source: spec.source }, problems);
+    if (!parsed) continue;
+    const { source, document, bytes } = parsed;
+    const meta = ruleMeta(document, effectiveParams(document, spec.params, spec.source, problems), spec.source, bytes);
+    if (meta.sha256 !== spec.sha256) {
+      problems.push(`${spec.source}: the rule file changed while the scan was running; run it again`);
+      continue;
+    }
+    const compiled = compileRule(source, document, meta.params, problems);
+    if (compiled) rules.push(loadedRule(compiled, meta, spec.file));
+  }
+  if (problems.length > 0) throw new UserErrors(problems);
+  return rules;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../config/load.ts';
 import { loadRules } from '../../rules/load.ts';
@@ -24,6 +24,7 @@ interface ScanFlags extends ReportFlags {
   baseline?: string;
   failOnNew?: boolean;
   saveSnapshot?: string;
+  workers?: number;
   [collectFlag: string]: unknown;
 }
 
@@ -37,13 +38,14 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--baseline <report.json>', 'a previous JSON report: marks SARIF baselineState')
     .option('--fail-on-new', 'with --baseline: the gate counts only failures absent from the baseline');
   for (const o of reportOptions()) scan.addOption(o);
+  scan.addOption(workersOption());
   for (const o of collectOptions()) scan.addOption(o);
   scan.action(async (flags: ScanFlags) => {
     if (flags.snapshot && flags.demo) throw new UserError('--snapshot and --demo exclude each other');
     const config = applyReportFlags(loadConfig(flags.config), flags);
     let source: SnapshotSource;
     if (flags.demo) source = await openDemoSnapshot();
-    else if (flags.snapshot) source = await openSnapshot(flags.snapshot);
+    else if (flags.snapshot) source = await openSnapshot(flags.snapshot, { validate: 'first-pass' });
     else source = await collectLive(config, flags);
     setExit(await evaluateAndReport(source, config, flags));
   });
@@ -55,16 +57,27 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--baseline <report.json>', 'a previous JSON report: marks SARIF baselineState')
     .option('--fail-on-new', 'with --baseline: the gate counts only failures absent from the baseline');
   for (const o of reportOptions()) evaluate.addOption(o);
+  evaluate.addOption(workersOption());
   evaluate.action(async (file: string, flags: ScanFlags) => {
     const config = applyReportFlags(loadConfig(flags.config), flags);
-    setExit(await evaluateAndReport(await openSnapshot(file), config, flags));
+    setExit(await evaluateAndReport(await openSnapshot(file, { validate: 'first-pass' }), config, flags));
   });
+}
+
+function workersOption(): Option {
+  return new Option('--workers <n>', 'threads that evaluate at once, this one included (default: up to 2 for 2,000 accounts or more; 1: no worker threads)').argParser(
+    (text) => {
+      const n = Number(text);
+      if (!Number.isInteger(n) || n < 1) throw new UserError(`--workers ${text}: expected a whole number of at least 1`);
+      return n;
+    },
+  );
 }
 
 export async function evaluateAndReport(source: SnapshotSource, config: TrailproofConfig, flags: ScanFlags): Promise<number> {
   const rules = await loadRules(config.rules.paths, config);
   const started = process.hrtime.bigint();
-  const result = await evaluateSnapshot(source, { config, rules, ...(flags.asOf ? { asOf: flags.asOf } : {}), ...(flags.shard ? { shard: flags.shard } : {}) });
+  const result = await evaluateSnapshot(source, { config, rules, ...(flags.asOf ? { asOf: flags.asOf } : {}), ...(flags.shard ? { shard: flags.shard } : {}), ...(flags.workers ? { workers: flags.workers } : {}) });
   const baseline = flags.baseline ? readBaseline(flags.baseline) : undefined;
   if (flags.failOnNew && !baseline) throw new UserError('--fail-on-new needs --baseline');
   const gated = baseline && flags.failOnNew ? gateOnNewFailures(result, baseline) : result;

@@ -1,0 +1,274 @@
+/**
+ * Reuse of a rule's outcome between subjects that look the same to it. Most accounts of an
+ * organization are judged on facts they share (the organization trail and its bucket, the SCPs
+ * of their OU), yet each rule would run its CEL over each account again.
+ *
+ * The rule's expressions are analysed once: which facts they can observe, as paths from the
+ * activation roots (`account.trails[*].bucket`), and how — a path the value of which is used
+ * (compared, concatenated, returned as evidence...) is read whole; a path only navigated (a field
+ * selected, a list iterated or sized, a field tested with has()) contributes its shape. A subject's
+ * key is the projection of its facts on those paths; CEL is pure, so two subjects with equal keys
+ * get the same status, message and evidence. Anything the analysis does not recognise makes the
+ * rule uncached, and ERROR verdicts are never reused (their explanation searches all the facts).
+ */
+import type { EvaluationSubject } from '../model/facts.ts';
+import { ACTIVATION_ROOTS, type CompiledExpression } from './cel.ts';
+import type { CompiledRule, RuleVerdict } from './evaluate.ts';
+
+/** A path from an activation root; `*` stands for every element of a list or entry of a map. */
+class PathNode {
+  readonly children = new Map<string, PathNode>();
+  whole = false;
+
+  child(key: string): PathNode {
+    let node = this.children.get(key);
+    if (!node) this.children.set(key, (node = new PathNode()));
+    return node;
+  }
+}
+
+/** The paths a value may be (not a copy of): empty for constants and computed values. */
+type Aliases = PathNode[];
+
+interface AstNode {
+  op: string;
+  args: unknown;
+}
+
+class Unsupported extends Error {}
+
+const ITERATING_MACROS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
+const ROOTS: ReadonlySet<string> = new Set(ACTIVATION_ROOTS);
+const OPERATORS = new Set(['&&', '||', '!_', '-_', '!=', '==', 'in', '+', '-', '*', '/', '%', '<', '<=', '>', '>=']);
+
+/** The paths every expression of the rule can observe, by root; undefined when the rule cannot be analysed. */
+export function observedPaths(rule: CompiledRule): Map<string, PathNode> | undefined {
+  const roots = new Map<string, PathNode>();
+  const variables = new Map(rule.variables.map((v) => [v.name, v.expression]));
+  const variableAliases = new Map<string, Aliases>();
+  const consume = (aliases: Aliases) => {
+    for (const node of aliases) node.whole = true;
+  };
+  const astOf = (expression: CompiledExpression): AstNode => {
+    if (!expression.ast) throw new Unsupported();
+    return expression.ast as AstNode;
+  };
+  const variable = (name: string): Aliases => {
+    let aliases = variableAliases.get(name);
+    if (!aliases) {
+      const expression = variables.get(name);
+      if (!expression) throw new Unsupported();
+      variableAliases.set(name, []); // a self-reference cannot type-check; this only stops a loop
+      aliases = value(astOf(expression), new Map());
+      variableAliases.set(name, aliases);
+    }
+    return aliases;
+  };
+  const value = (node: AstNode, scope: Map<string, Aliases>): Aliases => {
+    const args = node.args as unknown[];
+    switch (node.op) {
+      case 'value':
+        return [];
+      case 'id': {
+        const name = node.args as string;
+        const bound = scope.get(name);
+        if (bound) return bound;
+        if (ROOTS.has(name)) {
+          let root = roots.get(name);
+          if (!root) roots.set(name, (root = new PathNode()));
+          return [root];
+        }
+        if (name === 'params') return []; // the same for every subject the rule judges
+        if (name === 'variables') {
+          for (const v of variables.keys()) consume(variable(v));
+          return [];
+        }
+        throw new Unsupported();
+      }
+      case '.': {
+        const [target, field] = args as [AstNode, string];
+        if (target.op === 'id' && target.args === 'variables' && !scope.has('variables')) return variable(field);
+        return value(target, scope).map((n) => n.child(field));
+      }
+      case '[]': {
+        const [target, index] = args as [AstNode, AstNode];
+        const key = index.op === 'value' && typeof index.args === 'string' ? index.args : '*';
+        consume(value(index, scope));
+        return value(target, scope).map((n) => n.child(key));
+      }
+      case 'call': {
+        const [name, callArgs] = args as [string, AstNode[]];
+        if (name === 'has' && callArgs.length === 1) {
+          value(callArgs[0]!, scope); // the path exists in the tree: its presence is part of the key
+          return [];
+        }
+        if (name === 'size' && callArgs.length === 1) {
+          for (const n of value(callArgs[0]!, scope)) n.child('*');
+          return [];
+        }
+        for (const a of callArgs) consume(value(a, scope));
+        return [];
+      }
+      case 'rcall': {
+        const [name, receiver, callArgs] = args as [string, AstNode, AstNode[]];
+        const target = value(receiver, scope);
+        if (ITERATING_MACROS.has(name)) {
+          const [iterVar, ...bodies] = callArgs;
+          if (iterVar?.op !== 'id' || bodies.length === 0) throw new Unsupported();
+          const inner = new Map(scope).set(iterVar.args as string, target.map((n) => n.child('*')));
+          for (const body of bodies) consume(value(body, inner));
+          return name === 'filter' ? target : [];
+        }
+        if (name === 'size' && callArgs.length === 0) {
+          for (const n of target) n.child('*');
+          return [];
+        }
+        consume(target);
+        for (const a of callArgs) consume(value(a, scope));
+        return [];
+      }
+      case 'list':
+        for (const item of args as AstNode[]) consume(value(item, scope));
+        return [];
+      case 'map':
+        for (const [k, v] of args as [AstNode, AstNode][]) {
+          consume(value(k, scope));
+          consume(value(v, scope));
+        }
+        return [];
+      case '?:': {
+        const [condition, then, otherwise] = args as [AstNode, AstNode, AstNode];
+        consume(value(condition, scope));
+        return [...value(then, scope), ...value(otherwise, scope)];
+      }
+      case '==':
+      case '!=': {
+        // Against the literal null only the value's kind is compared, which its projection always holds.
+        const [left, right] = args as [AstNode, AstNode];
+        if (isNull(right)) return navigate(value(left, scope));
+        if (isNull(left)) return navigate(value(right, scope));
+        consume(value(left, scope));
+        consume(value(right, scope));
+        return [];
+      }
+      default: {
+        if (!OPERATORS.has(node.op)) throw new Unsupported();
+        for (const operand of Array.isArray(node.args) ? (node.args as AstNode[]) : [node.args as AstNode]) consume(value(operand, scope));
+        return [];
+      }
+    }
+  };
+  try {
+    const expressions = [rule.match, rule.notApplicableMessage, ...rule.validations.flatMap((v) => [v.expression, v.messageExpression]), rule.passMessage, rule.evidence];
+    for (const expression of expressions) if (expression) consume(value(astOf(expression), new Map()));
+  } catch (err) {
+    if (err instanceof Unsupported) return undefined;
+    throw err;
+  }
+  return roots;
+}
+
+const isNull = (node: AstNode) => node.op === 'value' && node.args === null;
+/** Paths whose value is only looked at, not used: nothing more to record. */
+const navigate = (_aliases: Aliases): Aliases => [];
+
+class NotPlainData extends Error {}
+
+/**
+ * A value as text, distinct for distinct values as CEL sees them (members that are undefined are
+ * absent to CEL too). Anything but plain data (a Map, a Date, NaN) would make distinct values
+ * look equal, so it is refused.
+ */
+function wholeValue(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 't' : 'f';
+    case 'number':
+      if (!Number.isFinite(value)) throw new NotPlainData();
+      return `${value}`;
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (const item of value) {
+          if (item === undefined) throw new NotPlainData();
+          out += `${wholeValue(item)},`;
+        }
+        return `${out}]`;
+      }
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null) throw new NotPlainData();
+      let out = '{';
+      for (const key in value) {
+        const member = (value as Record<string, unknown>)[key];
+        if (member !== undefined) out += `${JSON.stringify(key)}:${wholeValue(member)},`;
+      }
+      return `${out}}`;
+    }
+    default:
+      throw new NotPlainData();
+  }
+}
+
+/** What of `value` the paths below `node` can observe, as text. */
+function project(node: PathNode, value: unknown): string {
+  if (value === undefined) return '~';
+  if (node.whole || value === null || typeof value !== 'object') return wholeValue(value);
+  const every = node.children.get('*');
+  if (Array.isArray(value)) {
+    let out = `[${value.length}`;
+    if (every) for (const item of value) out += `,${project(every, item)}`;
+    return `${out}]`;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) throw new NotPlainData();
+  const record = value as Record<string, unknown>;
+  let out = '{';
+  if (every) {
+    // CEL iterates a map's keys in insertion order: the order is part of what it sees.
+    for (const key of Object.keys(record)) if (record[key] !== undefined) out += `${JSON.stringify(key)}:${project(every, record[key])},`;
+  }
+  for (const [key, child] of node.children) if (key !== '*') out += `${JSON.stringify(key)}=${project(child, record[key])},`;
+  return `${out}}`;
+}
+
+/** After this many lookups, a rule whose outcomes are mostly distinct stops being cached. */
+const TRIAL_LOOKUPS = 200;
+const MIN_HIT_RATE = 0.25;
+
+type Outcome = Pick<RuleVerdict, 'status' | 'message' | 'evidence'>;
+
+/** `evaluate` with outcomes reused between subjects whose observed facts are equal. */
+export function withVerdictCache(rule: CompiledRule, evaluate: (subject: EvaluationSubject) => RuleVerdict): (subject: EvaluationSubject) => RuleVerdict {
+  let paths: Map<string, PathNode> | undefined | null = null;
+  const outcomes = new Map<string, Outcome>();
+  let lookups = 0;
+  let hits = 0;
+  let enabled = true;
+  return (subject) => {
+    if (paths === null) paths = observedPaths(rule);
+    if (!enabled || !paths) return evaluate(subject);
+    let key = '';
+    try {
+      for (const [root, node] of paths) key += `${root}:${project(node, (subject.activation as Record<string, unknown>)[root])}\n`;
+    } catch (err) {
+      if (err instanceof NotPlainData) return evaluate(subject);
+      throw err;
+    }
+    lookups++;
+    const known = outcomes.get(key);
+    if (known) {
+      hits++;
+      return { ruleId: rule.document.id, status: known.status, severity: rule.document.severity, message: known.message, evidence: known.evidence, resource: subject.resource };
+    }
+    const verdict = evaluate(subject);
+    if (verdict.status !== 'ERROR') outcomes.set(key, { status: verdict.status, message: verdict.message, evidence: verdict.evidence });
+    if (lookups === TRIAL_LOOKUPS && hits < MIN_HIT_RATE * lookups) {
+      enabled = false;
+      outcomes.clear();
+    }
+    return verdict;
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Evaluation on worker threads (parallel.ts): the same bytes as one thread, through the library
+ * and the CLI, and the same UserErrors (exit 2, file:line) for a snapshot that is invalid.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
+import { threadsFor } from '../../src/parallel.ts';
+import { evaluateSnapshot } from '../../src/pipeline.ts';
+import { jsonFormatter } from '../../src/report/json.ts';
+import { sarifFormatter } from '../../src/report/sarif.ts';
+import { loadRules, loadRuleSpecs, ruleSpecOf, type LoadedRule } from '../../src/rules/load.ts';
+import { UserError } from '../../src/shared/errors.ts';
+import { openSnapshot, snapshotFromMemory } from '../../src/snapshot/read.ts';
+import { generateOrg } from '../bench/generate-org.ts';
+import { writeSyntheticSnapshot } from '../bench/org-snapshot.ts';
+import { runCli } from '../cli/run-cli.ts';
+
+let dir: string;
+let snapshot: string;
+let rules: LoadedRule[];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'trailproof-parallel-'));
+  snapshot = join(dir, 'org.snapshot.jsonl.gz');
+  await writeSyntheticSnapshot(generateOrg({ accounts: 80, seed: 5, unreadablePolicies: ['DenyLeaveOrganization'] }), snapshot);
+  rules = await loadRules(DEFAULT_CONFIG.rules.paths, DEFAULT_CONFIG);
+}, 60_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const render = (result: Parameters<typeof jsonFormatter.render>[0]) => [jsonFormatter.render(result, {}), sarifFormatter.render(result, {})];
+
+describe('evaluateSnapshot on worker threads', () => {
+  it('gives byte-identical reports to a single thread, with 2 and 3 threads', async () => {
+    const single = await evaluateSnapshot(await openSnapshot(snapshot), { config: DEFAULT_CONFIG, rules, workers: 1 });
+    expect(single.verdicts.length).toBeGreaterThan(400);
+    for (const workers of [2, 3]) {
+      const parallel = await evaluateSnapshot(await openSnapshot(snapshot, { validate: 'first-pass' }), { config: DEFAULT_CONFIG, rules, workers });
+      expect(parallel.scope.shard).toBeUndefined();
+      expect(render(parallel)).toEqual(render(single));
+    }
+  }, 60_000);
+
+  it('fails with the same file:line UserError when an account line is invalid', async () => {
+    const lines = gunzipSync(readFileSync(snapshot)).toString('utf8').split('\n');
+    const record = JSON.parse(lines[40]!) as { regions: unknown };
+    record.regions = 'us-east-1';
+    lines[40] = JSON.stringify(record);
+    const bad = join(dir, 'bad.snapshot.jsonl');
+    writeFileSync(bad, lines.join('\n'));
+    const error = await evaluateSnapshot(await openSnapshot(bad, { validate: 'first-pass' }), { config: DEFAULT_CONFIG, rules, workers: 2 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:41: /regions: `));
+
+    const run = runCli(['evaluate', bad, '--workers', '2', '--out', join(dir, 'bad-out'), '-q']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`${bad}:41: /regions: `);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }, 60_000);
+
+  it('scan --workers 2 writes the reports a single-threaded scan writes', () => {
+    for (const workers of ['1', '2']) {
+      expect(runCli(['scan', '--snapshot', snapshot, '--workers', workers, '--out', join(dir, `cli-${workers}`), '--format', 'json,sarif', '-q']).status).not.toBe(2);
+    }
+    for (const file of ['trailproof.json', 'trailproof.sarif']) {
+      expect(readFileSync(join(dir, 'cli-2', file), 'utf8')).toBe(readFileSync(join(dir, 'cli-1', file), 'utf8'));
+    }
+    const refused = runCli(['scan', '--snapshot', snapshot, '--workers', '0', '-q']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('--workers 0: expected a whole number of at least 1');
+  }, 90_000);
+});
+
+describe('threadsFor', () => {
+  it('stays in this thread for small, in-memory, sharded or hand-built inputs unless asked', async () => {
+    const file = await openSnapshot(snapshot);
+    expect(threadsFor(file, { config: DEFAULT_CONFIG, rules })).toBe(1); // 80 accounts: below the default threshold
+    expect(threadsFor(file, { config: DEFAULT_CONFIG, rules, workers: 2 })).toBe(2);
+    expect(threadsFor(file, { config: DEFAULT_CONFIG, rules, workers: 2, shard: '1/2' })).toBe(1);
+    const memory = snapshotFromMemory({ header: { ...file.header, scope: { ...file.header.scope, accountIds: [] } }, accounts: [] }, 'memory');
+    expect(threadsFor(memory, { config: DEFAULT_CONFIG, rules, workers: 2 })).toBe(1);
+    const handMade: LoadedRule = { ...rules[0]!, evaluate: (subject) => rules[0]!.evaluate(subject) };
+    expect(threadsFor(file, { config: DEFAULT_CONFIG, rules: [handMade], workers: 2 })).toBe(1);
+    expect(() => threadsFor(file, { config: DEFAULT_CONFIG, rules, workers: 0 })).toThrow(UserError);
+  });
+});
+
+describe('loadRuleSpecs', () => {
+  it('loads a rule again with its params and report name, and refuses a file that changed', async () => {
+    const ruleDir = join(dir, 'rules');
+    mkdirSync(ruleDir, { recursive: true });
+    const file = join(ruleDir, 'org-scp-enabled.yaml');
+    const text = ['id: org-scp-enabled', 'title: SCPs are enabled', 'severity: low', 'resource: organization', 'params: { strict: true }', 'validations:', '  - expression: organization.scpEnabled == params.strict', 'remediation: Enable SCPs.', ''].join('\n');
+    writeFileSync(file, text);
+    const config = { ...DEFAULT_CONFIG, rules: { ...DEFAULT_CONFIG.rules, params: { 'org-scp-enabled': { strict: false } } } };
+    const [loaded] = await loadRules([ruleDir], config);
+    const spec = ruleSpecOf(loaded!)!;
+    const [again] = loadRuleSpecs([structuredClone(spec)]);
+    expect(again!.meta).toEqual(loaded!.meta);
+    const subject = { resource: { type: 'organization' as const, id: 'o-1', accountId: '1', name: 'o-1' }, activation: { organization: { scpEnabled: false } } };
+    expect(again!.evaluate(subject).status).toBe('PASS'); // params.strict false, as configured
+    writeFileSync(file, text.replace('low', 'high'));
+    expect(() => loadRuleSpecs([spec])).toThrow(/org-scp-enabled.yaml: the rule file changed while the scan was running/);
+  });
+});
