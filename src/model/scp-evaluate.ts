@@ -337,6 +337,20 @@ export function scpScope(index: ModelIndex, accountId: string): { outcome: 'not-
   return { path, root };
 }
 
+/**
+ * Everything on `path` evaluateScpProtection's answers depend on apart from the account itself:
+ * the root and OUs (names included: answers quote them) and the policies attached to the account.
+ * Accounts with equal keys get equal answers, except where an answer names the account's own level.
+ */
+export function scpPathKey(index: ModelIndex, path: PathNode[]): string {
+  const scp = scpIndex(index);
+  let key = '';
+  for (const node of path) {
+    key += node.kind === 'ACCOUNT' ? `ACCOUNT ${(scp.byTarget.get(node.id) ?? []).map((p) => p.id).join(',')}\n` : `${node.kind} ${node.id} ${node.name}\n`;
+  }
+  return key;
+}
+
 /** Evaluates whether the SCPs on the account's path deny `action` (on `resourceArn`, or on every resource). */
 export function evaluateScpProtection(index: ModelIndex, accountId: string, action: string, resourceArn?: string): ScpEvaluation {
   const base = { action, ...(resourceArn !== undefined ? { resourceArn } : {}) };

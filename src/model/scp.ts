@@ -1,6 +1,7 @@
 import type { ModelIndex } from './model-index.ts';
+import { memo } from './model-index.ts';
 import { known, unknownBecause, type Known } from './known.ts';
-import { evaluateScpProtection, scpScope, type ScpEvaluation } from './scp-evaluate.ts';
+import { evaluateScpProtection, scpPathKey, scpScope, type ScpEvaluation } from './scp-evaluate.ts';
 
 /** One action's protection as rules see it (docs/model/scp.md). */
 export interface ScpActionFacts {
@@ -45,6 +46,20 @@ function actionFacts(e: ScpEvaluation): ScpActionFacts {
 export function scpFacts(index: ModelIndex, accountId: string): Known<ScpFacts> {
   const scope = scpScope(index, accountId);
   if ('outcome' in scope && scope.outcome === 'unknown') return unknownBecause(scope.reason);
+  if ('outcome' in scope) return factsOf(index, accountId, scope);
+  // Most accounts of an OU have the same SCPs on their path, and so the same facts: computed once
+  // and shared, frozen, by all of them — unless the facts name the account (a denial or a missing
+  // allow at the account's own level), when they are its own.
+  const shared = memo(index, 'scpFactsByPath', () => new Map<string, Known<ScpFacts>>());
+  const key = scpPathKey(index, scope.path);
+  const cached = shared.get(key);
+  if (cached) return cached;
+  const facts = factsOf(index, accountId, scope);
+  if (!JSON.stringify(facts).includes(accountId)) shared.set(key, deepFreeze(facts));
+  return facts;
+}
+
+function factsOf(index: ModelIndex, accountId: string, scope: ReturnType<typeof scpScope>): Known<ScpFacts> {
   const actions = [...new Set(index.options.scpActions)].sort();
   const evaluations = actions.map((action) => evaluateScpProtection(index, accountId, action));
   const undecided = evaluations.filter((e) => e.outcome === 'unknown');
@@ -57,4 +72,13 @@ export function scpFacts(index: ModelIndex, accountId: string): Known<ScpFacts> 
   };
   if ('outcome' in scope) facts.reason = scope.reason;
   return known(facts);
+}
+
+/** Freezes `value` and everything in it: facts shared between accounts must never change. */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
 }

@@ -132,9 +132,15 @@ export function stableJson(value: unknown): string {
  * holding one renders to the same bytes either way.
  */
 export class LazyList<T> {
+  /**
+   * `render`, when given, writes an item's chunk itself (its text nested `indent` deep); it must
+   * give JSON.stringify's bytes for `convert(item)`, and is there to reuse the text of values many
+   * items share (see sharedMemberText).
+   */
   constructor(
     readonly items: readonly T[],
     readonly convert: (item: T) => unknown,
+    readonly render?: (item: T, indent: string) => string,
   ) {}
 
   toJSON(): unknown[] {
@@ -153,13 +159,14 @@ export function* stableJsonChunks(value: unknown): Generator<string> {
 
 function* jsonChunks(value: unknown, indent: string): Generator<string> {
   if (value instanceof LazyList) {
-    yield* arrayChunks(value.items, value.convert, indent, false);
+    if (value.render) yield* renderedItems(value.items, value.render, indent);
+    else yield* arrayChunks(value.items, value.convert, indent, false);
   } else if (Array.isArray(value) && holdsLazyList(value)) {
     yield* arrayChunks(value, (item) => item, indent, true);
   } else if (isPlainObject(value) && holdsLazyList(value)) {
     yield* objectChunks(value, indent);
   } else {
-    yield indented(value, indent);
+    yield indentedJson(value, indent);
   }
 }
 
@@ -176,9 +183,63 @@ function* arrayChunks<T>(items: readonly T[], convert: (item: T) => unknown, ind
     // As JSON.stringify does: what has no JSON form is null inside an array.
     if (!serialisable(item)) yield 'null';
     else if (openItems) yield* jsonChunks(item, inner);
-    else yield indented(item, inner);
+    else yield indentedJson(item, inner);
   }
   yield `\n${indent}]`;
+}
+
+function* renderedItems<T>(items: readonly T[], render: (item: T, indent: string) => string, indent: string): Generator<string> {
+  if (items.length === 0) {
+    yield '[]';
+    return;
+  }
+  const inner = `${indent}  `;
+  for (let i = 0; i < items.length; i++) yield `${i === 0 ? '[\n' : ',\n'}${inner}${render(items[i]!, inner)}`;
+  yield `\n${indent}]`;
+}
+
+/** A verdict's evidence as every report writes it: keys sorted, and "no proof" an explicit null. */
+export const evidenceValue = (evidence: unknown): unknown => sortKeysDeep(evidence ?? null);
+
+/** Stands for a shared member while the rest of an item is rendered; see sharedMemberText. */
+const SLOT = '\u0000trailproof:shared\u0000';
+const SLOT_TEXT = JSON.stringify(SLOT);
+
+/**
+ * indentedJson(build(texts.prepare(shared))) nested `indent` deep, where `shared` (a verdict's
+ * evidence) is often the very object other items hold too: the item is rendered around a
+ * placeholder, and the shared value's text comes from `texts`, which renders each object once.
+ * Should the item itself hold the placeholder's text, it is rendered whole instead.
+ */
+export function sharedMemberText(build: (member: unknown) => unknown, shared: unknown, indent: string, texts: SharedTexts): string {
+  const json = indentedJson(build(SLOT), indent);
+  const at = json.indexOf(SLOT_TEXT);
+  if (at < 0 || json.lastIndexOf(SLOT_TEXT) !== at) return indentedJson(build(texts.prepare(shared)), indent);
+  // The member's value continues on lines indented like the line it starts on.
+  const lineStart = json.lastIndexOf('\n', at) + 1;
+  let lineEnd = lineStart;
+  while (json.charCodeAt(lineEnd) === 32) lineEnd++;
+  return `${json.slice(0, at)}${texts.text(shared, json.slice(lineStart, lineEnd))}${json.slice(at + SLOT_TEXT.length)}`;
+}
+
+/**
+ * The JSON text of values shared by many items (a reused verdict's evidence is one object for
+ * every account it was reused for), rendered once per object and indentation after `prepare`.
+ * The objects must not change while the cache is in use: it lives for one rendering.
+ */
+export class SharedTexts {
+  private readonly texts = new Map<string, WeakMap<object, string>>();
+
+  constructor(readonly prepare: (value: unknown) => unknown) {}
+
+  text(value: unknown, indent: string): string {
+    if (value === null || typeof value !== 'object') return indentedJson(this.prepare(value), indent);
+    let byObject = this.texts.get(indent);
+    if (!byObject) this.texts.set(indent, (byObject = new WeakMap()));
+    let text = byObject.get(value);
+    if (text === undefined) byObject.set(value, (text = indentedJson(this.prepare(value), indent)));
+    return text;
+  }
 }
 
 function* objectChunks(value: Record<string, unknown>, indent: string): Generator<string> {
@@ -209,7 +270,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * many one-item arrays as there are levels and the brackets are cut off again: V8 then writes the
  * indentation itself, with no second pass over the text.
  */
-function indented(value: unknown, indent: string): string {
+export function indentedJson(value: unknown, indent: string): string {
+  // Scalars have no inner lines to indent.
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null) return JSON.stringify(value);
   const levels = indent.length / 2;
   let wrapped = value;
   for (let i = 0; i < levels; i++) wrapped = [wrapped];

@@ -9,7 +9,7 @@ import addFormats from 'ajv-formats';
 import type { ScanResult } from '../rules/result.ts';
 import type { RuleMeta, Verdict } from '../rules/types.ts';
 import { UserError } from '../shared/errors.ts';
-import { canonicalOrder, LazyList, orderedKeys, sortKeysDeep, stableJson, stableJsonChunks } from './canonical.ts';
+import { canonicalOrder, evidenceValue, LazyList, orderedKeys, SharedTexts, sharedMemberText, sortKeysDeep, stableJson, stableJsonChunks } from './canonical.ts';
 import type { Formatter } from './types.ts';
 
 export const REPORT_VERSION = 1;
@@ -18,16 +18,26 @@ export const REPORT_SCHEMA_URL = new URL('../../schemas/report-v1.schema.json', 
 export const REPORT_SCHEMA_ID = 'https://trailproof.dev/schemas/report-v1.schema.json';
 
 function verdictJson(v: Verdict): Record<string, unknown> {
+  return verdictFields(v, evidenceValue(v.evidence));
+}
+
+function verdictFields(v: Verdict, evidence: unknown): Record<string, unknown> {
   return orderedKeys(
     {
       ...v,
       // A verdict always says what its proof was; "no proof" is an explicit null, not a missing key.
-      evidence: sortKeysDeep(v.evidence ?? null),
+      evidence,
       resource: orderedKeys(v.resource, ['type', 'id', 'accountId', 'region', 'arn', 'name', 'ouPath']),
       suppressed: v.suppressed && orderedKeys(v.suppressed, ['reason', 'approver', 'expires', 'exceptionId']),
     },
     ['ruleId', 'status', 'severity', 'message', 'evidence', 'resource', 'suppressed'],
   );
+}
+
+/** verdictJson's text, with the evidence of verdicts reused across accounts rendered once. */
+function verdictTexts(): (v: Verdict, indent: string) => string {
+  const evidence = new SharedTexts(evidenceValue);
+  return (v, indent) => sharedMemberText((e) => verdictFields(v, e), v.evidence, indent, evidence);
 }
 
 function ruleJson(r: RuleMeta): Record<string, unknown> {
@@ -42,7 +52,7 @@ export function jsonReportObject(input: ScanResult): Record<string, unknown> {
   return reportObject(input, (items, convert) => items.map(convert));
 }
 
-type ListOf = <T>(items: readonly T[], convert: (item: T) => Record<string, unknown>) => unknown;
+type ListOf = (items: readonly Verdict[], convert: (item: Verdict) => Record<string, unknown>) => unknown;
 
 /** `listOf` decides whether the verdicts are converted now or while they are serialised. */
 function reportObject(input: ScanResult, listOf: ListOf): Record<string, unknown> {
@@ -79,7 +89,7 @@ export function renderJsonReport(result: ScanResult): string {
 
 /** renderJsonReport's bytes in pieces, one verdict at a time, for writing a large report. */
 export function jsonReportChunks(result: ScanResult): Iterable<string> {
-  return stableJsonChunks(reportObject(result, (items, convert) => new LazyList(items, convert)));
+  return stableJsonChunks(reportObject(result, (items, convert) => new LazyList(items, convert, verdictTexts())));
 }
 
 export const jsonFormatter: Formatter = {

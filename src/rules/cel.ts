@@ -91,15 +91,20 @@ export function toCel(value: unknown): unknown {
 function convert(value: unknown): unknown {
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(convert);
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, convert(v)]));
+  if (Array.isArray(value)) return value.map(convertMember);
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, convertMember(v)]));
   if (value instanceof Date || value instanceof Uint8Array) return value;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[k];
-    if (v !== undefined) out[k] = convert(v);
+    if (v !== undefined) out[k] = convertMember(v);
   }
   return out;
+}
+
+/** A nested fact; a frozen one is shared between subjects by the model (SCP facts of an OU), so its conversion is cached too. */
+function convertMember(value: unknown): unknown {
+  return value !== null && typeof value === 'object' && Object.isFrozen(value) ? toCel(value) : convert(value);
 }
 
 /** CEL values → JSON for evidence and messages: BigInt → number, Map → object, bytes → base64. */

@@ -19,6 +19,8 @@ import type { CompiledRule, RuleVerdict } from './evaluate.ts';
 class PathNode {
   readonly children = new Map<string, PathNode>();
   whole = false;
+  /** Projections of frozen facts, which the model shares between subjects (SCP facts of an OU). */
+  readonly frozenProjections = new WeakMap<object, string>();
 
   child(key: string): PathNode {
     let node = this.children.get(key);
@@ -214,6 +216,14 @@ function wholeValue(value: unknown): string {
 
 /** What of `value` the paths below `node` can observe, as text. */
 function project(node: PathNode, value: unknown): string {
+  if (value === null || typeof value !== 'object' || !Object.isFrozen(value)) return projectNow(node, value);
+  // A frozen object cannot change (the model freezes what it shares deeply): its text is reused.
+  let text = node.frozenProjections.get(value);
+  if (text === undefined) node.frozenProjections.set(value, (text = projectNow(node, value)));
+  return text;
+}
+
+function projectNow(node: PathNode, value: unknown): string {
   if (value === undefined) return '~';
   if (node.whole || value === null || typeof value !== 'object') return wholeValue(value);
   const every = node.children.get('*');

@@ -83,6 +83,21 @@ describe('rule evaluation with reused outcomes', () => {
     expect(f.status).toBe('NOT_APPLICABLE');
   });
 
+  it('judges frozen facts shared by subjects (as the model shares SCP facts) by their content, each subject its own', async () => {
+    const rule = await loadRule();
+    const shared = Object.freeze([Object.freeze(trail('arn:t1', 'logs')), Object.freeze(trail('arn:t2', 'logs-2'))]);
+    const first = rule.evaluate(account('111', shared as unknown[]));
+    const second = rule.evaluate(account('222', shared as unknown[]));
+    expect([first.message, second.message]).toEqual(['logs, logs-2', 'logs, logs-2']);
+    expect(second.resource.id).toBe('222');
+    expect(second.evidence).toBe(first.evidence);
+    // Equal content in objects that are not shared is still the same key; different content is not.
+    const third = rule.evaluate(account('333', [trail('arn:t1', 'logs'), trail('arn:t2', 'logs-2')]));
+    expect(third.evidence).toBe(first.evidence);
+    const fourth = rule.evaluate(account('444', Object.freeze([Object.freeze(trail('arn:t1', 'other'))]) as unknown[]));
+    expect(fourth.message).toBe('other');
+  });
+
   it('never reuses an ERROR: its explanation comes from facts the rule does not read', async () => {
     const rule = await loadRule();
     const first = rule.evaluate(account('111', [], { trails: undefined, unknown: { trails: 'cloudtrail:DescribeTrails failed: AccessDenied' } }));
