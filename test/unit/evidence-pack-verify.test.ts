@@ -10,7 +10,7 @@ import { ed25519Signer } from '../../src/evidence/signing.ts';
 import { verifyEvidence, type VerifyReport } from '../../src/evidence/verify.ts';
 import { BUILTIN_RULES_DIR } from '../../src/rules/load.ts';
 import { DEMO_SNAPSHOT_FILE } from '../../src/snapshot/demo.ts';
-import { main } from '../../src/cli/main.ts';
+import { runMain } from '../cli/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trailproof-evidence-test-'));
 
@@ -220,18 +220,7 @@ describe('evidence pack with a user config and rule folder given by absolute pat
 });
 
 describe('trailproof evidence (CLI)', () => {
-  async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-    try {
-      return { code: await main(args), stdout, stderr };
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
-  }
+  const run = runMain;
 
   it('packs, verifies with one line per check, exits 1 naming a failed check and 2 for an unreadable package', async () => {
     const archive = join(dir, 'cli.tar.gz');
