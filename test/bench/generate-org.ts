@@ -282,8 +282,6 @@ function allBlocked(): PublicAccessBlock {
   return { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
 }
 
-const ALL_MANAGEMENT: EventSelector[] = [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }];
-
 function logging(base: number, r: Rng, isLogging = true): TrailStatus {
   return isLogging
     ? { IsLogging: true, LatestDeliveryTime: iso(base, 3 + Math.floor(r() * 10)), LatestDigestDeliveryTime: iso(base, 30 + Math.floor(r() * 30)), StartLoggingTime: iso(base, 60 * 24 * 400) }

@@ -245,7 +245,7 @@ export class SimulatedAws {
       ],
       DescribePolicy: [
         DescribePolicyCommand,
-        orgOnly((c, input) => {
+        orgOnly((_c, input) => {
           const fault = org.orgFaults.find((f) => f.operation === 'organizations:DescribePolicy' && f.target === input.PolicyId);
           if (fault) throw faultError(fault);
           const x = org.policies.find((p) => p.Id === input.PolicyId);
