@@ -27,6 +27,7 @@ import {
   GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
   type GetPublicAccessBlockCommandOutput as GetAccountPublicAccessBlockOutput,
 } from '@aws-sdk/client-s3-control';
+import { piiMatchReasons } from '../config/pii-match.ts';
 import type { TrailproofConfig } from '../config/types.ts';
 import type {
   BucketEncryption,
@@ -114,20 +115,7 @@ export async function readBucketConfiguration(session: AccountSession, record: B
 
 /** config.yaml `pii`: an explicit name, a name glob, or a tag (key and value compared case-insensitively). */
 export function isPiiCandidate(name: string, tags: Tag[], pii: TrailproofConfig['pii']): boolean {
-  if (pii.buckets.includes(name)) return true;
-  if (pii.namePatterns.some((glob) => globToRegExp(glob).test(name))) return true;
-  return pii.tags.some((wanted) =>
-    tags.some(
-      (t) =>
-        t.Key.toLowerCase() === wanted.key.toLowerCase() &&
-        (wanted.values.length === 0 || wanted.values.some((v) => v.toLowerCase() === t.Value.toLowerCase())),
-    ),
-  );
-}
-
-function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
+  return piiMatchReasons(name, tags, pii).length > 0;
 }
 
 /** S3 Control GetPublicAccessBlock: the account-wide block. */

@@ -4,6 +4,8 @@
  * resource ARNs compare case-sensitively, as IAM does.
  */
 
+import { globToRegExp } from '../shared/glob.ts';
+
 // Two caches rather than one keyed by flag + pattern: no key string is built on every match.
 const caseInsensitiveRegexes = new Map<string, RegExp>();
 const caseSensitiveRegexes = new Map<string, RegExp>();
@@ -12,11 +14,7 @@ function wildcardRegex(pattern: string, caseInsensitive: boolean): RegExp {
   const compiled = caseInsensitive ? caseInsensitiveRegexes : caseSensitiveRegexes;
   let re = compiled.get(pattern);
   if (!re) {
-    const body = pattern
-      .split('')
-      .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-      .join('');
-    re = new RegExp(`^${body}$`, caseInsensitive ? 'is' : 's');
+    re = globToRegExp(pattern, { caseInsensitive });
     compiled.set(pattern, re);
   }
   return re;

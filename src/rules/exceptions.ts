@@ -3,6 +3,7 @@
  * fails the gate. Only FAIL is ever suppressed — an ERROR means "unknown", and an exception cannot
  * vouch for what nobody could see.
  */
+import { globToRegExp } from '../shared/glob.ts';
 import type { ExceptionEntry } from '../config/types.ts';
 import type { ResourceRef } from '../model/facts.ts';
 import type { Verdict } from './types.ts';
@@ -57,8 +58,5 @@ function resourceMatches(pattern: RegExp, resource: ResourceRef): boolean {
   return [resource.id, resource.arn, resource.accountId, resource.name].some((v) => v !== undefined && v !== '' && pattern.test(v));
 }
 
-/** `*` is any run of characters (including ":" and "/"), `?` one character; all else literal. */
-export function globToRegExp(glob: string): RegExp {
-  const body = [...glob].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${body}$`, 's');
-}
+/** Re-exported: exception resources use the project's one glob syntax. */
+export { globToRegExp };

@@ -5,7 +5,7 @@
 import type { TrailproofConfig } from '../config/types.ts';
 import type { ApiError } from '../snapshot/types.ts';
 import type { ScanSummary } from './result.ts';
-import { SEVERITY_RANK, type Verdict } from './types.ts';
+import { SEVERITY_RANK, type Severity, type Verdict } from './types.ts';
 
 export function summarize(verdicts: Verdict[], errors: ApiError[], failOn: TrailproofConfig['output']['failOn']): ScanSummary {
   const counts = { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0, suppressed: 0 };
@@ -13,10 +13,20 @@ export function summarize(verdicts: Verdict[], errors: ApiError[], failOn: Trail
   for (const v of verdicts) {
     counts[v.status]++;
     if (v.suppressed) counts.suppressed++;
-    else if (v.status === 'FAIL' && SEVERITY_RANK[v.severity] >= SEVERITY_RANK[failOn]) gatingFailures++;
+    else if (v.status === 'FAIL' && isGating(v.severity, failOn)) gatingFailures++;
   }
   const partial = counts.ERROR > 0 || errors.length > 0;
-  return { counts, gatingFailures, partial, exitCode: gatingFailures > 0 ? 1 : partial ? 3 : 0 };
+  return { counts, gatingFailures, partial, exitCode: gateExitCode(gatingFailures, partial) };
+}
+
+/** A failure of this severity fails the gate at this threshold. */
+export function isGating(severity: Severity, failOn: Severity): boolean {
+  return SEVERITY_RANK[severity] >= SEVERITY_RANK[failOn];
+}
+
+/** DESIGN.md's exit codes: 1 for gating failures, else 3 when the evidence is incomplete, else 0. */
+export function gateExitCode(gatingFailures: number, partial: boolean): 0 | 1 | 3 {
+  return gatingFailures > 0 ? 1 : partial ? 3 : 0;
 }
 
 export function compareVerdicts(a: Verdict, b: Verdict): number {

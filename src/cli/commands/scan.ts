@@ -15,7 +15,7 @@ import { applyReportFlags, reportOptions, type ReportFlags } from '../options.ts
 import { printSummary } from '../summary.ts';
 import type { SetExit } from '../main.ts';
 import { collectLive, collectOptions } from '../live.ts';
-import { SEVERITY_RANK, type Severity } from '../../rules/types.ts';
+import { gateExitCode, isGating } from '../../rules/summary.ts';
 
 
 interface ScanFlags extends ReportFlags {
@@ -106,10 +106,5 @@ function readBaseline(file: string): ScanResult {
  */
 function gateOnNewFailures(result: ScanResult, baseline: ScanResult): ScanResult {
   const gating = diffReports(baseline, result).new.filter((d) => isGating(d.severity, result.failOn)).length;
-  const exitCode = gating > 0 ? 1 : result.summary.partial ? 3 : 0;
-  return { ...result, summary: { ...result.summary, gatingFailures: gating, exitCode } };
-}
-
-function isGating(severity: Severity, failOn: Severity): boolean {
-  return SEVERITY_RANK[severity] >= SEVERITY_RANK[failOn];
+  return { ...result, summary: { ...result.summary, gatingFailures: gating, exitCode: gateExitCode(gating, result.summary.partial) } };
 }
