@@ -53,8 +53,10 @@ function fetched(value: Schema): Schema {
 
 const fetchedEnvelope: Schema = {
   type: 'object',
-  properties: { value: true, absent: nonEmpty, error: ref('ApiError') },
+  // `answer`: with an error only; an answer kept as it came because its shape was not the expected one.
+  properties: { value: true, absent: nonEmpty, error: ref('ApiError'), answer: true },
   additionalProperties: false,
+  dependentRequired: { answer: ['error'] },
   if: { required: ['error'] },
   then: { not: { anyOf: [{ required: ['value'] }, { required: ['absent'] }] } },
   else: {
@@ -176,8 +178,15 @@ const defs: Record<string, Schema> = {
   ),
   TrailEventSelectors: {
     ...aws({ EventSelectors: arrayOf(ref('EventSelector')), AdvancedEventSelectors: arrayOf(ref('AdvancedEventSelector')) }),
-    // AWS returns one list or the other, never both.
-    dependentSchemas: { AdvancedEventSelectors: { not: { required: ['EventSelectors'] } } },
+    // AWS returns one list or the other, never both; some endpoints add the other one empty.
+    dependentSchemas: {
+      AdvancedEventSelectors: {
+        not: {
+          required: ['EventSelectors'],
+          properties: { EventSelectors: { type: 'array', minItems: 1 }, AdvancedEventSelectors: { type: 'array', minItems: 1 } },
+        },
+      },
+    },
   },
   TrailDetail: strict(
     {
@@ -322,6 +331,7 @@ const defs: Record<string, Schema> = {
       bucketDetails: { type: 'object', additionalProperties: ref('BucketRecord') },
       accountPublicAccessBlock: fetched(ref('PublicAccessBlock')),
       enabledRegions: fetched(strings),
+      enabledRegionsSource: { enum: ['account:ListRegions', 'ec2:DescribeRegions'] },
     },
     ['accountId', 'regions', 'trailDetails'],
   ),

@@ -14,7 +14,7 @@ import type { TrailproofConfig } from '../../config/types.ts';
 import { applyReportFlags, reportOptions, type ReportFlags } from '../options.ts';
 import { printSummary } from '../summary.ts';
 import type { SetExit } from '../main.ts';
-import { collectLive, collectOptions } from '../live.ts';
+import { collectLive, collectOptions, keptOnFailure } from '../live.ts';
 import { gateExitCode, isGating } from '../../rules/summary.ts';
 
 
@@ -43,11 +43,10 @@ export function register(program: Command, setExit: SetExit): void {
   scan.action(async (flags: ScanFlags) => {
     if (flags.snapshot && flags.demo) throw new UserError('--snapshot and --demo exclude each other');
     const config = applyReportFlags(loadConfig(flags.config), flags);
-    let source: SnapshotSource;
-    if (flags.demo) source = await openDemoSnapshot();
-    else if (flags.snapshot) source = await openSnapshot(flags.snapshot, { validate: 'first-pass' });
-    else source = await collectLive(config, flags);
-    setExit(await evaluateAndReport(source, config, flags));
+    if (flags.demo) return setExit(await evaluateAndReport(await openDemoSnapshot(), config, flags));
+    if (flags.snapshot) return setExit(await evaluateAndReport(await openSnapshot(flags.snapshot, { validate: 'first-pass' }), config, flags));
+    const live = await collectLive(config, flags);
+    setExit(await keptOnFailure(live, () => evaluateAndReport(live.source, config, flags)));
   });
 
   const evaluate = program
