@@ -63,7 +63,7 @@ async function readEntered(ctx: AccountContext, session: AccountSession): Promis
   const listing = listBuckets(session, homeRegion);
   const publicAccessBlock = readAccountPublicAccessBlock(session, homeRegion);
 
-  const { regions, enabledRegions } = await accountRegions(session, homeRegion, config.scope.regions, ctx.partition);
+  const { regions, enabledRegions, enabledRegionsSource } = await accountRegions(session, homeRegion, config.scope.regions, ctx.partition);
   const regionRecords: RegionRecord[] = regions.map((region) => ({ region, trails: { value: [] } }));
   const trailDetails: Record<string, TrailDetail> = {};
   let regionsWithTrails = 0;
@@ -97,6 +97,7 @@ async function readEntered(ctx: AccountContext, session: AccountSession): Promis
   const [, { buckets, bucketDetails, deferred }, accountPublicAccessBlock] = await Promise.all([regionReads, bucketReads, publicAccessBlock]);
   const record: AccountRecord = { accountId: session.accountId, regions: regionRecords, trailDetails, buckets, bucketDetails, accountPublicAccessBlock };
   if (enabledRegions) record.enabledRegions = enabledRegions;
+  if (enabledRegionsSource) record.enabledRegionsSource = enabledRegionsSource;
   return { record, deferred };
 }
 

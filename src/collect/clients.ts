@@ -5,6 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { AccountClient } from '@aws-sdk/client-account';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { ServiceName } from './aws-actions.ts';
 
@@ -75,6 +76,8 @@ export function defaultClientFactory(options: ClientFactoryOptions): ClientFacto
           return new CloudWatchLogsClient(common);
         case 'account':
           return new AccountClient(common);
+        case 'ec2':
+          return new EC2Client(common);
       }
     },
   };
