@@ -3,6 +3,7 @@ import type { ApiError } from '../snapshot/types.ts';
 import { listedAction, type ServiceName } from './aws-actions.ts';
 import type { AwsClient, ClientFactory, CredentialProvider } from './clients.ts';
 import { Limiter } from './limit.ts';
+import { deterministicFailure } from './non-aws-answers.ts';
 
 export type CallEvent =
   | { type: 'call'; accountId: string; region: string; operation: string }
@@ -73,6 +74,13 @@ export class AccountSession {
       } catch (err) {
         const sdkError = asSdkError(err);
         if (notConfigured.includes(sdkError.name)) return { ok: false as const, error: toApiError(sdkError, operation, this.accountId, region) };
+        const deterministic = deterministicFailure(sdkError, operation);
+        if (deterministic) {
+          // Asking again would get the same page: recorded at once, in plain words.
+          const error: ApiError = { operation, ...deterministic, accountId: this.accountId, region };
+          this.settings.onEvent?.({ type: 'call-failed', error });
+          return { ok: false as const, error };
+        }
         try {
           token = (await retry.refreshRetryTokenForRetry(token, { error: sdkError as never, errorType: errorType(sdkError) })) as RetryToken;
         } catch {
