@@ -48,9 +48,10 @@ export class AccountSession {
   /**
    * Sends one command; never throws for an AWS failure, which comes back as an ApiError.
    * `notConfigured` codes are answers ("no lifecycle configuration"), not failures: they are not
-   * retried by the strategy's judgement alone and not reported as failed calls.
+   * retried by the strategy's judgement alone and not reported as failed calls. `maxAttempts`
+   * lowers the strategy's attempts for one call.
    */
-  async call<O>(service: ServiceName, region: string, command: CommandLike, notConfigured: readonly string[] = []): Promise<CallOutcome<O>> {
+  async call<O>(service: ServiceName, region: string, command: CommandLike, notConfigured: readonly string[] = [], maxAttempts = Infinity): Promise<CallOutcome<O>> {
     const operationName = command.constructor.name.replace(/Command$/, '');
     if (!listedAction(service, operationName)) {
       // A programming error, not an AWS answer: the IAM policy we publish would not allow it.
@@ -63,7 +64,7 @@ export class AccountSession {
     // hold slots that another service or region of the same session could use.
     // The strategy hands back the StandardRetryToken its own methods expect; its interface just types it wider.
     let token = (await retry.acquireInitialRetryToken(`${service}:${region}`)) as RetryToken;
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       try {
         const output = (await this.limiter.run(() => {
           this.settings.onEvent?.({ type: 'call', accountId: this.accountId, region, operation });
@@ -82,6 +83,7 @@ export class AccountSession {
           return { ok: false as const, error };
         }
         try {
+          if (attempt >= maxAttempts) throw sdkError;
           token = (await retry.refreshRetryTokenForRetry(token, { error: sdkError as never, errorType: errorType(sdkError) })) as RetryToken;
         } catch {
           const error = toApiError(sdkError, operation, this.accountId, region);
