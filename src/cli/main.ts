@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../shared/errors.ts';
 import { toolVersion } from '../shared/version.ts';
+import type { RegisterCommands } from './register.ts';
 import { register as registerScan } from './commands/scan.ts';
 import { register as registerCollect } from './commands/collect.ts';
 import { register as registerRules } from './commands/rules.ts';
@@ -46,9 +47,6 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Exit code of a bug (README's exit-code table); every other code is the gate's or a user error's. */
 export const INTERNAL_ERROR_EXIT = 4;
-
-export type SetExit = (code: number) => void;
-export type RegisterCommands = (program: Command, setExit: SetExit) => void;
 
 /** The command groups in the order `--help` lists them. */
 const COMMAND_GROUPS: RegisterCommands[] = [registerScan, registerCollect, registerRules, registerReport, registerEvidence, registerExceptions];
