@@ -40,7 +40,12 @@ const MALFORMED_ANSWERS_TOLERATED = false;
 const SURVIVED_TODAY: MalformedShape[] = ['unknown-enum-value'];
 
 const ACCOUNTS = 150;
-const SEED = 11;
+/**
+ * In this generator's organizations the S3 data-event rules seldom PASS, so a seed is needed where
+ * an account whose event data stores could not be listed has PII buckets that PASS without faults;
+ * 13 gives 7 (the test checks there is at least one, so that check is never vacuous).
+ */
+const SEED = 13;
 /** A smaller world reads faster; faults per account are what matter here, not regions. */
 const REGIONS = ['ap-southeast-2', 'eu-central-1', 'eu-west-1', 'us-east-1'];
 const MAX_ATTEMPTS = 3;
@@ -150,10 +155,24 @@ function checkPartialScan(scan: FaultScan, result: ScanResult): void {
     }
   }
   for (const f of throttled.filter((x) => x.operation === 'cloudtrail:ListEventDataStores' || x.operation === 'cloudtrail:GetEventDataStore')) {
-    // An unlisted event data store may record the data events: coverage cannot PASS (a known gap may still FAIL).
-    for (const rule of needing(['dataEvents'])) expect(verdict(rule.meta.id, f.accountId)?.status, show(verdict(rule.meta.id, f.accountId))).not.toBe('PASS');
-    for (const v of result.verdicts.filter((x) => x.resource.type === 'bucket' && x.resource.accountId === f.accountId)) expect(v.status, show(v)).not.toBe('PASS');
+    // The account's event data stores are unknown (its own and the organization's): data events may
+    // still PASS when a known trail records them, never on the word of an event data store.
+    const judged = [
+      ...needing(['dataEvents']).map((rule) => verdict(rule.meta.id, f.accountId)),
+      ...result.verdicts.filter((x) => x.resource.type === 'bucket' && x.resource.accountId === f.accountId),
+    ];
+    for (const v of judged.filter((x) => x?.status === 'PASS')) expect(v!.message, show(v)).not.toMatch(/:eventdatastore\//);
   }
+  // The checks above must have had something to check: PASSes in the truth that the faults put in doubt.
+  const passedWithoutFaults = (accountId: string, rule: (id: string) => boolean) =>
+    truth.verdicts.some((v) => v.resource.accountId === accountId && v.status === 'PASS' && rule(v.ruleId));
+  const trailRules = new Set(needing(['trails']).map((r) => r.meta.id));
+  expect(scan.denied.filter((a) => passedWithoutFaults(a, (id) => !organizationOnly.has(id))).length).toBeGreaterThan(0);
+  expect(throttled.filter((f) => f.operation === 'cloudtrail:DescribeTrails' && passedWithoutFaults(f.accountId, (id) => trailRules.has(id))).length).toBeGreaterThan(0);
+  expect(
+    throttled.filter((f) => f.operation === 'cloudtrail:ListEventDataStores' && passedWithoutFaults(f.accountId, (id) => bucketRules.some((r) => r.meta.id === id))).length,
+  ).toBeGreaterThan(0);
+
   for (const f of throttled.filter((x) => x.operation === 's3:ListBuckets')) {
     const own = result.verdicts.filter((v) => bucketRules.some((r) => r.meta.id === v.ruleId) && v.resource.accountId === f.accountId);
     expect(own.length, `bucket verdicts of ${f.accountId}`).toBeGreaterThan(0);
