@@ -102,8 +102,43 @@ export function denyAssumeRole(org: SyntheticOrg, seed: number, rate: number): s
 
 type Answer = Record<string, unknown>;
 type Malformer = (answer: Answer) => string | undefined;
+/** Where in an answer a malformer acts: the object holding the field, or undefined when this answer has none. */
+type Holder = (answer: Answer) => Answer | undefined;
 
 const first = (list: unknown): Answer | undefined => (Array.isArray(list) && list.length > 0 ? (list[0] as Answer) : undefined);
+const member = (value: unknown, key: string): Answer | undefined => (value !== null && typeof value === 'object' ? ((value as Answer)[key] as Answer | undefined) : undefined);
+const whole: Holder = (a) => a;
+const defaultRetention: Holder = (a) => member(member(a.ObjectLockConfiguration, 'Rule'), 'DefaultRetention');
+
+/** The field's value sent as a string ("true", "365"): the wrong type. */
+const asString =
+  (holder: Holder, field: string): Malformer =>
+  (a) => {
+    const target = holder(a);
+    if (target?.[field] === undefined) return undefined;
+    target[field] = String(target[field]);
+    return `${field} as the string "${String(target[field])}"`;
+  };
+
+/** The field left out. */
+const without =
+  (holder: Holder, field: string): Malformer =>
+  (a) => {
+    const target = holder(a);
+    if (target?.[field] === undefined) return undefined;
+    delete target[field];
+    return `no ${field} (in ${JSON.stringify(target).slice(0, 80)})`;
+  };
+
+/** The field set to a value outside its documented enum. */
+const outsideEnum =
+  (holder: Holder, field: string, value: string): Malformer =>
+  (a) => {
+    const target = holder(a);
+    if (!target) return undefined;
+    target[field] = value;
+    return `${field} "${value}"`;
+  };
 
 /**
  * Per operation, the ways its answer can come malformed. Each edits a copy of the answer and says
@@ -111,22 +146,12 @@ const first = (list: unknown): Answer | undefined => (Array.isArray(list) && lis
  */
 const MALFORMERS: Record<string, Partial<Record<MalformedShape, Malformer>>> = {
   'cloudtrail:DescribeTrails': {
-    'missing-required-field': (a) => {
-      const t = first(a.trailList);
-      if (!t) return undefined;
-      delete t.TrailARN;
-      return `trail ${String(t.Name)} without TrailARN`;
-    },
-    'wrong-type': (a) => {
-      const t = first(a.trailList);
-      if (!t) return undefined;
-      t.IsMultiRegionTrail = String(t.IsMultiRegionTrail);
-      return `IsMultiRegionTrail as the string "${String(t.IsMultiRegionTrail)}"`;
-    },
+    'missing-required-field': without((a) => first(a.trailList), 'TrailARN'),
+    'wrong-type': asString((a) => first(a.trailList), 'IsMultiRegionTrail'),
   },
   'cloudtrail:GetTrailStatus': {
-    'missing-required-field': (a) => (delete a.IsLogging, 'no IsLogging'),
-    'wrong-type': (a) => ((a.IsLogging = a.IsLogging ? 'true' : 'false'), `IsLogging as the string "${String(a.IsLogging)}"`),
+    'missing-required-field': without(whole, 'IsLogging'),
+    'wrong-type': asString(whole, 'IsLogging'),
   },
   'cloudtrail:GetEventSelectors': {
     'both-selector-lists': (a) => {
@@ -137,146 +162,60 @@ const MALFORMERS: Record<string, Partial<Record<MalformedShape, Malformer>>> = {
       }
       return 'both EventSelectors and AdvancedEventSelectors, neither empty';
     },
-    'unknown-enum-value': (a) => {
-      const s = first(a.EventSelectors);
-      if (!s) return undefined;
-      s.ReadWriteType = 'ReadAndWrite';
-      return 'ReadWriteType "ReadAndWrite"';
-    },
+    'unknown-enum-value': outsideEnum((a) => first(a.EventSelectors), 'ReadWriteType', 'ReadAndWrite'),
     'wrong-type': (a) => {
-      const s = first(a.EventSelectors) ?? first(a.AdvancedEventSelectors);
-      if (!s) return undefined;
-      if ('FieldSelectors' in s) {
-        s.FieldSelectors = { Field: 'eventCategory', Equals: ['Data'] };
+      const advanced = first(a.AdvancedEventSelectors);
+      if (advanced) {
+        advanced.FieldSelectors = { Field: 'eventCategory', Equals: ['Data'] };
         return 'FieldSelectors as an object, not a list';
       }
-      s.IncludeManagementEvents = 1;
-      return 'IncludeManagementEvents as the number 1';
+      return asString((x) => first(x.EventSelectors), 'IncludeManagementEvents')(a);
     },
   },
   'cloudtrail:ListEventDataStores': {
-    'missing-required-field': (a) => {
-      const s = first(a.EventDataStores);
-      if (!s) return undefined;
-      delete s.EventDataStoreArn;
-      return `event data store ${String(s.Name)} without EventDataStoreArn`;
-    },
+    'missing-required-field': without((a) => first(a.EventDataStores), 'EventDataStoreArn'),
   },
   'cloudtrail:GetEventDataStore': {
-    'unknown-enum-value': (a) => ((a.Status = 'PENDING_ACTIVATION'), 'Status "PENDING_ACTIVATION"'),
-    'wrong-type': (a) => ((a.RetentionPeriod = String(a.RetentionPeriod)), `RetentionPeriod as the string "${String(a.RetentionPeriod)}"`),
+    'unknown-enum-value': outsideEnum(whole, 'Status', 'PENDING_ACTIVATION'),
+    'wrong-type': asString(whole, 'RetentionPeriod'),
     'both-selector-lists': (a) => ((a.EventSelectors = [{ ReadWriteType: 'All', IncludeManagementEvents: true }]), 'classic EventSelectors beside AdvancedEventSelectors'),
   },
   'account:ListRegions': {
-    'missing-required-field': (a) => {
-      const r = first(a.Regions);
-      if (!r) return undefined;
-      delete r.RegionName;
-      return 'a region without RegionName';
-    },
-    'unknown-enum-value': (a) => {
-      const r = first(a.Regions);
-      if (!r) return undefined;
-      r.RegionOptStatus = 'ENABLED_BY_POLICY';
-      return 'RegionOptStatus "ENABLED_BY_POLICY"';
-    },
+    'missing-required-field': without((a) => first(a.Regions), 'RegionName'),
+    'unknown-enum-value': outsideEnum((a) => first(a.Regions), 'RegionOptStatus', 'ENABLED_BY_POLICY'),
   },
   'logs:DescribeLogGroups': {
-    'wrong-type': (a) => {
-      const g = first(a.logGroups);
-      if (!g) return undefined;
-      g.retentionInDays = String(g.retentionInDays ?? 'never');
-      return `retentionInDays as the string "${String(g.retentionInDays)}"`;
-    },
+    'wrong-type': asString((a) => first(a.logGroups), 'retentionInDays'),
   },
   's3:ListBuckets': {
-    'missing-required-field': (a) => {
-      const b = first(a.Buckets);
-      if (!b) return undefined;
-      const name = String(b.Name);
-      delete b.Name;
-      return `bucket ${name} listed without Name`;
-    },
+    'missing-required-field': without((a) => first(a.Buckets), 'Name'),
   },
   's3:GetBucketTagging': {
-    'missing-required-field': (a) => {
-      const t = first(a.TagSet);
-      if (!t) return undefined;
-      delete t.Value;
-      return `tag ${String(t.Key)} without Value`;
-    },
+    'missing-required-field': without((a) => first(a.TagSet), 'Value'),
   },
   's3:GetObjectLockConfiguration': {
-    'unknown-enum-value': (a) => {
-      const retention = ((a.ObjectLockConfiguration as Answer | undefined)?.Rule as Answer | undefined)?.DefaultRetention as Answer | undefined;
-      if (!retention) return undefined;
-      retention.Mode = 'LEGAL_HOLD';
-      return 'DefaultRetention.Mode "LEGAL_HOLD"';
-    },
-    'wrong-type': (a) => {
-      const retention = ((a.ObjectLockConfiguration as Answer | undefined)?.Rule as Answer | undefined)?.DefaultRetention as Answer | undefined;
-      if (!retention) return undefined;
-      const field = retention.Days !== undefined ? 'Days' : 'Years';
-      retention[field] = String(retention[field]);
-      return `DefaultRetention.${field} as the string "${String(retention[field])}"`;
-    },
+    'unknown-enum-value': outsideEnum(defaultRetention, 'Mode', 'LEGAL_HOLD'),
+    'wrong-type': (a) => asString(defaultRetention, 'Days')(a) ?? asString(defaultRetention, 'Years')(a),
   },
   's3:GetBucketLifecycleConfiguration': {
-    'missing-required-field': (a) => {
-      const r = first(a.Rules);
-      if (!r) return undefined;
-      delete r.Status;
-      return `lifecycle rule ${String(r.ID)} without Status`;
-    },
-    'unknown-enum-value': (a) => {
-      const r = first(a.Rules);
-      if (!r) return undefined;
-      r.Status = 'Paused';
-      return `lifecycle rule ${String(r.ID)} with Status "Paused"`;
-    },
-    'wrong-type': (a) => {
-      const r = first(a.Rules);
-      const expiration = r?.Expiration as Answer | undefined;
-      if (!expiration || expiration.Days === undefined) return undefined;
-      expiration.Days = String(expiration.Days);
-      return `Expiration.Days as the string "${String(expiration.Days)}"`;
-    },
+    'missing-required-field': without((a) => first(a.Rules), 'Status'),
+    'unknown-enum-value': outsideEnum((a) => first(a.Rules), 'Status', 'Paused'),
+    'wrong-type': asString((a) => member(first(a.Rules), 'Expiration'), 'Days'),
   },
   's3:GetBucketVersioning': {
-    'unknown-enum-value': (a) => ((a.Status = 'Paused'), 'versioning Status "Paused"'),
+    'unknown-enum-value': outsideEnum(whole, 'Status', 'Paused'),
   },
   's3:GetPublicAccessBlock': {
-    'wrong-type': (a) => {
-      const c = a.PublicAccessBlockConfiguration as Answer | undefined;
-      if (!c) return undefined;
-      c.BlockPublicPolicy = String(c.BlockPublicPolicy);
-      return `BlockPublicPolicy as the string "${String(c.BlockPublicPolicy)}"`;
-    },
+    'wrong-type': asString((a) => member(a, 'PublicAccessBlockConfiguration'), 'BlockPublicPolicy'),
   },
   's3:GetBucketPolicyStatus': {
-    'wrong-type': (a) => {
-      const s = a.PolicyStatus as Answer | undefined;
-      if (!s) return undefined;
-      s.IsPublic = String(s.IsPublic);
-      return `IsPublic as the string "${String(s.IsPublic)}"`;
-    },
+    'wrong-type': asString((a) => member(a, 'PolicyStatus'), 'IsPublic'),
   },
   's3:GetBucketEncryption': {
-    'unknown-enum-value': (a) => {
-      const rule = first((a.ServerSideEncryptionConfiguration as Answer | undefined)?.Rules);
-      const byDefault = rule?.ApplyServerSideEncryptionByDefault as Answer | undefined;
-      if (!byDefault) return undefined;
-      byDefault.SSEAlgorithm = 'aws:kms:pqc';
-      return 'SSEAlgorithm "aws:kms:pqc"';
-    },
+    'unknown-enum-value': outsideEnum((a) => member(first(member(a.ServerSideEncryptionConfiguration, 'Rules')), 'ApplyServerSideEncryptionByDefault'), 'SSEAlgorithm', 'aws:kms:pqc'),
   },
   's3control:GetPublicAccessBlock': {
-    'wrong-type': (a) => {
-      const c = a.PublicAccessBlockConfiguration as Answer | undefined;
-      if (!c) return undefined;
-      c.RestrictPublicBuckets = String(c.RestrictPublicBuckets);
-      return `RestrictPublicBuckets as the string "${String(c.RestrictPublicBuckets)}"`;
-    },
+    'wrong-type': asString((a) => member(a, 'PublicAccessBlockConfiguration'), 'RestrictPublicBuckets'),
   },
 };
 

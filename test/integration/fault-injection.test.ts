@@ -189,8 +189,11 @@ function checkPartialScan({ scan, result, truth }: Run): void {
   expect(result.summary.exitCode).toBe(result.summary.gatingFailures > 0 ? 1 : 3);
 }
 
+// A whole collection and evaluation per case: seconds, more on a busy machine.
+const SCAN_TIMEOUT = { timeout: 120_000 };
+
 describe('a scan of 150 accounts under injected faults', () => {
-  it('AssumeRole denied in 20 % of members, 5 % of calls throttled out: every verdict given, none a PASS from an unknown fact', async () => {
+  it('AssumeRole denied in 20 % of members, 5 % of calls throttled out: every verdict given, none a PASS from an unknown fact', SCAN_TIMEOUT, async () => {
     const run = await scanned({ accounts: ACCOUNTS, malformed: false });
     const { scan, truth } = run;
     const figures = faultFigures(scan);
@@ -212,7 +215,7 @@ describe('a scan of 150 accounts under injected faults', () => {
     expect(throttled.filter((f) => f.operation === 'cloudtrail:ListEventDataStores' && passedWithoutFaults(f.accountId, (id) => bucketRules.has(id))).length).toBeGreaterThan(0);
   });
 
-  it.runIf(MALFORMED_ANSWERS_TOLERATED)('also 1 % malformed answers of every shape', async () => {
+  it.runIf(MALFORMED_ANSWERS_TOLERATED)('also 1 % malformed answers of every shape', SCAN_TIMEOUT, async () => {
     const run = await scanned({ accounts: ACCOUNTS, malformed: true });
     expect(new Set(run.scan.injected.map((f) => f.shape).filter(Boolean)).size).toBeGreaterThan(1);
     checkPartialScan(run);
@@ -223,7 +226,7 @@ describe('an endpoint that answers every call of a kind malformed (40 accounts)'
   const EVERY_CALL = { ...ISSUE_11_RATES, malformed: 1 };
   const shapes: MalformedShape[] = ['missing-required-field', 'wrong-type', 'both-selector-lists', 'unknown-enum-value'];
   for (const shape of shapes) {
-    it.runIf(MALFORMED_ANSWERS_TOLERATED)(shape, async () => {
+    it.runIf(MALFORMED_ANSWERS_TOLERATED)(shape, SCAN_TIMEOUT, async () => {
       const run = await scanned({ accounts: 40, malformed: true, shapes: [shape], rates: EVERY_CALL });
       expect(run.scan.injected.filter((f) => f.shape === shape).length).toBeGreaterThan(0);
       checkPartialScan(run);
