@@ -81,7 +81,9 @@ async function readEntered(ctx: AccountContext, session: AccountSession): Promis
 
   const bucketReads = (async () => {
     const buckets = await listing;
-    const basics = await Promise.all((buckets.value ?? []).map((b) => readBucketBasics(session, b, homeRegion)));
+    // A listing entry without a name cannot be read further; the writer keeps the listing as it came.
+    const named = (buckets.value ?? []).filter((b) => typeof b.Name === 'string' && b.Name !== '');
+    const basics = await Promise.all(named.map((b) => readBucketBasics(session, b, homeRegion)));
     // This account's own trails are the likeliest to deliver to its buckets: know them before deciding.
     await trailsKnown;
     // Decided once: the set keeps growing while the configurations are read.

@@ -226,9 +226,11 @@ const defs: Record<string, Schema> = {
   // ---- S3 ----
   BucketListing: aws({ Name: nonEmpty, CreationDate: awsTimestamp, BucketRegion: str }, ['Name']),
   PublicAccessBlock: aws({ BlockPublicAcls: bool, IgnorePublicAcls: bool, BlockPublicPolicy: bool, RestrictPublicBuckets: bool }),
+  // Enumerations the model decides by are closed: a value AWS adds later is kept as it came and
+  // makes the facts built from it unknown, rather than being read as "not COMPLIANCE", "not Enabled".
   ObjectLockConfiguration: aws({
-    ObjectLockEnabled: str,
-    Rule: aws({ DefaultRetention: aws({ Mode: str, Days: int, Years: int }) }),
+    ObjectLockEnabled: { enum: ['Enabled'] },
+    Rule: aws({ DefaultRetention: aws({ Mode: { enum: ['GOVERNANCE', 'COMPLIANCE'] }, Days: int, Years: int }) }),
   }),
   LifecycleFilter: aws({
     Prefix: str,
@@ -240,7 +242,7 @@ const defs: Record<string, Schema> = {
   LifecycleRule: aws(
     {
       ID: str,
-      Status: nonEmpty,
+      Status: { enum: ['Enabled', 'Disabled'] },
       Filter: ref('LifecycleFilter'),
       Prefix: str,
       Expiration: aws({ Days: int, Date: awsTimestamp, ExpiredObjectDeleteMarker: bool }),
@@ -250,12 +252,12 @@ const defs: Record<string, Schema> = {
     },
     ['Status'],
   ),
-  BucketVersioning: aws({ Status: str, MFADelete: str }),
+  BucketVersioning: aws({ Status: { enum: ['Enabled', 'Suspended'] }, MFADelete: { enum: ['Enabled', 'Disabled'] } }),
   BucketEncryption: aws(
     {
       Rules: arrayOf(
         aws({
-          ApplyServerSideEncryptionByDefault: aws({ SSEAlgorithm: nonEmpty, KMSMasterKeyID: str }, ['SSEAlgorithm']),
+          ApplyServerSideEncryptionByDefault: aws({ SSEAlgorithm: { enum: ['AES256', 'aws:kms', 'aws:kms:dsse'] }, KMSMasterKeyID: str }, ['SSEAlgorithm']),
           BucketKeyEnabled: bool,
         }),
       ),
