@@ -11,7 +11,7 @@ import type { Verdict } from './rules/types.ts';
 import { compareVerdicts, summarize } from './rules/summary.ts';
 import { toolVersion } from './shared/version.ts';
 import type { SnapshotSource } from './snapshot/read.ts';
-import type { ApiError } from './snapshot/types.ts';
+import type { ApiError, SkippedAccount } from './snapshot/types.ts';
 import { IndexBuilder, organizationSubject, subjectsForAccount } from './model/index.ts';
 import { modelOptions } from './rules/model-options.ts';
 import type { EvaluationSubject } from './model/facts.ts';
@@ -26,6 +26,11 @@ export interface EvaluateOptions {
   asOf?: string;
   /** "K/N": evaluate only the accounts of shard K of N. */
   shard?: string;
+  /**
+   * Evaluate only these accounts of the snapshot (`--accounts`/`--ous` on a saved snapshot); the
+   * others are reported as skipped, with their reason. Cross-account facts still see every account.
+   */
+  only?: { accountIds: readonly string[]; skipped: readonly SkippedAccount[] };
   /**
    * Threads that evaluate at once, this one included (see parallel.ts). Default: up to 2, and
    * only for snapshots of PARALLEL_MIN_ACCOUNTS accounts or more; 1 evaluates in this thread.
@@ -43,6 +48,8 @@ async function evaluateInThisThread(source: SnapshotSource, options: EvaluateOpt
   const { header } = source;
   const { config, rules } = options;
   const shard = options.shard ? parseShard(options.shard) : undefined;
+  const only = options.only ? new Set(options.only.accountIds) : undefined;
+  const inScope = (accountId: string) => (!shard || inShard(accountId, shard)) && (!only || only.has(accountId));
 
   // Pass 1: what crosses accounts, and every recorded collection error. It reads every line, so it
   // is also where a snapshot opened with `validate: 'first-pass'` is validated: nothing is judged
@@ -52,7 +59,7 @@ async function evaluateInThisThread(source: SnapshotSource, options: EvaluateOpt
   const shardLines = new Set<number>();
   for await (const { line, record } of source.numberedRecords()) {
     builder.add(record);
-    if (!shard || inShard(record.accountId, shard)) {
+    if (inScope(record.accountId)) {
       errors.push(...collectErrors(record));
       shardLines.add(line);
     }
@@ -69,7 +76,7 @@ async function evaluateInThisThread(source: SnapshotSource, options: EvaluateOpt
   };
   if (!shard || shard.index === 1) judge(organizationSubject(index));
   const accountIds: string[] = [];
-  for await (const { record } of source.numberedRecords(shard ? shardLines : undefined)) {
+  for await (const { record } of source.numberedRecords(shard || only ? shardLines : undefined)) {
     accountIds.push(record.accountId);
     for (const subject of subjectsForAccount(index, record)) judge(subject);
   }
@@ -99,7 +106,7 @@ async function evaluateInThisThread(source: SnapshotSource, options: EvaluateOpt
     scope: {
       regions: [...header.scope.regions].sort(),
       accountIds: [...accountIds].sort(),
-      skipped: [...header.scope.skipped].sort((a, b) => (a.accountId < b.accountId ? -1 : 1)),
+      skipped: [...header.scope.skipped, ...(options.only?.skipped ?? [])].sort((a, b) => (a.accountId < b.accountId ? -1 : 1)),
       ...(options.shard ? { shard: options.shard } : header.scope.shard ? { shard: header.scope.shard } : {}),
     },
     accounts,

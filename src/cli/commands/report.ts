@@ -9,11 +9,12 @@ import type { ScanResult } from '../../rules/result.ts';
 import { UserError } from '../../shared/errors.ts';
 import type { SetExit } from '../main.ts';
 import { printSummary } from '../summary.ts';
+import { formatsOption } from '../options.ts';
 
 interface OutputFlags {
   config?: string;
   out?: string;
-  format?: string;
+  format?: string[];
   sarifIncludeSuppressed?: boolean;
   quiet?: boolean;
 }
@@ -22,7 +23,7 @@ function outputOptions(): Option[] {
   return [
     new Option('-c, --config <file>', 'config file (default: ./config.yaml when present): output folder and formats'),
     new Option('-o, --out <dir>', 'report folder (default: config output.dir, "reports")'),
-    new Option('-f, --format <list>', 'comma-separated formats (default: config output.formats, "json,sarif")'),
+    formatsOption('comma-separated formats (default: config output.formats, "json,sarif")'),
     new Option('--sarif-include-suppressed', 'keep suppressed results in SARIF, marked as suppressed'),
     new Option('-q, --quiet', 'print nothing but errors'),
   ];
@@ -41,8 +42,7 @@ export function readJsonReport(file: string): ScanResult {
 
 async function writeFrom(result: ScanResult, flags: OutputFlags) {
   const config = loadConfig(flags.config);
-  const formats = flags.format?.split(',').map((f) => f.trim()).filter(Boolean) ?? config.output.formats;
-  return writeReports(result, formats, flags.out ?? config.output.dir, {
+  return writeReports(result, flags.format ?? config.output.formats, flags.out ?? config.output.dir, {
     sarifIncludeSuppressed: flags.sarifIncludeSuppressed ?? config.output.sarifIncludeSuppressed,
   });
 }
