@@ -25,8 +25,18 @@ const files = readdirSync(ROOT, { recursive: true, encoding: 'utf8' })
   .sort();
 
 describe('golden CLI scenarios', () => {
-  it('finds the scenarios', () => {
+  it('finds the scenarios, and the format reads back what update mode writes', () => {
     expect(files.length).toBeGreaterThan(0);
+    const scenario = {
+      test: 'two\nlines',
+      files: [{ name: 'rules/a.yaml', text: 'id: a\n\nlist: [1]' }],
+      command: "trailproof scan --format ''",
+      status: 2,
+      stdout: '',
+      stderr: 'trailproof: no\n  indented',
+    };
+    expect(parseScenario(renderScenario(scenario), 'x')).toEqual(scenario);
+    expect(() => parseScenario('====test====\nx\n====command====\ntrailproof\n====status====\ntwo\n', 'x')).toThrow('must be a number');
   });
 
   for (const file of files) {
