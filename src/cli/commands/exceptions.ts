@@ -44,6 +44,7 @@ export function register(program: Command, setExit: SetExit): void {
     .addOption(asOfOption('count days left from this day (YYYY-MM-DD; default: today, UTC)'))
     .action(async (flags: ListFlags) => {
       if (flags.snapshot && flags.demo) throw new UserError('--snapshot and --demo exclude each other');
+      if (flags.rules && !flags.snapshot && !flags.demo) throw new UserError('--rules applies only with --snapshot or --demo (the rules match exceptions against a snapshot)');
       const asOf = flags.asOf ?? new Date().toISOString().slice(0, 10);
       const config = loadConfig(flags.config);
       const snapshotFile = flags.demo ? DEMO_SNAPSHOT_FILE : flags.snapshot;
