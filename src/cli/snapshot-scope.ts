@@ -2,7 +2,7 @@ import { Option } from 'commander';
 import { applyCollectFlags } from '../collect/flags.ts';
 import { selectAccounts } from '../collect/scope.ts';
 import { DEFAULT_CONFIG } from '../config/defaults.ts';
-import type { EvaluateOptions } from '../pipeline.ts';
+import type { EvaluateOptions } from '../evaluate/options.ts';
 import { UserError } from '../shared/errors.ts';
 import type { SnapshotHeader } from '../snapshot/types.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { snapshotScope } from '../../src/cli/snapshot-scope.ts';
-import { evaluateSnapshot } from '../../src/pipeline.ts';
+import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
 import { loadRules } from '../../src/rules/load.ts';
 import { openDemoSnapshot } from '../../src/snapshot/demo.ts';
 
