@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../../config/load.ts';
 import { diffReports, renderDiffMarkdown, renderDiffText } from '../../report/diff.ts';
-import { parseJsonReport } from '../../report/json.ts';
+import { readJsonReport } from '../../report/json.ts';
 import { mergeShardReports } from '../../evaluate/merge.ts';
 import { writeReports } from '../../report/write.ts';
 import type { ScanResult } from '../../contracts/result.ts';
@@ -27,17 +27,6 @@ function outputOptions(): Option[] {
     new Option('--sarif-include-suppressed', 'keep suppressed results in SARIF, marked as suppressed'),
     new Option('-q, --quiet', 'print nothing but errors'),
   ];
-}
-
-export function readJsonReport(file: string): ScanResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read: ${code ?? String(err)}`);
-  }
-  return parseJsonReport(text, file);
 }
 
 async function writeFrom(result: ScanResult, flags: OutputFlags) {

@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../config/load.ts';
 import { loadRules } from '../../rules/load.ts';
 import { openSnapshot, type SnapshotSource } from '../../snapshot/read.ts';
@@ -7,7 +6,7 @@ import { openDemoSnapshot } from '../../snapshot/demo.ts';
 import { evaluateSnapshot } from '../../evaluate/pipeline.ts';
 import type { EvaluateOptions } from '../../evaluate/options.ts';
 import { writeReports } from '../../report/write.ts';
-import { parseJsonReport } from '../../report/json.ts';
+import { readJsonReport } from '../../report/json.ts';
 import { newFailureTest } from '../../report/diff.ts';
 import { UserError } from '../../shared/errors.ts';
 import type { ScanResult } from '../../contracts/result.ts';
@@ -82,7 +81,7 @@ export async function evaluateAndReport(source: SnapshotSource, config: Trailpro
   const rules = await loadRules(config.rules.paths, config);
   const started = process.hrtime.bigint();
   const result = await evaluateSnapshot(source, { config, rules, ...(flags.asOf ? { asOf: flags.asOf } : {}), ...(flags.shard ? { shard: flags.shard } : {}), ...(flags.workers ? { workers: flags.workers } : {}), ...(flags.only ? { only: flags.only } : {}) });
-  const baseline = flags.baseline ? readBaseline(flags.baseline) : undefined;
+  const baseline = flags.baseline ? readJsonReport(flags.baseline) : undefined;
   if (flags.failOnNew && !baseline) throw new UserError('--fail-on-new needs --baseline');
   const gated = baseline && flags.failOnNew ? gateOnNewFailures(result, baseline) : result;
   const written = await writeReports(gated, config.output.formats, config.output.dir, {
@@ -92,16 +91,6 @@ export async function evaluateAndReport(source: SnapshotSource, config: Trailpro
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (!flags.quiet) printSummary(gated, written, { seconds, verbose: Boolean(flags.verbose) });
   return gated.summary.exitCode;
-}
-
-function readBaseline(file: string): ScanResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UserError(`${file}: cannot read baseline: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  return parseJsonReport(text, file);
 }
 
 /**
