@@ -16,7 +16,7 @@ export interface CommandOutcome {
 
 /** Rules are listed with disabled ones too: the listing says which are off. */
 export async function rulesList(paths: string[], config: TrailproofConfig, options: { format?: string } = {}): Promise<CommandOutcome> {
-  const rules = await loadRules(paths, { ...config, rules: { ...config.rules, disabled: [] } });
+  const rules = await loadRules(paths, config, { keepDisabled: true });
   const disabled = new Set(config.rules.disabled);
   const rows = rules.map((r) => ({ id: r.meta.id, severity: r.meta.severity, resource: r.meta.resource, enabled: !disabled.has(r.meta.id), title: r.meta.title, frameworks: r.meta.frameworks, source: r.meta.source }));
   if (options.format === 'json') return { output: `${JSON.stringify(rows, null, 2)}\n`, exitCode: 0 };
@@ -27,7 +27,7 @@ export async function rulesList(paths: string[], config: TrailproofConfig, optio
 
 /** Rule files and, where present, their test files. */
 export async function rulesValidate(paths: string[], config: TrailproofConfig, _options: Record<string, unknown> = {}): Promise<CommandOutcome> {
-  const rules = await loadRules(paths, { ...config, rules: { ...config.rules, disabled: [] } });
+  const rules = await loadRules(paths, config, { keepDisabled: true });
   let tested = 0;
   for (const rule of rules) {
     const file = testFileFor(rule);
@@ -50,7 +50,7 @@ export async function rulesTest(paths: string[], config: TrailproofConfig, _opti
  */
 export async function rulesDocs(paths: string[], config: TrailproofConfig, options: { out?: string; check?: boolean } = {}): Promise<CommandOutcome> {
   const out = options.out ?? join('docs', 'rules');
-  const rules = await loadRules(paths, { ...config, rules: { ...config.rules, disabled: [] } });
+  const rules = await loadRules(paths, config, { keepDisabled: true });
   const files = ruleDocFiles(rules);
   const stale: string[] = [];
   for (const [name, content] of files) {

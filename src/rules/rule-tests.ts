@@ -123,7 +123,7 @@ export function runRuleCase(rule: LoadedRule, testCase: RuleTestCase, config: Tr
  * every case of every rule's test file. A rule without a test file is a failure.
  */
 export async function runRuleTests(paths: string[], config: TrailproofConfig): Promise<RuleTestReport> {
-  const rules = await loadRules(paths, { ...config, rules: { ...config.rules, disabled: [] } });
+  const rules = await loadRules(paths, config, { keepDisabled: true });
   const results: CaseResult[] = [];
   const problems: string[] = [];
   for (const rule of rules) {
