@@ -89,7 +89,7 @@ describe('loadRules: every problem located at file:line:col', () => {
 
   it('reference to an undeclared variable', async () => {
     expect(await single('undeclared-variable')).toBe(
-      `${file('undeclared-variable')}:9:47: invalid CEL in validations[0].expression: No such key: lackign`,
+      `${file('undeclared-variable')}:9:47: \`variables.lackign\`: no such variable; did you mean \`variables.lacking\`?`,
     );
   });
 
