@@ -8,6 +8,8 @@ import { createRequire } from 'node:module';
 import { relative } from 'node:path';
 import AjvModule from 'ajv';
 import type { TrailproofConfig } from '../config/types.ts';
+import { factProblems } from '../model/fact-check.ts';
+import { FACT_ROOTS } from '../model/fact-declarations.ts';
 import type { EvaluationSubject, OrganizationFacts, ResourceRef } from '../model/facts.ts';
 import { buildIndex, organizationSubject, subjectsForAccount } from '../model/index.ts';
 import { modelOptions } from './model-options.ts';
@@ -86,6 +88,11 @@ export function readRuleTests(file: string, expectedRule?: string): RuleTestFile
     const first = names.get(c.name);
     if (first !== undefined) at(['cases', i, 'name'], `duplicate case name "${c.name}" (also cases[${first}])`);
     else names.set(c.name, i);
+    for (const root of FACT_ROOTS) {
+      const value = c.facts?.[root.name as keyof NonNullable<RuleTestCase['facts']>];
+      if (value === undefined) continue;
+      for (const p of factProblems(value, root.type, [root.name])) at(['cases', i, 'facts', ...p.path], `facts.${dotted(p.path)}: ${p.message}`);
+    }
   });
   if (problems.length > 0) throw new UserErrors(problems);
   const locations = doc.cases.map((_, i) => `${source.file}:${source.positionOf(['cases', i]).line}`);
@@ -241,6 +248,10 @@ export function contains(actual: unknown, expected: unknown): boolean {
     return Object.entries(expected).every(([k, e]) => contains((actual as Record<string, unknown>)[k], e));
   }
   return actual === expected;
+}
+
+function dotted(path: (string | number)[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
 function displayPath(file: string): string {

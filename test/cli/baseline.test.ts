@@ -121,7 +121,7 @@ describe('scan --fail-on-new exit codes on complete evidence', () => {
         'title: The organization id has the expected prefix',
         'severity: high',
         'resource: organization',
-        'params: { prefix: "o-" }',
+        'params: { prefix: { type: string, default: "o-", description: expected start of the organization id } }',
         'validations:',
         '  - expression: organization.id.startsWith(params.prefix)',
         '    messageExpression: \'"organization " + organization.id + " does not start with " + params.prefix\'',
