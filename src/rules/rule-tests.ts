@@ -18,6 +18,7 @@ import { assertValid, readYamlFile, type YamlSource } from '../shared/yaml-sourc
 import { expandCompactSnapshot, TEST_MANAGEMENT_ACCOUNT, TEST_ORGANIZATION_ID, type CompactSnapshot } from './compact-snapshot.ts';
 import type { RuleVerdict } from './evaluate.ts';
 import { loadRules, withParams, type LoadedRule } from './load.ts';
+import { describePath } from './load/cel-problems.ts';
 import type { VerdictStatus } from './types.ts';
 
 export interface Expectation {
@@ -91,7 +92,7 @@ export function readRuleTests(file: string, expectedRule?: string): RuleTestFile
     for (const root of FACT_ROOTS) {
       const value = c.facts?.[root.name as keyof NonNullable<RuleTestCase['facts']>];
       if (value === undefined) continue;
-      for (const p of factProblems(value, root.type, [root.name])) at(['cases', i, 'facts', ...p.path], `facts.${dotted(p.path)}: ${p.message}`);
+      for (const p of factProblems(value, root.type, [root.name])) at(['cases', i, 'facts', ...p.path], `facts.${describePath(p.path)}: ${p.message}`);
     }
   });
   if (problems.length > 0) throw new UserErrors(problems);
@@ -248,10 +249,6 @@ export function contains(actual: unknown, expected: unknown): boolean {
     return Object.entries(expected).every(([k, e]) => contains((actual as Record<string, unknown>)[k], e));
   }
   return actual === expected;
-}
-
-function dotted(path: (string | number)[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
 function displayPath(file: string): string {
