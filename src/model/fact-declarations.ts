@@ -30,12 +30,12 @@ export interface FactObject {
   seeAlso?: string;
 }
 
-/** The activation roots a rule may read, by resource type, and their object types. */
-export const FACT_ROOTS: { name: string; type: string; presentFor: string }[] = [
-  { name: 'organization', type: 'Organization', presentFor: 'every rule' },
-  { name: 'account', type: 'Account', presentFor: '`resource: account`, `trail`, `bucket`' },
-  { name: 'trail', type: 'Trail', presentFor: '`resource: trail`' },
-  { name: 'bucket', type: 'Bucket', presentFor: '`resource: bucket`' },
+/** The activation roots, their object types, and the resource types of the rules that can read them. */
+export const FACT_ROOTS: { name: string; type: string; resources: string[]; presentFor: string }[] = [
+  { name: 'organization', type: 'Organization', resources: ['organization', 'account', 'trail', 'bucket'], presentFor: 'every rule' },
+  { name: 'account', type: 'Account', resources: ['account', 'trail', 'bucket'], presentFor: '`resource: account`, `trail`, `bucket`' },
+  { name: 'trail', type: 'Trail', resources: ['trail'], presentFor: '`resource: trail`' },
+  { name: 'bucket', type: 'Bucket', resources: ['bucket'], presentFor: '`resource: bucket`' },
 ];
 
 type Flags = { unknowable?: boolean; nullable?: boolean };

@@ -30,7 +30,6 @@ function factTypes(): Environment {
   // A nullable fact is compared with null (`t.bucket != null`), which CEL allows only for declared overloads.
   const nullable = new Set(FACT_OBJECTS.flatMap((o) => o.fields.filter((x) => x.nullable).map((x) => x.type)));
   for (const type of [...nullable].sort()) env.registerOperator(`${type} == null`, (a: unknown, b: unknown) => a === b);
-  for (const root of FACT_ROOTS) env.registerVariable(root.name, root.type);
   factEnvironment = env;
   return env;
 }
@@ -42,14 +41,21 @@ function innermost(type: string): string {
 }
 
 /**
- * A checking environment for one scope of a rule: the facts, `params` with the CEL type of each
- * parameter, and `variables` with the type each variable's expression was checked to have.
+ * A checking environment for one scope of a rule: the fact roots a rule of its resource type is
+ * given, `params` with the CEL type of each parameter, and `variables` with the type each
+ * variable's expression was checked to have.
  */
-export function typedRuleEnvironment(paramTypes: Record<string, string>, variableTypes: Record<string, string>): Environment {
+export function typedRuleEnvironment(resource: string, paramTypes: Record<string, string>, variableTypes: Record<string, string>): Environment {
   const env = factTypes().clone();
+  for (const root of FACT_ROOTS) if (root.resources.includes(resource)) env.registerVariable(root.name, root.type);
   env.registerVariable({ name: 'params', schema: { ...paramTypes } });
   env.registerVariable({ name: 'variables', schema: { ...variableTypes } });
   return env;
+}
+
+/** The resource types whose rules can read `root`, or undefined when it is not a fact root. */
+export function resourcesReading(root: string): string[] | undefined {
+  return FACT_ROOTS.find((r) => r.name === root)?.resources;
 }
 
 /** Field names of a declared fact type, for "did you mean" suggestions. */

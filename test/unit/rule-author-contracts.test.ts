@@ -49,6 +49,11 @@ describe('CEL is type-checked against the declared facts', () => {
     expect(r.stderr).toMatch(message);
   });
 
+  it('a fact root the resource type is not given is a load error', async () => {
+    const dir = ruleDir('wrong-root', ['validations:', '  - expression: trail.isLogging'], 'organization');
+    expect(await problems([dir])).toEqual([expect.stringMatching(/wrong-root\.yaml:6:17: `trail` is not given to a rule with resource: organization \(only to trail rules\)$/)]);
+  });
+
   it('suggests the nearest fact, inside macros and through typed variables', async () => {
     const dir = ruleDir('near', [
       'variables:',

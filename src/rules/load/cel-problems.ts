@@ -5,7 +5,7 @@
 import { located } from '../../shared/errors.ts';
 import type { YamlSource } from '../../shared/yaml-source.ts';
 import type { CelErrorInfo } from '../cel.ts';
-import { factFieldNames } from '../cel-types.ts';
+import { factFieldNames, resourcesReading } from '../cel-types.ts';
 import { fileOffsetInScalar } from '../scalar-offsets.ts';
 import { closest } from '../../shared/closest.ts';
 
@@ -15,6 +15,8 @@ export interface ScopeNames {
   /** How many of them the expression may see (those declared above it). */
   visibleVariables: number;
   params: string[];
+  /** The rule's resource type: which fact roots it is given. */
+  resource: string;
 }
 
 export function celProblem(source: YamlSource, path: (string | number)[], error: CelErrorInfo, scope: ScopeNames): string {
@@ -26,6 +28,9 @@ export function celProblem(source: YamlSource, path: (string | number)[], error:
 }
 
 function celMessage(path: (string | number)[], error: CelErrorInfo, scope: ScopeNames): string {
+  const root = error.code === 'unknown_variable' ? /Unknown variable: (\w+)/.exec(error.summary)?.[1] : undefined;
+  const readers = root !== undefined ? resourcesReading(root) : undefined;
+  if (readers) return `\`${root}\` is not given to a rule with resource: ${scope.resource} (only to ${readers.join(', ')} rules)`;
   const access = error.access;
   if (!access) return `invalid CEL in ${describePath(path)}: ${error.summary}`;
   const written = `\`${access.receiver}.${access.key}\``;

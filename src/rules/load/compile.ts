@@ -22,7 +22,7 @@ export function compileRule(source: YamlSource, document: RuleDocument, params: 
   const variableNames = declared.map((v) => v.name);
   const runtime = ruleEnvironment(variableNames, paramNames);
   const variableTypes: Record<string, string> = {};
-  let checker = typedRuleEnvironment(paramTypes, variableTypes);
+  let checker = typedRuleEnvironment(document.resource, paramTypes, variableTypes);
 
   const compile = (path: (string | number)[], expression: string, mustBe?: 'bool'): { compiled: CompiledExpression; type: string } => {
     const result = compileExpression(runtime, expression, checker);
@@ -33,7 +33,7 @@ export function compileRule(source: YamlSource, document: RuleDocument, params: 
       return result;
     }
     const visible = path[0] === 'variables' ? Number(path[1]) : variableNames.length;
-    problems.push(celProblem(source, path, result.error, { variables: variableNames, visibleVariables: visible, params: paramNames }));
+    problems.push(celProblem(source, path, result.error, { variables: variableNames, visibleVariables: visible, params: paramNames, resource: document.resource }));
     return { compiled: () => undefined, type: 'dyn' };
   };
   const optional = (key: keyof RuleDocument, mustBe?: 'bool') => {
@@ -48,12 +48,12 @@ export function compileRule(source: YamlSource, document: RuleDocument, params: 
     const first = seen.get(v.name);
     if (first !== undefined) problems.push(at(source, ['variables', i, 'name'], `variable "${v.name}" is already declared (variables[${first}])`));
     else seen.set(v.name, i);
-    checker = typedRuleEnvironment(paramTypes, variableTypes);
+    checker = typedRuleEnvironment(document.resource, paramTypes, variableTypes);
     const { compiled, type } = compile(['variables', i, 'expression'], v.expression);
     if (first === undefined) variableTypes[v.name] = type;
     variables.push({ name: v.name, expression: compiled });
   });
-  checker = typedRuleEnvironment(paramTypes, variableTypes);
+  checker = typedRuleEnvironment(document.resource, paramTypes, variableTypes);
   const match = optional('match', 'bool');
   const notApplicableMessage = optional('notApplicableMessageExpression');
   const validations: CompiledValidation[] = document.validations.map((v, i) => ({
