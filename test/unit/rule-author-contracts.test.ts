@@ -13,9 +13,9 @@ import type { TrailproofConfig } from '../../src/config/types.ts';
 import { loadRules } from '../../src/rules/load.ts';
 import { modelOptions } from '../../src/rules/model-options.ts';
 import { readRuleTests } from '../../src/rules/rule-tests.ts';
-import { UserErrors } from '../../src/shared/errors.ts';
 import { runMain } from '../cli/run-cli.ts';
 import { miniOrg } from '../fixtures/mini-org.ts';
+import { loadProblems } from '../fixtures/rule-load-problems.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'trailproof-contracts-'));
 const defaults = (): TrailproofConfig => ({ ...structuredClone(DEFAULT_CONFIG), source: 'config.yaml' });
@@ -27,15 +27,7 @@ function ruleDir(id: string, lines: string[], resource = 'account'): string {
   return dir;
 }
 
-async function problems(paths: string[], config = defaults()): Promise<string[]> {
-  try {
-    await loadRules(paths, config);
-  } catch (err) {
-    expect(err).toBeInstanceOf(UserErrors);
-    return (err as UserErrors).problems.map((p) => p.split('\n')[0]!);
-  }
-  throw new Error('expected loadRules to fail');
-}
+const problems = (paths: string[], config = defaults()) => loadProblems(paths, config);
 
 describe('CEL is type-checked against the declared facts', () => {
   it.each([
