@@ -15,7 +15,7 @@ import { checkParamDeclarations, effectiveParams } from './load/params.ts';
 import { at, parseRuleFile } from './load/parse.ts';
 
 export { BUILTIN_RULES_DIR, resolveRuleFiles, type RuleFile } from './load/files.ts';
-export { withParams, type LoadedRule } from './load/loaded.ts';
+export { compiledRuleOf, withParams, type LoadedRule } from './load/loaded.ts';
 export { rulePackVersion } from './load/pack.ts';
 export { loadRuleSpecs, ruleSpecOf, type RuleSpec } from './load/specs.ts';
 

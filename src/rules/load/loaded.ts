@@ -30,6 +30,11 @@ export function loadedRule(compiled: CompiledRule, meta: RuleMeta, file: string)
   return rule;
 }
 
+/** The compiled form of a rule loadRules produced, for analyses of what it reads (verdict-cache.ts observedPaths). */
+export function compiledRuleOf(rule: LoadedRule): CompiledRule | undefined {
+  return compiledRules.get(rule);
+}
+
 /** The same file-loaded rule could be loaded again in another thread. */
 export function isFileLoaded(rule: LoadedRule): boolean {
   return fileEvaluators.has(rule.evaluate);
