@@ -7,6 +7,7 @@ import { UserError } from '../shared/errors.ts';
 import { openSnapshot, type SnapshotSource } from '../snapshot/read.ts';
 import { SnapshotDefectsError } from '../snapshot/write.ts';
 import type { ApiError } from '../snapshot/types.ts';
+import { wholeNumberParser } from './options.ts';
 
 /** Flags that shape a live collection; shared by `collect` and `scan`. */
 export function collectOptions(): Option[] {
@@ -17,7 +18,7 @@ export function collectOptions(): Option[] {
     new Option('--regions <list>', 'comma-separated regions (default: every region enabled for each account)'),
     new Option('--accounts <list>', 'comma-separated account ids'),
     new Option('--ous <list>', 'comma-separated OU paths or ids'),
-    new Option('--concurrency <n>', 'accounts read at once').argParser((v) => Number.parseInt(v, 10)),
+    new Option('--concurrency <n>', 'accounts read at once (1 to 256)').argParser(wholeNumberParser('--concurrency', 1, 256)),
   ];
 }
 
