@@ -72,8 +72,12 @@ function matchField(expected: JsonValue, actual: JsonValue | undefined, path: st
   }
   if (!Array.isArray(expected)) throw new PatternError(`${path} is ${show(expected)}; a leaf must be an array of values or operators`);
   if (expected.length === 0) throw new PatternError(`${path} is an empty array`);
-  const candidates: (JsonValue | undefined)[] = Array.isArray(actual) ? (actual.length > 0 ? actual : [undefined]) : [actual];
-  return expected.map((alternative) => candidates.some((value) => matchLeaf(alternative, value, Array.isArray(actual) ? actual.length > 0 : actual !== undefined, path))).some(Boolean);
+  // Leaves are scalars (null included); an object where a leaf is expected is not a leaf, so for
+  // `exists` the leaf is absent (the "Exists matching" example in the EventBridge guide).
+  const leaves = (Array.isArray(actual) ? actual : [actual]).filter((v): v is JsonValue => v !== undefined && (v === null || typeof v !== 'object'));
+  const present = leaves.length > 0;
+  const candidates: (JsonValue | undefined)[] = present ? leaves : [undefined];
+  return expected.map((alternative) => candidates.some((value) => matchLeaf(alternative, value, present, path))).some(Boolean);
 }
 
 function matchLeaf(alternative: JsonValue, value: JsonValue | undefined, present: boolean, path: string): boolean {
