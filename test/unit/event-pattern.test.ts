@@ -168,12 +168,12 @@ describe('AWS docs: equals-ignore-case and wildcard', () => {
 });
 
 describe('AWS docs: $or', () => {
-  const pattern = {
+  const pattern: JsonObject = {
     detail: { $or: [{ 'c-count': [{ numeric: ['>', 0, '<=', 5] }] }, { 'd-count': [{ numeric: ['<', 10] }] }, { 'x-limit': [{ numeric: ['=', 3.018e2] }] }] },
   };
   table({ detail: { 'c-count': 99, 'd-count': 99, 'x-limit': 301.8 } }, [[pattern, true]]);
   table({ detail: { 'c-count': 99, 'd-count': 99, 'x-limit': 1 } }, [[pattern, false]]);
-  const top = { source: ['aws.cloudwatch'], $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }] };
+  const top: JsonObject = { source: ['aws.cloudwatch'], $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }] };
   table({ source: 'aws.cloudwatch', metricName: 'DiskReadOps', namespace: 'AWS/ES' }, [[top, true]]);
   table({ source: 'aws.cloudwatch', metricName: 'DiskReadOps', namespace: 'AWS/RDS' }, [[top, false]]);
   table({ source: 'aws.ec2', metricName: 'CPUUtilization' }, [[top, false]]);
