@@ -15,6 +15,7 @@
  * unknown that cannot change the outcome does not make the whole pattern unknown.
  */
 import { known, unknownBecause, type Known } from './known.ts';
+import { allTrue, anyTrue } from './known-logic.ts';
 import type { JsonValue } from './tamper-events.ts';
 
 type Selector = (string | number)[];
@@ -264,13 +265,6 @@ const isCombination = (expression: Expression): expression is Combination => exp
 
 function evaluate(expression: Expression, event: JsonValue): Known<boolean> {
   if (!isCombination(expression)) return compare(expression, event);
-  // Kleene logic: for ||, one true part decides; for &&, one false part decides.
-  const decisive = expression.kind === 'or';
-  let unknown: string | undefined;
-  for (const part of expression.parts) {
-    const result = evaluate(part, event);
-    if (result.value === decisive) return known(decisive);
-    if (result.value === undefined) unknown ??= result.reason;
-  }
-  return unknown === undefined ? known(!decisive) : unknownBecause(unknown);
+  const parts = expression.parts.map((part) => evaluate(part, event));
+  return expression.kind === 'or' ? anyTrue(parts) : allTrue(parts);
 }

@@ -9,6 +9,7 @@
  * until the collection is written, then move to src/snapshot/types.ts.
  */
 import { known, unknownBecause, type Known } from './known.ts';
+import { allTrue, anyTrue } from './known-logic.ts';
 import { unknownReason } from './model-index.ts';
 import { metricFilterCoverage, type ActionCoverage } from './tamper-coverage.ts';
 import { TAMPER_ACTIONS, type TamperAction } from './tamper-events.ts';
@@ -163,30 +164,16 @@ function confirmed(topicArn: string, inputs: AlarmRegionInputs): Known<number> {
 }
 
 function notifies(actionsEnabled: boolean, topics: TopicFacts[]): Known<boolean> {
-  if (!actionsEnabled || topics.length === 0) return known(false);
-  if (topics.some((t) => (t.confirmedSubscriptions.value ?? 0) > 0)) return known(true);
-  const unknown = topics.find((t) => t.confirmedSubscriptions.value === undefined);
-  return unknown ? unknownBecause(unknown.confirmedSubscriptions.reason!) : known(false);
+  if (!actionsEnabled) return known(false);
+  return anyTrue(topics.map((t) => (t.confirmedSubscriptions.value === undefined ? unknownBecause<boolean>(t.confirmedSubscriptions.reason) : known(t.confirmedSubscriptions.value > 0))));
 }
 
-/** An action is alarmed when one filter both catches it and feeds an alarm that notifies; unknown only where that could still be so. */
+/** An action is alarmed when one filter both catches it and feeds an alarm that notifies. */
 function alarmedBy(action: TamperAction, filters: FilterFacts[]): Known<boolean> {
-  let unknown: string | undefined;
-  for (const filter of filters) {
-    const caught = filter.coverage.find((c) => c.action === action)!.caught;
-    if (caught.value === false) continue;
-    for (const metric of filter.metrics) {
-      const alarms = metric.alarms;
-      const reached = alarms.value === undefined ? unknownBecause<boolean>(alarms.reason) : anyNotifies(alarms.value);
-      if (caught.value === true && reached.value === true) return known(true);
-      if (reached.value !== false) unknown ??= caught.reason ?? reached.reason;
-    }
-  }
-  return unknown === undefined ? known(false) : unknownBecause(unknown);
-}
-
-function anyNotifies(alarms: AlarmFacts[]): Known<boolean> {
-  if (alarms.some((a) => a.notifies.value === true)) return known(true);
-  const unknown = alarms.find((a) => a.notifies.value === undefined);
-  return unknown ? unknownBecause(unknown.notifies.reason!) : known(false);
+  return anyTrue(
+    filters.flatMap((filter) => {
+      const caught = filter.coverage.find((c) => c.action === action)!.caught;
+      return filter.metrics.map(({ alarms }) => allTrue([caught, alarms.value === undefined ? unknownBecause<boolean>(alarms.reason) : anyTrue(alarms.value.map((a) => a.notifies))]));
+    }),
+  );
 }
