@@ -5,6 +5,7 @@ import { readYamlFile, assertValid } from '../shared/yaml-source.ts';
 import { UserError, located } from '../shared/errors.ts';
 import type { TrailproofConfig } from './types.ts';
 import { DEFAULT_CONFIG } from './defaults.ts';
+import { isCalendarDate } from '../shared/dates.ts';
 
 const require = createRequire(import.meta.url);
 const Ajv = AjvModule as unknown as typeof AjvModule.default;
@@ -45,8 +46,7 @@ export function mergeConfig(partial: PartialConfig, sourceName: string): Trailpr
 function checkExceptionDates(partial: PartialConfig, positionOf: (p: (string | number)[]) => { line: number; column: number }, file: string) {
   const list = (partial.exceptions as TrailproofConfig['exceptions'] | undefined) ?? [];
   list.forEach((e, i) => {
-    const d = new Date(`${e.expires}T00:00:00Z`);
-    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== e.expires) {
+    if (!isCalendarDate(e.expires)) {
       const pos = positionOf(['exceptions', i, 'expires']);
       throw new UserError(located(file, pos.line, pos.column, `invalid config: exceptions.${i}.expires: "${e.expires}" is not a calendar date (YYYY-MM-DD)`));
     }

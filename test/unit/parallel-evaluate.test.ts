@@ -74,7 +74,7 @@ describe('evaluateSnapshot on worker threads', () => {
     }
     const refused = runCli(['scan', '--snapshot', snapshot, '--workers', '0', '-q']);
     expect(refused.status).toBe(2);
-    expect(refused.stderr).toContain('--workers 0: expected a whole number of at least 1');
+    expect(refused.stderr).toContain('--workers "0": expected a whole number of at least 1');
   }, 90_000);
 });
 
