@@ -26,7 +26,19 @@ export function loadConfig(file?: string): TrailproofConfig {
   if (source.value === null || source.value === undefined) return { ...structuredClone(DEFAULT_CONFIG), source: path };
   const partial = assertValid<PartialConfig>(source, validateConfig, 'config');
   checkExceptionDates(partial, (p) => source.positionOf(p), path);
-  return mergeConfig(partial, path);
+  return { ...mergeConfig(partial, path), positions: ruleEntryPositions(partial, (p) => source.positionOf(p)) };
+}
+
+/** Positions of what the rule loader checks against the rules it loads (see TrailproofConfig.positions). */
+function ruleEntryPositions(partial: PartialConfig, positionOf: (p: (string | number)[]) => { line: number; column: number }): TrailproofConfig['positions'] {
+  const positions: NonNullable<TrailproofConfig['positions']> = {};
+  const mark = (path: (string | number)[]) => (positions[path.join('.')] = positionOf(path));
+  for (const [id, overrides] of Object.entries(partial.rules?.params ?? {})) {
+    mark(['rules', 'params', id]);
+    for (const name of Object.keys(overrides ?? {})) mark(['rules', 'params', id, name]);
+  }
+  (partial.rules?.disabled ?? []).forEach((_, i) => mark(['rules', 'disabled', i]));
+  return positions;
 }
 
 export function mergeConfig(partial: PartialConfig, sourceName: string): TrailproofConfig {

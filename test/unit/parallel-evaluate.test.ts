@@ -97,7 +97,7 @@ describe('loadRuleSpecs', () => {
     const ruleDir = join(dir, 'rules');
     mkdirSync(ruleDir, { recursive: true });
     const file = join(ruleDir, 'org-scp-enabled.yaml');
-    const text = ['id: org-scp-enabled', 'title: SCPs are enabled', 'severity: low', 'resource: organization', 'params: { strict: true }', 'validations:', '  - expression: organization.scpEnabled == params.strict', 'remediation: Enable SCPs.', ''].join('\n');
+    const text = ['id: org-scp-enabled', 'title: SCPs are enabled', 'severity: low', 'resource: organization', 'params: { strict: { type: boolean, default: true, description: SCPs must be enabled } }', 'validations:', '  - expression: organization.scpEnabled == params.strict', 'remediation: Enable SCPs.', ''].join('\n');
     writeFileSync(file, text);
     const config = { ...DEFAULT_CONFIG, rules: { ...DEFAULT_CONFIG.rules, params: { 'org-scp-enabled': { strict: false } } } };
     const [loaded] = await loadRules([ruleDir], config);

@@ -79,8 +79,12 @@ function workersOption(): Option {
 
 export async function evaluateAndReport(source: SnapshotSource, config: TrailproofConfig, flags: ScanFlags): Promise<number> {
   const rules = await loadRules(config.rules.paths, config);
+  if (rules.length === 0) throw new UserError(nothingEvaluated(`no rules to evaluate: rules.paths (${config.rules.paths.join(', ')}) holds no rule files${config.rules.disabled.length ? ', or all of them are disabled' : ''}`));
   const started = process.hrtime.bigint();
   const result = await evaluateSnapshot(source, { config, rules, ...(flags.asOf ? { asOf: flags.asOf } : {}), ...(flags.shard ? { shard: flags.shard } : {}), ...(flags.workers ? { workers: flags.workers } : {}), ...(flags.only ? { only: flags.only } : {}) });
+  if (result.scope.accountIds.length === 0 && !result.scope.shard) {
+    throw new UserError(nothingEvaluated(`no accounts in scope: ${source.label} holds no account records (check scope.accounts, scope.ous and scope.excludeAccounts)`));
+  }
   const baseline = flags.baseline ? readJsonReport(flags.baseline) : undefined;
   if (flags.failOnNew && !baseline) throw new UserError('--fail-on-new needs --baseline');
   const gated = baseline && flags.failOnNew ? gateOnNewFailures(result, baseline) : result;
@@ -91,6 +95,11 @@ export async function evaluateAndReport(source: SnapshotSource, config: Trailpro
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (!flags.quiet) printSummary(gated, written, { seconds, verbose: Boolean(flags.verbose) });
   return gated.summary.exitCode;
+}
+
+/** A scan that judged nothing must not pass a CI gate. */
+function nothingEvaluated(why: string): string {
+  return `${why}; a scan that evaluates nothing cannot pass`;
 }
 
 /**
