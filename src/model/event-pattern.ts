@@ -67,7 +67,8 @@ function matchField(expected: JsonValue, actual: JsonValue | undefined, path: st
   if (isObject(expected)) {
     if (isObject(actual)) return matchObject(expected, actual, path);
     // An object pattern over an array of objects: EventBridge flattens the array, so any element may match.
-    if (Array.isArray(actual)) return actual.map((element) => isObject(element) && matchObject(expected, element, path)).some(Boolean);
+    const elements = Array.isArray(actual) ? actual.filter(isObject) : [];
+    if (elements.length > 0) return elements.map((element) => matchObject(expected, element, path)).some(Boolean);
     return matchObject(expected, {}, path);
   }
   if (!Array.isArray(expected)) throw new PatternError(`${path} is ${show(expected)}; a leaf must be an array of values or operators`);

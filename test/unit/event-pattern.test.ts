@@ -188,6 +188,8 @@ describe('arrays in the event: a leaf matches when any element matches', () => {
     [{ detail: { items: { name: ['y'] } } }, true],
     [{ detail: { items: { name: ['z'] } } }, false],
     [{ detail: { empty: [{ exists: false }] } }, true],
+    [{ detail: { empty: { name: [{ exists: false }] } } }, true],
+    [{ detail: { empty: { name: ['x'] } } }, false],
   ]);
 });
 
