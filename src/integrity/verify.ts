@@ -257,9 +257,13 @@ function judgeLogs(input: ReportInput) {
     const coveredFrom = Date.parse(chain[0]!.content!.digestStartTime);
     const coveredTo = endOf(chain[chain.length - 1]!) - LOG_DELIVERY_ALLOWANCE_MS;
     const known = new Set(input.digests.flatMap((d) => (d.content ? d.content.logFiles.filter((f) => f.s3Bucket === bucket).map((f) => f.s3Object) : [])));
+    // Hours of digests listed but not read: their logs can be neither proven nor accused.
+    const read = new Set(input.digests.map((d) => d.key));
+    const unreadEnds = input.digestKeys.filter((k) => !read.has(k)).flatMap((k) => timeInKey(k)?.getTime() ?? []);
+    const inUnreadHour = (t: number) => unreadEnds.some((end) => t > end - HOUR_MS - LOG_DELIVERY_ALLOWANCE_MS && t <= end + LOG_DELIVERY_ALLOWANCE_MS);
     for (const o of input.logListing) {
       const t = timeInKey(o.key)?.getTime() ?? (o.lastModified ? Date.parse(o.lastModified) : undefined);
-      if (t === undefined || t < coveredFrom || t > coveredTo || known.has(o.key)) continue;
+      if (t === undefined || t < coveredFrom || t > coveredTo || known.has(o.key) || inUnreadHour(t)) continue;
       counts.unlisted++;
       findings.push({ kind: 'log-unlisted', object: o.key, hour: new Date(t).toISOString(), detail: 'in the log folder, listed by no digest: not delivered by CloudTrail, or its digest is gone' });
     }
