@@ -7,6 +7,7 @@ import { register as registerRules } from './commands/rules.ts';
 import { register as registerReport } from './commands/report.ts';
 import { register as registerEvidence } from './commands/evidence.ts';
 import { register as registerExceptions } from './commands/exceptions.ts';
+import { register as registerVerifyLogs } from './commands/verify-logs.ts';
 
 /**
  * Each command group lives in src/cli/commands/<group>.ts and exports `register(program, setExit)`.
@@ -45,4 +46,4 @@ export type SetExit = (code: number) => void;
 export type RegisterCommands = (program: Command, setExit: SetExit) => void;
 
 /** The command groups in the order `--help` lists them. */
-const COMMAND_GROUPS: RegisterCommands[] = [registerScan, registerCollect, registerRules, registerReport, registerEvidence, registerExceptions];
+const COMMAND_GROUPS: RegisterCommands[] = [registerScan, registerCollect, registerRules, registerReport, registerEvidence, registerExceptions, registerVerifyLogs];
