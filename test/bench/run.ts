@@ -4,6 +4,7 @@
  *   npm run bench                                   evaluate 100 / 1,000 / 10,000 accounts, collect 1,000
  *   npm run bench -- --accounts 10000 --only evaluate
  *   npm run bench -- --accounts 1000 --only collect --latency-ms 50
+ *   npm run bench -- --only verify                  verify-logs over simulated S3 (20 ms per GET)
  *
  * Flags: --accounts N[,N...] (sizes; default evaluate 100,1000,10000 and collect 1000),
  * --only evaluate|collect, --latency-ms MS (simulated round trip, default 50), --seed S (default
@@ -22,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 interface Flags {
   evaluateSizes: number[];
   collectSizes: number[];
-  only?: 'evaluate' | 'collect';
+  only?: 'evaluate' | 'collect' | 'verify';
   latencyMs: number;
   seed: number;
   dir?: string;
@@ -47,7 +48,7 @@ function parseFlags(argv: string[]): Flags {
       }
       case '--only': {
         const only = need();
-        if (only !== 'evaluate' && only !== 'collect') fail(`--only ${only}: expected evaluate or collect`);
+        if (only !== 'evaluate' && only !== 'collect' && only !== 'verify') fail(`--only ${only}: expected evaluate, collect or verify`);
         flags.only = only as Flags['only'];
         break;
       }
@@ -157,14 +158,37 @@ function benchCollect(sizes: number[], flags: Flags, dir: string): void {
   say();
 }
 
+interface VerifyRun {
+  wall_s: number;
+  digests: number;
+  logs: number;
+  bytes: number;
+}
+
+/** verify-logs: the chain is sequential per trail-region, so the win is trail-regions side by side and objects fetched ahead. */
+function benchVerify(): void {
+  const latency = 20;
+  say(`== verify-logs against simulated S3: ${latency} ms per GET and list page, 8 trail-regions × 12 hours × 3 logs/hour ==`);
+  const r = child<{ targets: number; parallel: VerifyRun; sequential: VerifyRun }>('verify-logs-child.ts', ['8', '12', '3', String(latency)]);
+  const rate = (v: VerifyRun) => `${fmt(v.digests / v.wall_s, 1)} digests/s, ${fmt(v.bytes / 1e6 / v.wall_s)} log MB/s`;
+  say(`parallel (8 trail-regions, 32 objects in flight): ${fmt(r.parallel.wall_s)} s, ${r.parallel.digests} digests, ${r.parallel.logs} logs (${fmt(r.parallel.bytes / 1e6)} MB): ${rate(r.parallel)}`);
+  say(`one at a time (like validate-logs):             ${fmt(r.sequential.wall_s)} s: ${rate(r.sequential)}`);
+  say(`speed-up ×${fmt(r.sequential.wall_s / r.parallel.wall_s)}`);
+  lines.push(
+    `bench verify-logs targets=${r.targets} digests_per_s=${fmt(r.parallel.digests / r.parallel.wall_s, 1)} log_mb_per_s=${fmt(r.parallel.bytes / 1e6 / r.parallel.wall_s)} sequential_ratio=${fmt(r.sequential.wall_s / r.parallel.wall_s)}`,
+  );
+  say();
+}
+
 const flags = parseFlags(process.argv.slice(2));
 const dir = flags.dir ?? mkdtempSync(join(tmpdir(), 'trailproof-bench-'));
 mkdirSync(dir, { recursive: true });
 try {
   say(`trailproof bench (node ${process.version}, seed ${flags.seed}, files in ${dir})`);
   say();
-  if (flags.only !== 'collect') benchEvaluate(flags.evaluateSizes, flags, dir);
-  if (flags.only !== 'evaluate') benchCollect(flags.collectSizes, flags, dir);
+  if (flags.only === undefined || flags.only === 'evaluate') benchEvaluate(flags.evaluateSizes, flags, dir);
+  if (flags.only === undefined || flags.only === 'collect') benchCollect(flags.collectSizes, flags, dir);
+  if (flags.only === undefined || flags.only === 'verify') benchVerify();
   for (const line of lines) say(line);
 } finally {
   if (!flags.dir) rmSync(dir, { recursive: true, force: true });
