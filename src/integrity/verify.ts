@@ -211,7 +211,9 @@ function newestDigest(input: ReportInput, last: CheckedDigest | undefined): Trai
   };
   if (!last) return extra;
   const end = endOf(last);
-  return { key: last.key, endTime: new Date(end).toISOString(), ageHours: Math.round(((Date.parse(input.now) - end) / HOUR_MS) * 10) / 10, ...extra };
+  // Age at the end of the window (a past window is judged as of its end), at most now.
+  const asOf = Math.min(Date.parse(input.now), Date.parse(input.window.to) + DIGEST_DELIVERY_ALLOWANCE_MS);
+  return { key: last.key, endTime: new Date(end).toISOString(), ageHours: Math.round(((asOf - end) / HOUR_MS) * 10) / 10, ...extra };
 }
 
 function judgeLogs(input: ReportInput) {

@@ -37,7 +37,10 @@ describe('verify-logs on an intact bucket', () => {
     expect(r.findings).toEqual([]);
     expect(r.digests).toEqual({ expected: 6, found: 6, signatureValid: 6, chained: 6, missing: 0, restarts: [] });
     expect(r.logs).toMatchObject({ listed: 12, hashed: 12, valid: 12, modified: 0, missing: 0, unlisted: 0 });
-    expect(r.newestDigest).toMatchObject({ key: world.digestKeys[5], ageHours: 1.1 });
+    expect(r.newestDigest).toMatchObject({ key: world.digestKeys[5], ageHours: 1 });
+    // A window that ended long ago is judged as of its end, not as of today.
+    const later = await verify(world, { now: '2027-01-01T00:00:00Z' });
+    expect(later.outcome).toBe('verified');
   });
 
   it('accepts the ListPublicKeys key in PKCS#1 form as well as SubjectPublicKeyInfo', async () => {
