@@ -9,6 +9,8 @@
  * every further line one {@link AccountRecord}. A large organization therefore streams.
  */
 
+import type { TrailRegionReport, VerifyWindow } from '../integrity/types.ts';
+
 export const SNAPSHOT_FORMAT = 'trailproof-snapshot';
 export const SNAPSHOT_VERSION = 1;
 
@@ -130,6 +132,18 @@ export interface SnapshotHeader {
   policies: Fetched<ServiceControlPolicy[]>;
   /** Errors not tied to one account line (e.g. ListRoots). Per-account errors live inline. */
   errors: ApiError[];
+  /** Present when the collection verified the CloudTrail digest chains (scan --verify-logs). */
+  logIntegrity?: LogIntegrityRun;
+}
+
+/** How the log-integrity verification recorded in this snapshot was run. */
+export interface LogIntegrityRun {
+  verifiedAt: string;
+  window: VerifyWindow;
+  /** all | none | sample:N */
+  hashLogs: string;
+  sampleSeed?: string;
+  maxDigestAgeHours: number;
 }
 
 // ---------- CloudTrail ----------
@@ -328,6 +342,8 @@ export interface AccountRecord {
   accountPublicAccessBlock?: Fetched<PublicAccessBlock>;
   /** Regions enabled for this account (account:ListRegions), when read. */
   enabledRegions?: Fetched<string[]>;
+  /** The digest-chain verification of this account's logs, one per trail × region (with header.logIntegrity). */
+  logIntegrity?: TrailRegionReport[];
 }
 
 export interface Snapshot {
