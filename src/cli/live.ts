@@ -1,4 +1,8 @@
 import { Option } from 'commander';
+import { randomBytes } from 'node:crypto';
+import { parseHashPolicy } from '../integrity/logs.ts';
+import { UserError } from '../shared/errors.ts';
+import { parseWindow } from './window.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +22,15 @@ export function collectOptions(): Option[] {
   ];
 }
 
+/** scan only: verify the CloudTrail digest chains after collecting (reads S3 objects; off by default). */
+export function verifyLogsOptions(): Option[] {
+  return [
+    new Option('--verify-logs', 'also verify the CloudTrail digest chains and log files (S3 GETs; see docs/operations/log-integrity.md)'),
+    new Option('--verify-since <age>', 'with --verify-logs: the window, ending now (default 24h)'),
+    new Option('--hash-logs <mode>', 'with --verify-logs: all | sample:N | none').default('all'),
+  ];
+}
+
 /**
  * Reads the organization into a snapshot file (kept with --save-snapshot) and opens it. The AWS SDK
  * is loaded only here, so evaluating a saved snapshot never pays for it.
@@ -33,5 +46,23 @@ export async function collectLive(config: TrailproofConfig, flags: Record<string
     file = join(dir, 'snapshot.jsonl.gz');
   }
   await collectToFile({ config: effective, quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose) }, file);
+  if (flags.verifyLogs) await verifyInto(file, effective, flags);
   return openSnapshot(file);
+}
+
+async function verifyInto(file: string, config: TrailproofConfig, flags: Record<string, unknown>): Promise<void> {
+  const hashLogs = parseHashPolicy(String(flags.hashLogs ?? 'all'));
+  if (!hashLogs) throw new UserError(`--hash-logs "${String(flags.hashLogs)}": expected all, none or sample:N`);
+  const now = new Date();
+  const window = parseWindow({ since: typeof flags.verifySince === 'string' ? flags.verifySince : '24h' }, now);
+  const { verifyIntoSnapshot } = await import('../collect/verify-logs.ts');
+  await verifyIntoSnapshot(file, config, {
+    window,
+    now: now.toISOString(),
+    hashLogs,
+    sampleSeed: randomBytes(16).toString('hex'),
+    maxDigestAgeHours: 2,
+    targetConcurrency: 8,
+    objectConcurrency: 32,
+  });
 }

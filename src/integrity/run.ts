@@ -134,7 +134,7 @@ async function verifyTarget(
 
   const listing = await logListing;
   return buildReport({
-    target,
+    target: integrityTarget(target),
     window,
     now: options.now,
     digests,
@@ -158,4 +158,17 @@ async function listAll(source: IntegritySource, target: IntegrityTarget, prefixe
     }),
   );
   return pages.flat();
+}
+
+/** The target's own fields: callers may pass richer objects (with where to find the bucket). */
+function integrityTarget(t: IntegrityTarget): IntegrityTarget {
+  return {
+    trailArn: t.trailArn,
+    trailName: t.trailName,
+    accountId: t.accountId,
+    region: t.region,
+    bucket: t.bucket,
+    keyPrefix: t.keyPrefix,
+    ...(t.organizationId ? { organizationId: t.organizationId } : {}),
+  };
 }

@@ -14,6 +14,7 @@ import { startFakeAwsServer, type FakeAwsServer } from '../fixtures/fake-aws-ser
 import { LOG_ARCHIVE, MANAGEMENT, ORG_TRAIL_ARN, ORG_TRAIL_BUCKET, PROD, REGIONS } from '../fixtures/fake-aws-server/small-org.ts';
 import type { StoredObjectEntry } from '../fixtures/fake-aws-server/types.ts';
 import { World } from '../fixtures/integrity/world.ts';
+import { readSnapshotFully } from '../../src/snapshot/read.ts';
 
 const PROFILE = { accessKeyId: 'AKIAVERIFYLOGS000001', secretAccessKey: 'verify/logs/e2e/secret/key/000000000000' };
 const HOURS = 4;
@@ -24,7 +25,11 @@ const objects = new Map<string, StoredObjectEntry>();
 const worlds: World[] = [];
 
 function verifyLogs(extra: string[]) {
-  return runCliAsync(['verify-logs', '--config', join(dir, 'config.yaml'), '--regions', REGIONS.join(','), ...extra], {
+  return cli(['verify-logs', '--config', join(dir, 'config.yaml'), '--regions', REGIONS.join(','), ...extra]);
+}
+
+function cli(args: string[]) {
+  return runCliAsync(args, {
     cwd: dir,
     env: {
       AWS_ACCESS_KEY_ID: PROFILE.accessKeyId,
@@ -118,4 +123,21 @@ describe('verify-logs against a real HTTP endpoint', () => {
       await denied.close();
     }
   }, 60_000);
+
+  it('scan --verify-logs records the verification in the snapshot and judges it with cloudtrail-log-integrity', async () => {
+    const snapshotFile = join(dir, 'verified.jsonl.gz');
+    const run = await cli([
+      'scan', '--config', join(dir, 'config.yaml'), '--regions', REGIONS.join(','), '--verify-logs', '--verify-since', '5h',
+      '--save-snapshot', snapshotFile, '--format', 'json', '--out', join(dir, 'scan'), '--quiet',
+    ]);
+    expect(run.stderr).toBe('');
+    const snapshot = await readSnapshotFully(snapshotFile);
+    expect(snapshot.header.logIntegrity).toMatchObject({ hashLogs: 'all', maxDigestAgeHours: 2 });
+    const management = snapshot.accounts.find((a) => a.accountId === MANAGEMENT)!;
+    expect(management.logIntegrity?.map((r) => `${r.target.region} ${r.outcome}`)).toEqual(['eu-west-1 verified', 'us-east-1 verified']);
+    const report = JSON.parse(readFileSync(join(dir, 'scan', 'trailproof.json'), 'utf8')) as { verdicts: { ruleId: string; status: string; message: string; resource: { id: string } }[] };
+    const integrity = report.verdicts.filter((v) => v.ruleId === 'cloudtrail-log-integrity');
+    expect(integrity.map((v) => `${v.resource.id} ${v.status}`)).toEqual([MANAGEMENT, LOG_ARCHIVE, PROD].map((a) => `${a} PASS`));
+    expect(integrity[0]!.message).toContain('org-trail eu-west-1 4 digests, 8 log files');
+  }, 90_000);
 });
