@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { randomBytes } from 'node:crypto';
-import { parseHashPolicy } from '../integrity/logs.ts';
+import { parseHashPolicy } from '../collect/integrity/logs.ts';
 import { UserError } from '../shared/errors.ts';
 import { parseWindow } from './window.ts';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,4 +1,4 @@
-import type { VerifyProgress } from '../integrity/run.ts';
+import type { VerifyProgress } from '../collect/integrity/run.ts';
 import { formatDuration, type ProgressStream } from '../collect/progress.ts';
 
 /**

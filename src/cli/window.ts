@@ -1,4 +1,4 @@
-import type { VerifyWindow } from '../integrity/types.ts';
+import type { VerifyWindow } from '../snapshot/log-integrity.ts';
 import { UserError } from '../shared/errors.ts';
 
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };

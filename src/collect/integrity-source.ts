@@ -5,9 +5,9 @@
  */
 import { GetTrailStatusCommand, ListPublicKeysCommand, type GetTrailStatusCommandOutput, type ListPublicKeysCommandOutput } from '@aws-sdk/client-cloudtrail';
 import { GetObjectCommand, ListObjectsV2Command, type GetObjectCommandOutput, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
-import type { FetchedObject, IntegritySource } from '../integrity/source.ts';
-import { SourceError } from '../integrity/source.ts';
-import type { DigestDeliveryStatus, IntegrityTarget, ListedObject, PublicKeyEntry } from '../integrity/types.ts';
+import type { FetchedObject, IntegritySource } from './integrity/source.ts';
+import { SourceError } from './integrity/source.ts';
+import type { DigestDeliveryStatus, IntegrityTarget, ListedObject, PublicKeyEntry } from '../snapshot/log-integrity.ts';
 import { paginate } from './fetch.ts';
 import type { AccountSession } from './session.ts';
 

@@ -1,18 +1,18 @@
 /**
  * verify-logs against AWS: one session with the starting credentials (which must be allowed to
  * read the trail buckets: run it where the log archive is readable), the SDK source, and the
- * shared runner of src/integrity/.
+ * shared runner of src/collect/integrity/.
  */
 import { rename, rm } from 'node:fs/promises';
 import type { TrailproofConfig } from '../config/types.ts';
-import { hashPolicyText } from '../integrity/summary.ts';
-import { targetsFromSnapshot } from '../integrity/targets.ts';
+import { hashPolicyText } from './integrity/summary.ts';
+import { targetsFromSnapshot } from './integrity/targets.ts';
 import { openSnapshot } from '../snapshot/read.ts';
 import type { AccountRecord, LogIntegrityRun } from '../snapshot/types.ts';
 import { writeSnapshot } from '../snapshot/write.ts';
-import { verifyTargets, type VerifyOptions } from '../integrity/run.ts';
-import { targetId, type LocatedTarget } from '../integrity/targets.ts';
-import type { TrailRegionReport } from '../integrity/types.ts';
+import { verifyTargets, type VerifyOptions } from './integrity/run.ts';
+import { targetId, type LocatedTarget } from './integrity/targets.ts';
+import type { TrailRegionReport } from '../snapshot/log-integrity.ts';
 import { defaultClientFactory, type ClientFactory } from './clients.ts';
 import { sdkIntegritySource } from './integrity-source.ts';
 import { AccountSession } from './session.ts';

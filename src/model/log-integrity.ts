@@ -2,7 +2,7 @@
  * Facts from the digest-chain verification recorded in the snapshot (scan --verify-logs): one
  * entry per trail × region of the account, and what was expected but has no record.
  */
-import type { FindingKind, TrailRegionReport } from '../integrity/types.ts';
+import type { FindingKind, TrailRegionReport } from '../snapshot/log-integrity.ts';
 import type { AccountRecord } from '../snapshot/types.ts';
 import type { LogIntegrityFacts, TrailFacts, TrailRegionIntegrityFacts } from './facts.ts';
 import type { ModelIndex } from './model-index.ts';

@@ -328,7 +328,7 @@ const defs: Record<string, Schema> = {
     ['accountId', 'regions', 'trailDetails'],
   ),
 
-  // ---- log integrity (verify-logs; src/integrity/types.ts) ----
+  // ---- log integrity (verify-logs; src/snapshot/log-integrity.ts) ----
   LogIntegrityWindow: strict({ from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } }, ['from', 'to']),
   LogIntegrityRun: strict(
     { verifiedAt: { type: 'string', format: 'date-time' }, window: ref('LogIntegrityWindow'), hashLogs: { type: 'string', pattern: '^(all|none|sample:[1-9][0-9]*)$' }, sampleSeed: str, maxDigestAgeHours: { type: 'number', exclusiveMinimum: 0 } },

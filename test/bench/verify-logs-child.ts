@@ -4,9 +4,9 @@
  * `aws cloudtrail validate-logs`. Prints RESULT {json}.
  *   node --import tsx test/bench/verify-logs-child.ts <trail-regions> <hours> <logs-per-hour> <latency-ms>
  */
-import { verifyTargets, type VerifyOptions } from '../../src/integrity/run.ts';
-import type { IntegritySource } from '../../src/integrity/source.ts';
-import type { IntegrityTarget } from '../../src/integrity/types.ts';
+import { verifyTargets, type VerifyOptions } from '../../src/collect/integrity/run.ts';
+import type { IntegritySource } from '../../src/collect/integrity/source.ts';
+import type { IntegrityTarget } from '../../src/snapshot/log-integrity.ts';
 import { TEST_TARGET, World } from '../fixtures/integrity/world.ts';
 
 const [targetsArg = '8', hoursArg = '12', logsArg = '3', latencyArg = '20'] = process.argv.slice(2);

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IntegrityRecord } from '../../src/integrity/summary.ts';
+import type { IntegrityRecord } from '../../src/collect/integrity/summary.ts';
 import { runCliAsync } from '../cli/run-cli.ts';
 import { startFakeAwsServer, type FakeAwsServer } from '../fixtures/fake-aws-server/server.ts';
 import { LOG_ARCHIVE, MANAGEMENT, ORG_TRAIL_ARN, ORG_TRAIL_BUCKET, PROD, REGIONS } from '../fixtures/fake-aws-server/small-org.ts';

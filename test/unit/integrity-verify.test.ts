@@ -1,8 +1,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { digestFolder } from '../../src/integrity/layout.ts';
-import { verifyTargets, type VerifyOptions } from '../../src/integrity/run.ts';
-import type { HashPolicy, TrailRegionReport } from '../../src/integrity/types.ts';
+import { digestFolder } from '../../src/collect/integrity/layout.ts';
+import { verifyTargets, type VerifyOptions } from '../../src/collect/integrity/run.ts';
+import type { HashPolicy, TrailRegionReport } from '../../src/snapshot/log-integrity.ts';
 import { TEST_TARGET, World, signingKey, type WorldOptions } from '../fixtures/integrity/world.ts';
 
 async function verify(world: World, overrides: Partial<VerifyOptions> & { hashLogs?: HashPolicy } = {}): Promise<TrailRegionReport> {

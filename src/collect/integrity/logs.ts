@@ -1,7 +1,7 @@
 /** Which log files a verification reads, and what reading them proved. */
 import { createHash } from 'node:crypto';
 import type { CheckedDigest } from './digest.ts';
-import type { HashPolicy } from './types.ts';
+import type { HashPolicy } from '../../snapshot/log-integrity.ts';
 
 export interface ListedLog {
   bucket: string;

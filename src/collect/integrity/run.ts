@@ -3,12 +3,12 @@
  * and within one, digests and log files fetched ahead under one bound on objects in flight, so
  * the sequential part (the chain walk) runs on data already there.
  */
-import { Limiter } from '../collect/limit.ts';
+import { Limiter } from '../limit.ts';
 import { collectBytes, hashUncompressed } from './hash-stream.ts';
 import { HOUR_MS, dayFolders, digestFolder, isTrailDigest, logFolder } from './layout.ts';
 import { listedLogs, logsToHash, objectId } from './logs.ts';
 import { failureOf, type IntegritySource } from './source.ts';
-import type { DigestObject, HashPolicy, IntegrityTarget, ListedObject, LogRead, PublicKeyEntry, ReadFailure, TrailRegionReport, VerifyWindow } from './types.ts';
+import type { DigestObject, HashPolicy, IntegrityTarget, ListedObject, LogRead, PublicKeyEntry, ReadFailure, TrailRegionReport, VerifyWindow } from '../../snapshot/log-integrity.ts';
 import { buildReport, checkDigests, inDigestWindow, DIGEST_DELIVERY_ALLOWANCE_MS } from './verify.ts';
 
 export interface VerifyOptions {

@@ -17,7 +17,7 @@ import type {
   ReadFailure,
   TrailRegionReport,
   VerifyWindow,
-} from './types.ts';
+} from '../../snapshot/log-integrity.ts';
 
 /** How long after its end a digest may take to arrive before its absence counts. */
 export const DIGEST_DELIVERY_ALLOWANCE_MS = HOUR_MS;

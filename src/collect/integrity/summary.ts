@@ -1,6 +1,6 @@
 /** verify-logs output: the JSON record (the evidence) and the terminal summary. */
-import { toolVersion } from '../shared/version.ts';
-import type { HashPolicy, IntegrityOutcome, TrailRegionReport, VerifyWindow } from './types.ts';
+import { toolVersion } from '../../shared/version.ts';
+import type { HashPolicy, IntegrityOutcome, TrailRegionReport, VerifyWindow } from '../../snapshot/log-integrity.ts';
 
 export const INTEGRITY_FORMAT = 'trailproof-log-integrity';
 

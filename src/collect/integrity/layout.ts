@@ -2,7 +2,7 @@
  * Where CloudTrail writes logs and digests in the bucket ("CloudTrail digest file structure"):
  * [prefix/]AWSLogs/[o-id/]<account>/CloudTrail(-Digest)/<region>/YYYY/MM/DD/<file>.
  */
-import type { IntegrityTarget } from './types.ts';
+import type { IntegrityTarget } from '../../snapshot/log-integrity.ts';
 
 export const HOUR_MS = 3_600_000;
 

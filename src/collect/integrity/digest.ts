@@ -4,7 +4,7 @@
  */
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import type { DigestObject, FindingKind, PublicKeyEntry } from './types.ts';
+import type { DigestObject, FindingKind, PublicKeyEntry } from '../../snapshot/log-integrity.ts';
 
 export interface DigestLogFile {
   s3Bucket: string;

@@ -3,8 +3,8 @@
  * validation on, for each account it records (an organization trail: every member account seen)
  * and each region it delivers from (a multi-region trail shows in every region's DescribeTrails).
  */
-import type { AccountRecord, SnapshotHeader } from '../snapshot/types.ts';
-import type { IntegrityTarget } from './types.ts';
+import type { AccountRecord, SnapshotHeader } from '../../snapshot/types.ts';
+import type { IntegrityTarget } from '../../snapshot/log-integrity.ts';
 
 export interface TargetFilter {
   accounts?: readonly string[];

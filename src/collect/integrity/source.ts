@@ -2,7 +2,7 @@
  * What verification needs from AWS, as an interface: the SDK adapter (src/collect/integrity-source.ts)
  * and the simulated S3 of tests and benchmarks implement it, so the walk itself is one code path.
  */
-import type { DigestDeliveryStatus, IntegrityTarget, ListedObject, PublicKeyEntry, ReadFailure } from './types.ts';
+import type { DigestDeliveryStatus, IntegrityTarget, ListedObject, PublicKeyEntry, ReadFailure } from '../../snapshot/log-integrity.ts';
 
 export interface FetchedObject {
   /** Streamed: a log file is hashed as it arrives, never held whole. */
