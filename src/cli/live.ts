@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { parseHashPolicy } from '../collect/integrity/logs.ts';
 import { UserError } from '../shared/errors.ts';
 import { parseWindow } from './window.ts';
+import { verifyProgress } from './verify-progress.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +57,9 @@ async function verifyInto(file: string, config: TrailproofConfig, flags: Record<
   const now = new Date();
   const window = parseWindow({ since: typeof flags.verifySince === 'string' ? flags.verifySince : '24h' }, now);
   const { verifyIntoSnapshot } = await import('../collect/verify-logs.ts');
+  const progress = verifyProgress({ quiet: Boolean(flags.quiet) });
   await verifyIntoSnapshot(file, config, {
+    onProgress: (e) => progress.onEvent(e),
     window,
     now: now.toISOString(),
     hashLogs,
@@ -65,4 +68,5 @@ async function verifyInto(file: string, config: TrailproofConfig, flags: Record<
     targetConcurrency: 8,
     objectConcurrency: 32,
   });
+  progress.finish();
 }

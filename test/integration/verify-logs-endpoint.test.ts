@@ -139,5 +139,11 @@ describe('verify-logs against a real HTTP endpoint', () => {
     const integrity = report.verdicts.filter((v) => v.ruleId === 'cloudtrail-log-integrity');
     expect(integrity.map((v) => `${v.resource.id} ${v.status}`)).toEqual([MANAGEMENT, LOG_ARCHIVE, PROD].map((a) => `${a} PASS`));
     expect(integrity[0]!.message).toContain('org-trail eu-west-1 4 digests, 8 log files');
+    // The evidence package carries the verification record inside the snapshot it packs.
+    const pack = join(dir, 'evidence.tar.gz');
+    expect((await cli(['evidence', 'pack', '--snapshot', snapshotFile, '--config', join(dir, 'config.yaml'), '--out', pack, '--format', 'json'])).status).toBe(0);
+    const verified = await cli(['evidence', 'verify', pack]);
+    expect(verified.stdout).toContain('verified:');
+    expect(verified.status).toBe(0);
   }, 90_000);
 });
