@@ -13,7 +13,7 @@ const [targetsArg = '8', hoursArg = '12', logsArg = '3', latencyArg = '20'] = pr
 const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'sa-east-1'];
 const worlds = Array.from({ length: Number(targetsArg) }, (_, i) => {
   const target: IntegrityTarget = { ...TEST_TARGET, accountId: String(100000000000 + Math.floor(i / regions.length)), region: regions[i % regions.length]! };
-  const w = new World({ target, hours: Number(hoursArg), logsPerHour: () => Number(logsArg), eventsPerLog: 150 });
+  const w = new World({ target, hours: Number(hoursArg), logsPerHour: () => Number(logsArg), eventsPerLog: 2000 });
   w.latencyMs = Number(latencyArg);
   return w;
 });
