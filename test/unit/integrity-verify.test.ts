@@ -256,3 +256,20 @@ describe('--hash-logs', () => {
 it('layout: digest folder of an own trail', () => {
   expect(digestFolder(TEST_TARGET)).toBe('AWSLogs/111111111111/CloudTrail-Digest/us-east-1/');
 });
+
+it('a later digest delivery elsewhere in the trail (another region) within the hour is not a missing digest', async () => {
+  const world = new World({ hours: 3 });
+  world.status = { isLogging: true, latestDigestDeliveryTime: new Date(Date.parse(world.status.latestDigestDeliveryTime!) + 40 * 60_000).toISOString() };
+  const r = await verify(world, { window: { from: world.window.from, to: world.now } });
+  expect(r.outcome).toBe('verified');
+});
+
+it('GetTrailStatus naming a delivery more than a period after the newest digest found: that digest was removed', async () => {
+  const world = new World({ hours: 4 });
+  world.delete(world.digestKeys[3]!);
+  // Judged before the tail hour is due, so only the delivery time can tell.
+  const now = new Date(Date.parse(world.window.to) + 40 * 60_000).toISOString();
+  world.status = { isLogging: true, latestDigestDeliveryTime: new Date(Date.parse(world.window.to) + 30 * 60_000).toISOString() };
+  const r = await verify(world, { now, window: { from: world.window.from, to: now } });
+  expect(r.findings).toEqual([expect.objectContaining({ kind: 'digest-missing', object: world.digestKeys[2] })]);
+});

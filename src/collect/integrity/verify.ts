@@ -168,10 +168,12 @@ function walkChain(input: ReportInput) {
   } else {
     const lastEnd = endOf(last);
     let tail = Math.max(0, Math.floor((dueUntil - lastEnd) / HOUR_MS));
-    // GetTrailStatus says a later digest was delivered than any found: the newest ones were removed.
+    // GetTrailStatus says a digest was delivered more than a period after the newest found: this
+    // region's newest was removed. (The time is the trail's, across regions and accounts, whose
+    // digests arrive at different minutes of the hour: a shorter lead proves nothing.)
     const delivered = status?.latestDigestDeliveryTime ? Date.parse(status.latestDigestDeliveryTime) : undefined;
     const lastArrival = last.lastModified ? Date.parse(last.lastModified) : lastEnd;
-    if (tail === 0 && delivered !== undefined && delivered <= Date.parse(window.to) && delivered - lastArrival > 10 * 60_000) tail = 1;
+    if (tail === 0 && delivered !== undefined && delivered <= Date.parse(window.to) && delivered - lastArrival > HOUR_MS + 15 * 60_000) tail = 1;
     if (tail > 0) {
       missing += tail;
       findings.push({ kind: 'digest-missing', object: last.key, hour: new Date(lastEnd).toISOString(), detail: `${tail} digest(s) missing after ${last.key}, the newest found` });
