@@ -273,3 +273,27 @@ it('GetTrailStatus naming a delivery more than a period after the newest digest 
   const r = await verify(world, { now, window: { from: world.window.from, to: now } });
   expect(r.findings).toEqual([expect.objectContaining({ kind: 'digest-missing', object: world.digestKeys[2] })]);
 });
+
+describe('the first link of the window', () => {
+  const fromSecondHour = (world: World) => ({ from: '2026-03-01T01:01:31Z', to: world.window.to });
+
+  it('is checked against the digest just before the window (one more GET)', async () => {
+    const world = new World({ hours: 4 });
+    const before = world.gets;
+    const r = await verify(world, { window: fromSecondHour(world) });
+    expect(r.outcome).toBe('verified');
+    expect(r.digests).toMatchObject({ found: 3, chained: 3 });
+    expect(world.gets - before).toBe(3 + 1 + 6);
+  });
+
+  it('an edited digest just before the window breaks the first link', async () => {
+    const world = new World({ hours: 4 });
+    editJson(world, world.digestKeys[0]!, (d) => {
+      d.logFiles = [];
+    });
+    const r = await verify(world, { window: fromSecondHour(world) });
+    expect(r.outcome).toBe('failed');
+    expect(kinds(r)).toEqual(['digest-signature-invalid', 'chain-previous-hash-mismatch']);
+    expect(r.findings.map((f) => f.object)).toEqual([world.digestKeys[0], world.digestKeys[1]]);
+  });
+});

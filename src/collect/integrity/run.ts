@@ -8,6 +8,7 @@ import { collectBytes, hashUncompressed } from './hash-stream.ts';
 import { HOUR_MS, dayFolders, digestFolder, isTrailDigest, logFolder } from './layout.ts';
 import { listedLogs, logsToHash, objectId } from './logs.ts';
 import { failureOf, type IntegritySource } from './source.ts';
+import type { CheckedDigest } from './digest.ts';
 import type { DigestObject, HashPolicy, IntegrityTarget, ListedObject, LogRead, PublicKeyEntry, ReadFailure, TrailRegionReport, VerifyWindow } from '../../snapshot/log-integrity.ts';
 import { buildReport, checkDigests, inDigestWindow, DIGEST_DELIVERY_ALLOWANCE_MS } from './verify.ts';
 
@@ -109,7 +110,9 @@ async function verifyTarget(
     ),
   );
 
-  const digests = checkDigests(target, window, digestObjects, await keys);
+  const publicKeys = await keys;
+  const digests = checkDigests(target, window, digestObjects, publicKeys);
+  const anchor = await readAnchor(source, target, window, digests, publicKeys, objects, note);
   const toHash = logsToHash(listedLogs(digests), options.hashLogs, options.sampleSeed);
   const logReads = new Map<string, LogRead>();
   await Promise.all(
@@ -139,6 +142,7 @@ async function verifyTarget(
     now: options.now,
     digests,
     digestKeys,
+    ...(anchor ? { anchor } : {}),
     logListing: listing ?? [],
     logListingComplete: listing !== null,
     logFolders,
@@ -146,6 +150,36 @@ async function verifyTarget(
     status: await status,
     unreadable,
     maxDigestAgeHours: options.maxDigestAgeHours,
+  });
+}
+
+/**
+ * The digest before the window that the first one in it names: one more GET, so the first link is
+ * checked too (a digest edited just before the window would otherwise go unseen).
+ */
+async function readAnchor(
+  source: IntegritySource,
+  target: IntegrityTarget,
+  window: VerifyWindow,
+  digests: readonly CheckedDigest[],
+  keys: readonly PublicKeyEntry[] | null,
+  objects: Limiter,
+  note: (err: unknown, operation: string, object?: string) => void,
+): Promise<CheckedDigest | undefined> {
+  const first = digests.find((d) => !d.backfill && d.content);
+  const key = first?.content?.previousDigestS3Object;
+  if (!first || !key || first.content?.previousDigestS3Bucket !== target.bucket || inDigestWindow(key, window) || digests.some((d) => d.key === key)) return undefined;
+  return objects.run(async () => {
+    try {
+      const got = await source.get(target, key);
+      if (!got) return undefined; // before the window: its absence is outside what this run proves
+      const body = await collectBytes(got.body);
+      const [checked] = checkDigests(target, { from: new Date(0).toISOString(), to: window.to }, [{ key, body, metadata: got.metadata }], keys);
+      return checked;
+    } catch (err) {
+      note(err, 's3:GetObject', key);
+      return undefined;
+    }
   });
 }
 

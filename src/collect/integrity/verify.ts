@@ -54,6 +54,8 @@ export interface ReportInput {
   digests: readonly CheckedDigest[];
   /** Every digest key of this trail the listing returned, read or not. */
   digestKeys: readonly string[];
+  /** The digest just before the window that the first one names as previous, when it was read. */
+  anchor?: CheckedDigest;
   logListing: readonly ListedObject[];
   /** Whether the log listing is whole (no page failed): unlisted logs are judged only then. */
   logListingComplete: boolean;
@@ -94,7 +96,7 @@ function walkChain(input: ReportInput) {
   const now = Date.parse(input.now);
   const findings: Finding[] = [];
   const chain = input.digests.filter((d) => !d.backfill);
-  const byKey = new Map(input.digests.map((d) => [d.key, d]));
+  const byKey = new Map([...(input.anchor ? [input.anchor] : []), ...input.digests].map((d) => [d.key, d]));
   const listedKeys = new Set(input.digestKeys);
   const restarts: string[] = [];
   let chained = 0;
@@ -102,7 +104,7 @@ function walkChain(input: ReportInput) {
   // Digests whose link cannot be judged because something was not read (incomplete, not failed).
   let unjudged = 0;
 
-  for (const d of input.digests) {
+  for (const d of [...(input.anchor ? [input.anchor] : []), ...input.digests]) {
     if (d.problem) findings.push({ kind: d.problem.kind, object: d.key, hour: hourOf(d), detail: d.problem.detail });
     else if (!d.signatureValid) unjudged++;
   }
