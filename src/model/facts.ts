@@ -6,7 +6,9 @@
  * left OUT of its object, and the object's `unknown` map says why, keyed by the missing field's
  * name. A CEL expression that touches it fails with "No such key", which the engine turns into an
  * ERROR verdict carrying that reason. `has(x.field)` lets a rule ask explicitly.
- * See docs/model.md for the reference rules are written against.
+ * The facts rules can read are declared once, with CEL types, in fact-declarations.ts (the type
+ * checker, docs/model.md and the check of rule tests' facts come from it); a test keeps these
+ * interfaces and the model's output in step with it.
  */
 
 import type { ResourceRef, ResourceType } from '../contracts/verdict.ts';
@@ -145,8 +147,8 @@ export interface AccountFacts extends WithUnknowns {
 export interface LogIntegrityFacts extends WithUnknowns {
   /** False when the snapshot has no verification (scan without --verify-logs). */
   requested: boolean;
-  window?: { from: string; to: string };
-  hashLogs?: string;
+  window: { from: string; to: string } | null;
+  hashLogs: string | null;
   /** One per trail × region verified for this account, by trail ARN then region. */
   trailRegions: TrailRegionIntegrityFacts[];
   /** "<trail ARN> <region>" of validating trails recording the account with no verification record. */

@@ -22,7 +22,7 @@ const CHAIN_BREAKS: readonly FindingKind[] = [
 
 export function logIntegrityFacts(index: ModelIndex, record: AccountRecord, trails: readonly TrailFacts[] | undefined): LogIntegrityFacts {
   const run = index.header.logIntegrity;
-  if (!run) return { requested: false, trailRegions: [], unverified: [] };
+  if (!run) return { requested: false, window: null, hashLogs: null, trailRegions: [], unverified: [] };
   const reports = record.logIntegrity ?? [];
   const trailRegions = reports.map(trailRegionFacts).sort((a, b) => (a.trail + a.region < b.trail + b.region ? -1 : 1));
   const seen = new Set(trailRegions.map((r) => `${r.trail} ${r.region}`));

@@ -64,7 +64,7 @@ describe('log integrity facts', () => {
 
   it('not requested: requested false, nothing else', () => {
     const { org } = orgWithTrails();
-    expect(memberFacts(org.snapshot())).toEqual({ requested: false, trailRegions: [], unverified: [] });
+    expect(memberFacts(org.snapshot())).toEqual({ requested: false, window: null, hashLogs: null, trailRegions: [], unverified: [] });
   });
 
   it('per trail × region, the first problem named by s3:// object and hour; complete when all was read', async () => {
