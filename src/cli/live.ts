@@ -1,5 +1,9 @@
 import { Option } from 'commander';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { parseHashPolicy } from '../collect/integrity/logs.ts';
+import { parseWindow } from './window.ts';
+import { verifyProgress } from './verify-progress.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrailproofConfig } from '../config/types.ts';
@@ -32,6 +36,15 @@ export interface LiveCollection {
 /** The file a collection is kept in when it was not asked to be saved and the scan failed after it. */
 export const KEPT_SNAPSHOT_NAME = 'trailproof-collected.snapshot.jsonl.gz';
 
+/** scan only: verify the CloudTrail digest chains after collecting (reads S3 objects; off by default). */
+export function verifyLogsOptions(): Option[] {
+  return [
+    new Option('--verify-logs', 'also verify the CloudTrail digest chains and log files (S3 GETs; see docs/operations/log-integrity.md)'),
+    new Option('--verify-since <age>', 'with --verify-logs: the window, ending now (default 24h)'),
+    new Option('--hash-logs <mode>', 'with --verify-logs: all | sample:N | none').default('all'),
+  ];
+}
+
 /**
  * Reads the organization into a snapshot file (kept with --save-snapshot) and opens it. The AWS SDK
  * is loaded only here, so evaluating a saved snapshot never pays for it.
@@ -62,6 +75,7 @@ export async function collectLive(config: TrailproofConfig, flags: Record<string
     if (err instanceof SnapshotDefectsError) throw new SnapshotDefectsError(keepOrSay(keep), err.defects);
     throw err;
   }
+  if (flags.verifyLogs) await keptOnFailure({ keep }, () => verifyInto(written, effective, flags));
   return { source: await keptOnFailure({ keep }, () => openSnapshot(written)), keep };
 }
 
@@ -97,4 +111,24 @@ export function reportKeptAnswers(kept: readonly ApiError[]): void {
     const where = [e.accountId, e.region].filter(Boolean).join('/');
     process.stderr.write(`  ${e.operation}${where ? ` (${where})` : ''}: ${e.message}\n`);
   }
+}
+
+async function verifyInto(file: string, config: TrailproofConfig, flags: Record<string, unknown>): Promise<void> {
+  const hashLogs = parseHashPolicy(String(flags.hashLogs ?? 'all'));
+  if (!hashLogs) throw new UserError(`--hash-logs "${String(flags.hashLogs)}": expected all, none or sample:N`);
+  const now = new Date();
+  const window = parseWindow({ since: typeof flags.verifySince === 'string' ? flags.verifySince : '24h' }, now);
+  const { verifyIntoSnapshot } = await import('../collect/verify-logs.ts');
+  const progress = verifyProgress({ quiet: Boolean(flags.quiet) });
+  await verifyIntoSnapshot(file, config, {
+    onProgress: (e) => progress.onEvent(e),
+    window,
+    now: now.toISOString(),
+    hashLogs,
+    sampleSeed: randomBytes(16).toString('hex'),
+    maxDigestAgeHours: 2,
+    targetConcurrency: 8,
+    objectConcurrency: 32,
+  });
+  progress.finish();
 }

@@ -8,6 +8,7 @@ import { register as registerRules } from './commands/rules.ts';
 import { register as registerReport } from './commands/report.ts';
 import { register as registerEvidence } from './commands/evidence.ts';
 import { register as registerExceptions } from './commands/exceptions.ts';
+import { register as registerVerifyLogs } from './commands/verify-logs.ts';
 
 /**
  * Each command group lives in src/cli/commands/<group>.ts and exports `register(program, setExit)`.
@@ -49,4 +50,4 @@ export async function main(argv: string[]): Promise<number> {
 export const INTERNAL_ERROR_EXIT = 4;
 
 /** The command groups in the order `--help` lists them. */
-const COMMAND_GROUPS: RegisterCommands[] = [registerScan, registerCollect, registerRules, registerReport, registerEvidence, registerExceptions];
+const COMMAND_GROUPS: RegisterCommands[] = [registerScan, registerCollect, registerRules, registerReport, registerEvidence, registerExceptions, registerVerifyLogs];

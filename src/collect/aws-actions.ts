@@ -22,7 +22,12 @@ export interface AwsAction {
   iamAction: string | null;
   roles: CollectorRole[];
   why: string;
+  /** Set for calls made only when the user asks for that feature; the policy grants them in a separate statement. */
+  optIn?: OptInFeature;
 }
+
+/** Features that read more than the configuration, and need permissions the baseline policy does not grant. */
+export type OptInFeature = 'verify-logs';
 
 const MGMT: CollectorRole[] = ['management'];
 const BOTH: CollectorRole[] = ['management', 'member'];
@@ -66,6 +71,19 @@ export const AWS_ACTIONS: readonly AwsAction[] = [
   { service: 's3', operation: 'GetBucketEncryption', iamAction: 's3:GetEncryptionConfiguration', roles: BOTH, why: 'default encryption' },
   { service: 's3', operation: 'GetBucketLogging', iamAction: 's3:GetBucketLogging', roles: BOTH, why: 'server access logging of the trail bucket' },
   { service: 's3control', operation: 'GetPublicAccessBlock', iamAction: 's3:GetAccountPublicAccessBlock', roles: BOTH, why: 'account-wide public access block' },
+
+  // verify-logs (and scan --verify-logs): reads the trail buckets' digest and log objects.
+  { service: 'cloudtrail', operation: 'ListPublicKeys', iamAction: 'cloudtrail:ListPublicKeys', roles: MGMT, why: 'public keys that sign the digest files', optIn: 'verify-logs' },
+  { service: 's3', operation: 'ListObjectsV2', iamAction: 's3:ListBucket', roles: MGMT, why: 'digest and log objects under the trail prefix', optIn: 'verify-logs' },
+  { service: 's3', operation: 'GetObject', iamAction: 's3:GetObject', roles: MGMT, why: 'digest files and the log files they list', optIn: 'verify-logs' },
+];
+
+/**
+ * Permissions an opt-in feature needs beyond the calls it makes: S3 decrypts SSE-KMS log files for
+ * GetObject with the caller's kms:Decrypt. Not an SDK call of ours, so not in AWS_ACTIONS.
+ */
+export const IMPLIED_PERMISSIONS: readonly { iamAction: string; optIn: OptInFeature; why: string }[] = [
+  { iamAction: 'kms:Decrypt', optIn: 'verify-logs', why: 'GetObject on log files encrypted with SSE-KMS' },
 ];
 
 const byKey = new Map(AWS_ACTIONS.map((a) => [`${a.service}:${a.operation}`, a]));
@@ -84,7 +102,15 @@ export function isReadOnlyAction(iamAction: string): boolean {
 /** IAM actions a role needs, sorted and unique. */
 export function actionsForRole(role: CollectorRole): string[] {
   const set = new Set<string>();
-  for (const a of AWS_ACTIONS) if (a.iamAction && a.roles.includes(role)) set.add(a.iamAction);
+  for (const a of AWS_ACTIONS) if (a.iamAction && a.roles.includes(role) && !a.optIn) set.add(a.iamAction);
+  return [...set].sort();
+}
+
+/** IAM actions an opt-in feature adds (to the management role, which runs it), sorted and unique. */
+export function optInActions(feature: OptInFeature): string[] {
+  const set = new Set<string>();
+  for (const a of AWS_ACTIONS) if (a.iamAction && a.optIn === feature) set.add(a.iamAction);
+  for (const p of IMPLIED_PERMISSIONS) if (p.optIn === feature) set.add(p.iamAction);
   return [...set].sort();
 }
 
@@ -97,7 +123,7 @@ export interface PolicyDocument {
  * Least-privilege policy for a role. Read actions on the services read take Resource "*" because
  * the collector discovers the resources; sts:AssumeRole is limited to the member role's name.
  */
-export function policyForRole(role: CollectorRole, memberRoleName: string, partition = 'aws'): PolicyDocument {
+export function policyForRole(role: CollectorRole, memberRoleName: string, partition = 'aws', optIn: readonly OptInFeature[] = []): PolicyDocument {
   const actions = actionsForRole(role);
   const reads = actions.filter((a) => a !== 'sts:AssumeRole');
   const statements: PolicyDocument['Statement'] = [{ Sid: 'TrailproofRead', Effect: 'Allow', Action: reads, Resource: '*' }];
@@ -108,6 +134,11 @@ export function policyForRole(role: CollectorRole, memberRoleName: string, parti
       Action: ['sts:AssumeRole'],
       Resource: `arn:${partition}:iam::*:role/${memberRoleName}`,
     });
+  }
+  // Opt-in reads of the trail buckets' objects: a separate statement, so it can be granted (and
+  // narrowed to the log-archive buckets) only where verify-logs runs.
+  if (role === 'management' && optIn.includes('verify-logs')) {
+    statements.push({ Sid: 'TrailproofVerifyLogsOptIn', Effect: 'Allow', Action: optInActions('verify-logs'), Resource: '*' });
   }
   return { Version: '2012-10-17', Statement: statements };
 }

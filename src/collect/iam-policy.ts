@@ -1,5 +1,5 @@
 import { UserError } from '../shared/errors.ts';
-import { policyForRole, type CollectorRole } from './aws-actions.ts';
+import { policyForRole as basePolicy, type CollectorRole, type OptInFeature } from './aws-actions.ts';
 
 export type PolicyFormat = 'json' | 'cloudformation' | 'terraform';
 export const POLICY_FORMATS: readonly PolicyFormat[] = ['json', 'cloudformation', 'terraform'];
@@ -9,7 +9,8 @@ const ROLES: readonly CollectorRole[] = ['management', 'member'];
  * The least-privilege policies of `trailproof iam-policy`, generated from aws-actions.ts so the
  * published permissions can never drift from what the collector calls.
  */
-export function renderIamPolicy(options: { role?: string; format?: string; memberRoleName: string }): string {
+export function renderIamPolicy(options: { role?: string; format?: string; memberRoleName: string; optIn?: readonly OptInFeature[] }): string {
+  const policyForRole = (role: CollectorRole, memberRoleName: string, partition?: string) => basePolicy(role, memberRoleName, partition, options.optIn ?? []);
   const format = (options.format ?? 'json') as PolicyFormat;
   if (!POLICY_FORMATS.includes(format)) throw new UserError(`--format must be one of ${POLICY_FORMATS.join(', ')}, got "${options.format}"`);
   if (options.role !== undefined && !ROLES.includes(options.role as CollectorRole)) {
@@ -22,16 +23,18 @@ export function renderIamPolicy(options: { role?: string; format?: string; membe
       return JSON.stringify(Object.fromEntries(roles.map((r) => [r, policyForRole(r, options.memberRoleName)])), null, 2) + '\n';
     }
     case 'cloudformation':
-      return cloudFormation(roles, options.memberRoleName);
+      return cloudFormation(roles, options.memberRoleName, policyForRole);
     case 'terraform':
-      return terraform(roles, options.memberRoleName);
+      return terraform(roles, options.memberRoleName, policyForRole);
   }
 }
 
 const logicalName = (role: CollectorRole) => (role === 'management' ? 'TrailproofManagementPolicy' : 'TrailproofMemberPolicy');
 
 /** JSON is valid YAML, so the template stays a plain JSON document (no YAML emitter needed). */
-function cloudFormation(roles: readonly CollectorRole[], memberRoleName: string): string {
+type PolicyFor = (role: CollectorRole, memberRoleName: string, partition?: string) => ReturnType<typeof basePolicy>;
+
+function cloudFormation(roles: readonly CollectorRole[], memberRoleName: string, policyForRole: PolicyFor): string {
   const resources = Object.fromEntries(
     roles.map((role) => [
       logicalName(role),
@@ -50,7 +53,7 @@ function cloudFormation(roles: readonly CollectorRole[], memberRoleName: string)
   return text.replace(/"(arn:\$\{AWS::Partition\}[^"]*)"/g, '{ "Fn::Sub": "$1" }') + '\n';
 }
 
-function terraform(roles: readonly CollectorRole[], memberRoleName: string): string {
+function terraform(roles: readonly CollectorRole[], memberRoleName: string, policyForRole: PolicyFor): string {
   return roles
     .map((role) => {
       const doc = policyForRole(role, memberRoleName, '${data.aws_partition.current.partition}');

@@ -19,7 +19,10 @@ interface RawResponse {
 type Next = (args: unknown) => Promise<{ response: unknown; output?: unknown }>;
 
 /** The part of an SDK client's middleware stack used here (the SDK's own types are per client). */
-type StackAdd = { add(middleware: (next: Next) => Next, options: { step: 'deserialize'; priority: 'low'; name: string }): void };
+type StackAdd = { add(middleware: (next: Next, context: { commandName?: string }) => Next, options: { step: 'deserialize'; priority: 'low'; name: string }): void };
+
+/** Answers whose body is the object itself, streamed to the caller: never read into memory here. */
+const STREAMED_BODIES = new Set(['GetObjectCommand']);
 
 /**
  * Sits between the HTTP handler and the SDK's deserializer (priority low in the deserialize step is
@@ -28,11 +31,11 @@ type StackAdd = { add(middleware: (next: Next) => Next, options: { step: 'deseri
  */
 export function refuseNonAwsAnswers<C extends { middlewareStack: object }>(client: C): C {
   (client.middlewareStack as unknown as StackAdd).add(
-    (next) => async (args) => {
+    (next, context) => async (args) => {
       const result = await next(args);
       const response = result.response as RawResponse | undefined;
       if (!response || typeof response.statusCode !== 'number') return result;
-      const bytes = await bodyBytes(response.body);
+      const bytes = STREAMED_BODIES.has(context.commandName ?? '') ? undefined : await bodyBytes(response.body);
       if (bytes !== undefined) response.body = bytes;
       const problem = nonAwsProblem(response, bytes);
       if (problem) throw Object.assign(new Error(problem), { name: NOT_AN_AWS_ANSWER, $metadata: { httpStatusCode: response.statusCode } });

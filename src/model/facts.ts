@@ -139,7 +139,54 @@ export interface AccountFacts extends WithUnknowns {
   dataEvents?: Record<string, unknown>;
   /** Filled by the CloudTrail Lake view. */
   eventDataStores?: Record<string, unknown>[];
+  /** The digest-chain verification of the account's logs (scan --verify-logs; src/model/log-integrity.ts). */
+  logIntegrity?: LogIntegrityFacts;
   [extension: string]: unknown;
+}
+
+export interface LogIntegrityFacts extends WithUnknowns {
+  /** False when the snapshot has no verification (scan without --verify-logs). */
+  requested: boolean;
+  window: { from: string; to: string } | null;
+  hashLogs: string | null;
+  /** One per trail × region verified for this account, by trail ARN then region. */
+  trailRegions: TrailRegionIntegrityFacts[];
+  /** "<trail ARN> <region>" of validating trails recording the account with no verification record. */
+  unverified: string[];
+  /** True when every trail-region was read in full; unknown (with what was not read) otherwise. */
+  complete?: boolean;
+}
+
+export interface TrailRegionIntegrityFacts {
+  trail: string;
+  trailName: string;
+  region: string;
+  /** verified | failed | incomplete */
+  outcome: string;
+  /** "from..to", ISO. */
+  window: string;
+  digestsExpected: number;
+  digestsFound: number;
+  digestsValid: number;
+  digestsChained: number;
+  /** Missing digests plus chain breaks (a link or a signature that does not verify). */
+  gaps: number;
+  /** Legitimate chain restarts after StopLogging/StartLogging. */
+  restarts: number;
+  logFilesListed: number;
+  logFilesVerified: number;
+  logFilesModified: number;
+  logFilesMissing: number;
+  logFilesUnlisted: number;
+  /** Absent when no digest was found. */
+  newestDigestAgeHours?: number;
+  latestDigestDeliveryError?: string;
+  /** Findings other than staleness. */
+  problems: number;
+  /** The first of them, in hour order: kind, s3:// object, hour, detail. */
+  firstProblem: { kind: string; object: string; hour: string; detail: string } | null;
+  /** The first thing that could not be read, when the outcome is incomplete. */
+  notRead?: string;
 }
 
 export interface BucketFacts extends WithUnknowns {

@@ -7,6 +7,7 @@ import { scpFacts } from './scp.ts';
 import { addTrailBucketFacts } from './trail-bucket.ts';
 import { accountDataEventFacts, bucketSubjects } from './data-events.ts';
 import { eventDataStoreFacts } from './event-data-stores.ts';
+import { logIntegrityFacts } from './log-integrity.ts';
 
 export function organizationSubject(index: ModelIndex): EvaluationSubject {
   const org = index.organization;
@@ -80,6 +81,7 @@ export function accountFacts(index: ModelIndex, record: AccountRecord): AccountF
   const dataEvents = accountDataEventFacts(index, record, facts);
   if (dataEvents.value) facts.dataEvents = dataEvents.value;
   else unknown.dataEvents = dataEvents.reason;
+  facts.logIntegrity = logIntegrityFacts(index, record, facts.trails);
 
   if (Object.keys(unknown).length === 0) delete facts.unknown;
   return facts;

@@ -306,6 +306,7 @@ const defs: Record<string, Schema> = {
       accounts: fetched(arrayOf(ref('OrgAccount'))),
       policies: fetched(arrayOf(ref('ServiceControlPolicy'))),
       errors: arrayOf(ref('ApiError')),
+      logIntegrity: ref('LogIntegrityRun'),
     },
     [
       'format',
@@ -334,8 +335,35 @@ const defs: Record<string, Schema> = {
       accountPublicAccessBlock: fetched(ref('PublicAccessBlock')),
       enabledRegions: fetched(strings),
       enabledRegionsSource: { enum: ['account:ListRegions', 'ec2:DescribeRegions'] },
+      logIntegrity: arrayOf(ref('LogIntegrityReport')),
     },
     ['accountId', 'regions', 'trailDetails'],
+  ),
+
+  // ---- log integrity (verify-logs; src/snapshot/log-integrity.ts) ----
+  LogIntegrityWindow: strict({ from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } }, ['from', 'to']),
+  LogIntegrityRun: strict(
+    { verifiedAt: { type: 'string', format: 'date-time' }, window: ref('LogIntegrityWindow'), hashLogs: { type: 'string', pattern: '^(all|none|sample:[1-9][0-9]*)$' }, sampleSeed: str, maxDigestAgeHours: { type: 'number', exclusiveMinimum: 0 } },
+    ['verifiedAt', 'window', 'hashLogs', 'maxDigestAgeHours'],
+  ),
+  LogIntegrityReport: strict(
+    {
+      target: strict(
+        { trailArn: nonEmpty, trailName: nonEmpty, accountId: nonEmpty, region: nonEmpty, bucket: nonEmpty, keyPrefix: str, organizationId: str },
+        ['trailArn', 'trailName', 'accountId', 'region', 'bucket', 'keyPrefix'],
+      ),
+      window: ref('LogIntegrityWindow'),
+      outcome: { enum: ['verified', 'failed', 'incomplete'] },
+      digests: strict({ expected: int, found: int, signatureValid: int, chained: int, missing: int, restarts: strings }, ['expected', 'found', 'signatureValid', 'chained', 'missing', 'restarts']),
+      logs: strict(
+        { listed: int, hashed: int, valid: int, modified: int, missing: int, unreadable: int, presentNotHashed: int, unlisted: int, bytesHashed: int },
+        ['listed', 'hashed', 'valid', 'modified', 'missing', 'unreadable', 'presentNotHashed', 'unlisted', 'bytesHashed'],
+      ),
+      newestDigest: strict({ key: str, endTime: str, ageHours: { type: 'number' }, latestDigestDeliveryTime: str, latestDigestDeliveryError: str }),
+      findings: arrayOf(strict({ kind: nonEmpty, object: str, hour: str, detail: str }, ['kind', 'object', 'hour', 'detail'])),
+      unreadable: arrayOf(strict({ operation: nonEmpty, code: nonEmpty, message: str, object: str, accountId: str, region: str }, ['operation', 'code', 'message'])),
+    },
+    ['target', 'window', 'outcome', 'digests', 'logs', 'newestDigest', 'findings', 'unreadable'],
   ),
 };
 

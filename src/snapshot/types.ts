@@ -11,6 +11,7 @@
 
 import type { ApiError } from '../contracts/api-error.ts';
 import type { SkippedAccount } from '../contracts/result.ts';
+import type { TrailRegionReport, VerifyWindow } from './log-integrity.ts';
 
 export const SNAPSHOT_FORMAT = 'trailproof-snapshot';
 export const SNAPSHOT_VERSION = 1;
@@ -124,6 +125,18 @@ export interface SnapshotHeader {
   policies: Fetched<ServiceControlPolicy[]>;
   /** Errors not tied to one account line (e.g. ListRoots). Per-account errors live inline. */
   errors: ApiError[];
+  /** Present when the collection verified the CloudTrail digest chains (scan --verify-logs). */
+  logIntegrity?: LogIntegrityRun;
+}
+
+/** How the log-integrity verification recorded in this snapshot was run. */
+export interface LogIntegrityRun {
+  verifiedAt: string;
+  window: VerifyWindow;
+  /** all | none | sample:N */
+  hashLogs: string;
+  sampleSeed?: string;
+  maxDigestAgeHours: number;
 }
 
 // ---------- CloudTrail ----------
@@ -324,6 +337,8 @@ export interface AccountRecord {
   enabledRegions?: Fetched<string[]>;
   /** The call that gave `enabledRegions`; absent in snapshots written before it was recorded (account:ListRegions). */
   enabledRegionsSource?: 'account:ListRegions' | 'ec2:DescribeRegions';
+  /** The digest-chain verification of this account's logs, one per trail × region (with header.logIntegrity). */
+  logIntegrity?: TrailRegionReport[];
 }
 
 export interface Snapshot {

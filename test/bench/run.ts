@@ -6,9 +6,10 @@
  *   npm run bench -- --accounts 10000 --only evaluate
  *   npm run bench -- --accounts 1000 --only collect --latency-ms 50
  *   npm run bench -- --accounts 300 --only faults
+ *   npm run bench -- --only verify                  verify-logs over simulated S3 (20 ms per GET)
  *
  * Flags: --accounts N[,N...] (sizes; default evaluate 100,1000,10000, collect 1000, faults 300),
- * --only evaluate|collect|faults, --latency-ms MS (simulated round trip, default 50), --seed S
+ * --only evaluate|collect|faults|verify, --latency-ms MS (simulated round trip, default 50), --seed S
  * (default 42), --dir DIR (where snapshots and reports go; default a temporary folder, removed after).
  *
  * Every measurement runs in its own child process, so peak RSS is that size's own. The output
@@ -25,7 +26,7 @@ interface Flags {
   evaluateSizes: number[];
   collectSizes: number[];
   faultSizes: number[];
-  only?: 'evaluate' | 'collect' | 'faults';
+  only?: 'evaluate' | 'collect' | 'faults' | 'verify';
   latencyMs: number;
   seed: number;
   dir?: string;
@@ -50,7 +51,7 @@ function parseFlags(argv: string[]): Flags {
       }
       case '--only': {
         const only = need();
-        if (only !== 'evaluate' && only !== 'collect' && only !== 'faults') fail(`--only ${only}: expected evaluate, collect or faults`);
+        if (only !== 'evaluate' && only !== 'collect' && only !== 'faults' && only !== 'verify') fail(`--only ${only}: expected evaluate, collect, faults or verify`);
         flags.only = only as Flags['only'];
         break;
       }
@@ -182,6 +183,28 @@ function benchFaults(sizes: number[], flags: Flags, dir: string): void {
   say();
 }
 
+interface VerifyRun {
+  wall_s: number;
+  digests: number;
+  logs: number;
+  bytes: number;
+}
+
+/** verify-logs: the chain is sequential per trail-region, so the win is trail-regions side by side and objects fetched ahead. */
+function benchVerify(): void {
+  const latency = 20;
+  say(`== verify-logs against simulated S3: ${latency} ms per GET and list page, 8 trail-regions × 12 hours × 3 logs/hour ==`);
+  const r = child<{ targets: number; parallel: VerifyRun; sequential: VerifyRun }>('verify-logs-child.ts', ['8', '12', '3', String(latency)]);
+  const rate = (v: VerifyRun) => `${fmt(v.digests / v.wall_s, 1)} digests/s, ${fmt(v.bytes / 1e6 / v.wall_s)} log MB/s`;
+  say(`parallel (8 trail-regions, 32 objects in flight): ${fmt(r.parallel.wall_s)} s, ${r.parallel.digests} digests, ${r.parallel.logs} logs (${fmt(r.parallel.bytes / 1e6)} MB): ${rate(r.parallel)}`);
+  say(`one at a time (like validate-logs):             ${fmt(r.sequential.wall_s)} s: ${rate(r.sequential)}`);
+  say(`speed-up ×${fmt(r.sequential.wall_s / r.parallel.wall_s)}`);
+  lines.push(
+    `bench verify-logs targets=${r.targets} digests_per_s=${fmt(r.parallel.digests / r.parallel.wall_s, 1)} log_mb_per_s=${fmt(r.parallel.bytes / 1e6 / r.parallel.wall_s)} sequential_ratio=${fmt(r.sequential.wall_s / r.parallel.wall_s)}`,
+  );
+  say();
+}
+
 const flags = parseFlags(process.argv.slice(2));
 const dir = flags.dir ?? mkdtempSync(join(tmpdir(), 'trailproof-bench-'));
 mkdirSync(dir, { recursive: true });
@@ -191,6 +214,7 @@ try {
   if (flags.only === undefined || flags.only === 'evaluate') benchEvaluate(flags.evaluateSizes, flags, dir);
   if (flags.only === undefined || flags.only === 'collect') benchCollect(flags.collectSizes, flags, dir);
   if (flags.only === undefined || flags.only === 'faults') benchFaults(flags.faultSizes, flags, dir);
+  if (flags.only === undefined || flags.only === 'verify') benchVerify();
   for (const line of lines) say(line);
 } finally {
   if (!flags.dir) rmSync(dir, { recursive: true, force: true });

@@ -358,7 +358,7 @@ describe('field-hardened collection (issue #11)', () => {
     const server = await startServer({
       answers: {
         'cloudtrail:GetEventSelectors': (call, original) => {
-          const usual = JSON.parse(original().body) as Record<string, unknown>;
+          const usual = JSON.parse(String(original().body)) as Record<string, unknown>;
           return jsonReply('awsJson1_1', { ...usual, EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] }, call.requestId);
         },
       },

@@ -72,7 +72,7 @@ function replacement(v: Variation): (call: ServiceCall, original: (call?: Servic
 
 function withJson(reply: Reply, change: (usual: Record<string, unknown>) => unknown): Reply {
   if (reply.status !== 200) return reply;
-  return { ...reply, body: JSON.stringify(change(JSON.parse(reply.body) as Record<string, unknown>)) };
+  return { ...reply, body: JSON.stringify(change(JSON.parse(String(reply.body)) as Record<string, unknown>)) };
 }
 
 const baselines = new Map<string, FakeScan>();

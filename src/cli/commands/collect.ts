@@ -36,10 +36,11 @@ export function register(program: Command, setExit: SetExit): void {
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'cloudformation', 'terraform']).default('json'))
     .option('-c, --config <file>', 'config.yaml (for the member role name)')
     .option('--member-role <name>', 'member role name the management policy may assume')
-    .action((flags: { role?: string; format: string; config?: string; memberRole?: string }) => {
+    .option('--verify-logs', 'add the opt-in statement verify-logs needs (s3:GetObject, s3:ListBucket, cloudtrail:ListPublicKeys, kms:Decrypt)')
+    .action((flags: { role?: string; format: string; config?: string; memberRole?: string; verifyLogs?: boolean }) => {
       const config = loadConfig(flags.config);
       const memberRoleName = flags.memberRole ?? config.organization.memberRoleName;
-      process.stdout.write(renderIamPolicy({ ...(flags.role ? { role: flags.role } : {}), format: flags.format, memberRoleName }));
+      process.stdout.write(renderIamPolicy({ ...(flags.role ? { role: flags.role } : {}), format: flags.format, memberRoleName, optIn: flags.verifyLogs ? ['verify-logs'] : [] }));
       setExit(0);
     });
 }

@@ -14,7 +14,7 @@ import type { TrailproofConfig } from '../../config/types.ts';
 import { applyReportFlags, reportOptions, wholeNumberParser, type ReportFlags } from '../options.ts';
 import { printSummary } from '../summary.ts';
 import type { SetExit } from '../register.ts';
-import { collectLive, collectOptions, keptOnFailure } from '../live.ts';
+import { collectLive, collectOptions, keptOnFailure, verifyLogsOptions } from '../live.ts';
 import { narrowOptions, snapshotScope } from '../snapshot-scope.ts';
 import { summarize } from '../../evaluate/gate.ts';
 
@@ -42,8 +42,10 @@ export function register(program: Command, setExit: SetExit): void {
   for (const o of reportOptions()) scan.addOption(o);
   scan.addOption(workersOption());
   for (const o of collectOptions()) scan.addOption(o);
+  for (const o of verifyLogsOptions()) scan.addOption(o);
   scan.action(async (flags: ScanFlags) => {
     if (flags.snapshot && flags.demo) throw new UserError('--snapshot and --demo exclude each other');
+    if (flags.verifyLogs && (flags.snapshot || flags.demo)) throw new UserError('--verify-logs reads AWS: it works with a live scan, not with --snapshot or --demo (use `trailproof verify-logs --snapshot FILE`)');
     const config = applyReportFlags(loadConfig(flags.config), flags);
     if (!flags.demo && !flags.snapshot) {
       const live = await collectLive(config, flags);
