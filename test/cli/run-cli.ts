@@ -1,8 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = fileURLToPath(new URL('../../bin/trailproof.js', import.meta.url));
+
+/**
+ * How tests start the CLI in a child process: the source entry through tsx, so a test always runs
+ * the code it sits beside. bin/trailproof.js runs the compiled dist/ instead, which a stale build
+ * would make wrong; that path is tested where it is shipped, by test/package/pack-install.test.ts.
+ */
+export const CLI_ARGS = ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, fileURLToPath(new URL('../../src/cli/entry.ts', import.meta.url))];
 
 export interface CliRun {
   status: number;
@@ -12,7 +19,7 @@ export interface CliRun {
 
 /** Runs the real CLI in a child process, as a user or CI would (no TTY, CI set). */
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliRun {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  const r = spawnSync(process.execPath, [...CLI_ARGS, ...args], {
     cwd: options.cwd ?? REPO,
     env: { ...process.env, CI: 'true', NO_COLOR: '1', ...options.env },
     encoding: 'utf8',

@@ -1,0 +1,18 @@
+/**
+ * The process around `main()`: what bin/trailproof.js runs (compiled, from dist/) and what the
+ * CLI tests run (from source, through tsx), so both exercise the same start-up.
+ */
+// The AWS SDK's Node-version notice is a maintenance warning for operators, not scan output. It
+// is read when an SDK client is built, which is after this line: main() loads the SDK lazily.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+// A reader that stops early (`trailproof rules list | head`) is not an error of ours.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
+const { main } = await import('./main.ts');
+process.exitCode = await main(process.argv.slice(2));
