@@ -2,9 +2,15 @@
  * The process around `main()`: what bin/trailproof.js runs (compiled, from dist/) and what the
  * CLI tests run (from source, through tsx), so both exercise the same start-up.
  */
+import module from 'node:module';
+
 // The AWS SDK's Node-version notice is a maintenance warning for operators, not scan output. It
 // is read when an SDK client is built, which is after this line: main() loads the SDK lazily.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+// Node 22.1 and later keep the compiled code of every module in a cache on disk, so each later
+// start skips parsing them again (as TypeScript's own CLI does). Node 20 has no such cache.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 // A reader that stops early (`trailproof rules list | head`) is not an error of ours.
 for (const stream of [process.stdout, process.stderr]) {
