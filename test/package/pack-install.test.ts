@@ -41,9 +41,10 @@ beforeAll(() => {
   writeConsumerProject(consumer, REPO, join(dir, packed[0]!.filename));
   must(run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], consumer), 'npm ci --offline of the packed tarball');
 }, 300_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Thousands of installed files: removing them can take a while on a busy machine.
+afterAll(() => rmSync(dir, { recursive: true, force: true }), 120_000);
 
-describe('npm pack → npm install → npx trailproof', () => {
+describe('npm pack → npm install → npx trailproof', { timeout: 120_000 }, () => {
   it('packs the compiled CLI and its data, and no sources or tests', () => {
     expect(packedFiles).toEqual(expect.arrayContaining(['bin/trailproof.js', 'dist/cli/entry.js', 'dist/parallel-worker.js', 'schemas/rule.schema.json', 'examples/demo-org.snapshot.jsonl', 'package.json']));
     const ruleFiles = readdirSync(join(REPO, 'rules')).filter((f) => f.endsWith('.yaml'));
