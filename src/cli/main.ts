@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../shared/errors.ts';
 import { toolVersion } from '../shared/version.ts';
+import type { RegisterCommands } from './register.ts';
 
 /**
  * Each command group lives in src/cli/commands/<group>.ts and exports `register(program, setExit)`.
@@ -38,9 +39,6 @@ export async function main(argv: string[]): Promise<number> {
     return 4;
   }
 }
-
-export type SetExit = (code: number) => void;
-export type RegisterCommands = (program: Command, setExit: SetExit) => void;
 
 export interface CommandGroup {
   /** The top-level commands the group's `register` adds. */

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { SEVERITIES, type Severity } from '../rules/types.ts';
+import { SEVERITIES, type Severity } from '../contracts/verdict.ts';
 import { UserError } from '../shared/errors.ts';
 import type { TrailproofConfig } from '../config/types.ts';
 

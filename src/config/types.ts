@@ -1,4 +1,4 @@
-import type { Severity } from '../rules/types.ts';
+import type { Severity } from '../contracts/verdict.ts';
 
 /** config.yaml after validation, with every default filled in. */
 export interface TrailproofConfig {

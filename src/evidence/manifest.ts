@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../shared/errors.ts';
 import { checkEntryPath } from './archive.ts';
-import type { Severity } from '../rules/types.ts';
-import { SEVERITIES } from '../rules/types.ts';
+import type { Severity } from '../contracts/verdict.ts';
+import { SEVERITIES } from '../contracts/verdict.ts';
 import type { SignatureAlgorithm } from './signing.ts';
 
 export const MANIFEST_FILE = 'manifest.json';

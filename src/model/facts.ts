@@ -9,6 +9,8 @@
  * See docs/model.md for the reference rules are written against.
  */
 
+import type { ResourceRef, ResourceType } from '../contracts/verdict.ts';
+
 /** field name → why it is unknown (operation, code, message). */
 export type UnknownReasons = Record<string, string>;
 
@@ -151,21 +153,8 @@ export interface BucketFacts extends WithUnknowns {
   [extension: string]: unknown;
 }
 
-export type ResourceType = 'organization' | 'account' | 'trail' | 'bucket';
-
-/** The resource one verdict is about. */
-export interface ResourceRef {
-  type: ResourceType;
-  /** Stable id: org id, account id, trail ARN, bucket ARN. */
-  id: string;
-  accountId: string;
-  region?: string;
-  arn?: string;
-  /** Human name (account name, trail name, bucket name). */
-  name?: string;
-  /** OU path of the account, for grouping in reports. */
-  ouPath?: string;
-}
+/** What a verdict is about is a contract every later stage reads. */
+export type { ResourceRef, ResourceType };
 
 /**
  * One resource ready for evaluation: the CEL activation holds `organization` always, plus

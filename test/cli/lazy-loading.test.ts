@@ -47,7 +47,7 @@ describe('each command loads only what it uses', () => {
   it('a demo scan loads no AWS SDK client (nothing is collected live)', () => {
     const run = importsOf(['scan', '--demo', '--format', 'json']);
     expect(run.status).toBe(1);
-    expect(run.sources).toContain('pipeline');
+    expect(run.sources).toContain('evaluate/pipeline');
     expect(awsSdk(run.packages)).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { verifyEvidence } from '../../evidence/verify.ts';
 import { listFormatters } from '../../report/registry.ts';
 import { UserError } from '../../shared/errors.ts';
 import { DEMO_SNAPSHOT_FILE } from '../../snapshot/demo.ts';
-import type { SetExit } from '../main.ts';
+import type { SetExit } from '../register.ts';
 
 interface PackFlags {
   snapshot?: string;

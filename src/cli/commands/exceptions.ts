@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import type { ExceptionEntry, TrailproofConfig } from '../../config/types.ts';
 import { loadConfig } from '../../config/load.ts';
-import { evaluateSnapshot } from '../../pipeline.ts';
-import { applyExceptions } from '../../rules/exceptions.ts';
+import { evaluateSnapshot } from '../../evaluate/pipeline.ts';
+import { applyExceptions } from '../../evaluate/exceptions.ts';
 import { loadRules } from '../../rules/load.ts';
-import type { Verdict } from '../../rules/types.ts';
+import type { Verdict } from '../../contracts/verdict.ts';
 import { UserError } from '../../shared/errors.ts';
 import { DEMO_SNAPSHOT_FILE } from '../../snapshot/demo.ts';
 import { openSnapshot } from '../../snapshot/read.ts';
-import type { SetExit } from '../main.ts';
+import type { SetExit } from '../register.ts';
 
 interface ListFlags {
   config?: string;

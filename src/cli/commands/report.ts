@@ -3,11 +3,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig } from '../../config/load.ts';
 import { diffReports, renderDiffMarkdown, renderDiffText } from '../../report/diff.ts';
 import { parseJsonReport } from '../../report/json.ts';
-import { mergeShardReports } from '../../report/merge.ts';
+import { mergeShardReports } from '../../evaluate/merge.ts';
 import { writeReports } from '../../report/write.ts';
-import type { ScanResult } from '../../rules/result.ts';
+import type { ScanResult } from '../../contracts/result.ts';
 import { UserError } from '../../shared/errors.ts';
-import type { SetExit } from '../main.ts';
+import type { SetExit } from '../register.ts';
 import { printSummary } from '../summary.ts';
 
 interface OutputFlags {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
 import type { TrailproofConfig } from '../../config/types.ts';
 import { rulesDocs, rulesList, rulesTest, rulesValidate } from '../../rules/commands.ts';
-import type { SetExit } from '../main.ts';
+import type { SetExit } from '../register.ts';
 
 interface RulesFlags {
   config?: string;

@@ -4,18 +4,18 @@ import { loadConfig } from '../../config/load.ts';
 import { loadRules } from '../../rules/load.ts';
 import { openSnapshot, type SnapshotSource } from '../../snapshot/read.ts';
 import { openDemoSnapshot } from '../../snapshot/demo.ts';
-import { evaluateSnapshot } from '../../pipeline.ts';
+import { evaluateSnapshot } from '../../evaluate/pipeline.ts';
 import { writeReports } from '../../report/write.ts';
 import { parseJsonReport } from '../../report/json.ts';
-import { diffReports } from '../../report/diff.ts';
+import { newFailureTest } from '../../report/diff.ts';
 import { UserError } from '../../shared/errors.ts';
-import type { ScanResult } from '../../rules/result.ts';
+import type { ScanResult } from '../../contracts/result.ts';
 import type { TrailproofConfig } from '../../config/types.ts';
 import { applyReportFlags, reportOptions, type ReportFlags } from '../options.ts';
 import { printSummary } from '../summary.ts';
-import type { SetExit } from '../main.ts';
+import type { SetExit } from '../register.ts';
 import { collectLive, collectOptions } from '../live.ts';
-import { gateExitCode, isGating } from '../../rules/summary.ts';
+import { summarize } from '../../evaluate/gate.ts';
 
 
 interface ScanFlags extends ReportFlags {
@@ -105,6 +105,5 @@ function readBaseline(file: string): ScanResult {
  * that was not an unsuppressed FAIL in the baseline (so an exception that expired counts as new).
  */
 function gateOnNewFailures(result: ScanResult, baseline: ScanResult): ScanResult {
-  const gating = diffReports(baseline, result).new.filter((d) => isGating(d.severity, result.failOn)).length;
-  return { ...result, summary: { ...result.summary, gatingFailures: gating, exitCode: gateExitCode(gating, result.summary.partial) } };
+  return { ...result, summary: summarize(result.verdicts, result.errors, result.failOn, newFailureTest(baseline)) };
 }

@@ -1,6 +1,6 @@
 /**
  * Evaluation of a large snapshot on several cores. The pipeline already knows how to evaluate
- * one shard of the accounts (`shard: 'K/N'`) and report merge how to put shard results back
+ * one shard of the accounts (`shard: 'K/N'`) and merge.ts how to put shard results back
  * together byte for byte; so this thread evaluates shard 1 of N while worker threads evaluate
  * shards 2..N of the same file, and the results are merged in memory.
  *
@@ -13,12 +13,12 @@ import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { EvaluateOptions } from './pipeline.ts';
-import { mergeShardResults } from './report/merge.ts';
-import { ruleSpecOf, type RuleSpec } from './rules/load.ts';
-import type { ScanResult } from './rules/result.ts';
-import { UserError } from './shared/errors.ts';
-import type { SnapshotSource } from './snapshot/read.ts';
+import type { ScanResult } from '../contracts/result.ts';
+import { ruleSpecOf, type RuleSpec } from '../rules/load.ts';
+import { UserError } from '../shared/errors.ts';
+import type { SnapshotSource } from '../snapshot/read.ts';
+import { mergeShardResults } from './merge.ts';
+import type { EvaluateOptions } from './options.ts';
 
 /** Below this many accounts, starting a worker costs more than it saves. */
 export const PARALLEL_MIN_ACCOUNTS = 2_000;
