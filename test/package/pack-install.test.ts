@@ -46,7 +46,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }), 120_000);
 
 describe('npm pack → npm install → npx trailproof', { timeout: 120_000 }, () => {
   it('packs the compiled CLI and its data, and no sources or tests', () => {
-    expect(packedFiles).toEqual(expect.arrayContaining(['bin/trailproof.js', 'dist/cli/entry.js', 'dist/parallel-worker.js', 'schemas/rule.schema.json', 'examples/demo-org.snapshot.jsonl', 'package.json']));
+    expect(packedFiles).toEqual(expect.arrayContaining(['bin/trailproof.js', 'dist/cli/entry.js', 'dist/evaluate/parallel-worker.js', 'schemas/rule.schema.json', 'examples/demo-org.snapshot.jsonl', 'package.json']));
     const ruleFiles = readdirSync(join(REPO, 'rules')).filter((f) => f.endsWith('.yaml'));
     expect(packedFiles.filter((f) => f.startsWith('rules/')).sort()).toEqual(ruleFiles.map((f) => `rules/${f}`).sort());
     expect(packedFiles.filter((f) => /^(src|test|docs)\//.test(f) || f.endsWith('.ts'))).toEqual([]);
