@@ -168,6 +168,11 @@ export function withParams(rule: LoadedRule, overrides: Record<string, unknown>,
   return loadedRule({ ...compiled, celParams: toCel(params) }, { ...rule.meta, params }, rule.file);
 }
 
+/** The compiled form of a rule loadRules produced, for analyses of what it reads (verdict-cache.ts observedPaths). */
+export function compiledRuleOf(rule: LoadedRule): CompiledRule | undefined {
+  return compiledRules.get(rule);
+}
+
 /** The rule pack's identity for reports: the tool version and a hash over every rule's hash. */
 export function rulePackVersion(rules: LoadedRule[]): { version: string; sha256: string } {
   const pkg = require('../../package.json') as { version: string };
