@@ -12,11 +12,13 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // start skips parsing them again (as TypeScript's own CLI does). Node 20 has no such cache.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
-// A reader that stops early (`trailproof rules list | head`) is not an error of ours.
+// A reader that stops early (`trailproof rules list | head`) is not an error of ours. Any other
+// write error (a full disk, `> /dev/full`) means the output is lost: say so, and exit 2.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
+    if (stream === process.stdout) process.stderr.write(`trailproof: cannot write to standard output: ${err.message}\n`);
+    process.exit(2);
   });
 }
 

@@ -37,7 +37,7 @@ export interface WorkerTask {
 export type WorkerReply = { ok: true; result: ScanResult } | { ok: false; userError: boolean; message: string; stack?: string };
 
 /**
- * How many threads evaluate `source`: 1 unless it is a file, unsharded, judged by rules loaded
+ * How many threads evaluate `source`: 1 unless it is a file, unsharded, not narrowed, judged by rules loaded
  * from files, and either `workers` asks for more or it is large enough for the default.
  */
 export function threadsFor(source: SnapshotSource, options: EvaluateOptions): number {
@@ -45,7 +45,7 @@ export function threadsFor(source: SnapshotSource, options: EvaluateOptions): nu
   if (asked !== undefined && !(Number.isInteger(asked) && asked >= 1)) {
     throw new UserError(`--workers ${asked}: expected a whole number of at least 1`);
   }
-  if (!source.file || options.shard || options.rules.some((r) => !ruleSpecOf(r))) return 1;
+  if (!source.file || options.shard || options.only || options.rules.some((r) => !ruleSpecOf(r))) return 1;
   if (asked !== undefined) return Math.min(asked, source.header.scope.accountIds.length || 1);
   if (source.header.scope.accountIds.length < PARALLEL_MIN_ACCOUNTS) return 1;
   return Math.min(DEFAULT_MAX_THREADS, availableParallelism());

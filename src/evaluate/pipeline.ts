@@ -31,6 +31,8 @@ async function evaluateInThisThread(source: SnapshotSource, options: EvaluateOpt
   const { header } = source;
   const { config, rules } = options;
   const shard = options.shard ? parseShard(options.shard) : undefined;
+  const only = options.only ? new Set(options.only.accountIds) : undefined;
+  const inScope = (accountId: string) => (!shard || inShard(accountId, shard)) && (!only || only.has(accountId));
 
   // Pass 1: what crosses accounts, and every recorded collection error. It reads every line, so it
   // is also where a snapshot opened with `validate: 'first-pass'` is validated: nothing is judged
@@ -40,7 +42,7 @@ async function evaluateInThisThread(source: SnapshotSource, options: EvaluateOpt
   const shardLines = new Set<number>();
   for await (const { line, record } of source.numberedRecords()) {
     builder.add(record);
-    if (!shard || inShard(record.accountId, shard)) {
+    if (inScope(record.accountId)) {
       errors.push(...collectErrors(record));
       shardLines.add(line);
     }
@@ -57,7 +59,7 @@ async function evaluateInThisThread(source: SnapshotSource, options: EvaluateOpt
   };
   if (!shard || shard.index === 1) judge(organizationSubject(index));
   const accountIds: string[] = [];
-  for await (const { record } of source.numberedRecords(shard ? shardLines : undefined)) {
+  for await (const { record } of source.numberedRecords(shard || only ? shardLines : undefined)) {
     accountIds.push(record.accountId);
     for (const subject of subjectsForAccount(index, record)) judge(subject);
   }
@@ -87,7 +89,7 @@ async function evaluateInThisThread(source: SnapshotSource, options: EvaluateOpt
     scope: {
       regions: [...header.scope.regions].sort(),
       accountIds: [...accountIds].sort(),
-      skipped: [...header.scope.skipped].sort((a, b) => (a.accountId < b.accountId ? -1 : 1)),
+      skipped: [...header.scope.skipped, ...(options.only?.skipped ?? [])].sort((a, b) => (a.accountId < b.accountId ? -1 : 1)),
       ...(options.shard ? { shard: options.shard } : header.scope.shard ? { shard: header.scope.shard } : {}),
     },
     accounts,

@@ -6,7 +6,9 @@
  * left OUT of its object, and the object's `unknown` map says why, keyed by the missing field's
  * name. A CEL expression that touches it fails with "No such key", which the engine turns into an
  * ERROR verdict carrying that reason. `has(x.field)` lets a rule ask explicitly.
- * See docs/model.md for the reference rules are written against.
+ * The facts rules can read are declared once, with CEL types, in fact-declarations.ts (the type
+ * checker, docs/model.md and the check of rule tests' facts come from it); a test keeps these
+ * interfaces and the model's output in step with it.
  */
 
 import type { ResourceRef, ResourceType } from '../contracts/verdict.ts';

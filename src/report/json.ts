@@ -131,6 +131,18 @@ function describe(e: ErrorObject): string {
   }
 }
 
+/** Reads and checks a trailproof.json file (a baseline, a report to render, diff or merge). */
+export function readJsonReport(file: string): ScanResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read: ${code ?? String(err)}`);
+  }
+  return parseJsonReport(text, file);
+}
+
 /**
  * Reads a trailproof.json back into a ScanResult. Fails with a UserError naming the file and the
  * JSON path of each problem, so a hand-edited or truncated baseline is refused, never half-used.

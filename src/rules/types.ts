@@ -19,7 +19,10 @@ export interface RuleDocument {
   rationale?: string;
   severity: Severity;
   resource: ResourceType;
-  params?: Record<string, unknown>;
+  /** Parameter declarations (a JSON Schema each, with its default); values in CEL as `params.<name>`. */
+  params?: Record<string, ParamDeclaration>;
+  /** What the rule asks the model to compute beyond the defaults (affects no other rule's facts). */
+  model?: ModelRequest;
   match?: string;
   variables?: { name: string; expression: string }[];
   validations: { expression: string; message?: string; messageExpression?: string }[];
@@ -32,6 +35,27 @@ export interface RuleDocument {
   frameworks?: Record<string, string[]>;
   tags?: string[];
   helpUri?: string;
+}
+
+export type ParamScalarType = 'string' | 'integer' | 'number' | 'boolean';
+
+/** One parameter: a small JSON Schema (as ESLint's meta.schema), its default and what it means. */
+export interface ParamDeclaration {
+  type: ParamScalarType | 'array';
+  description: string;
+  default: unknown;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  pattern?: string;
+  items?: { type: ParamScalarType; enum?: unknown[]; pattern?: string; minLength?: number };
+  minItems?: number;
+  uniqueItems?: boolean;
+}
+
+export interface ModelRequest {
+  /** The name of a list-of-strings parameter: the model evaluates SCP protection for those actions too. */
+  scpActionsParam?: string;
 }
 
 /** A failure to evaluate that is not about one resource (e.g. a rule crashed on the organization). */

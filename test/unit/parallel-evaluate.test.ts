@@ -74,7 +74,7 @@ describe('evaluateSnapshot on worker threads', () => {
     }
     const refused = runCli(['scan', '--snapshot', snapshot, '--workers', '0', '-q']);
     expect(refused.status).toBe(2);
-    expect(refused.stderr).toContain('--workers 0: expected a whole number of at least 1');
+    expect(refused.stderr).toContain('--workers "0": expected a whole number of at least 1');
   }, 90_000);
 });
 
@@ -97,7 +97,7 @@ describe('loadRuleSpecs', () => {
     const ruleDir = join(dir, 'rules');
     mkdirSync(ruleDir, { recursive: true });
     const file = join(ruleDir, 'org-scp-enabled.yaml');
-    const text = ['id: org-scp-enabled', 'title: SCPs are enabled', 'severity: low', 'resource: organization', 'params: { strict: true }', 'validations:', '  - expression: organization.scpEnabled == params.strict', 'remediation: Enable SCPs.', ''].join('\n');
+    const text = ['id: org-scp-enabled', 'title: SCPs are enabled', 'severity: low', 'resource: organization', 'params: { strict: { type: boolean, default: true, description: SCPs must be enabled } }', 'validations:', '  - expression: organization.scpEnabled == params.strict', 'remediation: Enable SCPs.', ''].join('\n');
     writeFileSync(file, text);
     const config = { ...DEFAULT_CONFIG, rules: { ...DEFAULT_CONFIG.rules, params: { 'org-scp-enabled': { strict: false } } } };
     const [loaded] = await loadRules([ruleDir], config);
