@@ -2,18 +2,15 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../shared/errors.ts';
 import { toolVersion } from '../shared/version.ts';
 import type { RegisterCommands } from './register.ts';
-import { register as registerScan } from './commands/scan.ts';
-import { register as registerCollect } from './commands/collect.ts';
-import { register as registerRules } from './commands/rules.ts';
-import { register as registerReport } from './commands/report.ts';
-import { register as registerEvidence } from './commands/evidence.ts';
-import { register as registerExceptions } from './commands/exceptions.ts';
-import { register as registerVerifyLogs } from './commands/verify-logs.ts';
 
 /**
  * Each command group lives in src/cli/commands/<group>.ts and exports `register(program, setExit)`.
  * Commands report their exit code through `setExit` instead of `process.exit`, so tests can call
  * `main()` in-process.
+ *
+ * Only the group the command line names is imported: a group pulls in its stages (CEL, Ajv, the
+ * report writers, the KMS client...), and `trailproof --version` or `rules list` should not pay
+ * for the others. Help, an unknown command and no command at all load every group.
  */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('trailproof');
@@ -26,7 +23,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(toolVersion(), '-V, --version')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
-  for (const register of COMMAND_GROUPS) register(program, setExit);
+  for (const register of await commandGroupsFor(argv)) register(program, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -49,5 +46,30 @@ export async function main(argv: string[]): Promise<number> {
 /** Exit code of a bug (README's exit-code table); every other code is the gate's or a user error's. */
 export const INTERNAL_ERROR_EXIT = 4;
 
+export interface CommandGroup {
+  /** The top-level commands the group's `register` adds. */
+  commands: readonly string[];
+  load: () => Promise<{ register: RegisterCommands }>;
+}
+
 /** The command groups in the order `--help` lists them. */
-const COMMAND_GROUPS: RegisterCommands[] = [registerScan, registerCollect, registerRules, registerReport, registerEvidence, registerExceptions, registerVerifyLogs];
+export const COMMAND_GROUPS: readonly CommandGroup[] = [
+  { commands: ['scan', 'evaluate'], load: () => import('./commands/scan.ts') },
+  { commands: ['collect', 'iam-policy'], load: () => import('./commands/collect.ts') },
+  { commands: ['rules'], load: () => import('./commands/rules.ts') },
+  { commands: ['report'], load: () => import('./commands/report.ts') },
+  { commands: ['evidence'], load: () => import('./commands/evidence.ts') },
+  { commands: ['exceptions'], load: () => import('./commands/exceptions.ts') },
+  { commands: ['verify-logs'], load: () => import('./commands/verify-logs.ts') },
+];
+
+const VERSION_FLAGS = new Set(['-V', '--version']);
+
+/** The groups `argv` needs: none for `--version`, the named command's own, or else all of them. */
+async function commandGroupsFor(argv: readonly string[]): Promise<RegisterCommands[]> {
+  const first = argv[0];
+  if (first !== undefined && VERSION_FLAGS.has(first)) return [];
+  const named = COMMAND_GROUPS.find((group) => first !== undefined && group.commands.includes(first));
+  const groups = named ? [named] : COMMAND_GROUPS;
+  return Promise.all(groups.map(async (group) => (await group.load()).register));
+}

@@ -6,7 +6,7 @@
  */
 import { constants, createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { GetPublicKeyCommand, KMSClient, SignCommand, VerifyCommand, type SigningAlgorithmSpec } from '@aws-sdk/client-kms';
+import type { KMSClient, SigningAlgorithmSpec } from '@aws-sdk/client-kms';
 import { UserError } from '../shared/errors.ts';
 
 export type SignatureAlgorithm = 'ED25519' | 'ECDSA_SHA_256' | 'RSASSA_PSS_SHA_256' | 'RSASSA_PKCS1_V1_5_SHA_256';
@@ -48,15 +48,20 @@ export interface KmsOptions {
   client?: KMSClient;
 }
 
-export function kmsClient(keyId: string, options: KmsOptions): KMSClient {
+/** The KMS client loads with the first KMS call: packing or verifying with a key file never needs it. */
+const loadKms = () => import('@aws-sdk/client-kms');
+
+export async function kmsClient(keyId: string, options: KmsOptions): Promise<KMSClient> {
   if (options.client) return options.client;
   // A key ARN names its region; an alias or bare id uses the configured one.
   const region = /^arn:aws[\w-]*:kms:([a-z0-9-]+):/.exec(keyId)?.[1] ?? options.region;
+  const { KMSClient } = await loadKms();
   return new KMSClient({ ...(region ? { region } : {}), ...(options.profile ? { profile: options.profile } : {}) });
 }
 
 export async function kmsSigner(keyId: string, options: KmsOptions = {}): Promise<ManifestSigner> {
-  const client = kmsClient(keyId, options);
+  const client = await kmsClient(keyId, options);
+  const { GetPublicKeyCommand, SignCommand } = await loadKms();
   const described = await kmsCall(keyId, 'GetPublicKey', () => client.send(new GetPublicKeyCommand({ KeyId: keyId })));
   if (described.KeyUsage !== 'SIGN_VERIFY') throw new UserError(`KMS key ${keyId}: key usage is ${described.KeyUsage ?? 'unknown'}; an evidence signature needs SIGN_VERIFY`);
   const candidates = KMS_ALGORITHMS[described.KeySpec ?? ''];
@@ -110,7 +115,8 @@ export function verifyWithPublicKey(algorithm: SignatureAlgorithm, publicKeyPem:
 /** Online check: KMS Verify with the key itself (needs kms:Verify on it). */
 export async function verifyWithKms(keyId: string, algorithm: SignatureAlgorithm, message: Buffer, signature: Buffer, options: KmsOptions = {}): Promise<boolean> {
   if (algorithm === 'ED25519') throw new UserError(`--kms-key-id: the package is signed with an Ed25519 key file, not KMS; use --public-key`);
-  const client = kmsClient(keyId, options);
+  const client = await kmsClient(keyId, options);
+  const { VerifyCommand } = await loadKms();
   try {
     const r = await client.send(
       new VerifyCommand({ KeyId: keyId, Message: digest(message), MessageType: 'DIGEST', Signature: signature, SigningAlgorithm: algorithm as SigningAlgorithmSpec }),

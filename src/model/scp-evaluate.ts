@@ -1,7 +1,7 @@
 /**
  * Effective SCP evaluation: is an action denied on an account's path (root → OUs → account)?
  *
- * AWS semantics (../shared/docs/aws-semantics.md): an action is possible in a member account only
+ * AWS semantics (docs/architecture.md, "The AWS facts the model relies on"): an action is possible in a member account only
  * if every level of its path has an SCP allowing it and no SCP on the path denies it. A Deny is
  * therefore proof on its own: once a readable, attached policy denies an action unconditionally,
  * nothing else (not even an unreadable policy elsewhere) can undo it. Every other answer needs the

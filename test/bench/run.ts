@@ -7,33 +7,39 @@
  *   npm run bench -- --accounts 1000 --only collect --latency-ms 50
  *   npm run bench -- --accounts 300 --only faults
  *   npm run bench -- --only verify                  verify-logs over simulated S3 (20 ms per GET)
+ *   npm run bench -- --only startup --runs 9
  *
  * Flags: --accounts N[,N...] (sizes; default evaluate 100,1000,10000, collect 1000, faults 300),
- * --only evaluate|collect|faults|verify, --latency-ms MS (simulated round trip, default 50), --seed S
- * (default 42), --dir DIR (where snapshots and reports go; default a temporary folder, removed after).
+ * --only evaluate|collect|faults|verify|startup, --runs N (start-up runs per command, default 7),
+ * --latency-ms MS (simulated round trip, default 50), --seed S (default 42), --dir DIR (where
+ * snapshots and reports go; default a temporary folder, removed after).
  *
  * Every measurement runs in its own child process, so peak RSS is that size's own. The output
  * ends with one line per measurement, comparable across commits:
  *   bench <name> accounts=<N> wall_s=<x> cpu_s=<x> rss_mb=<x> calls=<n> bound_ratio=<x>
+ *   bench startup command=<cmd> median_s=<x> node_s=<x> ratio=<x>
+ * `npm run bench` builds dist/ first: the start-up figures are the compiled CLI's.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchStartup } from './startup.ts';
 
 interface Flags {
   evaluateSizes: number[];
   collectSizes: number[];
   faultSizes: number[];
-  only?: 'evaluate' | 'collect' | 'faults' | 'verify';
+  only?: 'evaluate' | 'collect' | 'faults' | 'verify' | 'startup';
+  runs: number;
   latencyMs: number;
   seed: number;
   dir?: string;
 }
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { evaluateSizes: [100, 1_000, 10_000], collectSizes: [1_000], faultSizes: [300], latencyMs: 50, seed: 42 };
+  const flags: Flags = { evaluateSizes: [100, 1_000, 10_000], collectSizes: [1_000], faultSizes: [300], runs: 7, latencyMs: 50, seed: 42 };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i];
     const value = argv[i + 1];
@@ -51,10 +57,14 @@ function parseFlags(argv: string[]): Flags {
       }
       case '--only': {
         const only = need();
-        if (only !== 'evaluate' && only !== 'collect' && only !== 'faults' && only !== 'verify') fail(`--only ${only}: expected evaluate, collect, faults or verify`);
+        if (only !== 'evaluate' && only !== 'collect' && only !== 'faults' && only !== 'verify' && only !== 'startup') fail(`--only ${only}: expected evaluate, collect, faults, verify or startup`);
         flags.only = only as Flags['only'];
         break;
       }
+      case '--runs':
+        flags.runs = Number(need());
+        if (!Number.isInteger(flags.runs) || flags.runs < 1) fail('--runs: expected a whole number of at least 1');
+        break;
       case '--latency-ms':
         flags.latencyMs = Number(need());
         if (!(flags.latencyMs >= 0)) fail('--latency-ms: expected a number of milliseconds');
@@ -211,6 +221,12 @@ mkdirSync(dir, { recursive: true });
 try {
   say(`trailproof bench (node ${process.version}, seed ${flags.seed}, files in ${dir})`);
   say();
+  if (flags.only === undefined || flags.only === 'startup') {
+    const startup = benchStartup(flags.runs, dir, (snapshot, outDir) => child<EvaluateResult>('evaluate-child.ts', [snapshot, outDir]));
+    for (const line of startup.text) say(line);
+    say();
+    lines.push(...startup.lines);
+  }
   if (flags.only === undefined || flags.only === 'evaluate') benchEvaluate(flags.evaluateSizes, flags, dir);
   if (flags.only === undefined || flags.only === 'collect') benchCollect(flags.collectSizes, flags, dir);
   if (flags.only === undefined || flags.only === 'faults') benchFaults(flags.faultSizes, flags, dir);

@@ -1,9 +1,16 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = fileURLToPath(new URL('../../bin/trailproof.js', import.meta.url));
+
+/**
+ * How tests start the CLI in a child process: the source entry through tsx, so a test always runs
+ * the code it sits beside. bin/trailproof.js runs the compiled dist/ instead, which a stale build
+ * would make wrong; that path is tested where it is shipped, by test/package/pack-install.test.ts.
+ */
+export const CLI_ARGS = ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, fileURLToPath(new URL('../../src/cli/entry.ts', import.meta.url))];
 
 export interface CliRun {
   status: number;
@@ -18,7 +25,7 @@ export interface CliRun {
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; stdoutTo?: string } = {}): CliRun {
   const fd = options.stdoutTo ? openSync(options.stdoutTo, 'w') : undefined;
   try {
-    const r = spawnSync(process.execPath, [BIN, ...args], {
+    const r = spawnSync(process.execPath, [...CLI_ARGS, ...args], {
       cwd: options.cwd ?? REPO,
       env: { ...process.env, CI: 'true', NO_COLOR: '1', ...options.env },
       encoding: 'utf8',
@@ -53,7 +60,7 @@ export async function runMain(args: string[]): Promise<{ code: number; stdout: s
  */
 export function runCliAsync(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO, env: { ...process.env, CI: 'true', NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...CLI_ARGS, ...args], { cwd: options.cwd ?? REPO, env: { ...process.env, CI: 'true', NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

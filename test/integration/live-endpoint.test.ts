@@ -10,11 +10,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { isReadOnlyAction, listedAction, type ServiceName } from '../../src/collect/aws-actions.ts';
 import { readSnapshotFully } from '../../src/snapshot/read.ts';
+import { CLI_ARGS } from '../cli/run-cli.ts';
 import type { Snapshot } from '../../src/snapshot/types.ts';
 import { startFakeAwsServer, type FakeAwsServer, type FakeAwsServerOptions, type RecordedRequest } from '../fixtures/fake-aws-server/server.ts';
 import { jsonReply } from '../fixtures/fake-aws-server/wire.ts';
@@ -27,7 +27,6 @@ import {
   UNCONFIGURED_PII_BUCKET,
 } from '../fixtures/fake-aws-server/small-org.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/trailproof.js', import.meta.url));
 const PROFILE = { accessKeyId: 'AKIAE2EPROFILE000001', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYE2ETEST' };
 const EXTERNAL_ID = 'trailproof-e2e-42';
 const MEMBER_ROLE = 'TrailproofReadOnly';
@@ -64,7 +63,7 @@ function cliEnv(endpoint: EndpointSetting): NodeJS.ProcessEnv {
 
 function runCli(args: string[], endpoint: EndpointSetting): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: cliEnv(endpoint), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...CLI_ARGS, ...args], { cwd: dir, env: cliEnv(endpoint), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

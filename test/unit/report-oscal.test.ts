@@ -8,7 +8,7 @@ import { OSCAL_VERSION, renderOscal } from '../../src/report/oscal.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
 import { PROD_ACCOUNT, sampleResult, shuffledResult, withVerdict } from '../fixtures/results/sample-result.ts';
 
-const OSCAL_SCHEMA = fileURLToPath(new URL('../../../shared/schemas/oscal-1.0.6-assessment-results.schema.json', import.meta.url));
+const OSCAL_SCHEMA = fileURLToPath(new URL('../fixtures/standard-schemas/oscal-1.0.6-assessment-results.schema.json', import.meta.url));
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
