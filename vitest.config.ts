@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/bench/**', 'node_modules/**'],
     testTimeout: 30_000,
+    // beforeAll hooks that run the CLI twice need more than the 10 s default on a loaded machine.
+    hookTimeout: 60_000,
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
     // The AWS SDK's Node 20 maintenance notice is for operators; keep test output about tests.

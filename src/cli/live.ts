@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrailproofConfig } from '../config/types.ts';
 import { openSnapshot, type SnapshotSource } from '../snapshot/read.ts';
+import { wholeNumberParser } from './options.ts';
 
 /** Flags that shape a live collection; shared by `collect` and `scan`. */
 export function collectOptions(): Option[] {
@@ -14,7 +15,7 @@ export function collectOptions(): Option[] {
     new Option('--regions <list>', 'comma-separated regions (default: every region enabled for each account)'),
     new Option('--accounts <list>', 'comma-separated account ids'),
     new Option('--ous <list>', 'comma-separated OU paths or ids'),
-    new Option('--concurrency <n>', 'accounts read at once').argParser((v) => Number.parseInt(v, 10)),
+    new Option('--concurrency <n>', 'accounts read at once (1 to 256)').argParser(wholeNumberParser('--concurrency', 1, 256)),
   ];
 }
 

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../shared/errors.ts';
 import { toolVersion } from '../shared/version.ts';
+import type { RegisterCommands } from './register.ts';
 import { register as registerScan } from './commands/scan.ts';
 import { register as registerCollect } from './commands/collect.ts';
 import { register as registerRules } from './commands/rules.ts';
@@ -40,9 +41,6 @@ export async function main(argv: string[]): Promise<number> {
     return 4;
   }
 }
-
-export type SetExit = (code: number) => void;
-export type RegisterCommands = (program: Command, setExit: SetExit) => void;
 
 /** The command groups in the order `--help` lists them. */
 const COMMAND_GROUPS: RegisterCommands[] = [registerScan, registerCollect, registerRules, registerReport, registerEvidence, registerExceptions];

@@ -1,4 +1,4 @@
-import type { ScanResult } from '../rules/result.ts';
+import type { ScanResult } from '../contracts/result.ts';
 
 const EXIT_MEANING: Record<number, string> = {
   0: 'no unsuppressed failure at or above the threshold',

@@ -19,19 +19,16 @@ import { defaultClientFactory, type ClientFactory } from './clients.ts';
 import { Limiter } from './limit.ts';
 import { readOrganization, type OrganizationView } from './organization.ts';
 import { selectAccounts } from './scope.ts';
-import { AccountSession, type CallEvent, type CallSettings } from './session.ts';
+import { AccountSession, type CallSettings } from './session.ts';
 import { RecordSpool } from './spool.ts';
 
-import { progressReporter } from './progress.ts';
+import { progressReporter, type CollectEvent } from './progress.ts';
 
 export type { ClientFactory } from './clients.ts';
 export { defaultClientFactory } from './clients.ts';
 export { applyCollectFlags, type CollectFlags } from './flags.ts';
 
-export type CollectEvent =
-  | CallEvent
-  | { type: 'accounts'; total: number }
-  | { type: 'account-done'; accountId: string; done: number; total: number };
+export type { CollectEvent } from './progress.ts';
 
 export interface CollectOptions {
   config: TrailproofConfig;

@@ -1,5 +1,11 @@
-import type { CollectEvent } from './index.ts';
 import { describeApiError } from './describe.ts';
+import type { CallEvent } from './session.ts';
+
+/** What a collection reports as it goes: every call, and each account as it is finished. */
+export type CollectEvent =
+  | CallEvent
+  | { type: 'accounts'; total: number }
+  | { type: 'account-done'; accountId: string; done: number; total: number };
 
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
 

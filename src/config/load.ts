@@ -5,6 +5,7 @@ import { readYamlFile, assertValid } from '../shared/yaml-source.ts';
 import { UserError, located } from '../shared/errors.ts';
 import type { TrailproofConfig } from './types.ts';
 import { DEFAULT_CONFIG } from './defaults.ts';
+import { isCalendarDate } from '../shared/dates.ts';
 
 const require = createRequire(import.meta.url);
 const Ajv = AjvModule as unknown as typeof AjvModule.default;
@@ -25,7 +26,19 @@ export function loadConfig(file?: string): TrailproofConfig {
   if (source.value === null || source.value === undefined) return { ...structuredClone(DEFAULT_CONFIG), source: path };
   const partial = assertValid<PartialConfig>(source, validateConfig, 'config');
   checkExceptionDates(partial, (p) => source.positionOf(p), path);
-  return mergeConfig(partial, path);
+  return { ...mergeConfig(partial, path), positions: ruleEntryPositions(partial, (p) => source.positionOf(p)) };
+}
+
+/** Positions of what the rule loader checks against the rules it loads (see TrailproofConfig.positions). */
+function ruleEntryPositions(partial: PartialConfig, positionOf: (p: (string | number)[]) => { line: number; column: number }): TrailproofConfig['positions'] {
+  const positions: NonNullable<TrailproofConfig['positions']> = {};
+  const mark = (path: (string | number)[]) => (positions[path.join('.')] = positionOf(path));
+  for (const [id, overrides] of Object.entries(partial.rules?.params ?? {})) {
+    mark(['rules', 'params', id]);
+    for (const name of Object.keys(overrides ?? {})) mark(['rules', 'params', id, name]);
+  }
+  (partial.rules?.disabled ?? []).forEach((_, i) => mark(['rules', 'disabled', i]));
+  return positions;
 }
 
 export function mergeConfig(partial: PartialConfig, sourceName: string): TrailproofConfig {
@@ -45,8 +58,7 @@ export function mergeConfig(partial: PartialConfig, sourceName: string): Trailpr
 function checkExceptionDates(partial: PartialConfig, positionOf: (p: (string | number)[]) => { line: number; column: number }, file: string) {
   const list = (partial.exceptions as TrailproofConfig['exceptions'] | undefined) ?? [];
   list.forEach((e, i) => {
-    const d = new Date(`${e.expires}T00:00:00Z`);
-    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== e.expires) {
+    if (!isCalendarDate(e.expires)) {
       const pos = positionOf(['exceptions', i, 'expires']);
       throw new UserError(located(file, pos.line, pos.column, `invalid config: exceptions.${i}.expires: "${e.expires}" is not a calendar date (YYYY-MM-DD)`));
     }

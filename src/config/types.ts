@@ -1,4 +1,4 @@
-import type { Severity } from '../rules/types.ts';
+import type { Severity } from '../contracts/verdict.ts';
 
 /** config.yaml after validation, with every default filled in. */
 export interface TrailproofConfig {
@@ -57,6 +57,12 @@ export interface TrailproofConfig {
     /** Keep suppressed results in SARIF (GitHub ignores SARIF suppressions and would open alerts). */
     sarifIncludeSuppressed: boolean;
   };
+  /**
+   * Where the entries of `rules.params` and `rules.disabled` were written ("rules.params.<id>.<name>",
+   * "rules.disabled.<i>" → line and column), so the rule loader can place its problems. Plain data:
+   * it travels to worker threads with the config.
+   */
+  positions?: Record<string, { line: number; column: number }>;
 }
 
 export interface ExceptionEntry {

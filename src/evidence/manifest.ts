@@ -6,9 +6,10 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../shared/errors.ts';
 import { checkEntryPath } from './archive.ts';
-import type { Severity } from '../rules/types.ts';
-import { SEVERITIES } from '../rules/types.ts';
+import type { Severity } from '../contracts/verdict.ts';
+import { SEVERITIES } from '../contracts/verdict.ts';
 import type { SignatureAlgorithm } from './signing.ts';
+import { isCalendarDate } from '../shared/dates.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const SIGNATURE_FILE = 'manifest.sig';
@@ -110,7 +111,7 @@ export function parseManifest(data: Buffer, label: string): Manifest {
   }
   if (!SEVERITIES.includes(inputs.failOn as Severity)) fail('$.inputs.failOn', SEVERITIES.join('|'));
   if (typeof inputs.sarifIncludeSuppressed !== 'boolean') fail('$.inputs.sarifIncludeSuppressed', 'a boolean');
-  if (inputs.asOf !== undefined && (typeof inputs.asOf !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(inputs.asOf))) fail('$.inputs.asOf', 'YYYY-MM-DD');
+  if (inputs.asOf !== undefined && (typeof inputs.asOf !== 'string' || !isCalendarDate(inputs.asOf))) fail('$.inputs.asOf', 'a calendar date YYYY-MM-DD');
   if (!Array.isArray(m.files)) fail('$.files', 'a list');
   (m.files as unknown[]).forEach((f, i) => {
     const file = object(f, `$.files[${i}]`, fail);

@@ -8,7 +8,7 @@ import { loadConfig } from '../config/load.ts';
 import { toolVersion } from '../shared/version.ts';
 import { formatterFor, listFormatters } from '../report/registry.ts';
 import { loadRules } from '../rules/load.ts';
-import type { ScanResult } from '../rules/result.ts';
+import type { ScanResult } from '../contracts/result.ts';
 import { UserError } from '../shared/errors.ts';
 import { writeTarGz, type ArchiveEntry } from './archive.ts';
 import { CONFIG_DIR, EFFECTIVE_CONFIG_FILE, evaluateLayout, PUBLIC_KEY_FILE, RULES_DIR, SNAPSHOT_DIR, withStagedLayout, type LayoutFiles } from './layout.ts';

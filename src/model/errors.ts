@@ -1,4 +1,4 @@
-import type { ApiError } from '../snapshot/types.ts';
+import type { ApiError } from '../contracts/api-error.ts';
 
 /**
  * Every collection error recorded anywhere in a snapshot fragment: a Fetched `{ error }` or an
@@ -31,9 +31,3 @@ function isApiError(x: unknown): x is ApiError {
   return typeof e.operation === 'string' && typeof e.code === 'string';
 }
 
-export function compareErrors(a: ApiError, b: ApiError): number {
-  const key = (e: ApiError) => [e.accountId ?? '', e.region ?? '', e.operation, e.code, e.message].join('\u0000');
-  const ka = key(a);
-  const kb = key(b);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-}

@@ -6,8 +6,12 @@
  * left OUT of its object, and the object's `unknown` map says why, keyed by the missing field's
  * name. A CEL expression that touches it fails with "No such key", which the engine turns into an
  * ERROR verdict carrying that reason. `has(x.field)` lets a rule ask explicitly.
- * See docs/model.md for the reference rules are written against.
+ * The facts rules can read are declared once, with CEL types, in fact-declarations.ts (the type
+ * checker, docs/model.md and the check of rule tests' facts come from it); a test keeps these
+ * interfaces and the model's output in step with it.
  */
+
+import type { ResourceRef, ResourceType } from '../contracts/verdict.ts';
 
 /** field name → why it is unknown (operation, code, message). */
 export type UnknownReasons = Record<string, string>;
@@ -151,21 +155,8 @@ export interface BucketFacts extends WithUnknowns {
   [extension: string]: unknown;
 }
 
-export type ResourceType = 'organization' | 'account' | 'trail' | 'bucket';
-
-/** The resource one verdict is about. */
-export interface ResourceRef {
-  type: ResourceType;
-  /** Stable id: org id, account id, trail ARN, bucket ARN. */
-  id: string;
-  accountId: string;
-  region?: string;
-  arn?: string;
-  /** Human name (account name, trail name, bucket name). */
-  name?: string;
-  /** OU path of the account, for grouping in reports. */
-  ouPath?: string;
-}
+/** What a verdict is about is a contract every later stage reads. */
+export type { ResourceRef, ResourceType };
 
 /**
  * One resource ready for evaluation: the CEL activation holds `organization` always, plus

@@ -48,7 +48,7 @@ export interface TrailWithDetail {
  */
 /** What the model needs from config.yaml and the loaded rules (the model itself reads no files). */
 export interface ModelOptions {
-  /** Actions to evaluate SCP protection for: the defaults ∪ every loaded rule's params.actions. */
+  /** Actions to evaluate SCP protection for: the defaults ∪ those rules ask for (their `model.scpActionsParam`). */
   scpActions: string[];
   /** How PII buckets are recognised (config.yaml `pii`). */
   pii: { tags: { key: string; values: string[] }[]; namePatterns: string[]; buckets: string[] };

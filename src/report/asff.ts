@@ -6,9 +6,10 @@
  * ProductArn uses the custom-integration form arn:aws:securityhub:<region>:<account>:product/<account>/default
  * with the finding's own account, so each finding is importable by the account it is about.
  */
-import type { ScanResult } from '../rules/result.ts';
-import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../rules/types.ts';
-import { compareText, frameworkRequirements, oneLine, ruleIndex, sha256Hex, sortedVerdicts, truncate } from './audit-common.ts';
+import type { ScanResult } from '../contracts/result.ts';
+import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../contracts/verdict.ts';
+import { compareStrings } from '../contracts/order.ts';
+import { frameworkRequirements, oneLine, ruleIndex, sha256Hex, sortedVerdicts, truncate } from './audit-common.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 
 /** Length limits from the AwsSecurityFinding API reference. */
@@ -56,7 +57,7 @@ function boundedId(id: string, max: number): string {
 /** Region for ProductArn and findings without their own: the caller's choice, else us-east-1 if scanned, else the first region. */
 export function asffRegion(result: ScanResult, options: RenderOptions): string {
   if (options.asffRegion) return options.asffRegion;
-  const regions = [...result.scope.regions].sort(compareText);
+  const regions = [...result.scope.regions].sort(compareStrings);
   return regions.includes('us-east-1') ? 'us-east-1' : (regions[0] ?? 'us-east-1');
 }
 

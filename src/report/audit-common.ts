@@ -3,36 +3,18 @@
  * same result gives the same output whatever order its arrays arrive in.
  */
 import { createHash } from 'node:crypto';
-import type { ApiError } from '../snapshot/types.ts';
-import type { ScanResult } from '../rules/result.ts';
-import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../rules/types.ts';
-import { SEVERITIES } from '../rules/types.ts';
-
-/** Code-unit order: localeCompare depends on the host's locale and ICU data. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export function compareVerdicts(a: Verdict, b: Verdict): number {
-  return compareText(a.ruleId, b.ruleId) || compareText(a.resource.id, b.resource.id) || compareText(a.status, b.status);
-}
+import type { ApiError } from '../contracts/api-error.ts';
+import type { ScanResult } from '../contracts/result.ts';
+import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../contracts/verdict.ts';
+import { SEVERITIES } from '../contracts/verdict.ts';
+import { compareErrors, compareStrings, compareVerdicts } from '../contracts/order.ts';
 
 export function sortedVerdicts(result: ScanResult): Verdict[] {
   return [...result.verdicts].sort(compareVerdicts);
 }
 
 export function sortedRules(result: ScanResult): RuleMeta[] {
-  return [...result.rules].sort((a, b) => compareText(a.id, b.id));
-}
-
-export function compareErrors(a: ApiError, b: ApiError): number {
-  return (
-    compareText(a.accountId ?? '', b.accountId ?? '') ||
-    compareText(a.region ?? '', b.region ?? '') ||
-    compareText(a.operation, b.operation) ||
-    compareText(a.code, b.code) ||
-    compareText(a.message, b.message)
-  );
+  return [...result.rules].sort((a, b) => compareStrings(a.id, b.id));
 }
 
 export function sortedErrors(result: ScanResult): ApiError[] {
@@ -102,7 +84,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;
-      return Object.fromEntries(Object.keys(o).sort(compareText).map((k) => [k, o[k]]));
+      return Object.fromEntries(Object.keys(o).sort(compareStrings).map((k) => [k, o[k]]));
     }
     return v;
   }) ?? 'null';
@@ -161,7 +143,7 @@ export function compareControlIds(a: string, b: string): number {
     if (x === undefined || y === undefined) return x === undefined ? -1 : 1;
     const nx = Number(x);
     const ny = Number(y);
-    const c = Number.isInteger(nx) && Number.isInteger(ny) ? nx - ny : compareText(x, y);
+    const c = Number.isInteger(nx) && Number.isInteger(ny) ? nx - ny : compareStrings(x, y);
     if (c !== 0) return c;
   }
   return 0;
@@ -177,8 +159,8 @@ export function nistControls(rule: RuleMeta | undefined): string[] {
 export function frameworkRequirements(rule: RuleMeta | undefined): string[] {
   if (!rule) return [];
   return Object.keys(rule.frameworks)
-    .sort(compareText)
-    .flatMap((fw) => [...(rule.frameworks[fw] ?? [])].sort(compareText).map((id) => `${fw} ${id}`));
+    .sort(compareStrings)
+    .flatMap((fw) => [...(rule.frameworks[fw] ?? [])].sort(compareStrings).map((id) => `${fw} ${id}`));
 }
 
 /** What the gate concluded, in words. */

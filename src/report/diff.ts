@@ -2,9 +2,10 @@
  * `trailproof report diff OLD NEW`: which failures are new, fixed or unchanged between two scans.
  * A failure is an unsuppressed FAIL; verdicts are matched by rule id + resource id.
  */
-import type { ScanResult } from '../rules/result.ts';
-import type { Severity, Verdict } from '../rules/types.ts';
-import { compareText, displayStatus, oneLine, resourceLabel, severityIndex, verdictKey } from './audit-common.ts';
+import type { ScanResult } from '../contracts/result.ts';
+import type { Severity, Verdict } from '../contracts/verdict.ts';
+import { compareStrings } from '../contracts/order.ts';
+import { displayStatus, oneLine, resourceLabel, severityIndex, verdictKey } from './audit-common.ts';
 import { escapeMarkdownCell } from './markdown.ts';
 
 export interface DiffEntry {
@@ -51,12 +52,18 @@ function entry(v: Verdict, newer: Verdict | undefined): DiffEntry {
 }
 
 function compareEntries(a: DiffEntry, b: DiffEntry): number {
-  return severityIndex(a.severity) - severityIndex(b.severity) || compareText(a.ruleId, b.ruleId) || compareText(a.resourceId, b.resourceId);
+  return severityIndex(a.severity) - severityIndex(b.severity) || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.resourceId, b.resourceId);
+}
+
+/** Whether a verdict of a newer scan is a failure that `oldResult` did not have (what `--fail-on-new` gates on). */
+export function newFailureTest(oldResult: ScanResult): (v: Verdict) => boolean {
+  const oldFailing = new Set(oldResult.verdicts.filter(isFailure).map(verdictKey));
+  return (v) => isFailure(v) && !oldFailing.has(verdictKey(v));
 }
 
 export function diffReports(oldResult: ScanResult, newResult: ScanResult): ReportDiff {
   const newByKey = new Map(newResult.verdicts.map((v) => [verdictKey(v), v]));
-  const oldFailing = new Set(oldResult.verdicts.filter(isFailure).map(verdictKey));
+  const isNew = newFailureTest(oldResult);
   const diff: ReportDiff = {
     new: [],
     fixed: [],
@@ -66,7 +73,7 @@ export function diffReports(oldResult: ScanResult, newResult: ScanResult): Repor
     current: { collectedAt: newResult.snapshot.collectedAt, sha256: newResult.snapshot.sha256 },
   };
   for (const v of newResult.verdicts) {
-    if (isFailure(v) && !oldFailing.has(verdictKey(v))) diff.new.push(entry(v, v));
+    if (isNew(v)) diff.new.push(entry(v, v));
   }
   for (const v of oldResult.verdicts) {
     if (!isFailure(v)) continue;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ResourceRef } from '../model/facts.ts';
+import type { ResourceRef } from '../contracts/verdict.ts';
 
 /** Key of the SARIF partialFingerprints entry; bump the version only if the recipe changes. */
 export const FINGERPRINT_KEY = 'trailproof/v1';

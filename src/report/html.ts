@@ -4,12 +4,11 @@
  * hash, so even a value that escaped escaping could neither run code nor fetch anything.
  */
 import { createHash } from 'node:crypto';
-import type { ScanResult } from '../rules/result.ts';
-import { SEVERITIES } from '../rules/types.ts';
-import type { RuleMeta, Verdict } from '../rules/types.ts';
+import type { ScanResult } from '../contracts/result.ts';
+import { SEVERITIES } from '../contracts/verdict.ts';
+import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
 import {
   accountIndex,
-  compareText,
   countStatuses,
   DISPLAY_STATUSES,
   displayStatus,
@@ -22,6 +21,7 @@ import {
   sortedVerdicts,
   STATUS_LABEL,
 } from './audit-common.ts';
+import { compareStrings } from '../contracts/order.ts';
 import { html, raw, type Raw } from './html/escape.ts';
 import { ORGANIZATION_ROW, renderMatrix, renderOuSummary, renderRuleSummary } from './html/matrix.ts';
 import { REPORT_JS } from './html/script.ts';
@@ -38,7 +38,7 @@ const CSP = `default-src 'none'; style-src ${cspHash(REPORT_CSS)}; script-src ${
 function allRules(result: ScanResult, verdicts: Verdict[]): RuleMeta[] {
   const rules = sortedRules(result);
   const known = new Set(rules.map((r) => r.id));
-  const extra = [...new Set(verdicts.map((v) => v.ruleId).filter((id) => !known.has(id)))].sort(compareText);
+  const extra = [...new Set(verdicts.map((v) => v.ruleId).filter((id) => !known.has(id)))].sort(compareStrings);
   return [
     ...rules,
     ...extra.map((id): RuleMeta => ({ id, title: id, description: '', severity: 'info', resource: 'account', remediation: '', frameworks: {}, tags: [], params: {}, source: '', sha256: '' })),
@@ -102,7 +102,7 @@ function verdictRow(v: Verdict, rule: RuleMeta | undefined, ou: string, accountN
 function verdictTable(result: ScanResult, rules: RuleMeta[], verdicts: Verdict[]): Raw {
   const byId = ruleIndex(result);
   const accounts = accountIndex(result);
-  const ous = [...new Set(verdicts.map((v) => (v.resource.type === 'organization' ? ORGANIZATION_ROW : ouPathOf(v, accounts))))].sort(compareText);
+  const ous = [...new Set(verdicts.map((v) => (v.resource.type === 'organization' ? ORGANIZATION_ROW : ouPathOf(v, accounts))))].sort(compareStrings);
   const rows = verdicts.map((v) => verdictRow(v, byId.get(v.ruleId), v.resource.type === 'organization' ? ORGANIZATION_ROW : ouPathOf(v, accounts), accounts.get(v.resource.accountId)?.name));
   return html`${filterForm(rules, ous)}
 <table id="verdicts"><thead><tr><th scope="col">Status</th><th scope="col">Severity</th><th scope="col">Rule</th><th scope="col">Account</th><th scope="col">Resource</th><th scope="col">Message, evidence, remediation</th></tr></thead>
@@ -110,8 +110,8 @@ function verdictTable(result: ScanResult, rules: RuleMeta[], verdicts: Verdict[]
 }
 
 function scopeSection(result: ScanResult): Raw {
-  const skipped = [...result.scope.skipped].sort((a, b) => compareText(a.accountId, b.accountId));
-  const regions = [...result.scope.regions].sort(compareText);
+  const skipped = [...result.scope.skipped].sort((a, b) => compareStrings(a.accountId, b.accountId));
+  const regions = [...result.scope.regions].sort(compareStrings);
   return html`<dl class="meta"><dt>Accounts scanned</dt><dd>${result.scope.accountIds.length}</dd><dt>Regions</dt><dd>${regions.length > 0 ? regions.join(', ') : '(none)'}</dd>${result.scope.shard ? html`<dt>Shard</dt><dd>${result.scope.shard}</dd>` : ''}</dl>
 <h3>Skipped accounts (${skipped.length})</h3>${
     skipped.length === 0
@@ -130,7 +130,7 @@ function errorsSection(result: ScanResult): Raw {
 }
 
 function exceptionsSection(result: ScanResult, verdicts: Verdict[]): Raw {
-  const notes = [...result.exceptionNotes].sort((a, b) => compareText(a.exceptionId, b.exceptionId));
+  const notes = [...result.exceptionNotes].sort((a, b) => compareStrings(a.exceptionId, b.exceptionId));
   const suppressed = verdicts.filter((v) => v.suppressed);
   return html`<p>${suppressed.length} FAIL verdict${suppressed.length === 1 ? ' is' : 's are'} suppressed by a live exception (listed above with status SUPPRESSED).</p>${
     notes.length === 0

@@ -6,10 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import type { ScanResult } from '../rules/result.ts';
-import type { RuleMeta, Verdict } from '../rules/types.ts';
+import type { ScanResult } from '../contracts/result.ts';
+import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
 import { UserError } from '../shared/errors.ts';
-import { canonicalOrder, evidenceValue, LazyList, orderedKeys, SharedTexts, sharedMemberText, sortKeysDeep, stableJson, stableJsonChunks } from './canonical.ts';
+import { canonicalOrder } from '../contracts/order.ts';
+import { evidenceValue, LazyList, orderedKeys, SharedTexts, sharedMemberText, sortKeysDeep, stableJson, stableJsonChunks } from './canonical.ts';
 import type { Formatter } from './types.ts';
 
 export const REPORT_VERSION = 1;
@@ -128,6 +129,18 @@ function describe(e: ErrorObject): string {
     default:
       return `${jsonPath(e.instancePath)}: ${e.message ?? e.keyword}`;
   }
+}
+
+/** Reads and checks a trailproof.json file (a baseline, a report to render, diff or merge). */
+export function readJsonReport(file: string): ScanResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read: ${code ?? String(err)}`);
+  }
+  return parseJsonReport(text, file);
 }
 
 /**

@@ -2,9 +2,10 @@
  * JUnit XML for GitLab and Jenkins: one <testsuite> per rule, one <testcase> per rule × resource.
  * FAIL → <failure>, ERROR → <error>, NOT_APPLICABLE and suppressed FAIL → <skipped> with the reason.
  */
-import type { ScanResult } from '../rules/result.ts';
-import type { RuleMeta, Verdict } from '../rules/types.ts';
-import { compareText, prettyJson, resourceLabel, ruleIndex, sortedVerdicts } from './audit-common.ts';
+import type { ScanResult } from '../contracts/result.ts';
+import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
+import { compareStrings } from '../contracts/order.ts';
+import { prettyJson, resourceLabel, ruleIndex, sortedVerdicts } from './audit-common.ts';
 import type { Formatter } from './types.ts';
 
 /** Characters XML 1.0 forbids anywhere (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
@@ -101,7 +102,7 @@ export function renderJUnit(result: ScanResult): string {
   }
   const total: SuiteCounts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   const suites: string[] = [];
-  for (const ruleId of [...byRule.keys()].sort(compareText)) {
+  for (const ruleId of [...byRule.keys()].sort(compareStrings)) {
     const verdicts = byRule.get(ruleId)!;
     const rule = rules.get(ruleId);
     const counts = suiteCounts(verdicts);

@@ -3,8 +3,8 @@
  * relative paths give each resource a stable "file" that groups naturally in its UI
  * (aws/<account>/<region>/<service>/<name>). ARNs are not usable as URIs there.
  */
-import type { ResourceRef } from '../model/facts.ts';
-import type { ApiError } from '../snapshot/types.ts';
+import type { ResourceRef } from '../contracts/verdict.ts';
+import type { ApiError } from '../contracts/api-error.ts';
 
 const GLOBAL = 'global';
 

@@ -2,18 +2,11 @@
  * Markdown summary for a CI job summary ($GITHUB_STEP_SUMMARY) or a pull-request comment.
  * Tables are capped so the output stays far below GitHub's 65,536-character comment limit.
  */
-import type { ScanResult } from '../rules/result.ts';
-import { SEVERITIES } from '../rules/types.ts';
-import type { Verdict } from '../rules/types.ts';
-import {
-  compareText,
-  gateSentence,
-  oneLine,
-  resourceLabel,
-  sortedErrors,
-  sortedVerdicts,
-  truncate,
-} from './audit-common.ts';
+import type { ScanResult } from '../contracts/result.ts';
+import { SEVERITIES } from '../contracts/verdict.ts';
+import type { Verdict } from '../contracts/verdict.ts';
+import { compareStrings } from '../contracts/order.ts';
+import { gateSentence, oneLine, resourceLabel, sortedErrors, sortedVerdicts, truncate } from './audit-common.ts';
 import type { Formatter } from './types.ts';
 
 /** Failing verdicts listed before "and N more". */
@@ -103,10 +96,10 @@ function errorSection(result: ScanResult, errored: Verdict[]): string[] {
       g.scopes.add([e.accountId ?? 'organization', e.region].filter(Boolean).join(' '));
       groups.set(key, g);
     }
-    const rows = [...groups.values()].sort((a, b) => compareText(a.operation, b.operation) || compareText(a.code, b.code));
+    const rows = [...groups.values()].sort((a, b) => compareStrings(a.operation, b.operation) || compareStrings(a.code, b.code));
     lines.push('', `${errors.length} collection error${errors.length === 1 ? '' : 's'}:`, '', '| Operation | Code | Where |', '|---|---|---|');
     for (const g of rows.slice(0, MAX_ERROR_ROWS)) {
-      const where = [...g.scopes].sort(compareText);
+      const where = [...g.scopes].sort(compareStrings);
       const shown = where.slice(0, 5).join(', ') + (where.length > 5 ? ` and ${where.length - 5} more` : '');
       lines.push(`| ${escapeMarkdownCell(g.operation)} | ${escapeMarkdownCell(g.code)} | ${escapeMarkdownCell(shown)} |`);
     }
@@ -116,7 +109,7 @@ function errorSection(result: ScanResult, errored: Verdict[]): string[] {
 }
 
 function exceptionSection(result: ScanResult): string[] {
-  const notes = [...result.exceptionNotes].sort((a, b) => compareText(a.exceptionId, b.exceptionId));
+  const notes = [...result.exceptionNotes].sort((a, b) => compareStrings(a.exceptionId, b.exceptionId));
   const suppressed = result.summary.counts.suppressed;
   if (notes.length === 0 && suppressed === 0) return [];
   const lines = ['', '### Exceptions', ''];

@@ -2,9 +2,10 @@
  * OCSF 1.1.0 Compliance Finding (class_uid 2003, category "Findings"), one JSON object per line,
  * one line per verdict, with the cloud profile.
  */
-import type { ScanResult } from '../rules/result.ts';
-import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../rules/types.ts';
-import { frameworkRequirements, ruleIndex, sha256Hex, sortedVerdicts, verdictKey, compareText } from './audit-common.ts';
+import type { ScanResult } from '../contracts/result.ts';
+import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../contracts/verdict.ts';
+import { frameworkRequirements, ruleIndex, sha256Hex, sortedVerdicts, verdictKey } from './audit-common.ts';
+import { compareStrings } from '../contracts/order.ts';
 import type { Formatter } from './types.ts';
 
 export const OCSF_VERSION = '1.1.0';
@@ -47,7 +48,7 @@ function partitionOf(arn: string | undefined): string {
 export function ocsfFinding(v: Verdict, rule: RuleMeta | undefined, result: ScanResult): Record<string, unknown> {
   const severity = OCSF_SEVERITY[v.severity];
   const compliance = OCSF_COMPLIANCE_STATUS[v.status];
-  const standards = rule ? Object.keys(rule.frameworks).sort(compareText) : [];
+  const standards = rule ? Object.keys(rule.frameworks).sort(compareStrings) : [];
   const time = Date.parse(result.snapshot.collectedAt);
   const r = v.resource;
   return {

@@ -6,12 +6,11 @@
  * trailproof writes no assessment plan: import-ap points at a back-matter resource that says so;
  * replace its href with your plan's location when you have one.
  */
-import type { ScanResult } from '../rules/result.ts';
-import type { RuleMeta, Verdict } from '../rules/types.ts';
+import type { ScanResult } from '../contracts/result.ts';
+import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
 import {
   canonicalJson,
   compareControlIds,
-  compareText,
   countStatuses,
   DISPLAY_STATUSES,
   nistControls,
@@ -24,6 +23,7 @@ import {
   STATUS_LABEL,
   uuidV5,
 } from './audit-common.ts';
+import { compareStrings } from '../contracts/order.ts';
 import type { Formatter } from './types.ts';
 
 export const OSCAL_VERSION = '1.0.6';
@@ -84,7 +84,7 @@ function inventoryItems(verdicts: Verdict[]): Json[] {
       ],
     });
   }
-  return [...items.values()].sort((a, b) => compareText(String(a.uuid), String(b.uuid)));
+  return [...items.values()].sort((a, b) => compareStrings(String(a.uuid), String(b.uuid)));
 }
 
 function observation(v: Verdict, rule: RuleMeta | undefined, ids: Ids, collected: string): Json {
@@ -157,7 +157,7 @@ function findings(result: ScanResult, verdicts: Verdict[], ids: Ids): { controls
   }
   const controls = [...rulesByControl.keys()].sort(compareControlIds);
   const list = controls.map((control) => {
-    const ruleIds = [...rulesByControl.get(control)!].sort(compareText);
+    const ruleIds = [...rulesByControl.get(control)!].sort(compareStrings);
     const behind = verdicts.filter((v) => rulesByControl.get(control)!.has(v.ruleId));
     const status = targetStatus(behind);
     return {
@@ -181,7 +181,7 @@ function findings(result: ScanResult, verdicts: Verdict[], ids: Ids): { controls
 
 function resultRemarks(result: ScanResult): string | undefined {
   const lines: string[] = [];
-  const skipped = [...result.scope.skipped].sort((a, b) => compareText(a.accountId, b.accountId));
+  const skipped = [...result.scope.skipped].sort((a, b) => compareStrings(a.accountId, b.accountId));
   if (skipped.length > 0) lines.push('Accounts not assessed:', ...skipped.map((s) => `- ${s.accountId}: ${s.reason}`));
   const errors = sortedErrors(result);
   if (errors.length > 0) {
@@ -239,7 +239,7 @@ export function buildOscal(result: ScanResult): Json {
             ...prop('snapshot-source', result.snapshot.source),
             ...prop('organization-id', org),
             ...prop('management-account-id', result.snapshot.managementAccountId),
-            ...prop('regions', [...result.scope.regions].sort(compareText).join(' ')),
+            ...prop('regions', [...result.scope.regions].sort(compareStrings).join(' ')),
             ...prop('shard', result.scope.shard),
             ...prop('exit-code', String(result.summary.exitCode)),
           ],

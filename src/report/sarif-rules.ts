@@ -2,8 +2,8 @@
  * SARIF reportingDescriptors (tool.driver.rules) from rule metadata, shaped for GitHub code
  * scanning: security-severity drives the alert's severity, help.markdown is the alert's help pane.
  */
-import type { RuleMeta, Severity } from '../rules/types.ts';
-import { compareStrings } from './canonical.ts';
+import type { RuleMeta, Severity } from '../contracts/verdict.ts';
+import { compareStrings } from '../contracts/order.ts';
 
 export type SarifLevel = 'error' | 'warning' | 'note' | 'none';
 

@@ -6,9 +6,10 @@
  * would open alerts for them. Collection errors are tool notifications on a successful invocation:
  * a partial scan still reports what it could decide.
  */
-import type { ScanResult } from '../rules/result.ts';
-import type { RuleMeta, Verdict } from '../rules/types.ts';
-import { byKeys, canonicalOrder, compareVerdicts, LazyList, sortKeysDeep, stableJson, stableJsonChunks } from './canonical.ts';
+import type { ScanResult } from '../contracts/result.ts';
+import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
+import { byKeys, canonicalOrder, compareVerdicts } from '../contracts/order.ts';
+import { LazyList, sortKeysDeep, stableJson, stableJsonChunks } from './canonical.ts';
 import { FINGERPRINT_KEY, findingFingerprint } from './fingerprints.ts';
 import { errorUri, resourceUri } from './locations.ts';
 import { LEVEL_FOR_SEVERITY, ruleDescriptor, type SarifLevel } from './sarif-rules.ts';

@@ -1,4 +1,4 @@
-import type { ScanResult } from '../rules/result.ts';
+import type { ScanResult } from '../contracts/result.ts';
 
 export interface RenderOptions {
   /** SARIF: keep suppressed results (marked) instead of leaving them out. */

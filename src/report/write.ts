@@ -5,7 +5,7 @@
  */
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ScanResult } from '../rules/result.ts';
+import type { ScanResult } from '../contracts/result.ts';
 import { UserError } from '../shared/errors.ts';
 import { formatterFor } from './registry.ts';
 import type { Formatter, RenderOptions } from './types.ts';

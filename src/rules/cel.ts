@@ -18,6 +18,8 @@ export interface CelErrorInfo {
   range?: { start: number; end: number };
   /** The caret snippet the library prints under the summary. */
   snippet: string[];
+  /** A field access the type checker found no such field for (`receiver.key`). */
+  access?: { receiver: string; key: string; receiverType?: string };
 }
 
 /**
@@ -32,19 +34,27 @@ export function ruleEnvironment(variableNames: string[], paramNames: string[]): 
   return env;
 }
 
-/** Parses and type-checks; returns the compiled expression or the library's error. */
-export function compileExpression(env: Environment, expression: string): { compiled: CompiledExpression } | { error: CelErrorInfo } {
+/**
+ * Parses in `env` (the untyped run-time environment) and type-checks in `checker` (the facts'
+ * types, see cel-types.ts), or in `env` when there is none. Returns the compiled expression and
+ * its checked type, or the library's error.
+ */
+export function compileExpression(
+  env: Environment,
+  expression: string,
+  checker: Environment = env,
+): { compiled: CompiledExpression; type: string } | { error: CelErrorInfo } {
   let parsed: ReturnType<Environment['parse']>;
   try {
     parsed = env.parse(expression);
   } catch (err) {
     return { error: celErrorInfo(err) };
   }
-  const checked = env.check(expression);
+  const checked = checker.check(expression);
   if (!checked.valid) return { error: celErrorInfo(checked.error) };
   const compiled: CompiledExpression = (activation) => parsed(activation);
   compiled.ast = parsed.ast;
-  return { compiled };
+  return { compiled, type: String(checked.type) };
 }
 
 export function celErrorInfo(err: unknown): CelErrorInfo {
@@ -54,12 +64,26 @@ export function celErrorInfo(err: unknown): CelErrorInfo {
   const summary = typeof e?.summary === 'string' && e.summary ? e.summary : (lines[0] ?? message);
   const r = e?.range as { start?: unknown; end?: unknown } | undefined;
   const range = r && typeof r.start === 'number' && typeof r.end === 'number' ? { start: r.start, end: r.end } : undefined;
+  const access = fieldAccessOf(err);
   return {
     code: typeof e?.code === 'string' ? e.code : 'error',
     summary: summary.trim(),
     ...(range ? { range } : {}),
     snippet: lines.slice(1).filter((l) => l.trim() !== ''),
+    ...(access ? { access } : {}),
   };
+}
+
+/** For a "No such key" found by the checker: the access as written, and the type it was made on. */
+function fieldAccessOf(err: unknown): CelErrorInfo['access'] {
+  const node = (err as { node?: unknown })?.node as { op?: unknown; args?: unknown[]; start?: unknown; end?: unknown; input?: unknown } | undefined;
+  if ((err as { code?: unknown })?.code !== 'no_such_key' || !node || !Array.isArray(node.args)) return undefined;
+  const receiver = node.args[0] as { checkedType?: { name?: unknown }; start?: unknown; end?: unknown } | undefined;
+  const key = node.op === '.' ? node.args[1] : (node.args[1] as { args?: unknown } | undefined)?.args;
+  const input = typeof node.input === 'string' ? node.input : undefined;
+  if (typeof key !== 'string' || !receiver || typeof receiver.start !== 'number' || typeof receiver.end !== 'number' || !input) return undefined;
+  const receiverType = receiver.checkedType?.name;
+  return { receiver: input.slice(receiver.start, receiver.end), key, ...(typeof receiverType === 'string' ? { receiverType } : {}) };
 }
 
 /** The key a "No such key" error is about. */

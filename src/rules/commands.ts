@@ -5,9 +5,17 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrailproofConfig } from '../config/types.ts';
+import { UserError } from '../shared/errors.ts';
 import { loadRules } from './load.ts';
 import { ruleDocFiles } from './rule-docs.ts';
 import { formatRuleTestReport, readRuleTests, runRuleTests, testFileFor } from './rule-tests.ts';
+
+/** Every rules command works on at least one rule: an empty pack is a wrong path, never a pass. */
+async function loadSomeRules(paths: string[], config: TrailproofConfig): Promise<Awaited<ReturnType<typeof loadRules>>> {
+  const rules = await loadRules(paths, config, { keepDisabled: true });
+  if (rules.length === 0) throw new UserError(`no rule files found in ${paths.join(', ')} (rule files are <id>.yaml, searched recursively)`);
+  return rules;
+}
 
 export interface CommandOutcome {
   output: string;
@@ -16,7 +24,7 @@ export interface CommandOutcome {
 
 /** Rules are listed with disabled ones too: the listing says which are off. */
 export async function rulesList(paths: string[], config: TrailproofConfig, options: { format?: string } = {}): Promise<CommandOutcome> {
-  const rules = await loadRules(paths, { ...config, rules: { ...config.rules, disabled: [] } });
+  const rules = await loadSomeRules(paths, config);
   const disabled = new Set(config.rules.disabled);
   const rows = rules.map((r) => ({ id: r.meta.id, severity: r.meta.severity, resource: r.meta.resource, enabled: !disabled.has(r.meta.id), title: r.meta.title, frameworks: r.meta.frameworks, source: r.meta.source }));
   if (options.format === 'json') return { output: `${JSON.stringify(rows, null, 2)}\n`, exitCode: 0 };
@@ -27,7 +35,7 @@ export async function rulesList(paths: string[], config: TrailproofConfig, optio
 
 /** Rule files and, where present, their test files. */
 export async function rulesValidate(paths: string[], config: TrailproofConfig, _options: Record<string, unknown> = {}): Promise<CommandOutcome> {
-  const rules = await loadRules(paths, { ...config, rules: { ...config.rules, disabled: [] } });
+  const rules = await loadSomeRules(paths, config);
   let tested = 0;
   for (const rule of rules) {
     const file = testFileFor(rule);
@@ -40,7 +48,7 @@ export async function rulesValidate(paths: string[], config: TrailproofConfig, _
 
 /** Exit 1 when any case fails or a rule has no test file. */
 export async function rulesTest(paths: string[], config: TrailproofConfig, _options: Record<string, unknown> = {}): Promise<CommandOutcome> {
-  const report = await runRuleTests(paths, config);
+  const report = await runRuleTests(paths, config, await loadSomeRules(paths, config));
   return { output: formatRuleTestReport(report), exitCode: report.failed > 0 ? 1 : 0 };
 }
 
@@ -50,7 +58,7 @@ export async function rulesTest(paths: string[], config: TrailproofConfig, _opti
  */
 export async function rulesDocs(paths: string[], config: TrailproofConfig, options: { out?: string; check?: boolean } = {}): Promise<CommandOutcome> {
   const out = options.out ?? join('docs', 'rules');
-  const rules = await loadRules(paths, { ...config, rules: { ...config.rules, disabled: [] } });
+  const rules = await loadSomeRules(paths, config);
   const files = ruleDocFiles(rules);
   const stale: string[] = [];
   for (const [name, content] of files) {

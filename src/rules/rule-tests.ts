@@ -8,6 +8,8 @@ import { createRequire } from 'node:module';
 import { relative } from 'node:path';
 import AjvModule from 'ajv';
 import type { TrailproofConfig } from '../config/types.ts';
+import { factProblems } from '../model/fact-check.ts';
+import { FACT_ROOTS } from '../model/fact-declarations.ts';
 import type { EvaluationSubject, OrganizationFacts, ResourceRef } from '../model/facts.ts';
 import { buildIndex, organizationSubject, subjectsForAccount } from '../model/index.ts';
 import { modelOptions } from './model-options.ts';
@@ -16,6 +18,7 @@ import { assertValid, readYamlFile, type YamlSource } from '../shared/yaml-sourc
 import { expandCompactSnapshot, TEST_MANAGEMENT_ACCOUNT, TEST_ORGANIZATION_ID, type CompactSnapshot } from './compact-snapshot.ts';
 import type { RuleVerdict } from './evaluate.ts';
 import { loadRules, withParams, type LoadedRule } from './load.ts';
+import { describePath } from './load/cel-problems.ts';
 import type { VerdictStatus } from './types.ts';
 
 export interface Expectation {
@@ -86,6 +89,11 @@ export function readRuleTests(file: string, expectedRule?: string): RuleTestFile
     const first = names.get(c.name);
     if (first !== undefined) at(['cases', i, 'name'], `duplicate case name "${c.name}" (also cases[${first}])`);
     else names.set(c.name, i);
+    for (const root of FACT_ROOTS) {
+      const value = c.facts?.[root.name as keyof NonNullable<RuleTestCase['facts']>];
+      if (value === undefined) continue;
+      for (const p of factProblems(value, root.type, [root.name])) at(['cases', i, 'facts', ...p.path], `facts.${describePath(p.path)}: ${p.message}`);
+    }
   });
   if (problems.length > 0) throw new UserErrors(problems);
   const locations = doc.cases.map((_, i) => `${source.file}:${source.positionOf(['cases', i]).line}`);
@@ -122,8 +130,8 @@ export function runRuleCase(rule: LoadedRule, testCase: RuleTestCase, config: Tr
  * Loads the rules at `paths` (disabled ones included: a disabled rule is still tested) and runs
  * every case of every rule's test file. A rule without a test file is a failure.
  */
-export async function runRuleTests(paths: string[], config: TrailproofConfig): Promise<RuleTestReport> {
-  const rules = await loadRules(paths, { ...config, rules: { ...config.rules, disabled: [] } });
+export async function runRuleTests(paths: string[], config: TrailproofConfig, loaded?: Awaited<ReturnType<typeof loadRules>>): Promise<RuleTestReport> {
+  const rules = loaded ?? (await loadRules(paths, config, { keepDisabled: true }));
   const results: CaseResult[] = [];
   const problems: string[] = [];
   for (const rule of rules) {

@@ -55,7 +55,22 @@ export function parseYamlText(file: string, text: string): YamlSource {
     }
     return { line: 1, column: 1 };
   };
-  return { file, text, value: doc.toJS({ maxAliasCount: 100 }), positionOf, nodeAt, linePos };
+  return { file, text, value: toPlainValue(doc, file), positionOf, nodeAt, linePos };
+}
+
+/** Aliases may repeat a node at most this many times in all: more is a "billion laughs" bomb. */
+const MAX_ALIAS_COUNT = 100;
+
+function toPlainValue(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // The yaml library's guard against exponential alias expansion: an input error, not a crash.
+    if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+      throw new UserError(`${file}: invalid YAML: its aliases expand to too much data (more than ${MAX_ALIAS_COUNT} alias expansions); write the values out instead of nesting aliases`);
+    }
+    throw err;
+  }
 }
 
 /** The key node of a map entry, so "unknown field" points at the key, not its value. */

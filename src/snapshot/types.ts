@@ -9,17 +9,14 @@
  * every further line one {@link AccountRecord}. A large organization therefore streams.
  */
 
+import type { ApiError } from '../contracts/api-error.ts';
+import type { SkippedAccount } from '../contracts/result.ts';
+
 export const SNAPSHOT_FORMAT = 'trailproof-snapshot';
 export const SNAPSHOT_VERSION = 1;
 
-/** A failed AWS call, as recorded. Never a credential, never a request signature. */
-export interface ApiError {
-  operation: string; // e.g. "cloudtrail:GetTrailStatus"
-  code: string; // e.g. "AccessDeniedException", "ThrottlingException", "TimeoutError"
-  message: string;
-  accountId?: string;
-  region?: string;
-}
+/** The error record and the skipped account are contracts every stage reads; the snapshot holds them. */
+export type { ApiError, SkippedAccount };
 
 /**
  * The answer to one call (or one paginated series of calls).
@@ -97,11 +94,6 @@ export interface ServiceControlPolicy {
 }
 
 // ---------- Scope ----------
-
-export interface SkippedAccount {
-  accountId: string;
-  reason: string; // "SUSPENDED", "outside --ous", ...
-}
 
 export interface SnapshotScope {
   /** Regions the collector was asked to read ("all enabled" is resolved to the list read). */

@@ -5,7 +5,7 @@
  * Usage: node --import tsx test/bench/evaluate-child.ts SNAPSHOT OUT_DIR
  */
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
-import { evaluateSnapshot } from '../../src/pipeline.ts';
+import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
 import { writeReports } from '../../src/report/write.ts';
 import { loadRules } from '../../src/rules/load.ts';
 import { openSnapshot } from '../../src/snapshot/read.ts';

@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: evaluation and collection at organization scale. Not part of the tests.
  *
- *   npm run bench                                   evaluate 100 / 1,000 / 10,000 accounts, collect 1,000
+ *   npm run bench                                   evaluate 100 / 1,000 / 10,000 accounts, collect 1,000,
+ *                                                   a scan of 300 accounts under injected faults
  *   npm run bench -- --accounts 10000 --only evaluate
  *   npm run bench -- --accounts 1000 --only collect --latency-ms 50
+ *   npm run bench -- --accounts 300 --only faults
  *
- * Flags: --accounts N[,N...] (sizes; default evaluate 100,1000,10000 and collect 1000),
- * --only evaluate|collect, --latency-ms MS (simulated round trip, default 50), --seed S (default
- * 42), --dir DIR (where snapshots and reports go; default a temporary folder, removed after).
+ * Flags: --accounts N[,N...] (sizes; default evaluate 100,1000,10000, collect 1000, faults 300),
+ * --only evaluate|collect|faults, --latency-ms MS (simulated round trip, default 50), --seed S
+ * (default 42), --dir DIR (where snapshots and reports go; default a temporary folder, removed after).
  *
  * Every measurement runs in its own child process, so peak RSS is that size's own. The output
  * ends with one line per measurement, comparable across commits:
@@ -22,14 +24,15 @@ import { fileURLToPath } from 'node:url';
 interface Flags {
   evaluateSizes: number[];
   collectSizes: number[];
-  only?: 'evaluate' | 'collect';
+  faultSizes: number[];
+  only?: 'evaluate' | 'collect' | 'faults';
   latencyMs: number;
   seed: number;
   dir?: string;
 }
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { evaluateSizes: [100, 1_000, 10_000], collectSizes: [1_000], latencyMs: 50, seed: 42 };
+  const flags: Flags = { evaluateSizes: [100, 1_000, 10_000], collectSizes: [1_000], faultSizes: [300], latencyMs: 50, seed: 42 };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i];
     const value = argv[i + 1];
@@ -42,12 +45,12 @@ function parseFlags(argv: string[]): Flags {
       case '--accounts': {
         const sizes = need().split(',').map((s) => Number(s.replace(/_/g, '')));
         if (sizes.some((s) => !Number.isInteger(s) || s < 3)) fail(`--accounts ${value}: expected whole numbers of at least 3`);
-        flags.evaluateSizes = flags.collectSizes = sizes;
+        flags.evaluateSizes = flags.collectSizes = flags.faultSizes = sizes;
         break;
       }
       case '--only': {
         const only = need();
-        if (only !== 'evaluate' && only !== 'collect') fail(`--only ${only}: expected evaluate or collect`);
+        if (only !== 'evaluate' && only !== 'collect' && only !== 'faults') fail(`--only ${only}: expected evaluate, collect or faults`);
         flags.only = only as Flags['only'];
         break;
       }
@@ -157,14 +160,37 @@ function benchCollect(sizes: number[], flags: Flags, dir: string): void {
   say();
 }
 
+type FaultResult = Record<string, number | string> & { wall_s: number; cpu_s: number; rss_mb: number; collect_s: number; evaluate_s: number };
+
+function benchFaults(sizes: number[], flags: Flags, dir: string): void {
+  say(`== a scan under injected faults (fault-injection.ts): 20 % of members AssumeRole denied, 5 % of calls throttled on every attempt (3 attempts, 1 ms pauses), ${flags.latencyMs} ms per call ==`);
+  for (const n of sizes) {
+    for (const malformed of [false, true]) {
+      const r = child<FaultResult>('fault-child.ts', [String(n), String(flags.seed), String(flags.latencyMs), malformed ? '1' : '0', dir]);
+      const shapes = Object.entries(r).filter(([k]) => k.startsWith('malformed_')).map(([k, v]) => `${v} ${k.slice('malformed_'.length).replace(/_/g, ' ')}`);
+      say(`${n} accounts (${r.in_scope} in scope), malformed answers ${malformed ? 'on (1 %)' : 'off'}:`);
+      say(`  injected: ${r.assume_role_denied} AssumeRole denied, ${r.throttled_out} calls throttled out, ${r.malformed} answers malformed${shapes.length > 0 ? ` (${shapes.join(', ')})` : ''}`);
+      say(`  verdicts: ${r.verdicts} = ${r.pass} PASS + ${r.fail} FAIL + ${r.error} ERROR + ${r.not_applicable} NOT_APPLICABLE; ${r.collection_errors} collection errors recorded`);
+      say(`  ${fmt(r.wall_s)} s wall (collect ${fmt(r.collect_s)} s, evaluate ${fmt(r.evaluate_s)} s), ${fmt(r.cpu_s)} s CPU, peak RSS ${fmt(r.rss_mb, 0)} MB; exit code ${r.exit_code}`);
+      const exit = typeof r.exit_code === 'number' ? String(r.exit_code) : 'aborted';
+      lines.push(
+        `bench faults accounts=${n} malformed=${malformed ? 'on' : 'off'} denied=${r.assume_role_denied} throttled_out=${r.throttled_out} malformed_answers=${r.malformed} ` +
+          `verdicts=${r.verdicts} pass=${r.pass} fail=${r.fail} error=${r.error} not_applicable=${r.not_applicable} wall_s=${fmt(r.wall_s)} exit=${exit}`,
+      );
+    }
+  }
+  say();
+}
+
 const flags = parseFlags(process.argv.slice(2));
 const dir = flags.dir ?? mkdtempSync(join(tmpdir(), 'trailproof-bench-'));
 mkdirSync(dir, { recursive: true });
 try {
   say(`trailproof bench (node ${process.version}, seed ${flags.seed}, files in ${dir})`);
   say();
-  if (flags.only !== 'collect') benchEvaluate(flags.evaluateSizes, flags, dir);
-  if (flags.only !== 'evaluate') benchCollect(flags.collectSizes, flags, dir);
+  if (flags.only === undefined || flags.only === 'evaluate') benchEvaluate(flags.evaluateSizes, flags, dir);
+  if (flags.only === undefined || flags.only === 'collect') benchCollect(flags.collectSizes, flags, dir);
+  if (flags.only === undefined || flags.only === 'faults') benchFaults(flags.faultSizes, flags, dir);
   for (const line of lines) say(line);
 } finally {
   if (!flags.dir) rmSync(dir, { recursive: true, force: true });

@@ -50,6 +50,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { defaultClientFactory, type ClientFactory } from '../../src/collect/clients.ts';
 import type { SimAccount, SimBucket, SimFault, SyntheticOrg } from './generate-org.ts';
 import { HOME_REGION, MEMBER_ROLE } from './generate-org.ts';
+import type { CallFaults } from './fault-injection.ts';
 import { faultFor, storesIn, visibleTrails } from './org-snapshot.ts';
 
 /** API families with their own request-rate quota. */
@@ -85,6 +86,8 @@ export interface SimulatedAwsOptions {
   /** Round trip of every call, answered or refused. */
   latencyMs: number;
   quotas?: Partial<Record<Family, Partial<Quota>>>;
+  /** Calls throttled out or answered malformed (fault-injection.ts); none by default. */
+  faults?: CallFaults;
 }
 
 /** One quota bucket's traffic, for the lower bound. */
@@ -387,10 +390,12 @@ export class SimulatedAws {
     this.traffic.set(key, traffic);
 
     await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
-    if (!admitted) throw awsError(quota.error.name, 'Rate exceeded', quota.error.httpStatusCode, { $retryable: { throttling: true } });
+    const call = { operation, accountId, region, input };
+    if (!admitted || this.options.faults?.throttle(call)) throw awsError(quota.error.name, 'Rate exceeded', quota.error.httpStatusCode, { $retryable: { throttling: true } });
     const fault = faultFor(sim, operation, region, typeof input.Bucket === 'string' ? input.Bucket : undefined);
     if (fault && operation !== 'sts:AssumeRole') throw faultError(fault);
-    return handler({ sim, region }, input);
+    const answer = handler({ sim, region }, input);
+    return this.options.faults ? this.options.faults.answer(call, answer) : answer;
   }
 }
 

@@ -13,7 +13,7 @@ import type { Verdict } from '../../src/rules/types.ts';
 import { PROD_ACCOUNT, sampleResult } from '../fixtures/results/sample-result.ts';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { loadRules } from '../../src/rules/load.ts';
-import { evaluateSnapshot } from '../../src/pipeline.ts';
+import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
 import { openDemoSnapshot } from '../../src/snapshot/demo.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -50,7 +50,7 @@ describe('scan --baseline on the demo organization', () => {
       'scan', '--demo', '--config', currentConfig, '--out', newDir, '--format', 'json,sarif', '-q',
       '--baseline', join(oldDir, 'trailproof.json'), '--fail-on', 'medium', '--fail-on-new',
     ]);
-  });
+  }, 60_000); // two scans of the demo in child processes: seconds each on a busy machine
 
   it('the two configurations differ by exactly one new and one fixed failure', () => {
     const before = failing(join(oldDir, 'trailproof.json'));
@@ -121,7 +121,7 @@ describe('scan --fail-on-new exit codes on complete evidence', () => {
         'title: The organization id has the expected prefix',
         'severity: high',
         'resource: organization',
-        'params: { prefix: "o-" }',
+        'params: { prefix: { type: string, default: "o-", description: expected start of the organization id } }',
         'validations:',
         '  - expression: organization.id.startsWith(params.prefix)',
         '    messageExpression: \'"organization " + organization.id + " does not start with " + params.prefix\'',

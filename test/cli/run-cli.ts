@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -10,15 +11,24 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the real CLI in a child process, as a user or CI would (no TTY, CI set). */
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliRun {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: options.cwd ?? REPO,
-    env: { ...process.env, CI: 'true', NO_COLOR: '1', ...options.env },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+/**
+ * Runs the real CLI in a child process, as a user or CI would (no TTY, CI set). With `stdoutTo`,
+ * standard output goes to that file (as `> FILE` in a shell) and `stdout` is empty.
+ */
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; stdoutTo?: string } = {}): CliRun {
+  const fd = options.stdoutTo ? openSync(options.stdoutTo, 'w') : undefined;
+  try {
+    const r = spawnSync(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? REPO,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', ...options.env },
+      encoding: 'utf8',
+      timeout: 60_000,
+      stdio: ['ignore', fd ?? 'pipe', 'pipe'],
+    });
+    return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Runs `main()` in this process, capturing what it prints (faster than a child; no TTY either). */

@@ -37,7 +37,9 @@ describe('trailproof scan --demo', () => {
       join(rules, 'org-has-id.yaml'),
       ['id: org-has-id', 'title: The organization is known', 'severity: low', 'resource: organization', 'validations:', '  - expression: organization.id.startsWith("o-")', 'remediation: none'].join('\n'),
     );
-    const r = runCli(['scan', '--demo', '--rules', rules, '--out', out, '--format', 'json']);
+    // A config of its own: the shipped config.yaml sets params of built-in rules, which this pack does not load.
+    writeFileSync(join(out, 'config.yaml'), 'output:\n  failOn: high\n');
+    const r = runCli(['scan', '--demo', '--rules', rules, '--config', join(out, 'config.yaml'), '--out', out, '--format', 'json']);
     const report = JSON.parse(readFileSync(join(out, 'trailproof.json'), 'utf8'));
     expect(report.verdicts.map((v: { status: string }) => v.status)).toEqual(['PASS']);
     // The demo records collection errors (a denied AssumeRole), so the evidence is partial: 3.

@@ -224,6 +224,42 @@ describe('collectOrganization: regions and trails', () => {
     expect(Object.keys(byId(PROD).trailDetails)).toEqual([PROD_TRAIL]);
   });
 
+  it('reads every page of ListEventDataStores and each store once, in the region that lists it', async () => {
+    // Three stores in one region, listed one per page; names repeat across accounts and regions,
+    // and the answers leave out optional fields as endpoints do.
+    const arn = (account: string, region: string, id: string) => `arn:aws:cloudtrail:${region}:${account}:eventdatastore/${id}`;
+    const store = (account: string, region: string, id: string, extra: Record<string, unknown> = {}) => ({
+      EventDataStoreArn: arn(account, region, id),
+      Name: 'audit-lake',
+      Status: 'ENABLED',
+      AdvancedEventSelectors: [{ Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }],
+      RetentionPeriod: 2557,
+      CreatedTimestamp: new Date('2025-10-14T16:27:41.532Z'),
+      ...extra,
+    });
+    const stores = {
+      [PROD]: {
+        'eu-west-1': [
+          store(PROD, 'eu-west-1', '0b7e6a2c-1f3d-4c55-9d8e-5a1f0c9b2e11', { MultiRegionEnabled: true, OrganizationEnabled: false, BillingMode: 'EXTENDABLE_RETENTION_PRICING' }),
+          store(PROD, 'eu-west-1', '5c2d8f10-77aa-4b0e-8e21-0f3c6d9a4b72', { Name: 'data-events', MultiRegionEnabled: false }),
+          store(PROD, 'eu-west-1', 'e91a4b36-2c0d-4f7e-b1a5-3d8c7e6f5a90', { Status: 'STOPPED_INGESTION' }),
+        ],
+      },
+      [DEV]: { 'us-east-1': [store(DEV, 'us-east-1', '7a0e3c51-9b2f-4d16-a8c4-1e5f2d7b3c08')] },
+    };
+    const { byId, fake } = await run({ pageSize: 1, eventDataStores: stores });
+    const listed = (account: string, region: string) => byId(account).regions.find((r) => r.region === region)!.eventDataStores!;
+    expect(listed(PROD, 'eu-west-1').value?.map((s) => s.EventDataStoreArn)).toEqual(stores[PROD]['eu-west-1'].map((s) => s.EventDataStoreArn).sort());
+    expect(listed(PROD, 'eu-west-1').value?.find((s) => s.Name === 'data-events')).toMatchObject({ MultiRegionEnabled: false, CreatedTimestamp: '2025-10-14T16:27:41.532Z' });
+    expect(listed(PROD, 'eu-west-1').value?.find((s) => s.Status === 'STOPPED_INGESTION')).not.toHaveProperty('MultiRegionEnabled');
+    expect(listed(DEV, 'us-east-1').value).toHaveLength(1);
+    expect(listed(DEV, 'eu-west-1').value).toEqual([]);
+    const calls = (operation: string, account: string, region: string) => fake.calls.filter((c) => c.operation === operation && c.accountId === account && c.region === region);
+    expect(calls('cloudtrail:ListEventDataStores', PROD, 'eu-west-1').map((c) => c.input.NextToken)).toEqual([undefined, '1', '2']);
+    expect(calls('cloudtrail:GetEventDataStore', PROD, 'eu-west-1')).toHaveLength(3);
+    expect(fake.calls.filter((c) => c.operation === 'cloudtrail:GetEventDataStore')).toHaveLength(4);
+  });
+
   it('reads the organization trail in full: status, selectors, insights, log group retention', async () => {
     const { byId, fake } = await run();
     const detail = byId(MGMT).trailDetails[ORG_TRAIL]!;

@@ -27,6 +27,9 @@ describe('matchLifecycleRule against an organization trail with S3KeyPrefix "aud
     { name: 'size greater than', rule: rule({ ObjectSizeGreaterThan: 128 }), coverage: 'some', reason: /log files sized > 128 bytes covers some/ },
     { name: 'And with prefix and size range', rule: rule({ And: { Prefix: 'audit/', ObjectSizeGreaterThan: 10, ObjectSizeLessThan: 500 } }), coverage: 'some', reason: /> 10 and < 500 bytes/ },
     { name: 'an empty size range', rule: rule({ And: { ObjectSizeGreaterThan: 500, ObjectSizeLessThan: 400 } }), coverage: 'none', reason: /holds no log file/ },
+    // Both bounds are exclusive and sizes are whole bytes: (10, 11) holds no size, (10, 12) holds 11 bytes.
+    { name: 'the empty size range at its boundary (> 10 and < 11 bytes)', rule: rule({ And: { Prefix: 'audit/', ObjectSizeGreaterThan: 10, ObjectSizeLessThan: 11 } }), coverage: 'none', reason: /size range \(10, 11\) bytes holds no log file/ },
+    { name: 'the smallest non-empty size range (> 10 and < 12 bytes)', rule: rule({ And: { Prefix: 'audit/', ObjectSizeGreaterThan: 10, ObjectSizeLessThan: 12 } }), coverage: 'some', reason: /> 10 and < 12 bytes covers some/ },
   ];
   for (const c of cases) {
     it(c.name, () => {

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
-import { threadsFor } from '../../src/parallel.ts';
-import { evaluateSnapshot } from '../../src/pipeline.ts';
+import { threadsFor } from '../../src/evaluate/parallel.ts';
+import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
 import { jsonFormatter } from '../../src/report/json.ts';
 import { sarifFormatter } from '../../src/report/sarif.ts';
 import { loadRules, loadRuleSpecs, ruleSpecOf, type LoadedRule } from '../../src/rules/load.ts';
@@ -74,7 +74,7 @@ describe('evaluateSnapshot on worker threads', () => {
     }
     const refused = runCli(['scan', '--snapshot', snapshot, '--workers', '0', '-q']);
     expect(refused.status).toBe(2);
-    expect(refused.stderr).toContain('--workers 0: expected a whole number of at least 1');
+    expect(refused.stderr).toContain('--workers "0": expected a whole number of at least 1');
   }, 90_000);
 });
 
@@ -97,7 +97,7 @@ describe('loadRuleSpecs', () => {
     const ruleDir = join(dir, 'rules');
     mkdirSync(ruleDir, { recursive: true });
     const file = join(ruleDir, 'org-scp-enabled.yaml');
-    const text = ['id: org-scp-enabled', 'title: SCPs are enabled', 'severity: low', 'resource: organization', 'params: { strict: true }', 'validations:', '  - expression: organization.scpEnabled == params.strict', 'remediation: Enable SCPs.', ''].join('\n');
+    const text = ['id: org-scp-enabled', 'title: SCPs are enabled', 'severity: low', 'resource: organization', 'params: { strict: { type: boolean, default: true, description: SCPs must be enabled } }', 'validations:', '  - expression: organization.scpEnabled == params.strict', 'remediation: Enable SCPs.', ''].join('\n');
     writeFileSync(file, text);
     const config = { ...DEFAULT_CONFIG, rules: { ...DEFAULT_CONFIG.rules, params: { 'org-scp-enabled': { strict: false } } } };
     const [loaded] = await loadRules([ruleDir], config);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ASFF_LIMITS, renderAsff } from '../../src/report/asff.ts';
 import type { RenderOptions } from '../../src/report/types.ts';
-import type { ScanResult } from '../../src/rules/result.ts';
+import type { ScanResult } from '../../src/contracts/result.ts';
 import { MANAGEMENT_ACCOUNT, PII_BUCKET_ARN, PROD_ACCOUNT, PROD_TRAIL_ARN, SANDBOX_ACCOUNT, sampleResult, shuffledResult, withVerdict } from '../fixtures/results/sample-result.ts';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -4,7 +4,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { jsonFormatter, parseJsonReport, REPORT_SCHEMA_ID, REPORT_SCHEMA_URL, renderJsonReport } from '../../src/report/json.ts';
 import { UserError } from '../../src/shared/errors.ts';
-import type { ScanResult } from '../../src/rules/result.ts';
+import type { ScanResult } from '../../src/contracts/result.ts';
 import { sampleResult, shuffledResult, withVerdict } from '../fixtures/results/sample-result.ts';
 
 /** The published schema, compiled independently of the code under test. */

@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { escapeXmlAttr, renderJUnit, stripInvalidXmlChars } from '../../src/report/junit.ts';
-import type { ScanResult } from '../../src/rules/result.ts';
+import type { ScanResult } from '../../src/contracts/result.ts';
 import { PROD_ACCOUNT, PROD_TRAIL_ARN, SANDBOX_ACCOUNT, sampleResult, shuffledResult, withVerdict } from '../fixtures/results/sample-result.ts';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

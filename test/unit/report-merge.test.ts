@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeShardReports, type ShardReport } from '../../src/report/merge.ts';
-import type { ScanResult } from '../../src/rules/result.ts';
+import { mergeShardReports, type ShardReport } from '../../src/evaluate/merge.ts';
+import type { ScanResult } from '../../src/contracts/result.ts';
 import type { Verdict } from '../../src/rules/types.ts';
 import { UserError } from '../../src/shared/errors.ts';
 

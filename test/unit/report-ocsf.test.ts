@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderOcsf } from '../../src/report/ocsf.ts';
-import type { ScanResult } from '../../src/rules/result.ts';
+import type { ScanResult } from '../../src/contracts/result.ts';
 import { ORG_ID, PROD_ACCOUNT, PROD_TRAIL_ARN, SANDBOX_ACCOUNT, sampleResult, shuffledResult } from '../fixtures/results/sample-result.ts';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -5,7 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { oscalControlId, uuidV5 } from '../../src/report/audit-common.ts';
 import { OSCAL_VERSION, renderOscal } from '../../src/report/oscal.ts';
-import type { ScanResult } from '../../src/rules/result.ts';
+import type { ScanResult } from '../../src/contracts/result.ts';
 import { PROD_ACCOUNT, sampleResult, shuffledResult, withVerdict } from '../fixtures/results/sample-result.ts';
 
 const OSCAL_SCHEMA = fileURLToPath(new URL('../../../shared/schemas/oscal-1.0.6-assessment-results.schema.json', import.meta.url));

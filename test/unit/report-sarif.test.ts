@@ -8,7 +8,7 @@ import { findingFingerprint } from '../../src/report/fingerprints.ts';
 import { encodeSegment, resourceUri } from '../../src/report/locations.ts';
 import { pascalCase, SECURITY_SEVERITY } from '../../src/report/sarif-rules.ts';
 import type { RenderOptions } from '../../src/report/types.ts';
-import type { ScanResult } from '../../src/rules/result.ts';
+import type { ScanResult } from '../../src/contracts/result.ts';
 import type { Verdict } from '../../src/rules/types.ts';
 import {
   ORG_ID,

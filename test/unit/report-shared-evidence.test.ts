@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsonFormatter } from '../../src/report/json.ts';
 import { sarifFormatter } from '../../src/report/sarif.ts';
-import type { ScanResult } from '../../src/rules/result.ts';
+import type { ScanResult } from '../../src/contracts/result.ts';
 import { sampleResult } from '../fixtures/results/sample-result.ts';
 
 const join = (chunks: Iterable<string>) => [...chunks].join('');

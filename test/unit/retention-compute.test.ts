@@ -101,6 +101,18 @@ describe('computeRetention: days until the logs are no longer available', () => 
       by: /30 days after the snapshot/,
     },
     {
+      name: 'from a snapshot taken at noon, a date 29.5 days on is 29 whole days',
+      in: { ...input({ rules: known([{ ID: 'cutoff', Status: 'Enabled', Filter: {}, Expiration: { Date: '2025-07-01T00:00:00Z' } }]) }), asOf: '2025-06-01T12:00:00.000Z' },
+      days: 29,
+      by: /Expiration\.Date 2025-07-01T00:00:00Z\), 29 days after the snapshot/,
+    },
+    {
+      name: 'an expiry whose size range (> 10, < 11 bytes) holds no object deletes no log',
+      in: input({ rules: known([expire(7, { Filter: { And: { Prefix: 'AWSLogs/', ObjectSizeGreaterThan: 10, ObjectSizeLessThan: 11 } } })]) }),
+      days: null,
+      by: /no enabled lifecycle rule/,
+    },
+    {
       name: 'Object Lock longer than the lifecycle expiry holds the logs',
       in: input({ rules: known([expire(30, { NoncurrentVersionExpiration: { NoncurrentDays: 30 } })]), versioning: known('Enabled'), objectLock: known(lock('COMPLIANCE', { Days: 400 })) }),
       days: 400,

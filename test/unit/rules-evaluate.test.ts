@@ -118,12 +118,13 @@ describe('verdicts', () => {
     const subject = accountSubject();
     subject.activation.account = { ...account, unknown: { trails: 'cloudtrail:DescribeTrails failed: Throttling' } } as AccountFacts;
     expect(r.evaluate(subject).message).toBe('could not decide: trails of workload is unknown: cloudtrail:DescribeTrails failed: Throttling');
-    const typo = await rule('typo', 'resource: account\nvalidations:\n  - expression: account.trailz.size() > 0\n');
-    expect(typo.evaluate(accountSubject())).toMatchObject({ status: 'ERROR', message: 'could not decide: No such key: trailz (in validations[0])' });
+    // A key missing from a map is data, not a typo: it type-checks, and is an ERROR at run time.
+    const missing = await rule('missing', 'resource: account\nvalidations:\n  - expression: account.tags["team"] == "x"\n');
+    expect(missing.evaluate(accountSubject())).toMatchObject({ status: 'ERROR', message: 'could not decide: No such key: team (in validations[0])' });
   });
 
-  it('a non-boolean validation is an ERROR, not a PASS', async () => {
-    const r = await rule('nonbool', 'resource: account\nvalidations:\n  - expression: account.name\n');
+  it('a validation whose dyn result is not a bool is an ERROR, not a PASS', async () => {
+    const r = await rule('nonbool', 'resource: account\nvalidations:\n  - expression: dyn(account.name)\n');
     expect(r.evaluate(accountSubject())).toMatchObject({ status: 'ERROR', message: 'could not decide: the result is a string, not a bool (in validations[0])' });
   });
 
@@ -131,9 +132,9 @@ describe('verdicts', () => {
     const body = (msg: string) => `resource: account\nvalidations:\n  - expression: account.trails.size() > 1\n${msg}`;
     const withExpr = await rule('m1', body('    messageExpression: \'"only " + string(account.trails.size()) + " trail"\'\n'));
     expect(withExpr.evaluate(accountSubject()).message).toBe('only 1 trail');
-    const broken = await rule('m2', body('    messageExpression: account.nothing\n    message: too few trails\n'));
+    const broken = await rule('m2', body('    messageExpression: account.tags["nothing"]\n    message: too few trails\n'));
     expect(broken.evaluate(accountSubject())).toMatchObject({ status: 'FAIL', message: 'too few trails' });
-    const bare = await rule('m3', body('    messageExpression: account.nothing\n'));
+    const bare = await rule('m3', body('    messageExpression: account.tags["nothing"]\n'));
     expect(bare.evaluate(accountSubject())).toMatchObject({ status: 'FAIL', message: 'failed: account.trails.size() > 1' });
   });
 
@@ -142,7 +143,7 @@ describe('verdicts', () => {
       'ev',
       [
         'resource: account',
-        'params: { minimum: 2 }',
+        'params: { minimum: { type: integer, default: 2, description: trails needed } }',
         'validations:',
         '  - expression: account.trails.size() >= params.minimum',
         'evidence: \'{"count": account.trails.size(), "minimum": params.minimum, "ratio": 0.5, "trails": account.trails.map(t, {"arn": t.arn, "on": t.isLogging})}\'',
@@ -153,7 +154,7 @@ describe('verdicts', () => {
     expect(v.status).toBe('FAIL');
     expect(v.evidence).toEqual({ count: 1, minimum: 2, ratio: 0.5, trails: [{ arn: trail().arn, on: true }] });
     expect(JSON.parse(JSON.stringify(v.evidence))).toEqual(v.evidence);
-    const lowered = await rule('ev2', 'resource: account\nparams: { minimum: 2 }\nvalidations:\n  - expression: account.trails.size() >= params.minimum\nevidence: account.missing\n', { minimum: 1 });
+    const lowered = await rule('ev2', 'resource: account\nparams: { minimum: { type: integer, default: 2, description: trails needed } }\nvalidations:\n  - expression: account.trails.size() >= params.minimum\nevidence: account.tags["missing"]\n', { minimum: 1 });
     expect(lowered.evaluate(accountSubject())).toMatchObject({ status: 'PASS', evidence: { evidenceError: 'No such key: missing' } });
   });
 
@@ -186,7 +187,7 @@ describe('verdicts', () => {
   it('passMessageExpression reads variables; params come from config over defaults', async () => {
     const r = await rule(
       'pm',
-      'resource: account\nparams: { minimum: 5 }\nvariables:\n  - name: n\n    expression: account.trails.size()\nvalidations:\n  - expression: variables.n >= params.minimum\npassMessageExpression: \'string(variables.n) + " >= " + string(params.minimum)\'\n',
+      'resource: account\nparams: { minimum: { type: integer, default: 5, description: trails needed } }\nvariables:\n  - name: n\n    expression: account.trails.size()\nvalidations:\n  - expression: variables.n >= params.minimum\npassMessageExpression: \'string(variables.n) + " >= " + string(params.minimum)\'\n',
       { minimum: 1 },
     );
     expect(r.evaluate(accountSubject())).toMatchObject({ status: 'PASS', message: '1 >= 1' });

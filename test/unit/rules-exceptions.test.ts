@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExceptionEntry } from '../../src/config/types.ts';
-import { applyExceptions, globToRegExp } from '../../src/rules/exceptions.ts';
+import { applyExceptions, globToRegExp } from '../../src/evaluate/exceptions.ts';
 import type { Verdict, VerdictStatus } from '../../src/rules/types.ts';
 
 function verdict(ruleId: string, status: VerdictStatus, id: string, extra: Partial<Verdict['resource']> = {}): Omit<Verdict, 'suppressed'> {

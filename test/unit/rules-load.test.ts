@@ -7,6 +7,7 @@ import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type { TrailproofConfig } from '../../src/config/types.ts';
 import { loadRules, rulePackVersion } from '../../src/rules/load.ts';
 import { UserErrors } from '../../src/shared/errors.ts';
+import { loadProblems } from '../fixtures/rule-load-problems.ts';
 
 const FIXTURES = 'test/fixtures/rules';
 
@@ -14,16 +15,7 @@ function config(overrides: Partial<TrailproofConfig['rules']> = {}): TrailproofC
   return { ...structuredClone(DEFAULT_CONFIG), source: 'config.yaml', rules: { ...DEFAULT_CONFIG.rules, ...overrides } };
 }
 
-/** Every problem line ("file:line:col: message"), without the CEL caret snippets. */
-async function problemsOf(paths: string[], cfg = config()): Promise<string[]> {
-  try {
-    await loadRules(paths, cfg);
-  } catch (err) {
-    expect(err).toBeInstanceOf(UserErrors);
-    return (err as UserErrors).problems.map((p) => p.split('\n')[0]!);
-  }
-  throw new Error('expected loadRules to fail');
-}
+const problemsOf = (paths: string[], cfg = config()) => loadProblems(paths, cfg);
 
 describe('loadRules: valid rules', () => {
   it('loads a folder, ignores *.test.yaml, and computes meta', async () => {
@@ -89,7 +81,7 @@ describe('loadRules: every problem located at file:line:col', () => {
 
   it('reference to an undeclared variable', async () => {
     expect(await single('undeclared-variable')).toBe(
-      `${file('undeclared-variable')}:9:47: invalid CEL in validations[0].expression: No such key: lackign`,
+      `${file('undeclared-variable')}:9:47: \`variables.lackign\`: no such variable; did you mean \`variables.lacking\`?`,
     );
   });
 

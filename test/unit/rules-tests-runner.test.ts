@@ -139,7 +139,7 @@ describe('rule docs and commands', () => {
     const page = renderRuleDoc(rule!, cases);
     expect(page).toBe(renderRuleDoc(rule!, cases));
     expect(page).toContain('# Every active account is recorded by enough logging trails');
-    expect(page).toContain('| `minTrails` | `1` |');
+    expect(page).toContain('| `minTrails` | integer | `1` | ≥ 0 | Logging trails the account needs at least. |');
     expect(page).toContain('- **NOT_APPLICABLE** when `account.status == "ACTIVE"` is false.');
     expect(page).toContain('| nist-800-53-r5 | AU-2, AU-12 |');
     expect(page).toContain('- unknown trail status is an error → ERROR');

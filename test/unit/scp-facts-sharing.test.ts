@@ -50,3 +50,15 @@ describe('scpFacts shared between accounts with the same SCPs on their path', ()
     expect(twin).toEqual(scpFacts(index([fullAccessTo(NODES)]), TWIN));
   });
 });
+
+describe('scpFacts of OUs that share a name', () => {
+  it('keeps two OUs named Prod apart even when their whole name path is equal (AWS refuses it under one parent; a snapshot may not)', () => {
+    const header = testHeader({ fullAccess: false, policies: [fullAccessTo([...NODES, 'ou-prod-2', TWIN]), denyPolicy(STOP, ['ou-prod'])] });
+    header.organizationalUnits.value!.push({ Id: 'ou-prod-2', Name: 'Prod', ParentId: 'ou-work' } as never);
+    header.accounts.value!.push({ Id: TWIN, Name: 'member', Status: 'ACTIVE', ParentId: 'ou-prod-2' } as never);
+    header.scope.accountIds.push(TWIN);
+    const shared = buildIndex(header, [], DEFAULT_MODEL_OPTIONS);
+    expect(scpFacts(shared, MEMBER).value!.actions['cloudtrail:StopLogging']!.outcome).toBe('denied');
+    expect(scpFacts(shared, TWIN).value!.actions['cloudtrail:StopLogging']!.outcome).toBe('not-denied');
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inShard, parseShard } from '../../src/model/shard.ts';
+import { inShard, parseShard } from '../../src/evaluate/shard.ts';
 import { UserError } from '../../src/shared/errors.ts';
 import { accountIdFor } from '../bench/generate-org.ts';
 

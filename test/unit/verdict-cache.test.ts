@@ -107,6 +107,33 @@ describe('rule evaluation with reused outcomes', () => {
     expect(second.message).toContain('Throttling');
   });
 
+  it('keys on a fact the rule only tests with has(): a PASS is not reused for an account without it', async () => {
+    const file = join(dir, 'scp-present.yaml');
+    writeFileSync(
+      file,
+      `id: scp-present
+title: The account's SCP protection is known
+severity: low
+resource: account
+validations:
+  - expression: has(account.scp)
+    message: no SCP facts
+remediation: Read the SCPs.
+`,
+    );
+    const [rule] = await loadRules([file], DEFAULT_CONFIG);
+    const withScp = rule!.evaluate(account('111', [], { scp: { applicable: true, actions: {} } }));
+    expect(withScp.status).toBe('PASS');
+    // Everything else the rule could see is equal; only the presence of account.scp differs.
+    const without = rule!.evaluate(account('222', []));
+    expect(without.status).toBe('FAIL');
+    expect(without.message).toBe('no SCP facts');
+    // SCP facts the model could not build are absent too (has() asks without failing): not the PASS of account 111.
+    const unknown = rule!.evaluate(account('333', [], { unknown: { scp: 'the SCPs could not be listed: AccessDeniedException' } }));
+    expect(unknown.status).toBe('FAIL');
+    expect(rule!.evaluate(account('444', [], { scp: { applicable: false, actions: {} } })).status).toBe('PASS');
+  });
+
   it('does not reuse across values that only look alike as JSON', async () => {
     const rule = await loadRule();
     // JSON.stringify writes every Map as {}: a key built that way would confuse these two.

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
 import { renderIamPolicy } from '../../collect/iam-policy.ts';
 import { applyCollectFlags } from '../../collect/flags.ts';
-import type { SetExit } from '../main.ts';
+import type { SetExit } from '../register.ts';
 import { collectOptions } from '../live.ts';
 
 export { applyCollectFlags } from '../../collect/flags.ts';

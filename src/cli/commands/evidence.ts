@@ -9,7 +9,8 @@ import { verifyEvidence } from '../../evidence/verify.ts';
 import { listFormatters } from '../../report/registry.ts';
 import { UserError } from '../../shared/errors.ts';
 import { DEMO_SNAPSHOT_FILE } from '../../snapshot/demo.ts';
-import type { SetExit } from '../main.ts';
+import type { SetExit } from '../register.ts';
+import { asOfOption, formatsOption } from '../options.ts';
 
 interface PackFlags {
   snapshot?: string;
@@ -19,7 +20,7 @@ interface PackFlags {
   rules?: string[];
   signKey?: string;
   kmsKeyId?: string;
-  format?: string;
+  format?: string[];
   asOf?: string;
 }
 
@@ -47,19 +48,18 @@ export function register(program: Command, setExit: SetExit): void {
     .option('-r, --rules <path...>', 'rule files or folders instead of config rules.paths')
     .option('--sign-key <file>', 'sign the manifest with this Ed25519 private key (PEM)')
     .option('--kms-key-id <key>', 'sign the manifest with this AWS KMS asymmetric key (ECC_NIST_P256 or RSA; id, alias or ARN)')
-    .option('-f, --format <list>', `reports to include (default: all: ${listFormatters().map((f) => f.name).join(',')}; json is always included)`)
-    .option('--as-of <date>', "judge exception expiry on this day (YYYY-MM-DD; default: the snapshot's collection day)")
+    .addOption(formatsOption(`reports to include (default: all: ${listFormatters().map((f) => f.name).join(',')}; json is always included)`))
+    .addOption(asOfOption("judge exception expiry on this day (YYYY-MM-DD; default: the snapshot's collection day)"))
     .action(async (flags: PackFlags) => {
       if (Boolean(flags.snapshot) === Boolean(flags.demo)) throw new UserError('evidence pack needs exactly one of --snapshot FILE or --demo');
       if (flags.signKey && flags.kmsKeyId) throw new UserError('--sign-key and --kms-key-id exclude each other');
-      if (flags.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(flags.asOf)) throw new UserError(`--as-of "${flags.asOf}": expected YYYY-MM-DD`);
       const signer = await signerFor(flags);
       const packed = await packEvidence({
         snapshotFile: flags.snapshot ?? DEMO_SNAPSHOT_FILE,
         snapshotLabel: flags.snapshot ? basename(flags.snapshot) : '--demo',
         ...(flags.config ? { configFile: flags.config } : {}),
         ...(flags.rules ? { rulePaths: flags.rules } : {}),
-        ...(flags.format ? { formats: flags.format.split(',').map((f) => f.trim()).filter(Boolean) } : {}),
+        ...(flags.format ? { formats: flags.format } : {}),
         ...(flags.asOf ? { asOf: flags.asOf } : {}),
         ...(signer ? { signer } : {}),
       });

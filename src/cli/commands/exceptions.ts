@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
 import type { ExceptionEntry, TrailproofConfig } from '../../config/types.ts';
 import { loadConfig } from '../../config/load.ts';
-import { evaluateSnapshot } from '../../pipeline.ts';
-import { applyExceptions } from '../../rules/exceptions.ts';
+import { evaluateSnapshot } from '../../evaluate/pipeline.ts';
+import { applyExceptions } from '../../evaluate/exceptions.ts';
 import { loadRules } from '../../rules/load.ts';
-import type { Verdict } from '../../rules/types.ts';
+import type { Verdict } from '../../contracts/verdict.ts';
 import { UserError } from '../../shared/errors.ts';
 import { DEMO_SNAPSHOT_FILE } from '../../snapshot/demo.ts';
 import { openSnapshot } from '../../snapshot/read.ts';
-import type { SetExit } from '../main.ts';
+import type { SetExit } from '../register.ts';
+import { asOfOption } from '../options.ts';
 
 interface ListFlags {
   config?: string;
@@ -40,10 +41,10 @@ export function register(program: Command, setExit: SetExit): void {
     .option('-s, --snapshot <file>', 'also show what each exception matches in this snapshot')
     .option('--demo', 'match against the bundled demo organization')
     .option('-r, --rules <path...>', 'rule files or folders instead of config rules.paths (with a snapshot)')
-    .option('--as-of <date>', 'count days left from this day (YYYY-MM-DD; default: today, UTC)')
+    .addOption(asOfOption('count days left from this day (YYYY-MM-DD; default: today, UTC)'))
     .action(async (flags: ListFlags) => {
       if (flags.snapshot && flags.demo) throw new UserError('--snapshot and --demo exclude each other');
-      if (flags.asOf !== undefined && !isCalendarDate(flags.asOf)) throw new UserError(`--as-of "${flags.asOf}": expected a calendar date YYYY-MM-DD`);
+      if (flags.rules && !flags.snapshot && !flags.demo) throw new UserError('--rules applies only with --snapshot or --demo (the rules match exceptions against a snapshot)');
       const asOf = flags.asOf ?? new Date().toISOString().slice(0, 10);
       const config = loadConfig(flags.config);
       const snapshotFile = flags.demo ? DEMO_SNAPSHOT_FILE : flags.snapshot;
@@ -95,9 +96,4 @@ function expiryText(entry: ExceptionEntry, asOf: string): string {
   if (days < 0) return `EXPIRED: its last day was ${entry.expires} (${-days} day${days === -1 ? '' : 's'} ago)`;
   if (days === 0) return `expires ${entry.expires} (last day)`;
   return `expires ${entry.expires} (${days} day${days === 1 ? '' : 's'} left)`;
-}
-
-function isCalendarDate(s: string): boolean {
-  const d = new Date(`${s}T00:00:00Z`);
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }

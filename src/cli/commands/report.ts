@@ -1,19 +1,20 @@
 import { Option, type Command } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../../config/load.ts';
 import { diffReports, renderDiffMarkdown, renderDiffText } from '../../report/diff.ts';
-import { parseJsonReport } from '../../report/json.ts';
-import { mergeShardReports } from '../../report/merge.ts';
+import { readJsonReport } from '../../report/json.ts';
+import { mergeShardReports } from '../../evaluate/merge.ts';
 import { writeReports } from '../../report/write.ts';
-import type { ScanResult } from '../../rules/result.ts';
+import type { ScanResult } from '../../contracts/result.ts';
 import { UserError } from '../../shared/errors.ts';
-import type { SetExit } from '../main.ts';
+import type { SetExit } from '../register.ts';
 import { printSummary } from '../summary.ts';
+import { formatsOption } from '../options.ts';
 
 interface OutputFlags {
   config?: string;
   out?: string;
-  format?: string;
+  format?: string[];
   sarifIncludeSuppressed?: boolean;
   quiet?: boolean;
 }
@@ -22,27 +23,15 @@ function outputOptions(): Option[] {
   return [
     new Option('-c, --config <file>', 'config file (default: ./config.yaml when present): output folder and formats'),
     new Option('-o, --out <dir>', 'report folder (default: config output.dir, "reports")'),
-    new Option('-f, --format <list>', 'comma-separated formats (default: config output.formats, "json,sarif")'),
+    formatsOption('comma-separated formats (default: config output.formats, "json,sarif")'),
     new Option('--sarif-include-suppressed', 'keep suppressed results in SARIF, marked as suppressed'),
     new Option('-q, --quiet', 'print nothing but errors'),
   ];
 }
 
-export function readJsonReport(file: string): ScanResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read: ${code ?? String(err)}`);
-  }
-  return parseJsonReport(text, file);
-}
-
 async function writeFrom(result: ScanResult, flags: OutputFlags) {
   const config = loadConfig(flags.config);
-  const formats = flags.format?.split(',').map((f) => f.trim()).filter(Boolean) ?? config.output.formats;
-  return writeReports(result, formats, flags.out ?? config.output.dir, {
+  return writeReports(result, flags.format ?? config.output.formats, flags.out ?? config.output.dir, {
     sarifIncludeSuppressed: flags.sarifIncludeSuppressed ?? config.output.sarifIncludeSuppressed,
   });
 }

@@ -1,8 +1,8 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
 import type { TrailproofConfig } from '../../config/types.ts';
 import { rulesDocs, rulesList, rulesTest, rulesValidate } from '../../rules/commands.ts';
-import type { SetExit } from '../main.ts';
+import type { SetExit } from '../register.ts';
 
 interface RulesFlags {
   config?: string;
@@ -13,11 +13,11 @@ interface RulesFlags {
 
 type RulesAction = (paths: string[], config: TrailproofConfig, flags: RulesFlags) => Promise<{ output: string; exitCode: number }>;
 
-const SUBCOMMANDS: { name: string; description: string; options?: [string, string, string?][]; run: RulesAction }[] = [
+const SUBCOMMANDS: { name: string; description: string; options?: () => Option[]; run: RulesAction }[] = [
   {
     name: 'list',
     description: 'the rules that would run, with severity, resource and frameworks',
-    options: [['--format <text|json>', 'output format', 'text']],
+    options: () => [new Option('--format <format>', 'output format').choices(['text', 'json']).default('text')],
     run: (paths, config, flags) => rulesList(paths, config, { format: flags.format ?? 'text' }),
   },
   {
@@ -33,9 +33,9 @@ const SUBCOMMANDS: { name: string; description: string; options?: [string, strin
   {
     name: 'docs',
     description: 'write one Markdown page per rule from its metadata (--check: fail when a page is stale)',
-    options: [
-      ['-o, --out <dir>', 'output folder', 'docs/rules'],
-      ['--check', 'write nothing; exit 1 when a page differs from what would be written'],
+    options: () => [
+      new Option('-o, --out <dir>', 'output folder').default('docs/rules'),
+      new Option('--check', 'write nothing; exit 1 when a page differs from what would be written'),
     ],
     run: (paths, config, flags) => rulesDocs(paths, config, { out: flags.out ?? 'docs/rules', ...(flags.check ? { check: true } : {}) }),
   },
@@ -49,7 +49,7 @@ export function register(program: Command, setExit: SetExit): void {
       .description(sub.description)
       .argument('[paths...]', 'rule files or folders (default: config rules.paths)')
       .option('-c, --config <file>', 'config file');
-    for (const [flags, description, defaultValue] of sub.options ?? []) command.option(flags, description, defaultValue);
+    for (const option of sub.options?.() ?? []) command.addOption(option);
     command.action(async (given: string[], flags: RulesFlags) => {
       const config = loadConfig(flags.config);
       const result = await sub.run(given.length > 0 ? given : config.rules.paths, config, flags);

@@ -1,21 +1,22 @@
 import { Option, type Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../config/load.ts';
 import { loadRules } from '../../rules/load.ts';
 import { openSnapshot, type SnapshotSource } from '../../snapshot/read.ts';
 import { openDemoSnapshot } from '../../snapshot/demo.ts';
-import { evaluateSnapshot } from '../../pipeline.ts';
+import { evaluateSnapshot } from '../../evaluate/pipeline.ts';
+import type { EvaluateOptions } from '../../evaluate/options.ts';
 import { writeReports } from '../../report/write.ts';
-import { parseJsonReport } from '../../report/json.ts';
-import { diffReports } from '../../report/diff.ts';
+import { readJsonReport } from '../../report/json.ts';
+import { newFailureTest } from '../../report/diff.ts';
 import { UserError } from '../../shared/errors.ts';
-import type { ScanResult } from '../../rules/result.ts';
+import type { ScanResult } from '../../contracts/result.ts';
 import type { TrailproofConfig } from '../../config/types.ts';
-import { applyReportFlags, reportOptions, type ReportFlags } from '../options.ts';
+import { applyReportFlags, reportOptions, wholeNumberParser, type ReportFlags } from '../options.ts';
 import { printSummary } from '../summary.ts';
-import type { SetExit } from '../main.ts';
+import type { SetExit } from '../register.ts';
 import { collectLive, collectOptions } from '../live.ts';
-import { gateExitCode, isGating } from '../../rules/summary.ts';
+import { narrowOptions, snapshotScope } from '../snapshot-scope.ts';
+import { summarize } from '../../evaluate/gate.ts';
 
 
 interface ScanFlags extends ReportFlags {
@@ -25,6 +26,7 @@ interface ScanFlags extends ReportFlags {
   failOnNew?: boolean;
   saveSnapshot?: string;
   workers?: number;
+  only?: EvaluateOptions['only'];
   [collectFlag: string]: unknown;
 }
 
@@ -43,11 +45,13 @@ export function register(program: Command, setExit: SetExit): void {
   scan.action(async (flags: ScanFlags) => {
     if (flags.snapshot && flags.demo) throw new UserError('--snapshot and --demo exclude each other');
     const config = applyReportFlags(loadConfig(flags.config), flags);
-    let source: SnapshotSource;
-    if (flags.demo) source = await openDemoSnapshot();
-    else if (flags.snapshot) source = await openSnapshot(flags.snapshot, { validate: 'first-pass' });
-    else source = await collectLive(config, flags);
-    setExit(await evaluateAndReport(source, config, flags));
+    if (!flags.demo && !flags.snapshot) {
+      setExit(await evaluateAndReport(await collectLive(config, flags), config, flags));
+      return;
+    }
+    const source = flags.demo ? await openDemoSnapshot() : await openSnapshot(flags.snapshot!, { validate: 'first-pass' });
+    const only = snapshotScope(source.header, flags, flags.demo ? '--demo' : '--snapshot');
+    setExit(await evaluateAndReport(source, config, { ...flags, ...(only ? { only } : {}) }));
   });
 
   const evaluate = program
@@ -58,27 +62,30 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--fail-on-new', 'with --baseline: the gate counts only failures absent from the baseline');
   for (const o of reportOptions()) evaluate.addOption(o);
   evaluate.addOption(workersOption());
+  for (const o of narrowOptions()) evaluate.addOption(o);
   evaluate.action(async (file: string, flags: ScanFlags) => {
     const config = applyReportFlags(loadConfig(flags.config), flags);
-    setExit(await evaluateAndReport(await openSnapshot(file, { validate: 'first-pass' }), config, flags));
+    const source = await openSnapshot(file, { validate: 'first-pass' });
+    const only = snapshotScope(source.header, flags, file);
+    setExit(await evaluateAndReport(source, config, { ...flags, ...(only ? { only } : {}) }));
   });
 }
 
 function workersOption(): Option {
   return new Option('--workers <n>', 'threads that evaluate at once, this one included (default: up to 2 for 2,000 accounts or more; 1: no worker threads)').argParser(
-    (text) => {
-      const n = Number(text);
-      if (!Number.isInteger(n) || n < 1) throw new UserError(`--workers ${text}: expected a whole number of at least 1`);
-      return n;
-    },
+    wholeNumberParser('--workers', 1),
   );
 }
 
 export async function evaluateAndReport(source: SnapshotSource, config: TrailproofConfig, flags: ScanFlags): Promise<number> {
   const rules = await loadRules(config.rules.paths, config);
+  if (rules.length === 0) throw new UserError(nothingEvaluated(`no rules to evaluate: rules.paths (${config.rules.paths.join(', ')}) holds no rule files${config.rules.disabled.length ? ', or all of them are disabled' : ''}`));
   const started = process.hrtime.bigint();
-  const result = await evaluateSnapshot(source, { config, rules, ...(flags.asOf ? { asOf: flags.asOf } : {}), ...(flags.shard ? { shard: flags.shard } : {}), ...(flags.workers ? { workers: flags.workers } : {}) });
-  const baseline = flags.baseline ? readBaseline(flags.baseline) : undefined;
+  const result = await evaluateSnapshot(source, { config, rules, ...(flags.asOf ? { asOf: flags.asOf } : {}), ...(flags.shard ? { shard: flags.shard } : {}), ...(flags.workers ? { workers: flags.workers } : {}), ...(flags.only ? { only: flags.only } : {}) });
+  if (result.scope.accountIds.length === 0 && !result.scope.shard) {
+    throw new UserError(nothingEvaluated(`no accounts in scope: ${source.label} holds no account records (check scope.accounts, scope.ous and scope.excludeAccounts)`));
+  }
+  const baseline = flags.baseline ? readJsonReport(flags.baseline) : undefined;
   if (flags.failOnNew && !baseline) throw new UserError('--fail-on-new needs --baseline');
   const gated = baseline && flags.failOnNew ? gateOnNewFailures(result, baseline) : result;
   const written = await writeReports(gated, config.output.formats, config.output.dir, {
@@ -90,14 +97,9 @@ export async function evaluateAndReport(source: SnapshotSource, config: Trailpro
   return gated.summary.exitCode;
 }
 
-function readBaseline(file: string): ScanResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UserError(`${file}: cannot read baseline: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  return parseJsonReport(text, file);
+/** A scan that judged nothing must not pass a CI gate. */
+function nothingEvaluated(why: string): string {
+  return `${why}; a scan that evaluates nothing cannot pass`;
 }
 
 /**
@@ -105,6 +107,5 @@ function readBaseline(file: string): ScanResult {
  * that was not an unsuppressed FAIL in the baseline (so an exception that expired counts as new).
  */
 function gateOnNewFailures(result: ScanResult, baseline: ScanResult): ScanResult {
-  const gating = diffReports(baseline, result).new.filter((d) => isGating(d.severity, result.failOn)).length;
-  return { ...result, summary: { ...result.summary, gatingFailures: gating, exitCode: gateExitCode(gating, result.summary.partial) } };
+  return { ...result, summary: summarize(result.verdicts, result.errors, result.failOn, newFailureTest(baseline)) };
 }

@@ -3,11 +3,10 @@
  * one rule for one account (several for trail and bucket rules), coloured by the worst status
  * and labelled with a count per status.
  */
-import type { ScanResult } from '../../rules/result.ts';
-import type { RuleMeta, Verdict } from '../../rules/types.ts';
+import type { ScanResult } from '../../contracts/result.ts';
+import type { RuleMeta, Verdict } from '../../contracts/verdict.ts';
 import {
   accountIndex,
-  compareText,
   countStatuses,
   DISPLAY_STATUSES,
   ouPathOf,
@@ -15,6 +14,7 @@ import {
   type DisplayStatus,
   type StatusCounts,
 } from '../audit-common.ts';
+import { compareStrings } from '../../contracts/order.ts';
 import { html, raw, type Raw } from './escape.ts';
 
 /** Matrix row for verdicts about the organization itself rather than one account. */
@@ -48,7 +48,7 @@ export function matrixRows(result: ScanResult, verdicts: Verdict[]): MatrixRow[]
     const fromVerdict = verdicts.find((v) => v.resource.accountId === id);
     return { key: id, label: id, sub: id, ouPath: fromVerdict ? ouPathOf(fromVerdict, accounts) : '(unknown OU)' };
   });
-  accountRows.sort((a, b) => compareText(a.ouPath, b.ouPath) || compareText(a.label, b.label) || compareText(a.key, b.key));
+  accountRows.sort((a, b) => compareStrings(a.ouPath, b.ouPath) || compareStrings(a.label, b.label) || compareStrings(a.key, b.key));
   for (const r of accountRows) rows.set(r.key, r);
   return [...rows.values()];
 }
@@ -97,7 +97,7 @@ export function renderRuleSummary(rules: RuleMeta[], verdicts: Verdict[]): Raw {
   const body = rules.map((r) => {
     const counts = countStatuses(verdicts.filter((v) => v.ruleId === r.id));
     const frameworks = Object.keys(r.frameworks)
-      .sort(compareText)
+      .sort(compareStrings)
       .map((fw) => `${fw}: ${(r.frameworks[fw] ?? []).join(', ')}`)
       .join('; ');
     return html`<tr><th scope="row"><code>${r.id}</code><span class="sub">${r.title}</span></th><td>${r.severity}</td>${countCells(counts)}<td><span class="sub">${frameworks}</span></td></tr>`;
@@ -120,7 +120,7 @@ export function renderOuSummary(result: ScanResult, verdicts: Verdict[]): Raw {
     g.verdicts.push(v);
     byOu.set(ou, g);
   }
-  const body = [...byOu.keys()].sort(compareText).map((ou) => {
+  const body = [...byOu.keys()].sort(compareStrings).map((ou) => {
     const g = byOu.get(ou)!;
     return html`<tr><th scope="row">${ou}</th><td class="num">${g.accounts.size}</td>${countCells(countStatuses(g.verdicts))}</tr>`;
   });

@@ -1,6 +1,6 @@
 /**
  * Evaluation of a large snapshot on several cores. The pipeline already knows how to evaluate
- * one shard of the accounts (`shard: 'K/N'`) and report merge how to put shard results back
+ * one shard of the accounts (`shard: 'K/N'`) and merge.ts how to put shard results back
  * together byte for byte; so this thread evaluates shard 1 of N while worker threads evaluate
  * shards 2..N of the same file, and the results are merged in memory.
  *
@@ -13,12 +13,12 @@ import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { EvaluateOptions } from './pipeline.ts';
-import { mergeShardResults } from './report/merge.ts';
-import { ruleSpecOf, type RuleSpec } from './rules/load.ts';
-import type { ScanResult } from './rules/result.ts';
-import { UserError } from './shared/errors.ts';
-import type { SnapshotSource } from './snapshot/read.ts';
+import type { ScanResult } from '../contracts/result.ts';
+import { ruleSpecOf, type RuleSpec } from '../rules/load.ts';
+import { UserError } from '../shared/errors.ts';
+import type { SnapshotSource } from '../snapshot/read.ts';
+import { mergeShardResults } from './merge.ts';
+import type { EvaluateOptions } from './options.ts';
 
 /** Below this many accounts, starting a worker costs more than it saves. */
 export const PARALLEL_MIN_ACCOUNTS = 2_000;
@@ -37,7 +37,7 @@ export interface WorkerTask {
 export type WorkerReply = { ok: true; result: ScanResult } | { ok: false; userError: boolean; message: string; stack?: string };
 
 /**
- * How many threads evaluate `source`: 1 unless it is a file, unsharded, judged by rules loaded
+ * How many threads evaluate `source`: 1 unless it is a file, unsharded, not narrowed, judged by rules loaded
  * from files, and either `workers` asks for more or it is large enough for the default.
  */
 export function threadsFor(source: SnapshotSource, options: EvaluateOptions): number {
@@ -45,7 +45,7 @@ export function threadsFor(source: SnapshotSource, options: EvaluateOptions): nu
   if (asked !== undefined && !(Number.isInteger(asked) && asked >= 1)) {
     throw new UserError(`--workers ${asked}: expected a whole number of at least 1`);
   }
-  if (!source.file || options.shard || options.rules.some((r) => !ruleSpecOf(r))) return 1;
+  if (!source.file || options.shard || options.only || options.rules.some((r) => !ruleSpecOf(r))) return 1;
   if (asked !== undefined) return Math.min(asked, source.header.scope.accountIds.length || 1);
   if (source.header.scope.accountIds.length < PARALLEL_MIN_ACCOUNTS) return 1;
   return Math.min(DEFAULT_MAX_THREADS, availableParallelism());

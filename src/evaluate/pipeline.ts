@@ -2,36 +2,24 @@
  * The pipeline in order: snapshot → model → evaluate → result. The CLI and the evidence verifier
  * call this; nothing here writes files or reads the clock.
  */
-import type { TrailproofConfig } from './config/types.ts';
-import type { ScanResult } from './rules/result.ts';
-import type { LoadedRule } from './rules/load.ts';
-import { rulePackVersion } from './rules/load.ts';
-import { applyExceptions } from './rules/exceptions.ts';
-import type { Verdict } from './rules/types.ts';
-import { compareVerdicts, summarize } from './rules/summary.ts';
-import { toolVersion } from './shared/version.ts';
-import type { SnapshotSource } from './snapshot/read.ts';
-import type { ApiError } from './snapshot/types.ts';
-import { IndexBuilder, organizationSubject, subjectsForAccount } from './model/index.ts';
-import { modelOptions } from './rules/model-options.ts';
-import type { EvaluationSubject } from './model/facts.ts';
-import { collectErrors, compareErrors } from './model/errors.ts';
-import { inShard, parseShard } from './model/shard.ts';
+import type { ApiError } from '../contracts/api-error.ts';
+import { compareErrors, compareVerdicts } from '../contracts/order.ts';
+import type { ScanResult } from '../contracts/result.ts';
+import type { Verdict } from '../contracts/verdict.ts';
+import { rulePackVersion } from '../rules/load.ts';
+import { toolVersion } from '../shared/version.ts';
+import type { SnapshotSource } from '../snapshot/read.ts';
+import { IndexBuilder, organizationSubject, subjectsForAccount } from '../model/index.ts';
+import { modelOptions } from '../rules/model-options.ts';
+import type { EvaluationSubject } from '../model/facts.ts';
+import { collectErrors } from '../model/errors.ts';
+import { applyExceptions } from './exceptions.ts';
+import { summarize } from './gate.ts';
+import type { EvaluateOptions } from './options.ts';
 import { evaluateInThreads, threadsFor } from './parallel.ts';
+import { inShard, parseShard } from './shard.ts';
 
-export interface EvaluateOptions {
-  config: TrailproofConfig;
-  rules: LoadedRule[];
-  /** Date exceptions are judged against (YYYY-MM-DD); defaults to the snapshot's collection day. */
-  asOf?: string;
-  /** "K/N": evaluate only the accounts of shard K of N. */
-  shard?: string;
-  /**
-   * Threads that evaluate at once, this one included (see parallel.ts). Default: up to 2, and
-   * only for snapshots of PARALLEL_MIN_ACCOUNTS accounts or more; 1 evaluates in this thread.
-   */
-  workers?: number;
-}
+export type { EvaluateOptions };
 
 export async function evaluateSnapshot(source: SnapshotSource, options: EvaluateOptions): Promise<ScanResult> {
   const threads = threadsFor(source, options);
@@ -43,6 +31,8 @@ async function evaluateInThisThread(source: SnapshotSource, options: EvaluateOpt
   const { header } = source;
   const { config, rules } = options;
   const shard = options.shard ? parseShard(options.shard) : undefined;
+  const only = options.only ? new Set(options.only.accountIds) : undefined;
+  const inScope = (accountId: string) => (!shard || inShard(accountId, shard)) && (!only || only.has(accountId));
 
   // Pass 1: what crosses accounts, and every recorded collection error. It reads every line, so it
   // is also where a snapshot opened with `validate: 'first-pass'` is validated: nothing is judged
@@ -52,7 +42,7 @@ async function evaluateInThisThread(source: SnapshotSource, options: EvaluateOpt
   const shardLines = new Set<number>();
   for await (const { line, record } of source.numberedRecords()) {
     builder.add(record);
-    if (!shard || inShard(record.accountId, shard)) {
+    if (inScope(record.accountId)) {
       errors.push(...collectErrors(record));
       shardLines.add(line);
     }
@@ -69,7 +59,7 @@ async function evaluateInThisThread(source: SnapshotSource, options: EvaluateOpt
   };
   if (!shard || shard.index === 1) judge(organizationSubject(index));
   const accountIds: string[] = [];
-  for await (const { record } of source.numberedRecords(shard ? shardLines : undefined)) {
+  for await (const { record } of source.numberedRecords(shard || only ? shardLines : undefined)) {
     accountIds.push(record.accountId);
     for (const subject of subjectsForAccount(index, record)) judge(subject);
   }
@@ -99,7 +89,7 @@ async function evaluateInThisThread(source: SnapshotSource, options: EvaluateOpt
     scope: {
       regions: [...header.scope.regions].sort(),
       accountIds: [...accountIds].sort(),
-      skipped: [...header.scope.skipped].sort((a, b) => (a.accountId < b.accountId ? -1 : 1)),
+      skipped: [...header.scope.skipped, ...(options.only?.skipped ?? [])].sort((a, b) => (a.accountId < b.accountId ? -1 : 1)),
       ...(options.shard ? { shard: options.shard } : header.scope.shard ? { shard: header.scope.shard } : {}),
     },
     accounts,

@@ -3,11 +3,11 @@
  * validates, and answers with the shard's ScanResult (or the error, marked when it is a UserError).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { loadRuleSpecs } from '../rules/load.ts';
+import { UserError } from '../shared/errors.ts';
+import { reopenSnapshot } from '../snapshot/read.ts';
 import type { WorkerReply, WorkerTask } from './parallel.ts';
 import { evaluateSnapshot } from './pipeline.ts';
-import { loadRuleSpecs } from './rules/load.ts';
-import { UserError } from './shared/errors.ts';
-import { reopenSnapshot } from './snapshot/read.ts';
 
 async function evaluateTask(task: WorkerTask): Promise<WorkerReply> {
   try {

@@ -3,19 +3,10 @@
  * fails the gate. Only FAIL is ever suppressed — an ERROR means "unknown", and an exception cannot
  * vouch for what nobody could see.
  */
-import { globToRegExp } from '../shared/glob.ts';
 import type { ExceptionEntry } from '../config/types.ts';
-import type { ResourceRef } from '../model/facts.ts';
-import type { Verdict } from './types.ts';
-
-export interface ExceptionNote {
-  exceptionId: string;
-  rule: string;
-  resource: string;
-  /** expired: past its expiry date (it no longer suppresses); stale: it matched no verdict. */
-  kind: 'expired' | 'stale';
-  expires: string;
-}
+import type { ExceptionNote } from '../contracts/result.ts';
+import type { ResourceRef, Verdict } from '../contracts/verdict.ts';
+import { globToRegExp } from '../shared/glob.ts';
 
 /**
  * @param asOf the day exceptions are judged against (YYYY-MM-DD), normally the snapshot's

@@ -1,5 +1,5 @@
-import type { ApiError, SkippedAccount } from '../snapshot/types.ts';
-import type { RuleMeta, Severity, Verdict } from './types.ts';
+import type { ApiError } from './api-error.ts';
+import type { RuleMeta, Severity, Verdict } from './verdict.ts';
 
 /**
  * The one in-memory result every report format is rendered from.
@@ -25,15 +25,30 @@ export interface ScanResult {
   /** Account id → name and OU path, for grouping. */
   accounts: { id: string; name: string; ouPath: string; status: string }[];
   rules: RuleMeta[];
-  /** Sorted by ruleId, then resource id. */
+  /** In canonical order (contracts/order.ts): by ruleId, then resource id. */
   verdicts: Verdict[];
-  /** Collection errors from the snapshot, sorted. */
+  /** Collection errors from the snapshot, in canonical order. */
   errors: ApiError[];
   /** Exceptions that are past their expiry, or matched nothing. */
-  exceptionNotes: { exceptionId: string; rule: string; resource: string; kind: 'expired' | 'stale'; expires: string }[];
+  exceptionNotes: ExceptionNote[];
   summary: ScanSummary;
   /** The gate threshold used for the exit code. */
   failOn: Severity;
+}
+
+/** An account the collection did not read, and why. */
+export interface SkippedAccount {
+  accountId: string;
+  reason: string; // "SUSPENDED", "outside --ous", ...
+}
+
+export interface ExceptionNote {
+  exceptionId: string;
+  rule: string;
+  resource: string;
+  /** expired: past its expiry date (it no longer suppresses); stale: it matched no verdict. */
+  kind: 'expired' | 'stale';
+  expires: string;
 }
 
 export interface ScanSummary {

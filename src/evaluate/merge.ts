@@ -6,11 +6,11 @@
  * from an unsharded scan (another snapshot, another rule pack, a missing or doubled shard) is
  * refused rather than merged.
  */
-import { compareVerdicts, summarize } from '../rules/summary.ts';
-import { compareErrors } from '../model/errors.ts';
-import { parseShard } from '../model/shard.ts';
-import type { ScanResult } from '../rules/result.ts';
+import { compareAccounts, compareErrors, compareVerdicts } from '../contracts/order.ts';
+import type { ScanResult } from '../contracts/result.ts';
 import { UserError } from '../shared/errors.ts';
+import { summarize } from './gate.ts';
+import { parseShard } from './shard.ts';
 
 export interface ShardReport {
   /** Where the report came from, for messages. */
@@ -43,7 +43,7 @@ export function mergeShardReports(reports: ShardReport[]): ScanResult {
   }
   verdicts.sort(compareVerdicts);
   errors.sort(compareErrors);
-  accounts.sort((a, b) => (a.id < b.id ? -1 : 1));
+  accounts.sort(compareAccounts);
   accountIds.sort();
 
   const { result: base } = first;

@@ -1,0 +1,34 @@
+/**
+ * The CI gate, decided here only: the counts of a set of verdicts, how many failures gate at the
+ * threshold, whether the evidence is incomplete, and the exit code DESIGN.md gives for that.
+ * The pipeline, the merge of shard results and `--fail-on-new` all call summarize().
+ */
+import type { ApiError } from '../contracts/api-error.ts';
+import type { ScanSummary } from '../contracts/result.ts';
+import { SEVERITY_RANK, type Severity, type Verdict } from '../contracts/verdict.ts';
+
+/**
+ * @param gates which unsuppressed FAILs may fail the gate (default: all); `--fail-on-new` passes
+ *   "absent from the baseline". The severity threshold applies either way.
+ */
+export function summarize(verdicts: readonly Verdict[], errors: readonly ApiError[], failOn: Severity, gates: (v: Verdict) => boolean = () => true): ScanSummary {
+  const counts = { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0, suppressed: 0 };
+  let gatingFailures = 0;
+  for (const v of verdicts) {
+    counts[v.status]++;
+    if (v.suppressed) counts.suppressed++;
+    else if (v.status === 'FAIL' && isGating(v.severity, failOn) && gates(v)) gatingFailures++;
+  }
+  const partial = counts.ERROR > 0 || errors.length > 0;
+  return { counts, gatingFailures, partial, exitCode: gateExitCode(gatingFailures, partial) };
+}
+
+/** A failure of this severity fails the gate at this threshold. */
+function isGating(severity: Severity, failOn: Severity): boolean {
+  return SEVERITY_RANK[severity] >= SEVERITY_RANK[failOn];
+}
+
+/** DESIGN.md's exit codes: 1 for gating failures, else 3 when the evidence is incomplete, else 0. */
+function gateExitCode(gatingFailures: number, partial: boolean): 0 | 1 | 3 {
+  return gatingFailures > 0 ? 1 : partial ? 3 : 0;
+}

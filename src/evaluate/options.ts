@@ -1,0 +1,23 @@
+import type { TrailproofConfig } from '../config/types.ts';
+import type { LoadedRule } from '../rules/load.ts';
+import type { SkippedAccount } from '../snapshot/types.ts';
+
+/** How to evaluate a snapshot: the pipeline's input beside the snapshot, shared with its worker threads. */
+export interface EvaluateOptions {
+  config: TrailproofConfig;
+  rules: LoadedRule[];
+  /** Date exceptions are judged against (YYYY-MM-DD); defaults to the snapshot's collection day. */
+  asOf?: string;
+  /** "K/N": evaluate only the accounts of shard K of N. */
+  shard?: string;
+  /**
+   * Evaluate only these accounts of the snapshot (`--accounts`/`--ous` on a saved snapshot); the
+   * others are reported as skipped, with their reason. Cross-account facts still see every account.
+   */
+  only?: { accountIds: readonly string[]; skipped: readonly SkippedAccount[] };
+  /**
+   * Threads that evaluate at once, this one included (see parallel.ts). Default: up to 2, and
+   * only for snapshots of PARALLEL_MIN_ACCOUNTS accounts or more; 1 evaluates in this thread.
+   */
+  workers?: number;
+}
