@@ -1,9 +1,12 @@
 import { Option } from 'commander';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrailproofConfig } from '../config/types.ts';
+import { UserError } from '../shared/errors.ts';
 import { openSnapshot, type SnapshotSource } from '../snapshot/read.ts';
+import { SnapshotDefectsError } from '../snapshot/write.ts';
+import type { ApiError } from '../snapshot/types.ts';
 import { wholeNumberParser } from './options.ts';
 
 /** Flags that shape a live collection; shared by `collect` and `scan`. */
@@ -19,20 +22,79 @@ export function collectOptions(): Option[] {
   ];
 }
 
+/** A finished collection: the snapshot, and how to keep it when what follows fails. */
+export interface LiveCollection {
+  source: SnapshotSource;
+  /** Makes sure the snapshot outlives this process (it may sit in a temporary folder); returns where it is. */
+  keep(): string;
+}
+
+/** The file a collection is kept in when it was not asked to be saved and the scan failed after it. */
+export const KEPT_SNAPSHOT_NAME = 'trailproof-collected.snapshot.jsonl.gz';
+
 /**
  * Reads the organization into a snapshot file (kept with --save-snapshot) and opens it. The AWS SDK
  * is loaded only here, so evaluating a saved snapshot never pays for it.
  */
-export async function collectLive(config: TrailproofConfig, flags: Record<string, unknown>): Promise<SnapshotSource> {
+export async function collectLive(config: TrailproofConfig, flags: Record<string, unknown>): Promise<LiveCollection> {
   const { applyCollectFlags, collectToFile } = await import('../collect/index.ts');
   const effective = applyCollectFlags(config, flags);
-  const keep = typeof flags.saveSnapshot === 'string' ? flags.saveSnapshot : undefined;
-  let file = keep;
+  const saved = typeof flags.saveSnapshot === 'string' ? flags.saveSnapshot : undefined;
+  let file = saved;
   if (!file) {
     const dir = mkdtempSync(join(tmpdir(), 'trailproof-'));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     file = join(dir, 'snapshot.jsonl.gz');
   }
-  await collectToFile({ config: effective, quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose) }, file);
-  return openSnapshot(file);
+  const written = file;
+  const keep = (): string => {
+    if (saved) return saved;
+    const dest = join(config.output.dir, KEPT_SNAPSHOT_NAME);
+    mkdirSync(config.output.dir, { recursive: true });
+    copyFileSync(written, dest);
+    return dest;
+  };
+  try {
+    const { keptAnswers } = await collectToFile({ config: effective, quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose) }, file);
+    if (!flags.quiet) reportKeptAnswers(keptAnswers);
+  } catch (err) {
+    // Written, but trailproof's own envelope is off: the collection is still not thrown away.
+    if (err instanceof SnapshotDefectsError) throw new SnapshotDefectsError(keepOrSay(keep), err.defects);
+    throw err;
+  }
+  return { source: await keptOnFailure({ keep }, () => openSnapshot(written)), keep };
+}
+
+/**
+ * Runs what follows a collection; if it fails (a user error such as an invalid rule, or a bug),
+ * the collected snapshot is kept first and the message says where, so no collection is lost.
+ */
+export async function keptOnFailure<T>(live: Pick<LiveCollection, 'keep'>, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    const where = keepOrSay(live.keep);
+    const note = `the collected snapshot is kept at ${where} (\`trailproof evaluate ${where}\` evaluates it again without AWS)`;
+    if (err instanceof UserError) throw new UserError(`${err.message}\n${note}`, err.exitCode);
+    const inner = err instanceof Error ? err : new Error(String(err));
+    throw Object.assign(new Error(`${inner.message}\n${note}`), { stack: `${inner.stack ?? inner.message}\n${note}` });
+  }
+}
+
+function keepOrSay(keep: () => string): string {
+  try {
+    return keep();
+  } catch (err) {
+    return `(nowhere: copying it failed: ${(err as Error).message})`;
+  }
+}
+
+/** One line per answer kept as it came: the scan goes on, the facts it feeds are unknown. */
+export function reportKeptAnswers(kept: readonly ApiError[]): void {
+  if (kept.length === 0) return;
+  process.stderr.write(`trailproof: ${kept.length} answer${kept.length === 1 ? '' : 's'} not in the expected shape, kept as received (the facts built from them are unknown):\n`);
+  for (const e of kept) {
+    const where = [e.accountId, e.region].filter(Boolean).join('/');
+    process.stderr.write(`  ${e.operation}${where ? ` (${where})` : ''}: ${e.message}\n`);
+  }
 }

@@ -37,10 +37,16 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`trailproof: ${err.message}\n`);
       return err.exitCode;
     }
-    process.stderr.write(`trailproof: internal error: ${(err as Error).stack ?? String(err)}\n`);
-    return 4;
+    // A bug, not the user's doing: the message without the stack, which TRAILPROOF_DEBUG=1 adds for a bug report.
+    const error = err instanceof Error ? err : new Error(String(err));
+    const detail = process.env.TRAILPROOF_DEBUG ? (error.stack ?? error.message) : `${error.message}\n(a bug in trailproof; please report it, with the stack trace TRAILPROOF_DEBUG=1 prints)`;
+    process.stderr.write(`trailproof: internal error: ${detail}\n`);
+    return INTERNAL_ERROR_EXIT;
   }
 }
+
+/** Exit code of a bug (README's exit-code table); every other code is the gate's or a user error's. */
+export const INTERNAL_ERROR_EXIT = 4;
 
 /** The command groups in the order `--help` lists them. */
 const COMMAND_GROUPS: RegisterCommands[] = [registerScan, registerCollect, registerRules, registerReport, registerEvidence, registerExceptions];

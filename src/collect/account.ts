@@ -63,7 +63,7 @@ async function readEntered(ctx: AccountContext, session: AccountSession): Promis
   const listing = listBuckets(session, homeRegion);
   const publicAccessBlock = readAccountPublicAccessBlock(session, homeRegion);
 
-  const { regions, enabledRegions } = await accountRegions(session, homeRegion, config.scope.regions, ctx.partition);
+  const { regions, enabledRegions, enabledRegionsSource } = await accountRegions(session, homeRegion, config.scope.regions, ctx.partition);
   const regionRecords: RegionRecord[] = regions.map((region) => ({ region, trails: { value: [] } }));
   const trailDetails: Record<string, TrailDetail> = {};
   let regionsWithTrails = 0;
@@ -81,7 +81,9 @@ async function readEntered(ctx: AccountContext, session: AccountSession): Promis
 
   const bucketReads = (async () => {
     const buckets = await listing;
-    const basics = await Promise.all((buckets.value ?? []).map((b) => readBucketBasics(session, b, homeRegion)));
+    // A listing entry without a name cannot be read further; the writer keeps the listing as it came.
+    const named = (buckets.value ?? []).filter((b) => typeof b.Name === 'string' && b.Name !== '');
+    const basics = await Promise.all(named.map((b) => readBucketBasics(session, b, homeRegion)));
     // This account's own trails are the likeliest to deliver to its buckets: know them before deciding.
     await trailsKnown;
     // Decided once: the set keeps growing while the configurations are read.
@@ -97,6 +99,7 @@ async function readEntered(ctx: AccountContext, session: AccountSession): Promis
   const [, { buckets, bucketDetails, deferred }, accountPublicAccessBlock] = await Promise.all([regionReads, bucketReads, publicAccessBlock]);
   const record: AccountRecord = { accountId: session.accountId, regions: regionRecords, trailDetails, buckets, bucketDetails, accountPublicAccessBlock };
   if (enabledRegions) record.enabledRegions = enabledRegions;
+  if (enabledRegionsSource) record.enabledRegionsSource = enabledRegionsSource;
   return { record, deferred };
 }
 

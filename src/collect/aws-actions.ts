@@ -5,7 +5,7 @@
  */
 
 /** SDK client families the collector uses (the prefix of `operation` in recorded errors). */
-export type ServiceName = 'organizations' | 'sts' | 'cloudtrail' | 's3' | 's3control' | 'logs' | 'account';
+export type ServiceName = 'organizations' | 'sts' | 'cloudtrail' | 's3' | 's3control' | 'logs' | 'account' | 'ec2';
 
 /**
  * management: the starting principal (management account or delegated administrator). It also
@@ -43,6 +43,7 @@ export const AWS_ACTIONS: readonly AwsAction[] = [
   { service: 'organizations', operation: 'ListTargetsForPolicy', iamAction: 'organizations:ListTargetsForPolicy', roles: MGMT, why: 'where each SCP is attached' },
 
   { service: 'account', operation: 'ListRegions', iamAction: 'account:ListRegions', roles: BOTH, why: 'regions enabled for the account (opt-in aware)' },
+  { service: 'ec2', operation: 'DescribeRegions', iamAction: 'ec2:DescribeRegions', roles: BOTH, why: 'enabled regions when account:ListRegions fails (denied, or not implemented by the endpoint)' },
 
   { service: 'cloudtrail', operation: 'DescribeTrails', iamAction: 'cloudtrail:DescribeTrails', roles: BOTH, why: 'trails, with shadows, per region' },
   { service: 'cloudtrail', operation: 'GetTrailStatus', iamAction: 'cloudtrail:GetTrailStatus', roles: BOTH, why: 'logging status, once per trail' },

@@ -5,8 +5,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { AccountClient } from '@aws-sdk/client-account';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { ServiceName } from './aws-actions.ts';
+import { refuseNonAwsAnswers } from './non-aws-answers.ts';
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -47,37 +49,43 @@ export function defaultClientFactory(options: ClientFactoryOptions): ClientFacto
     startingCredentials: () =>
       options.credentials ?? (fromNodeProviderChain(options.profile ? { profile: options.profile } : {}) as CredentialProvider),
     client(service, region, credentials) {
-      const common = {
-        region,
-        credentials,
-        // The call runner retries with the SDK's adaptive strategy itself (so it also covers its own
-        // per-call timeout); a second retry layer in the client would multiply attempts.
-        maxAttempts: 1,
-        requestHandler: { requestTimeout: options.callTimeoutMs, connectionTimeout: Math.min(options.callTimeoutMs, 10_000) },
-        ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
-      };
-      switch (service) {
-        case 'organizations':
-          return new OrganizationsClient(common);
-        case 'sts':
-          return new STSClient(common);
-        case 'cloudtrail':
-          return new CloudTrailClient(common);
-        case 's3':
-          // Emulators (LocalStack, MinIO) serve buckets by path, not by virtual host.
-          return onCustomEndpoint(new S3Client({ ...common, followRegionRedirects: true }), (params) => ({ ...params, ForcePathStyle: true }));
-        case 's3control':
-          // S3 Control's endpoint rules put the account id in front of the host ({AccountId}.{endpoint}),
-          // which an emulator address cannot take (127.0.0.1 even fails URL parsing; disableHostPrefix
-          // does not reach the rules). The x-amz-account-id header still names the account.
-          return onCustomEndpoint(new S3ControlClient(common), ({ AccountId: _, ...params }) => ({ ...params, RequiresAccountId: false }));
-        case 'logs':
-          return new CloudWatchLogsClient(common);
-        case 'account':
-          return new AccountClient(common);
-      }
+      return refuseNonAwsAnswers(sdkClient(service, region, credentials));
     },
   };
+
+  function sdkClient(service: ServiceName, region: string, credentials: CredentialProvider) {
+    const common = {
+      region,
+      credentials,
+      // The call runner retries with the SDK's adaptive strategy itself (so it also covers its own
+      // per-call timeout); a second retry layer in the client would multiply attempts.
+      maxAttempts: 1,
+      requestHandler: { requestTimeout: options.callTimeoutMs, connectionTimeout: Math.min(options.callTimeoutMs, 10_000) },
+      ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+    };
+    switch (service) {
+      case 'organizations':
+        return new OrganizationsClient(common);
+      case 'sts':
+        return new STSClient(common);
+      case 'cloudtrail':
+        return new CloudTrailClient(common);
+      case 's3':
+        // Emulators (LocalStack, MinIO) serve buckets by path, not by virtual host.
+        return onCustomEndpoint(new S3Client({ ...common, followRegionRedirects: true }), (params) => ({ ...params, ForcePathStyle: true }));
+      case 's3control':
+        // S3 Control's endpoint rules put the account id in front of the host ({AccountId}.{endpoint}),
+        // which an emulator address cannot take (127.0.0.1 even fails URL parsing; disableHostPrefix
+        // does not reach the rules). The x-amz-account-id header still names the account.
+        return onCustomEndpoint(new S3ControlClient(common), ({ AccountId: _, ...params }) => ({ ...params, RequiresAccountId: false }));
+      case 'logs':
+        return new CloudWatchLogsClient(common);
+      case 'account':
+        return new AccountClient(common);
+      case 'ec2':
+        return new EC2Client(common);
+    }
+  }
 }
 
 type EndpointParams = Record<string, unknown> & { Endpoint?: string };

@@ -21,6 +21,10 @@ import { readOrganization, type OrganizationView } from './organization.ts';
 import { selectAccounts } from './scope.ts';
 import { AccountSession, type CallSettings } from './session.ts';
 import { RecordSpool } from './spool.ts';
+import { identityFailureMessage } from './starting-identity.ts';
+
+/** Attempts at the first call: enough for a blip, few enough to say quickly that nothing answers. */
+const IDENTITY_ATTEMPTS = 2;
 
 import { progressReporter, type CollectEvent } from './progress.ts';
 
@@ -75,11 +79,21 @@ export async function collectOrganization(options: CollectOptions): Promise<Coll
   const starting = new AccountSession('', startingCredentials, settings);
   let spool: RecordSpool | undefined;
   try {
-    const identity = await starting.call<GetCallerIdentityCommandOutput>('sts', homeRegion, new GetCallerIdentityCommand({}));
-    if (!identity.ok || !identity.output.Account) {
-      const why = identity.ok ? 'no account id in the answer' : `${identity.error.code}: ${identity.error.message}`;
-      throw new UserError(`cannot read the starting AWS credentials (sts:GetCallerIdentity ${why}); check --profile, AWS_PROFILE or the environment`);
+    // Few attempts: an endpoint that does not answer the first call is said so within seconds, not minutes.
+    const attempts = Math.min(IDENTITY_ATTEMPTS, settings.maxAttempts);
+    const identity = await starting.call<GetCallerIdentityCommandOutput>('sts', homeRegion, new GetCallerIdentityCommand({}), [], attempts);
+    if (!identity.ok) {
+      const endpoint = process.env.AWS_ENDPOINT_URL_STS ?? process.env.AWS_ENDPOINT_URL;
+      throw new UserError(
+        identityFailureMessage(identity.error, {
+          callTimeoutMs: settings.callTimeoutMs,
+          attempts,
+          ...(config.organization.profile ? { profile: config.organization.profile } : {}),
+          ...(endpoint ? { endpoint } : {}),
+        }),
+      );
     }
+    if (!identity.output.Account) throw new UserError('cannot read the starting AWS credentials (sts:GetCallerIdentity answered no account id)');
     starting.accountId = identity.output.Account;
     const partition = identity.output.Arn?.split(':')[1] || 'aws';
     spool = await RecordSpool.create(options.spoolDir);

@@ -3,6 +3,7 @@ import type { ApiError } from '../snapshot/types.ts';
 import { listedAction, type ServiceName } from './aws-actions.ts';
 import type { AwsClient, ClientFactory, CredentialProvider } from './clients.ts';
 import { Limiter } from './limit.ts';
+import { deterministicFailure } from './non-aws-answers.ts';
 
 export type CallEvent =
   | { type: 'call'; accountId: string; region: string; operation: string }
@@ -47,9 +48,10 @@ export class AccountSession {
   /**
    * Sends one command; never throws for an AWS failure, which comes back as an ApiError.
    * `notConfigured` codes are answers ("no lifecycle configuration"), not failures: they are not
-   * retried by the strategy's judgement alone and not reported as failed calls.
+   * retried by the strategy's judgement alone and not reported as failed calls. `maxAttempts`
+   * lowers the strategy's attempts for one call.
    */
-  async call<O>(service: ServiceName, region: string, command: CommandLike, notConfigured: readonly string[] = []): Promise<CallOutcome<O>> {
+  async call<O>(service: ServiceName, region: string, command: CommandLike, notConfigured: readonly string[] = [], maxAttempts = Infinity): Promise<CallOutcome<O>> {
     const operationName = command.constructor.name.replace(/Command$/, '');
     if (!listedAction(service, operationName)) {
       // A programming error, not an AWS answer: the IAM policy we publish would not allow it.
@@ -62,7 +64,7 @@ export class AccountSession {
     // hold slots that another service or region of the same session could use.
     // The strategy hands back the StandardRetryToken its own methods expect; its interface just types it wider.
     let token = (await retry.acquireInitialRetryToken(`${service}:${region}`)) as RetryToken;
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       try {
         const output = (await this.limiter.run(() => {
           this.settings.onEvent?.({ type: 'call', accountId: this.accountId, region, operation });
@@ -73,7 +75,15 @@ export class AccountSession {
       } catch (err) {
         const sdkError = asSdkError(err);
         if (notConfigured.includes(sdkError.name)) return { ok: false as const, error: toApiError(sdkError, operation, this.accountId, region) };
+        const deterministic = deterministicFailure(sdkError, operation);
+        if (deterministic) {
+          // Asking again would get the same page: recorded at once, in plain words.
+          const error: ApiError = { operation, ...deterministic, accountId: this.accountId, region };
+          this.settings.onEvent?.({ type: 'call-failed', error });
+          return { ok: false as const, error };
+        }
         try {
+          if (attempt >= maxAttempts) throw sdkError;
           token = (await retry.refreshRetryTokenForRetry(token, { error: sdkError as never, errorType: errorType(sdkError) })) as RetryToken;
         } catch {
           const error = toApiError(sdkError, operation, this.accountId, region);

@@ -28,7 +28,8 @@ export async function describeTrails(session: AccountSession, region: string): P
 
 /** Trails this account owns among those DescribeTrails gave in `region`: the ones whose home it is. */
 export function ownedTrailsIn(accountId: string, region: string, trails: Fetched<Trail[]>): Trail[] {
-  return (trails.value ?? []).filter((t) => t.TrailARN.split(':')[4] === accountId && t.HomeRegion === region);
+  // An entry without its ARN cannot be read further; the snapshot writer keeps the answer as it came.
+  return (trails.value ?? []).filter((t) => typeof t.TrailARN === 'string' && t.TrailARN.split(':')[4] === accountId && t.HomeRegion === region);
 }
 
 /**
@@ -58,7 +59,7 @@ export async function readRegion(
 
 async function readTrailLogGroup(session: AccountSession, trail: Trail, all: readonly RegionRecord[]): Promise<void> {
   const arn = trail.CloudWatchLogsLogGroupArn;
-  if (!arn) return;
+  if (!arn || typeof arn !== 'string') return;
   const logRegion = arn.split(':')[3] || trail.HomeRegion;
   const record = all.find((r) => r.region === logRegion) ?? all.find((r) => r.region === trail.HomeRegion)!;
   const group = await describeLogGroup(session, logRegion, arn);

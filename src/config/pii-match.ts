@@ -24,6 +24,8 @@ export function piiTagReasons(tags: Tag[], rules: TrailproofConfig['pii']): stri
   const reasons: string[] = [];
   for (const rule of rules.tags) {
     for (const tag of tags) {
+      // A tag answered without its key or value says nothing here (the snapshot keeps it as it came).
+      if (typeof tag.Key !== 'string' || typeof tag.Value !== 'string') continue;
       if (tag.Key.toLowerCase() !== rule.key.toLowerCase()) continue;
       const accepted = rule.values.length === 0 || rule.values.some((v) => v.toLowerCase() === tag.Value.toLowerCase());
       if (accepted) reasons.push(`tag ${tag.Key}=${tag.Value}`);

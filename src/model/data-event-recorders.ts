@@ -14,7 +14,9 @@ function trailSelectors(detail: TrailDetail | undefined): Known<RecorderSelector
   const fetched = detail?.eventSelectors;
   if (!fetched) return unknownBecause('cloudtrail:GetEventSelectors was not read');
   if (fetched.error) return unknownBecause(describeError(fetched.error));
-  if (fetched.value?.AdvancedEventSelectors) return known({ type: 'advanced', selectors: fetched.value.AdvancedEventSelectors });
+  // Some endpoints answer both lists, one of them empty: an empty list is an absent one.
+  const advanced = fetched.value?.AdvancedEventSelectors;
+  if (advanced && advanced.length > 0) return known({ type: 'advanced', selectors: advanced });
   return known({ type: 'classic', selectors: fetched.value?.EventSelectors ?? [] });
 }
 

@@ -43,7 +43,7 @@ export function addTrailBucketFacts(index: ModelIndex, trail: TrailFacts, record
         ? unknownBecause(`the organization id is unknown, and an organization trail's log keys include it (${index.organization.unknown?.id ?? 'not read'})`)
         : field(config, (c) => c.lifecycle, 's3:GetBucketLifecycleConfiguration', (rules) => rules ?? []),
     versioning: field(config, (c) => c.versioning, 's3:GetBucketVersioning', versioningStatus),
-    objectLock: field(config, (c) => c.objectLock, 's3:GetObjectLockConfiguration', objectLockFacts),
+    objectLock: checkedField(config, (c) => c.objectLock, 's3:GetObjectLockConfiguration', objectLockFacts),
   });
   const cwl = cloudWatchLogsRetention(index, trail.cloudWatchLogsLogGroupArn);
   if (cwl.value !== undefined) retention.cloudWatchLogs = cwl.value;
@@ -52,11 +52,15 @@ export function addTrailBucketFacts(index: ModelIndex, trail: TrailFacts, record
 }
 
 const chain = <T, U>(k: Known<T>, f: (v: T) => Known<U>): Known<U> => (k.value !== undefined ? f(k.value) : unknownBecause(k.reason!));
-const mapKnown = <T, U>(k: Known<T>, f: (v: T) => U): Known<U> => chain(k, (v) => known(f(v)));
 
 /** One bucket setting, derived from its call's answer (null: nothing configured). */
 function field<T, U>(config: Known<BucketRecord>, pick: (c: BucketRecord) => Fetched<T> | undefined, operation: string, derive: (v: T | null) => U): Known<U> {
-  return chain(config, (c) => mapKnown(read(pick(c), operation), derive));
+  return checkedField(config, pick, operation, (v) => known(derive(v)));
+}
+
+/** The same, for a setting whose answer may itself be invalid (unknown with the reason). */
+function checkedField<T, U>(config: Known<BucketRecord>, pick: (c: BucketRecord) => Fetched<T> | undefined, operation: string, derive: (v: T | null) => Known<U>): Known<U> {
+  return chain(config, (c) => chain(read(pick(c), operation), derive));
 }
 
 const versioningStatus = (v: BucketVersioning | null): string => v?.Status ?? 'Disabled';
@@ -89,7 +93,7 @@ function addBucketConfiguration(index: ModelIndex, bucket: TrailBucketRef, confi
     else unknown[name] = value.reason!;
   };
 
-  set('objectLock', field(config, (c) => c.objectLock, 's3:GetObjectLockConfiguration', objectLockFacts));
+  set('objectLock', checkedField(config, (c) => c.objectLock, 's3:GetObjectLockConfiguration', objectLockFacts));
   set('versioning', field(config, (c) => c.versioning, 's3:GetBucketVersioning', versioningStatus));
   set('mfaDelete', field(config, (c) => c.versioning, 's3:GetBucketVersioning', (v) => v?.MFADelete === 'Enabled'));
   const policyIsPublic = field(config, (c) => c.policyStatus, 's3:GetBucketPolicyStatus', (p) => p?.IsPublic ?? false);

@@ -53,8 +53,10 @@ function fetched(value: Schema): Schema {
 
 const fetchedEnvelope: Schema = {
   type: 'object',
-  properties: { value: true, absent: nonEmpty, error: ref('ApiError') },
+  // `answer`: with an error only; an answer kept as it came because its shape was not the expected one.
+  properties: { value: true, absent: nonEmpty, error: ref('ApiError'), answer: true },
   additionalProperties: false,
+  dependentRequired: { answer: ['error'] },
   if: { required: ['error'] },
   then: { not: { anyOf: [{ required: ['value'] }, { required: ['absent'] }] } },
   else: {
@@ -176,8 +178,15 @@ const defs: Record<string, Schema> = {
   ),
   TrailEventSelectors: {
     ...aws({ EventSelectors: arrayOf(ref('EventSelector')), AdvancedEventSelectors: arrayOf(ref('AdvancedEventSelector')) }),
-    // AWS returns one list or the other, never both.
-    dependentSchemas: { AdvancedEventSelectors: { not: { required: ['EventSelectors'] } } },
+    // AWS returns one list or the other, never both; some endpoints add the other one empty.
+    dependentSchemas: {
+      AdvancedEventSelectors: {
+        not: {
+          required: ['EventSelectors'],
+          properties: { EventSelectors: { type: 'array', minItems: 1 }, AdvancedEventSelectors: { type: 'array', minItems: 1 } },
+        },
+      },
+    },
   },
   TrailDetail: strict(
     {
@@ -217,9 +226,11 @@ const defs: Record<string, Schema> = {
   // ---- S3 ----
   BucketListing: aws({ Name: nonEmpty, CreationDate: awsTimestamp, BucketRegion: str }, ['Name']),
   PublicAccessBlock: aws({ BlockPublicAcls: bool, IgnorePublicAcls: bool, BlockPublicPolicy: bool, RestrictPublicBuckets: bool }),
+  // Enumerations the model decides by are closed: a value AWS adds later is kept as it came and
+  // makes the facts built from it unknown, rather than being read as "not COMPLIANCE", "not Enabled".
   ObjectLockConfiguration: aws({
-    ObjectLockEnabled: str,
-    Rule: aws({ DefaultRetention: aws({ Mode: str, Days: int, Years: int }) }),
+    ObjectLockEnabled: { enum: ['Enabled'] },
+    Rule: aws({ DefaultRetention: aws({ Mode: { enum: ['GOVERNANCE', 'COMPLIANCE'] }, Days: int, Years: int }) }),
   }),
   LifecycleFilter: aws({
     Prefix: str,
@@ -231,7 +242,7 @@ const defs: Record<string, Schema> = {
   LifecycleRule: aws(
     {
       ID: str,
-      Status: nonEmpty,
+      Status: { enum: ['Enabled', 'Disabled'] },
       Filter: ref('LifecycleFilter'),
       Prefix: str,
       Expiration: aws({ Days: int, Date: awsTimestamp, ExpiredObjectDeleteMarker: bool }),
@@ -241,12 +252,12 @@ const defs: Record<string, Schema> = {
     },
     ['Status'],
   ),
-  BucketVersioning: aws({ Status: str, MFADelete: str }),
+  BucketVersioning: aws({ Status: { enum: ['Enabled', 'Suspended'] }, MFADelete: { enum: ['Enabled', 'Disabled'] } }),
   BucketEncryption: aws(
     {
       Rules: arrayOf(
         aws({
-          ApplyServerSideEncryptionByDefault: aws({ SSEAlgorithm: nonEmpty, KMSMasterKeyID: str }, ['SSEAlgorithm']),
+          ApplyServerSideEncryptionByDefault: aws({ SSEAlgorithm: { enum: ['AES256', 'aws:kms', 'aws:kms:dsse'] }, KMSMasterKeyID: str }, ['SSEAlgorithm']),
           BucketKeyEnabled: bool,
         }),
       ),
@@ -322,6 +333,7 @@ const defs: Record<string, Schema> = {
       bucketDetails: { type: 'object', additionalProperties: ref('BucketRecord') },
       accountPublicAccessBlock: fetched(ref('PublicAccessBlock')),
       enabledRegions: fetched(strings),
+      enabledRegionsSource: { enum: ['account:ListRegions', 'ec2:DescribeRegions'] },
     },
     ['accountId', 'regions', 'trailDetails'],
   ),

@@ -103,13 +103,15 @@ function describe(e: ErrorObject): LineProblem {
       return { pointer: at, message: `expected a ${String(p.format)} string (ISO-8601, e.g. 2026-11-02T09:00:00.000Z)` };
     case 'pattern':
       return { pointer: at, message: `expected a string matching ${String(p.pattern)}` };
+    case 'dependentRequired':
+      return { pointer: `${at}/${String(p.missingProperty)}`, message: `missing required field (${String(p.property)} goes with it)` };
     case 'minLength':
       return { pointer: at, message: 'expected a non-empty string' };
     case 'minimum':
       return { pointer: at, message: `expected a number >= ${String(p.limit)}` };
     case 'not':
       if (e.schemaPath.includes('dependentSchemas/AdvancedEventSelectors')) {
-        return { pointer: at, message: 'EventSelectors and AdvancedEventSelectors cannot both be present' };
+        return { pointer: at, message: 'EventSelectors and AdvancedEventSelectors cannot both be non-empty' };
       }
       return {
         pointer: at,

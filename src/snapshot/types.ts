@@ -22,11 +22,13 @@ export type { ApiError, SkippedAccount };
  * The answer to one call (or one paginated series of calls).
  * `value: null` with `absent` records a documented "nothing configured" answer
  * (e.g. NoSuchLifecycleConfiguration): that is knowledge, not an error.
+ * An error with `answer` (code UnexpectedAnswer) is an answer whose shape was not the expected
+ * one: kept as it came, as evidence, while every fact built from it is unknown.
  */
 export type Fetched<T> =
   | { value: T; absent?: undefined; error?: undefined }
   | { value: null; absent: string; error?: undefined }
-  | { value?: undefined; absent?: undefined; error: ApiError };
+  | { value?: undefined; absent?: undefined; error: ApiError; answer?: unknown };
 
 export type Tag = { Key: string; Value: string };
 
@@ -318,8 +320,10 @@ export interface AccountRecord {
   bucketDetails?: Record<string, BucketRecord>;
   /** S3 Control GetPublicAccessBlock for the account. */
   accountPublicAccessBlock?: Fetched<PublicAccessBlock>;
-  /** Regions enabled for this account (account:ListRegions), when read. */
+  /** Regions enabled for this account, when read (account:ListRegions, else ec2:DescribeRegions). */
   enabledRegions?: Fetched<string[]>;
+  /** The call that gave `enabledRegions`; absent in snapshots written before it was recorded (account:ListRegions). */
+  enabledRegionsSource?: 'account:ListRegions' | 'ec2:DescribeRegions';
 }
 
 export interface Snapshot {

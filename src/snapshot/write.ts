@@ -12,19 +12,39 @@ import { finished } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { UserError } from '../shared/errors.ts';
 import { validateHeader, validateRecord, type LineProblem } from './schema.ts';
-import type { AccountRecord, SnapshotHeader } from './types.ts';
+import { tolerateAnswers } from './tolerate.ts';
+import type { AccountRecord, ApiError, SnapshotHeader } from './types.ts';
 
 export interface WrittenSnapshot {
   file: string;
   /** SHA-256 (hex) of the bytes written (compressed when gzipped): what openSnapshot reports. */
   sha256: string;
   accounts: number;
+  /** Answers whose shape was not the expected one, kept as they came and recorded as UnexpectedAnswer errors. */
+  keptAnswers: ApiError[];
 }
 
 /**
- * Writes a snapshot. The lines are validated as they are written (a collector bug must not leave
- * evidence that the reader would refuse), and the file appears only when complete: it is written
- * next to its final name and renamed at the end, so a crash never leaves a half snapshot behind.
+ * The snapshot was written (evidence first), but some of trailproof's own envelope does not match
+ * the schema: a bug in whoever built it, not in what AWS answered. The file stays where it is.
+ */
+export class SnapshotDefectsError extends Error {
+  constructor(
+    readonly file: string,
+    readonly defects: string[],
+  ) {
+    super(`the collected snapshot was written to ${file}, but it does not match the snapshot schema (a trailproof bug; please report it): ${defects.join('; ')}`);
+    this.name = 'SnapshotDefectsError';
+  }
+}
+
+/**
+ * Writes a snapshot. What AWS answered is written whatever its shape: an answer the schema does
+ * not expect is kept as it came and recorded as an UnexpectedAnswer error (tolerate.ts), so
+ * the model treats its facts as unknown. The file appears only when complete: it is written next
+ * to its final name and renamed at the end, so a crash never leaves a half snapshot behind. A
+ * problem in trailproof's own envelope (a collector bug) does not lose the collection either:
+ * the file is written, then SnapshotDefectsError names it.
  */
 export async function writeSnapshot(
   file: string,
@@ -47,30 +67,33 @@ export async function writeSnapshot(
     if (!gzip) hash.update(text, 'utf8');
     if (!sink.write(text, 'utf8')) await Promise.race([once(sink, 'drain'), outDone]);
   };
+  const defects: string[] = [];
+  const keptAnswers: ApiError[] = [];
+  const tolerate = <T extends object>(line: number, value: T, validate: (v: unknown) => LineProblem | undefined): T => {
+    const checked = tolerateAnswers(value, validate);
+    keptAnswers.push(...checked.kept);
+    if (checked.defect) defects.push(`line ${line}: ${checked.defect.pointer || '/'}: ${checked.defect.message}`);
+    return checked.line;
+  };
   try {
-    refuseInvalid(file, 1, validateHeader(header));
-    await write(stableJson(header, ['format', 'version']) + '\n');
+    await write(stableJson(tolerate(1, header, validateHeader), ['format', 'version']) + '\n');
     const written = new Set<string>();
     let line = 1;
     for await (const record of records) {
       line++;
-      refuseInvalid(file, line, validateRecord(record));
-      if (written.has(record.accountId)) throw new Error(`${file}:${line}: account ${record.accountId} written twice`);
+      if (written.has(record.accountId)) defects.push(`line ${line}: account ${record.accountId} written twice`);
       written.add(record.accountId);
-      await write(stableJson(record) + '\n');
+      await write(stableJson(tolerate(line, record, validateRecord)) + '\n');
     }
     const missing = header.scope.accountIds.filter((id) => !written.has(id));
     const inScope = new Set(header.scope.accountIds);
     const extra = [...written].filter((id) => !inScope.has(id));
     if (missing.length > 0 || extra.length > 0) {
-      throw new Error(
-        `${file}: header scope.accountIds and account lines differ (missing lines: ${missing.join(', ') || 'none'}; not in scope: ${extra.join(', ') || 'none'})`,
-      );
+      defects.push(`header scope.accountIds and account lines differ (missing lines: ${missing.join(', ') || 'none'}; not in scope: ${extra.join(', ') || 'none'})`);
     }
     sink.end();
     await outDone;
     await rename(partial, file);
-    return { file, sha256: hash.digest('hex'), accounts: written.size };
   } catch (err) {
     out.destroy();
     gzip?.destroy();
@@ -82,11 +105,8 @@ export async function writeSnapshot(
     }
     throw err;
   }
-}
-
-/** A snapshot the writer refuses is a bug in whoever built it, not a user's mistake. */
-function refuseInvalid(file: string, line: number, problem: LineProblem | undefined): void {
-  if (problem) throw new Error(`refusing to write an invalid snapshot: ${file}:${line}: ${problem.pointer}: ${problem.message}`);
+  if (defects.length > 0) throw new SnapshotDefectsError(file, defects);
+  return { file, sha256: hash.digest('hex'), accounts: header.scope.accountIds.length, keptAnswers };
 }
 
 /**

@@ -6,7 +6,8 @@
  * proves and what it cannot.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,8 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { isReadOnlyAction, listedAction, type ServiceName } from '../../src/collect/aws-actions.ts';
 import { readSnapshotFully } from '../../src/snapshot/read.ts';
 import type { Snapshot } from '../../src/snapshot/types.ts';
-import { startFakeAwsServer, type FakeAwsServer, type RecordedRequest } from '../fixtures/fake-aws-server/server.ts';
+import { startFakeAwsServer, type FakeAwsServer, type FakeAwsServerOptions, type RecordedRequest } from '../fixtures/fake-aws-server/server.ts';
+import { jsonReply } from '../fixtures/fake-aws-server/wire.ts';
 import {
   LOG_ARCHIVE,
   MANAGEMENT,
@@ -76,8 +78,9 @@ function runCli(args: string[], endpoint: EndpointSetting): Promise<CliRun> {
   });
 }
 
-function startServer(): Promise<FakeAwsServer> {
+function startServer(extra: Partial<FakeAwsServerOptions> = {}): Promise<FakeAwsServer> {
   return startFakeAwsServer({
+    ...extra,
     profile: PROFILE,
     memberRoleName: MEMBER_ROLE,
     externalId: EXTERNAL_ID,
@@ -311,4 +314,181 @@ describe('the fake endpoint checks signatures as AWS does', () => {
       await server.close();
     }
   });
+});
+
+/** Issue #11: the answers real endpoints give never lose a scan, and the first call says what is wrong. */
+describe('field-hardened collection (issue #11)', () => {
+  const ALL_FORMATS = ['json', 'sarif', 'html', 'junit', 'md', 'oscal', 'ocsf', 'asff'];
+  const REPORT_FILES = ['trailproof.json', 'trailproof.sarif', 'trailproof.html', 'trailproof.junit.xml', 'trailproof.md', 'trailproof.oscal.json', 'trailproof.ocsf.jsonl', 'trailproof.asff.json'];
+
+  it('GetEventSelectors with both lists (advanced empty): every report is written and the classic data-event selectors count', async () => {
+    const classic = [{ ReadWriteType: 'All', IncludeManagementEvents: true, ExcludeManagementEventSources: [], DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }];
+    const server = await startServer({
+      answers: {
+        'cloudtrail:GetEventSelectors': (call) => jsonReply('awsJson1_1', { TrailARN: call.input.TrailName, EventSelectors: classic, AdvancedEventSelectors: [] }, call.requestId),
+      },
+    });
+    const out = join(dir, 'both-lists');
+    let run: CliRun;
+    try {
+      run = await runCli(['scan', '--profile', 'org-test', '--regions', 'us-east-1,eu-west-1', '--out', out, '--format', ALL_FORMATS.join(',')], { url: server.url, via: 'env' });
+    } finally {
+      await server.close();
+    }
+    expectCleanStderr(run.stderr);
+    expect(run.stderr).not.toMatch(/internal error|refusing/);
+    // 3: the denied member's verdicts are ERROR; nothing else keeps the gate from passing.
+    expect(run.code).toBe(3);
+    for (const f of REPORT_FILES) expect(existsSync(join(out, f)), f).toBe(true);
+    const report = JSON.parse(readFileSync(join(out, 'trailproof.json'), 'utf8')) as {
+      verdicts: { ruleId: string; status: string; resource: { accountId?: string; id: string }; message: string }[];
+      errors: { accountId?: string }[];
+    };
+    for (const ruleId of ['s3-data-events-read', 's3-data-events-write']) {
+      for (const accountId of [MANAGEMENT, LOG_ARCHIVE]) {
+        const v = report.verdicts.find((x) => x.ruleId === ruleId && x.resource.accountId === accountId)!;
+        expect(v.status, `${ruleId} ${accountId}: ${v.message}`).toBe('PASS');
+        expect(v.message).toContain(ORG_TRAIL_ARN);
+      }
+    }
+    expect(report.errors.every((e) => e.accountId === PROD)).toBe(true);
+  }, 40_000);
+
+  it('GetEventSelectors with both lists non-empty: kept as answered, ERROR only where selectors matter, reports written', async () => {
+    const server = await startServer({
+      answers: {
+        'cloudtrail:GetEventSelectors': (call, original) => {
+          const usual = JSON.parse(original().body) as Record<string, unknown>;
+          return jsonReply('awsJson1_1', { ...usual, EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] }, call.requestId);
+        },
+      },
+    });
+    const out = join(dir, 'both-non-empty');
+    const saved = join(dir, 'both-non-empty.jsonl');
+    let run: CliRun;
+    try {
+      run = await runCli(['scan', '--profile', 'org-test', '--regions', 'us-east-1,eu-west-1', '--out', out, '--save-snapshot', saved], { url: server.url, via: 'env' });
+    } finally {
+      await server.close();
+    }
+    expectCleanStderr(run.stderr);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('1 answer not in the expected shape, kept as received');
+    expect(run.stderr).toContain('cloudtrail:GetEventSelectors (111111111111/us-east-1)');
+    const report = JSON.parse(readFileSync(join(out, 'trailproof.json'), 'utf8')) as { verdicts: { ruleId: string; status: string; resource: { accountId?: string } }[] };
+    const entered = report.verdicts.filter((v) => v.resource.accountId !== PROD);
+    const errored = new Set(entered.filter((v) => v.status === 'ERROR').map((v) => v.ruleId));
+    expect([...errored].sort()).toEqual(['cloudtrail-multi-region', 's3-data-events-read', 's3-data-events-write', 's3-pii-data-events'].filter((r) => errored.has(r)).sort());
+    expect(errored.has('s3-data-events-read')).toBe(true);
+    expect(entered.filter((v) => v.ruleId === 'cloudtrail-log-file-validation').every((v) => v.status === 'PASS')).toBe(true);
+    // The snapshot we wrote reads back and evaluates again (strict reading, kept answer included).
+    const again = await runCli(['evaluate', saved, '--out', join(dir, 'both-non-empty-again')], { url: server.url, via: 'env' });
+    expect(again.code).toBe(3);
+    const kept = (await readSnapshotFully(saved)).accounts.find((a) => a.accountId === MANAGEMENT)!.trailDetails[ORG_TRAIL_ARN]!.eventSelectors;
+    expect(kept.error?.code).toBe('UnexpectedAnswer');
+    expect((kept as { answer?: unknown }).answer).toMatchObject({ EventSelectors: [{ ReadWriteType: 'All' }], AdvancedEventSelectors: [{ Name: 'Management events' }, { Name: 'S3 data events' }] });
+  }, 40_000);
+
+  it('account:ListRegions not implemented (HTML 404): regions come from ec2:DescribeRegions, recorded as the source', async () => {
+    const server = await startServer({
+      answers: { 'account:ListRegions': () => ({ status: 404, headers: { 'content-type': 'text/html' }, body: '<html><body>Not Found</body></html>' }) },
+    });
+    const saved = join(dir, 'ec2-regions.jsonl');
+    let run: CliRun;
+    try {
+      run = await runCli(['collect', '--profile', 'org-test', '--out', saved], { url: server.url, via: 'env' });
+    } finally {
+      await server.close();
+    }
+    expect(run.code).toBe(0);
+    expect(byOperation(server.requests, 'account', 'ListRegions').length).toBe(2);
+    expect(byOperation(server.requests, 'ec2', 'DescribeRegions').map((r) => r.status)).toEqual([200, 200]);
+    const snap = await readSnapshotFully(saved);
+    expect(snap.header.scope.regions).toEqual(server.org.regions);
+    const archive = snap.accounts.find((a) => a.accountId === LOG_ARCHIVE)!;
+    expect(archive.enabledRegions).toEqual({ value: server.org.regions });
+    expect(archive.enabledRegionsSource).toBe('ec2:DescribeRegions');
+  }, 40_000);
+
+  it('a "not implemented" 500 is asked once per call site and reported in plain words', async () => {
+    const server = await startServer({
+      answers: {
+        'cloudtrail:ListEventDataStores': () => ({
+          status: 500,
+          headers: { 'content-type': 'application/x-amz-json-1.1' },
+          body: JSON.stringify({ __type: 'InternalFailure', message: "API action 'ListEventDataStores' for service 'cloudtrail' not yet implemented" }),
+        }),
+      },
+    });
+    const out = join(dir, 'not-implemented');
+    let run: CliRun;
+    try {
+      run = await runCli(['scan', '--profile', 'org-test', '--regions', 'us-east-1,eu-west-1', '--out', out], { url: server.url, via: 'env' });
+    } finally {
+      await server.close();
+    }
+    expectCleanStderr(run.stderr);
+    expect(run.code).toBe(3);
+    // Two entered accounts × two regions, each asked once.
+    expect(byOperation(server.requests, 'cloudtrail', 'ListEventDataStores')).toHaveLength(4);
+    const report = JSON.parse(readFileSync(join(out, 'trailproof.json'), 'utf8')) as { errors: { operation: string; code: string; message: string }[] };
+    const lake = report.errors.filter((e) => e.operation === 'cloudtrail:ListEventDataStores');
+    expect(lake).toHaveLength(4);
+    for (const e of lake) {
+      expect(e.code).toBe('NotImplemented');
+      expect(e.message).toContain('the endpoint does not implement cloudtrail:ListEventDataStores (HTTP 500');
+      expect(e.message).not.toMatch(/Deserialization|\$response/);
+    }
+  }, 40_000);
+
+  it('an endpoint that accepts connections and never answers: said within the per-call timeout, not blamed on credentials', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((s) => sockets.push(s));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+    const config = join(dir, 'config-fast-timeout.yaml');
+    writeFileSync(config, 'organization:\n  homeRegion: us-east-1\ncollection:\n  callTimeoutMs: 1000\n');
+    const started = Date.now();
+    let run: CliRun;
+    try {
+      run = await runCli(['scan', '-c', config, '--profile', 'org-test', '--regions', 'us-east-1'], { url, via: 'env' });
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
+    const seconds = (Date.now() - started) / 1000;
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`the endpoint ${url} accepts connections but is not answering (no answer within 1000 ms, 2 attempts)`);
+    expect(run.stderr).not.toMatch(/check --profile/);
+    expectCleanStderr(run.stderr);
+    expect(seconds).toBeLessThan(20); // two 1-second attempts, not eight 15-second ones (a bound, not a timing)
+  }, 40_000);
+
+  it('--profile nosuch names the profile', async () => {
+    const run = await runCli(['scan', '--profile', 'nosuch', '--regions', 'us-east-1'], { url: 'http://127.0.0.1:9', via: 'env' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('the AWS profile "nosuch" gives no credentials');
+    expectCleanStderr(run.stderr);
+  }, 40_000);
+
+  it('a failure after collection (an invalid rule file) keeps the collected snapshot and says where', async () => {
+    const server = await startServer();
+    const rulesDir = join(dir, 'broken-rules');
+    mkdirSync(rulesDir, { recursive: true });
+    writeFileSync(join(rulesDir, 'broken.yaml'), 'id: broken\ntitle: [unclosed\n');
+    const config = join(dir, 'config-broken-rules.yaml');
+    const out = join(dir, 'kept-out');
+    writeFileSync(config, readFileSync(join(dir, 'config.yaml'), 'utf8').replace(`  dir: ${join(dir, 'reports')}`, `  dir: ${out}`) + `rules:\n  paths: [${rulesDir}]\n`);
+    let run: CliRun;
+    try {
+      run = await runCli(['scan', '-c', config, '--profile', 'org-test', '--regions', 'us-east-1,eu-west-1'], { url: server.url, via: 'env' });
+    } finally {
+      await server.close();
+    }
+    expect(run.code).toBe(2);
+    const kept = join(out, 'trailproof-collected.snapshot.jsonl.gz');
+    expect(run.stderr).toContain(`the collected snapshot is kept at ${kept}`);
+    expectCleanStderr(run.stderr);
+    expect((await readSnapshotFully(kept)).header.scope.accountIds).toEqual([MANAGEMENT, LOG_ARCHIVE, PROD]);
+  }, 40_000);
 });

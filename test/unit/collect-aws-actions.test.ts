@@ -17,6 +17,7 @@ const PACKAGE_SERVICE: Record<string, ServiceName> = {
   '@aws-sdk/client-s3-control': 's3control',
   '@aws-sdk/client-cloudwatch-logs': 'logs',
   '@aws-sdk/client-account': 'account',
+  '@aws-sdk/client-ec2': 'ec2',
 };
 
 /** Every Command class imported by the collector's sources, as service:Operation. */

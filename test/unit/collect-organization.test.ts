@@ -201,6 +201,29 @@ describe('collectOrganization: regions and trails', () => {
     expect(listRegions.every((c) => JSON.stringify(c.input.RegionOptStatusContains) === '["ENABLED","ENABLED_BY_DEFAULT"]')).toBe(true);
   });
 
+  it('records which call gave the enabled regions', async () => {
+    const { byId } = await run();
+    expect(byId(PROD).enabledRegionsSource).toBe('account:ListRegions');
+  });
+
+  it('falls back to ec2:DescribeRegions when account:ListRegions is denied, and records it', async () => {
+    const { byId, fake } = await run({ deny: ['account:ListRegions'] });
+    expect(byId(PROD).enabledRegions?.value).toContain('af-south-1');
+    expect(byId(PROD).enabledRegions?.value).toHaveLength(18);
+    expect(byId(PROD).enabledRegionsSource).toBe('ec2:DescribeRegions');
+    expect(byId(PROD).regions.map((r) => r.region)).toContain('af-south-1');
+    expect(fake.counts()['ec2:DescribeRegions']).toBe(5);
+  });
+
+  it('keeps the regions unknown, with both failures, when ec2:DescribeRegions fails too', async () => {
+    const { byId } = await run({ deny: ['account:ListRegions', 'ec2:DescribeRegions'] });
+    const enabled = byId(PROD).enabledRegions;
+    expect(enabled?.value).toBeUndefined();
+    expect(enabled?.error).toMatchObject({ operation: 'account:ListRegions', code: 'AccessDeniedException' });
+    expect(enabled?.error?.message).toContain('ec2:DescribeRegions failed too: AccessDeniedException');
+    expect(byId(PROD).enabledRegionsSource).toBeUndefined();
+  });
+
   it('reads a configured region list without ListRegions', async () => {
     const { header, byId, fake } = await run({}, testConfig({ scope: { regions: ['us-east-1', 'eu-west-1'] } }));
     expect(header.scope.regions).toEqual(['eu-west-1', 'us-east-1']);

@@ -139,6 +139,17 @@ describe('account.dataEvents (every bucket, CIS 3.8 / 3.9)', () => {
     expect(facts.read).toMatchObject({ allBuckets: false, status: 'not-covered' });
   });
 
+  it('counts classic selectors when the answer also carries an empty AdvancedEventSelectors list', () => {
+    // Some endpoints answer GetEventSelectors with both lists, one of them empty: empty is absent.
+    const o = org();
+    const own = trail(MEMBER, 'own');
+    o.addTrailInRegions(own);
+    o.addTrailDetail(MEMBER, detail(own, true, { ...ALL_S3, AdvancedEventSelectors: [] }));
+    const facts = account(o).dataEvents!;
+    expect(facts.read).toMatchObject({ allBuckets: true, status: 'covered', by: [{ source: own.TrailARN, selector: 0 }] });
+    expect(facts.write).toMatchObject({ allBuckets: true, status: 'covered' });
+  });
+
   it('is false when only named buckets are recorded, or a single-region trail records all', () => {
     const named = org();
     const own = trail(MEMBER, 'own');

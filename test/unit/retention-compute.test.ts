@@ -6,9 +6,9 @@ import { computeRetention, logObjectPrefix, type RetentionInput } from '../../sr
 
 const PREFIX = 'AWSLogs/o-abc123/111111111111/CloudTrail/';
 const AS_OF = '2025-06-01T00:00:00Z';
-const NO_LOCK = objectLockFacts(null);
+const NO_LOCK = objectLockFacts(null).value!;
 const lock = (Mode: string, period: { Days?: number; Years?: number }): ObjectLockFacts =>
-  objectLockFacts({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode, ...period } } });
+  objectLockFacts({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode, ...period } } }).value!;
 const expire = (Days: number, extra: Partial<LifecycleRule> = {}): LifecycleRule => ({ ID: `expire-${Days}`, Status: 'Enabled', Filter: {}, Expiration: { Days }, ...extra });
 
 function input(overrides: { rules?: Known<LifecycleRule[]>; versioning?: Known<string>; objectLock?: Known<ObjectLockFacts> } = {}): RetentionInput {
@@ -181,10 +181,13 @@ describe('computeRetention: days guaranteed by Object Lock', () => {
     { name: 'no Object Lock', lock: NO_LOCK, guaranteed: 0, governance: 0, by: /not enabled; nothing guarantees/ },
     { name: 'COMPLIANCE 400 days', lock: lock('COMPLIANCE', { Days: 400 }), guaranteed: 400, governance: 0, by: /^Object Lock COMPLIANCE default retention 400 days$/ },
     { name: 'COMPLIANCE Years: 1 counts 365 days', lock: lock('COMPLIANCE', { Years: 1 }), guaranteed: 365, governance: 0, by: /365 days/ },
+    // Some endpoints send the unused unit as 0: one year, not 0 days (a false FAIL with requireGuaranteed).
+    { name: 'COMPLIANCE {Days: 0, Years: 1} counts 365 days', lock: lock('COMPLIANCE', { Days: 0, Years: 1 }), guaranteed: 365, governance: 0, by: /COMPLIANCE default retention 365 days$/ },
+    { name: 'COMPLIANCE {Days: 30, Years: 0} counts 30 days', lock: lock('COMPLIANCE', { Days: 30, Years: 0 }), guaranteed: 30, governance: 0, by: /30 days$/ },
     { name: 'GOVERNANCE is reported but guarantees nothing', lock: lock('GOVERNANCE', { Days: 365 }), guaranteed: 0, governance: 365, by: /BypassGovernanceRetention/ },
     {
       name: 'enabled without default retention',
-      lock: objectLockFacts({ ObjectLockEnabled: 'Enabled' }),
+      lock: objectLockFacts({ ObjectLockEnabled: 'Enabled' }).value!,
       guaranteed: 0,
       governance: 0,
       by: /no default retention/,
@@ -198,6 +201,14 @@ describe('computeRetention: days guaranteed by Object Lock', () => {
       expect(r.guaranteedLimitedBy).toMatch(c.by);
     });
   }
+});
+
+describe('objectLockFacts: an invalid default retention', () => {
+  it('Days and Years both non-zero is unknown, with the reason', () => {
+    const facts = objectLockFacts({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30, Years: 1 } } });
+    expect(facts.value).toBeUndefined();
+    expect(facts.reason).toMatch(/both Days \(30\) and Years \(1\)/);
+  });
 });
 
 describe('computeRetention: unknown inputs never become figures', () => {

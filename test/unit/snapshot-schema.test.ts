@@ -22,11 +22,29 @@ describe('published snapshot schema', () => {
     expect(withBuckets({ value: [], extra: 1 })?.pointer).toBe('/buckets/extra');
   });
 
-  it('refuses event selectors with both classic and advanced lists', () => {
+  it('takes an empty list beside the other as absent, and refuses both lists non-empty', () => {
     const record = minimalSnapshot().accounts[0]!;
     const detail = Object.values(record.trailDetails)[0]!;
+    const classic = [{ ReadWriteType: 'All' as const, IncludeManagementEvents: true }];
+    const advanced = [{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }];
     detail.eventSelectors = { value: { EventSelectors: [], AdvancedEventSelectors: [] } };
-    expect(validateRecord(record)?.message).toBe('EventSelectors and AdvancedEventSelectors cannot both be present');
+    expect(validateRecord(record)).toBeUndefined();
+    detail.eventSelectors = { value: { EventSelectors: classic, AdvancedEventSelectors: [] } };
+    expect(validateRecord(record)).toBeUndefined();
+    detail.eventSelectors = { value: { EventSelectors: [], AdvancedEventSelectors: advanced } };
+    expect(validateRecord(record)).toBeUndefined();
+    detail.eventSelectors = { value: { EventSelectors: classic, AdvancedEventSelectors: advanced } };
+    expect(validateRecord(record)?.message).toBe('EventSelectors and AdvancedEventSelectors cannot both be non-empty');
+  });
+
+  it('accepts an answer kept as it came only beside its error', () => {
+    const record = minimalSnapshot().accounts[0]!;
+    const error = { operation: 's3:ListBuckets', code: 'UnexpectedAnswer', message: 'at /0/Name: expected string' };
+    expect(validateRecord({ ...record, buckets: { error, answer: [{ Name: 3 }] } })).toBeUndefined();
+    expect(validateRecord({ ...record, buckets: { value: [], answer: [{ Name: 3 }] } })).toEqual({
+      pointer: '/buckets/error',
+      message: 'missing required field (answer goes with it)',
+    });
   });
 
   it('checks the header identity before its fields', () => {

@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/shared/errors.ts';
 import { readSnapshotFully } from '../../src/snapshot/read.ts';
-import { stableJson, writeSnapshot } from '../../src/snapshot/write.ts';
+import { SnapshotDefectsError, stableJson, writeSnapshot } from '../../src/snapshot/write.ts';
 import type { AccountRecord } from '../../src/snapshot/types.ts';
 import { minimalSnapshot } from '../fixtures/snapshots/minimal.ts';
 
@@ -70,24 +70,62 @@ describe('writeSnapshot', () => {
     expect((await readSnapshotFully(file)).accounts).toEqual(snapshot.accounts);
   });
 
-  it('refuses an invalid record and leaves no file behind', async () => {
+  it('keeps an answer of unexpected shape as it came, as an UnexpectedAnswer error, and the file reads back', async () => {
+    const snapshot = minimalSnapshot();
+    const record = snapshot.accounts[0]!;
+    const arn = Object.keys(record.trailDetails)[0]!;
+    const odd = {
+      EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }],
+      AdvancedEventSelectors: [{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }] }],
+    };
+    record.trailDetails[arn]!.eventSelectors = { value: odd as never };
+    const before = structuredClone(record);
+    const file = join(dir, 'kept.jsonl');
+    const written = await writeSnapshot(file, snapshot.header, snapshot.accounts);
+    expect(record).toEqual(before); // the caller's record is not modified
+    expect(written.keptAnswers).toEqual([
+      expect.objectContaining({ operation: 'cloudtrail:GetEventSelectors', code: 'UnexpectedAnswer', accountId: record.accountId, region: arn.split(':')[3] }),
+    ]);
+    const back = await readSnapshotFully(file);
+    const kept = back.accounts[0]!.trailDetails[arn]!.eventSelectors;
+    expect(kept).toEqual({ error: written.keptAnswers[0], answer: odd });
+    expect(kept.error?.message).toBe(
+      'the answer is not in the shape trailproof expects, at its top level: EventSelectors and AdvancedEventSelectors cannot both be non-empty (kept in the snapshot as it came)',
+    );
+  });
+
+  it('keeps only the innermost answer that is odd: one bad bucket listing field, the rest untouched', async () => {
+    const snapshot = minimalSnapshot();
+    const record = snapshot.accounts[1]!;
+    record.buckets = { value: [{ Name: 'a' }, { Name: 7 } as never] };
+    const file = join(dir, 'kept-buckets.jsonl');
+    const written = await writeSnapshot(file, snapshot.header, snapshot.accounts);
+    expect(written.keptAnswers.map((e) => [e.operation, e.message])).toEqual([
+      ['s3:ListBuckets', 'the answer is not in the shape trailproof expects, at /1/Name: expected string (kept in the snapshot as it came)'],
+    ]);
+    const back = await readSnapshotFully(file);
+    expect(back.accounts[1]!.buckets).toMatchObject({ error: { code: 'UnexpectedAnswer' }, answer: [{ Name: 'a' }, { Name: 7 }] });
+    expect(back.accounts[1]!.regions).toEqual(record.regions);
+  });
+
+  it('writes the collection even when its own envelope is wrong, then names the file in the error', async () => {
     const snapshot = minimalSnapshot();
     (snapshot.accounts[1] as unknown as Record<string, unknown>).regions = 'none';
     const file = join(dir, 'invalid.jsonl');
-    await expect(writeSnapshot(file, snapshot.header, snapshot.accounts)).rejects.toThrow(
-      `refusing to write an invalid snapshot: ${file}:3: /regions: expected array`,
-    );
-    expect(existsSync(file)).toBe(false);
+    const failure = writeSnapshot(file, snapshot.header, snapshot.accounts);
+    await expect(failure).rejects.toBeInstanceOf(SnapshotDefectsError);
+    await expect(failure).rejects.toThrow(`the collected snapshot was written to ${file}, but it does not match the snapshot schema (a trailproof bug; please report it): line 3: /regions: expected array`);
+    expect(readFileSync(file, 'utf8').split('\n')).toHaveLength(4);
     expect(readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([]);
   });
 
-  it('refuses account lines that disagree with the header scope', async () => {
+  it('writes account lines that disagree with the header scope, then says so', async () => {
     const snapshot = minimalSnapshot();
     const file = join(dir, 'short.jsonl');
     await expect(writeSnapshot(file, snapshot.header, snapshot.accounts.slice(0, 1))).rejects.toThrow(
       'missing lines: 222222222222; not in scope: none',
     );
-    expect(existsSync(file)).toBe(false);
+    expect(existsSync(file)).toBe(true);
   });
 
   it('reports an unwritable destination as a user error', async () => {

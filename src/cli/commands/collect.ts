@@ -3,7 +3,7 @@ import { loadConfig } from '../../config/load.ts';
 import { renderIamPolicy } from '../../collect/iam-policy.ts';
 import { applyCollectFlags } from '../../collect/flags.ts';
 import type { SetExit } from '../register.ts';
-import { collectOptions } from '../live.ts';
+import { collectOptions, reportKeptAnswers } from '../live.ts';
 
 export { applyCollectFlags } from '../../collect/flags.ts';
 
@@ -22,6 +22,7 @@ export function register(program: Command, setExit: SetExit): void {
     const { collectToFile } = await import('../../collect/index.ts');
     const written = await collectToFile({ config, quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose) }, flags.out);
     if (!flags.quiet) {
+      reportKeptAnswers(written.keptAnswers);
       const skipped = written.header.scope.skipped.length;
       process.stderr.write(`trailproof: wrote ${written.file} (${written.accounts} accounts${skipped ? `, ${skipped} skipped` : ''}, sha256 ${written.sha256})\n`);
     }

@@ -14,7 +14,7 @@ import type { TrailproofConfig } from '../../config/types.ts';
 import { applyReportFlags, reportOptions, wholeNumberParser, type ReportFlags } from '../options.ts';
 import { printSummary } from '../summary.ts';
 import type { SetExit } from '../register.ts';
-import { collectLive, collectOptions } from '../live.ts';
+import { collectLive, collectOptions, keptOnFailure } from '../live.ts';
 import { narrowOptions, snapshotScope } from '../snapshot-scope.ts';
 import { summarize } from '../../evaluate/gate.ts';
 
@@ -46,7 +46,8 @@ export function register(program: Command, setExit: SetExit): void {
     if (flags.snapshot && flags.demo) throw new UserError('--snapshot and --demo exclude each other');
     const config = applyReportFlags(loadConfig(flags.config), flags);
     if (!flags.demo && !flags.snapshot) {
-      setExit(await evaluateAndReport(await collectLive(config, flags), config, flags));
+      const live = await collectLive(config, flags);
+      setExit(await keptOnFailure(live, () => evaluateAndReport(live.source, config, flags)));
       return;
     }
     const source = flags.demo ? await openDemoSnapshot() : await openSnapshot(flags.snapshot!, { validate: 'first-pass' });

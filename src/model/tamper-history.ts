@@ -1,0 +1,139 @@
+/**
+ * Facts for `cloudtrail-tamper-history`: the tampering calls CloudTrail's event history
+ * (LookupEvents, up to 90 days, per region) holds for an account, each with who, when, from where
+ * and its error code, and the intervals of the window in which no logging trail recorded it.
+ *
+ * Pure functions over snapshot-shaped inputs; the shapes are the proposed snapshot shapes
+ * (LookupEvents field names), to move to src/snapshot/types.ts with the collector. Times come from
+ * the snapshot (the window), never from the clock.
+ */
+import { known, unknownBecause, type Known } from './known.ts';
+import { unknownReason } from './model-index.ts';
+import { isTamperAction, TAMPER_ACTIONS, type JsonObject } from './tamper-events.ts';
+import type { Fetched } from '../snapshot/types.ts';
+
+/** LookupEvents: one event (CloudTrailEvent is the record as JSON text). */
+export interface LookedUpEvent {
+  EventId: string;
+  EventName: string;
+  EventTime: string;
+  Username?: string;
+  CloudTrailEvent?: string;
+}
+
+/** One region's history: one LookupEvents query per event name (LookupAttributes takes one attribute). */
+export interface TamperHistoryInputs {
+  window: { start: string; end: string };
+  events: Record<string, Fetched<LookedUpEvent[]>>;
+}
+
+/** The names queried: the tampering actions, and the two calls that end a logging gap. */
+export const HISTORY_EVENT_NAMES = [...TAMPER_ACTIONS, 'StartLogging', 'CreateTrail'] as const;
+
+export interface HistoryCall {
+  eventName: string;
+  eventId: string;
+  time: string;
+  who: string | null;
+  sourceIPAddress: string | null;
+  userAgent: string | null;
+  /** Null for a call that succeeded; AccessDenied and the like for an attempt that was refused. */
+  errorCode: string | null;
+  /** The trail or event data store the call named (requestParameters.name / trailName / eventDataStore). */
+  target: string | null;
+}
+
+export interface RegionTamperHistory {
+  region: string;
+  /** Tampering calls, oldest first. */
+  tamperCalls: HistoryCall[];
+  /** StartLogging / CreateTrail calls, kept for the gap derivation. */
+  otherCalls: HistoryCall[];
+}
+
+function toCall(event: LookedUpEvent): HistoryCall {
+  let record: JsonObject = {};
+  try {
+    const parsed: unknown = event.CloudTrailEvent ? JSON.parse(event.CloudTrailEvent) : {};
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) record = parsed as JsonObject;
+  } catch {
+    // A record that is not JSON still gives its name and time from LookupEvents' own fields.
+  }
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  const identity = (record['userIdentity'] ?? {}) as JsonObject;
+  const request = (record['requestParameters'] ?? {}) as JsonObject;
+  return {
+    eventName: event.EventName,
+    eventId: event.EventId,
+    time: event.EventTime,
+    who: text(identity['arn']) ?? event.Username ?? null,
+    sourceIPAddress: text(record['sourceIPAddress']),
+    userAgent: text(record['userAgent']),
+    errorCode: text(record['errorCode']),
+    target: text(request['name']) ?? text(request['trailName']) ?? text(request['eventDataStore']),
+  };
+}
+
+const byTime = (a: HistoryCall, b: HistoryCall) => a.time.localeCompare(b.time) || a.eventId.localeCompare(b.eventId);
+
+/** The history of one region; unknown, with the failed call, if any name's history could not be read. */
+export function regionTamperHistory(region: string, inputs: TamperHistoryInputs | undefined): Known<RegionTamperHistory> {
+  if (!inputs) return unknownBecause(`cloudtrail:LookupEvents in ${region} was not read`);
+  const calls: HistoryCall[] = [];
+  for (const name of HISTORY_EVENT_NAMES) {
+    const missing = unknownReason(inputs.events[name], `cloudtrail:LookupEvents for ${name} in ${region}`);
+    if (missing !== undefined) return unknownBecause(missing);
+    calls.push(...(inputs.events[name]!.value ?? []).filter((e) => e.EventName === name && e.EventTime >= inputs.window.start && e.EventTime <= inputs.window.end).map(toCall));
+  }
+  calls.sort(byTime);
+  return known({ region, tamperCalls: calls.filter((c) => isTamperAction(c.eventName)), otherCalls: calls.filter((c) => !isTamperAction(c.eventName)) });
+}
+
+/** A trail that records the account, as the model knows it now (GetTrailStatus). */
+export interface TrailLoggingState {
+  arn: string;
+  isLogging: boolean;
+}
+
+export interface LoggingGap {
+  start: string;
+  end: string;
+}
+
+const trailName = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+const names = (target: string | null, arn: string) => target !== null && (target === arn || target === trailName(arn));
+
+/**
+ * Intervals of the window in which none of `trails` was logging, from the successful
+ * StopLogging / DeleteTrail (off) and StartLogging (on) calls that name each trail, and each
+ * trail's current status at the window's end.
+ */
+export function loggingGaps(window: { start: string; end: string }, trails: readonly TrailLoggingState[], calls: readonly HistoryCall[]): LoggingGap[] {
+  // Each trail's on/off switches inside the window, oldest first; its state before the first
+  // switch is the opposite of that switch, or its current state when it never switched.
+  const timelines = trails.map((trail) => {
+    const switches = calls
+      .filter((c) => c.errorCode === null && names(c.target, trail.arn) && ['StopLogging', 'DeleteTrail', 'StartLogging'].includes(c.eventName))
+      .map((c) => ({ time: c.time, on: c.eventName === 'StartLogging' }))
+      .sort((a, b) => a.time.localeCompare(b.time));
+    return { initial: switches.length > 0 ? !switches[0]!.on : trail.isLogging, switches };
+  });
+  const moments = [...new Set(timelines.flatMap((t) => t.switches.map((s) => s.time)))].sort();
+  const anyOnAfter = (time: string | null) =>
+    timelines.some((t) => {
+      const last = time === null ? undefined : t.switches.filter((s) => s.time <= time).at(-1);
+      return last ? last.on : t.initial;
+    });
+  const gaps: LoggingGap[] = [];
+  let gapStart: string | null = anyOnAfter(null) ? null : window.start;
+  for (const time of moments) {
+    const on = anyOnAfter(time);
+    if (!on && gapStart === null) gapStart = time;
+    if (on && gapStart !== null) {
+      gaps.push({ start: gapStart, end: time });
+      gapStart = null;
+    }
+  }
+  if (gapStart !== null) gaps.push({ start: gapStart, end: window.end });
+  return gaps;
+}
