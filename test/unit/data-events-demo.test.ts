@@ -6,16 +6,23 @@ import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { BUILTIN_RULES_DIR, loadRules } from '../../src/rules/load.ts';
 import { trailArn } from '../../examples/demo/builder.ts';
 
-const snapshot = buildDemoSnapshot();
-const index = buildIndex(snapshot.header, snapshot.accounts);
-const subjects = snapshot.accounts.flatMap((r) => subjectsForAccount(index, r));
 const [rule] = await loadRules([`${BUILTIN_RULES_DIR}s3-pii-data-events.yaml`], structuredClone(DEFAULT_CONFIG));
-const verdicts = subjects.filter((s) => s.resource.type === 'bucket').map((s) => rule!.evaluate(s));
-const byName = new Map(verdicts.map((v) => [v.resource.name, v]));
+
+/**
+ * The rule's verdicts on the demo organization, by bucket name. Built inside each test, not at
+ * load time, so mutation testing (`npm run mutate`) sees which test reaches which model code.
+ */
+function verdictsByBucket() {
+  const snapshot = buildDemoSnapshot();
+  const index = buildIndex(snapshot.header, snapshot.accounts);
+  const subjects = snapshot.accounts.flatMap((r) => subjectsForAccount(index, r));
+  const verdicts = subjects.filter((s) => s.resource.type === 'bucket').map((s) => rule!.evaluate(s));
+  return new Map(verdicts.map((v) => [v.resource.name, v]));
+}
 
 describe('the demo PII buckets', () => {
   it('get one verdict each, and untagged buckets none', () => {
-    expect([...byName.keys()].sort()).toEqual([
+    expect([...verdictsByBucket().keys()].sort()).toEqual([
       `(buckets of ${DEMO_ACCOUNTS.sandboxBob})`,
       'acme-analytics-customer-events',
       'acme-data-customer',
@@ -31,7 +38,7 @@ describe('the demo PII buckets', () => {
     ['acme-payments-settlement-files', trailArn('us-east-1', DEMO_ACCOUNTS.paymentsProd, 'payments-audit-trail'), 'advanced'],
     ['acme-hr-payroll', PII_ORG_TRAIL_ARN, 'advanced'],
   ])('%s passes, naming the trail and selector that record it', (bucket, trail, selectorType) => {
-    const v = byName.get(bucket)!;
+    const v = verdictsByBucket().get(bucket)!;
     expect(v.status).toBe('PASS');
     expect(v.evidence).toMatchObject({ read: { recordedBy: [{ source: trail, selector: 0, selectorType }] }, write: { recordedBy: [{ source: trail }] } });
   });
@@ -41,12 +48,12 @@ describe('the demo PII buckets', () => {
     ['acme-data-lake-raw', 'except arn:aws:s3:::acme-data-lake-raw/customers/*'],
     ['acme-data-customer', 'object reads are not recorded; object writes are not recorded'],
   ])('%s fails: %s', (bucket, message) => {
-    const v = byName.get(bucket)!;
+    const v = verdictsByBucket().get(bucket)!;
     expect(v.status).toBe('FAIL');
     expect(v.message).toContain(message);
   });
 
   it('is an ERROR for the account that could not be entered', () => {
-    expect(byName.get(`(buckets of ${DEMO_ACCOUNTS.sandboxBob})`)?.status).toBe('ERROR');
+    expect(verdictsByBucket().get(`(buckets of ${DEMO_ACCOUNTS.sandboxBob})`)?.status).toBe('ERROR');
   });
 });
