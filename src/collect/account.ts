@@ -128,7 +128,7 @@ export async function completeDeferred(ctx: AccountContext, record: AccountRecor
  * sts:AssumeRole into the member role. The credentials live only in this closure (never in the
  * snapshot) and are renewed shortly before they expire, so a long scan does not fail halfway.
  */
-async function assumeMemberRole(
+export async function assumeMemberRole(
   starting: AccountSession,
   accountId: string,
   config: TrailproofConfig,

@@ -74,16 +74,17 @@ export const AWS_ACTIONS: readonly AwsAction[] = [
 
   // verify-logs (and scan --verify-logs): reads the trail buckets' digest and log objects.
   { service: 'cloudtrail', operation: 'ListPublicKeys', iamAction: 'cloudtrail:ListPublicKeys', roles: MGMT, why: 'public keys that sign the digest files', optIn: 'verify-logs' },
-  { service: 's3', operation: 'ListObjectsV2', iamAction: 's3:ListBucket', roles: MGMT, why: 'digest and log objects under the trail prefix', optIn: 'verify-logs' },
-  { service: 's3', operation: 'GetObject', iamAction: 's3:GetObject', roles: MGMT, why: 'digest files and the log files they list', optIn: 'verify-logs' },
+  // The objects are read as the bucket's owner (the member role in the log-archive account) when the snapshot knows it.
+  { service: 's3', operation: 'ListObjectsV2', iamAction: 's3:ListBucket', roles: BOTH, why: 'digest and log objects under the trail prefix', optIn: 'verify-logs' },
+  { service: 's3', operation: 'GetObject', iamAction: 's3:GetObject', roles: BOTH, why: 'digest files and the log files they list', optIn: 'verify-logs' },
 ];
 
 /**
  * Permissions an opt-in feature needs beyond the calls it makes: S3 decrypts SSE-KMS log files for
  * GetObject with the caller's kms:Decrypt. Not an SDK call of ours, so not in AWS_ACTIONS.
  */
-export const IMPLIED_PERMISSIONS: readonly { iamAction: string; optIn: OptInFeature; why: string }[] = [
-  { iamAction: 'kms:Decrypt', optIn: 'verify-logs', why: 'GetObject on log files encrypted with SSE-KMS' },
+export const IMPLIED_PERMISSIONS: readonly { iamAction: string; optIn: OptInFeature; roles: CollectorRole[]; why: string }[] = [
+  { iamAction: 'kms:Decrypt', optIn: 'verify-logs', roles: BOTH, why: 'GetObject on log files encrypted with SSE-KMS' },
 ];
 
 const byKey = new Map(AWS_ACTIONS.map((a) => [`${a.service}:${a.operation}`, a]));
@@ -106,11 +107,11 @@ export function actionsForRole(role: CollectorRole): string[] {
   return [...set].sort();
 }
 
-/** IAM actions an opt-in feature adds (to the management role, which runs it), sorted and unique. */
-export function optInActions(feature: OptInFeature): string[] {
+/** IAM actions an opt-in feature adds to a role, sorted and unique. */
+export function optInActions(feature: OptInFeature, role: CollectorRole = 'management'): string[] {
   const set = new Set<string>();
-  for (const a of AWS_ACTIONS) if (a.iamAction && a.optIn === feature) set.add(a.iamAction);
-  for (const p of IMPLIED_PERMISSIONS) if (p.optIn === feature) set.add(p.iamAction);
+  for (const a of AWS_ACTIONS) if (a.iamAction && a.optIn === feature && a.roles.includes(role)) set.add(a.iamAction);
+  for (const p of IMPLIED_PERMISSIONS) if (p.optIn === feature && p.roles.includes(role)) set.add(p.iamAction);
   return [...set].sort();
 }
 
@@ -136,9 +137,11 @@ export function policyForRole(role: CollectorRole, memberRoleName: string, parti
     });
   }
   // Opt-in reads of the trail buckets' objects: a separate statement, so it can be granted (and
-  // narrowed to the log-archive buckets) only where verify-logs runs.
-  if (role === 'management' && optIn.includes('verify-logs')) {
-    statements.push({ Sid: 'TrailproofVerifyLogsOptIn', Effect: 'Allow', Action: optInActions('verify-logs'), Resource: '*' });
+  // narrowed to the log-archive buckets) only where verify-logs runs. The member role needs it in
+  // the account that owns the trail bucket (objects are read as the owner); the management role
+  // for ListPublicKeys and for buckets whose owner is unknown or is the management account.
+  if (optIn.includes('verify-logs')) {
+    statements.push({ Sid: 'TrailproofVerifyLogsOptIn', Effect: 'Allow', Action: optInActions('verify-logs', role), Resource: '*' });
   }
   return { Version: '2012-10-17', Statement: statements };
 }

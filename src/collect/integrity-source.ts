@@ -1,6 +1,7 @@
 /**
- * The AWS side of verify-logs: S3 listings and streamed object reads of the trail bucket, and
- * CloudTrail's public keys and digest delivery status, through the one call runner (so retries,
+ * The AWS side of verify-logs: S3 listings and streamed object reads of the trail bucket (with the
+ * session of whoever may read it: src/collect/bucket-readers.ts), and CloudTrail's public keys and
+ * digest delivery status (with the starting session), through the one call runner (so retries,
  * the action list and timeouts are the collector's).
  */
 import { GetTrailStatusCommand, ListPublicKeysCommand, type GetTrailStatusCommandOutput, type ListPublicKeysCommandOutput } from '@aws-sdk/client-cloudtrail';
@@ -18,14 +19,18 @@ export interface TrailLocation {
   bucketRegion?: string;
 }
 
-export function sdkIntegritySource(session: AccountSession, locate: (target: IntegrityTarget) => TrailLocation): IntegritySource {
+export function sdkIntegritySource(
+  session: AccountSession,
+  locate: (target: IntegrityTarget) => TrailLocation,
+  objectReader: (bucket: string) => Promise<AccountSession> = async () => session,
+): IntegritySource {
   const s3Region = (target: IntegrityTarget) => locate(target).bucketRegion ?? target.region;
   return {
     async *list(target, prefix) {
       let token: string | undefined;
       const seen = new Set<string>();
       do {
-        const outcome = await session.call<ListObjectsV2CommandOutput>('s3', s3Region(target), new ListObjectsV2Command({ Bucket: target.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+        const outcome = await (await objectReader(target.bucket)).call<ListObjectsV2CommandOutput>('s3', s3Region(target), new ListObjectsV2Command({ Bucket: target.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
         if (!outcome.ok) throw new SourceError({ ...outcome.error, object: prefix });
         yield (outcome.output.Contents ?? []).flatMap((o): ListedObject[] =>
           o.Key ? [{ key: o.Key, ...(o.Size !== undefined ? { size: o.Size } : {}), ...(o.LastModified ? { lastModified: o.LastModified.toISOString() } : {}) }] : [],
@@ -37,7 +42,7 @@ export function sdkIntegritySource(session: AccountSession, locate: (target: Int
     },
 
     async get(target, key): Promise<FetchedObject | undefined> {
-      const outcome = await session.call<GetObjectCommandOutput>('s3', s3Region(target), new GetObjectCommand({ Bucket: target.bucket, Key: key }), ['NoSuchKey']);
+      const outcome = await (await objectReader(target.bucket)).call<GetObjectCommandOutput>('s3', s3Region(target), new GetObjectCommand({ Bucket: target.bucket, Key: key }), ['NoSuchKey']);
       if (!outcome.ok) {
         if (outcome.error.code === 'NoSuchKey') return undefined;
         throw new SourceError({ ...outcome.error, object: key });

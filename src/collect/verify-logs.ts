@@ -1,7 +1,7 @@
 /**
- * verify-logs against AWS: one session with the starting credentials (which must be allowed to
- * read the trail buckets: run it where the log archive is readable), the SDK source, and the
- * shared runner of src/collect/integrity/.
+ * verify-logs against AWS: a session with the starting credentials (CloudTrail's public keys and
+ * trail status), the member role of each bucket's owner for the objects (bucket-readers.ts), the
+ * SDK source, and the shared runner of src/collect/integrity/.
  */
 import { rename, rm } from 'node:fs/promises';
 import type { TrailproofConfig } from '../config/types.ts';
@@ -15,7 +15,8 @@ import { targetId, type LocatedTarget } from './integrity/targets.ts';
 import type { TrailRegionReport } from '../snapshot/log-integrity.ts';
 import { defaultClientFactory, type ClientFactory } from './clients.ts';
 import { sdkIntegritySource } from './integrity-source.ts';
-import { AccountSession } from './session.ts';
+import { AccountSession, type CallSettings } from './session.ts';
+import { bucketReaders } from './bucket-readers.ts';
 
 export async function verifyLogsLive(
   config: TrailproofConfig,
@@ -24,21 +25,29 @@ export async function verifyLogsLive(
   clientFactory?: ClientFactory,
 ): Promise<TrailRegionReport[]> {
   const factory = clientFactory ?? defaultClientFactory({ callTimeoutMs: config.collection.callTimeoutMs, ...(config.organization.profile ? { profile: config.organization.profile } : {}) });
-  const session = new AccountSession('', factory.startingCredentials(), {
+  const settings: CallSettings = {
     factory,
     // Object reads have their own bound (objectConcurrency); the session's must not be the narrower one.
     callConcurrency: Math.max(config.collection.callConcurrency, options.objectConcurrency + options.targetConcurrency * 2),
     callTimeoutMs: config.collection.callTimeoutMs,
     maxAttempts: config.collection.maxAttempts,
-  });
+  };
+  const session = new AccountSession('', factory.startingCredentials(), settings);
   const located = new Map(targets.map((t) => [targetId(t), t]));
+  const owners = new Map(targets.flatMap((t) => (t.bucketOwner ? [[t.bucket, t.bucketOwner] as const] : [])));
+  const readers = bucketReaders(session, owners, config, settings);
   try {
-    const source = sdkIntegritySource(session, (t) => {
-      const l = located.get(targetId(t));
-      return { homeRegion: l?.homeRegion ?? t.region, ...(l?.bucketRegion ? { bucketRegion: l.bucketRegion } : {}) };
-    });
+    const source = sdkIntegritySource(
+      session,
+      (t) => {
+        const l = located.get(targetId(t));
+        return { homeRegion: l?.homeRegion ?? t.region, ...(l?.bucketRegion ? { bucketRegion: l.bucketRegion } : {}) };
+      },
+      readers.sessionFor,
+    );
     return await verifyTargets(source, targets, options);
   } finally {
+    readers.destroy();
     session.destroy();
   }
 }

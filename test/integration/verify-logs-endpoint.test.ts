@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntegrityRecord } from '../../src/collect/integrity/summary.ts';
 import { runCliAsync } from '../cli/run-cli.ts';
-import { startFakeAwsServer, type FakeAwsServer } from '../fixtures/fake-aws-server/server.ts';
+import { startFakeAwsServer, type FakeAwsServer, type FakeAwsServerOptions } from '../fixtures/fake-aws-server/server.ts';
 import { LOG_ARCHIVE, MANAGEMENT, ORG_TRAIL_ARN, ORG_TRAIL_BUCKET, PROD, REGIONS } from '../fixtures/fake-aws-server/small-org.ts';
 import type { StoredObjectEntry } from '../fixtures/fake-aws-server/types.ts';
 import { World } from '../fixtures/integrity/world.ts';
@@ -26,6 +26,19 @@ const worlds: World[] = [];
 
 function verifyLogs(extra: string[]) {
   return cli(['verify-logs', '--config', join(dir, 'config.yaml'), '--regions', REGIONS.join(','), ...extra]);
+}
+
+/** Runs `body` against another fake endpoint over the same objects and keys, then goes back to the shared one. */
+async function withServer(options: Partial<FakeAwsServerOptions>, body: (other: FakeAwsServer) => Promise<void>) {
+  const other = await startFakeAwsServer({ profile: PROFILE, objects, publicKeys: worlds[0]!.publicKeyList, ...options });
+  const saved = server;
+  server = other;
+  try {
+    await body(other);
+  } finally {
+    server = saved;
+    await other.close();
+  }
 }
 
 function cli(args: string[]) {
@@ -108,20 +121,38 @@ describe('verify-logs against a real HTTP endpoint', () => {
     }
   }, 60_000);
 
-  it('exits 3 when the objects cannot be read (no bucket policy for the caller)', async () => {
-    const denied = await startFakeAwsServer({ profile: PROFILE, objects, publicKeys: worlds[0]!.publicKeyList });
-    const saved = server;
-    server = denied;
-    try {
+  it('reads the objects as the bucket owner: only the log-archive account\'s assumed role may read them', async () => {
+    // No bucket policy for anyone else: the management account's own keys are refused.
+    await withServer({}, async (ownerOnly) => {
       const { from, to } = worlds[0]!.window;
-      const run = await verifyLogs(['--from', from, '--to', to, '--hash-logs', 'sample:2']);
+      const run = await verifyLogs(['--from', from, '--to', to, '--hash-logs', 'sample:2', '--json']);
+      expect(run.status).toBe(0);
+      expect((JSON.parse(run.stdout) as IntegrityRecord).outcome).toBe('verified');
+      const objectCalls = ownerOnly.requests.filter((q) => q.operation === 'GetObject' || q.operation === 'ListObjectsV2');
+      expect(objectCalls.length).toBeGreaterThan(0);
+      expect(new Set(objectCalls.map((q) => `${q.accountId} ${q.status}`))).toEqual(new Set([`${LOG_ARCHIVE} 200`]));
+      // The public keys and trail status come from the management account, whose trail it is.
+      expect(new Set(ownerOnly.requests.filter((q) => q.operation === 'ListPublicKeys').map((q) => q.accountId))).toEqual(new Set([MANAGEMENT]));
+    });
+  }, 60_000);
+
+  it('exits 3 and names sts:AssumeRole and the account when the bucket owner\'s role cannot be assumed', async () => {
+    const snapshotFile = join(dir, 'collected.jsonl');
+    expect((await cli(['collect', '--config', join(dir, 'config.yaml'), '--regions', REGIONS.join(','), '--out', snapshotFile, '--quiet'])).status).toBe(0);
+    // Since the collection, the log-archive role stopped trusting the scanner; the management keys may read (a bucket policy), but are not used.
+    await withServer({ objectReaders: [MANAGEMENT], denyAssume: [LOG_ARCHIVE] }, async (denied) => {
+      const { from, to } = worlds[0]!.window;
+      const run = await verifyLogs(['--snapshot', snapshotFile, '--from', from, '--to', to, '--json']);
       expect(run.status).toBe(3);
-      expect(run.stdout).toMatch(/^INCOMPLETE/m);
-      expect(run.stdout).toContain('not read: s3:ListObjectsV2 AccessDenied');
-    } finally {
-      server = saved;
-      await denied.close();
-    }
+      const record = JSON.parse(run.stdout) as IntegrityRecord;
+      expect(record.outcome).toBe('incomplete');
+      expect(record.reports).toHaveLength(6);
+      for (const r of record.reports) {
+        expect(r.outcome).toBe('incomplete');
+        expect(r.unreadable[0]).toMatchObject({ operation: 'sts:AssumeRole', code: 'AccessDenied', message: expect.stringContaining(`account ${LOG_ARCHIVE}, which owns bucket ${ORG_TRAIL_BUCKET}`) });
+      }
+      expect(denied.requests.filter((q) => q.operation === 'GetObject' || q.operation === 'ListObjectsV2')).toEqual([]);
+    });
   }, 60_000);
 
   it('scan --verify-logs records the verification in the snapshot and judges it with cloudtrail-log-integrity', async () => {

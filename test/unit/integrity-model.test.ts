@@ -42,6 +42,18 @@ describe('which chains a snapshot says exist', () => {
     const filtered = await targetsFromSnapshot(snap.header, each(snap.accounts), { accounts: [MEMBER], regions: ['eu-west-1'] });
     expect(filtered.map((t) => `${t.accountId} ${t.region}`)).toEqual([`${MEMBER} eu-west-1`]);
   });
+
+  it('the bucket owner whose role reads the objects: a member account from its ListBuckets; none when unknown or the management account', async () => {
+    const { org } = orgWithTrails();
+    expect((await targetsFromSnapshot(org.snapshot().header, each(org.snapshot().accounts))).map((t) => t.bucketOwner)).toEqual(Array(6).fill(undefined));
+    org.listBucket(MEMBER, { Name: 'central-logs' });
+    const owned = await targetsFromSnapshot(org.snapshot().header, each(org.snapshot().accounts));
+    expect(owned.map((t) => t.bucketOwner)).toEqual(Array(6).fill(MEMBER));
+    const { org: managementOwned } = orgWithTrails();
+    managementOwned.listBucket(MANAGEMENT, { Name: 'central-logs' });
+    const own = await targetsFromSnapshot(managementOwned.snapshot().header, each(managementOwned.snapshot().accounts));
+    expect(own.map((t) => t.bucketOwner)).toEqual(Array(6).fill(undefined));
+  });
 });
 
 describe('log integrity facts', () => {
@@ -135,12 +147,15 @@ describe('verify-logs plumbing', () => {
     }
   });
 
-  it('iam-policy: the verify-logs permissions only as an opt-in statement of the management policy', () => {
+  it('iam-policy: the verify-logs permissions only as an opt-in statement (the member role reads the objects as the bucket owner)', () => {
     const plain = JSON.parse(renderIamPolicy({ role: 'management', memberRoleName: 'R' })) as { Statement: { Sid: string; Action: string[] }[] };
     expect(plain.Statement.flatMap((s) => s.Action)).not.toContain('s3:GetObject');
     const withOptIn = JSON.parse(renderIamPolicy({ role: 'management', memberRoleName: 'R', optIn: ['verify-logs'] })) as typeof plain;
     expect(withOptIn.Statement.find((s) => s.Sid === 'TrailproofVerifyLogsOptIn')?.Action).toEqual(['cloudtrail:ListPublicKeys', 'kms:Decrypt', 's3:GetObject', 's3:ListBucket']);
+    const memberPlain = JSON.parse(renderIamPolicy({ role: 'member', memberRoleName: 'R' })) as typeof plain;
+    expect(memberPlain.Statement.flatMap((s) => s.Action)).not.toContain('s3:GetObject');
     const member = JSON.parse(renderIamPolicy({ role: 'member', memberRoleName: 'R', optIn: ['verify-logs'] })) as typeof plain;
-    expect(member.Statement.flatMap((s) => s.Action)).not.toContain('s3:GetObject');
+    // No ListPublicKeys: the management account asks CloudTrail for the keys.
+    expect(member.Statement.find((s) => s.Sid === 'TrailproofVerifyLogsOptIn')?.Action).toEqual(['kms:Decrypt', 's3:GetObject', 's3:ListBucket']);
   });
 });

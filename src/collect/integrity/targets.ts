@@ -16,13 +16,21 @@ export interface TargetFilter {
 export interface LocatedTarget extends IntegrityTarget {
   homeRegion: string;
   bucketRegion?: string;
+  /**
+   * The member account that owns the bucket (from its ListBuckets), whose role reads the objects;
+   * absent when the owner is unknown or is the management account (the starting credentials read them).
+   */
+  bucketOwner?: string;
 }
 
 export async function targetsFromSnapshot(header: SnapshotHeader, records: AsyncIterable<AccountRecord>, filter: TargetFilter = {}): Promise<LocatedTarget[]> {
   const organizationId = 'value' in header.organization && header.organization.value ? header.organization.value.Id : undefined;
+  const managementId = 'value' in header.organization && header.organization.value ? header.organization.value.MasterAccountId : undefined;
   const bucketRegions = new Map<string, string>();
+  const bucketOwners = new Map<string, string>();
   const found = new Map<string, LocatedTarget>();
   for await (const record of records) {
+    for (const b of record.buckets?.value ?? []) if (record.accountId !== managementId) bucketOwners.set(b.Name, record.accountId);
     for (const [name, bucket] of Object.entries(record.bucketDetails ?? {})) {
       if ('value' in bucket.region && bucket.region.value) bucketRegions.set(name, bucket.region.value);
     }
@@ -52,7 +60,8 @@ export async function targetsFromSnapshot(header: SnapshotHeader, records: Async
   return [...found.values()]
     .map((t) => {
       const region = bucketRegions.get(t.bucket);
-      return region ? { ...t, bucketRegion: region } : t;
+      const owner = bucketOwners.get(t.bucket);
+      return { ...t, ...(region ? { bucketRegion: region } : {}), ...(owner ? { bucketOwner: owner } : {}) };
     })
     .sort((a, b) => (targetId(a) < targetId(b) ? -1 : 1));
 }
