@@ -10,7 +10,9 @@ import type { ParamDeclaration, RuleDocument } from '../types.ts';
 import { at } from './parse.ts';
 
 const Ajv = AjvModule as unknown as typeof AjvModule.default;
-const ajv = new Ajv({ allErrors: true, strict: false });
+// No meta-schema check: rule.schema.json admits only a closed subset of draft-07 keywords, each with
+// the type the meta-schema asks, so every declaration that passed it is a valid schema already.
+const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
 const validators = new WeakMap<ParamDeclaration, ValidateFunction>();
 
 /** Where an override of parameter `name` was written, as a message prefix ("config.yaml:12:7: rules.params.<id>.<name>"). */
