@@ -15,6 +15,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json README.md config.yaml ./
 COPY bin ./bin
 COPY src ./src
+COPY scripts/build-validators.mjs ./scripts/
 COPY rules ./rules
 COPY schemas ./schemas
 COPY examples ./examples

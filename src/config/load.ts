@@ -1,16 +1,10 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import AjvModule from 'ajv';
 import { readYamlFile, assertValid } from '../shared/yaml-source.ts';
+import { bundledSchemaValidator } from '../shared/bundled-schemas.ts';
 import { UserError, located } from '../shared/errors.ts';
 import type { TrailproofConfig } from './types.ts';
 import { DEFAULT_CONFIG } from './defaults.ts';
 import { isCalendarDate } from '../shared/dates.ts';
-
-const require = createRequire(import.meta.url);
-const Ajv = AjvModule as unknown as typeof AjvModule.default;
-const configSchema = require('../../schemas/config.schema.json') as object;
-const validateConfig = new Ajv({ allErrors: true, strict: false }).compile(configSchema);
 
 type PartialConfig = { [K in keyof TrailproofConfig]?: Partial<TrailproofConfig[K]> };
 
@@ -24,7 +18,7 @@ export function loadConfig(file?: string): TrailproofConfig {
   if (!existsSync(path)) throw new UserError(`${path}: config file not found`);
   const source = readYamlFile(path);
   if (source.value === null || source.value === undefined) return { ...structuredClone(DEFAULT_CONFIG), source: path };
-  const partial = assertValid<PartialConfig>(source, validateConfig, 'config');
+  const partial = assertValid<PartialConfig>(source, bundledSchemaValidator('config'), 'config');
   checkExceptionDates(partial, (p) => source.positionOf(p), path);
   return { ...mergeConfig(partial, path), positions: ruleEntryPositions(partial, (p) => source.positionOf(p)) };
 }

@@ -5,32 +5,20 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrailproofConfig } from '../config/types.ts';
-import { UserError } from '../shared/errors.ts';
-import { loadRules } from './load.ts';
+import { loadRules, type LoadedRule } from './load.ts';
+import { atLeastOneRule } from './load/read.ts';
 import { ruleDocFiles } from './rule-docs.ts';
 import { formatRuleTestReport, readRuleTests, runRuleTests, testFileFor } from './rule-tests.ts';
 
-/** Every rules command works on at least one rule: an empty pack is a wrong path, never a pass. */
-async function loadSomeRules(paths: string[], config: TrailproofConfig): Promise<Awaited<ReturnType<typeof loadRules>>> {
-  const rules = await loadRules(paths, config, { keepDisabled: true });
-  if (rules.length === 0) throw new UserError(`no rule files found in ${paths.join(', ')} (rule files are <id>.yaml, searched recursively)`);
-  return rules;
+export { rulesList } from './list.ts';
+
+async function loadSomeRules(paths: string[], config: TrailproofConfig): Promise<LoadedRule[]> {
+  return atLeastOneRule(await loadRules(paths, config, { keepDisabled: true }), paths);
 }
 
 export interface CommandOutcome {
   output: string;
   exitCode: number;
-}
-
-/** Rules are listed with disabled ones too: the listing says which are off. */
-export async function rulesList(paths: string[], config: TrailproofConfig, options: { format?: string } = {}): Promise<CommandOutcome> {
-  const rules = await loadSomeRules(paths, config);
-  const disabled = new Set(config.rules.disabled);
-  const rows = rules.map((r) => ({ id: r.meta.id, severity: r.meta.severity, resource: r.meta.resource, enabled: !disabled.has(r.meta.id), title: r.meta.title, frameworks: r.meta.frameworks, source: r.meta.source }));
-  if (options.format === 'json') return { output: `${JSON.stringify(rows, null, 2)}\n`, exitCode: 0 };
-  const width = Math.max(2, ...rows.map((r) => r.id.length));
-  const lines = rows.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${r.resource.padEnd(12)}  ${r.enabled ? '' : '(disabled) '}${r.title}`);
-  return { output: `${[`${'ID'.padEnd(width)}  SEVERITY  RESOURCE      TITLE`, ...lines].join('\n')}\n`, exitCode: 0 };
 }
 
 /** Rule files and, where present, their test files. */

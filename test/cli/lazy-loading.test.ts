@@ -36,12 +36,22 @@ describe('each command loads only what it uses', () => {
     expect([...run.sources].filter((s) => s.startsWith('cli/commands/'))).toEqual([]);
   });
 
-  it('rules list loads the rules group alone, and no AWS SDK', () => {
+  it('rules list loads the rules group alone, no AWS SDK, and no CEL (it reads metadata only)', () => {
     const run = importsOf(['rules', 'list']);
     expect(run.status).toBe(0);
     expect([...run.sources].filter((s) => s.startsWith('cli/commands/'))).toEqual(['cli/commands/rules']);
-    expect(run.packages).toContain('@marcbachmann/cel-js');
+    expect(run.sources).toContain('rules/load/read');
+    expect(run.packages).toContain('yaml');
+    expect(run.packages).not.toContain('@marcbachmann/cel-js');
+    expect([...run.sources].filter((s) => /^rules\/(cel|cel-types|evaluate|load\/compile|commands)$/.test(s))).toEqual([]);
     expect(awsSdk(run.packages)).toEqual([]);
+  });
+
+  it('rules validate still loads CEL: it compiles and type-checks every expression', () => {
+    const run = importsOf(['rules', 'validate']);
+    expect(run.status).toBe(0);
+    expect(run.packages).toContain('@marcbachmann/cel-js');
+    expect(run.sources).toContain('rules/load/compile');
   });
 
   it('a demo scan loads no AWS SDK client (nothing is collected live)', () => {

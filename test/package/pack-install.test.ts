@@ -4,7 +4,7 @@
  * others run the sources, so a stale dist/ can neither pass nor fail them.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,7 +46,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }), 120_000);
 
 describe('npm pack → npm install → npx trailproof', { timeout: 120_000 }, () => {
   it('packs the compiled CLI and its data, and no sources or tests', () => {
-    expect(packedFiles).toEqual(expect.arrayContaining(['bin/trailproof.js', 'dist/cli/entry.js', 'dist/evaluate/parallel-worker.js', 'schemas/rule.schema.json', 'examples/demo-org.snapshot.jsonl', 'package.json']));
+    expect(packedFiles).toEqual(expect.arrayContaining(['bin/trailproof.js', 'dist/cli/entry.js', 'dist/evaluate/parallel-worker.js', 'dist/validators/rule.schema.cjs', 'dist/validators/config.schema.cjs', 'schemas/rule.schema.json', 'examples/demo-org.snapshot.jsonl', 'package.json']));
     const ruleFiles = readdirSync(join(REPO, 'rules')).filter((f) => f.endsWith('.yaml'));
     expect(packedFiles.filter((f) => f.startsWith('rules/')).sort()).toEqual(ruleFiles.map((f) => `rules/${f}`).sort());
     expect(packedFiles.filter((f) => /^(src|test|docs)\//.test(f) || f.endsWith('.ts'))).toEqual([]);
@@ -66,6 +66,19 @@ describe('npm pack → npm install → npx trailproof', { timeout: 120_000 }, ()
     const ids = (JSON.parse(r.stdout) as { id: string }[]).map((rule) => rule.id).sort();
     const expected = readdirSync(join(REPO, 'rules')).filter((f) => f.endsWith('.yaml') && !f.endsWith('.test.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
     expect(ids).toEqual(expected);
+  });
+
+  it('rules list refuses a rule file and a config.yaml that break their schemas, as the sources do (validators compiled at build time)', () => {
+    mkdirSync(join(consumer, 'bad-rules'));
+    writeFileSync(join(consumer, 'bad-rules', 'wrong-severity.yaml'), 'id: wrong-severity\ntitle: t\nseverity: urgent\nresource: account\nremediation: r\nvalidations:\n  - expression: "true"\n');
+    writeFileSync(join(consumer, 'bad-config.yaml'), 'rules:\n  disabled: all\n');
+    for (const args of [['rules', 'list', 'bad-rules'], ['rules', 'list', '--config', 'bad-config.yaml']]) {
+      const installed = trailproof(...args);
+      const fromSource = runCli(args, { cwd: consumer });
+      expect(installed.status, installed.stderr).toBe(2);
+      expect(installed.stderr).toMatch(/^trailproof: (bad-rules\/wrong-severity\.yaml:3:1|bad-config\.yaml:2:3): invalid (rule|config)/);
+      expect({ status: installed.status, stderr: installed.stderr }).toEqual({ status: fromSource.status, stderr: fromSource.stderr });
+    }
   });
 
   it('scan --demo writes the same reports as the sources do', () => {

@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
 import type { TrailproofConfig } from '../../config/types.ts';
-import { rulesDocs, rulesList, rulesTest, rulesValidate } from '../../rules/commands.ts';
 import type { SetExit } from '../register.ts';
 
 interface RulesFlags {
@@ -11,6 +10,9 @@ interface RulesFlags {
   check?: boolean;
 }
 
+/** Loaded on use: `rules list` has a module of its own that reads metadata only and never loads the CEL library. */
+const commands = () => import('../../rules/commands.ts');
+
 type RulesAction = (paths: string[], config: TrailproofConfig, flags: RulesFlags) => Promise<{ output: string; exitCode: number }>;
 
 const SUBCOMMANDS: { name: string; description: string; options?: () => Option[]; run: RulesAction }[] = [
@@ -18,17 +20,17 @@ const SUBCOMMANDS: { name: string; description: string; options?: () => Option[]
     name: 'list',
     description: 'the rules that would run, with severity, resource and frameworks',
     options: () => [new Option('--format <format>', 'output format').choices(['text', 'json']).default('text')],
-    run: (paths, config, flags) => rulesList(paths, config, { format: flags.format ?? 'text' }),
+    run: async (paths, config, flags) => (await import('../../rules/list.ts')).rulesList(paths, config, { format: flags.format ?? 'text' }),
   },
   {
     name: 'validate',
     description: 'check rule files: YAML, schema, duplicate ids, CEL syntax and types (file:line:col on error)',
-    run: (paths, config) => rulesValidate(paths, config, {}),
+    run: async (paths, config) => (await commands()).rulesValidate(paths, config, {}),
   },
   {
     name: 'test',
     description: "run each rule's test cases (<id>.test.yaml beside the rule)",
-    run: (paths, config) => rulesTest(paths, config, {}),
+    run: async (paths, config) => (await commands()).rulesTest(paths, config, {}),
   },
   {
     name: 'docs',
@@ -37,7 +39,7 @@ const SUBCOMMANDS: { name: string; description: string; options?: () => Option[]
       new Option('-o, --out <dir>', 'output folder').default('docs/rules'),
       new Option('--check', 'write nothing; exit 1 when a page differs from what would be written'),
     ],
-    run: (paths, config, flags) => rulesDocs(paths, config, { out: flags.out ?? 'docs/rules', ...(flags.check ? { check: true } : {}) }),
+    run: async (paths, config, flags) => (await commands()).rulesDocs(paths, config, { out: flags.out ?? 'docs/rules', ...(flags.check ? { check: true } : {}) }),
   },
 ];
 

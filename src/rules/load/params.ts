@@ -10,19 +10,22 @@ import type { ParamDeclaration, RuleDocument } from '../types.ts';
 import { at } from './parse.ts';
 
 const Ajv = AjvModule as unknown as typeof AjvModule.default;
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validators = new WeakMap<ParamDeclaration, ValidateFunction>();
+// No meta-schema (neither checked nor added): rule.schema.json admits only a closed subset of
+// draft-07 keywords, each with the type the meta-schema asks, and no $schema; every declaration
+// that passed it is a valid schema already. This keeps `rules list` quick to start.
+const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false, meta: false });
+/** By the schema's text: many rules declare the same parameter shape (an `all`/`any` enum). */
+const validators = new Map<string, ValidateFunction>();
 
 /** Where an override of parameter `name` was written, as a message prefix ("config.yaml:12:7: rules.params.<id>.<name>"). */
 export type LocateParam = (name: string) => string;
 
 /** Why `value` does not fit the declaration, or undefined when it does. */
 export function paramValueProblem(declaration: ParamDeclaration, value: unknown): string | undefined {
-  let validate = validators.get(declaration);
-  if (!validate) {
-    const { description: _d, default: _v, ...schema } = declaration;
-    validators.set(declaration, (validate = ajv.compile(schema)));
-  }
+  const { description: _d, default: _v, ...schema } = declaration;
+  const key = JSON.stringify(schema);
+  let validate = validators.get(key);
+  if (!validate) validators.set(key, (validate = ajv.compile(schema)));
   if (validate(value)) return undefined;
   const error = mostSpecific(validate.errors ?? [])[0]!;
   const where = error.instancePath ? error.instancePath.slice(1).split('/').map((i) => `[${i}]`).join('') : '';

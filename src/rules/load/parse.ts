@@ -3,28 +3,12 @@
  * Schema, then the file-name convention. Problems are appended as "file:line:col: message".
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename } from 'node:path';
-import AjvModule from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { bundledSchemaValidator } from '../../shared/bundled-schemas.ts';
 import { located, UserError, UserErrors } from '../../shared/errors.ts';
 import { assertValid, parseYamlText, type YamlSource } from '../../shared/yaml-source.ts';
 import type { RuleDocument } from '../types.ts';
 import type { RuleFile } from './files.ts';
-
-const require = createRequire(import.meta.url);
-const Ajv = AjvModule as unknown as typeof AjvModule.default;
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
-let ruleValidator: ReturnType<InstanceType<typeof Ajv>['compile']> | undefined;
-
-function validateRuleSchema() {
-  if (!ruleValidator) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    addFormats(ajv);
-    ruleValidator = ajv.compile(require('../../../schemas/rule.schema.json') as object);
-  }
-  return ruleValidator;
-}
 
 export interface ParsedRule {
   source: YamlSource;
@@ -44,7 +28,7 @@ export function parseRuleFile(file: RuleFile, problems: string[]): ParsedRule | 
   let document: RuleDocument;
   try {
     source = parseYamlText(file.source, bytes.toString('utf8'));
-    document = assertValid<RuleDocument>(source, validateRuleSchema(), 'rule');
+    document = assertValid<RuleDocument>(source, bundledSchemaValidator('rule'), 'rule');
   } catch (err) {
     if (err instanceof UserErrors) problems.push(...err.problems);
     else if (err instanceof UserError) problems.push(err.message);
