@@ -5,20 +5,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrailproofConfig } from '../config/types.ts';
+import type { CommandOutcome } from './command-outcome.ts';
 import { loadRules, type LoadedRule } from './load.ts';
 import { atLeastOneRule } from './load/read.ts';
 import { ruleDocFiles } from './rule-docs.ts';
 import { formatRuleTestReport, readRuleTests, runRuleTests, testFileFor } from './rule-tests.ts';
 
-export { rulesList } from './list.ts';
-
+/** Every rules command works on at least one rule: an empty pack is a wrong path, never a pass. */
 async function loadSomeRules(paths: string[], config: TrailproofConfig): Promise<LoadedRule[]> {
   return atLeastOneRule(await loadRules(paths, config, { keepDisabled: true }), paths);
-}
-
-export interface CommandOutcome {
-  output: string;
-  exitCode: number;
 }
 
 /** Rule files and, where present, their test files. */

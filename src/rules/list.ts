@@ -3,7 +3,7 @@
  * listing starts fast and loads no CEL (`rules validate` is the command that checks the CEL).
  */
 import type { TrailproofConfig } from '../config/types.ts';
-import type { CommandOutcome } from './commands.ts';
+import type { CommandOutcome } from './command-outcome.ts';
 import { atLeastOneRule, readRules } from './load/read.ts';
 
 /** Rules are listed with disabled ones too: the listing says which are off. */

@@ -7,7 +7,8 @@ import { loadRules } from '../../src/rules/load.ts';
 import { compareVerdicts, contains, formatRuleTestReport, readRuleTests, runRuleCase, runRuleTests } from '../../src/rules/rule-tests.ts';
 import { expandCompactSnapshot } from '../../src/rules/compact-snapshot.ts';
 import { renderRuleDoc, renderRuleIndex } from '../../src/rules/rule-docs.ts';
-import { rulesDocs, rulesList, rulesTest, rulesValidate } from '../../src/rules/commands.ts';
+import { rulesDocs, rulesTest, rulesValidate } from '../../src/rules/commands.ts';
+import { rulesList } from '../../src/rules/list.ts';
 import type { RuleVerdict } from '../../src/rules/evaluate.ts';
 import { UserErrors } from '../../src/shared/errors.ts';
 
