@@ -11,7 +11,7 @@
  * interfaces and the model's output in step with it.
  */
 
-import type { ResourceRef, ResourceType } from '../contracts/verdict.ts';
+import type { ResourceRef } from '../contracts/verdict.ts';
 
 /** field name → why it is unknown (operation, code, message). */
 export type UnknownReasons = Record<string, string>;
@@ -201,9 +201,6 @@ export interface BucketFacts extends WithUnknowns {
   dataEvents?: Record<string, unknown>;
   [extension: string]: unknown;
 }
-
-/** What a verdict is about is a contract every later stage reads. */
-export type { ResourceRef, ResourceType };
 
 /**
  * One resource ready for evaluation: the CEL activation holds `organization` always, plus

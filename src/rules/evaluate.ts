@@ -3,7 +3,8 @@
  * validations. Fails closed: anything that cannot be decided is an ERROR that says why.
  */
 import type { EvaluationSubject } from '../model/facts.ts';
-import type { RuleDocument, Verdict } from './types.ts';
+import type { Verdict } from '../contracts/verdict.ts';
+import type { RuleDocument } from './types.ts';
 import { celErrorInfo, celToText, fromCel, missingKeyOf, toCel, type CompiledExpression } from './cel.ts';
 
 export interface CompiledValidation {

@@ -10,7 +10,8 @@ import AjvModule from 'ajv';
 import type { TrailproofConfig } from '../config/types.ts';
 import { factProblems } from '../model/fact-check.ts';
 import { FACT_ROOTS } from '../model/fact-declarations.ts';
-import type { EvaluationSubject, OrganizationFacts, ResourceRef } from '../model/facts.ts';
+import type { ResourceRef } from '../contracts/verdict.ts';
+import type { EvaluationSubject, OrganizationFacts } from '../model/facts.ts';
 import { buildIndex, organizationSubject, subjectsForAccount } from '../model/index.ts';
 import { modelOptions } from './model-options.ts';
 import { located, UserError, UserErrors } from '../shared/errors.ts';
@@ -19,7 +20,7 @@ import { expandCompactSnapshot, TEST_MANAGEMENT_ACCOUNT, TEST_ORGANIZATION_ID, t
 import type { RuleVerdict } from './evaluate.ts';
 import { loadRules, withParams, type LoadedRule } from './load.ts';
 import { describePath } from './load/cel-problems.ts';
-import type { VerdictStatus } from './types.ts';
+import type { VerdictStatus } from '../contracts/verdict.ts';
 
 export interface Expectation {
   resource?: string;

@@ -1,9 +1,5 @@
 import type { ResourceType, Severity } from '../contracts/verdict.ts';
 
-/** The verdict contracts, re-exported for the engine's own modules. */
-export { SEVERITIES, SEVERITY_RANK } from '../contracts/verdict.ts';
-export type { RuleMeta, Severity, Suppression, Verdict, VerdictStatus } from '../contracts/verdict.ts';
-
 /** Where something sits in a source file (1-based line and column). */
 export interface SourcePosition {
   file: string;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countStatuses, DISPLAY_STATUSES, STATUS_LABEL } from '../../src/report/audit-common.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { ORGANIZATION_ROW, rowKeyOf } from '../../src/report/html/matrix.ts';
-import type { Verdict } from '../../src/rules/types.ts';
+import type { Verdict } from '../../src/contracts/verdict.ts';
 import { PROD_ACCOUNT, sampleResult } from '../fixtures/results/sample-result.ts';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { loadRules } from '../../src/rules/load.ts';

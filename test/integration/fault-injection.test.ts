@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compiledRuleOf, type LoadedRule } from '../../src/rules/load.ts';
 import { observedPaths } from '../../src/rules/verdict-cache.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
-import type { Verdict } from '../../src/rules/types.ts';
+import type { Verdict } from '../../src/contracts/verdict.ts';
 import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
 import { openSnapshot } from '../../src/snapshot/read.ts';
 import { faultFigures, faultFreeOrg, runFaultScan, type FaultScan, type FaultScanOptions } from '../bench/fault-scan.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeMarkdownCell, MAX_FAILURE_ROWS, renderMarkdown } from '../../src/report/markdown.ts';
-import type { Verdict } from '../../src/rules/types.ts';
+import type { Verdict } from '../../src/contracts/verdict.ts';
 import { sampleResult, shuffledResult, withVerdict } from '../fixtures/results/sample-result.ts';
 
 /** The lines of the table that follows a heading, without header and separator rows. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeShardReports, type ShardReport } from '../../src/evaluate/merge.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
-import type { Verdict } from '../../src/rules/types.ts';
+import type { Verdict } from '../../src/contracts/verdict.ts';
 import { UserError } from '../../src/shared/errors.ts';
 
 const RULE = {

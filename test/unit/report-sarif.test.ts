@@ -9,7 +9,7 @@ import { encodeSegment, resourceUri } from '../../src/report/locations.ts';
 import { pascalCase, SECURITY_SEVERITY } from '../../src/report/sarif-rules.ts';
 import type { RenderOptions } from '../../src/report/types.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
-import type { Verdict } from '../../src/rules/types.ts';
+import type { Verdict } from '../../src/contracts/verdict.ts';
 import {
   ORG_ID,
   PII_BUCKET_ARN,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExceptionEntry } from '../../src/config/types.ts';
 import { applyExceptions, globToRegExp } from '../../src/evaluate/exceptions.ts';
-import type { Verdict, VerdictStatus } from '../../src/rules/types.ts';
+import type { Verdict, VerdictStatus } from '../../src/contracts/verdict.ts';
 
 function verdict(ruleId: string, status: VerdictStatus, id: string, extra: Partial<Verdict['resource']> = {}): Omit<Verdict, 'suppressed'> {
   return { ruleId, status, severity: 'high', message: 'm', evidence: null, resource: { type: 'bucket', id, accountId: '222222222222', ...extra } };

@@ -7,7 +7,8 @@ import type { EvaluationSubject } from '../../model/facts.ts';
 import { UserErrors } from '../../shared/errors.ts';
 import { toCel } from '../cel.ts';
 import { evaluateCompiledRule, type CompiledRule, type RuleVerdict } from '../evaluate.ts';
-import type { RuleDocument, RuleMeta } from '../types.ts';
+import type { RuleMeta } from '../../contracts/verdict.ts';
+import type { RuleDocument } from '../types.ts';
 import { withVerdictCache } from '../verdict-cache.ts';
 import { effectiveParams, type LocateParam } from './params.ts';
 

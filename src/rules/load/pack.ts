@@ -1,7 +1,8 @@
 /** A rule's report metadata, with the hash of its file, and the rule pack's identity. */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { RuleDocument, RuleMeta } from '../types.ts';
+import type { RuleMeta } from '../../contracts/verdict.ts';
+import type { RuleDocument } from '../types.ts';
 
 const require = createRequire(import.meta.url);
 
