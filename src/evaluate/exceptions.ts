@@ -50,4 +50,3 @@ function resourceMatches(pattern: RegExp, resource: ResourceRef): boolean {
 }
 
 /** Re-exported: exception resources use the project's one glob syntax. */
-export { globToRegExp };

@@ -19,7 +19,6 @@ import type { EvaluateOptions } from './options.ts';
 import { evaluateInThreads, threadsFor } from './parallel.ts';
 import { inShard, parseShard } from './shard.ts';
 
-export type { EvaluateOptions };
 
 export async function evaluateSnapshot(source: SnapshotSource, options: EvaluateOptions): Promise<ScanResult> {
   const threads = threadsFor(source, options);

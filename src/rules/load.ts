@@ -8,10 +8,9 @@ import { compileRule } from './load/compile.ts';
 import { loadedRule, type LoadedRule } from './load/loaded.ts';
 import { readRules, type LoadOptions } from './load/read.ts';
 
-export { BUILTIN_RULES_DIR, resolveRuleFiles, type RuleFile } from './load/files.ts';
+export { BUILTIN_RULES_DIR } from './load/files.ts';
 export { compiledRuleOf, withParams, type LoadedRule } from './load/loaded.ts';
 export { rulePackVersion } from './load/pack.ts';
-export type { LoadOptions } from './load/read.ts';
 export { loadRuleSpecs, ruleSpecOf, type RuleSpec } from './load/specs.ts';
 
 /** Loads, validates and compiles rules; throws one UserErrors listing every problem found. */

@@ -43,6 +43,16 @@ describe('verify-logs on an intact bucket', () => {
     expect(later.outcome).toBe('verified');
   });
 
+  it('never calls a window with no digest found and none due verified: nothing was proven', async () => {
+    const world = new World({ hours: 3 });
+    const start = Date.parse(world.window.from) - 3 * 3_600_000;
+    const end = start + 30 * 60_000;
+    const r = await verify(world, { window: { from: new Date(start).toISOString(), to: new Date(end).toISOString() }, now: new Date(end).toISOString() });
+    expect(r.digests.found).toBe(0);
+    expect(r.outcome).toBe('incomplete');
+    expect(r.unreadable.map((u) => u.code)).toEqual(['NothingToVerify']);
+  });
+
   it('accepts the ListPublicKeys key in PKCS#1 form as well as SubjectPublicKeyInfo', async () => {
     const world = new World({ hours: 3 });
     world.publicKeyList = [{ ...world.publicKeyList[0]!, der: signingKey('main').pkcs1 }];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExceptionEntry } from '../../src/config/types.ts';
-import { applyExceptions, globToRegExp } from '../../src/evaluate/exceptions.ts';
+import { applyExceptions } from '../../src/evaluate/exceptions.ts';
+import { globToRegExp } from '../../src/shared/glob.ts';
 import type { Verdict, VerdictStatus } from '../../src/contracts/verdict.ts';
 
 function verdict(ruleId: string, status: VerdictStatus, id: string, extra: Partial<Verdict['resource']> = {}): Omit<Verdict, 'suppressed'> {

@@ -11,6 +11,7 @@ import { UserError } from '../../shared/errors.ts';
 import { openSnapshot } from '../../snapshot/read.ts';
 import type { SetExit } from '../register.ts';
 import { collectLive, collectOptions } from '../live.ts';
+import { wholeNumberParser } from '../options.ts';
 import { parseWindow } from '../window.ts';
 import { verifyProgress } from '../verify-progress.ts';
 
@@ -23,8 +24,8 @@ interface VerifyFlags {
   sampleSeed?: string;
   trails?: string;
   maxDigestAgeHours: string;
-  objectConcurrency: string;
-  trailConcurrency: string;
+  objectConcurrency: number;
+  trailConcurrency: number;
   out?: string;
   json?: boolean;
   config?: string;
@@ -47,8 +48,8 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--sample-seed <text>', 'seed of the log sample (default random, recorded in the JSON)')
     .option('--trails <list>', 'comma-separated trail names or ARNs')
     .addOption(new Option('--max-digest-age-hours <n>', 'a newest digest older than this is a finding').default('2'))
-    .addOption(new Option('--object-concurrency <n>', 'S3 objects read at once').default('32'))
-    .addOption(new Option('--trail-concurrency <n>', 'trail-regions verified at once').default('8'))
+    .addOption(new Option('--object-concurrency <n>', 'S3 objects read at once').argParser(wholeNumberParser('--object-concurrency', 1)).default(32))
+    .addOption(new Option('--trail-concurrency <n>', 'trail-regions verified at once').argParser(wholeNumberParser('--trail-concurrency', 1)).default(8))
     .option('-o, --out <file>', 'write the JSON record here')
     .option('--json', 'print the JSON record on stdout instead of the summary')
     .option('-c, --config <file>', 'config file (default: ./config.yaml when present)')
@@ -61,8 +62,8 @@ export function register(program: Command, setExit: SetExit): void {
     const now = new Date();
     const window = parseWindow(flags, now);
     const maxDigestAgeHours = positive(flags.maxDigestAgeHours, '--max-digest-age-hours');
-    const objectConcurrency = positive(flags.objectConcurrency, '--object-concurrency');
-    const targetConcurrency = positive(flags.trailConcurrency, '--trail-concurrency');
+    const objectConcurrency = flags.objectConcurrency;
+    const targetConcurrency = flags.trailConcurrency;
 
     const snapshot = flags.snapshot ? await openSnapshot(flags.snapshot) : (await collectLive(config, { ...flags, quiet: true })).source;
     const regions = typeof flags.regions === 'string' ? flags.regions.split(',').map((s) => s.trim()) : undefined;
@@ -89,13 +90,20 @@ export function register(program: Command, setExit: SetExit): void {
     progress.finish();
     const record = integrityRecord(reports, { verifiedAt: now.toISOString(), window, hashLogs, sampleSeed });
     const json = `${JSON.stringify(record, null, 2)}\n`;
-    if (flags.out) {
-      mkdirSync(dirname(flags.out), { recursive: true });
-      writeFileSync(flags.out, json);
-    }
+    if (flags.out) writeRecord(flags.out, json);
     process.stdout.write(flags.json ? json : renderSummary(record));
     setExit(exitCodeFor(record.outcome));
   });
+}
+
+/** An output path that cannot be written is the user's to fix, not a bug. */
+function writeRecord(file: string, json: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, json);
+  } catch (err) {
+    throw new UserError(`${file}: cannot write: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
 }
 
 function positive(text: string, flag: string): number {

@@ -34,12 +34,12 @@ export type VerifyProgress =
 export async function verifyTargets(source: IntegritySource, targets: readonly IntegrityTarget[], options: VerifyOptions): Promise<TrailRegionReport[]> {
   const objects = new Limiter(options.objectConcurrency);
   const perTarget = new Limiter(options.targetConcurrency);
-  const keyCache = new Map<string, Promise<PublicKeyEntry[]>>();
+  const shared = sharedReads(source);
   options.onProgress?.({ type: 'targets', total: targets.length });
   return Promise.all(
     targets.map((target) =>
       perTarget.run(async () => {
-        const report = await verifyTarget(source, target, options, objects, keyCache);
+        const report = await verifyTarget(shared, target, options, objects);
         options.onProgress?.({ type: 'target-done', report });
         return report;
       }),
@@ -47,12 +47,32 @@ export async function verifyTargets(source: IntegritySource, targets: readonly I
   );
 }
 
+/**
+ * The reads every chain of a region or of a trail shares, asked once: CloudTrail's public keys
+ * depend only on the region (and the window, the same for the whole run), a trail's status only on
+ * the trail; an organization trail would otherwise ask both once per member account.
+ */
+function sharedReads(source: IntegritySource): IntegritySource {
+  const keys = new Map<string, Promise<PublicKeyEntry[]>>();
+  const status = new Map<string, ReturnType<IntegritySource['trailStatus']>>();
+  const once = <T>(cache: Map<string, Promise<T>>, id: string, read: () => Promise<T>): Promise<T> => {
+    let answer = cache.get(id);
+    if (!answer) cache.set(id, (answer = read()));
+    return answer;
+  };
+  return {
+    list: (target, prefix) => source.list(target, prefix),
+    get: (target, key) => source.get(target, key),
+    publicKeys: (target, from, to) => once(keys, target.region, () => source.publicKeys(target, from, to)),
+    trailStatus: (target) => once(status, target.trailArn, () => source.trailStatus(target)),
+  };
+}
+
 async function verifyTarget(
   source: IntegritySource,
   target: IntegrityTarget,
   options: VerifyOptions,
   objects: Limiter,
-  keyCache: Map<string, Promise<PublicKeyEntry[]>>,
 ): Promise<TrailRegionReport> {
   const { window } = options;
   const from = new Date(window.from);
@@ -60,14 +80,7 @@ async function verifyTarget(
   const unreadable: ReadFailure[] = [];
   const note = (err: unknown, operation: string, object?: string) => unreadable.push(failureOf(err, operation, object));
 
-  // ListPublicKeys answers are per account and region; one call serves every trail there.
-  const keyId = `${target.accountId}/${target.region}`;
-  let keysPromise = keyCache.get(keyId);
-  if (!keysPromise) {
-    keysPromise = source.publicKeys(target, new Date(from.getTime() - 24 * HOUR_MS), new Date(to.getTime() + DIGEST_DELIVERY_ALLOWANCE_MS));
-    keyCache.set(keyId, keysPromise);
-  }
-  const keys = keysPromise.then(
+  const keys = source.publicKeys(target, new Date(from.getTime() - 24 * HOUR_MS), new Date(to.getTime() + DIGEST_DELIVERY_ALLOWANCE_MS)).then(
     (k) => k as PublicKeyEntry[] | null,
     (err: unknown) => {
       note(err, 'cloudtrail:ListPublicKeys');

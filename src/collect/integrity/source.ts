@@ -16,7 +16,7 @@ export interface IntegritySource {
   list(target: IntegrityTarget, prefix: string): AsyncIterable<ListedObject[]>;
   /** undefined when the object does not exist (NoSuchKey). */
   get(target: IntegrityTarget, key: string): Promise<FetchedObject | undefined>;
-  /** ListPublicKeys in the target's region (with the target account's credentials) for a time range. */
+  /** ListPublicKeys in the target's region for a time range (the keys are the region's, not an account's). */
   publicKeys(target: IntegrityTarget, from: Date, to: Date): Promise<PublicKeyEntry[]>;
   trailStatus(target: IntegrityTarget): Promise<DigestDeliveryStatus | undefined>;
 }

@@ -75,6 +75,11 @@ export function buildReport(input: ReportInput): TrailRegionReport {
     (a, b) => (a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : 0) || (a.object < b.object ? -1 : a.object > b.object ? 1 : 0),
   );
   const unreadable = [...input.unreadable, ...logs.unreadable];
+  // No digest found and none due (a window shorter than a delivery period, a trail that never
+  // logged in it): nothing was proven, which must not read as verified.
+  if (findings.length === 0 && unreadable.length === 0 && chain.counts.found === 0) {
+    unreadable.push({ operation: 'cloudtrail:digest-chain', code: 'NothingToVerify', message: `no digest of this trail was due or found between ${input.window.from} and ${input.window.to}: nothing was proven` });
+  }
   return {
     target: input.target,
     window: input.window,

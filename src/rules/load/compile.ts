@@ -22,7 +22,8 @@ export function compileRule(source: YamlSource, document: RuleDocument, params: 
   const variableNames = declared.map((v) => v.name);
   const runtime = ruleEnvironment(variableNames, paramNames);
   const variableTypes: Record<string, string> = {};
-  let checker = typedRuleEnvironment(document.resource, paramTypes, variableTypes);
+  // Rebuilt before each variable and before the rest, so each sees the variables declared above it.
+  let checker: ReturnType<typeof typedRuleEnvironment>;
 
   const compile = (path: (string | number)[], expression: string, mustBe?: 'bool'): { compiled: CompiledExpression; type: string } => {
     const result = compileExpression(runtime, expression, checker);

@@ -64,7 +64,7 @@ export function checkParamDeclarations(source: YamlSource, document: RuleDocumen
   }
 }
 
-export function paramDefaults(document: RuleDocument): Record<string, unknown> {
+function paramDefaults(document: RuleDocument): Record<string, unknown> {
   return Object.fromEntries(Object.entries(document.params ?? {}).map(([name, d]) => [name, d.default]));
 }
 
