@@ -3,7 +3,7 @@
  * every other file. Its bytes are what the signature covers, so they are written once, in a fixed
  * key order, and verified as stored (never re-serialised).
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../shared/hash.ts';
 import { UserError } from '../shared/errors.ts';
 import { checkEntryPath } from './archive.ts';
 import type { Severity } from '../contracts/verdict.ts';
@@ -59,9 +59,6 @@ export interface Manifest {
   signature?: ManifestSignature;
 }
 
-export function sha256Hex(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 export function manifestFile(path: string, data: Buffer): ManifestFile {
   return { path, sha256: sha256Hex(data), bytes: data.length };

@@ -8,7 +8,8 @@ import { toolVersion } from '../shared/version.ts';
 import { UserError } from '../shared/errors.ts';
 import { readTarGz, type ArchiveEntry } from './archive.ts';
 import { evaluateLayout, REPORTS_DIR, withStagedLayout } from './layout.ts';
-import { MANIFEST_FILE, parseManifest, sha256Hex, SIGNATURE_FILE, type Manifest } from './manifest.ts';
+import { sha256Hex } from '../shared/hash.ts';
+import { MANIFEST_FILE, parseManifest, SIGNATURE_FILE, type Manifest } from './manifest.ts';
 import { verifyWithKms, verifyWithPublicKey, type KmsOptions } from './signing.ts';
 
 export type CheckStatus = 'OK' | 'FAIL' | 'NOTE';

@@ -9,7 +9,8 @@
 import type { ScanResult } from '../contracts/result.ts';
 import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../contracts/verdict.ts';
 import { compareStrings } from '../contracts/order.ts';
-import { frameworkRequirements, oneLine, ruleIndex, sha256Hex, sortedVerdicts, truncate } from './audit-common.ts';
+import { sha256Hex } from '../shared/hash.ts';
+import { frameworkRequirements, oneLine, ruleIndex, sortedVerdicts, truncate } from './audit-common.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 
 /** Length limits from the AwsSecurityFinding API reference. */

@@ -107,9 +107,6 @@ export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 /** Namespace for trailproof's name-based UUIDs: uuidV5("urn:trailproof") in RFC 4122's URL namespace. */
 export const TRAILPROOF_UUID_NAMESPACE = '757cb841-9c07-5a65-8e1b-f5c18aac16cb';

@@ -4,7 +4,8 @@
  */
 import type { ScanResult } from '../contracts/result.ts';
 import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../contracts/verdict.ts';
-import { frameworkRequirements, ruleIndex, sha256Hex, sortedVerdicts, verdictKey } from './audit-common.ts';
+import { sha256Hex } from '../shared/hash.ts';
+import { frameworkRequirements, ruleIndex, sortedVerdicts, verdictKey } from './audit-common.ts';
 import { compareStrings } from '../contracts/order.ts';
 import type { Formatter } from './types.ts';
 

@@ -2,7 +2,8 @@
  * One digest file on its own: its content, where it claims to be, and its signature, as AWS
  * documents in "Validating CloudTrail log file integrity with custom implementations".
  */
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { sha256Hex } from '../../shared/hash.ts';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { DigestObject, FindingKind, PublicKeyEntry } from '../../snapshot/log-integrity.ts';
 
@@ -49,9 +50,6 @@ export function uncompressed(body: Uint8Array): Buffer {
   return buffer[0] === 0x1f && buffer[1] === 0x8b ? gunzipSync(buffer) : buffer;
 }
 
-export function sha256Hex(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 /** The string CloudTrail signs: end time as written, bucket/object, the digest's hash, the previous signature. */
 export function signingString(content: Pick<DigestContent, 'digestEndTime' | 'digestS3Bucket' | 'digestS3Object' | 'previousDigestSignature'>, digestSha256: string): string {
