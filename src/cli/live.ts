@@ -41,7 +41,7 @@ export function verifyLogsOptions(): Option[] {
   return [
     new Option('--verify-logs', 'also verify the CloudTrail digest chains and log files (S3 GETs; see docs/operations/log-integrity.md)'),
     new Option('--verify-since <age>', 'with --verify-logs: the window, ending now (default 24h)'),
-    new Option('--hash-logs <mode>', 'with --verify-logs: all | sample:N | none').default('all'),
+    new Option('--hash-logs <mode>', 'with --verify-logs: all | sample:N | none (default: all)'),
   ];
 }
 

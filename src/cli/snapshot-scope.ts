@@ -22,6 +22,9 @@ const COLLECTION_ONLY: [flag: string, key: string, why: string][] = [
   ['--external-id', 'externalId', 'no role is assumed'],
   ['--concurrency', 'concurrency', 'no AWS calls are made'],
   ['--save-snapshot', 'saveSnapshot', 'nothing is collected'],
+  ['--verify-logs', 'verifyLogs', 'nothing is read from AWS (`trailproof verify-logs --snapshot FILE` verifies the chains a snapshot names)'],
+  ['--verify-since', 'verifySince', 'nothing is read from AWS'],
+  ['--hash-logs', 'hashLogs', 'nothing is read from AWS'],
 ];
 
 /**

@@ -45,7 +45,6 @@ export function register(program: Command, setExit: SetExit): void {
   for (const o of verifyLogsOptions()) scan.addOption(o);
   scan.action(async (flags: ScanFlags) => {
     if (flags.snapshot && flags.demo) throw new UserError('--snapshot and --demo exclude each other');
-    if (flags.verifyLogs && (flags.snapshot || flags.demo)) throw new UserError('--verify-logs reads AWS: it works with a live scan, not with --snapshot or --demo (use `trailproof verify-logs --snapshot FILE`)');
     const config = applyReportFlags(loadConfig(flags.config), flags);
     if (!flags.demo && !flags.snapshot) {
       const live = await collectLive(config, flags);
