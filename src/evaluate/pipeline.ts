@@ -3,7 +3,7 @@
  * call this; nothing here writes files or reads the clock.
  */
 import type { ApiError } from '../contracts/api-error.ts';
-import { compareErrors, compareVerdicts } from '../contracts/order.ts';
+import { byKeys, compareAccounts, compareErrors, compareStrings, compareVerdicts } from '../contracts/order.ts';
 import type { ScanResult } from '../contracts/result.ts';
 import type { Verdict } from '../contracts/verdict.ts';
 import { rulePackVersion } from '../rules/load.ts';
@@ -72,7 +72,7 @@ async function evaluateInThisThread(source: SnapshotSource, options: EvaluateOpt
   const accounts = [...index.placements.values()]
     .filter((p) => judgedAccounts.has(p.account.Id))
     .map((p) => ({ id: p.account.Id, name: p.account.Name, ouPath: p.ouPath, status: p.account.Status }))
-    .sort((a, b) => (a.id < b.id ? -1 : 1));
+    .sort(compareAccounts);
 
   const failOn = config.output.failOn;
   const result: ScanResult = {
@@ -86,13 +86,13 @@ async function evaluateInThisThread(source: SnapshotSource, options: EvaluateOpt
       ...(index.organization.managementAccountId ? { managementAccountId: index.organization.managementAccountId } : {}),
     },
     scope: {
-      regions: [...header.scope.regions].sort(),
-      accountIds: [...accountIds].sort(),
-      skipped: [...header.scope.skipped, ...(options.only?.skipped ?? [])].sort((a, b) => (a.accountId < b.accountId ? -1 : 1)),
+      regions: [...header.scope.regions].sort(compareStrings),
+      accountIds: [...accountIds].sort(compareStrings),
+      skipped: [...header.scope.skipped, ...(options.only?.skipped ?? [])].sort(byKeys((s) => s.accountId, (s) => s.reason)),
       ...(options.shard ? { shard: options.shard } : header.scope.shard ? { shard: header.scope.shard } : {}),
     },
     accounts,
-    rules: rules.map((r) => r.meta).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    rules: rules.map((r) => r.meta).sort(byKeys((r) => r.id)),
     verdicts: judged,
     errors,
     exceptionNotes: notes,
