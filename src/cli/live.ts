@@ -1,7 +1,8 @@
 import { Option } from 'commander';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { parseHashPolicy } from '../collect/integrity/logs.ts';
+import { hashLogsOption, hashPolicy, VERIFY_DEFAULTS } from './verify-settings.ts';
+import type { HashPolicy } from '../snapshot/log-integrity.ts';
 import { parseWindow } from './window.ts';
 import { verifyProgress } from './verify-progress.ts';
 import { tmpdir } from 'node:os';
@@ -41,7 +42,7 @@ export function verifyLogsOptions(): Option[] {
   return [
     new Option('--verify-logs', 'also verify the CloudTrail digest chains and log files (S3 GETs; see docs/operations/log-integrity.md)'),
     new Option('--verify-since <age>', 'with --verify-logs: the window, ending now (default 24h)'),
-    new Option('--hash-logs <mode>', 'with --verify-logs: all | sample:N | none (default: all)'),
+    hashLogsOption('with --verify-logs: all | sample:N | none'),
   ];
 }
 
@@ -114,10 +115,9 @@ export function reportKeptAnswers(kept: readonly ApiError[]): void {
 }
 
 async function verifyInto(file: string, config: TrailproofConfig, flags: Record<string, unknown>): Promise<void> {
-  const hashLogs = parseHashPolicy(String(flags.hashLogs ?? 'all'));
-  if (!hashLogs) throw new UserError(`--hash-logs "${String(flags.hashLogs)}": expected all, none or sample:N`);
+  const hashLogs = (flags.hashLogs as HashPolicy | undefined) ?? hashPolicy(VERIFY_DEFAULTS.hashLogs);
   const now = new Date();
-  const window = parseWindow({ since: typeof flags.verifySince === 'string' ? flags.verifySince : '24h' }, now);
+  const window = parseWindow({ since: typeof flags.verifySince === 'string' ? flags.verifySince : VERIFY_DEFAULTS.since }, now);
   const { verifyIntoSnapshot } = await import('../collect/verify-logs.ts');
   const progress = verifyProgress({ quiet: Boolean(flags.quiet) });
   await verifyIntoSnapshot(file, config, {
@@ -126,9 +126,9 @@ async function verifyInto(file: string, config: TrailproofConfig, flags: Record<
     now: now.toISOString(),
     hashLogs,
     sampleSeed: randomBytes(16).toString('hex'),
-    maxDigestAgeHours: 2,
-    targetConcurrency: 8,
-    objectConcurrency: 32,
+    maxDigestAgeHours: VERIFY_DEFAULTS.maxDigestAgeHours,
+    targetConcurrency: VERIFY_DEFAULTS.targetConcurrency,
+    objectConcurrency: VERIFY_DEFAULTS.objectConcurrency,
   });
   progress.finish();
 }

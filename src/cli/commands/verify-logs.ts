@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadConfig } from '../../config/load.ts';
-import { parseHashPolicy } from '../../collect/integrity/logs.ts';
 import type { VerifyProgress } from '../../collect/integrity/run.ts';
 import { exitCodeFor, integrityRecord, renderSummary } from '../../collect/integrity/summary.ts';
 import { targetsFromSnapshot } from '../../collect/integrity/targets.ts';
@@ -14,13 +13,15 @@ import { collectLive, collectOptions } from '../live.ts';
 import { wholeNumberParser } from '../options.ts';
 import { parseWindow } from '../window.ts';
 import { verifyProgress } from '../verify-progress.ts';
+import { hashLogsOption, hashPolicy, VERIFY_DEFAULTS } from '../verify-settings.ts';
+import type { HashPolicy } from '../../snapshot/log-integrity.ts';
 
 interface VerifyFlags {
   snapshot?: string;
   since?: string;
   from?: string;
   to?: string;
-  hashLogs: string;
+  hashLogs?: HashPolicy;
   sampleSeed?: string;
   trails?: string;
   maxDigestAgeHours: string;
@@ -41,15 +42,15 @@ export function register(program: Command, setExit: SetExit): void {
         'Exit 0 when everything verified, 1 when tampering or a gap was found, 3 when something could not be read.',
     )
     .option('-s, --snapshot <file>', 'take the trails from a saved snapshot instead of reading the organization first')
-    .option('--since <age>', 'window ending now: 24h, 7d (default 24h)')
+    .option('--since <age>', `window ending now: 24h, 7d (default ${VERIFY_DEFAULTS.since})`)
     .option('--from <time>', 'window start (ISO-8601)')
     .option('--to <time>', 'window end (ISO-8601; default now)')
-    .addOption(new Option('--hash-logs <mode>', 'all | sample:N (N log files per trail-region) | none').default('all'))
+    .addOption(hashLogsOption('all | sample:N (N log files per trail-region) | none'))
     .option('--sample-seed <text>', 'seed of the log sample (default random, recorded in the JSON)')
     .option('--trails <list>', 'comma-separated trail names or ARNs')
-    .addOption(new Option('--max-digest-age-hours <n>', 'a newest digest older than this is a finding').default('2'))
-    .addOption(new Option('--object-concurrency <n>', 'S3 objects read at once').argParser(wholeNumberParser('--object-concurrency', 1)).default(32))
-    .addOption(new Option('--trail-concurrency <n>', 'trail-regions verified at once').argParser(wholeNumberParser('--trail-concurrency', 1)).default(8))
+    .addOption(new Option('--max-digest-age-hours <n>', 'a newest digest older than this is a finding').default(String(VERIFY_DEFAULTS.maxDigestAgeHours)))
+    .addOption(new Option('--object-concurrency <n>', 'S3 objects read at once').argParser(wholeNumberParser('--object-concurrency', 1)).default(VERIFY_DEFAULTS.objectConcurrency))
+    .addOption(new Option('--trail-concurrency <n>', 'trail-regions verified at once').argParser(wholeNumberParser('--trail-concurrency', 1)).default(VERIFY_DEFAULTS.targetConcurrency))
     .option('-o, --out <file>', 'write the JSON record here')
     .option('--json', 'print the JSON record on stdout instead of the summary')
     .option('-c, --config <file>', 'config file (default: ./config.yaml when present)')
@@ -57,8 +58,7 @@ export function register(program: Command, setExit: SetExit): void {
   for (const o of collectOptions()) command.addOption(o);
   command.action(async (flags: VerifyFlags) => {
     const config = loadConfig(flags.config);
-    const hashLogs = parseHashPolicy(flags.hashLogs);
-    if (!hashLogs) throw new UserError(`--hash-logs "${flags.hashLogs}": expected all, none or sample:N`);
+    const hashLogs = flags.hashLogs ?? hashPolicy(VERIFY_DEFAULTS.hashLogs);
     const now = new Date();
     const window = parseWindow(flags, now);
     const maxDigestAgeHours = positive(flags.maxDigestAgeHours, '--max-digest-age-hours');
