@@ -22,15 +22,19 @@ export interface BucketReaders {
 export function bucketReaders(starting: AccountSession, owners: ReadonlyMap<string, string>, config: TrailproofConfig, settings: CallSettings): BucketReaders {
   const entered = new Map<string, Promise<AccountSession | ApiError>>();
   const opened: AccountSession[] = [];
-  let identity: Promise<{ partition: string }> | undefined;
+  let identity: Promise<{ partition: string } | ApiError> | undefined;
 
   async function enter(owner: string): Promise<AccountSession | ApiError> {
     // Who the starting credentials are, once: the starting account reads its own buckets.
+    // Unknown, the owner could be the starting account itself, or in another partition: no guess.
     identity ??= starting.call<GetCallerIdentityCommandOutput>('sts', config.organization.homeRegion, new GetCallerIdentityCommand({})).then((o) => {
-      if (o.ok && o.output.Account) starting.accountId = o.output.Account;
-      return { partition: (o.ok && o.output.Arn?.split(':')[1]) || 'aws' };
+      if (!o.ok) return o.error;
+      if (o.output.Account) starting.accountId = o.output.Account;
+      return { partition: o.output.Arn?.split(':')[1] || 'aws' };
     });
-    const { partition } = await identity;
+    const known = await identity;
+    if (!('partition' in known)) return known;
+    const { partition } = known;
     if (owner === starting.accountId) return starting;
     const assumed = await assumeMemberRole(starting, owner, config, partition);
     if ('error' in assumed) return assumed.error;
