@@ -4,9 +4,7 @@
  * real model, so a test also proves the rule reads facts the model actually publishes.
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { relative } from 'node:path';
-import AjvModule from 'ajv';
 import type { TrailproofConfig } from '../config/types.ts';
 import { factProblems } from '../model/fact-check.ts';
 import { FACT_ROOTS } from '../model/fact-declarations.ts';
@@ -15,6 +13,7 @@ import type { EvaluationSubject, OrganizationFacts } from '../model/facts.ts';
 import { buildIndex, organizationSubject, subjectsForAccount } from '../model/index.ts';
 import { modelOptions } from './model-options.ts';
 import { located, UserError, UserErrors } from '../shared/errors.ts';
+import { bundledSchemaValidator } from '../shared/bundled-schemas.ts';
 import { assertValid, readYamlFile, type YamlSource } from '../shared/yaml-source.ts';
 import { expandCompactSnapshot, TEST_MANAGEMENT_ACCOUNT, TEST_ORGANIZATION_ID, type CompactSnapshot } from './compact-snapshot.ts';
 import type { RuleVerdict } from './evaluate.ts';
@@ -61,14 +60,6 @@ export interface RuleTestReport {
   failed: number;
 }
 
-const require = createRequire(import.meta.url);
-const Ajv = AjvModule as unknown as typeof AjvModule.default;
-let testValidator: ReturnType<InstanceType<typeof Ajv>['compile']> | undefined;
-
-function validateTestSchema() {
-  testValidator ??= new Ajv({ allErrors: true, strict: false }).compile(require('../../schemas/rule-test.schema.json') as object);
-  return testValidator;
-}
 
 /** rules/<id>.yaml → rules/<id>.test.yaml */
 export function testFileFor(rule: LoadedRule): string {
@@ -78,7 +69,7 @@ export function testFileFor(rule: LoadedRule): string {
 /** Reads and validates a test file; problems are UserErrors at file:line:col. */
 export function readRuleTests(file: string, expectedRule?: string): RuleTestFile {
   const source = readYamlFile(displayPath(file));
-  const doc = assertValid<{ rule: string; cases: RuleTestCase[] }>(source, validateTestSchema(), 'rule test');
+  const doc = assertValid<{ rule: string; cases: RuleTestCase[] }>(source, bundledSchemaValidator('rule-test'), 'rule test');
   const problems: string[] = [];
   const at = (path: (string | number)[], message: string) => {
     const pos = source.positionOf(path);

@@ -45,6 +45,8 @@ function loadStandalone(name: BundledSchema): ValidateFunction {
 
 const ruleFiles = readdirSync(new URL('../../rules/', import.meta.url)).filter((f) => f.endsWith('.yaml') && !f.endsWith('.test.yaml'));
 const rule = (f: string) => parseYaml(readFileSync(new URL(`../../rules/${f}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+const testFiles = readdirSync(new URL('../../rules/', import.meta.url)).filter((f) => f.endsWith('.test.yaml'));
+const ruleTest = (f: string) => parseYaml(readFileSync(new URL(`../../rules/${f}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 const shippedConfig = parseYaml(readFileSync(new URL('../../config.yaml', import.meta.url), 'utf8')) as Record<string, unknown>;
 const SAMPLES: Record<BundledSchema, unknown[]> = {
   rule: [
@@ -62,6 +64,12 @@ const SAMPLES: Record<BundledSchema, unknown[]> = {
     { ...shippedConfig, surprise: 1 },
     { rules: { disabled: 'all' } },
     { collection: { concurrency: -1 }, exceptions: [{ rule: 'x' }] },
+  ],
+  'rule-test': [
+    ...testFiles.map(ruleTest),
+    {},
+    { ...ruleTest(testFiles[0]!), cases: 'none' },
+    { ...ruleTest(testFiles[0]!), surprise: true },
   ],
 };
 
