@@ -1,4 +1,5 @@
 import type { ApiError } from './api-error.ts';
+import type { FrameworkAssessment } from './frameworks.ts';
 import type { RuleMeta, Severity, Verdict } from './verdict.ts';
 
 /**
@@ -34,6 +35,8 @@ export interface ScanResult {
   summary: ScanSummary;
   /** The gate threshold used for the exit code. */
   failOn: Severity;
+  /** Present when frameworks were selected (--framework): the control-level view, in the order asked. */
+  frameworks?: FrameworkAssessment[];
 }
 
 /** An account the collection did not read, and why. */

@@ -3,30 +3,13 @@
  * when the trail is deleted first, so it is the detective control an attacker cannot blind by
  * tampering with the trail. A detector is per region; each region in scope needs one ENABLED.
  *
- * Pure functions over snapshot-shaped inputs; the shapes are the proposed snapshot shapes
- * (GuardDuty API field names), to move to src/snapshot/types.ts with the collector.
+ * Pure functions over the snapshot's detective-control shapes (src/snapshot/types.ts).
  */
 import { known, unknownBecause, type Known } from './known.ts';
 import { describeError, unknownReason } from './model-index.ts';
-import type { ApiError } from '../contracts/api-error.ts';
-import type { Fetched } from '../snapshot/types.ts';
+import type { Fetched, GuardDutyDetector, GuardDutyOrganizationConfiguration } from '../snapshot/types.ts';
 
-/** ListDetectors, then GetDetector for each id. */
-export interface GuardDutyDetector {
-  DetectorId: string;
-  /** GetDetector's Status; absent when GetDetector failed (then `error` says why). */
-  Status?: string; // ENABLED, DISABLED
-  error?: ApiError;
-}
-
-/** DescribeOrganizationConfiguration, read in the delegated administrator's account. */
-export interface GuardDutyOrganizationConfiguration {
-  AdminAccountId: string;
-  /** NEW, ALL or NONE (the current field). */
-  AutoEnableOrganizationMembers?: string;
-  /** The older boolean, still returned. */
-  AutoEnable?: boolean;
-}
+export type { GuardDutyDetector, GuardDutyOrganizationConfiguration };
 
 export interface RegionGuardDuty {
   region: string;

@@ -4,35 +4,16 @@
  * calls reach the default bus of the region where the call was made (for a trail, its home region),
  * so the rule decides which regions must be covered; this module answers per region.
  *
- * Pure functions over snapshot-shaped inputs; the shapes below are the proposed snapshot shapes
- * (EventBridge API field names), to move to src/snapshot/types.ts with the collector.
+ * Pure functions over the snapshot's detective-control shapes (src/snapshot/types.ts).
  */
 import { known, unknownBecause, type Known } from './known.ts';
 import { allTrue, anyTrue } from './known-logic.ts';
 import { unknownReason } from './model-index.ts';
 import { eventRuleCoverage, type ActionCoverage } from './tamper-coverage.ts';
 import { TAMPER_ACTIONS, type TamperAction } from './tamper-events.ts';
-import type { Fetched } from '../snapshot/types.ts';
+import type { Fetched, EventRule, RuleTarget } from '../snapshot/types.ts';
 
-// ---------- proposed snapshot shapes ----------
-
-/** EventBridge ListRules (EventBusName "default"): one rule. */
-export interface EventRule {
-  Name: string;
-  Arn?: string;
-  /** JSON text; absent on schedule-only rules. */
-  EventPattern?: string;
-  State?: string; // ENABLED, DISABLED, ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS
-  EventBusName?: string;
-  ScheduleExpression?: string;
-  ManagedBy?: string;
-}
-
-/** EventBridge ListTargetsByRule: one target. */
-export interface RuleTarget {
-  Id: string;
-  Arn: string;
-}
+export type { EventRule, RuleTarget };
 
 /** What one account answered in one region about its default bus. */
 export interface EventRuleRegionInputs {

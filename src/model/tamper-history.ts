@@ -3,29 +3,15 @@
  * (LookupEvents, up to 90 days, per region) holds for an account, each with who, when, from where
  * and its error code, and the intervals of the window in which no logging trail recorded it.
  *
- * Pure functions over snapshot-shaped inputs; the shapes are the proposed snapshot shapes
- * (LookupEvents field names), to move to src/snapshot/types.ts with the collector. Times come from
- * the snapshot (the window), never from the clock.
+ * Pure functions over the snapshot's detective-control shapes (src/snapshot/types.ts). Times come
+ * from the snapshot (the window), never from the clock.
  */
 import { known, unknownBecause, type Known } from './known.ts';
 import { unknownReason } from './model-index.ts';
 import { isTamperAction, TAMPER_ACTIONS, type JsonObject } from './tamper-events.ts';
-import type { Fetched } from '../snapshot/types.ts';
+import type { LookedUpEvent, TamperHistoryInputs } from '../snapshot/types.ts';
 
-/** LookupEvents: one event (CloudTrailEvent is the record as JSON text). */
-export interface LookedUpEvent {
-  EventId: string;
-  EventName: string;
-  EventTime: string;
-  Username?: string;
-  CloudTrailEvent?: string;
-}
-
-/** One region's history: one LookupEvents query per event name (LookupAttributes takes one attribute). */
-export interface TamperHistoryInputs {
-  window: { start: string; end: string };
-  events: Record<string, Fetched<LookedUpEvent[]>>;
-}
+export type { LookedUpEvent, TamperHistoryInputs };
 
 /** The names queried: the tampering actions, and the two calls that end a logging gap. */
 export const HISTORY_EVENT_NAMES = [...TAMPER_ACTIONS, 'StartLogging', 'CreateTrail'] as const;

@@ -4,48 +4,16 @@
  * filter on that group matches the call → its metric (namespace + name) has an alarm → the alarm's
  * actions are enabled and go to an SNS topic → the topic has a confirmed subscription.
  *
- * Pure functions over snapshot-shaped inputs. The input shapes below are the proposed snapshot
- * shapes for the collector (AWS API field names as the API references spell them); they live here
- * until the collection is written, then move to src/snapshot/types.ts.
+ * Pure functions over the snapshot's detective-control shapes (src/snapshot/types.ts).
  */
 import { known, unknownBecause, type Known } from './known.ts';
 import { allTrue, anyTrue } from './known-logic.ts';
 import { unknownReason } from './model-index.ts';
 import { metricFilterCoverage, type ActionCoverage } from './tamper-coverage.ts';
 import { TAMPER_ACTIONS, type TamperAction } from './tamper-events.ts';
-import type { Fetched } from '../snapshot/types.ts';
+import type { Fetched, MetricFilter, MetricAlarm, TopicSubscription } from '../snapshot/types.ts';
 
-// ---------- proposed snapshot shapes ----------
-
-/** CloudWatch Logs DescribeMetricFilters (logGroupName = the trail's group): one filter. */
-export interface MetricFilter {
-  filterName: string;
-  logGroupName: string;
-  filterPattern?: string;
-  metricTransformations: { metricName: string; metricNamespace: string; metricValue?: string; dimensions?: Record<string, string> }[];
-}
-
-/** CloudWatch DescribeAlarms (AlarmTypes MetricAlarm): the fields these facts read. */
-export interface MetricAlarm {
-  AlarmName: string;
-  AlarmArn?: string;
-  Namespace?: string;
-  MetricName?: string;
-  Dimensions?: { Name: string; Value: string }[];
-  /** Metric-math alarms name their metrics here instead of Namespace/MetricName. */
-  Metrics?: { Id: string; MetricStat?: { Metric?: { Namespace?: string; MetricName?: string } } }[];
-  ActionsEnabled?: boolean;
-  AlarmActions?: string[];
-  StateValue?: string;
-}
-
-/** SNS ListSubscriptionsByTopic: one subscription (SubscriptionArn is "PendingConfirmation" until confirmed). */
-export interface TopicSubscription {
-  SubscriptionArn: string;
-  Protocol?: string;
-  Endpoint?: string;
-  TopicArn?: string;
-}
+export type { MetricFilter, MetricAlarm, TopicSubscription };
 
 /** What one account answered in the region of a trail's log group. */
 export interface AlarmRegionInputs {

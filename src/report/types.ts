@@ -25,4 +25,17 @@ export interface Formatter {
    * being one string in memory. Joined, the chunks must equal render()'s output exactly.
    */
   renderChunks?(result: ScanResult, options: RenderOptions): Iterable<string>;
+  /**
+   * Optional: a report of several files (e.g. an HTML summary page plus per-account pages). When
+   * present the writer uses it instead of render(): each file's path is relative to the output
+   * folder (no "..", no absolute paths), and fileName is the entry page among them.
+   */
+  renderFiles?(result: ScanResult, options: RenderOptions): Iterable<ReportFile>;
+}
+
+/** One file of a multi-file report. */
+export interface ReportFile {
+  /** Relative to the output folder, "/"-separated. */
+  path: string;
+  chunks: Iterable<string>;
 }

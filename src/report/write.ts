@@ -4,11 +4,11 @@
  * and an interrupted run leaves the previous report intact.
  */
 import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join, normalize } from 'node:path';
 import type { ScanResult } from '../contracts/result.ts';
 import { UserError } from '../shared/errors.ts';
 import { formatterFor } from './registry.ts';
-import type { Formatter, RenderOptions } from './types.ts';
+import type { Formatter, RenderOptions, ReportFile } from './types.ts';
 
 export interface WrittenReport {
   format: string;
@@ -28,10 +28,25 @@ interface Pending {
 
 const tempName = (file: string) => `${file}.${process.pid}.tmp`;
 
-/** Streams one format to its temporary file; a large report never becomes one string. */
-async function writeTemp(formatter: Formatter, result: ScanResult, options: RenderOptions, file: string): Promise<Pending> {
+/** The files of one format: one, or several for a multi-file report. */
+function filesOf(formatter: Formatter, result: ScanResult, options: RenderOptions): Iterable<ReportFile> {
+  if (formatter.renderFiles) return formatter.renderFiles(result, options);
+  return [{ path: formatter.fileName, chunks: formatter.renderChunks ? formatter.renderChunks(result, options) : [formatter.render(result, options)] }];
+}
+
+/** A formatter's relative path, checked: a report never writes outside its folder. */
+function placeIn(outDir: string, path: string, format: string): string {
+  const normal = normalize(path);
+  if (isAbsolute(path) || normal.startsWith('..') || normal === '.') throw new Error(`format ${format}: report file path "${path}" is outside the output folder`);
+  return join(outDir, normal);
+}
+
+/** Streams one file to its temporary name; a large report never becomes one string. */
+async function writeTemp(format: string, chunks: Iterable<string>, file: string): Promise<Pending> {
   const temp = tempName(file);
-  const chunks = formatter.renderChunks ? formatter.renderChunks(result, options) : [formatter.render(result, options)];
+  await mkdir(dirname(file), { recursive: true }).catch((err: unknown) => {
+    throw cannotWrite(file, err);
+  });
   const handle = await open(temp, 'w').catch((err: unknown) => {
     throw cannotWrite(file, err);
   });
@@ -64,7 +79,7 @@ async function writeTemp(formatter: Formatter, result: ScanResult, options: Rend
   } finally {
     await handle.close();
   }
-  return { format: formatter.name, file, temp, bytes };
+  return { format, file, temp, bytes };
 }
 
 function cannotWrite(file: string, err: unknown): UserError {
@@ -86,12 +101,14 @@ export async function writeReports(result: ScanResult, formats: string[], outDir
   const pending: Pending[] = [];
   try {
     for (const formatter of formatters) {
-      const file = join(outDir, formatter.fileName);
-      try {
-        pending.push(await writeTemp(formatter, result, options, file));
-      } catch (err) {
-        await rm(tempName(file), { force: true });
-        throw err;
+      for (const { path, chunks } of filesOf(formatter, result, options)) {
+        const file = placeIn(outDir, path, formatter.name);
+        try {
+          pending.push(await writeTemp(formatter.name, chunks, file));
+        } catch (err) {
+          await rm(tempName(file), { force: true });
+          throw err;
+        }
       }
     }
     const written: WrittenReport[] = [];

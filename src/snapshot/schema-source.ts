@@ -219,8 +219,72 @@ const defs: Record<string, Schema> = {
       trails: fetched(arrayOf(ref('Trail'))),
       eventDataStores: fetched(arrayOf(ref('EventDataStore'))),
       logGroups: { type: 'object', additionalProperties: fetched(ref('LogGroup')) },
+      detective: ref('DetectiveRegionRecord'),
     },
     ['region', 'trails'],
+  ),
+
+  // ---- detective controls ----
+  DetectiveRegionRecord: strict({
+    metricFilters: { type: 'object', additionalProperties: fetched(arrayOf(ref('MetricFilter'))) },
+    metricAlarms: fetched(arrayOf(ref('MetricAlarm'))),
+    topicSubscriptions: { type: 'object', additionalProperties: fetched(arrayOf(ref('TopicSubscription'))) },
+    eventRules: fetched(arrayOf(ref('EventRule'))),
+    ruleTargets: { type: 'object', additionalProperties: fetched(arrayOf(ref('RuleTarget'))) },
+    guardDutyDetectors: fetched(arrayOf(ref('GuardDutyDetector'))),
+    tamperHistory: ref('TamperHistoryInputs'),
+  }),
+  MetricFilter: aws(
+    {
+      filterName: nonEmpty,
+      logGroupName: str,
+      filterPattern: str,
+      metricTransformations: arrayOf(
+        aws(
+          { metricName: nonEmpty, metricNamespace: nonEmpty, metricValue: str, dimensions: { type: 'object', additionalProperties: str } },
+          ['metricName', 'metricNamespace'],
+        ),
+      ),
+    },
+    ['filterName', 'logGroupName', 'metricTransformations'],
+  ),
+  MetricAlarm: aws(
+    {
+      AlarmName: nonEmpty,
+      AlarmArn: str,
+      Namespace: str,
+      MetricName: str,
+      Dimensions: arrayOf(aws({ Name: str, Value: str }, ['Name', 'Value'])),
+      Metrics: arrayOf(
+        aws({ Id: str, MetricStat: aws({ Metric: aws({ Namespace: str, MetricName: str }) }) }, ['Id']),
+      ),
+      ActionsEnabled: bool,
+      AlarmActions: strings,
+      StateValue: str,
+    },
+    ['AlarmName'],
+  ),
+  TopicSubscription: aws({ SubscriptionArn: nonEmpty, Protocol: str, Endpoint: str, TopicArn: str }, ['SubscriptionArn']),
+  EventRule: aws(
+    { Name: nonEmpty, Arn: str, EventPattern: str, State: str, EventBusName: str, ScheduleExpression: str, ManagedBy: str },
+    ['Name'],
+  ),
+  RuleTarget: aws({ Id: nonEmpty, Arn: nonEmpty }, ['Id', 'Arn']),
+  GuardDutyDetector: aws({ DetectorId: nonEmpty, Status: str, error: ref('ApiError') }, ['DetectorId']),
+  GuardDutyOrganizationConfiguration: aws(
+    { AdminAccountId: nonEmpty, AutoEnableOrganizationMembers: str, AutoEnable: bool },
+    ['AdminAccountId'],
+  ),
+  LookedUpEvent: aws(
+    { EventId: nonEmpty, EventName: nonEmpty, EventTime: awsTimestamp, Username: str, CloudTrailEvent: str },
+    ['EventId', 'EventName', 'EventTime'],
+  ),
+  TamperHistoryInputs: strict(
+    {
+      window: strict({ start: { type: 'string', format: 'date-time' }, end: { type: 'string', format: 'date-time' } }, ['start', 'end']),
+      events: { type: 'object', additionalProperties: fetched(arrayOf(ref('LookedUpEvent'))) },
+    },
+    ['window', 'events'],
   ),
 
   // ---- S3 ----
@@ -307,6 +371,7 @@ const defs: Record<string, Schema> = {
       policies: fetched(arrayOf(ref('ServiceControlPolicy'))),
       errors: arrayOf(ref('ApiError')),
       logIntegrity: ref('LogIntegrityRun'),
+      guardDutyOrganization: { type: 'object', additionalProperties: fetched(ref('GuardDutyOrganizationConfiguration')) },
     },
     [
       'format',

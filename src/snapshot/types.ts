@@ -127,6 +127,8 @@ export interface SnapshotHeader {
   errors: ApiError[];
   /** Present when the collection verified the CloudTrail digest chains (scan --verify-logs). */
   logIntegrity?: LogIntegrityRun;
+  /** GuardDuty's organization configuration per region, read from the delegated administrator (detective controls). */
+  guardDutyOrganization?: Record<string, Fetched<GuardDutyOrganizationConfiguration>>;
 }
 
 /** How the log-integrity verification recorded in this snapshot was run. */
@@ -238,6 +240,112 @@ export interface RegionRecord {
   eventDataStores?: Fetched<EventDataStore[]>;
   /** CloudWatch Logs groups that trails deliver to (DescribeLogGroups), keyed by log group ARN. */
   logGroups?: Record<string, Fetched<LogGroup>>;
+  /** Detective controls on trail tampering; absent in snapshots collected without them (read as "not read"). */
+  detective?: DetectiveRegionRecord;
+}
+
+// ---------- detective controls (per account and region) ----------
+
+/**
+ * Who would notice a tampered trail, as read in one account and region. Each part is optional so a
+ * collection that skipped it (or an older snapshot) reads as "not read", which the model turns
+ * into an unknown fact, never a pass.
+ */
+export interface DetectiveRegionRecord {
+  /** CloudWatch Logs DescribeMetricFilters, keyed by the name of a log group a trail delivers to in this region. */
+  metricFilters?: Record<string, Fetched<MetricFilter[]>>;
+  /** CloudWatch DescribeAlarms (or DescribeAlarmsForMetric per filter metric, de-duplicated by AlarmArn). */
+  metricAlarms?: Fetched<MetricAlarm[]>;
+  /** SNS ListSubscriptionsByTopic, keyed by each topic ARN an alarm action names. */
+  topicSubscriptions?: Record<string, Fetched<TopicSubscription[]>>;
+  /** EventBridge ListRules on the default event bus. */
+  eventRules?: Fetched<EventRule[]>;
+  /** EventBridge ListTargetsByRule, keyed by rule name (rules with an event pattern). */
+  ruleTargets?: Record<string, Fetched<RuleTarget[]>>;
+  /** GuardDuty ListDetectors, then GetDetector for each. */
+  guardDutyDetectors?: Fetched<GuardDutyDetector[]>;
+  /** CloudTrail LookupEvents, one query per event name over the window. */
+  tamperHistory?: TamperHistoryInputs;
+}
+
+/** CloudWatch Logs DescribeMetricFilters: one filter. */
+export interface MetricFilter {
+  filterName: string;
+  logGroupName: string;
+  filterPattern?: string;
+  metricTransformations: { metricName: string; metricNamespace: string; metricValue?: string; dimensions?: Record<string, string> }[];
+}
+
+/** CloudWatch DescribeAlarms (AlarmTypes MetricAlarm): the fields the model reads. */
+export interface MetricAlarm {
+  AlarmName: string;
+  AlarmArn?: string;
+  Namespace?: string;
+  MetricName?: string;
+  Dimensions?: { Name: string; Value: string }[];
+  /** Metric-math alarms name their metrics here instead of Namespace/MetricName. */
+  Metrics?: { Id: string; MetricStat?: { Metric?: { Namespace?: string; MetricName?: string } } }[];
+  ActionsEnabled?: boolean;
+  AlarmActions?: string[];
+  StateValue?: string;
+}
+
+/** SNS ListSubscriptionsByTopic: one subscription (SubscriptionArn is "PendingConfirmation" until confirmed). */
+export interface TopicSubscription {
+  SubscriptionArn: string;
+  Protocol?: string;
+  Endpoint?: string;
+  TopicArn?: string;
+}
+
+/** EventBridge ListRules (EventBusName "default"): one rule. */
+export interface EventRule {
+  Name: string;
+  Arn?: string;
+  /** JSON text; absent on schedule-only rules. */
+  EventPattern?: string;
+  State?: string; // ENABLED, DISABLED, ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS
+  EventBusName?: string;
+  ScheduleExpression?: string;
+  ManagedBy?: string;
+}
+
+/** EventBridge ListTargetsByRule: one target. */
+export interface RuleTarget {
+  Id: string;
+  Arn: string;
+}
+
+/** ListDetectors, then GetDetector for each id. */
+export interface GuardDutyDetector {
+  DetectorId: string;
+  /** GetDetector's Status; absent when GetDetector failed (then `error` says why). */
+  Status?: string; // ENABLED, DISABLED
+  error?: ApiError;
+}
+
+/** GuardDuty DescribeOrganizationConfiguration, read in the delegated administrator's account. */
+export interface GuardDutyOrganizationConfiguration {
+  AdminAccountId: string;
+  /** NEW, ALL or NONE (the current field). */
+  AutoEnableOrganizationMembers?: string;
+  /** The older boolean, still returned. */
+  AutoEnable?: boolean;
+}
+
+/** CloudTrail LookupEvents: one event (CloudTrailEvent is the record as JSON text). */
+export interface LookedUpEvent {
+  EventId: string;
+  EventName: string;
+  EventTime: string;
+  Username?: string;
+  CloudTrailEvent?: string;
+}
+
+/** One region's management-event history: one LookupEvents query per event name (LookupAttributes takes one attribute). */
+export interface TamperHistoryInputs {
+  window: { start: string; end: string };
+  events: Record<string, Fetched<LookedUpEvent[]>>;
 }
 
 export interface LogGroup {
