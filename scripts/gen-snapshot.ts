@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
-import { FETCHED_TYPESCRIPT, SNAPSHOT_SCHEMA_FILE, snapshotSchemaText, snapshotTypeSource } from '../src/snapshot/schema-source.ts';
+import { FETCHED_TYPESCRIPT, SNAPSHOT_SCHEMA_FILE, snapshotSchemaText, snapshotTypeSource, typesDefinedElsewhere } from '../src/snapshot/schema-source.ts';
 
 export const SNAPSHOT_TYPES_FILE = fileURLToPath(new URL('../src/snapshot/types.ts', import.meta.url));
 
@@ -37,15 +37,42 @@ ${FETCHED_TYPESCRIPT}`;
 /** json-schema-to-typescript's note under each definition's comment: noise in a file that says where it comes from. */
 const REFERENCED_BY = /\n \*\n \* This interface was referenced by `Snapshot`'s JSON-Schema\n \* via the `definition` "\w+"\.|\/\*\*\n \* This interface was referenced by `Snapshot`'s JSON-Schema\n \* via the `definition` "\w+"\.\n \*\/\n/g;
 
+const OPTIONS = {
+  bannerComment: '',
+  additionalProperties: false,
+  unreachableDefinitions: true,
+  style: { singleQuote: true, printWidth: 120, trailingComma: 'all' as const },
+};
+
+/**
+ * The compiler's check that the contracts written elsewhere (ApiError, SkippedAccount, the
+ * log-integrity report) still fit their schema definitions: each of their values is valid
+ * against the schema's type, and (but for the report, whose `kind` is a closed union in
+ * TypeScript and a string in the schema) the other way round.
+ */
+async function checksOfTypesDefinedElsewhere(): Promise<string> {
+  const checks: string[] = [];
+  const shapes: string[] = [];
+  for (const [tsName, schema] of Object.entries(typesDefinedElsewhere())) {
+    const inSchema = `${tsName}InSchema`;
+    shapes.push(await compile({ ...schema, title: inSchema } as JSONSchema, inSchema, { ...OPTIONS, unreachableDefinitions: false }));
+    checks.push(tsName === 'TrailRegionReport' ? `Assert<Fits<${tsName}, ${inSchema}>>` : `Assert<Same<${tsName}, ${inSchema}>>`);
+  }
+  return [
+    '\n// ---- the contracts written elsewhere fit their schema definitions (a compile error here says which) ----\n',
+    ...shapes.map((shape) => shape.replace(/^export /gm, '')),
+    '/** Every A is a B, and A has no field B lacks (which a strict schema definition would refuse). */',
+    'type Fits<A, B> = [A, keyof A] extends [B, keyof B] ? true : false;',
+    'type Same<A, B> = Fits<A, B> extends true ? Fits<B, A> : false;',
+    'type Assert<T extends true> = T;',
+    `export type ContractsWrittenElsewhereFitTheSchema = [\n  ${checks.join(',\n  ')},\n];\n`,
+  ].join('\n');
+}
+
 /** The text of src/snapshot/types.ts. */
 export async function snapshotTypesText(): Promise<string> {
-  const body = await compile(snapshotTypeSource() as JSONSchema, 'Snapshot', {
-    bannerComment: '',
-    additionalProperties: false,
-    unreachableDefinitions: true,
-    style: { singleQuote: true, printWidth: 120, trailingComma: 'all' },
-  });
-  return `${HEADER}\n${body.replace(REFERENCED_BY, '')}`;
+  const body = await compile(snapshotTypeSource() as JSONSchema, 'Snapshot', OPTIONS);
+  return `${HEADER}\n${body.replace(REFERENCED_BY, '')}${await checksOfTypesDefinedElsewhere()}`;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -124,6 +124,7 @@ export type Fetched<T> =
   | { value?: undefined; absent?: undefined; error: ApiError; answer?: unknown };
 `;
 
+const skippedAccount = strict({ accountId: nonEmpty, reason: nonEmpty }, ['accountId', 'reason']);
 const tag = aws({ Key: str, Value: str }, ['Key', 'Value']);
 const awsTimestamp = str;
 
@@ -539,7 +540,7 @@ const defs: Record<string, Schema> = {
           {
             regions: doc('Regions the collector was asked to read ("all enabled" is resolved to the list read).', strings),
             accountIds: doc('Accounts selected for reading, in the order of the account lines.', strings),
-            skipped: arrayOf({ ...strict({ accountId: nonEmpty, reason: nonEmpty }, ['accountId', 'reason']), tsType: 'SkippedAccount' }),
+            skipped: arrayOf({ ...skippedAccount, tsType: 'SkippedAccount' }),
             shard: doc('Set when this snapshot is one shard of a larger scan: "K/N".', { type: 'string', pattern: '^[1-9][0-9]*/[1-9][0-9]*$' }),
           },
           ['regions', 'accountIds', 'skipped'],
@@ -692,6 +693,17 @@ export function snapshotTypeSource(): Schema {
     description: 'A whole snapshot in memory: the header line and every account line.',
     ...(typeHintsOnly(strict({ header: ref('SnapshotHeader'), accounts: arrayOf(ref('AccountRecord')) }, ['header', 'accounts'])) as Schema),
     $defs: typeHintsOnly(own),
+  };
+}
+
+/**
+ * The definitions whose TypeScript type is written elsewhere, as the generator would write them,
+ * keyed by the name of that type, so types.ts can have the compiler compare the two.
+ */
+export function typesDefinedElsewhere(): Record<string, Schema> {
+  return {
+    ...Object.fromEntries(Object.entries(TYPE_DEFINED_ELSEWHERE).map(([def, tsName]) => [tsName, typeHintsOnly(defs[def]) as Schema])),
+    SkippedAccount: skippedAccount,
   };
 }
 

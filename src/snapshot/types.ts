@@ -625,3 +625,88 @@ export interface LogIntegrityRun {
   sampleSeed?: string;
   maxDigestAgeHours: number;
 }
+
+// ---- the contracts written elsewhere fit their schema definitions (a compile error here says which) ----
+
+interface ApiErrorInSchema {
+  operation: string;
+  code: string;
+  message: string;
+  accountId?: string;
+  region?: string;
+}
+
+interface VerifyWindowInSchema {
+  from: string;
+  to: string;
+}
+
+interface TrailRegionReportInSchema {
+  target: {
+    trailArn: string;
+    trailName: string;
+    accountId: string;
+    region: string;
+    bucket: string;
+    keyPrefix: string;
+    organizationId?: string;
+  };
+  window: VerifyWindow;
+  outcome: 'verified' | 'failed' | 'incomplete';
+  digests: {
+    expected: number;
+    found: number;
+    signatureValid: number;
+    chained: number;
+    missing: number;
+    restarts: string[];
+  };
+  logs: {
+    listed: number;
+    hashed: number;
+    valid: number;
+    modified: number;
+    missing: number;
+    unreadable: number;
+    presentNotHashed: number;
+    unlisted: number;
+    bytesHashed: number;
+  };
+  newestDigest: {
+    key?: string;
+    endTime?: string;
+    ageHours?: number;
+    latestDigestDeliveryTime?: string;
+    latestDigestDeliveryError?: string;
+  };
+  findings: {
+    kind: string;
+    object: string;
+    hour: string;
+    detail: string;
+  }[];
+  unreadable: {
+    operation: string;
+    code: string;
+    message: string;
+    object?: string;
+    accountId?: string;
+    region?: string;
+  }[];
+}
+
+interface SkippedAccountInSchema {
+  accountId: string;
+  reason: string;
+}
+
+/** Every A is a B, and A has no field B lacks (which a strict schema definition would refuse). */
+type Fits<A, B> = [A, keyof A] extends [B, keyof B] ? true : false;
+type Same<A, B> = Fits<A, B> extends true ? Fits<B, A> : false;
+type Assert<T extends true> = T;
+export type ContractsWrittenElsewhereFitTheSchema = [
+  Assert<Same<ApiError, ApiErrorInSchema>>,
+  Assert<Same<VerifyWindow, VerifyWindowInSchema>>,
+  Assert<Fits<TrailRegionReport, TrailRegionReportInSchema>>,
+  Assert<Same<SkippedAccount, SkippedAccountInSchema>>,
+];
