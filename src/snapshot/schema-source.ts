@@ -48,11 +48,27 @@ const named = (title: string, schema: Schema): Schema => ({ title, ...schema });
  * Definitions whose TypeScript type is written elsewhere (contracts every stage reads, the
  * log-integrity verifier's report): the schema validates them, the types name the existing type.
  */
-const TYPE_DEFINED_ELSEWHERE: Record<string, string> = {
-  ApiError: 'ApiError',
-  LogIntegrityWindow: 'VerifyWindow',
-  LogIntegrityReport: 'TrailRegionReport',
-};
+const TYPE_DEFINED_ELSEWHERE: Record<string, string> = { ApiError: 'ApiError' };
+
+/**
+ * What the log-integrity verifier can find. A string in the schema (a snapshot written by a newer
+ * verifier still reads), a closed union in TypeScript (the verifier writes only these).
+ */
+const FINDING_KINDS = [
+  'digest-missing',
+  'digest-signature-invalid',
+  'digest-unknown-key',
+  'digest-key-outside-validity',
+  'digest-misplaced',
+  'digest-unreadable-content',
+  'chain-previous-hash-mismatch',
+  'chain-previous-signature-mismatch',
+  'chain-previous-mismatch',
+  'digest-stale',
+  'log-modified',
+  'log-missing',
+  'log-unlisted',
+];
 
 function ref(name: string): Schema {
   const tsType = TYPE_DEFINED_ELSEWHERE[name];
@@ -72,7 +88,11 @@ function aws(properties: Record<string, Schema>, required: string[] = []): Schem
 /** The TypeScript spelling of a Fetched value: a named definition, a list of one, or a string. */
 function typeName(schema: Schema): string {
   if (typeof schema.tsType === 'string') return schema.tsType;
-  if (typeof schema.$ref === 'string') return schema.$ref.replace('#/$defs/', '');
+  if (typeof schema.title === 'string') return schema.title;
+  if (typeof schema.$ref === 'string') {
+    const name = schema.$ref.replace('#/$defs/', '');
+    return (defs[name]?.title as string | undefined) ?? name;
+  }
   if (schema.type === 'array') return `${typeName(schema.items as Schema)}[]`;
   if (schema.type === 'string') return 'string';
   throw new Error(`fetched(): give this value a $defs entry so its TypeScript type has a name: ${JSON.stringify(schema)}`);
@@ -90,7 +110,6 @@ function fetched(value: Schema): Schema {
     $ref: '#/$defs/Fetched',
     if: { required: ['value'], properties: { value: { not: { type: 'null' } } } },
     then: { properties: { value } },
-    tsType: `Fetched<${typeName(value)}>`,
   };
 }
 
@@ -602,8 +621,8 @@ const defs: Record<string, Schema> = {
     ['accountId', 'regions', 'trailDetails'],
   ),
 
-  // ---- log integrity (verify-logs; src/snapshot/log-integrity.ts) ----
-  LogIntegrityWindow: strict({ from: isoTime, to: isoTime }, ['from', 'to']),
+  // ---- log integrity (verify-logs; the verifier is src/collect/integrity, its other contracts src/snapshot/log-integrity.ts) ----
+  LogIntegrityWindow: named('VerifyWindow', strict({ from: doc('ISO-8601, inclusive.', isoTime), to: doc('ISO-8601, exclusive.', isoTime) }, ['from', 'to'])),
   LogIntegrityRun: doc(
     'How the log-integrity verification recorded in this snapshot was run.',
     strict(
@@ -617,24 +636,98 @@ const defs: Record<string, Schema> = {
       ['verifiedAt', 'window', 'hashLogs', 'maxDigestAgeHours'],
     ),
   ),
-  LogIntegrityReport: strict(
-    {
-      target: strict(
-        { trailArn: nonEmpty, trailName: nonEmpty, accountId: nonEmpty, region: nonEmpty, bucket: nonEmpty, keyPrefix: str, organizationId: str },
-        ['trailArn', 'trailName', 'accountId', 'region', 'bucket', 'keyPrefix'],
-      ),
-      window: ref('LogIntegrityWindow'),
-      outcome: { enum: ['verified', 'failed', 'incomplete'] },
-      digests: strict({ expected: int, found: int, signatureValid: int, chained: int, missing: int, restarts: strings }, ['expected', 'found', 'signatureValid', 'chained', 'missing', 'restarts']),
-      logs: strict(
-        { listed: int, hashed: int, valid: int, modified: int, missing: int, unreadable: int, presentNotHashed: int, unlisted: int, bytesHashed: int },
-        ['listed', 'hashed', 'valid', 'modified', 'missing', 'unreadable', 'presentNotHashed', 'unlisted', 'bytesHashed'],
-      ),
-      newestDigest: strict({ key: str, endTime: str, ageHours: { type: 'number' }, latestDigestDeliveryTime: str, latestDigestDeliveryError: str }),
-      findings: arrayOf(strict({ kind: nonEmpty, object: str, hour: str, detail: str }, ['kind', 'object', 'hour', 'detail'])),
-      unreadable: arrayOf(strict({ operation: nonEmpty, code: nonEmpty, message: str, object: str, accountId: str, region: str }, ['operation', 'code', 'message'])),
-    },
-    ['target', 'window', 'outcome', 'digests', 'logs', 'newestDigest', 'findings', 'unreadable'],
+  LogIntegrityReport: named(
+    'TrailRegionReport',
+    strict(
+      {
+        target: named(
+          'IntegrityTarget',
+          doc(
+            "One trail's delivery into one region's digest chain, for one account.",
+            strict(
+              {
+                trailArn: nonEmpty,
+                trailName: nonEmpty,
+                accountId: doc('The account whose logs these are (a member account for an organization trail).', nonEmpty),
+                region: nonEmpty,
+                bucket: nonEmpty,
+                keyPrefix: doc("The trail's S3KeyPrefix, without the trailing slash; empty when none.", str),
+                organizationId: doc('Set for organization trails: their objects sit under AWSLogs/<org-id>/<account>/.', str),
+              },
+              ['trailArn', 'trailName', 'accountId', 'region', 'bucket', 'keyPrefix'],
+            ),
+          ),
+        ),
+        window: ref('LogIntegrityWindow'),
+        outcome: named('IntegrityOutcome', { enum: ['verified', 'failed', 'incomplete'] }),
+        digests: strict(
+          {
+            expected: int,
+            found: int,
+            signatureValid: int,
+            chained: int,
+            missing: int,
+            restarts: doc('Chains that start inside the window after StopLogging/StartLogging (not breaks).', strings),
+          },
+          ['expected', 'found', 'signatureValid', 'chained', 'missing', 'restarts'],
+        ),
+        logs: strict(
+          {
+            listed: int,
+            hashed: int,
+            valid: int,
+            modified: int,
+            missing: int,
+            unreadable: int,
+            presentNotHashed: doc('Present in the listing, not hashed (sampling or --hash-logs none).', int),
+            unlisted: int,
+            bytesHashed: int,
+          },
+          ['listed', 'hashed', 'valid', 'modified', 'missing', 'unreadable', 'presentNotHashed', 'unlisted', 'bytesHashed'],
+        ),
+        newestDigest: strict({ key: str, endTime: str, ageHours: { type: 'number' }, latestDigestDeliveryTime: str, latestDigestDeliveryError: str }),
+        findings: doc(
+          'Integrity problems, in hour order; the first one is the evidence a report leads with.',
+          arrayOf(
+            named(
+              'Finding',
+              strict(
+                {
+                  kind: named('FindingKind', {
+                    ...nonEmpty,
+                    tsType: FINDING_KINDS.map((kind) => `'${kind}'`).join(' | '),
+                  }),
+                  object: doc('The S3 key of the object concerned (bucket-relative); for a missing digest, the key expected.', str),
+                  hour: doc("The digest hour (digestStartTime) or the log file's time, ISO.", str),
+                  detail: str,
+                },
+                ['kind', 'object', 'hour', 'detail'],
+              ),
+            ),
+          ),
+        ),
+        unreadable: doc(
+          'What could not be read: the reason the outcome is incomplete.',
+          arrayOf(
+            named(
+              'ReadFailure',
+              strict(
+                {
+                  operation: doc('"s3:GetObject", "s3:ListObjectsV2", "cloudtrail:ListPublicKeys", "kms:Decrypt"...', nonEmpty),
+                  code: nonEmpty,
+                  message: str,
+                  object: str,
+                  accountId: str,
+                  region: str,
+                },
+                ['operation', 'code', 'message'],
+              ),
+            ),
+          ),
+        ),
+      },
+      ['target', 'window', 'outcome', 'digests', 'logs', 'newestDigest', 'findings', 'unreadable'],
+    ),
   ),
 };
 
@@ -676,9 +769,13 @@ export function snapshotSchemaText(): string {
 function typeHintsOnly(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(typeHintsOnly);
   if (node === null || typeof node !== 'object') return node;
-  const { tsType, $ref, description } = node as Schema;
-  const name = typeof tsType === 'string' ? tsType : typeof $ref === 'string' ? typeName(node as Schema) : undefined;
-  if (name !== undefined) return description === undefined ? { tsType: name } : { tsType: name, description };
+  const { tsType, $ref, title, description } = node as Schema;
+  const name =
+    typeof tsType === 'string' ? tsType
+    : $ref === '#/$defs/Fetched' ? `Fetched<${typeName(((node as { then: { properties: { value: Schema } } }).then.properties.value))}>`
+    : typeof $ref === 'string' ? typeName(node as Schema)
+    : undefined;
+  if (name !== undefined) return { tsType: name, ...(title === undefined ? {} : { title }), ...(description === undefined ? {} : { description }) };
   return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, typeHintsOnly(value)]));
 }
 

@@ -13,7 +13,6 @@
 
 import type { ApiError } from '../contracts/api-error.ts';
 import type { SkippedAccount } from '../contracts/result.ts';
-import type { TrailRegionReport, VerifyWindow } from './log-integrity.ts';
 
 export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from './format.ts';
 
@@ -31,6 +30,22 @@ export type Fetched<T> =
   | { value: T; absent?: undefined; error?: undefined }
   | { value: null; absent: string; error?: undefined }
   | { value?: undefined; absent?: undefined; error: ApiError; answer?: unknown };
+
+export type IntegrityOutcome = 'verified' | 'failed' | 'incomplete';
+export type FindingKind =
+  | 'digest-missing'
+  | 'digest-signature-invalid'
+  | 'digest-unknown-key'
+  | 'digest-key-outside-validity'
+  | 'digest-misplaced'
+  | 'digest-unreadable-content'
+  | 'chain-previous-hash-mismatch'
+  | 'chain-previous-signature-mismatch'
+  | 'chain-previous-mismatch'
+  | 'digest-stale'
+  | 'log-modified'
+  | 'log-missing'
+  | 'log-unlisted';
 
 /**
  * A whole snapshot in memory: the header line and every account line.
@@ -612,6 +627,16 @@ export interface AccountRecord {
    */
   logIntegrity?: TrailRegionReport[];
 }
+export interface VerifyWindow {
+  /**
+   * ISO-8601, inclusive.
+   */
+  from: string;
+  /**
+   * ISO-8601, exclusive.
+   */
+  to: string;
+}
 /**
  * How the log-integrity verification recorded in this snapshot was run.
  */
@@ -625,40 +650,19 @@ export interface LogIntegrityRun {
   sampleSeed?: string;
   maxDigestAgeHours: number;
 }
-
-// ---- the contracts written elsewhere fit their schema definitions (a compile error here says which) ----
-
-interface ApiErrorInSchema {
-  operation: string;
-  code: string;
-  message: string;
-  accountId?: string;
-  region?: string;
-}
-
-interface VerifyWindowInSchema {
-  from: string;
-  to: string;
-}
-
-interface TrailRegionReportInSchema {
-  target: {
-    trailArn: string;
-    trailName: string;
-    accountId: string;
-    region: string;
-    bucket: string;
-    keyPrefix: string;
-    organizationId?: string;
-  };
+export interface TrailRegionReport {
+  target: IntegrityTarget;
   window: VerifyWindow;
-  outcome: 'verified' | 'failed' | 'incomplete';
+  outcome: IntegrityOutcome;
   digests: {
     expected: number;
     found: number;
     signatureValid: number;
     chained: number;
     missing: number;
+    /**
+     * Chains that start inside the window after StopLogging/StartLogging (not breaks).
+     */
     restarts: string[];
   };
   logs: {
@@ -668,6 +672,9 @@ interface TrailRegionReportInSchema {
     modified: number;
     missing: number;
     unreadable: number;
+    /**
+     * Present in the listing, not hashed (sampling or --hash-logs none).
+     */
     presentNotHashed: number;
     unlisted: number;
     bytesHashed: number;
@@ -679,20 +686,68 @@ interface TrailRegionReportInSchema {
     latestDigestDeliveryTime?: string;
     latestDigestDeliveryError?: string;
   };
-  findings: {
-    kind: string;
-    object: string;
-    hour: string;
-    detail: string;
-  }[];
-  unreadable: {
-    operation: string;
-    code: string;
-    message: string;
-    object?: string;
-    accountId?: string;
-    region?: string;
-  }[];
+  /**
+   * Integrity problems, in hour order; the first one is the evidence a report leads with.
+   */
+  findings: Finding[];
+  /**
+   * What could not be read: the reason the outcome is incomplete.
+   */
+  unreadable: ReadFailure[];
+}
+/**
+ * One trail's delivery into one region's digest chain, for one account.
+ */
+export interface IntegrityTarget {
+  trailArn: string;
+  trailName: string;
+  /**
+   * The account whose logs these are (a member account for an organization trail).
+   */
+  accountId: string;
+  region: string;
+  bucket: string;
+  /**
+   * The trail's S3KeyPrefix, without the trailing slash; empty when none.
+   */
+  keyPrefix: string;
+  /**
+   * Set for organization trails: their objects sit under AWSLogs/<org-id>/<account>/.
+   */
+  organizationId?: string;
+}
+export interface Finding {
+  kind: FindingKind;
+  /**
+   * The S3 key of the object concerned (bucket-relative); for a missing digest, the key expected.
+   */
+  object: string;
+  /**
+   * The digest hour (digestStartTime) or the log file's time, ISO.
+   */
+  hour: string;
+  detail: string;
+}
+export interface ReadFailure {
+  /**
+   * "s3:GetObject", "s3:ListObjectsV2", "cloudtrail:ListPublicKeys", "kms:Decrypt"...
+   */
+  operation: string;
+  code: string;
+  message: string;
+  object?: string;
+  accountId?: string;
+  region?: string;
+}
+
+// ---- the contracts written elsewhere fit their schema definitions (a compile error here says which) ----
+
+interface ApiErrorInSchema {
+  operation: string;
+  code: string;
+  message: string;
+  accountId?: string;
+  region?: string;
 }
 
 interface SkippedAccountInSchema {
@@ -706,7 +761,5 @@ type Same<A, B> = Fits<A, B> extends true ? Fits<B, A> : false;
 type Assert<T extends true> = T;
 export type ContractsWrittenElsewhereFitTheSchema = [
   Assert<Same<ApiError, ApiErrorInSchema>>,
-  Assert<Same<VerifyWindow, VerifyWindowInSchema>>,
-  Assert<Fits<TrailRegionReport, TrailRegionReportInSchema>>,
   Assert<Same<SkippedAccount, SkippedAccountInSchema>>,
 ];
