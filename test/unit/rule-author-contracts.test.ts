@@ -11,6 +11,8 @@ import { loadConfig } from '../../src/config/load.ts';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type { TrailproofConfig } from '../../src/config/types.ts';
 import { loadRules } from '../../src/rules/load.ts';
+import { compileRule } from '../../src/rules/load/compile.ts';
+import { parseRuleFile } from '../../src/rules/load/parse.ts';
 import { modelOptions } from '../../src/rules/model-options.ts';
 import { readRuleTests } from '../../src/rules/rule-tests.ts';
 import { runMain } from '../cli/run-cli.ts';
@@ -70,6 +72,35 @@ describe('CEL is type-checked against the declared facts', () => {
       activation: { organization: {}, account: { id: '1', name: 'a', status: 'ACTIVE', isManagement: false, ouPath: '', ouIds: [], tags: {}, regions: [], unknown: { trails: 'DescribeTrails denied' } } },
     });
     expect(verdict).toMatchObject({ status: 'ERROR', message: 'could not decide: trails of a is unknown: DescribeTrails denied' });
+  });
+
+  it('lists the problems of a rule top to bottom, though variables are compiled first', async () => {
+    const lines = [
+      'validations:',
+      '  - expression: account.trails.size()',
+      'variables:',
+      '  - name: x',
+      '    expression: account.nosuch',
+      '  - name: x',
+      '    expression: "1"',
+    ];
+    expect(await problems([ruleDir('order', lines)])).toEqual([
+      expect.stringMatching(/order\.yaml:6:17: validations\[0\]\.expression must be a bool expression/),
+      expect.stringMatching(/order\.yaml:9:25: `account\.nosuch`: no such fact/),
+      expect.stringMatching(/order\.yaml:10:5: variable "x" is already declared \(variables\[0\]\)/),
+    ]);
+  });
+
+  it('compiles without the type check only when asked (a worker reloading checked bytes): the same expression runs', () => {
+    const dir = ruleDir('typed', ['validations:', '  - expression: account.trails + 1 > 0']);
+    const parsed = parseRuleFile({ path: join(dir, 'typed.yaml'), source: 'typed.yaml' }, [])!;
+    const checkedProblems: string[] = [];
+    expect(compileRule(parsed.source, parsed.document, {}, checkedProblems)).toBeUndefined();
+    expect(checkedProblems[0]).toMatch(/typed\.yaml:6:17: invalid CEL/);
+    const unchecked: string[] = [];
+    const rule = compileRule(parsed.source, parsed.document, {}, unchecked, { typeChecked: false });
+    expect(unchecked).toEqual([]);
+    expect(() => rule!.validations[0]!.expression({ account: { trails: [] } })).toThrow(/no such overload/);
   });
 
   it("a typo in a rule test's facts is a load error at file:line:col", () => {
