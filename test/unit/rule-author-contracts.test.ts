@@ -46,6 +46,44 @@ describe('CEL is type-checked against the declared facts', () => {
   it('a fact root the resource type is not given is a load error', async () => {
     const dir = ruleDir('wrong-root', ['validations:', '  - expression: trail.isLogging'], 'organization');
     expect(await problems([dir])).toEqual([expect.stringMatching(/wrong-root\.yaml:6:17: `trail` is not given to a rule with resource: organization \(only to trail rules\)$/)]);
+    const account = ruleDir('wrong-root', ['validations:', '  - expression: account.id != ""'], 'organization');
+    expect(await problems([account])).toEqual([expect.stringMatching(/`account` is not given to a rule with resource: organization \(only to account, trail, bucket rules\)$/)]);
+  });
+
+  it('names the variables an expression may see: its own name and later ones are not declared yet', async () => {
+    const lines = [
+      'variables:',
+      '  - name: first',
+      '    expression: variables.first',
+      '  - name: second',
+      '    expression: variables.secnd',
+      '  - name: third',
+      '    expression: variables.fourth',
+      '  - name: fourth',
+      '    expression: "1"',
+      'validations:',
+      '  - expression: params.zzzz > 0',
+      'params: { minDays: { type: integer, default: 1, description: d } }',
+    ];
+    expect(await problems([ruleDir('scope', lines)])).toEqual([
+      expect.stringMatching(/scope\.yaml:7:27: variable "first" is used before its declaration \(variables\[0\]\)$/),
+      expect.stringMatching(/scope\.yaml:9:27: `variables\.secnd`: no such variable \(declared: first\)$/),
+      expect.stringMatching(/scope\.yaml:11:27: variable "fourth" is used before its declaration \(variables\[3\]\)$/),
+      expect.stringMatching(/scope\.yaml:15:24: `params\.zzzz`: no such parameter \(declared: minDays\)$/),
+    ]);
+  });
+
+  it('a field read from a value that is not a fact object is invalid CEL, worded by the library', async () => {
+    expect(await problems([ruleDir('not-object', ['validations:', '  - expression: account.name.size == 1'])])).toEqual([
+      expect.stringMatching(/not-object\.yaml:6:\d+: invalid CEL in validations\[0\]\.expression: /),
+    ]);
+  });
+
+  it('quotes a multi-line expression on one line when it has the wrong type', async () => {
+    const lines = ['match: >-', '  account.status', '     +  account.name', 'validations:', '  - expression: "true"'];
+    expect(await problems([ruleDir('folded', lines)])).toEqual([
+      expect.stringMatching(/folded\.yaml:5:8: match must be a bool expression, but `account\.status \+ account\.name` is a string$/),
+    ]);
   });
 
   it('suggests the nearest fact, inside macros and through typed variables', async () => {
@@ -81,13 +119,16 @@ describe('CEL is type-checked against the declared facts', () => {
       'variables:',
       '  - name: x',
       '    expression: account.nosuch',
-      '  - name: x',
-      '    expression: "1"',
+      '  - expression: \'"text"\'',
+      '    name: x',
+      '  - name: y',
+      '    expression: variables.x > 1',
     ];
+    // The second x (a string) does not change the type of the first (an int): `variables.x > 1` is fine.
     expect(await problems([ruleDir('order', lines)])).toEqual([
       expect.stringMatching(/order\.yaml:6:17: validations\[0\]\.expression must be a bool expression/),
       expect.stringMatching(/order\.yaml:9:25: `account\.nosuch`: no such fact/),
-      expect.stringMatching(/order\.yaml:10:5: variable "x" is already declared \(variables\[0\]\)/),
+      expect.stringMatching(/order\.yaml:11:5: variable "x" is already declared \(variables\[0\]\)$/),
     ]);
   });
 
@@ -97,6 +138,8 @@ describe('CEL is type-checked against the declared facts', () => {
     const checkedProblems: string[] = [];
     expect(compileRule(parsed.source, parsed.document, {}, checkedProblems)).toBeUndefined();
     expect(checkedProblems[0]).toMatch(/typed\.yaml:6:17: invalid CEL/);
+    const typed = compileRule(parsed.source, { ...parsed.document, variables: [{ name: 'n', expression: 'size(account.trails)' }], validations: [{ expression: 'variables.n >= 0' }] }, {}, []);
+    expect(typed!.variables.map((v) => v.name)).toEqual(['n']);
     const unchecked: string[] = [];
     const rule = compileRule(parsed.source, parsed.document, {}, unchecked, { typeChecked: false });
     expect(unchecked).toEqual([]);

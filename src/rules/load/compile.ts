@@ -35,7 +35,7 @@ export function compileRule(
   const runtime = ruleEnvironment(variableNames, paramNames);
   const variableTypes: Record<string, string> = {};
   // Rebuilt before each variable and before the rest, so each sees the variables declared above it.
-  let checker: ReturnType<typeof typedRuleEnvironment> | 'unchecked' = 'unchecked';
+  let checker: ReturnType<typeof typedRuleEnvironment> | 'unchecked';
   const typedScope = () => (typeChecked ? typedRuleEnvironment(document.resource, paramTypes, variableTypes) : 'unchecked');
 
   const compile = (path: (string | number)[], expression: string, mustBe?: 'bool'): { compiled: CompiledExpression; type: string } => {
