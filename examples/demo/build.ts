@@ -26,6 +26,7 @@ export { DEMO_ACCOUNTS, DEMO_COLLECTED_AT, DEMO_OUS, DEMO_REGIONS, ORG_TRAIL_ARN
 import { addDemoScps } from './scps.ts';
 import { addDemoPiiBuckets } from './pii-buckets.ts';
 import { addDemoTrailBuckets } from './trail-buckets.ts';
+import { stopDemoOrganizationTrail } from './stopped-organization-trail.ts';
 
 /** The default of GetEventSelectors for a trail created without custom selectors. */
 const DEFAULT_SELECTORS: EventSelector[] = [
@@ -37,6 +38,7 @@ export function buildDemoSnapshot(): Snapshot {
   addAccounts(demo);
   addOrganizationTrail(demo);
   addMemberTrails(demo);
+  stopDemoOrganizationTrail(demo);
   addBucketListings(demo);
   addDemoScps(demo);
   addDemoPiiBuckets(demo);
