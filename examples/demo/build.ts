@@ -1,7 +1,8 @@
 /**
  * The bundled demo organization ("Acme"): about a dozen accounts in nested OUs, with the
- * situations a real audit meets — an organization trail to a log-archive account, a sandbox with
- * its own single-region trail, a trail that stopped logging, a member that does not see the
+ * situations a real audit meets — an organization trail to a log-archive account that someone
+ * stopped shortly before the collection (stopped-organization-trail.ts), a sandbox with its own
+ * single-region trail, a member trail that stopped logging weeks earlier, a member that does not see the
  * organization trail at all, misleading selector names, excluded event sources, split read/write
  * trails, an account that could not be entered and a trail whose status could not be read.
  *
