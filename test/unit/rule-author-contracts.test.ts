@@ -84,6 +84,10 @@ describe('CEL is type-checked against the declared facts', () => {
     expect(await problems([ruleDir('folded', lines)])).toEqual([
       expect.stringMatching(/folded\.yaml:5:8: match must be a bool expression, but `account\.status \+ account\.name` is a string$/),
     ]);
+    const literal = ['match: |', '  account.status', 'validations:', '  - expression: "true"'];
+    expect(await problems([ruleDir('literal', literal)])).toEqual([
+      expect.stringMatching(/literal\.yaml:5:8: match must be a bool expression, but `account\.status` is a string$/),
+    ]);
   });
 
   it('suggests the nearest fact, inside macros and through typed variables', async () => {
