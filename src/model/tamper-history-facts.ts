@@ -1,0 +1,108 @@
+/**
+ * `account.tamperHistory`: the tampering calls of every region's event history (tamper-history.ts),
+ * oldest first, and the intervals of the window in which no trail recording the account was logging.
+ * A region whose history could not be read leaves `complete` unknown (its rule gives ERROR), while
+ * the calls found in the other regions are still listed (a successful StopLogging there is a FAIL
+ * whatever the unread region holds).
+ */
+import type { AccountRecord, TrailDetail } from '../snapshot/types.ts';
+import { detectiveInputs, setKnown, withUnknown } from './detective-inputs.ts';
+import type { TrailFacts } from './facts.ts';
+import { known, unknownBecause, type Known } from './known.ts';
+import { loggingGaps, regionTamperHistory, type HistoryCall, type LoggingGap } from './tamper-history.ts';
+
+export interface TamperCallFacts {
+  region: string;
+  eventName: string;
+  eventId: string;
+  time: string;
+  who: string | null;
+  sourceIPAddress: string | null;
+  userAgent: string | null;
+  errorCode: string | null;
+  succeeded: boolean;
+  target: string | null;
+}
+
+export interface AccountTamperHistoryFacts {
+  window: { from: string; to: string } | null;
+  regionsRead: string[];
+  calls: TamperCallFacts[];
+  complete?: boolean;
+  gaps?: { from: string; to: string; hours: number }[];
+  unknown?: Record<string, string>;
+}
+
+/** `trails`: those that record the account; `detailOf` finds a trail's GetTrailStatus (own or organization's). */
+export function accountTamperHistory(record: AccountRecord, trails: Known<TrailFacts[]>, detailOf: (arn: string) => TrailDetail | undefined): AccountTamperHistoryFacts {
+  const regionsRead: string[] = [];
+  const calls: (HistoryCall & { region: string })[] = [];
+  const switches: HistoryCall[] = [];
+  let window: { start: string; end: string } | undefined;
+  let incomplete: string | undefined;
+  for (const region of record.regions.map((r) => r.region).sort()) {
+    const inputs = detectiveInputs(record, region);
+    const history = inputs.reason !== undefined ? unknownBecause<never>(inputs.reason) : regionTamperHistory(region, inputs.block.tamperHistory);
+    if (history.reason !== undefined) {
+      incomplete ??= history.reason;
+      continue;
+    }
+    regionsRead.push(region);
+    window ??= inputs.block!.tamperHistory!.window;
+    calls.push(...history.value.tamperCalls.map((c) => ({ ...c, region })));
+    switches.push(...history.value.tamperCalls, ...history.value.otherCalls);
+  }
+  calls.sort((a, b) => a.time.localeCompare(b.time) || a.eventId.localeCompare(b.eventId));
+  const facts: AccountTamperHistoryFacts = {
+    window: window ? { from: window.start, to: window.end } : null,
+    regionsRead,
+    calls: calls.map(callFacts),
+  };
+  const unknown: Record<string, string> = {};
+  setKnown(facts, unknown, 'complete', incomplete === undefined ? known(true) : unknownBecause(incomplete));
+  setKnown(facts, unknown, 'gaps', gapsOf(window, trails, switches, detailOf, incomplete));
+  return withUnknown(facts, unknown);
+}
+
+function callFacts(call: HistoryCall & { region: string }): TamperCallFacts {
+  return {
+    region: call.region,
+    eventName: call.eventName,
+    eventId: call.eventId,
+    time: call.time,
+    who: call.who,
+    sourceIPAddress: call.sourceIPAddress,
+    userAgent: call.userAgent,
+    errorCode: call.errorCode,
+    succeeded: call.errorCode === null,
+    target: call.target,
+  };
+}
+
+function gapsOf(
+  window: { start: string; end: string } | undefined,
+  trails: Known<TrailFacts[]>,
+  switches: HistoryCall[],
+  detailOf: (arn: string) => TrailDetail | undefined,
+  incomplete: string | undefined,
+): Known<{ from: string; to: string; hours: number }[]> {
+  if (incomplete !== undefined) return unknownBecause(incomplete);
+  if (!window) return unknownBecause('no region of the account was read');
+  if (trails.reason !== undefined) return unknownBecause(trails.reason);
+  const states = [];
+  const timeline = [...switches];
+  for (const trail of trails.value) {
+    if (trail.isLogging === undefined) return unknownBecause(`isLogging of ${trail.arn} is unknown: ${trail.unknown?.isLogging ?? 'not read'}`);
+    states.push({ arn: trail.arn, isLogging: trail.isLogging });
+    // An organization trail is switched from another account, whose history this account does not
+    // hold: GetTrailStatus' StopLoggingTime dates a stop the calls here cannot show.
+    const stoppedAt = detailOf(trail.arn)?.status.value?.StopLoggingTime;
+    const switched = switches.some((c) => c.errorCode === null && (c.target === trail.arn || c.target === trail.name));
+    if (!trail.isLogging && !switched && stoppedAt && stoppedAt > window.start && stoppedAt <= window.end) {
+      timeline.push({ eventName: 'StopLogging', eventId: `GetTrailStatus:${trail.arn}`, time: stoppedAt, who: null, sourceIPAddress: null, userAgent: null, errorCode: null, target: trail.arn });
+    }
+  }
+  return known(loggingGaps(window, states, timeline).map(gapFacts));
+}
+
+const gapFacts = (gap: LoggingGap) => ({ from: gap.start, to: gap.end, hours: Math.round((Date.parse(gap.end) - Date.parse(gap.start)) / 36e5) });
