@@ -140,6 +140,31 @@ describe('a rule asks the model for what it needs', () => {
     const dir = ruleDir('asks-wrong', ['params:', '  n: { type: integer, default: 1, description: n }', 'model:', '  scpActionsParam: n', 'validations:', '  - expression: params.n > 0']);
     expect(await problems([dir])).toEqual([expect.stringMatching(/asks-wrong\.yaml:8:\d+: model\.scpActionsParam names "n", which is not a parameter of type array of strings$/)]);
   });
+
+  it('a rule asks for tampering actions with tamperActionsParam; the default set stays', async () => {
+    const asks = ruleDir('asks-tamper', [
+      'params:',
+      '  actions: { type: array, items: { type: string, enum: [StopLogging, PutInsightSelectors] }, default: [PutInsightSelectors], description: actions }',
+      'model:',
+      '  tamperActionsParam: actions',
+      'validations:',
+      '  - expression: params.actions.size() > 0',
+    ]);
+    const config = defaults();
+    expect(modelOptions(config, await loadRules([asks], config)).tamperActions).toEqual(['DeleteTrail', 'PutEventSelectors', 'PutInsightSelectors', 'StopLogging', 'UpdateTrail']);
+  });
+
+  it('tamperActionsParam must name a list whose items are enumerated tampering actions', async () => {
+    const dir = ruleDir('asks-any', [
+      'params:',
+      '  actions: { type: array, items: { type: string }, default: [StopLogging], description: actions }',
+      'model:',
+      '  tamperActionsParam: actions',
+      'validations:',
+      '  - expression: params.actions.size() > 0',
+    ]);
+    expect(await problems([dir])).toEqual([expect.stringMatching(/asks-any\.yaml:8:\d+: model\.tamperActionsParam names "actions", which is not an array of strings whose items are enumerated among StopLogging, DeleteTrail, /)]);
+  });
 });
 
 describe('a scan that evaluates nothing fails', () => {
