@@ -6,7 +6,7 @@
  */
 import type { AccountRecord, DetectiveRegionRecord } from '../snapshot/types.ts';
 import type { Known } from './known.ts';
-import { isTamperAction, type TamperAction } from './tamper-events.ts';
+import { TAMPER_ACTIONS, type TamperAction } from './tamper-events.ts';
 
 export type DetectiveInputs = { block: DetectiveRegionRecord; reason?: undefined } | { block?: undefined; reason: string };
 
@@ -25,7 +25,7 @@ export function detectiveInputs(record: AccountRecord, region: string): Detectiv
 }
 
 /** The tampering actions the model evaluates (ModelOptions.tamperActions), in the canonical order. */
-export const tamperActionsOf = (names: readonly string[]): TamperAction[] => names.filter(isTamperAction);
+export const tamperActionsOf = (names: readonly string[]): TamperAction[] => TAMPER_ACTIONS.filter((a) => names.includes(a));
 
 /** A Known split into a fact field: the value under `name`, or the reason in `unknown[name]`. */
 export function setKnown<O extends object, K extends keyof O & string>(target: O, unknown: Record<string, string>, name: K, value: Known<O[K]>): void {
