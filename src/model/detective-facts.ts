@@ -31,7 +31,7 @@ export function addDetectiveFacts(index: ModelIndex, record: AccountRecord, fact
     else trail.changeAlarms = alarms.value;
   }
   facts.tamperEventRules = accountTamperEventRules(record, ownedHomeRegions(record.accountId, trails, stores), actions);
-  facts.guardDuty = accountGuardDutyFacts(record);
+  facts.guardDuty = accountGuardDutyFacts(record, index.header.scope.regions);
   facts.tamperHistory = accountTamperHistory(record, trails, (arn) => record.trailDetails[arn] ?? index.organizationTrails.get(arn)?.detail);
 }
 

@@ -22,8 +22,14 @@ export interface GuardDutyOrganizationRegionFacts {
   unknown?: Record<string, string>;
 }
 
-export function accountGuardDutyFacts(record: AccountRecord): { regions: GuardDutyRegionFacts[] } {
-  const regions = record.regions.map((r) => r.region).sort();
+/**
+ * Every region read for the account, and every region in scope (`scopeRegions`; empty: all) that
+ * is enabled for it but was not read: a detector is regional, so a region left out is unknown,
+ * never skipped.
+ */
+export function accountGuardDutyFacts(record: AccountRecord, scopeRegions: readonly string[]): { regions: GuardDutyRegionFacts[] } {
+  const enabled = (record.enabledRegions?.value ?? []).filter((r) => scopeRegions.length === 0 || scopeRegions.includes(r));
+  const regions = [...new Set([...record.regions.map((r) => r.region), ...enabled])].sort();
   return {
     regions: regions.map((region) => {
       const inputs = detectiveInputs(record, region);
