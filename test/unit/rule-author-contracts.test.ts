@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type { TrailproofConfig } from '../../src/config/types.ts';
 import { loadRules } from '../../src/rules/load.ts';
+import { rulesList } from '../../src/rules/list.ts';
 import { modelOptions } from '../../src/rules/model-options.ts';
 import { readRuleTests } from '../../src/rules/rule-tests.ts';
 import { runMain } from '../cli/run-cli.ts';
@@ -111,6 +112,31 @@ describe('params have a schema', () => {
     expect(await problems(['builtin'], loadConfig(config))).toEqual([
       `${config}:4:5: rules.params.no-such-rule: no rule "no-such-rule" is loaded from rules.paths (builtin)`,
       `${config}:2:14: rules.disabled.0: no rule "cloudtrail-multi-regoin" is loaded from rules.paths (builtin); did you mean "cloudtrail-multi-region"?`,
+    ]);
+  });
+});
+
+describe('rules.disabledTags turns a group of rules off', () => {
+  it('the detective group is on by default and off with disabledTags: [detective]; rules list says so', async () => {
+    const detective = ['cloudtrail-changes-alarmed', 'cloudtrail-changes-eventbridge', 'cloudtrail-tamper-history', 'guardduty-enabled'];
+    const on = (await loadRules(['builtin'], defaults())).map((r) => r.meta.id);
+    expect(on).toEqual(expect.arrayContaining(detective));
+    const dir = tmp();
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, ['rules:', '  disabledTags: [detective]', ''].join('\n'));
+    const off = (await loadRules(['builtin'], loadConfig(config))).map((r) => r.meta.id);
+    expect(off.filter((id) => detective.includes(id))).toEqual([]);
+    expect(off.length).toBe(on.length - detective.length);
+    const listed = JSON.parse((await rulesList(['builtin'], loadConfig(config), { format: 'json' })).output) as { id: string; enabled: boolean }[];
+    expect(listed.filter((r) => !r.enabled).map((r) => r.id).sort()).toEqual(detective);
+  });
+
+  it('a tag no loaded rule has is an error at its line and column', async () => {
+    const dir = tmp();
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, ['rules:', '  disabledTags: [monitoring, detectve]', ''].join('\n'));
+    expect(await problems(['builtin'], loadConfig(config))).toEqual([
+      `${config}:2:30: rules.disabledTags.1: no rule loaded from rules.paths (builtin) has the tag "detectve"; did you mean "detective"?`,
     ]);
   });
 });
