@@ -6,7 +6,7 @@
 import type { AccountRecord } from '../snapshot/types.ts';
 import { detectiveInputs, setKnown, withUnknown } from './detective-inputs.ts';
 import { known, unknownBecause, type Known } from './known.ts';
-import type { ActionCoverage } from './tamper-coverage.ts';
+import { caughtActions, undecidedActions, type ActionCoverage } from './tamper-coverage.ts';
 import type { TamperAction } from './tamper-events.ts';
 import { parseLogGroupArn, trailAlarmFacts, type AlarmFacts, type FilterFacts, type TrailAlarmFacts } from './trail-change-alarms.ts';
 
@@ -81,8 +81,8 @@ function filterFacts(filter: FilterFacts): ChangeAlarmFilterFacts {
   const facts: ChangeAlarmFilterFacts = {
     name: filter.filterName,
     pattern: filter.filterPattern,
-    catches: filter.coverage.filter((c) => c.caught.value === true).map((c) => c.action),
-    undecided: filter.coverage.filter((c) => c.caught.reason !== undefined).map((c) => `${c.action}: ${c.caught.reason}`),
+    catches: caughtActions(filter.coverage),
+    undecided: undecidedActions(filter.coverage),
     metrics: filter.metrics.map(metricName),
   };
   if (unknown.alarms === undefined) facts.alarms = alarms;

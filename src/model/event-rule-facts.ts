@@ -8,6 +8,7 @@
 import type { AccountRecord } from '../snapshot/types.ts';
 import { detectiveInputs, setKnown, withUnknown } from './detective-inputs.ts';
 import type { Known } from './known.ts';
+import { caughtActions, undecidedActions } from './tamper-coverage.ts';
 import { regionEventRuleFacts, type EventRuleFacts } from './tamper-event-rules.ts';
 import type { TamperAction } from './tamper-events.ts';
 
@@ -74,8 +75,8 @@ function ruleFacts(rule: EventRuleFacts): TamperEventRuleFacts {
   const facts: TamperEventRuleFacts = {
     name: rule.name,
     state: rule.state,
-    catches: rule.coverage.filter((c) => c.caught.value === true).map((c) => c.action),
-    undecided: rule.coverage.filter((c) => c.caught.reason !== undefined).map((c) => `${c.action}: ${c.caught.reason}`),
+    catches: caughtActions(rule.coverage),
+    undecided: undecidedActions(rule.coverage),
   };
   const unknown: Record<string, string> = {};
   setKnown(facts, unknown, 'enabled', rule.enabled);
