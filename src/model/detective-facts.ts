@@ -31,7 +31,9 @@ export function addDetectiveFacts(index: ModelIndex, record: AccountRecord, fact
     else trail.changeAlarms = alarms.value;
   }
   facts.tamperEventRules = accountTamperEventRules(record, ownedHomeRegions(record.accountId, trails, stores), actions);
-  facts.guardDuty = accountGuardDutyFacts(record, index.header.scope.regions);
+  const guardDuty = accountGuardDutyFacts(record, index.header.scope.regions);
+  if (guardDuty.reason !== undefined) (facts.unknown ??= {}).guardDuty = guardDuty.reason;
+  else facts.guardDuty = guardDuty.value;
   facts.tamperHistory = accountTamperHistory(record, trails, (arn) => record.trailDetails[arn] ?? index.organizationTrails.get(arn)?.detail);
 }
 

@@ -6,9 +6,17 @@
  */
 import type { AccountRecord, DetectiveRegionRecord } from '../snapshot/types.ts';
 import type { Known } from './known.ts';
+import { describeError } from './model-index.ts';
 import { TAMPER_ACTIONS, type TamperAction } from './tamper-events.ts';
 
 export type DetectiveInputs = { block: DetectiveRegionRecord; reason?: undefined } | { block?: undefined; reason: string };
+
+/** Why nothing at all was read for the account (it could not be entered, or no region was read), else undefined. */
+export function accountUnread(record: AccountRecord): string | undefined {
+  if (record.access?.error) return `could not read the account: ${describeError(record.access.error)}`;
+  if (record.regions.length === 0) return 'no region of the account was read';
+  return undefined;
+}
 
 /** The account's detective block in `region`, or why there is none. */
 export function detectiveInputs(record: AccountRecord, region: string): DetectiveInputs {

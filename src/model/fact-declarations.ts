@@ -87,7 +87,7 @@ export const FACT_OBJECTS: FactObject[] = [
       f('eventDataStores', 'list<EventDataStore>', 'CloudTrail Lake event data stores that record the account', U),
       f('logIntegrity', 'LogIntegrity', "the digest-chain verification of the account's logs (`scan --verify-logs`)"),
       f('tamperEventRules', 'TamperEventRules', 'EventBridge rules on the default bus that would alert on trail tampering, per region'),
-      f('guardDuty', 'AccountGuardDuty', 'GuardDuty detectors, per region read'),
+      f('guardDuty', 'AccountGuardDuty', 'GuardDuty detectors, per region read', U),
       f('tamperHistory', 'TamperHistory', "trail-tampering calls in CloudTrail's event history (LookupEvents) and the logging gaps they left"),
     ],
   },

@@ -3,7 +3,8 @@
  * (auto-enable for new members, per region, from the delegated administrator's configuration).
  */
 import type { AccountRecord, SnapshotHeader } from '../snapshot/types.ts';
-import { detectiveInputs, setKnown, withUnknown } from './detective-inputs.ts';
+import { accountUnread, detectiveInputs, setKnown, withUnknown } from './detective-inputs.ts';
+import { known, unknownBecause, type Known } from './known.ts';
 import { organizationAutoEnable, regionGuardDuty } from './guardduty.ts';
 import { unknownReason } from './model-index.ts';
 
@@ -27,10 +28,12 @@ export interface GuardDutyOrganizationRegionFacts {
  * is enabled for it but was not read: a detector is regional, so a region left out is unknown,
  * never skipped.
  */
-export function accountGuardDutyFacts(record: AccountRecord, scopeRegions: readonly string[]): { regions: GuardDutyRegionFacts[] } {
+export function accountGuardDutyFacts(record: AccountRecord, scopeRegions: readonly string[]): Known<{ regions: GuardDutyRegionFacts[] }> {
+  const unread = accountUnread(record);
+  if (unread !== undefined) return unknownBecause(unread);
   const enabled = (record.enabledRegions?.value ?? []).filter((r) => scopeRegions.length === 0 || scopeRegions.includes(r));
   const regions = [...new Set([...record.regions.map((r) => r.region), ...enabled])].sort();
-  return {
+  return known({
     regions: regions.map((region) => {
       const inputs = detectiveInputs(record, region);
       const judged = inputs.reason !== undefined ? { region, enabled: { reason: inputs.reason }, detail: inputs.reason } : regionGuardDuty(region, inputs.block.guardDutyDetectors);
@@ -39,7 +42,7 @@ export function accountGuardDutyFacts(record: AccountRecord, scopeRegions: reado
       setKnown(facts, unknown, 'enabled', judged.enabled);
       return withUnknown(facts, unknown);
     }),
-  };
+  });
 }
 
 /**

@@ -6,7 +6,7 @@
  * whatever the unread region holds).
  */
 import type { AccountRecord, TrailDetail } from '../snapshot/types.ts';
-import { detectiveInputs, setKnown, withUnknown } from './detective-inputs.ts';
+import { accountUnread, detectiveInputs, setKnown, withUnknown } from './detective-inputs.ts';
 import type { TrailFacts } from './facts.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import { loggingGaps, regionTamperHistory, type HistoryCall, type LoggingGap } from './tamper-history.ts';
@@ -39,7 +39,7 @@ export function accountTamperHistory(record: AccountRecord, trails: Known<TrailF
   const calls: (HistoryCall & { region: string })[] = [];
   const switches: HistoryCall[] = [];
   let window: { start: string; end: string } | undefined;
-  let incomplete: string | undefined;
+  let incomplete = accountUnread(record);
   for (const region of record.regions.map((r) => r.region).sort()) {
     const inputs = detectiveInputs(record, region);
     const history = inputs.reason !== undefined ? unknownBecause<never>(inputs.reason) : regionTamperHistory(region, inputs.block.tamperHistory);

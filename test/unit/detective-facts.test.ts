@@ -159,6 +159,19 @@ describe('account.guardDuty and organization.guardDuty', () => {
   });
 });
 
+describe('an account that could not be entered', () => {
+  it('has unknown GuardDuty and an incomplete history, never an empty pass', () => {
+    const snapshot = expandCompactSnapshot({ accounts: [{ id: MEMBER, record: { access: { error: { operation: 'sts:AssumeRole', code: 'AccessDenied', message: 'no', accountId: MEMBER } }, regions: [] } }] });
+    const index = buildIndex(snapshot.header, snapshot.accounts);
+    const account: Record<string, any> = subjectsForAccount(index, snapshot.accounts[0]!)[0]!.activation.account!;
+    const reason = 'could not read the account: sts:AssumeRole (222222222222) failed: AccessDenied: no';
+    expect(account.guardDuty).toBeUndefined();
+    expect(account.unknown.guardDuty).toBe(reason);
+    expect(account.tamperHistory.unknown).toEqual({ complete: reason, gaps: reason });
+    expect(account.tamperEventRules.unknown.regions).toBe(reason);
+  });
+});
+
 describe('account.tamperHistory', () => {
   const stop = {
     EventId: 'e1',
