@@ -26,6 +26,7 @@ export { DEMO_ACCOUNTS, DEMO_COLLECTED_AT, DEMO_OUS, DEMO_REGIONS, ORG_TRAIL_ARN
 import { addDemoScps } from './scps.ts';
 import { addDemoPiiBuckets } from './pii-buckets.ts';
 import { addDemoTrailBuckets } from './trail-buckets.ts';
+import { addDemoDetective } from './detective.ts';
 
 /** The default of GetEventSelectors for a trail created without custom selectors. */
 const DEFAULT_SELECTORS: EventSelector[] = [
@@ -41,6 +42,7 @@ export function buildDemoSnapshot(): Snapshot {
   addDemoScps(demo);
   addDemoPiiBuckets(demo);
   addDemoTrailBuckets(demo);
+  addDemoDetective(demo);
   return demo.snapshot();
 }
 

@@ -91,8 +91,15 @@ function gapsOf(
   if (trails.reason !== undefined) return unknownBecause(trails.reason);
   const states = [];
   const timeline = [...switches];
+  let unknownState: string | undefined;
   for (const trail of trails.value) {
-    if (trail.isLogging === undefined) return unknownBecause(`isLogging of ${trail.arn} is unknown: ${trail.unknown?.isLogging ?? 'not read'}`);
+    if (trail.isLogging === undefined || trail.managementEvents === undefined) {
+      unknownState ??= trail.isLogging === undefined ? `isLogging of ${trail.arn} is unknown: ${trail.unknown?.isLogging ?? 'not read'}` : `managementEvents of ${trail.arn} is unknown: ${trail.unknown?.managementEvents ?? 'not read'}`;
+      continue;
+    }
+    // A trail that records no write management events (data events only, or read-only) would not
+    // have recorded the account's changes: it does not close a gap.
+    if (!trail.managementEvents.write) continue;
     states.push({ arn: trail.arn, isLogging: trail.isLogging });
     // An organization trail is switched from another account, whose history this account does not
     // hold: GetTrailStatus' StopLoggingTime dates a stop the calls here cannot show.
@@ -102,7 +109,11 @@ function gapsOf(
       timeline.push({ eventName: 'StopLogging', eventId: `GetTrailStatus:${trail.arn}`, time: stoppedAt, who: null, sourceIPAddress: null, userAgent: null, errorCode: null, target: trail.arn });
     }
   }
-  return known(loggingGaps(window, states, timeline).map(gapFacts));
+  // Gaps of the trails whose state is known; a trail of unknown state can only close them, so
+  // none found is an answer, and a gap found is one only when every state is known.
+  const gaps = loggingGaps(window, states, timeline);
+  if (gaps.length > 0 && unknownState !== undefined) return unknownBecause(unknownState);
+  return known(gaps.map(gapFacts));
 }
 
 const gapFacts = (gap: LoggingGap) => ({ from: gap.start, to: gap.end, hours: Math.round((Date.parse(gap.end) - Date.parse(gap.start)) / 36e5) });

@@ -205,6 +205,17 @@ describe('account.tamperHistory', () => {
     expect(accountOf(MEMBER).tamperHistory.gaps).toEqual([{ from: '2026-11-30T00:00:00Z', to: WINDOW.end, hours: 24 }]);
   });
 
+  it('finds no gap when a known trail logged throughout, even if another trail\'s state is unknown; a gap then is unknown', () => {
+    const { CloudWatchLogsLogGroupArn: _, ...own } = { ...orgTrail, Name: 'own', TrailARN: `arn:aws:cloudtrail:us-east-1:${MANAGEMENT}:trail/own`, IsOrganizationTrail: false };
+    const unreadable = { TrailARN: own.TrailARN, status: { error: { operation: 'cloudtrail:GetTrailStatus', code: 'AccessDenied', message: 'no' } }, eventSelectors: { value: {} } } as TrailDetail;
+    const history = { detective: { tamperHistory: { window: WINDOW, events: EMPTY_HISTORY } }, trails: { value: [orgTrail, own] } };
+    const status = (IsLogging: boolean) => ({ TrailARN: ORG_TRAIL, status: { value: { IsLogging } }, eventSelectors: { value: {} } });
+    const logging = model({ management: history, member: false, details: { [ORG_TRAIL]: status(true), [own.TrailARN]: unreadable } });
+    expect(logging.accountOf(MANAGEMENT).tamperHistory.gaps).toEqual([]);
+    const stopped = model({ management: history, member: false, details: { [ORG_TRAIL]: status(false), [own.TrailARN]: unreadable } });
+    expect(stopped.accountOf(MANAGEMENT).tamperHistory.unknown.gaps).toMatch(/^isLogging of arn:aws:cloudtrail:us-east-1:111111111111:trail\/own is unknown: cloudtrail:GetTrailStatus failed: AccessDenied: no$/);
+  });
+
   it('is incomplete, and its gaps unknown, when a name was not read or the block is absent', () => {
     const { accountOf } = model({ management: { detective: { tamperHistory: { window: WINDOW, events: { ...EMPTY_HISTORY, CreateTrail: undefined as never } } } } });
     const history = accountOf(MANAGEMENT).tamperHistory;
