@@ -11,18 +11,8 @@ import type { TrailFacts } from './facts.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import { loggingGaps, regionTamperHistory, type HistoryCall, type LoggingGap } from './tamper-history.ts';
 
-export interface TamperCallFacts {
-  region: string;
-  eventName: string;
-  eventId: string;
-  time: string;
-  who: string | null;
-  sourceIPAddress: string | null;
-  userAgent: string | null;
-  errorCode: string | null;
-  succeeded: boolean;
-  target: string | null;
-}
+/** A call of the history, with its region and whether it succeeded (no error code). */
+export type TamperCallFacts = HistoryCall & { region: string; succeeded: boolean };
 
 export interface AccountTamperHistoryFacts {
   window: { from: string; to: string } | null;
@@ -64,20 +54,7 @@ export function accountTamperHistory(record: AccountRecord, trails: Known<TrailF
   return withUnknown(facts, unknown);
 }
 
-function callFacts(call: HistoryCall & { region: string }): TamperCallFacts {
-  return {
-    region: call.region,
-    eventName: call.eventName,
-    eventId: call.eventId,
-    time: call.time,
-    who: call.who,
-    sourceIPAddress: call.sourceIPAddress,
-    userAgent: call.userAgent,
-    errorCode: call.errorCode,
-    succeeded: call.errorCode === null,
-    target: call.target,
-  };
-}
+const callFacts = (call: HistoryCall & { region: string }): TamperCallFacts => ({ ...call, succeeded: call.errorCode === null });
 
 function gapsOf(
   window: { start: string; end: string } | undefined,
