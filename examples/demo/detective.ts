@@ -5,7 +5,7 @@
  *   alarm and a confirmed SNS subscriber (PASS). data-prod's trail delivers to CloudWatch Logs with
  *   the CIS benchmark's filter, which does not match PutEventSelectors (FAIL). analytics-dev's
  *   write trail delivers too, but DescribeMetricFilters was throttled (ERROR). The other trails do
- *   not deliver to CloudWatch Logs (FAIL, saying so).
+ *   not deliver to CloudWatch Logs (FAIL, saying so), or record no write management events (N/A).
  * - cloudtrail-changes-eventbridge: the management account and payments-prod alert from the home
  *   region of their trails (PASS); web-dev's rule is DISABLED, data-prod's `anything-but` leaves
  *   out StopLogging, sandbox-alice's rule is in us-east-1 while its trail lives in us-west-2,
