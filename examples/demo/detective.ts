@@ -14,15 +14,18 @@
  * - guardduty-enabled: a detector everywhere, except web-dev (suspended in us-west-2),
  *   sandbox-alice (none in eu-west-1) and ml-research (ListDetectors denied in us-west-2, ERROR);
  *   the organization does not auto-enable new members in eu-west-1 (the management account FAILs).
- * - cloudtrail-tamper-history: web-dev's trail was stopped by its deploy role on 14 October and
- *   never restarted; the org trail was stopped for a 2½-hour "maintenance" by an SSO admin
- *   (FAIL, with the gap); payments-prod shows an attempt refused by an SCP (PASS, listed);
+ * - cloudtrail-tamper-history: the intruder of stopped-organization-trail.ts first tried
+ *   StopLogging in payments-prod, where the SCP refused it (listed), then stopped org-trail from
+ *   the management account, where SCPs do not apply (FAIL with who, when, from where, and the gap
+ *   to the collection, which every account relying on org-trail shares); web-dev's own trail was
+ *   stopped by its deploy role on 14 October; data-prod's own trail kept logging (PASS);
  *   analytics-dev's history in eu-west-1 was throttled (ERROR).
  */
 import { createHash } from 'node:crypto';
 import type { DetectiveRegionRecord, EventRule, GuardDutyDetector, LookedUpEvent, MetricFilter, SnapshotHeader } from '../../src/snapshot/types.ts';
 import { DEMO_ACCOUNTS as A, DEMO_COLLECTED_AT, MANAGEMENT, ORG_ID, ORG_TRAIL_ARN } from './accounts.ts';
 import { apiError, failed, ok, trailArn, type DemoOrg } from './builder.ts';
+import { ORG_TRAIL_STOPPED_AT } from './stopped-organization-trail.ts';
 
 const WINDOW = { start: '2026-08-04T09:00:00.000Z', end: DEMO_COLLECTED_AT };
 const HISTORY_NAMES = ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutInsightSelectors', 'DeleteEventDataStore', 'StopEventDataStoreIngestion', 'StartLogging', 'CreateTrail'];
@@ -222,14 +225,14 @@ function addTamperHistory(demo: DemoOrg): void {
   const webDevTrail = trailArn('us-east-1', A.webDev, 'web-dev-trail');
   events(A.webDev, 'us-east-1').StopLogging = ok([lookedUp('5d0f7c1a-3b2e-4f9d-8a6c-1e2d3c4b5a69', 'StopLogging', '2026-10-14T17:42:08.000Z', deployer, { name: webDevTrail })]);
 
-  const admin: Caller = { type: 'AssumedRole', arn: `arn:aws:sts::${MANAGEMENT}:assumed-role/AWSReservedSSO_AdministratorAccess_4b1c2d3e5f6a7b8c/jordan.lee`, ip: '198.51.100.44', agent: 'Mozilla/5.0 (console)' };
-  events(MANAGEMENT, 'us-east-1').StopLogging = ok([lookedUp('8a4e2b1c-6d7f-4e3a-9b2c-5f1e0d9c8b7a', 'StopLogging', '2026-09-20T02:14:37.000Z', admin, { name: ORG_TRAIL_ARN })]);
-  events(MANAGEMENT, 'us-east-1').StartLogging = ok([lookedUp('2c9b8a7f-1e0d-4c3b-8a29-7f6e5d4c3b2a', 'StartLogging', '2026-09-20T04:51:02.000Z', admin, { name: ORG_TRAIL_ARN })]);
-
+  // The intruder first tries from the payments batch host, where the SCP refuses it, then pivots
+  // into the management account, where SCPs do not apply, and stops the organization trail.
   const intruder: Caller = { type: 'AssumedRole', arn: `arn:aws:sts::${A.paymentsProd}:assumed-role/payments-batch/i-0a1b2c3d4e5f67890`, ip: '10.40.12.7', agent: 'Boto3/1.34.2 Python/3.12.1' };
   events(A.paymentsProd, 'us-east-1').StopLogging = ok([
-    lookedUp('f1e2d3c4-b5a6-4978-8a1b-2c3d4e5f6a7b', 'StopLogging', '2026-10-27T23:05:51.000Z', intruder, { name: trailArn('us-east-1', A.paymentsProd, 'payments-audit-trail') }, 'AccessDenied'),
+    lookedUp('f1e2d3c4-b5a6-4978-8a1b-2c3d4e5f6a7b', 'StopLogging', '2026-11-02T08:31:12.000Z', intruder, { name: ORG_TRAIL_ARN }, 'AccessDenied'),
   ]);
+  const pivot: Caller = { type: 'AssumedRole', arn: `arn:aws:sts::${MANAGEMENT}:assumed-role/OrganizationAccountAccessRole/i-0a1b2c3d4e5f67890`, ip: '203.0.113.77', agent: 'Boto3/1.34.2 Python/3.12.1' };
+  events(MANAGEMENT, 'us-east-1').StopLogging = ok([lookedUp('8a4e2b1c-6d7f-4e3a-9b2c-5f1e0d9c8b7a', 'StopLogging', ORG_TRAIL_STOPPED_AT, pivot, { name: 'org-trail' })]);
 
   events(A.analyticsDev, 'eu-west-1').PutEventSelectors = failed(apiError('cloudtrail:LookupEvents', 'ThrottlingException', 'Rate exceeded', A.analyticsDev, 'eu-west-1'));
 }

@@ -562,7 +562,7 @@ export const FACT_OBJECTS: FactObject[] = [
       f('regionsRead', 'list<string>', 'regions whose history was read in full'),
       f('calls', 'list<TamperCall>', 'tampering calls of the regions read, oldest first (successful and refused)'),
       f('complete', 'bool', 'every region was read; unknown otherwise, with the first that was not', U),
-      f('gaps', 'list<LoggingGap>', "intervals of the window in which no trail recording the account's write management events was logging", U),
+      f('gaps', 'list<LoggingGap>', "intervals of the window in which no logging multi-region trail recorded the account's write management events", U),
     ],
   },
   {
@@ -584,7 +584,7 @@ export const FACT_OBJECTS: FactObject[] = [
   {
     name: 'LoggingGap',
     doc: 'An interval with no logging trail.',
-    fields: [f('from', 'string', 'start, ISO-8601'), f('to', 'string', 'end, ISO-8601'), f('hours', 'int', 'length, rounded')],
+    fields: [f('from', 'string', 'start, ISO-8601'), f('to', 'string', 'end, ISO-8601'), f('minutes', 'int', 'length in minutes, rounded')],
   },
 ];
 

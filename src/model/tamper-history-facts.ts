@@ -19,7 +19,7 @@ export interface AccountTamperHistoryFacts {
   regionsRead: string[];
   calls: TamperCallFacts[];
   complete?: boolean;
-  gaps?: { from: string; to: string; hours: number }[];
+  gaps?: { from: string; to: string; minutes: number }[];
   unknown?: Record<string, string>;
 }
 
@@ -62,7 +62,7 @@ function gapsOf(
   switches: HistoryCall[],
   detailOf: (arn: string) => TrailDetail | undefined,
   incomplete: string | undefined,
-): Known<{ from: string; to: string; hours: number }[]> {
+): Known<{ from: string; to: string; minutes: number }[]> {
   if (incomplete !== undefined) return unknownBecause(incomplete);
   if (!window) return unknownBecause('no region of the account was read');
   if (trails.reason !== undefined) return unknownBecause(trails.reason);
@@ -74,9 +74,9 @@ function gapsOf(
       unknownState ??= trail.isLogging === undefined ? `isLogging of ${trail.arn} is unknown: ${trail.unknown?.isLogging ?? 'not read'}` : `managementEvents of ${trail.arn} is unknown: ${trail.unknown?.managementEvents ?? 'not read'}`;
       continue;
     }
-    // A trail that records no write management events (data events only, or read-only) would not
-    // have recorded the account's changes: it does not close a gap.
-    if (!trail.managementEvents.write) continue;
+    // Only a multi-region trail recording write management events records the account's changes
+    // everywhere; a data-event-only, read-only or single-region trail does not close a gap.
+    if (!trail.isMultiRegion || !trail.managementEvents.write) continue;
     states.push({ arn: trail.arn, isLogging: trail.isLogging });
     // An organization trail is switched from another account, whose history this account does not
     // hold: GetTrailStatus' StopLoggingTime dates a stop the calls here cannot show.
@@ -93,4 +93,4 @@ function gapsOf(
   return known(gaps.map(gapFacts));
 }
 
-const gapFacts = (gap: LoggingGap) => ({ from: gap.start, to: gap.end, hours: Math.round((Date.parse(gap.end) - Date.parse(gap.start)) / 36e5) });
+const gapFacts = (gap: LoggingGap) => ({ from: gap.start, to: gap.end, minutes: Math.round((Date.parse(gap.end) - Date.parse(gap.start)) / 6e4) });

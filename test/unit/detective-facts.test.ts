@@ -192,7 +192,7 @@ describe('account.tamperHistory', () => {
       regionsRead: ['us-east-1'],
       calls: [{ region: 'us-east-1', eventName: 'StopLogging', eventId: 'e1', time: '2026-11-19T03:00:00Z', who: 'arn:aws:sts::111111111111:assumed-role/r/s', sourceIPAddress: '198.51.100.1', userAgent: 'aws-cli/2', errorCode: null, succeeded: true, target: ORG_TRAIL }],
       complete: true,
-      gaps: [{ from: '2026-11-19T03:00:00Z', to: WINDOW.end, hours: 285 }],
+      gaps: [{ from: '2026-11-19T03:00:00Z', to: WINDOW.end, minutes: 17100 }],
     });
   });
 
@@ -202,7 +202,7 @@ describe('account.tamperHistory', () => {
       member: { detective: { tamperHistory: { window: WINDOW, events: EMPTY_HISTORY } } },
       details: { [ORG_TRAIL]: { TrailARN: ORG_TRAIL, status: { value: { IsLogging: false, StopLoggingTime: '2026-11-30T00:00:00Z' } }, eventSelectors: { value: {} } } },
     });
-    expect(accountOf(MEMBER).tamperHistory.gaps).toEqual([{ from: '2026-11-30T00:00:00Z', to: WINDOW.end, hours: 24 }]);
+    expect(accountOf(MEMBER).tamperHistory.gaps).toEqual([{ from: '2026-11-30T00:00:00Z', to: WINDOW.end, minutes: 1440 }]);
   });
 
   it('finds no gap when a known trail logged throughout, even if another trail\'s state is unknown; a gap then is unknown', () => {
