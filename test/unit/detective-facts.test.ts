@@ -216,6 +216,17 @@ describe('account.tamperHistory', () => {
     expect(stopped.accountOf(MANAGEMENT).tamperHistory.unknown.gaps).toMatch(/^isLogging of arn:aws:cloudtrail:us-east-1:111111111111:trail\/own is unknown: cloudtrail:GetTrailStatus failed: AccessDenied: no$/);
   });
 
+  it('a logging single-region trail does not close the gap the stopped multi-region trail leaves', () => {
+    const single = { ...orgTrail, Name: 'single', TrailARN: `arn:aws:cloudtrail:us-east-1:${MANAGEMENT}:trail/single`, IsOrganizationTrail: false, IsMultiRegionTrail: false };
+    const detail = (arn: string, IsLogging: boolean, StopLoggingTime?: string) => ({ TrailARN: arn, status: { value: { IsLogging, ...(StopLoggingTime ? { StopLoggingTime } : {}) } }, eventSelectors: { value: {} } });
+    const { accountOf } = model({
+      management: { detective: { tamperHistory: { window: WINDOW, events: EMPTY_HISTORY } }, trails: { value: [orgTrail, single] } },
+      member: false,
+      details: { [ORG_TRAIL]: detail(ORG_TRAIL, false, '2026-11-30T12:00:00Z'), [single.TrailARN]: detail(single.TrailARN, true) },
+    });
+    expect(accountOf(MANAGEMENT).tamperHistory.gaps).toEqual([{ from: '2026-11-30T12:00:00Z', to: WINDOW.end, minutes: 720 }]);
+  });
+
   it('is incomplete, and its gaps unknown, when a name was not read or the block is absent', () => {
     const { accountOf } = model({ management: { detective: { tamperHistory: { window: WINDOW, events: { ...EMPTY_HISTORY, CreateTrail: undefined as never } } } } });
     const history = accountOf(MANAGEMENT).tamperHistory;
