@@ -1,10 +1,16 @@
 /**
  * Facts to CEL values and back (src/rules/cel.ts), the CEL types of parameters
- * (src/rules/load/params.ts) and where an unknown fact's reason is found (src/rules/evaluate.ts).
+ * (src/rules/load/params.ts), where an unknown fact's reason is found and what a result that is
+ * not a bool gives (src/rules/evaluate.ts).
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { celErrorInfo, celToText, fromCel, missingKeyOf, toCel } from '../../src/rules/cel.ts';
-import { findUnknown } from '../../src/rules/evaluate.ts';
+import { evaluateCompiledRule, findUnknown, type CompiledRule } from '../../src/rules/evaluate.ts';
+import { compileRule } from '../../src/rules/load/compile.ts';
+import { parseRuleFile } from '../../src/rules/load/parse.ts';
 import { paramCelTypes } from '../../src/rules/load/params.ts';
 import type { RuleDocument } from '../../src/rules/types.ts';
 import type { EvaluationSubject } from '../../src/model/facts.ts';
@@ -131,5 +137,55 @@ describe('findUnknown', () => {
     const cyclic: Record<string, unknown> = { name: 'c' };
     cyclic.self = cyclic;
     expect(findUnknown(subject({ account: cyclic }), 'k')).toBeUndefined();
+  });
+});
+
+describe('a result that is not a bool (possible only through dyn values) is an ERROR that says what it was', () => {
+  /** A rule compiled without the type check, the way a worker compiles one: here so that dyn results can be tried. */
+  function unchecked(lines: string[]): CompiledRule {
+    const dir = mkdtempSync(join(tmpdir(), 'trailproof-dyn-'));
+    const file = join(dir, 'dyn.yaml');
+    writeFileSync(file, ['id: dyn', 'title: Dyn', 'severity: low', 'resource: account', ...lines, 'remediation: r', ''].join('\n'));
+    const parsed = parseRuleFile({ path: file, source: 'dyn.yaml' }, [])!;
+    return compileRule(parsed.source, parsed.document, {}, [], { typeChecked: false })!;
+  }
+  const subject = { resource: { type: 'account', id: '1', accountId: '1' }, activation: { account: { id: '1', name: 'a' } } } as unknown as EvaluationSubject;
+
+  it.each([
+    ['null', 'null'],
+    ['[1]', 'a list'],
+    ['{"k": 1}', 'a map'],
+    ['1', 'an int'],
+    ['1.5', 'a double'],
+    ['"text"', 'a string'],
+  ])('`%s` in a validation: could not decide, the result is %s', (expression, described) => {
+    const verdict = evaluateCompiledRule(unchecked(['validations:', `  - expression: '${expression}'`]), subject);
+    expect(verdict).toMatchObject({ status: 'ERROR', message: `could not decide: the result is ${described}, not a bool (in validations[0])` });
+  });
+
+  it('a match that is not a bool is an ERROR in match; a match that fails is an ERROR naming the failure', () => {
+    expect(evaluateCompiledRule(unchecked(['match: "1"', 'validations:', '  - expression: "true"']), subject)).toMatchObject({
+      status: 'ERROR',
+      message: 'could not decide: the result is an int, not a bool (in match)',
+    });
+    expect(evaluateCompiledRule(unchecked(['match: account.nosuch', 'validations:', '  - expression: "true"']), subject)).toMatchObject({
+      status: 'ERROR',
+      message: expect.stringMatching(/^could not decide: No such key: nosuch \(in match\)$/),
+    });
+  });
+
+  it('a message expression that gives null or an empty text falls back to the written message; evidence that fails says why', () => {
+    const rule = unchecked([
+      'evidence: account.nosuch',
+      'validations:',
+      '  - expression: "false"',
+      '    message: written',
+      '    messageExpression: \'""\'',
+      '  - expression: "false"',
+      '    messageExpression: "null"',
+    ]);
+    expect(evaluateCompiledRule(rule, subject)).toMatchObject({ status: 'FAIL', message: 'written', evidence: { evidenceError: 'No such key: nosuch' } });
+    const second = unchecked(['validations:', '  - expression: "false"', '    messageExpression: "null"']);
+    expect(evaluateCompiledRule(second, subject)).toMatchObject({ status: 'FAIL', message: 'failed: false' });
   });
 });
