@@ -3,6 +3,7 @@ import type { ApiError } from '../snapshot/types.ts';
 import { listedAction, type ServiceName } from './aws-actions.ts';
 import type { AwsClient, ClientFactory, CredentialProvider } from './clients.ts';
 import { Limiter } from './limit.ts';
+import type { Pacer } from './pace.ts';
 import { deterministicFailure } from './non-aws-answers.ts';
 
 export type CallEvent =
@@ -19,6 +20,8 @@ export interface CallSettings {
   retryBackoffMs?: number;
   /** Tests replace the adaptive rate limiter, whose token bucket would otherwise pace them for seconds. */
   rateLimiter?: { getSendToken(): Promise<void>; updateClientSendingRate(info: unknown): void };
+  /** Client-side pacing per service (shared by every session), for quotas known in advance. */
+  pacers?: Partial<Record<ServiceName, Pacer>>;
   onEvent?: (event: CallEvent) => void;
 }
 
@@ -64,8 +67,10 @@ export class AccountSession {
     // hold slots that another service or region of the same session could use.
     // The strategy hands back the StandardRetryToken its own methods expect; its interface just types it wider.
     let token = (await retry.acquireInitialRetryToken(`${service}:${region}`)) as RetryToken;
+    const pacer = this.settings.pacers?.[service];
     for (let attempt = 1; ; attempt++) {
       try {
+        await pacer?.take();
         const output = (await this.limiter.run(() => {
           this.settings.onEvent?.({ type: 'call', accountId: this.accountId, region, operation });
           return this.sendWithTimeout(client, command);

@@ -440,7 +440,7 @@ describe('collectOrganization: accounts read as the tree walk finds them', () =>
       clientFactory: factory,
       now: () => COLLECTED_AT,
       progress: (e) => void (e.type === 'account-done' && aliveWhenDone.push(alive)),
-      retry: { retryBackoffMs: 1, rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: () => undefined } },
+      retry: { retryBackoffMs: 1, rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: () => undefined }, pacers: {} },
     });
     for await (const _ of records) void _;
     expect(created).toBeGreaterThan(5 * 17);
