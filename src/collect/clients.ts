@@ -40,6 +40,8 @@ export interface ClientFactoryOptions {
   credentials?: CredentialProvider;
   /** One endpoint for every client; without it the SDK reads AWS_ENDPOINT_URL(_<SERVICE>) and the profile's endpoint_url. */
   endpointUrl?: string;
+  /** false: each client opens its own connections, as the SDK does by default (the bench's "before"). */
+  shareConnections?: boolean;
 }
 
 export function defaultClientFactory(options: ClientFactoryOptions): ClientFactory {
@@ -48,7 +50,8 @@ export function defaultClientFactory(options: ClientFactoryOptions): ClientFacto
     // the profile a client was given; the AWS CLI's --profile selects them, and so must ours.
     process.env.AWS_PROFILE = options.profile;
   }
-  const requestHandler = sharedRequestHandler(options.callTimeoutMs);
+  const timeouts = { requestTimeout: options.callTimeoutMs, connectionTimeout: Math.min(options.callTimeoutMs, 10_000) };
+  const requestHandler = options.shareConnections === false ? timeouts : sharedRequestHandler(timeouts);
   return {
     startingCredentials: () =>
       options.credentials ?? (fromNodeProviderChain(options.profile ? { profile: options.profile } : {}) as CredentialProvider),
@@ -106,13 +109,8 @@ class SharedAgentHandler extends NodeHttpHandler {
   override destroy(): void {}
 }
 
-function sharedRequestHandler(callTimeoutMs: number): NodeHttpHandler {
-  return new SharedAgentHandler({
-    httpAgent: sharedAgents.http,
-    httpsAgent: sharedAgents.https,
-    requestTimeout: callTimeoutMs,
-    connectionTimeout: Math.min(callTimeoutMs, 10_000),
-  });
+function sharedRequestHandler(timeouts: { requestTimeout: number; connectionTimeout: number }): NodeHttpHandler {
+  return new SharedAgentHandler({ httpAgent: sharedAgents.http, httpsAgent: sharedAgents.https, ...timeouts });
 }
 
 type EndpointParams = Record<string, unknown> & { Endpoint?: string };

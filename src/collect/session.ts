@@ -73,7 +73,7 @@ export class AccountSession {
         await pacer?.take();
         const output = (await this.limiter.run(() => {
           this.settings.onEvent?.({ type: 'call', accountId: this.accountId, region, operation });
-          return this.sendWithTimeout(client, command);
+          return this.sendWithTimeout(client, attempt === 1 ? command : freshCopy(command));
         })) as O;
         retry.recordSuccess(token);
         return { ok: true as const, output };
@@ -138,6 +138,16 @@ export class AccountSession {
     for (const { client } of this.clients.values()) client.destroy?.();
     this.clients.clear();
   }
+}
+
+/**
+ * A command for another attempt. An SDK command keeps the middleware its first send added, and
+ * some clients (S3 Control: "Duplicate middleware name 'parseOutpostArnablesMiddleaware'") refuse
+ * to add it twice, so a retried S3 Control call would fail for a reason of the SDK's own.
+ */
+function freshCopy(command: CommandLike): CommandLike {
+  const Command = command.constructor as unknown as new (input: unknown) => CommandLike;
+  return new Command(command.input);
 }
 
 type SdkError = Error & { $metadata?: { httpStatusCode?: number }; $fault?: string; Code?: string; code?: string };
