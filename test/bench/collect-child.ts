@@ -8,7 +8,7 @@
  * Afterwards (not timed) the collected snapshot is compared line by line with the one the
  * generator writes for the same organization: the two must agree, which checks the transport,
  * the generator and the collector against each other.
- * Usage: node --import tsx test/bench/collect-child.ts ACCOUNTS SEED OUT_FILE http LATENCY_SCALE SHARE_CONNECTIONS(1|0)
+ * Usage: node --import tsx test/bench/collect-child.ts ACCOUNTS SEED OUT_FILE http LATENCY_SCALE SHARE_CONNECTIONS(1|0) PACE_ORGANIZATIONS(1|0)
  *        node --import tsx test/bench/collect-child.ts ACCOUNTS SEED OUT_FILE in-process LATENCY_MS
  */
 import { fork } from 'node:child_process';
@@ -26,7 +26,7 @@ import { report, startMeasure } from './measure.ts';
 import { snapshotHeader, snapshotRecords } from './org-snapshot.ts';
 import { QuotaBuckets, SimulatedAws } from './simulated-aws.ts';
 
-const [n, seed, file, transport, latency, share] = process.argv.slice(2);
+const [n, seed, file, transport, latency, share, pace] = process.argv.slice(2);
 if (!n || !seed || !file || (transport !== 'http' && transport !== 'in-process') || !latency) {
   throw new Error('usage: collect-child.ts ACCOUNTS SEED OUT_FILE http|in-process LATENCY [SHARE_CONNECTIONS]');
 }
@@ -75,7 +75,9 @@ async function inProcess(): Promise<{ factory: ClientFactory; stats(): Promise<S
 
 const endpoint = transport === 'http' ? await overHttp() : await inProcess();
 const done = startMeasure();
-const written = await collectToFile({ config, clientFactory: endpoint.factory, now: () => new Date(org.collectedAt) }, file);
+// pace=0 is the collector without client-side pacing of Organizations (the bench's "before").
+const retry = pace === '0' ? { retry: { pacers: {} } } : {};
+const written = await collectToFile({ config, clientFactory: endpoint.factory, now: () => new Date(org.collectedAt), ...retry }, file);
 const measured = done();
 const seen = await endpoint.stats();
 endpoint.close();
@@ -102,6 +104,7 @@ report({
   throttled: throttledBy(''),
   organizationsThrottled: throttledBy('organizations:'),
   ...(seen.connections !== undefined ? { connections: seen.connections, sharedConnections: share !== '0' } : {}),
+  pacedOrganizations: pace !== '0',
   meanLatencyMs: seen.meanLatencyMs,
   byOperation: Object.fromEntries(Object.entries(seen.counts).sort(([a], [b]) => (a < b ? -1 : 1)).map(([op, c]) => [op, c.calls])),
   bound_s: bound.seconds,
