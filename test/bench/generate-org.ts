@@ -136,7 +136,6 @@ export function generateOrg(options: GenerateOptions): SyntheticOrg {
         JoinedTimestamp: iso(base, 60 * 24 * (30 + Math.floor(r() * 2000))),
         ParentId: parentId,
       },
-      regions: [],
       enabledRegions: chance(r, 0.05) ? [...DEFAULT_REGIONS, pick(r, OPT_IN_REGIONS)].sort() : [...DEFAULT_REGIONS],
       trails: [],
       buckets: [],
@@ -146,7 +145,6 @@ export function generateOrg(options: GenerateOptions): SyntheticOrg {
       faults: [],
     });
     const sim = accounts[i]!;
-    sim.regions = sim.enabledRegions.map((RegionName) => ({ RegionName, RegionOptStatus: 'ENABLED_BY_DEFAULT' }));
     if (kind === 'management') addManagement(sim, { orgTrailBucket, base, r });
     else if (kind === 'log-archive') addLogArchive(sim, { orgTrailBucket, accountTrailBucket, base, managementId });
     else addMember(sim, { accountTrailBucket, base, r, security: kind === 'security', managementId });
