@@ -8,7 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countStatuses, DISPLAY_STATUSES, STATUS_LABEL } from '../../src/report/audit-common.ts';
 import { renderHtml } from '../../src/report/html.ts';
-import { ORGANIZATION_ROW, rowKeyOf } from '../../src/report/html/matrix.ts';
+import { ORGANIZATION_ROW, rowKeyOf } from '../../src/report/html/aggregate.ts';
 import type { Verdict } from '../../src/contracts/verdict.ts';
 import { PROD_ACCOUNT, sampleResult } from '../fixtures/results/sample-result.ts';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
