@@ -32,7 +32,7 @@ function controlRow(framework: FrameworkAssessment, c: ControlAssessment, links:
     const ruleHref = links.rule(r);
     return html`<li>${ruleHref ? html`<a href="${ruleHref}"><code>${r}</code></a>` : html`<code>${r}</code>`}</li>`;
   });
-  return html`<tr data-control-status="${c.status}"><th scope="row">${href ? html`<a href="${href}" title="Verdicts of the rules behind ${c.controlId}">${c.controlId}</a>` : c.controlId}</th><td>${c.title}${c.manualCheck ? html`<span class="sub">Check by hand: ${c.manualCheck}</span>` : ''}</td><td>${status}</td><td>${accountsCell(c.failingAccounts, 'failing')}${accountsCell(c.erroredAccounts, 'with errors')}</td><td>${rules.length > 0 ? html`<ul class="plain">${rules}</ul>` : html`<span class="note">none (manual)</span>`}</td></tr>`;
+  return html`<tr data-control="${c.controlId}" data-control-status="${c.status}"><th scope="row">${href ? html`<a href="${href}" title="Verdicts of the rules behind ${c.controlId}">${c.controlId}</a>` : c.controlId}</th><td>${c.title}${c.manualCheck ? html`<span class="sub">Check by hand: ${c.manualCheck}</span>` : ''}</td><td>${status}</td><td>${accountsCell(c.failingAccounts, 'failing')}${accountsCell(c.erroredAccounts, 'with errors')}</td><td>${rules.length > 0 ? html`<ul class="plain">${rules}</ul>` : html`<span class="note">none (manual)</span>`}</td></tr>`;
 }
 
 export function frameworkSections(frameworks: readonly FrameworkAssessment[], links: ControlLinks): Raw {

@@ -28,7 +28,7 @@ table { border-collapse: collapse; margin: 8px 0; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 thead th { background: #f3f4f6; position: sticky; top: 0; z-index: 1; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-.table-wrap { overflow-x: auto; max-width: 100%; }
+.table-wrap { overflow-x: auto; max-width: 100%; position: relative; }
 nav.toc { padding: 0 24px; }
 nav.toc ul, nav.pager { display: flex; flex-wrap: wrap; gap: 4px 16px; list-style: none; padding: 0; margin: 8px 0; }
 nav.pager { margin: 12px 0; }
@@ -42,7 +42,7 @@ nav.pager { margin: 12px 0; }
 .s-NOT_APPLICABLE { background: var(--na-bg); color: var(--na); }
 td.num.s-FAIL a, td.num.s-ERROR a { color: inherit; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 4px; font-weight: 600; font-size: 12px; white-space: nowrap; }
-.matrix-wrap { overflow: auto; max-height: 70vh; border: 1px solid var(--line); }
+.matrix-wrap { overflow: auto; max-height: 70vh; border: 1px solid var(--line); position: relative; }
 #matrix { margin: 0; }
 #matrix th.rule { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; font-weight: 500; max-height: 260px; }
 #matrix th[scope=row] { white-space: nowrap; font-weight: 500; background: #fafafa; position: sticky; left: 0; }
@@ -73,11 +73,7 @@ ul.plain { margin: 0; padding: 0; list-style: none; }
 .note { color: var(--muted); }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 footer { border-top: 1px solid var(--line); margin-top: 32px; padding: 12px 24px; color: var(--muted); }
-@media (max-width: 720px) {
-  header, main, footer, nav.toc { padding-left: 12px; padding-right: 12px; }
-  dl.meta { grid-template-columns: minmax(0, 1fr); } dl.meta dd { margin-bottom: 4px; }
-  form#filters { position: static; }
-  form#filters label { flex: 1 1 140px; }
+@media print, (max-width: 720px) {
   #verdicts, #verdicts > tbody, #verdicts > tbody > tr, #verdicts > tbody > tr > td { display: block; width: 100%; }
   #verdicts > thead { display: none; }
   #verdicts > tbody > tr { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 10px; padding: 6px 8px; }
@@ -85,6 +81,16 @@ footer { border-top: 1px solid var(--line); margin-top: 32px; padding: 12px 24px
   #verdicts > tbody > tr > td.msg { min-width: 0; max-width: none; }
   #verdicts > tbody > tr > td::before { content: attr(data-label); display: block; font-size: 11px; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
   #verdicts > tbody > tr[hidden] { display: none; }
+}
+@media (max-width: 720px) {
+  header, main, footer, nav.toc { padding-left: 12px; padding-right: 12px; }
+  dl.meta { grid-template-columns: minmax(0, 1fr); } dl.meta dd { margin-bottom: 4px; }
+  form#filters { position: static; }
+  form#filters label { flex: 1 1 140px; }
+  table.kv, table.kv > tbody, table.kv > tbody > tr, table.kv > tbody > tr > th, table.kv > tbody > tr > td { display: block; width: auto; border: none; }
+  table.kv > tbody > tr { border-top: 1px solid var(--line); padding: 2px 0; }
+  table.kv > tbody > tr > th { white-space: normal; overflow-wrap: anywhere; background: none; padding: 0; }
+  table.kv > tbody > tr > td { padding: 0 0 0 10px; }
 }
 @media print {
   @page { margin: 14mm 12mm; }
@@ -94,12 +100,20 @@ footer { border-top: 1px solid var(--line); margin-top: 32px; padding: 12px 24px
   form#filters { position: static; border: none; padding: 0; }
   thead th, #matrix th[scope=row] { position: static; }
   .matrix-wrap, .table-wrap { max-height: none; overflow: visible; border: none; }
-  #matrix { font-size: 8pt; }
+  #matrix { font-size: 7pt; width: 100%; table-layout: fixed; }
+  #matrix th[scope=row] { width: 20%; white-space: normal; overflow-wrap: anywhere; }
+  #matrix th.rule { font-size: 7pt; padding: 2px 0; }
   #matrix td.cell { min-width: 0; }
+  #matrix td.cell a, #matrix .part { padding: 1px 0; font-size: 7pt; white-space: normal; }
   pre { max-height: none; overflow: visible; }
   a { color: inherit; text-decoration: none; }
   h2 { break-after: avoid; }
   tr, .shared-evidence, .counts li { break-inside: avoid; }
-  #verdicts > tbody > tr > td.msg { min-width: 0; max-width: none; }
+  table.kv { table-layout: fixed; }
+  table.kv th { width: 28%; white-space: normal; overflow-wrap: anywhere; }
+  #collection-errors { width: 100%; table-layout: fixed; }
+  #collection-errors td { overflow-wrap: break-word; }
+  #collection-errors td:nth-child(3) code { overflow-wrap: anywhere; }
+  #collection-errors th:nth-child(5) { width: 38%; }
 }
 `;
