@@ -56,3 +56,12 @@ describe('HTML report', () => {
     expect(renderHtml(shuffledResult())).toBe(once);
   });
 });
+
+describe('HTML report stylesheet', () => {
+  it('never breaks words mid-word: no break-all, and wrap-anywhere only for long tokens, evidence and code', () => {
+    const css = inline(renderHtml(sampleResult()), 'style')[0]!;
+    expect(css).not.toMatch(/word-break:\s*break-all/);
+    const anywhere = [...css.matchAll(/([^{}]+)\{[^}]*overflow-wrap:\s*anywhere/g)].map((m) => m[1]!.trim());
+    for (const selector of anywhere) expect(selector, selector).toMatch(/\.token|table\.kv|pre|code|#matrix th\[scope=row\]/);
+  });
+});
