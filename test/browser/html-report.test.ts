@@ -4,10 +4,11 @@
  * kept in test/artifacts/ (committed, so a reviewer sees what the page looks like).
  * Install the browser with: apt-get update && apt-get install -y chromium
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launch } from './chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareVerdicts } from '../../src/contracts/order.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
@@ -22,19 +23,8 @@ import { openDemoSnapshot } from '../../src/snapshot/demo.ts';
 import { PROD_ACCOUNT, SANDBOX_ACCOUNT, sampleResult } from '../fixtures/results/sample-result.ts';
 import { assessFramework } from '../fixtures/results/framework-assessment.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-export async function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: the HTML report test needs Debian's chromium. Install it with: apt-get update && apt-get install -y chromium`);
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}
 
 /** Where a page reports problems: console errors and warnings, page errors, requests. */
 function watch(page: Page) {
