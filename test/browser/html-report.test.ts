@@ -202,6 +202,7 @@ describe('HTML report in Chromium', () => {
 
   it('has no serious or critical accessibility violations (axe-core)', async () => {
     expect(await axeViolations(page)).toEqual([]);
+    await page.locator('section[aria-labelledby="h-frameworks"]').screenshot({ path: `${ARTIFACTS}html-report-frameworks.png` });
   });
 });
 

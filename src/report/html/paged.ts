@@ -75,6 +75,8 @@ function* summaryChunks(result: ScanResult, agg: HtmlAggregate, names: PageNames
   const layout = names.layout;
   const accountPage = accountPageOf(agg, layout);
   const pagesOfAccounts = Math.ceil(agg.rows.length / layout.accountsPerPage);
+  const firstRowOfOu = new Map<string, MatrixRow>();
+  for (const row of agg.rows) if (!firstRowOfOu.has(row.ouPath)) firstRowOfOu.set(row.ouPath, row);
   const rollups = new Map(agg.ruleRollups().map((r) => [r.rule.id, r]));
   const firstRuleLink = (ruleId: string) => {
     const rollup = rollups.get(ruleId);
@@ -99,7 +101,7 @@ function* summaryChunks(result: ScanResult, agg: HtmlAggregate, names: PageNames
     'ous',
     'Summary by OU',
     ouRollupTable(agg, (o) => {
-      const first = agg.rows.find((r) => r.ouPath === o.ouPath);
+      const first = firstRowOfOu.get(o.ouPath);
       return first ? names.fromSummary(names.accounts(accountPage.get(first.key)!)) + `#acct-${first.key}` : undefined;
     }),
   );
