@@ -18,7 +18,7 @@ import { loadRules } from '../../src/rules/load.ts';
 import { openSnapshot } from '../../src/snapshot/read.ts';
 import { generateOrg } from '../bench/generate-org.ts';
 import { writeSyntheticSnapshot } from '../bench/org-snapshot.ts';
-import { launch } from './chromium.ts';
+import { axeViolations, launch } from './chromium.ts';
 import { rowKeyOf } from '../../src/report/html/aggregate.ts';
 
 const ACCOUNTS = 10_000;
@@ -71,7 +71,8 @@ describe(`HTML report of a ${ACCOUNTS}-account organization in Chromium`, () => 
     const fails = await page.$$eval('#by-rule > tbody > tr > td:nth-child(3)', (tds) => tds.map((td) => Number(td.textContent)));
     expect(fails).toEqual([...fails].sort((a, b) => b - a));
     expect(fails[0]).toBeGreaterThan(0);
-  });
+    expect(await axeViolations(page)).toEqual([]);
+  }, 90_000);
 
   it("opens a rule's FAIL page from the summary and filters it to one account", async () => {
     await Promise.all([page.waitForURL(/\.fail-001\.html/, { timeout: FEW_SECONDS }), page.click('#by-rule > tbody > tr:first-child td.s-FAIL a')]);
@@ -89,6 +90,7 @@ describe(`HTML report of a ${ACCOUNTS}-account organization in Chromium`, () => 
 
   it('a cell of an accounts page opens the verdict page filtered to exactly that account × rule × status', async () => {
     await page.goto(url(`${HTML_LAYOUT.folder}/accounts-002.html`), { waitUntil: 'load', timeout: FEW_SECONDS });
+    expect(await axeViolations(page)).toEqual([]);
     const part = page.locator('#matrix a.part[data-count-status="FAIL"]').first();
     const cell = part.locator('xpath=ancestor::td[1]');
     const account = await cell.getAttribute('data-account');
@@ -99,5 +101,5 @@ describe(`HTML report of a ${ACCOUNTS}-account organization in Chromium`, () => 
     expect(shown.length).toBeGreaterThan(0);
     expect(new Set(shown)).toEqual(new Set([`${account}|${rule}|FAIL`]));
     expect(problems).toEqual([]);
-  });
+  }, 90_000);
 });

@@ -4,11 +4,10 @@
  * kept in test/artifacts/ (committed, so a reviewer sees what the page looks like).
  * Install the browser with: apt-get update && apt-get install -y chromium
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { launch } from './chromium.ts';
+import { axeViolations, launch } from './chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareVerdicts } from '../../src/contracts/order.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
@@ -24,7 +23,6 @@ import { PROD_ACCOUNT, SANDBOX_ACCOUNT, sampleResult } from '../fixtures/results
 import { assessFramework } from '../fixtures/results/framework-assessment.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Where a page reports problems: console errors and warnings, page errors, requests. */
 function watch(page: Page) {
@@ -53,13 +51,6 @@ const byIdentity = (a: { row: string; rule: string; status: string }, b: { row: 
 /** The reading order the list promises: status (FAIL, ERROR, SUPPRESSED, PASS, N/A), then severity, then canonical. */
 const readingOrder = (a: Verdict, b: Verdict) =>
   DISPLAY_STATUSES.indexOf(displayStatus(a)) - DISPLAY_STATUSES.indexOf(displayStatus(b)) || severityIndex(a.severity) - severityIndex(b.severity) || compareVerdicts(a, b);
-
-/** Serious and critical axe violations, as "rule-id: target" lines. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  const results = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}`));
-}
 
 /** The sample plus a second trail in the prod account (one cell, two verdicts) and a framework. */
 function richSample(): ScanResult {
