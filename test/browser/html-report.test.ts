@@ -55,7 +55,7 @@ const readingOrder = (a: Verdict, b: Verdict) =>
 /** The sample plus a second trail in the prod account (one cell, two verdicts) and a framework. */
 function richSample(): ScanResult {
   const base = sampleResult();
-  const kmsFail = base.verdicts.find((v) => v.ruleId === 'trail-kms-encryption' && v.resource.accountId === PROD_ACCOUNT)!;
+  const kmsFail = [...base.verdicts].find((v) => v.ruleId === 'trail-kms-encryption' && v.resource.accountId === PROD_ACCOUNT)!;
   const second: Verdict = {
     ...kmsFail,
     status: 'PASS',
