@@ -278,6 +278,9 @@ describe('HTML report of the demo organization in Chromium', () => {
     expect(await style('#matrix thead th', 'position')).toBe('static');
     expect(await style(`${VISIBLE}`, 'break-inside')).toBe('avoid');
     expect(await style('details.raw', 'display')).toBe('none');
+    // Account names in the narrowed matrix wrap between words, never inside one.
+    const lines = await page.$$eval('#matrix th[scope=row] > a', (links) => links.map((a) => [a.textContent, a.getClientRects().length] as const));
+    for (const [name, count] of lines) expect(count, `${name} is on one line`).toBe(1);
     // The matrix fits the paper's width instead of being cut at the right edge.
     expect((await page.locator('#matrix').boundingBox())!.width).toBeLessThanOrEqual(794);
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(794);

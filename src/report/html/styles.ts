@@ -101,7 +101,8 @@ footer { border-top: 1px solid var(--line); margin-top: 32px; padding: 12px 24px
   thead th, #matrix th[scope=row] { position: static; }
   .matrix-wrap, .table-wrap { max-height: none; overflow: visible; border: none; }
   #matrix { font-size: 7pt; width: 100%; table-layout: fixed; }
-  #matrix th[scope=row] { width: 20%; white-space: normal; overflow-wrap: anywhere; }
+  #matrix thead th:first-child { width: 22%; }
+  #matrix th[scope=row] { white-space: normal; }
   #matrix th.rule { font-size: 7pt; padding: 2px 0; }
   #matrix td.cell { min-width: 0; }
   #matrix td.cell a, #matrix .part { padding: 1px 0; font-size: 7pt; white-space: normal; }
