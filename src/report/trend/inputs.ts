@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { UserError } from '../../shared/errors.ts';
 import { compareStrings } from '../../contracts/order.ts';
 import { TREND_FILE_STEM } from './names.ts';
+import type { ScanResult } from '../../contracts/result.ts';
+import { readJsonReport } from '../json.ts';
 
 /** Other formats' JSON files a report folder holds beside trailproof.json; a folder search skips them. */
 const NOT_REPORTS = ['.oscal.json', '.asff.json', `${TREND_FILE_STEM}.json`];
@@ -52,9 +54,9 @@ function jsonFilesUnder(dir: string): string[] {
 const HEAD_BYTES = 16 * 1024;
 
 /**
- * The reports in snapshot-time order, all of one organization. Only each file's head is read here
- * (the canonical writer puts `snapshot` before the verdicts); a file whose head does not say is
- * refused as not a trailproof JSON report.
+ * The reports in snapshot-time order, all of one organization. Of a report laid out as trailproof
+ * writes it only the head is read here (the snapshot block comes before the verdicts); any other
+ * file is read and validated whole.
  */
 export function orderReports(files: readonly string[]): ReportFile[] {
   const reports = files.map(readHead).sort((a, b) => compareStrings(a.collectedAt, b.collectedAt) || compareStrings(a.file, b.file));
@@ -72,6 +74,19 @@ export function orderReports(files: readonly string[]): ReportFile[] {
   return reports;
 }
 
+/** The snapshot block at the head of a report laid out as trailproof writes it, or undefined. */
+function canonicalSnapshot(head: string): Pick<ScanResult['snapshot'], 'collectedAt' | 'organizationId' | 'managementAccountId'> | undefined {
+  if (!/^\{\n {2}"\$schema": "https:\/\/trailproof\.dev\/schemas\/report-v1\.schema\.json",\n {2}"reportVersion": 1,\n/.test(head)) return undefined;
+  const block = /\n {2}"snapshot": \{\n((?: {4}.*\n)*?) {2}\}/.exec(head)?.[1];
+  if (!block) return undefined;
+  const field = (name: string) => new RegExp(`^ {4}"${name}": "([^"\\\\]*)",?$`, 'm').exec(block)?.[1];
+  const collectedAt = field('collectedAt');
+  if (!collectedAt) return undefined;
+  const organizationId = field('organizationId');
+  const managementAccountId = field('managementAccountId');
+  return { collectedAt, ...(organizationId ? { organizationId } : {}), ...(managementAccountId ? { managementAccountId } : {}) };
+}
+
 function readHead(file: string): ReportFile {
   let head: string;
   try {
@@ -85,14 +100,7 @@ function readHead(file: string): ReportFile {
   } catch (err) {
     throw new UserError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  if (!/^\{\s*"\$schema": "https:\/\/trailproof\.dev\/schemas\/report-v1\.schema\.json",\s*"reportVersion": 1,/.test(head)) {
-    throw new UserError(`${file}: not a trailproof JSON report (it does not start with the report-v1 "$schema" and "reportVersion": 1)`);
-  }
-  const snapshot = /\n {2}"snapshot": \{\n((?: {4}.*\n)*?) {2}\}/.exec(head)?.[1];
-  const field = (name: string) => (snapshot ? new RegExp(`^ {4}"${name}": "([^"]*)"`, 'm').exec(snapshot)?.[1] : undefined);
-  const collectedAt = field('collectedAt');
-  if (!collectedAt) throw new UserError(`${file}: not a trailproof JSON report: no $.snapshot.collectedAt near its start`);
-  const org = field('organizationId');
-  const management = field('managementAccountId');
+  const snapshot = canonicalSnapshot(head) ?? readJsonReport(file).snapshot;
+  const { collectedAt, organizationId: org, managementAccountId: management } = snapshot;
   return { file, collectedAt, organization: org ? `organization ${org}` : management ? `account ${management}` : 'no organization' };
 }
