@@ -6,7 +6,7 @@
  * by line for the five fields a trend uses, skipping evidence without parsing it. A report in any
  * other layout (re-indented, minified) is parsed and validated whole, the slow way.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ScanResult } from '../../contracts/result.ts';
 import type { VerdictStatus } from '../../contracts/verdict.ts';
 import { UserError } from '../../shared/errors.ts';
@@ -28,18 +28,42 @@ export interface ReportDigest {
   verdicts: VerdictDigest[];
 }
 
-const VERDICTS_START = '\n  "verdicts": [\n';
-const VERDICTS_END = '\n  ],\n  "errors": ';
+const VERDICTS_START = Buffer.from('\n  "verdicts": [\n');
+const VERDICTS_END = Buffer.from('\n  ],\n  "errors": ');
 const STATUSES = new Set<string>(['PASS', 'FAIL', 'ERROR', 'NOT_APPLICABLE']);
 
 export function readReportDigest(file: string): ReportDigest {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readInto(file);
   } catch (err) {
     throw new UserError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  return canonicalDigest(text, file) ?? wholeDigest(text, file);
+  return canonicalDigest(bytes, file) ?? wholeDigest(bytes.toString('utf8'), file);
+}
+
+/**
+ * One buffer, grown as needed, holds each report in turn: a trend reads hundreds of reports of
+ * tens of megabytes, and a fresh buffer for each kept the garbage collector busier than the
+ * reading. Nothing returned points into it (every string taken from it is a copy).
+ */
+let scratch = Buffer.allocUnsafe(0);
+
+function readInto(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
+    let read = 0;
+    while (read < size) {
+      const n = readSync(fd, scratch, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return scratch.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function wholeDigest(text: string, file: string): ReportDigest {
@@ -51,58 +75,73 @@ function wholeDigest(text: string, file: string): ReportDigest {
   return { report, verdicts: digests };
 }
 
-/** undefined when the text is not laid out as trailproof writes it. */
-function canonicalDigest(text: string, file: string): ReportDigest | undefined {
-  const start = text.indexOf(VERDICTS_START);
-  const end = start < 0 ? -1 : text.indexOf(VERDICTS_END, start);
+/**
+ * undefined when the file is not laid out as trailproof writes it. Works on the bytes: only the
+ * parts outside the verdicts and the few fields read are decoded (decoding all of a large report
+ * as UTF-8 would cost more than the rest of the reading).
+ */
+function canonicalDigest(bytes: Buffer, file: string): ReportDigest | undefined {
+  const start = bytes.indexOf(VERDICTS_START);
+  const end = start < 0 ? -1 : bytes.indexOf(VERDICTS_END, start);
   if (start < 0 || end < 0) return undefined;
-  const verdicts = scanVerdicts(text.slice(start + VERDICTS_START.length, end + 1), file);
+  const verdicts = scanVerdicts(bytes, start + VERDICTS_START.length - 1, end + 1, file);
   if (!verdicts) return undefined;
-  const { verdicts: _none, ...report } = parseJsonReport(`${text.slice(0, start)}\n  "verdicts": [],\n  "errors": ${text.slice(end + VERDICTS_END.length)}`, file);
+  const rest = `${bytes.toString('utf8', 0, start)}\n  "verdicts": [],\n  "errors": ${bytes.toString('utf8', end + VERDICTS_END.length)}`;
+  const { verdicts: _none, ...report } = parseJsonReport(rest, file);
   return { report, verdicts };
 }
 
+const OPEN = Buffer.from('\n    {\n');
+const CLOSE = Buffer.from('\n    }');
+const RESOURCE_OPEN = Buffer.from('\n      "resource": {\n');
+const SUPPRESSED_OPEN = Buffer.from('\n      "suppressed": {');
+const NEWLINE = 0x0a;
+const COMMA = 0x2c;
+
 /**
- * The verdicts' lines: "    {" opens a verdict, its own fields are indented 6, its resource's 8
- * (evidence is indented deeper, or sits on the lines of its own field, so it is never mistaken for
- * them). undefined when a line is not what the canonical layout puts there.
+ * The verdicts in bytes [from, to): from is the newline before the first "    {". Each verdict
+ * opens with "    {" and closes with "    }"; its own fields are indented 6, its resource's 8.
+ * Evidence sits between status and resource, indented deeper, and is jumped over with indexOf
+ * (native, nothing decoded), which is what makes this cheap. undefined when the layout is not
+ * canonical.
  */
-function scanVerdicts(section: string, file: string): VerdictDigest[] | undefined {
+function scanVerdicts(bytes: Buffer, from: number, to: number, file: string): VerdictDigest[] | undefined {
   const out: VerdictDigest[] = [];
-  let current: Partial<VerdictDigest> | undefined;
-  let inResource = false;
-  let from = 0;
-  while (from < section.length) {
-    let to = section.indexOf('\n', from);
-    if (to < 0) to = section.length;
-    const line = section.slice(from, to);
-    from = to + 1;
-    if (line === '    {') {
-      current = { suppressed: false };
-      inResource = false;
-    } else if (line === '    },' || line === '    }') {
-      if (!current) return undefined;
-      out.push(complete(current, out.length, file));
-      current = undefined;
-    } else if (current && line.startsWith('      "') ) {
-      const field = fieldOf(line, 6);
-      if (!field) {
-        if (line.startsWith('      "resource": {')) inResource = true;
-        else if (line.startsWith('      "suppressed": {')) current.suppressed = true;
-        continue;
-      }
-      if (field.name === 'ruleId') current.ruleId = field.value;
-      else if (field.name === 'status') current.status = field.value as VerdictStatus;
-    } else if (current && inResource && line.startsWith('        "')) {
-      const field = fieldOf(line, 8);
-      if (field?.name === 'id') current.resourceId = field.value;
-      else if (field?.name === 'accountId') current.accountId = field.value;
-      else if (field?.name === 'ouPath') current.ouPath = field.value;
-    } else if (line === '      },' || line === '      }') {
-      inResource = false;
+  let at = from;
+  while (at < to - 1) {
+    if (bytes.compare(OPEN, 0, OPEN.length, at, at + OPEN.length) !== 0) return undefined;
+    const ruleLine = lineAt(bytes, at + OPEN.length, to);
+    const statusLine = lineAt(bytes, ruleLine.next, to);
+    const rule = fieldOf(ruleLine.text, 6);
+    const status = fieldOf(statusLine.text, 6);
+    if (rule?.name !== 'ruleId' || status?.name !== 'status') return undefined;
+    const resource = bytes.indexOf(RESOURCE_OPEN, statusLine.next - 1);
+    const close = resource < 0 || resource >= to ? -1 : bytes.indexOf(CLOSE, resource);
+    if (close < 0 || close >= to) return undefined;
+    const v: Partial<VerdictDigest> = { ruleId: rule.value, status: status.value as VerdictStatus };
+    let line = lineAt(bytes, resource + RESOURCE_OPEN.length, to);
+    while (line.text.startsWith('        "')) {
+      const field = fieldOf(line.text, 8);
+      if (field?.name === 'id') v.resourceId = field.value;
+      else if (field?.name === 'accountId') v.accountId = field.value;
+      else if (field?.name === 'ouPath') v.ouPath = field.value;
+      line = lineAt(bytes, line.next, to);
     }
+    // Searched only up to the verdict's close: a search to the end of the file for each verdict would be quadratic.
+    v.suppressed = bytes.subarray(line.next - 1, close).indexOf(SUPPRESSED_OPEN) >= 0;
+    out.push(complete(v, out.length, file));
+    // After "    }" comes "," and the next verdict, or the end of the section.
+    at = close + CLOSE.length;
+    if (bytes[at] === COMMA) at++;
   }
-  return current ? undefined : out;
+  return out;
+}
+
+/** The line starting at `from` (decoded, without its newline) and where the next one starts. */
+function lineAt(bytes: Buffer, from: number, to: number): { text: string; next: number } {
+  const end = bytes.indexOf(NEWLINE, from);
+  const stop = end < 0 || end > to ? to : end;
+  return { text: bytes.toString('utf8', from, stop), next: stop + 1 };
 }
 
 /** `<indent>"name": "value"` with a string value, or undefined. */
