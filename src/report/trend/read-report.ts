@@ -96,6 +96,13 @@ const CLOSE = Buffer.from('\n    }');
 const RESOURCE_OPEN = Buffer.from('\n      "resource": {\n');
 const SUPPRESSED_OPEN = Buffer.from('\n      "suppressed": {');
 const NEWLINE = 0x0a;
+const SPACE = 0x20;
+const QUOTE = 0x22;
+const RESOURCE_FIELDS: [keyof VerdictDigest & ('resourceId' | 'accountId' | 'ouPath'), Buffer][] = [
+  ['resourceId', Buffer.from('        "id": "')],
+  ['accountId', Buffer.from('        "accountId": "')],
+  ['ouPath', Buffer.from('        "ouPath": "')],
+];
 const COMMA = 0x2c;
 
 /**
@@ -119,14 +126,20 @@ function scanVerdicts(bytes: Buffer, from: number, to: number, file: string): Ve
     const close = resource < 0 || resource >= to ? -1 : bytes.indexOf(CLOSE, resource);
     if (close < 0 || close >= to) return undefined;
     const v: Partial<VerdictDigest> = { ruleId: rule.value, status: status.value as VerdictStatus };
-    let line = lineAt(bytes, resource + RESOURCE_OPEN.length, to);
-    while (line.text.startsWith('        "')) {
-      const field = fieldOf(line.text, 8);
-      if (field?.name === 'id') v.resourceId = field.value;
-      else if (field?.name === 'accountId') v.accountId = field.value;
-      else if (field?.name === 'ouPath') v.ouPath = field.value;
-      line = lineAt(bytes, line.next, to);
+    // The resource's lines: only the three fields a trend uses are decoded.
+    let from = resource + RESOURCE_OPEN.length;
+    while (bytes[from + 7] === SPACE && bytes[from + 8] === QUOTE) {
+      const end = bytes.indexOf(NEWLINE, from);
+      if (end < 0 || end > to) return undefined;
+      for (const [key, prefix] of RESOURCE_FIELDS) {
+        if (bytes.compare(prefix, 0, prefix.length, from, from + prefix.length) === 0) {
+          v[key] = fieldOf(bytes.toString('utf8', from, end), 8)?.value;
+          break;
+        }
+      }
+      from = end + 1;
     }
+    const line = { next: from };
     // Searched only up to the verdict's close: a search to the end of the file for each verdict would be quadratic.
     v.suppressed = bytes.subarray(line.next - 1, close).indexOf(SUPPRESSED_OPEN) >= 0;
     out.push(complete(v, out.length, file));
