@@ -11,6 +11,7 @@ import type { ScanResult } from '../../src/contracts/result.ts';
 import type { RuleMeta, Verdict } from '../../src/contracts/verdict.ts';
 import { assessFrameworks } from '../../src/evaluate/frameworks.ts';
 import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
+import { mergeShardResults } from '../../src/evaluate/merge.ts';
 import { loadFrameworkPacks, rulesOfPacks, selectFrameworkPacks, type FrameworkPack } from '../../src/rules/framework-packs.ts';
 import { BUILTIN_RULES_DIR, loadRules } from '../../src/rules/load.ts';
 import { readRules } from '../../src/rules/load/read.ts';
@@ -187,6 +188,16 @@ describe('the demo organization under --framework cis-aws-foundations-v6.0.0', (
     const rules = rulesOfPacks(chosen, await loadRules([BUILTIN_RULES_DIR], config));
     const errored = await evaluateSnapshot(await openDemoSnapshot(), { config, rules, frameworks: chosen, only: { accountIds: cis41.erroredAccounts, skipped: [] } });
     expect(errored.frameworks![0]!.controls.find((c) => c.controlId === '4.1')).toMatchObject({ status: 'not-assessed', notAssessedReason: 'error', failingAccounts: [], erroredAccounts: cis41.erroredAccounts });
+  });
+
+  it('is recomputed over every shard when shard reports are merged', async () => {
+    const config = structuredClone(DEFAULT_CONFIG);
+    const chosen = selectFrameworkPacks([CIS6, 'pci-dss-v4.0']);
+    const rules = rulesOfPacks(chosen, await loadRules([BUILTIN_RULES_DIR], config));
+    const shards = [];
+    for (const shard of ['1/2', '2/2']) shards.push(await evaluateSnapshot(await openDemoSnapshot(), { config, rules, frameworks: chosen, shard }));
+    expect(shards[0]!.frameworks).not.toEqual(result.frameworks);
+    expect(mergeShardResults(shards).frameworks).toEqual(result.frameworks);
   });
 
   it('evaluates only the rules of the selected packs', () => {
