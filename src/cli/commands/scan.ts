@@ -88,8 +88,7 @@ function frameworkOption(): Option {
   return new Option('--framework <pack-id>', 'evaluate the rules of this framework pack and add its control-level summary to every report (repeatable; `trailproof frameworks list` shows the ids)').argParser(
     (text: string, previous: FrameworkPack[] = []) => {
       const ids = text.split(',').map((id) => id.trim()).filter(Boolean);
-      const chosen = selectFrameworkPacks([...previous.map((p) => p.id), ...ids]);
-      return chosen;
+      return selectFrameworkPacks([...previous.map((p) => p.id), ...ids]);
     },
   );
 }

@@ -127,21 +127,20 @@ function scanVerdicts(bytes: Buffer, from: number, to: number, file: string): Ve
     if (close < 0 || close >= to) return undefined;
     const v: Partial<VerdictDigest> = { ruleId: rule.value, status: status.value as VerdictStatus };
     // The resource's lines: only the three fields a trend uses are decoded.
-    let from = resource + RESOURCE_OPEN.length;
-    while (bytes[from + 7] === SPACE && bytes[from + 8] === QUOTE) {
-      const end = bytes.indexOf(NEWLINE, from);
+    let lineStart = resource + RESOURCE_OPEN.length;
+    while (bytes[lineStart + 7] === SPACE && bytes[lineStart + 8] === QUOTE) {
+      const end = bytes.indexOf(NEWLINE, lineStart);
       if (end < 0 || end > to) return undefined;
       for (const [key, prefix] of RESOURCE_FIELDS) {
-        if (startsAt(bytes, from, prefix)) {
-          v[key] = fieldOf(bytes.toString('utf8', from, end), 8)?.value;
+        if (startsAt(bytes, lineStart, prefix)) {
+          v[key] = fieldOf(bytes.toString('utf8', lineStart, end), 8)?.value;
           break;
         }
       }
-      from = end + 1;
+      lineStart = end + 1;
     }
-    const line = { next: from };
     // Searched only up to the verdict's close: a search to the end of the file for each verdict would be quadratic.
-    v.suppressed = bytes.subarray(line.next - 1, close).indexOf(SUPPRESSED_OPEN) >= 0;
+    v.suppressed = bytes.subarray(lineStart - 1, close).indexOf(SUPPRESSED_OPEN) >= 0;
     out.push(complete(v, out.length, file));
     // After "    }" comes "," and the next verdict, or the end of the section.
     at = close + CLOSE.length;
