@@ -99,7 +99,7 @@ export async function evaluateAndReport(source: SnapshotSource, config: Trailpro
   if (flags.framework && rules.length === 0 && loaded.length > 0) {
     throw new UserError(nothingEvaluated(`no loaded rule belongs to ${flags.framework.map((p) => p.id).join(', ')} (rules.paths: ${config.rules.paths.join(', ')})`));
   }
-  if (rules.length === 0) throw new UserError(nothingEvaluated(`no rules to evaluate: rules.paths (${config.rules.paths.join(', ')}) holds no rule files${config.rules.disabled.length ? ', or all of them are disabled' : ''}`));
+  if (rules.length === 0) throw new UserError(nothingEvaluated(`no rules to evaluate: rules.paths (${config.rules.paths.join(', ')}) holds no rule files${config.rules.disabled.length || config.rules.disabledTags.length ? ', or all of them are disabled' : ''}`));
   const started = process.hrtime.bigint();
   const result = await evaluateSnapshot(source, { config, rules, ...(flags.asOf ? { asOf: flags.asOf } : {}), ...(flags.shard ? { shard: flags.shard } : {}), ...(flags.workers ? { workers: flags.workers } : {}), ...(flags.only ? { only: flags.only } : {}), ...(flags.framework ? { frameworks: flags.framework } : {}) });
   if (result.scope.accountIds.length === 0 && !result.scope.shard) {
