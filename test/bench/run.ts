@@ -4,7 +4,9 @@
  *   npm run bench                                   evaluate 100 / 1,000 / 10,000 accounts, collect 1,000,
  *                                                   a scan of 300 accounts under injected faults
  *   npm run bench -- --accounts 10000 --only evaluate
- *   npm run bench -- --accounts 1000 --only collect --latency-ms 50
+ *   npm run bench -- --accounts 1000 --only collect                 over the fake HTTP endpoint
+ *   npm run bench -- --accounts 1000 --only collect --compare       also without connection reuse and pacing
+ *   npm run bench -- --accounts 1000 --only collect --transport in-process --latency-ms 50
  *   npm run bench -- --accounts 300 --only faults
  *   npm run bench -- --only verify                  verify-logs over simulated S3 (20 ms per GET)
  *   npm run bench -- --only startup --runs 9
@@ -14,7 +16,11 @@
  * Flags: --accounts N[,N...] (sizes; default evaluate 100,1000,10000, collect 1000, faults 300),
  * --only evaluate|collect|faults|verify|startup|trend, --trend-days N (default 365),
  * --trend-accounts N (default 1000), --runs N (start-up runs per command, default 7),
- * --latency-ms MS (simulated round trip, default 50), --seed S (default 42), --dir DIR (where
+ * --transport http|in-process (collection: the fake HTTP endpoint with per-region lognormal latency,
+ * or send() stubbed; default http), --latency-scale X (multiplies the HTTP latencies; default 1),
+ * --compare (collection: also the "before" run, each SDK client its own connections and no
+ * Organizations pacing), --latency-ms MS (in-process round trip and the fault bench's, default
+ * 50), --seed S (default 42), --dir DIR (where
  * snapshots and reports go; default a temporary folder, removed after).
  *
  * Every measurement runs in its own child process, so peak RSS is that size's own. The output
@@ -39,12 +45,15 @@ interface Flags {
   trendAccounts: number;
   runs: number;
   latencyMs: number;
+  transport: 'http' | 'in-process';
+  latencyScale: number;
+  compare: boolean;
   seed: number;
   dir?: string;
 }
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { evaluateSizes: [100, 1_000, 10_000], collectSizes: [1_000], faultSizes: [300], runs: 7, latencyMs: 50, seed: 42, trendDays: 365, trendAccounts: 1_000 };
+  const flags: Flags = { evaluateSizes: [100, 1_000, 10_000], collectSizes: [1_000], faultSizes: [300], runs: 7, latencyMs: 50, transport: 'http', latencyScale: 1, compare: false, seed: 42, trendDays: 365, trendAccounts: 1_000 };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i];
     const value = argv[i + 1];
@@ -73,6 +82,19 @@ function parseFlags(argv: string[]): Flags {
       case '--latency-ms':
         flags.latencyMs = Number(need());
         if (!(flags.latencyMs >= 0)) fail('--latency-ms: expected a number of milliseconds');
+        break;
+      case '--transport': {
+        const t = need();
+        if (t !== 'http' && t !== 'in-process') fail(`--transport ${t}: expected http or in-process`);
+        flags.transport = t as Flags['transport'];
+        break;
+      }
+      case '--latency-scale':
+        flags.latencyScale = Number(need());
+        if (!(flags.latencyScale >= 0)) fail('--latency-scale: expected a number of at least 0');
+        break;
+      case '--compare':
+        flags.compare = true;
         break;
       case '--seed':
         flags.seed = Number(need());
@@ -129,10 +151,15 @@ interface CollectResult {
   wall_s: number;
   cpu_s: number;
   rss_mb: number;
+  transport: 'http' | 'in-process';
   accounts: number;
   regions: number;
   calls: number;
+  cpu_ms_per_call: number;
   throttled: number;
+  organizationsThrottled: number;
+  connections?: number;
+  meanLatencyMs: number;
   byOperation: Record<string, number>;
   bound_s: number;
   bound_ratio: number;
@@ -170,16 +197,36 @@ function benchEvaluate(sizes: number[], flags: Flags, dir: string): Map<number, 
 }
 
 function benchCollect(sizes: number[], flags: Flags, dir: string): void {
-  say(`== collection against the simulated AWS: ${flags.latencyMs} ms per call, AWS-like throttling, default concurrency ==`);
+  const http = flags.transport === 'http';
+  say(
+    http
+      ? `== collection over HTTP against the fake endpoint (own process): real SDK serialisation, SigV4, keep-alive, XML/JSON parsing; per-region lognormal latency ×${flags.latencyScale}; AWS-like quotas; default concurrency ==`
+      : `== collection against the in-process simulated AWS (send stubbed): ${flags.latencyMs} ms per call, AWS-like quotas, default concurrency ==`,
+  );
+  const run = (n: number, share: boolean, pace: boolean) =>
+    child<CollectResult>('collect-child.ts', [
+      String(n), String(flags.seed), join(dir, `collected-${n}.snapshot.jsonl.gz`), flags.transport,
+      String(http ? flags.latencyScale : flags.latencyMs), share ? '1' : '0', pace ? '1' : '0',
+    ]);
+  const connections = (r: CollectResult) => (r.connections === undefined ? '' : `; ${r.connections} connections opened`);
   for (const n of sizes) {
-    const r = child<CollectResult>('collect-child.ts', [String(n), String(flags.seed), String(flags.latencyMs), join(dir, `collected-${n}.snapshot.jsonl.gz`)]);
-    say(`${n} accounts × ${r.regions} regions: ${fmt(r.wall_s)} s wall, ${fmt(r.cpu_s)} s CPU, peak RSS ${fmt(r.rss_mb, 0)} MB`);
-    say(`  ${r.calls} calls (${r.throttled} throttled and retried; ${r.throttledErrors} left failed by throttling); by operation:`);
+    const r = run(n, true, true);
+    say(`${n} accounts × ${r.regions} regions: ${fmt(r.wall_s)} s wall, ${fmt(r.cpu_s)} s CPU (${fmt(r.cpu_ms_per_call, 3)} ms per call), peak RSS ${fmt(r.rss_mb, 0)} MB; mean latency ${fmt(r.meanLatencyMs, 0)} ms`);
+    say(`  ${r.calls} calls, ${r.throttled} throttled and retried (Organizations: ${r.organizationsThrottled}), ${r.throttledErrors} left failed by throttling${connections(r)}; by operation:`);
     for (const [op, count] of Object.entries(r.byOperation)) say(`    ${op.padEnd(48)} ${String(count).padStart(7)}  (${fmt(count / r.accounts)} per account)`);
     for (const line of r.boundExplain) say(`  ${line}`);
     say(`  wall / lower bound = ${fmt(r.wall_s)} / ${fmt(r.bound_s)} = ${fmt(r.bound_ratio)} (target ≤ 1.3); wall / phased bound = ${fmt(r.wall_s / r.phased_s)}`);
     say(`  collected snapshot equals the generator's: ${r.matchesGenerator}`);
-    lines.push(`bench collect accounts=${n} wall_s=${fmt(r.wall_s)} cpu_s=${fmt(r.cpu_s)} rss_mb=${fmt(r.rss_mb, 0)} calls=${r.calls} bound_ratio=${fmt(r.bound_ratio)}`);
+    lines.push(
+      `bench collect accounts=${n} transport=${r.transport} wall_s=${fmt(r.wall_s)} cpu_s=${fmt(r.cpu_s)} cpu_ms_per_call=${fmt(r.cpu_ms_per_call, 3)} rss_mb=${fmt(r.rss_mb, 0)} ` +
+        `calls=${r.calls} connections=${r.connections ?? 'n/a'} organizations_throttled=${r.organizationsThrottled} bound_ratio=${fmt(r.bound_ratio)}`,
+    );
+    if (flags.compare) {
+      const before = run(n, false, false);
+      say(`  before (each SDK client its own connections, Organizations not paced): ${fmt(before.wall_s)} s wall, ${fmt(before.cpu_ms_per_call, 3)} ms CPU per call, ` +
+        `${before.calls} calls, Organizations throttled ${before.organizationsThrottled}${connections(before)}, bound ratio ${fmt(before.bound_ratio)}`);
+      lines.push(`bench collect-before accounts=${n} wall_s=${fmt(before.wall_s)} cpu_ms_per_call=${fmt(before.cpu_ms_per_call, 3)} connections=${before.connections ?? 'n/a'} organizations_throttled=${before.organizationsThrottled}`);
+    }
   }
   say();
 }
