@@ -9,6 +9,8 @@
 import { compareAccounts, compareErrors, compareVerdicts } from '../contracts/order.ts';
 import type { ScanResult } from '../contracts/result.ts';
 import { UserError } from '../shared/errors.ts';
+import { assessFrameworks } from './frameworks.ts';
+import { selectFrameworkPacks } from '../rules/framework-packs.ts';
 import { summarize } from './gate.ts';
 import { parseShard } from './shard.ts';
 
@@ -60,6 +62,8 @@ export function mergeShardReports(reports: ShardReport[]): ScanResult {
     exceptionNotes: mergeExceptionNotes(ordered.map((s) => s.result)),
     summary: summarize(verdicts, errors, base.failOn),
     failOn: base.failOn,
+    // Recomputed over every shard's verdicts: a control satisfied in each shard alone may not be overall.
+    ...(base.frameworks ? { frameworks: assessFrameworks(selectFrameworkPacks(base.frameworks.map((f) => f.id)), base.rules, verdicts) } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { TrailproofConfig } from '../config/types.ts';
+import type { FrameworkPack } from '../rules/framework-packs.ts';
 import type { LoadedRule } from '../rules/load.ts';
 import type { SkippedAccount } from '../snapshot/types.ts';
 
@@ -20,4 +21,6 @@ export interface EvaluateOptions {
    * only for snapshots of PARALLEL_MIN_ACCOUNTS accounts or more; 1 evaluates in this thread.
    */
   workers?: number;
+  /** Framework packs (--framework) whose control-level view is added to the result, in this order. */
+  frameworks?: readonly FrameworkPack[];
 }

@@ -14,6 +14,7 @@ import { modelOptions } from '../rules/model-options.ts';
 import type { EvaluationSubject } from '../model/facts.ts';
 import { collectErrors } from '../model/errors.ts';
 import { applyExceptions } from './exceptions.ts';
+import { withFrameworks } from './frameworks.ts';
 import { summarize } from './gate.ts';
 import type { EvaluateOptions } from './options.ts';
 import { evaluateInThreads, threadsFor } from './parallel.ts';
@@ -22,8 +23,8 @@ import { inShard, parseShard } from './shard.ts';
 
 export async function evaluateSnapshot(source: SnapshotSource, options: EvaluateOptions): Promise<ScanResult> {
   const threads = threadsFor(source, options);
-  if (threads > 1) return evaluateInThreads(source, options, threads, evaluateInThisThread);
-  return evaluateInThisThread(source, options);
+  const result = threads > 1 ? await evaluateInThreads(source, options, threads, evaluateInThisThread) : await evaluateInThisThread(source, options);
+  return withFrameworks(result, options.frameworks);
 }
 
 async function evaluateInThisThread(source: SnapshotSource, options: EvaluateOptions): Promise<ScanResult> {

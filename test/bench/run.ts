@@ -10,9 +10,12 @@
  *   npm run bench -- --accounts 300 --only faults
  *   npm run bench -- --only verify                  verify-logs over simulated S3 (20 ms per GET)
  *   npm run bench -- --only startup --runs 9
+ *   npm run bench -- --only trend                   report trend over 365 daily reports of 1,000 accounts
+ *   npm run bench -- --only trend --trend-days 30 --trend-accounts 100
  *
  * Flags: --accounts N[,N...] (sizes; default evaluate 100,1000,10000, collect 1000, faults 300),
- * --only evaluate|collect|faults|verify|startup, --runs N (start-up runs per command, default 7),
+ * --only evaluate|collect|faults|verify|startup|trend, --trend-days N (default 365),
+ * --trend-accounts N (default 1000), --runs N (start-up runs per command, default 7),
  * --transport http|in-process (collection: the fake HTTP endpoint with per-region lognormal latency,
  * or send() stubbed; default http), --latency-scale X (multiplies the HTTP latencies; default 1),
  * --compare (collection: also the "before" run, each SDK client its own connections and no
@@ -37,7 +40,9 @@ interface Flags {
   evaluateSizes: number[];
   collectSizes: number[];
   faultSizes: number[];
-  only?: 'evaluate' | 'collect' | 'faults' | 'verify' | 'startup';
+  only?: 'evaluate' | 'collect' | 'faults' | 'verify' | 'startup' | 'trend';
+  trendDays: number;
+  trendAccounts: number;
   runs: number;
   latencyMs: number;
   transport: 'http' | 'in-process';
@@ -48,7 +53,7 @@ interface Flags {
 }
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { evaluateSizes: [100, 1_000, 10_000], collectSizes: [1_000], faultSizes: [300], runs: 7, latencyMs: 50, transport: 'http', latencyScale: 1, compare: false, seed: 42 };
+  const flags: Flags = { evaluateSizes: [100, 1_000, 10_000], collectSizes: [1_000], faultSizes: [300], runs: 7, latencyMs: 50, transport: 'http', latencyScale: 1, compare: false, seed: 42, trendDays: 365, trendAccounts: 1_000 };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i];
     const value = argv[i + 1];
@@ -66,7 +71,7 @@ function parseFlags(argv: string[]): Flags {
       }
       case '--only': {
         const only = need();
-        if (only !== 'evaluate' && only !== 'collect' && only !== 'faults' && only !== 'verify' && only !== 'startup') fail(`--only ${only}: expected evaluate, collect, faults, verify or startup`);
+        if (only !== 'evaluate' && only !== 'collect' && only !== 'faults' && only !== 'verify' && only !== 'startup' && only !== 'trend') fail(`--only ${only}: expected evaluate, collect, faults, verify, startup or trend`);
         flags.only = only as Flags['only'];
         break;
       }
@@ -93,6 +98,14 @@ function parseFlags(argv: string[]): Flags {
         break;
       case '--seed':
         flags.seed = Number(need());
+        break;
+      case '--trend-days':
+        flags.trendDays = Number(need());
+        if (!Number.isInteger(flags.trendDays) || flags.trendDays < 2) fail(`--trend-days ${value}: expected a whole number of at least 2`);
+        break;
+      case '--trend-accounts':
+        flags.trendAccounts = Number(need());
+        if (!Number.isInteger(flags.trendAccounts) || flags.trendAccounts < 3) fail(`--trend-accounts ${value}: expected a whole number of at least 3`);
         break;
       case '--dir':
         flags.dir = need();
@@ -262,6 +275,29 @@ function benchVerify(): void {
   say();
 }
 
+/**
+ * report trend over a year of daily reports: a real 1,000-account report (generated organization,
+ * every rule) derived into one report per day, then read back by `report trend` in one process.
+ * The floor printed beside it is reading those bytes once (a trend cannot read less).
+ */
+function benchTrend(flags: Flags, dir: string): void {
+  const accounts = flags.trendAccounts;
+  const days = flags.trendDays;
+  say(`== report trend: ${days} daily JSON reports of a ${accounts.toLocaleString('en-US')}-account organization, all formats ==`);
+  const snapshot = join(dir, `org-${accounts}.snapshot.jsonl`);
+  const base = join(dir, `reports-${accounts}`);
+  child('generate-child.ts', [String(accounts), String(flags.seed), snapshot]);
+  child<EvaluateResult>('evaluate-child.ts', [snapshot, base]);
+  const series = join(dir, `trend-series-${accounts}x${days}`);
+  const g = child<{ reports: number; verdicts: number; bytes: number }>('trend-child.ts', ['generate', join(base, 'trailproof.json'), String(days), series]);
+  const r = child<{ wall_s: number; cpu_s: number; rss_mb: number; floor_s: number; failures: number; written: number }>('trend-child.ts', ['measure', series, join(dir, 'trend-out')]);
+  say(`${g.reports} reports × ${g.verdicts} verdicts (${fmt(g.bytes / 1e9)} GB): ${fmt(r.wall_s)} s wall, ${fmt(r.cpu_s)} s CPU, peak RSS ${fmt(r.rss_mb, 0)} MB; ${r.failures} failure episodes; ${fmt(r.written / 1e6)} MB written`);
+  say(`floor (read every byte once): ${fmt(r.floor_s)} s; wall / floor = ${fmt(r.wall_s / r.floor_s)}; ${fmt(g.bytes / 1e6 / r.wall_s, 0)} MB/s`);
+  lines.push(`bench trend accounts=${accounts} reports=${g.reports} gb=${fmt(g.bytes / 1e9)} wall_s=${fmt(r.wall_s)} cpu_s=${fmt(r.cpu_s)} rss_mb=${fmt(r.rss_mb, 0)} floor_ratio=${fmt(r.wall_s / r.floor_s)}`);
+  rmSync(series, { recursive: true, force: true });
+  say();
+}
+
 const flags = parseFlags(process.argv.slice(2));
 const dir = flags.dir ?? mkdtempSync(join(tmpdir(), 'trailproof-bench-'));
 mkdirSync(dir, { recursive: true });
@@ -278,6 +314,7 @@ try {
   if (flags.only === undefined || flags.only === 'collect') benchCollect(flags.collectSizes, flags, dir);
   if (flags.only === undefined || flags.only === 'faults') benchFaults(flags.faultSizes, flags, dir);
   if (flags.only === undefined || flags.only === 'verify') benchVerify();
+  if (flags.only === undefined || flags.only === 'trend') benchTrend(flags, dir);
   for (const line of lines) say(line);
 } finally {
   if (!flags.dir) rmSync(dir, { recursive: true, force: true });
