@@ -15,6 +15,8 @@ import { UserError } from '../shared/errors.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type AccountRecord, type SnapshotHeader } from '../snapshot/types.ts';
 import { writeSnapshot, type WrittenSnapshot } from '../snapshot/write.ts';
 import { completeDeferred, readAccount, type AccountContext, type DeferredBuckets } from './account.ts';
+import { readGuardDutyOrganization } from './detective/guardduty-organization.ts';
+import { DEFAULT_PACING } from './pace.ts';
 import { defaultClientFactory, type ClientFactory } from './clients.ts';
 import { Limiter } from './limit.ts';
 import { readOrganization, type OrganizationView } from './organization.ts';
@@ -45,6 +47,8 @@ export interface CollectOptions {
   verbose?: boolean;
   /** Retry pacing (tests shrink it; production keeps the SDK's adaptive defaults). */
   retry?: Pick<CallSettings, 'retryBackoffMs' | 'rateLimiter'>;
+  /** Client-side pacing per operation (default pace.ts DEFAULT_PACING: LookupEvents at 2/s; tests turn it off with {}). */
+  pacing?: CallSettings['pacing'];
   /** Where finished account records wait for the header (a private folder is made inside); default the system's temporary folder. */
   spoolDir?: string;
 }
@@ -72,6 +76,7 @@ export async function collectOrganization(options: CollectOptions): Promise<Coll
     callTimeoutMs: config.collection.callTimeoutMs,
     maxAttempts: config.collection.maxAttempts,
     ...options.retry,
+    pacing: options.pacing ?? DEFAULT_PACING,
     ...(options.progress ? { onEvent: options.progress } : {}),
   };
 
@@ -97,7 +102,10 @@ export async function collectOrganization(options: CollectOptions): Promise<Coll
     starting.accountId = identity.output.Account;
     const partition = identity.output.Arn?.split(':')[1] || 'aws';
     spool = await RecordSpool.create(options.spoolDir);
-    const ctx: AccountContext = { starting, startingCredentials, settings, config, partition, destinations: new Set() };
+    const ctx: AccountContext = {
+      starting, startingCredentials, settings, config, partition, destinations: new Set(),
+      ...(config.collection.detective ? { detective: { collectedAt, historyDays: config.collection.historyDays } } : {}),
+    };
     const accounts = accountRunner(ctx, spool, options.progress);
 
     const org = await readOrganization(starting, homeRegion, {
@@ -109,6 +117,14 @@ export async function collectOrganization(options: CollectOptions): Promise<Coll
     const { selected, skipped } = scopeOf(org, config, starting.accountId);
     accounts.start(selected);
     const { regionsRead } = await accounts.finish(selected);
+    const regions = config.scope.regions.length > 0 ? [...new Set(config.scope.regions)].sort() : regionsRead;
+    const guardDutyOrganization = ctx.detective
+      ? await readGuardDutyOrganization(ctx, {
+          regions,
+          accountIds: selected,
+          detectorsOf: async (accountId, region) => (await spool!.get(accountId))?.regions.find((r) => r.region === region)?.detective?.guardDutyDetectors,
+        })
+      : undefined;
 
     const header: SnapshotHeader = {
       format: SNAPSHOT_FORMAT,
@@ -117,13 +133,14 @@ export async function collectOrganization(options: CollectOptions): Promise<Coll
       collectedAt,
       source: 'aws',
       partition,
-      scope: { regions: config.scope.regions.length > 0 ? [...new Set(config.scope.regions)].sort() : regionsRead, accountIds: selected, skipped },
+      scope: { regions, accountIds: selected, skipped },
       organization: org.organization,
       roots: org.roots,
       organizationalUnits: org.organizationalUnits,
       accounts: org.accounts,
       policies: org.policies,
       errors: [...org.tagErrors.values()],
+      ...(guardDutyOrganization ? { guardDutyOrganization } : {}),
     };
     const owned = spool;
     spool = undefined; // the collection owns it now

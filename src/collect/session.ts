@@ -4,6 +4,7 @@ import { listedAction, type ServiceName } from './aws-actions.ts';
 import type { AwsClient, ClientFactory, CredentialProvider } from './clients.ts';
 import { Limiter } from './limit.ts';
 import { deterministicFailure } from './non-aws-answers.ts';
+import { Pacer } from './pace.ts';
 
 export type CallEvent =
   | { type: 'call'; accountId: string; region: string; operation: string }
@@ -20,6 +21,8 @@ export interface CallSettings {
   /** Tests replace the adaptive rate limiter, whose token bucket would otherwise pace them for seconds. */
   rateLimiter?: { getSendToken(): Promise<void>; updateClientSendingRate(info: unknown): void };
   onEvent?: (event: CallEvent) => void;
+  /** "service:Operation" → requests per second per account and region, paced before each attempt (pace.ts). */
+  pacing?: Readonly<Record<string, number>>;
 }
 
 export type CallOutcome<O> = { ok: true; output: O } | { ok: false; error: ApiError };
@@ -34,6 +37,7 @@ type CommandLike = { input: unknown; constructor: { name: string } };
  */
 export class AccountSession {
   private readonly clients = new Map<string, { client: AwsClient; retry: AdaptiveRetryStrategy }>();
+  private readonly pacers = new Map<string, Pacer>();
   private readonly limiter: Limiter;
 
   constructor(
@@ -65,6 +69,8 @@ export class AccountSession {
     // The strategy hands back the StandardRetryToken its own methods expect; its interface just types it wider.
     let token = (await retry.acquireInitialRetryToken(`${service}:${region}`)) as RetryToken;
     for (let attempt = 1; ; attempt++) {
+      // Every attempt is a request against the quota, a retry too.
+      await this.pacerFor(operation, region)?.turn();
       try {
         const output = (await this.limiter.run(() => {
           this.settings.onEvent?.({ type: 'call', accountId: this.accountId, region, operation });
@@ -92,6 +98,15 @@ export class AccountSession {
         }
       }
     }
+  }
+
+  private pacerFor(operation: string, region: string): Pacer | undefined {
+    const rate = this.settings.pacing?.[operation];
+    if (rate === undefined) return undefined;
+    const key = `${operation}@${region}`;
+    let pacer = this.pacers.get(key);
+    if (!pacer) this.pacers.set(key, (pacer = new Pacer(rate)));
+    return pacer;
   }
 
   private clientFor(service: ServiceName, region: string) {
