@@ -46,6 +46,8 @@ async function readRegionChain(session: AccountSession, region: string, groupNam
   if (metrics.size === 0) return { metricFilters };
 
   const metricAlarms = await readMetricAlarms(session, region);
+  // Which topics matter is unknown then; the model says so from the alarms' error.
+  if (metricAlarms.error) return { metricFilters, metricAlarms };
   const watching = (metricAlarms.value ?? []).filter((a) => metrics.has(metricKey(a.Namespace, a.MetricName)));
   const topics = [...new Set(watching.flatMap((a) => a.AlarmActions ?? []).filter(isSnsTopicArn))].sort();
   const subscriptions = await Promise.all(topics.map((arn) => readSubscriptions(session, arn)));
