@@ -45,7 +45,7 @@ describe('detective controls in the snapshot', () => {
     expect(d.topicSubscriptions![SECURITY_TOPIC]!.value!.map((s) => s.SubscriptionArn)).toEqual(['PendingConfirmation', `${SECURITY_TOPIC}:5f0b9c52-3c11-4c43-9e3f-0e5b0f1c2a11`]);
     expect(JSON.stringify(d.topicSubscriptions)).not.toContain('example.com');
     // Another account's topic: the refusal is the record, never "no subscribers".
-    expect(d.topicSubscriptions![AUDIT_TOPIC]!.error).toMatchObject({ operation: 'sns:ListSubscriptionsByTopic', code: 'AuthorizationError', accountId: MANAGEMENT, region: 'us-east-1' });
+    expect(d.topicSubscriptions![AUDIT_TOPIC]!.error).toMatchObject({ operation: 'sns:ListSubscriptionsByTopic', code: 'AuthorizationErrorException', accountId: MANAGEMENT, region: 'us-east-1' });
     // Other regions of the account hold no alarm chain: no trail log group is there.
     expect(detectiveOf(records, MANAGEMENT, 'eu-west-1')!.metricFilters).toBeUndefined();
   });

@@ -101,7 +101,8 @@ function metricAlarm(a: SdkMetricAlarm): MetricAlarm {
 
 /**
  * Read in the topic's own region. A topic of another account usually answers AuthorizationError
- * to our role: recorded as the error (the model makes it unknown), never as "no subscribers".
+ * (the SDK names it AuthorizationErrorException) to our role: recorded as the error (the model
+ * makes it unknown), never as "no subscribers". A deleted topic answers NotFound: no subscribers.
  */
 async function readSubscriptions(session: AccountSession, topicArn: string): Promise<Fetched<TopicSubscription[]>> {
   const outcome = await paginate<ListSubscriptionsByTopicCommandOutput, Subscription>(
