@@ -31,6 +31,8 @@ export interface DeferredBuckets {
 
 export interface AccountResult {
   record: AccountRecord;
+  /** How the account was entered (absent when it could not be): a later organization-wide read reuses them. */
+  credentials?: CredentialProvider;
   deferred?: DeferredBuckets;
 }
 
@@ -53,7 +55,7 @@ export async function readAccount(ctx: AccountContext, accountId: string): Promi
   const session = new AccountSession(accountId, credentials, ctx.settings);
   try {
     const { record, deferred } = await readEntered(ctx, session);
-    return { record, ...(deferred.length > 0 ? { deferred: { credentials, buckets: deferred } } : {}) };
+    return { record, credentials, ...(deferred.length > 0 ? { deferred: { credentials, buckets: deferred } } : {}) };
   } finally {
     session.destroy();
   }

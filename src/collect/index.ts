@@ -17,7 +17,7 @@ import { writeSnapshot, type WrittenSnapshot } from '../snapshot/write.ts';
 import { completeDeferred, readAccount, type AccountContext, type DeferredBuckets } from './account.ts';
 import { readGuardDutyOrganization } from './detective/guardduty-organization.ts';
 import { DEFAULT_PACING } from './pace.ts';
-import { defaultClientFactory, type ClientFactory } from './clients.ts';
+import { defaultClientFactory, type ClientFactory, type CredentialProvider } from './clients.ts';
 import { Limiter } from './limit.ts';
 import { readOrganization, type OrganizationView } from './organization.ts';
 import { selectAccounts } from './scope.ts';
@@ -116,12 +116,13 @@ export async function collectOrganization(options: CollectOptions): Promise<Coll
     });
     const { selected, skipped } = scopeOf(org, config, starting.accountId);
     accounts.start(selected);
-    const { regionsRead } = await accounts.finish(selected);
+    const { regionsRead, credentialsOf } = await accounts.finish(selected);
     const regions = config.scope.regions.length > 0 ? [...new Set(config.scope.regions)].sort() : regionsRead;
     const guardDutyOrganization = ctx.detective
       ? await readGuardDutyOrganization(ctx, {
           regions,
           accountIds: selected,
+          credentialsOf,
           detectorsOf: async (accountId, region) => (await spool!.get(accountId))?.regions.find((r) => r.region === region)?.detective?.guardDutyDetectors,
         })
       : undefined;
@@ -167,6 +168,8 @@ function accountRunner(ctx: AccountContext, spool: RecordSpool, progress: Collec
   const limiter = new Limiter(ctx.config.collection.accountConcurrency);
   const running = new Map<string, Promise<void>>();
   const deferred = new Map<string, DeferredBuckets>();
+  // Kept so the GuardDuty administrator, once known, is read without entering it again.
+  const credentials = new Map<string, CredentialProvider>();
   // Most accounts have the same region list: one shared copy per distinct list, not one per account.
   const regionLists = new Map<string, readonly string[]>();
   const regionsOf = new Map<string, readonly string[]>();
@@ -180,6 +183,7 @@ function accountRunner(ctx: AccountContext, spool: RecordSpool, progress: Collec
           const result = await readAccount(ctx, accountId);
           await spool.put(result.record);
           if (result.deferred) deferred.set(accountId, result.deferred);
+          if (result.credentials) credentials.set(accountId, result.credentials);
           const regions = result.record.regions.map((r) => r.region);
           const key = regions.join(',');
           if (!regionLists.has(key)) regionLists.set(key, regions);
@@ -213,7 +217,7 @@ function accountRunner(ctx: AccountContext, spool: RecordSpool, progress: Collec
         ),
       );
       const regionsRead = [...new Set(selected.flatMap((id) => regionsOf.get(id) ?? []))].sort();
-      return { regionsRead };
+      return { regionsRead, credentialsOf: (accountId: string) => credentials.get(accountId) };
     },
   };
 }

@@ -5,8 +5,9 @@ import {
   type DescribeOrganizationConfigurationCommandOutput,
   type ListOrganizationAdminAccountsCommandOutput,
 } from '@aws-sdk/client-guardduty';
-import type { ApiError, Fetched, GuardDutyDetector, GuardDutyOrganizationConfiguration } from '../../snapshot/types.ts';
-import { assumeMemberRole, type AccountContext } from '../account.ts';
+import type { Fetched, GuardDutyDetector, GuardDutyOrganizationConfiguration } from '../../snapshot/types.ts';
+import type { AccountContext } from '../account.ts';
+import type { CredentialProvider } from '../clients.ts';
 import { paginate, toFetched } from '../fetch.ts';
 import { AccountSession } from '../session.ts';
 
@@ -17,6 +18,8 @@ export interface GuardDutyOrganizationInputs {
   regions: readonly string[];
   /** Accounts of the scan: the administrator is read only when it is one of them. */
   accountIds: readonly string[];
+  /** The credentials an account was read with, or undefined when it could not be entered. */
+  credentialsOf(accountId: string): CredentialProvider | undefined;
   /** The detectors already read for an account and region (from its record), or undefined when not read. */
   detectorsOf(accountId: string, region: string): Promise<Fetched<GuardDutyDetector[]> | undefined>;
 }
@@ -24,24 +27,25 @@ export interface GuardDutyOrganizationInputs {
 /**
  * GuardDuty's organization configuration per region, after the accounts are read: the management
  * account names the delegated administrator (ListOrganizationAdminAccounts, per region), and the
- * administrator's own detector answers DescribeOrganizationConfiguration. Calls: two per region,
- * plus one AssumeRole per distinct administrator; its detector id comes from its record.
+ * administrator's own detector answers DescribeOrganizationConfiguration. Calls: two per region;
+ * the administrator is read with the credentials its own read used, its detector id comes from
+ * its record.
  */
 export async function readGuardDutyOrganization(ctx: AccountContext, inputs: GuardDutyOrganizationInputs): Promise<Record<string, Fetched<GuardDutyOrganizationConfiguration>>> {
-  const sessions = new Map<string, Promise<AccountSession | { error: ApiError }>>();
-  const sessionOf = (accountId: string) => {
-    let entry = sessions.get(accountId);
-    if (!entry) sessions.set(accountId, (entry = enter(ctx, accountId)));
-    return entry;
+  const sessions = new Map<string, AccountSession>();
+  const sessionOf = (accountId: string): AccountSession | undefined => {
+    if (accountId === ctx.starting.accountId) return ctx.starting;
+    const credentials = inputs.credentialsOf(accountId);
+    if (!credentials) return undefined;
+    let session = sessions.get(accountId);
+    if (!session) sessions.set(accountId, (session = new AccountSession(accountId, credentials, ctx.settings)));
+    return session;
   };
   try {
     const answers = await Promise.all(inputs.regions.map((region) => readRegion(ctx, inputs, region, sessionOf)));
     return Object.fromEntries(inputs.regions.map((region, i) => [region, answers[i]!]));
   } finally {
-    for (const entry of sessions.values()) {
-      const session = await entry;
-      if (session instanceof AccountSession && session !== ctx.starting) session.destroy();
-    }
+    for (const session of sessions.values()) session.destroy();
   }
 }
 
@@ -49,7 +53,7 @@ async function readRegion(
   ctx: AccountContext,
   inputs: GuardDutyOrganizationInputs,
   region: string,
-  sessionOf: (accountId: string) => Promise<AccountSession | { error: ApiError }>,
+  sessionOf: (accountId: string) => AccountSession | undefined,
 ): Promise<Fetched<GuardDutyOrganizationConfiguration>> {
   const listed = await paginate<ListOrganizationAdminAccountsCommandOutput, AdminAccount>(
     ctx.starting, 'guardduty', region,
@@ -69,19 +73,13 @@ async function readRegion(
   const detectorId = (detectors.value ?? [])[0]?.DetectorId;
   // Without a detector of its own the administrator manages nothing in this region.
   if (!detectorId) return { value: null, absent: 'NoDetector' };
-  const session = await sessionOf(admin);
-  if (!(session instanceof AccountSession)) return { error: session.error };
+  const session = sessionOf(admin);
+  // Not entered: its record holds the AssumeRole error, and its detectors were not read either.
+  if (!session) return unreadable('NotRead', `the delegated administrator ${admin} could not be entered`);
   const outcome = await session.call<DescribeOrganizationConfigurationCommandOutput>('guardduty', region, new DescribeOrganizationConfigurationCommand({ DetectorId: detectorId }));
   return toFetched(outcome, (o) => ({
     AdminAccountId: admin,
     ...(o.AutoEnableOrganizationMembers !== undefined ? { AutoEnableOrganizationMembers: o.AutoEnableOrganizationMembers } : {}),
     ...(o.AutoEnable !== undefined ? { AutoEnable: o.AutoEnable } : {}),
   }));
-}
-
-async function enter(ctx: AccountContext, accountId: string): Promise<AccountSession | { error: ApiError }> {
-  if (accountId === ctx.starting.accountId) return ctx.starting;
-  const assumed = await assumeMemberRole(ctx.starting, accountId, ctx.config, ctx.partition);
-  if ('error' in assumed) return { error: assumed.error };
-  return new AccountSession(accountId, assumed.provider, ctx.settings);
 }
