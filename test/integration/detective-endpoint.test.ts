@@ -13,7 +13,7 @@ import type { AccountRecord, SnapshotHeader } from '../../src/snapshot/types.ts'
 import { testConfig } from '../fixtures/aws/collect-run.ts';
 import { AUDIT_TOPIC, SECURITY_TOPIC } from '../fixtures/aws/detective-world.ts';
 import { startFakeAwsServer, type FakeAwsServer, type FakeAwsServerOptions } from '../fixtures/fake-aws-server/server.ts';
-import { LOG_ARCHIVE, MANAGEMENT, PROD } from '../fixtures/fake-aws-server/small-org.ts';
+import { LOG_ARCHIVE, MANAGEMENT, PROD, smallOrgDetectiveWorld } from '../fixtures/fake-aws-server/small-org.ts';
 import { jsonReply } from '../fixtures/fake-aws-server/wire.ts';
 
 const PROFILE = { accessKeyId: 'AKIADETECTIVE0000001', secretAccessKey: 'detective-secret' };
@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 async function collectFrom(options: Partial<FakeAwsServerOptions> = {}): Promise<{ header: SnapshotHeader; records: AccountRecord[] }> {
-  server = await startFakeAwsServer({ profile: PROFILE, memberRoleName: 'TrailproofReadOnly', externalId: 'trailproof-ext-42', pageSize: 1, ...options });
+  server = await startFakeAwsServer({ profile: PROFILE, memberRoleName: 'TrailproofReadOnly', externalId: 'trailproof-ext-42', pageSize: 1, detective: smallOrgDetectiveWorld(true), ...options });
   const config = testConfig({ scope: { regions: ['us-east-1', 'eu-west-1'] }, collection: { maxAttempts: 2 } });
   const { header, records } = await collectOrganization({
     config,
