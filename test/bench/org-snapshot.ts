@@ -23,6 +23,7 @@ import {
   type TrailDetail,
 } from '../../src/snapshot/types.ts';
 import { HOME_REGION, type SimAccount, type SimBucket, type SimFault, type SyntheticOrg } from './generate-org.ts';
+import { detectiveBlocks, guardDutyOrganization } from './simulated-detective.ts';
 
 /** The fault this account answers a call with, if any. */
 export function faultFor(sim: SimAccount, operation: string, region?: string, target?: string): SimFault | undefined {
@@ -98,6 +99,7 @@ export function snapshotHeader(org: SyntheticOrg): SnapshotHeader {
         }),
     },
     errors: [],
+    guardDutyOrganization: guardDutyOrganization([...regions].sort()),
   };
 }
 
@@ -154,6 +156,7 @@ export function accountRecord(org: SyntheticOrg, sim: SimAccount, destinations: 
       }
     }
   }
+  detectiveBlocks(org, sim, regions);
   const listFault = faultFor(sim, 's3:ListBuckets', HOME_REGION);
   const listed = [...sim.buckets].sort((a, b) => (a.Name < b.Name ? -1 : 1));
   const bucketDetails: Record<string, BucketRecord> = {};

@@ -52,9 +52,13 @@ import type { SimAccount, SimBucket, SimFault, SyntheticOrg } from './generate-o
 import { HOME_REGION, MEMBER_ROLE } from './generate-org.ts';
 import type { CallFaults } from './fault-injection.ts';
 import { faultFor, storesIn, visibleTrails } from './org-snapshot.ts';
+import { detectiveCloudTrailHandlers, detectiveLogsHandlers, installSimulatedDetective } from './simulated-detective.ts';
 
 /** API families with their own request-rate quota. */
-export type Family = 'organizations' | 'sts' | 'cloudtrail' | 'logs' | 's3' | 's3control' | 'account';
+export type Family = 'organizations' | 'sts' | 'cloudtrail' | 'logs' | 's3' | 's3control' | 'account' | 'cloudwatch' | 'sns' | 'events' | 'guardduty' | 'cloudtrail-lookup';
+
+/** Operations with a quota of their own, apart from their client's family. */
+const OPERATION_FAMILY: Readonly<Record<string, Family>> = { 'cloudtrail:LookupEvents': 'cloudtrail-lookup' };
 
 export interface Quota {
   /** Sustained requests per second. */
@@ -80,6 +84,13 @@ export const DEFAULT_QUOTAS: Record<Family, Quota> = {
   s3: { rate: 100, burst: 100, per: 'account-region', error: { name: 'SlowDown', httpStatusCode: 503, fault: 'server' } },
   s3control: { rate: 20, burst: 20, per: 'account-region', error: { name: 'TooManyRequestsException', httpStatusCode: 429, fault: 'client' } },
   account: { rate: 10, burst: 10, per: 'account-region', error: { name: 'TooManyRequestsException', httpStatusCode: 429, fault: 'client' } },
+  // Detective controls. LookupEvents: 2 per second per account and region (documented), no burst
+  // beyond one; DescribeAlarms 9/s (documented); SNS, EventBridge and GuardDuty reads: assumed.
+  'cloudtrail-lookup': { rate: 2, burst: 1, per: 'account-region', error: { name: 'ThrottlingException', httpStatusCode: 400, fault: 'client' } },
+  cloudwatch: { rate: 9, burst: 9, per: 'account-region', error: { name: 'Throttling', httpStatusCode: 400, fault: 'client' } },
+  sns: { rate: 30, burst: 30, per: 'account-region', error: { name: 'Throttling', httpStatusCode: 400, fault: 'client' } },
+  events: { rate: 50, burst: 50, per: 'account-region', error: { name: 'ThrottlingException', httpStatusCode: 400, fault: 'client' } },
+  guardduty: { rate: 10, burst: 10, per: 'account-region', error: { name: 'TooManyRequestsException', httpStatusCode: 429, fault: 'client' } },
 };
 
 export interface SimulatedAwsOptions {
@@ -294,6 +305,7 @@ export class SimulatedAws {
         if (!store) throw awsError('EventDataStoreNotFoundException', 'The specified event data store was not found.', 400);
         return store;
       }],
+      ...detectiveCloudTrailHandlers(),
     });
 
     this.mock(CloudWatchLogsClient, 'logs', 'logs', {
@@ -302,7 +314,9 @@ export class SimulatedAws {
           .filter((g) => g.arn.split(':')[3] === c.region && g.logGroupName.startsWith(String(input.logGroupNamePrefix ?? '')))
           .map((g) => ({ logGroupName: g.logGroupName, arn: g.arn, creationTime: 1_700_000_000_000, storedBytes: 0, ...(g.retentionInDays !== undefined ? { retentionInDays: g.retentionInDays } : {}) })),
       })],
+      ...detectiveLogsHandlers(awsError),
     });
+    installSimulatedDetective(org, (clientClass, family, service, handlers) => this.mock(clientClass, family, service, handlers));
 
     this.mock(S3Client, 's3', 's3', {
       ListBuckets: [ListBucketsCommand, (c) => ({
@@ -364,7 +378,8 @@ export class SimulatedAws {
     this.mocks.push(stub);
   }
 
-  private async answer(family: Family, operation: string, input: Input, config: SdkConfig, handler: Handler): Promise<unknown> {
+  private async answer(clientFamily: Family, operation: string, input: Input, config: SdkConfig, handler: Handler): Promise<unknown> {
+    const family = OPERATION_FAMILY[operation] ?? clientFamily;
     const [credentials, region] = await Promise.all([config.credentials(), config.region()]);
     const accountId = credentials.accessKeyId.replace(/^(AKIA|ASIA)SIM/, '');
     const sim = this.org.byId.get(accountId);

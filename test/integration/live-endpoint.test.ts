@@ -217,12 +217,12 @@ describe('collect --profile against a real HTTP endpoint, then evaluate', () => 
         expect(r.sessionToken).toBeDefined();
       }
     }
-    expect(new Set(requests.filter((r) => r.accountId === LOG_ARCHIVE).map((r) => r.service))).toEqual(new Set(['cloudtrail', 's3', 's3control']));
+    expect(new Set(requests.filter((r) => r.accountId === LOG_ARCHIVE).map((r) => r.service))).toEqual(new Set(['cloudtrail', 's3', 's3control', 'events', 'guardduty']));
   });
 
   it('sends every call to AWS_ENDPOINT_URL, S3 path-style, signed for the right region', () => {
     const host = new URL(server.url).host;
-    expect(new Set(requests.map((r) => r.service))).toEqual(new Set(['sts', 'organizations', 'cloudtrail', 'logs', 's3', 's3control']));
+    expect(new Set(requests.map((r) => r.service))).toEqual(new Set(['sts', 'organizations', 'cloudtrail', 'logs', 's3', 's3control', 'cloudwatch', 'sns', 'events', 'guardduty']));
     for (const r of requests) expect(r.host, `${r.service}:${r.operation}`).toBe(host);
     for (const r of requests.filter((x) => x.service === 's3' && x.operation !== 'ListBuckets')) {
       expect(r.url).toMatch(/^\/[a-z0-9.-]+\/?\?/);
