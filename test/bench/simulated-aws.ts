@@ -84,9 +84,9 @@ export const DEFAULT_QUOTAS: Record<Family, Quota> = {
   s3: { rate: 100, burst: 100, per: 'account-region', error: { name: 'SlowDown', httpStatusCode: 503, fault: 'server' } },
   s3control: { rate: 20, burst: 20, per: 'account-region', error: { name: 'TooManyRequestsException', httpStatusCode: 429, fault: 'client' } },
   account: { rate: 10, burst: 10, per: 'account-region', error: { name: 'TooManyRequestsException', httpStatusCode: 429, fault: 'client' } },
-  // Detective controls. LookupEvents: 2 per second per account and region (documented), no burst
-  // beyond one; DescribeAlarms 9/s (documented); SNS, EventBridge and GuardDuty reads: assumed.
-  'cloudtrail-lookup': { rate: 2, burst: 1, per: 'account-region', error: { name: 'ThrottlingException', httpStatusCode: 400, fault: 'client' } },
+  // Detective controls. LookupEvents: 2 per second per account and region (documented; a burst of
+  // two assumed); DescribeAlarms 9/s (documented); SNS, EventBridge and GuardDuty reads: assumed.
+  'cloudtrail-lookup': { rate: 2, burst: 2, per: 'account-region', error: { name: 'ThrottlingException', httpStatusCode: 400, fault: 'client' } },
   cloudwatch: { rate: 9, burst: 9, per: 'account-region', error: { name: 'Throttling', httpStatusCode: 400, fault: 'client' } },
   sns: { rate: 30, burst: 30, per: 'account-region', error: { name: 'Throttling', httpStatusCode: 400, fault: 'client' } },
   events: { rate: 50, burst: 50, per: 'account-region', error: { name: 'ThrottlingException', httpStatusCode: 400, fault: 'client' } },

@@ -69,7 +69,7 @@ async function readMetricFilters(session: AccountSession, region: string, logGro
     (o) => o.metricFilters, (o) => o.nextToken,
   );
   // A log group that does not exist has no filters: the trail's alarms are then absent, not unknown.
-  return toFetched(outcome, (list) => sortedBy(plain<MetricFilter[]>(list), (f) => String(f.filterName)), ['ResourceNotFoundException']);
+  return toFetched(outcome, (list) => sortedBy(list.map(metricFilter), (f) => String(f.filterName)), ['ResourceNotFoundException']);
 }
 
 async function readMetricAlarms(session: AccountSession, region: string): Promise<Fetched<MetricAlarm[]>> {
@@ -79,6 +79,18 @@ async function readMetricAlarms(session: AccountSession, region: string): Promis
     (o) => o.MetricAlarms, (o) => o.NextToken,
   );
   return toFetched(outcome, (list) => sortedBy(list.map(metricAlarm), (a) => `${a.AlarmName}\u0000${a.AlarmArn ?? ''}`));
+}
+
+/** What decides what the filter counts; creationTime and the like are left out. */
+function metricFilter(f: SdkMetricFilter): MetricFilter {
+  return plain<MetricFilter>({
+    filterName: f.filterName,
+    logGroupName: f.logGroupName,
+    filterPattern: f.filterPattern,
+    metricTransformations: f.metricTransformations,
+    // A filter on transformed logs matches the transformer's output, not the CloudTrail record.
+    applyOnTransformedLogs: f.applyOnTransformedLogs,
+  });
 }
 
 /** The fields the model reads: an alarm carries thresholds, state history and more that no rule needs. */
