@@ -1,10 +1,14 @@
 /**
  * Client-side pacing of calls whose quota is too small for the adaptive retry to find on its own
  * without a storm of throttled attempts: CloudTrail LookupEvents allows 2 requests per second per
- * account and region. A pacer hands out start times at least 1/rate apart, in arrival order.
+ * account and region. A pacer hands out turns at least 1/rate apart, in arrival order (`turn`,
+ * waited outside the session's bound on calls in flight, so a paced call holds no slot while it
+ * waits), and then spaces the actual sends (`beforeSend`, inside the slot): calls that queued for
+ * a slot past their turn would otherwise go out together, as a burst the quota refuses.
  */
 export class Pacer {
   private nextStart = 0;
+  private lastSend = -Infinity;
   private readonly intervalMs: number;
 
   constructor(
@@ -22,6 +26,14 @@ export class Pacer {
     const start = Math.max(now, this.nextStart);
     this.nextStart = start + this.intervalMs;
     if (start > now) await this.sleep(start - now);
+  }
+
+  /** Right before the request goes out: at least one interval after the previous send. */
+  async beforeSend(): Promise<void> {
+    const now = this.now();
+    const at = Math.max(now, this.lastSend + this.intervalMs);
+    this.lastSend = at;
+    if (at > now) await this.sleep(at - now);
   }
 }
 

@@ -70,9 +70,11 @@ export class AccountSession {
     let token = (await retry.acquireInitialRetryToken(`${service}:${region}`)) as RetryToken;
     for (let attempt = 1; ; attempt++) {
       // Every attempt is a request against the quota, a retry too.
-      await this.pacerFor(operation, region)?.turn();
+      const pacer = this.pacerFor(operation, region);
+      await pacer?.turn();
       try {
-        const output = (await this.limiter.run(() => {
+        const output = (await this.limiter.run(async () => {
+          await pacer?.beforeSend();
           this.settings.onEvent?.({ type: 'call', accountId: this.accountId, region, operation });
           return this.sendWithTimeout(client, command);
         })) as O;

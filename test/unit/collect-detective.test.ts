@@ -220,4 +220,18 @@ describe('the history names and their pacing', () => {
     expect(slept).toHaveLength(3);
     expect(() => new Pacer(0)).toThrow(/above 0/);
   });
+
+  it('sends stay an interval apart even when calls reach their slot late and together', async () => {
+    let clock = 0;
+    const sends: number[] = [];
+    const pacer = new Pacer(2, () => clock, async (ms) => void (clock += ms));
+    // Three turns taken on time (0, 500, 1000 ms), then all three wait for a slot until 3 s.
+    for (let i = 0; i < 3; i++) await pacer.turn();
+    clock = 3_000;
+    for (let i = 0; i < 3; i++) {
+      await pacer.beforeSend();
+      sends.push(clock);
+    }
+    expect(sends).toEqual([3_000, 3_500, 4_000]);
+  });
 });
