@@ -55,11 +55,11 @@ export function canEnter(sim: SimAccount, org: SyntheticOrg): boolean {
 }
 
 /** Regions the collector reads in an account (no configured list: account:ListRegions, or its fallback). */
-function regionsOf(sim: SimAccount): { regions: string[]; enabledRegions: Fetched<string[]> } {
+function regionsOf(sim: SimAccount): { regions: string[]; enabledRegions: Fetched<string[]>; source?: 'account:ListRegions' } {
   const fault = faultFor(sim, 'account:ListRegions', HOME_REGION);
   if (fault) return { regions: DEFAULT_ENABLED_REGIONS, enabledRegions: failed(fault, sim.account.Id, HOME_REGION) };
   const names = [...sim.enabledRegions].sort();
-  return { regions: names, enabledRegions: { value: names } };
+  return { regions: names, enabledRegions: { value: names }, source: 'account:ListRegions' as const };
 }
 
 function describeTrails(org: SyntheticOrg, sim: SimAccount, region: string): Fetched<Trail[]> {
@@ -124,7 +124,7 @@ export function accountRecord(org: SyntheticOrg, sim: SimAccount, destinations: 
   if (!canEnter(sim, org)) {
     return { accountId, access: failed(faultFor(sim, 'sts:AssumeRole', HOME_REGION)!, accountId, HOME_REGION), regions: [], trailDetails: {} };
   }
-  const { regions: names, enabledRegions } = regionsOf(sim);
+  const { regions: names, enabledRegions, source } = regionsOf(sim);
   const regions: RegionRecord[] = names.map((region) => {
     const fault = faultFor(sim, 'cloudtrail:ListEventDataStores', region);
     return { region, trails: describeTrails(org, sim, region), eventDataStores: fault ? failed(fault, accountId, region) : { value: storesIn(sim, region) } };
@@ -169,6 +169,8 @@ export function accountRecord(org: SyntheticOrg, sim: SimAccount, destinations: 
     bucketDetails,
     accountPublicAccessBlock: sim.accountPublicAccessBlock ? { value: sim.accountPublicAccessBlock } : { value: null, absent: 'NoSuchPublicAccessBlockConfiguration' },
     enabledRegions,
+    // As the collector records it (the generator's fault cases fail both calls: no source then).
+    ...(source ? { enabledRegionsSource: source } : {}),
   };
 }
 
