@@ -377,7 +377,7 @@ describe('field-hardened collection (issue #11)', () => {
     const report = JSON.parse(readFileSync(join(out, 'trailproof.json'), 'utf8')) as { verdicts: { ruleId: string; status: string; resource: { accountId?: string } }[] };
     const entered = report.verdicts.filter((v) => v.resource.accountId !== PROD);
     const errored = new Set(entered.filter((v) => v.status === 'ERROR').map((v) => v.ruleId));
-    expect([...errored].sort()).toEqual(['cloudtrail-multi-region', 's3-data-events-read', 's3-data-events-write', 's3-pii-data-events'].filter((r) => errored.has(r)).sort());
+    expect([...errored].sort()).toEqual(['cloudtrail-changes-alarmed', 'cloudtrail-multi-region', 'cloudtrail-tamper-history', 's3-data-events-read', 's3-data-events-write', 's3-pii-data-events'].filter((r) => errored.has(r)).sort());
     expect(errored.has('s3-data-events-read')).toBe(true);
     expect(entered.filter((v) => v.ruleId === 'cloudtrail-log-file-validation').every((v) => v.status === 'PASS')).toBe(true);
     // The snapshot we wrote reads back and evaluates again (strict reading, kept answer included).
