@@ -24,6 +24,10 @@ export function collectOptions(): Option[] {
     new Option('--accounts <list>', 'comma-separated account ids'),
     new Option('--ous <list>', 'comma-separated OU paths or ids'),
     new Option('--concurrency <n>', 'accounts read at once (1 to 256)').argParser(wholeNumberParser('--concurrency', 1, 256)),
+    // Both forms, so commander leaves the value unset unless one is given (config.yaml decides then).
+    new Option('--detective', 'read the detective controls on trail tampering (the default; collection.detective)'),
+    new Option('--no-detective', 'skip them: no alarm, EventBridge, GuardDuty or event-history calls'),
+    new Option('--history-days <n>', 'days of CloudTrail event history looked up for tampering calls (1 to 90, default 90)').argParser(wholeNumberParser('--history-days', 1, 90)),
   ];
 }
 

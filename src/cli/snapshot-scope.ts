@@ -21,6 +21,8 @@ const COLLECTION_ONLY: [flag: string, key: string, why: string][] = [
   ['--member-role', 'memberRole', 'no role is assumed'],
   ['--external-id', 'externalId', 'no role is assumed'],
   ['--concurrency', 'concurrency', 'no AWS calls are made'],
+  ['--detective/--no-detective', 'detective', 'what was read was fixed when the snapshot was collected'],
+  ['--history-days', 'historyDays', 'the history was read when the snapshot was collected'],
   ['--save-snapshot', 'saveSnapshot', 'nothing is collected'],
   ['--verify-logs', 'verifyLogs', 'nothing is read from AWS (`trailproof verify-logs --snapshot FILE` verifies the chains a snapshot names)'],
   ['--verify-since', 'verifySince', 'nothing is read from AWS'],

@@ -3,6 +3,7 @@ import type { TrailproofConfig } from '../config/types.ts';
 import type { AccountRecord, ApiError, BucketRecord, RegionRecord, TrailDetail } from '../snapshot/types.ts';
 import { isPiiBucket, listBuckets, readAccountPublicAccessBlock, readBucketBasics, readBucketConfiguration } from './buckets.ts';
 import type { AwsCredentials, CredentialProvider } from './clients.ts';
+import { readDetective, type DetectiveSettings } from './detective/index.ts';
 import { accountRegions } from './regions.ts';
 import { AccountSession, type CallSettings } from './session.ts';
 import { readRegion } from './trails.ts';
@@ -18,6 +19,8 @@ export interface AccountContext {
   partition: string;
   /** Every trail destination bucket seen so far in the organization; grows as accounts are read. */
   destinations: Set<string>;
+  /** Detective controls are read with these settings; undefined when switched off. */
+  detective?: DetectiveSettings;
 }
 
 /** Buckets whose full configuration was not read because no trail was known to deliver to them yet. */
@@ -28,6 +31,8 @@ export interface DeferredBuckets {
 
 export interface AccountResult {
   record: AccountRecord;
+  /** How the account was entered (absent when it could not be): a later organization-wide read reuses them. */
+  credentials?: CredentialProvider;
   deferred?: DeferredBuckets;
 }
 
@@ -50,7 +55,7 @@ export async function readAccount(ctx: AccountContext, accountId: string): Promi
   const session = new AccountSession(accountId, credentials, ctx.settings);
   try {
     const { record, deferred } = await readEntered(ctx, session);
-    return { record, ...(deferred.length > 0 ? { deferred: { credentials, buckets: deferred } } : {}) };
+    return { record, credentials, ...(deferred.length > 0 ? { deferred: { credentials, buckets: deferred } } : {}) };
   } finally {
     session.destroy();
   }
@@ -96,7 +101,9 @@ async function readEntered(ctx: AccountContext, session: AccountSession): Promis
     };
   })();
 
-  const [, { buckets, bucketDetails, deferred }, accountPublicAccessBlock] = await Promise.all([regionReads, bucketReads, publicAccessBlock]);
+  const detective = ctx.detective ? readDetective(session, regionRecords, regionReads, ctx.detective) : undefined;
+
+  const [, { buckets, bucketDetails, deferred }, accountPublicAccessBlock] = await Promise.all([regionReads, bucketReads, publicAccessBlock, detective]);
   const record: AccountRecord = { accountId: session.accountId, regions: regionRecords, trailDetails, buckets, bucketDetails, accountPublicAccessBlock };
   if (enabledRegions) record.enabledRegions = enabledRegions;
   if (enabledRegionsSource) record.enabledRegionsSource = enabledRegionsSource;

@@ -5,7 +5,7 @@
  */
 
 /** SDK client families the collector uses (the prefix of `operation` in recorded errors). */
-export type ServiceName = 'organizations' | 'sts' | 'cloudtrail' | 's3' | 's3control' | 'logs' | 'account' | 'ec2';
+export type ServiceName = 'organizations' | 'sts' | 'cloudtrail' | 's3' | 's3control' | 'logs' | 'account' | 'ec2' | 'cloudwatch' | 'sns' | 'events' | 'guardduty';
 
 /**
  * management: the starting principal (management account or delegated administrator). It also
@@ -71,6 +71,18 @@ export const AWS_ACTIONS: readonly AwsAction[] = [
   { service: 's3', operation: 'GetBucketEncryption', iamAction: 's3:GetEncryptionConfiguration', roles: BOTH, why: 'default encryption' },
   { service: 's3', operation: 'GetBucketLogging', iamAction: 's3:GetBucketLogging', roles: BOTH, why: 'server access logging of the trail bucket' },
   { service: 's3control', operation: 'GetPublicAccessBlock', iamAction: 's3:GetAccountPublicAccessBlock', roles: BOTH, why: 'account-wide public access block' },
+
+  // Detective controls on trail tampering (on by default; --no-detective or collection.detective: false skips them all).
+  { service: 'logs', operation: 'DescribeMetricFilters', iamAction: 'logs:DescribeMetricFilters', roles: BOTH, why: 'metric filters on the log groups trails deliver to' },
+  { service: 'cloudwatch', operation: 'DescribeAlarms', iamAction: 'cloudwatch:DescribeAlarms', roles: BOTH, why: 'metric alarms, in regions where a trail log group has a metric filter' },
+  { service: 'sns', operation: 'ListSubscriptionsByTopic', iamAction: 'sns:ListSubscriptionsByTopic', roles: BOTH, why: 'confirmed subscriptions of the SNS topics those alarms notify' },
+  { service: 'events', operation: 'ListRules', iamAction: 'events:ListRules', roles: BOTH, why: 'EventBridge rules on the default event bus, per region' },
+  { service: 'events', operation: 'ListTargetsByRule', iamAction: 'events:ListTargetsByRule', roles: BOTH, why: 'targets of the rules that have an event pattern' },
+  { service: 'guardduty', operation: 'ListDetectors', iamAction: 'guardduty:ListDetectors', roles: BOTH, why: 'GuardDuty detector per region' },
+  { service: 'guardduty', operation: 'GetDetector', iamAction: 'guardduty:GetDetector', roles: BOTH, why: 'whether the detector is enabled or suspended' },
+  { service: 'guardduty', operation: 'ListOrganizationAdminAccounts', iamAction: 'guardduty:ListOrganizationAdminAccounts', roles: MGMT, why: 'GuardDuty delegated administrator per region' },
+  { service: 'guardduty', operation: 'DescribeOrganizationConfiguration', iamAction: 'guardduty:DescribeOrganizationConfiguration', roles: BOTH, why: 'auto-enable for new members, in the delegated administrator account' },
+  { service: 'cloudtrail', operation: 'LookupEvents', iamAction: 'cloudtrail:LookupEvents', roles: BOTH, why: 'tampering calls in the last N days (paced at 2 requests per second per account and region)' },
 
   // verify-logs (and scan --verify-logs): reads the trail buckets' digest and log objects.
   { service: 'cloudtrail', operation: 'ListPublicKeys', iamAction: 'cloudtrail:ListPublicKeys', roles: MGMT, why: 'public keys that sign the digest files', optIn: 'verify-logs' },

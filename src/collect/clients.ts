@@ -6,6 +6,10 @@ import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { AccountClient } from '@aws-sdk/client-account';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -91,6 +95,14 @@ export function defaultClientFactory(options: ClientFactoryOptions): ClientFacto
         return new AccountClient(common);
       case 'ec2':
         return new EC2Client(common);
+      case 'cloudwatch':
+        return new CloudWatchClient(common);
+      case 'sns':
+        return new SNSClient(common);
+      case 'events':
+        return new EventBridgeClient(common);
+      case 'guardduty':
+        return new GuardDutyClient(common);
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { TrailproofConfig } from '../config/types.ts';
 import { UserError } from '../shared/errors.ts';
+import { MAX_HISTORY_DAYS } from '../snapshot/tamper-history-names.ts';
 
 /** Command-line flags shared by `collect` and `scan` (commander's camelCase names). */
 export interface CollectFlags {
@@ -11,6 +12,9 @@ export interface CollectFlags {
   accounts?: string;
   ous?: string;
   concurrency?: string | number;
+  /** --detective / --no-detective (commander sets it only when one is given). */
+  detective?: boolean;
+  historyDays?: string | number;
 }
 
 /**
@@ -39,6 +43,12 @@ export function applyCollectFlags(config: TrailproofConfig, options: CollectFlag
     if (!Number.isInteger(n) || n < 1 || n > 256) throw new UserError(`--concurrency must be a whole number from 1 to 256, got "${flags.concurrency}"`);
     next.collection.accountConcurrency = n;
   }
+  if (flags.detective !== undefined) next.collection.detective = flags.detective;
+  if (flags.historyDays !== undefined) {
+    const n = Number(flags.historyDays);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_HISTORY_DAYS) throw new UserError(`--history-days must be a whole number from 1 to ${MAX_HISTORY_DAYS}, got "${flags.historyDays}"`);
+    next.collection.historyDays = n;
+  }
   return next;
 }
 
@@ -49,6 +59,8 @@ function stringFlags(options: Record<string, unknown>): CollectFlags {
     if (v !== undefined) flags[key] = String(v);
   }
   if (options.concurrency !== undefined) flags.concurrency = options.concurrency as string | number;
+  if (options.historyDays !== undefined) flags.historyDays = options.historyDays as string | number;
+  if (typeof options.detective === 'boolean') flags.detective = options.detective;
   return flags;
 }
 

@@ -15,9 +15,10 @@ import { UserError } from '../shared/errors.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type AccountRecord, type SnapshotHeader } from '../snapshot/types.ts';
 import { writeSnapshot, type WrittenSnapshot } from '../snapshot/write.ts';
 import { completeDeferred, readAccount, type AccountContext, type DeferredBuckets } from './account.ts';
-import { defaultClientFactory, type ClientFactory } from './clients.ts';
+import { readGuardDutyOrganization } from './detective/guardduty-organization.ts';
+import { defaultClientFactory, type ClientFactory, type CredentialProvider } from './clients.ts';
 import { Limiter } from './limit.ts';
-import { ORGANIZATIONS_PACE, Pacer } from './pace.ts';
+import { DEFAULT_PACING, ORGANIZATIONS_PACE, Pacer } from './pace.ts';
 import { readOrganization, type OrganizationView } from './organization.ts';
 import { selectAccounts } from './scope.ts';
 import { AccountSession, type CallSettings } from './session.ts';
@@ -46,6 +47,8 @@ export interface CollectOptions {
   verbose?: boolean;
   /** Retry pacing (tests shrink it; production keeps the SDK's adaptive defaults). */
   retry?: Pick<CallSettings, 'retryBackoffMs' | 'rateLimiter' | 'pacers'>;
+  /** Client-side pacing per operation and account-region (default pace.ts DEFAULT_PACING: LookupEvents at 2/s; tests turn it off with {}). */
+  pacing?: CallSettings['pacing'];
   /** Where finished account records wait for the header (a private folder is made inside); default the system's temporary folder. */
   spoolDir?: string;
 }
@@ -74,6 +77,7 @@ export async function collectOrganization(options: CollectOptions): Promise<Coll
     maxAttempts: config.collection.maxAttempts,
     pacers: { organizations: new Pacer(ORGANIZATIONS_PACE) },
     ...options.retry,
+    pacing: options.pacing ?? DEFAULT_PACING,
     ...(options.progress ? { onEvent: options.progress } : {}),
   };
 
@@ -99,7 +103,10 @@ export async function collectOrganization(options: CollectOptions): Promise<Coll
     starting.accountId = identity.output.Account;
     const partition = identity.output.Arn?.split(':')[1] || 'aws';
     spool = await RecordSpool.create(options.spoolDir);
-    const ctx: AccountContext = { starting, startingCredentials, settings, config, partition, destinations: new Set() };
+    const ctx: AccountContext = {
+      starting, startingCredentials, settings, config, partition, destinations: new Set(),
+      ...(config.collection.detective ? { detective: { collectedAt, historyDays: config.collection.historyDays } } : {}),
+    };
     const accounts = accountRunner(ctx, spool, options.progress);
 
     const org = await readOrganization(starting, homeRegion, {
@@ -110,7 +117,16 @@ export async function collectOrganization(options: CollectOptions): Promise<Coll
     });
     const { selected, skipped } = scopeOf(org, config, starting.accountId);
     accounts.start(selected);
-    const { regionsRead } = await accounts.finish(selected);
+    const { regionsRead, credentialsOf } = await accounts.finish(selected);
+    const regions = config.scope.regions.length > 0 ? [...new Set(config.scope.regions)].sort() : regionsRead;
+    const guardDutyOrganization = ctx.detective
+      ? await readGuardDutyOrganization(ctx, {
+          regions,
+          accountIds: selected,
+          credentialsOf,
+          detectorsOf: async (accountId, region) => (await spool!.get(accountId))?.regions.find((r) => r.region === region)?.detective?.guardDutyDetectors,
+        })
+      : undefined;
 
     const header: SnapshotHeader = {
       format: SNAPSHOT_FORMAT,
@@ -119,13 +135,14 @@ export async function collectOrganization(options: CollectOptions): Promise<Coll
       collectedAt,
       source: 'aws',
       partition,
-      scope: { regions: config.scope.regions.length > 0 ? [...new Set(config.scope.regions)].sort() : regionsRead, accountIds: selected, skipped },
+      scope: { regions, accountIds: selected, skipped },
       organization: org.organization,
       roots: org.roots,
       organizationalUnits: org.organizationalUnits,
       accounts: org.accounts,
       policies: org.policies,
       errors: [...org.tagErrors.values()],
+      ...(guardDutyOrganization ? { guardDutyOrganization } : {}),
     };
     const owned = spool;
     spool = undefined; // the collection owns it now
@@ -152,6 +169,8 @@ function accountRunner(ctx: AccountContext, spool: RecordSpool, progress: Collec
   const limiter = new Limiter(ctx.config.collection.accountConcurrency);
   const running = new Map<string, Promise<void>>();
   const deferred = new Map<string, DeferredBuckets>();
+  // Kept so the GuardDuty administrator, once known, is read without entering it again.
+  const credentials = new Map<string, CredentialProvider>();
   // Most accounts have the same region list: one shared copy per distinct list, not one per account.
   const regionLists = new Map<string, readonly string[]>();
   const regionsOf = new Map<string, readonly string[]>();
@@ -165,6 +184,7 @@ function accountRunner(ctx: AccountContext, spool: RecordSpool, progress: Collec
           const result = await readAccount(ctx, accountId);
           await spool.put(result.record);
           if (result.deferred) deferred.set(accountId, result.deferred);
+          if (result.credentials) credentials.set(accountId, result.credentials);
           const regions = result.record.regions.map((r) => r.region);
           const key = regions.join(',');
           if (!regionLists.has(key)) regionLists.set(key, regions);
@@ -198,7 +218,7 @@ function accountRunner(ctx: AccountContext, spool: RecordSpool, progress: Collec
         ),
       );
       const regionsRead = [...new Set(selected.flatMap((id) => regionsOf.get(id) ?? []))].sort();
-      return { regionsRead };
+      return { regionsRead, credentialsOf: (accountId: string) => credentials.get(accountId) };
     },
   };
 }

@@ -3,8 +3,8 @@ import type { ApiError } from '../snapshot/types.ts';
 import { listedAction, type ServiceName } from './aws-actions.ts';
 import type { AwsClient, ClientFactory, CredentialProvider } from './clients.ts';
 import { Limiter } from './limit.ts';
-import type { Pacer } from './pace.ts';
 import { deterministicFailure } from './non-aws-answers.ts';
+import { Pacer, type Quota } from './pace.ts';
 
 export type CallEvent =
   | { type: 'call'; accountId: string; region: string; operation: string }
@@ -20,8 +20,10 @@ export interface CallSettings {
   retryBackoffMs?: number;
   /** Tests replace the adaptive rate limiter, whose token bucket would otherwise pace them for seconds. */
   rateLimiter?: { getSendToken(): Promise<void>; updateClientSendingRate(info: unknown): void };
-  /** Client-side pacing per service (shared by every session), for quotas known in advance. */
+  /** Client-side pacing per service with one pacer shared by every session: a quota for the whole organization (pace.ts). */
   pacers?: Partial<Record<ServiceName, Pacer>>;
+  /** "service:Operation" → its quota per account and region; each session paces its own (pace.ts). */
+  pacing?: Readonly<Record<string, Quota>>;
   onEvent?: (event: CallEvent) => void;
 }
 
@@ -37,6 +39,7 @@ type CommandLike = { input: unknown; constructor: { name: string } };
  */
 export class AccountSession {
   private readonly clients = new Map<string, { client: AwsClient; retry: AdaptiveRetryStrategy }>();
+  private readonly regionPacers = new Map<string, Pacer>();
   private readonly limiter: Limiter;
 
   constructor(
@@ -67,11 +70,13 @@ export class AccountSession {
     // hold slots that another service or region of the same session could use.
     // The strategy hands back the StandardRetryToken its own methods expect; its interface just types it wider.
     let token = (await retry.acquireInitialRetryToken(`${service}:${region}`)) as RetryToken;
-    const pacer = this.settings.pacers?.[service];
+    const pacer = this.settings.pacers?.[service] ?? this.pacerFor(operation, region);
     for (let attempt = 1; ; attempt++) {
+      // Every attempt is a request against the quota, a retry too. The turn is waited without a slot.
+      await pacer?.turn();
       try {
-        await pacer?.take();
-        const output = (await this.limiter.run(() => {
+        const output = (await this.limiter.run(async () => {
+          await pacer?.beforeSend();
           this.settings.onEvent?.({ type: 'call', accountId: this.accountId, region, operation });
           return this.sendWithTimeout(client, attempt === 1 ? command : freshCopy(command));
         })) as O;
@@ -97,6 +102,15 @@ export class AccountSession {
         }
       }
     }
+  }
+
+  private pacerFor(operation: string, region: string): Pacer | undefined {
+    const quota = this.settings.pacing?.[operation];
+    if (quota === undefined) return undefined;
+    const key = `${operation}@${region}`;
+    let pacer = this.regionPacers.get(key);
+    if (!pacer) this.regionPacers.set(key, (pacer = new Pacer(quota)));
+    return pacer;
   }
 
   private clientFor(service: ServiceName, region: string) {

@@ -35,6 +35,10 @@ export interface TrailproofConfig {
     /** Per-call timeout in milliseconds. */
     callTimeoutMs: number;
     maxAttempts: number;
+    /** Read the detective controls on trail tampering (alarms, EventBridge rules, GuardDuty, event history). */
+    detective: boolean;
+    /** Days of CloudTrail event history looked up for tampering calls (1 to 90). */
+    historyDays: number;
   };
   rules: {
     /** Rule files or folders; "builtin" is the bundled pack. */

@@ -10,15 +10,10 @@
  * bus of the region where the call was made.
  */
 
-export const TAMPER_ACTIONS = [
-  'StopLogging',
-  'DeleteTrail',
-  'UpdateTrail',
-  'PutEventSelectors',
-  'PutInsightSelectors',
-  'DeleteEventDataStore',
-  'StopEventDataStoreIngestion',
-] as const;
+import { TAMPER_ACTION_NAMES } from '../snapshot/tamper-history-names.ts';
+
+/** Declared in the snapshot stage, which the collector's LookupEvents queries also read. */
+export const TAMPER_ACTIONS = TAMPER_ACTION_NAMES;
 
 export type TamperAction = (typeof TAMPER_ACTIONS)[number];
 

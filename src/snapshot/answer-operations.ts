@@ -29,11 +29,21 @@ const OPERATION_OF_FIELD: Readonly<Record<string, string>> = {
   logging: 's3:GetBucketLogging',
   accountPublicAccessBlock: 's3control:GetPublicAccessBlock',
   enabledRegions: 'account:ListRegions',
+  // Detective controls: the maps are keyed by log group, topic ARN, rule name, event name or region.
+  metricFilters: 'logs:DescribeMetricFilters',
+  metricAlarms: 'cloudwatch:DescribeAlarms',
+  topicSubscriptions: 'sns:ListSubscriptionsByTopic',
+  eventRules: 'events:ListRules',
+  ruleTargets: 'events:ListTargetsByRule',
+  guardDutyDetectors: 'guardduty:ListDetectors',
+  events: 'cloudtrail:LookupEvents',
+  guardDutyOrganization: 'guardduty:DescribeOrganizationConfiguration',
 };
 
 /**
  * The operation behind the Fetched at `path` (JSON Pointer segments, the Fetched's own key last).
- * Log groups are keyed by their ARN under `logGroups`, so the parent's name counts there.
+ * Log groups are keyed by their ARN under `logGroups` (and the detective maps by a name), so the
+ * parent's name counts there.
  */
 export function operationOfField(path: readonly string[]): string {
   const own = path[path.length - 1] ?? '';

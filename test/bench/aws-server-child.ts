@@ -9,7 +9,7 @@
 import { startFakeAwsServer } from '../fixtures/fake-aws-server/server.ts';
 import { generateOrg, MEMBER_ROLE } from './generate-org.ts';
 import { lognormalLatency } from './latency.ts';
-import { ORGANIZATIONS_PAGE, QuotaBuckets, type Family } from './simulated-aws.ts';
+import { ORGANIZATIONS_PAGE, QuotaBuckets, familyOf } from './simulated-aws.ts';
 import { BENCH_PROFILE, type ServerStats } from './endpoint-stats.ts';
 
 const [n, seed, scale] = process.argv.slice(2);
@@ -27,7 +27,7 @@ const server = await startFakeAwsServer({
   traffic: {
     delayMs: (service, _operation, region) => latency.draw(service, region),
     admit: (service, operation, accountId, region) => {
-      const ok = quotas.admit(service as Family, accountId, region, performance.now());
+      const ok = quotas.admit(familyOf(service, operation), accountId, region, performance.now());
       if (ok) admitted.set(`${service}:${operation}`, (admitted.get(`${service}:${operation}`) ?? 0) + 1);
       return ok;
     },

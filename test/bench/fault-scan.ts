@@ -83,6 +83,7 @@ export async function runFaultScan(options: FaultScanOptions): Promise<FaultScan
         progress: () => undefined,
         // Throttling backoff in milliseconds, not seconds: what is measured is the outcome, not AWS's pacing.
         retry: { retryBackoffMs: 1, rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: () => undefined }, pacers: {} },
+        pacing: {},
       },
       snapshotFile,
     );

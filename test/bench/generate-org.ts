@@ -25,6 +25,7 @@ import type {
   TrailStatus,
 } from '../../src/snapshot/types.ts';
 import { indexWorld, type World, type WorldAccount, type WorldBucket, type WorldFault, type WorldPolicy, type WorldTrail } from '../fixtures/world/world.ts';
+import { syntheticDetectiveWorld } from './simulated-detective.ts';
 
 export const DEFAULT_REGIONS = [
   'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2',
@@ -153,7 +154,7 @@ export function generateOrg(options: GenerateOptions): SyntheticOrg {
   const orgFaults: SimFault[] = policies
     .filter((p) => options.unreadablePolicies?.includes(p.Name))
     .map((p) => ({ operation: 'organizations:DescribePolicy', region: HOME_REGION, target: p.Id, code: 'AccessDeniedException', message: `You don't have permissions to access policy ${p.Id}`, httpStatusCode: 400 }));
-  const world = indexWorld({ collectedAt, organization, roots: [root], ous: tree.ous, accounts, policies, orgFaults });
+  const world = indexWorld({ collectedAt, organization, roots: [root], ous: tree.ous, accounts, policies, orgFaults, detective: syntheticDetectiveWorld({ accounts, managementId }) });
   return { ...world, seed, root, logArchiveId };
 }
 

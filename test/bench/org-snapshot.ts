@@ -23,6 +23,7 @@ import {
 } from '../../src/snapshot/types.ts';
 import { faultFor, storesIn, visibleTrails } from '../fixtures/world/world.ts';
 import { HOME_REGION, type SimAccount, type SimBucket, type SimFault, type SyntheticOrg } from './generate-org.ts';
+import { detectiveBlocks, guardDutyOrganization } from './simulated-detective.ts';
 
 function failed(fault: SimFault, accountId: string, region: string): { error: ApiError } {
   return { error: { operation: fault.operation, code: fault.code, message: fault.message, accountId, region } };
@@ -82,6 +83,7 @@ export function snapshotHeader(org: SyntheticOrg): SnapshotHeader {
         }),
     },
     errors: [],
+    guardDutyOrganization: guardDutyOrganization([...regions].sort()),
   };
 }
 
@@ -138,6 +140,7 @@ export function accountRecord(org: SyntheticOrg, sim: SimAccount, destinations: 
       }
     }
   }
+  detectiveBlocks(org, sim, regions);
   const listFault = faultFor(sim, 's3:ListBuckets', HOME_REGION);
   const listed = [...sim.buckets].sort((a, b) => (a.Name < b.Name ? -1 : 1));
   const bucketDetails: Record<string, BucketRecord> = {};

@@ -13,7 +13,15 @@ import { HOME_REGION, MEMBER_ROLE } from './generate-org.ts';
 import type { CallFaults } from './fault-injection.ts';
 
 /** API families with their own request-rate quota. */
-export type Family = 'organizations' | 'sts' | 'cloudtrail' | 'logs' | 's3' | 's3control' | 'account';
+export type Family = 'organizations' | 'sts' | 'cloudtrail' | 'logs' | 's3' | 's3control' | 'account' | 'cloudwatch' | 'sns' | 'events' | 'guardduty' | 'cloudtrail-lookup';
+
+/** Operations with a quota of their own, apart from their client's family. */
+const OPERATION_FAMILY: Readonly<Record<string, Family>> = { 'cloudtrail:LookupEvents': 'cloudtrail-lookup' };
+
+/** The quota family of "service:Operation" (both transports of the bench). */
+export function familyOf(service: string, operation: string): Family {
+  return OPERATION_FAMILY[`${service}:${operation}`] ?? (service as Family);
+}
 
 export interface Quota {
   /** Sustained requests per second. */
@@ -39,6 +47,13 @@ export const DEFAULT_QUOTAS: Record<Family, Quota> = {
   s3: { rate: 100, burst: 100, per: 'account-region', error: { name: 'SlowDown', httpStatusCode: 503, fault: 'server' } },
   s3control: { rate: 20, burst: 20, per: 'account-region', error: { name: 'TooManyRequestsException', httpStatusCode: 429, fault: 'client' } },
   account: { rate: 10, burst: 10, per: 'account-region', error: { name: 'TooManyRequestsException', httpStatusCode: 429, fault: 'client' } },
+  // Detective controls. LookupEvents: 2 per second per account and region (documented; a burst of
+  // two assumed); DescribeAlarms 9/s (documented); SNS, EventBridge and GuardDuty reads: assumed.
+  'cloudtrail-lookup': { rate: 2, burst: 2, per: 'account-region', error: { name: 'ThrottlingException', httpStatusCode: 400, fault: 'client' } },
+  cloudwatch: { rate: 9, burst: 9, per: 'account-region', error: { name: 'Throttling', httpStatusCode: 400, fault: 'client' } },
+  sns: { rate: 30, burst: 30, per: 'account-region', error: { name: 'Throttling', httpStatusCode: 400, fault: 'client' } },
+  events: { rate: 50, burst: 50, per: 'account-region', error: { name: 'ThrottlingException', httpStatusCode: 400, fault: 'client' } },
+  guardduty: { rate: 10, burst: 10, per: 'account-region', error: { name: 'TooManyRequestsException', httpStatusCode: 429, fault: 'client' } },
 };
 
 export interface SimulatedAwsOptions {
@@ -156,12 +171,13 @@ export class SimulatedAws {
           this.sinceReset = 0;
           this.installed?.resetHistory();
         }
-        const admitted = this.quotas.admit(call.service as Family, call.accountId, call.region, performance.now());
+        const family = familyOf(call.service, call.operation);
+        const admitted = this.quotas.admit(family, call.accountId, call.region, performance.now());
         if (admitted) this.admittedByOperation.set(operation, (this.admittedByOperation.get(operation) ?? 0) + 1);
         await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
         const identity = { operation, accountId: call.accountId, region: call.region, input: call.input };
         if (!admitted || this.options.faults?.throttle(identity)) {
-          const error = this.quotas.quota(call.service as Family).error;
+          const error = this.quotas.quota(family).error;
           throw sdkError(error.name, 'Rate exceeded', error.httpStatusCode, { $retryable: { throttling: true } });
         }
         const out = answer();

@@ -62,6 +62,16 @@ describe('each command loads only what it uses', () => {
   });
 });
 
+describe('the AWS clients of the detective controls', () => {
+  it('iam-policy lists their actions without loading any AWS SDK client', () => {
+    const run = importsOf(['iam-policy', '--role', 'member']);
+    expect(run.status).toBe(0);
+    expect(run.sources).toContain('collect/aws-actions');
+    expect(awsSdk(run.packages)).toEqual([]);
+    expect([...run.sources].filter((s) => s.startsWith('collect/detective/'))).toEqual([]);
+  });
+});
+
 describe('COMMAND_GROUPS', () => {
   it("names exactly the top-level commands each group's register() adds", async () => {
     for (const group of COMMAND_GROUPS) {

@@ -218,12 +218,12 @@ describe('collect --profile against a real HTTP endpoint, then evaluate', () => 
         expect(r.sessionToken).toBeDefined();
       }
     }
-    expect(new Set(requests.filter((r) => r.accountId === LOG_ARCHIVE).map((r) => r.service))).toEqual(new Set(['cloudtrail', 's3', 's3control']));
+    expect(new Set(requests.filter((r) => r.accountId === LOG_ARCHIVE).map((r) => r.service))).toEqual(new Set(['cloudtrail', 's3', 's3control', 'events', 'guardduty']));
   });
 
   it('sends every call to AWS_ENDPOINT_URL, S3 path-style, signed for the right region', () => {
     const host = new URL(server.url).host;
-    expect(new Set(requests.map((r) => r.service))).toEqual(new Set(['sts', 'organizations', 'cloudtrail', 'logs', 's3', 's3control']));
+    expect(new Set(requests.map((r) => r.service))).toEqual(new Set(['sts', 'organizations', 'cloudtrail', 'logs', 's3', 's3control', 'cloudwatch', 'sns', 'events', 'guardduty']));
     for (const r of requests) expect(r.host, `${r.service}:${r.operation}`).toBe(host);
     for (const r of requests.filter((x) => x.service === 's3' && x.operation !== 'ListBuckets')) {
       expect(r.url).toMatch(/^\/[a-z0-9.-]+\/?\?/);
@@ -378,7 +378,7 @@ describe('field-hardened collection (issue #11)', () => {
     const report = JSON.parse(readFileSync(join(out, 'trailproof.json'), 'utf8')) as { verdicts: { ruleId: string; status: string; resource: { accountId?: string } }[] };
     const entered = report.verdicts.filter((v) => v.resource.accountId !== PROD);
     const errored = new Set(entered.filter((v) => v.status === 'ERROR').map((v) => v.ruleId));
-    expect([...errored].sort()).toEqual(['cloudtrail-multi-region', 's3-data-events-read', 's3-data-events-write', 's3-pii-data-events'].filter((r) => errored.has(r)).sort());
+    expect([...errored].sort()).toEqual(['cloudtrail-changes-alarmed', 'cloudtrail-multi-region', 'cloudtrail-tamper-history', 's3-data-events-read', 's3-data-events-write', 's3-pii-data-events'].filter((r) => errored.has(r)).sort());
     expect(errored.has('s3-data-events-read')).toBe(true);
     expect(entered.filter((v) => v.ruleId === 'cloudtrail-log-file-validation').every((v) => v.status === 'PASS')).toBe(true);
     // The snapshot we wrote reads back and evaluates again (strict reading, kept answer included).

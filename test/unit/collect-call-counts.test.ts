@@ -13,10 +13,16 @@ afterEach(() => fake?.restore());
  * matter (the two trail destinations and one PII-tagged bucket), 1 listed without BucketRegion.
  * Any avoidable product (a trail read per region it shadows, SCPs per account, full bucket reads
  * for every bucket) changes these figures.
+ *
+ * Detective controls (test/fixtures/aws/detective-world.ts): every account-region lists its
+ * EventBridge rules and GuardDuty detectors and looks up 9 event names; 2 detectors per account
+ * (us-east-1, eu-west-1); the org trail's log group has 2 filters, its region 2 alarms of which the
+ * one on a filter metric names 2 SNS topics; 1 rule with an event pattern (and 1 schedule rule);
+ * the GuardDuty administrator (audit) has detectors in 2 of the 18 regions of the scan.
  */
 const EXPECTED: Record<string, number> = {
   'sts:GetCallerIdentity': 1,
-  'sts:AssumeRole': 4, // one per member in scope
+  'sts:AssumeRole': 4, // one per member in scope (the GuardDuty administrator is read again with its credentials)
   'organizations:DescribeOrganization': 1,
   'organizations:ListRoots': 1,
   'organizations:ListOrganizationalUnitsForParent': 4, // root + 3 OUs
@@ -43,7 +49,19 @@ const EXPECTED: Record<string, number> = {
   's3:GetBucketEncryption': 3,
   's3:GetBucketLogging': 3,
   's3control:GetPublicAccessBlock': 5, // per account
+  'logs:DescribeMetricFilters': 1, // per log group a trail delivers to
+  'cloudwatch:DescribeAlarms': 1, // per region where such a group has a filter (not per filter metric)
+  'sns:ListSubscriptionsByTopic': 2, // per topic of an alarm on a filter metric (the other alarm's topic is not read)
+  'events:ListRules': 86, // per account-region
+  'events:ListTargetsByRule': 1, // per rule with an event pattern
+  'guardduty:ListDetectors': 86, // per account-region
+  'guardduty:GetDetector': 10, // per detector
+  'guardduty:ListOrganizationAdminAccounts': 18, // per region of the scan, by the management account
+  'guardduty:DescribeOrganizationConfiguration': 2, // per region where the administrator has a detector
+  'cloudtrail:LookupEvents': 86 * 9, // per account-region × event name (one page each)
 };
+
+const DETECTIVE = ['logs:DescribeMetricFilters', 'cloudwatch:', 'sns:', 'events:', 'guardduty:', 'cloudtrail:LookupEvents'];
 
 describe('AWS call budget', () => {
   it('makes exactly the expected number of calls per operation for the test organization', async () => {
@@ -63,6 +81,16 @@ describe('AWS call budget', () => {
     }
     expect([...perAccountRegion.values()].every((n) => n === 1)).toBe(true);
     expect(perAccountRegion.size).toBe(2 * 86);
+  });
+
+  it('--no-detective (collection.detective: false) makes none of the detective calls, and the rest as before', async () => {
+    fake = new FakeAws();
+    await collect(testConfig({ collection: { detective: false } }));
+    const counts = fake.counts();
+    const isDetective = (op: string) => DETECTIVE.some((prefix) => op.startsWith(prefix));
+    expect(Object.keys(counts).filter(isDetective)).toEqual([]);
+    const rest = Object.entries(EXPECTED).filter(([op]) => !isDetective(op));
+    expect(counts).toEqual(Object.fromEntries(rest.sort(([a], [b]) => (a! < b! ? -1 : 1))));
   });
 
   it('grows with accounts, not with accounts × policies: dropping an OU from scope removes only its accounts’ calls', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ORGANIZATIONS_PACE, Pacer } from '../../src/collect/pace.ts';
 
-describe('Pacer: client-side pacing at a quota', () => {
+describe('Pacer: client-side pacing at a quota (turns)', () => {
   let now = 0;
   beforeEach(() => {
     vi.useFakeTimers();
@@ -12,7 +12,7 @@ describe('Pacer: client-side pacing at a quota', () => {
   /** Takes n tokens at once and returns the clock time each caller was let go. */
   async function release(pacer: Pacer, n: number): Promise<number[]> {
     const times: number[] = [];
-    const all = Array.from({ length: n }, () => pacer.take().then(() => times.push(now)));
+    const all = Array.from({ length: n }, () => pacer.turn().then(() => times.push(now)));
     for (let t = now; t < now + 10_000 && times.length < n; t += 10) {
       now = t;
       await vi.advanceTimersByTimeAsync(10);
