@@ -83,7 +83,7 @@ export function snapshotHeader(org: SyntheticOrg): SnapshotHeader {
         }),
     },
     errors: [],
-    guardDutyOrganization: guardDutyOrganization([...regions].sort()),
+    guardDutyOrganization: guardDutyOrganization(org.byId.get(org.managementId)!, [...regions].sort()),
   };
 }
 

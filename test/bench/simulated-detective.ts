@@ -89,9 +89,20 @@ export function detectiveBlocks(org: SyntheticOrg, sim: SimAccount, regions: Reg
   }
 }
 
-/** The header's GuardDuty organization configuration: no delegated administrator in any region. */
-export function guardDutyOrganization(regions: readonly string[]): Record<string, Fetched<GuardDutyOrganizationConfiguration>> {
-  return Object.fromEntries(regions.map((r) => [r, { value: null, absent: 'NoDelegatedAdministrator' }]));
+/**
+ * The header's GuardDuty organization configuration: no delegated administrator in any region the
+ * management account has enabled; in an opt-in region it has not, GuardDuty refuses its credentials
+ * (what the world answers), and the collector keeps that refusal.
+ */
+export function guardDutyOrganization(management: SimAccount, regions: readonly string[]): Record<string, Fetched<GuardDutyOrganizationConfiguration>> {
+  return Object.fromEntries(
+    regions.map((region) => [
+      region,
+      management.enabledRegions.includes(region)
+        ? { value: null, absent: 'NoDelegatedAdministrator' }
+        : { error: { operation: 'guardduty:ListOrganizationAdminAccounts', code: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.', accountId: management.account.Id, region } },
+    ]),
+  );
 }
 
 /**

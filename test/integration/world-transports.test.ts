@@ -20,7 +20,7 @@ const PROFILE = { accessKeyId: 'AKIAWORLDTRANSPORT01', secretAccessKey: 'world/t
 const fast = { retryBackoffMs: 1, rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: () => undefined }, pacers: {} };
 
 async function collectLines(clientFactory: ClientFactory): Promise<{ header: string; records: string[] }> {
-  const collection = await collectOrganization({ config: DEFAULT_CONFIG, clientFactory, now: () => new Date(org.collectedAt), progress: () => undefined, retry: fast });
+  const collection = await collectOrganization({ config: DEFAULT_CONFIG, clientFactory, now: () => new Date(org.collectedAt), progress: () => undefined, retry: fast, pacing: {} });
   const records: string[] = [];
   for await (const r of collection.records) records.push(stableJson(r));
   await collection.close();
