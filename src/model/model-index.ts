@@ -130,6 +130,9 @@ export function buildIndex(
  */
 export class IndexBuilder {
   private readonly organizationTrails = new Map<string, TrailWithDetail>();
+  /** Organization trails as other accounts list them (shadows), and owners whose own list failed: see finish(). */
+  private readonly organizationTrailSightings = new Map<string, { trail: Trail; ownerAccountId: string }>();
+  private readonly trailListFailures = new Map<string, ApiError>();
   private readonly bucketOwners = new Map<string, string>();
   private readonly bucketRegions = new Map<string, string>();
   private readonly accountsWithUnknownBuckets: string[] = [];
@@ -148,6 +151,8 @@ export class IndexBuilder {
   add(record: AccountRecord): void {
     this.accountPublicAccessBlocks.set(record.accountId, record.accountPublicAccessBlock ?? (record.access ? { error: record.access.error } : undefined));
     this.addOrganizationEventDataStores(record);
+    const listFailure = record.access?.error ?? record.regions.find((r) => r.trails.error)?.trails.error;
+    if (listFailure) this.trailListFailures.set(record.accountId, listFailure);
     for (const region of record.regions) {
       for (const [arn, group] of Object.entries(region.logGroups ?? {})) this.trailLogGroups.set(arn, group);
       for (const trail of region.trails.value ?? []) {
@@ -155,6 +160,8 @@ export class IndexBuilder {
         const owner = trailOwner(trail.TrailARN);
         if (trail.IsOrganizationTrail && owner === record.accountId && trail.HomeRegion === region.region) {
           this.organizationTrails.set(trail.TrailARN, { trail, ownerAccountId: owner, detail: record.trailDetails[trail.TrailARN] });
+        } else if (trail.IsOrganizationTrail && owner !== record.accountId && (!this.organizationTrailSightings.has(trail.TrailARN) || trail.HomeRegion === region.region)) {
+          this.organizationTrailSightings.set(trail.TrailARN, { trail, ownerAccountId: owner });
         }
       }
     }
@@ -189,7 +196,22 @@ export class IndexBuilder {
     }
   }
 
+  /**
+   * The owner's view of an organization trail is authoritative, but when the owner's trail list
+   * could not be read the trail still exists: its members list it (a shadow carries the whole
+   * definition). It is kept with its owner's failure as its status and selectors, so everything
+   * that depends on them is unknown (ERROR) instead of the trail silently missing.
+   */
+  private addTrailsOnlyMembersSaw(): void {
+    for (const [arn, sighting] of this.organizationTrailSightings) {
+      const failure = this.trailListFailures.get(sighting.ownerAccountId);
+      if (this.organizationTrails.has(arn) || !failure) continue;
+      this.organizationTrails.set(arn, { ...sighting, detail: { TrailARN: arn, status: { error: failure }, eventSelectors: { error: failure } } });
+    }
+  }
+
   finish(): ModelIndex {
+    this.addTrailsOnlyMembersSaw();
     const header = this.header;
     const treeErrors: ApiError[] = [];
     for (const f of [header.organization, header.roots, header.organizationalUnits, header.accounts]) {

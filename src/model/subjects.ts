@@ -1,7 +1,8 @@
 import type { AccountRecord } from '../snapshot/types.ts';
-import type { AccountFacts, EvaluationSubject } from './facts.ts';
+import type { AccountFacts, EvaluationSubject, TrailFacts } from './facts.ts';
 import type { ModelIndex } from './model-index.ts';
-import { accountTrails } from './trails.ts';
+import { accountTrails, trailFacts } from './trails.ts';
+import { factObject, fieldsOf } from './fact-declarations.ts';
 import { combinedManagementCoverage } from './management-events.ts';
 import { scpFacts } from './scp.ts';
 import { addTrailBucketFacts } from './trail-bucket.ts';
@@ -33,15 +34,46 @@ export function subjectsForAccount(index: ModelIndex, record: AccountRecord): Ev
       activation: { organization, account },
     },
   ];
-  for (const trail of account.trails ?? []) {
+  for (const trail of account.trails ?? unlistedOrganizationTrails(index, account)) {
     if (trail.ownerAccountId !== account.id) continue; // a trail is judged once, in the account that owns it
     subjects.push({
       resource: { type: 'trail', id: trail.arn, arn: trail.arn, accountId: account.id, region: trail.homeRegion, name: trail.name, ouPath: account.ouPath },
       activation: { organization, account, trail },
     });
   }
+  if (!account.trails) subjects.push(unlistedTrailsSubject(account, organization));
   for (const subject of bucketSubjects(index, record, account, organization)) subjects.push(subject);
   return subjects;
+}
+
+/**
+ * When the account's own trail list is unknown, the organization trails it owns that other
+ * accounts list are still judged (their rules ERROR with the reason), never silently dropped.
+ */
+function unlistedOrganizationTrails(index: ModelIndex, account: AccountFacts): TrailFacts[] {
+  const reason = account.unknown?.trails ?? 'the account\'s trails are unknown';
+  return [...index.organizationTrails.values()]
+    .filter((t) => t.ownerAccountId === account.id)
+    .map((t) => {
+      const facts = trailFacts(index, t.trail, t.ownerAccountId, t.detail, account.regions);
+      facts.unknown = { ...facts.unknown, changeAlarms: reason };
+      return facts;
+    });
+}
+
+/**
+ * The account's trails when they could not be listed: one subject standing for all of them, whose
+ * every trail fact is unknown with the reason, so each trail rule gives ERROR for this account
+ * instead of no verdict at all.
+ */
+function unlistedTrailsSubject(account: AccountFacts, organization: EvaluationSubject['activation']['organization']): EvaluationSubject {
+  const reason = account.unknown?.trails ?? "the account's trails are unknown";
+  const arn = `arn:aws:cloudtrail:*:${account.id}:trail/*`;
+  const named = new Set(['arn', 'name', 'ownerAccountId', 'unknown']);
+  const unknown = Object.fromEntries(fieldsOf(factObject('Trail')!).filter((f) => !named.has(f.name)).map((f) => [f.name, reason]));
+  const name = `the trails of ${account.name} (not listed)`;
+  const trail = { arn, name, ownerAccountId: account.id, unknown } as unknown as TrailFacts;
+  return { resource: { type: 'trail', id: arn, arn, accountId: account.id, name, ouPath: account.ouPath }, activation: { organization, account, trail } };
 }
 
 export function accountFacts(index: ModelIndex, record: AccountRecord): AccountFacts {

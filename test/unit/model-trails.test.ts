@@ -167,3 +167,38 @@ describe('snapshot accounts are read once per pass', () => {
     expect(index.organization).toMatchObject({ id: 'o-test000001', scpEnabled: true, accountCount: 3 });
   });
 });
+
+describe('trail subjects when the owner could not list its trails (fail closed: ERROR, never no verdict)', () => {
+  function subjectsOf(org: DemoOrg, id: string) {
+    const snap = org.snapshot();
+    const index = buildIndex(snap.header, snap.accounts);
+    return subjectsForAccount(index, snap.accounts.find((r) => r.accountId === id)!).filter((s) => s.resource.type === 'trail');
+  }
+  const unreadable = (org: DemoOrg, id: string) => {
+    for (const region of ['eu-west-1', 'us-east-1']) org.region(id, region).trails = failed(apiError('cloudtrail:DescribeTrails', 'NotAnAwsAnswer', 'truncated', id, region));
+  };
+
+  it('judges the organization trail its members list, with its status and selectors unknown for the owner’s failure', () => {
+    const org = miniOrg();
+    const t = withOrgTrail(org);
+    unreadable(org, MANAGEMENT);
+    const subjects = subjectsOf(org, MANAGEMENT);
+    const judged = subjects.find((s) => s.resource.id === t.TrailARN);
+    expect(judged, 'the organization trail is still a subject').toBeDefined();
+    const trailFacts = judged!.activation.trail!;
+    expect(trailFacts.cloudWatchLogsLogGroupArn).toBe(t.CloudWatchLogsLogGroupArn ?? null);
+    expect(trailFacts.managementEvents).toBeUndefined();
+    expect(trailFacts.unknown?.managementEvents).toMatch(/cloudtrail:DescribeTrails.*NotAnAwsAnswer/);
+    expect(trailFacts.unknown?.changeAlarms).toMatch(/NotAnAwsAnswer/);
+    // And the trails that no one else lists are stood for by one subject, every fact unknown.
+    const unlisted = subjects.find((s) => s.resource.id === `arn:aws:cloudtrail:*:${MANAGEMENT}:trail/*`)!;
+    expect(unlisted.activation.trail!.unknown?.managementEvents).toMatch(/NotAnAwsAnswer/);
+    expect(unlisted.activation.trail!.unknown?.isMultiRegion).toMatch(/NotAnAwsAnswer/);
+  });
+
+  it('an account whose trails were listed has no stand-in subject', () => {
+    const org = miniOrg();
+    const t = withOrgTrail(org);
+    expect(subjectsOf(org, MANAGEMENT).map((s) => s.resource.id)).toEqual([t.TrailARN]);
+  });
+});
