@@ -22,7 +22,7 @@ const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 /** The sample plus a second trail in the prod account, so one cell holds several verdicts. */
 function resultWithSharedCell() {
   const base = sampleResult();
-  const kmsFail = base.verdicts.find((v) => v.ruleId === 'trail-kms-encryption' && v.resource.accountId === PROD_ACCOUNT)!;
+  const kmsFail = [...base.verdicts].find((v) => v.ruleId === 'trail-kms-encryption' && v.resource.accountId === PROD_ACCOUNT)!;
   const second: Verdict = {
     ...kmsFail,
     status: 'PASS',
@@ -97,7 +97,7 @@ describe('HTML report in Chromium', () => {
   it('filters verdict rows by status, text and OU, and resets', async () => {
     const rows = page.locator('#verdicts tbody tr');
     const visible = page.locator('#verdicts tbody tr:not([hidden])');
-    const openFails = result.verdicts.filter((v) => v.status === 'FAIL' && !v.suppressed).length;
+    const openFails = [...result.verdicts].filter((v) => v.status === 'FAIL' && !v.suppressed).length;
     await page.selectOption('select[name=status]', 'FAIL');
     expect(await visible.count()).toBe(openFails);
     expect(await rows.count()).toBe(result.verdicts.length);
@@ -108,7 +108,7 @@ describe('HTML report in Chromium', () => {
     await page.click('button[type=reset]');
     await expect.poll(() => visible.count()).toBe(result.verdicts.length);
     await page.selectOption('select[name=ou]', 'Root/Sandbox');
-    expect(await visible.count()).toBe(result.verdicts.filter((v) => v.resource.ouPath === 'Root/Sandbox').length);
+    expect(await visible.count()).toBe([...result.verdicts].filter((v) => v.resource.ouPath === 'Root/Sandbox').length);
     expect(await page.locator('#matrix tbody tr:not([hidden])').count()).toBe(1);
     await page.click('button[type=reset]');
   });
@@ -156,7 +156,7 @@ describe('HTML report of the demo organization in Chromium', () => {
     expect(await tile('FAIL')).toBe(String(demo.summary.counts.FAIL - demo.summary.counts.suppressed));
     expect(await tile('PASS')).toBe(String(demo.summary.counts.PASS));
     expect(await tile('ERROR')).toBe(String(demo.summary.counts.ERROR));
-    const accountsWithVerdicts = new Set(demo.verdicts.filter((v) => v.resource.type !== 'organization').map((v) => v.resource.accountId));
+    const accountsWithVerdicts = new Set([...demo.verdicts].filter((v) => v.resource.type !== 'organization').map((v) => v.resource.accountId));
     expect(await page.locator('#matrix tbody tr').count()).toBe(accountsWithVerdicts.size);
     expect(await page.locator('#verdicts tbody tr').count()).toBe(demo.verdicts.length);
     await page.screenshot({ path: `${ARTIFACTS}html-report-demo.png`, fullPage: false });
