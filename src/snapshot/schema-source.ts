@@ -1,18 +1,25 @@
 /**
- * The source of schemas/snapshot-v1.schema.json (the published JSON Schema of snapshot v1).
+ * The one description of snapshot v1. Two files are generated from it by `npm run gen:snapshot`
+ * (scripts/gen-snapshot.ts), and a test fails when either is stale:
+ * - schemas/snapshot-v1.schema.json, the published JSON Schema that validates every line read;
+ * - src/snapshot/types.ts, the TypeScript types every stage uses (each `description` here becomes
+ *   the doc comment of its type or field there).
+ * To add a field: add it here, with its description, then run `npm run gen:snapshot`.
  *
  * Written as code because every answer of an AWS call is wrapped in the same Fetched envelope:
- * one `fetched(...)` here instead of twenty hand-copied blocks in JSON. The published file is
- * generated from this (`npx tsx src/snapshot/schema-source.ts`) and a test fails when they differ.
+ * one `fetched(...)` here instead of twenty hand-copied blocks in JSON.
  *
  * Policy: trailproof's own envelope (header, scope, account line, Fetched, ApiError, ...) is
  * strict (`additionalProperties: false`), so a typo or a field from a newer format is caught.
  * Objects that are AWS answers allow additional properties, because AWS adds fields over time,
  * but the fields trailproof reads are typed.
+ *
+ * `tsType` (a json-schema-to-typescript keyword) names the TypeScript type of a node whose type
+ * the generator cannot spell itself (the generic Fetched<T>, contracts defined elsewhere); it is
+ * removed from the published schema.
  */
-import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from './types.ts';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from './format.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -22,9 +29,51 @@ const str: Schema = { type: 'string' };
 const nonEmpty: Schema = { type: 'string', minLength: 1 };
 const bool: Schema = { type: 'boolean' };
 const int: Schema = { type: 'integer', minimum: 0 };
+const isoTime: Schema = { type: 'string', format: 'date-time' };
 const strings: Schema = { type: 'array', items: str };
-const ref = (name: string): Schema => ({ $ref: `#/$defs/${name}` });
 const arrayOf = (items: Schema): Schema => ({ type: 'array', items });
+const mapOf = (values: Schema): Schema => ({ type: 'object', additionalProperties: values });
+/**
+ * An AWS enumeration the model decides by: closed in the schema, so a value AWS adds later is
+ * kept as it came (an UnexpectedAnswer error, see tolerate.ts) and the facts built from it are
+ * unknown; a plain string in TypeScript, so the model's code keeps its own check of the value.
+ */
+const awsEnum = (...values: string[]): Schema => ({ enum: values, tsType: [...values.map((v) => `'${v}'`), 'string'].join(' | ') });
+/** The doc comment of a type or field (a JSON Schema `description`). */
+const doc = (description: string, schema: Schema): Schema => ({ ...schema, description });
+/** An inline object that gets its own named TypeScript type. */
+const named = (title: string, schema: Schema): Schema => ({ title, ...schema });
+
+/**
+ * Definitions whose TypeScript type is written elsewhere (contracts every stage reads, the
+ * log-integrity verifier's report): the schema validates them, the types name the existing type.
+ */
+const TYPE_DEFINED_ELSEWHERE: Record<string, string> = { ApiError: 'ApiError' };
+
+/**
+ * What the log-integrity verifier can find. A string in the schema (a snapshot written by a newer
+ * verifier still reads), a closed union in TypeScript (the verifier writes only these).
+ */
+const FINDING_KINDS = [
+  'digest-missing',
+  'digest-signature-invalid',
+  'digest-unknown-key',
+  'digest-key-outside-validity',
+  'digest-misplaced',
+  'digest-unreadable-content',
+  'chain-previous-hash-mismatch',
+  'chain-previous-signature-mismatch',
+  'chain-previous-mismatch',
+  'digest-stale',
+  'log-modified',
+  'log-missing',
+  'log-unlisted',
+];
+
+function ref(name: string): Schema {
+  const tsType = TYPE_DEFINED_ELSEWHERE[name];
+  return tsType ? { $ref: `#/$defs/${name}`, tsType } : { $ref: `#/$defs/${name}` };
+}
 
 /** trailproof's own objects: every field known. */
 function strict(properties: Record<string, Schema>, required: string[] = []): Schema {
@@ -34,6 +83,19 @@ function strict(properties: Record<string, Schema>, required: string[] = []): Sc
 /** An AWS answer: the fields trailproof reads are typed, others are kept as AWS sent them. */
 function aws(properties: Record<string, Schema>, required: string[] = []): Schema {
   return { type: 'object', properties, required };
+}
+
+/** The TypeScript spelling of a Fetched value: a named definition, a list of one, or a string. */
+function typeName(schema: Schema): string {
+  if (typeof schema.tsType === 'string') return schema.tsType;
+  if (typeof schema.title === 'string') return schema.title;
+  if (typeof schema.$ref === 'string') {
+    const name = schema.$ref.replace('#/$defs/', '');
+    return (defs[name]?.title as string | undefined) ?? name;
+  }
+  if (schema.type === 'array') return `${typeName(schema.items as Schema)}[]`;
+  if (schema.type === 'string') return 'string';
+  throw new Error(`fetched(): give this value a $defs entry so its TypeScript type has a name: ${JSON.stringify(schema)}`);
 }
 
 /**
@@ -67,6 +129,21 @@ const fetchedEnvelope: Schema = {
   },
 };
 
+/** The TypeScript of the envelope above (json-schema-to-typescript has no generics); written into types.ts. */
+export const FETCHED_TYPESCRIPT = `/**
+ * The answer to one call (or one paginated series of calls).
+ * \`value: null\` with \`absent\` records a documented "nothing configured" answer
+ * (e.g. NoSuchLifecycleConfiguration): that is knowledge, not an error.
+ * An error with \`answer\` (code UnexpectedAnswer) is an answer whose shape was not the expected
+ * one: kept as it came, as evidence, while every fact built from it is unknown.
+ */
+export type Fetched<T> =
+  | { value: T; absent?: undefined; error?: undefined }
+  | { value: null; absent: string; error?: undefined }
+  | { value?: undefined; absent?: undefined; error: ApiError; answer?: unknown };
+`;
+
+const skippedAccount = strict({ accountId: nonEmpty, reason: nonEmpty }, ['accountId', 'reason']);
 const tag = aws({ Key: str, Value: str }, ['Key', 'Value']);
 const awsTimestamp = str;
 
@@ -80,63 +157,93 @@ const defs: Record<string, Schema> = {
 
   // ---- Organizations ----
   Organization: aws(
-    { Id: nonEmpty, Arn: str, MasterAccountId: nonEmpty, MasterAccountEmail: str, FeatureSet: nonEmpty },
+    { Id: nonEmpty, Arn: str, MasterAccountId: nonEmpty, MasterAccountEmail: str, FeatureSet: doc('ALL or CONSOLIDATED_BILLING.', nonEmpty) },
     ['Id', 'MasterAccountId', 'FeatureSet'],
   ),
   Root: aws(
-    { Id: nonEmpty, Arn: str, Name: str, PolicyTypes: arrayOf(aws({ Type: nonEmpty, Status: nonEmpty }, ['Type', 'Status'])) },
+    {
+      Id: nonEmpty,
+      Arn: str,
+      Name: str,
+      PolicyTypes: arrayOf(
+        named(
+          'PolicyTypeSummary',
+          aws(
+            { Type: doc('SERVICE_CONTROL_POLICY, ...', nonEmpty), Status: doc('ENABLED, PENDING_ENABLE or PENDING_DISABLE.', nonEmpty) },
+            ['Type', 'Status'],
+          ),
+        ),
+      ),
+    },
     ['Id', 'PolicyTypes'],
   ),
-  OrganizationalUnit: aws({ Id: nonEmpty, Arn: str, Name: str, ParentId: nonEmpty }, ['Id', 'Name', 'ParentId']),
+  OrganizationalUnit: aws(
+    {
+      Id: nonEmpty,
+      Arn: str,
+      Name: str,
+      ParentId: doc('Id of the root or OU this OU sits in (from ListOrganizationalUnitsForParent).', nonEmpty),
+    },
+    ['Id', 'Name', 'ParentId'],
+  ),
   OrgAccount: aws(
     {
       Id: nonEmpty,
       Arn: str,
       Name: str,
       Email: str,
-      Status: nonEmpty,
+      Status: doc('ACTIVE, SUSPENDED or PENDING_CLOSURE.', nonEmpty),
       State: str,
       JoinedMethod: str,
       JoinedTimestamp: awsTimestamp,
-      ParentId: nonEmpty,
+      ParentId: doc('Id of the root or OU the account sits in (from ListAccountsForParent / ListParents).', nonEmpty),
       Tags: arrayOf(ref('Tag')),
     },
     ['Id', 'Name', 'Status', 'ParentId'],
   ),
-  PolicyTarget: aws({ TargetId: nonEmpty, Arn: str, Name: str, Type: nonEmpty }, ['TargetId', 'Type']),
-  ServiceControlPolicy: aws(
-    {
-      Id: nonEmpty,
-      Arn: str,
-      Name: str,
-      Description: str,
-      AwsManaged: bool,
-      Content: fetched(str),
-      Targets: fetched(arrayOf(ref('PolicyTarget'))),
-    },
-    ['Id', 'Name', 'Content', 'Targets'],
+  PolicyTarget: aws(
+    { TargetId: nonEmpty, Arn: str, Name: str, Type: doc('ROOT, ORGANIZATIONAL_UNIT or ACCOUNT.', nonEmpty) },
+    ['TargetId', 'Type'],
+  ),
+  ServiceControlPolicy: doc(
+    'One service control policy, read once: ListPolicies → DescribePolicy + ListTargetsForPolicy.',
+    aws(
+      {
+        Id: nonEmpty,
+        Arn: str,
+        Name: str,
+        Description: str,
+        AwsManaged: bool,
+        Content: doc('The policy document as AWS returned it: a JSON string.', fetched(str)),
+        Targets: fetched(arrayOf(ref('PolicyTarget'))),
+      },
+      ['Id', 'Name', 'Content', 'Targets'],
+    ),
   ),
 
   // ---- CloudTrail ----
-  Trail: aws(
-    {
-      Name: nonEmpty,
-      TrailARN: nonEmpty,
-      HomeRegion: nonEmpty,
-      IsMultiRegionTrail: bool,
-      IsOrganizationTrail: bool,
-      IncludeGlobalServiceEvents: bool,
-      LogFileValidationEnabled: bool,
-      S3BucketName: str,
-      S3KeyPrefix: str,
-      KmsKeyId: str,
-      CloudWatchLogsLogGroupArn: str,
-      CloudWatchLogsRoleArn: str,
-      SnsTopicARN: str,
-      HasCustomEventSelectors: bool,
-      HasInsightSelectors: bool,
-    },
-    ['Name', 'TrailARN', 'HomeRegion', 'IsMultiRegionTrail', 'IsOrganizationTrail'],
+  Trail: doc(
+    'One element of DescribeTrails.trailList.',
+    aws(
+      {
+        Name: nonEmpty,
+        TrailARN: nonEmpty,
+        HomeRegion: nonEmpty,
+        IsMultiRegionTrail: bool,
+        IsOrganizationTrail: bool,
+        IncludeGlobalServiceEvents: bool,
+        LogFileValidationEnabled: bool,
+        S3BucketName: str,
+        S3KeyPrefix: str,
+        KmsKeyId: str,
+        CloudWatchLogsLogGroupArn: str,
+        CloudWatchLogsRoleArn: str,
+        SnsTopicARN: str,
+        HasCustomEventSelectors: bool,
+        HasInsightSelectors: bool,
+      },
+      ['Name', 'TrailARN', 'HomeRegion', 'IsMultiRegionTrail', 'IsOrganizationTrail'],
+    ),
   ),
   TrailStatus: aws(
     {
@@ -153,30 +260,33 @@ const defs: Record<string, Schema> = {
   EventSelector: aws({
     ReadWriteType: { enum: ['ReadOnly', 'WriteOnly', 'All'] },
     IncludeManagementEvents: bool,
-    DataResources: arrayOf(aws({ Type: nonEmpty, Values: strings }, ['Type', 'Values'])),
+    DataResources: arrayOf(named('DataResource', aws({ Type: nonEmpty, Values: strings }, ['Type', 'Values']))),
     ExcludeManagementEventSources: strings,
   }),
   AdvancedEventSelector: aws(
     {
       Name: str,
       FieldSelectors: arrayOf(
-        aws(
-          {
-            Field: nonEmpty,
-            Equals: strings,
-            StartsWith: strings,
-            EndsWith: strings,
-            NotEquals: strings,
-            NotStartsWith: strings,
-            NotEndsWith: strings,
-          },
-          ['Field'],
+        named(
+          'AdvancedFieldSelector',
+          aws(
+            {
+              Field: nonEmpty,
+              Equals: strings,
+              StartsWith: strings,
+              EndsWith: strings,
+              NotEquals: strings,
+              NotStartsWith: strings,
+              NotEndsWith: strings,
+            },
+            ['Field'],
+          ),
         ),
       ),
     },
     ['FieldSelectors'],
   ),
-  TrailEventSelectors: {
+  TrailEventSelectors: doc('GetEventSelectors: one of the two lists is present, never both.', {
     ...aws({ EventSelectors: arrayOf(ref('EventSelector')), AdvancedEventSelectors: arrayOf(ref('AdvancedEventSelector')) }),
     // AWS returns one list or the other, never both; some endpoints add the other one empty.
     dependentSchemas: {
@@ -187,104 +297,184 @@ const defs: Record<string, Schema> = {
         },
       },
     },
-  },
-  TrailDetail: strict(
-    {
-      TrailARN: nonEmpty,
-      status: fetched(ref('TrailStatus')),
-      eventSelectors: fetched(ref('TrailEventSelectors')),
-      insightSelectors: fetched(arrayOf(aws({ InsightType: nonEmpty }, ['InsightType']))),
-    },
-    ['TrailARN', 'status', 'eventSelectors'],
+  }),
+  InsightSelector: aws({ InsightType: nonEmpty }, ['InsightType']),
+  TrailDetail: doc(
+    'What was read about one trail, once, in its home region, by its ARN.',
+    strict(
+      {
+        TrailARN: nonEmpty,
+        status: fetched(ref('TrailStatus')),
+        eventSelectors: fetched(ref('TrailEventSelectors')),
+        insightSelectors: fetched(arrayOf(ref('InsightSelector'))),
+      },
+      ['TrailARN', 'status', 'eventSelectors'],
+    ),
   ),
-  EventDataStore: aws(
-    {
-      EventDataStoreArn: nonEmpty,
-      Name: str,
-      Status: str,
-      MultiRegionEnabled: bool,
-      OrganizationEnabled: bool,
-      RetentionPeriod: int,
-      TerminationProtectionEnabled: bool,
-      KmsKeyId: str,
-      BillingMode: str,
-      AdvancedEventSelectors: arrayOf(ref('AdvancedEventSelector')),
-    },
-    ['EventDataStoreArn'],
+  EventDataStore: doc(
+    'GetEventDataStore (CloudTrail Lake).',
+    aws(
+      {
+        EventDataStoreArn: nonEmpty,
+        Name: str,
+        Status: doc('ENABLED, CREATED, STOPPED_INGESTION, PENDING_DELETION, ...', str),
+        MultiRegionEnabled: bool,
+        OrganizationEnabled: bool,
+        RetentionPeriod: doc('Days.', int),
+        TerminationProtectionEnabled: bool,
+        KmsKeyId: str,
+        BillingMode: str,
+        AdvancedEventSelectors: arrayOf(ref('AdvancedEventSelector')),
+      },
+      ['EventDataStoreArn'],
+    ),
   ),
-  LogGroup: aws({ logGroupName: nonEmpty, arn: str, retentionInDays: int }, ['logGroupName']),
-  RegionRecord: strict(
-    {
-      region: nonEmpty,
-      trails: fetched(arrayOf(ref('Trail'))),
-      eventDataStores: fetched(arrayOf(ref('EventDataStore'))),
-      logGroups: { type: 'object', additionalProperties: fetched(ref('LogGroup')) },
-      detective: ref('DetectiveRegionRecord'),
-    },
-    ['region', 'trails'],
+  LogGroup: aws(
+    { logGroupName: nonEmpty, arn: str, retentionInDays: doc('Absent: never expires.', int) },
+    ['logGroupName'],
+  ),
+  RegionRecord: doc(
+    'What one account answered in one region.',
+    strict(
+      {
+        region: nonEmpty,
+        trails: doc('DescribeTrails with shadow trails included.', fetched(arrayOf(ref('Trail')))),
+        eventDataStores: doc('ListEventDataStores + GetEventDataStore for each.', fetched(arrayOf(ref('EventDataStore')))),
+        logGroups: doc(
+          'CloudWatch Logs groups that trails deliver to (DescribeLogGroups), keyed by log group ARN.',
+          mapOf(fetched(ref('LogGroup'))),
+        ),
+        detective: doc(
+          'Detective controls on trail tampering; absent in snapshots collected without them (read as "not read").',
+          ref('DetectiveRegionRecord'),
+        ),
+      },
+      ['region', 'trails'],
+    ),
   ),
 
-  // ---- detective controls ----
-  DetectiveRegionRecord: strict({
-    metricFilters: { type: 'object', additionalProperties: fetched(arrayOf(ref('MetricFilter'))) },
-    metricAlarms: fetched(arrayOf(ref('MetricAlarm'))),
-    topicSubscriptions: { type: 'object', additionalProperties: fetched(arrayOf(ref('TopicSubscription'))) },
-    eventRules: fetched(arrayOf(ref('EventRule'))),
-    ruleTargets: { type: 'object', additionalProperties: fetched(arrayOf(ref('RuleTarget'))) },
-    guardDutyDetectors: fetched(arrayOf(ref('GuardDutyDetector'))),
-    tamperHistory: ref('TamperHistoryInputs'),
-  }),
-  MetricFilter: aws(
-    {
-      filterName: nonEmpty,
-      logGroupName: str,
-      filterPattern: str,
-      metricTransformations: arrayOf(
-        aws(
-          { metricName: nonEmpty, metricNamespace: nonEmpty, metricValue: str, dimensions: { type: 'object', additionalProperties: str } },
-          ['metricName', 'metricNamespace'],
+  // ---- detective controls (per account and region) ----
+  DetectiveRegionRecord: doc(
+    'Who would notice a tampered trail, as read in one account and region. Each part is optional so a ' +
+      'collection that skipped it (or an older snapshot) reads as "not read", which the model turns ' +
+      'into an unknown fact, never a pass.',
+    strict({
+      metricFilters: doc(
+        'CloudWatch Logs DescribeMetricFilters, keyed by the name of a log group a trail delivers to in this region.',
+        mapOf(fetched(arrayOf(ref('MetricFilter')))),
+      ),
+      metricAlarms: doc(
+        'CloudWatch DescribeAlarms (or DescribeAlarmsForMetric per filter metric, de-duplicated by AlarmArn).',
+        fetched(arrayOf(ref('MetricAlarm'))),
+      ),
+      topicSubscriptions: doc(
+        'SNS ListSubscriptionsByTopic, keyed by each topic ARN an alarm action names.',
+        mapOf(fetched(arrayOf(ref('TopicSubscription')))),
+      ),
+      eventRules: doc('EventBridge ListRules on the default event bus.', fetched(arrayOf(ref('EventRule')))),
+      ruleTargets: doc(
+        'EventBridge ListTargetsByRule, keyed by rule name (rules with an event pattern).',
+        mapOf(fetched(arrayOf(ref('RuleTarget')))),
+      ),
+      guardDutyDetectors: doc('GuardDuty ListDetectors, then GetDetector for each.', fetched(arrayOf(ref('GuardDutyDetector')))),
+      tamperHistory: doc('CloudTrail LookupEvents, one query per event name over the window.', ref('TamperHistoryInputs')),
+    }),
+  ),
+  MetricFilter: doc(
+    'CloudWatch Logs DescribeMetricFilters: one filter.',
+    aws(
+      {
+        filterName: nonEmpty,
+        logGroupName: str,
+        filterPattern: str,
+        metricTransformations: arrayOf(
+          aws(
+            { metricName: nonEmpty, metricNamespace: nonEmpty, metricValue: str, dimensions: mapOf(str) },
+            ['metricName', 'metricNamespace'],
+          ),
         ),
-      ),
-    },
-    ['filterName', 'logGroupName', 'metricTransformations'],
+      },
+      ['filterName', 'logGroupName', 'metricTransformations'],
+    ),
   ),
-  MetricAlarm: aws(
-    {
-      AlarmName: nonEmpty,
-      AlarmArn: str,
-      Namespace: str,
-      MetricName: str,
-      Dimensions: arrayOf(aws({ Name: str, Value: str }, ['Name', 'Value'])),
-      Metrics: arrayOf(
-        aws({ Id: str, MetricStat: aws({ Metric: aws({ Namespace: str, MetricName: str }) }) }, ['Id']),
-      ),
-      ActionsEnabled: bool,
-      AlarmActions: strings,
-      StateValue: str,
-    },
-    ['AlarmName'],
+  MetricAlarm: doc(
+    'CloudWatch DescribeAlarms (AlarmTypes MetricAlarm): the fields the model reads.',
+    aws(
+      {
+        AlarmName: nonEmpty,
+        AlarmArn: str,
+        Namespace: str,
+        MetricName: str,
+        Dimensions: arrayOf(aws({ Name: str, Value: str }, ['Name', 'Value'])),
+        Metrics: doc(
+          'Metric-math alarms name their metrics here instead of Namespace/MetricName.',
+          arrayOf(aws({ Id: str, MetricStat: aws({ Metric: aws({ Namespace: str, MetricName: str }) }) }, ['Id'])),
+        ),
+        ActionsEnabled: bool,
+        AlarmActions: strings,
+        StateValue: str,
+      },
+      ['AlarmName'],
+    ),
   ),
-  TopicSubscription: aws({ SubscriptionArn: nonEmpty, Protocol: str, Endpoint: str, TopicArn: str }, ['SubscriptionArn']),
-  EventRule: aws(
-    { Name: nonEmpty, Arn: str, EventPattern: str, State: str, EventBusName: str, ScheduleExpression: str, ManagedBy: str },
-    ['Name'],
+  TopicSubscription: doc(
+    'SNS ListSubscriptionsByTopic: one subscription (SubscriptionArn is "PendingConfirmation" until confirmed).',
+    aws({ SubscriptionArn: nonEmpty, Protocol: str, Endpoint: str, TopicArn: str }, ['SubscriptionArn']),
   ),
-  RuleTarget: aws({ Id: nonEmpty, Arn: nonEmpty }, ['Id', 'Arn']),
-  GuardDutyDetector: aws({ DetectorId: nonEmpty, Status: str, error: ref('ApiError') }, ['DetectorId']),
-  GuardDutyOrganizationConfiguration: aws(
-    { AdminAccountId: nonEmpty, AutoEnableOrganizationMembers: str, AutoEnable: bool },
-    ['AdminAccountId'],
+  EventRule: doc(
+    'EventBridge ListRules (EventBusName "default"): one rule.',
+    aws(
+      {
+        Name: nonEmpty,
+        Arn: str,
+        EventPattern: doc('JSON text; absent on schedule-only rules.', str),
+        State: doc('ENABLED, DISABLED, ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS.', str),
+        EventBusName: str,
+        ScheduleExpression: str,
+        ManagedBy: str,
+      },
+      ['Name'],
+    ),
   ),
-  LookedUpEvent: aws(
-    { EventId: nonEmpty, EventName: nonEmpty, EventTime: awsTimestamp, Username: str, CloudTrailEvent: str },
-    ['EventId', 'EventName', 'EventTime'],
+  RuleTarget: doc('EventBridge ListTargetsByRule: one target.', aws({ Id: nonEmpty, Arn: nonEmpty }, ['Id', 'Arn'])),
+  GuardDutyDetector: doc(
+    'ListDetectors, then GetDetector for each id.',
+    aws(
+      {
+        DetectorId: nonEmpty,
+        Status: doc("GetDetector's Status (ENABLED, DISABLED); absent when GetDetector failed (then `error` says why).", str),
+        error: ref('ApiError'),
+      },
+      ['DetectorId'],
+    ),
   ),
-  TamperHistoryInputs: strict(
-    {
-      window: strict({ start: { type: 'string', format: 'date-time' }, end: { type: 'string', format: 'date-time' } }, ['start', 'end']),
-      events: { type: 'object', additionalProperties: fetched(arrayOf(ref('LookedUpEvent'))) },
-    },
-    ['window', 'events'],
+  GuardDutyOrganizationConfiguration: doc(
+    "GuardDuty DescribeOrganizationConfiguration, read in the delegated administrator's account.",
+    aws(
+      {
+        AdminAccountId: nonEmpty,
+        AutoEnableOrganizationMembers: doc('NEW, ALL or NONE (the current field).', str),
+        AutoEnable: doc('The older boolean, still returned.', bool),
+      },
+      ['AdminAccountId'],
+    ),
+  ),
+  LookedUpEvent: doc(
+    'CloudTrail LookupEvents: one event (CloudTrailEvent is the record as JSON text).',
+    aws(
+      { EventId: nonEmpty, EventName: nonEmpty, EventTime: awsTimestamp, Username: str, CloudTrailEvent: str },
+      ['EventId', 'EventName', 'EventTime'],
+    ),
+  ),
+  TamperHistoryInputs: doc(
+    "One region's management-event history: one LookupEvents query per event name (LookupAttributes takes one attribute).",
+    strict(
+      {
+        window: strict({ start: isoTime, end: isoTime }, ['start', 'end']),
+        events: mapOf(fetched(arrayOf(ref('LookedUpEvent')))),
+      },
+      ['window', 'events'],
+    ),
   ),
 
   // ---- S3 ----
@@ -293,8 +483,8 @@ const defs: Record<string, Schema> = {
   // Enumerations the model decides by are closed: a value AWS adds later is kept as it came and
   // makes the facts built from it unknown, rather than being read as "not COMPLIANCE", "not Enabled".
   ObjectLockConfiguration: aws({
-    ObjectLockEnabled: { enum: ['Enabled'] },
-    Rule: aws({ DefaultRetention: aws({ Mode: { enum: ['GOVERNANCE', 'COMPLIANCE'] }, Days: int, Years: int }) }),
+    ObjectLockEnabled: awsEnum('Enabled'),
+    Rule: aws({ DefaultRetention: aws({ Mode: awsEnum('GOVERNANCE', 'COMPLIANCE'), Days: int, Years: int }) }),
   }),
   LifecycleFilter: aws({
     Prefix: str,
@@ -306,9 +496,9 @@ const defs: Record<string, Schema> = {
   LifecycleRule: aws(
     {
       ID: str,
-      Status: { enum: ['Enabled', 'Disabled'] },
+      Status: awsEnum('Enabled', 'Disabled'),
       Filter: ref('LifecycleFilter'),
-      Prefix: str,
+      Prefix: doc('Legacy top-level prefix.', str),
       Expiration: aws({ Days: int, Date: awsTimestamp, ExpiredObjectDeleteMarker: bool }),
       NoncurrentVersionExpiration: aws({ NoncurrentDays: int, NewerNoncurrentVersions: int }),
       Transitions: arrayOf(aws({ Days: int, Date: awsTimestamp, StorageClass: str })),
@@ -316,12 +506,15 @@ const defs: Record<string, Schema> = {
     },
     ['Status'],
   ),
-  BucketVersioning: aws({ Status: { enum: ['Enabled', 'Suspended'] }, MFADelete: { enum: ['Enabled', 'Disabled'] } }),
+  BucketVersioning: aws({
+    Status: doc('Absent: never enabled.', awsEnum('Enabled', 'Suspended')),
+    MFADelete: awsEnum('Enabled', 'Disabled'),
+  }),
   BucketEncryption: aws(
     {
       Rules: arrayOf(
         aws({
-          ApplyServerSideEncryptionByDefault: aws({ SSEAlgorithm: { enum: ['AES256', 'aws:kms', 'aws:kms:dsse'] }, KMSMasterKeyID: str }, ['SSEAlgorithm']),
+          ApplyServerSideEncryptionByDefault: aws({ SSEAlgorithm: awsEnum('AES256', 'aws:kms', 'aws:kms:dsse'), KMSMasterKeyID: str }, ['SSEAlgorithm']),
           BucketKeyEnabled: bool,
         }),
       ),
@@ -329,21 +522,26 @@ const defs: Record<string, Schema> = {
     ['Rules'],
   ),
   BucketLogging: aws({ LoggingEnabled: aws({ TargetBucket: nonEmpty, TargetPrefix: str }, ['TargetBucket']) }),
-  BucketRecord: strict(
-    {
-      Name: nonEmpty,
-      region: fetched(nonEmpty),
-      tags: fetched(arrayOf(ref('Tag'))),
-      objectLock: fetched(ref('ObjectLockConfiguration')),
-      lifecycle: fetched(arrayOf(ref('LifecycleRule'))),
-      versioning: fetched(ref('BucketVersioning')),
-      publicAccessBlock: fetched(ref('PublicAccessBlock')),
-      policyStatus: fetched(aws({ IsPublic: bool }, ['IsPublic'])),
-      policy: fetched(str),
-      encryption: fetched(ref('BucketEncryption')),
-      logging: fetched(ref('BucketLogging')),
-    },
-    ['Name', 'region', 'tags'],
+  BucketPolicyStatus: doc('GetBucketPolicyStatus.', aws({ IsPublic: bool }, ['IsPublic'])),
+  BucketRecord: doc(
+    "What was read about one bucket, with its owner's credentials. Only `region` and `tags` are " +
+      'read for every bucket; the rest only for buckets that matter (trail destinations, PII candidates).',
+    strict(
+      {
+        Name: nonEmpty,
+        region: fetched(nonEmpty),
+        tags: fetched(arrayOf(ref('Tag'))),
+        objectLock: fetched(ref('ObjectLockConfiguration')),
+        lifecycle: fetched(arrayOf(ref('LifecycleRule'))),
+        versioning: fetched(ref('BucketVersioning')),
+        publicAccessBlock: fetched(ref('PublicAccessBlock')),
+        policyStatus: fetched(ref('BucketPolicyStatus')),
+        policy: doc('The bucket policy JSON string.', fetched(str)),
+        encryption: fetched(ref('BucketEncryption')),
+        logging: fetched(ref('BucketLogging')),
+      },
+      ['Name', 'region', 'tags'],
+    ),
   ),
 
   // ---- the two kinds of line ----
@@ -352,26 +550,32 @@ const defs: Record<string, Schema> = {
       format: { const: SNAPSHOT_FORMAT },
       version: { const: SNAPSHOT_VERSION },
       tool: strict({ name: nonEmpty, version: nonEmpty }, ['name', 'version']),
-      collectedAt: { type: 'string', format: 'date-time' },
-      source: nonEmpty,
-      partition: nonEmpty,
-      scope: strict(
-        {
-          regions: strings,
-          accountIds: strings,
-          skipped: arrayOf(strict({ accountId: nonEmpty, reason: nonEmpty }, ['accountId', 'reason'])),
-          shard: { type: 'string', pattern: '^[1-9][0-9]*/[1-9][0-9]*$' },
-        },
-        ['regions', 'accountIds', 'skipped'],
+      collectedAt: doc('When collection started (ISO-8601, UTC). Reports take their times from here.', isoTime),
+      source: doc('How the snapshot came to be: "aws", "demo", "synthetic", or a user label.', nonEmpty),
+      partition: doc('"aws", "aws-us-gov", "aws-cn".', nonEmpty),
+      scope: named(
+        'SnapshotScope',
+        strict(
+          {
+            regions: doc('Regions the collector was asked to read ("all enabled" is resolved to the list read).', strings),
+            accountIds: doc('Accounts selected for reading, in the order of the account lines.', strings),
+            skipped: arrayOf({ ...skippedAccount, tsType: 'SkippedAccount' }),
+            shard: doc('Set when this snapshot is one shard of a larger scan: "K/N".', { type: 'string', pattern: '^[1-9][0-9]*/[1-9][0-9]*$' }),
+          },
+          ['regions', 'accountIds', 'skipped'],
+        ),
       ),
       organization: fetched(ref('Organization')),
       roots: fetched(arrayOf(ref('Root'))),
       organizationalUnits: fetched(arrayOf(ref('OrganizationalUnit'))),
       accounts: fetched(arrayOf(ref('OrgAccount'))),
       policies: fetched(arrayOf(ref('ServiceControlPolicy'))),
-      errors: arrayOf(ref('ApiError')),
-      logIntegrity: ref('LogIntegrityRun'),
-      guardDutyOrganization: { type: 'object', additionalProperties: fetched(ref('GuardDutyOrganizationConfiguration')) },
+      errors: doc('Errors not tied to one account line (e.g. ListRoots). Per-account errors live inline.', arrayOf(ref('ApiError'))),
+      logIntegrity: doc('Present when the collection verified the CloudTrail digest chains (scan --verify-logs).', ref('LogIntegrityRun')),
+      guardDutyOrganization: doc(
+        "GuardDuty's organization configuration per region, read from the delegated administrator (detective controls).",
+        mapOf(fetched(ref('GuardDutyOrganizationConfiguration'))),
+      ),
     },
     [
       'format',
@@ -392,49 +596,155 @@ const defs: Record<string, Schema> = {
   AccountRecord: strict(
     {
       accountId: { type: 'string', pattern: '^[0-9]{12}$' },
-      access: strict({ error: ref('ApiError') }, ['error']),
+      access: doc(
+        'Set when the account could not be entered at all (AssumeRole denied, ...): every fact is unknown.',
+        strict({ error: ref('ApiError') }, ['error']),
+      ),
       regions: arrayOf(ref('RegionRecord')),
-      trailDetails: { type: 'object', additionalProperties: ref('TrailDetail') },
-      buckets: fetched(arrayOf(ref('BucketListing'))),
-      bucketDetails: { type: 'object', additionalProperties: ref('BucketRecord') },
-      accountPublicAccessBlock: fetched(ref('PublicAccessBlock')),
-      enabledRegions: fetched(strings),
-      enabledRegionsSource: { enum: ['account:ListRegions', 'ec2:DescribeRegions'] },
-      logIntegrity: arrayOf(ref('LogIntegrityReport')),
+      trailDetails: doc('Details of the trails this account owns (home region reads), keyed by TrailARN.', mapOf(ref('TrailDetail'))),
+      buckets: doc('ListBuckets.', fetched(arrayOf(ref('BucketListing')))),
+      bucketDetails: doc('Per bucket owned by this account, keyed by bucket name.', mapOf(ref('BucketRecord'))),
+      accountPublicAccessBlock: doc('S3 Control GetPublicAccessBlock for the account.', fetched(ref('PublicAccessBlock'))),
+      enabledRegions: doc(
+        'Regions enabled for this account, when read (account:ListRegions, else ec2:DescribeRegions).',
+        fetched(strings),
+      ),
+      enabledRegionsSource: doc(
+        'The call that gave `enabledRegions`; absent in snapshots written before it was recorded (account:ListRegions).',
+        { enum: ['account:ListRegions', 'ec2:DescribeRegions'] },
+      ),
+      logIntegrity: doc(
+        "The digest-chain verification of this account's logs, one per trail × region (with header.logIntegrity).",
+        arrayOf(ref('LogIntegrityReport')),
+      ),
     },
     ['accountId', 'regions', 'trailDetails'],
   ),
 
-  // ---- log integrity (verify-logs; src/snapshot/log-integrity.ts) ----
-  LogIntegrityWindow: strict({ from: { type: 'string', format: 'date-time' }, to: { type: 'string', format: 'date-time' } }, ['from', 'to']),
-  LogIntegrityRun: strict(
-    { verifiedAt: { type: 'string', format: 'date-time' }, window: ref('LogIntegrityWindow'), hashLogs: { type: 'string', pattern: '^(all|none|sample:[1-9][0-9]*)$' }, sampleSeed: str, maxDigestAgeHours: { type: 'number', exclusiveMinimum: 0 } },
-    ['verifiedAt', 'window', 'hashLogs', 'maxDigestAgeHours'],
+  // ---- log integrity (verify-logs; the verifier is src/collect/integrity, its other contracts src/snapshot/log-integrity.ts) ----
+  LogIntegrityWindow: named('VerifyWindow', strict({ from: doc('ISO-8601, inclusive.', isoTime), to: doc('ISO-8601, exclusive.', isoTime) }, ['from', 'to'])),
+  LogIntegrityRun: doc(
+    'How the log-integrity verification recorded in this snapshot was run.',
+    strict(
+      {
+        verifiedAt: isoTime,
+        window: ref('LogIntegrityWindow'),
+        hashLogs: doc('all | none | sample:N', { type: 'string', pattern: '^(all|none|sample:[1-9][0-9]*)$' }),
+        sampleSeed: str,
+        maxDigestAgeHours: { type: 'number', exclusiveMinimum: 0 },
+      },
+      ['verifiedAt', 'window', 'hashLogs', 'maxDigestAgeHours'],
+    ),
   ),
-  LogIntegrityReport: strict(
-    {
-      target: strict(
-        { trailArn: nonEmpty, trailName: nonEmpty, accountId: nonEmpty, region: nonEmpty, bucket: nonEmpty, keyPrefix: str, organizationId: str },
-        ['trailArn', 'trailName', 'accountId', 'region', 'bucket', 'keyPrefix'],
-      ),
-      window: ref('LogIntegrityWindow'),
-      outcome: { enum: ['verified', 'failed', 'incomplete'] },
-      digests: strict({ expected: int, found: int, signatureValid: int, chained: int, missing: int, restarts: strings }, ['expected', 'found', 'signatureValid', 'chained', 'missing', 'restarts']),
-      logs: strict(
-        { listed: int, hashed: int, valid: int, modified: int, missing: int, unreadable: int, presentNotHashed: int, unlisted: int, bytesHashed: int },
-        ['listed', 'hashed', 'valid', 'modified', 'missing', 'unreadable', 'presentNotHashed', 'unlisted', 'bytesHashed'],
-      ),
-      newestDigest: strict({ key: str, endTime: str, ageHours: { type: 'number' }, latestDigestDeliveryTime: str, latestDigestDeliveryError: str }),
-      findings: arrayOf(strict({ kind: nonEmpty, object: str, hour: str, detail: str }, ['kind', 'object', 'hour', 'detail'])),
-      unreadable: arrayOf(strict({ operation: nonEmpty, code: nonEmpty, message: str, object: str, accountId: str, region: str }, ['operation', 'code', 'message'])),
-    },
-    ['target', 'window', 'outcome', 'digests', 'logs', 'newestDigest', 'findings', 'unreadable'],
+  LogIntegrityReport: named(
+    'TrailRegionReport',
+    strict(
+      {
+        target: named(
+          'IntegrityTarget',
+          doc(
+            "One trail's delivery into one region's digest chain, for one account.",
+            strict(
+              {
+                trailArn: nonEmpty,
+                trailName: nonEmpty,
+                accountId: doc('The account whose logs these are (a member account for an organization trail).', nonEmpty),
+                region: nonEmpty,
+                bucket: nonEmpty,
+                keyPrefix: doc("The trail's S3KeyPrefix, without the trailing slash; empty when none.", str),
+                organizationId: doc('Set for organization trails: their objects sit under AWSLogs/<org-id>/<account>/.', str),
+              },
+              ['trailArn', 'trailName', 'accountId', 'region', 'bucket', 'keyPrefix'],
+            ),
+          ),
+        ),
+        window: ref('LogIntegrityWindow'),
+        outcome: named('IntegrityOutcome', { enum: ['verified', 'failed', 'incomplete'] }),
+        digests: strict(
+          {
+            expected: int,
+            found: int,
+            signatureValid: int,
+            chained: int,
+            missing: int,
+            restarts: doc('Chains that start inside the window after StopLogging/StartLogging (not breaks).', strings),
+          },
+          ['expected', 'found', 'signatureValid', 'chained', 'missing', 'restarts'],
+        ),
+        logs: strict(
+          {
+            listed: int,
+            hashed: int,
+            valid: int,
+            modified: int,
+            missing: int,
+            unreadable: int,
+            presentNotHashed: doc('Present in the listing, not hashed (sampling or --hash-logs none).', int),
+            unlisted: int,
+            bytesHashed: int,
+          },
+          ['listed', 'hashed', 'valid', 'modified', 'missing', 'unreadable', 'presentNotHashed', 'unlisted', 'bytesHashed'],
+        ),
+        newestDigest: strict({ key: str, endTime: str, ageHours: { type: 'number' }, latestDigestDeliveryTime: str, latestDigestDeliveryError: str }),
+        findings: doc(
+          'Integrity problems, in hour order; the first one is the evidence a report leads with.',
+          arrayOf(
+            named(
+              'Finding',
+              strict(
+                {
+                  kind: named('FindingKind', {
+                    ...nonEmpty,
+                    tsType: FINDING_KINDS.map((kind) => `'${kind}'`).join(' | '),
+                  }),
+                  object: doc('The S3 key of the object concerned (bucket-relative); for a missing digest, the key expected.', str),
+                  hour: doc("The digest hour (digestStartTime) or the log file's time, ISO.", str),
+                  detail: str,
+                },
+                ['kind', 'object', 'hour', 'detail'],
+              ),
+            ),
+          ),
+        ),
+        unreadable: doc(
+          'What could not be read: the reason the outcome is incomplete.',
+          arrayOf(
+            named(
+              'ReadFailure',
+              strict(
+                {
+                  operation: doc('"s3:GetObject", "s3:ListObjectsV2", "cloudtrail:ListPublicKeys", "kms:Decrypt"...', nonEmpty),
+                  code: nonEmpty,
+                  message: str,
+                  object: str,
+                  accountId: str,
+                  region: str,
+                },
+                ['operation', 'code', 'message'],
+              ),
+            ),
+          ),
+        ),
+      },
+      ['target', 'window', 'outcome', 'digests', 'logs', 'newestDigest', 'findings', 'unreadable'],
+    ),
   ),
 };
 
+/** A deep copy without the `tsType` hints (a JSON Schema validator in strict mode rejects unknown keywords). */
+function withoutTypeHints(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutTypeHints);
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key]) => key !== 'tsType')
+      .map(([key, value]) => [key, withoutTypeHints(value)]),
+  );
+}
+
 /** The whole published schema: one line of a snapshot is either a header or an account record. */
 export function snapshotSchema(): Schema {
-  return {
+  return withoutTypeHints({
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: SNAPSHOT_SCHEMA_ID,
     title: 'trailproof snapshot v1 (one JSON line)',
@@ -443,7 +753,7 @@ export function snapshotSchema(): Schema {
       'Generated from src/snapshot/schema-source.ts; see docs/snapshot-format.md.',
     anyOf: [ref('SnapshotHeader'), ref('AccountRecord')],
     $defs: defs,
-  };
+  }) as Schema;
 }
 
 /** The published file's exact text. */
@@ -451,9 +761,47 @@ export function snapshotSchemaText(): string {
   return JSON.stringify(snapshotSchema(), null, 2) + '\n';
 }
 
-export const SNAPSHOT_SCHEMA_FILE = fileURLToPath(new URL('../../schemas/snapshot-v1.schema.json', import.meta.url));
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  writeFileSync(SNAPSHOT_SCHEMA_FILE, snapshotSchemaText());
-  process.stdout.write(`wrote ${SNAPSHOT_SCHEMA_FILE}\n`);
+/**
+ * A deep copy where a node with a `tsType` or a `$ref` keeps only its type name and description:
+ * the generator then names every definition itself, in this file's order, and a field's
+ * description stays on the field instead of making a copy of the type it refers to.
+ */
+function typeHintsOnly(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(typeHintsOnly);
+  if (node === null || typeof node !== 'object') return node;
+  const { tsType, $ref, title, description } = node as Schema;
+  const name =
+    typeof tsType === 'string' ? tsType
+    : $ref === '#/$defs/Fetched' ? `Fetched<${typeName(((node as { then: { properties: { value: Schema } } }).then.properties.value))}>`
+    : typeof $ref === 'string' ? typeName(node as Schema)
+    : undefined;
+  if (name !== undefined) return { tsType: name, ...(title === undefined ? {} : { title }), ...(description === undefined ? {} : { description }) };
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, typeHintsOnly(value)]));
 }
+
+/**
+ * The input of the TypeScript generator: a whole snapshot (header + account lines) over the same
+ * definitions, with the `tsType` hints, and without the definitions whose type is written elsewhere.
+ */
+export function snapshotTypeSource(): Schema {
+  const own = Object.fromEntries(Object.entries(defs).filter(([name]) => name !== 'Fetched' && !(name in TYPE_DEFINED_ELSEWHERE)));
+  return {
+    title: 'Snapshot',
+    description: 'A whole snapshot in memory: the header line and every account line.',
+    ...(typeHintsOnly(strict({ header: ref('SnapshotHeader'), accounts: arrayOf(ref('AccountRecord')) }, ['header', 'accounts'])) as Schema),
+    $defs: typeHintsOnly(own),
+  };
+}
+
+/**
+ * The definitions whose TypeScript type is written elsewhere, as the generator would write them,
+ * keyed by the name of that type, so types.ts can have the compiler compare the two.
+ */
+export function typesDefinedElsewhere(): Record<string, Schema> {
+  return {
+    ...Object.fromEntries(Object.entries(TYPE_DEFINED_ELSEWHERE).map(([def, tsName]) => [tsName, typeHintsOnly(defs[def]) as Schema])),
+    SkippedAccount: skippedAccount,
+  };
+}
+
+export const SNAPSHOT_SCHEMA_FILE = fileURLToPath(new URL('../../schemas/snapshot-v1.schema.json', import.meta.url));

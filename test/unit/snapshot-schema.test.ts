@@ -2,11 +2,16 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SNAPSHOT_SCHEMA_FILE, validateHeader, validateRecord } from '../../src/snapshot/schema.ts';
 import { snapshotSchemaText } from '../../src/snapshot/schema-source.ts';
+import { SNAPSHOT_TYPES_FILE, snapshotTypesText } from '../../scripts/gen-snapshot.ts';
 import { minimalSnapshot } from '../fixtures/snapshots/minimal.ts';
 
 describe('published snapshot schema', () => {
-  it('is what src/snapshot/schema-source.ts generates (run `npx tsx src/snapshot/schema-source.ts` after editing it)', () => {
+  it('is what src/snapshot/schema-source.ts generates (run `npm run gen:snapshot` after editing it)', () => {
     expect(readFileSync(SNAPSHOT_SCHEMA_FILE, 'utf8')).toBe(snapshotSchemaText());
+  });
+
+  it('and src/snapshot/types.ts are generated from the same source (run `npm run gen:snapshot` after editing it)', async () => {
+    expect(readFileSync(SNAPSHOT_TYPES_FILE, 'utf8')).toBe(await snapshotTypesText());
   });
 
   it('accepts the three forms of a Fetched answer and nothing else', () => {
