@@ -215,48 +215,49 @@ export type SpooledVerdicts = VerdictList & {
 
 export function openSpool(handle: SpoolHandle): SpooledVerdicts {
   const whole: [number, number][] = [[0, Infinity]];
+  // Shared by every walk of the list: the JSON and SARIF walks parse a hot piece of evidence once.
+  const evidence = new EvidenceCache();
   return {
     spool: handle,
     length: handle.length,
-    [Symbol.iterator]: () => walk(handle, whole),
-    ofRules: (ruleIds) => ({ [Symbol.iterator]: () => walk(handle, handle.ruleRanges.filter(([id]) => ruleIds.has(id)).map(([, start, end]) => [start, end])) }),
+    [Symbol.iterator]: () => walk(handle, whole, evidence),
+    ofRules: (ruleIds) => ({ [Symbol.iterator]: () => walk(handle, handle.ruleRanges.filter(([id]) => ruleIds.has(id)).map(([, start, end]) => [start, end]), evidence) }),
   };
 }
 
-function* walk(handle: SpoolHandle, ranges: [number, number][]): Generator<Verdict> {
-  const evidence = new EvidenceCache(new PieceReader(handle.evidenceFile));
+function* walk(handle: SpoolHandle, ranges: [number, number][], evidence: EvidenceCache): Generator<Verdict> {
+  const reader = new PieceReader(handle.evidenceFile);
   try {
-    for (const [start, end] of ranges) for (const line of readLines(handle.verdictsFile, start, end)) {
-      const [ruleId, status, severity, message, ref, resource, suppressed] = JSON.parse(line) as EncodedVerdict;
-      const verdict: Verdict = { ruleId, status, severity, message, evidence: Array.isArray(ref) ? evidence.get(ref[0], ref[1]) : ref.v, resource };
-      if (suppressed) verdict.suppressed = suppressed;
-      yield verdict;
+    for (const [start, end] of ranges) {
+      for (const line of readLines(handle.verdictsFile, start, end)) {
+        const [ruleId, status, severity, message, ref, resource, suppressed] = JSON.parse(line) as EncodedVerdict;
+        const verdict: Verdict = { ruleId, status, severity, message, evidence: Array.isArray(ref) ? evidence.get(reader, ref[0], ref[1]) : ref.v, resource };
+        if (suppressed) verdict.suppressed = suppressed;
+        yield verdict;
+      }
     }
   } finally {
-    evidence.close();
+    reader.close();
   }
 }
 
-/** Parsed evidence by offset, the most recently used kept: the same object for every verdict that shared it. */
+/**
+ * Parsed evidence by offset, the most recently used kept: the same object for every verdict that
+ * shared it. Formatters never modify evidence (canonical.ts), so sharing the object is safe.
+ */
 class EvidenceCache {
   private readonly parsed = new Map<number, unknown>();
 
-  constructor(private readonly reader: PieceReader) {}
-
-  get(offset: number, length: number): unknown {
+  get(reader: PieceReader, offset: number, length: number): unknown {
     let value = this.parsed.get(offset);
     if (value !== undefined) {
       // Re-inserted: a Map iterates in insertion order, so the first key is the least recently used.
       this.parsed.delete(offset);
     } else {
-      value = JSON.parse(this.reader.read(offset, length));
+      value = JSON.parse(reader.read(offset, length));
       if (this.parsed.size >= EVIDENCE_CACHE) this.parsed.delete(this.parsed.keys().next().value!);
     }
     this.parsed.set(offset, value);
     return value;
-  }
-
-  close(): void {
-    this.reader.close();
   }
 }
