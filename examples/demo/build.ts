@@ -1,7 +1,8 @@
 /**
  * The bundled demo organization ("Acme"): about a dozen accounts in nested OUs, with the
- * situations a real audit meets — an organization trail to a log-archive account, a sandbox with
- * its own single-region trail, a trail that stopped logging, a member that does not see the
+ * situations a real audit meets — an organization trail to a log-archive account that someone
+ * stopped shortly before the collection (stopped-organization-trail.ts), a sandbox with its own
+ * single-region trail, a member trail that stopped logging weeks earlier, a member that does not see the
  * organization trail at all, misleading selector names, excluded event sources, split read/write
  * trails, an account that could not be entered and a trail whose status could not be read.
  *
@@ -26,6 +27,7 @@ export { DEMO_ACCOUNTS, DEMO_COLLECTED_AT, DEMO_OUS, DEMO_REGIONS, ORG_TRAIL_ARN
 import { addDemoScps } from './scps.ts';
 import { addDemoPiiBuckets } from './pii-buckets.ts';
 import { addDemoTrailBuckets } from './trail-buckets.ts';
+import { stopDemoOrganizationTrail } from './stopped-organization-trail.ts';
 
 /** The default of GetEventSelectors for a trail created without custom selectors. */
 const DEFAULT_SELECTORS: EventSelector[] = [
@@ -37,6 +39,7 @@ export function buildDemoSnapshot(): Snapshot {
   addAccounts(demo);
   addOrganizationTrail(demo);
   addMemberTrails(demo);
+  stopDemoOrganizationTrail(demo);
   addBucketListings(demo);
   addDemoScps(demo);
   addDemoPiiBuckets(demo);

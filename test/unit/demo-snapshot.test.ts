@@ -88,9 +88,9 @@ describe('the demo organization', () => {
     }
   });
 
-  it('keeps the organization trail\'s status and selectors in the management account, logging to the log-archive bucket', () => {
+  it('keeps the organization trail\'s status (stopped shortly before the collection) and selectors in the management account, logging to the log-archive bucket', () => {
     const detail = record(DEMO_ACCOUNTS.management).trailDetails[ORG_TRAIL_ARN]!;
-    expect(detail.status.value).toMatchObject({ IsLogging: true, LatestDeliveryTime: expect.any(String) });
+    expect(detail.status.value).toMatchObject({ IsLogging: false, LatestDeliveryTime: expect.any(String), StopLoggingTime: expect.any(String) });
     expect(detail.eventSelectors.value?.EventSelectors).toEqual([
       { ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] },
     ]);
