@@ -27,6 +27,7 @@ export { DEMO_ACCOUNTS, DEMO_COLLECTED_AT, DEMO_OUS, DEMO_REGIONS, ORG_TRAIL_ARN
 import { addDemoScps } from './scps.ts';
 import { addDemoPiiBuckets } from './pii-buckets.ts';
 import { addDemoTrailBuckets } from './trail-buckets.ts';
+import { addDemoDetective } from './detective.ts';
 import { stopDemoOrganizationTrail } from './stopped-organization-trail.ts';
 
 /** The default of GetEventSelectors for a trail created without custom selectors. */
@@ -44,6 +45,7 @@ export function buildDemoSnapshot(): Snapshot {
   addDemoScps(demo);
   addDemoPiiBuckets(demo);
   addDemoTrailBuckets(demo);
+  addDemoDetective(demo);
   return demo.snapshot();
 }
 

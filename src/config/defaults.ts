@@ -10,7 +10,7 @@ export const DEFAULT_CONFIG: TrailproofConfig = {
   },
   scope: { accounts: [], excludeAccounts: [], ous: [], excludeOus: [], accountTags: [], regions: [] },
   collection: { accountConcurrency: 16, callConcurrency: 8, callTimeoutMs: 15_000, maxAttempts: 8 },
-  rules: { paths: ['builtin'], disabled: [], params: {} },
+  rules: { paths: ['builtin'], disabled: [], disabledTags: [], params: {} },
   pii: { tags: [{ key: 'DataClassification', values: ['PII'] }], namePatterns: [], buckets: [] },
   exceptions: [],
   output: { dir: 'reports', formats: ['json', 'sarif'], failOn: 'high', sarifIncludeSuppressed: false },

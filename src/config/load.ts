@@ -32,6 +32,7 @@ function ruleEntryPositions(partial: PartialConfig, positionOf: (p: (string | nu
     for (const name of Object.keys(overrides ?? {})) mark(['rules', 'params', id, name]);
   }
   (partial.rules?.disabled ?? []).forEach((_, i) => mark(['rules', 'disabled', i]));
+  (partial.rules?.disabledTags ?? []).forEach((_, i) => mark(['rules', 'disabledTags', i]));
   return positions;
 }
 

@@ -40,6 +40,8 @@ export interface TrailproofConfig {
     /** Rule files or folders; "builtin" is the bundled pack. */
     paths: string[];
     disabled: string[];
+    /** Rule tags whose rules are not evaluated (e.g. "detective", for organizations that detect in a SIEM). */
+    disabledTags: string[];
     /** ruleId → params overriding the rule's defaults. */
     params: Record<string, Record<string, unknown>>;
   };
@@ -58,8 +60,8 @@ export interface TrailproofConfig {
     sarifIncludeSuppressed: boolean;
   };
   /**
-   * Where the entries of `rules.params` and `rules.disabled` were written ("rules.params.<id>.<name>",
-   * "rules.disabled.<i>" → line and column), so the rule loader can place its problems. Plain data:
+   * Where the entries of `rules.params`, `rules.disabled` and `rules.disabledTags` were written
+   * ("rules.params.<id>.<name>", "rules.disabled.<i>" → line and column), so the rule loader can place its problems. Plain data:
    * it travels to worker threads with the config.
    */
   positions?: Record<string, { line: number; column: number }>;

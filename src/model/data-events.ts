@@ -1,5 +1,5 @@
 import type { AccountRecord, BucketListing } from '../snapshot/types.ts';
-import type { AccountFacts, BucketFacts, EvaluationSubject, WithUnknowns } from './facts.ts';
+import type { AccountFacts, BucketFacts, EvaluationSubject, OrganizationFacts, WithUnknowns } from './facts.ts';
 import { memo, unknownReason, type ModelIndex } from './model-index.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import {
@@ -194,8 +194,7 @@ function bucketFacts(
  * buckets rules judge. Other buckets produce no subject, so no verdict. When the account's
  * buckets cannot be listed, one stand-in subject carries the reason, so the gap shows as ERROR.
  */
-export function bucketSubjects(index: ModelIndex, record: AccountRecord, account: AccountFacts): EvaluationSubject[] {
-  const organization = index.organization;
+export function bucketSubjects(index: ModelIndex, record: AccountRecord, account: AccountFacts, organization: OrganizationFacts = index.organization): EvaluationSubject[] {
   const subject = (bucket: BucketFacts): EvaluationSubject => ({
     resource: {
       type: 'bucket',

@@ -63,6 +63,7 @@ export const FACT_OBJECTS: FactObject[] = [
       f('featureSet', 'string', '`ALL` or `CONSOLIDATED_BILLING`', U),
       f('scpEnabled', 'bool', 'all features, and `SERVICE_CONTROL_POLICY` enabled on the root', U),
       f('accountCount', 'int', 'accounts listed by Organizations', U),
+      f('guardDuty', 'OrganizationGuardDuty', "GuardDuty's organization configuration (auto-enable for new members), per region"),
     ],
   },
   {
@@ -85,6 +86,9 @@ export const FACT_OBJECTS: FactObject[] = [
       f('dataEvents', 'AccountDataEvents', 'account-wide S3 data event coverage', U),
       f('eventDataStores', 'list<EventDataStore>', 'CloudTrail Lake event data stores that record the account', U),
       f('logIntegrity', 'LogIntegrity', "the digest-chain verification of the account's logs (`scan --verify-logs`)"),
+      f('tamperEventRules', 'TamperEventRules', 'EventBridge rules on the default bus that would alert on trail tampering, per region'),
+      f('guardDuty', 'AccountGuardDuty', 'GuardDuty detectors, per region read', U),
+      f('tamperHistory', 'TamperHistory', "trail-tampering calls in CloudTrail's event history (LookupEvents) and the logging gaps they left"),
     ],
   },
   {
@@ -178,6 +182,7 @@ export const FACT_OBJECTS: FactObject[] = [
       f('selectorKind', 'string', '`classic`, `advanced` or `default` (no custom selectors)', U),
       f('bucket', 'TrailBucket', 'destination bucket and its configuration', N),
       f('retention', 'Retention', 'how long the logs are kept and guaranteed kept', U),
+      f('changeAlarms', 'TrailChangeAlarms', "metric filters and alarms on the trail's CloudWatch Logs group that would notify someone of trail tampering (trails the account owns; unknown on others)", U),
     ],
     seeAlso: 'model/retention.md',
   },
@@ -419,6 +424,167 @@ export const FACT_OBJECTS: FactObject[] = [
     name: 'AccessCoverage',
     doc: 'Coverage of one bucket for one kind of object event.',
     fields: accessCoverageFields,
+  },
+
+  // ---------- detective controls on trail tampering (docs/model/detective.md) ----------
+  {
+    name: 'TrailChangeAlarms',
+    doc: "`trail.changeAlarms`: would a tampering call recorded by the trail reach a person? Log group → metric filter whose pattern matches the call (evaluated on canonical CloudTrail records, never by reading its text) → alarm on that exact metric → enabled actions → SNS topic → confirmed subscription.",
+    seeAlso: 'model/detective.md',
+    fields: [
+      f('logGroup', 'string', "the trail's CloudWatch Logs group name; null when the trail does not deliver there (nothing can be alarmed)", N),
+      f('actions', 'map<string, ActionAlarm>', 'keyed by tampering action: the defaults and those rules ask for (`model.tamperActionsParam`)'),
+      f('filters', 'list<ChangeAlarmFilter>', 'the metric filters on the log group'),
+    ],
+  },
+  {
+    name: 'ActionAlarm',
+    doc: 'One action of `trail.changeAlarms.actions`.',
+    withUnknowns: true,
+    fields: [
+      f('action', 'string', 'the CloudTrail action, e.g. `StopLogging`'),
+      f('alarmed', 'bool', 'a filter matches every successful call of it (any caller) and feeds an alarm that notifies someone', U),
+      f('via', 'list<string>', '`filter → namespace/metric → alarm → topic` for each chain that alarms'),
+      f('reason', 'string', 'why it is alarmed, or the first broken link'),
+    ],
+  },
+  {
+    name: 'ChangeAlarmFilter',
+    doc: 'A metric filter on the trail\'s log group.',
+    withUnknowns: true,
+    fields: [
+      f('name', 'string', 'filter name'),
+      f('pattern', 'string', 'its filter pattern'),
+      f('catches', 'list<string>', 'tampering actions it matches for every caller'),
+      f('undecided', 'list<string>', '`action: reason` where the pattern could not be judged (a syntax the evaluator does not know)'),
+      f('metrics', 'list<string>', '`namespace/name` of the metrics it publishes'),
+      f('alarms', 'list<ChangeAlarm>', 'alarms on exactly those metrics', U),
+    ],
+  },
+  {
+    name: 'ChangeAlarm',
+    doc: 'An alarm on a filter\'s metric.',
+    withUnknowns: true,
+    fields: [
+      f('alarmName', 'string', 'alarm name'),
+      f('metric', 'string', '`namespace/name`'),
+      f('actionsEnabled', 'bool', '`ActionsEnabled`'),
+      f('snsTopics', 'list<string>', 'SNS topics among its alarm actions'),
+      f('confirmedSubscriptions', 'int', 'confirmed subscriptions of those topics together', U),
+      f('notifies', 'bool', 'actions enabled and some topic has a confirmed subscription', U),
+    ],
+  },
+  {
+    name: 'TamperEventRules',
+    doc: '`account.tamperEventRules`: EventBridge rules on the default bus that fire on trail tampering. A tampering call lands on the default bus of the region it is made in: the home region of the trail or event data store.',
+    withUnknowns: true,
+    seeAlso: 'model/detective.md',
+    fields: [
+      f('regions', 'list<string>', 'the home regions of the trails and event data stores the account owns: where a rule is needed', U),
+      f('byRegion', 'map<string, RegionTamperEventRules>', 'every region read, and every region in `regions`'),
+    ],
+  },
+  {
+    name: 'RegionTamperEventRules',
+    doc: 'One region of `account.tamperEventRules.byRegion`.',
+    withUnknowns: true,
+    fields: [
+      f('region', 'string', 'the region'),
+      f('actions', 'map<string, TamperEventAction>', 'keyed by tampering action (the defaults and `model.tamperActionsParam`)', U),
+      f('rules', 'list<TamperEventRule>', 'rules on the default bus with an event pattern', U),
+    ],
+  },
+  {
+    name: 'TamperEventAction',
+    doc: 'One action of a region.',
+    withUnknowns: true,
+    fields: [
+      f('action', 'string', 'the CloudTrail action'),
+      f('caught', 'bool', 'an ENABLED rule with a target matches every successful call of it', U),
+      f('by', 'list<string>', 'the rules that do'),
+    ],
+  },
+  {
+    name: 'TamperEventRule',
+    doc: 'An EventBridge rule of the default bus.',
+    withUnknowns: true,
+    fields: [
+      f('name', 'string', 'rule name'),
+      f('state', 'string', '`ENABLED`, `DISABLED`, `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`'),
+      f('enabled', 'bool', 'the state fires on events', U),
+      f('targets', 'int', 'targets (`ListTargetsByRule`)', U),
+      f('catches', 'list<string>', 'tampering actions its pattern matches for every caller'),
+      f('undecided', 'list<string>', '`action: reason` where the pattern could not be judged'),
+    ],
+  },
+  {
+    name: 'AccountGuardDuty',
+    doc: '`account.guardDuty`: GuardDuty raises `Stealth:IAMUser/CloudTrailLoggingDisabled` even when the trail is deleted first.',
+    seeAlso: 'model/detective.md',
+    fields: [f('regions', 'list<GuardDutyRegion>', 'every region read for the account, sorted')],
+  },
+  {
+    name: 'GuardDutyRegion',
+    doc: 'One region of `account.guardDuty`.',
+    withUnknowns: true,
+    fields: [
+      f('region', 'string', 'the region'),
+      f('enabled', 'bool', 'a detector with `Status: ENABLED`', U),
+      f('detail', 'string', '`detector <id> ENABLED`, `no detector`, `... DISABLED (suspended)`, or why unknown'),
+    ],
+  },
+  {
+    name: 'OrganizationGuardDuty',
+    doc: '`organization.guardDuty`: `DescribeOrganizationConfiguration`, read in the delegated administrator account.',
+    fields: [
+      f('collected', 'bool', 'the snapshot holds the configuration (false: collected without it; `regions` is then empty)'),
+      f('regions', 'list<GuardDutyOrganizationRegion>', 'per region, sorted'),
+    ],
+  },
+  {
+    name: 'GuardDutyOrganizationRegion',
+    doc: 'One region of `organization.guardDuty`.',
+    withUnknowns: true,
+    fields: [
+      f('region', 'string', 'the region'),
+      f('adminAccountId', 'string', 'the delegated administrator; null without one', UN),
+      f('autoEnable', 'bool', '`AutoEnableOrganizationMembers` is `NEW` or `ALL` (or the older `AutoEnable`)', U),
+      f('mode', 'string', '`NEW`, `ALL` or `NONE`', UN),
+    ],
+  },
+  {
+    name: 'TamperHistory',
+    doc: "`account.tamperHistory`: CloudTrail's event history (LookupEvents, up to 90 days) of the tampering actions, every region.",
+    withUnknowns: true,
+    seeAlso: 'model/detective.md',
+    fields: [
+      f('window', 'IntegrityWindow', 'the window queried; null when no region was read', N),
+      f('regionsRead', 'list<string>', 'regions whose history was read in full'),
+      f('calls', 'list<TamperCall>', 'tampering calls of the regions read, oldest first (successful and refused)'),
+      f('complete', 'bool', 'every region was read; unknown otherwise, with the first that was not', U),
+      f('gaps', 'list<LoggingGap>', "intervals of the window in which no logging multi-region trail recorded the account's write management events", U),
+    ],
+  },
+  {
+    name: 'TamperCall',
+    doc: 'One call of `account.tamperHistory.calls`.',
+    fields: [
+      f('region', 'string', 'region of the call'),
+      f('eventName', 'string', '`StopLogging`, `DeleteTrail`, ...'),
+      f('eventId', 'string', 'CloudTrail event id'),
+      f('time', 'string', 'ISO-8601'),
+      f('who', 'string', '`userIdentity.arn`, else the user name', N),
+      f('sourceIPAddress', 'string', 'source IP (or AWS service)', N),
+      f('userAgent', 'string', 'user agent', N),
+      f('errorCode', 'string', 'null when the call succeeded; `AccessDenied` and the like when refused', N),
+      f('succeeded', 'bool', 'no error code'),
+      f('target', 'string', 'the trail or event data store named by the call', N),
+    ],
+  },
+  {
+    name: 'LoggingGap',
+    doc: 'An interval with no logging trail.',
+    fields: [f('from', 'string', 'start, ISO-8601'), f('to', 'string', 'end, ISO-8601'), f('minutes', 'int', 'length in minutes, rounded')],
   },
 ];
 

@@ -27,6 +27,8 @@ export interface OrganizationFacts extends WithUnknowns {
   /** SCPs are in force: all features and SERVICE_CONTROL_POLICY enabled on the root. */
   scpEnabled?: boolean;
   accountCount?: number;
+  /** GuardDuty auto-enable for new members, per region (src/model/guardduty-facts.ts). */
+  guardDuty?: { collected: boolean; regions: object[] };
 }
 
 export type TrailSource = 'own' | 'organization';
@@ -141,6 +143,10 @@ export interface AccountFacts extends WithUnknowns {
   eventDataStores?: Record<string, unknown>[];
   /** The digest-chain verification of the account's logs (scan --verify-logs; src/model/log-integrity.ts). */
   logIntegrity?: LogIntegrityFacts;
+  // --- detective controls on trail tampering (src/model/{event-rule,guardduty,tamper-history}-facts.ts) ---
+  tamperEventRules?: object;
+  guardDuty?: { regions: object[] };
+  tamperHistory?: object;
   [extension: string]: unknown;
 }
 

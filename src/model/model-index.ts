@@ -50,12 +50,18 @@ export interface TrailWithDetail {
 export interface ModelOptions {
   /** Actions to evaluate SCP protection for: the defaults ∪ those rules ask for (their `model.scpActionsParam`). */
   scpActions: string[];
+  /**
+   * CloudTrail-tampering actions (tamper-events.ts) whose detective controls are judged: the
+   * defaults ∪ those rules ask for (their `model.tamperActionsParam`).
+   */
+  tamperActions: string[];
   /** How PII buckets are recognised (config.yaml `pii`). */
   pii: { tags: { key: string; values: string[] }[]; namePatterns: string[]; buckets: string[] };
 }
 
 export const DEFAULT_MODEL_OPTIONS: ModelOptions = {
   scpActions: ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors'],
+  tamperActions: ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'],
   pii: { tags: [{ key: 'DataClassification', values: ['PII'] }], namePatterns: [], buckets: [] },
 };
 

@@ -8,9 +8,10 @@ import { addTrailBucketFacts } from './trail-bucket.ts';
 import { accountDataEventFacts, bucketSubjects } from './data-events.ts';
 import { eventDataStoreFacts } from './event-data-stores.ts';
 import { logIntegrityFacts } from './log-integrity.ts';
+import { addDetectiveFacts, organizationWithGuardDuty } from './detective-facts.ts';
 
 export function organizationSubject(index: ModelIndex): EvaluationSubject {
-  const org = index.organization;
+  const org = organizationWithGuardDuty(index);
   return {
     resource: {
       type: 'organization',
@@ -25,7 +26,7 @@ export function organizationSubject(index: ModelIndex): EvaluationSubject {
 /** The account, its trails and its buckets, ready for the rules. */
 export function subjectsForAccount(index: ModelIndex, record: AccountRecord): EvaluationSubject[] {
   const account = accountFacts(index, record);
-  const organization = index.organization;
+  const organization = organizationWithGuardDuty(index);
   const subjects: EvaluationSubject[] = [
     {
       resource: { type: 'account', id: account.id, accountId: account.id, name: account.name, ouPath: account.ouPath },
@@ -39,7 +40,7 @@ export function subjectsForAccount(index: ModelIndex, record: AccountRecord): Ev
       activation: { organization, account, trail },
     });
   }
-  for (const subject of bucketSubjects(index, record, account)) subjects.push(subject);
+  for (const subject of bucketSubjects(index, record, account, organization)) subjects.push(subject);
   return subjects;
 }
 
@@ -82,6 +83,7 @@ export function accountFacts(index: ModelIndex, record: AccountRecord): AccountF
   if (dataEvents.value) facts.dataEvents = dataEvents.value;
   else unknown.dataEvents = dataEvents.reason;
   facts.logIntegrity = logIntegrityFacts(index, record, facts.trails);
+  addDetectiveFacts(index, record, facts, trails, eds);
 
   if (Object.keys(unknown).length === 0) delete facts.unknown;
   return facts;

@@ -53,3 +53,6 @@ export function eventRuleCoverage(eventPattern: string, actions: readonly Tamper
 
 /** The actions a coverage list proves caught. */
 export const caughtActions = (coverage: readonly ActionCoverage[]): TamperAction[] => coverage.filter((c) => c.caught.value === true).map((c) => c.action);
+
+/** "<action>: <why>" for the actions a pattern could not be judged on. */
+export const undecidedActions = (coverage: readonly ActionCoverage[]): string[] => coverage.filter((c) => c.caught.reason !== undefined).map((c) => `${c.action}: ${c.caught.reason}`);

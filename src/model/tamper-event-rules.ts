@@ -17,7 +17,8 @@ export type { EventRule, RuleTarget };
 
 /** What one account answered in one region about its default bus. */
 export interface EventRuleRegionInputs {
-  rules: Fetched<EventRule[]>;
+  /** Undefined: not read. */
+  rules: Fetched<EventRule[]> | undefined;
   /** ListTargetsByRule per rule name. */
   targets: Record<string, Fetched<RuleTarget[]>>;
 }
@@ -49,7 +50,7 @@ function enabledState(state: string): Known<boolean> {
 export function regionEventRuleFacts(inputs: EventRuleRegionInputs | undefined, actions: readonly TamperAction[] = TAMPER_ACTIONS): Known<RegionEventRuleFacts> {
   const missing = unknownReason(inputs?.rules, 'events:ListRules');
   if (missing !== undefined) return unknownBecause(missing);
-  const rules = (inputs!.rules.value ?? [])
+  const rules = (inputs!.rules!.value ?? [])
     .filter((rule) => rule.EventPattern !== undefined && (rule.EventBusName ?? 'default') === 'default')
     .map((rule): EventRuleFacts => {
       const state = rule.State ?? 'ENABLED';

@@ -19,8 +19,8 @@ export type { MetricFilter, MetricAlarm, TopicSubscription };
 export interface AlarmRegionInputs {
   /** DescribeMetricFilters per log group name. */
   metricFilters: Record<string, Fetched<MetricFilter[]>>;
-  /** DescribeAlarms, all metric alarms of the region. */
-  metricAlarms: Fetched<MetricAlarm[]>;
+  /** DescribeAlarms, all metric alarms of the region (undefined: not read). */
+  metricAlarms: Fetched<MetricAlarm[]> | undefined;
   /** ListSubscriptionsByTopic per topic ARN named by an alarm action. */
   topicSubscriptions: Record<string, Fetched<TopicSubscription[]>>;
 }
@@ -104,8 +104,8 @@ function filterFacts(filter: MetricFilter, inputs: AlarmRegionInputs, actions: r
 function alarmsOn(namespace: string, name: string, dimensions: Record<string, string> | undefined, inputs: AlarmRegionInputs): Known<AlarmFacts[]> {
   const missing = unknownReason(inputs.metricAlarms, 'cloudwatch:DescribeAlarms');
   if (missing !== undefined) return unknownBecause(missing);
-  const watching = (inputs.metricAlarms.value ?? []).filter((a) => a.Namespace === namespace && a.MetricName === name);
-  const viaMath = (inputs.metricAlarms.value ?? []).find((a) => a.Metrics?.some((m) => m.MetricStat?.Metric?.Namespace === namespace && m.MetricStat.Metric.MetricName === name));
+  const watching = (inputs.metricAlarms!.value ?? []).filter((a) => a.Namespace === namespace && a.MetricName === name);
+  const viaMath = (inputs.metricAlarms!.value ?? []).find((a) => a.Metrics?.some((m) => m.MetricStat?.Metric?.Namespace === namespace && m.MetricStat.Metric.MetricName === name));
   if (viaMath) return unknownBecause(`alarm ${viaMath.AlarmName} watches ${namespace}/${name} through metric math, which is not judged`);
   if (dimensions && Object.keys(dimensions).length > 0 && watching.length > 0) {
     // The filter publishes one series per dimension value; which of them an alarm watches depends on values we cannot enumerate.

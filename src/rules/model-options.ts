@@ -7,11 +7,20 @@ import type { LoadedRule } from './load.ts';
  * for explicitly in its `model` section (only there: another rule's parameters never change it).
  */
 export function modelOptions(config: TrailproofConfig, rules: LoadedRule[]): ModelOptions {
-  const actions = new Set(DEFAULT_MODEL_OPTIONS.scpActions);
+  return {
+    scpActions: requested(DEFAULT_MODEL_OPTIONS.scpActions, rules, 'scpActionsParam'),
+    tamperActions: requested(DEFAULT_MODEL_OPTIONS.tamperActions, rules, 'tamperActionsParam'),
+    pii: config.pii,
+  };
+}
+
+/** The defaults ∪ the strings listed in the parameter each rule names under `model.<key>`. */
+function requested(defaults: readonly string[], rules: LoadedRule[], key: 'scpActionsParam' | 'tamperActionsParam'): string[] {
+  const actions = new Set(defaults);
   for (const rule of rules) {
-    const param = rule.document.model?.scpActionsParam;
+    const param = rule.document.model?.[key];
     const listed = param !== undefined ? rule.meta.params[param] : undefined;
     if (Array.isArray(listed)) for (const a of listed) if (typeof a === 'string') actions.add(a);
   }
-  return { scpActions: [...actions].sort(), pii: config.pii };
+  return [...actions].sort();
 }

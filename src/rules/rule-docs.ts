@@ -33,6 +33,9 @@ export function renderRuleDoc(rule: LoadedRule, testCases: RuleTestCase[] = []):
   if (doc.model?.scpActionsParam) {
     out.push(`The model evaluates SCP protection for the actions listed in \`${doc.model.scpActionsParam}\` (\`account.scp.actions\`).`, '');
   }
+  if (doc.model?.tamperActionsParam) {
+    out.push(`The model judges the detective controls for the actions listed in \`${doc.model.tamperActionsParam}\` (\`trail.changeAlarms.actions\`, \`account.tamperEventRules\`).`, '');
+  }
 
   out.push('## Verdicts', '');
   if (doc.match) out.push(`- **NOT_APPLICABLE** when \`${oneLine(doc.match)}\` is false.`);

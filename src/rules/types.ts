@@ -52,6 +52,8 @@ export interface ParamDeclaration {
 export interface ModelRequest {
   /** The name of a list-of-strings parameter: the model evaluates SCP protection for those actions too. */
   scpActionsParam?: string;
+  /** An array-of-strings parameter listing CloudTrail-tampering actions whose detective controls the model judges. */
+  tamperActionsParam?: string;
 }
 
 /** A failure to evaluate that is not about one resource (e.g. a rule crashed on the organization). */

@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type { TrailproofConfig } from '../../src/config/types.ts';
 import { loadRules } from '../../src/rules/load.ts';
+import { rulesList } from '../../src/rules/list.ts';
 import { modelOptions } from '../../src/rules/model-options.ts';
 import { readRuleTests } from '../../src/rules/rule-tests.ts';
 import { runMain } from '../cli/run-cli.ts';
@@ -115,6 +116,31 @@ describe('params have a schema', () => {
   });
 });
 
+describe('rules.disabledTags turns a group of rules off', () => {
+  it('the detective group is on by default and off with disabledTags: [detective]; rules list says so', async () => {
+    const detective = ['cloudtrail-changes-alarmed', 'cloudtrail-changes-eventbridge', 'cloudtrail-tamper-history', 'guardduty-enabled'];
+    const on = (await loadRules(['builtin'], defaults())).map((r) => r.meta.id);
+    expect(on).toEqual(expect.arrayContaining(detective));
+    const dir = tmp();
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, ['rules:', '  disabledTags: [detective]', ''].join('\n'));
+    const off = (await loadRules(['builtin'], loadConfig(config))).map((r) => r.meta.id);
+    expect(off.filter((id) => detective.includes(id))).toEqual([]);
+    expect(off.length).toBe(on.length - detective.length);
+    const listed = JSON.parse((await rulesList(['builtin'], loadConfig(config), { format: 'json' })).output) as { id: string; enabled: boolean }[];
+    expect(listed.filter((r) => !r.enabled).map((r) => r.id).sort()).toEqual(detective);
+  });
+
+  it('a tag no loaded rule has is an error at its line and column', async () => {
+    const dir = tmp();
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, ['rules:', '  disabledTags: [monitoring, detectve]', ''].join('\n'));
+    expect(await problems(['builtin'], loadConfig(config))).toEqual([
+      `${config}:2:30: rules.disabledTags.1: no rule loaded from rules.paths (builtin) has the tag "detectve"; did you mean "detective"?`,
+    ]);
+  });
+});
+
 describe('a rule asks the model for what it needs', () => {
   it("another rule's `actions` parameter no longer changes the SCP facts; a declared request does", async () => {
     const bystander = ruleDir('bystander', [
@@ -139,6 +165,31 @@ describe('a rule asks the model for what it needs', () => {
   it('the request must name a list-of-strings parameter', async () => {
     const dir = ruleDir('asks-wrong', ['params:', '  n: { type: integer, default: 1, description: n }', 'model:', '  scpActionsParam: n', 'validations:', '  - expression: params.n > 0']);
     expect(await problems([dir])).toEqual([expect.stringMatching(/asks-wrong\.yaml:8:\d+: model\.scpActionsParam names "n", which is not a parameter of type array of strings$/)]);
+  });
+
+  it('a rule asks for tampering actions with tamperActionsParam; the default set stays', async () => {
+    const asks = ruleDir('asks-tamper', [
+      'params:',
+      '  actions: { type: array, items: { type: string, enum: [StopLogging, PutInsightSelectors] }, default: [PutInsightSelectors], description: actions }',
+      'model:',
+      '  tamperActionsParam: actions',
+      'validations:',
+      '  - expression: params.actions.size() > 0',
+    ]);
+    const config = defaults();
+    expect(modelOptions(config, await loadRules([asks], config)).tamperActions).toEqual(['DeleteTrail', 'PutEventSelectors', 'PutInsightSelectors', 'StopLogging', 'UpdateTrail']);
+  });
+
+  it('tamperActionsParam must name a list whose items are enumerated tampering actions', async () => {
+    const dir = ruleDir('asks-any', [
+      'params:',
+      '  actions: { type: array, items: { type: string }, default: [StopLogging], description: actions }',
+      'model:',
+      '  tamperActionsParam: actions',
+      'validations:',
+      '  - expression: params.actions.size() > 0',
+    ]);
+    expect(await problems([dir])).toEqual([expect.stringMatching(/asks-any\.yaml:8:\d+: model\.tamperActionsParam names "actions", which is not an array of strings whose items are enumerated among StopLogging, DeleteTrail, /)]);
   });
 });
 

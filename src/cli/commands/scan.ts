@@ -81,7 +81,7 @@ function workersOption(): Option {
 
 export async function evaluateAndReport(source: SnapshotSource, config: TrailproofConfig, flags: ScanFlags): Promise<number> {
   const rules = await loadRules(config.rules.paths, config);
-  if (rules.length === 0) throw new UserError(nothingEvaluated(`no rules to evaluate: rules.paths (${config.rules.paths.join(', ')}) holds no rule files${config.rules.disabled.length ? ', or all of them are disabled' : ''}`));
+  if (rules.length === 0) throw new UserError(nothingEvaluated(`no rules to evaluate: rules.paths (${config.rules.paths.join(', ')}) holds no rule files${config.rules.disabled.length || config.rules.disabledTags.length ? ', or all of them are disabled' : ''}`));
   const started = process.hrtime.bigint();
   const result = await evaluateSnapshot(source, { config, rules, ...(flags.asOf ? { asOf: flags.asOf } : {}), ...(flags.shard ? { shard: flags.shard } : {}), ...(flags.workers ? { workers: flags.workers } : {}), ...(flags.only ? { only: flags.only } : {}) });
   if (result.scope.accountIds.length === 0 && !result.scope.shard) {

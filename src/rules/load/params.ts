@@ -8,6 +8,7 @@ import { mostSpecific } from '../../shared/yaml-source.ts';
 import type { YamlSource } from '../../shared/yaml-source.ts';
 import type { ParamDeclaration, RuleDocument } from '../types.ts';
 import { at } from './parse.ts';
+import { isTamperAction, TAMPER_ACTIONS } from '../../model/tamper-events.ts';
 
 const Ajv = AjvModule as unknown as typeof AjvModule.default;
 // No meta-schema (neither checked nor added): rule.schema.json admits only a closed subset of
@@ -60,6 +61,16 @@ export function checkParamDeclarations(source: YamlSource, document: RuleDocumen
     const declaration = document.params?.[scpParam];
     if (!declaration || declaration.type !== 'array' || declaration.items?.type !== 'string') {
       problems.push(at(source, ['model', 'scpActionsParam'], `model.scpActionsParam names "${scpParam}", which is not a parameter of type array of strings`));
+    }
+  }
+  const tamperParam = document.model?.tamperActionsParam;
+  if (tamperParam !== undefined) {
+    const declaration = document.params?.[tamperParam];
+    const allowed = declaration?.items?.enum;
+    if (!declaration || declaration.type !== 'array' || declaration.items?.type !== 'string' || !allowed || allowed.some((a) => typeof a !== 'string' || !isTamperAction(a))) {
+      problems.push(
+        at(source, ['model', 'tamperActionsParam'], `model.tamperActionsParam names "${tamperParam}", which is not an array of strings whose items are enumerated among ${TAMPER_ACTIONS.join(', ')}`),
+      );
     }
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Reading rule files up to, not including, their CEL: find them, parse and schema-check each,
  * reject duplicate ids, check parameters (declarations and config.yaml overrides), and check
- * config.yaml's `rules.params` and `rules.disabled` against the rules found. `rules list` stops
+ * config.yaml's `rules.params`, `rules.disabled` and `rules.disabledTags` against the rules found. `rules list` stops
  * here (it shows metadata only, so it never loads the CEL library); loadRules goes on to compile.
  * Every problem of every file is reported at once as "file:line:col: message".
  */
@@ -62,10 +62,14 @@ export function readRules<T extends { meta: RuleMeta }>(
     const finished = finish({ file, source, document, params, meta: ruleMeta(document, params, file.source, bytes) }, problems);
     if (finished) rules.push(finished);
   }
-  if (sameList(paths, config.rules.paths)) problems.push(...configNamesNotLoaded(config, new Set(firstFileOfId.keys())));
+  if (sameList(paths, config.rules.paths)) problems.push(...configNamesNotLoaded(config, new Set(firstFileOfId.keys()), new Set(rules.flatMap((r) => r.meta.tags))));
   if (problems.length > 0) throw new UserErrors(problems);
-  const disabled = new Set(options.keepDisabled ? [] : config.rules.disabled);
-  return rules.filter((r) => !disabled.has(r.meta.id)).sort((a, b) => a.meta.id.localeCompare(b.meta.id));
+  return rules.filter((r) => options.keepDisabled || !isDisabled(r.meta, config)).sort((a, b) => a.meta.id.localeCompare(b.meta.id));
+}
+
+/** Disabled by id (`rules.disabled`) or by one of its tags (`rules.disabledTags`). */
+export function isDisabled(meta: Pick<RuleMeta, 'id' | 'tags'>, config: TrailproofConfig): boolean {
+  return config.rules.disabled.includes(meta.id) || meta.tags.some((t) => config.rules.disabledTags.includes(t));
 }
 
 /** Every rules command works on at least one rule: an empty pack is a wrong path, never a pass. */
@@ -79,7 +83,7 @@ export function atLeastOneRule<T>(rules: T[], paths: string[]): T[] {
  * there would otherwise silently leave a rule enabled or at its defaults. (Rules loaded from other
  * paths, as in `rules test ./mine`, are not checked against the config's names.)
  */
-function configNamesNotLoaded(config: TrailproofConfig, loaded: Set<string>): string[] {
+function configNamesNotLoaded(config: TrailproofConfig, loaded: Set<string>, tags: Set<string>): string[] {
   const problems: string[] = [];
   const known = [...loaded].sort();
   const hint = (id: string) => `no rule "${id}" is loaded from rules.paths (${config.rules.paths.join(', ')})${nearest(id, known)}`;
@@ -88,6 +92,10 @@ function configNamesNotLoaded(config: TrailproofConfig, loaded: Set<string>): st
   }
   config.rules.disabled.forEach((id, i) => {
     if (!loaded.has(id)) problems.push(`${configAt(config, ['rules', 'disabled', i])}: ${hint(id)}`);
+  });
+  const knownTags = [...tags].sort();
+  config.rules.disabledTags.forEach((tag, i) => {
+    if (!tags.has(tag)) problems.push(`${configAt(config, ['rules', 'disabledTags', i])}: no rule loaded from rules.paths (${config.rules.paths.join(', ')}) has the tag "${tag}"${nearest(tag, knownTags)}`);
   });
   return problems;
 }

@@ -1,0 +1,47 @@
+/**
+ * Where the detective-control facts read their inputs: one account's `detective` block per region.
+ * A region whose block is absent (a snapshot collected without detective controls, or by an older
+ * version) is "not read", never "nothing there": every fact built from it is unknown with this
+ * reason, so its rules give ERROR, not PASS.
+ */
+import type { AccountRecord, DetectiveRegionRecord } from '../snapshot/types.ts';
+import type { Known } from './known.ts';
+import { describeError } from './model-index.ts';
+import { TAMPER_ACTIONS, type TamperAction } from './tamper-events.ts';
+
+export type DetectiveInputs = { block: DetectiveRegionRecord; reason?: undefined } | { block?: undefined; reason: string };
+
+/** Why nothing at all was read for the account (it could not be entered, or no region was read), else undefined. */
+export function accountUnread(record: AccountRecord): string | undefined {
+  if (record.access?.error) return `could not read the account: ${describeError(record.access.error)}`;
+  if (record.regions.length === 0) return 'no region of the account was read';
+  return undefined;
+}
+
+/** The account's detective block in `region`, or why there is none. */
+export function detectiveInputs(record: AccountRecord, region: string): DetectiveInputs {
+  const regionRecord = record.regions.find((r) => r.region === region);
+  if (!regionRecord) return { reason: `region ${region} of account ${record.accountId} was not read` };
+  if (!regionRecord.detective) {
+    return {
+      reason:
+        `the snapshot holds no detective-control data for account ${record.accountId} in ${region} ` +
+        '(collected without detective controls, or by an older version); collect again, or turn the detective rules off with rules.disabledTags: [detective]',
+    };
+  }
+  return { block: regionRecord.detective };
+}
+
+/** The tampering actions the model evaluates (ModelOptions.tamperActions), in the canonical order. */
+export const tamperActionsOf = (names: readonly string[]): TamperAction[] => TAMPER_ACTIONS.filter((a) => names.includes(a));
+
+/** A Known split into a fact field: the value under `name`, or the reason in `unknown[name]`. */
+export function setKnown<O extends object, K extends keyof O & string>(target: O, unknown: Record<string, string>, name: K, value: Known<O[K]>): void {
+  if (value.reason !== undefined) unknown[name] = value.reason;
+  else target[name] = value.value as O[K];
+}
+
+/** Attaches `unknown` when it has entries (facts carry no empty unknown maps). */
+export function withUnknown<T extends object>(facts: T, unknown: Record<string, string>): T {
+  return Object.keys(unknown).length > 0 ? { ...facts, unknown } : facts;
+}

@@ -1,0 +1,85 @@
+/**
+ * `account.tamperEventRules`: per region, which tampering actions an EventBridge rule on the
+ * default bus would alert on (tamper-event-rules.ts), and the regions that need such a rule: the
+ * home regions of the trails and event data stores the account owns, since a call that stops or
+ * changes one is made (and lands on the default bus) there. The organization's trail is changed
+ * from its owner's account, so it counts there, not in the members.
+ */
+import type { AccountRecord } from '../snapshot/types.ts';
+import { detectiveInputs, setKnown, withUnknown } from './detective-inputs.ts';
+import type { Known } from './known.ts';
+import { caughtActions, undecidedActions } from './tamper-coverage.ts';
+import { regionEventRuleFacts, type EventRuleFacts } from './tamper-event-rules.ts';
+import type { TamperAction } from './tamper-events.ts';
+
+export interface TamperEventRuleFacts {
+  name: string;
+  state: string;
+  enabled?: boolean;
+  targets?: number;
+  catches: string[];
+  /** "<action>: <why undecided>" for actions the pattern could not be judged on. */
+  undecided: string[];
+  unknown?: Record<string, string>;
+}
+
+export interface TamperEventActionFacts {
+  action: string;
+  caught?: boolean;
+  by: string[];
+  unknown?: Record<string, string>;
+}
+
+export interface RegionTamperEventRulesFacts {
+  region: string;
+  actions?: Record<string, TamperEventActionFacts>;
+  rules?: TamperEventRuleFacts[];
+  unknown?: Record<string, string>;
+}
+
+export interface AccountTamperEventRulesFacts {
+  regions?: string[];
+  byRegion: Record<string, RegionTamperEventRulesFacts>;
+  unknown?: Record<string, string>;
+}
+
+/** `needed`: the home regions of what the account owns (unknown when its trails are). */
+export function accountTamperEventRules(record: AccountRecord, needed: Known<string[]>, actions: readonly TamperAction[]): AccountTamperEventRulesFacts {
+  const regions = [...new Set([...record.regions.map((r) => r.region), ...(needed.value ?? [])])].sort();
+  const byRegion = Object.fromEntries(regions.map((region) => [region, regionFacts(record, region, actions)]));
+  const facts: AccountTamperEventRulesFacts = { byRegion };
+  const unknown: Record<string, string> = {};
+  setKnown(facts, unknown, 'regions', needed.value === undefined ? needed : { value: [...new Set(needed.value)].sort() });
+  return withUnknown(facts, unknown);
+}
+
+function regionFacts(record: AccountRecord, region: string, actions: readonly TamperAction[]): RegionTamperEventRulesFacts {
+  const inputs = detectiveInputs(record, region);
+  const computed = inputs.reason !== undefined ? { reason: inputs.reason } : regionEventRuleFacts({ rules: inputs.block.eventRules, targets: inputs.block.ruleTargets ?? {} }, actions);
+  if (computed.reason !== undefined) return { region, unknown: { actions: computed.reason, rules: computed.reason } };
+  return {
+    region,
+    rules: computed.value.rules.map(ruleFacts),
+    actions: Object.fromEntries(
+      computed.value.caught.map(({ action, caught, by }) => {
+        const facts: TamperEventActionFacts = { action, by };
+        const unknown: Record<string, string> = {};
+        setKnown(facts, unknown, 'caught', caught);
+        return [action, withUnknown(facts, unknown)];
+      }),
+    ),
+  };
+}
+
+function ruleFacts(rule: EventRuleFacts): TamperEventRuleFacts {
+  const facts: TamperEventRuleFacts = {
+    name: rule.name,
+    state: rule.state,
+    catches: caughtActions(rule.coverage),
+    undecided: undecidedActions(rule.coverage),
+  };
+  const unknown: Record<string, string> = {};
+  setKnown(facts, unknown, 'enabled', rule.enabled);
+  setKnown(facts, unknown, 'targets', rule.targetCount);
+  return withUnknown(facts, unknown);
+}

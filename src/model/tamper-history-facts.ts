@@ -1,0 +1,96 @@
+/**
+ * `account.tamperHistory`: the tampering calls of every region's event history (tamper-history.ts),
+ * oldest first, and the intervals of the window in which no trail recording the account was logging.
+ * A region whose history could not be read leaves `complete` unknown (its rule gives ERROR), while
+ * the calls found in the other regions are still listed (a successful StopLogging there is a FAIL
+ * whatever the unread region holds).
+ */
+import type { AccountRecord, TrailDetail } from '../snapshot/types.ts';
+import { accountUnread, detectiveInputs, setKnown, withUnknown } from './detective-inputs.ts';
+import type { TrailFacts } from './facts.ts';
+import { known, unknownBecause, type Known } from './known.ts';
+import { loggingGaps, regionTamperHistory, type HistoryCall, type LoggingGap } from './tamper-history.ts';
+
+/** A call of the history, with its region and whether it succeeded (no error code). */
+export type TamperCallFacts = HistoryCall & { region: string; succeeded: boolean };
+
+export interface AccountTamperHistoryFacts {
+  window: { from: string; to: string } | null;
+  regionsRead: string[];
+  calls: TamperCallFacts[];
+  complete?: boolean;
+  gaps?: { from: string; to: string; minutes: number }[];
+  unknown?: Record<string, string>;
+}
+
+/** `trails`: those that record the account; `detailOf` finds a trail's GetTrailStatus (own or organization's). */
+export function accountTamperHistory(record: AccountRecord, trails: Known<TrailFacts[]>, detailOf: (arn: string) => TrailDetail | undefined): AccountTamperHistoryFacts {
+  const regionsRead: string[] = [];
+  const calls: (HistoryCall & { region: string })[] = [];
+  const switches: HistoryCall[] = [];
+  let window: { start: string; end: string } | undefined;
+  let incomplete = accountUnread(record);
+  for (const region of record.regions.map((r) => r.region).sort()) {
+    const inputs = detectiveInputs(record, region);
+    const history = inputs.reason !== undefined ? unknownBecause<never>(inputs.reason) : regionTamperHistory(region, inputs.block.tamperHistory);
+    if (history.reason !== undefined) {
+      incomplete ??= history.reason;
+      continue;
+    }
+    regionsRead.push(region);
+    window ??= inputs.block!.tamperHistory!.window;
+    calls.push(...history.value.tamperCalls.map((c) => ({ ...c, region })));
+    switches.push(...history.value.tamperCalls, ...history.value.otherCalls);
+  }
+  calls.sort((a, b) => a.time.localeCompare(b.time) || a.eventId.localeCompare(b.eventId));
+  const facts: AccountTamperHistoryFacts = {
+    window: window ? { from: window.start, to: window.end } : null,
+    regionsRead,
+    calls: calls.map(callFacts),
+  };
+  const unknown: Record<string, string> = {};
+  setKnown(facts, unknown, 'complete', incomplete === undefined ? known(true) : unknownBecause(incomplete));
+  setKnown(facts, unknown, 'gaps', gapsOf(window, trails, switches, detailOf, incomplete));
+  return withUnknown(facts, unknown);
+}
+
+const callFacts = (call: HistoryCall & { region: string }): TamperCallFacts => ({ ...call, succeeded: call.errorCode === null });
+
+function gapsOf(
+  window: { start: string; end: string } | undefined,
+  trails: Known<TrailFacts[]>,
+  switches: HistoryCall[],
+  detailOf: (arn: string) => TrailDetail | undefined,
+  incomplete: string | undefined,
+): Known<{ from: string; to: string; minutes: number }[]> {
+  if (incomplete !== undefined) return unknownBecause(incomplete);
+  if (!window) return unknownBecause('no region of the account was read');
+  if (trails.reason !== undefined) return unknownBecause(trails.reason);
+  const states = [];
+  const timeline = [...switches];
+  let unknownState: string | undefined;
+  for (const trail of trails.value) {
+    if (trail.isLogging === undefined || trail.managementEvents === undefined) {
+      unknownState ??= trail.isLogging === undefined ? `isLogging of ${trail.arn} is unknown: ${trail.unknown?.isLogging ?? 'not read'}` : `managementEvents of ${trail.arn} is unknown: ${trail.unknown?.managementEvents ?? 'not read'}`;
+      continue;
+    }
+    // Only a multi-region trail recording write management events records the account's changes
+    // everywhere; a data-event-only, read-only or single-region trail does not close a gap.
+    if (!trail.isMultiRegion || !trail.managementEvents.write) continue;
+    states.push({ arn: trail.arn, isLogging: trail.isLogging });
+    // An organization trail is switched from another account, whose history this account does not
+    // hold: GetTrailStatus' StopLoggingTime dates a stop the calls here cannot show.
+    const stoppedAt = detailOf(trail.arn)?.status.value?.StopLoggingTime;
+    const switched = switches.some((c) => c.errorCode === null && (c.target === trail.arn || c.target === trail.name));
+    if (!trail.isLogging && !switched && stoppedAt && stoppedAt > window.start && stoppedAt <= window.end) {
+      timeline.push({ eventName: 'StopLogging', eventId: `GetTrailStatus:${trail.arn}`, time: stoppedAt, who: null, sourceIPAddress: null, userAgent: null, errorCode: null, target: trail.arn });
+    }
+  }
+  // Gaps of the trails whose state is known; a trail of unknown state can only close them, so
+  // none found is an answer, and a gap found is one only when every state is known.
+  const gaps = loggingGaps(window, states, timeline);
+  if (gaps.length > 0 && unknownState !== undefined) return unknownBecause(unknownState);
+  return known(gaps.map(gapFacts));
+}
+
+const gapFacts = (gap: LoggingGap) => ({ from: gap.start, to: gap.end, minutes: Math.round((Date.parse(gap.end) - Date.parse(gap.start)) / 6e4) });
