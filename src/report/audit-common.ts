@@ -9,10 +9,6 @@ import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../contracts/ve
 import { SEVERITIES } from '../contracts/verdict.ts';
 import { compareErrors, compareStrings, compareVerdicts } from '../contracts/order.ts';
 
-export function sortedVerdicts(result: ScanResult): Verdict[] {
-  return [...result.verdicts].sort(compareVerdicts);
-}
-
 export function sortedRules(result: ScanResult): RuleMeta[] {
   return [...result.rules].sort((a, b) => compareStrings(a.id, b.id));
 }

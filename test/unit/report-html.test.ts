@@ -46,7 +46,7 @@ describe('HTML report', () => {
     const rows = [...page.matchAll(/<tr data-status="([A-Z_]+)" data-severity="(\w+)" data-ou="([^"]*)" data-rule="([^"]+)"/g)];
     expect(rows).toHaveLength(result.verdicts.length);
     expect(rows.filter((r) => r[1] === 'SUPPRESSED')).toHaveLength(1);
-    const matrixRows = [...page.matchAll(/<tr data-ou="[^"]*" data-account="([^"]+)"><th scope="row">/g)].map((m) => m[1]);
+    const matrixRows = [...page.matchAll(/<tr id="acct-[^"]*" data-ou="[^"]*" data-account="([^"]+)"><th scope="row">/g)].map((m) => m[1]);
     expect(matrixRows).toEqual(['(organization)', '111111111111', '444444444444', '222222222222', '333333333333']);
   });
 
@@ -54,5 +54,14 @@ describe('HTML report', () => {
     const once = renderHtml(sampleResult());
     expect(renderHtml(sampleResult())).toBe(once);
     expect(renderHtml(shuffledResult())).toBe(once);
+  });
+});
+
+describe('HTML report stylesheet', () => {
+  it('never breaks words mid-word: no break-all, and wrap-anywhere only for long tokens, evidence and code', () => {
+    const css = inline(renderHtml(sampleResult()), 'style')[0]!;
+    expect(css).not.toMatch(/word-break:\s*break-all/);
+    const anywhere = [...css.matchAll(/([^{}]+)\{[^}]*overflow-wrap:\s*anywhere/g)].map((m) => m[1]!.trim());
+    for (const selector of anywhere) expect(selector, selector).toMatch(/\.token|table\.kv|pre|code/);
   });
 });

@@ -1,128 +1,59 @@
 /**
- * The accounts × rules matrix and the summaries by rule and by OU. A cell holds the verdicts of
- * one rule for one account (several for trail and bucket rules), coloured by the worst status
- * and labelled with a count per status.
+ * The accounts × rules matrix. A cell holds the verdicts of one rule for one account (several for
+ * trail and bucket rules), coloured by the worst status and labelled with a count per status. A
+ * cell is a link that filters the verdict list to exactly that account × rule; the row header is a
+ * link to all of the account's verdicts.
  */
-import type { ScanResult } from '../../contracts/result.ts';
-import type { RuleMeta, Verdict } from '../../contracts/verdict.ts';
-import {
-  accountIndex,
-  countStatuses,
-  DISPLAY_STATUSES,
-  ouPathOf,
-  STATUS_LABEL,
-  type DisplayStatus,
-  type StatusCounts,
-} from '../audit-common.ts';
-import { compareStrings } from '../../contracts/order.ts';
+import type { RuleMeta } from '../../contracts/verdict.ts';
+import { DISPLAY_STATUSES, STATUS_LABEL, type DisplayStatus, type StatusCounts } from '../audit-common.ts';
+import { totalOf, worstStatus, type HtmlAggregate, type MatrixRow } from './aggregate.ts';
 import { html, raw, type Raw } from './escape.ts';
 
-/** Matrix row for verdicts about the organization itself rather than one account. */
-export const ORGANIZATION_ROW = '(organization)';
-
-export interface MatrixRow {
-  key: string;
-  label: string;
-  sub: string;
-  ouPath: string;
-}
-
-export function worstStatus(counts: StatusCounts): DisplayStatus | undefined {
-  return DISPLAY_STATUSES.find((s) => counts[s] > 0);
-}
-
-export function rowKeyOf(v: Verdict): string {
-  return v.resource.type === 'organization' ? ORGANIZATION_ROW : v.resource.accountId;
-}
-
-export function matrixRows(result: ScanResult, verdicts: Verdict[]): MatrixRow[] {
-  const accounts = accountIndex(result);
-  const rows = new Map<string, MatrixRow>();
-  if (verdicts.some((v) => v.resource.type === 'organization')) {
-    rows.set(ORGANIZATION_ROW, { key: ORGANIZATION_ROW, label: 'Organization', sub: result.snapshot.organizationId ?? '', ouPath: ORGANIZATION_ROW });
+/** The fragment the page's script reads as a filter: "#v?row=…&rule=…&status=…". */
+export function filterHash(filter: { ou?: string; row?: string; rule?: string; status?: string; control?: string }): string {
+  const params = new URLSearchParams();
+  for (const key of ['ou', 'row', 'rule', 'control', 'status'] as const) {
+    const value = filter[key];
+    if (value !== undefined) params.set(key, value);
   }
-  const ids = new Set([...result.accounts.map((a) => a.id), ...verdicts.filter((v) => v.resource.type !== 'organization').map((v) => v.resource.accountId)]);
-  const accountRows = [...ids].map((id) => {
-    const a = accounts.get(id);
-    if (a) return { key: id, label: a.name, sub: id, ouPath: a.ouPath };
-    const fromVerdict = verdicts.find((v) => v.resource.accountId === id);
-    return { key: id, label: id, sub: id, ouPath: fromVerdict ? ouPathOf(fromVerdict, accounts) : '(unknown OU)' };
-  });
-  accountRows.sort((a, b) => compareStrings(a.ouPath, b.ouPath) || compareStrings(a.label, b.label) || compareStrings(a.key, b.key));
-  for (const r of accountRows) rows.set(r.key, r);
-  return [...rows.values()];
+  return `#v?${params.toString()}`;
 }
 
-function cellLabel(counts: StatusCounts, total: number): Raw {
-  if (total === 1) {
-    const only = worstStatus(counts)!;
-    return html`<span class="part">${STATUS_LABEL[only]}</span>`;
-  }
+/** Where a matrix's links go: one page (whole cells filter in place) or the paged layout (one link per status). */
+export interface MatrixLinks {
+  /** The cell's link; with `status` when each status part links on its own. */
+  cell(row: MatrixRow, rule: RuleMeta, status?: DisplayStatus): string;
+  perStatus: boolean;
+  /** All of an account's verdicts, when the page can show them. */
+  account?(row: MatrixRow): string;
+}
+
+function parts(counts: StatusCounts, total: number, link?: (s: DisplayStatus) => string): Raw {
+  const label = (s: DisplayStatus) => (total === 1 ? STATUS_LABEL[s] : `${counts[s]} ${STATUS_LABEL[s]}`);
   return raw(
     DISPLAY_STATUSES.filter((s) => counts[s] > 0)
-      .map((s) => html`<span class="part" data-count-status="${s}">${counts[s]} ${STATUS_LABEL[s]}</span>`.html)
+      .map((s) => (link ? html`<a class="part" href="${link(s)}" data-count-status="${s}">${label(s)}</a>` : html`<span class="part" data-count-status="${s}">${label(s)}</span>`).html)
       .join(''),
   );
 }
 
-export function renderMatrix(result: ScanResult, rules: RuleMeta[], verdicts: Verdict[]): Raw {
-  const rows = matrixRows(result, verdicts);
-  const cells = new Map<string, Verdict[]>();
-  for (const v of verdicts) {
-    const key = `${rowKeyOf(v)}\u0000${v.ruleId}`;
-    cells.set(key, [...(cells.get(key) ?? []), v]);
-  }
-  const head = rules.map((r) => html`<th scope="col" class="rule" title="${r.title}">${r.id}</th>`);
-  const body = rows.map((row) => {
-    const tds = rules.map((rule) => {
-      const list = cells.get(`${row.key}\u0000${rule.id}`) ?? [];
-      if (list.length === 0) return html`<td class="cell empty" data-rule="${rule.id}" data-account="${row.key}"><span aria-hidden="true">–</span><span class="sr-only">no verdict</span></td>`;
-      const counts = countStatuses(list);
-      const worst = worstStatus(counts)!;
-      const filterText = row.key === ORGANIZATION_ROW ? row.sub : row.key;
-      return html`<td class="cell s-${worst}" data-rule="${rule.id}" data-account="${row.key}" data-total="${list.length}"><a href="#verdicts" data-rule="${rule.id}" data-account="${filterText}" title="${rule.id} for ${row.label}: show these verdicts">${cellLabel(counts, list.length)}</a></td>`;
-    });
-    return html`<tr data-ou="${row.ouPath}" data-account="${row.key}"><th scope="row">${row.label} <span class="sub">${row.sub} · ${row.ouPath}</span></th>${tds}</tr>`;
-  });
-  return html`<div class="matrix-wrap"><table id="matrix"><caption class="sr-only">Verdicts per account and rule</caption><thead><tr><th scope="col">Account</th>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
+function cell(agg: HtmlAggregate, row: MatrixRow, rule: RuleMeta, links: MatrixLinks): Raw {
+  const counts = agg.cell(row.key, rule.id);
+  const total = totalOf(counts);
+  if (total === 0) return html`<td class="cell empty" data-rule="${rule.id}" data-account="${row.key}"><span aria-hidden="true">–</span><span class="sr-only">no verdict</span></td>`;
+  const worst = worstStatus(counts)!;
+  const open = `<td class="cell s-${worst}" data-rule="${html`${rule.id}`.html}" data-account="${html`${row.key}`.html}" data-total="${total}">`;
+  if (links.perStatus) return raw(`${open}${parts(counts, total, (s) => links.cell(row, rule, s)).html}</td>`);
+  return raw(`${open}${html`<a href="${links.cell(row, rule)}" title="${rule.id} for ${row.label}: show these verdicts">${parts(counts, total)}</a>`.html}</td>`);
 }
 
-function countCells(counts: StatusCounts): Raw[] {
-  return DISPLAY_STATUSES.map((s) => html`<td class="num${counts[s] > 0 ? ` s-${s}` : ''}">${counts[s]}</td>`);
-}
-
-const COUNT_HEADERS = raw(DISPLAY_STATUSES.map((s) => html`<th scope="col" class="num">${STATUS_LABEL[s]}</th>`.html).join(''));
-
-export function renderRuleSummary(rules: RuleMeta[], verdicts: Verdict[]): Raw {
-  const body = rules.map((r) => {
-    const counts = countStatuses(verdicts.filter((v) => v.ruleId === r.id));
-    const frameworks = Object.keys(r.frameworks)
-      .sort(compareStrings)
-      .map((fw) => `${fw}: ${(r.frameworks[fw] ?? []).join(', ')}`)
-      .join('; ');
-    return html`<tr><th scope="row"><code>${r.id}</code><span class="sub">${r.title}</span></th><td>${r.severity}</td>${countCells(counts)}<td><span class="sub">${frameworks}</span></td></tr>`;
-  });
-  return html`<table id="by-rule"><thead><tr><th scope="col">Rule</th><th scope="col">Severity</th>${COUNT_HEADERS}<th scope="col">Frameworks</th></tr></thead><tbody>${body}</tbody></table>`;
-}
-
-export function renderOuSummary(result: ScanResult, verdicts: Verdict[]): Raw {
-  const accounts = accountIndex(result);
-  const byOu = new Map<string, { accounts: Set<string>; verdicts: Verdict[] }>();
-  for (const a of result.accounts) {
-    const g = byOu.get(a.ouPath) ?? { accounts: new Set<string>(), verdicts: [] };
-    g.accounts.add(a.id);
-    byOu.set(a.ouPath, g);
+export function* matrixChunks(agg: HtmlAggregate, rows: readonly MatrixRow[], links: MatrixLinks): Generator<string> {
+  yield html`<div class="matrix-wrap" tabindex="0" role="region" aria-label="Accounts × rules matrix, scrolls"><table id="matrix"><caption class="sr-only">Verdicts per account and rule</caption><thead><tr><th scope="col">Account</th>${agg.rules.map(
+    (r) => html`<th scope="col" class="rule" title="${r.title}">${r.id}</th>`,
+  )}</tr></thead><tbody>`.html;
+  for (const row of rows) {
+    const name = links.account ? html`<a href="${links.account(row)}" title="All verdicts of ${row.label}">${row.label}</a>` : html`${row.label}`;
+    yield html`<tr id="acct-${row.key}" data-ou="${row.ouPath}" data-account="${row.key}"><th scope="row">${name} <span class="sub">${row.sub} · ${row.ouPath}</span></th>${agg.rules.map((rule) => cell(agg, row, rule, links))}</tr>`.html;
   }
-  for (const v of verdicts) {
-    const ou = v.resource.type === 'organization' ? ORGANIZATION_ROW : ouPathOf(v, accounts);
-    const g = byOu.get(ou) ?? { accounts: new Set<string>(), verdicts: [] };
-    if (v.resource.type !== 'organization') g.accounts.add(v.resource.accountId);
-    g.verdicts.push(v);
-    byOu.set(ou, g);
-  }
-  const body = [...byOu.keys()].sort(compareStrings).map((ou) => {
-    const g = byOu.get(ou)!;
-    return html`<tr><th scope="row">${ou}</th><td class="num">${g.accounts.size}</td>${countCells(countStatuses(g.verdicts))}</tr>`;
-  });
-  return html`<table id="by-ou"><thead><tr><th scope="col">OU</th><th scope="col" class="num">Accounts</th>${COUNT_HEADERS}</tr></thead><tbody>${body}</tbody></table>`;
+  yield '</tbody></table></div>';
 }

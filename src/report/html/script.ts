@@ -1,48 +1,74 @@
 /**
- * The report's only script, inlined: client-side filters over the verdict table (status,
- * severity, OU, rule, free text), and matrix cells that filter to their rule × account.
- * It reads the DOM only; it fetches nothing.
+ * The report's only script, inlined: filters over the verdict list (status, severity, OU,
+ * account, rule, framework control, free text). Links whose fragment is "#v?row=…&rule=…" set the
+ * filters exactly (a matrix cell: one account × one rule; an account: all its verdicts; a
+ * control: its rules), in the page or, in the paged layout, on the page they open. Before printing
+ * it opens every evidence toggle, so the PDF holds the evidence. It reads the DOM only; it fetches
+ * nothing.
  */
 export const REPORT_JS = `
 (() => {
   'use strict';
+  const opened = [];
+  window.addEventListener('beforeprint', () => {
+    for (const d of document.querySelectorAll('details.evidence:not([open])')) { d.open = true; opened.push(d); }
+  });
+  window.addEventListener('afterprint', () => { for (const d of opened.splice(0)) d.open = false; });
   const form = document.getElementById('filters');
   if (!form) return;
-  const rows = Array.from(document.querySelectorAll('#verdicts tbody tr'));
-  const matrixRows = Array.from(document.querySelectorAll('#matrix tbody tr'));
+  const FINDINGS = new Set(['FAIL', 'ERROR', 'SUPPRESSED']);
+  const NAMES = ['status', 'severity', 'ou', 'row', 'rule', 'control', 'q'];
+  const rows = Array.from(document.querySelectorAll('#verdicts > tbody > tr'));
+  const matrixRows = Array.from(document.querySelectorAll('#matrix > tbody > tr'));
   const shown = document.getElementById('shown');
   const field = (name) => form.elements.namedItem(name);
+  const value = (name) => { const f = field(name); return f ? f.value.trim() : ''; };
   const apply = () => {
-    const status = field('status').value;
-    const severity = field('severity').value;
-    const ou = field('ou').value;
-    const rule = field('rule').value;
-    const q = field('q').value.trim().toLowerCase();
+    const status = value('status');
+    const severity = value('severity');
+    const ou = value('ou');
+    const row = value('row');
+    const rule = value('rule');
+    const q = value('q').toLowerCase();
+    const control = field('control') && field('control').selectedOptions[0];
+    const rules = control && control.dataset.rules ? new Set(control.dataset.rules.split(' ')) : null;
     let visible = 0;
-    for (const row of rows) {
-      const d = row.dataset;
-      const ok = (!status || d.status === status) && (!severity || d.severity === severity) && (!ou || d.ou === ou) &&
-        (!rule || d.rule === rule) && (!q || row.textContent.toLowerCase().includes(q));
-      row.hidden = !ok;
+    for (const tr of rows) {
+      const d = tr.dataset;
+      const ok = (status === 'findings' ? FINDINGS.has(d.status) : !status || d.status === status) &&
+        (!severity || d.severity === severity) && (!ou || d.ou === ou) && (!row || d.row === row) &&
+        (!rule || d.rule === rule) && (!rules || rules.has(d.rule)) && (!q || tr.textContent.toLowerCase().includes(q));
+      tr.hidden = !ok;
       if (ok) visible++;
     }
-    for (const row of matrixRows) row.hidden = ou !== '' && row.dataset.ou !== ou;
+    for (const tr of matrixRows) tr.hidden = ou !== '' && tr.dataset.ou !== ou;
     shown.textContent = visible + ' of ' + rows.length + ' verdicts shown';
+  };
+  const fromFragment = (fragment) => {
+    if (!fragment.startsWith('#v?')) return false;
+    const params = new URLSearchParams(fragment.slice(3));
+    for (const name of NAMES) {
+      const f = field(name);
+      if (!f) continue;
+      const initial = f.tagName === 'SELECT' ? (f.querySelector('option[selected]') || f.options[0]).value : '';
+      f.value = params.has(name) ? params.get(name) : initial;
+    }
+    apply();
+    const heading = document.getElementById('h-verdicts');
+    if (heading) heading.scrollIntoView();
+    return true;
   };
   form.addEventListener('input', apply);
   form.addEventListener('change', apply);
   form.addEventListener('submit', (event) => event.preventDefault());
   form.addEventListener('reset', () => setTimeout(apply, 0));
   document.addEventListener('click', (event) => {
-    const link = event.target instanceof Element ? event.target.closest('a[data-rule]') : null;
+    const link = event.target instanceof Element ? event.target.closest('a[href^="#v?"]') : null;
     if (!link) return;
-    field('status').value = '';
-    field('severity').value = '';
-    field('ou').value = '';
-    field('rule').value = link.dataset.rule;
-    field('q').value = link.dataset.account;
-    apply();
+    event.preventDefault();
+    fromFragment(link.getAttribute('href'));
   });
-  apply();
+  window.addEventListener('hashchange', () => fromFragment(location.hash));
+  if (!fromFragment(location.hash)) apply();
 })();
 `;

@@ -1,0 +1,197 @@
+/**
+ * The paged layout for large organizations: a summary page (gate, counts, frameworks, roll-ups by
+ * rule, OU and account, failures first) plus, in a folder beside it, accounts × rules pages of a
+ * few hundred accounts and verdict pages of one rule and one status class (FAIL, ERROR, the rest)
+ * of at most a thousand verdicts each. Every page is self-contained and small enough for a
+ * browser; links between them are relative, so the folder works from disk.
+ *
+ * The verdicts are walked once per status class, in canonical order (by rule, then resource), and
+ * only one page of them is held at a time.
+ */
+import type { ScanResult } from '../../contracts/result.ts';
+import type { RuleMeta, Verdict } from '../../contracts/verdict.ts';
+import { displayStatus, type DisplayStatus } from '../audit-common.ts';
+import type { ReportFile } from '../types.ts';
+import { PAGE_CLASS_TITLE, PAGE_CLASSES, pageClassOf, type HtmlAggregate, type MatrixRow, type PageClass } from './aggregate.ts';
+import { html, type Raw } from './escape.ts';
+import { frameworkSections } from './frameworks.ts';
+import { matrixChunks, filterHash, type MatrixLinks } from './matrix.ts';
+import { accountRollupTable, ouRollupTable, ruleRollupTable } from './rollups.ts';
+import { errorsSection, exceptionsSection, pageEnd, pageStart, reportHeader, reportTitle, scopeSection, section } from './page.ts';
+import { verdictListChunks, type ListContext } from './verdict-list.ts';
+
+export interface PagedLayout {
+  /** Folder of the pages, beside the summary page. */
+  folder: string;
+  accountsPerPage: number;
+  verdictsPerPage: number;
+  /** The summary lists at most this many accounts with findings. */
+  accountsListed: number;
+}
+
+const pad = (n: number) => String(n + 1).padStart(3, '0');
+
+class PageNames {
+  private readonly ruleFile = new Map<string, string>();
+
+  constructor(
+    agg: HtmlAggregate,
+    readonly layout: PagedLayout,
+  ) {
+    agg.rules.forEach((r, i) => this.ruleFile.set(r.id, /^[A-Za-z0-9._-]{1,100}$/.test(r.id) ? r.id : `rule-${i + 1}`));
+  }
+
+  /** Paths relative to the folder. */
+  verdicts(ruleId: string, pageClass: PageClass, page: number): string {
+    return `${this.ruleFile.get(ruleId)}.${pageClass}-${pad(page)}.html`;
+  }
+
+  accounts(page: number): string {
+    return `accounts-${pad(page)}.html`;
+  }
+
+  fromSummary(path: string): string {
+    return `${this.layout.folder}/${path}`;
+  }
+}
+
+/** The class a status's verdicts are paged under, and the page of the rule where the cell's first one is. */
+function cellLinks(agg: HtmlAggregate, names: PageNames): MatrixLinks {
+  return {
+    perStatus: true,
+    cell(row: MatrixRow, rule: RuleMeta, status?: DisplayStatus) {
+      const pageClass = pageClassOf(status!);
+      const page = agg.firstPage(row.key, rule.id, pageClass);
+      return names.verdicts(rule.id, pageClass, page) + filterHash({ row: row.key, rule: rule.id, status: status! });
+    },
+  };
+}
+
+function accountPageOf(agg: HtmlAggregate, layout: PagedLayout): Map<string, number> {
+  return new Map(agg.rows.map((r, i) => [r.key, Math.floor(i / layout.accountsPerPage)]));
+}
+
+function* summaryChunks(result: ScanResult, agg: HtmlAggregate, names: PageNames): Generator<string> {
+  const layout = names.layout;
+  const accountPage = accountPageOf(agg, layout);
+  const pagesOfAccounts = Math.ceil(agg.rows.length / layout.accountsPerPage);
+  const firstRowOfOu = new Map<string, MatrixRow>();
+  for (const row of agg.rows) if (!firstRowOfOu.has(row.ouPath)) firstRowOfOu.set(row.ouPath, row);
+  const rollups = new Map(agg.ruleRollups().map((r) => [r.rule.id, r]));
+  const firstRuleLink = (ruleId: string) => {
+    const rollup = rollups.get(ruleId);
+    const pageClass = rollup && PAGE_CLASSES.find((c) => rollup.pages[c] > 0);
+    return pageClass ? names.fromSummary(names.verdicts(ruleId, pageClass, 0)) : undefined;
+  };
+  yield pageStart(reportTitle(result));
+  yield reportHeader(result, agg.totals).html;
+  yield html`<p class="note layout-note">This organization's report is split into pages: ${agg.verdictCount} verdicts of ${agg.rows.length} accounts and rows. This summary links to the accounts × rules pages (${layout.accountsPerPage} accounts each) and to the verdict pages of each rule (${layout.verdictsPerPage} verdicts each, FAIL first, then ERROR, then the rest). Keep the folder <code>${layout.folder}</code> beside this file.</p>\n<main>\n`.html;
+  if (result.frameworks && result.frameworks.length > 0) {
+    yield section('frameworks', 'Compliance by framework', frameworkSections(result.frameworks, { control: () => undefined, rule: firstRuleLink }));
+  }
+  yield section(
+    'rules',
+    'Summary by rule',
+    ruleRollupTable(agg, (r, status) => {
+      const pageClass = pageClassOf(status);
+      return r.pages[pageClass] > 0 ? names.fromSummary(names.verdicts(r.rule.id, pageClass, 0)) : undefined;
+    }),
+  );
+  yield section(
+    'ous',
+    'Summary by OU',
+    ouRollupTable(agg, (o) => {
+      const first = firstRowOfOu.get(o.ouPath);
+      return first ? names.fromSummary(names.accounts(accountPage.get(first.key)!)) + `#acct-${first.key}` : undefined;
+    }),
+  );
+  yield section('accounts', 'Accounts with findings', accountRollupTable(agg, layout.accountsListed, (row) => names.fromSummary(names.accounts(accountPage.get(row.key)!)) + `#acct-${row.key}`));
+  const pageList = Array.from({ length: pagesOfAccounts }, (_, p) => {
+    const first = agg.rows[p * layout.accountsPerPage]!;
+    const last = agg.rows[Math.min(agg.rows.length, (p + 1) * layout.accountsPerPage) - 1]!;
+    return html`<li><a href="${names.fromSummary(names.accounts(p))}">Accounts page ${p + 1}</a> <span class="sub">${first.ouPath} ${first.label} … ${last.ouPath} ${last.label}</span></li>`;
+  });
+  yield section('pages', 'Accounts × rules pages', html`<ol class="pages">${pageList}</ol>`);
+  yield section('scope', 'Scope', scopeSection(result));
+  yield section('errors', `Collection errors (${result.errors.length})`, errorsSection(result));
+  yield section('exceptions', 'Exceptions', exceptionsSection(result, agg.totals.SUPPRESSED));
+  yield '</main>\n';
+  yield pageEnd(result);
+}
+
+function pageNav(links: { href: string; label: string }[]): Raw {
+  return html`<nav class="pager" aria-label="Pages">${links.map((l) => html`<a href="${l.href}">${l.label}</a>`)}</nav>`;
+}
+
+function* accountsPageChunks(result: ScanResult, agg: HtmlAggregate, names: PageNames, page: number, pages: number): Generator<string> {
+  const rows = agg.rows.slice(page * names.layout.accountsPerPage, (page + 1) * names.layout.accountsPerPage);
+  const nav = pageNav([
+    { href: '../trailproof.html', label: 'Summary' },
+    ...(page > 0 ? [{ href: names.accounts(page - 1), label: 'Previous accounts' }] : []),
+    ...(page + 1 < pages ? [{ href: names.accounts(page + 1), label: 'Next accounts' }] : []),
+  ]);
+  yield pageStart(`${reportTitle(result)} — accounts page ${page + 1} of ${pages}`);
+  yield html`<header><h1>Accounts × rules, page ${page + 1} of ${pages}</h1>${nav}<p class="note">Each status in a cell links to those verdicts of the rule for the account.</p></header>\n<main>\n`.html;
+  yield* matrixChunks(agg, rows, cellLinks(agg, names));
+  yield html`</main>${nav}`.html;
+  yield pageEnd(result);
+}
+
+function* verdictPageChunks(result: ScanResult, ctx: ListContext, names: PageNames, rule: RuleMeta, pageClass: PageClass, page: number, pages: Record<PageClass, number>, verdicts: Verdict[]): Generator<string> {
+  const of = pages[pageClass];
+  const nav = pageNav([
+    { href: '../trailproof.html', label: 'Summary' },
+    ...(page > 0 ? [{ href: names.verdicts(rule.id, pageClass, page - 1), label: 'Previous page' }] : []),
+    ...(page + 1 < of ? [{ href: names.verdicts(rule.id, pageClass, page + 1), label: 'Next page' }] : []),
+    ...PAGE_CLASSES.filter((c) => c !== pageClass && pages[c] > 0).map((c) => ({ href: names.verdicts(rule.id, c, 0), label: `This rule's ${PAGE_CLASS_TITLE[c]}` })),
+  ]);
+  yield pageStart(`${reportTitle(result)} — ${rule.id} — ${PAGE_CLASS_TITLE[pageClass]} ${page + 1} of ${of}`);
+  yield html`<header><h1><code>${rule.id}</code>: ${PAGE_CLASS_TITLE[pageClass]}, page ${page + 1} of ${of}</h1><p>${rule.title}</p>${nav}</header>\n<main>\n<section aria-labelledby="h-verdicts"><h2 id="h-verdicts">Verdicts</h2>\n`.html;
+  yield* verdictListChunks(verdicts, ctx);
+  yield html`</section></main>${nav}`.html;
+  yield pageEnd(result);
+}
+
+/** One walk for one status class: pages of one rule, in canonical order. */
+function* verdictPages(result: ScanResult, agg: HtmlAggregate, names: PageNames, ctx: ListContext, pageClass: PageClass): Generator<ReportFile> {
+  const rollups = new Map(agg.ruleRollups().map((r) => [r.rule.id, r]));
+  const done = new Set<string>();
+  let buffer: Verdict[] = [];
+  let ruleId: string | undefined;
+  let page = 0;
+  const flush = (): ReportFile | undefined => {
+    if (ruleId === undefined || buffer.length === 0) return undefined;
+    const r = rollups.get(ruleId)!;
+    const file = { path: `${names.layout.folder}/${names.verdicts(ruleId, pageClass, page)}`, chunks: verdictPageChunks(result, ctx, names, r.rule, pageClass, page, r.pages, buffer) };
+    buffer = [];
+    return file;
+  };
+  for (const v of result.verdicts) {
+    if (pageClassOf(displayStatus(v)) !== pageClass) continue;
+    if (v.ruleId !== ruleId) {
+      const file = flush();
+      if (file) yield file;
+      if (done.has(v.ruleId)) throw new Error(`HTML report: verdicts of rule ${v.ruleId} are not contiguous; the verdict list must be in canonical order`);
+      if (ruleId !== undefined) done.add(ruleId);
+      ruleId = v.ruleId;
+      page = 0;
+    } else if (buffer.length === names.layout.verdictsPerPage) {
+      yield flush()!;
+      page++;
+    }
+    buffer.push(v);
+  }
+  const last = flush();
+  if (last) yield last;
+}
+
+export function* pagedFiles(result: ScanResult, agg: HtmlAggregate, layout: PagedLayout, entry: string): Generator<ReportFile> {
+  const names = new PageNames(agg, layout);
+  yield { path: entry, chunks: summaryChunks(result, agg, names) };
+  const pages = Math.ceil(agg.rows.length / layout.accountsPerPage);
+  for (let p = 0; p < pages; p++) yield { path: `${layout.folder}/${names.accounts(p)}`, chunks: accountsPageChunks(result, agg, names, p, pages) };
+  const ctx: ListContext = { rules: new Map(agg.rules.map((r) => [r.id, r])), rows: new Map(agg.rows.map((r) => [r.key, r])), frameworks: [], defaultStatus: '' };
+  const classCounts = { fail: agg.totals.FAIL, error: agg.totals.ERROR, other: agg.verdictCount - agg.totals.FAIL - agg.totals.ERROR };
+  for (const pageClass of PAGE_CLASSES) if (classCounts[pageClass] > 0) yield* verdictPages(result, agg, names, ctx, pageClass);
+}
+

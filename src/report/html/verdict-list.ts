@@ -1,0 +1,97 @@
+/**
+ * The verdict list of a page: a filter form and one row per verdict, failures first (FAIL, ERROR,
+ * SUPPRESSED, PASS, N/A; then by severity, then in canonical order). Every row carries its
+ * account row key, rule, status, severity and OU as data attributes, so the page's script filters
+ * exactly — a matrix cell selects one account × one rule, never a text search.
+ */
+import { SEVERITIES } from '../../contracts/verdict.ts';
+import type { FrameworkAssessment } from '../../contracts/frameworks.ts';
+import type { RuleMeta, Verdict } from '../../contracts/verdict.ts';
+import { compareStrings, compareVerdicts } from '../../contracts/order.ts';
+import { DISPLAY_STATUSES, displayStatus, severityIndex, STATUS_LABEL } from '../audit-common.ts';
+import { ORGANIZATION_ROW, rowKeyOf, type MatrixRow } from './aggregate.ts';
+import { html, type Raw } from './escape.ts';
+import { PageEvidence } from './evidence.ts';
+
+/** The status filter's first choice, and the default of the full report: what needs attention. */
+export const FINDINGS = 'findings';
+
+export function compareForReading(a: Verdict, b: Verdict): number {
+  return DISPLAY_STATUSES.indexOf(displayStatus(a)) - DISPLAY_STATUSES.indexOf(displayStatus(b)) || severityIndex(a.severity) - severityIndex(b.severity) || compareVerdicts(a, b);
+}
+
+export function controlKey(framework: FrameworkAssessment, controlId: string): string {
+  return `${framework.id} ${controlId}`;
+}
+
+function option(value: string, label: string, selected = false): Raw {
+  return selected ? html`<option value="${value}" selected>${label}</option>` : html`<option value="${value}">${label}</option>`;
+}
+
+export interface ListContext {
+  rules: ReadonlyMap<string, RuleMeta>;
+  /** Account rows by key, for names and OU paths. */
+  rows: ReadonlyMap<string, MatrixRow>;
+  frameworks: readonly FrameworkAssessment[];
+  /** The status filter's initial value: FINDINGS, '' (all) or one status. */
+  defaultStatus: string;
+}
+
+function rowOf(v: Verdict, ctx: ListContext): MatrixRow {
+  const key = rowKeyOf(v);
+  return ctx.rows.get(key) ?? { key, label: key, sub: key, ouPath: v.resource.ouPath ?? '(unknown OU)' };
+}
+
+function filterForm(verdicts: readonly Verdict[], ctx: ListContext): Raw {
+  const rowKeys = new Set(verdicts.map(rowKeyOf));
+  const rows = [...rowKeys].map((k) => ctx.rows.get(k) ?? { key: k, label: k, sub: k, ouPath: '' });
+  rows.sort((a, b) => (a.key === ORGANIZATION_ROW ? -1 : b.key === ORGANIZATION_ROW ? 1 : compareStrings(a.label, b.label) || compareStrings(a.key, b.key)));
+  const ous = [...new Set(verdicts.map((v) => rowOf(v, ctx).ouPath))].sort(compareStrings);
+  const rules = [...new Set(verdicts.map((v) => v.ruleId))].sort(compareStrings);
+  const controls = ctx.frameworks.flatMap((f) => f.controls.filter((c) => c.rules.length > 0).map((c) => ({ key: controlKey(f, c.controlId), label: `${f.id} ${c.controlId}`, rules: c.rules.join(' ') })));
+  return html`<form id="filters" role="search" aria-label="Filter verdicts">
+<label>Status<select name="status">${option(FINDINGS, 'Findings: FAIL, ERROR, suppressed', ctx.defaultStatus === FINDINGS)}${option('', 'All statuses', ctx.defaultStatus === '')}${DISPLAY_STATUSES.map((s) => option(s, STATUS_LABEL[s], ctx.defaultStatus === s))}</select></label>
+<label>Severity<select name="severity">${option('', 'All')}${SEVERITIES.map((s) => option(s, s))}</select></label>
+<label>OU<select name="ou">${option('', 'All')}${ous.map((o) => option(o, o))}</select></label>
+<label>Account<select name="row">${option('', 'All')}${rows.map((r) => option(r.key, r.key === r.label ? r.key : `${r.label} (${r.sub})`))}</select></label>
+<label>Rule<select name="rule">${option('', 'All')}${rules.map((r) => option(r, r))}</select></label>
+${controls.length > 0 ? html`<label>Control<select name="control">${option('', 'All')}${controls.map((c) => html`<option value="${c.key}" data-rules="${c.rules}">${c.label}</option>`)}</select></label>` : ''}
+<label>Text<input type="search" name="q" placeholder="ARN, message…"></label>
+<button type="reset">Reset</button>
+<p id="shown" aria-live="polite"></p>
+</form>`;
+}
+
+function verdictRow(v: Verdict, index: number, ctx: ListContext, evidence: PageEvidence): Raw {
+  const rule = ctx.rules.get(v.ruleId);
+  const row = rowOf(v, ctx);
+  const status = displayStatus(v);
+  const s = v.suppressed;
+  const remediation = rule?.remediation.trim();
+  const resource = v.resource;
+  return html`<tr data-status="${status}" data-severity="${v.severity}" data-ou="${row.ouPath}" data-rule="${v.ruleId}" data-row="${row.key}">
+<td data-label="Status"><span class="badge s-${status}">${STATUS_LABEL[status]}</span></td><td data-label="Severity">${v.severity}</td>
+<td data-label="Rule"><code>${v.ruleId}</code><span class="sub">${rule?.title ?? ''}</span></td>
+<td data-label="Account">${row.label}<span class="sub">${row.sub} · ${row.ouPath}</span></td>
+<td data-label="Resource">${resource.name ?? resource.type}<span class="sub token">${resource.type}: ${resource.id}${resource.region ? ` (${resource.region})` : ''}</span></td>
+<td class="msg" data-label="Message">${v.message}${s ? html`<p class="note">Suppressed by ${s.exceptionId} until ${s.expires}, approved by ${s.approver}: ${s.reason}</p>` : ''}
+<details class="evidence"><summary>Evidence</summary>${evidence.forVerdict(index, v.evidence)}</details>${
+    remediation ? html`<details><summary>Remediation</summary><pre>${remediation}</pre>${rule?.helpUri ? html`<p class="sub token">More: ${rule.helpUri}</p>` : ''}</details>` : ''
+  }</td>
+</tr>`;
+}
+
+/**
+ * The filter form, the table (in reading order) and the page's shared evidence, as chunks: the
+ * caller holds the verdicts of one page, the chunks are one row each.
+ */
+export function* verdictListChunks(verdicts: readonly Verdict[], ctx: ListContext): Generator<string> {
+  const ordered = [...verdicts].sort(compareForReading);
+  const evidence = new PageEvidence(ordered);
+  yield filterForm(ordered, ctx).html;
+  yield '\n<table id="verdicts"><thead><tr><th scope="col">Status</th><th scope="col">Severity</th><th scope="col">Rule</th><th scope="col">Account</th><th scope="col">Resource</th><th scope="col">Message, evidence, remediation</th></tr></thead>\n<tbody>';
+  for (let i = 0; i < ordered.length; i++) yield verdictRow(ordered[i]!, i, ctx, evidence).html;
+  yield '</tbody></table>';
+  if (ordered.length === 0) yield '<p class="note">No verdicts.</p>';
+  yield evidence.section().html;
+}

@@ -1,0 +1,81 @@
+import { posix } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compareVerdicts } from '../../src/contracts/order.ts';
+import type { ScanResult } from '../../src/contracts/result.ts';
+import { displayStatus } from '../../src/report/audit-common.ts';
+import { HTML_LAYOUT, renderHtml, renderHtmlFiles, type HtmlLayout } from '../../src/report/html.ts';
+import { rowKeyOf } from '../../src/report/html/aggregate.ts';
+import { sampleResult, shuffledResult } from '../fixtures/results/sample-result.ts';
+
+const SMALL: HtmlLayout = { singlePageMaxVerdicts: 3, folder: 'trailproof-html', accountsPerPage: 2, verdictsPerPage: 2, accountsListed: 2 };
+
+function render(result: ScanResult, layout: HtmlLayout): Map<string, string> {
+  return new Map([...renderHtmlFiles(result, layout)].map((f) => [f.path, [...f.chunks].join('')]));
+}
+
+const rowsOf = (page: string) => [...page.matchAll(/<tr data-status="([A-Z_]+)" data-severity="\w+" data-ou="[^"]*" data-rule="([^"]+)" data-row="([^"]+)">/g)].map((m) => ({ status: m[1]!, rule: m[2]!, row: m[3]! }));
+const hrefsOf = (page: string) => [...page.matchAll(/href="([^"#][^"]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+
+describe('HTML report layouts', () => {
+  it('is one self-contained page up to the threshold, the same page renderHtml gives', () => {
+    const result = sampleResult();
+    const files = render(result, { ...SMALL, singlePageMaxVerdicts: result.verdicts.length });
+    expect([...files.keys()]).toEqual(['trailproof.html']);
+    expect(files.get('trailproof.html')).toBe(renderHtml(result));
+    expect(HTML_LAYOUT.singlePageMaxVerdicts).toBeGreaterThan(1000);
+  });
+
+  it('above the threshold, splits into a summary, accounts pages and verdict pages holding every verdict once', () => {
+    const result = sampleResult();
+    const files = render(result, SMALL);
+    const paths = [...files.keys()];
+    expect(paths[0]).toBe('trailproof.html');
+    const verdictPages = paths.filter((p) => /\.(fail|error|other)-\d{3}\.html$/.test(p));
+    const accountPages = paths.filter((p) => /accounts-\d{3}\.html$/.test(p));
+    expect(paths).toHaveLength(1 + verdictPages.length + accountPages.length);
+    const listed = verdictPages.flatMap((p) => rowsOf(files.get(p)!));
+    const expected = [...result.verdicts].map((v) => ({ status: displayStatus(v), rule: v.ruleId, row: rowKeyOf(v) }));
+    const key = (r: { status: string; rule: string; row: string }) => `${r.rule}|${r.row}|${r.status}`;
+    expect(listed.map(key).sort()).toEqual(expected.map(key).sort());
+    for (const p of verdictPages) {
+      const rows = rowsOf(files.get(p)!);
+      expect(rows.length, p).toBeLessThanOrEqual(SMALL.verdictsPerPage);
+      const pageClass = /\.(fail|error|other)-/.exec(p)![1];
+      for (const r of rows) expect(r.status === 'FAIL' ? 'fail' : r.status === 'ERROR' ? 'error' : 'other', p).toBe(pageClass);
+      expect(new Set(rows.map((r) => r.rule)).size, p).toBe(1);
+    }
+    // The summary holds no verdict rows: it is roll-ups and links.
+    expect(rowsOf(files.get('trailproof.html')!)).toEqual([]);
+  });
+
+  it('links only to files it wrote, and a cell part opens the page holding that account × rule × status', () => {
+    const files = render(sampleResult(), SMALL);
+    for (const [path, page] of files) {
+      for (const href of hrefsOf(page)) {
+        if (/^https?:/.test(href)) continue;
+        const target = posix.normalize(posix.join(posix.dirname(path), href.split('#')[0]!));
+        expect(files.has(target), `${path} → ${href}`).toBe(true);
+      }
+    }
+    let checked = 0;
+    for (const [path, page] of files) {
+      if (!/accounts-\d{3}\.html$/.test(path)) continue;
+      for (const m of page.matchAll(/<a class="part" href="([^"]+)" data-count-status="([A-Z_]+)">/g)) {
+        const [file, fragment] = m[1]!.replace(/&amp;/g, '&').split('#');
+        const filter = new URLSearchParams(fragment!.slice(2));
+        const target = rowsOf(files.get(posix.join(posix.dirname(path), file!))!);
+        expect(target.some((r) => r.row === filter.get('row') && r.rule === filter.get('rule') && r.status === m[2]), m[1]).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
+  it('renders the same bytes twice, and refuses verdicts out of canonical order instead of paging them wrongly', () => {
+    const once = render(sampleResult(), SMALL);
+    expect(render(sampleResult(), SMALL)).toEqual(once);
+    const shuffled = shuffledResult();
+    expect([...shuffled.verdicts].map((v) => v.ruleId)).not.toEqual([...shuffled.verdicts].sort(compareVerdicts).map((v) => v.ruleId));
+    expect(() => render(shuffled, SMALL)).toThrow(/not contiguous; the verdict list must be in canonical order/);
+  });
+});
