@@ -56,7 +56,7 @@ describe('VerdictSpool', () => {
       formatter.renderFiles ? [...formatter.renderFiles(r, {})].map((f) => `${f.path}\n${[...f.chunks].join('')}`).join('\n') : [...(formatter.renderChunks?.(r, {}) ?? [formatter.render(r, {})])].join('');
     for (const formatter of listFormatters()) {
       expect(textOf(formatter, fromDisk), formatter.name).toBe(textOf(formatter, result));
-      expect(textOf(formatter, result), formatter.name).toBe(formatter.render(result, {}));
+      if (!formatter.renderFiles) expect(textOf(formatter, result), formatter.name).toBe(formatter.render(result, {}));
     }
   }, 60_000);
 });
