@@ -57,6 +57,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { commands: ['scan', 'evaluate'], load: () => import('./commands/scan.ts') },
   { commands: ['collect', 'iam-policy'], load: () => import('./commands/collect.ts') },
   { commands: ['rules'], load: () => import('./commands/rules.ts') },
+  { commands: ['frameworks'], load: () => import('./commands/frameworks.ts') },
   { commands: ['report'], load: () => import('./commands/report.ts') },
   { commands: ['evidence'], load: () => import('./commands/evidence.ts') },
   { commands: ['exceptions'], load: () => import('./commands/exceptions.ts') },

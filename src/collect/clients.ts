@@ -7,6 +7,9 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { AccountClient } from '@aws-sdk/client-account';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { ServiceName } from './aws-actions.ts';
 import { refuseNonAwsAnswers } from './non-aws-answers.ts';
 
@@ -37,6 +40,8 @@ export interface ClientFactoryOptions {
   credentials?: CredentialProvider;
   /** One endpoint for every client; without it the SDK reads AWS_ENDPOINT_URL(_<SERVICE>) and the profile's endpoint_url. */
   endpointUrl?: string;
+  /** false: each client opens its own connections, as the SDK does by default (the bench's "before"). */
+  shareConnections?: boolean;
 }
 
 export function defaultClientFactory(options: ClientFactoryOptions): ClientFactory {
@@ -45,6 +50,8 @@ export function defaultClientFactory(options: ClientFactoryOptions): ClientFacto
     // the profile a client was given; the AWS CLI's --profile selects them, and so must ours.
     process.env.AWS_PROFILE = options.profile;
   }
+  const timeouts = { requestTimeout: options.callTimeoutMs, connectionTimeout: Math.min(options.callTimeoutMs, 10_000) };
+  const requestHandler = options.shareConnections === false ? timeouts : sharedRequestHandler(timeouts);
   return {
     startingCredentials: () =>
       options.credentials ?? (fromNodeProviderChain(options.profile ? { profile: options.profile } : {}) as CredentialProvider),
@@ -60,7 +67,7 @@ export function defaultClientFactory(options: ClientFactoryOptions): ClientFacto
       // The call runner retries with the SDK's adaptive strategy itself (so it also covers its own
       // per-call timeout); a second retry layer in the client would multiply attempts.
       maxAttempts: 1,
-      requestHandler: { requestTimeout: options.callTimeoutMs, connectionTimeout: Math.min(options.callTimeoutMs, 10_000) },
+      requestHandler,
       ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
     };
     switch (service) {
@@ -86,6 +93,24 @@ export function defaultClientFactory(options: ClientFactoryOptions): ClientFacto
         return new EC2Client(common);
     }
   }
+}
+
+/**
+ * One keep-alive connection pool for the whole process, shared by every SDK client. Left to
+ * itself each client builds its own handler and agent, so the clients of every account, service
+ * and region would open (and TLS-handshake) connections of their own; shared, a connection to an
+ * endpoint is reused by whichever client calls it next, whatever credentials sign the request.
+ * No socket cap: the collector's own limits (accounts × calls in flight) already bound them.
+ */
+const sharedAgents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+
+/** A client's destroy() destroys its handler's agents: the shared ones outlive every client. */
+class SharedAgentHandler extends NodeHttpHandler {
+  override destroy(): void {}
+}
+
+function sharedRequestHandler(timeouts: { requestTimeout: number; connectionTimeout: number }): NodeHttpHandler {
+  return new SharedAgentHandler({ httpAgent: sharedAgents.http, httpsAgent: sharedAgents.https, ...timeouts });
 }
 
 type EndpointParams = Record<string, unknown> & { Endpoint?: string };

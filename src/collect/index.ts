@@ -17,6 +17,7 @@ import { writeSnapshot, type WrittenSnapshot } from '../snapshot/write.ts';
 import { completeDeferred, readAccount, type AccountContext, type DeferredBuckets } from './account.ts';
 import { defaultClientFactory, type ClientFactory } from './clients.ts';
 import { Limiter } from './limit.ts';
+import { ORGANIZATIONS_PACE, Pacer } from './pace.ts';
 import { readOrganization, type OrganizationView } from './organization.ts';
 import { selectAccounts } from './scope.ts';
 import { AccountSession, type CallSettings } from './session.ts';
@@ -44,7 +45,7 @@ export interface CollectOptions {
   quiet?: boolean;
   verbose?: boolean;
   /** Retry pacing (tests shrink it; production keeps the SDK's adaptive defaults). */
-  retry?: Pick<CallSettings, 'retryBackoffMs' | 'rateLimiter'>;
+  retry?: Pick<CallSettings, 'retryBackoffMs' | 'rateLimiter' | 'pacers'>;
   /** Where finished account records wait for the header (a private folder is made inside); default the system's temporary folder. */
   spoolDir?: string;
 }
@@ -71,6 +72,7 @@ export async function collectOrganization(options: CollectOptions): Promise<Coll
     callConcurrency: config.collection.callConcurrency,
     callTimeoutMs: config.collection.callTimeoutMs,
     maxAttempts: config.collection.maxAttempts,
+    pacers: { organizations: new Pacer(ORGANIZATIONS_PACE) },
     ...options.retry,
     ...(options.progress ? { onEvent: options.progress } : {}),
   };

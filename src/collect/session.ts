@@ -3,6 +3,7 @@ import type { ApiError } from '../snapshot/types.ts';
 import { listedAction, type ServiceName } from './aws-actions.ts';
 import type { AwsClient, ClientFactory, CredentialProvider } from './clients.ts';
 import { Limiter } from './limit.ts';
+import type { Pacer } from './pace.ts';
 import { deterministicFailure } from './non-aws-answers.ts';
 
 export type CallEvent =
@@ -19,6 +20,8 @@ export interface CallSettings {
   retryBackoffMs?: number;
   /** Tests replace the adaptive rate limiter, whose token bucket would otherwise pace them for seconds. */
   rateLimiter?: { getSendToken(): Promise<void>; updateClientSendingRate(info: unknown): void };
+  /** Client-side pacing per service (shared by every session), for quotas known in advance. */
+  pacers?: Partial<Record<ServiceName, Pacer>>;
   onEvent?: (event: CallEvent) => void;
 }
 
@@ -64,11 +67,13 @@ export class AccountSession {
     // hold slots that another service or region of the same session could use.
     // The strategy hands back the StandardRetryToken its own methods expect; its interface just types it wider.
     let token = (await retry.acquireInitialRetryToken(`${service}:${region}`)) as RetryToken;
+    const pacer = this.settings.pacers?.[service];
     for (let attempt = 1; ; attempt++) {
       try {
+        await pacer?.take();
         const output = (await this.limiter.run(() => {
           this.settings.onEvent?.({ type: 'call', accountId: this.accountId, region, operation });
-          return this.sendWithTimeout(client, command);
+          return this.sendWithTimeout(client, attempt === 1 ? command : freshCopy(command));
         })) as O;
         retry.recordSuccess(token);
         return { ok: true as const, output };
@@ -133,6 +138,16 @@ export class AccountSession {
     for (const { client } of this.clients.values()) client.destroy?.();
     this.clients.clear();
   }
+}
+
+/**
+ * A command for another attempt. An SDK command keeps the middleware its first send added, and
+ * some clients (S3 Control: "Duplicate middleware name 'parseOutpostArnablesMiddleaware'") refuse
+ * to add it twice, so a retried S3 Control call would fail for a reason of the SDK's own.
+ */
+function freshCopy(command: CommandLike): CommandLike {
+  const Command = command.constructor as unknown as new (input: unknown) => CommandLike;
+  return new Command(command.input);
 }
 
 type SdkError = Error & { $metadata?: { httpStatusCode?: number }; $fault?: string; Code?: string; code?: string };

@@ -9,6 +9,8 @@
 import { compareAccounts, compareErrors } from '../contracts/order.ts';
 import type { ScanResult } from '../contracts/result.ts';
 import { UserError } from '../shared/errors.ts';
+import { assessFrameworks } from './frameworks.ts';
+import { selectFrameworkPacks } from '../rules/framework-packs.ts';
 import { GateTally } from './gate.ts';
 import { parseShard } from './shard.ts';
 import { VerdictSpool } from './verdict-spool.ts';
@@ -49,6 +51,7 @@ export function mergeShardReports(reports: ShardReport[]): ScanResult {
   accounts.sort(compareAccounts);
   accountIds.sort();
 
+  const verdicts = spool.finish();
   const { result: base } = first;
   const { shard: _shard, ...scope } = base.scope;
   return {
@@ -58,11 +61,13 @@ export function mergeShardReports(reports: ShardReport[]): ScanResult {
     scope: { ...scope, accountIds },
     accounts,
     rules: base.rules,
-    verdicts: spool.finish(),
+    verdicts,
     errors,
     exceptionNotes: mergeExceptionNotes(ordered.map((s) => s.result)),
     summary: tally.summary(errors),
     failOn: base.failOn,
+    // Recomputed over every shard's verdicts: a control satisfied in each shard alone may not be overall.
+    ...(base.frameworks ? { frameworks: assessFrameworks(selectFrameworkPacks(base.frameworks.map((f) => f.id)), base.rules, verdicts) } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { TrailproofConfig } from '../config/types.ts';
+import type { FrameworkPack } from '../rules/framework-packs.ts';
 import type { LoadedRule } from '../rules/load.ts';
 import type { SkippedAccount } from '../snapshot/types.ts';
 
@@ -17,4 +18,6 @@ export interface EvaluateOptions {
   only?: { accountIds: readonly string[]; skipped: readonly SkippedAccount[] };
   /** Threads that judge accounts at once, this one included (see parallel.ts). Default 1. */
   workers?: number;
+  /** Framework packs (--framework) whose control-level view is added to the result, in this order. */
+  frameworks?: readonly FrameworkPack[];
 }

@@ -18,6 +18,7 @@ import { IndexBuilder, type ModelIndex } from '../model/index.ts';
 import { modelOptions } from '../rules/model-options.ts';
 import { collectErrors } from '../model/errors.ts';
 import { ExceptionMatcher } from './exceptions.ts';
+import { withFrameworks } from './frameworks.ts';
 import { GateTally } from './gate.ts';
 import { judgeRecords } from './judge.ts';
 import type { EvaluateOptions } from './options.ts';
@@ -54,9 +55,9 @@ export async function evaluateSnapshot(source: SnapshotSource, options: Evaluate
     const only = first.lines.length === first.index.header.scope.accountIds.length ? undefined : new Set(first.lines);
     await judgeRecords(source, first.index, options.rules, { ...(only ? { only } : {}), judgesOrganization: first.judgesOrganization }, decided);
   }
-  // Aggregates over the whole verdict list (framework assessments) belong here: after every thread's
-  // verdicts are in, computed in one walk of the result's verdicts (or fed by `decided`).
-  return resultOf(source, options, first, spool.finish(), matcher, tally);
+  // Aggregates over the whole verdict list (framework assessments): after every thread's verdicts
+  // are in, in one walk of the result's verdicts.
+  return withFrameworks(resultOf(source, options, first, spool.finish(), matcher, tally), options.frameworks);
 }
 
 /**

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import type { FrameworkAssessment } from '../contracts/frameworks.ts';
 import type { ScanResult, VerdictList } from '../contracts/result.ts';
 import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
 import { UserError } from '../shared/errors.ts';
@@ -79,8 +80,24 @@ function reportObject(input: ScanResult, listOf: ListOf): Record<string, unknown
         { ...result.summary, counts: orderedKeys(result.summary.counts, ['PASS', 'FAIL', 'ERROR', 'NOT_APPLICABLE', 'suppressed']) },
         ['counts', 'gatingFailures', 'partial', 'exitCode'],
       ),
+      frameworks: result.frameworks?.map(frameworkJson),
     },
-    ['$schema', 'reportVersion', 'tool', 'rulePack', 'snapshot', 'scope', 'accounts', 'rules', 'verdicts', 'errors', 'exceptionNotes', 'summary', 'failOn'],
+    ['$schema', 'reportVersion', 'tool', 'rulePack', 'snapshot', 'scope', 'accounts', 'rules', 'verdicts', 'errors', 'exceptionNotes', 'summary', 'failOn', 'frameworks'],
+  );
+}
+
+function frameworkJson(f: FrameworkAssessment): Record<string, unknown> {
+  return orderedKeys(
+    {
+      ...f,
+      controls: f.controls.map((c) =>
+        orderedKeys({ ...c, counts: orderedKeys(c.counts, ['PASS', 'FAIL', 'ERROR', 'NOT_APPLICABLE', 'suppressed']) }, [
+          'controlId', 'title', 'status', 'notAssessedReason', 'manualCheck', 'rules', 'failingAccounts', 'erroredAccounts', 'counts',
+        ]),
+      ),
+      summary: orderedKeys(f.summary, ['satisfied', 'notSatisfied', 'notAssessed']),
+    },
+    ['id', 'title', 'version', 'controls', 'summary'],
   );
 }
 

@@ -7,6 +7,8 @@ import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
 import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { prettyJson, resourceLabel, ruleIndex } from './audit-common.ts';
 import type { Formatter } from './types.ts';
+import type { FrameworkAssessment } from '../contracts/frameworks.ts';
+import { controlBasis, controlStatusText, frameworkName, frameworkSummaryText } from './frameworks.ts';
 
 /** Characters XML 1.0 forbids anywhere (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
 const XML_INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -113,6 +115,12 @@ function* junitChunks(input: ScanResult): Generator<string> {
     countInto(counts, v);
     countInto(total, v);
   }
+  const frameworkSuites: string[] = [];
+  for (const framework of result.frameworks ?? []) {
+    const { suite, counts } = frameworkSuite(framework, result.snapshot.collectedAt);
+    for (const k of Object.keys(total) as (keyof SuiteCounts)[]) total[k] += counts[k];
+    frameworkSuites.push(suite);
+  }
   yield '<?xml version="1.0" encoding="UTF-8"?>\n';
   yield `<testsuites${attrs({ name: result.tool.name, ...total, time: '0', timestamp: result.snapshot.collectedAt })}>\n`;
   const verdicts = result.verdicts[Symbol.iterator]();
@@ -135,7 +143,42 @@ function* junitChunks(input: ScanResult): Generator<string> {
     for (; !next.done && next.value.ruleId === ruleId; next = verdicts.next()) yield `${testcase(named(next.value), rule, '    ')}\n`;
     yield '  </testsuite>\n';
   }
+  for (const suite of frameworkSuites) yield `${suite}\n`;
   yield '</testsuites>\n';
+}
+
+/**
+ * A framework selected with --framework as one more suite, "framework:<pack id>": a test case per
+ * control. Not satisfied → <failure>, not assessed for an ERROR → <error>, a manual control or one
+ * with no verdicts → <skipped> with the reason.
+ */
+function frameworkSuite(framework: FrameworkAssessment, timestamp: string): { suite: string; counts: SuiteCounts } {
+  const counts: SuiteCounts = { tests: framework.controls.length, failures: 0, errors: 0, skipped: 0 };
+  const cases = framework.controls.map((c) => {
+    const open = `    <testcase${attrs({ classname: `framework:${framework.id}`, name: `${c.controlId} ${c.title}`, time: '0' })}`;
+    const basis = escapeXmlText(controlBasis(c));
+    if (c.status === 'satisfied') return `${open}>\n      <system-out>${basis}</system-out>\n    </testcase>`;
+    if (c.status === 'not-satisfied') {
+      counts.failures++;
+      return `${open}>\n      <failure${attrs({ message: controlStatusText(c), type: 'not-satisfied' })}>${basis}</failure>\n    </testcase>`;
+    }
+    if (c.notAssessedReason === 'error') {
+      counts.errors++;
+      return `${open}>\n      <error${attrs({ message: controlStatusText(c), type: 'not-assessed' })}>${basis}</error>\n    </testcase>`;
+    }
+    counts.skipped++;
+    return `${open}>\n      <skipped${attrs({ message: `${controlStatusText(c)}: ${controlBasis(c)}` })}/>\n    </testcase>`;
+  });
+  const suite = [
+    `  <testsuite${attrs({ name: `framework:${framework.id}`, ...counts, time: '0', timestamp })}>`,
+    '    <properties>',
+    `      <property${attrs({ name: 'title', value: frameworkName(framework) })}/>`,
+    `      <property${attrs({ name: 'summary', value: frameworkSummaryText(framework) })}/>`,
+    '    </properties>',
+    ...cases,
+    '  </testsuite>',
+  ].join('\n');
+  return { suite, counts };
 }
 
 export const junitFormatter: Formatter = {

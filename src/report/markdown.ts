@@ -7,6 +7,7 @@ import { SEVERITIES } from '../contracts/verdict.ts';
 import type { Severity, Verdict } from '../contracts/verdict.ts';
 import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { gateSentence, oneLine, resourceLabel, sortedErrors, truncate } from './audit-common.ts';
+import { accountList, controlStatusText, frameworkName, frameworkSummaryText } from './frameworks.ts';
 import type { Formatter } from './types.ts';
 
 /** Failing verdicts listed before "and N more". */
@@ -138,6 +139,26 @@ function exceptionSection(result: ScanResult): string[] {
   return lines;
 }
 
+/** Failing accounts shown in a control's row before "and N more". */
+const MAX_CONTROL_ACCOUNTS = 5;
+
+/** One compliance table per framework selected with --framework. */
+function frameworkSections(result: ScanResult): string[] {
+  const lines: string[] = [];
+  for (const framework of result.frameworks ?? []) {
+    lines.push('', `### Compliance: ${escapeMarkdownCell(frameworkName(framework))}`, '', `${frameworkSummaryText(framework)} (pack \`${escapeMarkdownCell(framework.id)}\`).`);
+    lines.push('', '| Control | Title | Status | Failing accounts | Rules or manual check |', '|---|---|---|---|---|');
+    for (const c of framework.controls) {
+      const accounts = accountList(c.failingAccounts, MAX_CONTROL_ACCOUNTS) || (c.erroredAccounts.length ? `ERROR in ${accountList(c.erroredAccounts, MAX_CONTROL_ACCOUNTS)}` : '');
+      const basis = c.rules.length > 0 ? c.rules.join(', ') : `manual: ${c.manualCheck ?? ''}`;
+      lines.push(`| ${escapeMarkdownCell(c.controlId)} | ${cellMessage(c.title)} | ${STATUS_ICON[c.status]} ${escapeMarkdownCell(controlStatusText(c))} | ${escapeMarkdownCell(accounts)} | ${cellMessage(basis)} |`);
+    }
+  }
+  return lines;
+}
+
+const STATUS_ICON = { satisfied: '✅', 'not-satisfied': '❌', 'not-assessed': '⚠️' } as const;
+
 export function renderMarkdown(result: ScanResult): string {
   const failing: FailingBySeverity = new Map(SEVERITIES.map((s) => [s, new FirstRows<Verdict>(MAX_FAILURE_ROWS)]));
   const errored = new FirstRows<Verdict>(MAX_ERROR_ROWS);
@@ -151,6 +172,7 @@ export function renderMarkdown(result: ScanResult): string {
     ...countsTable(result),
     '',
     context(result),
+    ...frameworkSections(result),
     ...failureSection(failing),
     ...errorSection(result, errored),
     ...exceptionSection(result),

@@ -1,12 +1,13 @@
 /**
  * NIST OSCAL 1.0.6 assessment-results: one result per scan, one observation per verdict (the
- * evidence), one finding per NIST SP 800-53 r5 control the rules map to.
+ * evidence), one finding per NIST SP 800-53 r5 control the rules map to, or, with --framework,
+ * one finding per control of each selected framework pack (control ids: packControlToken).
  *
  * Every uuid is a UUIDv5 of the content it names, so the same scan renders the same document.
  * trailproof writes no assessment plan: import-ap points at a back-matter resource that says so;
  * replace its href with your plan's location when you have one.
  */
-import type { ScanResult } from '../contracts/result.ts';
+import type { ScanResult, VerdictList } from '../contracts/result.ts';
 import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
 import {
   canonicalJson,
@@ -14,6 +15,7 @@ import {
   countStatuses,
   DISPLAY_STATUSES,
   nistControls,
+  oscalControlId,
   oneLine,
   prettyJson,
   resourceLabel,
@@ -27,6 +29,8 @@ import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { LazyList, stableJson, stableJsonChunks } from './canonical.ts';
 import { verdictsOfRules } from './list-views.ts';
 import type { Formatter } from './types.ts';
+import type { FrameworkAssessment } from '../contracts/frameworks.ts';
+import { controlBasis, controlStatusText, frameworkName } from './frameworks.ts';
 
 export const OSCAL_VERSION = '1.0.6';
 /** Namespace of trailproof's own OSCAL properties (OSCAL reserves the default namespace for NIST). */
@@ -187,6 +191,49 @@ function findings(result: ScanResult, ids: Ids): { controls: string[]; findings:
   return { controls, findings: list };
 }
 
+/** An OSCAL control-id (a token) for a pack's control: NIST's own catalog ids for NIST, "<pack>_<id>" otherwise. */
+export function packControlToken(packId: string, controlId: string): string {
+  if (packId.startsWith('nist-800-53')) return oscalControlId(controlId);
+  return `${packId}_${controlId.replace(/[^\p{L}\p{N}.\-_]+/gu, '_').replace(/_+$/, '')}`;
+}
+
+/**
+ * With --framework, the findings are the selected packs' controls, with the status the evaluate
+ * stage decided (OSCAL knows only satisfied / not-satisfied: a control not assessed is
+ * not-satisfied with reason "other" and says why).
+ */
+function frameworkFindings(frameworks: readonly FrameworkAssessment[], verdicts: VerdictList, ids: Ids): { controls: string[]; findings: Json[] } {
+  const controls: string[] = [];
+  const list: Json[] = [];
+  for (const framework of frameworks) {
+    for (const c of framework.controls) {
+      const token = packControlToken(framework.id, c.controlId);
+      controls.push(token);
+      const rules = new Set(c.rules);
+      const behind = verdictsOfRules(verdicts, rules);
+      const anyBehind = !behind[Symbol.iterator]().next().done;
+      list.push({
+        uuid: uuidV5(`finding:${ids.result}:${framework.id}:${c.controlId}`),
+        title: `${frameworkName(framework)} ${c.controlId}: ${c.title}`,
+        description: `${controlStatusText(c)}. ${controlBasis(c)}`,
+        props: [...prop('framework', framework.id), ...prop('control-id', c.controlId), ...prop('control-status', c.status), ...prop('not-assessed-reason', c.notAssessedReason), ...c.rules.flatMap((id) => prop('rule-id', id))],
+        origins: [{ actors: [{ type: 'tool', 'actor-uuid': ids.tool }] }],
+        target: {
+          type: 'statement-id',
+          'target-id': `${token}_smt`,
+          status: {
+            state: c.status === 'satisfied' ? 'satisfied' : 'not-satisfied',
+            reason: c.status === 'satisfied' ? 'pass' : c.status === 'not-satisfied' ? 'fail' : 'other',
+            remarks: c.status === 'satisfied' && c.counts.suppressed === 0 ? undefined : controlStatusText(c),
+          },
+        },
+        'related-observations': anyBehind ? new LazyList(behind, (v) => ({ 'observation-uuid': observationUuid(v, ids) })) : undefined,
+      });
+    }
+  }
+  return { controls: [...new Set(controls)], findings: list };
+}
+
 function resultRemarks(result: ScanResult): string | undefined {
   const lines: string[] = [];
   const skipped = [...result.scope.skipped].sort((a, b) => compareStrings(a.accountId, b.accountId));
@@ -225,7 +272,7 @@ function oscalDocument(input: ScanResult): Json {
   const at = result.snapshot.collectedAt;
   const rules = ruleIndex(result);
   const verdicts = result.verdicts;
-  const mapped = findings(result, ids);
+  const mapped = result.frameworks?.length ? frameworkFindings(result.frameworks, verdicts, ids) : findings(result, ids);
   const org = result.snapshot.organizationId;
   const doc = {
     'assessment-results': {

@@ -15,6 +15,8 @@ import { errorUri, resourceUri } from './locations.ts';
 import { LEVEL_FOR_SEVERITY, ruleDescriptor, type SarifLevel } from './sarif-rules.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 import { filtered, mapped, mergedSorted, type Walkable } from './list-views.ts';
+import { controlBasis, controlStatusText, frameworkName, frameworkSummaryText } from './frameworks.ts';
+import type { FrameworkAssessment } from '../contracts/frameworks.ts';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const TOOL_INFORMATION_URI = 'https://github.com/trailproof/trailproof';
@@ -184,9 +186,10 @@ function sarifObject(input: ScanResult, options: RenderOptions, lazyResults: boo
             name: result.tool.name,
             semanticVersion: result.tool.version,
             informationUri: TOOL_INFORMATION_URI,
-            rules: rules.map(ruleDescriptor),
+            rules: rules.map((r) => withControls(ruleDescriptor(r), r.id, result.frameworks)),
           },
         },
+        taxonomies: result.frameworks?.map(taxonomy),
         automationDetails: { id: automationId(result) },
         invocations: [
           {
@@ -206,6 +209,33 @@ function sarifObject(input: ScanResult, options: RenderOptions, lazyResults: boo
       },
     ],
   };
+}
+
+/**
+ * A framework selected with --framework as a SARIF taxonomy: each control a taxon whose properties
+ * carry its status; rules point at the controls they serve through `relationships`.
+ */
+function taxonomy(framework: FrameworkAssessment): Record<string, unknown> {
+  return {
+    name: framework.id,
+    fullName: frameworkName(framework),
+    version: framework.version,
+    shortDescription: { text: frameworkSummaryText(framework) },
+    taxa: framework.controls.map((c) => ({
+      id: c.controlId,
+      name: c.controlId,
+      shortDescription: { text: c.title },
+      fullDescription: { text: `${controlStatusText(c)}. ${controlBasis(c)}` },
+      properties: sortKeysDeep({ status: c.status, notAssessedReason: c.notAssessedReason, rules: c.rules, failingAccounts: c.failingAccounts, erroredAccounts: c.erroredAccounts, counts: c.counts }),
+    })),
+  };
+}
+
+function withControls(descriptor: Record<string, unknown>, ruleId: string, frameworks: readonly FrameworkAssessment[] | undefined): Record<string, unknown> {
+  const relationships = (frameworks ?? []).flatMap((f) =>
+    f.controls.filter((c) => c.rules.includes(ruleId)).map((c) => ({ target: { id: c.controlId, toolComponent: { name: f.id } }, kinds: ['relevant'] })),
+  );
+  return relationships.length > 0 ? { ...descriptor, relationships } : descriptor;
 }
 
 export function renderSarif(result: ScanResult, options: RenderOptions = {}): string {

@@ -12,7 +12,7 @@ import type { ValidateFunction } from 'ajv';
 const require = createRequire(import.meta.url);
 
 /** Each schema in schemas/<name>.schema.json, and whether it uses `format` (ajv-formats). */
-const USES_FORMATS = { rule: true, config: false, 'rule-test': false } as const;
+const USES_FORMATS = { rule: true, config: false, 'rule-test': false, 'framework-pack': false } as const;
 export type BundledSchema = keyof typeof USES_FORMATS;
 export const BUNDLED_SCHEMAS = Object.keys(USES_FORMATS) as BundledSchema[];
 

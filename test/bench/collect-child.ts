@@ -1,57 +1,112 @@
 /**
- * One collection measurement against the simulated AWS, alone in its process: the real collector
- * (src/collect) with its default concurrency and adaptive retry, through real SDK clients whose
- * `send` is answered by simulated-aws.ts. Afterwards (not timed) the collected snapshot is
- * compared line by line with the one the generator writes for the same organization: the two
- * must agree, which checks the simulation, the generator and the collector against each other.
- * Usage: node --import tsx test/bench/collect-child.ts ACCOUNTS SEED LATENCY_MS OUT_FILE
+ * One collection measurement, alone in its process: the real collector (src/collect) with its
+ * default concurrency, adaptive retry and Organizations pacing, through real SDK clients, against
+ *   http        the fake HTTP endpoint answering the synthetic organization (aws-server-child.ts,
+ *               its own process): real serialisation, SigV4, HTTP keep-alive, XML/JSON parsing,
+ *               per-region lognormal latency, AWS-like quotas; or
+ *   in-process  simulated-aws.ts (send stubbed, fixed latency): the same world without the wire.
+ * Afterwards (not timed) the collected snapshot is compared line by line with the one the
+ * generator writes for the same organization: the two must agree, which checks the transport,
+ * the generator and the collector against each other.
+ * Usage: node --import tsx test/bench/collect-child.ts ACCOUNTS SEED OUT_FILE http LATENCY_SCALE SHARE_CONNECTIONS(1|0) PACE_ORGANIZATIONS(1|0)
+ *        node --import tsx test/bench/collect-child.ts ACCOUNTS SEED OUT_FILE in-process LATENCY_MS
  */
+import { fork } from 'node:child_process';
 import { collectToFile } from '../../src/collect/index.ts';
+import { defaultClientFactory, type ClientFactory } from '../../src/collect/clients.ts';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { openSnapshot } from '../../src/snapshot/read.ts';
 import { stableJson } from '../../src/snapshot/write.ts';
 import { collectErrors } from '../../src/model/errors.ts';
 import type { SnapshotHeader } from '../../src/snapshot/types.ts';
+import { BENCH_PROFILE, type ServerStats } from './endpoint-stats.ts';
 import { lowerBound } from './bound.ts';
 import { generateOrg } from './generate-org.ts';
 import { report, startMeasure } from './measure.ts';
 import { snapshotHeader, snapshotRecords } from './org-snapshot.ts';
-import { SimulatedAws } from './simulated-aws.ts';
+import { QuotaBuckets, SimulatedAws } from './simulated-aws.ts';
 
-const [n, seed, latency, file] = process.argv.slice(2);
-if (!n || !seed || !latency || !file) throw new Error('usage: collect-child.ts ACCOUNTS SEED LATENCY_MS OUT_FILE');
+const [n, seed, file, transport, latency, share, pace] = process.argv.slice(2);
+if (!n || !seed || !file || (transport !== 'http' && transport !== 'in-process') || !latency) {
+  throw new Error('usage: collect-child.ts ACCOUNTS SEED OUT_FILE http|in-process LATENCY [SHARE_CONNECTIONS]');
+}
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 delete process.env.AWS_ENDPOINT_URL;
 delete process.env.AWS_ENDPOINT_URL_S3;
 
 const org = generateOrg({ accounts: Number(n), seed: Number(seed) });
-const latencyMs = Number(latency);
-const aws = new SimulatedAws(org, { latencyMs });
-aws.install();
 const config = DEFAULT_CONFIG;
 
-const done = startMeasure();
-const written = await collectToFile({ config, clientFactory: aws.clientFactory(config.collection.callTimeoutMs), now: () => new Date(org.collectedAt) }, file);
-const measured = done();
-aws.restore();
+/** What the endpoint saw, whichever transport answered. */
+interface Seen extends Omit<ServerStats, 'connections'> {
+  connections?: number;
+}
 
+async function overHttp(): Promise<{ factory: ClientFactory; stats(): Promise<Seen>; close(): void }> {
+  const server = fork(new URL('./aws-server-child.ts', import.meta.url), [n!, seed!, latency!], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    server.once('message', (m) => resolve((m as { url: string }).url));
+    server.once('exit', (code) => reject(new Error(`aws-server-child exited with ${code}`)));
+  });
+  return {
+    factory: defaultClientFactory({ callTimeoutMs: config.collection.callTimeoutMs, credentials: async () => BENCH_PROFILE, endpointUrl: url, shareConnections: share !== '0' }),
+    stats: () =>
+      new Promise((resolve) => {
+        server.once('message', (m) => resolve(m as ServerStats));
+        server.send('stats');
+      }),
+    close: () => server.send('close'),
+  };
+}
+
+async function inProcess(): Promise<{ factory: ClientFactory; stats(): Promise<Seen>; close(): void }> {
+  const aws = new SimulatedAws(org, { latencyMs: Number(latency) });
+  aws.install();
+  return {
+    factory: aws.clientFactory(config.collection.callTimeoutMs),
+    stats: async () => {
+      const counts: Seen['counts'] = {};
+      for (const [op, calls] of aws.callsByOperation) counts[op] = { calls, throttled: calls - (aws.admittedByOperation.get(op) ?? 0) };
+      return { counts, admittedByOperation: Object.fromEntries(aws.admittedByOperation), traffic: [...aws.traffic.values()], meanLatencyMs: Number(latency) };
+    },
+    close: () => aws.restore(),
+  };
+}
+
+const endpoint = transport === 'http' ? await overHttp() : await inProcess();
+const done = startMeasure();
+// pace=0 is the collector without client-side pacing of Organizations (the bench's "before").
+const retry = pace === '0' ? { retry: { pacers: {} } } : {};
+const written = await collectToFile({ config, clientFactory: endpoint.factory, now: () => new Date(org.collectedAt), ...retry }, file);
+const measured = done();
+const seen = await endpoint.stats();
+endpoint.close();
+
+const quotas = new QuotaBuckets();
 const bound = lowerBound({
-  latencyMs,
+  latencyMs: seen.meanLatencyMs,
   accountConcurrency: config.collection.accountConcurrency,
   callConcurrency: config.collection.callConcurrency,
-  traffic: [...aws.traffic.values()],
-  admittedByOperation: aws.admittedByOperation,
-  quota: (f) => aws.quota(f),
+  traffic: seen.traffic,
+  admittedByOperation: new Map(Object.entries(seen.admittedByOperation)),
+  quota: (f) => quotas.quota(f),
 });
-const throttled = [...aws.traffic.values()].reduce((sum, t) => sum + t.throttled, 0);
+const calls = Object.values(seen.counts).reduce((sum, c) => sum + c.calls, 0);
+const throttledBy = (prefix: string) => Object.entries(seen.counts).filter(([op]) => op.startsWith(prefix)).reduce((sum, [, c]) => sum + c.throttled, 0);
 
 report({
   ...measured,
+  transport,
   accounts: written.accounts,
   regions: written.header.scope.regions.length,
-  calls: aws.totalCalls,
-  throttled,
-  byOperation: Object.fromEntries([...aws.callsByOperation].sort(([a], [b]) => (a < b ? -1 : 1))),
+  calls,
+  cpu_ms_per_call: (measured.cpu_s * 1000) / calls,
+  throttled: throttledBy(''),
+  organizationsThrottled: throttledBy('organizations:'),
+  ...(seen.connections !== undefined ? { connections: seen.connections, sharedConnections: share !== '0' } : {}),
+  pacedOrganizations: pace !== '0',
+  meanLatencyMs: seen.meanLatencyMs,
+  byOperation: Object.fromEntries(Object.entries(seen.counts).sort(([a], [b]) => (a < b ? -1 : 1)).map(([op, c]) => [op, c.calls])),
   bound_s: bound.seconds,
   bound_ratio: measured.wall_s / bound.seconds,
   phased_s: bound.phased,

@@ -231,16 +231,21 @@ export interface CallFaultOptions {
 /** Decides, per call, whether it is throttled out or answered malformed, and remembers what it did. */
 export class CallFaults {
   private readonly injected = new Map<string, InjectedCallFault>();
+  /** Accounts whose account:ListRegions was faulted: their ec2:DescribeRegions fallback is throttled out too. */
+  private readonly regionListFaulted = new Set<string>();
 
   constructor(readonly options: CallFaultOptions) {}
 
   /** Whether every attempt of this call is throttled. */
   throttle(call: CallIdentity): boolean {
     if (NEVER_FAULTED.has(call.operation)) return false;
+    // The fault is the account's region list, whichever API the collector reads it with.
+    if (call.operation === 'ec2:DescribeRegions') return this.regionListFaulted.has(call.accountId);
     const key = identity(call);
     if (uniform(this.options.seed, `throttle|${key}`) >= this.options.rates.throttledOut) return false;
     const known = this.injected.get(key) ?? { kind: 'throttled-out', ...describe(call), attempts: 0 };
     known.attempts++;
+    if (call.operation === 'account:ListRegions') this.regionListFaulted.add(call.accountId);
     this.injected.set(key, known);
     return true;
   }
@@ -261,6 +266,7 @@ export class CallFaults {
       const detail = ways[shape]!(copy);
       if (detail === undefined) continue;
       this.injected.set(key, { kind: 'malformed', ...describe(call), shape, detail, attempts: 1 });
+      if (call.operation === 'account:ListRegions') this.regionListFaulted.add(call.accountId);
       return copy;
     }
     return answer;

@@ -82,7 +82,7 @@ export async function runFaultScan(options: FaultScanOptions): Promise<FaultScan
         now: () => new Date(org.collectedAt),
         progress: () => undefined,
         // Throttling backoff in milliseconds, not seconds: what is measured is the outcome, not AWS's pacing.
-        retry: { retryBackoffMs: 1, rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: () => undefined } },
+        retry: { retryBackoffMs: 1, rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: () => undefined }, pacers: {} },
       },
       snapshotFile,
     );

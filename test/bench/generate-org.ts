@@ -13,16 +13,7 @@
  */
 import type {
   AdvancedEventSelector,
-  BucketEncryption,
-  BucketLogging,
-  BucketVersioning,
-  EventDataStore,
   EventSelector,
-  InsightSelector,
-  LifecycleRule,
-  LogGroup,
-  ObjectLockConfiguration,
-  OrgAccount,
   Organization,
   OrganizationalUnit,
   PolicyTarget,
@@ -33,6 +24,7 @@ import type {
   TrailEventSelectors,
   TrailStatus,
 } from '../../src/snapshot/types.ts';
+import { indexWorld, type World, type WorldAccount, type WorldBucket, type WorldFault, type WorldPolicy, type WorldTrail } from '../fixtures/world/world.ts';
 
 export const DEFAULT_REGIONS = [
   'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2',
@@ -52,76 +44,17 @@ export interface GenerateOptions {
   unreadablePolicies?: string[];
 }
 
-export interface SimTrail {
-  trail: Trail;
-  status: TrailStatus;
-  selectors: TrailEventSelectors;
-  insights?: InsightSelector[];
-}
+export type SimTrail = WorldTrail;
+export type SimBucket = WorldBucket;
+export type SimFault = WorldFault;
+export type SimAccount = WorldAccount;
+export type SimPolicy = WorldPolicy;
 
-export interface SimBucket {
-  Name: string;
-  CreationDate: string;
-  region: string;
-  /** null: no tag set (GetBucketTagging answers NoSuchTagSet). */
-  tags: Tag[] | null;
-  objectLock: ObjectLockConfiguration | null;
-  lifecycle: LifecycleRule[] | null;
-  versioning: BucketVersioning;
-  publicAccessBlock: PublicAccessBlock | null;
-  /** A bucket policy JSON string, or null when there is none. */
-  policy: string | null;
-  policyIsPublic: boolean;
-  encryption: BucketEncryption | null;
-  logging: BucketLogging;
-}
-
-/** A call that fails in this account, whatever the load: what AWS answers with its message. */
-export interface SimFault {
-  operation: string; // "sts:AssumeRole", "cloudtrail:DescribeTrails", "s3:GetBucketTagging", ...
-  region?: string;
-  /** Bucket name, for bucket-level calls. */
-  target?: string;
-  code: string;
-  message: string;
-  httpStatusCode: number;
-}
-
-export interface SimAccount {
-  account: OrgAccount;
-  enabledRegions: string[];
-  trails: SimTrail[];
-  buckets: SimBucket[];
-  eventDataStores: EventDataStore[];
-  logGroups: (LogGroup & { arn: string })[];
-  accountPublicAccessBlock: PublicAccessBlock | null;
-  faults: SimFault[];
-}
-
-export interface SimPolicy {
-  Id: string;
-  Arn: string;
-  Name: string;
-  Description: string;
-  AwsManaged: boolean;
-  Content: string;
-  Targets: PolicyTarget[];
-}
-
-export interface SyntheticOrg {
+/** The generated world, with what the generator knows beyond it. */
+export interface SyntheticOrg extends World {
   seed: number;
-  collectedAt: string;
-  organization: Organization;
   root: Root;
-  ous: OrganizationalUnit[];
-  /** Sorted by account id. */
-  accounts: SimAccount[];
-  byId: Map<string, SimAccount>;
-  policies: SimPolicy[];
-  managementId: string;
   logArchiveId: string;
-  /** Organizations calls that fail (target: the policy id). */
-  orgFaults: SimFault[];
 }
 
 /** mulberry32: small, fast, and the same numbers on every platform. */
@@ -216,24 +149,12 @@ export function generateOrg(options: GenerateOptions): SyntheticOrg {
     else if (kind === 'log-archive') addLogArchive(sim, { orgTrailBucket, accountTrailBucket, base, managementId });
     else addMember(sim, { accountTrailBucket, base, r, security: kind === 'security', managementId });
   }
-  const sorted = [...accounts].sort((a, b) => (a.account.Id < b.account.Id ? -1 : 1));
   const policies = buildPolicies(managementId, orgId, rootId, tree, accounts, securityId);
   const orgFaults: SimFault[] = policies
     .filter((p) => options.unreadablePolicies?.includes(p.Name))
     .map((p) => ({ operation: 'organizations:DescribePolicy', region: HOME_REGION, target: p.Id, code: 'AccessDeniedException', message: `You don't have permissions to access policy ${p.Id}`, httpStatusCode: 400 }));
-  return {
-    seed,
-    collectedAt,
-    organization,
-    root,
-    ous: tree.ous,
-    accounts: sorted,
-    byId: new Map(sorted.map((a) => [a.account.Id, a])),
-    policies,
-    managementId,
-    logArchiveId,
-    orgFaults,
-  };
+  const world = indexWorld({ collectedAt, organization, roots: [root], ous: tree.ous, accounts, policies, orgFaults });
+  return { ...world, seed, root, logArchiveId };
 }
 
 interface Tree {

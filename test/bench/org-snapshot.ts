@@ -15,38 +15,17 @@ import {
   type AccountRecord,
   type ApiError,
   type BucketRecord,
-  type EventDataStore,
   type Fetched,
   type RegionRecord,
   type SnapshotHeader,
   type Trail,
   type TrailDetail,
 } from '../../src/snapshot/types.ts';
+import { faultFor, storesIn, visibleTrails } from '../fixtures/world/world.ts';
 import { HOME_REGION, type SimAccount, type SimBucket, type SimFault, type SyntheticOrg } from './generate-org.ts';
-
-/** The fault this account answers a call with, if any. */
-export function faultFor(sim: SimAccount, operation: string, region?: string, target?: string): SimFault | undefined {
-  return sim.faults.find((f) => f.operation === operation && (f.region === undefined || f.region === region) && (f.target === undefined || f.target === target));
-}
 
 function failed(fault: SimFault, accountId: string, region: string): { error: ApiError } {
   return { error: { operation: fault.operation, code: fault.code, message: fault.message, accountId, region } };
-}
-
-/** DescribeTrails (shadows included) in one account and region. */
-export function visibleTrails(org: SyntheticOrg, sim: SimAccount, region: string): Trail[] {
-  const management = org.byId.get(org.managementId)!;
-  const own = sim.trails.filter((t) => t.trail.HomeRegion === region || t.trail.IsMultiRegionTrail).map((t) => t.trail);
-  const orgTrails =
-    sim === management
-      ? []
-      : management.trails.filter((t) => t.trail.IsOrganizationTrail && (t.trail.IsMultiRegionTrail || t.trail.HomeRegion === region)).map((t) => t.trail);
-  return [...own, ...orgTrails].sort((a, b) => (a.TrailARN < b.TrailARN ? -1 : a.TrailARN > b.TrailARN ? 1 : 0));
-}
-
-/** Event data stores homed in a region (ListEventDataStores + GetEventDataStore). */
-export function storesIn(sim: SimAccount, region: string): EventDataStore[] {
-  return sim.eventDataStores.filter((s) => s.EventDataStoreArn.split(':')[3] === region).sort((a, b) => (a.EventDataStoreArn < b.EventDataStoreArn ? -1 : 1));
 }
 
 export function canEnter(sim: SimAccount, org: SyntheticOrg): boolean {
@@ -54,11 +33,16 @@ export function canEnter(sim: SimAccount, org: SyntheticOrg): boolean {
 }
 
 /** Regions the collector reads in an account (no configured list: account:ListRegions, or its fallback). */
-function regionsOf(sim: SimAccount): { regions: string[]; enabledRegions: Fetched<string[]> } {
-  const fault = faultFor(sim, 'account:ListRegions', HOME_REGION);
-  if (fault) return { regions: DEFAULT_ENABLED_REGIONS, enabledRegions: failed(fault, sim.account.Id, HOME_REGION) };
+function regionsOf(sim: SimAccount): Pick<AccountRecord, 'enabledRegions' | 'enabledRegionsSource'> & { regions: string[] } {
   const names = [...sim.enabledRegions].sort();
-  return { regions: names, enabledRegions: { value: names } };
+  const listFault = faultFor(sim, 'account:ListRegions', HOME_REGION);
+  if (!listFault) return { regions: names, enabledRegions: { value: names }, enabledRegionsSource: 'account:ListRegions' };
+  // src/collect/regions.ts asks ec2:DescribeRegions when account:ListRegions fails.
+  const describeFault = faultFor(sim, 'ec2:DescribeRegions', HOME_REGION);
+  if (!describeFault) return { regions: names, enabledRegions: { value: names }, enabledRegionsSource: 'ec2:DescribeRegions' };
+  const error = { ...failed(listFault, sim.account.Id, HOME_REGION).error };
+  error.message = `${error.message}; ec2:DescribeRegions failed too: ${describeFault.code}: ${describeFault.message}`;
+  return { regions: DEFAULT_ENABLED_REGIONS, enabledRegions: { error } };
 }
 
 function describeTrails(org: SyntheticOrg, sim: SimAccount, region: string): Fetched<Trail[]> {
@@ -122,7 +106,7 @@ export function accountRecord(org: SyntheticOrg, sim: SimAccount, destinations: 
   if (!canEnter(sim, org)) {
     return { accountId, access: failed(faultFor(sim, 'sts:AssumeRole', HOME_REGION)!, accountId, HOME_REGION), regions: [], trailDetails: {} };
   }
-  const { regions: names, enabledRegions } = regionsOf(sim);
+  const { regions: names, enabledRegions, enabledRegionsSource } = regionsOf(sim);
   const regions: RegionRecord[] = names.map((region) => {
     const fault = faultFor(sim, 'cloudtrail:ListEventDataStores', region);
     return { region, trails: describeTrails(org, sim, region), eventDataStores: fault ? failed(fault, accountId, region) : { value: storesIn(sim, region) } };
@@ -166,6 +150,7 @@ export function accountRecord(org: SyntheticOrg, sim: SimAccount, destinations: 
     bucketDetails,
     accountPublicAccessBlock: sim.accountPublicAccessBlock ? { value: sim.accountPublicAccessBlock } : { value: null, absent: 'NoSuchPublicAccessBlockConfiguration' },
     enabledRegions,
+    ...(enabledRegionsSource ? { enabledRegionsSource } : {}),
   };
 }
 

@@ -4,17 +4,26 @@
  *   npm run bench                                   evaluate 100 / 1,000 / 10,000 accounts, collect 1,000,
  *                                                   a scan of 300 accounts under injected faults
  *   npm run bench -- --accounts 10000 --only evaluate
- *   npm run bench -- --accounts 1000 --only collect --latency-ms 50
+ *   npm run bench -- --accounts 1000 --only collect                 over the fake HTTP endpoint
+ *   npm run bench -- --accounts 1000 --only collect --compare       also without connection reuse and pacing
+ *   npm run bench -- --accounts 1000 --only collect --transport in-process --latency-ms 50
  *   npm run bench -- --accounts 300 --only faults
  *   npm run bench -- --only verify                  verify-logs over simulated S3 (20 ms per GET)
  *   npm run bench -- --only startup --runs 9
  *   npm run bench -- --only scale                   through the CLI: 1,000 and 10,000 accounts in every format
  *   npm run bench -- --only scale --large           ... and 100,000 accounts (JSON+SARIF+HTML; ~1.4 GB of
  *                                                   snapshot, gzipped on disk, and minutes of generation)
+ *   npm run bench -- --only trend                   report trend over 365 daily reports of 1,000 accounts
+ *   npm run bench -- --only trend --trend-days 30 --trend-accounts 100
  *
  * Flags: --accounts N[,N...] (sizes; default evaluate 100,1000,10000, collect 1000, faults 300),
- * --only evaluate|collect|faults|verify|startup|scale, --large (scale: add 100,000 accounts), --runs N (start-up runs per command, default 7),
- * --latency-ms MS (simulated round trip, default 50), --seed S (default 42), --dir DIR (where
+ * --only evaluate|collect|faults|verify|startup|trend|scale, --large (scale: add 100,000 accounts), --trend-days N (default 365),
+ * --trend-accounts N (default 1000), --runs N (start-up runs per command, default 7),
+ * --transport http|in-process (collection: the fake HTTP endpoint with per-region lognormal latency,
+ * or send() stubbed; default http), --latency-scale X (multiplies the HTTP latencies; default 1),
+ * --compare (collection: also the "before" run, each SDK client its own connections and no
+ * Organizations pacing), --latency-ms MS (in-process round trip and the fault bench's, default
+ * 50), --seed S (default 42), --dir DIR (where
  * snapshots and reports go; default a temporary folder, removed after).
  *
  * Every measurement runs in its own child process, so peak RSS is that size's own. The output
@@ -35,16 +44,21 @@ interface Flags {
   evaluateSizes: number[];
   collectSizes: number[];
   faultSizes: number[];
-  only?: 'evaluate' | 'collect' | 'faults' | 'verify' | 'startup' | 'scale';
+  only?: 'evaluate' | 'collect' | 'faults' | 'verify' | 'startup' | 'trend' | 'scale';
   scaleSizes: number[];
+  trendDays: number;
+  trendAccounts: number;
   runs: number;
   latencyMs: number;
+  transport: 'http' | 'in-process';
+  latencyScale: number;
+  compare: boolean;
   seed: number;
   dir?: string;
 }
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { evaluateSizes: [100, 1_000, 10_000], collectSizes: [1_000], faultSizes: [300], scaleSizes: [1_000, 10_000], runs: 7, latencyMs: 50, seed: 42 };
+  const flags: Flags = { evaluateSizes: [100, 1_000, 10_000], collectSizes: [1_000], faultSizes: [300], scaleSizes: [1_000, 10_000], runs: 7, latencyMs: 50, transport: 'http', latencyScale: 1, compare: false, seed: 42, trendDays: 365, trendAccounts: 1_000 };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i];
     const value = argv[i + 1];
@@ -62,7 +76,7 @@ function parseFlags(argv: string[]): Flags {
       }
       case '--only': {
         const only = need();
-        if (!['evaluate', 'collect', 'faults', 'verify', 'startup', 'scale'].includes(only)) fail(`--only ${only}: expected evaluate, collect, faults, verify, startup or scale`);
+        if (only !== 'evaluate' && only !== 'collect' && only !== 'faults' && only !== 'verify' && only !== 'startup' && only !== 'trend' && only !== 'scale') fail(`--only ${only}: expected evaluate, collect, faults, verify, startup, trend or scale`);
         flags.only = only as Flags['only'];
         break;
       }
@@ -77,8 +91,29 @@ function parseFlags(argv: string[]): Flags {
         flags.latencyMs = Number(need());
         if (!(flags.latencyMs >= 0)) fail('--latency-ms: expected a number of milliseconds');
         break;
+      case '--transport': {
+        const t = need();
+        if (t !== 'http' && t !== 'in-process') fail(`--transport ${t}: expected http or in-process`);
+        flags.transport = t as Flags['transport'];
+        break;
+      }
+      case '--latency-scale':
+        flags.latencyScale = Number(need());
+        if (!(flags.latencyScale >= 0)) fail('--latency-scale: expected a number of at least 0');
+        break;
+      case '--compare':
+        flags.compare = true;
+        break;
       case '--seed':
         flags.seed = Number(need());
+        break;
+      case '--trend-days':
+        flags.trendDays = Number(need());
+        if (!Number.isInteger(flags.trendDays) || flags.trendDays < 2) fail(`--trend-days ${value}: expected a whole number of at least 2`);
+        break;
+      case '--trend-accounts':
+        flags.trendAccounts = Number(need());
+        if (!Number.isInteger(flags.trendAccounts) || flags.trendAccounts < 3) fail(`--trend-accounts ${value}: expected a whole number of at least 3`);
         break;
       case '--dir':
         flags.dir = need();
@@ -124,10 +159,15 @@ interface CollectResult {
   wall_s: number;
   cpu_s: number;
   rss_mb: number;
+  transport: 'http' | 'in-process';
   accounts: number;
   regions: number;
   calls: number;
+  cpu_ms_per_call: number;
   throttled: number;
+  organizationsThrottled: number;
+  connections?: number;
+  meanLatencyMs: number;
   byOperation: Record<string, number>;
   bound_s: number;
   bound_ratio: number;
@@ -165,16 +205,36 @@ function benchEvaluate(sizes: number[], flags: Flags, dir: string): Map<number, 
 }
 
 function benchCollect(sizes: number[], flags: Flags, dir: string): void {
-  say(`== collection against the simulated AWS: ${flags.latencyMs} ms per call, AWS-like throttling, default concurrency ==`);
+  const http = flags.transport === 'http';
+  say(
+    http
+      ? `== collection over HTTP against the fake endpoint (own process): real SDK serialisation, SigV4, keep-alive, XML/JSON parsing; per-region lognormal latency ×${flags.latencyScale}; AWS-like quotas; default concurrency ==`
+      : `== collection against the in-process simulated AWS (send stubbed): ${flags.latencyMs} ms per call, AWS-like quotas, default concurrency ==`,
+  );
+  const run = (n: number, share: boolean, pace: boolean) =>
+    child<CollectResult>('collect-child.ts', [
+      String(n), String(flags.seed), join(dir, `collected-${n}.snapshot.jsonl.gz`), flags.transport,
+      String(http ? flags.latencyScale : flags.latencyMs), share ? '1' : '0', pace ? '1' : '0',
+    ]);
+  const connections = (r: CollectResult) => (r.connections === undefined ? '' : `; ${r.connections} connections opened`);
   for (const n of sizes) {
-    const r = child<CollectResult>('collect-child.ts', [String(n), String(flags.seed), String(flags.latencyMs), join(dir, `collected-${n}.snapshot.jsonl.gz`)]);
-    say(`${n} accounts × ${r.regions} regions: ${fmt(r.wall_s)} s wall, ${fmt(r.cpu_s)} s CPU, peak RSS ${fmt(r.rss_mb, 0)} MB`);
-    say(`  ${r.calls} calls (${r.throttled} throttled and retried; ${r.throttledErrors} left failed by throttling); by operation:`);
+    const r = run(n, true, true);
+    say(`${n} accounts × ${r.regions} regions: ${fmt(r.wall_s)} s wall, ${fmt(r.cpu_s)} s CPU (${fmt(r.cpu_ms_per_call, 3)} ms per call), peak RSS ${fmt(r.rss_mb, 0)} MB; mean latency ${fmt(r.meanLatencyMs, 0)} ms`);
+    say(`  ${r.calls} calls, ${r.throttled} throttled and retried (Organizations: ${r.organizationsThrottled}), ${r.throttledErrors} left failed by throttling${connections(r)}; by operation:`);
     for (const [op, count] of Object.entries(r.byOperation)) say(`    ${op.padEnd(48)} ${String(count).padStart(7)}  (${fmt(count / r.accounts)} per account)`);
     for (const line of r.boundExplain) say(`  ${line}`);
     say(`  wall / lower bound = ${fmt(r.wall_s)} / ${fmt(r.bound_s)} = ${fmt(r.bound_ratio)} (target ≤ 1.3); wall / phased bound = ${fmt(r.wall_s / r.phased_s)}`);
     say(`  collected snapshot equals the generator's: ${r.matchesGenerator}`);
-    lines.push(`bench collect accounts=${n} wall_s=${fmt(r.wall_s)} cpu_s=${fmt(r.cpu_s)} rss_mb=${fmt(r.rss_mb, 0)} calls=${r.calls} bound_ratio=${fmt(r.bound_ratio)}`);
+    lines.push(
+      `bench collect accounts=${n} transport=${r.transport} wall_s=${fmt(r.wall_s)} cpu_s=${fmt(r.cpu_s)} cpu_ms_per_call=${fmt(r.cpu_ms_per_call, 3)} rss_mb=${fmt(r.rss_mb, 0)} ` +
+        `calls=${r.calls} connections=${r.connections ?? 'n/a'} organizations_throttled=${r.organizationsThrottled} bound_ratio=${fmt(r.bound_ratio)}`,
+    );
+    if (flags.compare) {
+      const before = run(n, false, false);
+      say(`  before (each SDK client its own connections, Organizations not paced): ${fmt(before.wall_s)} s wall, ${fmt(before.cpu_ms_per_call, 3)} ms CPU per call, ` +
+        `${before.calls} calls, Organizations throttled ${before.organizationsThrottled}${connections(before)}, bound ratio ${fmt(before.bound_ratio)}`);
+      lines.push(`bench collect-before accounts=${n} wall_s=${fmt(before.wall_s)} cpu_ms_per_call=${fmt(before.cpu_ms_per_call, 3)} connections=${before.connections ?? 'n/a'} organizations_throttled=${before.organizationsThrottled}`);
+    }
   }
   say();
 }
@@ -277,6 +337,29 @@ function benchScale(sizes: number[], flags: Flags, dir: string): void {
   say();
 }
 
+/**
+ * report trend over a year of daily reports: a real 1,000-account report (generated organization,
+ * every rule) derived into one report per day, then read back by `report trend` in one process.
+ * The floor printed beside it is reading those bytes once (a trend cannot read less).
+ */
+function benchTrend(flags: Flags, dir: string): void {
+  const accounts = flags.trendAccounts;
+  const days = flags.trendDays;
+  say(`== report trend: ${days} daily JSON reports of a ${accounts.toLocaleString('en-US')}-account organization, all formats ==`);
+  const snapshot = join(dir, `org-${accounts}.snapshot.jsonl`);
+  const base = join(dir, `reports-${accounts}`);
+  child('generate-child.ts', [String(accounts), String(flags.seed), snapshot]);
+  child<EvaluateResult>('evaluate-child.ts', [snapshot, base]);
+  const series = join(dir, `trend-series-${accounts}x${days}`);
+  const g = child<{ reports: number; verdicts: number; bytes: number }>('trend-child.ts', ['generate', join(base, 'trailproof.json'), String(days), series]);
+  const r = child<{ wall_s: number; cpu_s: number; rss_mb: number; floor_s: number; failures: number; written: number }>('trend-child.ts', ['measure', series, join(dir, 'trend-out')]);
+  say(`${g.reports} reports × ${g.verdicts} verdicts (${fmt(g.bytes / 1e9)} GB): ${fmt(r.wall_s)} s wall, ${fmt(r.cpu_s)} s CPU, peak RSS ${fmt(r.rss_mb, 0)} MB; ${r.failures} failure episodes; ${fmt(r.written / 1e6)} MB written`);
+  say(`floor (read every byte once): ${fmt(r.floor_s)} s; wall / floor = ${fmt(r.wall_s / r.floor_s)}; ${fmt(g.bytes / 1e6 / r.wall_s, 0)} MB/s`);
+  lines.push(`bench trend accounts=${accounts} reports=${g.reports} gb=${fmt(g.bytes / 1e9)} wall_s=${fmt(r.wall_s)} cpu_s=${fmt(r.cpu_s)} rss_mb=${fmt(r.rss_mb, 0)} floor_ratio=${fmt(r.wall_s / r.floor_s)}`);
+  rmSync(series, { recursive: true, force: true });
+  say();
+}
+
 const flags = parseFlags(process.argv.slice(2));
 const dir = flags.dir ?? mkdtempSync(join(tmpdir(), 'trailproof-bench-'));
 mkdirSync(dir, { recursive: true });
@@ -294,6 +377,7 @@ try {
   if (flags.only === undefined || flags.only === 'collect') benchCollect(flags.collectSizes, flags, dir);
   if (flags.only === undefined || flags.only === 'faults') benchFaults(flags.faultSizes, flags, dir);
   if (flags.only === undefined || flags.only === 'verify') benchVerify();
+  if (flags.only === undefined || flags.only === 'trend') benchTrend(flags, dir);
   for (const line of lines) say(line);
 } finally {
   if (!flags.dir) rmSync(dir, { recursive: true, force: true });

@@ -24,6 +24,7 @@ import {
   ORG_TRAIL_ARN,
   ORG_TRAIL_BUCKET,
   PROD,
+  REGIONS,
   UNCONFIGURED_PII_BUCKET,
 } from '../fixtures/fake-aws-server/small-org.ts';
 
@@ -155,8 +156,8 @@ describe('collect --profile against a real HTTP endpoint, then evaluate', () => 
   it('holds the organization read through Organizations, every page of it', () => {
     expect(snapshot.header.organization.value?.Id).toBe(server.org.organization.Id);
     expect(snapshot.header.accounts.value?.map((a) => a.Id)).toEqual([MANAGEMENT, LOG_ARCHIVE, PROD]);
-    expect(snapshot.header.organizationalUnits.value?.map((o) => o.Id)).toEqual(server.org.organizationalUnits.map((o) => o.Id).sort());
-    expect(snapshot.header.policies.value?.map((p) => p.Id)).toEqual(server.org.policies.map((p) => p.PolicySummary.Id).sort());
+    expect(snapshot.header.organizationalUnits.value?.map((o) => o.Id)).toEqual(server.org.ous.map((o) => o.Id).sort());
+    expect(snapshot.header.policies.value?.map((p) => p.Id)).toEqual(server.org.policies.map((p) => p.Id).sort());
     // Three policies at two a page: the second page was asked for with the first answer's token.
     expect(byOperation(requests, 'organizations', 'ListPolicies')).toHaveLength(2);
     expect(snapshot.header.errors).toEqual([]);
@@ -290,8 +291,8 @@ describe('scan --profile --save-snapshot, the endpoint named in the profile', ()
       ]),
     );
     const saved = await readSnapshotFully(join(dir, 'scan.jsonl.gz'));
-    expect(saved.header.scope.regions).toEqual(server.org.regions);
-    expect(saved.accounts.find((a) => a.accountId === LOG_ARCHIVE)?.enabledRegions).toEqual({ value: server.org.regions });
+    expect(saved.header.scope.regions).toEqual(REGIONS);
+    expect(saved.accounts.find((a) => a.accountId === LOG_ARCHIVE)?.enabledRegions).toEqual({ value: REGIONS });
     expect(saved.accounts.find((a) => a.accountId === PROD)?.access?.error.code).toBe('AccessDenied');
   }, 40_000);
 });
@@ -403,9 +404,9 @@ describe('field-hardened collection (issue #11)', () => {
     expect(byOperation(server.requests, 'account', 'ListRegions').length).toBe(2);
     expect(byOperation(server.requests, 'ec2', 'DescribeRegions').map((r) => r.status)).toEqual([200, 200]);
     const snap = await readSnapshotFully(saved);
-    expect(snap.header.scope.regions).toEqual(server.org.regions);
+    expect(snap.header.scope.regions).toEqual(REGIONS);
     const archive = snap.accounts.find((a) => a.accountId === LOG_ARCHIVE)!;
-    expect(archive.enabledRegions).toEqual({ value: server.org.regions });
+    expect(archive.enabledRegions).toEqual({ value: REGIONS });
     expect(archive.enabledRegionsSource).toBe('ec2:DescribeRegions');
   }, 40_000);
 

@@ -5,44 +5,18 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { importsOf, stageArrows, stageOf, STAGE_ORDER } from '../../scripts/import-graph.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
-/**
- * Stage folders of src/, in import order: a folder may import its own files and those of the
- * folders listed before it, never one listed after it.
- *
- * - contracts/ and shared/ are the ground floor (the result's types and canonical order; errors,
- *   globs, YAML positions).
- * - snapshot/ is the snapshot format (types, schema, reader, writer). In the data flow it comes
- *   after collect; in imports it sits below it, because the collector writes that format and
- *   the model reads it.
- * - config/ is the user's config.yaml: read by the collector (scope, roles), the model (PII), the
- *   rules (params) and the evaluation (exceptions, threshold), so it sits below all of them.
- * - cli/ parses arguments and calls every stage.
- */
-export const STAGE_ORDER = ['contracts', 'shared', 'snapshot', 'config', 'collect', 'model', 'rules', 'evaluate', 'report', 'evidence', 'cli'] as const;
+// The stages and their order (STAGE_ORDER, with why each sits where it does): scripts/import-graph.ts.
 
 interface Violation {
   file: string;
   specifier: string;
   problem: string;
 }
-
-/** Relative imports of one module (static, type-only, re-exports and import() with a literal). */
-function importsOf(text: string): string[] {
-  return ts
-    .preProcessFile(text, true, true)
-    .importedFiles.map((f) => f.fileName)
-    .filter((name) => name.startsWith('.'));
-}
-
-const stageOf = (file: string): string | undefined => {
-  const parts = file.split('/');
-  return parts.length > 2 && parts[0] === 'src' ? parts[1] : undefined;
-};
 
 /**
  * Everything wrong with the imports of `files` (repository-relative path → source text, paths
@@ -165,6 +139,25 @@ describe('the stages of src/', () => {
   it('are each a folder that exists, so the order above names the real stages', () => {
     const folders = readdirSync(join(REPO, 'src'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
     expect([...folders].sort()).toEqual([...STAGE_ORDER].sort());
+  });
+});
+
+describe('stageArrows (scripts/import-graph.ts, for the before/after picture)', () => {
+  it('counts the file imports between stages and marks those going back up the pipeline or to a loose file', () => {
+    const files = new Map(
+      Object.entries({
+        'src/cli/main.ts': "import { a } from '../rules/a.ts';\nimport { b } from '../rules/b.ts';\nimport { p } from '../pipeline.ts';\n",
+        'src/rules/a.ts': "import { b } from './b.ts';\nimport type { C } from '../report/c.ts';\n",
+        'src/rules/b.ts': "import x from '../../schemas/x.json';\n",
+        'src/pipeline.ts': "import { a } from './rules/a.ts';\n",
+      }),
+    );
+    expect(stageArrows(files)).toEqual([
+      { from: 'src/pipeline.ts', to: 'rules', imports: 1, backward: true },
+      { from: 'rules', to: 'report', imports: 1, backward: true },
+      { from: 'cli', to: 'rules', imports: 2, backward: false },
+      { from: 'cli', to: 'src/pipeline.ts', imports: 1, backward: true },
+    ]);
   });
 });
 

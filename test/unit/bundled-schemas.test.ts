@@ -47,6 +47,8 @@ const ruleFiles = readdirSync(new URL('../../rules/', import.meta.url)).filter((
 const rule = (f: string) => parseYaml(readFileSync(new URL(`../../rules/${f}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 const testFiles = readdirSync(new URL('../../rules/', import.meta.url)).filter((f) => f.endsWith('.test.yaml'));
 const ruleTest = (f: string) => parseYaml(readFileSync(new URL(`../../rules/${f}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+const packFiles = readdirSync(new URL('../../frameworks/', import.meta.url)).filter((f) => f.endsWith('.yaml'));
+const pack = (f: string) => parseYaml(readFileSync(new URL(`../../frameworks/${f}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 const shippedConfig = parseYaml(readFileSync(new URL('../../config.yaml', import.meta.url), 'utf8')) as Record<string, unknown>;
 const SAMPLES: Record<BundledSchema, unknown[]> = {
   rule: [
@@ -70,6 +72,12 @@ const SAMPLES: Record<BundledSchema, unknown[]> = {
     {},
     { ...ruleTest(testFiles[0]!), cases: 'none' },
     { ...ruleTest(testFiles[0]!), surprise: true },
+  ],
+  'framework-pack': [
+    ...packFiles.map(pack),
+    { ...pack(packFiles[0]!), controls: [] },
+    { ...pack(packFiles[0]!), controls: [{ id: '1.1', title: 'both', rules: ['a'], manual: 'check' }] },
+    { ...pack(packFiles[0]!), controls: [{ id: '1.1', title: 'neither' }] },
   ],
 };
 

@@ -278,7 +278,9 @@ describe('collectOrganization: regions and trails', () => {
     expect(listed(DEV, 'us-east-1').value).toHaveLength(1);
     expect(listed(DEV, 'eu-west-1').value).toEqual([]);
     const calls = (operation: string, account: string, region: string) => fake.calls.filter((c) => c.operation === operation && c.accountId === account && c.region === region);
-    expect(calls('cloudtrail:ListEventDataStores', PROD, 'eu-west-1').map((c) => c.input.NextToken)).toEqual([undefined, '1', '2']);
+    // The fake's tokens are opaque to the collector (base64 of the next offset), as AWS's are.
+    const offsets = calls('cloudtrail:ListEventDataStores', PROD, 'eu-west-1').map((c) => (c.input.NextToken === undefined ? undefined : Buffer.from(String(c.input.NextToken), 'base64url').toString()));
+    expect(offsets).toEqual([undefined, '1', '2']);
     expect(calls('cloudtrail:GetEventDataStore', PROD, 'eu-west-1')).toHaveLength(3);
     expect(fake.calls.filter((c) => c.operation === 'cloudtrail:GetEventDataStore')).toHaveLength(4);
   });
@@ -440,7 +442,7 @@ describe('collectOrganization: accounts read as the tree walk finds them', () =>
       clientFactory: factory,
       now: () => COLLECTED_AT,
       progress: (e) => void (e.type === 'account-done' && aliveWhenDone.push(alive)),
-      retry: { retryBackoffMs: 1, rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: () => undefined } },
+      retry: { retryBackoffMs: 1, rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: () => undefined }, pacers: {} },
     });
     for await (const _ of records) void _;
     expect(created).toBeGreaterThan(5 * 17);

@@ -11,6 +11,8 @@ import { loadConfig } from '../../src/config/load.ts';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type { TrailproofConfig } from '../../src/config/types.ts';
 import { loadRules } from '../../src/rules/load.ts';
+import { compileRule } from '../../src/rules/load/compile.ts';
+import { parseRuleFile } from '../../src/rules/load/parse.ts';
 import { rulesList } from '../../src/rules/list.ts';
 import { modelOptions } from '../../src/rules/model-options.ts';
 import { readRuleTests } from '../../src/rules/rule-tests.ts';
@@ -45,6 +47,48 @@ describe('CEL is type-checked against the declared facts', () => {
   it('a fact root the resource type is not given is a load error', async () => {
     const dir = ruleDir('wrong-root', ['validations:', '  - expression: trail.isLogging'], 'organization');
     expect(await problems([dir])).toEqual([expect.stringMatching(/wrong-root\.yaml:6:17: `trail` is not given to a rule with resource: organization \(only to trail rules\)$/)]);
+    const account = ruleDir('wrong-root', ['validations:', '  - expression: account.id != ""'], 'organization');
+    expect(await problems([account])).toEqual([expect.stringMatching(/`account` is not given to a rule with resource: organization \(only to account, trail, bucket rules\)$/)]);
+  });
+
+  it('names the variables an expression may see: its own name and later ones are not declared yet', async () => {
+    const lines = [
+      'variables:',
+      '  - name: first',
+      '    expression: variables.first',
+      '  - name: second',
+      '    expression: variables.secnd',
+      '  - name: third',
+      '    expression: variables.fourth',
+      '  - name: fourth',
+      '    expression: "1"',
+      'validations:',
+      '  - expression: params.zzzz > 0',
+      'params: { minDays: { type: integer, default: 1, description: d } }',
+    ];
+    expect(await problems([ruleDir('scope', lines)])).toEqual([
+      expect.stringMatching(/scope\.yaml:7:27: variable "first" is used before its declaration \(variables\[0\]\)$/),
+      expect.stringMatching(/scope\.yaml:9:27: `variables\.secnd`: no such variable \(declared: first\)$/),
+      expect.stringMatching(/scope\.yaml:11:27: variable "fourth" is used before its declaration \(variables\[3\]\)$/),
+      expect.stringMatching(/scope\.yaml:15:24: `params\.zzzz`: no such parameter \(declared: minDays\)$/),
+    ]);
+  });
+
+  it('a field read from a value that is not a fact object is invalid CEL, worded by the library', async () => {
+    expect(await problems([ruleDir('not-object', ['validations:', '  - expression: account.name.size == 1'])])).toEqual([
+      expect.stringMatching(/not-object\.yaml:6:\d+: invalid CEL in validations\[0\]\.expression: /),
+    ]);
+  });
+
+  it('quotes a multi-line expression on one line when it has the wrong type', async () => {
+    const lines = ['match: >-', '  account.status', '     +  account.name', 'validations:', '  - expression: "true"'];
+    expect(await problems([ruleDir('folded', lines)])).toEqual([
+      expect.stringMatching(/folded\.yaml:5:8: match must be a bool expression, but `account\.status \+ account\.name` is a string$/),
+    ]);
+    const literal = ['match: |', '  account.status', 'validations:', '  - expression: "true"'];
+    expect(await problems([ruleDir('literal', literal)])).toEqual([
+      expect.stringMatching(/literal\.yaml:5:8: match must be a bool expression, but `account\.status` is a string$/),
+    ]);
   });
 
   it('suggests the nearest fact, inside macros and through typed variables', async () => {
@@ -71,6 +115,40 @@ describe('CEL is type-checked against the declared facts', () => {
       activation: { organization: {}, account: { id: '1', name: 'a', status: 'ACTIVE', isManagement: false, ouPath: '', ouIds: [], tags: {}, regions: [], unknown: { trails: 'DescribeTrails denied' } } },
     });
     expect(verdict).toMatchObject({ status: 'ERROR', message: 'could not decide: trails of a is unknown: DescribeTrails denied' });
+  });
+
+  it('lists the problems of a rule top to bottom, though variables are compiled first', async () => {
+    const lines = [
+      'validations:',
+      '  - expression: account.trails.size()',
+      'variables:',
+      '  - name: x',
+      '    expression: account.nosuch',
+      '  - expression: \'"text"\'',
+      '    name: x',
+      '  - name: y',
+      '    expression: variables.x > 1',
+    ];
+    // The second x (a string) does not change the type of the first (an int): `variables.x > 1` is fine.
+    expect(await problems([ruleDir('order', lines)])).toEqual([
+      expect.stringMatching(/order\.yaml:6:17: validations\[0\]\.expression must be a bool expression/),
+      expect.stringMatching(/order\.yaml:9:25: `account\.nosuch`: no such fact/),
+      expect.stringMatching(/order\.yaml:11:5: variable "x" is already declared \(variables\[0\]\)$/),
+    ]);
+  });
+
+  it('compiles without the type check only when asked (a worker reloading checked bytes): the same expression runs', () => {
+    const dir = ruleDir('typed', ['validations:', '  - expression: account.trails + 1 > 0']);
+    const parsed = parseRuleFile({ path: join(dir, 'typed.yaml'), source: 'typed.yaml' }, [])!;
+    const checkedProblems: string[] = [];
+    expect(compileRule(parsed.source, parsed.document, {}, checkedProblems)).toBeUndefined();
+    expect(checkedProblems[0]).toMatch(/typed\.yaml:6:17: invalid CEL/);
+    const typed = compileRule(parsed.source, { ...parsed.document, variables: [{ name: 'n', expression: 'size(account.trails)' }], validations: [{ expression: 'variables.n >= 0' }] }, {}, []);
+    expect(typed!.variables.map((v) => v.name)).toEqual(['n']);
+    const unchecked: string[] = [];
+    const rule = compileRule(parsed.source, parsed.document, {}, unchecked, { typeChecked: false });
+    expect(unchecked).toEqual([]);
+    expect(() => rule!.validations[0]!.expression({ account: { trails: [] } })).toThrow(/no such overload/);
   });
 
   it("a typo in a rule test's facts is a load error at file:line:col", () => {

@@ -1,10 +1,12 @@
 import { Option, type Command } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { loadConfig } from '../../config/load.ts';
 import { diffReports, renderDiffMarkdown, renderDiffText } from '../../report/diff.ts';
 import { readJsonReport } from '../../report/json.ts';
 import { mergeShardReports } from '../../evaluate/merge.ts';
 import { writeReports } from '../../report/write.ts';
+import { buildTrend, renderTrend, TREND_FILE_STEM, TREND_FORMATS, type TrendFormat } from '../../report/trend/index.ts';
 import type { ScanResult } from '../../contracts/result.ts';
 import { UserError } from '../../shared/errors.ts';
 import type { SetExit } from '../register.ts';
@@ -36,6 +38,22 @@ async function writeFrom(result: ScanResult, flags: OutputFlags) {
   });
 }
 
+function writeText(file: string, text: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  } catch (err) {
+    throw new UserError(`${file}: cannot write: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}
+
+function trendFormats(text: string): TrendFormat[] {
+  const formats = text.split(',').map((f) => f.trim()).filter(Boolean);
+  const unknown = formats.find((f) => !(TREND_FORMATS as readonly string[]).includes(f));
+  if (formats.length === 0 || unknown !== undefined) throw new UserError(`--format "${text}": expected a comma-separated list of ${TREND_FORMATS.join(', ')}`);
+  return formats as TrendFormat[];
+}
+
 export function register(program: Command, setExit: SetExit): void {
   const report = program.command('report').description('re-render, compare and merge JSON reports (no AWS access, no snapshot needed)');
 
@@ -60,14 +78,33 @@ export function register(program: Command, setExit: SetExit): void {
     .action((oldFile: string, newFile: string, flags: { format: 'text' | 'markdown' | 'json'; out?: string }) => {
       const diff = diffReports(readJsonReport(oldFile), readJsonReport(newFile));
       const text = flags.format === 'markdown' ? renderDiffMarkdown(diff) : flags.format === 'json' ? `${JSON.stringify(diff, null, 2)}\n` : renderDiffText(diff);
-      if (flags.out) {
-        try {
-          writeFileSync(flags.out, text);
-        } catch (err) {
-          throw new UserError(`${flags.out}: cannot write: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-        }
-      } else process.stdout.write(text);
+      if (flags.out) writeText(flags.out, text);
+      else process.stdout.write(text);
       setExit(diff.new.length > 0 ? 1 : 0);
+    });
+
+  report
+    .command('trend')
+    .description('reports over time: pass rate per rule, control and OU, first-seen and fixed dates of each failure, days each control was out of compliance (ordered by snapshot time)')
+    .argument('<reports...>', 'trailproof.json files, or folders searched recursively for them')
+    .addOption(new Option('--format <list>', `comma-separated: ${TREND_FORMATS.join(', ')} (default: md on stdout; with --out, all of them)`).argParser(trendFormats))
+    .option('-o, --out <dir>', `write ${TREND_FILE_STEM}.<format> files into this folder`)
+    .option('-q, --quiet', 'with --out: print nothing but errors')
+    .action((inputs: string[], flags: { format?: TrendFormat[]; out?: string; quiet?: boolean }) => {
+      const trend = buildTrend(inputs);
+      if (!flags.out) {
+        const formats = flags.format ?? ['md'];
+        if (formats.length > 1) throw new UserError(`--format ${formats.join(',')}: several formats need --out <dir>`);
+        process.stdout.write(renderTrend(trend, formats[0]!));
+      } else {
+        for (const format of flags.format ?? TREND_FORMATS) {
+          const file = join(flags.out, `${TREND_FILE_STEM}.${format}`);
+          const text = renderTrend(trend, format);
+          writeText(file, text);
+          if (!flags.quiet) process.stdout.write(`wrote ${file} (${Buffer.byteLength(text)} bytes)\n`);
+        }
+      }
+      setExit(0);
     });
 
   const merge = report

@@ -4,6 +4,7 @@ import { loadRules } from '../../rules/load.ts';
 import { openSnapshot, type SnapshotSource } from '../../snapshot/read.ts';
 import { openDemoSnapshot } from '../../snapshot/demo.ts';
 import { evaluateSnapshot } from '../../evaluate/pipeline.ts';
+import { rulesOfPacks, selectFrameworkPacks, type FrameworkPack } from '../../rules/framework-packs.ts';
 import type { EvaluateOptions } from '../../evaluate/options.ts';
 import { writeReports } from '../../report/write.ts';
 import { readJsonReport } from '../../report/json.ts';
@@ -26,6 +27,7 @@ interface ScanFlags extends ReportFlags {
   failOnNew?: boolean;
   saveSnapshot?: string;
   workers?: number;
+  framework?: FrameworkPack[];
   only?: EvaluateOptions['only'];
   [collectFlag: string]: unknown;
 }
@@ -41,6 +43,7 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--fail-on-new', 'with --baseline: the gate counts only failures absent from the baseline');
   for (const o of reportOptions()) scan.addOption(o);
   scan.addOption(workersOption());
+  scan.addOption(frameworkOption());
   for (const o of collectOptions()) scan.addOption(o);
   for (const o of verifyLogsOptions()) scan.addOption(o);
   scan.action(async (flags: ScanFlags) => {
@@ -64,6 +67,7 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--fail-on-new', 'with --baseline: the gate counts only failures absent from the baseline');
   for (const o of reportOptions()) evaluate.addOption(o);
   evaluate.addOption(workersOption());
+  evaluate.addOption(frameworkOption());
   for (const o of narrowOptions()) evaluate.addOption(o);
   evaluate.action(async (file: string, flags: ScanFlags) => {
     const config = applyReportFlags(loadConfig(flags.config), flags);
@@ -79,11 +83,25 @@ function workersOption(): Option {
   );
 }
 
+/** `--framework <pack-id>`, repeatable (or comma-separated): checked against the packs when parsed. */
+function frameworkOption(): Option {
+  return new Option('--framework <pack-id>', 'evaluate the rules of this framework pack and add its control-level summary to every report (repeatable; `trailproof frameworks list` shows the ids)').argParser(
+    (text: string, previous: FrameworkPack[] = []) => {
+      const ids = text.split(',').map((id) => id.trim()).filter(Boolean);
+      return selectFrameworkPacks([...previous.map((p) => p.id), ...ids]);
+    },
+  );
+}
+
 export async function evaluateAndReport(source: SnapshotSource, config: TrailproofConfig, flags: ScanFlags): Promise<number> {
-  const rules = await loadRules(config.rules.paths, config);
+  const loaded = await loadRules(config.rules.paths, config);
+  const rules = flags.framework ? rulesOfPacks(flags.framework, loaded) : loaded;
+  if (flags.framework && rules.length === 0 && loaded.length > 0) {
+    throw new UserError(nothingEvaluated(`no loaded rule belongs to ${flags.framework.map((p) => p.id).join(', ')} (rules.paths: ${config.rules.paths.join(', ')})`));
+  }
   if (rules.length === 0) throw new UserError(nothingEvaluated(`no rules to evaluate: rules.paths (${config.rules.paths.join(', ')}) holds no rule files${config.rules.disabled.length || config.rules.disabledTags.length ? ', or all of them are disabled' : ''}`));
   const started = process.hrtime.bigint();
-  const result = await evaluateSnapshot(source, { config, rules, ...(flags.asOf ? { asOf: flags.asOf } : {}), ...(flags.shard ? { shard: flags.shard } : {}), ...(flags.workers ? { workers: flags.workers } : {}), ...(flags.only ? { only: flags.only } : {}) });
+  const result = await evaluateSnapshot(source, { config, rules, ...(flags.asOf ? { asOf: flags.asOf } : {}), ...(flags.shard ? { shard: flags.shard } : {}), ...(flags.workers ? { workers: flags.workers } : {}), ...(flags.only ? { only: flags.only } : {}), ...(flags.framework ? { frameworks: flags.framework } : {}) });
   if (result.scope.accountIds.length === 0 && !result.scope.shard) {
     throw new UserError(nothingEvaluated(`no accounts in scope: ${source.label} holds no account records (check scope.accounts, scope.ous and scope.excludeAccounts)`));
   }

@@ -13,9 +13,21 @@ import { celProblem, describePath } from './cel-problems.ts';
 import { paramCelTypes } from './params.ts';
 import { at } from './parse.ts';
 
-/** Returns undefined when any expression fails; problems are appended in file order. */
-export function compileRule(source: YamlSource, document: RuleDocument, params: Record<string, unknown>, problems: string[]): CompiledRule | undefined {
-  const before = problems.length;
+/**
+ * Returns undefined when any expression fails; problems are appended in file order.
+ * `typeChecked: false` skips the type check (the costly part: one typed environment per variable):
+ * only for a rule whose bytes and params were already compiled with it (a worker thread
+ * reloading the main thread's rules, see specs.ts); what runs is the same either way.
+ */
+export function compileRule(
+  source: YamlSource,
+  document: RuleDocument,
+  params: Record<string, unknown>,
+  problems: string[],
+  { typeChecked = true }: { typeChecked?: boolean } = {},
+): CompiledRule | undefined {
+  const found: FoundProblem[] = [];
+  const report = (path: (string | number)[], text: string) => found.push({ offset: source.nodeAt(path)?.range?.[0] ?? 0, text });
   const paramTypes = paramCelTypes(document);
   const paramNames = Object.keys(paramTypes);
   const declared = document.variables ?? [];
@@ -23,18 +35,19 @@ export function compileRule(source: YamlSource, document: RuleDocument, params: 
   const runtime = ruleEnvironment(variableNames, paramNames);
   const variableTypes: Record<string, string> = {};
   // Rebuilt before each variable and before the rest, so each sees the variables declared above it.
-  let checker: ReturnType<typeof typedRuleEnvironment>;
+  let checker: ReturnType<typeof typedRuleEnvironment> | 'unchecked';
+  const typedScope = () => (typeChecked ? typedRuleEnvironment(document.resource, paramTypes, variableTypes) : 'unchecked');
 
   const compile = (path: (string | number)[], expression: string, mustBe?: 'bool'): { compiled: CompiledExpression; type: string } => {
     const result = compileExpression(runtime, expression, checker);
     if ('compiled' in result) {
       if (mustBe && result.type !== mustBe && result.type !== 'dyn') {
-        problems.push(atValue(source, path, `${describePath(path)} must be a ${mustBe} expression, but \`${oneLine(expression)}\` is ${article(result.type)} ${result.type}`));
+        report(path, atValue(source, path, `${describePath(path)} must be a ${mustBe} expression, but \`${oneLine(expression)}\` is ${article(result.type)} ${result.type}`));
       }
       return result;
     }
     const visible = path[0] === 'variables' ? Number(path[1]) : variableNames.length;
-    problems.push(celProblem(source, path, result.error, { variables: variableNames, visibleVariables: visible, params: paramNames, resource: document.resource }));
+    report(path, celProblem(source, path, result.error, { variables: variableNames, visibleVariables: visible, params: paramNames, resource: document.resource }));
     return { compiled: () => undefined, type: 'dyn' };
   };
   const optional = (key: keyof RuleDocument, mustBe?: 'bool') => {
@@ -47,14 +60,14 @@ export function compileRule(source: YamlSource, document: RuleDocument, params: 
   const seen = new Map<string, number>();
   declared.forEach((v, i) => {
     const first = seen.get(v.name);
-    if (first !== undefined) problems.push(at(source, ['variables', i, 'name'], `variable "${v.name}" is already declared (variables[${first}])`));
+    if (first !== undefined) report(['variables', i, 'name'], at(source, ['variables', i, 'name'], `variable "${v.name}" is already declared (variables[${first}])`));
     else seen.set(v.name, i);
-    checker = typedRuleEnvironment(document.resource, paramTypes, variableTypes);
+    checker = typedScope();
     const { compiled, type } = compile(['variables', i, 'expression'], v.expression);
     if (first === undefined) variableTypes[v.name] = type;
     variables.push({ name: v.name, expression: compiled });
   });
-  checker = typedRuleEnvironment(document.resource, paramTypes, variableTypes);
+  checker = typedScope();
   const match = optional('match', 'bool');
   const notApplicableMessage = optional('notApplicableMessageExpression');
   const validations: CompiledValidation[] = document.validations.map((v, i) => ({
@@ -73,17 +86,16 @@ export function compileRule(source: YamlSource, document: RuleDocument, params: 
     notApplicableMessage,
     evidence: optional('evidence'),
   };
-  if (problems.length === before) return rule;
-  // Listed top to bottom, as the file reads.
-  problems.splice(before, problems.length - before, ...problems.slice(before).sort(byLine));
+  if (found.length === 0) return rule;
+  // Listed top to bottom, as the file reads (each problem is about a different node).
+  problems.push(...found.sort((a, b) => a.offset - b.offset).map((p) => p.text));
   return undefined;
 }
 
-function byLine(a: string, b: string): number {
-  const pos = (s: string) => /^[^\n]*?:(\d+):(\d+):/.exec(s)?.slice(1).map(Number) ?? [0, 0];
-  const [la, ca] = pos(a);
-  const [lb, cb] = pos(b);
-  return la! - lb! || ca! - cb!;
+/** A problem and where its node starts in the file. */
+interface FoundProblem {
+  offset: number;
+  text: string;
 }
 
 /** At the start of the value (not its key): where the expression is written. */

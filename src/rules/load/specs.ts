@@ -22,7 +22,8 @@ export function ruleSpecOf(rule: LoadedRule): RuleSpec | undefined {
 
 /**
  * Loads rules again from their specs, with the same params and report names. A file whose bytes
- * are no longer the ones loaded first is a UserError: both threads must judge by the same rules.
+ * are no longer the ones loaded first is a UserError: both threads must judge by the same rules
+ * (which is also why the CEL is not type-checked again).
  */
 export function loadRuleSpecs(specs: RuleSpec[]): LoadedRule[] {
   const problems: string[] = [];
@@ -36,7 +37,8 @@ export function loadRuleSpecs(specs: RuleSpec[]): LoadedRule[] {
       problems.push(`${spec.source}: the rule file changed while the scan was running; run it again`);
       continue;
     }
-    const compiled = compileRule(source, document, meta.params, problems);
+    // Same bytes, same params: the main thread type-checked exactly this rule; only parse here.
+    const compiled = compileRule(source, document, meta.params, problems, { typeChecked: false });
     if (compiled) rules.push(loadedRule(compiled, meta, spec.file));
   }
   if (problems.length > 0) throw new UserErrors(problems);
