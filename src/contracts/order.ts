@@ -7,7 +7,7 @@
  * the bytes of a report.
  */
 import type { ApiError } from './api-error.ts';
-import type { ScanResult } from './result.ts';
+import type { ScanResult, VerdictList } from './result.ts';
 import type { Verdict } from './verdict.ts';
 
 export function compareStrings(a: string | undefined, b: string | undefined): number {
@@ -52,6 +52,14 @@ export const compareAccounts = byKeys<{ id: string }>((a) => a.id);
 const sorted = <T>(items: readonly T[], compare: (a: T, b: T) => number): T[] => [...items].sort(compare);
 const sortedStrings = (items: readonly string[]): string[] => sorted(items, compareStrings);
 
+/**
+ * An array of verdicts is sorted (a copy); any other list is a spooled one, which is written in
+ * canonical order by construction and is never copied into memory.
+ */
+function canonicalVerdicts(verdicts: VerdictList): VerdictList {
+  return Array.isArray(verdicts) ? sorted(verdicts as readonly Verdict[], compareVerdicts) : verdicts;
+}
+
 /** A copy of the result with every list in its canonical order. The input is not modified. */
 export function canonicalOrder(result: ScanResult): ScanResult {
   return {
@@ -64,7 +72,7 @@ export function canonicalOrder(result: ScanResult): ScanResult {
     },
     accounts: sorted(result.accounts, compareAccounts),
     rules: sorted(result.rules, byKeys((r) => r.id)),
-    verdicts: sorted(result.verdicts, compareVerdicts),
+    verdicts: canonicalVerdicts(result.verdicts),
     errors: sorted(result.errors, compareErrors),
     exceptionNotes: sorted(result.exceptionNotes, byKeys((n) => n.exceptionId, (n) => n.rule, (n) => n.resource, (n) => n.kind)),
   };

@@ -26,8 +26,12 @@ export interface ScanResult {
   /** Account id → name and OU path, for grouping. */
   accounts: { id: string; name: string; ouPath: string; status: string }[];
   rules: RuleMeta[];
-  /** In canonical order (contracts/order.ts): by ruleId, then resource id. */
-  verdicts: Verdict[];
+  /**
+   * In canonical order (contracts/order.ts): by ruleId, then resource id. At organization scale it
+   * lives on disk (evaluate/verdict-spool.ts): walk it with for..of (each walk may re-read the
+   * file) and use only `.length`; never index it or copy it whole.
+   */
+  verdicts: VerdictList;
   /** Collection errors from the snapshot, in canonical order. */
   errors: ApiError[];
   /** Exceptions that are past their expiry, or matched nothing. */
@@ -38,6 +42,13 @@ export interface ScanResult {
   /** Present when frameworks were selected (--framework): the control-level view, in the order asked. */
   frameworks?: FrameworkAssessment[];
 }
+
+/**
+ * A re-iterable list of verdicts: an array, or a list spooled to disk that is read again on every
+ * walk. Only iteration and `length` are promised, so a report of 100,000 accounts never holds every
+ * verdict at once.
+ */
+export type VerdictList = Iterable<Verdict> & { readonly length: number };
 
 /** An account the collection did not read, and why. */
 export interface SkippedAccount {

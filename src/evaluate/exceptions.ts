@@ -13,22 +13,37 @@ import { globToRegExp } from '../shared/glob.ts';
  *   collection day: never the clock, so a re-run of an old snapshot gives the same result.
  */
 export function applyExceptions<V extends Omit<Verdict, 'suppressed'>>(
-  verdicts: V[],
+  verdicts: Iterable<V>,
   exceptions: ExceptionEntry[],
   asOf: string,
 ): { verdicts: (V & Pick<Verdict, 'suppressed'>)[]; notes: ExceptionNote[] } {
-  const compiled = exceptions.map((entry, index) => ({
-    entry,
-    exceptionId: `exceptions[${index}]`,
-    pattern: globToRegExp(entry.resource),
-    // ISO dates compare correctly as strings; the exception still holds on its expiry day.
-    expired: asOf > entry.expires,
-    matched: false,
-  }));
-  const out = verdicts.map((verdict) => {
+  const matcher = new ExceptionMatcher(exceptions, asOf);
+  const out = Array.from(verdicts, (v) => matcher.apply(v));
+  return { verdicts: out, notes: matcher.notes() };
+}
+
+/**
+ * The exceptions applied one verdict at a time, as verdicts are decided (a large scan never holds
+ * them all); notes() says, once every verdict has been seen, which exceptions expired or matched nothing.
+ */
+export class ExceptionMatcher {
+  private readonly compiled;
+
+  constructor(exceptions: ExceptionEntry[], asOf: string) {
+    this.compiled = exceptions.map((entry, index) => ({
+      entry,
+      exceptionId: `exceptions[${index}]`,
+      pattern: globToRegExp(entry.resource),
+      // ISO dates compare correctly as strings; the exception still holds on its expiry day.
+      expired: asOf > entry.expires,
+      matched: false,
+    }));
+  }
+
+  apply<V extends Omit<Verdict, 'suppressed'>>(verdict: V): V & Pick<Verdict, 'suppressed'> {
     // Every matching exception is marked used (so none is reported stale); the first live one suppresses.
-    let suppressedBy: (typeof compiled)[number] | undefined;
-    for (const ex of compiled) {
+    let suppressedBy: (typeof this.compiled)[number] | undefined;
+    for (const ex of this.compiled) {
       if (ex.entry.rule !== verdict.ruleId || !resourceMatches(ex.pattern, verdict.resource)) continue;
       ex.matched = true;
       if (!ex.expired && verdict.status === 'FAIL') suppressedBy ??= ex;
@@ -36,13 +51,16 @@ export function applyExceptions<V extends Omit<Verdict, 'suppressed'>>(
     if (!suppressedBy) return { ...verdict };
     const { reason, approver, expires } = suppressedBy.entry;
     return { ...verdict, suppressed: { reason, approver, expires, exceptionId: suppressedBy.exceptionId } };
-  });
-  const notes: ExceptionNote[] = [];
-  for (const ex of compiled) {
-    const kind = ex.expired ? 'expired' : ex.matched ? undefined : 'stale';
-    if (kind) notes.push({ exceptionId: ex.exceptionId, rule: ex.entry.rule, resource: ex.entry.resource, kind, expires: ex.entry.expires });
   }
-  return { verdicts: out, notes };
+
+  notes(): ExceptionNote[] {
+    const notes: ExceptionNote[] = [];
+    for (const ex of this.compiled) {
+      const kind = ex.expired ? 'expired' : ex.matched ? undefined : 'stale';
+      if (kind) notes.push({ exceptionId: ex.exceptionId, rule: ex.entry.rule, resource: ex.entry.resource, kind, expires: ex.entry.expires });
+    }
+    return notes;
+  }
 }
 
 function resourceMatches(pattern: RegExp, resource: ResourceRef): boolean {

@@ -11,16 +11,32 @@ import { SEVERITY_RANK, type Severity, type Verdict } from '../contracts/verdict
  * @param gates which unsuppressed FAILs may fail the gate (default: all); `--fail-on-new` passes
  *   "absent from the baseline". The severity threshold applies either way.
  */
-export function summarize(verdicts: readonly Verdict[], errors: readonly ApiError[], failOn: Severity, gates: (v: Verdict) => boolean = () => true): ScanSummary {
-  const counts = { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0, suppressed: 0 };
-  let gatingFailures = 0;
-  for (const v of verdicts) {
-    counts[v.status]++;
-    if (v.suppressed) counts.suppressed++;
-    else if (v.status === 'FAIL' && isGating(v.severity, failOn) && gates(v)) gatingFailures++;
+export function summarize(verdicts: Iterable<Verdict>, errors: readonly ApiError[], failOn: Severity, gates: (v: Verdict) => boolean = () => true): ScanSummary {
+  const tally = new GateTally(failOn, gates);
+  for (const v of verdicts) tally.add(v);
+  return tally.summary(errors);
+}
+
+/** summarize() one verdict at a time, as they are decided, so the summary costs no extra walk of a spooled list. */
+export class GateTally {
+  private readonly counts = { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0, suppressed: 0 };
+  private gatingFailures = 0;
+
+  constructor(
+    private readonly failOn: Severity,
+    private readonly gates: (v: Verdict) => boolean = () => true,
+  ) {}
+
+  add(v: Verdict): void {
+    this.counts[v.status]++;
+    if (v.suppressed) this.counts.suppressed++;
+    else if (v.status === 'FAIL' && isGating(v.severity, this.failOn) && this.gates(v)) this.gatingFailures++;
   }
-  const partial = counts.ERROR > 0 || errors.length > 0;
-  return { counts, gatingFailures, partial, exitCode: gateExitCode(gatingFailures, partial) };
+
+  summary(errors: readonly ApiError[]): ScanSummary {
+    const partial = this.counts.ERROR > 0 || errors.length > 0;
+    return { counts: { ...this.counts }, gatingFailures: this.gatingFailures, partial, exitCode: gateExitCode(this.gatingFailures, partial) };
+  }
 }
 
 /** A failure of this severity fails the gate at this threshold. */

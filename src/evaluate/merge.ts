@@ -6,13 +6,14 @@
  * from an unsharded scan (another snapshot, another rule pack, a missing or doubled shard) is
  * refused rather than merged.
  */
-import { compareAccounts, compareErrors, compareVerdicts } from '../contracts/order.ts';
+import { compareAccounts, compareErrors } from '../contracts/order.ts';
 import type { ScanResult } from '../contracts/result.ts';
 import { UserError } from '../shared/errors.ts';
 import { assessFrameworks } from './frameworks.ts';
 import { selectFrameworkPacks } from '../rules/framework-packs.ts';
-import { summarize } from './gate.ts';
+import { GateTally } from './gate.ts';
 import { parseShard } from './shard.ts';
+import { VerdictSpool } from './verdict-spool.ts';
 
 export interface ShardReport {
   /** Where the report came from, for messages. */
@@ -27,7 +28,8 @@ export function mergeShardReports(reports: ShardReport[]): ScanResult {
   for (const other of ordered.slice(1)) assertSameScan(first, other);
 
   const owner = new Map<string, string>();
-  const verdicts: ScanResult['verdicts'] = [];
+  const spool = new VerdictSpool();
+  const tally = new GateTally(first.result.failOn);
   const errors: ScanResult['errors'] = [];
   const accounts: ScanResult['accounts'] = [];
   const accountIds: string[] = [];
@@ -38,16 +40,18 @@ export function mergeShardReports(reports: ShardReport[]): ScanResult {
       owner.set(id, file);
       accountIds.push(id);
     }
-    // Item by item: spreading a shard's hundreds of thousands of verdicts into push() overflows the stack.
-    for (const v of result.verdicts) verdicts.push(v);
+    for (const v of result.verdicts) {
+      spool.add(v);
+      tally.add(v);
+    }
     for (const e of result.errors) errors.push(e);
     for (const a of result.accounts) accounts.push(a);
   }
-  verdicts.sort(compareVerdicts);
   errors.sort(compareErrors);
   accounts.sort(compareAccounts);
   accountIds.sort();
 
+  const verdicts = spool.finish();
   const { result: base } = first;
   const { shard: _shard, ...scope } = base.scope;
   return {
@@ -60,7 +64,7 @@ export function mergeShardReports(reports: ShardReport[]): ScanResult {
     verdicts,
     errors,
     exceptionNotes: mergeExceptionNotes(ordered.map((s) => s.result)),
-    summary: summarize(verdicts, errors, base.failOn),
+    summary: tally.summary(errors),
     failOn: base.failOn,
     // Recomputed over every shard's verdicts: a control satisfied in each shard alone may not be overall.
     ...(base.frameworks ? { frameworks: assessFrameworks(selectFrameworkPacks(base.frameworks.map((f) => f.id)), base.rules, verdicts) } : {}),

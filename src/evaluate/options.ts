@@ -16,10 +16,7 @@ export interface EvaluateOptions {
    * others are reported as skipped, with their reason. Cross-account facts still see every account.
    */
   only?: { accountIds: readonly string[]; skipped: readonly SkippedAccount[] };
-  /**
-   * Threads that evaluate at once, this one included (see parallel.ts). Default: up to 2, and
-   * only for snapshots of PARALLEL_MIN_ACCOUNTS accounts or more; 1 evaluates in this thread.
-   */
+  /** Threads that judge accounts at once, this one included (see parallel.ts). Default 1. */
   workers?: number;
   /** Framework packs (--framework) whose control-level view is added to the result, in this order. */
   frameworks?: readonly FrameworkPack[];

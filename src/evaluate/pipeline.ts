@@ -1,84 +1,104 @@
 /**
  * The pipeline in order: snapshot → model → evaluate → result. The CLI and the evidence verifier
- * call this; nothing here writes files or reads the clock.
+ * call this; nothing here writes reports or reads the clock.
+ *
+ * Pass 1 reads every line once (validating it) and keeps what crosses accounts (the model index).
+ * Pass 2 judges one account at a time, in this thread or split between worker threads that are
+ * handed pass 1's index (parallel.ts); each verdict goes to the exceptions, the gate's tally and
+ * the spool (verdict-spool.ts) as it is decided, so no stage holds every verdict.
  */
 import type { ApiError } from '../contracts/api-error.ts';
-import { byKeys, compareAccounts, compareErrors, compareStrings, compareVerdicts } from '../contracts/order.ts';
-import type { ScanResult } from '../contracts/result.ts';
+import { byKeys, compareAccounts, compareErrors, compareStrings } from '../contracts/order.ts';
+import type { ScanResult, VerdictList } from '../contracts/result.ts';
 import type { Verdict } from '../contracts/verdict.ts';
 import { rulePackVersion } from '../rules/load.ts';
 import { toolVersion } from '../shared/version.ts';
 import type { SnapshotSource } from '../snapshot/read.ts';
-import { IndexBuilder, organizationSubject, subjectsForAccount } from '../model/index.ts';
+import { IndexBuilder, type ModelIndex } from '../model/index.ts';
 import { modelOptions } from '../rules/model-options.ts';
-import type { EvaluationSubject } from '../model/facts.ts';
 import { collectErrors } from '../model/errors.ts';
-import { applyExceptions } from './exceptions.ts';
+import { ExceptionMatcher } from './exceptions.ts';
 import { withFrameworks } from './frameworks.ts';
-import { summarize } from './gate.ts';
+import { GateTally } from './gate.ts';
+import { judgeRecords } from './judge.ts';
 import type { EvaluateOptions } from './options.ts';
-import { evaluateInThreads, threadsFor } from './parallel.ts';
+import { judgeInThreads, threadsFor } from './parallel.ts';
 import { inShard, parseShard } from './shard.ts';
+import { VerdictSpool } from './verdict-spool.ts';
 
+/** What pass 1 leaves for pass 2. */
+interface FirstPass {
+  index: ModelIndex;
+  errors: ApiError[];
+  /** The lines of the accounts in scope (this shard, --accounts/--ous), in file order. */
+  lines: number[];
+  accountIds: string[];
+  /** This evaluation judges the organization itself (unsharded, or shard 1). */
+  judgesOrganization: boolean;
+}
 
 export async function evaluateSnapshot(source: SnapshotSource, options: EvaluateOptions): Promise<ScanResult> {
   const threads = threadsFor(source, options);
-  const result = threads > 1 ? await evaluateInThreads(source, options, threads, evaluateInThisThread) : await evaluateInThisThread(source, options);
-  return withFrameworks(result, options.frameworks);
+  const first = await firstPass(source, options);
+  const asOf = options.asOf ?? source.header.collectedAt.slice(0, 10);
+  const matcher = new ExceptionMatcher(options.config.exceptions, asOf);
+  const tally = new GateTally(options.config.output.failOn);
+  const spool = new VerdictSpool();
+  const decided = (raw: Verdict) => {
+    const verdict = matcher.apply(raw);
+    tally.add(verdict);
+    spool.add(verdict);
+  };
+  if (threads > 1) {
+    for (const list of await judgeInThreads(source, options, first, threads)) for (const v of list) decided(v);
+  } else {
+    const only = first.lines.length === first.index.header.scope.accountIds.length ? undefined : new Set(first.lines);
+    await judgeRecords(source, first.index, options.rules, { ...(only ? { only } : {}), judgesOrganization: first.judgesOrganization }, decided);
+  }
+  // Aggregates over the whole verdict list (framework assessments): after every thread's verdicts
+  // are in, in one walk of the result's verdicts.
+  return withFrameworks(resultOf(source, options, first, spool.finish(), matcher, tally), options.frameworks);
 }
 
-async function evaluateInThisThread(source: SnapshotSource, options: EvaluateOptions): Promise<ScanResult> {
+/**
+ * Pass 1: what crosses accounts, and every recorded collection error. It reads every line, so it
+ * is also where a snapshot opened with `validate: 'first-pass'` is validated: nothing is judged
+ * before the whole file has been found valid.
+ */
+async function firstPass(source: SnapshotSource, options: EvaluateOptions): Promise<FirstPass> {
   const { header } = source;
-  const { config, rules } = options;
   const shard = options.shard ? parseShard(options.shard) : undefined;
   const only = options.only ? new Set(options.only.accountIds) : undefined;
   const inScope = (accountId: string) => (!shard || inShard(accountId, shard)) && (!only || only.has(accountId));
-
-  // Pass 1: what crosses accounts, and every recorded collection error. It reads every line, so it
-  // is also where a snapshot opened with `validate: 'first-pass'` is validated: nothing is judged
-  // before the whole file has been found valid.
-  const builder = new IndexBuilder(header, modelOptions(config, rules));
-  const errors: ApiError[] = shard && shard.index !== 1 ? [] : [...header.errors, ...collectErrors(headerFetches(source))];
-  const shardLines = new Set<number>();
+  const builder = new IndexBuilder(header, modelOptions(options.config, options.rules));
+  const judgesOrganization = !shard || shard.index === 1;
+  const errors: ApiError[] = judgesOrganization ? [...header.errors, ...collectErrors(headerFetches(source))] : [];
+  const lines: number[] = [];
+  const accountIds: string[] = [];
   for await (const { line, record } of source.numberedRecords()) {
     builder.add(record);
     if (inScope(record.accountId)) {
       errors.push(...collectErrors(record));
-      shardLines.add(line);
+      lines.push(line);
+      accountIds.push(record.accountId);
     }
   }
-  const index = builder.finish();
+  return { index: builder.finish(), errors, lines, accountIds, judgesOrganization };
+}
 
-  // Pass 2: one account at a time; its raw record is dropped once judged. A shard parses only its
-  // own lines.
-  const verdicts: Verdict[] = [];
-  const judge = (subject: EvaluationSubject) => {
-    for (const rule of rules) {
-      if (rule.meta.resource === subject.resource.type) verdicts.push(rule.evaluate(subject));
-    }
-  };
-  if (!shard || shard.index === 1) judge(organizationSubject(index));
-  const accountIds: string[] = [];
-  for await (const { record } of source.numberedRecords(shard || only ? shardLines : undefined)) {
-    accountIds.push(record.accountId);
-    for (const subject of subjectsForAccount(index, record)) judge(subject);
-  }
-
-  const asOf = options.asOf ?? header.collectedAt.slice(0, 10);
-  const { verdicts: judged, notes } = applyExceptions(verdicts, config.exceptions, asOf);
-  judged.sort(compareVerdicts);
-  errors.sort(compareErrors);
-
-  const judgedAccounts = new Set(accountIds);
+function resultOf(source: SnapshotSource, options: EvaluateOptions, first: FirstPass, verdicts: VerdictList, matcher: ExceptionMatcher, tally: GateTally): ScanResult {
+  const { header } = source;
+  const { index } = first;
+  const errors = first.errors.sort(compareErrors);
+  const judgedAccounts = new Set(first.accountIds);
   const accounts = [...index.placements.values()]
     .filter((p) => judgedAccounts.has(p.account.Id))
     .map((p) => ({ id: p.account.Id, name: p.account.Name, ouPath: p.ouPath, status: p.account.Status }))
     .sort(compareAccounts);
-
-  const failOn = config.output.failOn;
-  const result: ScanResult = {
+  const failOn = options.config.output.failOn;
+  return {
     tool: { name: 'trailproof', version: toolVersion() },
-    rulePack: rulePackVersion(rules),
+    rulePack: rulePackVersion(options.rules),
     snapshot: {
       collectedAt: header.collectedAt,
       source: header.source,
@@ -88,19 +108,18 @@ async function evaluateInThisThread(source: SnapshotSource, options: EvaluateOpt
     },
     scope: {
       regions: [...header.scope.regions].sort(compareStrings),
-      accountIds: [...accountIds].sort(compareStrings),
+      accountIds: [...first.accountIds].sort(compareStrings),
       skipped: [...header.scope.skipped, ...(options.only?.skipped ?? [])].sort(byKeys((s) => s.accountId, (s) => s.reason)),
       ...(options.shard ? { shard: options.shard } : header.scope.shard ? { shard: header.scope.shard } : {}),
     },
     accounts,
-    rules: rules.map((r) => r.meta).sort(byKeys((r) => r.id)),
-    verdicts: judged,
+    rules: options.rules.map((r) => r.meta).sort(byKeys((r) => r.id)),
+    verdicts,
     errors,
-    exceptionNotes: notes,
-    summary: summarize(judged, errors, failOn),
+    exceptionNotes: matcher.notes(),
+    summary: tally.summary(errors),
     failOn,
   };
-  return result;
 }
 
 function headerFetches(source: SnapshotSource): unknown {

@@ -8,9 +8,10 @@
  */
 import type { ScanResult } from '../contracts/result.ts';
 import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../contracts/verdict.ts';
-import { compareStrings } from '../contracts/order.ts';
+import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { sha256Hex } from '../shared/hash.ts';
-import { frameworkRequirements, oneLine, ruleIndex, sortedVerdicts, truncate } from './audit-common.ts';
+import { LazyList, stableJsonChunks } from './canonical.ts';
+import { frameworkRequirements, oneLine, ruleIndex, truncate } from './audit-common.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 
 /** Length limits from the AwsSecurityFinding API reference. */
@@ -140,10 +141,15 @@ export function asffFinding(v: Verdict, rule: RuleMeta | undefined, result: Scan
 }
 
 export function renderAsff(result: ScanResult, options: RenderOptions = {}): string {
+  return [...asffChunks(result, options)].join('');
+}
+
+/** The findings array (JSON.stringify's 2-space form), one finding at a time. */
+function asffChunks(input: ScanResult, options: RenderOptions): Iterable<string> {
+  const result = canonicalOrder(input);
   const rules = ruleIndex(result);
   const region = asffRegion(result, options);
-  const findings = sortedVerdicts(result).map((v) => asffFinding(v, rules.get(v.ruleId), result, region));
-  return JSON.stringify(findings, null, 2) + '\n';
+  return stableJsonChunks(new LazyList(result.verdicts, (v) => asffFinding(v, rules.get(v.ruleId), result, region)));
 }
 
 export const asffFormatter: Formatter = {
@@ -151,4 +157,5 @@ export const asffFormatter: Formatter = {
   fileName: 'trailproof.asff.json',
   description: 'AWS Security Finding Format (Security Hub BatchImportFindings), one finding per verdict',
   render: (result, options) => renderAsff(result, options),
+  renderChunks: (result, options) => asffChunks(result, options),
 };

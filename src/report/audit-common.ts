@@ -7,11 +7,7 @@ import type { ApiError } from '../contracts/api-error.ts';
 import type { ScanResult } from '../contracts/result.ts';
 import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../contracts/verdict.ts';
 import { SEVERITIES } from '../contracts/verdict.ts';
-import { compareErrors, compareStrings, compareVerdicts } from '../contracts/order.ts';
-
-export function sortedVerdicts(result: ScanResult): Verdict[] {
-  return [...result.verdicts].sort(compareVerdicts);
-}
+import { compareErrors, compareStrings } from '../contracts/order.ts';
 
 export function sortedRules(result: ScanResult): RuleMeta[] {
   return [...result.rules].sort((a, b) => compareStrings(a.id, b.id));

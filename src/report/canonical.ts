@@ -77,16 +77,17 @@ export class LazyList<T> {
   /**
    * `render`, when given, writes an item's chunk itself (its text nested `indent` deep); it must
    * give JSON.stringify's bytes for `convert(item)`, and is there to reuse the text of values many
-   * items share (see sharedMemberText).
+   * items share (see sharedMemberText). `items` is walked, never indexed: it may be a verdict list
+   * on disk.
    */
   constructor(
-    readonly items: readonly T[],
+    readonly items: Iterable<T>,
     readonly convert: (item: T) => unknown,
     readonly render?: (item: T, indent: string) => string,
   ) {}
 
   toJSON(): unknown[] {
-    return this.items.map(this.convert);
+    return Array.from(this.items, this.convert);
   }
 }
 
@@ -113,31 +114,29 @@ function* jsonChunks(value: unknown, indent: string): Generator<string> {
 }
 
 /** `openItems` false: the items are leaves (a LazyList's items never hold another). */
-function* arrayChunks<T>(items: readonly T[], convert: (item: T) => unknown, indent: string, openItems: boolean): Generator<string> {
-  if (items.length === 0) {
-    yield '[]';
-    return;
-  }
+function* arrayChunks<T>(items: Iterable<T>, convert: (item: T) => unknown, indent: string, openItems: boolean): Generator<string> {
   const inner = `${indent}  `;
-  for (let i = 0; i < items.length; i++) {
-    yield i === 0 ? `[\n${inner}` : `,\n${inner}`;
-    const item = convert(items[i]!);
+  let first = true;
+  for (const source of items) {
+    yield first ? `[\n${inner}` : `,\n${inner}`;
+    first = false;
+    const item = convert(source);
     // As JSON.stringify does: what has no JSON form is null inside an array.
     if (!serialisable(item)) yield 'null';
     else if (openItems) yield* jsonChunks(item, inner);
     else yield indentedJson(item, inner);
   }
-  yield `\n${indent}]`;
+  yield first ? '[]' : `\n${indent}]`;
 }
 
-function* renderedItems<T>(items: readonly T[], render: (item: T, indent: string) => string, indent: string): Generator<string> {
-  if (items.length === 0) {
-    yield '[]';
-    return;
-  }
+function* renderedItems<T>(items: Iterable<T>, render: (item: T, indent: string) => string, indent: string): Generator<string> {
   const inner = `${indent}  `;
-  for (let i = 0; i < items.length; i++) yield `${i === 0 ? '[\n' : ',\n'}${inner}${render(items[i]!, inner)}`;
-  yield `\n${indent}]`;
+  let first = true;
+  for (const item of items) {
+    yield `${first ? '[\n' : ',\n'}${inner}${render(item, inner)}`;
+    first = false;
+  }
+  yield first ? '[]' : `\n${indent}]`;
 }
 
 /** A verdict's evidence as every report writes it: keys sorted, and "no proof" an explicit null. */
@@ -227,7 +226,8 @@ export function indentedJson(value: unknown, indent: string): string {
   return json.slice(before, json.length - after);
 }
 
-const LAZY_SEARCH_DEPTH = 4;
+/** Deep enough for OSCAL's per-finding lists (assessment-results.results[0].findings[i]['related-observations']). */
+const LAZY_SEARCH_DEPTH = 7;
 
 function holdsLazyList(value: unknown, depth = 0): boolean {
   if (value instanceof LazyList) return true;

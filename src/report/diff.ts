@@ -57,12 +57,16 @@ function compareEntries(a: DiffEntry, b: DiffEntry): number {
 
 /** Whether a verdict of a newer scan is a failure that `oldResult` did not have (what `--fail-on-new` gates on). */
 export function newFailureTest(oldResult: ScanResult): (v: Verdict) => boolean {
-  const oldFailing = new Set(oldResult.verdicts.filter(isFailure).map(verdictKey));
+  const oldFailing = new Set<string>();
+  for (const v of oldResult.verdicts) if (isFailure(v)) oldFailing.add(verdictKey(v));
   return (v) => isFailure(v) && !oldFailing.has(verdictKey(v));
 }
 
 export function diffReports(oldResult: ScanResult, newResult: ScanResult): ReportDiff {
-  const newByKey = new Map(newResult.verdicts.map((v) => [verdictKey(v), v]));
+  // Only the old failures are held, with what the newer scan says about each: both lists are walked once.
+  const oldFailures = new Map<string, Verdict>();
+  for (const v of oldResult.verdicts) if (isFailure(v)) oldFailures.set(verdictKey(v), v);
+  const nowByKey = new Map<string, Verdict>();
   const isNew = newFailureTest(oldResult);
   const diff: ReportDiff = {
     new: [],
@@ -74,10 +78,11 @@ export function diffReports(oldResult: ScanResult, newResult: ScanResult): Repor
   };
   for (const v of newResult.verdicts) {
     if (isNew(v)) diff.new.push(entry(v, v));
+    const key = verdictKey(v);
+    if (oldFailures.has(key)) nowByKey.set(key, v);
   }
-  for (const v of oldResult.verdicts) {
-    if (!isFailure(v)) continue;
-    const now = newByKey.get(verdictKey(v));
+  for (const [key, v] of oldFailures) {
+    const now = nowByKey.get(key);
     if (now && isFailure(now)) diff.unchanged.push(entry(v, now));
     else if (now && (now.status === 'PASS' || now.status === 'NOT_APPLICABLE')) diff.fixed.push(entry(v, now));
     else diff.unresolved.push(entry(v, now));

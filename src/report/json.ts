@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { FrameworkAssessment } from '../contracts/frameworks.ts';
-import type { ScanResult } from '../contracts/result.ts';
+import type { ScanResult, VerdictList } from '../contracts/result.ts';
 import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
 import { UserError } from '../shared/errors.ts';
 import { canonicalOrder } from '../contracts/order.ts';
@@ -51,10 +51,10 @@ function ruleJson(r: RuleMeta): Record<string, unknown> {
 
 /** The report as a plain object in canonical order (before serialisation). */
 export function jsonReportObject(input: ScanResult): Record<string, unknown> {
-  return reportObject(input, (items, convert) => items.map(convert));
+  return reportObject(input, (items, convert) => Array.from(items, convert));
 }
 
-type ListOf = (items: readonly Verdict[], convert: (item: Verdict) => Record<string, unknown>) => unknown;
+type ListOf = (items: VerdictList, convert: (item: Verdict) => Record<string, unknown>) => unknown;
 
 /** `listOf` decides whether the verdicts are converted now or while they are serialised. */
 function reportObject(input: ScanResult, listOf: ListOf): Record<string, unknown> {

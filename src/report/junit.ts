@@ -4,8 +4,8 @@
  */
 import type { ScanResult } from '../contracts/result.ts';
 import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
-import { compareStrings } from '../contracts/order.ts';
-import { prettyJson, resourceLabel, ruleIndex, sortedVerdicts } from './audit-common.ts';
+import { canonicalOrder, compareStrings } from '../contracts/order.ts';
+import { prettyJson, resourceLabel, ruleIndex } from './audit-common.ts';
 import type { Formatter } from './types.ts';
 import type { FrameworkAssessment } from '../contracts/frameworks.ts';
 import { controlBasis, controlStatusText, frameworkName, frameworkSummaryText } from './frameworks.ts';
@@ -38,14 +38,14 @@ interface Case {
 }
 
 /** resource id + name, made unique within the suite should two resources share both. */
-function uniqueCases(verdicts: Verdict[]): Case[] {
+function caseNamer(): (verdict: Verdict) => Case {
   const seen = new Map<string, number>();
-  return verdicts.map((verdict) => {
+  return (verdict) => {
     const base = resourceLabel(verdict);
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
     return { verdict, name: n === 1 ? base : `${base} #${n}` };
-  });
+  };
 }
 
 function detail(v: Verdict, rule: RuleMeta | undefined): string {
@@ -84,57 +84,67 @@ interface SuiteCounts {
   skipped: number;
 }
 
-function suiteCounts(verdicts: Verdict[]): SuiteCounts {
-  return {
-    tests: verdicts.length,
-    failures: verdicts.filter((v) => v.status === 'FAIL' && !v.suppressed).length,
-    errors: verdicts.filter((v) => v.status === 'ERROR').length,
-    skipped: verdicts.filter((v) => v.status === 'NOT_APPLICABLE' || (v.status === 'FAIL' && v.suppressed)).length,
-  };
+const emptySuite = (): SuiteCounts => ({ tests: 0, failures: 0, errors: 0, skipped: 0 });
+
+function countInto(counts: SuiteCounts, v: Verdict): void {
+  counts.tests++;
+  if (v.status === 'FAIL' && !v.suppressed) counts.failures++;
+  else if (v.status === 'ERROR') counts.errors++;
+  else if (v.status === 'NOT_APPLICABLE' || v.status === 'FAIL') counts.skipped++;
 }
 
 export function renderJUnit(result: ScanResult): string {
+  return [...junitChunks(result)].join('');
+}
+
+/**
+ * Two walks of the verdicts: the counts first (the <testsuites> element carries the totals), then
+ * the test cases, one suite per rule. Verdicts are in canonical order, so a rule's verdicts come
+ * together, in the suites' order.
+ */
+function* junitChunks(input: ScanResult): Generator<string> {
+  const result = canonicalOrder(input);
   const rules = ruleIndex(result);
-  const byRule = new Map<string, Verdict[]>();
-  for (const r of result.rules) byRule.set(r.id, []);
-  for (const v of sortedVerdicts(result)) {
-    const list = byRule.get(v.ruleId) ?? [];
-    list.push(v);
-    byRule.set(v.ruleId, list);
+  const suites = new Map<string, SuiteCounts & { severity?: string }>();
+  for (const r of result.rules) suites.set(r.id, emptySuite());
+  const total = emptySuite();
+  for (const v of result.verdicts) {
+    let counts = suites.get(v.ruleId);
+    if (!counts) suites.set(v.ruleId, (counts = emptySuite()));
+    counts.severity ??= v.severity;
+    countInto(counts, v);
+    countInto(total, v);
   }
-  const total: SuiteCounts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
-  const suites: string[] = [];
-  for (const ruleId of [...byRule.keys()].sort(compareStrings)) {
-    const verdicts = byRule.get(ruleId)!;
-    const rule = rules.get(ruleId);
-    const counts = suiteCounts(verdicts);
+  const frameworkSuites: string[] = [];
+  for (const framework of result.frameworks ?? []) {
+    const { suite, counts } = frameworkSuite(framework, result.snapshot.collectedAt);
     for (const k of Object.keys(total) as (keyof SuiteCounts)[]) total[k] += counts[k];
+    frameworkSuites.push(suite);
+  }
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n';
+  yield `<testsuites${attrs({ name: result.tool.name, ...total, time: '0', timestamp: result.snapshot.collectedAt })}>\n`;
+  const verdicts = result.verdicts[Symbol.iterator]();
+  let next = verdicts.next();
+  for (const ruleId of [...suites.keys()].sort(compareStrings)) {
+    const { severity, ...counts } = suites.get(ruleId)!;
+    const rule = rules.get(ruleId);
     const props = [
       ['title', rule?.title ?? ''],
-      ['severity', rule?.severity ?? verdicts[0]?.severity ?? ''],
+      ['severity', rule?.severity ?? severity ?? ''],
       ['resource', rule?.resource ?? ''],
       ['source', rule?.source ?? ''],
       ['sha256', rule?.sha256 ?? ''],
     ].filter(([, value]) => value !== '');
-    const lines = [`  <testsuite${attrs({ name: ruleId, ...counts, time: '0', timestamp: result.snapshot.collectedAt })}>`];
+    yield `  <testsuite${attrs({ name: ruleId, ...counts, time: '0', timestamp: result.snapshot.collectedAt })}>\n`;
     if (props.length > 0) {
-      lines.push('    <properties>', ...props.map(([name, value]) => `      <property${attrs({ name: name!, value: value! })}/>`), '    </properties>');
+      yield ['    <properties>', ...props.map(([name, value]) => `      <property${attrs({ name: name!, value: value! })}/>`), '    </properties>\n'].join('\n');
     }
-    lines.push(...uniqueCases(verdicts).map((c) => testcase(c, rule, '    ')), '  </testsuite>');
-    suites.push(lines.join('\n'));
+    const named = caseNamer();
+    for (; !next.done && next.value.ruleId === ruleId; next = verdicts.next()) yield `${testcase(named(next.value), rule, '    ')}\n`;
+    yield '  </testsuite>\n';
   }
-  for (const framework of result.frameworks ?? []) {
-    const { suite, counts } = frameworkSuite(framework, result.snapshot.collectedAt);
-    for (const k of Object.keys(total) as (keyof SuiteCounts)[]) total[k] += counts[k];
-    suites.push(suite);
-  }
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attrs({ name: result.tool.name, ...total, time: '0', timestamp: result.snapshot.collectedAt })}>`,
-    ...suites,
-    '</testsuites>',
-    '',
-  ].join('\n');
+  for (const suite of frameworkSuites) yield `${suite}\n`;
+  yield '</testsuites>\n';
 }
 
 /**
@@ -176,4 +186,5 @@ export const junitFormatter: Formatter = {
   fileName: 'trailproof.junit.xml',
   description: 'JUnit XML (GitLab, Jenkins): a test suite per rule, a test case per rule × resource',
   render: (result) => renderJUnit(result),
+  renderChunks: (result) => junitChunks(result),
 };

@@ -4,9 +4,9 @@
  */
 import type { ScanResult } from '../contracts/result.ts';
 import { SEVERITIES } from '../contracts/verdict.ts';
-import type { Verdict } from '../contracts/verdict.ts';
-import { compareStrings } from '../contracts/order.ts';
-import { gateSentence, oneLine, resourceLabel, sortedErrors, sortedVerdicts, truncate } from './audit-common.ts';
+import type { Severity, Verdict } from '../contracts/verdict.ts';
+import { canonicalOrder, compareStrings } from '../contracts/order.ts';
+import { gateSentence, oneLine, resourceLabel, sortedErrors, truncate } from './audit-common.ts';
 import { accountList, controlStatusText, frameworkName, frameworkSummaryText } from './frameworks.ts';
 import type { Formatter } from './types.ts';
 
@@ -61,33 +61,48 @@ function context(result: ScanResult): string {
   return parts.filter((p) => p !== undefined).join(' · ');
 }
 
-function failureSection(failing: Verdict[]): string[] {
-  if (failing.length === 0) return [];
-  const lines = ['', `### Failing verdicts (${failing.length})`];
+/** The first `limit` items seen, and how many there were: a table of a few rows from a walk of every verdict. */
+class FirstRows<T> {
+  readonly rows: T[] = [];
+  count = 0;
+
+  constructor(private readonly limit: number) {}
+
+  add(item: T): void {
+    if (this.count++ < this.limit) this.rows.push(item);
+  }
+}
+
+type FailingBySeverity = Map<Severity, FirstRows<Verdict>>;
+
+function failureSection(failing: FailingBySeverity): string[] {
+  const total = [...failing.values()].reduce((n, group) => n + group.count, 0);
+  if (total === 0) return [];
+  const lines = ['', `### Failing verdicts (${total})`];
   let budget = MAX_FAILURE_ROWS;
   for (const severity of SEVERITIES) {
-    const group = failing.filter((v) => v.severity === severity);
-    if (group.length === 0 || budget === 0) continue;
-    const shown = group.slice(0, budget);
+    const group = failing.get(severity)!;
+    if (group.count === 0 || budget === 0) continue;
+    const shown = group.rows.slice(0, budget);
     budget -= shown.length;
-    lines.push('', `#### ${severity} (${group.length})`, '', '| Rule | Resource | Account | Message |', '|---|---|---|---|');
+    lines.push('', `#### ${severity} (${group.count})`, '', '| Rule | Resource | Account | Message |', '|---|---|---|---|');
     for (const v of shown) {
       lines.push(`| ${escapeMarkdownCell(v.ruleId)} | ${escapeMarkdownCell(resourceLabel(v))} | ${escapeMarkdownCell(v.resource.accountId)} | ${cellMessage(v.message)} |`);
     }
   }
-  return [...lines, ...more(failing.length - (MAX_FAILURE_ROWS - budget), 'failing verdicts')];
+  return [...lines, ...more(total - (MAX_FAILURE_ROWS - budget), 'failing verdicts')];
 }
 
-function errorSection(result: ScanResult, errored: Verdict[]): string[] {
+function errorSection(result: ScanResult, errored: FirstRows<Verdict>): string[] {
   const errors = sortedErrors(result);
-  if (errored.length === 0 && errors.length === 0) return [];
+  if (errored.count === 0 && errors.length === 0) return [];
   const lines = ['', '### Errors'];
-  if (errored.length > 0) {
-    lines.push('', `${errored.length} verdict${errored.length === 1 ? '' : 's'} could not be decided (ERROR):`, '', '| Rule | Resource | Reason |', '|---|---|---|');
-    for (const v of errored.slice(0, MAX_ERROR_ROWS)) {
+  if (errored.count > 0) {
+    lines.push('', `${errored.count} verdict${errored.count === 1 ? '' : 's'} could not be decided (ERROR):`, '', '| Rule | Resource | Reason |', '|---|---|---|');
+    for (const v of errored.rows) {
       lines.push(`| ${escapeMarkdownCell(v.ruleId)} | ${escapeMarkdownCell(resourceLabel(v))} | ${cellMessage(v.message)} |`);
     }
-    lines.push(...more(errored.length - MAX_ERROR_ROWS, 'ERROR verdicts'));
+    lines.push(...more(errored.count - MAX_ERROR_ROWS, 'ERROR verdicts'));
   }
   if (errors.length > 0) {
     const groups = new Map<string, { operation: string; code: string; scopes: Set<string> }>();
@@ -145,9 +160,12 @@ function frameworkSections(result: ScanResult): string[] {
 const STATUS_ICON = { satisfied: '✅', 'not-satisfied': '❌', 'not-assessed': '⚠️' } as const;
 
 export function renderMarkdown(result: ScanResult): string {
-  const verdicts = sortedVerdicts(result);
-  const failing = verdicts.filter((v) => v.status === 'FAIL' && !v.suppressed);
-  const errored = verdicts.filter((v) => v.status === 'ERROR');
+  const failing: FailingBySeverity = new Map(SEVERITIES.map((s) => [s, new FirstRows<Verdict>(MAX_FAILURE_ROWS)]));
+  const errored = new FirstRows<Verdict>(MAX_ERROR_ROWS);
+  for (const v of canonicalOrder(result).verdicts) {
+    if (v.status === 'FAIL' && !v.suppressed) failing.get(v.severity)!.add(v);
+    else if (v.status === 'ERROR') errored.add(v);
+  }
   const lines = [
     `## ${gateIcon(result)} trailproof: ${escapeMarkdownCell(gateSentence(result))}`,
     '',

@@ -5,8 +5,8 @@
 import type { ScanResult } from '../contracts/result.ts';
 import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../contracts/verdict.ts';
 import { sha256Hex } from '../shared/hash.ts';
-import { frameworkRequirements, ruleIndex, sortedVerdicts, verdictKey } from './audit-common.ts';
-import { compareStrings } from '../contracts/order.ts';
+import { frameworkRequirements, ruleIndex, verdictKey } from './audit-common.ts';
+import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import type { Formatter } from './types.ts';
 
 export const OCSF_VERSION = '1.1.0';
@@ -114,10 +114,14 @@ export function ocsfFinding(v: Verdict, rule: RuleMeta | undefined, result: Scan
 }
 
 export function renderOcsf(result: ScanResult): string {
+  return [...ocsfLines(result)].join('');
+}
+
+/** One finding per line, one verdict at a time. */
+function* ocsfLines(input: ScanResult): Generator<string> {
+  const result = canonicalOrder(input);
   const rules = ruleIndex(result);
-  return sortedVerdicts(result)
-    .map((v) => JSON.stringify(ocsfFinding(v, rules.get(v.ruleId), result)) + '\n')
-    .join('');
+  for (const v of result.verdicts) yield JSON.stringify(ocsfFinding(v, rules.get(v.ruleId), result)) + '\n';
 }
 
 export const ocsfFormatter: Formatter = {
@@ -125,4 +129,5 @@ export const ocsfFormatter: Formatter = {
   fileName: 'trailproof.ocsf.jsonl',
   description: 'OCSF 1.1 Compliance Finding (class 2003), one JSON line per verdict',
   render: (result) => renderOcsf(result),
+  renderChunks: (result) => ocsfLines(result),
 };

@@ -7,7 +7,7 @@
  * trailproof writes no assessment plan: import-ap points at a back-matter resource that says so;
  * replace its href with your plan's location when you have one.
  */
-import type { ScanResult } from '../contracts/result.ts';
+import type { ScanResult, VerdictList } from '../contracts/result.ts';
 import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
 import {
   canonicalJson,
@@ -21,11 +21,13 @@ import {
   resourceLabel,
   ruleIndex,
   sortedErrors,
-  sortedVerdicts,
   STATUS_LABEL,
+  type StatusCounts,
   uuidV5,
 } from './audit-common.ts';
-import { compareStrings } from '../contracts/order.ts';
+import { canonicalOrder, compareStrings } from '../contracts/order.ts';
+import { LazyList, stableJson, stableJsonChunks } from './canonical.ts';
+import { verdictsOfRules } from './list-views.ts';
 import type { Formatter } from './types.ts';
 import type { FrameworkAssessment } from '../contracts/frameworks.ts';
 import { controlBasis, controlStatusText, frameworkName } from './frameworks.ts';
@@ -69,7 +71,7 @@ function observationUuid(v: Verdict, ids: Ids): string {
   return uuidV5(`observation:${ids.result}:${canonicalJson([v.ruleId, v.resource.id, v.status, v.message, v.suppressed ?? null, v.evidence ?? null])}`);
 }
 
-function inventoryItems(verdicts: Verdict[]): Json[] {
+function inventoryItems(verdicts: Iterable<Verdict>): Json[] {
   const items = new Map<string, Json>();
   for (const v of verdicts) {
     const uuid = inventoryUuid(v);
@@ -125,31 +127,35 @@ function observation(v: Verdict, rule: RuleMeta | undefined, ids: Ids, collected
 }
 
 /** Fail closed: a control is satisfied only when every verdict behind it that applies passed. */
-function targetStatus(verdicts: Verdict[]): { state: 'satisfied' | 'not-satisfied'; reason: 'pass' | 'fail' | 'other'; remarks?: string } {
-  const failing = verdicts.filter((v) => v.status === 'FAIL');
-  if (failing.length > 0) {
-    const suppressed = failing.filter((v) => v.suppressed);
+function targetStatus(counts: StatusCounts): { state: 'satisfied' | 'not-satisfied'; reason: 'pass' | 'fail' | 'other'; remarks?: string } {
+  const failing = counts.FAIL + counts.SUPPRESSED;
+  if (failing > 0) {
+    const suppressed = counts.SUPPRESSED;
     return {
       state: 'not-satisfied',
       reason: 'fail',
-      remarks: suppressed.length > 0 ? `${suppressed.length} of the ${failing.length} failing verdicts are accepted by exceptions.` : undefined,
+      remarks: suppressed > 0 ? `${suppressed} of the ${failing} failing verdicts are accepted by exceptions.` : undefined,
     };
   }
-  if (verdicts.some((v) => v.status === 'ERROR')) {
+  if (counts.ERROR > 0) {
     return { state: 'not-satisfied', reason: 'other', remarks: 'The evidence is incomplete: some verdicts could not be decided (ERROR).' };
   }
-  if (verdicts.some((v) => v.status === 'PASS')) return { state: 'satisfied', reason: 'pass' };
+  if (counts.PASS > 0) return { state: 'satisfied', reason: 'pass' };
   return { state: 'not-satisfied', reason: 'other', remarks: 'Not assessed: no rule mapped to this control applied to any resource in scope.' };
 }
 
-function countsSentence(verdicts: Verdict[]): string {
-  const counts = countStatuses(verdicts);
+function countsSentence(counts: StatusCounts): string {
   return DISPLAY_STATUSES.filter((s) => counts[s] > 0)
     .map((s) => `${counts[s]} ${STATUS_LABEL[s]}`)
     .join(', ');
 }
 
-function findings(result: ScanResult, verdicts: Verdict[], ids: Ids): { controls: string[]; findings: Json[] } {
+/**
+ * One finding per control. The verdicts behind a control are walked twice (counted now, listed as
+ * related observations while the document is written), and only the control's rules are read
+ * when the list can be narrowed by rule (a spooled list).
+ */
+function findings(result: ScanResult, ids: Ids): { controls: string[]; findings: Json[] } {
   const rules = ruleIndex(result);
   const rulesByControl = new Map<string, Set<string>>();
   for (const rule of result.rules) {
@@ -162,14 +168,16 @@ function findings(result: ScanResult, verdicts: Verdict[], ids: Ids): { controls
   const controls = [...rulesByControl.keys()].sort(compareControlIds);
   const list = controls.map((control) => {
     const ruleIds = [...rulesByControl.get(control)!].sort(compareStrings);
-    const behind = verdicts.filter((v) => rulesByControl.get(control)!.has(v.ruleId));
-    const status = targetStatus(behind);
+    const behind = verdictsOfRules(result.verdicts, rulesByControl.get(control)!);
+    const counts = countStatuses(behind);
+    const total = Object.values(counts).reduce((n, c) => n + c, 0);
+    const status = targetStatus(counts);
     return {
       uuid: uuidV5(`finding:${ids.result}:${control}`),
       title: `NIST SP 800-53 r5 ${control.toUpperCase()}`,
       description:
         `Assessed by ${ruleIds.length} trailproof rule${ruleIds.length === 1 ? '' : 's'} (${ruleIds.map((id) => `${id}: ${rules.get(id)?.title ?? id}`).join('; ')}). ` +
-        (behind.length > 0 ? `Verdicts: ${countsSentence(behind)}.` : 'No verdicts.'),
+        (total > 0 ? `Verdicts: ${countsSentence(counts)}.` : 'No verdicts.'),
       props: ruleIds.flatMap((id) => prop('rule-id', id)),
       origins: [{ actors: [{ type: 'tool', 'actor-uuid': ids.tool }] }],
       target: {
@@ -177,7 +185,7 @@ function findings(result: ScanResult, verdicts: Verdict[], ids: Ids): { controls
         'target-id': `${control}_smt`,
         status: { state: status.state, reason: status.reason, remarks: status.remarks },
       },
-      'related-observations': behind.map((v) => ({ 'observation-uuid': observationUuid(v, ids) })),
+      'related-observations': total > 0 ? new LazyList(behind, (v) => ({ 'observation-uuid': observationUuid(v, ids) })) : undefined,
     };
   });
   return { controls, findings: list };
@@ -194,7 +202,7 @@ export function packControlToken(packId: string, controlId: string): string {
  * stage decided (OSCAL knows only satisfied / not-satisfied: a control not assessed is
  * not-satisfied with reason "other" and says why).
  */
-function frameworkFindings(frameworks: readonly FrameworkAssessment[], verdicts: Verdict[], ids: Ids): { controls: string[]; findings: Json[] } {
+function frameworkFindings(frameworks: readonly FrameworkAssessment[], verdicts: VerdictList, ids: Ids): { controls: string[]; findings: Json[] } {
   const controls: string[] = [];
   const list: Json[] = [];
   for (const framework of frameworks) {
@@ -202,7 +210,8 @@ function frameworkFindings(frameworks: readonly FrameworkAssessment[], verdicts:
       const token = packControlToken(framework.id, c.controlId);
       controls.push(token);
       const rules = new Set(c.rules);
-      const behind = verdicts.filter((v) => rules.has(v.ruleId));
+      const behind = verdictsOfRules(verdicts, rules);
+      const anyBehind = !behind[Symbol.iterator]().next().done;
       list.push({
         uuid: uuidV5(`finding:${ids.result}:${framework.id}:${c.controlId}`),
         title: `${frameworkName(framework)} ${c.controlId}: ${c.title}`,
@@ -218,7 +227,7 @@ function frameworkFindings(frameworks: readonly FrameworkAssessment[], verdicts:
             remarks: c.status === 'satisfied' && c.counts.suppressed === 0 ? undefined : controlStatusText(c),
           },
         },
-        'related-observations': behind.map((v) => ({ 'observation-uuid': observationUuid(v, ids) })),
+        'related-observations': anyBehind ? new LazyList(behind, (v) => ({ 'observation-uuid': observationUuid(v, ids) })) : undefined,
       });
     }
   }
@@ -239,6 +248,7 @@ function resultRemarks(result: ScanResult): string | undefined {
 
 /** Drops undefined members and empty arrays: OSCAL arrays have minItems 1, optional fields are left out. */
 function clean(value: unknown): unknown {
+  if (value instanceof LazyList) return value; // its items are cleaned as they are converted
   if (Array.isArray(value)) return value.map(clean);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -252,11 +262,17 @@ function clean(value: unknown): unknown {
 }
 
 export function buildOscal(result: ScanResult): Json {
+  return JSON.parse(JSON.stringify(oscalDocument(result))) as Json;
+}
+
+/** The document with its per-verdict lists left lazy (LazyList): converted only while written. */
+function oscalDocument(input: ScanResult): Json {
+  const result = canonicalOrder(input);
   const ids = documentIds(result);
   const at = result.snapshot.collectedAt;
   const rules = ruleIndex(result);
-  const verdicts = sortedVerdicts(result);
-  const mapped = result.frameworks?.length ? frameworkFindings(result.frameworks, verdicts, ids) : findings(result, verdicts, ids);
+  const verdicts = result.verdicts;
+  const mapped = result.frameworks?.length ? frameworkFindings(result.frameworks, verdicts, ids) : findings(result, ids);
   const org = result.snapshot.organizationId;
   const doc = {
     'assessment-results': {
@@ -304,7 +320,7 @@ export function buildOscal(result: ScanResult): Json {
           'reviewed-controls': {
             'control-selections': [mapped.controls.length > 0 ? { 'include-controls': mapped.controls.map((id) => ({ 'control-id': id })) } : { 'include-all': {} }],
           },
-          observations: verdicts.map((v) => observation(v, rules.get(v.ruleId), ids, at)),
+          observations: verdicts.length > 0 ? new LazyList(verdicts, (v) => clean(observation(v, rules.get(v.ruleId), ids, at))) : undefined,
           findings: mapped.findings,
           remarks: resultRemarks(result),
         },
@@ -330,7 +346,7 @@ export function buildOscal(result: ScanResult): Json {
 }
 
 export function renderOscal(result: ScanResult): string {
-  return JSON.stringify(buildOscal(result), null, 2) + '\n';
+  return stableJson(oscalDocument(result));
 }
 
 export const oscalFormatter: Formatter = {
@@ -338,4 +354,5 @@ export const oscalFormatter: Formatter = {
   fileName: 'trailproof.oscal.json',
   description: 'NIST OSCAL 1.0.6 assessment-results: observations per verdict, findings per SP 800-53 r5 control',
   render: (result) => renderOscal(result),
+  renderChunks: (result) => stableJsonChunks(oscalDocument(result)),
 };

@@ -14,6 +14,7 @@ import { FINGERPRINT_KEY, findingFingerprint } from './fingerprints.ts';
 import { errorUri, resourceUri } from './locations.ts';
 import { LEVEL_FOR_SEVERITY, ruleDescriptor, type SarifLevel } from './sarif-rules.ts';
 import type { Formatter, RenderOptions } from './types.ts';
+import { filtered, mapped, mergedSorted, type Walkable } from './list-views.ts';
 import { controlBasis, controlStatusText, frameworkName, frameworkSummaryText } from './frameworks.ts';
 import type { FrameworkAssessment } from '../contracts/frameworks.ts';
 
@@ -43,22 +44,23 @@ const fingerprintOf = (v: Verdict): string => findingFingerprint(v.ruleId, v.res
  * same status → unchanged, FAIL↔ERROR → updated, not there → new. A baseline FAIL with no FAIL
  * or ERROR now (a suppressed one counts as still there) comes back as an "absent" result.
  */
-function resultEntries(result: ScanResult, options: RenderOptions): ResultEntry[] {
-  const current = result.verdicts.filter((v) => isReported(v, options));
+function resultEntries(result: ScanResult, options: RenderOptions): Walkable<ResultEntry> {
+  const current = filtered(result.verdicts, (v) => isReported(v, options));
   const baseline = options.baseline;
-  if (!baseline) return current.map((verdict) => ({ verdict }));
+  if (!baseline) return mapped(current, (verdict) => ({ verdict }));
 
-  const before = new Map(baseline.verdicts.filter((v) => isReported(v, options)).map((v) => [fingerprintOf(v), v]));
-  const entries: ResultEntry[] = current.map((verdict) => {
+  const before = new Map<string, Verdict>();
+  for (const v of baseline.verdicts) if (isReported(v, options)) before.set(fingerprintOf(v), v);
+  const entries = mapped(current, (verdict): ResultEntry => {
     const previous = before.get(fingerprintOf(verdict));
     const baselineState: BaselineState = !previous ? 'new' : previous.status === verdict.status ? 'unchanged' : 'updated';
     return { verdict, baselineState };
   });
-  const stillFound = new Set(result.verdicts.filter((v) => v.status === 'FAIL' || v.status === 'ERROR').map(fingerprintOf));
-  for (const [fingerprint, verdict] of before) {
-    if (verdict.status === 'FAIL' && !stillFound.has(fingerprint)) entries.push({ verdict, baselineState: 'absent' });
-  }
-  return entries.sort((a, b) => compareVerdicts(a.verdict, b.verdict));
+  const gone = new Map<string, Verdict>();
+  for (const [fingerprint, verdict] of before) if (verdict.status === 'FAIL') gone.set(fingerprint, verdict);
+  for (const v of result.verdicts) if (v.status === 'FAIL' || v.status === 'ERROR') gone.delete(fingerprintOf(v));
+  const absent = [...gone.values()].sort(compareVerdicts).map((verdict): ResultEntry => ({ verdict, baselineState: 'absent' }));
+  return mergedSorted(entries, absent, (a, b) => compareVerdicts(a.verdict, b.verdict));
 }
 
 /** Minimal metadata for a verdict whose rule is not in the result, so its ruleId still resolves. */
@@ -79,7 +81,7 @@ function placeholderRule(v: Verdict): RuleMeta {
 }
 
 /** The rules of this run, plus those of the baseline that only absent results still refer to. */
-function driverRules(result: ScanResult, entries: ResultEntry[], baseline: ScanResult | undefined): RuleMeta[] {
+function driverRules(result: ScanResult, entries: Walkable<ResultEntry>, baseline: ScanResult | undefined): RuleMeta[] {
   const byId = new Map(result.rules.map((r) => [r.id, r]));
   for (const { verdict } of entries) {
     if (!byId.has(verdict.ruleId)) {
@@ -197,7 +199,7 @@ function sarifObject(input: ScanResult, options: RenderOptions, lazyResults: boo
             properties: { partial: result.summary.partial },
           },
         ],
-        results: lazyResults ? new LazyList(entries, (e) => sarifResult(e, ruleIndex)) : entries.map((e) => sarifResult(e, ruleIndex)),
+        results: lazyResults ? new LazyList(entries, (e) => sarifResult(e, ruleIndex)) : Array.from(entries, (e) => sarifResult(e, ruleIndex)),
         properties: sortKeysDeep({
           rulePack: result.rulePack,
           snapshot: result.snapshot,

@@ -1,7 +1,8 @@
 /**
  * Writes the chosen report formats under the output folder. Each file is written to a temporary
  * name beside it and renamed into place, so a reader (CI upload, a watcher) never sees half a report
- * and an interrupted run leaves the previous report intact.
+ * and an interrupted run leaves the previous report intact. Formats are independent: one failing
+ * never loses the others.
  */
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
@@ -87,9 +88,13 @@ function cannotWrite(file: string, err: unknown): UserError {
 }
 
 /**
- * Writes every format to its temporary file first, then puts them all in place: an unknown format
- * name or a formatter that throws leaves the previous reports untouched. Duplicate names are
- * written once. Returns what was written, in the order asked.
+ * Writes each format on its own: its files go to temporary names and are renamed into place once
+ * the whole format is written, so a format that fails (a formatter bug, a full disk) leaves its
+ * previous report untouched and never costs the formats written before or after it. Unknown
+ * format names are refused before anything is written; duplicates are written once.
+ * Returns what was written, in the order asked; when a format failed, throws (after writing every
+ * other format) an error that lists what was written and what failed: a UserError when every
+ * failure was the user's (exit 2), otherwise a plain Error (a bug: exit 4).
  */
 export async function writeReports(result: ScanResult, formats: string[], outDir: string, options: RenderOptions = {}): Promise<WrittenReport[]> {
   const formatters = [...new Set(formats)].map(formatterFor);
@@ -98,17 +103,30 @@ export async function writeReports(result: ScanResult, formats: string[], outDir
   } catch (err) {
     throw new UserError(`${outDir}: cannot create output folder: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
+  const written: WrittenReport[] = [];
+  const failures: { format: string; error: Error }[] = [];
+  for (const formatter of formatters) {
+    try {
+      written.push(...(await writeFormat(formatter, result, outDir, options)));
+    } catch (err) {
+      failures.push({ format: formatter.name, error: err instanceof Error ? err : new Error(String(err)) });
+    }
+  }
+  if (failures.length > 0) throw incomplete(written, failures);
+  return written;
+}
+
+/** One format's files, put in place together once all are written. */
+async function writeFormat(formatter: Formatter, result: ScanResult, outDir: string, options: RenderOptions): Promise<WrittenReport[]> {
   const pending: Pending[] = [];
   try {
-    for (const formatter of formatters) {
-      for (const { path, chunks } of filesOf(formatter, result, options)) {
-        const file = placeIn(outDir, path, formatter.name);
-        try {
-          pending.push(await writeTemp(formatter.name, chunks, file));
-        } catch (err) {
-          await rm(tempName(file), { force: true });
-          throw err;
-        }
+    for (const { path, chunks } of filesOf(formatter, result, options)) {
+      const file = placeIn(outDir, path, formatter.name);
+      try {
+        pending.push(await writeTemp(formatter.name, chunks, file));
+      } catch (err) {
+        await rm(tempName(file), { force: true });
+        throw err;
       }
     }
     const written: WrittenReport[] = [];
@@ -124,4 +142,25 @@ export async function writeReports(result: ScanResult, formats: string[], outDir
   } finally {
     await Promise.all(pending.map((p) => rm(p.temp, { force: true })));
   }
+}
+
+/** Some formats were written and some failed: say both. */
+export class ReportsIncomplete extends Error {
+  constructor(
+    message: string,
+    readonly written: WrittenReport[],
+  ) {
+    super(message);
+    this.name = 'ReportsIncomplete';
+  }
+}
+
+function incomplete(written: WrittenReport[], failures: { format: string; error: Error }[]): Error {
+  const lines = failures.map((f) => `format ${f.format} failed: ${f.error.message}`);
+  lines.push(written.length > 0 ? `the other reports were written: ${written.map((w) => `${w.file} (${w.bytes} bytes)`).join(', ')}` : 'no report was written');
+  const message = lines.join('\n');
+  if (failures.every((f) => f.error instanceof UserError)) return new UserError(message);
+  const error = new ReportsIncomplete(message, written);
+  error.stack = [message, ...failures.map((f) => f.error.stack ?? f.error.message)].join('\n');
+  return error;
 }

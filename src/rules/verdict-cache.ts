@@ -22,6 +22,13 @@ class PathNode {
   /** Projections of frozen facts, which the model shares between subjects (SCP facts of an OU). */
   readonly frozenProjections = new WeakMap<object, string>();
 
+  private quotedKey: string | undefined;
+
+  /** The key this node is reached by, as JSON (computed once: it is part of every subject's key). */
+  quoted(key: string): string {
+    return (this.quotedKey ??= JSON.stringify(key));
+  }
+
   child(key: string): PathNode {
     let node = this.children.get(key);
     if (!node) this.children.set(key, (node = new PathNode()));
@@ -240,7 +247,7 @@ function projectNow(node: PathNode, value: unknown): string {
     // CEL iterates a map's keys in insertion order: the order is part of what it sees.
     for (const key of Object.keys(record)) if (record[key] !== undefined) out += `${JSON.stringify(key)}:${project(every, record[key])},`;
   }
-  for (const [key, child] of node.children) if (key !== '*') out += `${JSON.stringify(key)}=${project(child, record[key])},`;
+  for (const [key, child] of node.children) if (key !== '*') out += `${child.quoted(key)}=${project(child, record[key])},`;
   return `${out}}`;
 }
 

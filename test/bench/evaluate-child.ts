@@ -1,7 +1,7 @@
 /**
  * One evaluation measurement, alone in its process so its peak RSS is its own: what
  * `trailproof scan --snapshot FILE --format json,sarif` does (validating the snapshot during the
- * model's first pass, on every core available up to 2), minus argument parsing.
+ * model's first pass, on one thread by default), minus argument parsing.
  * Usage: node --import tsx test/bench/evaluate-child.ts SNAPSHOT OUT_DIR
  */
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';

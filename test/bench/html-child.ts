@@ -25,7 +25,7 @@ const copyId = (id: string, k: number) => (k === 0 ? id : `9${String(k).padStart
 /** The organization `times` times over; verdicts stay in canonical order (by rule, then copy). */
 function replicate(result: ScanResult, times: number): ScanResult {
   if (times <= 1) return result;
-  const original = result.verdicts;
+  const original = [...result.verdicts];
   const verdicts = {
     length: original.length * times,
     *[Symbol.iterator](): Generator<Verdict> {

@@ -10,11 +10,14 @@
  *   npm run bench -- --accounts 300 --only faults
  *   npm run bench -- --only verify                  verify-logs over simulated S3 (20 ms per GET)
  *   npm run bench -- --only startup --runs 9
+ *   npm run bench -- --only scale                   through the CLI: 1,000 and 10,000 accounts in every format
+ *   npm run bench -- --only scale --large           ... and 100,000 accounts (JSON+SARIF+HTML; ~1.4 GB of
+ *                                                   snapshot, gzipped on disk, and minutes of generation)
  *   npm run bench -- --only trend                   report trend over 365 daily reports of 1,000 accounts
  *   npm run bench -- --only trend --trend-days 30 --trend-accounts 100
  *
  * Flags: --accounts N[,N...] (sizes; default evaluate 100,1000,10000, collect 1000, faults 300),
- * --only evaluate|collect|faults|verify|startup|trend, --trend-days N (default 365),
+ * --only evaluate|collect|faults|verify|startup|trend|scale, --large (scale: add 100,000 accounts), --trend-days N (default 365),
  * --trend-accounts N (default 1000), --runs N (start-up runs per command, default 7),
  * --transport http|in-process (collection: the fake HTTP endpoint with per-region lognormal latency,
  * or send() stubbed; default http), --latency-scale X (multiplies the HTTP latencies; default 1),
@@ -34,13 +37,15 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listFormatters } from '../../src/report/registry.ts';
 import { benchStartup } from './startup.ts';
 
 interface Flags {
   evaluateSizes: number[];
   collectSizes: number[];
   faultSizes: number[];
-  only?: 'evaluate' | 'collect' | 'faults' | 'verify' | 'startup' | 'trend';
+  only?: 'evaluate' | 'collect' | 'faults' | 'verify' | 'startup' | 'trend' | 'scale';
+  scaleSizes: number[];
   trendDays: number;
   trendAccounts: number;
   runs: number;
@@ -53,7 +58,7 @@ interface Flags {
 }
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { evaluateSizes: [100, 1_000, 10_000], collectSizes: [1_000], faultSizes: [300], runs: 7, latencyMs: 50, transport: 'http', latencyScale: 1, compare: false, seed: 42, trendDays: 365, trendAccounts: 1_000 };
+  const flags: Flags = { evaluateSizes: [100, 1_000, 10_000], collectSizes: [1_000], faultSizes: [300], scaleSizes: [1_000, 10_000], runs: 7, latencyMs: 50, transport: 'http', latencyScale: 1, compare: false, seed: 42, trendDays: 365, trendAccounts: 1_000 };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i];
     const value = argv[i + 1];
@@ -66,15 +71,18 @@ function parseFlags(argv: string[]): Flags {
       case '--accounts': {
         const sizes = need().split(',').map((s) => Number(s.replace(/_/g, '')));
         if (sizes.some((s) => !Number.isInteger(s) || s < 3)) fail(`--accounts ${value}: expected whole numbers of at least 3`);
-        flags.evaluateSizes = flags.collectSizes = flags.faultSizes = sizes;
+        flags.evaluateSizes = flags.collectSizes = flags.faultSizes = flags.scaleSizes = sizes;
         break;
       }
       case '--only': {
         const only = need();
-        if (only !== 'evaluate' && only !== 'collect' && only !== 'faults' && only !== 'verify' && only !== 'startup' && only !== 'trend') fail(`--only ${only}: expected evaluate, collect, faults, verify, startup or trend`);
+        if (only !== 'evaluate' && only !== 'collect' && only !== 'faults' && only !== 'verify' && only !== 'startup' && only !== 'trend' && only !== 'scale') fail(`--only ${only}: expected evaluate, collect, faults, verify, startup, trend or scale`);
         flags.only = only as Flags['only'];
         break;
       }
+      case '--large':
+        flags.scaleSizes = [...new Set([...flags.scaleSizes, 100_000])];
+        break;
       case '--runs':
         flags.runs = Number(need());
         if (!Number.isInteger(flags.runs) || flags.runs < 1) fail('--runs: expected a whole number of at least 1');
@@ -275,6 +283,60 @@ function benchVerify(): void {
   say();
 }
 
+interface CliRun {
+  wall_s: number;
+  cpu_s: number;
+  rss_mb: number;
+  exitCode: number;
+  compiled: boolean;
+  reportFiles: number;
+  reportBytes: number;
+}
+
+/** The issue's targets (#16), on the 2-core machine. */
+const SCALE_TARGETS = { allFormats10k: { wall_s: 5, rss_mb: 600 }, trio100k: { wall_s: 45, rss_mb: 1024 }, growth: 10.5 };
+const TRIO = 'json,sarif,html';
+
+/**
+ * Scale through the CLI: per size, the floor (read + gunzip + JSON.parse of every line, once),
+ * JSON+SARIF+HTML, and every format up to 10,000 accounts; figures and ratios, never asserted.
+ */
+function benchScale(sizes: number[], flags: Flags, dir: string): void {
+  const every = listFormatters().map((f) => f.name).join(',');
+  say(`== scale through the CLI: evaluate SNAPSHOT --format F (targets: 10,000 accounts in every format < ${SCALE_TARGETS.allFormats10k.wall_s} s and < ${SCALE_TARGETS.allFormats10k.rss_mb} MB; 100,000 in ${TRIO} < ${SCALE_TARGETS.trio100k.wall_s} s and < ${SCALE_TARGETS.trio100k.rss_mb} MB; growth 10k → 100k ≤ ×${SCALE_TARGETS.growth}) ==`);
+  const trio = new Map<number, CliRun>();
+  const run = (n: number, file: string, formats: string, label: string, floor: number) => {
+    const r = child<CliRun>('cli-child.ts', [file, join(dir, `scale-${n}-${label}`), formats]);
+    const exit = r.exitCode === 4 || r.exitCode === 2 ? ` EXIT ${r.exitCode}: a format failed, the others were written (see stderr)` : '';
+    say(`  ${label.padEnd(11)} ${fmt(r.wall_s).padStart(7)} s wall (×${fmt(r.wall_s / floor, 1)} the floor), ${fmt(r.cpu_s)} s CPU, peak RSS ${fmt(r.rss_mb, 0)} MB; ${r.reportFiles} files, ${(r.reportBytes / 1e6).toFixed(1)} MB${r.compiled ? '' : ' (from source: dist/ missing)'}${exit}`);
+    lines.push(`bench scale accounts=${n} formats=${label} wall_s=${fmt(r.wall_s)} cpu_s=${fmt(r.cpu_s)} rss_mb=${fmt(r.rss_mb, 0)} floor_ratio=${fmt(r.wall_s / floor, 1)} exit=${r.exitCode}`);
+    return r;
+  };
+  for (const n of sizes) {
+    const file = join(dir, n >= 100_000 ? `org-${n}.snapshot.jsonl.gz` : `org-${n}.snapshot.jsonl`);
+    child('generate-child.ts', [String(n), String(flags.seed), file]);
+    const floor = child<{ wall_s: number; records: number }>('floor-child.ts', [file]);
+    say(`${String(n).padStart(7)} accounts: floor (read${file.endsWith('.gz') ? ' + gunzip' : ''} + JSON.parse of ${floor.records} lines, once) ${fmt(floor.wall_s)} s`);
+    lines.push(`bench scale-floor accounts=${n} wall_s=${fmt(floor.wall_s)}`);
+    trio.set(n, run(n, file, TRIO, 'json+sarif+html', floor.wall_s));
+    if (n <= 10_000) {
+      const all = run(n, file, every, 'all', floor.wall_s);
+      if (n === 10_000) say(`  every format at 10,000 accounts: ${fmt(all.wall_s)} s (target < ${SCALE_TARGETS.allFormats10k.wall_s} s: ×${fmt(all.wall_s / SCALE_TARGETS.allFormats10k.wall_s)}), ${fmt(all.rss_mb, 0)} MB (target < ${SCALE_TARGETS.allFormats10k.rss_mb} MB: ×${fmt(all.rss_mb / SCALE_TARGETS.allFormats10k.rss_mb)})`);
+    }
+    if (n === 100_000) {
+      const r = trio.get(n)!;
+      say(`  ${TRIO} at 100,000 accounts: ${fmt(r.wall_s)} s (target < ${SCALE_TARGETS.trio100k.wall_s} s: ×${fmt(r.wall_s / SCALE_TARGETS.trio100k.wall_s)}), ${fmt(r.rss_mb, 0)} MB (target < ${SCALE_TARGETS.trio100k.rss_mb} MB: ×${fmt(r.rss_mb / SCALE_TARGETS.trio100k.rss_mb)})`);
+    }
+  }
+  const small = trio.get(10_000);
+  const large = trio.get(100_000);
+  if (small && large) {
+    say(`growth 10,000 → 100,000 accounts (${TRIO}): wall ×${fmt(large.wall_s / small.wall_s)} (target ≤ ×${SCALE_TARGETS.growth}), CPU ×${fmt(large.cpu_s / small.cpu_s)}, peak RSS ×${fmt(large.rss_mb / small.rss_mb)}`);
+    lines.push(`bench scale-growth accounts=100000 wall_ratio=${fmt(large.wall_s / small.wall_s)} rss_ratio=${fmt(large.rss_mb / small.rss_mb)}`);
+  }
+  say();
+}
+
 /**
  * report trend over a year of daily reports: a real 1,000-account report (generated organization,
  * every rule) derived into one report per day, then read back by `report trend` in one process.
@@ -311,6 +373,7 @@ try {
     lines.push(...startup.lines);
   }
   if (flags.only === undefined || flags.only === 'evaluate') benchEvaluate(flags.evaluateSizes, flags, dir);
+  if (flags.only === undefined || flags.only === 'scale') benchScale(flags.scaleSizes, flags, dir);
   if (flags.only === undefined || flags.only === 'collect') benchCollect(flags.collectSizes, flags, dir);
   if (flags.only === undefined || flags.only === 'faults') benchFaults(flags.faultSizes, flags, dir);
   if (flags.only === undefined || flags.only === 'verify') benchVerify();

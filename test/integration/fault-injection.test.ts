@@ -101,7 +101,7 @@ const readsAny = (rule: LoadedRule, facts: string[]) => {
 };
 
 function checkPartialScan({ scan, result, truth }: Run): void {
-  const expected = new Map(truth.verdicts.map((v) => [keyOf(v), v]));
+  const expected = new Map([...truth.verdicts].map((v) => [keyOf(v), v]));
   const accountRules = scan.rules.filter((r) => r.meta.resource === 'account');
   const bucketRules = scan.rules.filter((r) => r.meta.resource === 'bucket');
 
@@ -121,16 +121,16 @@ function checkPartialScan({ scan, result, truth }: Run): void {
     }
     for (const rule of bucketRules) {
       // An account whose buckets could not be listed still gets one verdict saying so.
-      if (truth.verdicts.some((v) => v.ruleId === rule.meta.id && v.resource.accountId === account)) {
+      if ([...truth.verdicts].some((v) => v.ruleId === rule.meta.id && v.resource.accountId === account)) {
         expect(byAccountRule.get(`${rule.meta.id}|${account}`)?.length ?? 0, `${rule.meta.id} × ${account}`).toBeGreaterThan(0);
       }
     }
   }
 
   // No PASS from an unknown fact: against the truth, a fault only ever turns a verdict into ERROR.
-  const changed = result.verdicts.filter((v) => expected.get(keyOf(v))?.status !== v.status && !(v.status === 'ERROR'));
+  const changed = [...result.verdicts].filter((v) => expected.get(keyOf(v))?.status !== v.status && !(v.status === 'ERROR'));
   expect(changed.map((v) => `${show(v)}\n    fault-free: ${show(expected.get(keyOf(v)))}`)).toEqual([]);
-  const invented = result.verdicts.filter((v) => v.status === 'PASS' && expected.get(keyOf(v))?.status !== 'PASS');
+  const invented = [...result.verdicts].filter((v) => v.status === 'PASS' && expected.get(keyOf(v))?.status !== 'PASS');
   expect(invented.map(show)).toEqual([]);
 
   // An account that could not be entered passes only rules that read nothing of its own.
@@ -139,7 +139,7 @@ function checkPartialScan({ scan, result, truth }: Run): void {
     accountRules.filter((r) => [...(accountFactsRead(r) ?? ['(not analysable)'])].every((f) => ORGANIZATION_FACTS.has(f))).map((r) => r.meta.id),
   );
   expect([...organizationOnly]).toEqual(['scp-protects-cloudtrail']);
-  for (const v of result.verdicts.filter((x) => denied.has(x.resource.accountId) && !organizationOnly.has(x.ruleId))) {
+  for (const v of [...result.verdicts].filter((x) => denied.has(x.resource.accountId) && !organizationOnly.has(x.ruleId))) {
     expect(['ERROR', 'NOT_APPLICABLE'], show(v)).toContain(v.status);
     if (v.status === 'ERROR') expect(v.message, show(v)).toContain(`sts:AssumeRole (${v.resource.accountId}/`);
   }
@@ -153,7 +153,7 @@ function checkPartialScan({ scan, result, truth }: Run): void {
   }
 
   // The rules that need a throttled-out call's facts give ERROR (never PASS) for the account it was about.
-  const verdict = (ruleId: string, accountId: string) => result.verdicts.find((v) => v.ruleId === ruleId && v.resource.type === 'account' && v.resource.accountId === accountId);
+  const verdict = (ruleId: string, accountId: string) => [...result.verdicts].find((v) => v.ruleId === ruleId && v.resource.type === 'account' && v.resource.accountId === accountId);
   const needing = (facts: string[]) => accountRules.filter((r) => readsAny(r, facts));
   for (const f of throttled.filter((x) => x.operation === 'cloudtrail:DescribeTrails')) {
     // Any region may hold a trail that records the account: its trails, and all that derives from them, are unknown.
@@ -167,18 +167,18 @@ function checkPartialScan({ scan, result, truth }: Run): void {
     // still PASS when a known trail records them, never on the word of an event data store.
     const judged = [
       ...needing(['dataEvents']).map((rule) => verdict(rule.meta.id, f.accountId)),
-      ...result.verdicts.filter((x) => x.resource.type === 'bucket' && x.resource.accountId === f.accountId),
+      ...[...result.verdicts].filter((x) => x.resource.type === 'bucket' && x.resource.accountId === f.accountId),
     ];
     for (const v of judged.filter((x) => x?.status === 'PASS')) expect(v!.message, show(v)).not.toMatch(/:eventdatastore\//);
   }
   for (const f of throttled.filter((x) => x.operation === 's3:ListBuckets')) {
-    const own = result.verdicts.filter((v) => bucketRules.some((r) => r.meta.id === v.ruleId) && v.resource.accountId === f.accountId);
+    const own = [...result.verdicts].filter((v) => bucketRules.some((r) => r.meta.id === v.ruleId) && v.resource.accountId === f.accountId);
     expect(own.length, `bucket verdicts of ${f.accountId}`).toBeGreaterThan(0);
     for (const v of own) expect(v.status, show(v)).toBe('ERROR');
   }
   for (const f of throttled.filter((x) => x.operation === 's3:GetBucketTagging')) {
     // Without its tags a bucket's PII classification is unknown: the PII rule cannot judge it.
-    for (const v of result.verdicts.filter((x) => x.resource.type === 'bucket' && x.resource.name === f.target)) {
+    for (const v of [...result.verdicts].filter((x) => x.resource.type === 'bucket' && x.resource.name === f.target)) {
       expect(v.status, show(v)).toBe('ERROR');
       expect(v.message, show(v)).toContain(`s3:GetBucketTagging (${f.accountId}/${f.region})`);
     }
@@ -207,7 +207,7 @@ describe('a scan of 150 accounts under injected faults', () => {
     // The checks had something to check: PASSes without faults that these faults put in doubt.
     const throttled = scan.injected.filter((f) => f.kind === 'throttled-out');
     const passedWithoutFaults = (accountId: string, rule: (id: string) => boolean) =>
-      truth.verdicts.some((v) => v.resource.accountId === accountId && v.status === 'PASS' && rule(v.ruleId));
+      [...truth.verdicts].some((v) => v.resource.accountId === accountId && v.status === 'PASS' && rule(v.ruleId));
     const trailRules = new Set(scan.rules.filter((r) => r.meta.resource === 'account' && readsAny(r, ['trails'])).map((r) => r.meta.id));
     const bucketRules = new Set(scan.rules.filter((r) => r.meta.resource === 'bucket').map((r) => r.meta.id));
     expect(scan.denied.filter((a) => passedWithoutFaults(a, (id) => trailRules.has(id))).length).toBeGreaterThan(0);

@@ -491,4 +491,26 @@ describe('field-hardened collection (issue #11)', () => {
     expectCleanStderr(run.stderr);
     expect((await readSnapshotFully(kept)).header.scope.accountIds).toEqual([MANAGEMENT, LOG_ARCHIVE, PROD]);
   }, 40_000);
+
+  it('one report format failing to be written keeps the collected snapshot and every other format, and says what was written', async () => {
+    const server = await startServer();
+    const out = join(dir, 'one-format-fails');
+    // A non-empty folder where the SARIF goes: that format cannot be put in place, whatever the user's privileges.
+    mkdirSync(join(out, 'trailproof.sarif', 'inside'), { recursive: true });
+    let run: CliRun;
+    try {
+      run = await runCli(['scan', '-c', join(dir, 'config.yaml'), '--profile', 'org-test', '--regions', 'us-east-1,eu-west-1', '--format', 'json,sarif,md', '--out', out], { url: server.url, via: 'env' });
+    } finally {
+      await server.close();
+    }
+    expect(run.code).toBe(2); // the user's file system, not a bug: the user-error code
+    expect(run.stderr).toContain(`format sarif failed: ${join(out, 'trailproof.sarif')}: cannot write report`);
+    expect(run.stderr).toContain(`the other reports were written: ${join(out, 'trailproof.json')} (`);
+    const kept = join(out, 'trailproof-collected.snapshot.jsonl.gz');
+    expect(run.stderr).toContain(`the collected snapshot is kept at ${kept}`);
+    expectCleanStderr(run.stderr);
+    expect((await readSnapshotFully(kept)).header.scope.accountIds).toEqual([MANAGEMENT, LOG_ARCHIVE, PROD]);
+    expect(JSON.parse(readFileSync(join(out, 'trailproof.json'), 'utf8')).scope.accountIds).toEqual([LOG_ARCHIVE, MANAGEMENT, PROD].sort());
+    expect(readFileSync(join(out, 'trailproof.md'), 'utf8')).toContain('trailproof');
+  }, 40_000);
 });

@@ -63,7 +63,7 @@ describe('the README sentence about the demo', () => {
     const result = await evaluateSnapshot(await openSnapshot(DEMO_SNAPSHOT_FILE), { config: DEFAULT_CONFIG, rules, workers: 1 });
     const { PASS, FAIL, ERROR, NOT_APPLICABLE } = result.summary.counts;
     expect(totals!.slice(1).map(Number)).toEqual([result.verdicts.length, PASS, FAIL, ERROR, NOT_APPLICABLE]);
-    const accountVerdicts = result.verdicts.filter((v) => v.ruleId === 'cloudtrail-multi-region');
+    const accountVerdicts = [...result.verdicts].filter((v) => v.ruleId === 'cloudtrail-multi-region');
     expect(multiRegion!.slice(1).map(Number)).toEqual([accountVerdicts.filter((v) => v.status === 'FAIL').length, accountVerdicts.length]);
   }, 60_000);
 });

@@ -212,7 +212,7 @@ describe('evidence pack with a user config and rule folder given by absolute pat
     const packed = await packEvidence({ snapshotFile: DEMO_SNAPSHOT_FILE, snapshotLabel: '--demo', configFile: config, rulePaths: [BUILTIN_RULES_DIR], formats: ['md'] });
     expect(packed.manifest.inputs.formats).toEqual(['json', 'md']);
     expect(packed.manifest.inputs.rules.every((p) => !p.startsWith('/'))).toBe(true);
-    expect(packed.result.verdicts.filter((v) => v.suppressed).map((v) => v.resource.id)).toEqual(['101010101010']);
+    expect([...packed.result.verdicts].filter((v) => v.suppressed).map((v) => v.resource.id)).toEqual(['101010101010']);
     const json = JSON.parse(readTarGz(packed.archive, 'pkg').find((e) => e.path === 'reports/trailproof.json')!.data.toString()) as { rules: { id: string; source: string }[] };
     for (const r of json.rules) expect(r.source).toBe(`rules/${r.id}.yaml`);
     const report = await verifyEvidence(packed.archive, 'pkg');

@@ -61,7 +61,7 @@ describe('ASFF', () => {
 
   it('respects the length limits', () => {
     const long = 'x'.repeat(5000);
-    let result = withVerdict(sampleResult(), (v) => v.ruleId === 's3-pii-data-events', { message: long, evidence: { blob: long }, resource: { ...sampleResult().verdicts.find((v) => v.ruleId === 's3-pii-data-events')!.resource, id: `arn:aws:s3:::${long}` } });
+    let result = withVerdict(sampleResult(), (v) => v.ruleId === 's3-pii-data-events', { message: long, evidence: { blob: long }, resource: { ...[...sampleResult().verdicts].find((v) => v.ruleId === 's3-pii-data-events')!.resource, id: `arn:aws:s3:::${long}` } });
     result = sampleResult({ ...result, rules: result.rules.map((r) => ({ ...r, title: long, remediation: long, frameworks: { big: Array.from({ length: 40 }, (_, i) => `R${i}`) } })) });
     for (const f of asff(result)) {
       expect(f.Title.length).toBeLessThanOrEqual(ASFF_LIMITS.title);

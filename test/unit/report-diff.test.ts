@@ -21,7 +21,7 @@ describe('report diff', () => {
     let now = withVerdict(old, (v) => v.ruleId === 'trail-bucket-retention' && v.status === 'PASS', { status: 'FAIL', message: 'kept 30 days' });
     now = withVerdict(now, (v) => v.ruleId === 's3-pii-data-events', { status: 'PASS' });
     now = withVerdict(now, (v) => v.ruleId === 'trail-kms-encryption' && v.resource.id === PROD_TRAIL_ARN, { status: 'ERROR' });
-    now = sampleResult({ ...now, verdicts: now.verdicts.filter((v) => v.ruleId !== 'organization-trail-exists') });
+    now = sampleResult({ ...now, verdicts: [...now.verdicts].filter((v) => v.ruleId !== 'organization-trail-exists') });
     const d = diffReports(old, now);
     expect(keys(d.new)).toEqual(['trail-bucket-retention arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail']);
     expect(d.new[0]!.message).toBe('kept 30 days');

@@ -46,7 +46,7 @@ describe('JSON report', () => {
     ]);
     expect(parse().reportVersion).toBe(1);
     expect(Object.keys(parse().verdicts[0])).toEqual(['ruleId', 'status', 'severity', 'message', 'evidence', 'resource']);
-    const suppressed = parse().verdicts.find((v: { suppressed?: unknown }) => v.suppressed);
+    const suppressed = [...parse().verdicts].find((v: { suppressed?: unknown }) => v.suppressed);
     expect(Object.keys(suppressed)).toEqual(['ruleId', 'status', 'severity', 'message', 'evidence', 'resource', 'suppressed']);
     expect(Object.keys(suppressed.resource)).toEqual(['type', 'id', 'accountId', 'arn', 'name', 'ouPath']);
   });
@@ -62,7 +62,7 @@ describe('JSON report', () => {
 
   it('sorts verdicts by rule and resource, rules by id, errors by account, region, operation, code', () => {
     const report = parse(shuffledResult());
-    const verdictKeys = report.verdicts.map((v: { ruleId: string; resource: { id: string } }) => [v.ruleId, v.resource.id]);
+    const verdictKeys = [...report.verdicts].map((v: { ruleId: string; resource: { id: string } }) => [v.ruleId, v.resource.id]);
     expect(verdictKeys).toEqual([...verdictKeys].sort((a, b) => (a.join('\n') < b.join('\n') ? -1 : 1)));
     expect(report.rules.map((r: { id: string }) => r.id)).toEqual(sampleResult().rules.map((r) => r.id).sort());
     expect(report.errors.map((e: { operation: string }) => e.operation)).toEqual([
@@ -127,6 +127,6 @@ describe('parseJsonReport', () => {
   it('accepts a field it does not know (reports may gain fields within version 1)', () => {
     const report = parse();
     report.verdicts[0].resource.partition = 'aws';
-    expect(parseJsonReport(JSON.stringify(report), 'r.json').verdicts[0]!.resource.accountId).toBe(report.verdicts[0].resource.accountId);
+    expect([...parseJsonReport(JSON.stringify(report), 'r.json').verdicts][0]!.resource.accountId).toBe(report.verdicts[0].resource.accountId);
   });
 });

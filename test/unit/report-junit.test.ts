@@ -54,7 +54,7 @@ describe('JUnit XML', () => {
 
   it('keeps names unique even if two verdicts share a resource label', () => {
     const base = sampleResult();
-    const v = base.verdicts.find((x) => x.ruleId === 'trail-kms-encryption')!;
+    const v = [...base.verdicts].find((x) => x.ruleId === 'trail-kms-encryption')!;
     const doc = junit(sampleResult({ verdicts: [...base.verdicts, { ...v, message: 'second' }] }));
     const names = suite(doc, 'trail-kms-encryption').testcase.map((c: Json) => c.name);
     expect(new Set(names).size).toBe(names.length);

@@ -28,9 +28,9 @@ describe('Markdown summary', () => {
   });
 
   it('says when the gate passes and when the evidence is incomplete', () => {
-    const noFailures = sampleResult({ verdicts: sampleResult().verdicts.filter((v) => v.status !== 'FAIL') });
+    const noFailures = sampleResult({ verdicts: [...sampleResult().verdicts].filter((v) => v.status !== 'FAIL') });
     expect(renderMarkdown(noFailures).split('\n')[0]).toContain('incomplete');
-    const clean = sampleResult({ verdicts: noFailures.verdicts.filter((v) => v.status !== 'ERROR'), errors: [] });
+    const clean = sampleResult({ verdicts: [...noFailures.verdicts].filter((v) => v.status !== 'ERROR'), errors: [] });
     expect(renderMarkdown(clean).split('\n')[0]).toContain('passed');
   });
 
@@ -47,7 +47,7 @@ describe('Markdown summary', () => {
   });
 
   it('caps the failure tables with "and N more"', () => {
-    const base = sampleResult().verdicts.find((v) => v.ruleId === 's3-pii-data-events')!;
+    const base = [...sampleResult().verdicts].find((v) => v.ruleId === 's3-pii-data-events')!;
     const many: Verdict[] = Array.from({ length: MAX_FAILURE_ROWS + 7 }, (_, i) => ({ ...base, resource: { ...base.resource, id: `arn:aws:s3:::bucket-${String(i).padStart(3, '0')}` } }));
     const md = renderMarkdown(sampleResult({ verdicts: [...sampleResult().verdicts, ...many] }));
     const rows = md.split('\n').filter((l) => /^\| (s3-pii|organization-trail|cloudtrail-log|trail-kms)/.test(l));

@@ -58,7 +58,7 @@ describe('mergeShardReports', () => {
     expect(merged.scope.accountIds).toEqual(['100000000000', '200000000000', '300000000000']);
     expect(merged.scope.shard).toBeUndefined();
     expect(merged.accounts.map((a) => a.id)).toEqual(['100000000000', '200000000000', '300000000000']);
-    expect(merged.verdicts.map((v) => v.resource.id)).toEqual(['100000000000', '200000000000', '300000000000']);
+    expect([...merged.verdicts].map((v) => v.resource.id)).toEqual(['100000000000', '200000000000', '300000000000']);
     expect(merged.errors).toHaveLength(1);
     expect(merged.summary).toEqual({ counts: { PASS: 1, FAIL: 1, ERROR: 1, NOT_APPLICABLE: 0, suppressed: 0 }, gatingFailures: 1, partial: true, exitCode: 1 });
   });

@@ -102,7 +102,7 @@ describe('OSCAL assessment-results', () => {
 
   it('marks a control satisfied only when every applicable verdict passed', () => {
     let result = sampleResult();
-    for (const v of result.verdicts.filter((x) => x.ruleId === 'cloudtrail-multi-region-management-events')) {
+    for (const v of [...result.verdicts].filter((x) => x.ruleId === 'cloudtrail-multi-region-management-events')) {
       result = withVerdict(result, (x) => x.ruleId === v.ruleId && x.resource.id === v.resource.id, { status: 'PASS' });
     }
     expect(findingFor(oscal(result), 'au-12').target.status).toMatchObject({ state: 'satisfied', reason: 'pass' });

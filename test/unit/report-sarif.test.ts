@@ -118,7 +118,7 @@ describe('SARIF determinism', () => {
     const first = renderSarif(sampleResult());
     expect(renderSarif(sampleResult())).toBe(first);
     const shuffled = shuffledResult();
-    expect(shuffled.verdicts.map((v) => v.ruleId)).not.toEqual(sampleResult().verdicts.map((v) => v.ruleId));
+    expect([...shuffled.verdicts].map((v) => v.ruleId)).not.toEqual([...sampleResult().verdicts].map((v) => v.ruleId));
     expect(renderSarif(shuffled)).toBe(first);
     expect(first.endsWith('}\n')).toBe(true);
   });
@@ -141,7 +141,7 @@ describe('SARIF determinism', () => {
 describe('SARIF content', () => {
   it('has one result per unsuppressed FAIL and per ERROR, nothing for PASS or NOT_APPLICABLE', () => {
     const result = sampleResult();
-    const expected = result.verdicts
+    const expected = [...result.verdicts]
       .filter((v) => v.status === 'ERROR' || (v.status === 'FAIL' && !v.suppressed))
       .map((v) => `${v.ruleId} ${v.resource.id}`);
     expect(resultsOf(sarif(result)).map((r: Json) => `${r.ruleId} ${r.properties.resourceId}`)).toEqual(expected);
@@ -225,7 +225,7 @@ describe('SARIF content', () => {
       `aws/${PROD_ACCOUNT}/eu-west-1`,
       'aws/555555555555/global',
     ]);
-    const complete = run(sarif(sampleResult({ errors: [], verdicts: sampleResult().verdicts.filter((v) => v.status !== 'ERROR') }))).invocations[0];
+    const complete = run(sarif(sampleResult({ errors: [], verdicts: [...sampleResult().verdicts].filter((v) => v.status !== 'ERROR') }))).invocations[0];
     expect(complete.toolExecutionNotifications).toEqual([]);
     expect(complete.properties.partial).toBe(false);
   });
@@ -271,7 +271,7 @@ describe('SARIF baseline', () => {
     const baseline = sampleResult();
     const current = sampleResult({
       rules: baseline.rules.filter((r) => r.id !== 's3-pii-data-events'),
-      verdicts: baseline.verdicts.filter((v) => !isPii(v)),
+      verdicts: [...baseline.verdicts].filter((v) => !isPii(v)),
     });
     const log = sarif(current, { baseline });
     const absent = findResult(log, 's3-pii-data-events', PII_BUCKET_ARN);

@@ -14,13 +14,13 @@ const join = (chunks: Iterable<string>) => [...chunks].join('');
 const sharedEvidence = { zeta: [{ b: 2, a: 'x"y' }], alpha: { 'k\nl': null, c: [1, [2, { z: 1, y: 'é' }]] } };
 
 function withSharedEvidence(result: ScanResult, messageOf?: (i: number) => string): ScanResult {
-  return { ...result, verdicts: result.verdicts.map((v, i) => ({ ...v, evidence: i % 2 === 0 ? sharedEvidence : v.evidence, ...(messageOf ? { message: messageOf(i) } : {}) })) };
+  return { ...result, verdicts: [...result.verdicts].map((v, i) => ({ ...v, evidence: i % 2 === 0 ? sharedEvidence : v.evidence, ...(messageOf ? { message: messageOf(i) } : {}) })) };
 }
 
 describe('evidence shared between verdicts', () => {
   it('renders in chunks exactly as render() does, keys sorted in each copy', () => {
     const result = withSharedEvidence(sampleResult());
-    expect(result.verdicts.filter((v) => v.evidence === sharedEvidence).length).toBeGreaterThan(1);
+    expect([...result.verdicts].filter((v) => v.evidence === sharedEvidence).length).toBeGreaterThan(1);
     const chunked = join(jsonFormatter.renderChunks!(result, {}));
     expect(chunked).toBe(jsonFormatter.render(result, {}));
     expect(chunked).toContain('"alpha": {\n          "c": [');

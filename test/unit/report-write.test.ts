@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { renderJsonReport } from '../../src/report/json.ts';
-import { renderSarif } from '../../src/report/sarif.ts';
-import { writeReports } from '../../src/report/write.ts';
+import { renderSarif, sarifFormatter } from '../../src/report/sarif.ts';
+import { renderMarkdown } from '../../src/report/markdown.ts';
+import { ReportsIncomplete, writeReports } from '../../src/report/write.ts';
 import { UserError } from '../../src/shared/errors.ts';
 import { sampleResult } from '../fixtures/results/sample-result.ts';
 
@@ -60,5 +61,35 @@ describe('writeReports', () => {
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toContain(`${join(dir, 'trailproof.json')}: cannot write report`);
     expect(readdirSync(dir)).toEqual(['trailproof.json']);
+  });
+
+  it('a format whose formatter throws loses no other format: they are written, and the error says what was', async () => {
+    writeFileSync(join(dir, 'trailproof.sarif'), 'previous');
+    const broken = vi.spyOn(sarifFormatter, 'renderChunks').mockImplementation(function* () {
+      yield '{"partial": ';
+      throw new Error('formatter bug');
+    });
+    try {
+      const err = await writeReports(sampleResult(), ['json', 'sarif', 'md'], dir).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ReportsIncomplete);
+      expect(err).not.toBeInstanceOf(UserError); // a bug: the CLI exits 4
+      expect((err as Error).message).toContain('format sarif failed: formatter bug');
+      expect((err as Error).message).toContain(`${join(dir, 'trailproof.json')} (`);
+      expect((err as ReportsIncomplete).written.map((w) => w.format)).toEqual(['json', 'md']);
+    } finally {
+      broken.mockRestore();
+    }
+    expect(readFileSync(join(dir, 'trailproof.json'), 'utf8')).toBe(renderJsonReport(sampleResult()));
+    expect(readFileSync(join(dir, 'trailproof.md'), 'utf8')).toBe(renderMarkdown(sampleResult()));
+    expect(readFileSync(join(dir, 'trailproof.sarif'), 'utf8')).toBe('previous'); // the failed format's old report is untouched
+    expect(readdirSync(dir).sort()).toEqual(['trailproof.json', 'trailproof.md', 'trailproof.sarif']); // no temp file left
+  });
+
+  it('a format that cannot be written for the user\'s reasons is a UserError; the others are written', async () => {
+    mkdirSync(join(dir, 'trailproof.sarif', 'inside'), { recursive: true });
+    const err = await writeReports(sampleResult(), ['sarif', 'json'], dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toContain(`format sarif failed: ${join(dir, 'trailproof.sarif')}: cannot write report`);
+    expect(readFileSync(join(dir, 'trailproof.json'), 'utf8')).toBe(renderJsonReport(sampleResult()));
   });
 });

@@ -49,7 +49,7 @@ beforeAll(async () => {
   // single shard (stale in the others), one that has expired, one that matches nothing.
   const rules = await loadRules(['builtin', ruleDir], DEFAULT_CONFIG);
   const probe = await evaluateSnapshot(await openSnapshot(snapshot), { config: DEFAULT_CONFIG, rules });
-  const fail = probe.verdicts.find((v) => v.status === 'FAIL' && v.resource.type === 'account')!;
+  const fail = [...probe.verdicts].find((v) => v.status === 'FAIL' && v.resource.type === 'account')!;
   config = join(dir, 'config.yaml');
   writeFileSync(
     config,
@@ -84,7 +84,7 @@ describe('scan --shard K/N', () => {
   });
 
   it('emits the organization-level verdicts and header errors in shard 1 only', () => {
-    const orgVerdicts = (r: ScanResult) => r.verdicts.filter((v) => v.resource.type === 'organization');
+    const orgVerdicts = (r: ScanResult) => [...r.verdicts].filter((v) => v.resource.type === 'organization');
     expect(orgVerdicts(whole).length).toBeGreaterThan(0);
     expect(orgVerdicts(shardReport(1))).toEqual(orgVerdicts(whole));
     expect(orgVerdicts(shardReport(2))).toEqual([]);

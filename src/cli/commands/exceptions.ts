@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ExceptionEntry, TrailproofConfig } from '../../config/types.ts';
 import { loadConfig } from '../../config/load.ts';
 import { evaluateSnapshot } from '../../evaluate/pipeline.ts';
-import { applyExceptions } from '../../evaluate/exceptions.ts';
+import { ExceptionMatcher } from '../../evaluate/exceptions.ts';
 import { loadRules } from '../../rules/load.ts';
 import type { Verdict } from '../../contracts/verdict.ts';
 import { UserError } from '../../shared/errors.ts';
@@ -62,11 +62,16 @@ export function register(program: Command, setExit: SetExit): void {
 async function exceptionUses(snapshotFile: string, config: TrailproofConfig, rulePaths: string[] | undefined): Promise<ExceptionUse[]> {
   const rules = await loadRules(rulePaths ?? config.rules.paths, config);
   const bare = await evaluateSnapshot(await openSnapshot(snapshotFile), { config: { ...config, exceptions: [] }, rules });
-  const verdicts = bare.verdicts.map(({ suppressed: _unused, ...v }) => v);
-  return config.exceptions.map((entry) => {
-    const { verdicts: marked, notes } = applyExceptions(verdicts, [{ ...entry, expires: '9999-12-31' }], '0000-01-01');
-    return { fails: marked.filter((v) => v.suppressed), stale: notes.some((n) => n.kind === 'stale') };
-  });
+  // One walk of the verdicts for all the exceptions; only the FAILs each suppresses are kept.
+  const matchers = config.exceptions.map((entry) => new ExceptionMatcher([{ ...entry, expires: '9999-12-31' }], '0000-01-01'));
+  const fails: Verdict[][] = config.exceptions.map(() => []);
+  for (const { suppressed: _unused, ...v } of bare.verdicts) {
+    matchers.forEach((matcher, i) => {
+      const marked = matcher.apply(v);
+      if (marked.suppressed) fails[i]!.push(marked);
+    });
+  }
+  return matchers.map((matcher, i) => ({ fails: fails[i]!, stale: matcher.notes().some((n) => n.kind === 'stale') }));
 }
 
 function renderList(config: TrailproofConfig, asOf: string, today: boolean, uses: ExceptionUse[] | undefined, snapshotLabel: string | undefined): string {

@@ -78,7 +78,7 @@ export function register(program: Command, setExit: SetExit): void {
 }
 
 function workersOption(): Option {
-  return new Option('--workers <n>', 'threads that evaluate at once, this one included (default: up to 2 for 2,000 accounts or more; 1: no worker threads)').argParser(
+  return new Option('--workers <n>', 'threads that judge accounts at once, this one included (default 1: on 2 cores a second thread costs CPU and gains no time)').argParser(
     wholeNumberParser('--workers', 1),
   );
 }

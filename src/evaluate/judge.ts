@@ -1,0 +1,29 @@
+/**
+ * Pass 2 of the pipeline: every rule on every subject of the accounts given, one account record
+ * at a time (its raw record is dropped once judged). Used by this thread and by worker threads,
+ * which receive pass 1's index instead of building it again.
+ */
+import type { Verdict } from '../contracts/verdict.ts';
+import { organizationSubject, subjectsForAccount, type ModelIndex } from '../model/index.ts';
+import type { EvaluationSubject } from '../model/facts.ts';
+import type { LoadedRule } from '../rules/load.ts';
+import type { SnapshotSource } from '../snapshot/read.ts';
+
+export interface JudgeScope {
+  /** Only the account records on these lines (all when absent): the other lines are neither decoded nor parsed. */
+  only?: ReadonlySet<number>;
+  /** Judge the organization itself too (exactly one thread or shard does). */
+  judgesOrganization: boolean;
+}
+
+export async function judgeRecords(source: SnapshotSource, index: ModelIndex, rules: readonly LoadedRule[], scope: JudgeScope, decided: (verdict: Verdict) => void): Promise<void> {
+  const judge = (subject: EvaluationSubject) => {
+    for (const rule of rules) {
+      if (rule.meta.resource === subject.resource.type) decided(rule.evaluate(subject));
+    }
+  };
+  if (scope.judgesOrganization) judge(organizationSubject(index));
+  for await (const { record } of source.numberedRecords(scope.only)) {
+    for (const subject of subjectsForAccount(index, record)) judge(subject);
+  }
+}

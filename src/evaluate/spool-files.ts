@@ -1,0 +1,112 @@
+/**
+ * Synchronous line files for the verdict spool: report formatters are synchronous generators, so
+ * a verdict list on disk must be walkable without awaiting. Writes are buffered and reads are
+ * large, so a walk costs a few system calls per megabyte.
+ */
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+
+const CHUNK_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
+
+/** Appends text to a file through a buffer; `offset` is the number of bytes written so far. */
+export class LineWriter {
+  private readonly fd: number;
+  private readonly buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
+  offset = 0;
+
+  constructor(readonly file: string) {
+    this.fd = openSync(file, 'w');
+  }
+
+  /** Writes `text` and returns its byte length. */
+  write(text: string): number {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    if (text.length * 3 > this.buffer.length - this.used) this.flush();
+    let bytes: number;
+    if (text.length * 3 > this.buffer.length) {
+      const data = Buffer.from(text, 'utf8');
+      writeAll(this.fd, data);
+      bytes = data.length;
+    } else {
+      bytes = this.buffer.write(text, this.used, 'utf8');
+      this.used += bytes;
+    }
+    this.offset += bytes;
+    return bytes;
+  }
+
+  flush(): void {
+    writeAll(this.fd, this.buffer.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+function writeAll(fd: number, data: Buffer): void {
+  for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset);
+}
+
+/**
+ * The file's lines (without their newline), read in large chunks, from byte `start` (a line's
+ * first byte) up to byte `end`; the file is closed when the walk ends.
+ */
+export function* readLines(file: string, start = 0, end = Infinity): Generator<string> {
+  const fd = openSync(file, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    let carried: Buffer[] = [];
+    let position = start;
+    const readNext = () => {
+      const read = readSync(fd, chunk, 0, Math.min(CHUNK_BYTES, end - position), position);
+      position += read;
+      return read;
+    };
+    for (let read = readNext(); read > 0; read = readNext()) {
+      let from = 0;
+      for (let to = chunk.indexOf(NEWLINE, 0); to >= 0 && to < read; to = chunk.indexOf(NEWLINE, from)) {
+        if (carried.length > 0) {
+          carried.push(chunk.subarray(from, to));
+          const text = Buffer.concat(carried).toString('utf8');
+          carried = [];
+          yield text;
+        } else {
+          yield chunk.toString('utf8', from, to);
+        }
+        from = to + 1;
+      }
+      // The chunk buffer is reused by the next read: what is carried over is copied.
+      if (from < read) carried.push(Buffer.from(chunk.subarray(from, read)));
+    }
+    if (carried.length > 0) yield Buffer.concat(carried).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Random access to pieces of a file written earlier (the spool's evidence). */
+export class PieceReader {
+  private fd: number | undefined;
+
+  constructor(readonly file: string) {}
+
+  read(offset: number, length: number): string {
+    this.fd ??= openSync(this.file, 'r');
+    const buffer = Buffer.allocUnsafe(length);
+    for (let got = 0; got < length; ) {
+      const n = readSync(this.fd, buffer, got, length - got, offset + got);
+      if (n === 0) throw new Error(`${this.file}: ends before byte ${offset + length}`);
+      got += n;
+    }
+    return buffer.toString('utf8');
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * Verdicts on disk, in canonical order, so that memory stays flat in the number of accounts.
+ *
+ * Verdicts are added as they are decided. Up to RUN_VERDICTS are kept in memory; a scan that
+ * decides no more than that gets a plain sorted array, as before. Beyond it, each full batch is
+ * sorted and written as a run, and finish() merges the runs (an external merge sort) into one
+ * file that every walk of the returned list reads again.
+ *
+ * Evidence is written once per object to a side file and referenced by offset: the verdict cache
+ * hands the same evidence object to every account it reuses an outcome for, and a walk gets one
+ * object back per reference while it is hot, so formatters that render shared evidence once (by
+ * identity) still do.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compareStrings, compareVerdicts } from '../contracts/order.ts';
+import type { VerdictList } from '../contracts/result.ts';
+import type { ResourceRef, Severity, Suppression, Verdict, VerdictStatus } from '../contracts/verdict.ts';
+import { LineWriter, PieceReader, readLines } from './spool-files.ts';
+
+/** Verdicts held in memory before a run is written: about 20 MB. */
+export const RUN_VERDICTS = 50_000;
+/** Evidence objects a walk keeps parsed, by offset: the shared ones stay, the one-offs pass. */
+const EVIDENCE_CACHE = 4_096;
+
+/** Where a finished spool is, for another thread to open (plain data). */
+export interface SpoolHandle {
+  verdictsFile: string;
+  evidenceFile: string;
+  length: number;
+  /** Each rule's verdicts as a byte range [start, end) of verdictsFile (they are contiguous in canonical order). */
+  ruleRanges: [ruleId: string, start: number, end: number][];
+}
+
+/** [ruleId, status, severity, message, evidence, resource, suppressed?]; evidence is [offset, bytes] or an inline scalar. */
+type EncodedVerdict = [string, VerdictStatus, Severity, string, [number, number] | { v: unknown }, ResourceRef, Suppression?];
+
+export class VerdictSpool {
+  private buffer: Verdict[] = [];
+  private readonly runs: string[] = [];
+  private dir: string | undefined;
+  private evidence: LineWriter | undefined;
+  private readonly written = new WeakMap<object, [number, number]>();
+  private count = 0;
+
+  /** @param parentDir the folder to spool in (its owner removes it); default: a temporary folder removed at exit. */
+  constructor(
+    private readonly parentDir?: string,
+    private readonly runVerdicts = RUN_VERDICTS,
+  ) {}
+
+  add(verdict: Verdict): void {
+    this.buffer.push(verdict);
+    this.count++;
+    if (this.buffer.length >= this.runVerdicts) this.writeRun();
+  }
+
+  /** The verdicts in canonical order: an array when they fit in one batch, else a list on disk. */
+  finish(): Verdict[] | SpooledVerdicts {
+    if (this.runs.length === 0) return this.buffer.sort(compareVerdicts);
+    if (this.buffer.length > 0) this.writeRun();
+    this.evidence!.close();
+    const verdictsFile = join(this.dir!, 'verdicts.jsonl');
+    const ruleRanges = mergeRuns(this.runs, verdictsFile);
+    for (const run of this.runs) rmSync(run, { force: true });
+    return openSpool({ verdictsFile, evidenceFile: this.evidence!.file, length: this.count, ruleRanges });
+  }
+
+  private writeRun(): void {
+    if (!this.dir) {
+      this.dir = this.parentDir ? mkdtempSync(join(this.parentDir, 'spool-')) : temporaryDir();
+      this.evidence = new LineWriter(join(this.dir, 'evidence.jsonl'));
+    }
+    const run = new LineWriter(join(this.dir, `run-${this.runs.length}.jsonl`));
+    for (const v of this.buffer.sort(compareVerdicts)) run.write(`${JSON.stringify(sortKey(v))}\t${JSON.stringify(this.encode(v))}\n`);
+    run.close();
+    this.runs.push(run.file);
+    this.buffer = [];
+  }
+
+  private encode(v: Verdict): EncodedVerdict {
+    const encoded: EncodedVerdict = [v.ruleId, v.status, v.severity, v.message, this.evidenceRef(v.evidence), v.resource];
+    if (v.suppressed) encoded.push(v.suppressed);
+    return encoded;
+  }
+
+  private evidenceRef(evidence: unknown): EncodedVerdict[4] {
+    if (evidence === null || typeof evidence !== 'object') return { v: evidence ?? null };
+    let ref = this.written.get(evidence);
+    if (!ref) {
+      const offset = this.evidence!.offset;
+      ref = [offset, this.evidence!.write(`${JSON.stringify(evidence)}\n`) - 1];
+      this.written.set(evidence, ref);
+    }
+    return ref;
+  }
+}
+
+/** The canonical order's keys (contracts/order.ts compareVerdicts), compared the same way. */
+function sortKey(v: Verdict): string[] {
+  return [v.ruleId, v.resource.id, v.resource.type, v.status, v.message];
+}
+
+function compareKeys(a: string[], b: string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const c = compareStrings(a[i], b[i]);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
+let temporaryRoot: string | undefined;
+
+/** One temporary folder per process, removed when the process exits. */
+function temporaryDir(): string {
+  if (!temporaryRoot) {
+    const root = mkdtempSync(join(tmpdir(), 'trailproof-verdicts-'));
+    temporaryRoot = root;
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+  }
+  const dir = mkdtempSync(join(temporaryRoot, 'spool-'));
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** A folder for spools that worker threads write and this thread reads; removed at exit. */
+export function sharedSpoolDir(): string {
+  return temporaryDir();
+}
+
+interface RunCursor {
+  key: string[];
+  line: string;
+  lines: Generator<string>;
+}
+
+/** k-way merge of sorted runs into one file of encoded verdicts (keys dropped); returns where each rule's verdicts are. */
+function mergeRuns(runs: string[], out: string): SpoolHandle['ruleRanges'] {
+  const writer = new LineWriter(out);
+  const ranges: SpoolHandle['ruleRanges'] = [];
+  const heap: RunCursor[] = [];
+  const advance = (lines: Generator<string>): RunCursor | undefined => {
+    const next = lines.next();
+    if (next.done) return undefined;
+    const tab = next.value.indexOf('\t');
+    return { key: JSON.parse(next.value.slice(0, tab)) as string[], line: next.value.slice(tab + 1), lines };
+  };
+  for (const run of runs) {
+    const cursor = advance(readLines(run));
+    if (cursor) heapPush(heap, cursor);
+  }
+  while (heap.length > 0) {
+    const top = heap[0]!;
+    const ruleId = top.key[0]!;
+    const last = ranges[ranges.length - 1];
+    if (last?.[0] !== ruleId) {
+      if (last) last[2] = writer.offset;
+      ranges.push([ruleId, writer.offset, 0]);
+    }
+    writer.write(`${top.line}\n`);
+    const next = advance(top.lines);
+    if (next) heapReplaceTop(heap, next);
+    else heapPopTop(heap);
+  }
+  if (ranges.length > 0) ranges[ranges.length - 1]![2] = writer.offset;
+  writer.close();
+  return ranges;
+}
+
+const less = (a: RunCursor, b: RunCursor) => compareKeys(a.key, b.key) < 0;
+
+function heapPush(heap: RunCursor[], item: RunCursor): void {
+  heap.push(item);
+  for (let i = heap.length - 1; i > 0; ) {
+    const parent = (i - 1) >> 1;
+    if (!less(heap[i]!, heap[parent]!)) break;
+    [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+    i = parent;
+  }
+}
+
+function heapReplaceTop(heap: RunCursor[], item: RunCursor): void {
+  heap[0] = item;
+  siftDown(heap);
+}
+
+function heapPopTop(heap: RunCursor[]): void {
+  const last = heap.pop()!;
+  if (heap.length > 0) {
+    heap[0] = last;
+    siftDown(heap);
+  }
+}
+
+function siftDown(heap: RunCursor[]): void {
+  for (let i = 0; ; ) {
+    const left = 2 * i + 1;
+    const right = left + 1;
+    let smallest = i;
+    if (left < heap.length && less(heap[left]!, heap[smallest]!)) smallest = left;
+    if (right < heap.length && less(heap[right]!, heap[smallest]!)) smallest = right;
+    if (smallest === i) return;
+    [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+    i = smallest;
+  }
+}
+
+/** A finished spool as a verdict list: every walk reads the file again. */
+export type SpooledVerdicts = VerdictList & {
+  readonly spool: SpoolHandle;
+  /** Only the verdicts of these rules, in canonical order, reading only their part of the file. */
+  ofRules(ruleIds: ReadonlySet<string>): Iterable<Verdict>;
+};
+
+export function openSpool(handle: SpoolHandle): SpooledVerdicts {
+  const whole: [number, number][] = [[0, Infinity]];
+  // Shared by every walk of the list: the JSON and SARIF walks parse a hot piece of evidence once.
+  const evidence = new EvidenceCache();
+  return {
+    spool: handle,
+    length: handle.length,
+    [Symbol.iterator]: () => walk(handle, whole, evidence),
+    ofRules: (ruleIds) => ({ [Symbol.iterator]: () => walk(handle, handle.ruleRanges.filter(([id]) => ruleIds.has(id)).map(([, start, end]) => [start, end]), evidence) }),
+  };
+}
+
+function* walk(handle: SpoolHandle, ranges: [number, number][], evidence: EvidenceCache): Generator<Verdict> {
+  const reader = new PieceReader(handle.evidenceFile);
+  try {
+    for (const [start, end] of ranges) {
+      for (const line of readLines(handle.verdictsFile, start, end)) {
+        const [ruleId, status, severity, message, ref, resource, suppressed] = JSON.parse(line) as EncodedVerdict;
+        const verdict: Verdict = { ruleId, status, severity, message, evidence: Array.isArray(ref) ? evidence.get(reader, ref[0], ref[1]) : ref.v, resource };
+        if (suppressed) verdict.suppressed = suppressed;
+        yield verdict;
+      }
+    }
+  } finally {
+    reader.close();
+  }
+}
+
+/**
+ * Parsed evidence by offset, the most recently used kept: the same object for every verdict that
+ * shared it. Formatters never modify evidence (canonical.ts), so sharing the object is safe.
+ */
+class EvidenceCache {
+  private readonly parsed = new Map<number, unknown>();
+
+  get(reader: PieceReader, offset: number, length: number): unknown {
+    let value = this.parsed.get(offset);
+    if (value !== undefined) {
+      // Re-inserted: a Map iterates in insertion order, so the first key is the least recently used.
+      this.parsed.delete(offset);
+    } else {
+      value = JSON.parse(reader.read(offset, length));
+      if (this.parsed.size >= EVIDENCE_CACHE) this.parsed.delete(this.parsed.keys().next().value!);
+    }
+    this.parsed.set(offset, value);
+    return value;
+  }
+}
