@@ -443,6 +443,7 @@ describe('collectOrganization: accounts read as the tree walk finds them', () =>
       now: () => COLLECTED_AT,
       progress: (e) => void (e.type === 'account-done' && aliveWhenDone.push(alive)),
       retry: { retryBackoffMs: 1, rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: () => undefined }, pacers: {} },
+      pacing: {},
     });
     for await (const _ of records) void _;
     expect(created).toBeGreaterThan(5 * 17);
