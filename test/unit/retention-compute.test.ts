@@ -244,3 +244,124 @@ describe('logObjectPrefix', () => {
     expect(logObjectPrefix(keyPrefix, orgId, account)).toBe(expected);
   });
 });
+
+describe('computeRetention: the evidence behind each figure', () => {
+  it('lists every lifecycle rule with whether it acts on the log files, labelled by ID or position', () => {
+    const r = computeRetention(input({ rules: known([expire(30), { Status: 'Disabled', Filter: {}, Expiration: { Days: 1 } }, expire(9, { Filter: { Prefix: `${PREFIX}eu-west-1/` } })]) }));
+    expect(r.lifecycleRules).toEqual([
+      { rule: 'lifecycle rule "expire-30"', applies: true, coverage: 'all', reason: expect.any(String) },
+      { rule: 'lifecycle rule #2', applies: false, coverage: 'none', reason: 'status is Disabled' },
+      { rule: 'lifecycle rule "expire-9"', applies: true, coverage: 'some', reason: expect.any(String) },
+    ]);
+    // The rule acting on only one region's logs still limits them.
+    expect(r.availableDays).toBe(9);
+    expect(r.availableLimitedBy).toBe('lifecycle rule "expire-9" (Expiration.Days 9) on a bucket without versioning');
+  });
+
+  it('a bucket with nothing to report has no unknown map', () => {
+    expect(Object.keys(computeRetention(input()))).not.toContain('unknown');
+  });
+
+  it('an unknown lifecycle leaves every lifecycle figure unknown with the same reason, and lists no rules', () => {
+    const r = computeRetention(input({ rules: unknownBecause('AccessDenied') }));
+    expect(r.lifecycleRules).toBeUndefined();
+    expect(r.keptIndefinitely).toBeUndefined();
+    const why = 'lifecycle configuration unknown: AccessDenied';
+    expect(r.unknown).toEqual({ lifecycleRules: why, availableDays: why, keptIndefinitely: why, availableLimitedBy: why, immediateDays: why, immediateLimitedBy: why });
+  });
+
+  it('unknown versioning leaves availability and immediacy unknown, naming the expiring rule', () => {
+    const r = computeRetention(input({ rules: known([expire(30)]), versioning: unknownBecause('denied') }));
+    const why = 'versioning unknown (denied), and lifecycle rule "expire-30" (Expiration.Days 30) expires the log files';
+    expect(r.unknown).toEqual({ availableDays: why, keptIndefinitely: why, availableLimitedBy: why, immediateDays: why, immediateLimitedBy: why });
+    expect(r.immediateDays).toBeUndefined();
+    expect(r.lifecycleRules).toHaveLength(1);
+  });
+
+  it('unknown Object Lock: the guarantee and the availability are unknown, with the lifecycle figure quoted', () => {
+    const r = computeRetention(input({ rules: known([expire(30)]), objectLock: unknownBecause('denied') }));
+    expect(r.unknown?.governanceDays).toBe('Object Lock configuration unknown: denied');
+    expect(r.unknown?.guaranteedLimitedBy).toBe('Object Lock configuration unknown: denied');
+    expect(r.unknown?.availableDays).toBe('Object Lock configuration unknown (denied); it may keep the logs beyond 30 days');
+    expect(r.governanceDays).toBeUndefined();
+  });
+
+  it('a GOVERNANCE lock longer than the expiry keeps the logs (lifecycle cannot remove a retained version)', () => {
+    const r = computeRetention(input({ rules: known([expire(10)]), objectLock: known(lock('GOVERNANCE', { Days: 40 })) }));
+    expect(r.availableDays).toBe(40);
+    expect(r.availableLimitedBy).toBe('Object Lock GOVERNANCE default retention 40 days, outlasting lifecycle rule "expire-10" (Expiration.Days 10) on a bucket without versioning');
+    expect(r.guaranteedDays).toBe(0);
+    expect(r.governanceDays).toBe(40);
+    expect(r.guaranteedLimitedBy).toBe('Object Lock GOVERNANCE default retention 40 days (GOVERNANCE: principals with s3:BypassGovernanceRetention can delete); nothing guarantees the logs are kept');
+  });
+
+  it('a lock as long as the expiry is not the limit; one a day longer is', () => {
+    expect(computeRetention(input({ rules: known([expire(40)]), objectLock: known(lock('COMPLIANCE', { Days: 40 })) })).availableLimitedBy).toMatch(/^lifecycle rule "expire-40"/);
+    expect(computeRetention(input({ rules: known([expire(40)]), objectLock: known(lock('COMPLIANCE', { Days: 41 })) })).availableDays).toBe(41);
+  });
+
+  it('a lock without default retention holds nothing back', () => {
+    const bare = objectLockFacts({ ObjectLockEnabled: 'Enabled' }).value!;
+    const r = computeRetention(input({ rules: known([expire(10)]), objectLock: known(bare) }));
+    expect(r.availableDays).toBe(10);
+    expect(r.guaranteedLimitedBy).toBe('Object Lock has no default retention; nothing guarantees the logs are kept');
+  });
+
+  it('the shortest noncurrent expiry of several rules is the one that counts', () => {
+    const nc = (ID: string, NoncurrentDays: number): LifecycleRule => ({ ID, Status: 'Enabled', Filter: {}, NoncurrentVersionExpiration: { NoncurrentDays } });
+    const r = computeRetention(input({ rules: known([expire(30), nc('nc-20', 20), nc('nc-5', 5), nc('nc-9', 9)]), versioning: known('Enabled') }));
+    expect(r.availableDays).toBe(35);
+    expect(r.availableLimitedBy).toBe('lifecycle rule "expire-30" (Expiration.Days 30) then lifecycle rule "nc-5" (NoncurrentVersionExpiration.NoncurrentDays 5) on a versioned bucket');
+  });
+
+  it('the current expiry takes the earliest of Days and Date rules, and the first of equals', () => {
+    const byDate: LifecycleRule = { ID: 'cutoff', Status: 'Enabled', Filter: {}, Expiration: { Date: '2025-06-21T00:00:00Z' } };
+    expect(computeRetention(input({ rules: known([expire(30), byDate]) })).availableLimitedBy).toMatch(/^lifecycle rule "cutoff" \(Expiration\.Date 2025-06-21T00:00:00Z\), 20 days after the snapshot/);
+    const twin = { ...expire(30), ID: 'twin' };
+    expect(computeRetention(input({ rules: known([expire(30), twin]) })).availableLimitedBy).toMatch(/^lifecycle rule "expire-30"/);
+    // A rule whose Expiration only removes delete markers does not expire log files.
+    const markers: LifecycleRule = { ID: 'markers', Status: 'Enabled', Filter: {}, Expiration: { ExpiredObjectDeleteMarker: true } };
+    expect(computeRetention(input({ rules: known([markers]) })).availableDays).toBeNull();
+  });
+
+  it('immediate storage: archive transitions of the current and noncurrent versions, the earliest first', () => {
+    const rule: LifecycleRule = {
+      ID: 'tiers',
+      Status: 'Enabled',
+      Filter: {},
+      Expiration: { Days: 100 },
+      Transitions: [{ Days: 60, StorageClass: 'DEEP_ARCHIVE' }, { Days: 20, StorageClass: 'STANDARD_IA' }, { Days: 50, StorageClass: 'GLACIER' }, { Days: 5 }],
+      NoncurrentVersionTransitions: [{ NoncurrentDays: 1, StorageClass: 'GLACIER' }, { NoncurrentDays: 0, StorageClass: 'ONEZONE_IA' }, { StorageClass: 'GLACIER' }],
+      NoncurrentVersionExpiration: { NoncurrentDays: 300 },
+    };
+    const versioned = computeRetention(input({ rules: known([rule]), versioning: known('Enabled') }));
+    expect(versioned.availableDays).toBe(400);
+    expect(versioned.immediateDays).toBe(50);
+    expect(versioned.immediateLimitedBy).toBe('lifecycle rule "tiers" (transition to GLACIER after 50 days)');
+    // Noncurrent transitions start counting at the current version's expiry, on a versioned bucket only.
+    const late: LifecycleRule = { ...rule, Transitions: [], Expiration: { Days: 10 } };
+    const lateVersioned = computeRetention(input({ rules: known([late]), versioning: known('Enabled') }));
+    expect(lateVersioned.availableDays).toBe(310);
+    expect(lateVersioned.immediateDays).toBe(11);
+    expect(lateVersioned.immediateLimitedBy).toBe('lifecycle rule "tiers" (noncurrent versions to GLACIER after 1 days)');
+    const noExpiry: LifecycleRule = { ...late, Expiration: undefined };
+    expect(computeRetention(input({ rules: known([noExpiry]), versioning: known('Enabled') })).immediateDays).toBeNull();
+    expect(computeRetention(input({ rules: known([{ ...late, Expiration: { Days: 400 } }]), versioning: known('Enabled') })).immediateDays).toBe(401);
+    expect(computeRetention(input({ rules: known([{ ...late, Expiration: { Days: 400 } }]), versioning: known('Enabled') })).immediateLimitedBy).toBe(
+      'lifecycle rule "tiers" (noncurrent versions to GLACIER after 1 days)',
+    );
+    expect(computeRetention(input({ rules: known([{ ...late, Expiration: { Days: 400 } }]), versioning: known('Suspended') })).immediateDays).toBe(400);
+  });
+
+  it('a date-based archive transition in the past counts 0 days', () => {
+    const r = computeRetention(input({ rules: known([{ ID: 'old', Status: 'Enabled', Filter: {}, Transitions: [{ Date: '2020-01-01T00:00:00Z', StorageClass: 'DEEP_ARCHIVE' }] }]) }));
+    expect(r.immediateDays).toBe(0);
+    expect(r.immediateLimitedBy).toBe('lifecycle rule "old" (transition to DEEP_ARCHIVE on 2020-01-01T00:00:00Z), 0 days after the snapshot');
+  });
+});
+
+describe('logObjectPrefix: trailing slashes of the key prefix', () => {
+  it('collapses every trailing slash, and keeps inner ones', () => {
+    expect(logObjectPrefix('a/b//', undefined, '1')).toBe('a/b/AWSLogs/1/CloudTrail/');
+  });
+});
