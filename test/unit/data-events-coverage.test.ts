@@ -165,3 +165,100 @@ describe('classicAsAdvanced', () => {
     expect(classicAsAdvanced({ ReadWriteType: 'All', IncludeManagementEvents: true })).toBeNull();
   });
 });
+
+describe('bucketAccessCoverage: evidence and gaps', () => {
+  it('a recorder of unknown state counts as a doubt only where the counted ones leave a gap', () => {
+    const doubtful = classicTrail([s3Values(['arn:aws:s3'])], { arn: ORG_TRAIL, active: unknownBecause('GetTrailStatus failed') });
+    const partial = bucketAccessCoverage(BUCKET, 'read', [classicTrail([s3Values(['arn:aws:s3:::customer-pii/exports/'])]), doubtful]);
+    expect(partial.status).toBe('unknown');
+    expect(partial.unknownReasons).toEqual([`${ORG_TRAIL}: GetTrailStatus failed`]);
+    const full = bucketAccessCoverage(BUCKET, 'read', [classicTrail([s3Values(['arn:aws:s3'])]), doubtful]);
+    expect(full.status).toBe('covered');
+    expect(full.unknownReasons).toEqual([]);
+    expect(full.missing).toEqual([]);
+  });
+
+  it('a gap with no doubt is partial and carries no unknown reasons', () => {
+    const r = bucketAccessCoverage(BUCKET, 'read', [classicTrail([s3Values(['arn:aws:s3:::customer-pii/exports/'])])]);
+    expect(r.status).toBe('partial');
+    expect(r.unknownReasons).toEqual([]);
+  });
+
+  it('a single-region recorder with the bucket region unknown is named as the doubt', () => {
+    const r = bucketAccessCoverage({ bucket: 'customer-pii', partition: 'aws' }, 'write', [classicTrail([s3Values(['arn:aws:s3'])], { multiRegion: false })]);
+    expect(r.unknownReasons).toEqual([`${TRAIL} records only us-east-1 and the bucket's region is unknown`]);
+  });
+
+  it('a not-counted recorder is listed once however many of its selectors would record, and only if one would', () => {
+    const stopped = { active: known(false) };
+    const r = bucketAccessCoverage(BUCKET, 'read', [
+      classicTrail([s3Values(['arn:aws:s3']), s3Values(['arn:aws:s3:::customer-pii/'])], stopped),
+      classicTrail([s3Values(['arn:aws:s3:::elsewhere/'])], { ...stopped, arn: ORG_TRAIL, inactiveBecause: 'not logging' }),
+    ]);
+    expect(r.notCounted).toEqual([{ source: TRAIL, reason: 'not recording' }]);
+    expect(r.status).toBe('not-covered');
+  });
+
+  it('the evidence lists recorders sorted by ARN, each selector that records some of the events with its scope', () => {
+    const r = bucketAccessCoverage(BUCKET, 'write', [
+      advancedTrail([s3Adv({ Field: 'readOnly', Equals: ['false'] })], { arn: EDS, kind: 'event-data-store' }),
+      classicTrail([s3Values(['arn:aws:s3:::customer-pii/exports/'], 'WriteOnly'), s3Values(['arn:aws:s3'], 'ReadOnly')]),
+    ]);
+    expect(r.status).toBe('covered');
+    expect(r.by).toEqual([
+      { source: EDS, kind: 'event-data-store', selector: 0, selectorType: 'advanced', scope: 'all' },
+      { source: TRAIL, kind: 'trail', selector: 0, selectorType: 'classic', scope: 'partial' },
+    ]);
+  });
+
+  it('selectors too complex to decide exhaustively give unknown, never a guess', () => {
+    const many = (field: string, n: number): AdvancedFieldSelector => ({ Field: field, Equals: Array.from({ length: n }, (_, i) => `${field}-${i}`) });
+    const r = bucketAccessCoverage(BUCKET, 'read', [advancedTrail([s3Adv(many('userIdentity.arn', 60), many('errorCode', 60), many('sourceIPAddress', 60))])]);
+    expect(r).toEqual({ status: 'unknown', by: [], missing: [], notCounted: [], unknownReasons: ['the selectors are too complex to decide coverage exhaustively'] });
+    expect(bucketAccessCoverage(BUCKET, 'read', [advancedTrail([s3Adv(many('userIdentity.arn', 3))])]).status).toBe('partial');
+  });
+
+  it('names the covered exceptions inside a missing object range, and the field filters left unexplained', () => {
+    const r = bucketAccessCoverage(BUCKET, 'read', [
+      advancedTrail([
+        s3Adv({ Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::customer-pii/a/'] }),
+        s3Adv({ Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::customer-pii/b/'] }, { Field: 'errorCode', Equals: ['AccessDenied'] }),
+      ]),
+    ]);
+    expect(r.status).toBe('partial');
+    // b/ is recorded for some events (AccessDenied ones), so it is not wholly missing: an exception too.
+    expect(r.missing).toEqual(['objects arn:aws:s3:::customer-pii/* except arn:aws:s3:::customer-pii/a/*, arn:aws:s3:::customer-pii/b/*', 'events filtered on errorCode']);
+  });
+
+  it('a whole event name dropped for some objects only is a combination, not a named gap', () => {
+    const r = bucketAccessCoverage(BUCKET, 'read', [
+      advancedTrail([
+        s3Adv({ Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::customer-pii/a/'] }),
+        s3Adv({ Field: 'resources.ARN', NotStartsWith: ['arn:aws:s3:::customer-pii/a/'] }, { Field: 'eventName', NotEquals: ['GetObject'] }),
+      ]),
+    ]);
+    expect(r.status).toBe('partial');
+    expect(r.missing).toEqual(['some combinations of event name and object']);
+  });
+});
+
+describe('classicAsAdvanced: the translation', () => {
+  it('keeps object prefixes as they are, adds the slash to bucket names, and restricts read/write', () => {
+    const sel = classicAsAdvanced({ ReadWriteType: 'WriteOnly', DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::logs', 'arn:aws:s3:::data/in/'] }, { Type: 'AWS::Lambda::Function', Values: ['arn:aws:lambda'] }] });
+    expect(sel).toEqual({
+      FieldSelectors: [
+        { Field: 'eventCategory', Equals: ['Data'] },
+        { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+        { Field: 'readOnly', Equals: ['false'] },
+        { Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::logs/', 'arn:aws:s3:::data/in/'] },
+      ],
+    });
+    expect(classicAsAdvanced({ ReadWriteType: 'ReadOnly', DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] })?.FieldSelectors).toEqual([
+      { Field: 'eventCategory', Equals: ['Data'] },
+      { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+      { Field: 'readOnly', Equals: ['true'] },
+    ]);
+    expect(classicAsAdvanced({ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws-cn:s3:::'] }] })?.FieldSelectors).toHaveLength(2);
+    expect(classicAsAdvanced({ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::b/arn:aws:s3'] }] })?.FieldSelectors).toHaveLength(3);
+  });
+});
