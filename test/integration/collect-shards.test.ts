@@ -31,6 +31,8 @@ for (const a of org.accounts) {
   if (shardOf(a.account.Id) === shardOf(sharedBucket.owner)) a.trails = a.trails.filter((t) => t.trail.S3BucketName !== sharedBucket.name);
 }
 const crossShardTrails = org.accounts.filter((a) => a.trails.some((t) => t.trail.S3BucketName === sharedBucket.name)).length;
+// Two regions keep the four collections small; the buckets, trails and shards are what is tested.
+const CONFIG = { ...DEFAULT_CONFIG, scope: { ...DEFAULT_CONFIG.scope, regions: ['eu-west-1', 'us-east-1'] } };
 const PROFILE = { accessKeyId: 'AKIASHARDEDCOLLECT01', secretAccessKey: 'sharded/collect/secret' };
 const fast = { retryBackoffMs: 1, rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: () => undefined }, pacers: {} };
 
@@ -50,8 +52,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'trailproof-shards-'));
   server = await startFakeAwsServer({ profile: PROFILE, world: org, memberRoleName: MEMBER_ROLE, pageSize: ORGANIZATIONS_PAGE, recordRequests: false });
   const options: CollectOptions = {
-    config: DEFAULT_CONFIG,
-    clientFactory: defaultClientFactory({ callTimeoutMs: 10_000, credentials: async () => PROFILE, endpointUrl: server.url }),
+    config: CONFIG,
+    clientFactory: defaultClientFactory({ callTimeoutMs: 30_000, credentials: async () => PROFILE, endpointUrl: server.url }),
     now: () => new Date(org.collectedAt),
     progress: () => undefined,
     retry: fast,
@@ -85,7 +87,7 @@ describe('collect --shard K/N, then snapshot merge', () => {
   it('the merged snapshot is byte for byte the one-collection snapshot, shards given in any order', async () => {
     expect(crossShardTrails).toBeGreaterThan(0);
     const merged = join(dir, 'merged.jsonl');
-    const written = await mergeShardSnapshots([shardFile(3), shardFile(1), shardFile(2)], merged, DEFAULT_CONFIG);
+    const written = await mergeShardSnapshots([shardFile(3), shardFile(1), shardFile(2)], merged, CONFIG);
     expect(written.accounts).toBe((await openSnapshot(whole())).header.scope.accountIds.length);
     expect(readFileSync(merged, 'utf8')).toBe(readFileSync(whole(), 'utf8'));
   });
@@ -115,12 +117,12 @@ describe('collect --shard K/N, then snapshot merge', () => {
   it('refuses shards of another split, and shards whose organization differs', async () => {
     const other = join(dir, 'other-split.jsonl');
     const options: CollectOptions = {
-      clientFactory: defaultClientFactory({ callTimeoutMs: 10_000, credentials: async () => PROFILE, endpointUrl: server.url }),
+      clientFactory: defaultClientFactory({ callTimeoutMs: 30_000, credentials: async () => PROFILE, endpointUrl: server.url }),
       now: () => new Date(org.collectedAt),
       progress: () => undefined,
       retry: fast,
       pacing: {},
-      config: { ...DEFAULT_CONFIG, collection: { ...DEFAULT_CONFIG.collection, detective: false } },
+      config: { ...CONFIG, collection: { ...CONFIG.collection, detective: false } },
     };
     await collectToFile({ ...options, shard: { index: 2, count: 2 } }, other);
     await expect(mergeShardSnapshots([shardFile(1), other, shardFile(3)], join(dir, 'refused.jsonl'), DEFAULT_CONFIG)).rejects.toThrow(
