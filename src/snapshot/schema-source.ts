@@ -20,6 +20,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from './format.ts';
+import { FINDING_KINDS } from './finding-kinds.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -49,26 +50,6 @@ const named = (title: string, schema: Schema): Schema => ({ title, ...schema });
  * log-integrity verifier's report): the schema validates them, the types name the existing type.
  */
 const TYPE_DEFINED_ELSEWHERE: Record<string, string> = { ApiError: 'ApiError' };
-
-/**
- * What the log-integrity verifier can find. A string in the schema (a snapshot written by a newer
- * verifier still reads), a closed union in TypeScript (the verifier writes only these).
- */
-const FINDING_KINDS = [
-  'digest-missing',
-  'digest-signature-invalid',
-  'digest-unknown-key',
-  'digest-key-outside-validity',
-  'digest-misplaced',
-  'digest-unreadable-content',
-  'chain-previous-hash-mismatch',
-  'chain-previous-signature-mismatch',
-  'chain-previous-mismatch',
-  'digest-stale',
-  'log-modified',
-  'log-missing',
-  'log-unlisted',
-];
 
 function ref(name: string): Schema {
   const tsType = TYPE_DEFINED_ELSEWHERE[name];
