@@ -12,6 +12,7 @@ import type { AccountRecord, Snapshot } from '../../src/snapshot/types.ts';
 import { installInProcess } from '../../test/fixtures/world/in-process.ts';
 import { DEMO_COLLECTED_AT, DEMO_REGIONS } from './accounts.ts';
 import { demoWorld } from './world.ts';
+import { UNPACED } from '../../test/fixtures/world/unpaced.ts';
 
 const STARTING_KEY = 'AKIADEMOSTARTINGKEY';
 
@@ -24,9 +25,7 @@ export async function collectDemoSnapshot(): Promise<Snapshot> {
       clientFactory: defaultClientFactory({ callTimeoutMs: config.collection.callTimeoutMs, credentials: async () => ({ accessKeyId: STARTING_KEY, secretAccessKey: 'demo' }) }),
       now: () => new Date(DEMO_COLLECTED_AT),
       progress: () => undefined,
-      // The World's throttling never clears: retry it quickly, and pace nothing.
-      retry: { retryBackoffMs: 1, rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: () => undefined }, pacers: {} },
-      pacing: {},
+      ...UNPACED,
     });
     const accounts: AccountRecord[] = [];
     for await (const record of collection.records) accounts.push(record);
