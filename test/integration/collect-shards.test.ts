@@ -20,6 +20,7 @@ import { generateOrg, MEMBER_ROLE } from '../bench/generate-org.ts';
 import { ORGANIZATIONS_PAGE } from '../bench/simulated-aws.ts';
 import { startFakeAwsServer, type FakeAwsServer } from '../fixtures/fake-aws-server/server.ts';
 import { runMain } from '../cli/run-cli.ts';
+import { UNPACED } from '../fixtures/world/unpaced.ts';
 
 const N = 3;
 const org = generateOrg({ accounts: 30, seed: 7 });
@@ -34,7 +35,6 @@ const crossShardTrails = org.accounts.filter((a) => a.trails.some((t) => t.trail
 // Two regions keep the four collections small; the buckets, trails and shards are what is tested.
 const CONFIG = { ...DEFAULT_CONFIG, scope: { ...DEFAULT_CONFIG.scope, regions: ['eu-west-1', 'us-east-1'] } };
 const PROFILE = { accessKeyId: 'AKIASHARDEDCOLLECT01', secretAccessKey: 'sharded/collect/secret' };
-const fast = { retryBackoffMs: 1, rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: () => undefined }, pacers: {} };
 
 let dir: string;
 let server: FakeAwsServer;
@@ -56,8 +56,7 @@ beforeAll(async () => {
     clientFactory: defaultClientFactory({ callTimeoutMs: 30_000, credentials: async () => PROFILE, endpointUrl: server.url }),
     now: () => new Date(org.collectedAt),
     progress: () => undefined,
-    retry: fast,
-    pacing: {},
+    ...UNPACED,
   };
   await collectToFile(options, whole());
   for (let k = 1; k <= N; k++) await collectToFile({ ...options, shard: { index: k, count: N } }, shardFile(k));
@@ -120,8 +119,7 @@ describe('collect --shard K/N, then snapshot merge', () => {
       clientFactory: defaultClientFactory({ callTimeoutMs: 30_000, credentials: async () => PROFILE, endpointUrl: server.url }),
       now: () => new Date(org.collectedAt),
       progress: () => undefined,
-      retry: fast,
-      pacing: {},
+      ...UNPACED,
       config: { ...CONFIG, collection: { ...CONFIG.collection, detective: false } },
     };
     await collectToFile({ ...options, shard: { index: 2, count: 2 } }, other);
