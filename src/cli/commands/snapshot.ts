@@ -4,7 +4,7 @@ import type { SetExit } from '../register.ts';
 import { reportKeptAnswers } from '../live.ts';
 
 export function register(program: Command, setExit: SetExit): void {
-  const snapshot = program.command('snapshot').description('work on snapshot files');
+  const snapshot = program.command('snapshot').description('snapshot files: merge the shards of collect --shard K/N');
   snapshot
     .command('merge')
     .description('merge the snapshots of `collect --shard K/N` (all N of them) into the snapshot of the whole organization')
