@@ -3,6 +3,11 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
+/** Text safe in element content (never in attribute values): quotes stay as they are, so JSON stays short. */
+export function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** Tagged template: interpolated strings are escaped; values wrapped by `raw` are trusted markup. */
 export class Raw {
   constructor(readonly html: string) {}

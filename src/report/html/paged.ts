@@ -18,7 +18,8 @@ import { frameworkSections } from './frameworks.ts';
 import { matrixChunks, filterHash, type MatrixLinks } from './matrix.ts';
 import { accountRollupTable, ouRollupTable, ruleRollupTable } from './rollups.ts';
 import { errorsSection, exceptionsSection, pageEnd, pageStart, reportHeader, reportTitle, scopeSection, section } from './page.ts';
-import { verdictListChunks, type ListContext } from './verdict-list.ts';
+import { EvidenceTexts } from './evidence.ts';
+import { remediationBlock, verdictListChunks, type ListContext } from './verdict-list.ts';
 
 export interface PagedLayout {
   /** Folder of the pages, beside the summary page. */
@@ -146,7 +147,7 @@ function* verdictPageChunks(result: ScanResult, ctx: ListContext, names: PageNam
     ...PAGE_CLASSES.filter((c) => c !== pageClass && pages[c] > 0).map((c) => ({ href: names.verdicts(rule.id, c, 0), label: `This rule's ${PAGE_CLASS_TITLE[c]}` })),
   ]);
   yield pageStart(`${reportTitle(result)} — ${rule.id} — ${PAGE_CLASS_TITLE[pageClass]} ${page + 1} of ${of}`);
-  yield html`<header><h1><code>${rule.id}</code>: ${PAGE_CLASS_TITLE[pageClass]}, page ${page + 1} of ${of}</h1><p>${rule.title}</p>${nav}</header>\n<main>\n<section aria-labelledby="h-verdicts"><h2 id="h-verdicts">Verdicts</h2>\n`.html;
+  yield html`<header><h1><code>${rule.id}</code>: ${PAGE_CLASS_TITLE[pageClass]}, page ${page + 1} of ${of}</h1><p>${rule.title}</p>${rule.remediation.trim() ? remediationBlock(rule.remediation.trim(), rule.helpUri) : ''}${nav}</header>\n<main>\n<section aria-labelledby="h-verdicts"><h2 id="h-verdicts">Verdicts</h2>\n`.html;
   yield* verdictListChunks(verdicts, ctx);
   yield html`</section></main>${nav}`.html;
   yield pageEnd(result);
@@ -190,7 +191,7 @@ export function* pagedFiles(result: ScanResult, agg: HtmlAggregate, layout: Page
   yield { path: entry, chunks: summaryChunks(result, agg, names) };
   const pages = Math.ceil(agg.rows.length / layout.accountsPerPage);
   for (let p = 0; p < pages; p++) yield { path: `${layout.folder}/${names.accounts(p)}`, chunks: accountsPageChunks(result, agg, names, p, pages) };
-  const ctx: ListContext = { rules: new Map(agg.rules.map((r) => [r.id, r])), rows: new Map(agg.rows.map((r) => [r.key, r])), frameworks: [], defaultStatus: '' };
+  const ctx: ListContext = { rules: new Map(agg.rules.map((r) => [r.id, r])), rows: new Map(agg.rows.map((r) => [r.key, r])), frameworks: [], defaultStatus: '', evidenceTexts: new EvidenceTexts(), oneRule: true };
   const classCounts = { fail: agg.totals.FAIL, error: agg.totals.ERROR, other: agg.verdictCount - agg.totals.FAIL - agg.totals.ERROR };
   for (const pageClass of PAGE_CLASSES) if (classCounts[pageClass] > 0) yield* verdictPages(result, agg, names, ctx, pageClass);
 }
