@@ -86,6 +86,31 @@ export function canonicalJson(value: unknown): string {
   }) ?? 'null';
 }
 
+/**
+ * `render(value)` made once per object for one rendering: the verdict cache hands the same
+ * evidence object to every account it was reused for, and a spooled list hands the same object to
+ * every walk. The objects must not change while the returned function is in use.
+ */
+export function oncePerObject<T>(render: (value: unknown) => T): (value: unknown) => T {
+  const made = new WeakMap<object, T>();
+  return (value) => {
+    if (value === null || typeof value !== 'object') return render(value);
+    let out = made.get(value);
+    if (out === undefined) made.set(value, (out = render(value)));
+    return out;
+  };
+}
+
+/** Once per key (a rule, usually): the parts of a report item that are the same for every verdict of a rule. */
+export function oncePerKey<K, T>(make: (key: K) => T): (key: K) => T {
+  const made = new Map<K, T>();
+  return (key) => {
+    let out = made.get(key);
+    if (out === undefined) made.set(key, (out = make(key)));
+    return out;
+  };
+}
+
 /** Pretty JSON for people; `undefined` evidence is shown as null rather than vanishing. */
 export function prettyJson(value: unknown): string {
   return JSON.stringify(value ?? null, null, 2);
@@ -93,6 +118,8 @@ export function prettyJson(value: unknown): string {
 
 /** Cut to at most `max` characters (code points kept whole), marking the cut with "…". */
 export function truncate(text: string, max: number): string {
+  // A string has at most as many code points as UTF-16 units: short enough without counting.
+  if (text.length <= max) return text;
   const chars = Array.from(text);
   if (chars.length <= max) return text;
   return chars.slice(0, Math.max(0, max - 1)).join('') + '…';
@@ -108,8 +135,10 @@ export function oneLine(text: string): string {
 export const TRAILPROOF_UUID_NAMESPACE = '757cb841-9c07-5a65-8e1b-f5c18aac16cb';
 
 /** RFC 4122 version-5 UUID: SHA-1 of namespace bytes + name, with version and variant bits set. */
+const TRAILPROOF_NAMESPACE_BYTES = Buffer.from(TRAILPROOF_UUID_NAMESPACE.replace(/-/g, ''), 'hex');
+
 export function uuidV5(name: string, namespace: string = TRAILPROOF_UUID_NAMESPACE): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+  const ns = namespace === TRAILPROOF_UUID_NAMESPACE ? TRAILPROOF_NAMESPACE_BYTES : Buffer.from(namespace.replace(/-/g, ''), 'hex');
   const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;

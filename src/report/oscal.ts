@@ -12,7 +12,9 @@ import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
 import {
   canonicalJson,
   compareControlIds,
-  countStatuses,
+  displayStatus,
+  emptyCounts,
+  oncePerObject,
   DISPLAY_STATUSES,
   nistControls,
   oscalControlId,
@@ -27,7 +29,7 @@ import {
 } from './audit-common.ts';
 import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { LazyList, stableJson, stableJsonChunks } from './canonical.ts';
-import { verdictsOfRules } from './list-views.ts';
+import { mapped, verdictsOfRules } from './list-views.ts';
 import type { Formatter } from './types.ts';
 import type { FrameworkAssessment } from '../contracts/frameworks.ts';
 import { controlBasis, controlStatusText, frameworkName } from './frameworks.ts';
@@ -67,13 +69,82 @@ function inventoryUuid(v: Verdict): string {
   return uuidV5(`resource:${v.resource.type}:${v.resource.id}`);
 }
 
-function observationUuid(v: Verdict, ids: Ids): string {
-  return uuidV5(`observation:${ids.result}:${canonicalJson([v.ruleId, v.resource.id, v.status, v.message, v.suppressed ?? null, v.evidence ?? null])}`);
+/** The uuid of a verdict's observation: a name-based uuid of what the verdict says (canonicalJson of [rule, resource, status, message, suppressed, evidence]). */
+function observationUuid(v: Verdict, ids: Ids, evidenceJson: (evidence: unknown) => string = canonicalJson): string {
+  // canonicalJson of the array, written out so that the evidence's text can be made once per shared object.
+  const said = `[${JSON.stringify(v.ruleId)},${JSON.stringify(v.resource.id)},${JSON.stringify(v.status)},${JSON.stringify(v.message)},${canonicalJson(v.suppressed ?? null)},${evidenceJson(v.evidence ?? null)}]`;
+  return uuidV5(`observation:${ids.result}:${said}`);
 }
 
-function inventoryItems(verdicts: Iterable<Verdict>): Json[] {
+const UUID_BYTES = 16;
+
+function uuidText(bytes: Buffer, at: number): string {
+  const hex = bytes.toString('hex', at, at + UUID_BYTES);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * The observation uuids of each rule's verdicts, in list order, recorded (16 bytes each) while
+ * the observations are written, so that each finding's related-observations are listed without
+ * reading and hashing its rules' verdicts again for every control they map to. Until the
+ * observations have been walked to the end, the uuids are computed from the verdicts.
+ */
+class ObservationUuids {
+  private byRule = new Map<string, { bytes: Buffer; used: number }>();
+  private complete = false;
+  readonly uuidOf: (v: Verdict) => string;
+
+  constructor(
+    private readonly verdicts: VerdictList,
+    ids: Ids,
+  ) {
+    const evidenceJson = oncePerObject(canonicalJson);
+    this.uuidOf = (v) => observationUuid(v, ids, evidenceJson);
+  }
+
+  /** The verdicts with their uuids; a walk to the end records every uuid. */
+  *observed(): Generator<{ verdict: Verdict; uuid: string }> {
+    this.byRule = new Map();
+    this.complete = false;
+    for (const verdict of this.verdicts) {
+      const uuid = this.uuidOf(verdict);
+      this.record(verdict.ruleId, uuid);
+      yield { verdict, uuid };
+    }
+    this.complete = true;
+  }
+
+  private record(ruleId: string, uuid: string): void {
+    let rule = this.byRule.get(ruleId);
+    if (!rule) this.byRule.set(ruleId, (rule = { bytes: Buffer.allocUnsafe(UUID_BYTES * 64), used: 0 }));
+    if (rule.used + UUID_BYTES > rule.bytes.length) {
+      const grown = Buffer.allocUnsafe(rule.bytes.length * 2);
+      rule.bytes.copy(grown, 0, 0, rule.used);
+      rule.bytes = grown;
+    }
+    rule.used += rule.bytes.write(uuid.replace(/-/g, ''), rule.used, 'hex');
+  }
+
+  /** The uuids of these rules' verdicts, in list order. */
+  ofRules(ruleIds: ReadonlySet<string>): Iterable<string> {
+    if (!this.complete) return mapped(verdictsOfRules(this.verdicts, ruleIds), this.uuidOf);
+    const rules = [...this.byRule].filter(([id]) => ruleIds.has(id)).map(([, r]) => r);
+    return {
+      *[Symbol.iterator]() {
+        for (const r of rules) for (let at = 0; at < r.used; at += UUID_BYTES) yield uuidText(r.bytes, at);
+      },
+    };
+  }
+}
+
+/** One walk: the inventory (one item per resource) and each rule's verdict counts. */
+function inventoryAndCounts(verdicts: Iterable<Verdict>): { items: Json[]; counts: Map<string, StatusCounts> } {
   const items = new Map<string, Json>();
+  const counts = new Map<string, StatusCounts>();
   for (const v of verdicts) {
+    let ruleCounts = counts.get(v.ruleId);
+    if (!ruleCounts) counts.set(v.ruleId, (ruleCounts = emptyCounts()));
+    ruleCounts[displayStatus(v)]++;
     const uuid = inventoryUuid(v);
     if (items.has(uuid)) continue;
     const r = v.resource;
@@ -90,17 +161,27 @@ function inventoryItems(verdicts: Iterable<Verdict>): Json[] {
       ],
     });
   }
-  return [...items.values()].sort((a, b) => compareStrings(String(a.uuid), String(b.uuid)));
+  return { items: [...items.values()].sort((a, b) => compareStrings(String(a.uuid), String(b.uuid))), counts };
 }
 
-function observation(v: Verdict, rule: RuleMeta | undefined, ids: Ids, collected: string): Json {
+/** The counts of some rules' verdicts, summed. */
+function countsOf(ruleIds: Iterable<string>, byRule: ReadonlyMap<string, StatusCounts>): StatusCounts {
+  const sum = emptyCounts();
+  for (const id of ruleIds) {
+    const c = byRule.get(id);
+    if (c) for (const s of DISPLAY_STATUSES) sum[s] += c[s];
+  }
+  return sum;
+}
+
+function observation(v: Verdict, uuid: string, rule: RuleMeta | undefined, ids: Ids, collected: string): Json {
   const s = v.suppressed;
   const remarks = [
     rule?.remediation ? `Remediation:\n\n${rule.remediation.trimEnd()}` : undefined,
     s ? `Suppressed by ${s.exceptionId} until ${s.expires}, approved by ${s.approver}: ${s.reason}` : undefined,
   ].filter((x) => x !== undefined);
   return {
-    uuid: observationUuid(v, ids),
+    uuid,
     title: `${v.ruleId}: ${resourceLabel(v)}`,
     description: v.message.trim() || `${v.status} ${v.ruleId}`,
     props: [
@@ -151,11 +232,10 @@ function countsSentence(counts: StatusCounts): string {
 }
 
 /**
- * One finding per control. The verdicts behind a control are walked twice (counted now, listed as
- * related observations while the document is written), and only the control's rules are read
- * when the list can be narrowed by rule (a spooled list).
+ * One finding per control: its counts from the rules' counts, its related observations from the
+ * uuids recorded while the observations were written.
  */
-function findings(result: ScanResult, ids: Ids): { controls: string[]; findings: Json[] } {
+function findings(result: ScanResult, ids: Ids, counted: ReadonlyMap<string, StatusCounts>, uuids: ObservationUuids): { controls: string[]; findings: Json[] } {
   const rules = ruleIndex(result);
   const rulesByControl = new Map<string, Set<string>>();
   for (const rule of result.rules) {
@@ -168,8 +248,7 @@ function findings(result: ScanResult, ids: Ids): { controls: string[]; findings:
   const controls = [...rulesByControl.keys()].sort(compareControlIds);
   const list = controls.map((control) => {
     const ruleIds = [...rulesByControl.get(control)!].sort(compareStrings);
-    const behind = verdictsOfRules(result.verdicts, rulesByControl.get(control)!);
-    const counts = countStatuses(behind);
+    const counts = countsOf(ruleIds, counted);
     const total = Object.values(counts).reduce((n, c) => n + c, 0);
     const status = targetStatus(counts);
     return {
@@ -185,10 +264,14 @@ function findings(result: ScanResult, ids: Ids): { controls: string[]; findings:
         'target-id': `${control}_smt`,
         status: { state: status.state, reason: status.reason, remarks: status.remarks },
       },
-      'related-observations': total > 0 ? new LazyList(behind, (v) => ({ 'observation-uuid': observationUuid(v, ids) })) : undefined,
+      'related-observations': total > 0 ? relatedObservations(uuids.ofRules(rulesByControl.get(control)!)) : undefined,
     };
   });
   return { controls, findings: list };
+}
+
+function relatedObservations(uuids: Iterable<string>): LazyList<string> {
+  return new LazyList(uuids, (uuid) => ({ 'observation-uuid': uuid }));
 }
 
 /** An OSCAL control-id (a token) for a pack's control: NIST's own catalog ids for NIST, "<pack>_<id>" otherwise. */
@@ -202,7 +285,7 @@ export function packControlToken(packId: string, controlId: string): string {
  * stage decided (OSCAL knows only satisfied / not-satisfied: a control not assessed is
  * not-satisfied with reason "other" and says why).
  */
-function frameworkFindings(frameworks: readonly FrameworkAssessment[], verdicts: VerdictList, ids: Ids): { controls: string[]; findings: Json[] } {
+function frameworkFindings(frameworks: readonly FrameworkAssessment[], ids: Ids, counted: ReadonlyMap<string, StatusCounts>, uuids: ObservationUuids): { controls: string[]; findings: Json[] } {
   const controls: string[] = [];
   const list: Json[] = [];
   for (const framework of frameworks) {
@@ -210,8 +293,8 @@ function frameworkFindings(frameworks: readonly FrameworkAssessment[], verdicts:
       const token = packControlToken(framework.id, c.controlId);
       controls.push(token);
       const rules = new Set(c.rules);
-      const behind = verdictsOfRules(verdicts, rules);
-      const anyBehind = !behind[Symbol.iterator]().next().done;
+      const behind = countsOf(rules, counted);
+      const anyBehind = DISPLAY_STATUSES.some((s) => behind[s] > 0);
       list.push({
         uuid: uuidV5(`finding:${ids.result}:${framework.id}:${c.controlId}`),
         title: `${frameworkName(framework)} ${c.controlId}: ${c.title}`,
@@ -227,7 +310,7 @@ function frameworkFindings(frameworks: readonly FrameworkAssessment[], verdicts:
             remarks: c.status === 'satisfied' && c.counts.suppressed === 0 ? undefined : controlStatusText(c),
           },
         },
-        'related-observations': anyBehind ? new LazyList(behind, (v) => ({ 'observation-uuid': observationUuid(v, ids) })) : undefined,
+        'related-observations': anyBehind ? relatedObservations(uuids.ofRules(rules)) : undefined,
       });
     }
   }
@@ -272,7 +355,9 @@ function oscalDocument(input: ScanResult): Json {
   const at = result.snapshot.collectedAt;
   const rules = ruleIndex(result);
   const verdicts = result.verdicts;
-  const mapped = result.frameworks?.length ? frameworkFindings(result.frameworks, verdicts, ids) : findings(result, ids);
+  const { items, counts } = inventoryAndCounts(verdicts);
+  const uuids = new ObservationUuids(verdicts, ids);
+  const assessed = result.frameworks?.length ? frameworkFindings(result.frameworks, ids, counts, uuids) : findings(result, ids, counts, uuids);
   const org = result.snapshot.organizationId;
   const doc = {
     'assessment-results': {
@@ -315,13 +400,13 @@ function oscalDocument(input: ScanResult): Json {
                 status: { state: 'operational' },
               },
             ],
-            'inventory-items': inventoryItems(verdicts),
+            'inventory-items': items,
           },
           'reviewed-controls': {
-            'control-selections': [mapped.controls.length > 0 ? { 'include-controls': mapped.controls.map((id) => ({ 'control-id': id })) } : { 'include-all': {} }],
+            'control-selections': [assessed.controls.length > 0 ? { 'include-controls': assessed.controls.map((id) => ({ 'control-id': id })) } : { 'include-all': {} }],
           },
-          observations: verdicts.length > 0 ? new LazyList(verdicts, (v) => clean(observation(v, rules.get(v.ruleId), ids, at))) : undefined,
-          findings: mapped.findings,
+          observations: verdicts.length > 0 ? new LazyList({ [Symbol.iterator]: () => uuids.observed() }, (o) => clean(observation(o.verdict, o.uuid, rules.get(o.verdict.ruleId), ids, at))) : undefined,
+          findings: assessed.findings,
           remarks: resultRemarks(result),
         },
       ],

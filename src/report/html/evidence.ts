@@ -7,25 +7,20 @@
  * verdicts of a page is printed once, at the end of the page, and the verdicts link to it.
  */
 import type { Verdict } from '../../contracts/verdict.ts';
+import { oncePerObject } from '../audit-common.ts';
 import { escapeText, html, raw, type Raw } from './escape.ts';
 
 /** Evidence shorter than this (as JSON) is printed inline even when repeated: a link would be longer. */
 const SHARE_MIN_CHARS = 160;
 
 /**
- * The escaped compact JSON of each evidence object, made once per object for the whole report:
- * the verdict cache hands the same evidence object to every account it was reused for.
- * Objects must not change while the report is rendered.
+ * The escaped compact JSON of each evidence object, made once per object for the whole report
+ * (see oncePerObject).
  */
-export class EvidenceTexts {
-  private readonly byObject = new WeakMap<object, string>();
+export type EvidenceTexts = (value: unknown) => string;
 
-  text(value: unknown): string {
-    if (value === null || value === undefined || typeof value !== 'object') return escapeText(JSON.stringify(value ?? null));
-    let text = this.byObject.get(value);
-    if (text === undefined) this.byObject.set(value, (text = escapeText(JSON.stringify(value))));
-    return text;
-  }
+export function evidenceTexts(): EvidenceTexts {
+  return oncePerObject((value) => escapeText(JSON.stringify(value ?? null)));
 }
 
 function evidenceData(text: string): string {
@@ -42,7 +37,7 @@ export class PageEvidence {
   private readonly shared = new Map<string, { id: string; uses: number }>();
 
   constructor(verdicts: readonly Verdict[], texts: EvidenceTexts) {
-    this.keys = verdicts.map((v) => texts.text(v.evidence));
+    this.keys = verdicts.map((v) => texts(v.evidence));
     const uses = new Map<string, number>();
     for (const key of this.keys) uses.set(key, (uses.get(key) ?? 0) + 1);
     for (const key of this.keys) {

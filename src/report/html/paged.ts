@@ -18,7 +18,7 @@ import { frameworkSections } from './frameworks.ts';
 import { matrixChunks, filterHash, type MatrixLinks } from './matrix.ts';
 import { accountRollupTable, ouRollupTable, ruleRollupTable } from './rollups.ts';
 import { errorsSection, exceptionsSection, pageEnd, pageStart, reportHeader, reportTitle, scopeSection, section } from './page.ts';
-import { EvidenceTexts } from './evidence.ts';
+import { evidenceTexts } from './evidence.ts';
 import { remediationBlock, verdictListChunks, type ListContext } from './verdict-list.ts';
 
 export interface PagedLayout {
@@ -191,7 +191,7 @@ export function* pagedFiles(result: ScanResult, agg: HtmlAggregate, layout: Page
   yield { path: entry, chunks: summaryChunks(result, agg, names) };
   const pages = Math.ceil(agg.rows.length / layout.accountsPerPage);
   for (let p = 0; p < pages; p++) yield { path: `${layout.folder}/${names.accounts(p)}`, chunks: accountsPageChunks(result, agg, names, p, pages) };
-  const ctx: ListContext = { rules: new Map(agg.rules.map((r) => [r.id, r])), rows: new Map(agg.rows.map((r) => [r.key, r])), frameworks: [], defaultStatus: '', evidenceTexts: new EvidenceTexts(), oneRule: true };
+  const ctx: ListContext = { rules: new Map(agg.rules.map((r) => [r.id, r])), rows: new Map(agg.rows.map((r) => [r.key, r])), frameworks: [], defaultStatus: '', evidenceTexts: evidenceTexts(), oneRule: true };
   const classCounts = { fail: agg.totals.FAIL, error: agg.totals.ERROR, other: agg.verdictCount - agg.totals.FAIL - agg.totals.ERROR };
   for (const pageClass of PAGE_CLASSES) if (classCounts[pageClass] > 0) yield* verdictPages(result, agg, names, ctx, pageClass);
 }
