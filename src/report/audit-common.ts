@@ -77,6 +77,64 @@ export function resourceLabel(v: Pick<Verdict, 'resource'>): string {
 
 /** JSON with object keys sorted, so hashes of evidence do not depend on key order. */
 export function canonicalJson(value: unknown): string {
+  try {
+    return plainCanonicalJson(value, 0) ?? 'null';
+  } catch (err) {
+    if (err !== NOT_PLAIN) throw err;
+    return replacerCanonicalJson(value);
+  }
+}
+
+const NOT_PLAIN = Symbol('not plain JSON data');
+const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
+const MAX_PLAIN_DEPTH = 64;
+
+/**
+ * canonicalJson of plain JSON data (what evidence read back from a spool or built by the rules
+ * is), written directly rather than through JSON.stringify's replacer, which copies every object
+ * to sort it. Anything else (toJSON, class instances, keys that are array indexes, which
+ * JSON.stringify would put first) throws NOT_PLAIN and is left to the replacer form.
+ * `undefined` means "no JSON form" (left out of an object, null in an array).
+ */
+function plainCanonicalJson(value: unknown, depth: number): string | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'object':
+      break;
+    default:
+      throw NOT_PLAIN;
+  }
+  if (value === null) return 'null';
+  if (depth > MAX_PLAIN_DEPTH) throw NOT_PLAIN;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += `${i > 0 ? ',' : ''}${plainCanonicalJson(value[i], depth + 1) ?? 'null'}`;
+    return `${out}]`;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
+  const o = value as Record<string, unknown>;
+  if (typeof o.toJSON === 'function') throw NOT_PLAIN;
+  const keys = Object.keys(o);
+  for (const k of keys) if (ARRAY_INDEX.test(k)) throw NOT_PLAIN;
+  keys.sort(compareStrings);
+  let out = '{';
+  for (const k of keys) {
+    const member = plainCanonicalJson(o[k], depth + 1);
+    if (member === undefined) continue;
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${member}`;
+  }
+  return `${out}}`;
+}
+
+function replacerCanonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;

@@ -145,10 +145,11 @@ function inventoryAndCounts(verdicts: Iterable<Verdict>): { items: Json[]; count
     let ruleCounts = counts.get(v.ruleId);
     if (!ruleCounts) counts.set(v.ruleId, (ruleCounts = emptyCounts()));
     ruleCounts[displayStatus(v)]++;
-    const uuid = inventoryUuid(v);
-    if (items.has(uuid)) continue;
     const r = v.resource;
-    items.set(uuid, {
+    const key = `${r.type}:${r.id}`;
+    if (items.has(key)) continue;
+    const uuid = inventoryUuid(v);
+    items.set(key, {
       uuid,
       description: `AWS ${r.type} ${resourceLabel(v)}`,
       props: [
