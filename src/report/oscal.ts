@@ -137,8 +137,8 @@ class ObservationUuids {
   }
 }
 
-/** One walk: the inventory (one item per resource) and each rule's verdict counts. */
-function inventoryAndCounts(verdicts: Iterable<Verdict>): { items: Json[]; counts: Map<string, StatusCounts> } {
+/** One walk: the inventory (one item per resource, and its uuid by resourceKey) and each rule's verdict counts. */
+function inventoryAndCounts(verdicts: Iterable<Verdict>): { items: Json[]; subjects: Map<string, string>; counts: Map<string, StatusCounts> } {
   const items = new Map<string, Json>();
   const counts = new Map<string, StatusCounts>();
   for (const v of verdicts) {
@@ -146,7 +146,7 @@ function inventoryAndCounts(verdicts: Iterable<Verdict>): { items: Json[]; count
     if (!ruleCounts) counts.set(v.ruleId, (ruleCounts = emptyCounts()));
     ruleCounts[displayStatus(v)]++;
     const r = v.resource;
-    const key = `${r.type}:${r.id}`;
+    const key = resourceKey(v);
     if (items.has(key)) continue;
     const uuid = inventoryUuid(v);
     items.set(key, {
@@ -162,7 +162,8 @@ function inventoryAndCounts(verdicts: Iterable<Verdict>): { items: Json[]; count
       ],
     });
   }
-  return { items: [...items.values()].sort((a, b) => compareStrings(String(a.uuid), String(b.uuid))), counts };
+  const subjects = new Map([...items].map(([key, item]) => [key, String(item.uuid)]));
+  return { items: [...items.values()].sort((a, b) => compareStrings(String(a.uuid), String(b.uuid))), subjects, counts };
 }
 
 /** The counts of some rules' verdicts, summed. */
@@ -175,7 +176,27 @@ function countsOf(ruleIds: Iterable<string>, byRule: ReadonlyMap<string, StatusC
   return sum;
 }
 
-function observation(v: Verdict, uuid: string, rule: RuleMeta | undefined, ids: Ids, collected: string): Json {
+/** What each observation needs besides its verdict: made once per document, or once per object. */
+interface ObservationContext {
+  ids: Ids;
+  collected: string;
+  rules: ReadonlyMap<string, RuleMeta>;
+  /** Inventory uuid by resource key (resourceKey). */
+  subjects: ReadonlyMap<string, string>;
+  evidenceRemarks: (evidence: unknown) => string;
+}
+
+const resourceKey = (v: Verdict) => `${v.resource.type}:${v.resource.id}`;
+
+const evidenceRemarks = (evidence: unknown) => '```json\n' + prettyJson(evidence) + '\n```';
+
+/**
+ * A verdict's observation, written without undefined members or empty lists (OSCAL's minItems),
+ * so it needs no clean() copy: JSON.stringify leaves undefined members out.
+ */
+function observation(v: Verdict, uuid: string, ctx: ObservationContext): Json {
+  const rule = ctx.rules.get(v.ruleId);
+  const ids = ctx.ids;
   const s = v.suppressed;
   const remarks = [
     rule?.remediation ? `Remediation:\n\n${rule.remediation.trimEnd()}` : undefined,
@@ -185,27 +206,31 @@ function observation(v: Verdict, uuid: string, rule: RuleMeta | undefined, ids: 
     uuid,
     title: `${v.ruleId}: ${resourceLabel(v)}`,
     description: v.message.trim() || `${v.status} ${v.ruleId}`,
-    props: [
+    props: nonEmpty([
       ...prop('verdict', v.status),
       ...prop('rule-id', v.ruleId),
       ...prop('severity', v.severity),
       ...prop('rule-sha256', rule?.sha256),
       ...(s ? prop('suppressed-by', s.exceptionId) : []),
-    ],
+    ]),
     methods: ['TEST'],
     types: v.status === 'FAIL' ? ['finding'] : undefined,
     origins: [{ actors: [{ type: 'tool', 'actor-uuid': ids.tool }] }],
-    subjects: [{ 'subject-uuid': inventoryUuid(v), type: 'inventory-item' }],
+    subjects: [{ 'subject-uuid': ctx.subjects.get(resourceKey(v)) ?? inventoryUuid(v), type: 'inventory-item' }],
     'relevant-evidence': [
       {
         href: `#${ids.snapshot}`,
         description: 'What trailproof read from the snapshot to decide this verdict.',
-        remarks: '```json\n' + prettyJson(v.evidence) + '\n```',
+        remarks: ctx.evidenceRemarks(v.evidence),
       },
     ],
-    collected,
+    collected: ctx.collected,
     remarks: remarks.length > 0 ? remarks.join('\n\n') : undefined,
   };
+}
+
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
 }
 
 /** Fail closed: a control is satisfied only when every verdict behind it that applies passed. */
@@ -332,7 +357,7 @@ function resultRemarks(result: ScanResult): string | undefined {
 
 /** Drops undefined members and empty arrays: OSCAL arrays have minItems 1, optional fields are left out. */
 function clean(value: unknown): unknown {
-  if (value instanceof LazyList) return value; // its items are cleaned as they are converted
+  if (value instanceof LazyList) return value; // its items are written clean (observation) or are small objects
   if (Array.isArray(value)) return value.map(clean);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -356,8 +381,9 @@ function oscalDocument(input: ScanResult): Json {
   const at = result.snapshot.collectedAt;
   const rules = ruleIndex(result);
   const verdicts = result.verdicts;
-  const { items, counts } = inventoryAndCounts(verdicts);
+  const { items, subjects, counts } = inventoryAndCounts(verdicts);
   const uuids = new ObservationUuids(verdicts, ids);
+  const observed: ObservationContext = { ids, collected: at, rules, subjects, evidenceRemarks: oncePerObject(evidenceRemarks) };
   const assessed = result.frameworks?.length ? frameworkFindings(result.frameworks, ids, counts, uuids) : findings(result, ids, counts, uuids);
   const org = result.snapshot.organizationId;
   const doc = {
@@ -406,7 +432,7 @@ function oscalDocument(input: ScanResult): Json {
           'reviewed-controls': {
             'control-selections': [assessed.controls.length > 0 ? { 'include-controls': assessed.controls.map((id) => ({ 'control-id': id })) } : { 'include-all': {} }],
           },
-          observations: verdicts.length > 0 ? new LazyList({ [Symbol.iterator]: () => uuids.observed() }, (o) => clean(observation(o.verdict, o.uuid, rules.get(o.verdict.ruleId), ids, at))) : undefined,
+          observations: verdicts.length > 0 ? new LazyList({ [Symbol.iterator]: () => uuids.observed() }, (o) => observation(o.verdict, o.uuid, observed)) : undefined,
           findings: assessed.findings,
           remarks: resultRemarks(result),
         },
