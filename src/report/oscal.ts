@@ -14,7 +14,6 @@ import {
   compareControlIds,
   displayStatus,
   emptyCounts,
-  oncePerObject,
   DISPLAY_STATUSES,
   nistControls,
   oscalControlId,
@@ -70,9 +69,9 @@ function inventoryUuid(v: Verdict): string {
 }
 
 /** The uuid of a verdict's observation: a name-based uuid of what the verdict says (canonicalJson of [rule, resource, status, message, suppressed, evidence]). */
-function observationUuid(v: Verdict, ids: Ids, evidenceJson: (evidence: unknown) => string = canonicalJson): string {
-  // canonicalJson of the array, written out so that the evidence's text can be made once per shared object.
-  const said = `[${JSON.stringify(v.ruleId)},${JSON.stringify(v.resource.id)},${JSON.stringify(v.status)},${JSON.stringify(v.message)},${canonicalJson(v.suppressed ?? null)},${evidenceJson(v.evidence ?? null)}]`;
+function observationUuid(v: Verdict, ids: Ids): string {
+  // canonicalJson of the array, written out: no array of the parts is built for each verdict.
+  const said = `[${JSON.stringify(v.ruleId)},${JSON.stringify(v.resource.id)},${JSON.stringify(v.status)},${JSON.stringify(v.message)},${canonicalJson(v.suppressed ?? null)},${canonicalJson(v.evidence ?? null)}]`;
   return uuidV5(`observation:${ids.result}:${said}`);
 }
 
@@ -98,8 +97,7 @@ class ObservationUuids {
     private readonly verdicts: VerdictList,
     ids: Ids,
   ) {
-    const evidenceJson = oncePerObject(canonicalJson);
-    this.uuidOf = (v) => observationUuid(v, ids, evidenceJson);
+    this.uuidOf = (v) => observationUuid(v, ids);
   }
 
   /** The verdicts with their uuids; a walk to the end records every uuid. */
@@ -176,14 +174,13 @@ function countsOf(ruleIds: Iterable<string>, byRule: ReadonlyMap<string, StatusC
   return sum;
 }
 
-/** What each observation needs besides its verdict: made once per document, or once per object. */
+/** What each observation needs besides its verdict: made once per document. */
 interface ObservationContext {
   ids: Ids;
   collected: string;
   rules: ReadonlyMap<string, RuleMeta>;
   /** Inventory uuid by resource key (resourceKey). */
   subjects: ReadonlyMap<string, string>;
-  evidenceRemarks: (evidence: unknown) => string;
 }
 
 const resourceKey = (v: Verdict) => `${v.resource.type}:${v.resource.id}`;
@@ -221,7 +218,7 @@ function observation(v: Verdict, uuid: string, ctx: ObservationContext): Json {
       {
         href: `#${ids.snapshot}`,
         description: 'What trailproof read from the snapshot to decide this verdict.',
-        remarks: ctx.evidenceRemarks(v.evidence),
+        remarks: evidenceRemarks(v.evidence),
       },
     ],
     collected: ctx.collected,
@@ -383,7 +380,7 @@ function oscalDocument(input: ScanResult): Json {
   const verdicts = result.verdicts;
   const { items, subjects, counts } = inventoryAndCounts(verdicts);
   const uuids = new ObservationUuids(verdicts, ids);
-  const observed: ObservationContext = { ids, collected: at, rules, subjects, evidenceRemarks: oncePerObject(evidenceRemarks) };
+  const observed: ObservationContext = { ids, collected: at, rules, subjects };
   const assessed = result.frameworks?.length ? frameworkFindings(result.frameworks, ids, counts, uuids) : findings(result, ids, counts, uuids);
   const org = result.snapshot.organizationId;
   const doc = {
