@@ -11,7 +11,7 @@ import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../contracts/ve
 import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { sha256Hex } from '../shared/hash.ts';
 import { LazyList, stableJsonChunks } from './canonical.ts';
-import { frameworkRequirements, oncePerKey, oncePerObject, oneLine, ruleIndex, truncate } from './audit-common.ts';
+import { frameworkRequirements, oncePerKey, oneLine, ruleIndex, truncate } from './audit-common.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 
 /** Length limits from the AwsSecurityFinding API reference. */
@@ -171,8 +171,7 @@ function asffChunks(input: ScanResult, options: RenderOptions): Iterable<string>
   const rules = ruleIndex(result);
   const region = asffRegion(result, options);
   const partsOf = oncePerKey((ruleId: string) => asffRuleParts(ruleId, rules.get(ruleId)));
-  const evidenceOf = oncePerObject(evidenceField);
-  return stableJsonChunks(new LazyList(result.verdicts, (v) => asffFinding(v, rules.get(v.ruleId), result, region, partsOf(v.ruleId), evidenceOf(v.evidence))));
+  return stableJsonChunks(new LazyList(result.verdicts, (v) => asffFinding(v, rules.get(v.ruleId), result, region, partsOf(v.ruleId))));
 }
 
 export const asffFormatter: Formatter = {
