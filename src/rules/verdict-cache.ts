@@ -21,6 +21,9 @@ class PathNode {
   whole = false;
   /** Projections of frozen facts, which the model shares between subjects (SCP facts of an OU). */
   readonly frozenProjections = new WeakMap<object, string>();
+  /** Projections made for the subject being judged (see `subjectEpoch`), by the value projected. */
+  readonly subjectProjections = new Map<object, string>();
+  subjectEpoch = -1;
 
   private quotedKey: string | undefined;
 
@@ -35,6 +38,30 @@ class PathNode {
     return node;
   }
 }
+
+/**
+ * Path trees that observe the same thing, shared between rules: the rules of a resource type
+ * read many of the same facts (an account's trails, their bucket), and a shared node projects a
+ * subject's value once for all of them (PathNode.subjectProjections).
+ */
+const sharedNodes = new Map<string, PathNode>();
+
+/** The shared node that observes what `node` observes. */
+function sharedNode(node: PathNode): PathNode {
+  const children = node.whole ? [] : [...node.children].map(([key, child]) => [key, sharedNode(child)] as const);
+  const signature = node.whole ? 'whole' : JSON.stringify(children.map(([key, child]) => [key, nodeIds.get(child)]));
+  let shared = sharedNodes.get(signature);
+  if (!shared) {
+    shared = new PathNode();
+    shared.whole = node.whole;
+    for (const [key, child] of children) shared.children.set(key, child);
+    sharedNodes.set(signature, shared);
+    nodeIds.set(shared, nodeIds.size);
+  }
+  return shared;
+}
+
+const nodeIds = new Map<PathNode, number>();
 
 /** The paths a value may be (not a copy of): empty for constants and computed values. */
 type Aliases = PathNode[];
@@ -174,7 +201,7 @@ export function observedPaths(rule: CompiledRule): Map<string, PathNode> | undef
     if (err instanceof Unsupported) return undefined;
     throw err;
   }
-  return roots;
+  return new Map([...roots].map(([root, node]) => [root, sharedNode(node)]));
 }
 
 const isNull = (node: AstNode) => node.op === 'value' && node.args === null;
@@ -223,12 +250,26 @@ function wholeValue(value: unknown): string {
 
 /** What of `value` the paths below `node` can observe, as text. */
 function project(node: PathNode, value: unknown): string {
-  if (value === null || typeof value !== 'object' || !Object.isFrozen(value)) return projectNow(node, value);
+  if (value === null || typeof value !== 'object') return projectNow(node, value);
   // A frozen object cannot change (the model freezes what it shares deeply): its text is reused.
-  let text = node.frozenProjections.get(value);
-  if (text === undefined) node.frozenProjections.set(value, (text = projectNow(node, value)));
+  if (Object.isFrozen(value)) {
+    let text = node.frozenProjections.get(value);
+    if (text === undefined) node.frozenProjections.set(value, (text = projectNow(node, value)));
+    return text;
+  }
+  // Any other object is projected once per subject: no fact changes while a subject is judged.
+  if (node.subjectEpoch !== subjectEpoch) {
+    node.subjectProjections.clear();
+    node.subjectEpoch = subjectEpoch;
+  }
+  let text = node.subjectProjections.get(value);
+  if (text === undefined) node.subjectProjections.set(value, (text = projectNow(node, value)));
   return text;
 }
+
+/** Counts the subjects judged: a projection made for one subject is not reused for the next. */
+let subjectEpoch = 0;
+let currentSubject: EvaluationSubject | undefined;
 
 function projectNow(node: PathNode, value: unknown): string {
   if (value === undefined) return '~';
@@ -264,9 +305,17 @@ export function withVerdictCache(rule: CompiledRule, evaluate: (subject: Evaluat
   let lookups = 0;
   let hits = 0;
   let enabled = true;
+  let lastJudged: EvaluationSubject | undefined;
   return (subject) => {
     if (paths === null) paths = observedPaths(rule);
     if (!enabled || !paths) return evaluate(subject);
+    // A rule judging the same subject again (a caller that changed its facts in between) starts
+    // afresh too; the pipeline judges each subject once per rule.
+    if (subject !== currentSubject || subject === lastJudged) {
+      currentSubject = subject;
+      subjectEpoch++;
+    }
+    lastJudged = subject;
     let key = '';
     try {
       for (const [root, node] of paths) key += `${root}:${project(node, (subject.activation as Record<string, unknown>)[root])}\n`;
