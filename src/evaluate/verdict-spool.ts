@@ -211,6 +211,8 @@ export type SpooledVerdicts = VerdictList & {
   readonly spool: SpoolHandle;
   /** Only the verdicts of these rules, in canonical order, reading only their part of the file. */
   ofRules(ruleIds: ReadonlySet<string>): Iterable<Verdict>;
+  /** The rules that have verdicts in the list, known without reading it. */
+  ruleIds(): ReadonlySet<string>;
 };
 
 export function openSpool(handle: SpoolHandle): SpooledVerdicts {
@@ -221,6 +223,7 @@ export function openSpool(handle: SpoolHandle): SpooledVerdicts {
     spool: handle,
     length: handle.length,
     [Symbol.iterator]: () => walk(handle, whole, evidence),
+    ruleIds: () => new Set(handle.ruleRanges.map(([id]) => id)),
     ofRules: (ruleIds) => ({ [Symbol.iterator]: () => walk(handle, handle.ruleRanges.filter(([id]) => ruleIds.has(id)).map(([, start, end]) => [start, end]), evidence) }),
   };
 }

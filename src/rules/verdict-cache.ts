@@ -11,6 +11,7 @@
  * get the same status, message and evidence. Anything the analysis does not recognise makes the
  * rule uncached, and ERROR verdicts are never reused (their explanation searches all the facts).
  */
+import { createHash } from 'node:crypto';
 import type { EvaluationSubject } from '../model/facts.ts';
 import { ACTIVATION_ROOTS, type CompiledExpression } from './cel.ts';
 import type { CompiledRule, RuleVerdict } from './evaluate.ts';
@@ -316,13 +317,16 @@ export function withVerdictCache(rule: CompiledRule, evaluate: (subject: Evaluat
       subjectEpoch++;
     }
     lastJudged = subject;
-    let key = '';
+    let text = '';
     try {
-      for (const [root, node] of paths) key += `${root}:${project(node, (subject.activation as Record<string, unknown>)[root])}\n`;
+      for (const [root, node] of paths) text += `${root}:${project(node, (subject.activation as Record<string, unknown>)[root])}\n`;
     } catch (err) {
       if (err instanceof NotPlainData) return evaluate(subject);
       throw err;
     }
+    // The projection's digest is the key: the text is often kilobytes (an account's trails), and
+    // the outcomes of a large organization would otherwise keep every one of them.
+    const key = createHash('sha256').update(text).digest('base64');
     lookups++;
     const known = outcomes.get(key);
     if (known) {
