@@ -7,8 +7,9 @@
  * activation roots (`account.trails[*].bucket`), and how — a path the value of which is used
  * (compared, concatenated, returned as evidence...) is read whole; a path only navigated (a field
  * selected, a list iterated or sized, a field tested with has()) contributes its shape. A subject's
- * key is the projection of its facts on those paths; CEL is pure, so two subjects with equal keys
- * get the same status, message and evidence. Anything the analysis does not recognise makes the
+ * key is the SHA-256 of the projection of its facts on those paths; CEL is pure, so two subjects
+ * with equal keys get the same status, message and evidence. Path trees are shared between rules
+ * that observe the same thing, so a subject's value is projected once for all of them. Anything the analysis does not recognise makes the
  * rule uncached, and ERROR verdicts are never reused (their explanation searches all the facts).
  */
 import { createHash } from 'node:crypto';
@@ -306,17 +307,14 @@ export function withVerdictCache(rule: CompiledRule, evaluate: (subject: Evaluat
   let lookups = 0;
   let hits = 0;
   let enabled = true;
-  let lastJudged: EvaluationSubject | undefined;
   return (subject) => {
     if (paths === null) paths = observedPaths(rule);
     if (!enabled || !paths) return evaluate(subject);
-    // A rule judging the same subject again (a caller that changed its facts in between) starts
-    // afresh too; the pipeline judges each subject once per rule.
-    if (subject !== currentSubject || subject === lastJudged) {
+    // A subject's facts do not change once it is judged (evaluate.ts converts them to CEL once per subject too).
+    if (subject !== currentSubject) {
       currentSubject = subject;
       subjectEpoch++;
     }
-    lastJudged = subject;
     let text = '';
     try {
       for (const [root, node] of paths) text += `${root}:${project(node, (subject.activation as Record<string, unknown>)[root])}\n`;
