@@ -9,7 +9,7 @@
  * selected, a list iterated or sized, a field tested with has()) contributes its shape. A subject's
  * key is the SHA-256 of the projection of its facts on those paths; CEL is pure, so two subjects
  * with equal keys get the same status, message and evidence. Path trees are shared between rules
- * that observe the same thing, so a subject's value is projected once for all of them. Anything the analysis does not recognise makes the
+ * that observe the same thing, so the projections of frozen (shared) facts are made once for all of them. Anything the analysis does not recognise makes the
  * rule uncached, and ERROR verdicts are never reused (their explanation searches all the facts).
  */
 import { createHash } from 'node:crypto';
@@ -23,9 +23,6 @@ class PathNode {
   whole = false;
   /** Projections of frozen facts, which the model shares between subjects (SCP facts of an OU). */
   readonly frozenProjections = new WeakMap<object, string>();
-  /** Projections made for the subject being judged (see `subjectEpoch`), by the value projected. */
-  readonly subjectProjections = new Map<object, string>();
-  subjectEpoch = -1;
 
   private quotedKey: string | undefined;
 
@@ -43,8 +40,8 @@ class PathNode {
 
 /**
  * Path trees that observe the same thing, shared between rules: the rules of a resource type
- * read many of the same facts (an account's trails, their bucket), and a shared node projects a
- * subject's value once for all of them (PathNode.subjectProjections).
+ * read many of the same facts (the SCP facts an OU's accounts share), and a shared node keeps the
+ * projection of a frozen value once for all of them (PathNode.frozenProjections).
  */
 const sharedNodes = new Map<string, PathNode>();
 
@@ -252,26 +249,12 @@ function wholeValue(value: unknown): string {
 
 /** What of `value` the paths below `node` can observe, as text. */
 function project(node: PathNode, value: unknown): string {
-  if (value === null || typeof value !== 'object') return projectNow(node, value);
+  if (value === null || typeof value !== 'object' || !Object.isFrozen(value)) return projectNow(node, value);
   // A frozen object cannot change (the model freezes what it shares deeply): its text is reused.
-  if (Object.isFrozen(value)) {
-    let text = node.frozenProjections.get(value);
-    if (text === undefined) node.frozenProjections.set(value, (text = projectNow(node, value)));
-    return text;
-  }
-  // Any other object is projected once per subject: no fact changes while a subject is judged.
-  if (node.subjectEpoch !== subjectEpoch) {
-    node.subjectProjections.clear();
-    node.subjectEpoch = subjectEpoch;
-  }
-  let text = node.subjectProjections.get(value);
-  if (text === undefined) node.subjectProjections.set(value, (text = projectNow(node, value)));
+  let text = node.frozenProjections.get(value);
+  if (text === undefined) node.frozenProjections.set(value, (text = projectNow(node, value)));
   return text;
 }
-
-/** Counts the subjects judged: a projection made for one subject is not reused for the next. */
-let subjectEpoch = 0;
-let currentSubject: EvaluationSubject | undefined;
 
 function projectNow(node: PathNode, value: unknown): string {
   if (value === undefined) return '~';
@@ -310,11 +293,6 @@ export function withVerdictCache(rule: CompiledRule, evaluate: (subject: Evaluat
   return (subject) => {
     if (paths === null) paths = observedPaths(rule);
     if (!enabled || !paths) return evaluate(subject);
-    // A subject's facts do not change once it is judged (evaluate.ts converts them to CEL once per subject too).
-    if (subject !== currentSubject) {
-      currentSubject = subject;
-      subjectEpoch++;
-    }
     let text = '';
     try {
       for (const [root, node] of paths) text += `${root}:${project(node, (subject.activation as Record<string, unknown>)[root])}\n`;
