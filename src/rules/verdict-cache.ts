@@ -9,8 +9,9 @@
  * selected, a list iterated or sized, a field tested with has()) contributes its shape. A subject's
  * key is the SHA-256 of the projection of its facts on those paths; CEL is pure, so two subjects
  * with equal keys get the same status, message and evidence. Path trees are shared between rules
- * that observe the same thing, so the projections of frozen (shared) facts are made once for all of them. Anything the analysis does not recognise makes the
- * rule uncached, and ERROR verdicts are never reused (their explanation searches all the facts).
+ * that observe the same thing, so the projection of a frozen (shared) fact is made once for all
+ * of them. Anything the analysis does not recognise makes the rule uncached, and ERROR verdicts
+ * are never reused (their explanation searches all the facts).
  */
 import { createHash } from 'node:crypto';
 import type { EvaluationSubject } from '../model/facts.ts';
