@@ -1,4 +1,4 @@
-// One batch of `src/model/` mutants on the shared machine (notes: docs/testing.md):
+// One batch of `src/model/` mutants on a shared machine (a slice of `npm run mutate`, see stryker.config.mjs):
 //   MUTATE_BATCH=retention nice -n 10 npx stryker run stryker.model-batch.mjs --mutate 'src/model/retention.ts'
 // Without the TypeScript checker (it type-checks the whole project for every mutant, ~10x the cost here),
 // and with static mutants (code run at module load, covered by no single test) left out of the run;
