@@ -55,6 +55,8 @@ describe('celErrorInfo on error shapes it does not know', () => {
     ['a receiver without a start', { node: { op: '.', args: [{ end: 3 }, 'k'], input: 'abc.k' } }],
     ['a receiver without an end', { node: { op: '.', args: [{ start: 0 }, 'k'], input: 'abc.k' } }],
     ['no input text', { node: { op: '.', args: [{ start: 0, end: 3 }, 'k'] } }],
+    ['input that is not text', { node: { op: '.', args: [{ start: 0, end: 3 }, 'k'], input: 42 } }],
+    ['an index without its literal', { node: { op: '[]', args: [{ start: 0, end: 3 }], input: 'abc.k' } }],
     ['another code', { code: 'no_such_overload' }],
   ])('%s: no access, and the rest of the error is kept', (_what, spoil) => {
     const info = celErrorInfo({ ...noSuchKey({}), message: 'No such key: k', ...spoil });
@@ -68,6 +70,10 @@ describe('celErrorInfo on error shapes it does not know', () => {
     expect(celErrorInfo({ message: 'm', range: { start: 'a', end: 2 } })).not.toHaveProperty('range');
     expect(celErrorInfo({ message: 'm', range: { start: 0, end: '2' } })).not.toHaveProperty('range');
     expect(celErrorInfo(undefined)).toEqual({ code: 'error', summary: 'undefined', snippet: [] });
+  });
+
+  it("prefers the library's summary to the first line, and drops caret lines that are only white space", () => {
+    expect(celErrorInfo({ message: 'long first line\n   \n  ^', summary: 'short' })).toEqual({ code: 'error', summary: 'short', snippet: ['  ^'] });
   });
 
   it('missingKeyOf reads the key after "No such key:", trimmed, and nothing from another summary', () => {

@@ -32,6 +32,8 @@ describe('paramValueProblem', () => {
     expect(paramValueProblem(list, ['a', 'b', 3])).toBe('[2]: expected string, got 3');
     const nested = declared({ type: 'array', items: { type: 'string', enum: ['x'] }, default: [] });
     expect(paramValueProblem(nested, ['x', 'y'])).toBe('[1]: expected one of "x", got "y"');
+    const eleventh = [...'abcdefghij'.split(''), 11];
+    expect(paramValueProblem(list, eleventh)).toBe('[10]: expected string, got 11');
   });
 
   it('reuses what it learnt of one schema for another declaration of the same shape, and keeps shapes apart', () => {
@@ -75,6 +77,8 @@ describe('checkParamDeclarations', () => {
     expect(asks('{ type: array, items: { type: string }, default: [], description: p }')).toEqual([]);
     expect(asks('{ type: array, items: { type: integer }, default: [], description: p }')).toEqual([`r.yaml:9:3: model.scpActionsParam names "p", ${SCP_WRONG}`]);
     expect(asks('{ type: string, default: "", description: p }')).toEqual([`r.yaml:9:3: model.scpActionsParam names "p", ${SCP_WRONG}`]);
+    expect(asks('{ type: string, items: { type: string }, default: "", description: p }')).toEqual([`r.yaml:9:3: model.scpActionsParam names "p", ${SCP_WRONG}`]);
+    expect(asks('{ type: array, default: [], description: p }')).toEqual([`r.yaml:9:3: model.scpActionsParam names "p", ${SCP_WRONG}`]);
     expect(declarationProblems(['model:', '  scpActionsParam: q'])).toEqual([`r.yaml:7:3: model.scpActionsParam names "q", ${SCP_WRONG}`]);
   });
 
@@ -86,6 +90,10 @@ describe('checkParamDeclarations', () => {
     expect(asks('{ type: array, items: { type: string }, default: [], description: p }')).toEqual(wrong);
     expect(asks('{ type: array, items: { type: integer, enum: [1] }, default: [], description: p }')).toEqual(wrong);
     expect(asks('{ type: string, enum: [StopLogging], default: StopLogging, description: p }')).toEqual(wrong);
+    // The rule schema lets `items` stand beside any type: each part of the condition is needed.
+    expect(asks('{ type: string, items: { type: string, enum: [StopLogging] }, default: StopLogging, description: p }')).toEqual(wrong);
+    expect(asks('{ type: array, items: { type: integer, enum: [StopLogging] }, default: [], description: p }')).toEqual(wrong);
+    expect(asks('{ type: array, default: [], description: p }')).toEqual(wrong);
     expect(declarationProblems(['model:', '  tamperActionsParam: q'])).toEqual([expect.stringMatching(/^r\.yaml:7:3: model\.tamperActionsParam names "q"/)]);
   });
 });
