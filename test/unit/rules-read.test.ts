@@ -122,3 +122,56 @@ describe('atLeastOneRule', () => {
     expect(() => atLeastOneRule([], ['a', 'b'])).toThrow(new UserError('no rule files found in a, b (rule files are <id>.yaml, searched recursively)'));
   });
 });
+
+describe('config.yaml names, in detail', () => {
+  it('lists every configured path, sorts unknown param entries, and accepts a disabled rule that is loaded', () => {
+    const dir = folder({ 'alpha.yaml': ruleText('alpha', ['tags: [t]']) });
+    const second = folder({});
+    const cfg = config({ paths: [dir, second], disabled: ['alpha', 'nope'], params: { zulu: {}, bravo: {} }, disabledTags: ['t', 'unrelated'] });
+    const paths = `${dir}, ${second}`;
+    expect(problems(() => ids([dir, second], cfg))).toEqual([
+      `config.yaml: rules.params.bravo: no rule "bravo" is loaded from rules.paths (${paths})`,
+      `config.yaml: rules.params.zulu: no rule "zulu" is loaded from rules.paths (${paths})`,
+      `config.yaml: rules.disabled.1: no rule "nope" is loaded from rules.paths (${paths})`,
+      `config.yaml: rules.disabledTags.1: no rule loaded from rules.paths (${paths}) has the tag "unrelated"`,
+    ]);
+  });
+
+  it('loading a part of rules.paths, or other paths of the same length, checks no names', () => {
+    const dir = folder({ 'alpha.yaml': ruleText('alpha') });
+    const cfg = config({ paths: [dir, folder({})], disabled: ['nope'] });
+    expect(ids([dir], cfg)).toEqual(['alpha']);
+    expect(ids([dir, folder({})], cfg)).toEqual(['alpha']);
+  });
+
+  it('of two names equally near a typo, suggests the first by name, not by file order', () => {
+    const dir = folder({ 'rule-c.yaml': ruleText('rule-c', ['tags: [tag-c]']), 'z/rule-b.yaml': ruleText('rule-b', ['tags: [tag-b]']) });
+    const cfg = config({ paths: [dir], disabled: ['rule-a'], disabledTags: ['tag-a'] });
+    expect(problems(() => ids([dir], cfg))).toEqual([
+      `config.yaml: rules.disabled.0: no rule "rule-a" is loaded from rules.paths (${dir}); did you mean "rule-b"?`,
+      `config.yaml: rules.disabledTags.0: no rule loaded from rules.paths (${dir}) has the tag "tag-a"; did you mean "tag-b"?`,
+    ]);
+  });
+});
+
+describe('a rule file on its own', () => {
+  it('a duplicate id is placed at the id, wherever it is written', () => {
+    const dir = folder({ 'a/dup.yaml': ruleText('dup'), 'b/dup.yaml': `title: Second\n${ruleText('dup').replace(/^title: .*\n/m, '')}` });
+    expect(problems(() => ids([dir]))).toEqual([expect.stringMatching(/b\/dup\.yaml:2:1: duplicate rule id "dup" \(already defined in .*a\/dup\.yaml\)$/)]);
+  });
+
+  it('the id must be the file name without .yaml, placed at the id', () => {
+    const dir = folder({ 'other.yaml': `title: T\n${ruleText('mine').replace(/^title: .*\n/m, '')}`, 'mine.yaml.yaml': ruleText('mine') });
+    expect(problems(() => ids([dir]))).toEqual([
+      expect.stringMatching(/mine\.yaml\.yaml:1:1: rule id "mine" must match its file name \(mine\.yaml\.yaml\)$/),
+      expect.stringMatching(/other\.yaml:2:1: rule id "mine" must match its file name \(other\.yaml\)$/),
+    ]);
+  });
+
+  it('every schema problem of a file is listed on its own', () => {
+    const dir = folder({ 'bad.yaml': ruleText('bad').replace('severity: low', 'severity: dire').replace('resource: account', 'resource: planet') });
+    const found = problems(() => ids([dir]));
+    expect(found).toHaveLength(2);
+    expect(found.join('\n')).toMatch(/bad\.yaml:3:\d+: .*severity[\s\S]*bad\.yaml:5:\d+: .*resource/);
+  });
+});

@@ -2,6 +2,7 @@
  * Loading a rule again from plain data, as a worker thread does (src/rules/load/specs.ts), and giving
  * a loaded rule other parameters without recompiling it (src/rules/load/loaded.ts), in-process.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,5 +113,17 @@ describe('withParams', () => {
     const { rule } = await loaded();
     expect(() => withParams({ ...rule }, {}, 'x')).toThrow('rule enough-tags was not produced by loadRules');
     expect(compiledRuleOf({ ...rule })).toBeUndefined();
+  });
+});
+
+describe('a spec of a rule that does not compile', () => {
+  it('is a problem of that rule, not a crash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trailproof-specs-'));
+    const file = join(dir, 'broken.yaml');
+    const text = RULE.replace('id: enough-tags', 'id: broken').replace('account.tags.size() >= params.minimum', 'account.tags.size( >=');
+    writeFileSync(file, text);
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    const found = problemsOf(() => loadRuleSpecs([{ file, source: 'broken.yaml', params: {}, sha256 }]));
+    expect(found).toEqual([expect.stringMatching(/^broken\.yaml:9:\d+: invalid CEL in validations\[0\]\.expression/)]);
   });
 });
