@@ -68,3 +68,13 @@ describe('rules docs', () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe('defaults', () => {
+  it('validate counts disabled rules; docs --check looks in docs/rules unless told otherwise', async () => {
+    const disabled = { ...config, rules: { ...config.rules, disabled: ['account-has-trail'] } };
+    expect((await rulesValidate([copyOf('account-has-trail.yaml')], disabled)).output).toBe('1 rule valid (0 with test files)\n');
+    const check = await rulesDocs([VALID], config, { check: true });
+    expect(check.exitCode).toBe(1);
+    expect(check.output).toContain(`  ${join('docs', 'rules', 'account-has-trail.md')}\n`);
+  });
+});

@@ -5,12 +5,12 @@
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type { RuleVerdict } from '../../src/rules/evaluate.ts';
 import { loadRules } from '../../src/rules/load.ts';
-import { compareVerdicts, contains, formatRuleTestReport, readRuleTests, runRuleCase, subjectFromFacts, testFileFor } from '../../src/rules/rule-tests.ts';
+import { compareVerdicts, contains, formatRuleTestReport, readRuleTests, runRuleCase, runRuleTests, subjectFromFacts, testFileFor } from '../../src/rules/rule-tests.ts';
 import { TEST_ORGANIZATION_ID } from '../../src/rules/compact-snapshot.ts';
 import { UserErrors } from '../../src/shared/errors.ts';
 
@@ -154,5 +154,63 @@ describe('runRuleCase', () => {
     const broken = { ...rule!, evaluate: () => { throw new Error('boom'); } };
     const result = runRuleCase(broken, { name: 'x', facts: { account: { id: '1' } }, expect: [{ status: 'PASS' }] }, structuredClone(DEFAULT_CONFIG), 'x.test.yaml:3');
     expect(result).toEqual({ rule: 'account-has-trail', case: 'x', location: 'x.test.yaml:3', passed: false, failures: ['could not run: boom'], verdicts: [] });
+  });
+});
+
+describe('more of the runner', () => {
+  const config = (rules: Partial<typeof DEFAULT_CONFIG.rules> = {}) => ({ ...structuredClone(DEFAULT_CONFIG), rules: { ...DEFAULT_CONFIG.rules, ...rules } });
+  const ruleDir = (id: string, lines: string[]) => {
+    const dir = mkdtempSync(join(tmpdir(), 'trailproof-cases-'));
+    writeFileSync(join(dir, `${id}.yaml`), [`id: ${id}`, `title: ${id}`, 'severity: low', 'remediation: r', ...lines, ''].join('\n'));
+    return dir;
+  };
+
+  it('a case with params keeps the config.yaml overrides of the params it does not set', async () => {
+    const dir = ruleDir('two-params', [
+      'resource: account',
+      'params:',
+      '  minimum: { type: integer, default: 5, description: m }',
+      '  label: { type: string, default: x, description: l }',
+      'validations:',
+      '  - expression: account.tags.size() >= params.minimum',
+      'passMessageExpression: params.label + string(params.minimum)',
+    ]);
+    const cfg = config({ params: { 'two-params': { minimum: 0 } } });
+    const [rule] = await loadRules([dir], cfg);
+    const result = runRuleCase(rule!, { name: 'p', params: { label: 'y' }, facts: { account: { id: '1', tags: {} } }, expect: [{ status: 'PASS', messageContains: 'y0' }] }, cfg);
+    expect(result).toMatchObject({ passed: true, location: '' });
+  });
+
+  it('a snapshot case judges the organization too', async () => {
+    const dir = ruleDir('org-rule', ['resource: organization', 'validations:', '  - expression: organization.id != ""']);
+    const [rule] = await loadRules([dir], config());
+    const result = runRuleCase(rule!, { name: 's', snapshot: {}, expect: [{ status: 'PASS' }] }, config());
+    expect(result.failures).toEqual([]);
+    expect(result.verdicts.map((v) => v.resource.type)).toEqual(['organization']);
+  });
+
+  it('an organization without an id or management account is still a subject', () => {
+    const s = subjectFromFacts({ organization: {} as never });
+    expect(s.resource).toStrictEqual({ type: 'organization', id: 'organization', name: 'organization', accountId: '' });
+  });
+
+  it('tests disabled rules too, names a missing test file relative to the working directory, and lists each problem of a test file', async () => {
+    const dir = ruleDir('untested', ['resource: account', 'validations:', '  - expression: "true"']);
+    const report = await runRuleTests([dir], config({ disabled: ['untested'] }));
+    const file = join(dir, 'untested.test.yaml');
+    expect(report.results).toEqual([
+      { rule: 'untested', case: '(test file)', location: relative(process.cwd(), file), passed: false, failures: [`no test file: ${relative(process.cwd(), file)}`], verdicts: [] },
+    ]);
+    writeFileSync(file, 'cases:\n  - facts: {}\n    name: one\n    expect: [{ status: PASS }]\n  - facts: {}\n    name: one\n    expect: [{ status: PASS }]\nrule: other\n');
+    const problems = await runRuleTests([dir], config()).then(() => [], (err: unknown) => (err as UserErrors).problems);
+    expect(problems).toEqual([
+      expect.stringMatching(/untested\.test\.yaml:8:1: tests rule "other", but the file belongs to rule "untested"$/),
+      expect.stringMatching(/untested\.test\.yaml:6:5: duplicate case name "one" \(also cases\[0\]\)$/),
+    ]);
+  });
+
+  it('contains: an object is never contained in a scalar, and every expected key must match', () => {
+    expect(contains('x', {})).toBe(false);
+    expect(contains({ a: 1, b: 2 }, { a: 1, b: 3 })).toBe(false);
   });
 });
