@@ -2,7 +2,7 @@
  * The demo organization's fixed identifiers, in a module of their own so the hook modules can
  * import them without importing build.ts (which imports the hooks).
  */
-import { trailArn } from './builder.ts';
+import { trailArn } from './draft.ts';
 
 export const DEMO_COLLECTED_AT = '2026-11-02T09:00:00.000Z';
 export const DEMO_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];

@@ -14,8 +14,10 @@
  * As in a real organization with SCPs enabled, the AWS-managed FullAWSAccess policy is attached
  * to the root, every OU and every account.
  */
-import type { PolicyTarget, ServiceControlPolicy } from '../../src/snapshot/types.ts';
-import { ok, type DemoOrg } from './builder.ts';
+import type { PolicyTarget } from '../../src/snapshot/types.ts';
+import type { WorldPolicy } from '../../test/fixtures/world/world.ts';
+import { MANAGEMENT, ORG_ID, ROOT_ID } from './accounts.ts';
+import type { DemoDraft } from './draft.ts';
 
 type Statement = Record<string, unknown>;
 
@@ -26,61 +28,62 @@ function content(statements: Statement[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements }, null, 2);
 }
 
-function targetsFor(demo: DemoOrg, ids: string[]): PolicyTarget[] {
-  const management = demo.managementAccountId;
+function targetsFor(draft: DemoDraft, ids: string[]): PolicyTarget[] {
   return ids.map((id) => {
-    if (id === demo.rootId) {
-      return { TargetId: id, Arn: `arn:aws:organizations::${management}:root/${demo.organizationId}/${id}`, Name: 'Root', Type: 'ROOT' };
-    }
-    const ou = demo.organizationalUnits.find((o) => o.Id === id);
-    if (ou) {
-      return { TargetId: id, Arn: `arn:aws:organizations::${management}:ou/${demo.organizationId}/${id}`, Name: ou.Name, Type: 'ORGANIZATIONAL_UNIT' };
-    }
-    const account = demo.orgAccounts.find((a) => a.Id === id);
+    if (id === ROOT_ID) return { TargetId: id, Arn: `arn:aws:organizations::${MANAGEMENT}:root/${ORG_ID}/${id}`, Name: 'Root', Type: 'ROOT' };
+    const ou = draft.ous.find((o) => o.Id === id);
+    if (ou) return { TargetId: id, Arn: `arn:aws:organizations::${MANAGEMENT}:ou/${ORG_ID}/${id}`, Name: ou.Name, Type: 'ORGANIZATIONAL_UNIT' };
+    const account = draft.accounts.find((a) => a.account.Id === id)?.account;
     if (!account) throw new Error(`demo SCP target ${id} is neither the root, an OU nor an account`);
-    return { TargetId: id, Arn: `arn:aws:organizations::${management}:account/${demo.organizationId}/${id}`, Name: account.Name, Type: 'ACCOUNT' };
+    return { TargetId: id, Arn: `arn:aws:organizations::${MANAGEMENT}:account/${ORG_ID}/${id}`, Name: account.Name, Type: 'ACCOUNT' };
   });
 }
 
-function customerPolicy(demo: DemoOrg, id: string, name: string, description: string, statements: Statement[], targets: string[]): ServiceControlPolicy {
+function customerPolicy(draft: DemoDraft, id: string, name: string, description: string, statements: Statement[], targets: string[]): WorldPolicy {
   return {
     Id: id,
-    Arn: `arn:aws:organizations::${demo.managementAccountId}:policy/${demo.organizationId}/service_control_policy/${id}`,
+    Arn: `arn:aws:organizations::${MANAGEMENT}:policy/${ORG_ID}/service_control_policy/${id}`,
     Name: name,
     Description: description,
     AwsManaged: false,
-    Content: ok(content(statements)),
-    Targets: ok(targetsFor(demo, targets)),
+    Content: content(statements),
+    Targets: targetsFor(draft, targets),
   };
 }
 
-export function addDemoScps(demo: DemoOrg): void {
-  const everyNode = [demo.rootId, ...demo.organizationalUnits.map((o) => o.Id), ...demo.orgAccounts.map((a) => a.Id)];
-  demo.addPolicy({
+const ouIdByName = (draft: DemoDraft, name: string): string => {
+  const found = draft.ous.find((o) => o.Name === name);
+  if (!found) throw new Error(`demo has no OU named "${name}"`);
+  return found.Id;
+};
+
+export function addDemoScps(draft: DemoDraft): void {
+  const everyNode = [ROOT_ID, ...draft.ous.map((o) => o.Id), ...draft.accounts.map((a) => a.account.Id)];
+  draft.policies.push({
     Id: 'p-FullAWSAccess',
     Arn: 'arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess',
     Name: 'FullAWSAccess',
     Description: 'Allows access to every operation',
     AwsManaged: true,
-    Content: ok(content([{ Effect: 'Allow', Action: '*', Resource: '*' }])),
-    Targets: ok(targetsFor(demo, everyNode)),
+    Content: content([{ Effect: 'Allow', Action: '*', Resource: '*' }]),
+    Targets: targetsFor(draft, everyNode),
   });
 
   // Irrelevant to CloudTrail: shows that a deny of other actions is not mistaken for protection.
-  demo.addPolicy(
-    customerPolicy(demo, 'p-3n8w1kq5', 'DenyLeaveOrganization', 'Member accounts cannot leave the organization',
+  draft.policies.push(
+    customerPolicy(draft, 'p-3n8w1kq5', 'DenyLeaveOrganization', 'Member accounts cannot leave the organization',
       [{ Sid: 'DenyLeave', Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' }],
-      [demo.rootId]),
+      [ROOT_ID]),
   );
 
-  demo.addPolicy(
-    customerPolicy(demo, 'p-7c2v9d4e', 'ProtectCloudTrail', 'Nobody stops, deletes or reconfigures CloudTrail',
+  draft.policies.push(
+    customerPolicy(draft, 'p-7c2v9d4e', 'ProtectCloudTrail', 'Nobody stops, deletes or reconfigures CloudTrail',
       [{ Sid: 'ProtectCloudTrail', Effect: 'Deny', Action: TRAIL_TAMPERING, Resource: '*' }],
-      [demo.ouIdByName('Security')]),
+      [ouIdByName(draft, 'Security')]),
   );
 
-  demo.addPolicy(
-    customerPolicy(demo, 'p-5h1m6r2t', 'ProdCloudTrailGuardrail', 'Only the CloudTrail admin role may change CloudTrail in production',
+  draft.policies.push(
+    customerPolicy(draft, 'p-5h1m6r2t', 'ProdCloudTrailGuardrail', 'Only the CloudTrail admin role may change CloudTrail in production',
       [
         { Sid: 'DenyStop', Effect: 'Deny', Action: 'cloudtrail:Stop*', Resource: '*' },
         // `cloudtrail:*` also denies reads (Describe*, Get*) to everyone else; kept to exercise the wildcard.
@@ -92,17 +95,17 @@ export function addDemoScps(demo: DemoOrg): void {
           Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/OrgCloudTrailAdmin' } },
         },
       ],
-      [demo.ouIdByName('Prod')]),
+      [ouIdByName(draft, 'Prod')]),
   );
 
-  demo.addPolicy(
-    customerPolicy(demo, 'p-9b4x2f8y', 'ProtectTrailFromDeletion', 'Trails cannot be deleted',
+  draft.policies.push(
+    customerPolicy(draft, 'p-9b4x2f8y', 'ProtectTrailFromDeletion', 'Trails cannot be deleted',
       [{ Sid: 'DenyDeleteTrail', Effect: 'Deny', Action: 'cloudtrail:DeleteTrail', Resource: '*' }],
-      [demo.ouIdByName('Dev')]),
+      [ouIdByName(draft, 'Dev')]),
   );
 
-  demo.addPolicy(
-    customerPolicy(demo, 'p-2k6p7s3u', 'SandboxRegionGuardrail', 'Sandbox accounts may change CloudTrail only in us-east-1',
+  draft.policies.push(
+    customerPolicy(draft, 'p-2k6p7s3u', 'SandboxRegionGuardrail', 'Sandbox accounts may change CloudTrail only in us-east-1',
       [
         {
           Sid: 'DenyCloudTrailOutsideHomeRegion',
@@ -112,6 +115,6 @@ export function addDemoScps(demo: DemoOrg): void {
           Condition: { StringNotEquals: { 'aws:RequestedRegion': ['us-east-1'] } },
         },
       ],
-      [demo.ouIdByName('Sandbox')]),
+      [ouIdByName(draft, 'Sandbox')]),
   );
 }

@@ -14,19 +14,17 @@
  * Its last deliveries (log files at 08:39:55, the digest of 08:31) come before the stop, as
  * GetTrailStatus reports them; everything else about the trail is unchanged.
  */
-import { ORG_TRAIL_ARN, MANAGEMENT } from './accounts.ts';
-import { ok, type DemoOrg } from './builder.ts';
+import { ORG_TRAIL_ARN } from './accounts.ts';
+import { trailOf, type DemoDraft } from './draft.ts';
 
 export const ORG_TRAIL_STOPPED_AT = '2026-11-02T08:40:27.000Z';
 
-export function stopDemoOrganizationTrail(demo: DemoOrg): void {
-  const detail = demo.account(MANAGEMENT).trailDetails[ORG_TRAIL_ARN];
-  if (!detail) throw new Error('the demo organization trail must be added before it is stopped');
-  detail.status = ok({
+export function stopDemoOrganizationTrail(draft: DemoDraft): void {
+  trailOf(draft, ORG_TRAIL_ARN).status = {
     IsLogging: false,
     LatestDeliveryTime: '2026-11-02T08:39:55.000Z',
     LatestDigestDeliveryTime: '2026-11-02T08:31:06.000Z',
     StartLoggingTime: '2019-03-11T11:02:19.000Z',
     StopLoggingTime: ORG_TRAIL_STOPPED_AT,
-  });
+  };
 }

@@ -14,116 +14,110 @@
  * - sandbox-alice-cloudtrail-101010101010: its lifecycle could not be read.
  * - acme-partner-siem-ingest: outside the organization (the audit account's export trail).
  */
-import type { BucketRecord, LifecycleRule, PublicAccessBlock } from '../../src/snapshot/types.ts';
+import type { LifecycleRule } from '../../src/snapshot/types.ts';
+import type { WorldBucket } from '../../test/fixtures/world/world.ts';
 import { DEMO_ACCOUNTS as A, ORG_TRAIL_BUCKET } from './accounts.ts';
-import { absent, apiError, failed, ok, trailArn, type DemoOrg } from './builder.ts';
-
-const ALL_BLOCKED: PublicAccessBlock = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
-
-/** A bucket with nothing configured beyond what S3 answers by default; cases override parts. */
-function plainBucket(): Omit<BucketRecord, 'Name' | 'region' | 'tags'> {
-  return {
-    objectLock: absent('ObjectLockConfigurationNotFoundError'),
-    lifecycle: absent('NoSuchLifecycleConfiguration'),
-    versioning: ok({}),
-    publicAccessBlock: ok(ALL_BLOCKED),
-    policyStatus: ok({ IsPublic: false }),
-    encryption: ok({ Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }] }),
-    logging: ok({}),
-  };
-}
+import { accountOf, addFault, bucketOf, denied, trailArn, type DemoDraft } from './draft.ts';
+import { ALL_BLOCKED } from './organization.ts';
 
 function expire(ID: string, days: number, extra: Partial<LifecycleRule> = {}): LifecycleRule {
   return { ID, Status: 'Enabled', Filter: { Prefix: 'AWSLogs/' }, Expiration: { Days: days }, ...extra };
 }
 
-/** Adds the deeper reads to a bucket the core demo already listed (addBucket merges). */
-function configure(demo: DemoOrg, ownerId: string, name: string, config: Partial<BucketRecord>): void {
-  const listed = demo.bucket(name);
-  if (!listed) throw new Error(`demo bucket ${name} is not listed`);
-  demo.addBucket(ownerId, { ...listed.record, ...plainBucket(), ...config });
+/** The bucket policy CloudTrail needs to deliver (GetBucketAcl and PutObject by the service): not public. */
+function deliveryPolicy(bucket: string): string {
+  const service = { Service: 'cloudtrail.amazonaws.com' };
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'AWSCloudTrailAclCheck', Effect: 'Allow', Principal: service, Action: 's3:GetBucketAcl', Resource: `arn:aws:s3:::${bucket}` },
+      { Sid: 'AWSCloudTrailWrite', Effect: 'Allow', Principal: service, Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucket}/AWSLogs/*`, Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } } },
+    ],
+  });
 }
 
-export function addDemoTrailBuckets(demo: DemoOrg): void {
-  demo.account(A.logArchive).accountPublicAccessBlock = ok(ALL_BLOCKED);
-  for (const id of [A.webDev, A.analyticsDev, A.dataProd, A.paymentsProd, A.mlResearch, A.sandboxAlice]) {
-    demo.account(id).accountPublicAccessBlock = absent('NoSuchPublicAccessBlockConfiguration');
-  }
+/** Configures a trail destination the core demo listed: CloudTrail's delivery policy, plus what the story sets. */
+function configure(draft: DemoDraft, name: string, config: Partial<WorldBucket>): void {
+  Object.assign(bucketOf(draft, name), { policy: deliveryPolicy(name), policyIsPublic: false }, config);
+}
 
-  configure(demo, A.logArchive, ORG_TRAIL_BUCKET, {
-    objectLock: ok({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 400 } } }),
-    versioning: ok({ Status: 'Enabled', MFADelete: 'Disabled' }),
-    lifecycle: ok([
+export function addDemoTrailBuckets(draft: DemoDraft): void {
+  accountOf(draft, A.logArchive).accountPublicAccessBlock = ALL_BLOCKED;
+
+  configure(draft, ORG_TRAIL_BUCKET, {
+    objectLock: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 400 } } },
+    versioning: { Status: 'Enabled', MFADelete: 'Disabled' },
+    lifecycle: [
       expire('cloudtrail-seven-years', 2555, {
         Transitions: [{ Days: 365, StorageClass: 'GLACIER' }],
         NoncurrentVersionExpiration: { NoncurrentDays: 1 },
       }),
-    ]),
-    encryption: ok({
+    ],
+    encryption: {
       Rules: [
         {
           ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: `arn:aws:kms:us-east-1:${A.logArchive}:key/4f8c2b1e-7d3a-4c9e-9b6f-2a1d5e8c7b90` },
           BucketKeyEnabled: true,
         },
       ],
-    }),
-    logging: ok({ LoggingEnabled: { TargetBucket: `acme-s3-access-logs-${A.logArchive}`, TargetPrefix: `${ORG_TRAIL_BUCKET}/` } }),
+    },
+    logging: { LoggingEnabled: { TargetBucket: `acme-s3-access-logs-${A.logArchive}`, TargetPrefix: `${ORG_TRAIL_BUCKET}/` } },
   });
 
-  configure(demo, A.webDev, 'acme-web-dev-cloudtrail', {
+  configure(draft, 'acme-web-dev-cloudtrail', {
     // Written for load balancer logs that once shared the bucket: it never touches AWSLogs/.
-    lifecycle: ok([{ ID: 'expire-elb-logs', Status: 'Enabled', Filter: { Prefix: 'elb/' }, Expiration: { Days: 14 } }]),
+    lifecycle: [{ ID: 'expire-elb-logs', Status: 'Enabled', Filter: { Prefix: 'elb/' }, Expiration: { Days: 14 } }],
   });
 
-  configure(demo, A.analyticsDev, 'acme-analytics-dev-cloudtrail', {
-    lifecycle: ok([{ ID: 'cost-saving-30d', Status: 'Enabled', Filter: {}, Expiration: { Days: 30 } }]),
+  configure(draft, 'acme-analytics-dev-cloudtrail', {
+    lifecycle: [{ ID: 'cost-saving-30d', Status: 'Enabled', Filter: {}, Expiration: { Days: 30 } }],
   });
 
-  configure(demo, A.dataProd, 'acme-data-prod-cloudtrail', {
-    versioning: ok({ Status: 'Enabled' }),
-    lifecycle: ok([
+  configure(draft, 'acme-data-prod-cloudtrail', {
+    versioning: { Status: 'Enabled' },
+    lifecycle: [
       expire('logs-180d', 180, {
         Transitions: [{ Days: 60, StorageClass: 'GLACIER' }],
         NoncurrentVersionExpiration: { NoncurrentDays: 30 },
       }),
-    ]),
+    ],
   });
 
-  configure(demo, A.paymentsProd, 'acme-payments-prod-cloudtrail', {
-    objectLock: ok({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 } } }),
-    versioning: ok({ Status: 'Enabled' }),
+  configure(draft, 'acme-payments-prod-cloudtrail', {
+    objectLock: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 } } },
+    versioning: { Status: 'Enabled' },
     // CloudTrail never tags its log files, so this rule acts on nothing it delivers.
-    lifecycle: ok([{ ID: 'expire-temporary', Status: 'Enabled', Filter: { Tag: { Key: 'retention', Value: 'temporary' } }, Expiration: { Days: 7 } }]),
-    encryption: ok({ Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/aws/s3' }, BucketKeyEnabled: true }] }),
-    logging: ok({ LoggingEnabled: { TargetBucket: 'acme-payments-settlement-files', TargetPrefix: 'access-logs/' } }),
+    lifecycle: [{ ID: 'expire-temporary', Status: 'Enabled', Filter: { Tag: { Key: 'retention', Value: 'temporary' } }, Expiration: { Days: 7 } }],
+    encryption: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/aws/s3' }, BucketKeyEnabled: true }] },
+    logging: { LoggingEnabled: { TargetBucket: 'acme-payments-settlement-files', TargetPrefix: 'access-logs/' } },
   });
 
-  configure(demo, A.mlResearch, 'acme-ml-research-cloudtrail', {
-    objectLock: ok({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Years: 1 } } }),
-    versioning: ok({ Status: 'Enabled' }),
-    lifecycle: ok([expire('expire-400d', 400, { NoncurrentVersionExpiration: { NoncurrentDays: 1 } })]),
-    publicAccessBlock: absent('NoSuchPublicAccessBlockConfiguration'),
-    policyStatus: ok({ IsPublic: true }),
+  const mlBucket = 'acme-ml-research-cloudtrail';
+  configure(draft, mlBucket, {
+    objectLock: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Years: 1 } } },
+    versioning: { Status: 'Enabled' },
+    lifecycle: [expire('expire-400d', 400, { NoncurrentVersionExpiration: { NoncurrentDays: 1 } })],
+    publicAccessBlock: null,
+    // Anyone may read the logs.
+    policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${mlBucket}/*` }] }),
+    policyIsPublic: true,
   });
 
-  configure(demo, A.sandboxAlice, 'sandbox-alice-cloudtrail-101010101010', {
-    lifecycle: failed(
-      apiError(
-        's3:GetBucketLifecycleConfiguration',
-        'AccessDenied',
-        `User: arn:aws:sts::${A.sandboxAlice}:assumed-role/TrailproofReadOnly/trailproof is not authorized to perform: s3:GetLifecycleConfiguration because no identity-based policy allows the s3:GetLifecycleConfiguration action`,
-        A.sandboxAlice,
-        'us-west-2',
-      ),
-    ),
+  const aliceBucket = 'sandbox-alice-cloudtrail-101010101010';
+  configure(draft, aliceBucket, {});
+  addFault(draft, A.sandboxAlice, {
+    operation: 's3:GetBucketLifecycleConfiguration',
+    target: aliceBucket,
+    code: 'AccessDenied',
+    message: denied(A.sandboxAlice, 's3:GetLifecycleConfiguration', ' because no identity-based policy allows the s3:GetLifecycleConfiguration action'),
+    httpStatusCode: 403,
   });
 
   // A single-region export trail to a vendor's bucket: no account of the organization owns it.
-  const exportTrail = trailArn('eu-west-1', A.audit, 'siem-export');
-  demo.addTrailInRegions(
-    {
+  accountOf(draft, A.audit).trails.push({
+    trail: {
       Name: 'siem-export',
-      TrailARN: exportTrail,
+      TrailARN: trailArn('eu-west-1', A.audit, 'siem-export'),
       HomeRegion: 'eu-west-1',
       IsMultiRegionTrail: false,
       IsOrganizationTrail: false,
@@ -134,11 +128,7 @@ export function addDemoTrailBuckets(demo: DemoOrg): void {
       HasCustomEventSelectors: false,
       HasInsightSelectors: false,
     },
-    { regions: ['eu-west-1'] },
-  );
-  demo.addTrailDetail(A.audit, {
-    TrailARN: exportTrail,
-    status: ok({ IsLogging: true, LatestDeliveryTime: '2026-11-02T08:55:02.000Z', StartLoggingTime: '2025-02-10T10:00:00.000Z' }),
-    eventSelectors: ok({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }] }),
+    status: { IsLogging: true, LatestDeliveryTime: '2026-11-02T08:55:02.000Z', StartLoggingTime: '2025-02-10T10:00:00.000Z' },
+    selectors: { EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }] },
   });
 }

@@ -2,23 +2,14 @@
  * Facts from the digest-chain verification recorded in the snapshot (scan --verify-logs): one
  * entry per trail × region of the account, and what was expected but has no record.
  */
+import { CHAIN_BREAK_KINDS } from '../snapshot/finding-kinds.ts';
 import type { FindingKind, TrailRegionReport } from '../snapshot/log-integrity.ts';
 import type { AccountRecord } from '../snapshot/types.ts';
 import type { LogIntegrityFacts, TrailFacts, TrailRegionIntegrityFacts } from './facts.ts';
 import type { ModelIndex } from './model-index.ts';
 
 /** Findings that break the chain (as opposed to a log file's own problem or staleness). */
-const CHAIN_BREAKS: readonly FindingKind[] = [
-  'digest-missing',
-  'digest-signature-invalid',
-  'digest-unknown-key',
-  'digest-key-outside-validity',
-  'digest-misplaced',
-  'digest-unreadable-content',
-  'chain-previous-hash-mismatch',
-  'chain-previous-signature-mismatch',
-  'chain-previous-mismatch',
-];
+const CHAIN_BREAKS: readonly FindingKind[] = CHAIN_BREAK_KINDS;
 
 export function logIntegrityFacts(index: ModelIndex, record: AccountRecord, trails: readonly TrailFacts[] | undefined): LogIntegrityFacts {
   const run = index.header.logIntegrity;

@@ -115,7 +115,7 @@ export function runRuleCase(rule: LoadedRule, testCase: RuleTestCase, config: Tr
   } catch (err) {
     return result([err instanceof UserError ? err.message : `could not run: ${(err as Error).message ?? String(err)}`]);
   }
-  return result(compareVerdicts(testCase.expect, verdicts), verdicts);
+  return result(unmetExpectations(testCase.expect, verdicts), verdicts);
 }
 
 /**
@@ -200,7 +200,7 @@ function subjectsFromSnapshot(compact: CompactSnapshot, rule: LoadedRule, config
 }
 
 /** Every expectation met by a distinct verdict, and every verdict expected. */
-export function compareVerdicts(expectations: Expectation[], verdicts: RuleVerdict[]): string[] {
+export function unmetExpectations(expectations: Expectation[], verdicts: RuleVerdict[]): string[] {
   const failures: string[] = [];
   const unclaimed = new Set(verdicts);
   const describe = (v: RuleVerdict) => `${v.resource.id}: ${v.status} "${v.message}"`;

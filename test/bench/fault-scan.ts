@@ -15,6 +15,7 @@ import { openSnapshot } from '../../src/snapshot/read.ts';
 import { CallFaults, denyAssumeRole, ISSUE_11_RATES, type FaultRates, type InjectedCallFault, type MalformedShape } from './fault-injection.ts';
 import { generateOrg, type SyntheticOrg } from './generate-org.ts';
 import { DEFAULT_QUOTAS, SimulatedAws, type Family, type Quota } from './simulated-aws.ts';
+import { UNPACED } from '../fixtures/world/unpaced.ts';
 
 export interface FaultScanOptions {
   accounts: number;
@@ -81,9 +82,7 @@ export async function runFaultScan(options: FaultScanOptions): Promise<FaultScan
         clientFactory: aws.clientFactory(config.collection.callTimeoutMs),
         now: () => new Date(org.collectedAt),
         progress: () => undefined,
-        // Throttling backoff in milliseconds, not seconds: what is measured is the outcome, not AWS's pacing.
-        retry: { retryBackoffMs: 1, rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: () => undefined }, pacers: {} },
-        pacing: {},
+        ...UNPACED,
       },
       snapshotFile,
     );

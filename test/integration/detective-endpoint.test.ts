@@ -15,6 +15,7 @@ import { AUDIT_TOPIC, SECURITY_TOPIC } from '../fixtures/aws/detective-world.ts'
 import { startFakeAwsServer, type FakeAwsServer, type FakeAwsServerOptions } from '../fixtures/fake-aws-server/server.ts';
 import { LOG_ARCHIVE, MANAGEMENT, PROD, smallOrgDetectiveWorld } from '../fixtures/fake-aws-server/small-org.ts';
 import { jsonReply } from '../fixtures/fake-aws-server/wire.ts';
+import { UNPACED } from '../fixtures/world/unpaced.ts';
 
 const PROFILE = { accessKeyId: 'AKIADETECTIVE0000001', secretAccessKey: 'detective-secret' };
 const COLLECTED_AT = new Date('2026-11-21T06:00:00.000Z');
@@ -32,8 +33,7 @@ async function collectFrom(options: Partial<FakeAwsServerOptions> = {}): Promise
     clientFactory: defaultClientFactory({ callTimeoutMs: 5_000, credentials: async () => PROFILE, endpointUrl: server.url }),
     now: () => COLLECTED_AT,
     progress: () => undefined,
-    retry: { retryBackoffMs: 1, rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: () => undefined } },
-    pacing: {},
+    ...UNPACED,
   });
   const list: AccountRecord[] = [];
   for await (const r of records) list.push(r);

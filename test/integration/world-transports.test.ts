@@ -14,13 +14,13 @@ import { generateOrg, MEMBER_ROLE } from '../bench/generate-org.ts';
 import { snapshotHeader, snapshotRecords } from '../bench/org-snapshot.ts';
 import { DEFAULT_QUOTAS, ORGANIZATIONS_PAGE, SimulatedAws } from '../bench/simulated-aws.ts';
 import { startFakeAwsServer, type FakeAwsServer } from '../fixtures/fake-aws-server/server.ts';
+import { UNPACED } from '../fixtures/world/unpaced.ts';
 
 const org = generateOrg({ accounts: 40, seed: 7 });
 const PROFILE = { accessKeyId: 'AKIAWORLDTRANSPORT01', secretAccessKey: 'world/transport/secret' };
-const fast = { retryBackoffMs: 1, rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: () => undefined }, pacers: {} };
 
 async function collectLines(clientFactory: ClientFactory): Promise<{ header: string; records: string[] }> {
-  const collection = await collectOrganization({ config: DEFAULT_CONFIG, clientFactory, now: () => new Date(org.collectedAt), progress: () => undefined, retry: fast, pacing: {} });
+  const collection = await collectOrganization({ config: DEFAULT_CONFIG, clientFactory, now: () => new Date(org.collectedAt), progress: () => undefined, ...UNPACED });
   const records: string[] = [];
   for await (const r of collection.records) records.push(stableJson(r));
   await collection.close();

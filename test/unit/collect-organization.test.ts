@@ -10,6 +10,7 @@ import { startingCredentials } from '../fixtures/aws/fake-aws.ts';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UNPACED } from '../fixtures/world/unpaced.ts';
 
 const MGMT = '111111111111';
 const LOG_ARCHIVE = '222222222222';
@@ -442,8 +443,7 @@ describe('collectOrganization: accounts read as the tree walk finds them', () =>
       clientFactory: factory,
       now: () => COLLECTED_AT,
       progress: (e) => void (e.type === 'account-done' && aliveWhenDone.push(alive)),
-      retry: { retryBackoffMs: 1, rateLimiter: { getSendToken: async () => undefined, updateClientSendingRate: () => undefined }, pacers: {} },
-      pacing: {},
+      ...UNPACED,
     });
     for await (const _ of records) void _;
     expect(created).toBeGreaterThan(5 * 17);

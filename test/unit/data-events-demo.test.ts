@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { buildDemoSnapshot, DEMO_ACCOUNTS } from '../../examples/demo/build.ts';
+import { DEMO_ACCOUNTS } from '../../examples/demo/world.ts';
 import { PII_ORG_TRAIL_ARN } from '../../examples/demo/pii-buckets.ts';
 import { buildIndex, subjectsForAccount } from '../../src/model/index.ts';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { BUILTIN_RULES_DIR, loadRules } from '../../src/rules/load.ts';
-import { trailArn } from '../../examples/demo/builder.ts';
+import { trailArn } from '../../examples/demo/draft.ts';
+import { readSnapshotFully } from '../../src/snapshot/read.ts';
+import { DEMO_SNAPSHOT_FILE } from '../../src/snapshot/demo.ts';
+
+/** The committed demo snapshot (demo-snapshot.test.ts checks it is what the collector records from the demo World). */
+const DEMO = await readSnapshotFully(DEMO_SNAPSHOT_FILE);
 
 const [rule] = await loadRules([`${BUILTIN_RULES_DIR}s3-pii-data-events.yaml`], structuredClone(DEFAULT_CONFIG));
 
@@ -13,7 +18,7 @@ const [rule] = await loadRules([`${BUILTIN_RULES_DIR}s3-pii-data-events.yaml`], 
  * load time, so mutation testing (`npm run mutate`) sees which test reaches which model code.
  */
 function verdictsByBucket() {
-  const snapshot = buildDemoSnapshot();
+  const snapshot = structuredClone(DEMO);
   const index = buildIndex(snapshot.header, snapshot.accounts);
   const subjects = snapshot.accounts.flatMap((r) => subjectsForAccount(index, r));
   const verdicts = subjects.filter((s) => s.resource.type === 'bucket').map((s) => rule!.evaluate(s));

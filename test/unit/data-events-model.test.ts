@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildIndex, subjectsForAccount } from '../../src/model/index.ts';
 import type { BucketFacts, AccountFacts } from '../../src/model/facts.ts';
 import { DEFAULT_MODEL_OPTIONS, type ModelOptions } from '../../src/model/model-index.ts';
-import { apiError, failed, ok, tags, type DemoOrg } from '../../examples/demo/builder.ts';
+import { apiError, failed, ok, tags, type DemoOrg } from '../fixtures/snapshot-builder.ts';
 import { detail, MANAGEMENT, miniOrg, trail } from '../fixtures/mini-org.ts';
 import type { EventDataStore } from '../../src/snapshot/types.ts';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildDemoSnapshot, DEMO_ACCOUNTS, DEMO_COLLECTED_AT, ORG_TRAIL_ARN } from '../../examples/demo/build.ts';
+import { DEMO_ACCOUNTS, DEMO_COLLECTED_AT, ORG_TRAIL_ARN } from '../../examples/demo/world.ts';
 import { ORG_TRAIL_STOPPED_AT } from '../../examples/demo/stopped-organization-trail.ts';
-import { trailArn } from '../../examples/demo/builder.ts';
+import { trailArn } from '../../examples/demo/draft.ts';
+import { readSnapshotFully } from '../../src/snapshot/read.ts';
 import { buildIndex, subjectsForAccount } from '../../src/model/index.ts';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { BUILTIN_RULES_DIR, loadRules } from '../../src/rules/load.ts';
@@ -10,12 +11,15 @@ import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
 import { openSnapshot } from '../../src/snapshot/read.ts';
 import { DEMO_SNAPSHOT_FILE } from '../../src/snapshot/demo.ts';
 
+/** The committed demo snapshot (demo-snapshot.test.ts checks it is what the collector records from the demo World). */
+const DEMO = await readSnapshotFully(DEMO_SNAPSHOT_FILE);
+
 const [multiRegion] = await loadRules([`${BUILTIN_RULES_DIR}cloudtrail-multi-region.yaml`], structuredClone(DEFAULT_CONFIG));
 const WEB_DEV_TRAIL = trailArn('us-east-1', DEMO_ACCOUNTS.webDev, 'web-dev-trail');
 
 /** cloudtrail-multi-region's verdicts on the demo, by account id (built per test, for mutation testing). */
 function verdictsByAccount() {
-  const snapshot = buildDemoSnapshot();
+  const snapshot = structuredClone(DEMO);
   const index = buildIndex(snapshot.header, snapshot.accounts);
   const subjects = snapshot.accounts.flatMap((r) => subjectsForAccount(index, r)).filter((s) => s.resource.type === 'account');
   return new Map(subjects.map((s) => multiRegion!.evaluate(s)).map((v) => [v.resource.accountId, v]));
@@ -23,7 +27,7 @@ function verdictsByAccount() {
 
 describe('the demo tells the stopped-trail story the README promises', () => {
   it('the organization trail stopped logging shortly before the collection', () => {
-    const management = buildDemoSnapshot().accounts.find((r) => r.accountId === DEMO_ACCOUNTS.management)!;
+    const management = structuredClone(DEMO).accounts.find((r) => r.accountId === DEMO_ACCOUNTS.management)!;
     const status = management.trailDetails[ORG_TRAIL_ARN]!.status.value!;
     expect(status.IsLogging).toBe(false);
     expect(status.StopLoggingTime).toBe(ORG_TRAIL_STOPPED_AT);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildIndex, subjectsForAccount } from '../../src/model/index.ts';
 import type { AccountFacts } from '../../src/model/facts.ts';
-import { apiError, failed } from '../../examples/demo/builder.ts';
+import { apiError, failed } from '../fixtures/snapshot-builder.ts';
 import { detail, MANAGEMENT, miniOrg, trail } from '../fixtures/mini-org.ts';
-import type { DemoOrg } from '../../examples/demo/builder.ts';
+import type { DemoOrg } from '../fixtures/snapshot-builder.ts';
 
 const MEMBER = '222222222222';
 

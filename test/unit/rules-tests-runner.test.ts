@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { loadRules } from '../../src/rules/load.ts';
-import { compareVerdicts, contains, formatRuleTestReport, readRuleTests, runRuleCase, runRuleTests } from '../../src/rules/rule-tests.ts';
+import { unmetExpectations, contains, formatRuleTestReport, readRuleTests, runRuleCase, runRuleTests } from '../../src/rules/rule-tests.ts';
 import { expandCompactSnapshot } from '../../src/rules/compact-snapshot.ts';
 import { renderRuleDoc, renderRuleIndex } from '../../src/rules/rule-docs.ts';
 import { rulesDocs, rulesTest, rulesValidate } from '../../src/rules/commands.ts';
@@ -80,20 +80,20 @@ describe('runRuleTests', () => {
   });
 });
 
-describe('compareVerdicts', () => {
+describe('unmetExpectations', () => {
   it('needs a resource when there are several verdicts, and flags unexpected ones', () => {
     const vs = [verdict('1', 'PASS'), verdict('2', 'FAIL')];
-    expect(compareVerdicts([{ status: 'PASS' }], vs)[0]).toBe('expect[0] names no resource, but the case gave 2 verdicts: 1, 2');
-    expect(compareVerdicts([{ resource: '1', status: 'PASS' }], vs)).toEqual(['unexpected verdict 2: FAIL "m"']);
-    expect(compareVerdicts([{ resource: 'name-2', status: 'FAIL' }, { resource: '1', status: 'PASS' }], vs)).toEqual([]);
-    expect(compareVerdicts([{ resource: '3', status: 'PASS' }], [])).toEqual(['expect[0]: no verdict for resource "3" (got: none)']);
+    expect(unmetExpectations([{ status: 'PASS' }], vs)[0]).toBe('expect[0] names no resource, but the case gave 2 verdicts: 1, 2');
+    expect(unmetExpectations([{ resource: '1', status: 'PASS' }], vs)).toEqual(['unexpected verdict 2: FAIL "m"']);
+    expect(unmetExpectations([{ resource: 'name-2', status: 'FAIL' }, { resource: '1', status: 'PASS' }], vs)).toEqual([]);
+    expect(unmetExpectations([{ resource: '3', status: 'PASS' }], [])).toEqual(['expect[0]: no verdict for resource "3" (got: none)']);
   });
 
   it('checks message and evidence containment', () => {
     const v = verdict('1', 'FAIL', 'bucket logs has no lock', { buckets: [{ name: 'logs', days: 30 }], n: 1 });
-    expect(compareVerdicts([{ status: 'FAIL', messageContains: 'no lock', evidenceContains: { buckets: [{ days: 30 }] } }], [v])).toEqual([]);
-    expect(compareVerdicts([{ status: 'FAIL', messageContains: 'locked' }], [v])[0]).toContain('does not contain "locked"');
-    expect(compareVerdicts([{ status: 'FAIL', evidenceContains: { n: 2 } }], [v])[0]).toContain('evidence');
+    expect(unmetExpectations([{ status: 'FAIL', messageContains: 'no lock', evidenceContains: { buckets: [{ days: 30 }] } }], [v])).toEqual([]);
+    expect(unmetExpectations([{ status: 'FAIL', messageContains: 'locked' }], [v])[0]).toContain('does not contain "locked"');
+    expect(unmetExpectations([{ status: 'FAIL', evidenceContains: { n: 2 } }], [v])[0]).toContain('evidence');
     expect(contains([1, 2, 3], [3, 1])).toBe(true);
     expect(contains({ a: [1] }, { a: 1 })).toBe(false);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildIndex, subjectsForAccount } from '../../src/model/index.ts';
 import type { TrailFacts } from '../../src/model/facts.ts';
-import { absent, apiError, failed, ok, type DemoOrg } from '../../examples/demo/builder.ts';
+import { absent, apiError, failed, ok, type DemoOrg } from '../fixtures/snapshot-builder.ts';
 import type { BucketRecord } from '../../src/snapshot/types.ts';
 import { detail, MANAGEMENT, miniOrg, ORG_ID, trail } from '../fixtures/mini-org.ts';
 

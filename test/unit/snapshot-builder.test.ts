@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { absent, DemoOrg, ok, trailArn, trailOwner } from '../../examples/demo/builder.ts';
+import { absent, DemoOrg, ok, trailArn, trailOwner } from '../fixtures/snapshot-builder.ts';
 import { snapshotFromMemory } from '../../src/snapshot/read.ts';
 import { minimalSnapshot } from '../fixtures/snapshots/minimal.ts';
 
@@ -10,7 +10,7 @@ function emptyDemo(): DemoOrg {
   return new DemoOrg(header);
 }
 
-describe('DemoOrg', () => {
+describe('DemoOrg (test/fixtures/snapshot-builder.ts)', () => {
   it('creates account and region records on first use, in order of first use', () => {
     const demo = emptyDemo();
     demo.region('222222222222', 'eu-west-1');
