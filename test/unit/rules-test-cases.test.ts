@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type { RuleVerdict } from '../../src/rules/evaluate.ts';
 import { loadRules } from '../../src/rules/load.ts';
-import { compareVerdicts, contains, formatRuleTestReport, readRuleTests, runRuleCase, runRuleTests, subjectFromFacts, testFileFor } from '../../src/rules/rule-tests.ts';
+import { unmetExpectations, contains, formatRuleTestReport, readRuleTests, runRuleCase, runRuleTests, subjectFromFacts, testFileFor } from '../../src/rules/rule-tests.ts';
 import { TEST_ORGANIZATION_ID } from '../../src/rules/compact-snapshot.ts';
 import { UserErrors } from '../../src/shared/errors.ts';
 
@@ -52,29 +52,29 @@ function verdict(id: string, status: RuleVerdict['status'], message = 'm', evide
   return { ruleId: 'r', status, severity: 'low', message, evidence, resource: { type: 'trail', id, arn: `arn:${id}`, accountId: '1', name: `name-${id}` } };
 }
 
-describe('compareVerdicts', () => {
+describe('unmetExpectations', () => {
   it('finds a verdict by id, ARN or name, each verdict at most once', () => {
     const vs = [verdict('a', 'PASS'), verdict('b', 'FAIL')];
-    expect(compareVerdicts([{ resource: 'arn:b', status: 'FAIL' }, { resource: 'name-a', status: 'PASS' }], vs)).toEqual([]);
-    expect(compareVerdicts([{ resource: 'a', status: 'PASS' }, { resource: 'a', status: 'PASS' }], vs)).toEqual([
+    expect(unmetExpectations([{ resource: 'arn:b', status: 'FAIL' }, { resource: 'name-a', status: 'PASS' }], vs)).toEqual([]);
+    expect(unmetExpectations([{ resource: 'a', status: 'PASS' }, { resource: 'a', status: 'PASS' }], vs)).toEqual([
       'expect[1]: no verdict for resource "a" (got: a, b)',
       'unexpected verdict b: FAIL "m"',
     ]);
   });
 
   it('with no resource named, needs exactly one verdict; none is said plainly', () => {
-    expect(compareVerdicts([{ status: 'PASS' }], [])).toEqual(['expect[0] names no resource, but the case gave 0 verdicts']);
-    expect(compareVerdicts([{ status: 'FAIL' }], [verdict('a', 'PASS', 'fine')])).toEqual(['expect[0]: expected FAIL, got a: PASS "fine"']);
+    expect(unmetExpectations([{ status: 'PASS' }], [])).toEqual(['expect[0] names no resource, but the case gave 0 verdicts']);
+    expect(unmetExpectations([{ status: 'FAIL' }], [verdict('a', 'PASS', 'fine')])).toEqual(['expect[0]: expected FAIL, got a: PASS "fine"']);
   });
 
   it('reports the message and the evidence as JSON, and every failure of one expectation', () => {
     const v = verdict('a', 'PASS', 'said "so"', { n: 1 });
-    expect(compareVerdicts([{ status: 'FAIL', messageContains: 'other', evidenceContains: { n: 2 } }], [v])).toEqual([
+    expect(unmetExpectations([{ status: 'FAIL', messageContains: 'other', evidenceContains: { n: 2 } }], [v])).toEqual([
       'expect[0]: expected FAIL, got a: PASS "said "so""',
       'expect[0]: message "said \\"so\\"" does not contain "other"',
       'expect[0]: evidence {"n":1} does not contain {"n":2}',
     ]);
-    expect(compareVerdicts([{ status: 'PASS', messageContains: 'so', evidenceContains: { n: 1 } }], [v])).toEqual([]);
+    expect(unmetExpectations([{ status: 'PASS', messageContains: 'so', evidenceContains: { n: 1 } }], [v])).toEqual([]);
   });
 });
 
