@@ -11,7 +11,8 @@ import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type { TrailproofConfig } from '../../src/config/types.ts';
 import { BUILTIN_RULES_DIR, resolveRuleFiles } from '../../src/rules/load/files.ts';
 import { atLeastOneRule, isDisabled, readRules } from '../../src/rules/load/read.ts';
-import { UserError, UserErrors } from '../../src/shared/errors.ts';
+import { UserError } from '../../src/shared/errors.ts';
+import { problemsThrownBy } from '../fixtures/rule-load-problems.ts';
 
 const ruleText = (id: string, extra: string[] = []) =>
   [`id: ${id}`, `title: Rule ${id}`, 'severity: low', 'remediation: r', 'resource: account', ...extra, 'validations:', '  - expression: "true"', ''].join('\n');
@@ -28,15 +29,6 @@ function folder(files: Record<string, string>): string {
 
 const config = (rules: Partial<TrailproofConfig['rules']> = {}): TrailproofConfig => ({ ...structuredClone(DEFAULT_CONFIG), source: 'config.yaml', rules: { ...DEFAULT_CONFIG.rules, ...rules } });
 const ids = (dir: string[], cfg = config(), keepDisabled = false) => readRules(dir, cfg, { keepDisabled }, (r) => r).map((r) => r.meta.id);
-const problems = (fn: () => unknown): string[] => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof UserErrors) return err.problems;
-    throw err;
-  }
-  return [];
-};
 
 describe('resolveRuleFiles', () => {
   it('takes *.yaml files of a folder and its sub-folders, not tests, other files, hidden folders or node_modules', () => {
@@ -71,7 +63,7 @@ describe('resolveRuleFiles', () => {
   });
 
   it('reports every path that does not exist at once', () => {
-    expect(problems(() => resolveRuleFiles(['no/such/a', 'builtin', 'no/such/b']))).toEqual(['no/such/a: no such rule file or folder', 'no/such/b: no such rule file or folder']);
+    expect(problemsThrownBy(() => resolveRuleFiles(['no/such/a', 'builtin', 'no/such/b']))).toEqual(['no/such/a: no such rule file or folder', 'no/such/b: no such rule file or folder']);
   });
 });
 
@@ -93,19 +85,19 @@ describe('readRules', () => {
     const dir = folder({ 'alpha.yaml': ruleText('alpha') });
     const other = folder({ 'beta.yaml': ruleText('beta') });
     const cfg = config({ paths: [dir], disabled: ['alpah'], params: { gamma: { x: 1 } }, disabledTags: ['nosuch'] });
-    expect(problems(() => ids([dir], cfg))).toEqual([
+    expect(problemsThrownBy(() => ids([dir], cfg))).toEqual([
       `config.yaml: rules.params.gamma: no rule "gamma" is loaded from rules.paths (${dir})`,
       `config.yaml: rules.disabled.0: no rule "alpah" is loaded from rules.paths (${dir}); did you mean "alpha"?`,
       `config.yaml: rules.disabledTags.0: no rule loaded from rules.paths (${dir}) has the tag "nosuch"`,
     ]);
     expect(ids([other], { ...cfg, rules: { ...cfg.rules, params: {} } })).toEqual(['beta']);
-    expect(problems(() => ids([dir, other], { ...cfg, rules: { ...cfg.rules, params: {} } }))).toEqual([]);
+    expect(problemsThrownBy(() => ids([dir, other], { ...cfg, rules: { ...cfg.rules, params: {} } }))).toEqual([]);
   });
 
   it('a rule whose own declarations are wrong is not checked further, and is not handed on', () => {
     const dir = folder({ 'a.yaml': ruleText('a', ['params:', '  n: { type: integer, minimum: 5, default: 1, description: n }']), 'b.yaml': ruleText('b') });
     const seen: string[] = [];
-    const found = problems(() => readRules([dir], config({ params: { a: { unknown: 1 } } }), {}, (r) => (seen.push(r.meta.id), r)));
+    const found = problemsThrownBy(() => readRules([dir], config({ params: { a: { unknown: 1 } } }), {}, (r) => (seen.push(r.meta.id), r)));
     expect(found).toEqual([expect.stringMatching(/a\.yaml:\d+:\d+: default of parameter "n" does not fit its schema: must be >= 5, got 1$/)]);
     expect(seen).toEqual(['b']);
   });
@@ -129,7 +121,7 @@ describe('config.yaml names, in detail', () => {
     const second = folder({});
     const cfg = config({ paths: [dir, second], disabled: ['alpha', 'nope'], params: { zulu: {}, bravo: {} }, disabledTags: ['t', 'unrelated'] });
     const paths = `${dir}, ${second}`;
-    expect(problems(() => ids([dir, second], cfg))).toEqual([
+    expect(problemsThrownBy(() => ids([dir, second], cfg))).toEqual([
       `config.yaml: rules.params.bravo: no rule "bravo" is loaded from rules.paths (${paths})`,
       `config.yaml: rules.params.zulu: no rule "zulu" is loaded from rules.paths (${paths})`,
       `config.yaml: rules.disabled.1: no rule "nope" is loaded from rules.paths (${paths})`,
@@ -147,7 +139,7 @@ describe('config.yaml names, in detail', () => {
   it('of two names equally near a typo, suggests the first by name, not by file order', () => {
     const dir = folder({ 'rule-c.yaml': ruleText('rule-c', ['tags: [tag-c]']), 'z/rule-b.yaml': ruleText('rule-b', ['tags: [tag-b]']) });
     const cfg = config({ paths: [dir], disabled: ['rule-a'], disabledTags: ['tag-a'] });
-    expect(problems(() => ids([dir], cfg))).toEqual([
+    expect(problemsThrownBy(() => ids([dir], cfg))).toEqual([
       `config.yaml: rules.disabled.0: no rule "rule-a" is loaded from rules.paths (${dir}); did you mean "rule-b"?`,
       `config.yaml: rules.disabledTags.0: no rule loaded from rules.paths (${dir}) has the tag "tag-a"; did you mean "tag-b"?`,
     ]);
@@ -157,12 +149,12 @@ describe('config.yaml names, in detail', () => {
 describe('a rule file on its own', () => {
   it('a duplicate id is placed at the id, wherever it is written', () => {
     const dir = folder({ 'a/dup.yaml': ruleText('dup'), 'b/dup.yaml': `title: Second\n${ruleText('dup').replace(/^title: .*\n/m, '')}` });
-    expect(problems(() => ids([dir]))).toEqual([expect.stringMatching(/b\/dup\.yaml:2:1: duplicate rule id "dup" \(already defined in .*a\/dup\.yaml\)$/)]);
+    expect(problemsThrownBy(() => ids([dir]))).toEqual([expect.stringMatching(/b\/dup\.yaml:2:1: duplicate rule id "dup" \(already defined in .*a\/dup\.yaml\)$/)]);
   });
 
   it('the id must be the file name without .yaml, placed at the id', () => {
     const dir = folder({ 'other.yaml': `title: T\n${ruleText('mine').replace(/^title: .*\n/m, '')}`, 'mine.yaml.yaml': ruleText('mine') });
-    expect(problems(() => ids([dir]))).toEqual([
+    expect(problemsThrownBy(() => ids([dir]))).toEqual([
       expect.stringMatching(/mine\.yaml\.yaml:1:1: rule id "mine" must match its file name \(mine\.yaml\.yaml\)$/),
       expect.stringMatching(/other\.yaml:2:1: rule id "mine" must match its file name \(other\.yaml\)$/),
     ]);
@@ -170,7 +162,7 @@ describe('a rule file on its own', () => {
 
   it('every schema problem of a file is listed on its own', () => {
     const dir = folder({ 'bad.yaml': ruleText('bad').replace('severity: low', 'severity: dire').replace('resource: account', 'resource: planet') });
-    const found = problems(() => ids([dir]));
+    const found = problemsThrownBy(() => ids([dir]));
     expect(found).toHaveLength(2);
     expect(found.join('\n')).toMatch(/bad\.yaml:3:\d+: .*severity[\s\S]*bad\.yaml:5:\d+: .*resource/);
   });

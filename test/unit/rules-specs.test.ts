@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type { EvaluationSubject } from '../../src/model/facts.ts';
 import { compiledRuleOf, loadRules, loadRuleSpecs, ruleSpecOf, withParams, type LoadedRule } from '../../src/rules/load.ts';
-import { UserErrors } from '../../src/shared/errors.ts';
+import { problemsThrownBy } from '../fixtures/rule-load-problems.ts';
 
 const RULE = [
   'id: enough-tags',
@@ -38,15 +38,6 @@ async function loaded(overrides: Record<string, unknown> = {}): Promise<{ rule: 
 const withTags = (n: number): EvaluationSubject =>
   ({ resource: { type: 'account', id: '1', accountId: '1' }, activation: { account: { id: '1', tags: Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v'])) } } }) as unknown as EvaluationSubject;
 
-const problemsOf = (fn: () => unknown): string[] => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof UserErrors) return err.problems;
-    throw err;
-  }
-  return [];
-};
 
 describe('rule specs', () => {
   it('a file-loaded rule has a spec of plain data; loading it again judges the same with the same params and meta', async () => {
@@ -73,7 +64,7 @@ describe('rule specs', () => {
     const spec = ruleSpecOf(rule)!;
     writeFileSync(file, readFileSync(file, 'utf8').replace('severity: low', 'severity: high'));
     const missing = { ...spec, file: join(tmpdir(), 'no-such-rule', 'enough-tags.yaml'), source: 'gone/enough-tags.yaml' };
-    expect(problemsOf(() => loadRuleSpecs([spec, missing]))).toEqual([
+    expect(problemsThrownBy(() => loadRuleSpecs([spec, missing]))).toEqual([
       `${spec.source}: the rule file changed while the scan was running; run it again`,
       'gone/enough-tags.yaml: cannot read: ENOENT',
     ]);
@@ -82,7 +73,7 @@ describe('rule specs', () => {
   it('params in a spec that the rule does not declare are a problem located at the spec', async () => {
     const { rule } = await loaded();
     const spec = { ...ruleSpecOf(rule)!, params: { minimum: 2, typo: 1 } };
-    expect(problemsOf(() => loadRuleSpecs([spec]))).toEqual([`${spec.source}: params.typo: unknown parameter "typo" for rule enough-tags (it declares: minimum)`]);
+    expect(problemsThrownBy(() => loadRuleSpecs([spec]))).toEqual([`${spec.source}: params.typo: unknown parameter "typo" for rule enough-tags (it declares: minimum)`]);
   });
 });
 
@@ -100,11 +91,11 @@ describe('withParams', () => {
 
   it('an unknown or unfitting param is a UserError placed by a prefix or by a function', async () => {
     const { rule } = await loaded();
-    expect(problemsOf(() => withParams(rule, { minimum: -1, extra: true }, 'case.yaml:4:5: params'))).toEqual([
+    expect(problemsThrownBy(() => withParams(rule, { minimum: -1, extra: true }, 'case.yaml:4:5: params'))).toEqual([
       'case.yaml:4:5: params.extra: unknown parameter "extra" for rule enough-tags (it declares: minimum)',
       'case.yaml:4:5: params.minimum: invalid value for parameter "minimum" of rule enough-tags: must be >= 0, got -1',
     ]);
-    expect(problemsOf(() => withParams(rule, { minimum: 'x' }, (name) => `at ${name}`))).toEqual([
+    expect(problemsThrownBy(() => withParams(rule, { minimum: 'x' }, (name) => `at ${name}`))).toEqual([
       'at minimum: invalid value for parameter "minimum" of rule enough-tags: expected integer, got "x"',
     ]);
   });
@@ -123,7 +114,7 @@ describe('a spec of a rule that does not compile', () => {
     const text = RULE.replace('id: enough-tags', 'id: broken').replace('account.tags.size() >= params.minimum', 'account.tags.size( >=');
     writeFileSync(file, text);
     const sha256 = createHash('sha256').update(text).digest('hex');
-    const found = problemsOf(() => loadRuleSpecs([{ file, source: 'broken.yaml', params: {}, sha256 }]));
+    const found = problemsThrownBy(() => loadRuleSpecs([{ file, source: 'broken.yaml', params: {}, sha256 }]));
     expect(found).toEqual([expect.stringMatching(/^broken\.yaml:9:\d+: invalid CEL in validations\[0\]\.expression/)]);
   });
 });
