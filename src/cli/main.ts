@@ -59,6 +59,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   { commands: ['rules'], load: () => import('./commands/rules.ts') },
   { commands: ['frameworks'], load: () => import('./commands/frameworks.ts') },
   { commands: ['report'], load: () => import('./commands/report.ts') },
+  { commands: ['snapshot'], load: () => import('./commands/snapshot.ts') },
   { commands: ['evidence'], load: () => import('./commands/evidence.ts') },
   { commands: ['exceptions'], load: () => import('./commands/exceptions.ts') },
   { commands: ['verify-logs'], load: () => import('./commands/verify-logs.ts') },

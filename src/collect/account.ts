@@ -21,6 +21,8 @@ export interface AccountContext {
   destinations: Set<string>;
   /** Detective controls are read with these settings; undefined when switched off. */
   detective?: DetectiveSettings;
+  /** One shard of the organization is read (collect --shard): trails of other shards are not seen. */
+  sharded?: boolean;
 }
 
 /** Buckets whose full configuration was not read because no trail was known to deliver to them yet. */

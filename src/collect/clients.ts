@@ -56,16 +56,27 @@ export function defaultClientFactory(options: ClientFactoryOptions): ClientFacto
   }
   const timeouts = { requestTimeout: options.callTimeoutMs, connectionTimeout: Math.min(options.callTimeoutMs, 10_000) };
   const requestHandler = options.shareConnections === false ? timeouts : sharedRequestHandler(timeouts);
+  const settled = new Map<ServiceName, Promise<SettledSettings>>();
   return {
     startingCredentials: () =>
       options.credentials ?? (fromNodeProviderChain(options.profile ? { profile: options.profile } : {}) as CredentialProvider),
     client(service, region, credentials) {
-      return refuseNonAwsAnswers(sdkClient(service, region, credentials));
+      return lazyClient(async () => {
+        let settings = settled.get(service);
+        if (!settings) {
+          // The service's first client looks its settings up as the SDK does; every later one is handed them.
+          const first = refuseNonAwsAnswers(sdkClient(service, region, credentials, {}));
+          settled.set(service, (settings = settle(first.config)));
+          return first;
+        }
+        return refuseNonAwsAnswers(sdkClient(service, region, credentials, await settings));
+      });
     },
   };
 
-  function sdkClient(service: ServiceName, region: string, credentials: CredentialProvider) {
+  function sdkClient(service: ServiceName, region: string, credentials: CredentialProvider, settings: SettledSettings) {
     const common = {
+      ...settings,
       region,
       credentials,
       // The call runner retries with the SDK's adaptive strategy itself (so it also covers its own
@@ -105,6 +116,47 @@ export function defaultClientFactory(options: ClientFactoryOptions): ClientFacto
         return new GuardDutyClient(common);
     }
   }
+}
+
+/**
+ * Client settings the SDK otherwise looks up again for every client it builds: each one a chain over
+ * the environment and the shared config files (~/.aws/config), whose misses throw and catch an
+ * error apiece. They cannot differ between clients of one service in one process (the profile is
+ * the process's, AWS_PROFILE), so they are read once, from the service's first client, and handed
+ * to the others as constants. The endpoint configured for the service (AWS_ENDPOINT_URL_<SERVICE>,
+ * the profile's services section) is one of them.
+ */
+type SettledSettings = Record<string, unknown>;
+const SETTLED_KEYS = [
+  'useFipsEndpoint', 'useDualstackEndpoint', 'userAgentAppId', 'authSchemePreference', 'retryMode', 'defaultsMode',
+  'requestChecksumCalculation', 'responseChecksumValidation', 'sigv4aSigningRegionSet', 'useArnRegion', 'disableS3ExpressSessionAuth',
+] as const;
+
+async function settle(config: object): Promise<SettledSettings> {
+  const resolved = config as Record<string, unknown> & { isCustomEndpoint?: boolean; serviceConfiguredEndpoint?: () => Promise<string | undefined> };
+  const settings: SettledSettings = {};
+  for (const key of SETTLED_KEYS) {
+    if (!(key in resolved)) continue;
+    const setting = resolved[key];
+    const value = typeof setting === 'function' ? await (setting as () => Promise<unknown>)() : setting;
+    // A provider, not the bare value: a setting the SDK found unset (undefined) would otherwise be looked up again.
+    settings[key] = () => Promise.resolve(value);
+  }
+  if (!resolved.isCustomEndpoint) {
+    const configured = await resolved.serviceConfiguredEndpoint?.();
+    if (configured) settings.endpoint = configured;
+    else settings.ignoreConfiguredEndpointUrls = true;
+  }
+  return settings;
+}
+
+/** A client built on its first call, so building it may wait for the settled settings. */
+function lazyClient(build: () => Promise<AwsClient>): AwsClient {
+  let built: Promise<AwsClient> | undefined;
+  return {
+    send: async (command, options) => (await (built ??= build())).send(command, options),
+    destroy: () => void built?.then((client) => client.destroy?.(), () => undefined),
+  };
 }
 
 /**

@@ -18,9 +18,10 @@ import { completeDeferred, readAccount, type AccountContext, type DeferredBucket
 import { readGuardDutyOrganization } from './detective/guardduty-organization.ts';
 import { defaultClientFactory, type ClientFactory, type CredentialProvider } from './clients.ts';
 import { Limiter } from './limit.ts';
-import { DEFAULT_PACING, ORGANIZATIONS_PACE, Pacer } from './pace.ts';
+import { ORGANIZATIONS_PACE, Pacer, pacingOf } from './pace.ts';
 import { readOrganization, type OrganizationView } from './organization.ts';
 import { selectAccounts } from './scope.ts';
+import { inShard, type Shard } from '../shared/shard.ts';
 import { AccountSession, type CallSettings } from './session.ts';
 import { RecordSpool } from './spool.ts';
 import { identityFailureMessage } from './starting-identity.ts';
@@ -47,10 +48,15 @@ export interface CollectOptions {
   verbose?: boolean;
   /** Retry pacing (tests shrink it; production keeps the SDK's adaptive defaults). */
   retry?: Pick<CallSettings, 'retryBackoffMs' | 'rateLimiter' | 'pacers'>;
-  /** Client-side pacing per operation and account-region (default pace.ts DEFAULT_PACING: LookupEvents at 2/s; tests turn it off with {}). */
+  /** Client-side pacing per operation and account-region (default from config.yaml: collection.lookupEventsPerSecond; tests turn it off with {}). */
   pacing?: CallSettings['pacing'];
   /** Where finished account records wait for the header (a private folder is made inside); default the system's temporary folder. */
   spoolDir?: string;
+  /**
+   * Read only the accounts of this shard (the account → shard hash of `evaluate --shard`), with
+   * the whole organization's structure; `snapshot merge` puts the shards together (merge-shards.ts).
+   */
+  shard?: Shard;
 }
 
 export interface Collection {
@@ -77,7 +83,7 @@ export async function collectOrganization(options: CollectOptions): Promise<Coll
     maxAttempts: config.collection.maxAttempts,
     pacers: { organizations: new Pacer(ORGANIZATIONS_PACE) },
     ...options.retry,
-    pacing: options.pacing ?? DEFAULT_PACING,
+    pacing: options.pacing ?? pacingOf(config.collection),
     ...(options.progress ? { onEvent: options.progress } : {}),
   };
 
@@ -105,17 +111,22 @@ export async function collectOrganization(options: CollectOptions): Promise<Coll
     spool = await RecordSpool.create(options.spoolDir);
     const ctx: AccountContext = {
       starting, startingCredentials, settings, config, partition, destinations: new Set(),
+      ...(options.shard ? { sharded: true } : {}),
       ...(config.collection.detective ? { detective: { collectedAt, historyDays: config.collection.historyDays } } : {}),
     };
     const accounts = accountRunner(ctx, spool, options.progress);
+    const ours = (ids: string[]) => (options.shard ? ids.filter((id) => inShard(id, options.shard!)) : ids);
 
     const org = await readOrganization(starting, homeRegion, {
       wantTags: config.scope.accountTags.length > 0,
       concurrency: config.collection.callConcurrency,
       // The same selection as the final one, on the part of the tree known so far.
-      onAccounts: (found, tree) => accounts.start(selectAccounts({ accounts: found, ...tree }, config.scope).selected),
+      onAccounts: (found, tree) => accounts.start(ours(selectAccounts({ accounts: found, ...tree }, config.scope).selected)),
     });
-    const { selected, skipped } = scopeOf(org, config, starting.accountId);
+    const whole = scopeOf(org, config, starting.accountId);
+    // Accounts of other shards are neither read nor skipped: their own shard reads them.
+    const selected = ours(whole.selected);
+    const skipped = whole.skipped;
     accounts.start(selected);
     const { regionsRead, credentialsOf } = await accounts.finish(selected);
     const regions = config.scope.regions.length > 0 ? [...new Set(config.scope.regions)].sort() : regionsRead;
@@ -135,7 +146,7 @@ export async function collectOrganization(options: CollectOptions): Promise<Coll
       collectedAt,
       source: 'aws',
       partition,
-      scope: { regions, accountIds: selected, skipped },
+      scope: { regions, accountIds: selected, skipped, ...(options.shard ? { shard: `${options.shard.index}/${options.shard.count}` } : {}) },
       organization: org.organization,
       roots: org.roots,
       organizationalUnits: org.organizationalUnits,
@@ -205,7 +216,9 @@ function accountRunner(ctx: AccountContext, spool: RecordSpool, progress: Collec
       const owners = new Map<string, string[]>();
       for (const [accountId, d] of deferred) {
         if (!inScope.has(accountId)) continue;
-        const names = d.buckets.filter((b) => ctx.destinations.has(b));
+        // A shard does not see the trails of the other shards' accounts, any of which may deliver to
+        // these buckets: it reads them all, and `snapshot merge` keeps what one collection would have.
+        const names = ctx.sharded ? d.buckets : d.buckets.filter((b) => ctx.destinations.has(b));
         if (names.length > 0) owners.set(accountId, names);
       }
       const second = new Limiter(ctx.config.collection.accountConcurrency);

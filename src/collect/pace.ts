@@ -31,8 +31,16 @@ export interface Quota {
  */
 export const ORGANIZATIONS_PACE: Quota = { ratePerSecond: 5, burst: 1 };
 
-/** Operations paced per account and region ("service:Operation" → AWS's documented quota). */
-export const DEFAULT_PACING: Readonly<Record<string, Quota>> = { 'cloudtrail:LookupEvents': { ratePerSecond: 2, burst: 1 } };
+/** CloudTrail's documented LookupEvents quota: 2 requests per second per account and region. */
+export const LOOKUP_EVENTS_PER_SECOND = 2;
+
+/**
+ * Operations paced per account and region ("service:Operation" → quota), from config.yaml
+ * (collection.lookupEventsPerSecond, default AWS's quota).
+ */
+export function pacingOf(collection: { lookupEventsPerSecond: number }): Readonly<Record<string, Quota>> {
+  return { 'cloudtrail:LookupEvents': { ratePerSecond: collection.lookupEventsPerSecond, burst: 1 } };
+}
 
 type Sleep = (ms: number) => Promise<void>;
 

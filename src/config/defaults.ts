@@ -9,7 +9,7 @@ export const DEFAULT_CONFIG: TrailproofConfig = {
     homeRegion: 'us-east-1',
   },
   scope: { accounts: [], excludeAccounts: [], ous: [], excludeOus: [], accountTags: [], regions: [] },
-  collection: { accountConcurrency: 16, callConcurrency: 8, callTimeoutMs: 15_000, maxAttempts: 8, detective: true, historyDays: 90 },
+  collection: { accountConcurrency: 16, callConcurrency: 8, callTimeoutMs: 15_000, maxAttempts: 8, detective: true, historyDays: 90, lookupEventsPerSecond: 2 },
   rules: { paths: ['builtin'], disabled: [], disabledTags: [], params: {} },
   pii: { tags: [{ key: 'DataClassification', values: ['PII'] }], namePatterns: [], buckets: [] },
   exceptions: [],

@@ -39,6 +39,12 @@ export interface TrailproofConfig {
     detective: boolean;
     /** Days of CloudTrail event history looked up for tampering calls (1 to 90). */
     historyDays: number;
+    /**
+     * CloudTrail LookupEvents sent per second per account and region: AWS's quota is 2, and the
+     * collector paces itself at this rate rather than be throttled. Raise it only for an endpoint
+     * without that quota (an emulator, a test server).
+     */
+    lookupEventsPerSecond: number;
   };
   rules: {
     /** Rule files or folders; "builtin" is the bundled pack. */

@@ -23,9 +23,10 @@ import { openSpool, sharedSpoolDir, VerdictSpool, type SpoolHandle } from './ver
 import type { Verdict } from '../contracts/verdict.ts';
 
 /**
- * Default thread count: 1. Measured on the 2-core machine (10,000 accounts, JSON+SARIF): two
- * threads cost more CPU and gained no wall time once pass 1 is shared, because pass 1 (read,
- * validate) and the report writing are serial; `--workers N` still asks for more.
+ * Default thread count: 1. Measured on the 2-core machine (10,000 accounts, JSON+SARIF; issue 16,
+ * re-measured after lazy evidence and digest keys): two threads cost more CPU (33 s against 26 s),
+ * more memory (867 MB against 467 MB) and gained no wall time, because pass 1 (read, validate)
+ * and the report writing are serial; `--workers N` still asks for more.
  */
 const DEFAULT_THREADS = 1;
 

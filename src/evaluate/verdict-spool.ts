@@ -211,50 +211,80 @@ export type SpooledVerdicts = VerdictList & {
   readonly spool: SpoolHandle;
   /** Only the verdicts of these rules, in canonical order, reading only their part of the file. */
   ofRules(ruleIds: ReadonlySet<string>): Iterable<Verdict>;
+  /** The rules that have verdicts in the list, known without reading it. */
+  ruleIds(): ReadonlySet<string>;
 };
 
 export function openSpool(handle: SpoolHandle): SpooledVerdicts {
   const whole: [number, number][] = [[0, Infinity]];
   // Shared by every walk of the list: the JSON and SARIF walks parse a hot piece of evidence once.
-  const evidence = new EvidenceCache();
+  const evidence = new EvidenceCache(new PieceReader(handle.evidenceFile));
   return {
     spool: handle,
     length: handle.length,
     [Symbol.iterator]: () => walk(handle, whole, evidence),
+    ruleIds: () => new Set(handle.ruleRanges.map(([id]) => id)),
     ofRules: (ruleIds) => ({ [Symbol.iterator]: () => walk(handle, handle.ruleRanges.filter(([id]) => ruleIds.has(id)).map(([, start, end]) => [start, end]), evidence) }),
   };
 }
 
 function* walk(handle: SpoolHandle, ranges: [number, number][], evidence: EvidenceCache): Generator<Verdict> {
-  const reader = new PieceReader(handle.evidenceFile);
-  try {
-    for (const [start, end] of ranges) {
-      for (const line of readLines(handle.verdictsFile, start, end)) {
-        const [ruleId, status, severity, message, ref, resource, suppressed] = JSON.parse(line) as EncodedVerdict;
-        const verdict: Verdict = { ruleId, status, severity, message, evidence: Array.isArray(ref) ? evidence.get(reader, ref[0], ref[1]) : ref.v, resource };
-        if (suppressed) verdict.suppressed = suppressed;
-        yield verdict;
-      }
+  for (const [start, end] of ranges) {
+    for (const line of readLines(handle.verdictsFile, start, end)) {
+      const [ruleId, status, severity, message, ref, resource, suppressed] = JSON.parse(line) as EncodedVerdict;
+      const verdict: Verdict = Array.isArray(ref) ? withLazyEvidence(ruleId, status, severity, message, ref, resource, evidence) : { ruleId, status, severity, message, evidence: ref.v, resource };
+      if (suppressed) verdict.suppressed = suppressed;
+      yield verdict;
     }
-  } finally {
-    reader.close();
   }
 }
 
 /**
+ * A verdict whose evidence is parsed when first read: most walks (counts, SARIF's filter on
+ * status, the rule list) never look at it. The accessor is an own enumerable property in the
+ * verdict's usual key order, so spreading, JSON.stringify and Object.keys see a plain verdict.
+ */
+function withLazyEvidence(ruleId: string, status: VerdictStatus, severity: Severity, message: string, [offset, length]: [number, number], resource: ResourceRef, evidence: EvidenceCache): Verdict {
+  let value: unknown;
+  let read = false;
+  return {
+    ruleId,
+    status,
+    severity,
+    message,
+    get evidence(): unknown {
+      if (!read) {
+        value = evidence.get(offset, length);
+        read = true;
+      }
+      return value;
+    },
+    set evidence(replaced: unknown) {
+      value = replaced;
+      read = true;
+    },
+    resource,
+  };
+}
+
+/**
  * Parsed evidence by offset, the most recently used kept: the same object for every verdict that
- * shared it. Formatters never modify evidence (canonical.ts), so sharing the object is safe.
+ * shared it. Formatters never modify evidence (canonical.ts), so sharing the object is safe. The
+ * file stays open for the list's lifetime (positional reads: walks may interleave, and a verdict
+ * kept after its walk can still read its evidence).
  */
 class EvidenceCache {
   private readonly parsed = new Map<number, unknown>();
 
-  get(reader: PieceReader, offset: number, length: number): unknown {
+  constructor(private readonly reader: PieceReader) {}
+
+  get(offset: number, length: number): unknown {
     let value = this.parsed.get(offset);
     if (value !== undefined) {
       // Re-inserted: a Map iterates in insertion order, so the first key is the least recently used.
       this.parsed.delete(offset);
     } else {
-      value = JSON.parse(reader.read(offset, length));
+      value = JSON.parse(this.reader.read(offset, length));
       if (this.parsed.size >= EVIDENCE_CACHE) this.parsed.delete(this.parsed.keys().next().value!);
     }
     this.parsed.set(offset, value);

@@ -10,7 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import type { TrailproofConfig } from '../config/types.ts';
 import { loadConfig, mergeConfig } from '../config/load.ts';
 import { evaluateSnapshot } from '../evaluate/pipeline.ts';
-import { formatterFor } from '../report/registry.ts';
+import { chunksToBuffer, formatterFiles, formatterFor } from '../report/registry.ts';
 import { sortKeysDeep, stableJson } from '../report/canonical.ts';
 import { loadRules, type LoadedRule } from '../rules/load.ts';
 import type { ScanResult } from '../contracts/result.ts';
@@ -48,9 +48,12 @@ export async function evaluateLayout(root: string, files: LayoutFiles, inputs: E
   const result = await evaluateSnapshot(source, { config, rules, ...(inputs.asOf ? { asOf: inputs.asOf } : {}) });
   const outputs = new Map<string, Buffer>();
   outputs.set(EFFECTIVE_CONFIG_FILE, Buffer.from(stableJson(sortKeysDeep(config)), 'utf8'));
+  // Each report as `trailproof evaluate` writes it (a large organization's HTML is its summary and
+  // pages), built from chunks: no report is ever one string, however large.
   for (const name of inputs.formats) {
-    const formatter = formatterFor(name);
-    outputs.set(`${REPORTS_DIR}/${formatter.fileName}`, Buffer.from(formatter.render(result, { sarifIncludeSuppressed: config.output.sarifIncludeSuppressed }), 'utf8'));
+    for (const file of formatterFiles(formatterFor(name), result, { sarifIncludeSuppressed: config.output.sarifIncludeSuppressed })) {
+      outputs.set(`${REPORTS_DIR}/${file.path}`, chunksToBuffer(file.chunks));
+    }
   }
   return { result, rules, outputs };
 }

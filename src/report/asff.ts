@@ -11,7 +11,7 @@ import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../contracts/ve
 import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { sha256Hex } from '../shared/hash.ts';
 import { LazyList, stableJsonChunks } from './canonical.ts';
-import { frameworkRequirements, oneLine, ruleIndex, truncate } from './audit-common.ts';
+import { frameworkRequirements, oncePerKey, oneLine, ruleIndex, truncate } from './audit-common.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 
 /** Length limits from the AwsSecurityFinding API reference. */
@@ -77,13 +77,13 @@ function workflowStatus(v: Verdict): string {
   return v.status === 'PASS' || v.status === 'NOT_APPLICABLE' ? 'RESOLVED' : 'NEW';
 }
 
-function productFields(v: Verdict, rule: RuleMeta | undefined, result: ScanResult): Record<string, string> {
+function productFields(v: Verdict, rule: RuleMeta | undefined, result: ScanResult, evidenceJson: string): Record<string, string> {
   const fields: Record<string, string> = {
     'trailproof/RuleId': v.ruleId,
     'trailproof/Status': v.status,
     'trailproof/ResourceId': v.resource.id,
     'trailproof/SnapshotCollectedAt': result.snapshot.collectedAt,
-    'trailproof/Evidence': JSON.stringify(v.evidence ?? null),
+    'trailproof/Evidence': evidenceJson,
   };
   if (v.resource.ouPath) fields['trailproof/OuPath'] = v.resource.ouPath;
   if (result.snapshot.sha256) fields['trailproof/SnapshotSha256'] = result.snapshot.sha256;
@@ -99,11 +99,34 @@ function productFields(v: Verdict, rule: RuleMeta | undefined, result: ScanResul
   );
 }
 
-export function asffFinding(v: Verdict, rule: RuleMeta | undefined, result: ScanResult, region: string): Record<string, unknown> {
-  const account = v.resource.accountId;
-  const requirements = frameworkRequirements(rule).slice(0, ASFF_LIMITS.relatedRequirements);
-  const title = rule ? `${rule.title} (${v.ruleId})` : v.ruleId;
+/** What every finding of a rule shares: made once per rule when a whole report is rendered. */
+export interface AsffRuleParts {
+  title: string;
+  requirements: string[];
+  remediation?: { Recommendation: { Text: string; Url?: string } };
+}
+
+export function asffRuleParts(ruleId: string, rule: RuleMeta | undefined): AsffRuleParts {
   const recommendation = rule?.remediation ? oneLine(rule.remediation) : '';
+  return {
+    title: truncate(oneLine(rule ? `${rule.title} (${ruleId})` : ruleId), ASFF_LIMITS.title),
+    requirements: frameworkRequirements(rule).slice(0, ASFF_LIMITS.relatedRequirements),
+    ...(recommendation ? { remediation: { Recommendation: { Text: truncate(recommendation, ASFF_LIMITS.recommendationText), ...(rule?.helpUri ? { Url: rule.helpUri } : {}) } } } : {}),
+  };
+}
+
+const evidenceField = (evidence: unknown) => truncate(JSON.stringify(evidence ?? null), ASFF_LIMITS.productFieldValue);
+
+export function asffFinding(
+  v: Verdict,
+  rule: RuleMeta | undefined,
+  result: ScanResult,
+  region: string,
+  parts: AsffRuleParts = asffRuleParts(v.ruleId, rule),
+  evidenceJson: string = evidenceField(v.evidence),
+): Record<string, unknown> {
+  const account = v.resource.accountId;
+  const requirements = parts.requirements;
   return {
     SchemaVersion: '2018-10-08',
     Id: boundedId(`trailproof/${v.ruleId}/${v.resource.id}`, ASFF_LIMITS.id),
@@ -117,12 +140,10 @@ export function asffFinding(v: Verdict, rule: RuleMeta | undefined, result: Scan
     CreatedAt: result.snapshot.collectedAt,
     UpdatedAt: result.snapshot.collectedAt,
     Severity: { Label: SEVERITY_LABEL[v.severity], Original: v.severity },
-    Title: truncate(oneLine(title), ASFF_LIMITS.title),
+    Title: parts.title,
     Description: truncate(v.message.trim() || `${v.status} ${v.ruleId}`, ASFF_LIMITS.description),
-    ...(recommendation
-      ? { Remediation: { Recommendation: { Text: truncate(recommendation, ASFF_LIMITS.recommendationText), ...(rule?.helpUri ? { Url: rule.helpUri } : {}) } } }
-      : {}),
-    ProductFields: productFields(v, rule, result),
+    ...(parts.remediation ? { Remediation: parts.remediation } : {}),
+    ProductFields: productFields(v, rule, result, evidenceJson),
     Resources: [
       {
         Type: RESOURCE_TYPE[v.resource.type],
@@ -149,7 +170,8 @@ function asffChunks(input: ScanResult, options: RenderOptions): Iterable<string>
   const result = canonicalOrder(input);
   const rules = ruleIndex(result);
   const region = asffRegion(result, options);
-  return stableJsonChunks(new LazyList(result.verdicts, (v) => asffFinding(v, rules.get(v.ruleId), result, region)));
+  const partsOf = oncePerKey((ruleId: string) => asffRuleParts(ruleId, rules.get(ruleId)));
+  return stableJsonChunks(new LazyList(result.verdicts, (v) => asffFinding(v, rules.get(v.ruleId), result, region, partsOf(v.ruleId))));
 }
 
 export const asffFormatter: Formatter = {

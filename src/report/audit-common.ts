@@ -77,6 +77,64 @@ export function resourceLabel(v: Pick<Verdict, 'resource'>): string {
 
 /** JSON with object keys sorted, so hashes of evidence do not depend on key order. */
 export function canonicalJson(value: unknown): string {
+  try {
+    return plainCanonicalJson(value, 0) ?? 'null';
+  } catch (err) {
+    if (err !== NOT_PLAIN) throw err;
+    return replacerCanonicalJson(value);
+  }
+}
+
+const NOT_PLAIN = Symbol('not plain JSON data');
+const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
+const MAX_PLAIN_DEPTH = 64;
+
+/**
+ * canonicalJson of plain JSON data (what evidence read back from a spool or built by the rules
+ * is), written directly rather than through JSON.stringify's replacer, which copies every object
+ * to sort it. Anything else (toJSON, class instances, keys that are array indexes, which
+ * JSON.stringify would put first) throws NOT_PLAIN and is left to the replacer form.
+ * `undefined` means "no JSON form" (left out of an object, null in an array).
+ */
+function plainCanonicalJson(value: unknown, depth: number): string | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'object':
+      break;
+    default:
+      throw NOT_PLAIN;
+  }
+  if (value === null) return 'null';
+  if (depth > MAX_PLAIN_DEPTH) throw NOT_PLAIN;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += `${i > 0 ? ',' : ''}${plainCanonicalJson(value[i], depth + 1) ?? 'null'}`;
+    return `${out}]`;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
+  const o = value as Record<string, unknown>;
+  if (typeof o.toJSON === 'function') throw NOT_PLAIN;
+  const keys = Object.keys(o);
+  for (const k of keys) if (ARRAY_INDEX.test(k)) throw NOT_PLAIN;
+  keys.sort(compareStrings);
+  let out = '{';
+  for (const k of keys) {
+    const member = plainCanonicalJson(o[k], depth + 1);
+    if (member === undefined) continue;
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${member}`;
+  }
+  return `${out}}`;
+}
+
+function replacerCanonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;
@@ -86,6 +144,31 @@ export function canonicalJson(value: unknown): string {
   }) ?? 'null';
 }
 
+/**
+ * `render(value)` made once per object for one rendering: the verdict cache hands the same
+ * evidence object to every account it was reused for, and a spooled list hands the same object to
+ * every walk. The objects must not change while the returned function is in use.
+ */
+export function oncePerObject<T>(render: (value: unknown) => T): (value: unknown) => T {
+  const made = new WeakMap<object, T>();
+  return (value) => {
+    if (value === null || typeof value !== 'object') return render(value);
+    let out = made.get(value);
+    if (out === undefined) made.set(value, (out = render(value)));
+    return out;
+  };
+}
+
+/** Once per key (a rule, usually): the parts of a report item that are the same for every verdict of a rule. */
+export function oncePerKey<K, T>(make: (key: K) => T): (key: K) => T {
+  const made = new Map<K, T>();
+  return (key) => {
+    let out = made.get(key);
+    if (out === undefined) made.set(key, (out = make(key)));
+    return out;
+  };
+}
+
 /** Pretty JSON for people; `undefined` evidence is shown as null rather than vanishing. */
 export function prettyJson(value: unknown): string {
   return JSON.stringify(value ?? null, null, 2);
@@ -93,6 +176,8 @@ export function prettyJson(value: unknown): string {
 
 /** Cut to at most `max` characters (code points kept whole), marking the cut with "…". */
 export function truncate(text: string, max: number): string {
+  // A string has at most as many code points as UTF-16 units: short enough without counting.
+  if (text.length <= max) return text;
   const chars = Array.from(text);
   if (chars.length <= max) return text;
   return chars.slice(0, Math.max(0, max - 1)).join('') + '…';
@@ -108,8 +193,10 @@ export function oneLine(text: string): string {
 export const TRAILPROOF_UUID_NAMESPACE = '757cb841-9c07-5a65-8e1b-f5c18aac16cb';
 
 /** RFC 4122 version-5 UUID: SHA-1 of namespace bytes + name, with version and variant bits set. */
+const TRAILPROOF_NAMESPACE_BYTES = Buffer.from(TRAILPROOF_UUID_NAMESPACE.replace(/-/g, ''), 'hex');
+
 export function uuidV5(name: string, namespace: string = TRAILPROOF_UUID_NAMESPACE): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+  const ns = namespace === TRAILPROOF_UUID_NAMESPACE ? TRAILPROOF_NAMESPACE_BYTES : Buffer.from(namespace.replace(/-/g, ''), 'hex');
   const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;

@@ -10,6 +10,7 @@ import type { Verdict } from '../contracts/verdict.ts';
 import { DISPLAY_STATUSES, STATUS_LABEL } from './audit-common.ts';
 import { HtmlAggregate } from './html/aggregate.ts';
 import { html, raw } from './html/escape.ts';
+import { evidenceTexts } from './html/evidence.ts';
 import { frameworkSections } from './html/frameworks.ts';
 import { filterHash, matrixChunks } from './html/matrix.ts';
 import { pagedFiles, type PagedLayout } from './html/paged.ts';
@@ -70,6 +71,7 @@ function* singlePageChunks(result: ScanResult, agg: HtmlAggregate): Generator<st
     rows: new Map(agg.rows.map((r) => [r.key, r])),
     frameworks,
     defaultStatus: FINDINGS,
+    evidenceTexts: evidenceTexts(),
   });
   yield '</section>\n';
   yield section('scope', 'Scope', scopeSection(result));

@@ -50,6 +50,14 @@ export function mergedSorted<T>(a: Iterable<T>, b: Iterable<T>, compare: (x: T, 
 /** A spooled verdict list can read just the verdicts of some rules (they are contiguous in canonical order). */
 interface NarrowsByRule {
   ofRules(ruleIds: ReadonlySet<string>): Iterable<Verdict>;
+  /** The rules that have verdicts in the list, known without reading it. */
+  ruleIds(): ReadonlySet<string>;
+}
+
+/** The rules that have verdicts in the list when the list knows them without a walk (a spooled list), else undefined. */
+export function knownRuleIds(verdicts: VerdictList): ReadonlySet<string> | undefined {
+  const narrowing = verdicts as Partial<NarrowsByRule>;
+  return typeof narrowing.ruleIds === 'function' ? narrowing.ruleIds() : undefined;
 }
 
 /** The verdicts of these rules, in canonical order: read directly when the list allows it, else filtered from a walk. */

@@ -12,7 +12,8 @@ import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
 import {
   canonicalJson,
   compareControlIds,
-  countStatuses,
+  displayStatus,
+  emptyCounts,
   DISPLAY_STATUSES,
   nistControls,
   oscalControlId,
@@ -27,7 +28,7 @@ import {
 } from './audit-common.ts';
 import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { LazyList, stableJson, stableJsonChunks } from './canonical.ts';
-import { verdictsOfRules } from './list-views.ts';
+import { mapped, verdictsOfRules } from './list-views.ts';
 import type { Formatter } from './types.ts';
 import type { FrameworkAssessment } from '../contracts/frameworks.ts';
 import { controlBasis, controlStatusText, frameworkName } from './frameworks.ts';
@@ -67,17 +68,86 @@ function inventoryUuid(v: Verdict): string {
   return uuidV5(`resource:${v.resource.type}:${v.resource.id}`);
 }
 
+/** The uuid of a verdict's observation: a name-based uuid of what the verdict says (canonicalJson of [rule, resource, status, message, suppressed, evidence]). */
 function observationUuid(v: Verdict, ids: Ids): string {
-  return uuidV5(`observation:${ids.result}:${canonicalJson([v.ruleId, v.resource.id, v.status, v.message, v.suppressed ?? null, v.evidence ?? null])}`);
+  // canonicalJson of the array, written out: no array of the parts is built for each verdict.
+  const said = `[${JSON.stringify(v.ruleId)},${JSON.stringify(v.resource.id)},${JSON.stringify(v.status)},${JSON.stringify(v.message)},${canonicalJson(v.suppressed ?? null)},${canonicalJson(v.evidence ?? null)}]`;
+  return uuidV5(`observation:${ids.result}:${said}`);
 }
 
-function inventoryItems(verdicts: Iterable<Verdict>): Json[] {
+const UUID_BYTES = 16;
+
+function uuidText(bytes: Buffer, at: number): string {
+  const hex = bytes.toString('hex', at, at + UUID_BYTES);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * The observation uuids of each rule's verdicts, in list order, recorded (16 bytes each) while
+ * the observations are written, so that each finding's related-observations are listed without
+ * reading and hashing its rules' verdicts again for every control they map to. Until the
+ * observations have been walked to the end, the uuids are computed from the verdicts.
+ */
+class ObservationUuids {
+  private byRule = new Map<string, { bytes: Buffer; used: number }>();
+  private complete = false;
+  readonly uuidOf: (v: Verdict) => string;
+
+  constructor(
+    private readonly verdicts: VerdictList,
+    ids: Ids,
+  ) {
+    this.uuidOf = (v) => observationUuid(v, ids);
+  }
+
+  /** The verdicts with their uuids; a walk to the end records every uuid. */
+  *observed(): Generator<{ verdict: Verdict; uuid: string }> {
+    this.byRule = new Map();
+    this.complete = false;
+    for (const verdict of this.verdicts) {
+      const uuid = this.uuidOf(verdict);
+      this.record(verdict.ruleId, uuid);
+      yield { verdict, uuid };
+    }
+    this.complete = true;
+  }
+
+  private record(ruleId: string, uuid: string): void {
+    let rule = this.byRule.get(ruleId);
+    if (!rule) this.byRule.set(ruleId, (rule = { bytes: Buffer.allocUnsafe(UUID_BYTES * 64), used: 0 }));
+    if (rule.used + UUID_BYTES > rule.bytes.length) {
+      const grown = Buffer.allocUnsafe(rule.bytes.length * 2);
+      rule.bytes.copy(grown, 0, 0, rule.used);
+      rule.bytes = grown;
+    }
+    rule.used += rule.bytes.write(uuid.replace(/-/g, ''), rule.used, 'hex');
+  }
+
+  /** The uuids of these rules' verdicts, in list order. */
+  ofRules(ruleIds: ReadonlySet<string>): Iterable<string> {
+    if (!this.complete) return mapped(verdictsOfRules(this.verdicts, ruleIds), this.uuidOf);
+    const rules = [...this.byRule].filter(([id]) => ruleIds.has(id)).map(([, r]) => r);
+    return {
+      *[Symbol.iterator]() {
+        for (const r of rules) for (let at = 0; at < r.used; at += UUID_BYTES) yield uuidText(r.bytes, at);
+      },
+    };
+  }
+}
+
+/** One walk: the inventory (one item per resource, and its uuid by resourceKey) and each rule's verdict counts. */
+function inventoryAndCounts(verdicts: Iterable<Verdict>): { items: Json[]; subjects: Map<string, string>; counts: Map<string, StatusCounts> } {
   const items = new Map<string, Json>();
+  const counts = new Map<string, StatusCounts>();
   for (const v of verdicts) {
-    const uuid = inventoryUuid(v);
-    if (items.has(uuid)) continue;
+    let ruleCounts = counts.get(v.ruleId);
+    if (!ruleCounts) counts.set(v.ruleId, (ruleCounts = emptyCounts()));
+    ruleCounts[displayStatus(v)]++;
     const r = v.resource;
-    items.set(uuid, {
+    const key = resourceKey(v);
+    if (items.has(key)) continue;
+    const uuid = inventoryUuid(v);
+    items.set(key, {
       uuid,
       description: `AWS ${r.type} ${resourceLabel(v)}`,
       props: [
@@ -90,40 +160,74 @@ function inventoryItems(verdicts: Iterable<Verdict>): Json[] {
       ],
     });
   }
-  return [...items.values()].sort((a, b) => compareStrings(String(a.uuid), String(b.uuid)));
+  const subjects = new Map([...items].map(([key, item]) => [key, String(item.uuid)]));
+  return { items: [...items.values()].sort((a, b) => compareStrings(String(a.uuid), String(b.uuid))), subjects, counts };
 }
 
-function observation(v: Verdict, rule: RuleMeta | undefined, ids: Ids, collected: string): Json {
+/** The counts of some rules' verdicts, summed. */
+function countsOf(ruleIds: Iterable<string>, byRule: ReadonlyMap<string, StatusCounts>): StatusCounts {
+  const sum = emptyCounts();
+  for (const id of ruleIds) {
+    const c = byRule.get(id);
+    if (c) for (const s of DISPLAY_STATUSES) sum[s] += c[s];
+  }
+  return sum;
+}
+
+/** What each observation needs besides its verdict: made once per document. */
+interface ObservationContext {
+  ids: Ids;
+  collected: string;
+  rules: ReadonlyMap<string, RuleMeta>;
+  /** Inventory uuid by resource key (resourceKey). */
+  subjects: ReadonlyMap<string, string>;
+}
+
+const resourceKey = (v: Verdict) => `${v.resource.type}:${v.resource.id}`;
+
+const evidenceRemarks = (evidence: unknown) => '```json\n' + prettyJson(evidence) + '\n```';
+
+/**
+ * A verdict's observation, written without undefined members or empty lists (OSCAL's minItems),
+ * so it needs no clean() copy: JSON.stringify leaves undefined members out.
+ */
+function observation(v: Verdict, uuid: string, ctx: ObservationContext): Json {
+  const rule = ctx.rules.get(v.ruleId);
+  const ids = ctx.ids;
   const s = v.suppressed;
   const remarks = [
     rule?.remediation ? `Remediation:\n\n${rule.remediation.trimEnd()}` : undefined,
     s ? `Suppressed by ${s.exceptionId} until ${s.expires}, approved by ${s.approver}: ${s.reason}` : undefined,
   ].filter((x) => x !== undefined);
   return {
-    uuid: observationUuid(v, ids),
+    uuid,
     title: `${v.ruleId}: ${resourceLabel(v)}`,
     description: v.message.trim() || `${v.status} ${v.ruleId}`,
-    props: [
+    props: nonEmpty([
       ...prop('verdict', v.status),
       ...prop('rule-id', v.ruleId),
       ...prop('severity', v.severity),
       ...prop('rule-sha256', rule?.sha256),
       ...(s ? prop('suppressed-by', s.exceptionId) : []),
-    ],
+    ]),
     methods: ['TEST'],
     types: v.status === 'FAIL' ? ['finding'] : undefined,
     origins: [{ actors: [{ type: 'tool', 'actor-uuid': ids.tool }] }],
-    subjects: [{ 'subject-uuid': inventoryUuid(v), type: 'inventory-item' }],
+    subjects: [{ 'subject-uuid': ctx.subjects.get(resourceKey(v)) ?? inventoryUuid(v), type: 'inventory-item' }],
     'relevant-evidence': [
       {
         href: `#${ids.snapshot}`,
         description: 'What trailproof read from the snapshot to decide this verdict.',
-        remarks: '```json\n' + prettyJson(v.evidence) + '\n```',
+        remarks: evidenceRemarks(v.evidence),
       },
     ],
-    collected,
+    collected: ctx.collected,
     remarks: remarks.length > 0 ? remarks.join('\n\n') : undefined,
   };
+}
+
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
 }
 
 /** Fail closed: a control is satisfied only when every verdict behind it that applies passed. */
@@ -151,11 +255,10 @@ function countsSentence(counts: StatusCounts): string {
 }
 
 /**
- * One finding per control. The verdicts behind a control are walked twice (counted now, listed as
- * related observations while the document is written), and only the control's rules are read
- * when the list can be narrowed by rule (a spooled list).
+ * One finding per control: its counts from the rules' counts, its related observations from the
+ * uuids recorded while the observations were written.
  */
-function findings(result: ScanResult, ids: Ids): { controls: string[]; findings: Json[] } {
+function findings(result: ScanResult, ids: Ids, counted: ReadonlyMap<string, StatusCounts>, uuids: ObservationUuids): { controls: string[]; findings: Json[] } {
   const rules = ruleIndex(result);
   const rulesByControl = new Map<string, Set<string>>();
   for (const rule of result.rules) {
@@ -168,8 +271,7 @@ function findings(result: ScanResult, ids: Ids): { controls: string[]; findings:
   const controls = [...rulesByControl.keys()].sort(compareControlIds);
   const list = controls.map((control) => {
     const ruleIds = [...rulesByControl.get(control)!].sort(compareStrings);
-    const behind = verdictsOfRules(result.verdicts, rulesByControl.get(control)!);
-    const counts = countStatuses(behind);
+    const counts = countsOf(ruleIds, counted);
     const total = Object.values(counts).reduce((n, c) => n + c, 0);
     const status = targetStatus(counts);
     return {
@@ -185,10 +287,14 @@ function findings(result: ScanResult, ids: Ids): { controls: string[]; findings:
         'target-id': `${control}_smt`,
         status: { state: status.state, reason: status.reason, remarks: status.remarks },
       },
-      'related-observations': total > 0 ? new LazyList(behind, (v) => ({ 'observation-uuid': observationUuid(v, ids) })) : undefined,
+      'related-observations': total > 0 ? relatedObservations(uuids.ofRules(rulesByControl.get(control)!)) : undefined,
     };
   });
   return { controls, findings: list };
+}
+
+function relatedObservations(uuids: Iterable<string>): LazyList<string> {
+  return new LazyList(uuids, (uuid) => ({ 'observation-uuid': uuid }));
 }
 
 /** An OSCAL control-id (a token) for a pack's control: NIST's own catalog ids for NIST, "<pack>_<id>" otherwise. */
@@ -202,7 +308,7 @@ export function packControlToken(packId: string, controlId: string): string {
  * stage decided (OSCAL knows only satisfied / not-satisfied: a control not assessed is
  * not-satisfied with reason "other" and says why).
  */
-function frameworkFindings(frameworks: readonly FrameworkAssessment[], verdicts: VerdictList, ids: Ids): { controls: string[]; findings: Json[] } {
+function frameworkFindings(frameworks: readonly FrameworkAssessment[], ids: Ids, counted: ReadonlyMap<string, StatusCounts>, uuids: ObservationUuids): { controls: string[]; findings: Json[] } {
   const controls: string[] = [];
   const list: Json[] = [];
   for (const framework of frameworks) {
@@ -210,8 +316,8 @@ function frameworkFindings(frameworks: readonly FrameworkAssessment[], verdicts:
       const token = packControlToken(framework.id, c.controlId);
       controls.push(token);
       const rules = new Set(c.rules);
-      const behind = verdictsOfRules(verdicts, rules);
-      const anyBehind = !behind[Symbol.iterator]().next().done;
+      const behind = countsOf(rules, counted);
+      const anyBehind = DISPLAY_STATUSES.some((s) => behind[s] > 0);
       list.push({
         uuid: uuidV5(`finding:${ids.result}:${framework.id}:${c.controlId}`),
         title: `${frameworkName(framework)} ${c.controlId}: ${c.title}`,
@@ -227,7 +333,7 @@ function frameworkFindings(frameworks: readonly FrameworkAssessment[], verdicts:
             remarks: c.status === 'satisfied' && c.counts.suppressed === 0 ? undefined : controlStatusText(c),
           },
         },
-        'related-observations': anyBehind ? new LazyList(behind, (v) => ({ 'observation-uuid': observationUuid(v, ids) })) : undefined,
+        'related-observations': anyBehind ? relatedObservations(uuids.ofRules(rules)) : undefined,
       });
     }
   }
@@ -248,7 +354,7 @@ function resultRemarks(result: ScanResult): string | undefined {
 
 /** Drops undefined members and empty arrays: OSCAL arrays have minItems 1, optional fields are left out. */
 function clean(value: unknown): unknown {
-  if (value instanceof LazyList) return value; // its items are cleaned as they are converted
+  if (value instanceof LazyList) return value; // its items are written clean (observation) or are small objects
   if (Array.isArray(value)) return value.map(clean);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -272,7 +378,10 @@ function oscalDocument(input: ScanResult): Json {
   const at = result.snapshot.collectedAt;
   const rules = ruleIndex(result);
   const verdicts = result.verdicts;
-  const mapped = result.frameworks?.length ? frameworkFindings(result.frameworks, verdicts, ids) : findings(result, ids);
+  const { items, subjects, counts } = inventoryAndCounts(verdicts);
+  const uuids = new ObservationUuids(verdicts, ids);
+  const observed: ObservationContext = { ids, collected: at, rules, subjects };
+  const assessed = result.frameworks?.length ? frameworkFindings(result.frameworks, ids, counts, uuids) : findings(result, ids, counts, uuids);
   const org = result.snapshot.organizationId;
   const doc = {
     'assessment-results': {
@@ -315,13 +424,13 @@ function oscalDocument(input: ScanResult): Json {
                 status: { state: 'operational' },
               },
             ],
-            'inventory-items': inventoryItems(verdicts),
+            'inventory-items': items,
           },
           'reviewed-controls': {
-            'control-selections': [mapped.controls.length > 0 ? { 'include-controls': mapped.controls.map((id) => ({ 'control-id': id })) } : { 'include-all': {} }],
+            'control-selections': [assessed.controls.length > 0 ? { 'include-controls': assessed.controls.map((id) => ({ 'control-id': id })) } : { 'include-all': {} }],
           },
-          observations: verdicts.length > 0 ? new LazyList(verdicts, (v) => clean(observation(v, rules.get(v.ruleId), ids, at))) : undefined,
-          findings: mapped.findings,
+          observations: verdicts.length > 0 ? new LazyList({ [Symbol.iterator]: () => uuids.observed() }, (o) => observation(o.verdict, o.uuid, observed)) : undefined,
+          findings: assessed.findings,
           remarks: resultRemarks(result),
         },
       ],

@@ -14,7 +14,7 @@ import { FINGERPRINT_KEY, findingFingerprint } from './fingerprints.ts';
 import { errorUri, resourceUri } from './locations.ts';
 import { LEVEL_FOR_SEVERITY, ruleDescriptor, type SarifLevel } from './sarif-rules.ts';
 import type { Formatter, RenderOptions } from './types.ts';
-import { filtered, mapped, mergedSorted, type Walkable } from './list-views.ts';
+import { filtered, knownRuleIds, mapped, mergedSorted, type Walkable } from './list-views.ts';
 import { controlBasis, controlStatusText, frameworkName, frameworkSummaryText } from './frameworks.ts';
 import type { FrameworkAssessment } from '../contracts/frameworks.ts';
 
@@ -83,7 +83,10 @@ function placeholderRule(v: Verdict): RuleMeta {
 /** The rules of this run, plus those of the baseline that only absent results still refer to. */
 function driverRules(result: ScanResult, entries: Walkable<ResultEntry>, baseline: ScanResult | undefined): RuleMeta[] {
   const byId = new Map(result.rules.map((r) => [r.id, r]));
-  for (const { verdict } of entries) {
+  // A spooled list knows its rules: when the run's rules cover them all, the walk would add none.
+  const inList = baseline ? undefined : knownRuleIds(result.verdicts);
+  const covered = inList !== undefined && [...inList].every((id) => byId.has(id));
+  for (const { verdict } of covered ? [] : entries) {
     if (!byId.has(verdict.ruleId)) {
       byId.set(verdict.ruleId, baseline?.rules.find((r) => r.id === verdict.ruleId) ?? placeholderRule(verdict));
     }

@@ -7,10 +7,13 @@
  * activation roots (`account.trails[*].bucket`), and how — a path the value of which is used
  * (compared, concatenated, returned as evidence...) is read whole; a path only navigated (a field
  * selected, a list iterated or sized, a field tested with has()) contributes its shape. A subject's
- * key is the projection of its facts on those paths; CEL is pure, so two subjects with equal keys
- * get the same status, message and evidence. Anything the analysis does not recognise makes the
- * rule uncached, and ERROR verdicts are never reused (their explanation searches all the facts).
+ * key is the SHA-256 of the projection of its facts on those paths; CEL is pure, so two subjects
+ * with equal keys get the same status, message and evidence. Path trees are shared between rules
+ * that observe the same thing, so the projection of a frozen (shared) fact is made once for all
+ * of them. Anything the analysis does not recognise makes the rule uncached, and ERROR verdicts
+ * are never reused (their explanation searches all the facts).
  */
+import { createHash } from 'node:crypto';
 import type { EvaluationSubject } from '../model/facts.ts';
 import { ACTIVATION_ROOTS, type CompiledExpression } from './cel.ts';
 import type { CompiledRule, RuleVerdict } from './evaluate.ts';
@@ -35,6 +38,30 @@ class PathNode {
     return node;
   }
 }
+
+/**
+ * Path trees that observe the same thing, shared between rules: the rules of a resource type
+ * read many of the same facts (the SCP facts an OU's accounts share), and a shared node keeps the
+ * projection of a frozen value once for all of them (PathNode.frozenProjections).
+ */
+const sharedNodes = new Map<string, PathNode>();
+
+/** The shared node that observes what `node` observes. */
+function sharedNode(node: PathNode): PathNode {
+  const children = node.whole ? [] : [...node.children].map(([key, child]) => [key, sharedNode(child)] as const);
+  const signature = node.whole ? 'whole' : JSON.stringify(children.map(([key, child]) => [key, nodeIds.get(child)]));
+  let shared = sharedNodes.get(signature);
+  if (!shared) {
+    shared = new PathNode();
+    shared.whole = node.whole;
+    for (const [key, child] of children) shared.children.set(key, child);
+    sharedNodes.set(signature, shared);
+    nodeIds.set(shared, nodeIds.size);
+  }
+  return shared;
+}
+
+const nodeIds = new Map<PathNode, number>();
 
 /** The paths a value may be (not a copy of): empty for constants and computed values. */
 type Aliases = PathNode[];
@@ -174,7 +201,7 @@ export function observedPaths(rule: CompiledRule): Map<string, PathNode> | undef
     if (err instanceof Unsupported) return undefined;
     throw err;
   }
-  return roots;
+  return new Map([...roots].map(([root, node]) => [root, sharedNode(node)]));
 }
 
 const isNull = (node: AstNode) => node.op === 'value' && node.args === null;
@@ -267,13 +294,16 @@ export function withVerdictCache(rule: CompiledRule, evaluate: (subject: Evaluat
   return (subject) => {
     if (paths === null) paths = observedPaths(rule);
     if (!enabled || !paths) return evaluate(subject);
-    let key = '';
+    let text = '';
     try {
-      for (const [root, node] of paths) key += `${root}:${project(node, (subject.activation as Record<string, unknown>)[root])}\n`;
+      for (const [root, node] of paths) text += `${root}:${project(node, (subject.activation as Record<string, unknown>)[root])}\n`;
     } catch (err) {
       if (err instanceof NotPlainData) return evaluate(subject);
       throw err;
     }
+    // The projection's digest is the key: the text is often kilobytes (an account's trails), and
+    // the outcomes of a large organization would otherwise keep every one of them.
+    const key = createHash('sha256').update(text).digest('base64');
     lookups++;
     const known = outcomes.get(key);
     if (known) {

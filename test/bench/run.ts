@@ -22,7 +22,8 @@
  * --transport http|in-process (collection: the fake HTTP endpoint with per-region lognormal latency,
  * or send() stubbed; default http), --latency-scale X (multiplies the HTTP latencies; default 1),
  * --compare (collection: also the "before" run, each SDK client its own connections and no
- * Organizations pacing), --latency-ms MS (in-process round trip and the fault bench's, default
+ * Organizations pacing), --no-detective (collection: config.yaml collection.detective false, no
+ * LookupEvents), --latency-ms MS (in-process round trip and the fault bench's, default
  * 50), --seed S (default 42), --dir DIR (where
  * snapshots and reports go; default a temporary folder, removed after).
  *
@@ -53,12 +54,13 @@ interface Flags {
   transport: 'http' | 'in-process';
   latencyScale: number;
   compare: boolean;
+  detective: boolean;
   seed: number;
   dir?: string;
 }
 
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { evaluateSizes: [100, 1_000, 10_000], collectSizes: [1_000], faultSizes: [300], scaleSizes: [1_000, 10_000], runs: 7, latencyMs: 50, transport: 'http', latencyScale: 1, compare: false, seed: 42, trendDays: 365, trendAccounts: 1_000 };
+  const flags: Flags = { evaluateSizes: [100, 1_000, 10_000], collectSizes: [1_000], faultSizes: [300], scaleSizes: [1_000, 10_000], runs: 7, latencyMs: 50, transport: 'http', latencyScale: 1, compare: false, detective: true, seed: 42, trendDays: 365, trendAccounts: 1_000 };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i];
     const value = argv[i + 1];
@@ -103,6 +105,9 @@ function parseFlags(argv: string[]): Flags {
         break;
       case '--compare':
         flags.compare = true;
+        break;
+      case '--no-detective':
+        flags.detective = false;
         break;
       case '--seed':
         flags.seed = Number(need());
@@ -208,13 +213,13 @@ function benchCollect(sizes: number[], flags: Flags, dir: string): void {
   const http = flags.transport === 'http';
   say(
     http
-      ? `== collection over HTTP against the fake endpoint (own process): real SDK serialisation, SigV4, keep-alive, XML/JSON parsing; per-region lognormal latency ×${flags.latencyScale}; AWS-like quotas; default concurrency ==`
+      ? `== collection over HTTP against the fake endpoint (own process): real SDK serialisation, SigV4, keep-alive, XML/JSON parsing; per-region lognormal latency ×${flags.latencyScale}; AWS-like quotas; default concurrency${flags.detective ? '' : '; detective controls off'} ==`
       : `== collection against the in-process simulated AWS (send stubbed): ${flags.latencyMs} ms per call, AWS-like quotas, default concurrency ==`,
   );
   const run = (n: number, share: boolean, pace: boolean) =>
     child<CollectResult>('collect-child.ts', [
       String(n), String(flags.seed), join(dir, `collected-${n}.snapshot.jsonl.gz`), flags.transport,
-      String(http ? flags.latencyScale : flags.latencyMs), share ? '1' : '0', pace ? '1' : '0',
+      String(http ? flags.latencyScale : flags.latencyMs), share ? '1' : '0', pace ? '1' : '0', flags.detective ? '1' : '0',
     ]);
   const connections = (r: CollectResult) => (r.connections === undefined ? '' : `; ${r.connections} connections opened`);
   for (const n of sizes) {
@@ -226,7 +231,7 @@ function benchCollect(sizes: number[], flags: Flags, dir: string): void {
     say(`  wall / lower bound = ${fmt(r.wall_s)} / ${fmt(r.bound_s)} = ${fmt(r.bound_ratio)} (target ≤ 1.3); wall / phased bound = ${fmt(r.wall_s / r.phased_s)}`);
     say(`  collected snapshot equals the generator's: ${r.matchesGenerator}`);
     lines.push(
-      `bench collect accounts=${n} transport=${r.transport} wall_s=${fmt(r.wall_s)} cpu_s=${fmt(r.cpu_s)} cpu_ms_per_call=${fmt(r.cpu_ms_per_call, 3)} rss_mb=${fmt(r.rss_mb, 0)} ` +
+      `bench collect accounts=${n} transport=${r.transport}${flags.detective ? '' : ' detective=off'} wall_s=${fmt(r.wall_s)} cpu_s=${fmt(r.cpu_s)} cpu_ms_per_call=${fmt(r.cpu_ms_per_call, 3)} rss_mb=${fmt(r.rss_mb, 0)} ` +
         `calls=${r.calls} connections=${r.connections ?? 'n/a'} organizations_throttled=${r.organizationsThrottled} bound_ratio=${fmt(r.bound_ratio)}`,
     );
     if (flags.compare) {

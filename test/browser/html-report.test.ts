@@ -179,13 +179,18 @@ describe('HTML report in Chromium', () => {
     await page.click('button[type=reset]');
     await page.selectOption('select[name=rule]', 's3-pii-data-events');
     const row = page.locator(VISIBLE).first();
+    const evidence = verdicts.find((v) => v.ruleId === 's3-pii-data-events' && displayStatus(v) === 'FAIL')!.evidence;
+    // The page carries the evidence once, as compact JSON; the tables are built when the toggle opens.
+    expect(JSON.parse((await row.locator('details.evidence pre.ev-data').textContent())!)).toEqual(evidence);
+    expect(await row.locator('details.evidence table.kv').count()).toBe(0);
     await row.locator('details.evidence > summary').click();
     const table = row.locator('details.evidence table.kv').first();
+    await table.waitFor({ timeout: 10_000 });
+    expect(await row.locator('details.evidence pre.ev-data').count()).toBe(0);
     expect(await table.isVisible()).toBe(true);
     const raw = row.locator('details.raw pre');
     expect(await raw.isVisible()).toBe(false);
     await row.locator('details.raw > summary').click();
-    const evidence = verdicts.find((v) => v.ruleId === 's3-pii-data-events' && displayStatus(v) === 'FAIL')!.evidence;
     expect(JSON.parse((await raw.textContent())!)).toEqual(evidence);
     for (const key of Object.keys(evidence as object)) expect(await table.locator(`th:text-is("${key}")`).count(), key).toBeGreaterThan(0);
     await page.click('button[type=reset]');
@@ -285,6 +290,9 @@ describe('HTML report of the demo organization in Chromium', () => {
     expect((await page.locator('#matrix').boundingBox())!.width).toBeLessThanOrEqual(794);
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(794);
     expect(await page.locator(`${VISIBLE} details.evidence:not([open])`).count()).toBe(0);
+    // Every piece of evidence is printed as tables, not as the compact JSON it arrives in.
+    expect(await page.locator('pre.ev-data').count()).toBe(0);
+    expect(await page.locator(`${VISIBLE} details.evidence table.kv`).count()).toBeGreaterThan(0);
     // What is printed is what the filter shows, and the page says so.
     expect(await page.locator('#shown').isVisible()).toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}html-report-print.png` });

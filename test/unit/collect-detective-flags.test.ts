@@ -1,13 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyCollectFlags } from '../../src/collect/flags.ts';
+import { pacingOf } from '../../src/collect/pace.ts';
 import { snapshotScope } from '../../src/cli/snapshot-scope.ts';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { SnapshotHeader } from '../../src/snapshot/types.ts';
 
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'trailproof-detective-flags-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -32,6 +35,17 @@ describe('switching the detective controls off, and the history window', () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'collection:\n  historyDays: 120\n');
     expect(() => loadConfig(bad)).toThrow(/bad\.yaml.*historyDays/s);
+  });
+
+  it('config.yaml: collection.lookupEventsPerSecond paces LookupEvents (default AWS\'s 2 per second), and must be positive', () => {
+    expect(DEFAULT_CONFIG.collection.lookupEventsPerSecond).toBe(2);
+    expect(loadConfig(join(ROOT, 'config.yaml')).collection.lookupEventsPerSecond).toBe(2);
+    const fast = join(dir, 'fast.yaml');
+    writeFileSync(fast, 'collection:\n  lookupEventsPerSecond: 50\n');
+    expect(pacingOf(loadConfig(fast).collection)).toEqual({ 'cloudtrail:LookupEvents': { ratePerSecond: 50, burst: 1 } });
+    const zero = join(dir, 'zero.yaml');
+    writeFileSync(zero, 'collection:\n  lookupEventsPerSecond: 0\n');
+    expect(() => loadConfig(zero)).toThrow(/zero\.yaml.*lookupEventsPerSecond/s);
   });
 
   it('with a saved snapshot, both flags are refused: what was read is fixed', () => {

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_PACING, Pacer } from '../../src/collect/pace.ts';
+import { Pacer, pacingOf } from '../../src/collect/pace.ts';
+import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { HISTORY_EVENT_NAMES } from '../../src/model/tamper-history.ts';
 import { TAMPER_ACTIONS } from '../../src/model/tamper-events.ts';
 import { TAMPER_HISTORY_EVENT_NAMES } from '../../src/snapshot/tamper-history-names.ts';
@@ -12,6 +13,7 @@ import { collect, COLLECTED_AT, testConfig } from '../fixtures/aws/collect-run.t
 import { FakeAws } from '../fixtures/aws/fake-aws.ts';
 import { AUDIT, AUDIT_TOPIC, defaultDetectiveWorld, MANAGEMENT, PROD, SECURITY_TOPIC, type DetectiveWorld } from '../fixtures/aws/detective-world.ts';
 
+const DEFAULT_PACING = pacingOf(DEFAULT_CONFIG.collection);
 let fake: FakeAws | undefined;
 afterEach(() => fake?.restore());
 const dir = mkdtempSync(join(tmpdir(), 'trailproof-detective-'));
@@ -220,6 +222,7 @@ describe('the history names and their pacing', () => {
     expect(slept).toHaveLength(3);
     expect(DEFAULT_PACING['cloudtrail:LookupEvents']).toEqual({ ratePerSecond: 2, burst: 1 });
   });
+
 
   it('sends stay an interval apart even when calls reach their slot late and together', async () => {
     let clock = 0;

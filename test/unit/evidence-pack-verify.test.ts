@@ -12,6 +12,9 @@ import { verifyEvidence, type VerifyReport } from '../../src/evidence/verify.ts'
 import { BUILTIN_RULES_DIR } from '../../src/rules/load.ts';
 import { DEMO_SNAPSHOT_FILE } from '../../src/snapshot/demo.ts';
 import { runMain } from '../cli/run-cli.ts';
+import { HTML_LAYOUT } from '../../src/report/html.ts';
+import { generateOrg } from '../bench/generate-org.ts';
+import { writeSyntheticSnapshot } from '../bench/org-snapshot.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trailproof-evidence-test-'));
 
@@ -255,4 +258,20 @@ describe('trailproof evidence (CLI)', () => {
     expect((await run(['evidence', 'verify', noManifest])).stderr).toMatch(/not an evidence package: no manifest\.json/);
     expect((await run(['evidence', 'pack', '--out', archive])).code).toBe(2);
   });
+});
+
+describe('evidence package of an organization above the HTML single-page threshold', () => {
+  it('holds the paged HTML (summary + pages, as evaluate writes it) and verifies', async () => {
+    const snapshot = join(dir, 'org-200.snapshot.jsonl.gz');
+    await writeSyntheticSnapshot(generateOrg({ accounts: 200 }), snapshot);
+    const packed = await packEvidence({ snapshotFile: snapshot, snapshotLabel: 'org-200', configFile: emptyConfig, formats: ['html'] });
+    expect(packed.result.verdicts.length).toBeGreaterThan(HTML_LAYOUT.singlePageMaxVerdicts);
+    const entries = new Map(readTarGz(packed.archive, 'pkg').map((e) => [e.path, e.data]));
+    const pages = [...entries.keys()].filter((p) => p.startsWith(`reports/${HTML_LAYOUT.folder}/`));
+    expect(entries.get('reports/trailproof.html')!.toString('utf8')).toContain(`${HTML_LAYOUT.folder}/accounts-001.html`);
+    expect(pages).toContain(`reports/${HTML_LAYOUT.folder}/accounts-001.html`);
+    expect(pages.filter((p) => /\.(fail|error|other)-\d{3}\.html$/.test(p)).length).toBeGreaterThan(1);
+    const report = await verifyEvidence(packed.archive, 'pkg');
+    expect(failures(report)).toEqual([]);
+  }, 300_000);
 });

@@ -98,6 +98,19 @@ describe('rule evaluation with reused outcomes', () => {
     expect(fourth.message).toBe('other');
   });
 
+  it('keys equal facts alike for every rule that reads them, each rule its own outcomes', async () => {
+    const rule = await loadRule();
+    const file = join(dir, 'bucket-owner.yaml');
+    writeFileSync(file, RULE.replace('id: bucket-names', 'id: bucket-owner').replace('t.bucket.name).join', 't.bucket.ownerAccountId).join'));
+    const [other] = await loadRules([file], DEFAULT_CONFIG);
+    const subject = account('111', [trail('arn:t1', 'logs')]);
+    // Two rules observe much the same paths of one subject: each gets its own message.
+    expect(rule.evaluate(subject).message).toBe('logs');
+    expect(other!.evaluate(subject).message).toBe('999');
+    expect(rule.evaluate(account('222', [trail('arn:t1', 'logs')])).message).toBe('logs');
+    expect(other!.evaluate(account('333', [{ ...trail('arn:t1', 'logs'), bucket: { name: 'logs', ownerAccountId: '888' } }])).message).toBe('888');
+  });
+
   it('never reuses an ERROR: its explanation comes from facts the rule does not read', async () => {
     const rule = await loadRule();
     const first = rule.evaluate(account('111', [], { trails: undefined, unknown: { trails: 'cloudtrail:DescribeTrails failed: AccessDenied' } }));

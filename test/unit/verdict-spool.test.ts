@@ -8,7 +8,7 @@ import type { ScanResult } from '../../src/contracts/result.ts';
 import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
 import { VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
 import { listFormatters } from '../../src/report/registry.ts';
-import { verdictsOfRules } from '../../src/report/list-views.ts';
+import { knownRuleIds, verdictsOfRules } from '../../src/report/list-views.ts';
 import { loadRules } from '../../src/rules/load.ts';
 import { openDemoSnapshot } from '../../src/snapshot/demo.ts';
 
@@ -22,6 +22,8 @@ function spooled(result: ScanResult) {
   for (const v of [...result.verdicts].reverse()) spool.add(v);
   return spool.finish();
 }
+
+const original = (result: ScanResult) => [...result.verdicts];
 
 describe('VerdictSpool', () => {
   it('merges its runs into canonical order, re-readable, with shared evidence one object per walk', async () => {
@@ -47,6 +49,29 @@ describe('VerdictSpool', () => {
     const expected = [...result.verdicts].filter((v) => rules.has(v.ruleId));
     expect(expected.length).toBeGreaterThan(0);
     expect(JSON.stringify([...verdictsOfRules(list, rules)])).toBe(JSON.stringify(expected));
+  }, 60_000);
+
+  it('gives verdicts whose evidence is read on demand yet behaves as a plain field', async () => {
+    const result = await demoResult();
+    const list = spooled(result);
+    const original = [...result.verdicts];
+    const walked = [...list];
+    const index = original.findIndex((v) => v.evidence !== null && typeof v.evidence === 'object');
+    const verdict = walked[index]!;
+    expect(Object.keys(verdict)).toEqual(Object.keys(original[index]!));
+    expect({ ...verdict }.evidence).toEqual(original[index]!.evidence);
+    expect(verdict.evidence).toBe(verdict.evidence); // parsed once, then the same object
+    // Still readable after its walk has ended, and assignable like any field.
+    expect(JSON.parse(JSON.stringify(walked[walked.length - 1]))).toEqual(JSON.parse(JSON.stringify(original[original.length - 1])));
+    verdict.evidence = { replaced: true };
+    expect(verdict.evidence).toEqual({ replaced: true });
+    expect(JSON.parse(JSON.stringify(verdict)).evidence).toEqual({ replaced: true });
+  }, 60_000);
+
+  it('knows its rules without a walk (an array does not say)', async () => {
+    const result = await demoResult();
+    expect(knownRuleIds(spooled(result))).toEqual(new Set(original(result).map((v) => v.ruleId)));
+    expect(knownRuleIds(result.verdicts)).toBeUndefined();
   }, 60_000);
 
   it('every report format renders the same bytes from the spooled list as from the array', async () => {

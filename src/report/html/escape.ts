@@ -1,6 +1,19 @@
+const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const entity = (c: string) => ENTITY[c]!;
+const MARKUP = /[&<>"']/;
+const MARKUP_ALL = /[&<>"']/g;
+const TEXT_MARKUP = /[&<>]/;
+const TEXT_MARKUP_ALL = /[&<>]/g;
+
 /** Text safe in HTML element content and in double- or single-quoted attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  // Most values (ids, names, statuses) hold nothing to escape: one scan, no copy.
+  return MARKUP.test(text) ? text.replace(MARKUP_ALL, entity) : text;
+}
+
+/** Text safe in element content (never in attribute values): quotes stay as they are, so JSON stays short. */
+export function escapeText(text: string): string {
+  return TEXT_MARKUP.test(text) ? text.replace(TEXT_MARKUP_ALL, entity) : text;
 }
 
 /** Tagged template: interpolated strings are escaped; values wrapped by `raw` are trusted markup. */

@@ -5,8 +5,8 @@
  * of at most a thousand verdicts each. Every page is self-contained and small enough for a
  * browser; links between them are relative, so the folder works from disk.
  *
- * The verdicts are walked once per status class, in canonical order (by rule, then resource), and
- * only one page of them is held at a time.
+ * The verdicts are walked twice, in canonical order (by rule, then resource): once for the counts
+ * and once for the pages, holding at most one page of each status class at a time.
  */
 import type { ScanResult } from '../../contracts/result.ts';
 import type { RuleMeta, Verdict } from '../../contracts/verdict.ts';
@@ -18,7 +18,8 @@ import { frameworkSections } from './frameworks.ts';
 import { matrixChunks, filterHash, type MatrixLinks } from './matrix.ts';
 import { accountRollupTable, ouRollupTable, ruleRollupTable } from './rollups.ts';
 import { errorsSection, exceptionsSection, pageEnd, pageStart, reportHeader, reportTitle, scopeSection, section } from './page.ts';
-import { verdictListChunks, type ListContext } from './verdict-list.ts';
+import { evidenceTexts } from './evidence.ts';
+import { remediationBlock, verdictListChunks, type ListContext } from './verdict-list.ts';
 
 export interface PagedLayout {
   /** Folder of the pages, beside the summary page. */
@@ -146,43 +147,49 @@ function* verdictPageChunks(result: ScanResult, ctx: ListContext, names: PageNam
     ...PAGE_CLASSES.filter((c) => c !== pageClass && pages[c] > 0).map((c) => ({ href: names.verdicts(rule.id, c, 0), label: `This rule's ${PAGE_CLASS_TITLE[c]}` })),
   ]);
   yield pageStart(`${reportTitle(result)} — ${rule.id} — ${PAGE_CLASS_TITLE[pageClass]} ${page + 1} of ${of}`);
-  yield html`<header><h1><code>${rule.id}</code>: ${PAGE_CLASS_TITLE[pageClass]}, page ${page + 1} of ${of}</h1><p>${rule.title}</p>${nav}</header>\n<main>\n<section aria-labelledby="h-verdicts"><h2 id="h-verdicts">Verdicts</h2>\n`.html;
+  yield html`<header><h1><code>${rule.id}</code>: ${PAGE_CLASS_TITLE[pageClass]}, page ${page + 1} of ${of}</h1><p>${rule.title}</p>${rule.remediation.trim() ? remediationBlock(rule.remediation.trim(), rule.helpUri) : ''}${nav}</header>\n<main>\n<section aria-labelledby="h-verdicts"><h2 id="h-verdicts">Verdicts</h2>\n`.html;
   yield* verdictListChunks(verdicts, ctx);
   yield html`</section></main>${nav}`.html;
   yield pageEnd(result);
 }
 
-/** One walk for one status class: pages of one rule, in canonical order. */
-function* verdictPages(result: ScanResult, agg: HtmlAggregate, names: PageNames, ctx: ListContext, pageClass: PageClass): Generator<ReportFile> {
+/**
+ * The verdict pages, in one walk: the current rule's verdicts of each status class gather in their
+ * own buffer, and a buffer becomes a page when it is full or the rule ends, so at most three
+ * pages of verdicts are held at a time.
+ */
+function* verdictPages(result: ScanResult, agg: HtmlAggregate, names: PageNames, ctx: ListContext): Generator<ReportFile> {
   const rollups = new Map(agg.ruleRollups().map((r) => [r.rule.id, r]));
   const done = new Set<string>();
-  let buffer: Verdict[] = [];
+  const buffers = new Map<PageClass, { verdicts: Verdict[]; page: number }>(PAGE_CLASSES.map((c) => [c, { verdicts: [], page: 0 }]));
   let ruleId: string | undefined;
-  let page = 0;
-  const flush = (): ReportFile | undefined => {
-    if (ruleId === undefined || buffer.length === 0) return undefined;
-    const r = rollups.get(ruleId)!;
-    const file = { path: `${names.layout.folder}/${names.verdicts(ruleId, pageClass, page)}`, chunks: verdictPageChunks(result, ctx, names, r.rule, pageClass, page, r.pages, buffer) };
-    buffer = [];
+  const page = (pageClass: PageClass): ReportFile => {
+    const r = rollups.get(ruleId!)!;
+    const buffer = buffers.get(pageClass)!;
+    const file = { path: `${names.layout.folder}/${names.verdicts(ruleId!, pageClass, buffer.page)}`, chunks: verdictPageChunks(result, ctx, names, r.rule, pageClass, buffer.page, r.pages, buffer.verdicts) };
+    buffer.verdicts = [];
+    buffer.page++;
     return file;
   };
+  function* endOfRule(): Generator<ReportFile> {
+    for (const pageClass of PAGE_CLASSES) {
+      if (buffers.get(pageClass)!.verdicts.length > 0) yield page(pageClass);
+      buffers.get(pageClass)!.page = 0;
+    }
+  }
   for (const v of result.verdicts) {
-    if (pageClassOf(displayStatus(v)) !== pageClass) continue;
     if (v.ruleId !== ruleId) {
-      const file = flush();
-      if (file) yield file;
+      yield* endOfRule();
       if (done.has(v.ruleId)) throw new Error(`HTML report: verdicts of rule ${v.ruleId} are not contiguous; the verdict list must be in canonical order`);
       if (ruleId !== undefined) done.add(ruleId);
       ruleId = v.ruleId;
-      page = 0;
-    } else if (buffer.length === names.layout.verdictsPerPage) {
-      yield flush()!;
-      page++;
     }
-    buffer.push(v);
+    const pageClass = pageClassOf(displayStatus(v));
+    const buffer = buffers.get(pageClass)!;
+    if (buffer.verdicts.length === names.layout.verdictsPerPage) yield page(pageClass);
+    buffer.verdicts.push(v);
   }
-  const last = flush();
-  if (last) yield last;
+  yield* endOfRule();
 }
 
 export function* pagedFiles(result: ScanResult, agg: HtmlAggregate, layout: PagedLayout, entry: string): Generator<ReportFile> {
@@ -190,8 +197,7 @@ export function* pagedFiles(result: ScanResult, agg: HtmlAggregate, layout: Page
   yield { path: entry, chunks: summaryChunks(result, agg, names) };
   const pages = Math.ceil(agg.rows.length / layout.accountsPerPage);
   for (let p = 0; p < pages; p++) yield { path: `${layout.folder}/${names.accounts(p)}`, chunks: accountsPageChunks(result, agg, names, p, pages) };
-  const ctx: ListContext = { rules: new Map(agg.rules.map((r) => [r.id, r])), rows: new Map(agg.rows.map((r) => [r.key, r])), frameworks: [], defaultStatus: '' };
-  const classCounts = { fail: agg.totals.FAIL, error: agg.totals.ERROR, other: agg.verdictCount - agg.totals.FAIL - agg.totals.ERROR };
-  for (const pageClass of PAGE_CLASSES) if (classCounts[pageClass] > 0) yield* verdictPages(result, agg, names, ctx, pageClass);
+  const ctx: ListContext = { rules: new Map(agg.rules.map((r) => [r.id, r])), rows: new Map(agg.rows.map((r) => [r.key, r])), frameworks: [], defaultStatus: '', evidenceTexts: evidenceTexts(), oneRule: true };
+  yield* verdictPages(result, agg, names, ctx);
 }
 

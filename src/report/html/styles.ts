@@ -79,7 +79,13 @@ footer { border-top: 1px solid var(--line); margin-top: 32px; padding: 12px 24px
   #verdicts > tbody > tr { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 10px; padding: 6px 8px; }
   #verdicts > tbody > tr > td { border: none; padding: 2px 0; }
   #verdicts > tbody > tr > td.msg { min-width: 0; max-width: none; }
-  #verdicts > tbody > tr > td::before { content: attr(data-label); display: block; font-size: 11px; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
+  #verdicts > tbody > tr > td::before { display: block; font-size: 11px; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
+  #verdicts > tbody > tr > td:nth-child(1)::before { content: "Status"; }
+  #verdicts > tbody > tr > td:nth-child(2)::before { content: "Severity"; }
+  #verdicts > tbody > tr > td:nth-child(3)::before { content: "Rule"; }
+  #verdicts > tbody > tr > td:nth-child(4)::before { content: "Account"; }
+  #verdicts > tbody > tr > td:nth-child(5)::before { content: "Resource"; }
+  #verdicts > tbody > tr > td:nth-child(6)::before { content: "Message"; }
   #verdicts > tbody > tr[hidden] { display: none; }
 }
 @media (max-width: 720px) {

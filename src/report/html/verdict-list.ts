@@ -11,7 +11,7 @@ import { compareStrings, compareVerdicts } from '../../contracts/order.ts';
 import { DISPLAY_STATUSES, displayStatus, severityIndex, STATUS_LABEL } from '../audit-common.ts';
 import { ORGANIZATION_ROW, rowKeyOf, type MatrixRow } from './aggregate.ts';
 import { html, type Raw } from './escape.ts';
-import { PageEvidence } from './evidence.ts';
+import { type EvidenceTexts, PageEvidence } from './evidence.ts';
 
 /** The status filter's first choice, and the default of the full report: what needs attention. */
 export const FINDINGS = 'findings';
@@ -35,6 +35,10 @@ export interface ListContext {
   frameworks: readonly FrameworkAssessment[];
   /** The status filter's initial value: FINDINGS, '' (all) or one status. */
   defaultStatus: string;
+  /** Evidence texts, shared by every page of the report. */
+  evidenceTexts: EvidenceTexts;
+  /** The page lists one rule, named in its header with its remediation: rows leave out the rule's title and remediation. */
+  oneRule?: boolean;
 }
 
 function rowOf(v: Verdict, ctx: ListContext): MatrixRow {
@@ -67,18 +71,21 @@ function verdictRow(v: Verdict, index: number, ctx: ListContext, evidence: PageE
   const row = rowOf(v, ctx);
   const status = displayStatus(v);
   const s = v.suppressed;
-  const remediation = rule?.remediation.trim();
+  const remediation = ctx.oneRule ? undefined : rule?.remediation.trim();
   const resource = v.resource;
   return html`<tr data-status="${status}" data-severity="${v.severity}" data-ou="${row.ouPath}" data-rule="${v.ruleId}" data-row="${row.key}">
-<td data-label="Status"><span class="badge s-${status}">${STATUS_LABEL[status]}</span></td><td data-label="Severity">${v.severity}</td>
-<td data-label="Rule"><code>${v.ruleId}</code><span class="sub">${rule?.title ?? ''}</span></td>
-<td data-label="Account">${row.label}<span class="sub">${row.sub} · ${row.ouPath}</span></td>
-<td data-label="Resource">${resource.name ?? resource.type}<span class="sub token">${resource.type}: ${resource.id}${resource.region ? ` (${resource.region})` : ''}</span></td>
-<td class="msg" data-label="Message">${v.message}${s ? html`<p class="note">Suppressed by ${s.exceptionId} until ${s.expires}, approved by ${s.approver}: ${s.reason}</p>` : ''}
-<details class="evidence"><summary>Evidence</summary>${evidence.forVerdict(index, v.evidence)}</details>${
-    remediation ? html`<details><summary>Remediation</summary><pre>${remediation}</pre>${rule?.helpUri ? html`<p class="sub token">More: ${rule.helpUri}</p>` : ''}</details>` : ''
-  }</td>
+<td><span class="badge s-${status}">${STATUS_LABEL[status]}</span></td><td>${v.severity}</td>
+<td><code>${v.ruleId}</code>${ctx.oneRule ? '' : html`<span class="sub">${rule?.title ?? ''}</span>`}</td>
+<td>${row.label}<span class="sub">${row.sub} · ${row.ouPath}</span></td>
+<td>${resource.name ?? resource.type}<span class="sub token">${resource.type}: ${resource.id}${resource.region ? ` (${resource.region})` : ''}</span></td>
+<td class="msg">${v.message}${s ? html`<p class="note">Suppressed by ${s.exceptionId} until ${s.expires}, approved by ${s.approver}: ${s.reason}</p>` : ''}
+<details class="evidence"><summary>Evidence</summary>${evidence.forVerdict(index)}</details>${remediation ? remediationBlock(remediation, rule?.helpUri) : ''}</td>
 </tr>`;
+}
+
+/** A rule's remediation behind a toggle: in each row of a page of many rules, once on a page of one rule. */
+export function remediationBlock(remediation: string, helpUri: string | undefined): Raw {
+  return html`<details><summary>Remediation</summary><pre>${remediation}</pre>${helpUri ? html`<p class="sub token">More: ${helpUri}</p>` : ''}</details>`;
 }
 
 /**
@@ -87,7 +94,7 @@ function verdictRow(v: Verdict, index: number, ctx: ListContext, evidence: PageE
  */
 export function* verdictListChunks(verdicts: readonly Verdict[], ctx: ListContext): Generator<string> {
   const ordered = [...verdicts].sort(compareForReading);
-  const evidence = new PageEvidence(ordered);
+  const evidence = new PageEvidence(ordered, ctx.evidenceTexts);
   yield filterForm(ordered, ctx).html;
   yield '\n<table id="verdicts"><thead><tr><th scope="col">Status</th><th scope="col">Severity</th><th scope="col">Rule</th><th scope="col">Account</th><th scope="col">Resource</th><th scope="col">Message, evidence, remediation</th></tr></thead>\n<tbody>';
   for (let i = 0; i < ordered.length; i++) yield verdictRow(ordered[i]!, i, ctx, evidence).html;

@@ -1,0 +1,54 @@
+/**
+ * canonicalJson writes plain JSON data directly and leaves anything else to JSON.stringify with a
+ * key-sorting replacer: both must give the same text, since OSCAL's uuids hash it.
+ */
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/report/audit-common.ts';
+import { compareStrings } from '../../src/contracts/order.ts';
+
+/** The definition: JSON.stringify with every plain object's keys sorted. */
+function reference(value: unknown): string {
+  return (
+    JSON.stringify(value, (_key, v: unknown) => {
+      if (v && typeof v === 'object' && !Array.isArray(v)) {
+        const o = v as Record<string, unknown>;
+        return Object.fromEntries(Object.keys(o).sort(compareStrings).map((k) => [k, o[k]]));
+      }
+      return v;
+    }) ?? 'null'
+  );
+}
+
+const cases: [string, unknown][] = [
+  ['scalars', ['a"b\n\u0000é😀', 0, -1.5, 1e21, Number.NaN, Infinity, true, false, null]],
+  ['nested objects, keys out of order', { z: 1, a: { y: [1, { d: 2, c: 3 }], b: 'x' }, M: null, '': 'empty key', é: 1 }],
+  ['undefined, functions and symbols', { a: undefined, b: () => 1, c: Symbol('s'), d: [undefined, () => 1, Symbol('t')], e: 1 }],
+  ['only undefined members', { a: undefined }],
+  ['array-index keys (JSON.stringify puts them first, in number order)', { b: 1, '10': 2, '9': 3, a: 4, '012': 5 }],
+  ['account ids as keys', { '123456789012': { ok: true }, '000000000001': 1 }],
+  ['a Date (toJSON)', { at: new Date('2026-12-05T00:00:00Z'), b: 1 }],
+  ['a class instance', { m: new Map([[1, 2]]), s: new Set([1]) }],
+  ['a null-prototype object', Object.assign(Object.create(null) as object, { b: 1, a: 2 })],
+  ['a sparse array', [1, , 3]], // eslint-disable-line no-sparse-arrays
+  ['undefined at the top', undefined],
+  ['the verdict parts OSCAL hashes', ['rule-x', 'arn:aws:s3:::b', 'FAIL', 'message', null, { regions: [{ region: 'us-east-1', enabled: 'true' }], organization: [] }]],
+];
+
+describe('canonicalJson', () => {
+  for (const [name, value] of cases) {
+    it(`equals JSON.stringify with sorted keys: ${name}`, () => {
+      expect(canonicalJson(value)).toBe(reference(value));
+    });
+  }
+
+  it('sorts keys by code unit, as compareStrings does (uppercase before lowercase)', () => {
+    expect(canonicalJson({ b: 1, B: 2, a: { d: 1, c: 2 } })).toBe('{"B":2,"a":{"c":2,"d":1},"b":1}');
+  });
+
+  it('still refuses what JSON cannot hold', () => {
+    expect(() => canonicalJson({ n: 1n })).toThrow(TypeError);
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => canonicalJson(cycle)).toThrow();
+  });
+});
