@@ -167,7 +167,14 @@ function evidenceOf(rule: CompiledRule, activation: Record<string, unknown>): un
   if (!rule.evidence) return null;
   const value = run(rule.evidence, activation, 'evidence');
   if (value instanceof Undecided) return { evidenceError: celErrorInfo(value.error).summary };
-  return fromCel(value);
+  // `evidence: variables` hands back the lazy variables map: converting it reads every variable,
+  // and one that cannot be decided throws here, after the verdict was already reached.
+  try {
+    return fromCel(value);
+  } catch (error) {
+    if (error instanceof Undecided) return { evidenceError: `${celErrorInfo(error.error).summary} (in ${error.where})` };
+    throw error;
+  }
 }
 
 /**

@@ -31,6 +31,12 @@ describe('the variables map', () => {
     expect(r.evaluate(account({ k: 'v' }))).toMatchObject({ status: 'FAIL', evidence: { who: 'acc', n: 1 } });
   });
 
+  it('a variable that cannot be decided, read only by the evidence, leaves the verdict and says why in the evidence', async () => {
+    const r = await rule('evidence-fails', ['variables:', '  - name: a', '    expression: account.name', '  - name: bad', '    expression: account.tags["missing"]', 'validations:', '  - expression: variables.a == "acc"', 'evidence: variables']);
+    expect(r.evaluate(account({}))).toMatchObject({ status: 'PASS', evidence: { evidenceError: 'No such key: missing (in variables.bad)' } });
+    expect(r.evaluate(account({ missing: 'here' }))).toMatchObject({ status: 'PASS', evidence: { a: 'acc', bad: 'here' } });
+  });
+
   it('a failing variable read by two validations gives the same ERROR, located at the variable', async () => {
     const r = await rule('twice', [
       'variables:',
