@@ -8,8 +8,8 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import type { ScanResult } from '../contracts/result.ts';
 import { UserError } from '../shared/errors.ts';
-import { formatterFor } from './registry.ts';
-import type { Formatter, RenderOptions, ReportFile } from './types.ts';
+import { formatterFiles, formatterFor } from './registry.ts';
+import type { Formatter, RenderOptions } from './types.ts';
 
 export interface WrittenReport {
   format: string;
@@ -28,12 +28,6 @@ interface Pending {
 }
 
 const tempName = (file: string) => `${file}.${process.pid}.tmp`;
-
-/** The files of one format: one, or several for a multi-file report. */
-function filesOf(formatter: Formatter, result: ScanResult, options: RenderOptions): Iterable<ReportFile> {
-  if (formatter.renderFiles) return formatter.renderFiles(result, options);
-  return [{ path: formatter.fileName, chunks: formatter.renderChunks ? formatter.renderChunks(result, options) : [formatter.render(result, options)] }];
-}
 
 /** A formatter's relative path, checked: a report never writes outside its folder. */
 function placeIn(outDir: string, path: string, format: string): string {
@@ -120,7 +114,7 @@ export async function writeReports(result: ScanResult, formats: string[], outDir
 async function writeFormat(formatter: Formatter, result: ScanResult, outDir: string, options: RenderOptions): Promise<WrittenReport[]> {
   const pending: Pending[] = [];
   try {
-    for (const { path, chunks } of filesOf(formatter, result, options)) {
+    for (const { path, chunks } of formatterFiles(formatter, result, options)) {
       const file = placeIn(outDir, path, formatter.name);
       try {
         pending.push(await writeTemp(formatter.name, chunks, file));
