@@ -12,8 +12,9 @@ export function publicAccessFlags(block: PublicAccessBlock): PublicAccessFlags {
   };
 }
 
-const NONE: PublicAccessFlags = { blockPublicAcls: false, ignorePublicAcls: false, blockPublicPolicy: false, restrictPublicBuckets: false };
-const allSet = (f: PublicAccessFlags | null | undefined): boolean => !!f && Object.values(f).every(Boolean);
+function allSet(flags: PublicAccessFlags | null | undefined): boolean {
+  return !!flags && Object.values(flags).every(Boolean);
+}
 
 /**
  * S3 applies the most restrictive combination of the bucket's and the account's settings, so one
@@ -24,26 +25,29 @@ export function effectivePublicAccessBlock(
   bucket: Known<PublicAccessBlock | null>,
   account: Known<PublicAccessBlock | null>,
 ): Known<PublicAccessBlockFacts> {
-  const b = bucket.value === undefined ? undefined : bucket.value && publicAccessFlags(bucket.value);
-  const a = account.value === undefined ? undefined : account.value && publicAccessFlags(account.value);
-  const facts: PublicAccessBlockFacts = { effective: NONE };
+  // undefined: unknown; null: no block configured at that level.
+  const b = bucket.value && publicAccessFlags(bucket.value);
+  const a = account.value && publicAccessFlags(account.value);
   const unknown: Record<string, string> = {};
-  if (b !== undefined) facts.bucket = b;
-  else unknown.bucket = bucket.reason!;
-  if (a !== undefined) facts.account = a;
-  else unknown.account = account.reason!;
+  if (b === undefined) unknown.bucket = bucket.reason!;
+  if (a === undefined) unknown.account = account.reason!;
 
-  if (allSet(b) || allSet(a)) facts.effective = { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true };
+  let effective: PublicAccessFlags;
+  if (allSet(b) || allSet(a)) effective = { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true };
   else if (b === undefined || a === undefined) return unknownBecause(`public access block unknown: ${unknown.bucket ?? unknown.account}`);
   else {
-    const [bf, af] = [b ?? NONE, a ?? NONE];
-    facts.effective = {
+    // A level without a block (null) sets no flag.
+    const [bf, af] = [b ?? publicAccessFlags({}), a ?? publicAccessFlags({})];
+    effective = {
       blockPublicAcls: bf.blockPublicAcls || af.blockPublicAcls,
       ignorePublicAcls: bf.ignorePublicAcls || af.ignorePublicAcls,
       blockPublicPolicy: bf.blockPublicPolicy || af.blockPublicPolicy,
       restrictPublicBuckets: bf.restrictPublicBuckets || af.restrictPublicBuckets,
     };
   }
+  const facts: PublicAccessBlockFacts = { effective };
+  if (b !== undefined) facts.bucket = b;
+  if (a !== undefined) facts.account = a;
   if (Object.keys(unknown).length > 0) facts.unknown = unknown;
   return known(facts);
 }
