@@ -39,7 +39,8 @@ export function accountEventDataStores(index: ModelIndex, record: AccountRecord)
       const owner = trailOwner(store.EventDataStoreArn);
       // A member may list the organization's store; the index holds its owner's authoritative copy.
       if (owner !== record.accountId) continue;
-      found.set(store.EventDataStoreArn, { store, ownerAccountId: owner, homeRegion: store.EventDataStoreArn.split(':')[3] ?? region.region });
+      // An ARN that names the account as owner has its region field (arn:aws:cloudtrail:REGION:ACCOUNT:...).
+      found.set(store.EventDataStoreArn, { store, ownerAccountId: owner, homeRegion: store.EventDataStoreArn.split(':')[3]! });
     }
   }
   if (index.organizationEventDataStoreGaps.length > 0) {
