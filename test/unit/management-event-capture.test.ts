@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { combinedManagementCoverage, managementCapture } from '../../src/model/management-events.ts';
 import type { ManagementEventCapture, TrailFacts } from '../../src/model/facts.ts';
 import type { AdvancedEventSelector, TrailEventSelectors } from '../../src/snapshot/types.ts';
+import { absent } from '../fixtures/snapshot-builder.ts';
 
-const read = (selectors: TrailEventSelectors | null) => managementCapture({ value: selectors });
+const read = (selectors: TrailEventSelectors) => managementCapture({ value: selectors });
 const management = (...more: AdvancedEventSelector['FieldSelectors']): AdvancedEventSelector => ({ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, ...more] });
 
 describe('the kind of selectors a trail has', () => {
@@ -16,7 +17,8 @@ describe('the kind of selectors a trail has', () => {
     expect(read({ AdvancedEventSelectors: [management()], EventSelectors: [{ ReadWriteType: 'WriteOnly' }] }).value?.kind).toBe('advanced');
     expect(read({ AdvancedEventSelectors: [], EventSelectors: [{ ReadWriteType: 'WriteOnly' }] }).value).toEqual({ kind: 'classic', capture: { read: false, write: true, excludedSources: [] } });
     expect(read({ AdvancedEventSelectors: [], EventSelectors: [] }).value).toEqual({ kind: 'default', capture: { read: true, write: true, excludedSources: [] } });
-    expect(read(null).value).toEqual({ kind: 'default', capture: { read: true, write: true, excludedSources: [] } });
+    // An answer recorded as "nothing there" (value null) is no custom selector either.
+    expect(managementCapture(absent('NoEventSelectors')).value).toEqual({ kind: 'default', capture: { read: true, write: true, excludedSources: [] } });
   });
 
   it('is unknown with the failed call, or when GetEventSelectors was not read', () => {
