@@ -20,14 +20,14 @@ export interface ObjectLockFacts {
  * unknown rather than guessed.
  */
 export function objectLockFacts(config: ObjectLockConfiguration | null): Known<ObjectLockFacts> {
-  const enabled = config?.ObjectLockEnabled === 'Enabled';
-  const retention = enabled ? config?.Rule?.DefaultRetention : undefined;
+  if (config?.ObjectLockEnabled !== 'Enabled') return known({ enabled: false, mode: null, days: null });
+  const retention = config.Rule?.DefaultRetention;
   const { Days, Years } = retention ?? {};
   if (Days && Years) {
     return unknownBecause(`s3:GetObjectLockConfiguration answered DefaultRetention with both Days (${Days}) and Years (${Years}); AWS allows only one`);
   }
   const days = Days ? Days : Years ? Years * DAYS_PER_YEAR : (Days ?? Years ?? null);
-  return known({ enabled, mode: retention?.Mode ?? null, days });
+  return known({ enabled: true, mode: retention?.Mode ?? null, days });
 }
 
 /** "Object Lock COMPLIANCE 400 days", or why no default retention applies. */
