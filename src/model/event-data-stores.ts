@@ -46,18 +46,10 @@ export function accountEventDataStores(index: ModelIndex, record: AccountRecord)
   if (index.organizationEventDataStoreGaps.length > 0) {
     return unknownBecause(`organization event data stores unknown: ${index.organizationEventDataStoreGaps.join('; ')}`);
   }
-  for (const [arn, org] of index.organizationEventDataStores) if (!found.has(arn)) found.set(arn, org);
+  // The owner's own listing of an organization store is the very record the index took it from: either copy will do.
+  for (const [arn, org] of index.organizationEventDataStores) found.set(arn, org);
   return known([...found.values()].sort((a, b) => a.store.EventDataStoreArn.localeCompare(b.store.EventDataStoreArn)));
 }
-
-const REPORTED: [keyof EventDataStoreFacts, keyof EventDataStore][] = [
-  ['status', 'Status'],
-  ['multiRegionEnabled', 'MultiRegionEnabled'],
-  ['organizationEnabled', 'OrganizationEnabled'],
-  ['retentionPeriod', 'RetentionPeriod'],
-  ['terminationProtectionEnabled', 'TerminationProtectionEnabled'],
-  ['billingMode', 'BillingMode'],
-];
 
 export function eventDataStoreFact(accountId: string, { store, ownerAccountId, homeRegion }: EventDataStoreWithOwner): EventDataStoreFacts {
   const facts: EventDataStoreFacts = {
@@ -69,7 +61,15 @@ export function eventDataStoreFact(accountId: string, { store, ownerAccountId, h
     kmsKeyId: store.KmsKeyId ?? null,
   };
   const unknown: Record<string, string> = {};
-  for (const [fact, field] of REPORTED) {
+  const reported: [keyof EventDataStoreFacts, keyof EventDataStore][] = [
+    ['status', 'Status'],
+    ['multiRegionEnabled', 'MultiRegionEnabled'],
+    ['organizationEnabled', 'OrganizationEnabled'],
+    ['retentionPeriod', 'RetentionPeriod'],
+    ['terminationProtectionEnabled', 'TerminationProtectionEnabled'],
+    ['billingMode', 'BillingMode'],
+  ];
+  for (const [fact, field] of reported) {
     if (store[field] === undefined) unknown[fact as string] = `cloudtrail:GetEventDataStore did not return ${field}`;
     else facts[fact as string] = store[field];
   }
