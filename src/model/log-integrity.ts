@@ -15,11 +15,11 @@ export function logIntegrityFacts(index: ModelIndex, record: AccountRecord, trai
   const run = index.header.logIntegrity;
   if (!run) return { requested: false, window: null, hashLogs: null, trailRegions: [], unverified: [] };
   const reports = record.logIntegrity ?? [];
+  // Stryker disable next-line EqualityOperator: a trail-region has one record, so no two keys are equal and `<=` sorts alike.
   const trailRegions = reports.map(trailRegionFacts).sort((a, b) => (a.trail + a.region < b.trail + b.region ? -1 : 1));
   const seen = new Set(trailRegions.map((r) => `${r.trail} ${r.region}`));
   // Every validating trail recording this account should have a record for each of its regions.
-  const unverified = (trails ?? [])
-    .filter((t) => t.logFileValidation)
+  const unverified = (trails?.filter((t) => t.logFileValidation) ?? [])
     .flatMap((t) => t.regions.map((region) => `${t.arn} ${region}`))
     .filter((id) => !seen.has(id))
     .sort();

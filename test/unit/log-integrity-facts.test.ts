@@ -143,6 +143,18 @@ describe('log integrity facts of the account', () => {
     });
   });
 
+  it('one record not read in full is enough to leave `complete` unknown', () => {
+    const facts = factsFor([report('us-east-1', { outcome: 'incomplete' })], [validating(ORG_TRAIL, ['us-east-1'])]);
+    expect(facts).toMatchObject({ unverified: [], unknown: { complete: 'org-trail us-east-1: not everything was read' } });
+    expect(facts).not.toHaveProperty('complete');
+  });
+
+  it('one validating trail-region without a record is enough to leave `complete` unknown', () => {
+    const facts = factsFor([report('us-east-1')], [validating(ORG_TRAIL, ['us-east-1', 'eu-west-1'])]);
+    expect(facts).toMatchObject({ unknown: { complete: `${ORG_TRAIL} eu-west-1: no verification record` } });
+    expect(facts).not.toHaveProperty('complete');
+  });
+
   it('a failed (but fully read) record does not make `complete` unknown', () => {
     const facts = factsFor([report('us-east-1', { outcome: 'failed', findings: [finding('log-missing', 'gone.json.gz')] })], [validating(ORG_TRAIL, ['us-east-1'])]);
     expect(facts.complete).toBe(true);
