@@ -27,8 +27,9 @@ export function managementCapture(selectors: Fetched<TrailEventSelectors> | unde
 
 function classicCapture(selectors: EventSelector[]): ManagementEventCapture {
   const capturing = selectors.filter((s) => s.IncludeManagementEvents !== false);
-  const readers = capturing.filter((s) => (s.ReadWriteType ?? 'All') !== 'WriteOnly');
-  const writers = capturing.filter((s) => (s.ReadWriteType ?? 'All') !== 'ReadOnly');
+  // No ReadWriteType means All.
+  const readers = capturing.filter((s) => s.ReadWriteType !== 'WriteOnly');
+  const writers = capturing.filter((s) => s.ReadWriteType !== 'ReadOnly');
   // A source is lost only if every capturing selector excludes it.
   const excluded = intersect(capturing.map((s) => s.ExcludeManagementEventSources ?? []));
   return { read: readers.length > 0, write: writers.length > 0, excludedSources: excluded };
@@ -41,7 +42,7 @@ function advancedCapture(selectors: AdvancedEventSelector[]): ManagementEventCap
   for (const s of selectors) {
     for (const fs of s.FieldSelectors) {
       if (fs.Field !== 'eventSource') continue;
-      for (const v of [...(fs.Equals ?? []), ...(fs.NotEquals ?? []), ...(fs.StartsWith ?? []), ...(fs.NotStartsWith ?? [])]) namedSources.add(v);
+      for (const values of [fs.Equals, fs.NotEquals, fs.StartsWith, fs.NotStartsWith]) values?.forEach((v) => namedSources.add(v));
     }
   }
   const read = records('true', PROBE_SOURCE);
@@ -51,7 +52,6 @@ function advancedCapture(selectors: AdvancedEventSelector[]): ManagementEventCap
 }
 
 function intersect(lists: string[][]): string[] {
-  if (lists.length === 0) return [];
   const [first, ...rest] = lists;
   return [...new Set(first)].filter((x) => rest.every((l) => l.includes(x))).sort();
 }

@@ -79,6 +79,34 @@ describe('advanced selectors', () => {
     expect(capture).toEqual({ read: false, write: true, excludedSources: ['kms.amazonaws.com'] });
   });
 
+  it('a source whose reads no selector records is excluded, even when its writes are recorded', () => {
+    const capture = read({
+      AdvancedEventSelectors: [management({ Field: 'eventSource', NotEquals: ['s3.amazonaws.com'] }), management({ Field: 'eventSource', Equals: ['s3.amazonaws.com'] }, { Field: 'readOnly', Equals: ['false'] })],
+    }).value?.capture;
+    expect(capture).toEqual({ read: true, write: true, excludedSources: ['s3.amazonaws.com'] });
+  });
+
+  it('a write-only trail does not list a source whose writes a second selector records', () => {
+    const capture = read({
+      AdvancedEventSelectors: [
+        management({ Field: 'readOnly', Equals: ['false'] }, { Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] }),
+        management({ Field: 'readOnly', Equals: ['false'] }, { Field: 'eventSource', Equals: ['kms.amazonaws.com'] }),
+      ],
+    }).value?.capture;
+    expect(capture).toEqual({ read: false, write: true, excludedSources: [] });
+  });
+
+  it('excluded sources are sorted', () => {
+    const capture = read({ AdvancedEventSelectors: [management({ Field: 'eventSource', NotEquals: ['rdsdata.amazonaws.com', 'kms.amazonaws.com'] })] }).value?.capture;
+    expect(capture?.excludedSources).toEqual(['kms.amazonaws.com', 'rdsdata.amazonaws.com']);
+  });
+
+  it('values of other fields are not sources', () => {
+    // 'Management' (an eventCategory value) starts with M: as a source it would not be recorded.
+    const capture = read({ AdvancedEventSelectors: [management({ Field: 'eventSource', NotStartsWith: ['M'] })] }).value?.capture;
+    expect(capture).toEqual({ read: true, write: true, excludedSources: ['M'] });
+  });
+
   it('fields other than eventSource name no source', () => {
     const capture = read({ AdvancedEventSelectors: [management({ Field: 'eventName', NotEquals: ['ConsoleLogin'] })] }).value?.capture;
     expect(capture).toEqual({ read: true, write: true, excludedSources: [] });
