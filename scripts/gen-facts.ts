@@ -3,7 +3,12 @@
  * (src/model/fact-declarations.ts). test/unit/fact-declarations.test.ts fails when it is stale.
  */
 import { writeFileSync } from 'node:fs';
-import { FACT_TYPES_FILE, renderFactTypes } from '../src/model/fact-typescript.ts';
+import { fileURLToPath } from 'node:url';
+import { renderFactTypes } from '../src/model/fact-typescript.ts';
 
-writeFileSync(FACT_TYPES_FILE, renderFactTypes());
-process.stdout.write(`wrote ${FACT_TYPES_FILE}\n`);
+export const FACT_TYPES_FILE = fileURLToPath(new URL('../src/model/fact-types.generated.ts', import.meta.url));
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  writeFileSync(FACT_TYPES_FILE, renderFactTypes());
+  process.stdout.write(`wrote ${FACT_TYPES_FILE}\n`);
+}

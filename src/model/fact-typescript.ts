@@ -3,10 +3,7 @@
  * regenerate with `npm run gen:facts`; a test fails when the file is stale. The model computes
  * into these interfaces, so `tsc` checks that what it computes fits what rules are told.
  */
-import { fileURLToPath } from 'node:url';
 import { FACT_OBJECTS, elementType, type FactField, type FactObject } from './fact-declarations.ts';
-
-export const FACT_TYPES_FILE = fileURLToPath(new URL('./fact-types.generated.ts', import.meta.url));
 
 /** The TypeScript name of a declared object type: `Trail` → `TrailFacts`. */
 export const factTypeName = (celName: string): string => `${celName}Facts`;
