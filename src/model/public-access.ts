@@ -1,9 +1,9 @@
 /** Whether a bucket can be public: its own and its account's public access blocks, and its policy status. */
 import type { PublicAccessBlock } from '../snapshot/types.ts';
-import type { PublicAccessBlockFacts, PublicAccessFlags } from './facts.ts';
+import type { PublicAccessBlockFacts, PublicAccessFlagsFacts } from './facts.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 
-export function publicAccessFlags(block: PublicAccessBlock): PublicAccessFlags {
+export function publicAccessFlags(block: PublicAccessBlock): PublicAccessFlagsFacts {
   return {
     blockPublicAcls: block.BlockPublicAcls === true,
     ignorePublicAcls: block.IgnorePublicAcls === true,
@@ -12,7 +12,7 @@ export function publicAccessFlags(block: PublicAccessBlock): PublicAccessFlags {
   };
 }
 
-function allSet(flags: PublicAccessFlags | null | undefined): boolean {
+function allSet(flags: PublicAccessFlagsFacts | null | undefined): boolean {
   return !!flags && Object.values(flags).every(Boolean);
 }
 
@@ -32,7 +32,7 @@ export function effectivePublicAccessBlock(
   if (b === undefined) unknown.bucket = bucket.reason!;
   if (a === undefined) unknown.account = account.reason!;
 
-  let effective: PublicAccessFlags;
+  let effective: PublicAccessFlagsFacts;
   if (allSet(b) || allSet(a)) effective = { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true };
   else if (b === undefined || a === undefined) return unknownBecause(`public access block unknown: ${unknown.bucket ?? unknown.account}`);
   else {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { logIntegrityFacts } from '../../src/model/log-integrity.ts';
 import { buildIndex } from '../../src/model/model-index.ts';
-import type { TrailFacts } from '../../src/model/facts.ts';
+import type { ListedTrailFacts } from '../../src/model/facts.ts';
 import type { Finding, TrailRegionReport } from '../../src/snapshot/log-integrity.ts';
 import { miniOrg, MANAGEMENT } from '../fixtures/mini-org.ts';
 import { trailArn } from '../fixtures/snapshot-builder.ts';
@@ -32,9 +32,9 @@ function report(region: string, over: Partial<TrailRegionReport> = {}, trail = O
 const finding = (kind: Finding['kind'], object: string): Finding => ({ kind, object, hour: '2026-03-01T01:00:00Z', detail: `${kind} detail` });
 
 /** A validating trail recording `regions` (only what logIntegrityFacts reads). */
-const validating = (arn: string, regions: string[], logFileValidation = true) => ({ arn, regions, logFileValidation }) as TrailFacts;
+const validating = (arn: string, regions: string[], logFileValidation = true) => ({ arn, regions, logFileValidation }) as ListedTrailFacts;
 
-function factsFor(reports: TrailRegionReport[] | undefined, trails: TrailFacts[] | undefined, requested = true) {
+function factsFor(reports: TrailRegionReport[] | undefined, trails: ListedTrailFacts[] | undefined, requested = true) {
   const snap = miniOrg().snapshot();
   if (requested) snap.header.logIntegrity = { verifiedAt: '2026-03-01T04:00:00Z', window: WINDOW, hashLogs: 'sample', maxDigestAgeHours: 2 };
   const record = snap.accounts.find((a) => a.accountId === MEMBER)!;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { combinedManagementCoverage, managementCapture } from '../../src/model/management-events.ts';
-import type { ManagementEventCapture, TrailFacts } from '../../src/model/facts.ts';
+import type { TrailFacts, TrailManagementEventsFacts } from '../../src/model/facts.ts';
 import type { AdvancedEventSelector, TrailEventSelectors } from '../../src/snapshot/types.ts';
 import { absent } from '../fixtures/snapshot-builder.ts';
 
@@ -114,7 +114,7 @@ describe('advanced selectors', () => {
 });
 
 describe('what the multi-region trails of an account record together', () => {
-  const ALL: ManagementEventCapture = { read: true, write: true, excludedSources: [] };
+  const ALL: TrailManagementEventsFacts = { read: true, write: true, excludedSources: [] };
   const mr = (name: string, over: Partial<TrailFacts> = {}): TrailFacts =>
     ({ arn: `arn:aws:cloudtrail:us-east-1:111111111111:trail/${name}`, isMultiRegion: true, isLogging: true, managementEvents: ALL, ...over }) as TrailFacts;
 
