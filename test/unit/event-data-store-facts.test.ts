@@ -172,6 +172,13 @@ describe('the facts of one event data store', () => {
     });
   });
 
+  it('names a missing retention period', () => {
+    const arn = storeArn(MEMBER, 'us-east-1', 'bare');
+    expect(eventDataStoreFact(MEMBER, { store: { EventDataStoreArn: arn }, ownerAccountId: MEMBER, homeRegion: 'us-east-1' }).unknown?.retentionPeriod).toBe(
+      'cloudtrail:GetEventDataStore did not return RetentionPeriod',
+    );
+  });
+
   it('keeps false and 0 answers as values, not as missing', () => {
     const s = store(MEMBER, 'us-east-1', 'off', { MultiRegionEnabled: false, TerminationProtectionEnabled: false, RetentionPeriod: 0 });
     const facts = eventDataStoreFact(MEMBER, { store: s, ownerAccountId: MEMBER, homeRegion: 'us-east-1' });
