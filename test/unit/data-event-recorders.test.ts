@@ -47,11 +47,10 @@ function withStore(s: EventDataStore): DemoOrg {
 }
 
 describe('trails as recorders', () => {
-  it('a trail whose event selectors were never read leaves coverage unknown, saying so', () => {
+  it('a trail whose details were never read leaves coverage unknown, saying its event selectors were not read', () => {
     const o = memberWithPiiBucket();
     const own = trail(MEMBER, 'own');
     o.addTrailInRegions(own);
-    o.addTrailDetail(MEMBER, { TrailARN: own.TrailARN, status: ok({ IsLogging: true }) });
     expect(facts(o).bucket.unknown).toEqual({
       read: `${own.TrailARN}: cloudtrail:GetEventSelectors was not read`,
       write: `${own.TrailARN}: cloudtrail:GetEventSelectors was not read`,
