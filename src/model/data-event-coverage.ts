@@ -293,7 +293,8 @@ function describeObjects(arn: string, coveredArns: string[], target: CoverageTar
   const inside = coveredArns.filter((c) => {
     const [cp, cs] = splitWitness(c, base);
     if (cp === undefined) return c.slice(base.length).startsWith(p) && c.endsWith(s!);
-    return cp.startsWith(p) && cs!.endsWith(s!) && (cp !== p || cs !== s);
+    // The witness with this very prefix and suffix is `arn` itself, which is not among the covered.
+    return cp.startsWith(p) && cs!.endsWith(s!);
   });
   return inside.length > 0 ? `${pattern(arn)} except ${inside.map(pattern).join(', ')}` : pattern(arn);
 }

@@ -50,3 +50,55 @@ describe('the S3 object event names each access kind must record', () => {
     expect(bucketAccessCoverage(BUCKET, 'write', recording([...fixed, { Field: 'readOnly', Equals: ['true'] }])).status).toBe('not-covered');
   });
 });
+
+describe('the object ranges left out', () => {
+  const arn = (key: string) => `arn:aws:s3:::customer-pii/${key}`;
+
+  it('one recorded object inside an unrecorded bucket is the exception', () => {
+    const r = bucketAccessCoverage(BUCKET, 'read', recording([{ Field: 'resources.ARN', Equals: [arn('keep.csv')] }]));
+    expect(r.missing).toEqual([`objects ${arn('*')} except ${arn('keep.csv')}`]);
+  });
+
+  it('a recorded suffix inside an unrecorded bucket is the exception', () => {
+    const r = bucketAccessCoverage(BUCKET, 'write', recording([{ Field: 'resources.ARN', EndsWith: ['.csv'] }]));
+    expect(r.missing).toEqual([`objects ${arn('*')} except ${arn('*.csv')}`]);
+  });
+
+  it('an unrecorded suffix is named alone when nothing inside it is recorded', () => {
+    const r = bucketAccessCoverage(BUCKET, 'read', recording([{ Field: 'resources.ARN', NotEndsWith: ['.tmp'] }]));
+    expect(r.missing).toEqual([`objects ${arn('*.tmp')}`]);
+  });
+
+  it('an unrecorded single object is named as it is', () => {
+    const r = bucketAccessCoverage(BUCKET, 'read', recording([{ Field: 'resources.ARN', NotEquals: [arn('secret')] }]));
+    expect(r.missing).toEqual([`objects ${arn('secret')}`]);
+  });
+
+  it('only the recorded objects inside the range are exceptions: same prefix, same suffix', () => {
+    const prefix = bucketAccessCoverage(BUCKET, 'read', recording([{ Field: 'resources.ARN', NotStartsWith: [arn('a/')] }], [{ Field: 'resources.ARN', Equals: [arn('a/x.csv'), arn('b/y.csv')] }]));
+    expect(prefix.missing).toEqual([`objects ${arn('a/*')} except ${arn('a/x.csv')}`]);
+    const suffix = bucketAccessCoverage(BUCKET, 'read', recording([{ Field: 'resources.ARN', NotEndsWith: ['.tmp'] }], [{ Field: 'resources.ARN', Equals: [arn('x.tmp'), arn('y.csv')] }]));
+    expect(suffix.missing).toEqual([`objects ${arn('*.tmp')} except ${arn('x.tmp')}`]);
+    const both = bucketAccessCoverage(BUCKET, 'read', recording([{ Field: 'resources.ARN', NotStartsWith: [arn('a/')] }], [{ Field: 'resources.ARN', StartsWith: [arn('a/b/')], EndsWith: ['.csv'] }], [{ Field: 'resources.ARN', StartsWith: [arn('c/')], EndsWith: ['.csv'] }]));
+    // c/*.csv is recorded too, but lies outside every unrecorded range.
+    expect(both.missing).toEqual([
+      `objects ${arn('a/*')} except ${arn('a/b/*.csv')}`,
+      `objects ${arn('a/*.csv')} except ${arn('a/b/*.csv')}`,
+      `objects ${arn('a/b/*')} except ${arn('a/b/*.csv')}`,
+    ]);
+  });
+
+  it('several unrecorded ranges are listed in ARN order, single objects among them', () => {
+    const r = bucketAccessCoverage(BUCKET, 'write', recording([{ Field: 'resources.ARN', NotStartsWith: [arn('b/')], NotEquals: [arn('a.txt')] }]));
+    expect(r.missing).toEqual([`objects ${arn('a.txt')}`, `objects ${arn('b/*')}`]);
+  });
+
+  it('names every field an unexplained gap is filtered on, sorted, and none of the fixed ones', () => {
+    const r = bucketAccessCoverage(
+      BUCKET,
+      'read',
+      recording([{ Field: 'userIdentity.arn', NotStartsWith: ['arn:aws:sts::111111111111:assumed-role/etl/'] }, { Field: 'errorCode', NotEquals: ['AccessDenied'] }, { Field: 'eventSource', Equals: ['s3.amazonaws.com'] }]),
+    );
+    expect(r.missing).toEqual(['events filtered on errorCode, userIdentity.arn']);
+  });
+});
