@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildIndex, subjectsForAccount } from '../../src/model/index.ts';
-import type { AccountDataEventFacts, BucketDataEventFacts } from '../../src/model/data-events.ts';
+import type { AccountDataEventsFacts as AccountDataEventFacts, BucketDataEventsFacts as BucketDataEventFacts } from '../../src/model/facts.ts';
 import { apiError, failed, ok, tags, type DemoOrg } from '../fixtures/snapshot-builder.ts';
 import { detail, MANAGEMENT, miniOrg, trail } from '../fixtures/mini-org.ts';
 import type { EventDataStore, TrailEventSelectors } from '../../src/snapshot/types.ts';
