@@ -102,3 +102,24 @@ describe('the object ranges left out', () => {
     expect(r.missing).toEqual(['events filtered on errorCode, userIdentity.arn']);
   });
 });
+
+describe('exceptions by suffix, and classic every-bucket values among others', () => {
+  const arn = (key: string) => `arn:aws:s3:::customer-pii/${key}`;
+
+  it('a recorded longer suffix inside an unrecorded suffix is the exception', () => {
+    const r = bucketAccessCoverage(BUCKET, 'read', recording([{ Field: 'resources.ARN', NotEndsWith: ['.csv'] }], [{ Field: 'resources.ARN', EndsWith: ['x.csv'] }]));
+    expect(r.missing).toEqual([`objects ${arn('*.csv')} except ${arn('*x.csv')}`]);
+  });
+
+  it('a classic selector naming every bucket among named ones records every bucket', () => {
+    const classic: DataEventRecorder = {
+      arn: TRAIL,
+      kind: 'trail',
+      multiRegion: true,
+      homeRegion: 'us-east-1',
+      active: known(true),
+      selectors: known({ type: 'classic', selectors: [{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::other/', 'arn:aws:s3'] }] }] }),
+    };
+    expect(bucketAccessCoverage(BUCKET, 'write', [classic])).toMatchObject({ status: 'covered', missing: [] });
+  });
+});
