@@ -13,7 +13,7 @@
  * of them. Anything the analysis does not recognise makes the rule uncached, and ERROR verdicts
  * are never reused (their explanation searches all the facts).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EvaluationSubject } from '../model/facts.ts';
 import { ACTIVATION_ROOTS, type CompiledExpression } from './cel.ts';
 import type { CompiledRule, RuleVerdict } from './evaluate.ts';
@@ -212,36 +212,41 @@ class NotPlainData extends Error {}
 
 /**
  * A value as text, distinct for distinct values as CEL sees them (members that are undefined are
- * absent to CEL too). Anything but plain data (a Map, a Date, NaN) would make distinct values
- * look equal, so it is refused.
+ * absent to CEL too, as they are to JSON). JSON.stringify writes anything but plain data ambiguously
+ * (a Map as {}, NaN as null, an undefined list item as null), so such a value is refused first.
  */
 function wholeValue(value: unknown): string {
+  checkPlainData(value);
+  return JSON.stringify(value);
+}
+
+function checkPlainData(value: unknown): void {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
     case 'boolean':
-      return value ? 't' : 'f';
+      return;
     case 'number':
       if (!Number.isFinite(value)) throw new NotPlainData();
-      return `${value}`;
+      return;
     case 'object': {
-      if (value === null) return 'null';
+      if (value === null) return;
       if (Array.isArray(value)) {
-        let out = '[';
-        for (const item of value) {
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
           if (item === undefined) throw new NotPlainData();
-          out += `${wholeValue(item)},`;
+          if (typeof item === 'object' || typeof item === 'number') checkPlainData(item);
+          else if (typeof item !== 'string' && typeof item !== 'boolean') throw new NotPlainData();
         }
-        return `${out}]`;
+        return;
       }
       const proto = Object.getPrototypeOf(value) as unknown;
       if (proto !== Object.prototype && proto !== null) throw new NotPlainData();
-      let out = '{';
-      for (const key in value) {
-        const member = (value as Record<string, unknown>)[key];
-        if (member !== undefined) out += `${JSON.stringify(key)}:${wholeValue(member)},`;
+      const record = value as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        const member = record[key];
+        if (member !== undefined && typeof member !== 'string' && typeof member !== 'boolean') checkPlainData(member);
       }
-      return `${out}}`;
+      return;
     }
     default:
       throw new NotPlainData();
@@ -278,6 +283,19 @@ function projectNow(node: PathNode, value: unknown): string {
   return `${out}}`;
 }
 
+/**
+ * The outcomes' key for a projection: a short text is its own key; a longer one (often kilobytes:
+ * an account's trails), which the outcomes of a large organization would otherwise keep one of per
+ * distinct subject, is keyed by its SHA-256. A text always ends with a newline, which base64 never
+ * holds, so a text and a digest can never be the same key.
+ */
+function outcomeKey(text: string): string {
+  return text.length <= SHORT_KEY_CHARS ? text : hash('sha256', text, 'base64');
+}
+
+/** About the size of a digest's map entry: shorter texts cost no more to keep than their hash. */
+const SHORT_KEY_CHARS = 64;
+
 /** After this many lookups, a rule whose outcomes are mostly distinct stops being cached. */
 const TRIAL_LOOKUPS = 200;
 const MIN_HIT_RATE = 0.25;
@@ -301,9 +319,7 @@ export function withVerdictCache(rule: CompiledRule, evaluate: (subject: Evaluat
       if (err instanceof NotPlainData) return evaluate(subject);
       throw err;
     }
-    // The projection's digest is the key: the text is often kilobytes (an account's trails), and
-    // the outcomes of a large organization would otherwise keep every one of them.
-    const key = createHash('sha256').update(text).digest('base64');
+    const key = outcomeKey(text);
     lookups++;
     const known = outcomes.get(key);
     if (known) {

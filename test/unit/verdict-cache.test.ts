@@ -154,6 +154,24 @@ remediation: Read the SCPs.
     expect(rule.evaluate(withMap('111', 'a')).evidence).toEqual([{ trail: 'arn:t1', logging: { x: 'a' } }]);
     expect(rule.evaluate(withMap('222', 'b')).evidence).toEqual([{ trail: 'arn:t1', logging: { x: 'b' } }]);
   });
+
+  it('does not reuse across values JSON writes alike (NaN and null, a list item undefined and null)', async () => {
+    const rule = await loadRule();
+    const logging = (id: string, value: unknown) => account(id, [trail('arn:t1', 'logs', { isLogging: value })]);
+    const asNull = rule.evaluate(logging('111', null)).evidence;
+    expect(asNull).toEqual([{ trail: 'arn:t1', logging: null }]);
+    // A reused outcome is the same evidence object; these are evaluated again.
+    expect(rule.evaluate(logging('222', Number.NaN)).evidence).not.toBe(asNull);
+    const nullItem = rule.evaluate(logging('333', [null])).evidence;
+    expect(nullItem).toEqual([{ trail: 'arn:t1', logging: [null] }]);
+    expect(rule.evaluate(logging('444', [undefined])).evidence).not.toBe(nullItem);
+    expect(rule.evaluate(logging('445', [null])).evidence).toBe(nullItem);
+    // A short projection is its own key, a long one its digest: both are reused when equal.
+    const long = 'x'.repeat(200);
+    const a = rule.evaluate(logging('555', long));
+    expect(rule.evaluate(logging('666', long)).evidence).toBe(a.evidence);
+    expect(rule.evaluate(logging('777', `${long}y`)).evidence).toEqual([{ trail: 'arn:t1', logging: `${long}y` }]);
+  });
 });
 
 describe('observedPaths', () => {
