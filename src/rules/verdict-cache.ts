@@ -22,8 +22,23 @@ import type { CompiledRule, RuleVerdict } from './evaluate.ts';
 class PathNode {
   readonly children = new Map<string, PathNode>();
   whole = false;
-  /** Projections of frozen facts, which the model shares between subjects (SCP facts of an OU). */
+  /**
+   * Frozen facts, which the model shares between subjects (SCP facts of an OU), by the token of
+   * their projection: the projection is made once, and a subject's key holds the short token
+   * instead of its text (often kilobytes).
+   */
   readonly frozenProjections = new WeakMap<object, string>();
+  /**
+   * Every distinct projection of a frozen fact here, and its token (`#` and a number; no other
+   * projection starts with `#`). Equal tokens at a node are equal texts, so keys stay exact.
+   */
+  private readonly tokens = new Map<string, string>();
+
+  tokenOf(text: string): string {
+    let token = this.tokens.get(text);
+    if (token === undefined) this.tokens.set(text, (token = `#${this.tokens.size}`));
+    return token;
+  }
 
   private quotedKey: string | undefined;
 
@@ -256,10 +271,10 @@ function checkPlainData(value: unknown): void {
 /** What of `value` the paths below `node` can observe, as text. */
 function project(node: PathNode, value: unknown): string {
   if (value === null || typeof value !== 'object' || !Object.isFrozen(value)) return projectNow(node, value);
-  // A frozen object cannot change (the model freezes what it shares deeply): its text is reused.
-  let text = node.frozenProjections.get(value);
-  if (text === undefined) node.frozenProjections.set(value, (text = projectNow(node, value)));
-  return text;
+  // A frozen object cannot change (the model freezes what it shares deeply): its projection is made once.
+  let token = node.frozenProjections.get(value);
+  if (token === undefined) node.frozenProjections.set(value, (token = node.tokenOf(projectNow(node, value))));
+  return token;
 }
 
 function projectNow(node: PathNode, value: unknown): string {

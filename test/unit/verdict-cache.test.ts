@@ -91,11 +91,16 @@ describe('rule evaluation with reused outcomes', () => {
     expect([first.message, second.message]).toEqual(['logs, logs-2', 'logs, logs-2']);
     expect(second.resource.id).toBe('222');
     expect(second.evidence).toBe(first.evidence);
-    // Equal content in objects that are not shared is still the same key; different content is not.
-    const third = rule.evaluate(account('333', [trail('arn:t1', 'logs'), trail('arn:t2', 'logs-2')]));
-    expect(third.evidence).toBe(first.evidence);
+    // Other frozen objects with equal content share the key; different content does not.
+    const again = Object.freeze([Object.freeze(trail('arn:t1', 'logs')), Object.freeze(trail('arn:t2', 'logs-2'))]);
+    expect(rule.evaluate(account('333', again as unknown[])).evidence).toBe(first.evidence);
     const fourth = rule.evaluate(account('444', Object.freeze([Object.freeze(trail('arn:t1', 'other'))]) as unknown[]));
     expect(fourth.message).toBe('other');
+    // The same content in objects that are not frozen is keyed by its text, not the frozen one's
+    // token: judged again (a miss, never a wrong reuse), then reused between unfrozen subjects.
+    const unfrozen = rule.evaluate(account('555', [trail('arn:t1', 'logs'), trail('arn:t2', 'logs-2')]));
+    expect(unfrozen.evidence).toEqual(first.evidence);
+    expect(rule.evaluate(account('666', [trail('arn:t1', 'logs'), trail('arn:t2', 'logs-2')])).evidence).toBe(unfrozen.evidence);
   });
 
   it('keys equal facts alike for every rule that reads them, each rule its own outcomes', async () => {
