@@ -286,29 +286,42 @@ function placeAccounts(header: SnapshotHeader): Map<string, AccountPlacement> {
   for (const ou of header.organizationalUnits.value ?? []) nodes.set(ou.Id, { name: ou.Name, parentId: ou.ParentId, kind: 'ORGANIZATIONAL_UNIT' });
   const treeKnown = !header.roots.error && !header.organizationalUnits.error;
 
+  // The accounts of an OU share its path: its nodes and its text are made once per parent.
+  const parents = new Map<string, ParentPath | undefined>();
+  const parentPath = (parentId: string | undefined): ParentPath | undefined => {
+    if (parentId === undefined) return undefined;
+    if (!parents.has(parentId)) parents.set(parentId, pathTo(nodes, parentId, treeKnown));
+    return parents.get(parentId);
+  };
   const placements = new Map<string, AccountPlacement>();
   for (const account of header.accounts.value ?? []) {
-    const path: PathNode[] = [];
-    let complete = treeKnown;
-    let cursor: string | undefined = account.ParentId;
-    const seen = new Set<string>();
-    while (cursor && !seen.has(cursor)) {
-      seen.add(cursor);
-      const node = nodes.get(cursor);
-      if (!node) {
-        complete = false;
-        break;
-      }
-      path.unshift({ id: cursor, name: node.name, kind: node.kind });
-      cursor = node.parentId;
-    }
-    if (complete && path[0]?.kind !== 'ROOT') complete = false;
-    const fullPath: PathNode[] = complete ? [...path, { id: account.Id, name: account.Name, kind: 'ACCOUNT' }] : [];
+    const parent = parentPath(account.ParentId);
     placements.set(account.Id, {
       account,
-      path: fullPath,
-      ouPath: complete ? path.map((p) => p.name).join('/') : '',
+      path: parent ? [...parent.nodes, { id: account.Id, name: account.Name, kind: 'ACCOUNT' }] : [],
+      ouPath: parent?.ouPath ?? '',
     });
   }
   return placements;
+}
+
+interface ParentPath {
+  nodes: PathNode[];
+  ouPath: string;
+}
+
+/** Root → OUs down to `parentId`; undefined when the tree is unknown or the path does not reach a root. */
+function pathTo(nodes: Map<string, { name: string; parentId?: string; kind: PathNode['kind'] }>, parentId: string, treeKnown: boolean): ParentPath | undefined {
+  const path: PathNode[] = [];
+  let cursor: string | undefined = parentId;
+  const seen = new Set<string>();
+  while (cursor && !seen.has(cursor)) {
+    seen.add(cursor);
+    const node = nodes.get(cursor);
+    if (!node) return undefined;
+    path.unshift({ id: cursor, name: node.name, kind: node.kind });
+    cursor = node.parentId;
+  }
+  if (!treeKnown || path[0]?.kind !== 'ROOT') return undefined;
+  return { nodes: path, ouPath: path.map((p) => p.name).join('/') };
 }

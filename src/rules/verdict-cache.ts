@@ -314,6 +314,13 @@ const SHORT_KEY_CHARS = 64;
 /** After this many lookups, a rule whose outcomes are mostly distinct stops being cached. */
 const TRIAL_LOOKUPS = 200;
 const MIN_HIT_RATE = 0.25;
+/**
+ * Outcomes kept per rule. The outcomes that repeat (the organization trail, an OU's SCPs) are met
+ * early; beyond this many, a new outcome is returned but not kept, so a rule that passes its trial
+ * yet meets a distinct outcome in every account it owns (its own trail's bucket) holds the same
+ * memory at 100,000 accounts as at 10,000.
+ */
+export const MAX_OUTCOMES = 2000;
 
 type Outcome = Pick<RuleVerdict, 'status' | 'message' | 'evidence'>;
 
@@ -342,7 +349,7 @@ export function withVerdictCache(rule: CompiledRule, evaluate: (subject: Evaluat
       return { ruleId: rule.document.id, status: known.status, severity: rule.document.severity, message: known.message, evidence: known.evidence, resource: subject.resource };
     }
     const verdict = evaluate(subject);
-    if (verdict.status !== 'ERROR') outcomes.set(key, { status: verdict.status, message: verdict.message, evidence: verdict.evidence });
+    if (verdict.status !== 'ERROR' && outcomes.size < MAX_OUTCOMES) outcomes.set(key, { status: verdict.status, message: verdict.message, evidence: verdict.evidence });
     if (lookups === TRIAL_LOOKUPS && hits < MIN_HIT_RATE * lookups) {
       enabled = false;
       outcomes.clear();

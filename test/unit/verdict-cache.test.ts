@@ -11,7 +11,7 @@ import type { EvaluationSubject } from '../../src/model/facts.ts';
 import { compileExpression, ruleEnvironment } from '../../src/rules/cel.ts';
 import type { CompiledRule } from '../../src/rules/evaluate.ts';
 import { loadRules, type LoadedRule } from '../../src/rules/load.ts';
-import { observedPaths } from '../../src/rules/verdict-cache.ts';
+import { MAX_OUTCOMES, observedPaths } from '../../src/rules/verdict-cache.ts';
 import type { RuleDocument } from '../../src/rules/types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trailproof-verdict-cache-'));
@@ -158,6 +158,21 @@ remediation: Read the SCPs.
     const withMap = (id: string, value: string) => account(id, [trail('arn:t1', 'logs', { isLogging: new Map([['x', value]]) })]);
     expect(rule.evaluate(withMap('111', 'a')).evidence).toEqual([{ trail: 'arn:t1', logging: { x: 'a' } }]);
     expect(rule.evaluate(withMap('222', 'b')).evidence).toEqual([{ trail: 'arn:t1', logging: { x: 'b' } }]);
+  });
+
+  it(`keeps at most ${MAX_OUTCOMES} outcomes per rule: a new one beyond them is evaluated every time, the early ones still reused`, async () => {
+    const rule = await loadRule();
+    const subject = (i: number) => account(`${i}`, [trail('arn:t1', `logs-${i}`)]);
+    const first = rule.evaluate(subject(0));
+    for (let i = 1; i < MAX_OUTCOMES; i++) {
+      rule.evaluate(subject(i));
+      if (i % 2 === 0) rule.evaluate(subject(0)); // reused often enough to stay cached past the trial
+    }
+    const beyond = rule.evaluate(subject(MAX_OUTCOMES));
+    expect(beyond.message).toBe(`logs-${MAX_OUTCOMES}`);
+    expect(rule.evaluate(subject(MAX_OUTCOMES)).evidence).not.toBe(beyond.evidence);
+    expect(rule.evaluate(subject(MAX_OUTCOMES - 1)).evidence).toBe(rule.evaluate(subject(MAX_OUTCOMES - 1)).evidence);
+    expect(rule.evaluate(subject(0)).evidence).toBe(first.evidence);
   });
 
   it('does not reuse across values JSON writes alike (NaN and null, a list item undefined and null)', async () => {
