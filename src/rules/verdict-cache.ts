@@ -40,11 +40,14 @@ class PathNode {
     return token;
   }
 
-  private quotedKey: string | undefined;
+  private named: NamedChild[] | undefined;
 
-  /** The key this node is reached by, as JSON (computed once: it is part of every subject's key). */
-  quoted(key: string): string {
-    return (this.quotedKey ??= JSON.stringify(key));
+  /**
+   * The children reached by a field name, each with the name as JSON (made once: it is part of
+   * every subject's key). Kept here, not on the child: a shared child is reached by other names.
+   */
+  namedChildren(): readonly NamedChild[] {
+    return (this.named ??= [...this.children].filter(([key]) => key !== '*').map(([key, child]) => ({ key, quoted: JSON.stringify(key), child })));
   }
 
   child(key: string): PathNode {
@@ -52,6 +55,12 @@ class PathNode {
     if (!node) this.children.set(key, (node = new PathNode()));
     return node;
   }
+}
+
+interface NamedChild {
+  key: string;
+  quoted: string;
+  child: PathNode;
 }
 
 /**
@@ -294,7 +303,7 @@ function projectNow(node: PathNode, value: unknown): string {
     // CEL iterates a map's keys in insertion order: the order is part of what it sees.
     for (const key of Object.keys(record)) if (record[key] !== undefined) out += `${JSON.stringify(key)}:${project(every, record[key])},`;
   }
-  for (const [key, child] of node.children) if (key !== '*') out += `${child.quoted(key)}=${project(child, record[key])},`;
+  for (const { key, quoted, child } of node.namedChildren()) out += `${quoted}=${project(child, record[key])},`;
   return `${out}}`;
 }
 
