@@ -138,6 +138,12 @@ export class IndexBuilder {
   private readonly accountsWithUnknownBuckets: string[] = [];
   private readonly destinationNames = new Set<string>();
   private readonly bucketRecords = new Map<string, BucketRecord>();
+  /**
+   * Buckets no trail had named when their account's line was read, by that line: a streamed
+   * snapshot keeps only this (most buckets never receive logs), and the few a later trail names
+   * are read again (linesToReread).
+   */
+  private readonly unnamedBucketLines = new Map<string, number>();
   private readonly accountPublicAccessBlocks = new Map<string, Fetched<PublicAccessBlock> | undefined>();
   private readonly trailLogGroups = new Map<string, Fetched<LogGroup>>();
   private readonly organizationEventDataStores = new Map<string, EventDataStoreWithOwner>();
@@ -148,7 +154,11 @@ export class IndexBuilder {
     private readonly options: ModelOptions = DEFAULT_MODEL_OPTIONS,
   ) {}
 
-  add(record: AccountRecord): void {
+  /**
+   * One account's line. With `line` (a streamed snapshot), the records of buckets no trail has
+   * named yet are not kept; without it (records in memory), every bucket record is.
+   */
+  add(record: AccountRecord, line?: number): void {
     this.accountPublicAccessBlocks.set(record.accountId, record.accountPublicAccessBlock ?? (record.access ? { error: record.access.error } : undefined));
     this.addOrganizationEventDataStores(record);
     const listFailure = record.access?.error ?? record.regions.find((r) => r.trails.error)?.trails.error;
@@ -174,8 +184,26 @@ export class IndexBuilder {
       this.accountsWithUnknownBuckets.push(record.accountId);
     }
     for (const [name, bucket] of Object.entries(record.bucketDetails ?? {})) {
-      this.bucketRecords.set(name, bucket);
+      if (line === undefined || this.destinationNames.has(name)) this.bucketRecords.set(name, bucket);
+      else this.unnamedBucketLines.set(name, line); // the last line that holds it, as when every record is kept
       if (bucket.region.value && !this.bucketRegions.has(name)) this.bucketRegions.set(name, bucket.region.value);
+    }
+  }
+
+  /** The lines holding buckets that a trail named only after they were read: give them to addNamedBuckets before finish(). */
+  linesToReread(): Set<number> {
+    const lines = new Set<number>();
+    for (const name of this.destinationNames) {
+      const line = this.unnamedBucketLines.get(name);
+      if (line !== undefined && !this.bucketRecords.has(name)) lines.add(line);
+    }
+    return lines;
+  }
+
+  /** The records of this account's buckets that trails name (`line`, one of linesToReread, read again). */
+  addNamedBuckets(record: AccountRecord, line: number): void {
+    for (const [name, bucket] of Object.entries(record.bucketDetails ?? {})) {
+      if (this.destinationNames.has(name) && this.unnamedBucketLines.get(name) === line && !this.bucketRecords.has(name)) this.bucketRecords.set(name, bucket);
     }
   }
 
