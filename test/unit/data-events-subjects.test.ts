@@ -54,6 +54,15 @@ describe('account.dataEvents: every bucket of the account', () => {
     expect(accountOf(subjects.get(B)!).dataEvents?.read).toMatchObject({ status: 'not-covered', allBuckets: false, uncoveredBuckets: [] });
   });
 
+  it('carries no unknown map when both kinds are known, for the account and for each bucket', () => {
+    const o = org();
+    ownTrail(o, A, 'all', everyObject());
+    o.addBucket(A, { Name: 'customers', region: ok('us-east-1'), tags: PII });
+    const subjects = scan(o).get(A)!;
+    expect(Object.keys(accountOf(subjects).dataEvents!).sort()).toEqual(['read', 'write']);
+    expect(Object.keys(bucketsOf(subjects)[0]!.activation.bucket!.dataEvents!).sort()).toEqual(['read', 'write']);
+  });
+
   it('reads and writes are judged apart', () => {
     const o = org();
     ownTrail(o, A, 'reads', everyObject('ReadOnly'));
