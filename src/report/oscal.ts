@@ -28,7 +28,7 @@ import {
 } from './audit-common.ts';
 import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { LazyList, stableJson, stableJsonChunks } from './canonical.ts';
-import { mapped, verdictsOfRules } from './list-views.ts';
+import { verdictsOfRules } from './list-views.ts';
 import type { Formatter } from './types.ts';
 import type { FrameworkAssessment } from '../contracts/frameworks.ts';
 import { controlBasis, controlStatusText, frameworkName } from './frameworks.ts';
@@ -123,15 +123,22 @@ class ObservationUuids {
     rule.used += rule.bytes.write(uuid.replace(/-/g, ''), rule.used, 'hex');
   }
 
-  /** The uuids of these rules' verdicts, in list order. */
+  /**
+   * The uuids of these rules' verdicts, in list order. Decided when walked, not when asked: the
+   * findings are built before the observations are written but walked after them, so they list
+   * the recorded uuids instead of reading and hashing the verdicts again.
+   */
   ofRules(ruleIds: ReadonlySet<string>): Iterable<string> {
-    if (!this.complete) return mapped(verdictsOfRules(this.verdicts, ruleIds), this.uuidOf);
+    return { [Symbol.iterator]: () => this.uuidsOfRules(ruleIds) };
+  }
+
+  private *uuidsOfRules(ruleIds: ReadonlySet<string>): Generator<string> {
+    if (!this.complete) {
+      for (const v of verdictsOfRules(this.verdicts, ruleIds)) yield this.uuidOf(v);
+      return;
+    }
     const rules = [...this.byRule].filter(([id]) => ruleIds.has(id)).map(([, r]) => r);
-    return {
-      *[Symbol.iterator]() {
-        for (const r of rules) for (let at = 0; at < r.used; at += UUID_BYTES) yield uuidText(r.bytes, at);
-      },
-    };
+    for (const r of rules) for (let at = 0; at < r.used; at += UUID_BYTES) yield uuidText(r.bytes, at);
   }
 }
 
