@@ -178,9 +178,21 @@ export function prettyJson(value: unknown): string {
 export function truncate(text: string, max: number): string {
   // A string has at most as many code points as UTF-16 units: short enough without counting.
   if (text.length <= max) return text;
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  return chars.slice(0, Math.max(0, max - 1)).join('') + '…';
+  // Counted in place, not split into an array of code points: long evidence is cut for every finding (ASFF).
+  const keep = Math.max(0, max - 1);
+  let points = 0;
+  let cut = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (points === keep) cut = i;
+    const unit = text.charCodeAt(i);
+    // A high surrogate followed by a low one is one code point (as Array.from counts it).
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) i++;
+    }
+    if (++points > max) return text.slice(0, cut) + '…';
+  }
+  return text;
 }
 
 /** Whitespace runs (newlines included) collapsed to one space, trimmed. */
