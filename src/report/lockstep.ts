@@ -6,13 +6,13 @@
  * - records, per format, how far its current walk has got, so the writer can pull chunks from
  *   each format in turn only until its walk reaches a shared target (write.ts); and
  * - serves the walks that are near the front from one read of the list: the verdicts read lately
- *   are kept (a window of WINDOW verdicts) and handed to every walk that reaches them, the same
+ *   are kept (a window of WINDOW_VERDICTS) and handed to every walk that reaches them, the same
  *   objects, so each line is parsed once and each piece of evidence is parsed (and turned into
  *   text, EvidenceTexts) once for all formats.
  *
  * A walk that would run far ahead of the others (a format that counts every verdict before it
  * writes anything) or has fallen out of the window goes on alone on its own read of the list, so
- * memory stays bounded whatever the formats do: at most WINDOW verdicts are held.
+ * memory stays bounded whatever the formats do: at most WINDOW_VERDICTS verdicts are held.
  */
 import type { VerdictList } from '../contracts/result.ts';
 import type { Verdict } from '../contracts/verdict.ts';
@@ -24,7 +24,7 @@ export interface WalkProgress {
 }
 
 /** Verdicts kept for the walks that follow the front one: several turns of every format (write.ts). */
-const WINDOW = 8_192;
+const WINDOW_VERDICTS = 8_192;
 
 export class Lockstep {
   /** The format whose chunks are being pulled: walks started now are its walks. */
@@ -32,14 +32,17 @@ export class Lockstep {
   /** The view handed to the formatters, or undefined when the list is an array (see view()). */
   readonly verdicts: VerdictList | undefined;
   private readonly window: Verdict[] = [];
-  /** Verdicts read from the shared walk so far; the window holds the last WINDOW of them. */
+  /** Verdicts read from the shared walk so far; the window holds the last windowSize of them. */
   private head = 0;
   private source: Iterator<Verdict> | undefined;
   private exhausted = false;
   /** The shared walk reads no further than this (the writer moves it on each round). */
   private limit = Infinity;
 
-  constructor(private readonly list: VerdictList) {
+  constructor(
+    private readonly list: VerdictList,
+    private readonly windowSize = WINDOW_VERDICTS,
+  ) {
     this.verdicts = Array.isArray(list) ? undefined : this.view(list);
   }
 
@@ -77,8 +80,8 @@ export class Lockstep {
       for (;;) {
         let verdict: Verdict | undefined;
         if (!alone) {
-          if (read < this.head - WINDOW) alone = this.skipped(read);
-          else if (read < this.head) verdict = this.window[read % WINDOW];
+          if (read < this.head - this.windowSize) alone = this.skipped(read);
+          else if (read < this.head) verdict = this.window[read % this.windowSize];
           else if (this.exhausted) return;
           else if (this.head < this.limit) verdict = this.readShared();
           else alone = this.skipped(read);
@@ -114,7 +117,7 @@ export class Lockstep {
       this.exhausted = true;
       return undefined;
     }
-    this.window[this.head % WINDOW] = next.value;
+    this.window[this.head % this.windowSize] = next.value;
     this.head++;
     return next.value;
   }
