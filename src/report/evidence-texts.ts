@@ -9,7 +9,7 @@
 import { canonicalJson } from './audit-common.ts';
 
 /** Evidence objects remembered per kind of text: about two turns of every format (write.ts). */
-const REMEMBERED = 2_048;
+const REMEMBERED = 1_024;
 
 /** `make(value)` for the most recent objects; scalars are made every time (they are short). */
 function recent(make: (value: unknown) => string): (value: unknown) => string {

@@ -19,14 +19,14 @@ export interface WrittenReport {
   bytes: number;
 }
 
-/** Chunks are encoded into one buffer of this size per file being written, and written when it is full: few system calls, little memory. */
-const WRITE_BUFFER_BYTES = 4 << 20;
+/** Chunks are encoded into one buffer of this size per format, and written when it is full: few system calls, little memory for all formats at once. */
+const WRITE_BUFFER_BYTES = 1 << 20;
 /**
  * Formats take turns: each turn pulls chunks from one format until its walk of the verdicts has
- * read this many more than the turn before (see lockstep.ts). Well under the spool's cache of
- * recent evidence (4,096 pieces), so every format gets the same evidence objects.
+ * read this many more than the turn before (see lockstep.ts). Well under the verdicts the shared
+ * read keeps (4,096), so every format gets the same verdict and evidence objects.
  */
-const TURN_VERDICTS = 1_024;
+const TURN_VERDICTS = 512;
 /** The turn of a format with no paced walk (an in-memory list, a header): this many chunks. */
 const TURN_CHUNKS = 512;
 

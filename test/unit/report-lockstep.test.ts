@@ -108,7 +108,7 @@ describe('writeReports of a spooled list', () => {
     const formats = listFormatters().map((f) => f.name);
     const written = await writeReports(fromDisk, formats, dir);
     // One shared read: the demo's verdicts fit in the read-ahead, so even the formats that count before writing share it.
-    expect(list.length).toBeLessThan(2_048);
+    expect(list.length).toBeLessThan(1_024);
     expect(walks).toBe(1);
     for (const formatter of listFormatters()) {
       const alone = [...formatterFiles(formatter, result, {})];
