@@ -144,17 +144,26 @@ function replacerCanonicalJson(value: unknown): string {
   }) ?? 'null';
 }
 
+/** Objects oncePerObject remembers: the formats walk the verdicts in step (lockstep.ts), a few turns' worth. */
+const REMEMBERED_OBJECTS = 1_024;
+
 /**
- * `render(value)` made once per object for one rendering: the verdict cache hands the same
- * evidence object to every account it was reused for, and a spooled list hands the same object to
- * every walk. The objects must not change while the returned function is in use.
+ * `render(value)` made once per object while the object is among the most recent ones: the
+ * verdict cache hands the same evidence object to every account it was reused for, and the writer
+ * hands the same object to every format (lockstep.ts). Only the most recent objects are kept, so
+ * memory stays bounded (a WeakMap would keep every text until a major collection). The objects
+ * must not change while the returned function is in use.
  */
-export function oncePerObject<T>(render: (value: unknown) => T): (value: unknown) => T {
-  const made = new WeakMap<object, T>();
+export function oncePerObject<T>(render: (value: unknown) => T, remembered = REMEMBERED_OBJECTS): (value: unknown) => T {
+  const made = new Map<object, T>();
   return (value) => {
     if (value === null || typeof value !== 'object') return render(value);
     let out = made.get(value);
-    if (out === undefined) made.set(value, (out = render(value)));
+    if (out === undefined) {
+      out = render(value);
+      if (made.size >= remembered) made.delete(made.keys().next().value!);
+      made.set(value, out);
+    }
     return out;
   };
 }

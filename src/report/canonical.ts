@@ -4,6 +4,7 @@
  * result's lists is contracts/order.ts.
  */
 import { compareStrings } from '../contracts/order.ts';
+import { oncePerObject } from './audit-common.ts';
 
 /**
  * A JSON-like value with the keys of every plain object sorted, for free-form values (evidence,
@@ -178,21 +179,19 @@ export function compactJsonWith(build: (member: unknown) => unknown, member: unk
 
 /**
  * The JSON text of values shared by many items (a reused verdict's evidence is one object for
- * every account it was reused for), rendered once per object and indentation after `prepare`.
- * The objects must not change while the cache is in use: it lives for one rendering.
+ * every account it was reused for), rendered once per recent object (oncePerObject) and
+ * indentation after `prepare`. The objects must not change while the cache is in use: it lives
+ * for one rendering.
  */
 export class SharedTexts {
-  private readonly texts = new Map<string, WeakMap<object, string>>();
+  private readonly texts = new Map<string, (value: unknown) => string>();
 
   constructor(readonly prepare: (value: unknown) => unknown) {}
 
   text(value: unknown, indent: string): string {
-    if (value === null || typeof value !== 'object') return indentedJson(this.prepare(value), indent);
     let byObject = this.texts.get(indent);
-    if (!byObject) this.texts.set(indent, (byObject = new WeakMap()));
-    let text = byObject.get(value);
-    if (text === undefined) byObject.set(value, (text = indentedJson(this.prepare(value), indent)));
-    return text;
+    if (!byObject) this.texts.set(indent, (byObject = oncePerObject((v) => indentedJson(this.prepare(v), indent))));
+    return byObject(value);
   }
 }
 
