@@ -24,7 +24,7 @@ export interface WalkProgress {
 }
 
 /** Verdicts kept for the walks that follow the front one: several turns of every format (write.ts). */
-const WINDOW_VERDICTS = 4_096;
+const WINDOW_VERDICTS = 2_048;
 
 export class Lockstep {
   /** The format whose chunks are being pulled: walks started now are its walks. */

@@ -24,7 +24,7 @@ const WRITE_BUFFER_BYTES = 1 << 20;
 /**
  * Formats take turns: each turn pulls chunks from one format until its walk of the verdicts has
  * read this many more than the turn before (see lockstep.ts). Well under the verdicts the shared
- * read keeps (4,096), so every format gets the same verdict and evidence objects.
+ * read keeps (2,048), so every format gets the same verdict and evidence objects.
  */
 const TURN_VERDICTS = 512;
 /** The turn of a format with no paced walk (an in-memory list, a header): this many chunks. */
