@@ -36,6 +36,7 @@ export class Lockstep {
   private head = 0;
   private source: Iterator<Verdict> | undefined;
   private exhausted = false;
+  private failure: { error: unknown } | undefined;
   /** The shared walk reads no further than this (the writer moves it on each round). */
   private limit = Infinity;
 
@@ -111,8 +112,17 @@ export class Lockstep {
 
   /** The next verdict of the shared walk, kept in the window; undefined at the end of the list. */
   private readShared(): Verdict | undefined {
+    // A read that failed (the spool file is gone) fails every walk that reaches it, not only the
+    // first: the others must not take the end of the failed read for the end of the list.
+    if (this.failure) throw this.failure.error;
     this.source ??= this.list[Symbol.iterator]();
-    const next = this.source.next();
+    let next: IteratorResult<Verdict>;
+    try {
+      next = this.source.next();
+    } catch (error) {
+      this.failure = { error };
+      throw error;
+    }
     if (next.done) {
       this.exhausted = true;
       return undefined;

@@ -86,6 +86,21 @@ describe('Lockstep', () => {
     expect(ids([first, ...{ [Symbol.iterator]: () => lagging }])).toEqual(ids(verdicts));
     expect(list.walks).toBe(2);
   });
+
+  it('fails every walk that reaches a failed read, not only the first', () => {
+    const list: VerdictList = {
+      length: verdicts.length,
+      *[Symbol.iterator]() {
+        yield { ...verdicts[0]! };
+        throw new Error('spool file gone');
+      },
+    };
+    const lockstep = new Lockstep(list, 8);
+    const second = lockstep.verdicts![Symbol.iterator]();
+    expect(() => [...lockstep.verdicts!]).toThrow('spool file gone');
+    expect(second.next().done).toBe(false);
+    expect(() => second.next()).toThrow('spool file gone');
+  });
 });
 
 describe('writeReports of a spooled list', () => {
