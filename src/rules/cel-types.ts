@@ -57,8 +57,8 @@ export function typedRuleEnvironment(resource: string, paramTypes: Record<string
   return env;
 }
 
-/** The resource types whose rules can read `root`, or undefined when it is not a fact root. */
-export function resourcesReading(root: string): string[] | undefined {
+/** The resource types whose rules can read `root`, or undefined when it is not a fact root (or not given). */
+export function resourcesReading(root: string | undefined): string[] | undefined {
   return FACT_ROOTS.find((r) => r.name === root)?.resources;
 }
 
