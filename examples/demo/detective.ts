@@ -22,7 +22,7 @@
  *   analytics-dev's history in eu-west-1 was throttled (ERROR).
  */
 import { createHash } from 'node:crypto';
-import type { WorldAlarm, WorldEvent, WorldMetricFilter, WorldRule } from '../../test/fixtures/world/detective.ts';
+import { detectiveIn, type WorldAlarm, type WorldEvent, type WorldMetricFilter, type WorldRule } from '../../test/fixtures/world/detective.ts';
 import { DEMO_ACCOUNTS as A, DEMO_REGIONS, MANAGEMENT, ORG_ID, ORG_TRAIL_ARN } from './accounts.ts';
 import { accountOf, addFault, denied, trailArn, trailOf, type DemoDraft } from './draft.ts';
 import { ORG_TRAIL_STOPPED_AT } from './stopped-organization-trail.ts';
@@ -36,8 +36,6 @@ const TAMPER_PATTERN = JSON.stringify({
   detail: { eventSource: ['cloudtrail.amazonaws.com'], eventName: ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'] },
 });
 
-const at = (accountId: string, region: string) => `${accountId}/${region}`;
-
 export function addDemoDetective(draft: DemoDraft): void {
   addAlarmChains(draft);
   addEventRules(draft);
@@ -49,13 +47,14 @@ export function addDemoDetective(draft: DemoDraft): void {
 
 function addAlarmChains(draft: DemoDraft): void {
   const d = draft.detective;
-  d.metricFilters[at(MANAGEMENT, 'us-east-1')] = {
+  const management = detectiveIn(d, MANAGEMENT, 'us-east-1');
+  management.metricFilters = {
     [ORG_LOG_GROUP]: [
       filter(ORG_LOG_GROUP, 'cloudtrail-tampering', '{ ($.eventSource = cloudtrail.amazonaws.com) && (($.eventName = StopLogging) || ($.eventName = DeleteTrail) || ($.eventName = UpdateTrail) || ($.eventName = PutEventSelectors)) }', 'Security', 'CloudTrailTampering'),
       filter(ORG_LOG_GROUP, 'root-usage', '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }', 'Security', 'RootUsage'),
     ],
   };
-  d.alarms[at(MANAGEMENT, 'us-east-1')] = [alarm(MANAGEMENT, 'cloudtrail-tampering', 'Security', 'CloudTrailTampering', [SECURITY_TOPIC]), alarm(MANAGEMENT, 'root-usage', 'Security', 'RootUsage', [SECURITY_TOPIC])];
+  management.alarms = [alarm(MANAGEMENT, 'cloudtrail-tampering', 'Security', 'CloudTrailTampering', [SECURITY_TOPIC]), alarm(MANAGEMENT, 'root-usage', 'Security', 'RootUsage', [SECURITY_TOPIC])];
   d.subscriptions[SECURITY_TOPIC] = [
     { SubscriptionArn: `${SECURITY_TOPIC}:7d3c1e52-9a4f-4b8e-a1d6-3f0c2b9e8d71`, Owner: MANAGEMENT, Protocol: 'email', Endpoint: 'soc@acme.example', TopicArn: SECURITY_TOPIC },
     { SubscriptionArn: 'PendingConfirmation', Owner: MANAGEMENT, Protocol: 'email', Endpoint: 'new-hire@acme.example', TopicArn: SECURITY_TOPIC },
@@ -65,16 +64,17 @@ function addAlarmChains(draft: DemoDraft): void {
   const dataGroup = 'data-prod-cloudtrail';
   deliverToCloudWatchLogs(draft, trailArn('eu-west-1', A.dataProd, 'data-prod-trail'), dataGroup, 180);
   const dataTopic = `arn:aws:sns:eu-west-1:${A.dataProd}:data-security`;
-  d.metricFilters[at(A.dataProd, 'eu-west-1')] = {
+  const dataProd = detectiveIn(d, A.dataProd, 'eu-west-1');
+  dataProd.metricFilters = {
     [dataGroup]: [filter(dataGroup, 'cis-4.5-cloudtrail-changes', '{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }', 'CISBenchmark', 'CloudTrailChanges')],
   };
-  d.alarms[at(A.dataProd, 'eu-west-1')] = [alarm(A.dataProd, 'cis-4.5-cloudtrail-changes', 'CISBenchmark', 'CloudTrailChanges', [dataTopic], 'eu-west-1')];
+  dataProd.alarms = [alarm(A.dataProd, 'cis-4.5-cloudtrail-changes', 'CISBenchmark', 'CloudTrailChanges', [dataTopic], 'eu-west-1')];
   d.subscriptions[dataTopic] = [{ SubscriptionArn: `${dataTopic}:0b6e4f3a-2c1d-4e5f-9a8b-7c6d5e4f3a2b`, Owner: A.dataProd, Protocol: 'email', Endpoint: 'data-oncall@acme.example', TopicArn: dataTopic }];
 
   // analytics-dev delivers its write trail too, but the filters could not be read.
   const analyticsGroup = 'analytics-write-trail';
   deliverToCloudWatchLogs(draft, trailArn('us-east-1', A.analyticsDev, 'analytics-write-trail'), analyticsGroup, 30);
-  d.metricFilters[at(A.analyticsDev, 'us-east-1')] = { [analyticsGroup]: [] };
+  detectiveIn(d, A.analyticsDev, 'us-east-1').metricFilters = { [analyticsGroup]: [] };
   addFault(draft, A.analyticsDev, { operation: 'logs:DescribeMetricFilters', region: 'us-east-1', code: 'ThrottlingException', message: 'Rate exceeded', httpStatusCode: 400 });
 }
 
@@ -117,7 +117,7 @@ function addEventRules(draft: DemoDraft): void {
       EventBusName: 'default',
       targets: targets.map((Arn, i) => ({ Id: `target-${i + 1}`, Arn })),
     };
-    draft.detective.rules[at(accountId, region)] = [rule];
+    detectiveIn(draft.detective, accountId, region).rules = [rule];
   };
   const siemBus = `arn:aws:events:us-east-1:${A.audit}:event-bus/security-hub`;
 
@@ -150,12 +150,12 @@ function addEventRules(draft: DemoDraft): void {
 /** A detector everywhere but the exceptions; audit is the delegated administrator. */
 function addGuardDuty(draft: DemoDraft): void {
   const d = draft.detective;
-  const missing = new Set([at(A.sandboxAlice, 'eu-west-1')]);
   for (const { account } of draft.accounts) {
     for (const region of DEMO_REGIONS) {
-      const key = at(account.Id, region);
+      if (account.Id === A.sandboxAlice && region === 'eu-west-1') continue; // no detector there
+      const suspended = account.Id === A.webDev && region === 'us-west-2';
       // Detector ids are 32 hex characters; stable per account and region.
-      if (!missing.has(key)) d.detectors[key] = { DetectorId: createHash('md5').update(key).digest('hex'), Status: key === at(A.webDev, 'us-west-2') ? 'DISABLED' : 'ENABLED' };
+      detectiveIn(d, account.Id, region).detector = { DetectorId: createHash('md5').update(`${account.Id}/${region}`).digest('hex'), Status: suspended ? 'DISABLED' : 'ENABLED' };
     }
   }
   addFault(draft, A.mlResearch, {
@@ -203,17 +203,17 @@ function lookedUp(id: string, name: string, time: string, caller: Caller, reques
 }
 
 function addTamperHistory(draft: DemoDraft): void {
-  const events = draft.detective.events;
+  const history = (accountId: string, region: string, events: WorldEvent[]) => void (detectiveIn(draft.detective, accountId, region).events = events);
   const deployer: Caller = { type: 'AssumedRole', arn: `arn:aws:sts::${A.webDev}:assumed-role/web-dev-deployer/gh-actions-7731`, ip: '20.29.134.18', agent: 'aws-cli/2.17.4 md/command#cloudtrail.stop-logging' };
   const webDevTrail = trailArn('us-east-1', A.webDev, 'web-dev-trail');
-  events[at(A.webDev, 'us-east-1')] = [lookedUp('5d0f7c1a-3b2e-4f9d-8a6c-1e2d3c4b5a69', 'StopLogging', '2026-10-14T17:42:08.000Z', deployer, { name: webDevTrail })];
+  history(A.webDev, 'us-east-1', [lookedUp('5d0f7c1a-3b2e-4f9d-8a6c-1e2d3c4b5a69', 'StopLogging', '2026-10-14T17:42:08.000Z', deployer, { name: webDevTrail })]);
 
   // The intruder first tries from the payments batch host, where the SCP refuses it, then pivots
   // into the management account, where SCPs do not apply, and stops the organization trail.
   const intruder: Caller = { type: 'AssumedRole', arn: `arn:aws:sts::${A.paymentsProd}:assumed-role/payments-batch/i-0a1b2c3d4e5f67890`, ip: '10.40.12.7', agent: 'Boto3/1.34.2 Python/3.12.1' };
-  events[at(A.paymentsProd, 'us-east-1')] = [lookedUp('f1e2d3c4-b5a6-4978-8a1b-2c3d4e5f6a7b', 'StopLogging', '2026-11-02T08:31:12.000Z', intruder, { name: ORG_TRAIL_ARN }, 'AccessDenied')];
+  history(A.paymentsProd, 'us-east-1', [lookedUp('f1e2d3c4-b5a6-4978-8a1b-2c3d4e5f6a7b', 'StopLogging', '2026-11-02T08:31:12.000Z', intruder, { name: ORG_TRAIL_ARN }, 'AccessDenied')]);
   const pivot: Caller = { type: 'AssumedRole', arn: `arn:aws:sts::${MANAGEMENT}:assumed-role/OrganizationAccountAccessRole/i-0a1b2c3d4e5f67890`, ip: '203.0.113.77', agent: 'Boto3/1.34.2 Python/3.12.1' };
-  events[at(MANAGEMENT, 'us-east-1')] = [lookedUp('8a4e2b1c-6d7f-4e3a-9b2c-5f1e0d9c8b7a', 'StopLogging', ORG_TRAIL_STOPPED_AT, pivot, { name: 'org-trail' })];
+  history(MANAGEMENT, 'us-east-1', [lookedUp('8a4e2b1c-6d7f-4e3a-9b2c-5f1e0d9c8b7a', 'StopLogging', ORG_TRAIL_STOPPED_AT, pivot, { name: 'org-trail' })]);
 
   addFault(draft, A.analyticsDev, { operation: 'cloudtrail:LookupEvents', region: 'eu-west-1', target: 'PutEventSelectors', code: 'ThrottlingException', message: 'Rate exceeded', httpStatusCode: 400 });
 }

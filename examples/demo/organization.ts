@@ -8,6 +8,7 @@
  */
 import type { EventSelector, OrgAccount, OrganizationalUnit, PublicAccessBlock, TrailEventSelectors, TrailStatus } from '../../src/snapshot/types.ts';
 import type { WorldAccount, WorldBucket } from '../../test/fixtures/world/world.ts';
+import { emptyDetectiveWorld } from '../../test/fixtures/world/detective.ts';
 import { DEMO_ACCOUNTS, DEMO_COLLECTED_AT, DEMO_OUS as OU, DEMO_REGIONS, MANAGEMENT, ORG_ID, ORG_TRAIL_ARN, ORG_TRAIL_BUCKET, ROOT_ID } from './accounts.ts';
 import { accountOf, addFault, denied, tags, trailArn, type DemoDraft } from './draft.ts';
 
@@ -55,7 +56,7 @@ export function demoOrganization(): DemoDraft {
     accounts: entries.map(emptyAccount),
     policies: [],
     orgFaults: [],
-    detective: { metricFilters: {}, alarms: {}, subscriptions: {}, rules: {}, detectors: {}, autoEnable: {}, events: {} },
+    detective: emptyDetectiveWorld(),
   };
   // Its member role refuses the scanner: nothing is known about it.
   addFault(draft, a.sandboxBob, {

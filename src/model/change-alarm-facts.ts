@@ -9,43 +9,7 @@ import { known, unknownBecause, type Known } from './known.ts';
 import { caughtActions, undecidedActions, type ActionCoverage } from './tamper-coverage.ts';
 import type { TamperAction } from './tamper-events.ts';
 import { parseLogGroupArn, trailAlarmFacts, type AlarmFacts, type FilterFacts, type TrailAlarmFacts } from './trail-change-alarms.ts';
-
-export interface ChangeAlarmFacts {
-  alarmName: string;
-  metric: string;
-  actionsEnabled: boolean;
-  snsTopics: string[];
-  confirmedSubscriptions?: number;
-  notifies?: boolean;
-  unknown?: Record<string, string>;
-}
-
-export interface ChangeAlarmFilterFacts {
-  name: string;
-  pattern: string;
-  catches: string[];
-  /** "<action>: <why undecided>" for actions the pattern could not be judged on. */
-  undecided: string[];
-  metrics: string[];
-  alarms?: ChangeAlarmFacts[];
-  unknown?: Record<string, string>;
-}
-
-export interface ActionAlarmFacts {
-  action: string;
-  alarmed?: boolean;
-  /** "filter → namespace/metric → alarm → topic" for each chain that alarms on the action. */
-  via: string[];
-  /** Why the action is (not) alarmed, in words. */
-  reason: string;
-  unknown?: Record<string, string>;
-}
-
-export interface TrailChangeAlarmsFacts {
-  logGroup: string | null;
-  actions: Record<string, ActionAlarmFacts>;
-  filters: ChangeAlarmFilterFacts[];
-}
+import type { ActionAlarmFacts, ChangeAlarmFacts, ChangeAlarmFilterFacts, TrailChangeAlarmsFacts } from './facts.ts';
 
 /** The alarm chain of a trail owned by `record`'s account, for `actions`. */
 export function trailChangeAlarms(record: AccountRecord, logGroupArn: string | null, actions: readonly TamperAction[]): Known<TrailChangeAlarmsFacts> {

@@ -1,5 +1,5 @@
 import type { AccountRecord, TrailDetail } from '../snapshot/types.ts';
-import type { AccountFacts, TrailFacts } from './facts.ts';
+import type { AccountWithListedTrails, ListedTrailFacts } from './facts.ts';
 import { describeError, type EventDataStoreWithOwner, type ModelIndex } from './model-index.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import type { DataEventRecorder, RecorderSelectors } from './data-event-coverage.ts';
@@ -20,7 +20,7 @@ function trailSelectors(detail: TrailDetail | undefined): Known<RecorderSelector
   return known({ type: 'classic', selectors: fetched.value?.EventSelectors ?? [] });
 }
 
-function trailRecorder(index: ModelIndex, record: AccountRecord, trail: TrailFacts): DataEventRecorder {
+function trailRecorder(index: ModelIndex, record: AccountRecord, trail: ListedTrailFacts): DataEventRecorder {
   return {
     arn: trail.arn,
     kind: 'trail',
@@ -51,7 +51,7 @@ function storeRecorder({ store, homeRegion }: EventDataStoreWithOwner): DataEven
  * Unknown only when the account's trails are unknown; event data stores that could not be listed
  * become one recorder with unknown selectors, so they block a PASS without hiding a FAIL.
  */
-export function dataEventRecorders(index: ModelIndex, record: AccountRecord, account: AccountFacts): Known<DataEventRecorder[]> {
+export function dataEventRecorders(index: ModelIndex, record: AccountRecord, account: Pick<AccountWithListedTrails, 'trails'>): Known<DataEventRecorder[]> {
   // account.unknown is filled only after every module ran, so ask the trail module for its reason.
   if (!account.trails) return unknownBecause(`the trails recording the account are unknown: ${accountTrails(index, record).reason ?? 'not modelled'}`);
   const recorders = account.trails.map((t) => trailRecorder(index, record, t));

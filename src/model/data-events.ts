@@ -1,5 +1,5 @@
 import type { AccountRecord, BucketListing } from '../snapshot/types.ts';
-import type { AccountFacts, BucketFacts, EvaluationSubject, OrganizationFacts, WithUnknowns } from './facts.ts';
+import type { AccessCoverageFacts, AccountDataEventsFacts, AccountWithListedTrails, AllBucketsCoverageFacts, BucketDataEventsFacts, BucketFacts, EvaluationSubject, OrganizationFacts, PiiClassificationFacts } from './facts.ts';
 import { memo, unknownReason, type ModelIndex } from './model-index.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import {
@@ -7,43 +7,11 @@ import {
   type AccessCoverage,
   type AccessKind,
   type DataEventRecorder,
-  type SelectorEvidence,
 } from './data-event-coverage.ts';
 import { dataEventRecorders } from './data-event-recorders.ts';
-import { classifyBucket, type PiiClassification } from './pii.ts';
+import { classifyBucket } from './pii.ts';
 
 const ACCESS_KINDS: AccessKind[] = ['read', 'write'];
-
-/** Coverage of one access kind as rules see it (an unknown answer is an absent key instead). */
-export interface AccessCoverageFacts {
-  status: 'covered' | 'partial' | 'not-covered';
-  /** Trail / event data store ARN and selector position of every selector that records some of these events. */
-  by: SelectorEvidence[];
-  missing: string[];
-  notCounted: { source: string; reason: string }[];
-  [extension: string]: unknown;
-}
-
-/** bucket.dataEvents */
-export interface BucketDataEventFacts extends WithUnknowns {
-  read?: AccessCoverageFacts;
-  write?: AccessCoverageFacts;
-  [extension: string]: unknown;
-}
-
-/** account.dataEvents.read / .write: every current and future bucket of the account (CIS 3.8 / 3.9). */
-export interface AllBucketsCoverageFacts extends AccessCoverageFacts {
-  /** Recorded for every bucket, present and future, in every region, by multi-region recorders. */
-  allBuckets: boolean;
-  /** Buckets of the account that the multi-region recorders leave (partly) unrecorded. */
-  uncoveredBuckets: string[];
-}
-
-export interface AccountDataEventFacts extends WithUnknowns {
-  read?: AllBucketsCoverageFacts;
-  write?: AllBucketsCoverageFacts;
-  [extension: string]: unknown;
-}
 
 /** Not a valid bucket name, so no selector value can single it out: it stands for a bucket created tomorrow. */
 const ANY_FUTURE_BUCKET = '(any new bucket)';
@@ -139,10 +107,10 @@ function allBucketsCoverage(
 }
 
 /** account.dataEvents: whether every bucket's object reads and writes are recorded (CIS 3.8 / 3.9). */
-export function accountDataEventFacts(index: ModelIndex, record: AccountRecord, account: AccountFacts): Known<AccountDataEventFacts> {
+export function accountDataEventFacts(index: ModelIndex, record: AccountRecord, account: Pick<AccountWithListedTrails, 'trails'>): Known<AccountDataEventsFacts> {
   const recorders = dataEventRecorders(index, record, account);
   if (recorders.reason !== undefined) return unknownBecause(recorders.reason);
-  const facts: AccountDataEventFacts = {};
+  const facts: AccountDataEventsFacts = {};
   const unknown: Record<string, string> = {};
   for (const access of ACCESS_KINDS) {
     const c = allBucketsCoverage(index, record, recorders.value, access);
@@ -153,8 +121,8 @@ export function accountDataEventFacts(index: ModelIndex, record: AccountRecord, 
   return known(facts);
 }
 
-function bucketDataEvents(target: { bucket: string; region?: string; partition: string }, recorders: Known<DataEventRecorder[]>): BucketDataEventFacts {
-  const facts: BucketDataEventFacts = {};
+function bucketDataEvents(target: { bucket: string; region?: string; partition: string }, recorders: Known<DataEventRecorder[]>): BucketDataEventsFacts {
+  const facts: BucketDataEventsFacts = {};
   const unknown: Record<string, string> = {};
   for (const access of ACCESS_KINDS) {
     const c = recorders.value ? asFacts(bucketAccessCoverage(target, access, recorders.value)) : unknownBecause<AccessCoverageFacts>(recorders.reason!);
@@ -169,7 +137,7 @@ function bucketFacts(
   index: ModelIndex,
   record: AccountRecord,
   listing: BucketListing,
-  pii: Known<PiiClassification>,
+  pii: Known<PiiClassificationFacts>,
   recorders: Known<DataEventRecorder[]>,
 ): BucketFacts {
   const partition = partitionOf(index);
@@ -194,7 +162,7 @@ function bucketFacts(
  * buckets rules judge. Other buckets produce no subject, so no verdict. When the account's
  * buckets cannot be listed, one stand-in subject carries the reason, so the gap shows as ERROR.
  */
-export function bucketSubjects(index: ModelIndex, record: AccountRecord, account: AccountFacts, organization: OrganizationFacts = index.organization): EvaluationSubject[] {
+export function bucketSubjects(index: ModelIndex, record: AccountRecord, account: AccountWithListedTrails, organization: OrganizationFacts): EvaluationSubject[] {
   const subject = (bucket: BucketFacts): EvaluationSubject => ({
     resource: {
       type: 'bucket',

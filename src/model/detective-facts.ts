@@ -1,14 +1,13 @@
 /**
- * The detective controls on trail tampering, added to an account's facts: `trail.changeAlarms` on
+ * The detective controls on trail tampering, computed for an account's facts: `trail.changeAlarms` on
  * the trails it owns, `account.tamperEventRules`, `account.guardDuty`, `account.tamperHistory`;
  * and `organization.guardDuty`.
  */
 import type { AccountRecord } from '../snapshot/types.ts';
 import { trailChangeAlarms } from './change-alarm-facts.ts';
 import { tamperActionsOf } from './detective-inputs.ts';
-import type { EventDataStoreFacts } from './event-data-stores.ts';
 import { accountTamperEventRules } from './event-rule-facts.ts';
-import type { AccountFacts, OrganizationFacts, TrailFacts } from './facts.ts';
+import type { AccountFacts, EventDataStoreFacts, ListedTrailFacts, OrganizationFacts, UnknownReasons } from './facts.ts';
 import { accountGuardDutyFacts, organizationGuardDutyFacts } from './guardduty-facts.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import { memo, type ModelIndex } from './model-index.ts';
@@ -19,7 +18,14 @@ export function organizationWithGuardDuty(index: ModelIndex): OrganizationFacts 
   return memo(index, 'organization-guardduty', () => ({ ...index.organization, guardDuty: organizationGuardDutyFacts(index.header) }));
 }
 
-export function addDetectiveFacts(index: ModelIndex, record: AccountRecord, facts: AccountFacts, trails: Known<TrailFacts[]>, stores: Known<EventDataStoreFacts[]>): void {
+/** The account's detective facts, the reason for any that is unknown in `unknown`; adds `changeAlarms` to the trails it owns. */
+export function accountDetectiveFacts(
+  index: ModelIndex,
+  record: AccountRecord,
+  unknown: UnknownReasons,
+  trails: Known<ListedTrailFacts[]>,
+  stores: Known<EventDataStoreFacts[]>,
+): Pick<AccountFacts, 'tamperEventRules' | 'guardDuty' | 'tamperHistory'> {
   const actions = tamperActionsOf(index.options.tamperActions);
   for (const trail of trails.value ?? []) {
     if (trail.ownerAccountId !== record.accountId) {
@@ -30,15 +36,15 @@ export function addDetectiveFacts(index: ModelIndex, record: AccountRecord, fact
     if (alarms.reason !== undefined) (trail.unknown ??= {}).changeAlarms = alarms.reason;
     else trail.changeAlarms = alarms.value;
   }
-  facts.tamperEventRules = accountTamperEventRules(record, ownedHomeRegions(record.accountId, trails, stores), actions);
+  const tamperEventRules = accountTamperEventRules(record, ownedHomeRegions(record.accountId, trails, stores), actions);
   const guardDuty = accountGuardDutyFacts(record, index.header.scope.regions);
-  if (guardDuty.reason !== undefined) (facts.unknown ??= {}).guardDuty = guardDuty.reason;
-  else facts.guardDuty = guardDuty.value;
-  facts.tamperHistory = accountTamperHistory(record, trails, (arn) => record.trailDetails[arn] ?? index.organizationTrails.get(arn)?.detail);
+  if (guardDuty.reason !== undefined) unknown.guardDuty = guardDuty.reason;
+  const tamperHistory = accountTamperHistory(record, trails, (arn) => record.trailDetails[arn] ?? index.organizationTrails.get(arn)?.detail);
+  return { tamperEventRules, ...(guardDuty.value ? { guardDuty: guardDuty.value } : {}), tamperHistory };
 }
 
 /** Home regions of the trails and event data stores the account owns: where their tampering calls are made. */
-function ownedHomeRegions(accountId: string, trails: Known<TrailFacts[]>, stores: Known<EventDataStoreFacts[]>): Known<string[]> {
+function ownedHomeRegions(accountId: string, trails: Known<ListedTrailFacts[]>, stores: Known<EventDataStoreFacts[]>): Known<string[]> {
   if (trails.reason !== undefined) return unknownBecause(trails.reason);
   const regions = trails.value.filter((t) => t.ownerAccountId === accountId).map((t) => t.homeRegion);
   // Event data stores count when known; their list failing must not hide the trails' regions.

@@ -1,26 +1,8 @@
 import type { AccountRecord, EventDataStore } from '../snapshot/types.ts';
-import type { WithUnknowns } from './facts.ts';
+import { setKnown } from './detective-inputs.ts';
+import type { EventDataStoreFacts } from './facts.ts';
 import { describeError, trailOwner, unknownReason, type EventDataStoreWithOwner, type ModelIndex } from './model-index.ts';
 import { known, unknownBecause, type Known } from './known.ts';
-
-/** A CloudTrail Lake event data store that records this account, as rules see it. */
-export interface EventDataStoreFacts extends WithUnknowns {
-  arn: string;
-  name: string;
-  homeRegion: string;
-  ownerAccountId: string;
-  /** 'own': created in this account; 'organization': an organization event data store of another account. */
-  source: 'own' | 'organization';
-  status?: string;
-  multiRegionEnabled?: boolean;
-  organizationEnabled?: boolean;
-  /** Days. */
-  retentionPeriod?: number;
-  terminationProtectionEnabled?: boolean;
-  billingMode?: string;
-  kmsKeyId?: string | null;
-  [extension: string]: unknown;
-}
 
 /**
  * Event data stores that record the account: its own (listed in any region it was read in, each
@@ -49,14 +31,10 @@ export function accountEventDataStores(index: ModelIndex, record: AccountRecord)
   return known([...found.values()].sort((a, b) => a.store.EventDataStoreArn.localeCompare(b.store.EventDataStoreArn)));
 }
 
-const REPORTED: [keyof EventDataStoreFacts, keyof EventDataStore][] = [
-  ['status', 'Status'],
-  ['multiRegionEnabled', 'MultiRegionEnabled'],
-  ['organizationEnabled', 'OrganizationEnabled'],
-  ['retentionPeriod', 'RetentionPeriod'],
-  ['terminationProtectionEnabled', 'TerminationProtectionEnabled'],
-  ['billingMode', 'BillingMode'],
-];
+/** A field GetEventDataStore may leave out: unknown, never assumed. */
+function reported<T>(value: T | undefined, field: keyof EventDataStore): Known<T> {
+  return value === undefined ? unknownBecause(`cloudtrail:GetEventDataStore did not return ${field}`) : known(value);
+}
 
 export function eventDataStoreFact(accountId: string, { store, ownerAccountId, homeRegion }: EventDataStoreWithOwner): EventDataStoreFacts {
   const facts: EventDataStoreFacts = {
@@ -68,10 +46,12 @@ export function eventDataStoreFact(accountId: string, { store, ownerAccountId, h
     kmsKeyId: store.KmsKeyId ?? null,
   };
   const unknown: Record<string, string> = {};
-  for (const [fact, field] of REPORTED) {
-    if (store[field] === undefined) unknown[fact as string] = `cloudtrail:GetEventDataStore did not return ${field}`;
-    else facts[fact as string] = store[field];
-  }
+  setKnown(facts, unknown, 'status', reported(store.Status, 'Status'));
+  setKnown(facts, unknown, 'multiRegionEnabled', reported(store.MultiRegionEnabled, 'MultiRegionEnabled'));
+  setKnown(facts, unknown, 'organizationEnabled', reported(store.OrganizationEnabled, 'OrganizationEnabled'));
+  setKnown(facts, unknown, 'retentionPeriod', reported(store.RetentionPeriod, 'RetentionPeriod'));
+  setKnown(facts, unknown, 'terminationProtectionEnabled', reported(store.TerminationProtectionEnabled, 'TerminationProtectionEnabled'));
+  setKnown(facts, unknown, 'billingMode', reported(store.BillingMode, 'BillingMode'));
   if (Object.keys(unknown).length > 0) facts.unknown = unknown;
   return facts;
 }

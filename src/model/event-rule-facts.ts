@@ -11,43 +11,13 @@ import type { Known } from './known.ts';
 import { caughtActions, undecidedActions } from './tamper-coverage.ts';
 import { regionEventRuleFacts, type EventRuleFacts } from './tamper-event-rules.ts';
 import type { TamperAction } from './tamper-events.ts';
-
-export interface TamperEventRuleFacts {
-  name: string;
-  state: string;
-  enabled?: boolean;
-  targets?: number;
-  catches: string[];
-  /** "<action>: <why undecided>" for actions the pattern could not be judged on. */
-  undecided: string[];
-  unknown?: Record<string, string>;
-}
-
-export interface TamperEventActionFacts {
-  action: string;
-  caught?: boolean;
-  by: string[];
-  unknown?: Record<string, string>;
-}
-
-export interface RegionTamperEventRulesFacts {
-  region: string;
-  actions?: Record<string, TamperEventActionFacts>;
-  rules?: TamperEventRuleFacts[];
-  unknown?: Record<string, string>;
-}
-
-export interface AccountTamperEventRulesFacts {
-  regions?: string[];
-  byRegion: Record<string, RegionTamperEventRulesFacts>;
-  unknown?: Record<string, string>;
-}
+import type { RegionTamperEventRulesFacts, TamperEventActionFacts, TamperEventRuleFacts, TamperEventRulesFacts } from './facts.ts';
 
 /** `needed`: the home regions of what the account owns (unknown when its trails are). */
-export function accountTamperEventRules(record: AccountRecord, needed: Known<string[]>, actions: readonly TamperAction[]): AccountTamperEventRulesFacts {
+export function accountTamperEventRules(record: AccountRecord, needed: Known<string[]>, actions: readonly TamperAction[]): TamperEventRulesFacts {
   const regions = [...new Set([...record.regions.map((r) => r.region), ...(needed.value ?? [])])].sort();
   const byRegion = Object.fromEntries(regions.map((region) => [region, regionFacts(record, region, actions)]));
-  const facts: AccountTamperEventRulesFacts = { byRegion };
+  const facts: TamperEventRulesFacts = { byRegion };
   const unknown: Record<string, string> = {};
   setKnown(facts, unknown, 'regions', needed.value === undefined ? needed : { value: [...new Set(needed.value)].sort() });
   return withUnknown(facts, unknown);

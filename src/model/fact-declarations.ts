@@ -1,11 +1,14 @@
 /**
  * The declaration of every fact rules can read: its name, its type (in CEL's type syntax), whether
- * it can be unknown, and one line saying what it is. One source for three readers: the CEL type
- * checker (src/rules/fact-types.ts), docs/model.md (src/model/fact-docs.ts), and the check of
- * the `facts:` inputs of rule tests (src/model/fact-check.ts). A test keeps it in step with what
- * the model computes (test/unit/fact-declarations.test.ts).
+ * it can be unknown, and one line saying what it is. One source for four readers: the CEL type
+ * checker (src/rules/fact-types.ts), docs/model.md (src/model/fact-docs.ts), the check of the
+ * `facts:` inputs of rule tests (src/model/fact-check.ts), and the TypeScript interfaces the model
+ * computes into (src/model/fact-types.generated.ts, by src/model/fact-typescript.ts), so `tsc`
+ * checks that the computation fits the declaration. test/unit/fact-declarations.test.ts fails when
+ * a generated file is stale, and checks the demo organization's facts against the declaration.
  *
- * Adding a fact: declare it here, compute it in the model, regenerate docs/model.md.
+ * Adding a fact: declare it here, run `npm run gen:facts` and `npm run docs:model`, and compute it
+ * in the model (`npx tsc --noEmit -p .` then says where the new field is missing or mistyped).
  */
 
 export interface FactField {

@@ -11,9 +11,9 @@ const INTRO = `# The model: facts rules are written against
 The model turns a snapshot into plain facts (CEL sees them as maps and lists). It is pure: no
 I/O, no clock. Source: \`src/model/\`. Every fact is declared once, with its type, in
 [\`src/model/fact-declarations.ts\`](../src/model/fact-declarations.ts): this page, the CEL type
-checker and the check of rule tests' \`facts:\` inputs all come from that declaration. An
-expression that reads an undeclared field, or uses a fact with the wrong type, is a load error
-at \`file:line:col\`.`;
+checker, the check of rule tests' \`facts:\` inputs and the TypeScript interfaces the model
+computes into (\`npm run gen:facts\`) all come from that declaration. An expression that reads an
+undeclared field, or uses a fact with the wrong type, is a load error at \`file:line:col\`.`;
 
 const UNKNOWN_FACTS = `## Unknown facts
 

@@ -7,21 +7,7 @@ import { accountUnread, detectiveInputs, setKnown, withUnknown } from './detecti
 import { known, unknownBecause, type Known } from './known.ts';
 import { organizationAutoEnable, regionGuardDuty } from './guardduty.ts';
 import { unknownReason } from './model-index.ts';
-
-export interface GuardDutyRegionFacts {
-  region: string;
-  enabled?: boolean;
-  detail: string;
-  unknown?: Record<string, string>;
-}
-
-export interface GuardDutyOrganizationRegionFacts {
-  region: string;
-  adminAccountId?: string | null;
-  autoEnable?: boolean;
-  mode?: string | null;
-  unknown?: Record<string, string>;
-}
+import type { GuardDutyOrganizationRegionFacts, GuardDutyRegionFacts } from './facts.ts';
 
 /**
  * Every region read for the account, and every region in scope (`scopeRegions`; empty: all) that

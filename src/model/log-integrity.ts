@@ -5,13 +5,13 @@
 import { CHAIN_BREAK_KINDS } from '../snapshot/finding-kinds.ts';
 import type { FindingKind, TrailRegionReport } from '../snapshot/log-integrity.ts';
 import type { AccountRecord } from '../snapshot/types.ts';
-import type { LogIntegrityFacts, TrailFacts, TrailRegionIntegrityFacts } from './facts.ts';
+import type { ListedTrailFacts, LogIntegrityFacts, TrailRegionIntegrityFacts } from './facts.ts';
 import type { ModelIndex } from './model-index.ts';
 
 /** Findings that break the chain (as opposed to a log file's own problem or staleness). */
 const CHAIN_BREAKS: readonly FindingKind[] = CHAIN_BREAK_KINDS;
 
-export function logIntegrityFacts(index: ModelIndex, record: AccountRecord, trails: readonly TrailFacts[] | undefined): LogIntegrityFacts {
+export function logIntegrityFacts(index: ModelIndex, record: AccountRecord, trails: readonly ListedTrailFacts[] | undefined): LogIntegrityFacts {
   const run = index.header.logIntegrity;
   if (!run) return { requested: false, window: null, hashLogs: null, trailRegions: [], unverified: [] };
   const reports = record.logIntegrity ?? [];

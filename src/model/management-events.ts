@@ -1,5 +1,5 @@
 import type { AdvancedEventSelector, EventSelector, Fetched, TrailEventSelectors } from '../snapshot/types.ts';
-import type { AccountManagementCoverage, ManagementEventCapture, TrailFacts } from './facts.ts';
+import type { AccountManagementEventsFacts, TrailManagementEventsFacts, TrailFacts } from './facts.ts';
 import { selectorAccepts, type EventAttributes } from './advanced-selectors.ts';
 import { describeError } from './model-index.ts';
 import { known, unknownBecause, type Known } from './known.ts';
@@ -9,7 +9,7 @@ const PROBE_SOURCE = 'trailproof-probe.amazonaws.com';
 
 /** What management events one trail records, from GetEventSelectors. */
 export function managementCapture(selectors: Fetched<TrailEventSelectors> | undefined): Known<{
-  capture: ManagementEventCapture;
+  capture: TrailManagementEventsFacts;
   kind: 'classic' | 'advanced' | 'default';
 }> {
   if (!selectors) return unknownBecause('cloudtrail:GetEventSelectors was not read');
@@ -25,7 +25,7 @@ export function managementCapture(selectors: Fetched<TrailEventSelectors> | unde
   return known({ capture: { read: true, write: true, excludedSources: [] }, kind: 'default' });
 }
 
-function classicCapture(selectors: EventSelector[]): ManagementEventCapture {
+function classicCapture(selectors: EventSelector[]): TrailManagementEventsFacts {
   const capturing = selectors.filter((s) => s.IncludeManagementEvents !== false);
   const readers = capturing.filter((s) => (s.ReadWriteType ?? 'All') !== 'WriteOnly');
   const writers = capturing.filter((s) => (s.ReadWriteType ?? 'All') !== 'ReadOnly');
@@ -34,7 +34,7 @@ function classicCapture(selectors: EventSelector[]): ManagementEventCapture {
   return { read: readers.length > 0, write: writers.length > 0, excludedSources: excluded };
 }
 
-function advancedCapture(selectors: AdvancedEventSelector[]): ManagementEventCapture {
+function advancedCapture(selectors: AdvancedEventSelector[]): TrailManagementEventsFacts {
   const event = (readOnly: string, eventSource: string): EventAttributes => ({ eventCategory: 'Management', readOnly, eventSource });
   const records = (readOnly: string, source: string) => selectors.some((s) => selectorAccepts(s, event(readOnly, source)));
   const namedSources = new Set<string>();
@@ -61,13 +61,13 @@ function intersect(lists: string[][]): string[] {
  * write-only trail and a read-only trail add up to read and write. Unknown when the known trails
  * do not settle it and a trail whose status or selectors are unknown might.
  */
-export function combinedManagementCoverage(trails: TrailFacts[]): Known<AccountManagementCoverage> {
+export function combinedManagementCoverage(trails: TrailFacts[]): Known<AccountManagementEventsFacts> {
   const candidates = trails.filter((t) => t.isMultiRegion);
   const settled = candidates.filter((t) => t.isLogging === true && t.managementEvents !== undefined);
   const readTrails = settled.filter((t) => t.managementEvents!.read).map((t) => t.arn);
   const writeTrails = settled.filter((t) => t.managementEvents!.write).map((t) => t.arn);
   const contributing = settled.filter((t) => t.managementEvents!.read || t.managementEvents!.write);
-  const coverage: AccountManagementCoverage = {
+  const coverage: AccountManagementEventsFacts = {
     read: readTrails.length > 0,
     write: writeTrails.length > 0,
     readTrails,

@@ -12,7 +12,7 @@ import type {
   Trail,
   TrailDetail,
 } from '../snapshot/types.ts';
-import type { OrganizationFacts } from './facts.ts';
+import type { OrganizationBaseFacts } from './facts.ts';
 
 /** One node on an account's path: the root, an OU, or the account itself. */
 export interface PathNode {
@@ -68,7 +68,7 @@ export const DEFAULT_MODEL_OPTIONS: ModelOptions = {
 export interface ModelIndex {
   header: SnapshotHeader;
   options: ModelOptions;
-  organization: OrganizationFacts;
+  organization: OrganizationBaseFacts;
   /** Why organization-level facts are unknown (empty when all were read). */
   treeErrors: ApiError[];
   placements: Map<string, AccountPlacement>;
@@ -255,8 +255,8 @@ export function trailOwner(arn: string): string {
   return end < 0 ? arn.slice(start) : arn.slice(start, end);
 }
 
-function organizationFacts(header: SnapshotHeader): OrganizationFacts {
-  const facts: OrganizationFacts = {};
+function organizationFacts(header: SnapshotHeader): OrganizationBaseFacts {
+  const facts: OrganizationBaseFacts = {};
   const unknown: Record<string, string> = {};
   const org = header.organization;
   if (org.value) {

@@ -1,17 +1,10 @@
 /** S3 Object Lock default retention, as the facts rules read. */
 import type { ObjectLockConfiguration } from '../snapshot/types.ts';
 import { known, unknownBecause, type Known } from './known.ts';
+import type { ObjectLockFacts } from './facts.ts';
 
 /** Object Lock counts a year as 365 days. */
 export const DAYS_PER_YEAR = 365;
-
-export interface ObjectLockFacts {
-  enabled: boolean;
-  /** Default retention mode: COMPLIANCE, GOVERNANCE, or null when no default retention is set. */
-  mode: string | null;
-  /** Default retention in days (`Years` × 365), or null when none is set. */
-  days: number | null;
-}
 
 /**
  * `config` null: the bucket answered ObjectLockConfigurationNotFoundError.

@@ -3,14 +3,9 @@ import type { ModelOptions } from './model-index.ts';
 import { unknownReason } from './model-index.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import { piiNameReasons, piiTagReasons } from '../config/pii-match.ts';
+import type { PiiClassificationFacts } from './facts.ts';
 
 export type PiiRules = ModelOptions['pii'];
-
-export interface PiiClassification {
-  classified: boolean;
-  /** Why the bucket is PII: each matching list entry, name pattern and tag rule. */
-  reasons: string[];
-}
 
 export { globToRegExp } from '../shared/glob.ts';
 
@@ -18,7 +13,7 @@ export { globToRegExp } from '../shared/glob.ts';
  * Whether a bucket holds PII. Unreadable tags leave the answer unknown unless the name or the
  * explicit list already decides it: a bucket is never assumed not to be PII.
  */
-export function classifyBucket(name: string, tags: Fetched<Tag[]> | undefined, rules: PiiRules): Known<PiiClassification> {
+export function classifyBucket(name: string, tags: Fetched<Tag[]> | undefined, rules: PiiRules): Known<PiiClassificationFacts> {
   const reasons = piiNameReasons(name, rules);
   if (tags?.value === undefined || tags.value === null) {
     if (tags?.absent !== undefined) return known({ classified: reasons.length > 0, reasons });

@@ -1,9 +1,9 @@
 /** Whether a bucket can be public: its own and its account's public access blocks, and its policy status. */
 import type { PublicAccessBlock } from '../snapshot/types.ts';
-import type { PublicAccessBlockFacts, PublicAccessFlags } from './facts.ts';
+import type { PublicAccessBlockFacts, PublicAccessFlagsFacts } from './facts.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 
-export function publicAccessFlags(block: PublicAccessBlock): PublicAccessFlags {
+export function publicAccessFlags(block: PublicAccessBlock): PublicAccessFlagsFacts {
   return {
     blockPublicAcls: block.BlockPublicAcls === true,
     ignorePublicAcls: block.IgnorePublicAcls === true,
@@ -12,8 +12,8 @@ export function publicAccessFlags(block: PublicAccessBlock): PublicAccessFlags {
   };
 }
 
-const NONE: PublicAccessFlags = { blockPublicAcls: false, ignorePublicAcls: false, blockPublicPolicy: false, restrictPublicBuckets: false };
-const allSet = (f: PublicAccessFlags | null | undefined): boolean => !!f && Object.values(f).every(Boolean);
+const NONE: PublicAccessFlagsFacts = { blockPublicAcls: false, ignorePublicAcls: false, blockPublicPolicy: false, restrictPublicBuckets: false };
+const allSet = (f: PublicAccessFlagsFacts | null | undefined): boolean => !!f && Object.values(f).every(Boolean);
 
 /**
  * S3 applies the most restrictive combination of the bucket's and the account's settings, so one

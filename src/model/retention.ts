@@ -8,10 +8,10 @@
  * combination is taken: the figure may understate retention, never overstate it.
  */
 import type { LifecycleRule } from '../snapshot/types.ts';
-import type { UnknownReasons } from './facts.ts';
+import type { ObjectLockFacts, RetentionFacts, UnknownReasons } from './facts.ts';
 import type { Known } from './known.ts';
-import { lifecycleRuleLabel, matchLifecycleRule, type LifecycleCoverage } from './lifecycle.ts';
-import { describeObjectLock, type ObjectLockFacts } from './object-lock.ts';
+import { lifecycleRuleLabel, matchLifecycleRule } from './lifecycle.ts';
+import { describeObjectLock } from './object-lock.ts';
 
 /** Storage classes whose objects must be restored before they can be read. */
 export const ARCHIVE_STORAGE_CLASSES: readonly string[] = ['GLACIER', 'DEEP_ARCHIVE'];
@@ -30,38 +30,11 @@ export interface RetentionInput {
   objectLock: Known<ObjectLockFacts>;
 }
 
-export interface LifecycleRuleVerdict {
-  rule: string;
-  applies: boolean;
-  coverage: LifecycleCoverage;
-  reason: string;
-}
-
 /** A figure in days (null: never) and what limits it. */
 interface Limit {
   days: number | null;
   by: string;
 }
-
-/** A type alias (not an interface) so it fits TrailFacts.retention's Record<string, unknown>. */
-export type S3RetentionFacts = {
-  logObjectPrefix: string;
-  /** Every lifecycle rule of the bucket, with whether it acts on the log files and why. */
-  lifecycleRules?: LifecycleRuleVerdict[];
-  /** Days until the log files can no longer be read; null when nothing removes them. */
-  availableDays?: number | null;
-  keptIndefinitely?: boolean;
-  availableLimitedBy?: string;
-  /** Days until they leave immediately readable storage (archived or removed); null when never. */
-  immediateDays?: number | null;
-  immediateLimitedBy?: string;
-  /** Days no one can delete them: Object Lock COMPLIANCE default retention, 0 when none. */
-  guaranteedDays?: number;
-  guaranteedLimitedBy?: string;
-  /** Object Lock GOVERNANCE default retention (bypassable with s3:BypassGovernanceRetention), 0 when none. */
-  governanceDays?: number;
-  unknown?: UnknownReasons;
-};
 
 /**
  * `<S3KeyPrefix>/AWSLogs/[<org-id>/]<account-id>/CloudTrail/`: where CloudTrail writes the
@@ -72,8 +45,8 @@ export function logObjectPrefix(s3KeyPrefix: string | undefined, organizationId:
   return `${custom}AWSLogs/${organizationId ? `${organizationId}/` : ''}${accountId}/CloudTrail/`;
 }
 
-export function computeRetention(input: RetentionInput): S3RetentionFacts {
-  const facts: S3RetentionFacts = { logObjectPrefix: input.logObjectPrefix };
+export function computeRetention(input: RetentionInput): RetentionFacts {
+  const facts: RetentionFacts = { logObjectPrefix: input.logObjectPrefix };
   const unknown: UnknownReasons = {};
 
   const lock = input.objectLock;
@@ -204,7 +177,7 @@ function earliest(limits: Limit[]): Limit {
   return best;
 }
 
-function withUnknown(facts: S3RetentionFacts, unknown: UnknownReasons): S3RetentionFacts {
+function withUnknown(facts: RetentionFacts, unknown: UnknownReasons): RetentionFacts {
   if (Object.keys(unknown).length > 0) facts.unknown = unknown;
   return facts;
 }

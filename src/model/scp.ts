@@ -2,29 +2,7 @@ import type { ModelIndex } from './model-index.ts';
 import { memo } from './model-index.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import { evaluateScpProtection, scpPathKey, scpScope, type ScpEvaluation } from './scp-evaluate.ts';
-
-/** One action's protection as rules see it (docs/model/scp.md). */
-export interface ScpActionFacts {
-  action: string;
-  /** Absent when unknown (see `unknown.outcome`). */
-  outcome?: Exclude<ScpEvaluation['outcome'], 'unknown'>;
-  reason: string;
-  denials: ScpEvaluation['denials'];
-  /** Whether every level of the path has an SCP allowing the action; absent when unknown (see `unknown.allowedByPath`). */
-  allowedByPath?: boolean;
-  notAllowedAt?: ScpEvaluation['notAllowedAt'];
-  unknown?: { outcome?: string; allowedByPath?: string };
-}
-
-// A type alias (not an interface) so it stays assignable to AccountFacts.scp's Record<string, unknown>.
-export type ScpFacts = {
-  /** false for the management account, an organization without all features, or SCPs disabled on the root. */
-  applicable: boolean;
-  /** Why SCPs do not apply (present when `applicable` is false). */
-  reason?: string;
-  /** Keyed by the action exactly as configured (ModelOptions.scpActions). */
-  actions: Record<string, ScpActionFacts>;
-};
+import type { ScpActionFacts, ScpFacts } from './facts.ts';
 
 function actionFacts(e: ScpEvaluation): ScpActionFacts {
   const facts: ScpActionFacts = { action: e.action, reason: e.reason, denials: e.denials };

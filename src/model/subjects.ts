@@ -1,5 +1,5 @@
 import type { AccountRecord } from '../snapshot/types.ts';
-import type { AccountFacts, EvaluationSubject, TrailFacts } from './facts.ts';
+import type { AccountFacts, AccountWithListedTrails, EvaluationSubject, ListedTrailFacts, OrganizationFacts, TrailFacts } from './facts.ts';
 import type { ModelIndex } from './model-index.ts';
 import { accountTrails, trailFacts } from './trails.ts';
 import { factObject, fieldsOf } from './fact-declarations.ts';
@@ -9,7 +9,7 @@ import { addTrailBucketFacts } from './trail-bucket.ts';
 import { accountDataEventFacts, bucketSubjects } from './data-events.ts';
 import { eventDataStoreFacts } from './event-data-stores.ts';
 import { logIntegrityFacts } from './log-integrity.ts';
-import { addDetectiveFacts, organizationWithGuardDuty } from './detective-facts.ts';
+import { accountDetectiveFacts, organizationWithGuardDuty } from './detective-facts.ts';
 
 export function organizationSubject(index: ModelIndex): EvaluationSubject {
   const org = organizationWithGuardDuty(index);
@@ -50,7 +50,7 @@ export function subjectsForAccount(index: ModelIndex, record: AccountRecord): Ev
  * When the account's own trail list is unknown, the organization trails it owns that other
  * accounts list are still judged (their rules ERROR with the reason), never silently dropped.
  */
-function unlistedOrganizationTrails(index: ModelIndex, account: AccountFacts): TrailFacts[] {
+function unlistedOrganizationTrails(index: ModelIndex, account: AccountFacts): ListedTrailFacts[] {
   const reason = account.unknown?.trails ?? 'the account\'s trails are unknown';
   return [...index.organizationTrails.values()]
     .filter((t) => t.ownerAccountId === account.id)
@@ -66,21 +66,21 @@ function unlistedOrganizationTrails(index: ModelIndex, account: AccountFacts): T
  * every trail fact is unknown with the reason, so each trail rule gives ERROR for this account
  * instead of no verdict at all.
  */
-function unlistedTrailsSubject(account: AccountFacts, organization: EvaluationSubject['activation']['organization']): EvaluationSubject {
+function unlistedTrailsSubject(account: AccountFacts, organization: OrganizationFacts): EvaluationSubject {
   const reason = account.unknown?.trails ?? "the account's trails are unknown";
   const arn = `arn:aws:cloudtrail:*:${account.id}:trail/*`;
   const named = new Set(['arn', 'name', 'ownerAccountId', 'unknown']);
   const unknown = Object.fromEntries(fieldsOf(factObject('Trail')!).filter((f) => !named.has(f.name)).map((f) => [f.name, reason]));
   const name = `the trails of ${account.name} (not listed)`;
-  const trail = { arn, name, ownerAccountId: account.id, unknown } as unknown as TrailFacts;
+  const trail: TrailFacts = { arn, name, ownerAccountId: account.id, unknown };
   return { resource: { type: 'trail', id: arn, arn, accountId: account.id, name, ouPath: account.ouPath }, activation: { organization, account, trail } };
 }
 
-export function accountFacts(index: ModelIndex, record: AccountRecord): AccountFacts {
+export function accountFacts(index: ModelIndex, record: AccountRecord): AccountWithListedTrails {
   const placement = index.placements.get(record.accountId);
   const orgAccount = placement?.account;
   const unknown: Record<string, string> = {};
-  const facts: AccountFacts = {
+  const facts: Omit<AccountWithListedTrails, 'logIntegrity' | 'tamperEventRules' | 'tamperHistory'> = {
     id: record.accountId,
     name: orgAccount?.Name ?? record.accountId,
     status: orgAccount?.Status ?? 'UNKNOWN',
@@ -114,9 +114,11 @@ export function accountFacts(index: ModelIndex, record: AccountRecord): AccountF
   const dataEvents = accountDataEventFacts(index, record, facts);
   if (dataEvents.value) facts.dataEvents = dataEvents.value;
   else unknown.dataEvents = dataEvents.reason;
-  facts.logIntegrity = logIntegrityFacts(index, record, facts.trails);
-  addDetectiveFacts(index, record, facts, trails, eds);
-
-  if (Object.keys(unknown).length === 0) delete facts.unknown;
-  return facts;
+  const complete: AccountWithListedTrails = {
+    ...facts,
+    logIntegrity: logIntegrityFacts(index, record, facts.trails),
+    ...accountDetectiveFacts(index, record, unknown, trails, eds),
+  };
+  if (Object.keys(unknown).length === 0) delete complete.unknown;
+  return complete;
 }

@@ -7,24 +7,12 @@
  */
 import type { AccountRecord, TrailDetail } from '../snapshot/types.ts';
 import { accountUnread, detectiveInputs, setKnown, withUnknown } from './detective-inputs.ts';
-import type { TrailFacts } from './facts.ts';
+import type { TamperCallFacts, TamperHistoryFacts, TrailFacts } from './facts.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import { loggingGaps, regionTamperHistory, type HistoryCall, type LoggingGap } from './tamper-history.ts';
 
-/** A call of the history, with its region and whether it succeeded (no error code). */
-export type TamperCallFacts = HistoryCall & { region: string; succeeded: boolean };
-
-export interface AccountTamperHistoryFacts {
-  window: { from: string; to: string } | null;
-  regionsRead: string[];
-  calls: TamperCallFacts[];
-  complete?: boolean;
-  gaps?: { from: string; to: string; minutes: number }[];
-  unknown?: Record<string, string>;
-}
-
 /** `trails`: those that record the account; `detailOf` finds a trail's GetTrailStatus (own or organization's). */
-export function accountTamperHistory(record: AccountRecord, trails: Known<TrailFacts[]>, detailOf: (arn: string) => TrailDetail | undefined): AccountTamperHistoryFacts {
+export function accountTamperHistory(record: AccountRecord, trails: Known<TrailFacts[]>, detailOf: (arn: string) => TrailDetail | undefined): TamperHistoryFacts {
   const regionsRead: string[] = [];
   const calls: (HistoryCall & { region: string })[] = [];
   const switches: HistoryCall[] = [];
@@ -43,7 +31,7 @@ export function accountTamperHistory(record: AccountRecord, trails: Known<TrailF
     switches.push(...history.value.tamperCalls, ...history.value.otherCalls);
   }
   calls.sort((a, b) => a.time.localeCompare(b.time) || a.eventId.localeCompare(b.eventId));
-  const facts: AccountTamperHistoryFacts = {
+  const facts: TamperHistoryFacts = {
     window: window ? { from: window.start, to: window.end } : null,
     regionsRead,
     calls: calls.map(callFacts),

@@ -10,24 +10,15 @@ import { known, unknownBecause, type Known } from './known.ts';
 import { unknownReason } from './model-index.ts';
 import { isTamperAction, TAMPER_ACTIONS, type JsonObject } from './tamper-events.ts';
 import type { LookedUpEvent, TamperHistoryInputs } from '../snapshot/types.ts';
+import type { TamperCallFacts } from './facts.ts';
 
 export type { LookedUpEvent, TamperHistoryInputs };
 
 /** The names queried: the tampering actions, and the two calls that end a logging gap. */
 export const HISTORY_EVENT_NAMES = [...TAMPER_ACTIONS, 'StartLogging', 'CreateTrail'] as const;
 
-export interface HistoryCall {
-  eventName: string;
-  eventId: string;
-  time: string;
-  who: string | null;
-  sourceIPAddress: string | null;
-  userAgent: string | null;
-  /** Null for a call that succeeded; AccessDenied and the like for an attempt that was refused. */
-  errorCode: string | null;
-  /** The trail or event data store the call named (requestParameters.name / trailName / eventDataStore). */
-  target: string | null;
-}
+/** A call found in the event history: a tampering call's facts before its region and outcome are added. */
+export type HistoryCall = Omit<TamperCallFacts, 'region' | 'succeeded'>;
 
 export interface RegionTamperHistory {
   region: string;

@@ -7,12 +7,12 @@
  * each affected fact absent with the reason in `unknown`: rules touching it give ERROR.
  */
 import type { AccountRecord, BucketRecord, BucketVersioning, Fetched, PublicAccessBlock, Trail } from '../snapshot/types.ts';
-import type { TrailBucketRef, TrailFacts } from './facts.ts';
+import type { CloudWatchLogsRetentionFacts, RetentionFacts, ListedTrailFacts, TrailBucketFacts } from './facts.ts';
 import { describeError, type ModelIndex } from './model-index.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import { objectLockFacts } from './object-lock.ts';
 import { bucketExposure, effectivePublicAccessBlock } from './public-access.ts';
-import { computeRetention, logObjectPrefix, type S3RetentionFacts } from './retention.ts';
+import { computeRetention, logObjectPrefix } from './retention.ts';
 
 /** "Nothing configured" answers, should a collector record them as errors rather than `absent`. */
 const NOT_CONFIGURED_CODES = new Set([
@@ -23,19 +23,14 @@ const NOT_CONFIGURED_CODES = new Set([
   'ServerSideEncryptionConfigurationNotFoundError',
 ]);
 
-/** What the CloudWatch Logs group keeps. null on the retention facts: the trail does not deliver there. */
-export type CloudWatchLogsRetention = { logGroupArn: string; retentionDays: number | null; neverExpires: boolean };
-
-export type TrailRetentionFacts = S3RetentionFacts & { cloudWatchLogs?: CloudWatchLogsRetention | null };
-
 /** Fills `trail.bucket`'s configuration and `trail.retention` for the account `record` (its log prefix depends on it). */
-export function addTrailBucketFacts(index: ModelIndex, trail: TrailFacts, record: AccountRecord): void {
+export function addTrailBucketFacts(index: ModelIndex, trail: ListedTrailFacts, record: AccountRecord): void {
   const config = locateBucket(index, trail.bucket);
   if (trail.bucket) addBucketConfiguration(index, trail.bucket, config);
 
   const raw = rawTrail(index, record, trail.arn);
   const orgId = index.organization.id;
-  const retention: TrailRetentionFacts = computeRetention({
+  const retention: RetentionFacts = computeRetention({
     logObjectPrefix: logObjectPrefix(raw?.S3KeyPrefix, trail.isOrganizationTrail ? (orgId ?? '<organization-id>') : undefined, record.accountId),
     asOf: index.header.collectedAt,
     lifecycle:
@@ -66,7 +61,7 @@ function checkedField<T, U>(config: Known<BucketRecord>, pick: (c: BucketRecord)
 const versioningStatus = (v: BucketVersioning | null): string => v?.Status ?? 'Disabled';
 
 /** The bucket record its owner read, or why there is none. */
-function locateBucket(index: ModelIndex, bucket: TrailBucketRef | null): Known<BucketRecord> {
+function locateBucket(index: ModelIndex, bucket: TrailBucketFacts | null): Known<BucketRecord> {
   if (!bucket) return unknownBecause('the trail names no S3 bucket');
   if (bucket.ownerAccountId === undefined) return unknownBecause(`owner of bucket ${bucket.name} unknown: ${bucket.unknown?.ownerAccountId ?? 'not determined'}`);
   if (bucket.ownerAccountId === null) {
@@ -86,9 +81,9 @@ function read<T>(f: Fetched<T> | undefined, operation: string): Known<T | null> 
   return known(f.value ?? null);
 }
 
-function addBucketConfiguration(index: ModelIndex, bucket: TrailBucketRef, config: Known<BucketRecord>): void {
+function addBucketConfiguration(index: ModelIndex, bucket: TrailBucketFacts, config: Known<BucketRecord>): void {
   const unknown: Record<string, string> = { ...bucket.unknown };
-  const set = <K extends keyof TrailBucketRef>(name: K, value: Known<TrailBucketRef[K]>): void => {
+  const set = <K extends keyof TrailBucketFacts>(name: K, value: Known<TrailBucketFacts[K]>): void => {
     if (value.value !== undefined) bucket[name] = value.value;
     else unknown[name] = value.reason!;
   };
@@ -133,7 +128,7 @@ function rawTrail(index: ModelIndex, record: AccountRecord, arn: string): Trail 
 }
 
 /** The log group a trail delivers to; the trail names it `arn:...:log-group:NAME:*`, collectors may key it without `:*`. */
-function cloudWatchLogsRetention(index: ModelIndex, logGroupArn: string | null): Known<CloudWatchLogsRetention | null> {
+function cloudWatchLogsRetention(index: ModelIndex, logGroupArn: string | null): Known<CloudWatchLogsRetentionFacts | null> {
   if (!logGroupArn) return known(null);
   const bare = logGroupArn.replace(/:\*$/, '');
   const group = index.trailLogGroups.get(logGroupArn) ?? index.trailLogGroups.get(bare) ?? index.trailLogGroups.get(`${bare}:*`);

@@ -1,5 +1,5 @@
 import type { AccountRecord, Trail, TrailDetail } from '../snapshot/types.ts';
-import type { TrailBucketRef, TrailFacts } from './facts.ts';
+import type { ListedTrailFacts, TrailBucketFacts } from './facts.ts';
 import { describeError, trailOwner, unknownReason, type ModelIndex } from './model-index.ts';
 import { managementCapture } from './management-events.ts';
 import { known, unknownBecause, type Known } from './known.ts';
@@ -9,7 +9,7 @@ import { known, unknownBecause, type Known } from './known.ts';
  * in every region as a shadow but is one trail) and the organization's trails, taken from the
  * management account's authoritative view even when the member's DescribeTrails does not list them.
  */
-export function accountTrails(index: ModelIndex, record: AccountRecord): Known<TrailFacts[]> {
+export function accountTrails(index: ModelIndex, record: AccountRecord): Known<ListedTrailFacts[]> {
   if (record.access?.error) return unknownBecause(`could not read the account: ${describeError(record.access.error)}`);
   const failed = record.regions.find((r) => r.trails.error);
   if (failed?.trails.error) return unknownBecause(describeError(failed.trails.error));
@@ -29,7 +29,7 @@ export function accountTrails(index: ModelIndex, record: AccountRecord): Known<T
     }
   }
 
-  const facts = new Map<string, TrailFacts>();
+  const facts = new Map<string, ListedTrailFacts>();
   for (const trail of own.values()) {
     facts.set(trail.TrailARN, trailFacts(index, trail, record.accountId, record.trailDetails[trail.TrailARN], accountRegions));
   }
@@ -46,9 +46,9 @@ export function trailFacts(
   ownerAccountId: string,
   detail: TrailDetail | undefined,
   accountRegions: string[],
-): TrailFacts {
+): ListedTrailFacts {
   const unknown: Record<string, string> = {};
-  const facts: TrailFacts = {
+  const facts: ListedTrailFacts = {
     arn: trail.TrailARN,
     name: trail.Name,
     homeRegion: trail.HomeRegion,
@@ -85,10 +85,10 @@ export function trailFacts(
   return facts;
 }
 
-function bucketRef(index: ModelIndex, name: string): TrailBucketRef {
+function bucketRef(index: ModelIndex, name: string): TrailBucketFacts {
   const owner = index.bucketOwners.get(name);
   if (owner) {
-    const ref: TrailBucketRef = { name, ownerAccountId: owner };
+    const ref: TrailBucketFacts = { name, ownerAccountId: owner };
     const region = index.bucketRegions.get(name);
     if (region) ref.region = region;
     return ref;

@@ -10,7 +10,7 @@
 import { logGroupName } from '../../src/collect/trails.ts';
 import { TAMPER_HISTORY_EVENT_NAMES } from '../../src/snapshot/tamper-history-names.ts';
 import type { DetectiveRegionRecord, Fetched, GuardDutyOrganizationConfiguration, MetricFilter, RegionRecord, TopicSubscription } from '../../src/snapshot/types.ts';
-import type { DetectiveWorld, WorldAlarm, WorldMetricFilter, WorldRule } from '../fixtures/world/detective.ts';
+import { detectiveIn, emptyDetectiveWorld, type DetectiveWorld, type WorldAlarm, type WorldMetricFilter, type WorldRule } from '../fixtures/world/detective.ts';
 import { HOME_REGION, type SimAccount, type SyntheticOrg } from './generate-org.ts';
 
 const CIS_PATTERN = '{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }';
@@ -111,23 +111,23 @@ export function guardDutyOrganization(management: SimAccount, regions: readonly 
  * a detector in every enabled region, no delegated administrator, a quiet history.
  */
 export function syntheticDetectiveWorld(org: Pick<SyntheticOrg, 'accounts' | 'managementId'>): DetectiveWorld {
-  const world: DetectiveWorld = { metricFilters: {}, alarms: {}, subscriptions: {}, rules: {}, detectors: {}, autoEnable: {}, events: {} };
+  const world = emptyDetectiveWorld();
   for (const sim of org.accounts) {
     const id = sim.account.Id;
     for (const region of sim.enabledRegions) {
-      const at = `${id}/${region}`;
-      world.detectors[at] = { DetectorId: detectorId(sim, region), Status: 'ENABLED' };
+      const here = detectiveIn(world, id, region);
+      here.detector = { DetectorId: detectorId(sim, region), Status: 'ENABLED' };
       const groups = groupsIn(sim, region);
       if (groups.length > 0) {
-        world.metricFilters[at] = Object.fromEntries(groups.map((g) => [g.logGroupName, filtersOf(g.logGroupName).map((f) => ({ ...f, creationTime: 1_700_000_000_000 }))]));
+        here.metricFilters = Object.fromEntries(groups.map((g) => [g.logGroupName, filtersOf(g.logGroupName).map((f) => ({ ...f, creationTime: 1_700_000_000_000 }))]));
         const alarms = alarmsOf(sim, region);
-        world.alarms[at] = alarms.map((a) => ({ ...a, Statistic: 'Sum', Period: 300, EvaluationPeriods: 1, Threshold: 1 }));
+        here.alarms = alarms.map((a) => ({ ...a, Statistic: 'Sum', Period: 300, EvaluationPeriods: 1, Threshold: 1 }));
         for (const arn of alarms.flatMap((a) => a.AlarmActions ?? [])) {
           world.subscriptions[arn] = subscriptionsOf(arn).map((sub) => ({ SubscriptionArn: sub.SubscriptionArn!, Owner: id, Protocol: sub.Protocol!, Endpoint: 'soc@example.com', TopicArn: arn }));
         }
       }
       const rules = rulesOf(org, sim, region);
-      if (rules.length > 0) world.rules[at] = rules;
+      if (rules.length > 0) here.rules = rules;
     }
   }
   return world;

@@ -179,7 +179,7 @@ describe('every failure is recorded where the answer would have been', () => {
   });
 
   it('a log group that does not exist has no filters ("absent"), not an error', async () => {
-    fake = new FakeAws({ detective: world((w) => (w.metricFilters = {})) });
+    fake = new FakeAws({ detective: world((w) => delete w.accounts[MANAGEMENT]!['us-east-1']!.metricFilters) });
     const { records } = await collect();
     expect(at(records).metricFilters).toEqual({ 'aws-cloudtrail-logs-org': { value: null, absent: 'ResourceNotFoundException' } });
     expect(at(records).metricAlarms).toBeUndefined(); // nothing to alarm on: DescribeAlarms is not called
@@ -189,11 +189,11 @@ describe('every failure is recorded where the answer would have been', () => {
   it('answers with missing optional fields, extra fields and unknown enum values are kept as AWS gave them', async () => {
     fake = new FakeAws({
       detective: world((w) => {
-        w.detectors[`${PROD}/us-east-1`] = { DetectorId: 'dnew', Status: 'PAUSED_BY_AWS' };
-        const alarm = w.alarms[`${MANAGEMENT}/us-east-1`]![0]!;
+        w.accounts[PROD]!['us-east-1']!.detector = { DetectorId: 'dnew', Status: 'PAUSED_BY_AWS' };
+        const alarm = w.accounts[MANAGEMENT]!['us-east-1']!.alarms![0]!;
         delete alarm.ActionsEnabled;
         delete alarm.Dimensions;
-        w.rules[`${MANAGEMENT}/us-east-1`]![0]!.State = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+        w.accounts[MANAGEMENT]!['us-east-1']!.rules![0]!.State = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
         w.subscriptions[SECURITY_TOPIC]![0] = { ...w.subscriptions[SECURITY_TOPIC]![0]!, Protocol: 'firehose' };
       }),
     });

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { factProblems } from '../../src/model/fact-check.ts';
 import { FACT_OBJECTS, FACT_ROOTS, elementType, factObject } from '../../src/model/fact-declarations.ts';
 import { renderModelDoc } from '../../src/model/fact-docs.ts';
+import { renderFactTypes, typeScriptType } from '../../src/model/fact-typescript.ts';
+import { FACT_TYPES_FILE } from '../../scripts/gen-facts.ts';
 import { buildIndex, DEFAULT_MODEL_OPTIONS, organizationSubject, subjectsForAccount } from '../../src/model/index.ts';
 import { DEMO_SNAPSHOT_FILE } from '../../src/snapshot/demo.ts';
 import { readSnapshotFully } from '../../src/snapshot/read.ts';
@@ -49,6 +51,26 @@ describe('fact declaration', () => {
     const page = readFileSync(new URL('../../docs/model.md', import.meta.url), 'utf8');
     expect(page === renderModelDoc(), 'run `npm run docs:model` to regenerate docs/model.md').toBe(true);
     expect(page).toContain('| `logFileValidation` | bool | can be | log file integrity digests are written |');
+  });
+
+  it('the TypeScript interfaces the model computes into are generated from it and up to date', () => {
+    const text = readFileSync(FACT_TYPES_FILE, 'utf8');
+    expect(text === renderFactTypes(), 'run `npm run gen:facts` to regenerate src/model/fact-types.generated.ts').toBe(true);
+    // Unknowable: optional; nullable: `| null`; an object with unknowns has the map; lists and maps are typed.
+    expect(text).toContain('  kmsKeyId?: string | null;\n');
+    expect(text).toContain('  arn: string;\n');
+    expect(text).toContain('  firstProblem: IntegrityProblemFacts | null;\n');
+    expect(text).toMatch(/export interface TrailFacts \{[^}]*\n  unknown\?: UnknownReasons;\n\}/);
+    expect(text).not.toMatch(/export interface ObjectLockFacts \{[^}]*unknown\?/);
+  });
+
+  it('types lists, maps and nested collections as TypeScript does', () => {
+    expect(typeScriptType('list<Trail>')).toBe('TrailFacts[]');
+    expect(typeScriptType('map<string, ScpAction>')).toBe('Record<string, ScpActionFacts>');
+    expect(typeScriptType('map<string, list<int>>')).toBe('Record<string, number[]>');
+    expect(typeScriptType('list<map<string, bool>>')).toBe('Record<string, boolean>[]');
+    expect(typeScriptType('double')).toBe('number');
+    expect(typeScriptType('dyn')).toBe('unknown');
   });
 
   it('finds a misspelt fact, a wrong type and a misspelt unknown reason in hand-written facts', () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildIndex, subjectsForAccount } from '../../src/model/index.ts';
 import type { AccountFacts } from '../../src/model/facts.ts';
+import { factObject } from '../../src/model/fact-declarations.ts';
+import { factProblems } from '../../src/model/fact-check.ts';
 import { apiError, failed } from '../fixtures/snapshot-builder.ts';
 import { detail, MANAGEMENT, miniOrg, trail } from '../fixtures/mini-org.ts';
 import type { DemoOrg } from '../fixtures/snapshot-builder.ts';
@@ -194,6 +196,13 @@ describe('trail subjects when the owner could not list its trails (fail closed: 
     const unlisted = subjects.find((s) => s.resource.id === `arn:aws:cloudtrail:*:${MANAGEMENT}:trail/*`)!;
     expect(unlisted.activation.trail!.unknown?.managementEvents).toMatch(/NotAnAwsAnswer/);
     expect(unlisted.activation.trail!.unknown?.isMultiRegion).toMatch(/NotAnAwsAnswer/);
+    // Every declared trail fact but its ARN, name and owner is unknown with the reason, and it fits the declaration.
+    const stand = unlisted.activation.trail!;
+    expect(Object.keys(stand).sort()).toEqual(['arn', 'name', 'ownerAccountId', 'unknown']);
+    const others = factObject('Trail')!.fields.map((f) => f.name).filter((n) => !['arn', 'name', 'ownerAccountId'].includes(n));
+    expect(Object.keys(stand.unknown!).sort()).toEqual(others.sort());
+    expect(new Set(Object.values(stand.unknown!)).size).toBe(1);
+    expect(factProblems(stand, 'Trail', ['trail'], true)).toEqual([]);
   });
 
   it('an account whose trails were listed has no stand-in subject', () => {

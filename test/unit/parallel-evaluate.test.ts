@@ -18,6 +18,7 @@ import { openSnapshot, snapshotFromMemory } from '../../src/snapshot/read.ts';
 import { generateOrg } from '../bench/generate-org.ts';
 import { writeSyntheticSnapshot } from '../bench/org-snapshot.ts';
 import { runCli } from '../cli/run-cli.ts';
+import type { EvaluationSubject } from '../../src/model/facts.ts';
 
 let dir: string;
 let snapshot: string;
@@ -104,7 +105,7 @@ describe('loadRuleSpecs', () => {
     const spec = ruleSpecOf(loaded!)!;
     const [again] = loadRuleSpecs([structuredClone(spec)]);
     expect(again!.meta).toEqual(loaded!.meta);
-    const subject = { resource: { type: 'organization' as const, id: 'o-1', accountId: '1', name: 'o-1' }, activation: { organization: { scpEnabled: false } } };
+    const subject = { resource: { type: 'organization' as const, id: 'o-1', accountId: '1', name: 'o-1' }, activation: { organization: { scpEnabled: false } } as EvaluationSubject['activation'] };
     expect(again!.evaluate(subject).status).toBe('PASS'); // params.strict false, as configured
     writeFileSync(file, text.replace('low', 'high'));
     expect(() => loadRuleSpecs([spec])).toThrow(/org-scp-enabled.yaml: the rule file changed while the scan was running/);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LifecycleRule } from '../../src/snapshot/types.ts';
 import { known, unknownBecause, type Known } from '../../src/model/known.ts';
-import { objectLockFacts, type ObjectLockFacts } from '../../src/model/object-lock.ts';
+import type { ObjectLockFacts } from '../../src/model/facts.ts';
+import { objectLockFacts } from '../../src/model/object-lock.ts';
 import { computeRetention, logObjectPrefix, type RetentionInput } from '../../src/model/retention.ts';
 
 const PREFIX = 'AWSLogs/o-abc123/111111111111/CloudTrail/';

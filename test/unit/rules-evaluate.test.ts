@@ -36,7 +36,8 @@ function trail(overrides: Partial<TrailFacts> = {}): TrailFacts {
 }
 
 function accountSubject(account: Partial<AccountFacts> = {}): EvaluationSubject {
-  const facts: AccountFacts = {
+  // Hand-written facts: only what the rules under test read.
+  const facts: Partial<AccountFacts> & Pick<AccountFacts, 'id' | 'name'> = {
     id: '333333333333',
     name: 'workload',
     status: 'ACTIVE',
@@ -50,7 +51,7 @@ function accountSubject(account: Partial<AccountFacts> = {}): EvaluationSubject 
   };
   return {
     resource: { type: 'account', id: facts.id, accountId: facts.id, name: facts.name },
-    activation: { organization: { id: 'o-test', managementAccountId: '111111111111' }, account: facts },
+    activation: { organization: { id: 'o-test', managementAccountId: '111111111111' }, account: facts } as EvaluationSubject['activation'],
   };
 }
 

@@ -43,7 +43,8 @@ async function loadRule(): Promise<LoadedRule> {
 function account(id: string, trails: unknown[], extra: Record<string, unknown> = {}): EvaluationSubject {
   return {
     resource: { type: 'account', id, accountId: id, name: id },
-    activation: { organization: {}, account: { id, name: `name-${id}`, status: 'ACTIVE', trails, ...extra } as never },
+    // Hand-written facts: only what the rules under test read.
+    activation: { organization: {}, account: { id, name: `name-${id}`, status: 'ACTIVE', trails, ...extra } } as never,
   };
 }
 
