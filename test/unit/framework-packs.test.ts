@@ -54,6 +54,23 @@ describe('loadFrameworkPacks', () => {
     ]);
   });
 
+  it('sorts packs by id, not by file name (`a-b.yaml` comes before `a.yaml`)', () => {
+    const dir = packDir({ 'a-b.yaml': packText('a-b'), 'a.yaml': packText('a') });
+    expect(loadFrameworkPacks(dir).map((p) => p.id)).toEqual(['a', 'a-b']);
+  });
+
+  it('lists each problem of one file, at its own line, and the files in name order', () => {
+    const twoProblems = 'title: Two problems\nid: wrong\nversion: "1"\ncontrols:\n  - title: First\n    id: "1"\n    manual: look\n  - title: Again\n    id: "1"\n    manual: look\n';
+    const broken = Object.fromEntries('hgfedcba'.split('').map((c) => [`${c}.yaml`, 'id: [\n']));
+    const dir = packDir({ 'two.yaml': twoProblems, ...broken });
+    const problems = problemsThrownBy(() => loadFrameworkPacks(dir));
+    expect(problems.slice(0, 8).map((p) => p.slice(dir.length + 1, dir.length + 7))).toEqual(['a.yaml', 'b.yaml', 'c.yaml', 'd.yaml', 'e.yaml', 'f.yaml', 'g.yaml', 'h.yaml']);
+    expect(problems.slice(8)).toEqual([
+      `${join(dir, 'two.yaml')}:2:1: pack id "wrong" must match its file name (two.yaml)`,
+      `${join(dir, 'two.yaml')}:9:5: control "1" is listed twice`,
+    ]);
+  });
+
   it('reports an unreadable pack file (a folder named .yaml) as one problem', () => {
     const dir = packDir({ 'ok.yaml': packText('ok') });
     const bad = join(dir, 'dir.yaml');

@@ -28,6 +28,7 @@ params:
   actions: { type: array, items: { type: string, enum: [StopLogging, DeleteTrail] }, minItems: 1, uniqueItems: true, default: [StopLogging], description: actions }
   names: { type: array, items: { type: string, pattern: "^a" }, default: [], description: names }
   flag: { type: boolean, default: false, description: flag }
+  any: { type: array, default: [], description: any list }
 model:
   scpActionsParam: names
   tamperActionsParam: actions
@@ -98,6 +99,7 @@ describe('renderRuleDoc', () => {
         '| `actions` | list of string | `["StopLogging"]` | one of `StopLogging`, `DeleteTrail`; at least 1; no duplicates | actions |',
         '| `names` | list of string | `[]` | matches `^a` | names |',
         '| `flag` | boolean | `false` | — | flag |',
+        '| `any` | list of values | `[]` | — | any list |',
         '',
         'The model evaluates SCP protection for the actions listed in `names` (`account.scp.actions`).',
         '',
@@ -189,7 +191,7 @@ describe('renderRuleIndex and ruleDocFiles', () => {
   it("gives a page per rule, with its test file's cases when it has one, and the index", async () => {
     const testFile = ['rule: with-tests', 'cases:', '  - name: logs', '    facts:', '      trail: { arn: a, name: t, isLogging: true }', '    expect:', '      - status: PASS', ''].join('\n');
     const rules = await loaded({ 'with-tests.yaml': BARE_RULE('with-tests'), 'with-tests.test.yaml': testFile, 'alone.yaml': BARE_RULE('alone') });
-    const files = ruleDocFiles(rules);
+    const files = ruleDocFiles([...rules].reverse());
     expect([...files.keys()]).toEqual(['alone.md', 'with-tests.md', 'README.md']);
     expect(files.get('with-tests.md')).toContain('## Examples\n\nFrom `with-tests.test.yaml`:\n\n- logs → PASS\n');
     expect(files.get('alone.md')).not.toContain('## Examples');

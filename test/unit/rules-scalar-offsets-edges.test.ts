@@ -36,6 +36,7 @@ const CASES: [string, string, string, number[]][] = [
   ['a lone CR in a plain continuation line is a character', 'e: x\n  \ry\n', 'x \ry', [3, 4, 7, 8]],
   ['a backslash in a plain scalar is a character', 'e: a\\tb\n', 'a\\tb', [3, 4, 5, 6]],
   ['a backslash in single quotes is a character', "e: 'a\\nb'\n", 'a\\nb', [4, 5, 6, 7]],
+  ['every single-character escape YAML defines', 'e: "a\\0\\a\\b\\v\\f\\r\\e\\ \\/\\N\\_\\L\\Pz"\n', 'a\0\x07\b\v\f\r\x1b /\u0085\u00a0\u2028\u2029z', [4, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31]],
   ['an escaped CRLF line break joins the lines', 'e: "abc\\\r\n    def"\r\n', 'abcdef', [4, 5, 6, 14, 15, 16]],
   ['an escaped line break then an empty line folds to a space', 'e: "abc\\\n\n  def"\n', 'abc def', [4, 5, 6, 9, 12, 13, 14]],
   ['an escaped line break skips the spaces and tab that open the next line', 'e: "abc\\\n  \tdef"\n', 'abcdef', [4, 5, 6, 12, 13, 14]],
