@@ -65,6 +65,7 @@ describe('factProblems: declared objects', () => {
 
   it('takes null only for a nullable field', () => {
     expect(factProblems({ arn: 'a', kmsKeyId: null }, 'Trail')).toEqual([]);
+    expect(factProblems({ arn: 'a', kmsKeyId: 5 }, 'Trail')).toEqual([{ path: ['kmsKeyId'], message: 'expected a string, got number 5' }]);
     expect(factProblems({ from: null }, 'IntegrityWindow')).toEqual([{ path: ['from'], message: 'expected a string, got null' }]);
   });
 
