@@ -156,6 +156,12 @@ describe('expandCompactSnapshot', () => {
     expect(s.header.accounts.value!.map((a) => a.ParentId)).toEqual(['ou-test-2', 'ou-test-2', 'r-test', 'r-test', 'r-test']);
   });
 
+  it('keeps OUs apart whose names would run together (AB/C and A/BC)', () => {
+    const s = expandCompactSnapshot({ accounts: [{ id: '222222222222', ou: 'AB/C' }, { id: '333333333333', ou: 'A/BC' }] });
+    expect(s.header.organizationalUnits.value!.map((o) => o.Name)).toEqual(['AB', 'C', 'A', 'BC']);
+    expect(s.header.accounts.value!.slice(0, 2).map((a) => a.ParentId)).toEqual(['ou-test-2', 'ou-test-4']);
+  });
+
   it('turns SCPs off: roots without the policy type, and policies absent', () => {
     const s = expandCompactSnapshot({ organization: { scpEnabled: false } });
     expect(s.header.roots.value![0]!.PolicyTypes).toEqual([]);
