@@ -76,13 +76,16 @@ async function firstPass(source: SnapshotSource, options: EvaluateOptions): Prom
   const lines: number[] = [];
   const accountIds: string[] = [];
   for await (const { line, record } of source.numberedRecords()) {
-    builder.add(record);
+    builder.add(record, line);
     if (inScope(record.accountId)) {
       errors.push(...collectErrors(record));
       lines.push(line);
       accountIds.push(record.accountId);
     }
   }
+  // Buckets named by a trail further down the file than their own account: only those lines.
+  const again = builder.linesToReread();
+  if (again.size > 0) for await (const { line, record } of source.numberedRecords(again)) builder.addNamedBuckets(record, line);
   return { index: builder.finish(), errors, lines, accountIds, judgesOrganization };
 }
 

@@ -22,15 +22,6 @@ export function selectorAccepts(selector: AdvancedEventSelector, event: EventAtt
   return selector.FieldSelectors.every((fs) => fieldSelectorAccepts(fs, event[fs.Field]));
 }
 
-/** The selectors (by position) that record the event; empty when none does. */
-export function acceptingSelectors(selectors: AdvancedEventSelector[], event: EventAttributes): number[] {
-  const hits: number[] = [];
-  selectors.forEach((s, i) => {
-    if (selectorAccepts(s, event)) hits.push(i);
-  });
-  return hits;
-}
-
 /** A marker no selector value can contain, used to build strings no operator value pins down. */
 export const FRESH = '\u0000trailproof\u0000';
 

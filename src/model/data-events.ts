@@ -90,8 +90,8 @@ function allBucketsCoverage(
   const uncovered: string[] = [];
   const unknowns: string[] = [];
   for (const bucket of listing.value) {
-    const target = { bucket: bucket.Name, partition, ...(bucket.BucketRegion ? { region: bucket.BucketRegion } : {}) };
-    const c = bucketAccessCoverage(target, access, everyRegion);
+    // Only recorders of every region are counted here, so the bucket's region does not matter.
+    const c = bucketAccessCoverage({ bucket: bucket.Name, partition }, access, everyRegion);
     if (c.status === 'unknown') unknowns.push(`${bucket.Name}: ${c.unknownReasons.join('; ')}`);
     else if (c.status !== 'covered') uncovered.push(bucket.Name);
   }

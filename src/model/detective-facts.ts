@@ -15,6 +15,7 @@ import { accountTamperHistory } from './tamper-history-facts.ts';
 
 /** The organization's facts with GuardDuty's organization configuration (computed once per index). */
 export function organizationWithGuardDuty(index: ModelIndex): OrganizationFacts {
+  // Stryker disable next-line StringLiteral: any key no other memo uses is the same cache.
   return memo(index, 'organization-guardduty', () => ({ ...index.organization, guardDuty: organizationGuardDutyFacts(index.header) }));
 }
 

@@ -7,10 +7,12 @@ import type { ApiError } from '../contracts/api-error.ts';
 export function collectErrors(fragment: unknown): ApiError[] {
   const found: ApiError[] = [];
   const walk = (node: unknown) => {
+    // Stryker disable next-line ConditionalExpression,BlockStatement: for...in over an array gives its indices, so the walk below finds the same errors; this branch only saves time.
     if (Array.isArray(node)) {
       for (const item of node) walk(item);
       return;
     }
+    // Stryker disable next-line ConditionalExpression: a primitive has no `error` and no object members (only null must stop here); returning early saves time.
     if (!node || typeof node !== 'object') return;
     const obj = node as Record<string, unknown>;
     if (isApiError(obj.error)) found.push(obj.error);
@@ -18,6 +20,7 @@ export function collectErrors(fragment: unknown): ApiError[] {
     // would allocate a pair per field. Parsed JSON has no inherited enumerable keys.
     for (const key in obj) {
       const value = obj[key];
+      // Stryker disable next-line ConditionalExpression: walk() returns at once for a primitive; testing here saves the call.
       if (key !== 'error' && value && typeof value === 'object') walk(value);
     }
   };
@@ -26,6 +29,7 @@ export function collectErrors(fragment: unknown): ApiError[] {
 }
 
 function isApiError(x: unknown): x is ApiError {
+  // Stryker disable next-line ConditionalExpression: a primitive's `operation` is undefined, so only null must stop here.
   if (!x || typeof x !== 'object') return false;
   const e = x as Record<string, unknown>;
   return typeof e.operation === 'string' && typeof e.code === 'string';

@@ -52,7 +52,7 @@ function check(value: unknown, type: string, path: (string | number)[], checking
       if (typeof value !== 'boolean') mismatch('a bool');
       return;
     case 'int':
-      if (typeof value !== 'number' || !Number.isInteger(value)) mismatch('an int');
+      if (!Number.isInteger(value)) mismatch('an int');
       return;
     case 'double':
       if (typeof value !== 'number') mismatch('a number');

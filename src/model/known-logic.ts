@@ -8,7 +8,7 @@ function decide(results: Iterable<Known<boolean>>, decisive: boolean): Known<boo
   let reason: string | undefined;
   for (const result of results) {
     if (result.value === decisive) return known(decisive);
-    if (result.value === undefined) reason ??= result.reason;
+    reason ??= result.reason; // a known result has no reason
   }
   return reason === undefined ? known(!decisive) : unknownBecause(reason);
 }

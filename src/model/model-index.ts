@@ -138,6 +138,12 @@ export class IndexBuilder {
   private readonly accountsWithUnknownBuckets: string[] = [];
   private readonly destinationNames = new Set<string>();
   private readonly bucketRecords = new Map<string, BucketRecord>();
+  /**
+   * Buckets no trail had named when their account's line was read, by that line: a streamed
+   * snapshot keeps only this (most buckets never receive logs), and the few a later trail names
+   * are read again (linesToReread).
+   */
+  private readonly unnamedBucketLines = new Map<string, number>();
   private readonly accountPublicAccessBlocks = new Map<string, Fetched<PublicAccessBlock> | undefined>();
   private readonly trailLogGroups = new Map<string, Fetched<LogGroup>>();
   private readonly organizationEventDataStores = new Map<string, EventDataStoreWithOwner>();
@@ -148,7 +154,11 @@ export class IndexBuilder {
     private readonly options: ModelOptions = DEFAULT_MODEL_OPTIONS,
   ) {}
 
-  add(record: AccountRecord): void {
+  /**
+   * One account's line. With `line` (a streamed snapshot), the records of buckets no trail has
+   * named yet are not kept; without it (records in memory), every bucket record is.
+   */
+  add(record: AccountRecord, line?: number): void {
     this.accountPublicAccessBlocks.set(record.accountId, record.accountPublicAccessBlock ?? (record.access ? { error: record.access.error } : undefined));
     this.addOrganizationEventDataStores(record);
     const listFailure = record.access?.error ?? record.regions.find((r) => r.trails.error)?.trails.error;
@@ -174,8 +184,26 @@ export class IndexBuilder {
       this.accountsWithUnknownBuckets.push(record.accountId);
     }
     for (const [name, bucket] of Object.entries(record.bucketDetails ?? {})) {
-      this.bucketRecords.set(name, bucket);
+      if (line === undefined || this.destinationNames.has(name)) this.bucketRecords.set(name, bucket);
+      else this.unnamedBucketLines.set(name, line); // the last line that holds it, as when every record is kept
       if (bucket.region.value && !this.bucketRegions.has(name)) this.bucketRegions.set(name, bucket.region.value);
+    }
+  }
+
+  /** The lines holding buckets that a trail named only after they were read: give them to addNamedBuckets before finish(). */
+  linesToReread(): Set<number> {
+    const lines = new Set<number>();
+    for (const name of this.destinationNames) {
+      const line = this.unnamedBucketLines.get(name);
+      if (line !== undefined && !this.bucketRecords.has(name)) lines.add(line);
+    }
+    return lines;
+  }
+
+  /** The records of this account's buckets that trails name (`line`, one of linesToReread, read again). */
+  addNamedBuckets(record: AccountRecord, line: number): void {
+    for (const [name, bucket] of Object.entries(record.bucketDetails ?? {})) {
+      if (this.destinationNames.has(name) && this.unnamedBucketLines.get(name) === line && !this.bucketRecords.has(name)) this.bucketRecords.set(name, bucket);
     }
   }
 
@@ -286,29 +314,42 @@ function placeAccounts(header: SnapshotHeader): Map<string, AccountPlacement> {
   for (const ou of header.organizationalUnits.value ?? []) nodes.set(ou.Id, { name: ou.Name, parentId: ou.ParentId, kind: 'ORGANIZATIONAL_UNIT' });
   const treeKnown = !header.roots.error && !header.organizationalUnits.error;
 
+  // The accounts of an OU share its path: its nodes and its text are made once per parent.
+  const parents = new Map<string, ParentPath | undefined>();
+  const parentPath = (parentId: string | undefined): ParentPath | undefined => {
+    if (parentId === undefined) return undefined;
+    if (!parents.has(parentId)) parents.set(parentId, pathTo(nodes, parentId, treeKnown));
+    return parents.get(parentId);
+  };
   const placements = new Map<string, AccountPlacement>();
   for (const account of header.accounts.value ?? []) {
-    const path: PathNode[] = [];
-    let complete = treeKnown;
-    let cursor: string | undefined = account.ParentId;
-    const seen = new Set<string>();
-    while (cursor && !seen.has(cursor)) {
-      seen.add(cursor);
-      const node = nodes.get(cursor);
-      if (!node) {
-        complete = false;
-        break;
-      }
-      path.unshift({ id: cursor, name: node.name, kind: node.kind });
-      cursor = node.parentId;
-    }
-    if (complete && path[0]?.kind !== 'ROOT') complete = false;
-    const fullPath: PathNode[] = complete ? [...path, { id: account.Id, name: account.Name, kind: 'ACCOUNT' }] : [];
+    const parent = parentPath(account.ParentId);
     placements.set(account.Id, {
       account,
-      path: fullPath,
-      ouPath: complete ? path.map((p) => p.name).join('/') : '',
+      path: parent ? [...parent.nodes, { id: account.Id, name: account.Name, kind: 'ACCOUNT' }] : [],
+      ouPath: parent?.ouPath ?? '',
     });
   }
   return placements;
+}
+
+interface ParentPath {
+  nodes: PathNode[];
+  ouPath: string;
+}
+
+/** Root → OUs down to `parentId`; undefined when the tree is unknown or the path does not reach a root. */
+function pathTo(nodes: Map<string, { name: string; parentId?: string; kind: PathNode['kind'] }>, parentId: string, treeKnown: boolean): ParentPath | undefined {
+  const path: PathNode[] = [];
+  let cursor: string | undefined = parentId;
+  const seen = new Set<string>();
+  while (cursor && !seen.has(cursor)) {
+    seen.add(cursor);
+    const node = nodes.get(cursor);
+    if (!node) return undefined;
+    path.unshift({ id: cursor, name: node.name, kind: node.kind });
+    cursor = node.parentId;
+  }
+  if (!treeKnown || path[0]?.kind !== 'ROOT') return undefined;
+  return { nodes: path, ouPath: path.map((p) => p.name).join('/') };
 }

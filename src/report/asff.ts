@@ -12,6 +12,7 @@ import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { sha256Hex } from '../shared/hash.ts';
 import { LazyList, stableJsonChunks } from './canonical.ts';
 import { frameworkRequirements, oncePerKey, oneLine, ruleIndex, truncate } from './audit-common.ts';
+import { EvidenceTexts } from './evidence-texts.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 
 /** Length limits from the AwsSecurityFinding API reference. */
@@ -171,7 +172,10 @@ function asffChunks(input: ScanResult, options: RenderOptions): Iterable<string>
   const rules = ruleIndex(result);
   const region = asffRegion(result, options);
   const partsOf = oncePerKey((ruleId: string) => asffRuleParts(ruleId, rules.get(ruleId)));
-  return stableJsonChunks(new LazyList(result.verdicts, (v) => asffFinding(v, rules.get(v.ruleId), result, region, partsOf(v.ruleId))));
+  const texts = options.evidenceTexts ?? new EvidenceTexts();
+  return stableJsonChunks(
+    new LazyList(result.verdicts, (v) => asffFinding(v, rules.get(v.ruleId), result, region, partsOf(v.ruleId), truncate(texts.compact(v.evidence), ASFF_LIMITS.productFieldValue))),
+  );
 }
 
 export const asffFormatter: Formatter = {

@@ -144,17 +144,26 @@ function replacerCanonicalJson(value: unknown): string {
   }) ?? 'null';
 }
 
+/** Objects oncePerObject remembers: the formats walk the verdicts in step (lockstep.ts), a few turns' worth. */
+const REMEMBERED_OBJECTS = 1_024;
+
 /**
- * `render(value)` made once per object for one rendering: the verdict cache hands the same
- * evidence object to every account it was reused for, and a spooled list hands the same object to
- * every walk. The objects must not change while the returned function is in use.
+ * `render(value)` made once per object while the object is among the most recent ones: the
+ * verdict cache hands the same evidence object to every account it was reused for, and the writer
+ * hands the same object to every format (lockstep.ts). Only the most recent objects are kept, so
+ * memory stays bounded (a WeakMap would keep every text until a major collection). The objects
+ * must not change while the returned function is in use.
  */
-export function oncePerObject<T>(render: (value: unknown) => T): (value: unknown) => T {
-  const made = new WeakMap<object, T>();
+export function oncePerObject<T>(render: (value: unknown) => T, remembered = REMEMBERED_OBJECTS): (value: unknown) => T {
+  const made = new Map<object, T>();
   return (value) => {
     if (value === null || typeof value !== 'object') return render(value);
     let out = made.get(value);
-    if (out === undefined) made.set(value, (out = render(value)));
+    if (out === undefined) {
+      out = render(value);
+      if (made.size >= remembered) made.delete(made.keys().next().value!);
+      made.set(value, out);
+    }
     return out;
   };
 }
@@ -178,9 +187,21 @@ export function prettyJson(value: unknown): string {
 export function truncate(text: string, max: number): string {
   // A string has at most as many code points as UTF-16 units: short enough without counting.
   if (text.length <= max) return text;
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  return chars.slice(0, Math.max(0, max - 1)).join('') + '…';
+  // Counted in place, not split into an array of code points: long evidence is cut for every finding (ASFF).
+  const keep = Math.max(0, max - 1);
+  let points = 0;
+  let cut = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (points === keep) cut = i;
+    const unit = text.charCodeAt(i);
+    // A high surrogate followed by a low one is one code point (as Array.from counts it).
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) i++;
+    }
+    if (++points > max) return text.slice(0, cut) + '…';
+  }
+  return text;
 }
 
 /** Whitespace runs (newlines included) collapsed to one space, trimmed. */

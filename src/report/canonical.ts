@@ -4,6 +4,7 @@
  * result's lists is contracts/order.ts.
  */
 import { compareStrings } from '../contracts/order.ts';
+import { oncePerObject } from './audit-common.ts';
 
 /**
  * A JSON-like value with the keys of every plain object sorted, for free-form values (evidence,
@@ -164,22 +165,33 @@ export function sharedMemberText(build: (member: unknown) => unknown, shared: un
 }
 
 /**
+ * JSON.stringify(build(member)) when the member's own JSON.stringify text is already known
+ * (`memberText`, made once for every format that writes it): the rest is written around a
+ * placeholder and the text put in its place. Should the rest itself hold the placeholder's text,
+ * it is written whole instead.
+ */
+export function compactJsonWith(build: (member: unknown) => unknown, member: unknown, memberText: string): string {
+  const json = JSON.stringify(build(SLOT));
+  const at = json.indexOf(SLOT_TEXT);
+  if (at < 0 || json.lastIndexOf(SLOT_TEXT) !== at) return JSON.stringify(build(member));
+  return `${json.slice(0, at)}${memberText}${json.slice(at + SLOT_TEXT.length)}`;
+}
+
+/**
  * The JSON text of values shared by many items (a reused verdict's evidence is one object for
- * every account it was reused for), rendered once per object and indentation after `prepare`.
- * The objects must not change while the cache is in use: it lives for one rendering.
+ * every account it was reused for), rendered once per recent object (oncePerObject) and
+ * indentation after `prepare`. The objects must not change while the cache is in use: it lives
+ * for one rendering.
  */
 export class SharedTexts {
-  private readonly texts = new Map<string, WeakMap<object, string>>();
+  private readonly texts = new Map<string, (value: unknown) => string>();
 
   constructor(readonly prepare: (value: unknown) => unknown) {}
 
   text(value: unknown, indent: string): string {
-    if (value === null || typeof value !== 'object') return indentedJson(this.prepare(value), indent);
     let byObject = this.texts.get(indent);
-    if (!byObject) this.texts.set(indent, (byObject = new WeakMap()));
-    let text = byObject.get(value);
-    if (text === undefined) byObject.set(value, (text = indentedJson(this.prepare(value), indent)));
-    return text;
+    if (!byObject) this.texts.set(indent, (byObject = oncePerObject((v) => indentedJson(this.prepare(v), indent))));
+    return byObject(value);
   }
 }
 

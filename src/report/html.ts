@@ -10,14 +10,14 @@ import type { Verdict } from '../contracts/verdict.ts';
 import { DISPLAY_STATUSES, STATUS_LABEL } from './audit-common.ts';
 import { HtmlAggregate } from './html/aggregate.ts';
 import { html, raw } from './html/escape.ts';
-import { evidenceTexts } from './html/evidence.ts';
+import { type EvidenceTexts, evidenceTexts } from './html/evidence.ts';
 import { frameworkSections } from './html/frameworks.ts';
 import { filterHash, matrixChunks } from './html/matrix.ts';
 import { pagedFiles, type PagedLayout } from './html/paged.ts';
 import { errorsSection, exceptionsSection, pageEnd, pageStart, reportHeader, reportTitle, scopeSection, section } from './html/page.ts';
 import { ouRollupTable, ruleRollupTable } from './html/rollups.ts';
 import { controlKey, FINDINGS, verdictListChunks } from './html/verdict-list.ts';
-import type { Formatter, ReportFile } from './types.ts';
+import type { Formatter, RenderOptions, ReportFile } from './types.ts';
 
 export interface HtmlLayout extends PagedLayout {
   /**
@@ -37,7 +37,7 @@ const TOC = (frameworks: boolean) =>
   html`<nav class="toc" aria-label="Sections"><ul>${frameworks ? html`<li><a href="#h-frameworks">Frameworks</a></li>` : ''}<li><a href="#h-matrix">Accounts × rules</a></li><li><a href="#h-rules">By rule</a></li><li><a href="#h-ous">By OU</a></li><li><a href="#h-verdicts">Verdicts</a></li><li><a href="#h-scope">Scope</a></li><li><a href="#h-errors">Errors</a></li><li><a href="#h-exceptions">Exceptions</a></li></ul></nav>`.html;
 
 /** The one-page report, in chunks; holds the verdicts (at most singlePageMaxVerdicts of them). */
-function* singlePageChunks(result: ScanResult, agg: HtmlAggregate): Generator<string> {
+function* singlePageChunks(result: ScanResult, agg: HtmlAggregate, texts: EvidenceTexts = evidenceTexts()): Generator<string> {
   const verdicts: Verdict[] = [];
   for (const v of result.verdicts) verdicts.push(v);
   const frameworks = result.frameworks ?? [];
@@ -71,7 +71,7 @@ function* singlePageChunks(result: ScanResult, agg: HtmlAggregate): Generator<st
     rows: new Map(agg.rows.map((r) => [r.key, r])),
     frameworks,
     defaultStatus: FINDINGS,
-    evidenceTexts: evidenceTexts(),
+    evidenceTexts: texts,
   });
   yield '</section>\n';
   yield section('scope', 'Scope', scopeSection(result));
@@ -82,13 +82,17 @@ function* singlePageChunks(result: ScanResult, agg: HtmlAggregate): Generator<st
 }
 
 /** The report's files: one page, or the paged layout when there are more verdicts than one page holds. */
-export function* renderHtmlFiles(result: ScanResult, layout: HtmlLayout = HTML_LAYOUT): Generator<ReportFile> {
+export function* renderHtmlFiles(result: ScanResult, layout: HtmlLayout = HTML_LAYOUT, options: RenderOptions = {}): Generator<ReportFile> {
+  const texts = htmlEvidenceTexts(options);
   if (result.verdicts.length <= layout.singlePageMaxVerdicts) {
-    yield { path: ENTRY, chunks: singlePageChunks(result, new HtmlAggregate(result, layout.verdictsPerPage)) };
+    yield { path: ENTRY, chunks: singlePageChunks(result, new HtmlAggregate(result, layout.verdictsPerPage), texts) };
     return;
   }
-  yield* pagedFiles(result, new HtmlAggregate(result, layout.verdictsPerPage), layout, ENTRY);
+  yield* pagedFiles(result, new HtmlAggregate(result, layout.verdictsPerPage), layout, ENTRY, texts);
 }
+
+/** Escaped evidence texts, from the run's shared compact JSON when the writer gives one. */
+const htmlEvidenceTexts = (options: RenderOptions) => evidenceTexts(options.evidenceTexts?.compact);
 
 /** The one-page report as a string, whatever the size (the evidence package and tests use it). */
 export function renderHtml(result: ScanResult): string {
@@ -100,6 +104,6 @@ export const htmlFormatter: Formatter = {
   fileName: ENTRY,
   description: 'HTML report: matrix, summaries, filters, evidence; one self-contained page, or a summary plus pages for large organizations',
   render: (result) => renderHtml(result),
-  renderChunks: (result) => singlePageChunks(result, new HtmlAggregate(result, HTML_LAYOUT.verdictsPerPage)),
-  renderFiles: (result) => renderHtmlFiles(result),
+  renderChunks: (result, options) => singlePageChunks(result, new HtmlAggregate(result, HTML_LAYOUT.verdictsPerPage), htmlEvidenceTexts(options)),
+  renderFiles: (result, options) => renderHtmlFiles(result, HTML_LAYOUT, options),
 };

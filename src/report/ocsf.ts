@@ -7,7 +7,9 @@ import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../contracts/ve
 import { sha256Hex } from '../shared/hash.ts';
 import { frameworkRequirements, ruleIndex, verdictKey } from './audit-common.ts';
 import { canonicalOrder, compareStrings } from '../contracts/order.ts';
-import type { Formatter } from './types.ts';
+import { compactJsonWith } from './canonical.ts';
+import { EvidenceTexts } from './evidence-texts.ts';
+import type { Formatter, RenderOptions } from './types.ts';
 
 export const OCSF_VERSION = '1.1.0';
 const CLASS_UID = 2003;
@@ -46,7 +48,8 @@ function partitionOf(arn: string | undefined): string {
   return arn?.split(':')[1] || 'aws';
 }
 
-export function ocsfFinding(v: Verdict, rule: RuleMeta | undefined, result: ScanResult): Record<string, unknown> {
+/** `evidence`: what unmapped.evidence holds (the verdict's evidence, or a stand-in whose text is put in later). */
+export function ocsfFinding(v: Verdict, rule: RuleMeta | undefined, result: ScanResult, evidence: unknown = v.evidence ?? null): Record<string, unknown> {
   const severity = OCSF_SEVERITY[v.severity];
   const compliance = OCSF_COMPLIANCE_STATUS[v.status];
   const standards = rule ? Object.keys(rule.frameworks).sort(compareStrings) : [];
@@ -109,25 +112,30 @@ export function ocsfFinding(v: Verdict, rule: RuleMeta | undefined, result: Scan
       ...(r.region ? { region: r.region } : {}),
       ...(result.snapshot.organizationId ? { org: { uid: result.snapshot.organizationId } } : {}),
     },
-    unmapped: { evidence: v.evidence ?? null, rule_id: v.ruleId, rule_sha256: rule?.sha256 ?? null },
+    unmapped: { evidence, rule_id: v.ruleId, rule_sha256: rule?.sha256 ?? null },
   };
 }
 
-export function renderOcsf(result: ScanResult): string {
-  return [...ocsfLines(result)].join('');
+export function renderOcsf(result: ScanResult, options: RenderOptions = {}): string {
+  return [...ocsfLines(result, options)].join('');
 }
 
-/** One finding per line, one verdict at a time. */
-function* ocsfLines(input: ScanResult): Generator<string> {
+/** One finding per line, one verdict at a time; the evidence's text is the one the other formats share. */
+function* ocsfLines(input: ScanResult, options: RenderOptions): Generator<string> {
   const result = canonicalOrder(input);
   const rules = ruleIndex(result);
-  for (const v of result.verdicts) yield JSON.stringify(ocsfFinding(v, rules.get(v.ruleId), result)) + '\n';
+  const texts = options.evidenceTexts ?? new EvidenceTexts();
+  for (const v of result.verdicts) {
+    const rule = rules.get(v.ruleId);
+    const evidence = v.evidence ?? null;
+    yield `${compactJsonWith((member) => ocsfFinding(v, rule, result, member), evidence, texts.compact(evidence))}\n`;
+  }
 }
 
 export const ocsfFormatter: Formatter = {
   name: 'ocsf',
   fileName: 'trailproof.ocsf.jsonl',
   description: 'OCSF 1.1 Compliance Finding (class 2003), one JSON line per verdict',
-  render: (result) => renderOcsf(result),
-  renderChunks: (result) => ocsfLines(result),
+  render: (result, options) => renderOcsf(result, options),
+  renderChunks: (result, options) => ocsfLines(result, options),
 };

@@ -18,7 +18,6 @@ import {
   nistControls,
   oscalControlId,
   oneLine,
-  prettyJson,
   resourceLabel,
   ruleIndex,
   sortedErrors,
@@ -28,8 +27,9 @@ import {
 } from './audit-common.ts';
 import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { LazyList, stableJson, stableJsonChunks } from './canonical.ts';
-import { mapped, verdictsOfRules } from './list-views.ts';
-import type { Formatter } from './types.ts';
+import { verdictsOfRules } from './list-views.ts';
+import { EvidenceTexts } from './evidence-texts.ts';
+import type { Formatter, RenderOptions } from './types.ts';
 import type { FrameworkAssessment } from '../contracts/frameworks.ts';
 import { controlBasis, controlStatusText, frameworkName } from './frameworks.ts';
 
@@ -69,9 +69,9 @@ function inventoryUuid(v: Verdict): string {
 }
 
 /** The uuid of a verdict's observation: a name-based uuid of what the verdict says (canonicalJson of [rule, resource, status, message, suppressed, evidence]). */
-function observationUuid(v: Verdict, ids: Ids): string {
+function observationUuid(v: Verdict, ids: Ids, texts: EvidenceTexts): string {
   // canonicalJson of the array, written out: no array of the parts is built for each verdict.
-  const said = `[${JSON.stringify(v.ruleId)},${JSON.stringify(v.resource.id)},${JSON.stringify(v.status)},${JSON.stringify(v.message)},${canonicalJson(v.suppressed ?? null)},${canonicalJson(v.evidence ?? null)}]`;
+  const said = `[${JSON.stringify(v.ruleId)},${JSON.stringify(v.resource.id)},${JSON.stringify(v.status)},${JSON.stringify(v.message)},${canonicalJson(v.suppressed ?? null)},${texts.canonical(v.evidence)}]`;
   return uuidV5(`observation:${ids.result}:${said}`);
 }
 
@@ -96,8 +96,9 @@ class ObservationUuids {
   constructor(
     private readonly verdicts: VerdictList,
     ids: Ids,
+    texts: EvidenceTexts,
   ) {
-    this.uuidOf = (v) => observationUuid(v, ids);
+    this.uuidOf = (v) => observationUuid(v, ids, texts);
   }
 
   /** The verdicts with their uuids; a walk to the end records every uuid. */
@@ -123,15 +124,22 @@ class ObservationUuids {
     rule.used += rule.bytes.write(uuid.replace(/-/g, ''), rule.used, 'hex');
   }
 
-  /** The uuids of these rules' verdicts, in list order. */
+  /**
+   * The uuids of these rules' verdicts, in list order. Decided when walked, not when asked: the
+   * findings are built before the observations are written but walked after them, so they list
+   * the recorded uuids instead of reading and hashing the verdicts again.
+   */
   ofRules(ruleIds: ReadonlySet<string>): Iterable<string> {
-    if (!this.complete) return mapped(verdictsOfRules(this.verdicts, ruleIds), this.uuidOf);
+    return { [Symbol.iterator]: () => this.uuidsOfRules(ruleIds) };
+  }
+
+  private *uuidsOfRules(ruleIds: ReadonlySet<string>): Generator<string> {
+    if (!this.complete) {
+      for (const v of verdictsOfRules(this.verdicts, ruleIds)) yield this.uuidOf(v);
+      return;
+    }
     const rules = [...this.byRule].filter(([id]) => ruleIds.has(id)).map(([, r]) => r);
-    return {
-      *[Symbol.iterator]() {
-        for (const r of rules) for (let at = 0; at < r.used; at += UUID_BYTES) yield uuidText(r.bytes, at);
-      },
-    };
+    for (const r of rules) for (let at = 0; at < r.used; at += UUID_BYTES) yield uuidText(r.bytes, at);
   }
 }
 
@@ -181,11 +189,12 @@ interface ObservationContext {
   rules: ReadonlyMap<string, RuleMeta>;
   /** Inventory uuid by resource key (resourceKey). */
   subjects: ReadonlyMap<string, string>;
+  texts: EvidenceTexts;
 }
 
 const resourceKey = (v: Verdict) => `${v.resource.type}:${v.resource.id}`;
 
-const evidenceRemarks = (evidence: unknown) => '```json\n' + prettyJson(evidence) + '\n```';
+const evidenceRemarks = (evidence: unknown, texts: EvidenceTexts) => '```json\n' + texts.pretty(evidence) + '\n```';
 
 /**
  * A verdict's observation, written without undefined members or empty lists (OSCAL's minItems),
@@ -218,7 +227,7 @@ function observation(v: Verdict, uuid: string, ctx: ObservationContext): Json {
       {
         href: `#${ids.snapshot}`,
         description: 'What trailproof read from the snapshot to decide this verdict.',
-        remarks: evidenceRemarks(v.evidence),
+        remarks: evidenceRemarks(v.evidence, ctx.texts),
       },
     ],
     collected: ctx.collected,
@@ -368,19 +377,20 @@ function clean(value: unknown): unknown {
 }
 
 export function buildOscal(result: ScanResult): Json {
-  return JSON.parse(JSON.stringify(oscalDocument(result))) as Json;
+  return JSON.parse(JSON.stringify(oscalDocument(result, {}))) as Json;
 }
 
 /** The document with its per-verdict lists left lazy (LazyList): converted only while written. */
-function oscalDocument(input: ScanResult): Json {
+function oscalDocument(input: ScanResult, options: RenderOptions): Json {
   const result = canonicalOrder(input);
   const ids = documentIds(result);
   const at = result.snapshot.collectedAt;
   const rules = ruleIndex(result);
   const verdicts = result.verdicts;
   const { items, subjects, counts } = inventoryAndCounts(verdicts);
-  const uuids = new ObservationUuids(verdicts, ids);
-  const observed: ObservationContext = { ids, collected: at, rules, subjects };
+  const texts = options.evidenceTexts ?? new EvidenceTexts();
+  const uuids = new ObservationUuids(verdicts, ids, texts);
+  const observed: ObservationContext = { ids, collected: at, rules, subjects, texts };
   const assessed = result.frameworks?.length ? frameworkFindings(result.frameworks, ids, counts, uuids) : findings(result, ids, counts, uuids);
   const org = result.snapshot.organizationId;
   const doc = {
@@ -454,14 +464,14 @@ function oscalDocument(input: ScanResult): Json {
   return clean(doc) as Json;
 }
 
-export function renderOscal(result: ScanResult): string {
-  return stableJson(oscalDocument(result));
+export function renderOscal(result: ScanResult, options: RenderOptions = {}): string {
+  return stableJson(oscalDocument(result, options));
 }
 
 export const oscalFormatter: Formatter = {
   name: 'oscal',
   fileName: 'trailproof.oscal.json',
   description: 'NIST OSCAL 1.0.6 assessment-results: observations per verdict, findings per SP 800-53 r5 control',
-  render: (result) => renderOscal(result),
-  renderChunks: (result) => stableJsonChunks(oscalDocument(result)),
+  render: (result, options) => renderOscal(result, options),
+  renderChunks: (result, options) => stableJsonChunks(oscalDocument(result, options)),
 };

@@ -1,4 +1,5 @@
 import type { ScanResult } from '../contracts/result.ts';
+import type { EvidenceTexts } from './evidence-texts.ts';
 
 export interface RenderOptions {
   /** SARIF: keep suppressed results (marked) instead of leaving them out. */
@@ -7,6 +8,8 @@ export interface RenderOptions {
   baseline?: ScanResult;
   /** ASFF: region of the Security Hub that imports the findings (ProductArn); default us-east-1 when scanned, else the first region. */
   asffRegion?: string;
+  /** Texts of evidence shared by the formats of one run (the writer passes one); each format makes its own when absent. */
+  evidenceTexts?: EvidenceTexts;
 }
 
 /**

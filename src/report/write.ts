@@ -4,12 +4,14 @@
  * and an interrupted run leaves the previous report intact. Formats are independent: one failing
  * never loses the others.
  */
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import type { ScanResult } from '../contracts/result.ts';
 import { UserError } from '../shared/errors.ts';
 import { formatterFiles, formatterFor } from './registry.ts';
-import type { Formatter, RenderOptions } from './types.ts';
+import { EvidenceTexts } from './evidence-texts.ts';
+import { Lockstep, type WalkProgress } from './lockstep.ts';
+import type { Formatter, RenderOptions, ReportFile } from './types.ts';
 
 export interface WrittenReport {
   format: string;
@@ -17,8 +19,16 @@ export interface WrittenReport {
   bytes: number;
 }
 
-/** Chunks are encoded into one buffer of this size and written when it is full: few system calls, little memory. */
-const WRITE_BUFFER_BYTES = 4 << 20;
+/** Chunks are encoded into one buffer of this size per format, and written when it is full: few system calls, little memory for all formats at once. */
+const WRITE_BUFFER_BYTES = 1 << 20;
+/**
+ * Formats take turns: each turn pulls chunks from one format until its walk of the verdicts has
+ * read this many more than the turn before (see lockstep.ts). Well under the verdicts the shared
+ * read keeps (2,048), so every format gets the same verdict and evidence objects.
+ */
+const TURN_VERDICTS = 512;
+/** The turn of a format with no paced walk (an in-memory list, a header): this many chunks. */
+const TURN_CHUNKS = 512;
 
 interface Pending {
   format: string;
@@ -36,56 +46,160 @@ function placeIn(outDir: string, path: string, format: string): string {
   return join(outDir, normal);
 }
 
-/** Streams one file to its temporary name; a large report never becomes one string. */
-async function writeTemp(format: string, chunks: Iterable<string>, file: string): Promise<Pending> {
-  const temp = tempName(file);
-  await mkdir(dirname(file), { recursive: true }).catch((err: unknown) => {
-    throw cannotWrite(file, err);
-  });
-  const handle = await open(temp, 'w').catch((err: unknown) => {
-    throw cannotWrite(file, err);
-  });
-  const buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
-  let used = 0;
-  let bytes = 0;
-  const put = async (data: Buffer) => {
+/** One file streamed to its temporary name; a large report never becomes one string. */
+class TempFile {
+  private used = 0;
+  private bytes = 0;
+
+  private constructor(
+    readonly format: string,
+    readonly file: string,
+    readonly chunks: Iterator<string>,
+    private readonly handle: FileHandle,
+    private readonly buffer: Buffer,
+  ) {}
+
+  /** `buffer` (WRITE_BUFFER_BYTES) is the file's until it is finished or abandoned. */
+  static async open(format: string, file: string, chunks: Iterable<string>, buffer: Buffer): Promise<TempFile> {
+    await mkdir(dirname(file), { recursive: true }).catch((err: unknown) => {
+      throw cannotWrite(file, err);
+    });
+    const handle = await open(tempName(file), 'w').catch((err: unknown) => {
+      throw cannotWrite(file, err);
+    });
+    return new TempFile(format, file, chunks[Symbol.iterator](), handle, buffer);
+  }
+
+  /** Buffers the chunk; a promise only when the buffer had to be written first. */
+  put(chunk: string): Promise<void> | undefined {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    if (chunk.length * 3 <= WRITE_BUFFER_BYTES - this.used) {
+      this.used += this.buffer.write(chunk, this.used, 'utf8');
+      return undefined;
+    }
+    return this.putAfterFlush(chunk);
+  }
+
+  private async putAfterFlush(chunk: string): Promise<void> {
+    await this.flush();
+    if (chunk.length * 3 > WRITE_BUFFER_BYTES) await this.writeOut(Buffer.from(chunk, 'utf8'));
+    else this.used += this.buffer.write(chunk, 0, 'utf8');
+  }
+
+  private async flush(): Promise<void> {
+    await this.writeOut(this.buffer.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  private async writeOut(data: Buffer): Promise<void> {
     try {
       // A write may take less than asked; write() resolves with how much it took.
-      for (let offset = 0; offset < data.length; ) offset += (await handle.write(data, offset)).bytesWritten;
+      for (let offset = 0; offset < data.length; ) offset += (await this.handle.write(data, offset)).bytesWritten;
     } catch (err) {
-      throw cannotWrite(file, err);
+      throw cannotWrite(this.file, err);
     }
-    bytes += data.length;
-  };
-  try {
-    for (const chunk of chunks) {
-      // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-      if (chunk.length * 3 > buffer.length - used) {
-        await put(buffer.subarray(0, used));
-        used = 0;
-        if (chunk.length * 3 > buffer.length) {
-          await put(Buffer.from(chunk, 'utf8'));
-          continue;
-        }
-      }
-      used += buffer.write(chunk, used, 'utf8');
-    }
-    await put(buffer.subarray(0, used));
-  } finally {
-    await handle.close();
+    this.bytes += data.length;
   }
-  return { format, file, temp, bytes };
+
+  /** Writes what is buffered and closes the file. */
+  async finish(): Promise<Pending> {
+    try {
+      await this.flush();
+    } finally {
+      await this.handle.close();
+    }
+    return { format: this.format, file: this.file, temp: tempName(this.file), bytes: this.bytes };
+  }
+
+  /** Closes the file and removes it: its format failed. */
+  async abandon(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+    await rm(tempName(this.file), { force: true });
+  }
 }
 
 function cannotWrite(file: string, err: unknown): UserError {
   return new UserError(`${file}: cannot write report: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
 }
 
+/** One format being written: its files in turn, each to a temporary name until the whole format is done. */
+class FormatJob {
+  readonly progress: WalkProgress = { position: undefined };
+  readonly written: WrittenReport[] = [];
+  error: Error | undefined;
+  done = false;
+  private files: Iterator<ReportFile> | undefined;
+  private open: TempFile | undefined;
+  private readonly pending: Pending[] = [];
+  /** Its files are written one at a time: one buffer serves them all. */
+  private buffer: Buffer | undefined;
+
+  constructor(
+    readonly formatter: Formatter,
+    private readonly outDir: string,
+  ) {}
+
+  /**
+   * Pulls chunks (at least one) until `enough` says the turn is over or the format is written.
+   * `pull` runs the formatter's code (see Lockstep.as). A failure ends this format only.
+   */
+  async turn(pull: <T>(next: () => T) => T, enough: (chunks: number) => boolean, files: () => Iterable<ReportFile>): Promise<void> {
+    try {
+      for (let chunks = 0; !this.done && (chunks === 0 || !enough(chunks)); chunks++) {
+        if (!this.open) {
+          this.files ??= pull(() => files()[Symbol.iterator]());
+          const next = pull(() => this.files!.next());
+          if (next.done) {
+            await this.putInPlace();
+            continue;
+          }
+          this.open = await TempFile.open(this.formatter.name, placeIn(this.outDir, next.value.path, this.formatter.name), next.value.chunks, (this.buffer ??= Buffer.allocUnsafe(WRITE_BUFFER_BYTES)));
+        }
+        const chunk = pull(() => this.open!.chunks.next());
+        if (chunk.done) {
+          const file = this.open;
+          this.open = undefined;
+          this.pending.push(await file.finish());
+        } else {
+          const flushing = this.open.put(chunk.value);
+          if (flushing) await flushing;
+        }
+      }
+    } catch (err) {
+      this.error = err instanceof Error ? err : new Error(String(err));
+      this.done = true;
+      this.written.length = 0;
+      await this.open?.abandon();
+      this.open = undefined;
+      await Promise.all(this.pending.map((p) => rm(p.temp, { force: true })));
+    }
+  }
+
+  /** Every file of the format is written: rename them into place together. */
+  private async putInPlace(): Promise<void> {
+    this.done = true;
+    this.buffer = undefined;
+    for (const p of this.pending) {
+      try {
+        await rename(p.temp, p.file);
+      } catch (err) {
+        throw cannotWrite(p.file, err);
+      }
+      this.written.push({ format: p.format, file: p.file, bytes: p.bytes });
+    }
+  }
+}
+
 /**
  * Writes each format on its own: its files go to temporary names and are renamed into place once
  * the whole format is written, so a format that fails (a formatter bug, a full disk) leaves its
- * previous report untouched and never costs the formats written before or after it. Unknown
- * format names are refused before anything is written; duplicates are written once.
+ * previous report untouched and never costs the other formats. Unknown format names are refused
+ * before anything is written; duplicates are written once.
+ *
+ * The formats are written together, taking turns, so that they walk the verdict list in step
+ * (lockstep.ts): a verdict and its evidence are read, parsed and turned into text once for all of
+ * them, not once per format.
+ *
  * Returns what was written, in the order asked; when a format failed, throws (after writing every
  * other format) an error that lists what was written and what failed: a UserError when every
  * failure was the user's (exit 2), otherwise a plain Error (a bug: exit 4).
@@ -97,45 +211,27 @@ export async function writeReports(result: ScanResult, formats: string[], outDir
   } catch (err) {
     throw new UserError(`${outDir}: cannot create output folder: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  const written: WrittenReport[] = [];
-  const failures: { format: string; error: Error }[] = [];
-  for (const formatter of formatters) {
-    try {
-      written.push(...(await writeFormat(formatter, result, outDir, options)));
-    } catch (err) {
-      failures.push({ format: formatter.name, error: err instanceof Error ? err : new Error(String(err)) });
+  const lockstep = new Lockstep(result.verdicts);
+  const shared: ScanResult = lockstep.verdicts ? { ...result, verdicts: lockstep.verdicts } : result;
+  const sharedOptions: RenderOptions = { ...options, evidenceTexts: options.evidenceTexts ?? new EvidenceTexts() };
+  const jobs = formatters.map((formatter) => new FormatJob(formatter, outDir));
+  try {
+    for (let target = TURN_VERDICTS; jobs.some((job) => !job.done); target += TURN_VERDICTS) {
+      // A format may read a little past the target (a page of verdicts) on the shared walk.
+      lockstep.readAheadTo(target + TURN_VERDICTS);
+      for (const job of jobs) {
+        if (job.done) continue;
+        const enough = (chunks: number) => (job.progress.position === undefined ? chunks >= TURN_CHUNKS : job.progress.position >= target);
+        await job.turn((next) => lockstep.as(job.progress, next), enough, () => formatterFiles(job.formatter, shared, sharedOptions));
+      }
     }
+  } finally {
+    lockstep.close();
   }
+  const failures = jobs.filter((job) => job.error).map((job) => ({ format: job.formatter.name, error: job.error! }));
+  const written = jobs.flatMap((job) => job.written);
   if (failures.length > 0) throw incomplete(written, failures);
   return written;
-}
-
-/** One format's files, put in place together once all are written. */
-async function writeFormat(formatter: Formatter, result: ScanResult, outDir: string, options: RenderOptions): Promise<WrittenReport[]> {
-  const pending: Pending[] = [];
-  try {
-    for (const { path, chunks } of formatterFiles(formatter, result, options)) {
-      const file = placeIn(outDir, path, formatter.name);
-      try {
-        pending.push(await writeTemp(formatter.name, chunks, file));
-      } catch (err) {
-        await rm(tempName(file), { force: true });
-        throw err;
-      }
-    }
-    const written: WrittenReport[] = [];
-    for (const p of pending) {
-      try {
-        await rename(p.temp, p.file);
-      } catch (err) {
-        throw cannotWrite(p.file, err);
-      }
-      written.push({ format: p.format, file: p.file, bytes: p.bytes });
-    }
-    return written;
-  } finally {
-    await Promise.all(pending.map((p) => rm(p.temp, { force: true })));
-  }
 }
 
 /** Some formats were written and some failed: say both. */

@@ -6,12 +6,13 @@
  * the engine explains as an unknown fact).
  */
 import { Environment } from '@marcbachmann/cel-js';
-import { elementType, FACT_OBJECTS, FACT_ROOTS, factObject, fieldsOf } from '../model/fact-declarations.ts';
+import { FACT_OBJECTS, FACT_ROOTS, factObject, fieldsOf } from '../model/fact-declarations.ts';
 
 let factEnvironment: Environment | undefined;
 
 /** The environment with every fact type and root declared; frozen, so each rule scope clones it. */
 function factTypes(): Environment {
+  // Stryker disable next-line ConditionalExpression: the cache only saves time, a rebuilt environment declares the same.
   if (factEnvironment) return factEnvironment;
   const env = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false });
   const registered = new Set<string>();
@@ -21,7 +22,9 @@ function factTypes(): Environment {
     registered.add(name);
     const fields: Record<string, string> = {};
     for (const field of fieldsOf(object)) {
-      register(innermost(field.type));
+      // cel-js looks up a field's object type when the type holding it is registered (not a list's
+      // or a map's element type, which every object gets anyway in the loop below).
+      register(field.type);
       fields[field.name] = field.type;
     }
     env.registerType(name, { fields });
@@ -29,16 +32,17 @@ function factTypes(): Environment {
   for (const object of FACT_OBJECTS) register(object.name);
   // A nullable fact is compared with null (`t.bucket != null`), which CEL allows only for declared overloads.
   const nullable = new Set(FACT_OBJECTS.flatMap((o) => o.fields.filter((x) => x.nullable).map((x) => x.type)));
-  for (const type of [...nullable].sort()) env.registerOperator(`${type} == null`, (a: unknown, b: unknown) => a === b);
+  for (const type of nullable) env.registerOperator(`${type} == null`, checkedOnly);
   factEnvironment = env;
   return env;
 }
 
-function innermost(type: string): string {
-  let t = type;
-  for (let e = elementType(t); e !== undefined; e = elementType(t)) t = e;
-  return t;
-}
+/**
+ * The implementation of an operator declared for the checker: never called, since expressions run
+ * in cel.ts's untyped environment.
+ */
+// Stryker disable next-line all: never called (see above).
+const checkedOnly = (a: unknown, b: unknown): boolean => a === b;
 
 /**
  * A checking environment for one scope of a rule: the fact roots a rule of its resource type is
@@ -53,8 +57,8 @@ export function typedRuleEnvironment(resource: string, paramTypes: Record<string
   return env;
 }
 
-/** The resource types whose rules can read `root`, or undefined when it is not a fact root. */
-export function resourcesReading(root: string): string[] | undefined {
+/** The resource types whose rules can read `root`, or undefined when it is not a fact root (or not given). */
+export function resourcesReading(root: string | undefined): string[] | undefined {
   return FACT_ROOTS.find((r) => r.name === root)?.resources;
 }
 

@@ -109,11 +109,11 @@ function accountRecord(account: CompactAccount, regions: string[]): AccountRecor
 /** OUs created on demand from paths such as "Root/Workloads/Prod", with stable ids. */
 class OuTree {
   readonly ous: OrganizationalUnit[] = [];
-  private readonly byPath = new Map<string, string>([['Root', TEST_ROOT_ID]]);
+  /** "Root/A/B" → the id of OU B (the root itself is never looked up). */
+  private readonly byPath = new Map<string, string>();
 
   idOf(path: string): string {
-    const normalized = path.replace(/^\/+|\/+$/g, '');
-    const parts = normalized.split('/').filter(Boolean);
+    const parts = path.split('/').filter(Boolean);
     if (parts[0] !== 'Root') parts.unshift('Root');
     let parentId = TEST_ROOT_ID;
     for (let depth = 2; depth <= parts.length; depth++) {

@@ -6,7 +6,7 @@
  * as "file:line:col: message".
  */
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundledSchemaValidator } from '../shared/bundled-schemas.ts';
 import { closest } from '../shared/closest.ts';
@@ -78,7 +78,7 @@ function readPack(path: string, shown: string): FrameworkPack {
   const source: YamlSource = { ...read, file: shown };
   const pack = assertValid<Omit<FrameworkPack, 'source'>>(source, bundledSchemaValidator('framework-pack'), 'framework pack');
   const problems: string[] = [];
-  const expected = shown.replace(/^.*\//, '').replace(/\.yaml$/, '');
+  const expected = basename(shown, '.yaml');
   if (pack.id !== expected) problems.push(at(source, ['id'], `pack id "${pack.id}" must match its file name (${expected}.yaml)`));
   const seen = new Set<string>();
   pack.controls.forEach((control, i) => {

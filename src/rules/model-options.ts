@@ -20,7 +20,8 @@ function requested(defaults: readonly string[], rules: LoadedRule[], key: 'scpAc
   for (const rule of rules) {
     const param = rule.document.model?.[key];
     const listed = param !== undefined ? rule.meta.params[param] : undefined;
-    if (Array.isArray(listed)) for (const a of listed) if (typeof a === 'string') actions.add(a);
+    // Checked at load to be a list of strings (checkParamDeclarations, params.ts).
+    if (Array.isArray(listed)) for (const a of listed as string[]) actions.add(a);
   }
   return [...actions].sort();
 }

@@ -77,13 +77,14 @@ function paramType(p: ParamDeclaration): string {
 /** Enum, range, pattern and size limits, in words. */
 function paramLimits(p: ParamDeclaration): string {
   const limits: string[] = [];
-  const schema = p.type === 'array' ? { ...p.items, minItems: p.minItems, uniqueItems: p.uniqueItems } : p;
+  const schema: Pick<ParamDeclaration, 'enum' | 'minimum' | 'maximum' | 'pattern' | 'minItems' | 'uniqueItems'> =
+    p.type === 'array' ? { ...p.items, minItems: p.minItems, uniqueItems: p.uniqueItems } : p;
   if (schema.enum) limits.push(`one of ${schema.enum.map((v) => `\`${String(v)}\``).join(', ')}`);
-  if ('minimum' in schema && schema.minimum !== undefined) limits.push(`≥ ${schema.minimum}`);
-  if ('maximum' in schema && schema.maximum !== undefined) limits.push(`≤ ${schema.maximum}`);
+  if (schema.minimum !== undefined) limits.push(`≥ ${schema.minimum}`);
+  if (schema.maximum !== undefined) limits.push(`≤ ${schema.maximum}`);
   if (schema.pattern) limits.push(`matches \`${schema.pattern}\``);
-  if ('minItems' in schema && schema.minItems) limits.push(`at least ${schema.minItems}`);
-  if ('uniqueItems' in schema && schema.uniqueItems) limits.push('no duplicates');
+  if (schema.minItems) limits.push(`at least ${schema.minItems}`);
+  if (schema.uniqueItems) limits.push('no duplicates');
   return limits.join('; ');
 }
 

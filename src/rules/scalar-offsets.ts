@@ -11,7 +11,7 @@ import { isScalar, type Node } from 'yaml';
  * fall back to the scalar's start).
  */
 export function scalarValueOffsets(text: string, node: Node | undefined): number[] | undefined {
-  if (!node || !isScalar(node) || typeof node.value !== 'string' || !node.range) return undefined;
+  if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return undefined;
   const [start, end] = node.range;
   const source = text.slice(start, end);
   let mapped: { chars: string[]; offsets: number[] };
@@ -57,11 +57,13 @@ function flowScalar(source: string, kind: FlowKind): { chars: string[]; offsets:
   };
   const quoted = kind !== 'plain';
   let i = quoted ? 1 : 0;
+  // The character at `end` is the closing quote, or past the text: never white space or a line break.
   const end = quoted ? source.length - 1 : source.length;
   let lineStartIndex = 0; // index in chars where the current source line's output began
   while (i < end) {
     const c = source[i]!;
-    if (c === '\n' || (c === '\r' && source[i + 1] === '\n')) {
+    const lineBreak = lineBreakLength(source, i);
+    if (lineBreak > 0) {
       // Trailing white space of a folded line is not part of the value.
       while (chars.length > lineStartIndex && (chars[chars.length - 1] === ' ' || chars[chars.length - 1] === '\t')) {
         chars.pop();
@@ -69,15 +71,13 @@ function flowScalar(source: string, kind: FlowKind): { chars: string[]; offsets:
       }
       const breakAt = i;
       let emptyLines = 0;
-      i += c === '\r' ? 2 : 1;
+      i += lineBreak;
       for (;;) {
-        while (i < end && (source[i] === ' ' || source[i] === '\t')) i++;
-        if (i < end && (source[i] === '\n' || source[i] === '\r')) {
-          emptyLines++;
-          i += source[i] === '\r' && source[i + 1] === '\n' ? 2 : 1;
-          continue;
-        }
-        break;
+        while (source[i] === ' ' || source[i] === '\t') i++;
+        const emptyLineBreak = lineBreakLength(source, i);
+        if (emptyLineBreak === 0) break;
+        emptyLines++;
+        i += emptyLineBreak;
       }
       if (emptyLines === 0) emit(' ', breakAt);
       else for (let k = 0; k < emptyLines; k++) emit('\n', breakAt);
@@ -85,11 +85,12 @@ function flowScalar(source: string, kind: FlowKind): { chars: string[]; offsets:
       continue;
     }
     if (kind === 'double' && c === '\\') {
-      const next = source[i + 1] ?? '';
-      if (next === '\n' || next === '\r') {
+      const next = source[i + 1]!; // at least the closing quote follows
+      const escapedBreak = lineBreakLength(source, i + 1);
+      if (escapedBreak > 0) {
         // An escaped line break joins the lines with nothing in between.
-        i += next === '\r' && source[i + 2] === '\n' ? 3 : 2;
-        while (i < end && (source[i] === ' ' || source[i] === '\t')) i++;
+        i += 1 + escapedBreak;
+        while (source[i] === ' ' || source[i] === '\t') i++;
         lineStartIndex = chars.length;
         continue;
       }
@@ -97,7 +98,8 @@ function flowScalar(source: string, kind: FlowKind): { chars: string[]; offsets:
       i += ESCAPE_LENGTH[next] ?? 2;
       continue;
     }
-    if (kind === 'single' && c === "'" && source[i + 1] === "'") {
+    // Inside single quotes a quote is always doubled (a lone one would have ended the scalar).
+    if (kind === 'single' && c === "'") {
       emit("'", i);
       i += 2;
       continue;
@@ -108,13 +110,19 @@ function flowScalar(source: string, kind: FlowKind): { chars: string[]; offsets:
   return { chars, offsets };
 }
 
+/** 2 for CRLF, 1 for LF, 0 otherwise: the yaml library reads a lone CR as a character. */
+function lineBreakLength(source: string, i: number): number {
+  if (source[i] === '\n') return 1;
+  return source[i] === '\r' && source[i + 1] === '\n' ? 2 : 0;
+}
+
 const SIMPLE_ESCAPES: Record<string, string> = {
   '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
   ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
 };
 
 function unescape(escape: string): string {
-  const kind = escape[1] ?? '';
+  const kind = escape[1]!; // an escape is a backslash and at least one character
   if (kind in ESCAPE_LENGTH) return String.fromCodePoint(parseInt(escape.slice(2), 16));
   return SIMPLE_ESCAPES[kind] ?? kind;
 }
@@ -128,22 +136,20 @@ function blockScalar(source: string, folded: boolean): { chars: string[]; offset
   const chars: string[] = [];
   const offsets: number[] = [];
   const headerEnd = source.indexOf('\n');
-  if (headerEnd < 0) return { chars, offsets };
-  const header = source.slice(0, headerEnd);
+  if (headerEnd === -1) return { chars, offsets };
   const lines: { text: string; at: number }[] = [];
   let at = headerEnd + 1;
   for (const line of source.slice(headerEnd + 1).split('\n')) {
     lines.push({ text: line.replace(/\r$/, ''), at });
     at += line.length + 1;
   }
-  const explicit = /[1-9]/.exec(header)?.[0];
-  const firstContent = lines.find((l) => l.text.trim() !== '');
+  // The block's indentation is its first content line's, which no later content line goes below.
   // An explicit indicator is relative to the parent's indentation, which we do not track: the
-  // least-indented content line is the same in every well-formed file.
-  const indent = explicit ? leastIndent(lines) : leadingSpaces(firstContent?.text ?? '');
+  // least-indented content line has it unless every line is indented more than it says.
+  const indent = leastIndent(lines);
   for (let n = 0; n < lines.length; n++) {
     const { text, at: lineAt } = lines[n]!;
-    const content = text.length > indent ? text.slice(indent) : '';
+    const content = text.slice(indent);
     for (let k = 0; k < content.length; k++) {
       chars.push(content[k]!);
       offsets.push(lineAt + indent + k);
@@ -162,6 +168,7 @@ function leastIndent(lines: { text: string }[]): number {
   return indents.length ? Math.min(...indents) : 0;
 }
 
-function leadingSpaces(s: string): number {
-  return s.length - s.trimStart().length;
+/** Indentation of a line that is not blank: spaces only (a tab after them is content). */
+function leadingSpaces(line: string): number {
+  return line.search(/[^ ]/);
 }

@@ -13,7 +13,7 @@
  * of them. Anything the analysis does not recognise makes the rule uncached, and ERROR verdicts
  * are never reused (their explanation searches all the facts).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EvaluationSubject } from '../model/facts.ts';
 import { ACTIVATION_ROOTS, type CompiledExpression } from './cel.ts';
 import type { CompiledRule, RuleVerdict } from './evaluate.ts';
@@ -22,14 +22,32 @@ import type { CompiledRule, RuleVerdict } from './evaluate.ts';
 class PathNode {
   readonly children = new Map<string, PathNode>();
   whole = false;
-  /** Projections of frozen facts, which the model shares between subjects (SCP facts of an OU). */
+  /**
+   * Frozen facts, which the model shares between subjects (SCP facts of an OU), by the token of
+   * their projection: the projection is made once, and a subject's key holds the short token
+   * instead of its text (often kilobytes).
+   */
   readonly frozenProjections = new WeakMap<object, string>();
+  /**
+   * Every distinct projection of a frozen fact here, and its token (`#` and a number; no other
+   * projection starts with `#`). Equal tokens at a node are equal texts, so keys stay exact.
+   */
+  private readonly tokens = new Map<string, string>();
 
-  private quotedKey: string | undefined;
+  tokenOf(text: string): string {
+    let token = this.tokens.get(text);
+    if (token === undefined) this.tokens.set(text, (token = `#${this.tokens.size}`));
+    return token;
+  }
 
-  /** The key this node is reached by, as JSON (computed once: it is part of every subject's key). */
-  quoted(key: string): string {
-    return (this.quotedKey ??= JSON.stringify(key));
+  private named: NamedChild[] | undefined;
+
+  /**
+   * The children reached by a field name, each with the name as JSON (made once: it is part of
+   * every subject's key). Kept here, not on the child: a shared child is reached by other names.
+   */
+  namedChildren(): readonly NamedChild[] {
+    return (this.named ??= [...this.children].filter(([key]) => key !== '*').map(([key, child]) => ({ key, quoted: JSON.stringify(key), child })));
   }
 
   child(key: string): PathNode {
@@ -37,6 +55,12 @@ class PathNode {
     if (!node) this.children.set(key, (node = new PathNode()));
     return node;
   }
+}
+
+interface NamedChild {
+  key: string;
+  quoted: string;
+  child: PathNode;
 }
 
 /**
@@ -212,36 +236,41 @@ class NotPlainData extends Error {}
 
 /**
  * A value as text, distinct for distinct values as CEL sees them (members that are undefined are
- * absent to CEL too). Anything but plain data (a Map, a Date, NaN) would make distinct values
- * look equal, so it is refused.
+ * absent to CEL too, as they are to JSON). JSON.stringify writes anything but plain data ambiguously
+ * (a Map as {}, NaN as null, an undefined list item as null), so such a value is refused first.
  */
 function wholeValue(value: unknown): string {
+  checkPlainData(value);
+  return JSON.stringify(value);
+}
+
+function checkPlainData(value: unknown): void {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
     case 'boolean':
-      return value ? 't' : 'f';
+      return;
     case 'number':
       if (!Number.isFinite(value)) throw new NotPlainData();
-      return `${value}`;
+      return;
     case 'object': {
-      if (value === null) return 'null';
+      if (value === null) return;
       if (Array.isArray(value)) {
-        let out = '[';
-        for (const item of value) {
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
           if (item === undefined) throw new NotPlainData();
-          out += `${wholeValue(item)},`;
+          if (typeof item === 'object' || typeof item === 'number') checkPlainData(item);
+          else if (typeof item !== 'string' && typeof item !== 'boolean') throw new NotPlainData();
         }
-        return `${out}]`;
+        return;
       }
       const proto = Object.getPrototypeOf(value) as unknown;
       if (proto !== Object.prototype && proto !== null) throw new NotPlainData();
-      let out = '{';
-      for (const key in value) {
-        const member = (value as Record<string, unknown>)[key];
-        if (member !== undefined) out += `${JSON.stringify(key)}:${wholeValue(member)},`;
+      const record = value as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        const member = record[key];
+        if (member !== undefined && typeof member !== 'string' && typeof member !== 'boolean') checkPlainData(member);
       }
-      return `${out}}`;
+      return;
     }
     default:
       throw new NotPlainData();
@@ -251,10 +280,10 @@ function wholeValue(value: unknown): string {
 /** What of `value` the paths below `node` can observe, as text. */
 function project(node: PathNode, value: unknown): string {
   if (value === null || typeof value !== 'object' || !Object.isFrozen(value)) return projectNow(node, value);
-  // A frozen object cannot change (the model freezes what it shares deeply): its text is reused.
-  let text = node.frozenProjections.get(value);
-  if (text === undefined) node.frozenProjections.set(value, (text = projectNow(node, value)));
-  return text;
+  // A frozen object cannot change (the model freezes what it shares deeply): its projection is made once.
+  let token = node.frozenProjections.get(value);
+  if (token === undefined) node.frozenProjections.set(value, (token = node.tokenOf(projectNow(node, value))));
+  return token;
 }
 
 function projectNow(node: PathNode, value: unknown): string {
@@ -274,13 +303,33 @@ function projectNow(node: PathNode, value: unknown): string {
     // CEL iterates a map's keys in insertion order: the order is part of what it sees.
     for (const key of Object.keys(record)) if (record[key] !== undefined) out += `${JSON.stringify(key)}:${project(every, record[key])},`;
   }
-  for (const [key, child] of node.children) if (key !== '*') out += `${child.quoted(key)}=${project(child, record[key])},`;
+  for (const { key, quoted, child } of node.namedChildren()) out += `${quoted}=${project(child, record[key])},`;
   return `${out}}`;
 }
+
+/**
+ * The outcomes' key for a projection: a short text is its own key; a longer one (often kilobytes:
+ * an account's trails), which the outcomes of a large organization would otherwise keep one of per
+ * distinct subject, is keyed by its SHA-256. A text always ends with a newline, which base64 never
+ * holds, so a text and a digest can never be the same key.
+ */
+function outcomeKey(text: string): string {
+  return text.length <= SHORT_KEY_CHARS ? text : hash('sha256', text, 'base64');
+}
+
+/** About the size of a digest's map entry: shorter texts cost no more to keep than their hash. */
+const SHORT_KEY_CHARS = 64;
 
 /** After this many lookups, a rule whose outcomes are mostly distinct stops being cached. */
 const TRIAL_LOOKUPS = 200;
 const MIN_HIT_RATE = 0.25;
+/**
+ * Outcomes kept per rule. The outcomes that repeat (the organization trail, an OU's SCPs) are met
+ * early; beyond this many, a new outcome is returned but not kept, so a rule that passes its trial
+ * yet meets a distinct outcome in every account it owns (its own trail's bucket) holds the same
+ * memory at 100,000 accounts as at 10,000.
+ */
+export const MAX_OUTCOMES = 2000;
 
 type Outcome = Pick<RuleVerdict, 'status' | 'message' | 'evidence'>;
 
@@ -301,9 +350,7 @@ export function withVerdictCache(rule: CompiledRule, evaluate: (subject: Evaluat
       if (err instanceof NotPlainData) return evaluate(subject);
       throw err;
     }
-    // The projection's digest is the key: the text is often kilobytes (an account's trails), and
-    // the outcomes of a large organization would otherwise keep every one of them.
-    const key = createHash('sha256').update(text).digest('base64');
+    const key = outcomeKey(text);
     lookups++;
     const known = outcomes.get(key);
     if (known) {
@@ -311,7 +358,7 @@ export function withVerdictCache(rule: CompiledRule, evaluate: (subject: Evaluat
       return { ruleId: rule.document.id, status: known.status, severity: rule.document.severity, message: known.message, evidence: known.evidence, resource: subject.resource };
     }
     const verdict = evaluate(subject);
-    if (verdict.status !== 'ERROR') outcomes.set(key, { status: verdict.status, message: verdict.message, evidence: verdict.evidence });
+    if (verdict.status !== 'ERROR' && outcomes.size < MAX_OUTCOMES) outcomes.set(key, { status: verdict.status, message: verdict.message, evidence: verdict.evidence });
     if (lookups === TRIAL_LOOKUPS && hits < MIN_HIT_RATE * lookups) {
       enabled = false;
       outcomes.clear();

@@ -4,9 +4,9 @@
  * published schema; any problem is a UserError naming `file:line`, the JSON path and what was
  * expected.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, hash as digestOf, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../shared/errors.ts';
@@ -65,27 +65,32 @@ interface Line {
  * recognised by its magic bytes, whatever the file is called.
  */
 export async function openSnapshot(file: string, options: OpenOptions = {}): Promise<SnapshotSource> {
+  // Taken before anything is read: a file written to after this point has another identity.
+  const opened = await identityOf(file);
   const { header, headerText } = await readHeader(file);
+  // The header's digest, not its text (megabytes in a large organization), is what stays in memory.
+  const headerDigest = digestOf('sha256', headerText, 'base64');
   let sha256: string | undefined;
   const source: SnapshotSource = {
     label: file,
     file,
     header,
     records: () => recordsOf(source.numberedRecords()),
-    numberedRecords: (only) => (sha256 === undefined ? validatingPass(only) : trustedPass(file, only, sha256)),
+    numberedRecords: (only) => (sha256 === undefined ? validatingPass(only) : trustedPass(file, only, { opened })),
   };
   async function* validatingPass(only?: ReadonlySet<number>): AsyncGenerator<NumberedRecord> {
     const hash = createHash('sha256');
     const tracker = new AccountTracker(file);
     for await (const parsed of parsedLines(file, hash)) {
       if (parsed.kind === 'header') {
-        if (parsed.text !== headerText) throw changedSinceOpened(file, `its header on line ${parsed.line} changed`);
+        if (digestOf('sha256', parsed.text, 'base64') !== headerDigest) throw changedSinceOpened(file, `its header on line ${parsed.line} changed`);
         continue;
       }
       tracker.see(parsed.record.accountId, parsed.line);
       if (!only || only.has(parsed.line)) yield { line: parsed.line, record: parsed.record };
     }
     tracker.checkScope(header);
+    await checkUnchanged(file, opened);
     sha256 = source.sha256 = hash.digest('hex');
   }
   if (options.validate !== 'first-pass') {
@@ -111,15 +116,18 @@ export async function reopenSnapshot(file: string, sha256?: string): Promise<Sna
     header,
     records: () => recordsOf(source.numberedRecords()),
     numberedRecords: (only) =>
-      trustedPass(file, only, expected, (digest) => {
-        expected = source.sha256 = digest;
+      trustedPass(file, only, {
+        expected,
+        hashed: (digest) => {
+          expected = source.sha256 = digest;
+        },
       }),
   };
   return source;
 }
 
 async function readHeader(file: string, validate = true): Promise<{ header: SnapshotHeader; headerText: string }> {
-  for await (const { number, text } of textLines(file, createHash('sha256'))) {
+  for await (const { number, text } of textLines(file, undefined)) {
     if (text.trim() === '') continue;
     const value = parseJson(file, number, text);
     if (validate) failOn(file, number, validateHeader(value));
@@ -133,17 +141,21 @@ async function* recordsOf(numbered: AsyncIterable<NumberedRecord>): AsyncGenerat
 }
 
 /**
- * The account lines again, parsed but not schema-checked: the bytes were validated by an earlier
- * pass, and their hash proves they are the same bytes. A file that changed since fails with a
- * UserError at the end of the pass, before any result can be reported from it.
+ * How a pass after the validating one proves it read the bytes that were validated.
+ * - `opened`: this process validated and hashed them; the file's identity (device, inode, size,
+ *   modification and change times) is the same after this pass as before the first, so they were
+ *   not rewritten, replaced or truncated in between (no second SHA-256 of the whole file).
+ * - `expected`: another thread validated them; this pass hashes what it reads and compares.
  */
-async function* trustedPass(
-  file: string,
-  only: ReadonlySet<number> | undefined,
-  expected: string | undefined,
-  onHash?: (sha256: string) => void,
-): AsyncGenerator<NumberedRecord> {
-  const hash = createHash('sha256');
+type SamenessCheck = { opened: string } | { expected: string | undefined; hashed: (sha256: string) => void };
+
+/**
+ * The account lines again, parsed but not schema-checked: the bytes were validated by an earlier
+ * pass (see SamenessCheck). A file that changed since fails with a UserError at the end of the
+ * pass, before any result can be reported from it.
+ */
+async function* trustedPass(file: string, only: ReadonlySet<number> | undefined, check: SamenessCheck): AsyncGenerator<NumberedRecord> {
+  const hash = 'opened' in check ? undefined : createHash('sha256');
   let sawHeader = Boolean(only); // `only` names record lines: the header is never among them
   for await (const { number, text } of textLines(file, hash, only && ((n) => only.has(n)))) {
     if (!sawHeader) {
@@ -159,9 +171,24 @@ async function* trustedPass(
     }
     yield { line: number, record: record as AccountRecord };
   }
-  const digest = hash.digest('hex');
-  if (expected !== undefined && digest !== expected) throw changedSinceOpened(file, 'its SHA-256 differs');
-  onHash?.(digest);
+  if ('opened' in check) return checkUnchanged(file, check.opened);
+  const digest = hash!.digest('hex');
+  if (check.expected !== undefined && digest !== check.expected) throw changedSinceOpened(file, 'its SHA-256 differs');
+  check.hashed(digest);
+}
+
+/** What changes when a file is written, truncated or replaced (timestamps to the nanosecond the file system keeps). */
+async function identityOf(file: string): Promise<string> {
+  try {
+    const s = await stat(file, { bigint: true });
+    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  } catch (err) {
+    throw readError(file, err, false, 0);
+  }
+}
+
+async function checkUnchanged(file: string, opened: string): Promise<void> {
+  if ((await identityOf(file)) !== opened) throw changedSinceOpened(file, 'its size, modification time or inode changed');
 }
 
 function changedSinceOpened(file: string, how: string): UserError {
@@ -273,7 +300,7 @@ class AccountTracker {
  * The file's text lines (1-based numbers), decompressed when it starts with the gzip magic bytes.
  * With `wanted`, only the lines it accepts are decoded and yielded.
  */
-async function* textLines(file: string, hash: Hash, wanted?: (line: number) => boolean): AsyncGenerator<Line> {
+async function* textLines(file: string, hash: Hash | undefined, wanted?: (line: number) => boolean): AsyncGenerator<Line> {
   const gzipped = await startsWithGzipMagic(file);
   const raw = Readable.from(hashedChunks(file, hash));
   let input: Readable = raw;
@@ -323,9 +350,9 @@ const NEWLINE = 0x0a;
 /** Large reads: an account line is often tens of kilobytes, and fewer chunks mean fewer lines split across two. */
 const READ_CHUNK_BYTES = 1 << 20;
 
-async function* hashedChunks(file: string, hash: Hash): AsyncGenerator<Buffer> {
+async function* hashedChunks(file: string, hash: Hash | undefined): AsyncGenerator<Buffer> {
   for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK_BYTES })) {
-    hash.update(chunk as Buffer);
+    hash?.update(chunk as Buffer);
     yield chunk as Buffer;
   }
 }

@@ -8,7 +8,7 @@ import { openSnapshot } from '../../src/snapshot/read.ts';
 import type { AccountRecord, Snapshot } from '../../src/snapshot/types.ts';
 import { minimalSnapshot } from '../fixtures/snapshots/minimal.ts';
 
-// openSnapshot validates once; later passes only parse, trusting the bytes because their hash matches.
+// openSnapshot validates (and hashes) once; later passes only parse, trusting the bytes because the file kept its identity (inode, size, times).
 const dir = mkdtempSync(join(tmpdir(), 'trailproof-snapshot-reread-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -48,7 +48,37 @@ describe('openSnapshot: passes after the first', () => {
     edited.accounts[0]!.regions = [];
     writeFileSync(file, text(edited));
     const err = await failure(source.records());
-    expect(err.message).toBe(`${file}: the file changed while it was being evaluated (its SHA-256 differs); evaluate a snapshot that is not being written`);
+    expect(err.message).toBe(`${file}: the file changed while it was being evaluated (its size, modification time or inode changed); evaluate a snapshot that is not being written`);
+  });
+
+  it('fails when bytes of the same length were rewritten after it was opened', async () => {
+    const snapshot = minimalSnapshot();
+    const file = join(dir, 'same-size.jsonl');
+    writeFileSync(file, text(snapshot));
+    const source = await openSnapshot(file);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // past the file system's timestamp tick
+    const edited = text(snapshot).replace(/"region":"us-east-1"/, '"region":"us-east-2"');
+    expect(edited).not.toBe(text(snapshot));
+    expect(edited.length).toBe(text(snapshot).length);
+    writeFileSync(file, edited);
+    const err = await failure(source.records());
+    expect(err.message).toContain('(its size, modification time or inode changed)');
+  });
+
+  it('fails at the end of the first pass when the file is rewritten while it is read', async () => {
+    const snapshot = minimalSnapshot();
+    const file = join(dir, 'during-first-pass.jsonl');
+    writeFileSync(file, text(snapshot));
+    const source = await openSnapshot(file, { validate: 'first-pass' });
+    const firstPass = source.records()[Symbol.asyncIterator]();
+    await firstPass.next();
+    writeFileSync(file, text(snapshot) + '\n');
+    const err = await drain({ [Symbol.asyncIterator]: () => firstPass }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((err as Error).message).toBe(`${file}: the file changed while it was being evaluated (its size, modification time or inode changed); evaluate a snapshot that is not being written`);
+    expect(source.sha256).toBeUndefined();
   });
 
   it('fails naming the line when the changed file no longer parses', async () => {

@@ -11,7 +11,7 @@ import type { EvaluationSubject } from '../../src/model/facts.ts';
 import { compileExpression, ruleEnvironment } from '../../src/rules/cel.ts';
 import type { CompiledRule } from '../../src/rules/evaluate.ts';
 import { loadRules, type LoadedRule } from '../../src/rules/load.ts';
-import { observedPaths } from '../../src/rules/verdict-cache.ts';
+import { MAX_OUTCOMES, observedPaths } from '../../src/rules/verdict-cache.ts';
 import type { RuleDocument } from '../../src/rules/types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trailproof-verdict-cache-'));
@@ -92,11 +92,16 @@ describe('rule evaluation with reused outcomes', () => {
     expect([first.message, second.message]).toEqual(['logs, logs-2', 'logs, logs-2']);
     expect(second.resource.id).toBe('222');
     expect(second.evidence).toBe(first.evidence);
-    // Equal content in objects that are not shared is still the same key; different content is not.
-    const third = rule.evaluate(account('333', [trail('arn:t1', 'logs'), trail('arn:t2', 'logs-2')]));
-    expect(third.evidence).toBe(first.evidence);
+    // Other frozen objects with equal content share the key; different content does not.
+    const again = Object.freeze([Object.freeze(trail('arn:t1', 'logs')), Object.freeze(trail('arn:t2', 'logs-2'))]);
+    expect(rule.evaluate(account('333', again as unknown[])).evidence).toBe(first.evidence);
     const fourth = rule.evaluate(account('444', Object.freeze([Object.freeze(trail('arn:t1', 'other'))]) as unknown[]));
     expect(fourth.message).toBe('other');
+    // The same content in objects that are not frozen is keyed by its text, not the frozen one's
+    // token: judged again (a miss, never a wrong reuse), then reused between unfrozen subjects.
+    const unfrozen = rule.evaluate(account('555', [trail('arn:t1', 'logs'), trail('arn:t2', 'logs-2')]));
+    expect(unfrozen.evidence).toEqual(first.evidence);
+    expect(rule.evaluate(account('666', [trail('arn:t1', 'logs'), trail('arn:t2', 'logs-2')])).evidence).toBe(unfrozen.evidence);
   });
 
   it('keys equal facts alike for every rule that reads them, each rule its own outcomes', async () => {
@@ -154,6 +159,39 @@ remediation: Read the SCPs.
     const withMap = (id: string, value: string) => account(id, [trail('arn:t1', 'logs', { isLogging: new Map([['x', value]]) })]);
     expect(rule.evaluate(withMap('111', 'a')).evidence).toEqual([{ trail: 'arn:t1', logging: { x: 'a' } }]);
     expect(rule.evaluate(withMap('222', 'b')).evidence).toEqual([{ trail: 'arn:t1', logging: { x: 'b' } }]);
+  });
+
+  it(`keeps at most ${MAX_OUTCOMES} outcomes per rule: a new one beyond them is evaluated every time, the early ones still reused`, async () => {
+    const rule = await loadRule();
+    const subject = (i: number) => account(`${i}`, [trail('arn:t1', `logs-${i}`)]);
+    const first = rule.evaluate(subject(0));
+    for (let i = 1; i < MAX_OUTCOMES; i++) {
+      rule.evaluate(subject(i));
+      if (i % 2 === 0) rule.evaluate(subject(0)); // reused often enough to stay cached past the trial
+    }
+    const beyond = rule.evaluate(subject(MAX_OUTCOMES));
+    expect(beyond.message).toBe(`logs-${MAX_OUTCOMES}`);
+    expect(rule.evaluate(subject(MAX_OUTCOMES)).evidence).not.toBe(beyond.evidence);
+    expect(rule.evaluate(subject(MAX_OUTCOMES - 1)).evidence).toBe(rule.evaluate(subject(MAX_OUTCOMES - 1)).evidence);
+    expect(rule.evaluate(subject(0)).evidence).toBe(first.evidence);
+  });
+
+  it('does not reuse across values JSON writes alike (NaN and null, a list item undefined and null)', async () => {
+    const rule = await loadRule();
+    const logging = (id: string, value: unknown) => account(id, [trail('arn:t1', 'logs', { isLogging: value })]);
+    const asNull = rule.evaluate(logging('111', null)).evidence;
+    expect(asNull).toEqual([{ trail: 'arn:t1', logging: null }]);
+    // A reused outcome is the same evidence object; these are evaluated again.
+    expect(rule.evaluate(logging('222', Number.NaN)).evidence).not.toBe(asNull);
+    const nullItem = rule.evaluate(logging('333', [null])).evidence;
+    expect(nullItem).toEqual([{ trail: 'arn:t1', logging: [null] }]);
+    expect(rule.evaluate(logging('444', [undefined])).evidence).not.toBe(nullItem);
+    expect(rule.evaluate(logging('445', [null])).evidence).toBe(nullItem);
+    // A short projection is its own key, a long one its digest: both are reused when equal.
+    const long = 'x'.repeat(200);
+    const a = rule.evaluate(logging('555', long));
+    expect(rule.evaluate(logging('666', long)).evidence).toBe(a.evidence);
+    expect(rule.evaluate(logging('777', `${long}y`)).evidence).toEqual([{ trail: 'arn:t1', logging: `${long}y` }]);
   });
 });
 

@@ -15,12 +15,12 @@ const SHARE_MIN_CHARS = 160;
 
 /**
  * The escaped compact JSON of each evidence object, made once per object for the whole report
- * (see oncePerObject).
+ * (see oncePerObject); `compact` is the run's shared JSON.stringify of evidence (EvidenceTexts).
  */
 export type EvidenceTexts = (value: unknown) => string;
 
-export function evidenceTexts(): EvidenceTexts {
-  return oncePerObject((value) => escapeText(JSON.stringify(value ?? null)));
+export function evidenceTexts(compact: (value: unknown) => string = (value) => JSON.stringify(value ?? null)): EvidenceTexts {
+  return oncePerObject((value) => escapeText(compact(value)));
 }
 
 function evidenceData(text: string): string {

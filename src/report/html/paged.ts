@@ -18,7 +18,7 @@ import { frameworkSections } from './frameworks.ts';
 import { matrixChunks, filterHash, type MatrixLinks } from './matrix.ts';
 import { accountRollupTable, ouRollupTable, ruleRollupTable } from './rollups.ts';
 import { errorsSection, exceptionsSection, pageEnd, pageStart, reportHeader, reportTitle, scopeSection, section } from './page.ts';
-import { evidenceTexts } from './evidence.ts';
+import { type EvidenceTexts, evidenceTexts } from './evidence.ts';
 import { remediationBlock, verdictListChunks, type ListContext } from './verdict-list.ts';
 
 export interface PagedLayout {
@@ -192,12 +192,12 @@ function* verdictPages(result: ScanResult, agg: HtmlAggregate, names: PageNames,
   yield* endOfRule();
 }
 
-export function* pagedFiles(result: ScanResult, agg: HtmlAggregate, layout: PagedLayout, entry: string): Generator<ReportFile> {
+export function* pagedFiles(result: ScanResult, agg: HtmlAggregate, layout: PagedLayout, entry: string, texts: EvidenceTexts = evidenceTexts()): Generator<ReportFile> {
   const names = new PageNames(agg, layout);
   yield { path: entry, chunks: summaryChunks(result, agg, names) };
   const pages = Math.ceil(agg.rows.length / layout.accountsPerPage);
   for (let p = 0; p < pages; p++) yield { path: `${layout.folder}/${names.accounts(p)}`, chunks: accountsPageChunks(result, agg, names, p, pages) };
-  const ctx: ListContext = { rules: new Map(agg.rules.map((r) => [r.id, r])), rows: new Map(agg.rows.map((r) => [r.key, r])), frameworks: [], defaultStatus: '', evidenceTexts: evidenceTexts(), oneRule: true };
+  const ctx: ListContext = { rules: new Map(agg.rules.map((r) => [r.id, r])), rows: new Map(agg.rows.map((r) => [r.key, r])), frameworks: [], defaultStatus: '', evidenceTexts: texts, oneRule: true };
   yield* verdictPages(result, agg, names, ctx);
 }
 

@@ -29,7 +29,7 @@ export function celProblem(source: YamlSource, path: (string | number)[], error:
 
 function celMessage(path: (string | number)[], error: CelErrorInfo, scope: ScopeNames): string {
   const root = error.code === 'unknown_variable' ? /Unknown variable: (\w+)/.exec(error.summary)?.[1] : undefined;
-  const readers = root !== undefined ? resourcesReading(root) : undefined;
+  const readers = resourcesReading(root);
   if (readers) return `\`${root}\` is not given to a rule with resource: ${scope.resource} (only to ${readers.join(', ')} rules)`;
   const access = error.access;
   if (!access) return `invalid CEL in ${describePath(path)}: ${error.summary}`;

@@ -35,7 +35,7 @@ export function parseRuleFile(file: RuleFile, problems: string[]): ParsedRule | 
     else throw err;
     return undefined;
   }
-  const expected = basename(file.path).replace(/\.yaml$/, '');
+  const expected = basename(file.path, '.yaml');
   if (document.id !== expected) {
     problems.push(at(source, ['id'], `rule id "${document.id}" must match its file name (${expected}.yaml)`));
     return undefined;

@@ -1,0 +1,20 @@
+/**
+ * The texts the formats make of a verdict's evidence: compact JSON (HTML, OCSF, ASFF), pretty
+ * JSON (OSCAL) and canonical JSON (OSCAL's observation uuids). The writer shares one
+ * EvidenceTexts between the formats of a run, and the formats walk the verdicts in step
+ * (lockstep.ts), so each text of an evidence object is made once for all of them. Only the most
+ * recent objects are remembered (oncePerObject): memory stays bounded however many verdicts there
+ * are, and the verdict cache's shared evidence, which recurs, is made again only once it has
+ * dropped out.
+ */
+import { canonicalJson, oncePerObject } from './audit-common.ts';
+
+/** The evidence objects must not change while in use: formatters never modify evidence (canonical.ts). */
+export class EvidenceTexts {
+  /** JSON.stringify(evidence ?? null). */
+  readonly compact = oncePerObject((value) => JSON.stringify(value ?? null));
+  /** JSON.stringify(evidence ?? null, null, 2), what prettyJson writes. */
+  readonly pretty = oncePerObject((value) => JSON.stringify(value ?? null, null, 2));
+  /** canonicalJson(evidence ?? null): keys sorted, for hashing. */
+  readonly canonical = oncePerObject((value) => canonicalJson(value ?? null));
+}

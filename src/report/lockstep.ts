@@ -1,0 +1,141 @@
+/**
+ * Keeps the formats of one report run walking the verdict list together, so that a spooled list
+ * is read once for all of them. Formatters stay plain pull-based plug-ins that walk
+ * `result.verdicts` as often as they like; the writer hands them a view of the list that
+ *
+ * - records, per format, how far its current walk has got, so the writer can pull chunks from
+ *   each format in turn only until its walk reaches a shared target (write.ts); and
+ * - serves the walks that are near the front from one read of the list: the verdicts read lately
+ *   are kept (a window of WINDOW_VERDICTS) and handed to every walk that reaches them, the same
+ *   objects, so each line is parsed once and each piece of evidence is parsed (and turned into
+ *   text, EvidenceTexts) once for all formats.
+ *
+ * A walk that would run far ahead of the others (a format that counts every verdict before it
+ * writes anything) or has fallen out of the window goes on alone on its own read of the list, so
+ * memory stays bounded whatever the formats do: at most WINDOW_VERDICTS verdicts are held.
+ */
+import type { VerdictList } from '../contracts/result.ts';
+import type { Verdict } from '../contracts/verdict.ts';
+
+/** How far one format has got. */
+export interface WalkProgress {
+  /** Verdicts its current whole-list walk has read; undefined when it is not in such a walk. */
+  position: number | undefined;
+}
+
+/** Verdicts kept for the walks that follow the front one: several turns of every format (write.ts). */
+const WINDOW_VERDICTS = 2_048;
+
+export class Lockstep {
+  /** The format whose chunks are being pulled: walks started now are its walks. */
+  private current: WalkProgress | undefined;
+  /** The view handed to the formatters, or undefined when the list is an array (see view()). */
+  readonly verdicts: VerdictList | undefined;
+  private readonly window: Verdict[] = [];
+  /** Verdicts read from the shared walk so far; the window holds the last windowSize of them. */
+  private head = 0;
+  private source: Iterator<Verdict> | undefined;
+  private exhausted = false;
+  private failure: { error: unknown } | undefined;
+  /** The shared walk reads no further than this (the writer moves it on each round). */
+  private limit = Infinity;
+
+  constructor(
+    private readonly list: VerdictList,
+    private readonly windowSize = WINDOW_VERDICTS,
+  ) {
+    this.verdicts = Array.isArray(list) ? undefined : this.view(list);
+  }
+
+  /** Runs `pull` as `progress`'s format: the walks it starts or advances are counted for it. */
+  as<T>(progress: WalkProgress, pull: () => T): T {
+    const previous = this.current;
+    this.current = progress;
+    try {
+      return pull();
+    } finally {
+      this.current = previous;
+    }
+  }
+
+  /** How far the shared walk may read ahead: a walk that needs more goes on alone. */
+  readAheadTo(limit: number): void {
+    this.limit = limit;
+  }
+
+  /**
+   * A list that walks `list` through the shared window. An array is never wrapped: formatters
+   * sort an array (canonicalOrder) and pass any other list through as already in canonical
+   * order, so the view of an array would skip its sort. Arrays are small (one spool run at
+   * most): they are neither paced nor shared.
+   */
+  private view(list: VerdictList): VerdictList {
+    // Its other members (a spooled list's ofRules, ruleIds, spool) are kept: they read no walk.
+    return { ...list, length: list.length, [Symbol.iterator]: () => this.walk(this.current) };
+  }
+
+  private *walk(owner: WalkProgress | undefined): Generator<Verdict> {
+    let read = 0;
+    let alone: Iterator<Verdict> | undefined;
+    try {
+      for (;;) {
+        let verdict: Verdict | undefined;
+        if (!alone) {
+          if (read < this.head - this.windowSize) alone = this.skipped(read);
+          else if (read < this.head) verdict = this.window[read % this.windowSize];
+          else if (this.exhausted) return;
+          else if (this.head < this.limit) verdict = this.readShared();
+          else alone = this.skipped(read);
+          if (verdict === undefined && !alone) return;
+        }
+        if (alone) {
+          const next = alone.next();
+          if (next.done) return;
+          verdict = next.value;
+        }
+        read++;
+        if (owner) owner.position = read;
+        yield verdict!;
+      }
+    } finally {
+      alone?.return?.();
+      if (owner?.position === read) owner.position = undefined;
+    }
+  }
+
+  /** Ends the shared walk (its file is closed) should no format have read it to the end. */
+  close(): void {
+    this.source?.return?.();
+    this.exhausted = true;
+    this.window.length = 0;
+  }
+
+  /** The next verdict of the shared walk, kept in the window; undefined at the end of the list. */
+  private readShared(): Verdict | undefined {
+    // A read that failed (the spool file is gone) fails every walk that reaches it, not only the
+    // first: the others must not take the end of the failed read for the end of the list.
+    if (this.failure) throw this.failure.error;
+    this.source ??= this.list[Symbol.iterator]();
+    let next: IteratorResult<Verdict>;
+    try {
+      next = this.source.next();
+    } catch (error) {
+      this.failure = { error };
+      throw error;
+    }
+    if (next.done) {
+      this.exhausted = true;
+      return undefined;
+    }
+    this.window[this.head % this.windowSize] = next.value;
+    this.head++;
+    return next.value;
+  }
+
+  /** A walk of its own, past the first `count` verdicts (read, but their evidence is never parsed). */
+  private skipped(count: number): Iterator<Verdict> {
+    const own = this.list[Symbol.iterator]();
+    for (let i = 0; i < count && !own.next().done; i++);
+    return own;
+  }
+}

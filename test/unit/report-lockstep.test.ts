@@ -1,0 +1,137 @@
+/**
+ * The formats of a run walk the verdicts in step (report/lockstep.ts, report/write.ts): walks near
+ * the front share one read of the list, the same verdict objects; a walk that runs ahead or falls
+ * behind goes on alone; and whatever the walks do, each sees the whole list in order.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
+import type { ScanResult, VerdictList } from '../../src/contracts/result.ts';
+import type { Verdict } from '../../src/contracts/verdict.ts';
+import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
+import { VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
+import { Lockstep, type WalkProgress } from '../../src/report/lockstep.ts';
+import { formatterFiles, listFormatters } from '../../src/report/registry.ts';
+import { writeReports } from '../../src/report/write.ts';
+import { loadRules } from '../../src/rules/load.ts';
+import { openDemoSnapshot } from '../../src/snapshot/demo.ts';
+import { sampleResult } from '../fixtures/results/sample-result.ts';
+
+/** A list that is not an array (as a spooled one), counting how often it is walked. */
+function countedList(verdicts: Verdict[]): VerdictList & { walks: number } {
+  const list = {
+    walks: 0,
+    length: verdicts.length,
+    *[Symbol.iterator]() {
+      list.walks++;
+      // Fresh objects per walk, as a spool gives: sharing shows as identical objects across walks.
+      for (const v of verdicts) yield { ...v };
+    },
+  };
+  return list;
+}
+
+const ids = (verdicts: Iterable<Verdict>) => [...verdicts].map((v) => `${v.ruleId} ${v.resource.id}`);
+
+describe('Lockstep', () => {
+  const verdicts = sampleResult().verdicts as Verdict[];
+
+  it('leaves an array alone: formatters sort arrays themselves', () => {
+    expect(new Lockstep(verdicts).verdicts).toBeUndefined();
+  });
+
+  it('gives walks in step the same verdict objects from one read of the list, and records each format\'s position', () => {
+    const list = countedList(verdicts);
+    const lockstep = new Lockstep(list, 4);
+    const a: WalkProgress = { position: undefined };
+    const b: WalkProgress = { position: undefined };
+    const walkA = lockstep.as(a, () => lockstep.verdicts![Symbol.iterator]());
+    const walkB = lockstep.as(b, () => lockstep.verdicts![Symbol.iterator]());
+    const seenA: Verdict[] = [];
+    const seenB: Verdict[] = [];
+    for (let i = 0; i < verdicts.length; i++) {
+      seenA.push(lockstep.as(a, () => walkA.next().value as Verdict));
+      seenB.push(lockstep.as(b, () => walkB.next().value as Verdict));
+      expect(a.position).toBe(i + 1);
+    }
+    expect(seenB.every((v, i) => v === seenA[i])).toBe(true);
+    expect(ids(seenA)).toEqual(ids(verdicts));
+    expect(lockstep.as(a, () => walkA.next().done)).toBe(true);
+    expect(a.position).toBeUndefined(); // the walk is over
+    expect(list.walks).toBe(1);
+  });
+
+  it('lets a walk that runs past the read-ahead limit go on alone, the others still sharing what was read', () => {
+    const list = countedList(verdicts);
+    const lockstep = new Lockstep(list, 8);
+    lockstep.readAheadTo(2);
+    const follower = lockstep.verdicts![Symbol.iterator]();
+    const firstOfFollower = follower.next().value as Verdict;
+    const front = [...lockstep.verdicts!];
+    expect(ids(front)).toEqual(ids(verdicts));
+    expect(front[0]).toBe(firstOfFollower); // shared up to the limit
+    expect(list.walks).toBe(2); // the shared read (stopped at the limit) and the front's own
+    expect(ids([firstOfFollower, ...{ [Symbol.iterator]: () => follower }])).toEqual(ids(verdicts));
+    expect(list.walks).toBe(3); // the follower went on alone past the limit too
+  });
+
+  it('lets a walk that has fallen out of the window go on alone from where it was', () => {
+    const list = countedList(verdicts);
+    const lockstep = new Lockstep(list, 2);
+    const lagging = lockstep.verdicts![Symbol.iterator]();
+    const first = lagging.next().value as Verdict;
+    expect(ids(lockstep.verdicts!)).toEqual(ids(verdicts)); // the front reads everything; the window keeps the last 2
+    expect(ids([first, ...{ [Symbol.iterator]: () => lagging }])).toEqual(ids(verdicts));
+    expect(list.walks).toBe(2);
+  });
+
+  it('fails every walk that reaches a failed read, not only the first', () => {
+    const list: VerdictList = {
+      length: verdicts.length,
+      *[Symbol.iterator]() {
+        yield { ...verdicts[0]! };
+        throw new Error('spool file gone');
+      },
+    };
+    const lockstep = new Lockstep(list, 8);
+    const second = lockstep.verdicts![Symbol.iterator]();
+    expect(() => [...lockstep.verdicts!]).toThrow('spool file gone');
+    expect(second.next().done).toBe(false);
+    expect(() => second.next()).toThrow('spool file gone');
+  });
+});
+
+describe('writeReports of a spooled list', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'trailproof-lockstep-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes every format at once with the bytes each renders alone, reading the list once for all of them', async () => {
+    const result = await evaluateSnapshot(await openDemoSnapshot(), { config: DEFAULT_CONFIG, rules: await loadRules(DEFAULT_CONFIG.rules.paths, DEFAULT_CONFIG) });
+    const spool = new VerdictSpool(undefined, 7);
+    for (const v of result.verdicts) spool.add(v);
+    const list = spool.finish();
+    let walks = 0;
+    const counted: VerdictList = { ...list, length: list.length, [Symbol.iterator]: () => (walks++, list[Symbol.iterator]()) };
+    const fromDisk: ScanResult = { ...result, verdicts: counted };
+    const formats = listFormatters().map((f) => f.name);
+    const written = await writeReports(fromDisk, formats, dir);
+    // One shared read: the demo's verdicts fit in the read-ahead, so even the formats that count before writing share it.
+    expect(list.length).toBeLessThan(1_024);
+    expect(walks).toBe(1);
+    for (const formatter of listFormatters()) {
+      const alone = [...formatterFiles(formatter, result, {})];
+      for (const file of alone) {
+        const report = written.find((w) => w.file === join(dir, file.path));
+        expect(report, `${formatter.name} ${file.path}`).toBeDefined();
+        expect(readFileSync(report!.file, 'utf8'), `${formatter.name} ${file.path}`).toBe([...file.chunks].join(''));
+      }
+    }
+  }, 60_000);
+});
