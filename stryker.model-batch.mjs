@@ -10,10 +10,6 @@ export default {
   ...base,
   checkers: process.env.MUTATE_CHECKER ? ['typescript'] : [],
   ignoreStatic: true,
-  // Vitest strips types without checking them, so the sandbox needs no `// @ts-nocheck` headers; with
-  // them src/model/fact-types.generated.ts differs from its generator's output and fact-declarations.test.ts
-  // fails the initial run.
-  disableTypeChecks: process.env.MUTATE_CHECKER ? true : false,
   incrementalFile: `reports/mutation/${batch}-incremental.json`,
   reporters: ['clear-text', 'json'],
   jsonReporter: { fileName: `reports/mutation/${batch}.json` },
