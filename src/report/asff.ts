@@ -182,6 +182,7 @@ export const asffFormatter: Formatter = {
   name: 'asff',
   fileName: 'trailproof.asff.json',
   description: 'AWS Security Finding Format (Security Hub BatchImportFindings), one finding per verdict',
+  cost: 5.6,
   render: (result, options) => renderAsff(result, options),
   renderChunks: (result, options) => asffChunks(result, options),
 };

@@ -184,5 +184,6 @@ export const markdownFormatter: Formatter = {
   name: 'md',
   fileName: 'trailproof.md',
   description: 'Markdown summary for a CI job summary or a pull-request comment',
+  cost: 0.4,
   render: (result) => renderMarkdown(result),
 };

@@ -22,6 +22,13 @@ export interface Formatter {
   /** File written under --out, e.g. "trailproof.sarif". */
   fileName: string;
   description: string;
+  /**
+   * Optional: what writing this format costs, relative to the others, so that the report writer
+   * can balance the formats between threads (write-threads.ts); 1 when absent. The built-in
+   * formats give their CPU seconds for the 10,000-account synthetic organization (150,195
+   * verdicts, written alone with the compiled CLI on the 2-core machine; issue 16).
+   */
+  cost?: number;
   render(result: ScanResult, options: RenderOptions): string;
   /**
    * Optional: the same bytes as render(), in pieces, so a large report is written without ever

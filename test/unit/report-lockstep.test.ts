@@ -121,7 +121,7 @@ describe('writeReports of a spooled list', () => {
     const counted: VerdictList = { ...list, length: list.length, [Symbol.iterator]: () => (walks++, list[Symbol.iterator]()) };
     const fromDisk: ScanResult = { ...result, verdicts: counted };
     const formats = listFormatters().map((f) => f.name);
-    const written = await writeReports(fromDisk, formats, dir);
+    const written = await writeReports(fromDisk, formats, dir, {}, { threads: 1 });
     // One shared read: the demo's verdicts fit in the read-ahead, so even the formats that count before writing share it.
     expect(list.length).toBeLessThan(1_024);
     expect(walks).toBe(1);

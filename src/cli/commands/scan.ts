@@ -78,7 +78,10 @@ export function register(program: Command, setExit: SetExit): void {
 }
 
 function workersOption(): Option {
-  return new Option('--workers <n>', 'threads that judge accounts at once, this one included (default 1: on 2 cores a second thread costs CPU and gains no time)').argParser(
+  return new Option(
+    '--workers <n>',
+    'threads at once, this one included: n judge the accounts (default 1: on 2 cores a second thread costs CPU and gains no time), and up to n write the report formats when the verdicts are spooled to disk (default: one per core)',
+  ).argParser(
     wholeNumberParser('--workers', 1),
   );
 }
@@ -108,10 +111,16 @@ export async function evaluateAndReport(source: SnapshotSource, config: Trailpro
   const baseline = flags.baseline ? readJsonReport(flags.baseline) : undefined;
   if (flags.failOnNew && !baseline) throw new UserError('--fail-on-new needs --baseline');
   const gated = baseline && flags.failOnNew ? gateOnNewFailures(result, baseline) : result;
-  const written = await writeReports(gated, config.output.formats, config.output.dir, {
-    sarifIncludeSuppressed: config.output.sarifIncludeSuppressed,
-    ...(baseline ? { baseline } : {}),
-  });
+  const written = await writeReports(
+    gated,
+    config.output.formats,
+    config.output.dir,
+    {
+      sarifIncludeSuppressed: config.output.sarifIncludeSuppressed,
+      ...(baseline ? { baseline } : {}),
+    },
+    flags.workers ? { threads: flags.workers } : {},
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (!flags.quiet) printSummary(gated, written, { seconds, verbose: Boolean(flags.verbose) });
   return gated.summary.exitCode;

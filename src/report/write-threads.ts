@@ -1,0 +1,163 @@
+/**
+ * The report formats split between this thread and worker threads, so that a second core writes
+ * some formats while this one writes the others. It pays only when the verdicts are spooled on
+ * disk (evaluate/verdict-spool.ts): a worker opens the spool itself and walks it on its own read,
+ * and nothing the size of the verdict list crosses threads. Each thread writes its group of formats
+ * with the same lockstep writer (write-formats.ts), so the files are the bytes one thread writes.
+ *
+ * A worker is handed plain data: the scan result without its verdicts, the spool's handle, the
+ * format names and the render options. It answers with what it wrote and what failed; a worker
+ * that dies before it answers is a failure of each of its formats.
+ */
+import { rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ScanResult, VerdictList } from '../contracts/result.ts';
+import type { SpoolHandle, SpooledVerdicts } from '../evaluate/verdict-spool.ts';
+import { UserError } from '../shared/errors.ts';
+import type { Formatter, RenderOptions } from './types.ts';
+import { type FormatFailure, type FormatsWritten, tempName, writeFormats, type WrittenReport } from './write-formats.ts';
+
+export interface ThreadOptions {
+  /** Threads that write formats at once, this one included; default: the cores (availableParallelism()). */
+  threads?: number;
+  /** The worker module; default write-worker beside this one (tests start one that breaks). */
+  worker?: URL;
+}
+
+/** What a report worker is handed: plain data only (structured clone). */
+export interface ReportTask {
+  result: Omit<ScanResult, 'verdicts'>;
+  spool: SpoolHandle;
+  formats: string[];
+  outDir: string;
+  /** Without evidenceTexts: each thread turns evidence into text for its own formats. */
+  options: Omit<RenderOptions, 'evidenceTexts'>;
+}
+
+/** A failed format as plain data. */
+export interface FailureReply {
+  format: string;
+  message: string;
+  stack?: string;
+  userError: boolean;
+}
+
+/** A worker's answer. */
+export interface ReportReply {
+  written: WrittenReport[];
+  failures: FailureReply[];
+}
+
+/**
+ * How many threads write `formatters`: 1 unless the verdicts are spooled (an in-memory list is
+ * small, and a worker could not share it), there are at least 2 formats and 2 threads to use.
+ */
+export function reportThreads(verdicts: VerdictList, formatters: readonly Formatter[], { threads }: ThreadOptions): number {
+  if (!spoolOf(verdicts) || formatters.length < 2) return 1;
+  return Math.max(1, Math.min(threads ?? availableParallelism(), formatters.length));
+}
+
+/**
+ * The spool behind a list that carries one. A list that carries a spool walks exactly its
+ * verdicts (the spool's own list, or the writer's lockstep view of it), so a worker may read the
+ * spool in its place.
+ */
+function spoolOf(verdicts: VerdictList): SpoolHandle | undefined {
+  return (verdicts as Partial<SpooledVerdicts>).spool;
+}
+
+/**
+ * The formats dealt into at most `count` groups of about equal cost: the costliest first, each to
+ * the group that costs least so far. Each group keeps the order asked; the first group holds the
+ * costliest format (this thread writes it while the workers start).
+ */
+export function formatGroups(formatters: readonly Formatter[], count: number): Formatter[][] {
+  const groups = Array.from({ length: count }, () => ({ cost: 0, members: [] as number[] }));
+  const costOf = (i: number) => formatters[i]!.cost ?? 1;
+  const costliestFirst = formatters.map((_, i) => i).sort((a, b) => costOf(b) - costOf(a) || a - b);
+  for (const i of costliestFirst) {
+    const cheapest = groups.reduce((min, group) => (group.cost < min.cost ? group : min));
+    cheapest.members.push(i);
+    cheapest.cost += costOf(i);
+  }
+  return groups.filter((group) => group.members.length > 0).map((group) => group.members.sort((a, b) => a - b).map((i) => formatters[i]!));
+}
+
+/** Writes the formats in `threads` groups, the first on this thread; what was written comes back in the order of `formatters`. */
+export async function writeInThreads(result: ScanResult, formatters: readonly Formatter[], outDir: string, options: RenderOptions, threads: number, threading: ThreadOptions): Promise<FormatsWritten> {
+  const spool = spoolOf(result.verdicts)!;
+  const [own, ...others] = formatGroups(formatters, threads);
+  const { verdicts: _verdicts, ...plainResult } = result;
+  const { evidenceTexts: _texts, ...plainOptions } = options;
+  const workers = others.map((group) => startWorker(group, { result: plainResult, spool, formats: group.map((f) => f.name), outDir, options: plainOptions }, threading.worker ?? WORKER_URL));
+  let outcomes: FormatsWritten[];
+  try {
+    outcomes = [await writeFormats(result, own!, outDir, options), ...(await Promise.all(workers.map((worker) => worker.outcome)))];
+  } finally {
+    for (const worker of workers) void worker.stop();
+  }
+  const asked = new Map(formatters.map((f, i) => [f.name, i]));
+  const inOrderAsked = (a: { format: string }, b: { format: string }) => asked.get(a.format)! - asked.get(b.format)!;
+  // Array sort is stable: a format's files (the HTML pages) stay in the order they were written.
+  return { written: outcomes.flatMap((o) => o.written).sort(inOrderAsked), failures: outcomes.flatMap((o) => o.failures).sort(inOrderAsked) };
+}
+
+interface RunningWorker {
+  /** Never rejects: a worker that dies fails its formats. */
+  outcome: Promise<FormatsWritten>;
+  stop(): Promise<number>;
+}
+
+function startWorker(group: readonly Formatter[], task: ReportTask, url: URL): RunningWorker {
+  let worker: Worker;
+  try {
+    worker = spawn(url, task);
+  } catch (err) {
+    // The task would not clone (a RenderOptions member that is no plain data): a bug.
+    return { outcome: Promise.resolve(everyFormatFailed(task, `could not start: ${(err as Error).message}`)), stop: () => Promise.resolve(0) };
+  }
+  const outcome = new Promise<FormatsWritten>((resolve) => {
+    let answered = false;
+    worker.once('message', (reply: ReportReply) => {
+      answered = true;
+      resolve({ written: reply.written, failures: reply.failures.map(failureOf) });
+    });
+    const died = (how: string) => {
+      if (!answered) void removeTemporaryFiles(group, task.outDir).then(() => resolve(everyFormatFailed(task, how)));
+    };
+    worker.once('error', (err) => died(`failed: ${err.message}`));
+    worker.once('exit', (code) => died(`exited with code ${code} before it answered`));
+  });
+  return { outcome, stop: () => worker.terminate() };
+}
+
+function failureOf(reply: FailureReply): FormatFailure {
+  if (reply.userError) return { format: reply.format, error: new UserError(reply.message) };
+  const error = new Error(reply.message);
+  if (reply.stack) error.stack = reply.stack;
+  return { format: reply.format, error };
+}
+
+function everyFormatFailed(task: ReportTask, how: string): FormatsWritten {
+  const error = new Error(`the worker thread writing ${task.formats.join(', ')} ${how}`);
+  return { written: [], failures: task.formats.map((format) => ({ format, error })) };
+}
+
+/** A worker that died may have left temporary files: those of its formats' entry files (not a paged report's other pages) are removed. */
+async function removeTemporaryFiles(group: readonly Formatter[], outDir: string): Promise<void> {
+  await Promise.all(group.map((formatter) => rm(tempName(join(outDir, formatter.fileName)), { force: true }).catch(() => undefined)));
+}
+
+/** The worker module beside this one, with the same extension (.ts when run from source). */
+const WORKER_URL = new URL(`./write-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+/** Loads a worker module from the TypeScript sources through tsx (tests, `npm run cli`); the compiled dist/ needs no shim. */
+const TSX_WORKER = new URL('../evaluate/parallel-worker-tsx.mjs', import.meta.url);
+
+function spawn(url: URL, task: ReportTask): Worker {
+  // Nothing of this process's execArgv (a test runner's, a profiler's) is passed on.
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: task, execArgv: [] });
+  return new Worker(TSX_WORKER, { workerData: task, execArgv: [], argv: [url.href] });
+}

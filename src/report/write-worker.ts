@@ -1,0 +1,28 @@
+/**
+ * A worker thread of write-threads.ts: writes its group of formats over its own read of the
+ * spooled verdicts, and answers with what it wrote and what failed (errors as plain data, marked
+ * when they are the user's).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openSpool } from '../evaluate/verdict-spool.ts';
+import { UserError } from '../shared/errors.ts';
+import { formatterFor } from './registry.ts';
+import { writeFormats } from './write-formats.ts';
+import type { FailureReply, ReportReply, ReportTask } from './write-threads.ts';
+
+async function writeTask(task: ReportTask): Promise<ReportReply> {
+  try {
+    const { written, failures } = await writeFormats({ ...task.result, verdicts: openSpool(task.spool) }, task.formats.map(formatterFor), task.outDir, task.options);
+    return { written, failures: failures.map(({ format, error }) => plainFailure(format, error)) };
+  } catch (err) {
+    // The spool would not open: none of this worker's formats was written.
+    const error = err instanceof Error ? err : new Error(String(err));
+    return { written: [], failures: task.formats.map((format) => plainFailure(format, error)) };
+  }
+}
+
+function plainFailure(format: string, error: Error): FailureReply {
+  return { format, message: error.message, userError: error instanceof UserError, ...(error.stack ? { stack: error.stack } : {}) };
+}
+
+parentPort!.postMessage(await writeTask(workerData as ReportTask));
