@@ -11,6 +11,7 @@
  *   npm run bench -- --only verify                  verify-logs over simulated S3 (20 ms per GET)
  *   npm run bench -- --only startup --runs 9
  *   npm run bench -- --only scale                   through the CLI: 1,000 and 10,000 accounts in every format
+ *   npm run bench -- --only scale --compare         ... and each size's formats on one thread too (--workers 1)
  *   npm run bench -- --only scale --large           ... and 100,000 accounts (JSON+SARIF+HTML; ~1.4 GB of
  *                                                   snapshot, gzipped on disk, and minutes of generation)
  *   npm run bench -- --only trend                   report trend over 365 daily reports of 1,000 accounts
@@ -22,7 +23,7 @@
  * --transport http|in-process (collection: the fake HTTP endpoint with per-region lognormal latency,
  * or send() stubbed; default http), --latency-scale X (multiplies the HTTP latencies; default 1),
  * --compare (collection: also the "before" run, each SDK client its own connections and no
- * Organizations pacing), --no-detective (collection: config.yaml collection.detective false, no
+ * Organizations pacing; scale: also every report format on one thread, `--workers 1`), --no-detective (collection: config.yaml collection.detective false, no
  * LookupEvents), --latency-ms MS (in-process round trip and the fault bench's, default
  * 50), --seed S (default 42), --dir DIR (where
  * snapshots and reports go; default a temporary folder, removed after).
@@ -313,8 +314,8 @@ function benchScale(sizes: number[], flags: Flags, dir: string): void {
   const every = listFormatters().map((f) => f.name).join(',');
   say(`== scale through the CLI: evaluate SNAPSHOT --format F (targets: 10,000 accounts in every format < ${SCALE_TARGETS.allFormats10k.wall_s} s and < ${SCALE_TARGETS.allFormats10k.rss_mb} MB; 100,000 in ${TRIO} < ${SCALE_TARGETS.trio100k.wall_s} s and < ${SCALE_TARGETS.trio100k.rss_mb} MB; growth 10k → 100k ≤ ×${SCALE_TARGETS.growth}) ==`);
   const trio = new Map<number, CliRun>();
-  const run = (n: number, file: string, formats: string, label: string, floor: number, writeRate: number) => {
-    const r = child<CliRun>('cli-child.ts', [file, join(dir, `scale-${n}-${label}`), formats]);
+  const run = (n: number, file: string, formats: string, label: string, floor: number, writeRate: number, ...cliArgs: string[]) => {
+    const r = child<CliRun>('cli-child.ts', [file, join(dir, `scale-${n}-${label}`), formats, ...cliArgs]);
     const exit = r.exitCode === 4 || r.exitCode === 2 ? ` EXIT ${r.exitCode}: a format failed, the others were written (see stderr)` : '';
     // The read floor plus the time to serialise and write the same bytes natively: no evaluation
     // that reads the snapshot once and writes these reports can use less CPU.
@@ -334,9 +335,13 @@ function benchScale(sizes: number[], flags: Flags, dir: string): void {
     const writeRate = Math.max(writing.pretty_mb_per_cpu_s, writing.compact_mb_per_cpu_s);
     say(`${''.padEnd(16)}output floor: V8's JSON.stringify + write of the snapshot's own records: ${fmt(writing.pretty_mb_per_cpu_s, 0)} MB per CPU second 2-space, ${fmt(writing.compact_mb_per_cpu_s, 0)} compact`);
     lines.push(`bench scale-floor accounts=${n} wall_s=${fmt(floor.wall_s)} write_mb_per_cpu_s=${fmt(writeRate, 0)}`);
-    trio.set(n, run(n, file, TRIO, 'json+sarif+html', floor.wall_s, writeRate));
+    const threaded = run(n, file, TRIO, 'json+sarif+html', floor.wall_s, writeRate);
+    trio.set(n, threaded);
+    // The formats are written on every core when the verdicts are spooled (report/write-threads.ts); --workers 1 keeps them on one thread.
+    if (flags.compare) compareThreads(threaded, run(n, file, TRIO, 'trio 1 thr', floor.wall_s, writeRate, '--workers', '1'));
     if (n <= 10_000) {
       const all = run(n, file, every, 'all', floor.wall_s, writeRate);
+      if (flags.compare) compareThreads(all, run(n, file, every, 'all 1 thr', floor.wall_s, writeRate, '--workers', '1'));
       if (n === 10_000) say(`  every format at 10,000 accounts: ${fmt(all.wall_s)} s (target < ${SCALE_TARGETS.allFormats10k.wall_s} s: ×${fmt(all.wall_s / SCALE_TARGETS.allFormats10k.wall_s)}), ${fmt(all.rss_mb, 0)} MB (target < ${SCALE_TARGETS.allFormats10k.rss_mb} MB: ×${fmt(all.rss_mb / SCALE_TARGETS.allFormats10k.rss_mb)})`);
     }
     if (n === 100_000) {
@@ -351,6 +356,11 @@ function benchScale(sizes: number[], flags: Flags, dir: string): void {
     lines.push(`bench scale-growth accounts=100000 wall_ratio=${fmt(large.wall_s / small.wall_s)} rss_ratio=${fmt(large.rss_mb / small.rss_mb)}`);
   }
   say();
+}
+
+/** The default (report formats split between threads) against `--workers 1`: ratios, never asserted. */
+function compareThreads(threaded: CliRun, single: CliRun): void {
+  say(`  ${''.padEnd(11)} report threads (default) against --workers 1: wall ×${fmt(threaded.wall_s / single.wall_s)}, CPU ×${fmt(threaded.cpu_s / single.cpu_s)}, peak RSS ×${fmt(threaded.rss_mb / single.rss_mb)}`);
 }
 
 /**
