@@ -120,13 +120,16 @@ function startWorker(group: readonly Formatter[], task: ReportTask, url: URL): R
     return { outcome: Promise.resolve(everyFormatFailed(task, `could not start: ${(err as Error).message}`)), stop: () => Promise.resolve(0) };
   }
   const outcome = new Promise<FormatsWritten>((resolve) => {
-    let answered = false;
+    // The first of an answer, an error or the exit settles; an error is followed by the exit.
+    let settled = false;
     worker.once('message', (reply: ReportReply) => {
-      answered = true;
+      settled = true;
       resolve({ written: reply.written, failures: reply.failures.map(failureOf) });
     });
     const died = (how: string) => {
-      if (!answered) void removeTemporaryFiles(group, task.outDir).then(() => resolve(everyFormatFailed(task, how)));
+      if (settled) return;
+      settled = true;
+      void removeTemporaryFiles(group, task.outDir).then(() => resolve(everyFormatFailed(task, how)));
     };
     worker.once('error', (err) => died(`failed: ${err.message}`));
     worker.once('exit', (code) => died(`exited with code ${code} before it answered`));
