@@ -4,7 +4,7 @@
  * dies, costs only its own formats, and the error says which.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
@@ -71,7 +71,7 @@ describe('formatGroups', () => {
 });
 
 describe('reportThreads', () => {
-  it('is 1 for verdicts in memory or a single format, else the threads asked (at most one per format)', async () => {
+  it('is 1 for verdicts in memory or a single format, else the threads asked or one per core (at most one per format)', async () => {
     const spooled = await spooledDemo();
     const formatters = ['json', 'sarif', 'html'].map(formatterFor);
     expect(reportThreads(sampleResult().verdicts, formatters, { threads: 4 })).toBe(1);
@@ -79,6 +79,7 @@ describe('reportThreads', () => {
     expect(reportThreads(spooled.verdicts, formatters, { threads: 1 })).toBe(1);
     expect(reportThreads(spooled.verdicts, formatters, { threads: 2 })).toBe(2);
     expect(reportThreads(spooled.verdicts, formatters, { threads: 8 })).toBe(3);
+    expect(reportThreads(spooled.verdicts, formatters, {})).toBe(Math.min(availableParallelism(), 3)); // the default: one per core
   });
 });
 
