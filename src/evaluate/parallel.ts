@@ -24,12 +24,24 @@ import type { DecidedOptions, DecidedShare, DecidedVerdicts } from './decided.ts
 import { sharedSpoolDir } from './verdict-spool.ts';
 
 /**
- * Default thread count: 1. Measured on the 2-core machine (10,000 accounts, JSON+SARIF; issue 16,
- * re-measured after lazy evidence and digest keys): two threads cost more CPU (33 s against 26 s),
- * more memory (867 MB against 467 MB) and gained no wall time, because pass 1 (read, validate)
- * and the report writing are serial; `--workers N` still asks for more.
+ * Default thread count: 1, on any number of cores (capped by availableParallelism()). Measured on
+ * the 2-core machine at 10,000 accounts after the workers stopped re-hashing the file and
+ * re-spooling their verdicts (issue 16; docs/operations/large-organizations.md): two threads cost
+ * ~2.5 s more CPU (16.3-17.1 s against 13.3-15.4 s for `-f md`) and 100-200 MB more memory (597 MB
+ * with all 8 formats, at the 600 MB target), and gained no wall time that could be measured: on 2
+ * cores one thread already keeps the second core busy with V8's garbage collection (4 s of its 14 s
+ * CPU run on helper threads), which a worker then competes with, and pass 1 (read, validate, index)
+ * and the report writing stay serial. `--workers N` asks for more on a machine with idle cores.
  */
 const DEFAULT_THREADS = 1;
+
+/**
+ * A worker's young generation (V8's, for objects that die young: most of what judging an account
+ * makes). Only settable when a thread starts; measured at 10,000 accounts, 4 runs each (load 6-7):
+ * the default gave 16.9 s process CPU and a 4.3 s worker thread; 96 MB gave 16.3 s and 4.1 s, at
+ * the same peak RSS; 192 MB no better, with 60 MB more RSS.
+ */
+const YOUNG_GENERATION_MB = 96;
 
 /** What a worker is started with, before pass 1: enough to load the rules and decide verdicts (plain data). */
 export interface WorkerSetup {
@@ -143,6 +155,7 @@ const FROM_SOURCE = WORKER_URL.pathname.endsWith('.ts');
 
 function spawn(setup: WorkerSetup): Worker {
   // Nothing of this process's execArgv (a test runner's, a profiler's) is passed on.
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData: setup, execArgv: [] });
-  return new Worker(new URL('./parallel-worker-tsx.mjs', import.meta.url), { workerData: setup, execArgv: [], argv: [WORKER_URL.href] });
+  const options = { workerData: setup, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } };
+  if (!FROM_SOURCE) return new Worker(WORKER_URL, options);
+  return new Worker(new URL('./parallel-worker-tsx.mjs', import.meta.url), { ...options, argv: [WORKER_URL.href] });
 }

@@ -78,7 +78,7 @@ export function register(program: Command, setExit: SetExit): void {
 }
 
 function workersOption(): Option {
-  return new Option('--workers <n>', 'threads that judge accounts at once, this one included (default 1: on 2 cores a second thread costs CPU and gains no time)').argParser(
+  return new Option('--workers <n>', 'threads that judge accounts at once, this one included (default 1: on 2 cores a second thread costs CPU and memory and gains no measurable time; try 2 or more on idle cores)').argParser(
     wholeNumberParser('--workers', 1),
   );
 }
