@@ -143,8 +143,10 @@ function startWorker(setup: WorkerSetup): RunningWorker {
   };
 }
 
+/** `accounts` is 0 until the worker is given its share (it failed while starting). */
 function workerFailure(accounts: number, message: string, stack?: string): Error {
-  const err = new Error(`evaluation of ${accounts} accounts in a worker thread failed: ${message}`);
+  const what = accounts > 0 ? `evaluation of ${accounts} accounts in a worker thread` : 'a worker thread starting to evaluate';
+  const err = new Error(`${what} failed: ${message}`);
   if (stack) err.stack = `${err.message}\n${stack}`;
   return err;
 }
