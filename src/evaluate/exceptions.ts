@@ -53,6 +53,16 @@ export class ExceptionMatcher {
     return { ...verdict, suppressed: { reason, approver, expires, exceptionId: suppressedBy.exceptionId } };
   }
 
+  /** The exceptions that matched a verdict so far (by position), for another thread's matcher to adopt. */
+  matchedSoFar(): number[] {
+    return this.compiled.flatMap((ex, index) => (ex.matched ? [index] : []));
+  }
+
+  /** Marks used the exceptions another thread's matcher of the same list saw match (its matchedSoFar()). */
+  adoptMatched(indexes: readonly number[]): void {
+    for (const index of indexes) this.compiled[index]!.matched = true;
+  }
+
   notes(): ExceptionNote[] {
     const notes: ExceptionNote[] = [];
     for (const ex of this.compiled) {

@@ -17,6 +17,11 @@ export function summarize(verdicts: Iterable<Verdict>, errors: readonly ApiError
   return tally.summary(errors);
 }
 
+export interface TallyState {
+  counts: ScanSummary['counts'];
+  gatingFailures: number;
+}
+
 /** summarize() one verdict at a time, as they are decided, so the summary costs no extra walk of a spooled list. */
 export class GateTally {
   private readonly counts = { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0, suppressed: 0 };
@@ -31,6 +36,17 @@ export class GateTally {
     this.counts[v.status]++;
     if (v.suppressed) this.counts.suppressed++;
     else if (v.status === 'FAIL' && isGating(v.severity, this.failOn) && this.gates(v)) this.gatingFailures++;
+  }
+
+  /** The counts so far (plain data), for the tally of another thread to absorb. */
+  state(): TallyState {
+    return { counts: { ...this.counts }, gatingFailures: this.gatingFailures };
+  }
+
+  /** Adds the counts of another tally with the same threshold and gate (its state()). */
+  absorb(other: TallyState): void {
+    for (const key of Object.keys(this.counts) as (keyof TallyState['counts'])[]) this.counts[key] += other.counts[key];
+    this.gatingFailures += other.gatingFailures;
   }
 
   summary(errors: readonly ApiError[]): ScanSummary {

@@ -18,6 +18,8 @@ export interface EvaluateOptions {
   only?: { accountIds: readonly string[]; skipped: readonly SkippedAccount[] };
   /** Threads that judge accounts at once, this one included (see parallel.ts). Default 1. */
   workers?: number;
+  /** Verdicts a spool holds before it writes a sorted run (verdict-spool.ts RUN_VERDICTS): tests lower it to exercise the runs. */
+  spoolRunVerdicts?: number;
   /** Framework packs (--framework) whose control-level view is added to the result, in this order. */
   frameworks?: readonly FrameworkPack[];
 }

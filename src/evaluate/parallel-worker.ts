@@ -1,27 +1,44 @@
 /**
- * A worker thread of parallel.ts: judges the account lines it is given with the model index the
- * main thread built, and answers with its sorted verdicts (a spool handle when they were written
- * to disk), or the error, marked when it is a UserError.
+ * A worker thread of parallel.ts. Started before the main thread's pass 1, it loads the rules and
+ * reopens the snapshot meanwhile; then it judges the account lines it is sent with the model index
+ * the main thread built, applies the exceptions and tallies as the main thread does (decided.ts),
+ * and answers with its share (spooled runs left unmerged), or the error, marked when it is a UserError.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadRuleSpecs } from '../rules/load.ts';
+import { loadRuleSpecs, type LoadedRule } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
-import { reopenSnapshot } from '../snapshot/read.ts';
+import { reopenSnapshot, type SnapshotSource } from '../snapshot/read.ts';
+import { DecidedVerdicts } from './decided.ts';
 import { judgeRecords } from './judge.ts';
-import type { WorkerReply, WorkerTask } from './parallel.ts';
-import { VerdictSpool } from './verdict-spool.ts';
+import type { WorkerReply, WorkerSetup, WorkerTask } from './parallel.ts';
 
-async function judgeTask(task: WorkerTask): Promise<WorkerReply> {
-  try {
-    const source = await reopenSnapshot(task.file, task.sha256);
-    const spool = new VerdictSpool(task.spoolDir);
-    await judgeRecords(source, task.index, loadRuleSpecs(task.rules), { only: new Set(task.lines), judgesOrganization: false }, (v) => spool.add(v));
-    const verdicts = spool.finish();
-    return { ok: true, verdicts: Array.isArray(verdicts) ? verdicts : verdicts.spool };
-  } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    return { ok: false, userError: e instanceof UserError, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
-  }
+interface Ready {
+  rules: LoadedRule[];
+  source: SnapshotSource;
 }
 
-parentPort!.postMessage(await judgeTask(workerData as WorkerTask));
+async function prepare(setup: WorkerSetup): Promise<Ready> {
+  return { rules: loadRuleSpecs(setup.rules), source: await reopenSnapshot(setup.file, { identity: setup.identity }) };
+}
+
+async function judgeTask(setup: WorkerSetup, { rules, source }: Ready, task: WorkerTask): Promise<WorkerReply> {
+  const decided = new DecidedVerdicts(setup.decided);
+  await judgeRecords(source, task.index, rules, { only: new Set(task.lines), judgesOrganization: false }, decided.add);
+  return { ok: true, ...decided.share() };
+}
+
+function failureOf(err: unknown): WorkerReply {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { ok: false, userError: e instanceof UserError, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
+}
+
+const setup = workerData as WorkerSetup;
+const port = parentPort!;
+const ready = prepare(setup);
+ready.catch((err: unknown) => port.postMessage(failureOf(err)));
+port.once('message', (task: WorkerTask) => {
+  void ready.then((r) => judgeTask(setup, r, task)).then(
+    (reply) => port.postMessage(reply),
+    (err: unknown) => port.postMessage(failureOf(err)),
+  );
+});

@@ -1,49 +1,68 @@
 /**
- * Pass 2 of a large snapshot on several cores. This thread has read and validated the file and
- * built the model index (pass 1); the account lines in scope are dealt out between this thread
- * and N-1 worker threads, each handed the index (copied by postMessage, not rebuilt from the
- * file) and judging only its own lines. Each thread's verdicts come back as a sorted list (a spool
- * on disk when large); the pipeline applies exceptions and the gate to all of them in this thread.
+ * Pass 2 of a large snapshot on several cores. The workers are started before pass 1, so their
+ * start-up (module load, rule compilation) overlaps this thread's read and validation of the file.
+ * Once pass 1 has built the model index, the account lines in scope are dealt out between this
+ * thread and the N-1 workers, each handed the index (copied by postMessage, not rebuilt from the
+ * file) and judging only its own lines. Every thread applies the exceptions, tallies the gate and
+ * spools its own verdicts (decided.ts); a worker hands back its sorted runs unmerged, and this
+ * thread merges every thread's runs once (verdict-spool.ts finish).
  *
- * A worker reads the file again for its lines without schema checks and hashes every byte; a
- * worker whose hash differs from this thread's (the file changed) fails with a UserError.
- */
+ * A worker reads the file again for its lines without schema checks; it proves them the validated
+ * bytes by the file's identity (device, inode, size, times) as this thread does for its own later
+ * passes (snapshot/read.ts), and fails with a UserError when the file changed. */
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { VerdictList } from '../contracts/result.ts';
 import type { ModelIndex } from '../model/index.ts';
 import { ruleSpecOf, type RuleSpec } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
 import type { SnapshotSource } from '../snapshot/read.ts';
 import { judgeRecords } from './judge.ts';
 import type { EvaluateOptions } from './options.ts';
-import { openSpool, sharedSpoolDir, VerdictSpool, type SpoolHandle } from './verdict-spool.ts';
-import type { Verdict } from '../contracts/verdict.ts';
+import type { DecidedOptions, DecidedShare, DecidedVerdicts } from './decided.ts';
+import { sharedSpoolDir } from './verdict-spool.ts';
 
 /**
- * Default thread count: 1. Measured on the 2-core machine (10,000 accounts, JSON+SARIF; issue 16,
- * re-measured after lazy evidence and digest keys): two threads cost more CPU (33 s against 26 s),
- * more memory (867 MB against 467 MB) and gained no wall time, because pass 1 (read, validate)
- * and the report writing are serial; `--workers N` still asks for more.
+ * Default thread count: 1, on any number of cores (capped by availableParallelism()). Measured on
+ * the 2-core machine at 10,000 accounts after the workers stopped re-hashing the file and
+ * re-spooling their verdicts (issue 16; docs/operations/large-organizations.md): two threads cost
+ * ~2.5 s more CPU (16.3-17.1 s against 13.3-15.4 s for `-f md`) and 100-200 MB more memory (597 MB
+ * with all 8 formats, at the 600 MB target; 2.1 GB against 0.76 GB at 100,000 accounts: the worker
+ * holds its own copy of the index), and gained no wall time that could be measured: on 2
+ * cores one thread already keeps the second core busy with V8's garbage collection (4 s of its 14 s
+ * CPU run on helper threads), which a worker then competes with, and pass 1 (read, validate, index)
+ * and the report writing stay serial. `--workers N` asks for more on a machine with idle cores.
  */
 const DEFAULT_THREADS = 1;
 
-/** What a worker needs to judge its lines: plain data only. */
-export interface WorkerTask {
+/**
+ * A worker's young generation (V8's, for objects that die young: most of what judging an account
+ * makes). Only settable when a thread starts; measured at 10,000 accounts, 4 runs each (load 6-7):
+ * the default gave 16.9 s process CPU and a 4.3 s worker thread; 96 MB gave 16.3 s and 4.1 s, at
+ * the same peak RSS; 192 MB no better, with 60 MB more RSS.
+ */
+const YOUNG_GENERATION_MB = 96;
+
+/** What a worker is started with, before pass 1: enough to load the rules and decide verdicts (plain data). */
+export interface WorkerSetup {
   file: string;
-  sha256: string;
+  /** The file's identity when this thread opened it: the worker proves with it that it reads the validated bytes. */
+  identity: string;
+  rules: RuleSpec[];
+  /** How verdicts are decided, as in this thread; the worker's spool goes in spoolDir (removed by this thread at exit). */
+  decided: DecidedOptions & { spoolDir: string };
+}
+
+/** What a worker judges, sent once pass 1 is over. */
+export interface WorkerTask {
   /** Lines of the accounts this worker judges. */
   lines: number[];
   /** Pass 1's index, without its per-module memo (filled again on demand). */
   index: ModelIndex;
-  rules: RuleSpec[];
-  /** Where a worker's spool goes; this thread removes it. */
-  spoolDir: string;
 }
 
-export type WorkerReply = { ok: true; verdicts: Verdict[] | SpoolHandle } | { ok: false; userError: boolean; message: string; stack?: string };
+export type WorkerReply = ({ ok: true } & DecidedShare) | { ok: false; userError: boolean; message: string; stack?: string };
 
 /**
  * How many threads evaluate `source`: 1 unless it is a file, unsharded, not narrowed, judged by
@@ -54,9 +73,24 @@ export function threadsFor(source: SnapshotSource, options: EvaluateOptions): nu
   if (asked !== undefined && !(Number.isInteger(asked) && asked >= 1)) {
     throw new UserError(`--workers ${asked}: expected a whole number of at least 1`);
   }
-  if (!source.file || options.shard || options.only || options.rules.some((r) => !ruleSpecOf(r))) return 1;
+  if (!source.file || !source.identity || options.shard || options.only || options.rules.some((r) => !ruleSpecOf(r))) return 1;
   const threads = asked ?? Math.min(DEFAULT_THREADS, availableParallelism());
   return Math.max(1, Math.min(threads, source.header.scope.accountIds.length || 1));
+}
+
+/** Worker threads started before pass 1, waiting for their share of pass 2. */
+export interface Workers {
+  running: RunningWorker[];
+  /** Ends every worker (a no-op for one that has answered). */
+  stop(): void;
+}
+
+/** Starts `count` workers that load the rules while this thread runs pass 1. */
+export function startWorkers(source: SnapshotSource, options: EvaluateOptions, decided: DecidedOptions, count: number): Workers {
+  const setup: WorkerSetup = { file: source.file!, identity: source.identity!, rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } };
+  const running: RunningWorker[] = [];
+  for (let k = 0; k < count; k++) running.push(startWorker(setup));
+  return { running, stop: () => running.forEach((w) => void w.stop()) };
 }
 
 interface Judged {
@@ -65,53 +99,55 @@ interface Judged {
   judgesOrganization: boolean;
 }
 
-/** Pass 2 split between this thread and `threads - 1` workers: one sorted verdict list per thread. */
-export async function judgeInThreads(source: SnapshotSource, options: EvaluateOptions, first: Judged, threads: number): Promise<VerdictList[]> {
-  const file = source.file!;
-  const sha256 = source.sha256!;
-  const rules = options.rules.map((r) => ruleSpecOf(r)!);
-  const spoolDir = sharedSpoolDir();
+/**
+ * Pass 2 split between this thread and the workers: account lines are dealt round-robin, this
+ * thread judges its share into `decided`, then absorbs each worker's share (their spooled runs are
+ * merged with this thread's once, by decided.finish()).
+ */
+export async function judgeInThreads(workers: Workers, source: SnapshotSource, options: EvaluateOptions, first: Judged, decided: DecidedVerdicts): Promise<void> {
+  const threads = workers.running.length + 1;
   const share = (k: number) => first.lines.filter((_, i) => i % threads === k);
   const index = { ...first.index, memo: new Map() };
-  const workers: RunningWorker[] = [];
-  try {
-    for (let k = 1; k < threads; k++) workers.push(startWorker({ file, sha256, lines: share(k), index, rules, spoolDir }));
-    const own = new VerdictSpool(spoolDir);
-    await judgeRecords(source, first.index, options.rules, { only: new Set(share(0)), judgesOrganization: first.judgesOrganization }, (v) => own.add(v));
-    const lists: VerdictList[] = [own.finish()];
-    for (const worker of workers) {
-      const verdicts = await worker.result;
-      lists.push(Array.isArray(verdicts) ? verdicts : openSpool(verdicts));
-    }
-    return lists;
-  } finally {
-    for (const worker of workers) void worker.stop();
-  }
+  workers.running.forEach((worker, k) => worker.post({ lines: share(k + 1), index }));
+  await judgeRecords(source, first.index, options.rules, { only: new Set(share(0)), judgesOrganization: first.judgesOrganization }, decided.add);
+  for (const worker of workers.running) decided.absorb(await worker.result);
 }
 
 interface RunningWorker {
-  result: Promise<Verdict[] | SpoolHandle>;
+  result: Promise<DecidedShare>;
+  post(task: WorkerTask): void;
   stop(): Promise<number>;
 }
 
-function startWorker(task: WorkerTask): RunningWorker {
-  const worker = spawn(task);
-  const result = new Promise<Verdict[] | SpoolHandle>((resolve, reject) => {
+function startWorker(setup: WorkerSetup): RunningWorker {
+  const worker = spawn(setup);
+  let lines = 0;
+  const failure = (message: string, stack?: string) => workerFailure(lines, message, stack);
+  const result = new Promise<DecidedShare>((resolve, reject) => {
     worker.once('message', (reply: WorkerReply) => {
-      if (reply.ok) resolve(reply.verdicts);
-      else reject(reply.userError ? new UserError(reply.message) : workerFailure(task, reply.message, reply.stack));
+      if (reply.ok) resolve(reply);
+      else reject(reply.userError ? new UserError(reply.message) : failure(reply.message, reply.stack));
     });
-    worker.once('error', (err) => reject(workerFailure(task, err.message, err.stack)));
-    worker.once('exit', (code) => reject(workerFailure(task, `exited with code ${code} before it answered`)));
+    worker.once('error', (err) => reject(failure(err.message, err.stack)));
+    worker.once('exit', (code) => reject(failure(`exited with code ${code} before it answered`)));
   });
   // This thread's own failure (an invalid snapshot) is the one to report; a worker that then
   // fails or is stopped must not surface as an unhandled rejection.
   result.catch(() => undefined);
-  return { result, stop: () => worker.terminate() };
+  return {
+    result,
+    post: (task) => {
+      lines = task.lines.length;
+      worker.postMessage(task);
+    },
+    stop: () => worker.terminate(),
+  };
 }
 
-function workerFailure(task: WorkerTask, message: string, stack?: string): Error {
-  const err = new Error(`evaluation of ${task.lines.length} accounts in a worker thread failed: ${message}`);
+/** `accounts` is 0 until the worker is given its share (it failed while starting). */
+function workerFailure(accounts: number, message: string, stack?: string): Error {
+  const what = accounts > 0 ? `evaluation of ${accounts} accounts in a worker thread` : 'a worker thread starting to evaluate';
+  const err = new Error(`${what} failed: ${message}`);
   if (stack) err.stack = `${err.message}\n${stack}`;
   return err;
 }
@@ -120,8 +156,9 @@ function workerFailure(task: WorkerTask, message: string, stack?: string): Error
 const WORKER_URL = new URL(`./parallel-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 const FROM_SOURCE = WORKER_URL.pathname.endsWith('.ts');
 
-function spawn(task: WorkerTask): Worker {
+function spawn(setup: WorkerSetup): Worker {
   // Nothing of this process's execArgv (a test runner's, a profiler's) is passed on.
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData: task, execArgv: [] });
-  return new Worker(new URL('./parallel-worker-tsx.mjs', import.meta.url), { workerData: task, execArgv: [], argv: [WORKER_URL.href] });
+  const options = { workerData: setup, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } };
+  if (!FROM_SOURCE) return new Worker(WORKER_URL, options);
+  return new Worker(new URL('./parallel-worker-tsx.mjs', import.meta.url), { ...options, argv: [WORKER_URL.href] });
 }

@@ -5,26 +5,24 @@
  * Pass 1 reads every line once (validating it) and keeps what crosses accounts (the model index).
  * Pass 2 judges one account at a time, in this thread or split between worker threads that are
  * handed pass 1's index (parallel.ts); each verdict goes to the exceptions, the gate's tally and
- * the spool (verdict-spool.ts) as it is decided, so no stage holds every verdict.
+ * the spool (decided.ts, verdict-spool.ts) as it is decided, in the thread that decided it, so no
+ * stage holds every verdict.
  */
 import type { ApiError } from '../contracts/api-error.ts';
 import { byKeys, compareAccounts, compareErrors, compareStrings } from '../contracts/order.ts';
-import type { ScanResult, VerdictList } from '../contracts/result.ts';
-import type { Verdict } from '../contracts/verdict.ts';
+import type { ScanResult } from '../contracts/result.ts';
 import { rulePackVersion } from '../rules/load.ts';
 import { toolVersion } from '../shared/version.ts';
 import type { SnapshotSource } from '../snapshot/read.ts';
 import { IndexBuilder, type ModelIndex } from '../model/index.ts';
 import { modelOptions } from '../rules/model-options.ts';
 import { collectErrors } from '../model/errors.ts';
-import { ExceptionMatcher } from './exceptions.ts';
+import { DecidedVerdicts } from './decided.ts';
 import { withFrameworks } from './frameworks.ts';
-import { GateTally } from './gate.ts';
 import { judgeRecords } from './judge.ts';
 import type { EvaluateOptions } from './options.ts';
-import { judgeInThreads, threadsFor } from './parallel.ts';
+import { judgeInThreads, startWorkers, threadsFor } from './parallel.ts';
 import { inShard, parseShard } from './shard.ts';
-import { VerdictSpool } from './verdict-spool.ts';
 
 /** What pass 1 leaves for pass 2. */
 interface FirstPass {
@@ -39,25 +37,25 @@ interface FirstPass {
 
 export async function evaluateSnapshot(source: SnapshotSource, options: EvaluateOptions): Promise<ScanResult> {
   const threads = threadsFor(source, options);
-  const first = await firstPass(source, options);
   const asOf = options.asOf ?? source.header.collectedAt.slice(0, 10);
-  const matcher = new ExceptionMatcher(options.config.exceptions, asOf);
-  const tally = new GateTally(options.config.output.failOn);
-  const spool = new VerdictSpool();
-  const decided = (raw: Verdict) => {
-    const verdict = matcher.apply(raw);
-    tally.add(verdict);
-    spool.add(verdict);
-  };
-  if (threads > 1) {
-    for (const list of await judgeInThreads(source, options, first, threads)) for (const v of list) decided(v);
-  } else {
-    const only = first.lines.length === first.index.header.scope.accountIds.length ? undefined : new Set(first.lines);
-    await judgeRecords(source, first.index, options.rules, { ...(only ? { only } : {}), judgesOrganization: first.judgesOrganization }, decided);
+  const decidedOptions = { exceptions: options.config.exceptions, asOf, failOn: options.config.output.failOn, ...(options.spoolRunVerdicts ? { spoolRunVerdicts: options.spoolRunVerdicts } : {}) };
+  // Started before pass 1, so that their start-up (module load, rule compilation) overlaps it.
+  const workers = threads > 1 ? startWorkers(source, options, decidedOptions, threads - 1) : undefined;
+  try {
+    const first = await firstPass(source, options);
+    const decided = new DecidedVerdicts(decidedOptions);
+    if (workers) {
+      await judgeInThreads(workers, source, options, first, decided);
+    } else {
+      const only = first.lines.length === first.index.header.scope.accountIds.length ? undefined : new Set(first.lines);
+      await judgeRecords(source, first.index, options.rules, { ...(only ? { only } : {}), judgesOrganization: first.judgesOrganization }, decided.add);
+    }
+    // Aggregates over the whole verdict list (framework assessments): after every thread's verdicts
+    // are in, in one walk of the result's verdicts.
+    return withFrameworks(resultOf(source, options, first, decided), options.frameworks);
+  } finally {
+    workers?.stop();
   }
-  // Aggregates over the whole verdict list (framework assessments): after every thread's verdicts
-  // are in, in one walk of the result's verdicts.
-  return withFrameworks(resultOf(source, options, first, spool.finish(), matcher, tally), options.frameworks);
 }
 
 /**
@@ -89,10 +87,11 @@ async function firstPass(source: SnapshotSource, options: EvaluateOptions): Prom
   return { index: builder.finish(), errors, lines, accountIds, judgesOrganization };
 }
 
-function resultOf(source: SnapshotSource, options: EvaluateOptions, first: FirstPass, verdicts: VerdictList, matcher: ExceptionMatcher, tally: GateTally): ScanResult {
+function resultOf(source: SnapshotSource, options: EvaluateOptions, first: FirstPass, decided: DecidedVerdicts): ScanResult {
   const { header } = source;
   const { index } = first;
   const errors = first.errors.sort(compareErrors);
+  const { verdicts, exceptionNotes, summary } = decided.finish(errors);
   const judgedAccounts = new Set(first.accountIds);
   const accounts = [...index.placements.values()]
     .filter((p) => judgedAccounts.has(p.account.Id))
@@ -119,8 +118,8 @@ function resultOf(source: SnapshotSource, options: EvaluateOptions, first: First
     rules: options.rules.map((r) => r.meta).sort(byKeys((r) => r.id)),
     verdicts,
     errors,
-    exceptionNotes: matcher.notes(),
-    summary: tally.summary(errors),
+    exceptionNotes,
+    summary,
     failOn,
   };
 }

@@ -36,6 +36,20 @@ export class LineWriter {
     return bytes;
   }
 
+  /** Copies the whole of `file` after what was written so far. */
+  append(file: string): void {
+    this.flush();
+    const fd = openSync(file, 'r');
+    try {
+      for (let read = readSync(fd, this.buffer, 0, this.buffer.length, null); read > 0; read = readSync(fd, this.buffer, 0, this.buffer.length, null)) {
+        writeAll(this.fd, this.buffer.subarray(0, read));
+        this.offset += read;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   flush(): void {
     writeAll(this.fd, this.buffer.subarray(0, this.used));
     this.used = 0;

@@ -33,6 +33,16 @@ export interface SpoolHandle {
   ruleRanges: [ruleId: string, start: number, end: number][];
 }
 
+/**
+ * A spool ended without its merge (finishRuns): its sorted runs and its evidence, for the spool of
+ * another thread to merge with its own runs in one pass (plain data; that spool removes the files).
+ */
+export interface SpoolRuns {
+  runs: string[];
+  evidenceFile: string;
+  length: number;
+}
+
 /** [ruleId, status, severity, message, evidence, resource, suppressed?]; evidence is [offset, bytes] or an inline scalar. */
 type EncodedVerdict = [string, VerdictStatus, Severity, string, [number, number] | { v: unknown }, ResourceRef, Suppression?];
 
@@ -56,23 +66,49 @@ export class VerdictSpool {
     if (this.buffer.length >= this.runVerdicts) this.writeRun();
   }
 
-  /** The verdicts in canonical order: an array when they fit in one batch, else a list on disk. */
-  finish(): Verdict[] | SpooledVerdicts {
+  /**
+   * The verdicts in canonical order: an array when they fit in one batch, else a list on disk.
+   * `others` (other threads' finishRuns) are merged in the same pass as this spool's own runs: their
+   * evidence is appended to this spool's, so one external merge orders every thread's verdicts.
+   */
+  finish(others: readonly SpoolRuns[] = []): Verdict[] | SpooledVerdicts {
+    if (this.runs.length === 0 && others.length === 0) return this.buffer.sort(compareVerdicts);
+    if (this.buffer.length > 0) this.writeRun();
+    const evidence = this.openFiles();
+    const sources: RunSource[] = this.runs.map((file) => ({ file, evidenceBase: 0 }));
+    for (const other of others) {
+      const evidenceBase = evidence.offset;
+      evidence.append(other.evidenceFile);
+      rmSync(other.evidenceFile, { force: true });
+      for (const file of other.runs) sources.push({ file, evidenceBase });
+      this.count += other.length;
+    }
+    evidence.close();
+    const verdictsFile = join(this.dir!, 'verdicts.jsonl');
+    const ruleRanges = mergeRuns(sources, verdictsFile);
+    for (const { file } of sources) rmSync(file, { force: true });
+    return openSpool({ verdictsFile, evidenceFile: evidence.file, length: this.count, ruleRanges });
+  }
+
+  /** Ends the spool without merging its runs (an array when it wrote none), for another thread's finish(). */
+  finishRuns(): Verdict[] | SpoolRuns {
     if (this.runs.length === 0) return this.buffer.sort(compareVerdicts);
     if (this.buffer.length > 0) this.writeRun();
     this.evidence!.close();
-    const verdictsFile = join(this.dir!, 'verdicts.jsonl');
-    const ruleRanges = mergeRuns(this.runs, verdictsFile);
-    for (const run of this.runs) rmSync(run, { force: true });
-    return openSpool({ verdictsFile, evidenceFile: this.evidence!.file, length: this.count, ruleRanges });
+    return { runs: [...this.runs], evidenceFile: this.evidence!.file, length: this.count };
   }
 
-  private writeRun(): void {
+  private openFiles(): LineWriter {
     if (!this.dir) {
       this.dir = this.parentDir ? mkdtempSync(join(this.parentDir, 'spool-')) : temporaryDir();
       this.evidence = new LineWriter(join(this.dir, 'evidence.jsonl'));
     }
-    const run = new LineWriter(join(this.dir, `run-${this.runs.length}.jsonl`));
+    return this.evidence!;
+  }
+
+  private writeRun(): void {
+    this.openFiles();
+    const run = new LineWriter(join(this.dir!, `run-${this.runs.length}.jsonl`));
     for (const v of this.buffer.sort(compareVerdicts)) run.write(`${JSON.stringify(sortKey(v))}\t${JSON.stringify(this.encode(v))}\n`);
     run.close();
     this.runs.push(run.file);
@@ -129,25 +165,33 @@ export function sharedSpoolDir(): string {
   return temporaryDir();
 }
 
+/** A sorted run, and where its spool's evidence starts in the merged evidence file. */
+interface RunSource {
+  file: string;
+  evidenceBase: number;
+}
+
 interface RunCursor {
   key: string[];
   line: string;
   lines: Generator<string>;
+  evidenceBase: number;
 }
 
 /** k-way merge of sorted runs into one file of encoded verdicts (keys dropped); returns where each rule's verdicts are. */
-function mergeRuns(runs: string[], out: string): SpoolHandle['ruleRanges'] {
+function mergeRuns(runs: RunSource[], out: string): SpoolHandle['ruleRanges'] {
   const writer = new LineWriter(out);
   const ranges: SpoolHandle['ruleRanges'] = [];
   const heap: RunCursor[] = [];
-  const advance = (lines: Generator<string>): RunCursor | undefined => {
+  const advance = (lines: Generator<string>, evidenceBase: number): RunCursor | undefined => {
     const next = lines.next();
     if (next.done) return undefined;
     const tab = next.value.indexOf('\t');
-    return { key: JSON.parse(next.value.slice(0, tab)) as string[], line: next.value.slice(tab + 1), lines };
+    const line = next.value.slice(tab + 1);
+    return { key: JSON.parse(next.value.slice(0, tab)) as string[], line: evidenceBase === 0 ? line : withEvidenceAt(line, evidenceBase), lines, evidenceBase };
   };
   for (const run of runs) {
-    const cursor = advance(readLines(run));
+    const cursor = advance(readLines(run.file), run.evidenceBase);
     if (cursor) heapPush(heap, cursor);
   }
   while (heap.length > 0) {
@@ -159,13 +203,22 @@ function mergeRuns(runs: string[], out: string): SpoolHandle['ruleRanges'] {
       ranges.push([ruleId, writer.offset, 0]);
     }
     writer.write(`${top.line}\n`);
-    const next = advance(top.lines);
+    const next = advance(top.lines, top.evidenceBase);
     if (next) heapReplaceTop(heap, next);
     else heapPopTop(heap);
   }
   if (ranges.length > 0) ranges[ranges.length - 1]![2] = writer.offset;
   writer.close();
   return ranges;
+}
+
+/** An encoded verdict of a spool whose evidence now starts `base` bytes into the merged evidence file. */
+function withEvidenceAt(line: string, base: number): string {
+  const encoded = JSON.parse(line) as EncodedVerdict;
+  const ref = encoded[4];
+  if (!Array.isArray(ref)) return line;
+  encoded[4] = [ref[0] + base, ref[1]];
+  return JSON.stringify(encoded);
 }
 
 const less = (a: RunCursor, b: RunCursor) => compareKeys(a.key, b.key) < 0;

@@ -24,6 +24,11 @@ export interface SnapshotSource {
   sha256?: string;
   /** The file the snapshot was read from (absent in memory), for another thread to reopen. */
   file?: string;
+  /**
+   * The file's identity (device, inode, size, modification and change times) taken before anything
+   * was read; another thread that reopens the file proves with it that it reads the validated bytes.
+   */
+  identity?: string;
   header: SnapshotHeader;
   /**
    * The account lines, in file order. Each call starts again from the first line (for a file it
@@ -74,6 +79,7 @@ export async function openSnapshot(file: string, options: OpenOptions = {}): Pro
   const source: SnapshotSource = {
     label: file,
     file,
+    identity: opened,
     header,
     records: () => recordsOf(source.numberedRecords()),
     numberedRecords: (only) => (sha256 === undefined ? validatingPass(only) : trustedPass(file, only, { opened })),
@@ -103,25 +109,35 @@ const NO_LINES: ReadonlySet<number> = new Set();
 
 /**
  * A snapshot that another thread validates (or has validated): the header and records are parsed,
- * not schema-checked. Every pass hashes the bytes; a pass whose hash differs from `sha256` (or,
- * when that is not given, from the first pass's) fails with a UserError at its end, so the caller
- * compares `sha256` with the validated one before it trusts anything read.
+ * not schema-checked. A pass fails with a UserError at its end when the file is not the one validated:
+ * - `identity` (the validating source's): the file's identity is still that one, as in the
+ *   validating thread's own later passes (no hashing);
+ * - otherwise every pass hashes the bytes and fails when its hash differs from `sha256` (or, when
+ *   that is not given, from the first pass's), so the caller compares `sha256` with the validated one
+ *   before it trusts anything read.
  */
-export async function reopenSnapshot(file: string, sha256?: string): Promise<SnapshotSource> {
+export async function reopenSnapshot(file: string, validated: { sha256?: string; identity?: string } = {}): Promise<SnapshotSource> {
   const { header } = await readHeader(file, false);
-  let expected = sha256;
+  let expected = validated.sha256;
+  const { identity } = validated;
   const source: SnapshotSource = {
     label: file,
     file,
     header,
     records: () => recordsOf(source.numberedRecords()),
     numberedRecords: (only) =>
-      trustedPass(file, only, {
-        expected,
-        hashed: (digest) => {
-          expected = source.sha256 = digest;
-        },
-      }),
+      trustedPass(
+        file,
+        only,
+        identity !== undefined
+          ? { opened: identity }
+          : {
+              expected,
+              hashed: (digest) => {
+                expected = source.sha256 = digest;
+              },
+            },
+      ),
   };
   return source;
 }
@@ -142,9 +158,10 @@ async function* recordsOf(numbered: AsyncIterable<NumberedRecord>): AsyncGenerat
 
 /**
  * How a pass after the validating one proves it read the bytes that were validated.
- * - `opened`: this process validated and hashed them; the file's identity (device, inode, size,
- *   modification and change times) is the same after this pass as before the first, so they were
- *   not rewritten, replaced or truncated in between (no second SHA-256 of the whole file).
+ * - `opened`: this process (this thread or another) validated and hashed them; the file's identity
+ *   (device, inode, size, modification and change times) is the same after this pass as before the
+ *   first, so they were not rewritten, replaced or truncated in between (no second SHA-256 of the
+ *   whole file).
  * - `expected`: another thread validated them; this pass hashes what it reads and compares.
  */
 type SamenessCheck = { opened: string } | { expected: string | undefined; hashed: (sha256: string) => void };

@@ -46,6 +46,58 @@ describe('evaluateSnapshot on worker threads', () => {
     }
   }, 60_000);
 
+  it('gives byte-identical reports with 1, 2 and 3 threads when every thread spools its verdicts in runs', async () => {
+    // Runs of 50 verdicts: every thread writes runs, and the main thread merges them all at once.
+    const options = { config: DEFAULT_CONFIG, rules, spoolRunVerdicts: 50 };
+    const outputs = [];
+    for (const workers of [1, 2, 3]) {
+      const result = await evaluateSnapshot(await openSnapshot(snapshot, { validate: 'first-pass' }), { ...options, workers });
+      expect(Array.isArray(result.verdicts)).toBe(false); // a list on disk
+      outputs.push({ reports: render(result), summary: result.summary, notes: result.exceptionNotes });
+    }
+    const inMemory = await evaluateSnapshot(await openSnapshot(snapshot), { config: DEFAULT_CONFIG, rules, workers: 1 });
+    expect(outputs[0]!.reports).toEqual(render(inMemory));
+    expect(outputs[1]).toEqual(outputs[0]);
+    expect(outputs[2]).toEqual(outputs[0]);
+  }, 90_000);
+
+  it('applies exceptions and counts the gate in the worker threads as in this one', async () => {
+    const single = await evaluateSnapshot(await openSnapshot(snapshot), { config: DEFAULT_CONFIG, rules, workers: 1 });
+    const failed = [...single.verdicts].filter((v) => v.status === 'FAIL');
+    expect(failed.length).toBeGreaterThan(10);
+    // Exceptions for failures spread over the accounts (so over every thread), one that matches nothing, one expired.
+    const exceptions = [
+      ...failed.filter((_, i) => i % 5 === 0).map((v) => ({ rule: v.ruleId, resource: v.resource.id, reason: 'accepted', approver: 'sec', expires: '2999-01-01' })),
+      { rule: failed[1]!.ruleId, resource: 'arn:aws:nothing:*', reason: 'stale', approver: 'sec', expires: '2999-01-01' },
+      { rule: failed[2]!.ruleId, resource: failed[2]!.resource.id, reason: 'old', approver: 'sec', expires: '2000-01-01' },
+    ];
+    const config = { ...DEFAULT_CONFIG, exceptions };
+    const results = [];
+    for (const workers of [1, 3]) results.push(await evaluateSnapshot(await openSnapshot(snapshot, { validate: 'first-pass' }), { config, rules, workers, spoolRunVerdicts: 50 }));
+    const [one, three] = results;
+    expect(one!.summary.counts.suppressed).toBeGreaterThan(2);
+    expect(one!.exceptionNotes.map((n) => n.kind).sort()).toEqual(['expired', 'stale']);
+    expect(three!.summary).toEqual(one!.summary);
+    expect(three!.exceptionNotes).toEqual(one!.exceptionNotes);
+    expect(render(three!)).toEqual(render(one!));
+  }, 90_000);
+
+  it('fails the evaluation with the error of a worker that cannot load the rules', async () => {
+    const ruleDir = join(dir, 'changing-rules');
+    mkdirSync(ruleDir, { recursive: true });
+    const file = join(ruleDir, 'org-scp-enabled.yaml');
+    const text = ['id: org-scp-enabled', 'title: SCPs are enabled', 'severity: low', 'resource: organization', 'validations:', '  - expression: organization.scpEnabled', 'remediation: Enable SCPs.', ''].join('\n');
+    writeFileSync(file, text);
+    const loaded = await loadRules([ruleDir], DEFAULT_CONFIG);
+    writeFileSync(file, text.replace('low', 'high')); // the workers load a file that is no longer the one this thread loaded
+    const error = await evaluateSnapshot(await openSnapshot(snapshot, { validate: 'first-pass' }), { config: DEFAULT_CONFIG, rules: loaded, workers: 2 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toContain('org-scp-enabled.yaml: the rule file changed while the scan was running');
+  }, 60_000);
+
   it('fails with the same file:line UserError when an account line is invalid', async () => {
     const lines = gunzipSync(readFileSync(snapshot)).toString('utf8').split('\n');
     const record = JSON.parse(lines[40]!) as { regions: unknown };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/shared/errors.ts';
-import { openSnapshot } from '../../src/snapshot/read.ts';
+import { openSnapshot, reopenSnapshot } from '../../src/snapshot/read.ts';
 import type { AccountRecord, Snapshot } from '../../src/snapshot/types.ts';
 import { minimalSnapshot } from '../fixtures/snapshots/minimal.ts';
 
@@ -89,5 +89,22 @@ describe('openSnapshot: passes after the first', () => {
     writeFileSync(file, gzipSync(`${JSON.stringify(snapshot.header)}\n{"accountId": \n`));
     const err = await failure(source.records());
     expect(err.message).toContain('(line 2 is no longer valid JSON)');
+  });
+});
+
+describe('reopenSnapshot with the identity of the validating source (a worker thread)', () => {
+  it('reads the records without hashing while the file keeps that identity, and fails once it changed', async () => {
+    const snapshot = minimalSnapshot();
+    const file = join(dir, 'reopened.jsonl');
+    writeFileSync(file, text(snapshot));
+    const validated = await openSnapshot(file);
+    expect(validated.identity).toMatch(/^\d+:\d+:\d+:\d+:\d+$/);
+    const reopened = await reopenSnapshot(file, { identity: validated.identity! });
+    expect(await drain(reopened.records())).toEqual(snapshot.accounts);
+    expect(reopened.sha256).toBeUndefined(); // proved by identity, not by a hash of every byte
+    await new Promise((resolve) => setTimeout(resolve, 20)); // past the file system's timestamp tick
+    writeFileSync(file, text(snapshot).replace(/"region":"us-east-1"/, '"region":"us-east-2"'));
+    const err = await failure(reopened.records());
+    expect(err.message).toContain(`${file}: the file changed while it was being evaluated (its size, modification time or inode changed)`);
   });
 });
