@@ -10,11 +10,16 @@
  * hands the same evidence object to every account it reuses an outcome for, and a walk gets one
  * object back per reference while it is hot, so formatters that render shared evidence once (by
  * identity) still do.
+ *
+ * A run's line is its sort key as text that compares as the verdicts do (sortKey), a tab, then the
+ * encoded verdict: the merge compares keys as strings and copies the rest without parsing it. The
+ * merged file holds no rule ids: each rule's verdicts are one byte range, named in the handle.
+ * The files are private to this module (written and read by the same version), not a format.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareStrings, compareVerdicts } from '../contracts/order.ts';
+import { compareVerdicts } from '../contracts/order.ts';
 import type { VerdictList } from '../contracts/result.ts';
 import type { ResourceRef, Severity, Suppression, Verdict, VerdictStatus } from '../contracts/verdict.ts';
 import { LineWriter, PieceReader, readLines } from './spool-files.ts';
@@ -33,8 +38,8 @@ export interface SpoolHandle {
   ruleRanges: [ruleId: string, start: number, end: number][];
 }
 
-/** [ruleId, status, severity, message, evidence, resource, suppressed?]; evidence is [offset, bytes] or an inline scalar. */
-type EncodedVerdict = [string, VerdictStatus, Severity, string, [number, number] | { v: unknown }, ResourceRef, Suppression?];
+/** [status, severity, message, evidence, resource, suppressed?]; evidence is [offset, bytes] or an inline scalar; the rule is the range's. */
+type EncodedVerdict = [VerdictStatus, Severity, string, [number, number] | { v: unknown }, ResourceRef, Suppression?];
 
 export class VerdictSpool {
   private buffer: Verdict[] = [];
@@ -73,19 +78,19 @@ export class VerdictSpool {
       this.evidence = new LineWriter(join(this.dir, 'evidence.jsonl'));
     }
     const run = new LineWriter(join(this.dir, `run-${this.runs.length}.jsonl`));
-    for (const v of this.buffer.sort(compareVerdicts)) run.write(`${JSON.stringify(sortKey(v))}\t${JSON.stringify(this.encode(v))}\n`);
+    for (const v of this.buffer.sort(compareVerdicts)) run.write(`${sortKey(v)}\t${JSON.stringify(this.encode(v))}\n`);
     run.close();
     this.runs.push(run.file);
     this.buffer = [];
   }
 
   private encode(v: Verdict): EncodedVerdict {
-    const encoded: EncodedVerdict = [v.ruleId, v.status, v.severity, v.message, this.evidenceRef(v.evidence), v.resource];
+    const encoded: EncodedVerdict = [v.status, v.severity, v.message, this.evidenceRef(v.evidence), v.resource];
     if (v.suppressed) encoded.push(v.suppressed);
     return encoded;
   }
 
-  private evidenceRef(evidence: unknown): EncodedVerdict[4] {
+  private evidenceRef(evidence: unknown): EncodedVerdict[3] {
     if (evidence === null || typeof evidence !== 'object') return { v: evidence ?? null };
     let ref = this.written.get(evidence);
     if (!ref) {
@@ -97,17 +102,36 @@ export class VerdictSpool {
   }
 }
 
-/** The canonical order's keys (contracts/order.ts compareVerdicts), compared the same way. */
-function sortKey(v: Verdict): string[] {
-  return [v.ruleId, v.resource.id, v.resource.type, v.status, v.message];
+/**
+ * The canonical order's keys (contracts/order.ts compareVerdicts) as one string that compares, as
+ * a string, the way compareVerdicts compares the verdicts: each field in turn, by UTF-16 code
+ * units, a field that is a prefix of another first. Each field ends with U+0000; code units that
+ * would break the line or the text are escaped by a prefix code that keeps their order: those
+ * below U+000C (U+0000, tab, newline) as U+0001 and one character, and U+D7FF and every surrogate
+ * (a lone one would not survive UTF-8) as U+D7FF and one character between U+0FFF and U+17FF.
+ */
+export function sortKey(v: Verdict): string {
+  return keyField(v.ruleId) + keyField(v.resource.id) + keyField(v.resource.type) + keyField(v.status) + keyField(v.message);
 }
 
-function compareKeys(a: string[], b: string[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const c = compareStrings(a[i], b[i]);
-    if (c !== 0) return c;
-  }
-  return 0;
+const ESCAPED = /[\u0000-\u000b\ud7ff-\udfff]/;
+const ESCAPED_ALL = /[\u0000-\u000b\ud7ff-\udfff]/g;
+
+function keyField(text: string | undefined): string {
+  const value = text ?? '';
+  return `${ESCAPED.test(value) ? value.replace(ESCAPED_ALL, escapeUnit) : value}\u0000`;
+}
+
+function escapeUnit(unit: string): string {
+  const code = unit.charCodeAt(0);
+  return code < 0x0c ? `\u0001${String.fromCharCode(0x20 + code)}` : `\ud7ff${String.fromCharCode(0x0fff + code - 0xd7ff)}`;
+}
+
+/** The first field of a sort key (the rule id), unescaped. */
+function ruleOfKey(key: string): string {
+  return key.slice(0, key.indexOf('\u0000')).replace(/\u0001([\s\S])|\ud7ff([\s\S])/g, (_, low: string | undefined, high: string | undefined) =>
+    low !== undefined ? String.fromCharCode(low.charCodeAt(0) - 0x20) : String.fromCharCode(high!.charCodeAt(0) - 0x0fff + 0xd7ff),
+  );
 }
 
 let temporaryRoot: string | undefined;
@@ -130,7 +154,9 @@ export function sharedSpoolDir(): string {
 }
 
 interface RunCursor {
-  key: string[];
+  key: string;
+  /** The run's place in the order verdicts were added: equal keys come out in that order, as from a stable sort. */
+  run: number;
   line: string;
   lines: Generator<string>;
 }
@@ -140,26 +166,28 @@ function mergeRuns(runs: string[], out: string): SpoolHandle['ruleRanges'] {
   const writer = new LineWriter(out);
   const ranges: SpoolHandle['ruleRanges'] = [];
   const heap: RunCursor[] = [];
-  const advance = (lines: Generator<string>): RunCursor | undefined => {
+  const advance = (lines: Generator<string>, run: number): RunCursor | undefined => {
     const next = lines.next();
     if (next.done) return undefined;
     const tab = next.value.indexOf('\t');
-    return { key: JSON.parse(next.value.slice(0, tab)) as string[], line: next.value.slice(tab + 1), lines };
+    return { key: next.value.slice(0, tab), run, line: next.value.slice(tab + 1), lines };
   };
-  for (const run of runs) {
-    const cursor = advance(readLines(run));
+  runs.forEach((file, run) => {
+    const cursor = advance(readLines(file), run);
     if (cursor) heapPush(heap, cursor);
-  }
+  });
+  let ruleKey: string | undefined;
   while (heap.length > 0) {
     const top = heap[0]!;
-    const ruleId = top.key[0]!;
-    const last = ranges[ranges.length - 1];
-    if (last?.[0] !== ruleId) {
+    // The rule's field of the key, with its terminator: a new one starts the next rule's range.
+    if (ruleKey === undefined || !top.key.startsWith(ruleKey)) {
+      const last = ranges[ranges.length - 1];
       if (last) last[2] = writer.offset;
-      ranges.push([ruleId, writer.offset, 0]);
+      ruleKey = top.key.slice(0, top.key.indexOf('\u0000') + 1);
+      ranges.push([ruleOfKey(top.key), writer.offset, 0]);
     }
     writer.write(`${top.line}\n`);
-    const next = advance(top.lines);
+    const next = advance(top.lines, top.run);
     if (next) heapReplaceTop(heap, next);
     else heapPopTop(heap);
   }
@@ -168,7 +196,7 @@ function mergeRuns(runs: string[], out: string): SpoolHandle['ruleRanges'] {
   return ranges;
 }
 
-const less = (a: RunCursor, b: RunCursor) => compareKeys(a.key, b.key) < 0;
+const less = (a: RunCursor, b: RunCursor) => a.key < b.key || (a.key === b.key && a.run < b.run);
 
 function heapPush(heap: RunCursor[], item: RunCursor): void {
   heap.push(item);
@@ -216,22 +244,21 @@ export type SpooledVerdicts = VerdictList & {
 };
 
 export function openSpool(handle: SpoolHandle): SpooledVerdicts {
-  const whole: [number, number][] = [[0, Infinity]];
   // Shared by every walk of the list: the JSON and SARIF walks parse a hot piece of evidence once.
   const evidence = new EvidenceCache(new PieceReader(handle.evidenceFile));
   return {
     spool: handle,
     length: handle.length,
-    [Symbol.iterator]: () => walk(handle, whole, evidence),
+    [Symbol.iterator]: () => walk(handle, handle.ruleRanges, evidence),
     ruleIds: () => new Set(handle.ruleRanges.map(([id]) => id)),
-    ofRules: (ruleIds) => ({ [Symbol.iterator]: () => walk(handle, handle.ruleRanges.filter(([id]) => ruleIds.has(id)).map(([, start, end]) => [start, end]), evidence) }),
+    ofRules: (ruleIds) => ({ [Symbol.iterator]: () => walk(handle, handle.ruleRanges.filter(([id]) => ruleIds.has(id)), evidence) }),
   };
 }
 
-function* walk(handle: SpoolHandle, ranges: [number, number][], evidence: EvidenceCache): Generator<Verdict> {
-  for (const [start, end] of ranges) {
+function* walk(handle: SpoolHandle, ranges: SpoolHandle['ruleRanges'], evidence: EvidenceCache): Generator<Verdict> {
+  for (const [ruleId, start, end] of ranges) {
     for (const line of readLines(handle.verdictsFile, start, end)) {
-      const [ruleId, status, severity, message, ref, resource, suppressed] = JSON.parse(line) as EncodedVerdict;
+      const [status, severity, message, ref, resource, suppressed] = JSON.parse(line) as EncodedVerdict;
       const verdict: Verdict = Array.isArray(ref) ? withLazyEvidence(ruleId, status, severity, message, ref, resource, evidence) : { ruleId, status, severity, message, evidence: ref.v, resource };
       if (suppressed) verdict.suppressed = suppressed;
       yield verdict;
