@@ -11,10 +11,11 @@
  * object back per reference while it is hot, so formatters that render shared evidence once (by
  * identity) still do.
  *
- * A run's line is its sort key as text that compares as the verdicts do (sortKey), a tab, then the
- * encoded verdict: the merge compares keys as strings and copies the rest without parsing it. The
- * merged file holds no rule ids: each rule's verdicts are one byte range, named in the handle.
- * The files are private to this module (written and read by the same version), not a format.
+ * A line is the verdict's sort key as text that compares as the verdicts do (sortKey), which also
+ * carries its status and message, a tab, then the rest of the verdict as JSON: the merge compares
+ * keys as strings and copies lines whole, without parsing them. Each rule's verdicts are one byte
+ * range of the merged file, named in the handle. The files are private to this module (written
+ * and read by the same version), not a format.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,8 +39,8 @@ export interface SpoolHandle {
   ruleRanges: [ruleId: string, start: number, end: number][];
 }
 
-/** [status, severity, message, evidence, resource, suppressed?]; evidence is [offset, bytes] or an inline scalar; the rule is the range's. */
-type EncodedVerdict = [VerdictStatus, Severity, string, [number, number] | { v: unknown }, ResourceRef, Suppression?];
+/** [severity, evidence, resource, suppressed?]; evidence is [offset, bytes] or an inline scalar. Rule, status and message are in the key. */
+type EncodedVerdict = [Severity, [number, number] | { v: unknown }, ResourceRef, Suppression?];
 
 export class VerdictSpool {
   private buffer: Verdict[] = [];
@@ -85,12 +86,12 @@ export class VerdictSpool {
   }
 
   private encode(v: Verdict): EncodedVerdict {
-    const encoded: EncodedVerdict = [v.status, v.severity, v.message, this.evidenceRef(v.evidence), v.resource];
+    const encoded: EncodedVerdict = [v.severity, this.evidenceRef(v.evidence), v.resource];
     if (v.suppressed) encoded.push(v.suppressed);
     return encoded;
   }
 
-  private evidenceRef(evidence: unknown): EncodedVerdict[3] {
+  private evidenceRef(evidence: unknown): EncodedVerdict[1] {
     if (evidence === null || typeof evidence !== 'object') return { v: evidence ?? null };
     let ref = this.written.get(evidence);
     if (!ref) {
@@ -127,11 +128,19 @@ function escapeUnit(unit: string): string {
   return code < 0x0c ? `\u0001${String.fromCharCode(0x20 + code)}` : `\ud7ff${String.fromCharCode(0x0fff + code - 0xd7ff)}`;
 }
 
-/** The first field of a sort key (the rule id), unescaped. */
-function ruleOfKey(key: string): string {
-  return key.slice(0, key.indexOf('\u0000')).replace(/\u0001([\s\S])|\ud7ff([\s\S])/g, (_, low: string | undefined, high: string | undefined) =>
-    low !== undefined ? String.fromCharCode(low.charCodeAt(0) - 0x20) : String.fromCharCode(high!.charCodeAt(0) - 0x0fff + 0xd7ff),
-  );
+/** Field `index` (0 ruleId, 1 resource id, 2 type, 3 status, 4 message) of a sort key, unescaped. */
+function keyFieldAt(key: string, index: number): string {
+  let start = 0;
+  for (let i = 0; i < index; i++) start = key.indexOf('\u0000', start) + 1;
+  const text = key.slice(start, key.indexOf('\u0000', start));
+  return ESCAPES.test(text) ? text.replace(ESCAPES_ALL, unescapeUnit) : text;
+}
+
+const ESCAPES = /[\u0001\ud7ff]/;
+const ESCAPES_ALL = /\u0001([\s\S])|\ud7ff([\s\S])/g;
+
+function unescapeUnit(_: string, low: string | undefined, high: string | undefined): string {
+  return low !== undefined ? String.fromCharCode(low.charCodeAt(0) - 0x20) : String.fromCharCode(high!.charCodeAt(0) - 0x0fff + 0xd7ff);
 }
 
 let temporaryRoot: string | undefined;
@@ -157,6 +166,7 @@ interface RunCursor {
   key: string;
   /** The run's place in the order verdicts were added: equal keys come out in that order, as from a stable sort. */
   run: number;
+  /** The whole line, key included. */
   line: string;
   lines: Generator<string>;
 }
@@ -170,7 +180,7 @@ function mergeRuns(runs: string[], out: string): SpoolHandle['ruleRanges'] {
     const next = lines.next();
     if (next.done) return undefined;
     const tab = next.value.indexOf('\t');
-    return { key: next.value.slice(0, tab), run, line: next.value.slice(tab + 1), lines };
+    return { key: next.value.slice(0, tab), run, line: next.value, lines };
   };
   runs.forEach((file, run) => {
     const cursor = advance(readLines(file), run);
@@ -184,7 +194,7 @@ function mergeRuns(runs: string[], out: string): SpoolHandle['ruleRanges'] {
       const last = ranges[ranges.length - 1];
       if (last) last[2] = writer.offset;
       ruleKey = top.key.slice(0, top.key.indexOf('\u0000') + 1);
-      ranges.push([ruleOfKey(top.key), writer.offset, 0]);
+      ranges.push([keyFieldAt(top.key, 0), writer.offset, 0]);
     }
     writer.write(`${top.line}\n`);
     const next = advance(top.lines, top.run);
@@ -258,7 +268,11 @@ export function openSpool(handle: SpoolHandle): SpooledVerdicts {
 function* walk(handle: SpoolHandle, ranges: SpoolHandle['ruleRanges'], evidence: EvidenceCache): Generator<Verdict> {
   for (const [ruleId, start, end] of ranges) {
     for (const line of readLines(handle.verdictsFile, start, end)) {
-      const [status, severity, message, ref, resource, suppressed] = JSON.parse(line) as EncodedVerdict;
+      const tab = line.indexOf('\t');
+      const key = line.slice(0, tab);
+      const status = keyFieldAt(key, 3) as VerdictStatus;
+      const message = keyFieldAt(key, 4);
+      const [severity, ref, resource, suppressed] = JSON.parse(line.slice(tab + 1)) as EncodedVerdict;
       const verdict: Verdict = Array.isArray(ref) ? withLazyEvidence(ruleId, status, severity, message, ref, resource, evidence) : { ruleId, status, severity, message, evidence: ref.v, resource };
       if (suppressed) verdict.suppressed = suppressed;
       yield verdict;
