@@ -27,8 +27,8 @@ import { LineWriter, PieceReader, readLines } from './spool-files.ts';
 
 /** Verdicts held in memory before a run is written: about 20 MB. */
 export const RUN_VERDICTS = 50_000;
-/** Evidence objects a walk keeps parsed, by offset: the shared ones stay, the one-offs pass. */
-const EVIDENCE_CACHE = 4_096;
+/** Evidence objects a walk keeps parsed, by offset, per generation (two are kept): the shared ones stay, the one-offs pass. */
+const EVIDENCE_GENERATION = 2_048;
 
 /** Where a finished spool is, for another thread to open (plain data). */
 export interface SpoolHandle {
@@ -128,12 +128,11 @@ function escapeUnit(unit: string): string {
   return code < 0x0c ? `\u0001${String.fromCharCode(0x20 + code)}` : `\ud7ff${String.fromCharCode(0x0fff + code - 0xd7ff)}`;
 }
 
-/** Field `index` (0 ruleId, 1 resource id, 2 type, 3 status, 4 message) of a sort key, unescaped. */
-function keyFieldAt(key: string, index: number): string {
-  let start = 0;
-  for (let i = 0; i < index; i++) start = key.indexOf('\u0000', start) + 1;
-  const text = key.slice(start, key.indexOf('\u0000', start));
-  return ESCAPES.test(text) ? text.replace(ESCAPES_ALL, unescapeUnit) : text;
+/** The fields of a sort key, unescaped. */
+function keyFields(key: string): string[] {
+  const fields = key.split('\u0000');
+  fields.pop(); // after the last terminator
+  return ESCAPES.test(key) ? fields.map((field) => field.replace(ESCAPES_ALL, unescapeUnit)) : fields;
 }
 
 const ESCAPES = /[\u0001\ud7ff]/;
@@ -194,7 +193,7 @@ function mergeRuns(runs: string[], out: string): SpoolHandle['ruleRanges'] {
       const last = ranges[ranges.length - 1];
       if (last) last[2] = writer.offset;
       ruleKey = top.key.slice(0, top.key.indexOf('\u0000') + 1);
-      ranges.push([keyFieldAt(top.key, 0), writer.offset, 0]);
+      ranges.push([keyFields(top.key)[0]!, writer.offset, 0]);
     }
     writer.write(`${top.line}\n`);
     const next = advance(top.lines, top.run);
@@ -269,9 +268,7 @@ function* walk(handle: SpoolHandle, ranges: SpoolHandle['ruleRanges'], evidence:
   for (const [ruleId, start, end] of ranges) {
     for (const line of readLines(handle.verdictsFile, start, end)) {
       const tab = line.indexOf('\t');
-      const key = line.slice(0, tab);
-      const status = keyFieldAt(key, 3) as VerdictStatus;
-      const message = keyFieldAt(key, 4);
+      const [, , , status, message] = keyFields(line.slice(0, tab)) as [string, string, string, VerdictStatus, string];
       const [severity, ref, resource, suppressed] = JSON.parse(line.slice(tab + 1)) as EncodedVerdict;
       const verdict: Verdict = Array.isArray(ref) ? withLazyEvidence(ruleId, status, severity, message, ref, resource, evidence) : { ruleId, status, severity, message, evidence: ref.v, resource };
       if (suppressed) verdict.suppressed = suppressed;
@@ -309,26 +306,30 @@ function withLazyEvidence(ruleId: string, status: VerdictStatus, severity: Sever
 }
 
 /**
- * Parsed evidence by offset, the most recently used kept: the same object for every verdict that
- * shared it. Formatters never modify evidence (canonical.ts), so sharing the object is safe. The
- * file stays open for the list's lifetime (positional reads: walks may interleave, and a verdict
- * kept after its walk can still read its evidence).
+ * Parsed evidence by offset, the recently used kept: the same object for every verdict that
+ * shared it while it is hot. Formatters never modify evidence (canonical.ts), so sharing the
+ * object is safe. Two generations, not an exact LRU: a Map that has entries deleted at its front
+ * makes every look for its oldest entry step over the holes, which cost more than the parsing it
+ * saves; here a hit in the older generation moves the object to the recent one, and when the
+ * recent one is full it becomes the older (the older is dropped whole). The file stays open for
+ * the list's lifetime (positional reads: walks may interleave, and a verdict kept after its walk
+ * can still read its evidence).
  */
 class EvidenceCache {
-  private readonly parsed = new Map<number, unknown>();
+  private recent = new Map<number, unknown>();
+  private older = new Map<number, unknown>();
 
   constructor(private readonly reader: PieceReader) {}
 
   get(offset: number, length: number): unknown {
-    let value = this.parsed.get(offset);
-    if (value !== undefined) {
-      // Re-inserted: a Map iterates in insertion order, so the first key is the least recently used.
-      this.parsed.delete(offset);
-    } else {
-      value = JSON.parse(this.reader.read(offset, length));
-      if (this.parsed.size >= EVIDENCE_CACHE) this.parsed.delete(this.parsed.keys().next().value!);
+    let value = this.recent.get(offset);
+    if (value !== undefined) return value;
+    value = this.older.get(offset) ?? JSON.parse(this.reader.read(offset, length));
+    if (this.recent.size >= EVIDENCE_GENERATION) {
+      this.older = this.recent;
+      this.recent = new Map();
     }
-    this.parsed.set(offset, value);
+    this.recent.set(offset, value);
     return value;
   }
 }
