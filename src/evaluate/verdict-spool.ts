@@ -128,15 +128,24 @@ function escapeUnit(unit: string): string {
   return code < 0x0c ? `\u0001${String.fromCharCode(0x20 + code)}` : `\ud7ff${String.fromCharCode(0x0fff + code - 0xd7ff)}`;
 }
 
-/** The fields of a sort key, unescaped. */
-function keyFields(key: string): string[] {
-  const fields = key.split('\u0000');
-  fields.pop(); // after the last terminator
-  return ESCAPES.test(key) ? fields.map((field) => field.replace(ESCAPES_ALL, unescapeUnit)) : fields;
+/** The rule id of a sort key. */
+function ruleOfKey(key: string): string {
+  return unescapeField(key.slice(0, key.indexOf('\u0000')));
 }
 
-const ESCAPES = /[\u0001\ud7ff]/;
-const ESCAPES_ALL = /\u0001([\s\S])|\ud7ff([\s\S])/g;
+/** The status and message of a sort key (its 4th and 5th fields). */
+function statusAndMessage(key: string): [VerdictStatus, string] {
+  let at = -1;
+  for (let field = 0; field < 3; field++) at = key.indexOf('\u0000', at + 1);
+  const end = key.indexOf('\u0000', at + 1);
+  return [unescapeField(key.slice(at + 1, end)) as VerdictStatus, unescapeField(key.slice(end + 1, key.length - 1))];
+}
+
+function unescapeField(field: string): string {
+  return field.indexOf('\u0001') < 0 && field.indexOf('\ud7ff') < 0 ? field : field.replace(ESCAPES, unescapeUnit);
+}
+
+const ESCAPES = /\u0001([\s\S])|\ud7ff([\s\S])/g;
 
 function unescapeUnit(_: string, low: string | undefined, high: string | undefined): string {
   return low !== undefined ? String.fromCharCode(low.charCodeAt(0) - 0x20) : String.fromCharCode(high!.charCodeAt(0) - 0x0fff + 0xd7ff);
@@ -193,7 +202,7 @@ function mergeRuns(runs: string[], out: string): SpoolHandle['ruleRanges'] {
       const last = ranges[ranges.length - 1];
       if (last) last[2] = writer.offset;
       ruleKey = top.key.slice(0, top.key.indexOf('\u0000') + 1);
-      ranges.push([keyFields(top.key)[0]!, writer.offset, 0]);
+      ranges.push([ruleOfKey(top.key), writer.offset, 0]);
     }
     writer.write(`${top.line}\n`);
     const next = advance(top.lines, top.run);
@@ -268,7 +277,7 @@ function* walk(handle: SpoolHandle, ranges: SpoolHandle['ruleRanges'], evidence:
   for (const [ruleId, start, end] of ranges) {
     for (const line of readLines(handle.verdictsFile, start, end)) {
       const tab = line.indexOf('\t');
-      const [, , , status, message] = keyFields(line.slice(0, tab)) as [string, string, string, VerdictStatus, string];
+      const [status, message] = statusAndMessage(line.slice(0, tab));
       const [severity, ref, resource, suppressed] = JSON.parse(line.slice(tab + 1)) as EncodedVerdict;
       const verdict: Verdict = Array.isArray(ref) ? withLazyEvidence(ruleId, status, severity, message, ref, resource, evidence) : { ruleId, status, severity, message, evidence: ref.v, resource };
       if (suppressed) verdict.suppressed = suppressed;
