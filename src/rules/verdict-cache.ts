@@ -28,18 +28,6 @@ class PathNode {
    * instead of its text (often kilobytes).
    */
   readonly frozenProjections = new WeakMap<object, string>();
-  /** Projections of the other objects of the subject being judged (see `judging`), and which subject they are of. */
-  private readonly subjectProjections = new Map<object, string>();
-  private subjectRound = -1;
-
-  /** The subject's projections here, emptied when another subject's judging has begun. */
-  projectionsOfSubject(): Map<object, string> {
-    if (this.subjectRound !== judging.round) {
-      this.subjectProjections.clear();
-      this.subjectRound = judging.round;
-    }
-    return this.subjectProjections;
-  }
   /**
    * Every distinct projection of a frozen fact here, and its token (`#` and a number; no other
    * projection starts with `#`). Equal tokens at a node are equal texts, so keys stay exact.
@@ -290,29 +278,8 @@ function checkPlainData(value: unknown): void {
 }
 
 /** What of `value` the paths below `node` can observe, as text. */
-/**
- * The subject whose keys are being made. The rules judge one subject after another, every rule of
- * its type in turn (evaluate/judge.ts), and rules that observe the same facts share path nodes: an
- * object of the subject is projected at a node once per subject, not once per rule. A subject's
- * facts do not change once built (its CEL values are cached by identity too, evaluate.ts).
- */
-const judging: { subject: object | undefined; round: number } = { subject: undefined, round: 0 };
-
-function beginJudging(subject: object): void {
-  if (subject !== judging.subject) {
-    judging.subject = subject;
-    judging.round++;
-  }
-}
-
 function project(node: PathNode, value: unknown): string {
-  if (value === null || typeof value !== 'object') return projectNow(node, value);
-  if (!Object.isFrozen(value)) {
-    const projections = node.projectionsOfSubject();
-    let text = projections.get(value);
-    if (text === undefined) projections.set(value, (text = projectNow(node, value)));
-    return text;
-  }
+  if (value === null || typeof value !== 'object' || !Object.isFrozen(value)) return projectNow(node, value);
   // A frozen object cannot change (the model freezes what it shares deeply): its projection is made once.
   let token = node.frozenProjections.get(value);
   if (token === undefined) node.frozenProjections.set(value, (token = node.tokenOf(projectNow(node, value))));
@@ -376,7 +343,6 @@ export function withVerdictCache(rule: CompiledRule, evaluate: (subject: Evaluat
   return (subject) => {
     if (paths === null) paths = observedPaths(rule);
     if (!enabled || !paths) return evaluate(subject);
-    beginJudging(subject);
     let text = '';
     try {
       for (const [root, node] of paths) text += `${root}:${project(node, (subject.activation as Record<string, unknown>)[root])}\n`;

@@ -117,21 +117,6 @@ describe('rule evaluation with reused outcomes', () => {
     expect(other!.evaluate(account('333', [{ ...trail('arn:t1', 'logs'), bucket: { name: 'logs', ownerAccountId: '888' } }])).message).toBe('888');
   });
 
-  it('projects a subject once for the rules that share its paths, each rule keeping its own outcomes', async () => {
-    const rule = await loadRule();
-    const file = join(dir, 'bucket-names-twin.yaml');
-    writeFileSync(file, RULE.replace('id: bucket-names', 'id: bucket-names-twin').replace('"unnamed: "', '"twin unnamed: "'));
-    const [twin] = await loadRules([file], DEFAULT_CONFIG);
-    const shared = trail('arn:t1', 'logs');
-    // One subject, both rules; then subjects that share (unfrozen) trail objects with it or differ in one.
-    expect([rule.evaluate(account('111', [shared])).message, twin!.evaluate(account('111', [shared])).message]).toEqual(['logs', 'logs']);
-    const unnamed = account('222', [shared, trail('arn:t2', '')]);
-    expect([rule.evaluate(unnamed).message, twin!.evaluate(unnamed).message]).toEqual(['unnamed: arn:t2', 'twin unnamed: arn:t2']);
-    const renamed = account('333', [shared, trail('arn:t2', 'other')]);
-    expect([rule.evaluate(renamed).message, twin!.evaluate(renamed).message]).toEqual(['logs, other', 'logs, other']);
-    expect(rule.evaluate(account('444', [shared])).evidence).toBe(rule.evaluate(account('111', [shared])).evidence);
-  });
-
   it('never reuses an ERROR: its explanation comes from facts the rule does not read', async () => {
     const rule = await loadRule();
     const first = rule.evaluate(account('111', [], { trails: undefined, unknown: { trails: 'cloudtrail:DescribeTrails failed: AccessDenied' } }));
