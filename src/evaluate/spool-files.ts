@@ -102,25 +102,71 @@ export function* readLines(file: string, start = 0, end = Infinity): Generator<s
   }
 }
 
-/** Random access to pieces of a file written earlier (the spool's evidence). */
+/** Bytes read at once by PieceReader, and how many such blocks it keeps per generation (two are kept). */
+const BLOCK_BYTES = 1 << 15;
+const BLOCKS_PER_GENERATION = 64;
+
+/**
+ * Random access to pieces of a file written earlier (the spool's evidence). Pieces are read in
+ * blocks, the recent ones kept: the pieces a walk asks for one after another were mostly written
+ * one after another (each run's evidence in the order of its verdicts), so most are read from a
+ * block already in memory instead of by a system call of their own.
+ */
 export class PieceReader {
   private fd: number | undefined;
+  private recent = new Map<number, Buffer>();
+  private older = new Map<number, Buffer>();
 
   constructor(readonly file: string) {}
 
   read(offset: number, length: number): string {
+    const index = Math.floor(offset / BLOCK_BYTES);
+    const start = offset - index * BLOCK_BYTES;
+    if (start + length > BLOCK_BYTES) return this.readAt(Buffer.allocUnsafe(length), offset, length).toString('utf8');
+    const block = this.block(index);
+    if (start + length > block.length) throw this.endsBefore(offset + length);
+    return block.toString('utf8', start, start + length);
+  }
+
+  private block(index: number): Buffer {
+    let block = this.recent.get(index);
+    if (block) return block;
+    block = this.older.get(index) ?? this.readBlock(index);
+    if (this.recent.size >= BLOCKS_PER_GENERATION) {
+      this.older = this.recent;
+      this.recent = new Map();
+    }
+    this.recent.set(index, block);
+    return block;
+  }
+
+  /** The block, shorter than BLOCK_BYTES at the end of the file. */
+  private readBlock(index: number): Buffer {
     this.fd ??= openSync(this.file, 'r');
-    const buffer = Buffer.allocUnsafe(length);
+    const buffer = Buffer.allocUnsafe(BLOCK_BYTES);
+    let got = 0;
+    for (let n = 1; got < BLOCK_BYTES && n > 0; got += n) n = readSync(this.fd, buffer, got, BLOCK_BYTES - got, index * BLOCK_BYTES + got);
+    return buffer.subarray(0, got);
+  }
+
+  private readAt(buffer: Buffer, offset: number, length: number): Buffer {
+    this.fd ??= openSync(this.file, 'r');
     for (let got = 0; got < length; ) {
       const n = readSync(this.fd, buffer, got, length - got, offset + got);
-      if (n === 0) throw new Error(`${this.file}: ends before byte ${offset + length}`);
+      if (n === 0) throw this.endsBefore(offset + length);
       got += n;
     }
-    return buffer.toString('utf8');
+    return buffer;
+  }
+
+  private endsBefore(byte: number): Error {
+    return new Error(`${this.file}: ends before byte ${byte}`);
   }
 
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    this.recent.clear();
+    this.older.clear();
   }
 }

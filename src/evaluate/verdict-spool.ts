@@ -10,19 +10,25 @@
  * hands the same evidence object to every account it reuses an outcome for, and a walk gets one
  * object back per reference while it is hot, so formatters that render shared evidence once (by
  * identity) still do.
+ *
+ * A line is the verdict's sort key as text that compares as the verdicts do (sortKey), which also
+ * carries its status and message, a tab, then the rest of the verdict as JSON: the merge compares
+ * keys as strings and copies lines whole, without parsing them. Each rule's verdicts are one byte
+ * range of the merged file, named in the handle. The files are private to this module (written
+ * and read by the same version), not a format.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareStrings, compareVerdicts } from '../contracts/order.ts';
+import { compareVerdicts } from '../contracts/order.ts';
 import type { VerdictList } from '../contracts/result.ts';
 import type { ResourceRef, Severity, Suppression, Verdict, VerdictStatus } from '../contracts/verdict.ts';
 import { LineWriter, PieceReader, readLines } from './spool-files.ts';
 
 /** Verdicts held in memory before a run is written: about 20 MB. */
 export const RUN_VERDICTS = 50_000;
-/** Evidence objects a walk keeps parsed, by offset: the shared ones stay, the one-offs pass. */
-const EVIDENCE_CACHE = 4_096;
+/** Evidence objects a walk keeps parsed, by offset, per generation (two are kept): the shared ones stay, the one-offs pass. */
+const EVIDENCE_GENERATION = 2_048;
 
 /** Where a finished spool is, for another thread to open (plain data). */
 export interface SpoolHandle {
@@ -43,8 +49,8 @@ export interface SpoolRuns {
   length: number;
 }
 
-/** [ruleId, status, severity, message, evidence, resource, suppressed?]; evidence is [offset, bytes] or an inline scalar. */
-type EncodedVerdict = [string, VerdictStatus, Severity, string, [number, number] | { v: unknown }, ResourceRef, Suppression?];
+/** [severity, evidence, resource, suppressed?]; evidence is [offset, bytes] or an inline scalar. Rule, status and message are in the key. */
+type EncodedVerdict = [Severity, [number, number] | { v: unknown }, ResourceRef, Suppression?];
 
 export class VerdictSpool {
   private buffer: Verdict[] = [];
@@ -109,19 +115,19 @@ export class VerdictSpool {
   private writeRun(): void {
     this.openFiles();
     const run = new LineWriter(join(this.dir!, `run-${this.runs.length}.jsonl`));
-    for (const v of this.buffer.sort(compareVerdicts)) run.write(`${JSON.stringify(sortKey(v))}\t${JSON.stringify(this.encode(v))}\n`);
+    for (const v of this.buffer.sort(compareVerdicts)) run.write(`${sortKey(v)}\t${JSON.stringify(this.encode(v))}\n`);
     run.close();
     this.runs.push(run.file);
     this.buffer = [];
   }
 
   private encode(v: Verdict): EncodedVerdict {
-    const encoded: EncodedVerdict = [v.ruleId, v.status, v.severity, v.message, this.evidenceRef(v.evidence), v.resource];
+    const encoded: EncodedVerdict = [v.severity, this.evidenceRef(v.evidence), v.resource];
     if (v.suppressed) encoded.push(v.suppressed);
     return encoded;
   }
 
-  private evidenceRef(evidence: unknown): EncodedVerdict[4] {
+  private evidenceRef(evidence: unknown): EncodedVerdict[1] {
     if (evidence === null || typeof evidence !== 'object') return { v: evidence ?? null };
     let ref = this.written.get(evidence);
     if (!ref) {
@@ -133,17 +139,52 @@ export class VerdictSpool {
   }
 }
 
-/** The canonical order's keys (contracts/order.ts compareVerdicts), compared the same way. */
-function sortKey(v: Verdict): string[] {
-  return [v.ruleId, v.resource.id, v.resource.type, v.status, v.message];
+/**
+ * The canonical order's keys (contracts/order.ts compareVerdicts) as one string that compares, as
+ * a string, the way compareVerdicts compares the verdicts: each field in turn, by UTF-16 code
+ * units, a field that is a prefix of another first. Each field ends with U+0000; code units that
+ * would break the line or the text are escaped by a prefix code that keeps their order: those
+ * below U+000C (U+0000, tab, newline) as U+0001 and one character, and U+D7FF and every surrogate
+ * (a lone one would not survive UTF-8) as U+D7FF and one character between U+0FFF and U+17FF.
+ */
+export function sortKey(v: Verdict): string {
+  return keyField(v.ruleId) + keyField(v.resource.id) + keyField(v.resource.type) + keyField(v.status) + keyField(v.message);
 }
 
-function compareKeys(a: string[], b: string[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const c = compareStrings(a[i], b[i]);
-    if (c !== 0) return c;
-  }
-  return 0;
+const ESCAPED = /[\u0000-\u000b\ud7ff-\udfff]/;
+const ESCAPED_ALL = /[\u0000-\u000b\ud7ff-\udfff]/g;
+
+function keyField(text: string | undefined): string {
+  const value = text ?? '';
+  return `${ESCAPED.test(value) ? value.replace(ESCAPED_ALL, escapeUnit) : value}\u0000`;
+}
+
+function escapeUnit(unit: string): string {
+  const code = unit.charCodeAt(0);
+  return code < 0x0c ? `\u0001${String.fromCharCode(0x20 + code)}` : `\ud7ff${String.fromCharCode(0x0fff + code - 0xd7ff)}`;
+}
+
+/** The rule id of a sort key. */
+function ruleOfKey(key: string): string {
+  return unescapeField(key.slice(0, key.indexOf('\u0000')));
+}
+
+/** The status and message of a sort key (its 4th and 5th fields). */
+function statusAndMessage(key: string): [VerdictStatus, string] {
+  let at = -1;
+  for (let field = 0; field < 3; field++) at = key.indexOf('\u0000', at + 1);
+  const end = key.indexOf('\u0000', at + 1);
+  return [unescapeField(key.slice(at + 1, end)) as VerdictStatus, unescapeField(key.slice(end + 1, key.length - 1))];
+}
+
+function unescapeField(field: string): string {
+  return field.indexOf('\u0001') < 0 && field.indexOf('\ud7ff') < 0 ? field : field.replace(ESCAPES, unescapeUnit);
+}
+
+const ESCAPES = /\u0001([\s\S])|\ud7ff([\s\S])/g;
+
+function unescapeUnit(_: string, low: string | undefined, high: string | undefined): string {
+  return low !== undefined ? String.fromCharCode(low.charCodeAt(0) - 0x20) : String.fromCharCode(high!.charCodeAt(0) - 0x0fff + 0xd7ff);
 }
 
 let temporaryRoot: string | undefined;
@@ -172,38 +213,43 @@ interface RunSource {
 }
 
 interface RunCursor {
-  key: string[];
+  key: string;
+  /** The run's place in the order verdicts were added: equal keys come out in that order, as from a stable sort. */
+  run: number;
+  /** The whole line, key included. */
   line: string;
   lines: Generator<string>;
   evidenceBase: number;
 }
 
-/** k-way merge of sorted runs into one file of encoded verdicts (keys dropped); returns where each rule's verdicts are. */
+/** k-way merge of sorted runs into one file of whole lines (key and encoded verdict), other spools' evidence references shifted to the merged evidence file; returns where each rule's verdicts are. */
 function mergeRuns(runs: RunSource[], out: string): SpoolHandle['ruleRanges'] {
   const writer = new LineWriter(out);
   const ranges: SpoolHandle['ruleRanges'] = [];
   const heap: RunCursor[] = [];
-  const advance = (lines: Generator<string>, evidenceBase: number): RunCursor | undefined => {
+  const advance = (lines: Generator<string>, run: number, evidenceBase: number): RunCursor | undefined => {
     const next = lines.next();
     if (next.done) return undefined;
     const tab = next.value.indexOf('\t');
-    const line = next.value.slice(tab + 1);
-    return { key: JSON.parse(next.value.slice(0, tab)) as string[], line: evidenceBase === 0 ? line : withEvidenceAt(line, evidenceBase), lines, evidenceBase };
+    const line = evidenceBase === 0 ? next.value : withEvidenceAt(next.value, tab, evidenceBase);
+    return { key: next.value.slice(0, tab), run, line, lines, evidenceBase };
   };
-  for (const run of runs) {
-    const cursor = advance(readLines(run.file), run.evidenceBase);
+  runs.forEach((source, run) => {
+    const cursor = advance(readLines(source.file), run, source.evidenceBase);
     if (cursor) heapPush(heap, cursor);
-  }
+  });
+  let ruleKey: string | undefined;
   while (heap.length > 0) {
     const top = heap[0]!;
-    const ruleId = top.key[0]!;
-    const last = ranges[ranges.length - 1];
-    if (last?.[0] !== ruleId) {
+    // The rule's field of the key, with its terminator: a new one starts the next rule's range.
+    if (ruleKey === undefined || !top.key.startsWith(ruleKey)) {
+      const last = ranges[ranges.length - 1];
       if (last) last[2] = writer.offset;
-      ranges.push([ruleId, writer.offset, 0]);
+      ruleKey = top.key.slice(0, top.key.indexOf('\u0000') + 1);
+      ranges.push([ruleOfKey(top.key), writer.offset, 0]);
     }
     writer.write(`${top.line}\n`);
-    const next = advance(top.lines, top.evidenceBase);
+    const next = advance(top.lines, top.run, top.evidenceBase);
     if (next) heapReplaceTop(heap, next);
     else heapPopTop(heap);
   }
@@ -212,16 +258,16 @@ function mergeRuns(runs: RunSource[], out: string): SpoolHandle['ruleRanges'] {
   return ranges;
 }
 
-/** An encoded verdict of a spool whose evidence now starts `base` bytes into the merged evidence file. */
-function withEvidenceAt(line: string, base: number): string {
-  const encoded = JSON.parse(line) as EncodedVerdict;
-  const ref = encoded[4];
+/** A run line (key, tab, encoded verdict) of a spool whose evidence now starts `base` bytes into the merged evidence file. */
+function withEvidenceAt(line: string, tab: number, base: number): string {
+  const encoded = JSON.parse(line.slice(tab + 1)) as EncodedVerdict;
+  const ref = encoded[1];
   if (!Array.isArray(ref)) return line;
-  encoded[4] = [ref[0] + base, ref[1]];
-  return JSON.stringify(encoded);
+  encoded[1] = [ref[0] + base, ref[1]];
+  return `${line.slice(0, tab + 1)}${JSON.stringify(encoded)}`;
 }
 
-const less = (a: RunCursor, b: RunCursor) => compareKeys(a.key, b.key) < 0;
+const less = (a: RunCursor, b: RunCursor) => a.key < b.key || (a.key === b.key && a.run < b.run);
 
 function heapPush(heap: RunCursor[], item: RunCursor): void {
   heap.push(item);
@@ -269,22 +315,23 @@ export type SpooledVerdicts = VerdictList & {
 };
 
 export function openSpool(handle: SpoolHandle): SpooledVerdicts {
-  const whole: [number, number][] = [[0, Infinity]];
   // Shared by every walk of the list: the JSON and SARIF walks parse a hot piece of evidence once.
   const evidence = new EvidenceCache(new PieceReader(handle.evidenceFile));
   return {
     spool: handle,
     length: handle.length,
-    [Symbol.iterator]: () => walk(handle, whole, evidence),
+    [Symbol.iterator]: () => walk(handle, handle.ruleRanges, evidence),
     ruleIds: () => new Set(handle.ruleRanges.map(([id]) => id)),
-    ofRules: (ruleIds) => ({ [Symbol.iterator]: () => walk(handle, handle.ruleRanges.filter(([id]) => ruleIds.has(id)).map(([, start, end]) => [start, end]), evidence) }),
+    ofRules: (ruleIds) => ({ [Symbol.iterator]: () => walk(handle, handle.ruleRanges.filter(([id]) => ruleIds.has(id)), evidence) }),
   };
 }
 
-function* walk(handle: SpoolHandle, ranges: [number, number][], evidence: EvidenceCache): Generator<Verdict> {
-  for (const [start, end] of ranges) {
+function* walk(handle: SpoolHandle, ranges: SpoolHandle['ruleRanges'], evidence: EvidenceCache): Generator<Verdict> {
+  for (const [ruleId, start, end] of ranges) {
     for (const line of readLines(handle.verdictsFile, start, end)) {
-      const [ruleId, status, severity, message, ref, resource, suppressed] = JSON.parse(line) as EncodedVerdict;
+      const tab = line.indexOf('\t');
+      const [status, message] = statusAndMessage(line.slice(0, tab));
+      const [severity, ref, resource, suppressed] = JSON.parse(line.slice(tab + 1)) as EncodedVerdict;
       const verdict: Verdict = Array.isArray(ref) ? withLazyEvidence(ruleId, status, severity, message, ref, resource, evidence) : { ruleId, status, severity, message, evidence: ref.v, resource };
       if (suppressed) verdict.suppressed = suppressed;
       yield verdict;
@@ -321,26 +368,30 @@ function withLazyEvidence(ruleId: string, status: VerdictStatus, severity: Sever
 }
 
 /**
- * Parsed evidence by offset, the most recently used kept: the same object for every verdict that
- * shared it. Formatters never modify evidence (canonical.ts), so sharing the object is safe. The
- * file stays open for the list's lifetime (positional reads: walks may interleave, and a verdict
- * kept after its walk can still read its evidence).
+ * Parsed evidence by offset, the recently used kept: the same object for every verdict that
+ * shared it while it is hot. Formatters never modify evidence (canonical.ts), so sharing the
+ * object is safe. Two generations, not an exact LRU: a Map that has entries deleted at its front
+ * makes every look for its oldest entry step over the holes, which cost more than the parsing it
+ * saves; here a hit in the older generation moves the object to the recent one, and when the
+ * recent one is full it becomes the older (the older is dropped whole). The file stays open for
+ * the list's lifetime (positional reads: walks may interleave, and a verdict kept after its walk
+ * can still read its evidence).
  */
 class EvidenceCache {
-  private readonly parsed = new Map<number, unknown>();
+  private recent = new Map<number, unknown>();
+  private older = new Map<number, unknown>();
 
   constructor(private readonly reader: PieceReader) {}
 
   get(offset: number, length: number): unknown {
-    let value = this.parsed.get(offset);
-    if (value !== undefined) {
-      // Re-inserted: a Map iterates in insertion order, so the first key is the least recently used.
-      this.parsed.delete(offset);
-    } else {
-      value = JSON.parse(this.reader.read(offset, length));
-      if (this.parsed.size >= EVIDENCE_CACHE) this.parsed.delete(this.parsed.keys().next().value!);
+    let value = this.recent.get(offset);
+    if (value !== undefined) return value;
+    value = this.older.get(offset) ?? JSON.parse(this.reader.read(offset, length));
+    if (this.recent.size >= EVIDENCE_GENERATION) {
+      this.older = this.recent;
+      this.recent = new Map();
     }
-    this.parsed.set(offset, value);
+    this.recent.set(offset, value);
     return value;
   }
 }

@@ -31,12 +31,11 @@ function regionFacts(record: AccountRecord, region: string, actions: readonly Ta
     region,
     rules: computed.value.rules.map(ruleFacts),
     actions: Object.fromEntries(
-      computed.value.caught.map(({ action, caught, by }) => {
-        const facts: TamperEventActionFacts = { action, by };
-        const unknown: Record<string, string> = {};
-        setKnown(facts, unknown, 'caught', caught);
-        return [action, withUnknown(facts, unknown)];
-      }),
+      // Each built as one literal (what setKnown and withUnknown make): one per action, region and account.
+      computed.value.caught.map(({ action, caught, by }): [string, TamperEventActionFacts] => [
+        action,
+        caught.reason === undefined ? { action, by, caught: caught.value } : { action, by, unknown: { caught: caught.reason } },
+      ]),
     ),
   };
 }

@@ -23,10 +23,9 @@ export function accountGuardDutyFacts(record: AccountRecord, scopeRegions: reado
     regions: regions.map((region) => {
       const inputs = detectiveInputs(record, region);
       const judged = inputs.reason !== undefined ? { region, enabled: { reason: inputs.reason }, detail: inputs.reason } : regionGuardDuty(region, inputs.block.guardDutyDetectors);
-      const facts: GuardDutyRegionFacts = { region, detail: judged.detail };
-      const unknown: Record<string, string> = {};
-      setKnown(facts, unknown, 'enabled', judged.enabled);
-      return withUnknown(facts, unknown);
+      const { detail, enabled } = judged;
+      // Built as one literal (what setKnown and withUnknown make): one per region and account.
+      return enabled.reason === undefined ? { region, detail, enabled: enabled.value } : { region, detail, unknown: { enabled: enabled.reason } };
     }),
   });
 }

@@ -114,18 +114,48 @@ export function toCel(value: unknown): unknown {
   return converted;
 }
 
+/**
+ * A list or plain object whose members all convert to themselves (strings, booleans, lists of
+ * names...) is its own CEL value: CEL only reads it. A copy is made from the first member that
+ * changes, so the facts of every account are not copied whole for each evaluation.
+ */
 function convert(value: unknown): unknown {
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(convertMember);
+  if (Array.isArray(value)) return convertList(value);
   if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, convertMember(v)]));
   if (value instanceof Date || value instanceof Uint8Array) return value;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) {
-    const v = (value as Record<string, unknown>)[k];
-    if (v !== undefined) out[k] = convertMember(v);
+  return convertRecord(value as Record<string, unknown>);
+}
+
+function convertList(list: readonly unknown[]): unknown[] {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    const converted = convertMember(item);
+    if (out === undefined && converted !== item) out = list.slice(0, i);
+    out?.push(converted);
   }
-  return out;
+  return out ?? (list as unknown[]);
+}
+
+function convertRecord(record: Record<string, unknown>): Record<string, unknown> {
+  // Another prototype (a class, a null-prototype map) is copied into a plain object, as CEL expects.
+  const plain = Object.getPrototypeOf(record) === Object.prototype;
+  const keys = Object.keys(record);
+  let out: Record<string, unknown> | undefined = plain ? undefined : {};
+  for (let i = 0; i < keys.length; i++) {
+    const v = record[keys[i]!];
+    const converted = v === undefined ? undefined : convertMember(v);
+    // An undefined member is dropped (absent to CEL), which also takes a copy.
+    if (out === undefined && (v === undefined || converted !== v)) {
+      out = {};
+      // The members before this one are unchanged and present.
+      for (let j = 0; j < i; j++) out[keys[j]!] = record[keys[j]!];
+    }
+    if (out !== undefined && converted !== undefined) out[keys[i]!] = converted;
+  }
+  return out ?? record;
 }
 
 /** A nested fact; a frozen one is shared between subjects by the model (SCP facts of an OU), so its conversion is cached too. */

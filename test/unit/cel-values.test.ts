@@ -26,6 +26,33 @@ describe('toCel', () => {
     expect(converted).toEqual({ b: 2n, c: [1n, 2.5, { d: 4n }], m: new Map([['k', 5n]]) });
   });
 
+  it('gives a list or plain object whose members need no change as it is, and copies from the first that does', () => {
+    const names = ['a', 'b'];
+    const flags = { on: true, name: 'x', names, nested: { kind: 'k' } };
+    expect(toCel(flags)).toBe(flags);
+    expect(toCel(names)).toBe(names);
+    const mixed = { first: 'a', names, count: 2, later: { kind: 'k' }, gone: undefined, last: [true, 3] };
+    const converted = toCel(mixed) as Record<string, unknown>;
+    expect(converted).not.toBe(mixed);
+    expect(Object.keys(converted)).toEqual(['first', 'names', 'count', 'later', 'last']);
+    expect(converted).toEqual({ first: 'a', names, count: 2n, later: { kind: 'k' }, last: [true, 3n] });
+    expect(converted.names).toBe(names);
+    expect(mixed.count).toBe(2); // the facts are not changed
+    const onlyUndefined = { a: 'x', b: undefined };
+    expect(Object.keys(toCel(onlyUndefined) as object)).toEqual(['a']);
+    // Not plain: copied into plain objects, as CEL expects.
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: 'x' });
+    const fromBare = toCel(bare) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(fromBare)).toBe(Object.prototype);
+    expect(fromBare).toEqual({ a: 'x' });
+    class Fact {
+      readonly name = 'n';
+    }
+    const fromClass = toCel(new Fact()) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(fromClass)).toBe(Object.prototype);
+    expect(fromClass).toEqual({ name: 'n' });
+  });
+
   it('keeps dates and bytes as they are', () => {
     const date = new Date('2026-01-02T03:04:05Z');
     const bytes = new Uint8Array([1, 2]);

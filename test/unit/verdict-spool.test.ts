@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
 import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
-import { VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
+import { sortKey, VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
+import { compareVerdicts } from '../../src/contracts/order.ts';
+import type { ResourceType, Verdict, VerdictStatus } from '../../src/contracts/verdict.ts';
 import { listFormatters } from '../../src/report/registry.ts';
 import { knownRuleIds, verdictsOfRules } from '../../src/report/list-views.ts';
 import { loadRules } from '../../src/rules/load.ts';
@@ -84,4 +86,74 @@ describe('VerdictSpool', () => {
       if (!formatter.renderFiles) expect(textOf(formatter, result), formatter.name).toBe(formatter.render(result, {}));
     }
   }, 60_000);
+});
+
+/** Code units that the sort key escapes, their neighbours, a surrogate pair and plain text. */
+const PIECES = ['', 'a', 'b', 'ab', '\u0000', '\u0001', '\t', '\n', '\u000b', '\u000c', ' ', '~', '\u0fff', '\u1000', '\ud7fe', '\ud7ff', '\ud800', '\udbff', '\udc00', '\udfff', '\ue000', '\uffff', '😀', 'é'];
+
+/** A deterministic pseudo-random generator (tests stay reproducible). */
+function generator(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+function oddVerdict(next: () => number, index: number): Verdict {
+  const text = (pieces: number) => Array.from({ length: Math.floor(next() * pieces) }, () => PIECES[Math.floor(next() * PIECES.length)]).join('');
+  const statuses: VerdictStatus[] = ['PASS', 'FAIL', 'ERROR', 'NOT_APPLICABLE'];
+  const types: ResourceType[] = ['account', 'bucket', 'trail', 'organization'];
+  return {
+    ruleId: `rule-${text(2)}`,
+    status: statuses[Math.floor(next() * statuses.length)]!,
+    severity: 'high',
+    message: text(4),
+    evidence: index % 3 === 0 ? { index, text: text(3), nested: { undefinedMember: undefined, list: [1, 'x'] } } : index % 3 === 1 ? text(2) : {},
+    resource: { type: types[Math.floor(next() * types.length)]!, id: text(3), accountId: '111122223333', name: text(2) },
+  };
+}
+
+describe('VerdictSpool sort keys', () => {
+  it('compare as strings exactly as compareVerdicts compares the verdicts, and survive UTF-8', () => {
+    const next = generator(16);
+    const verdicts = Array.from({ length: 400 }, (_, i) => oddVerdict(next, i));
+    for (const v of verdicts) {
+      const key = sortKey(v);
+      expect(Buffer.from(key, 'utf8').toString('utf8')).toBe(key);
+      expect(key).not.toMatch(/[\t\n]/);
+    }
+    for (let i = 0; i < verdicts.length; i++) {
+      for (let j = 0; j < verdicts.length; j += 7) {
+        const a = sortKey(verdicts[i]!);
+        const b = sortKey(verdicts[j]!);
+        expect(Math.sign(a < b ? -1 : a > b ? 1 : 0), `${JSON.stringify(verdicts[i])} vs ${JSON.stringify(verdicts[j])}`).toBe(Math.sign(compareVerdicts(verdicts[i]!, verdicts[j]!)));
+      }
+    }
+  });
+
+  it('gives back odd verdicts as they went in: control characters, lone surrogates, undefined members, empty and huge evidence, suppressions', () => {
+    const next = generator(7);
+    const verdicts = Array.from({ length: 300 }, (_, i) => oddVerdict(next, i));
+    const huge = { blob: 'x'.repeat(3 << 20), unicode: '😀\u2028\ud800' };
+    verdicts.push({ ruleId: 'rule-huge', status: 'FAIL', severity: 'critical', message: 'm\ttab\nnewline', evidence: huge, resource: { type: 'bucket', id: 'huge-b', accountId: '1', region: 'us-east-1', arn: 'arn:aws:s3:::b' } });
+    verdicts.push({ ruleId: 'rule-huge', status: 'FAIL', severity: 'critical', message: '', evidence: null, resource: { type: 'bucket', id: 'huge-c', accountId: '1' }, suppressed: { reason: 'r\u0000', approver: 'a', expires: '2027-01-01', exceptionId: 'exceptions[0]' } });
+    const spool = new VerdictSpool(undefined, 13);
+    for (const v of verdicts) spool.add(v);
+    const list = spool.finish();
+    expect(Array.isArray(list)).toBe(false);
+    const expected = [...verdicts].sort(compareVerdicts);
+    const walked = [...list];
+    expect(walked.length).toBe(expected.length);
+    // JSON drops undefined members as the spool does; everything else comes back equal, in order.
+    expect(walked.map((v) => JSON.stringify(v)).join('\n') === expected.map((v) => JSON.stringify(v)).join('\n')).toBe(true);
+    expect(walked.map((v) => v.message)).toEqual(expected.map((v) => v.message));
+    expect(walked.map((v) => v.resource.id)).toEqual(expected.map((v) => v.resource.id));
+    // Compared as text: a failure must not print megabytes.
+    expect(JSON.stringify(walked.find((v) => v.resource.id === 'huge-b')!.evidence) === JSON.stringify(huge)).toBe(true);
+    expect(walked.find((v) => v.resource.id === 'huge-c')!.suppressed).toEqual(verdicts[verdicts.length - 1]!.suppressed);
+    expect(Object.keys(walked.find((v) => v.resource.id === 'huge-c')!)).toEqual(['ruleId', 'status', 'severity', 'message', 'evidence', 'resource', 'suppressed']);
+    expect(new Set(walked.map((v) => v.ruleId))).toEqual(new Set(expected.map((v) => v.ruleId)));
+    if (!Array.isArray(list)) expect([...list.ruleIds()].sort()).toEqual([...new Set(expected.map((v) => v.ruleId))].sort());
+  });
 });

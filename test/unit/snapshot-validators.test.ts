@@ -1,0 +1,54 @@
+/**
+ * The snapshot validators the build compiles ahead of time (dist/validators/snapshot.cjs, written
+ * from snapshotValidatorCode) judge every line exactly as the ones compiled at run time: the same
+ * verdict and the same errors, so the messages a user reads do not depend on how trailproof runs.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ValidateFunction } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { DEMO_SNAPSHOT_FILE } from '../../src/snapshot/demo.ts';
+import { compileSnapshotSchema, snapshotValidatorCode } from '../../src/snapshot/schema.ts';
+
+/** Loads the code as the build's CommonJS module is loaded, requiring ajv's runtime from the project. */
+function loadStandalone(): Record<'header' | 'record', ValidateFunction> {
+  const module = { exports: {} as unknown };
+  new Function('require', 'module', 'exports', snapshotValidatorCode())(createRequire(import.meta.url), module, module.exports);
+  return module.exports as Record<'header' | 'record', ValidateFunction>;
+}
+
+const [headerLine, ...recordLines] = readFileSync(DEMO_SNAPSHOT_FILE, 'utf8').split('\n').filter((l) => l.trim() !== '');
+const header = JSON.parse(headerLine!) as Record<string, unknown>;
+const records = recordLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+const record = records[0]!;
+const region = (record.regions as Record<string, unknown>[])[0]!;
+
+const HEADERS: unknown[] = [header, { ...header, collectedAt: 'yesterday' }, { ...header, scope: undefined }, { ...header, surprise: 1 }, { ...header, version: 'one' }, [], null];
+const RECORDS: unknown[] = [
+  ...records,
+  { ...record, accountId: 12 },
+  { ...record, regions: undefined },
+  { ...record, surprise: true },
+  { ...record, regions: [{ ...region, region: 7 }] },
+  { ...record, regions: [{ ...region, trails: { value: null } }] },
+  { ...record, regions: [{ ...region, trails: { error: { code: 'AccessDenied' } } }] },
+  'not an object',
+];
+
+describe('snapshot validators compiled by the build', () => {
+  it('judge header and account lines as the run-time ones do, errors included', () => {
+    const standalone = loadStandalone();
+    const { validators } = compileSnapshotSchema();
+    let failures = 0;
+    for (const [kind, samples] of [['header', HEADERS], ['record', RECORDS]] as const) {
+      for (const sample of samples) {
+        const expected = validators[kind](sample);
+        expect(standalone[kind](sample), `${kind} ${JSON.stringify(sample)?.slice(0, 80)}`).toBe(expected);
+        expect(standalone[kind].errors ?? null).toEqual(validators[kind].errors ?? null);
+        if (!expected) failures++;
+      }
+    }
+    // The samples exercise both outcomes: valid demo lines and every broken variant.
+    expect(failures).toBe(HEADERS.length - 1 + RECORDS.length - records.length);
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * The spool's line files (evaluate/spool-files.ts): pieces read back by offset are the bytes
+ * written, wherever they fall against the reader's blocks, and a piece past the end is refused.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LineWriter, PieceReader, readLines } from '../../src/evaluate/spool-files.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'trailproof-spool-files-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('spool files', () => {
+  it('reads back every piece written, in any order, across block boundaries and multi-byte characters', () => {
+    const writer = new LineWriter(join(dir, 'pieces.jsonl'));
+    const pieces: { offset: number; length: number; text: string }[] = [];
+    // Sizes from a few bytes to more than a block (32 KiB) and than the writer's buffer (1 MiB).
+    const sizes = [1, 7, 100, 5_000, 32_767, 32_768, 40_000, 3, 1 << 21, 12, 70_000, 9];
+    sizes.forEach((size, i) => {
+      const text = `${'é😀x'.repeat(Math.ceil(size / 4)).slice(0, size)}${i}`;
+      const offset = writer.offset;
+      const length = writer.write(`${text}\n`) - 1;
+      pieces.push({ offset, length, text });
+    });
+    writer.close();
+    const reader = new PieceReader(writer.file);
+    // Backwards, then forwards twice: blocks are reused and dropped as the reader goes.
+    for (const order of [[...pieces].reverse(), pieces, pieces]) {
+      for (const { offset, length, text } of order) expect(reader.read(offset, length) === text).toBe(true);
+    }
+    expect([...readLines(writer.file)].map((line) => line.length)).toEqual(pieces.map((p) => p.text.length));
+    const end = pieces[pieces.length - 1]!;
+    expect(() => reader.read(end.offset, end.length + 2)).toThrow(/ends before byte/);
+    expect(() => reader.read(end.offset + 40_000, 70_000)).toThrow(/ends before byte/);
+    reader.close();
+  });
+});
