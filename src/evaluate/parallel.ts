@@ -11,12 +11,11 @@
  * bytes by the file's identity (device, inode, size, times) as this thread does for its own later
  * passes (snapshot/read.ts), and fails with a UserError when the file changed. */
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ModelIndex } from '../model/index.ts';
 import { ruleSpecOf, type RuleSpec } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
+import { moduleBeside, startWorkerThread } from '../shared/worker-thread.ts';
 import type { SnapshotSource } from '../snapshot/read.ts';
 import { judgeRecords } from './judge.ts';
 import type { EvaluateOptions } from './options.ts';
@@ -152,13 +151,8 @@ function workerFailure(accounts: number, message: string, stack?: string): Error
   return err;
 }
 
-/** The worker module beside this one, with the same extension (.ts when run from source). */
-const WORKER_URL = new URL(`./parallel-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-const FROM_SOURCE = WORKER_URL.pathname.endsWith('.ts');
+const WORKER_MODULE = moduleBeside(import.meta.url, 'parallel-worker');
 
 function spawn(setup: WorkerSetup): Worker {
-  // Nothing of this process's execArgv (a test runner's, a profiler's) is passed on.
-  const options = { workerData: setup, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } };
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, options);
-  return new Worker(new URL('./parallel-worker-tsx.mjs', import.meta.url), { ...options, argv: [WORKER_URL.href] });
+  return startWorkerThread(WORKER_MODULE, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
 }

@@ -11,12 +11,12 @@
  */
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import type { ScanResult, VerdictList } from '../contracts/result.ts';
 import type { SpoolHandle, SpooledVerdicts } from '../evaluate/verdict-spool.ts';
 import { UserError } from '../shared/errors.ts';
+import { moduleBeside, startWorkerThread } from '../shared/worker-thread.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 import { type FormatFailure, type FormatsWritten, tempName, writeFormats, type WrittenReport } from './write-formats.ts';
 
@@ -114,7 +114,7 @@ interface RunningWorker {
 function startWorker(group: readonly Formatter[], task: ReportTask, url: URL): RunningWorker {
   let worker: Worker;
   try {
-    worker = spawn(url, task);
+    worker = startWorkerThread(url, { workerData: task });
   } catch (err) {
     // The task would not clone (a RenderOptions member that is no plain data): a bug.
     return { outcome: Promise.resolve(everyFormatFailed(task, `could not start: ${(err as Error).message}`)), stop: () => Promise.resolve(0) };
@@ -154,13 +154,4 @@ async function removeTemporaryFiles(group: readonly Formatter[], outDir: string)
   await Promise.all(group.map((formatter) => rm(tempName(join(outDir, formatter.fileName)), { force: true }).catch(() => undefined)));
 }
 
-/** The worker module beside this one, with the same extension (.ts when run from source). */
-const WORKER_URL = new URL(`./write-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-/** Loads a worker module from the TypeScript sources through tsx (tests, `npm run cli`); the compiled dist/ needs no shim. */
-const TSX_WORKER = new URL('../evaluate/parallel-worker-tsx.mjs', import.meta.url);
-
-function spawn(url: URL, task: ReportTask): Worker {
-  // Nothing of this process's execArgv (a test runner's, a profiler's) is passed on.
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: task, execArgv: [] });
-  return new Worker(TSX_WORKER, { workerData: task, execArgv: [], argv: [url.href] });
-}
+const WORKER_URL = moduleBeside(import.meta.url, 'write-worker');
