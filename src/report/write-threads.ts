@@ -25,7 +25,19 @@ export interface ThreadOptions {
   threads?: number;
   /** The worker module; default write-worker beside this one (tests start one that breaks). */
   worker?: URL;
+  /** A worker's old-generation heap, in MB; default WORKER_HEAP_MB (tests make it run out). */
+  workerHeapMb?: number;
 }
+
+/**
+ * A report worker's old generation is capped. Its live data is small (the formats stream: at 10,000
+ * accounts and all 8 formats at most 32 MB right after a full collection), but uncapped its heap
+ * grew to 162 MB of garbage, which put 10,000 accounts in every format over 600 MB of peak RSS.
+ * Measured there (compiled CLI, idle): uncapped 581–608 MB, 36.9–37.3 s CPU; 160 MB 523 MB,
+ * 40.6 s; 128 MB 552 MB, 39.3 s; 96 MB 520–522 MB, 39.8–41.4 s. A worker that runs out of memory
+ * anyway is no failure: this thread writes its formats again (writeInThreads).
+ */
+export const WORKER_HEAP_MB = 160;
 
 /** What a report worker is handed: plain data only (structured clone). */
 export interface ReportTask {
@@ -92,10 +104,16 @@ export async function writeInThreads(result: ScanResult, formatters: readonly Fo
   const [own, ...others] = formatGroups(formatters, threads);
   const { verdicts: _verdicts, ...plainResult } = result;
   const { evidenceTexts: _texts, ...plainOptions } = options;
-  const workers = others.map((group) => startWorker(group, { result: plainResult, spool, formats: group.map((f) => f.name), outDir, options: plainOptions }, threading.worker ?? WORKER_URL));
-  let outcomes: FormatsWritten[];
+  const heapMb = threading.workerHeapMb ?? WORKER_HEAP_MB;
+  const workers = others.map((group) => startWorker(group, { result: plainResult, spool, formats: group.map((f) => f.name), outDir, options: plainOptions }, threading.worker ?? WORKER_URL, heapMb));
+  const outcomes: FormatsWritten[] = [];
   try {
-    outcomes = [await writeFormats(result, own!, outDir, options), ...(await Promise.all(workers.map((worker) => worker.outcome)))];
+    outcomes.push(await writeFormats(result, own!, outDir, options));
+    for (const [k, worker] of workers.entries()) {
+      const outcome = await worker.outcome;
+      // Out of its capped heap: the formats are written here instead, one after the other.
+      outcomes.push(outcome === OUT_OF_MEMORY ? await writeFormats(result, others[k]!, outDir, options) : outcome);
+    }
   } finally {
     for (const worker of workers) void worker.stop();
   }
@@ -105,33 +123,35 @@ export async function writeInThreads(result: ScanResult, formatters: readonly Fo
   return { written: outcomes.flatMap((o) => o.written).sort(inOrderAsked), failures: outcomes.flatMap((o) => o.failures).sort(inOrderAsked) };
 }
 
+const OUT_OF_MEMORY = Symbol('out of memory');
+
 interface RunningWorker {
-  /** Never rejects: a worker that dies fails its formats. */
-  outcome: Promise<FormatsWritten>;
+  /** Never rejects: a worker that dies fails its formats, unless it ran out of its capped heap (OUT_OF_MEMORY). */
+  outcome: Promise<FormatsWritten | typeof OUT_OF_MEMORY>;
   stop(): Promise<number>;
 }
 
-function startWorker(group: readonly Formatter[], task: ReportTask, url: URL): RunningWorker {
+function startWorker(group: readonly Formatter[], task: ReportTask, url: URL, heapMb: number): RunningWorker {
   let worker: Worker;
   try {
-    worker = startWorkerThread(url, { workerData: task });
+    worker = startWorkerThread(url, { workerData: task, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
   } catch (err) {
     // The task would not clone (a RenderOptions member that is no plain data): a bug.
     return { outcome: Promise.resolve(everyFormatFailed(task, `could not start: ${(err as Error).message}`)), stop: () => Promise.resolve(0) };
   }
-  const outcome = new Promise<FormatsWritten>((resolve) => {
+  const outcome = new Promise<FormatsWritten | typeof OUT_OF_MEMORY>((resolve) => {
     // The first of an answer, an error or the exit settles; an error is followed by the exit.
     let settled = false;
     worker.once('message', (reply: ReportReply) => {
       settled = true;
       resolve({ written: reply.written, failures: reply.failures.map(failureOf) });
     });
-    const died = (how: string) => {
+    const died = (how: string, outOfMemory = false) => {
       if (settled) return;
       settled = true;
-      void removeTemporaryFiles(group, task.outDir).then(() => resolve(everyFormatFailed(task, how)));
+      void removeTemporaryFiles(group, task.outDir).then(() => resolve(outOfMemory ? OUT_OF_MEMORY : everyFormatFailed(task, how)));
     };
-    worker.once('error', (err) => died(`failed: ${err.message}`));
+    worker.once('error', (err: NodeJS.ErrnoException) => died(`failed: ${err.message}`, err.code === 'ERR_WORKER_OUT_OF_MEMORY'));
     worker.once('exit', (code) => died(`exited with code ${code} before it answered`));
   });
   return { outcome, stop: () => worker.terminate() };

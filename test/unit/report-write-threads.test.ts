@@ -1,7 +1,8 @@
 /**
  * The report formats split between this thread and worker threads (report/write-threads.ts): the
  * same files, byte for byte, as one thread writes; a format that fails in a worker, or a worker that
- * dies, costs only its own formats, and the error says which.
+ * dies, costs only its own formats, and the error says which; one that runs out of its capped heap
+ * costs nothing: this thread writes its formats.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -149,6 +150,16 @@ describe('writeReports on several threads', () => {
     expect(message).toContain('format md failed: the worker thread writing sarif, md exited with code 3 before it answered');
     expect((err as ReportsIncomplete).written.map((w) => w.format)).toEqual(['json']);
     expect(readdirSync(dir)).toEqual(['trailproof.json']); // the dead worker's temporary file is removed
+  }, 60_000);
+
+  it('a worker that runs out of its capped heap is no failure: this thread writes its formats, with the same bytes', async () => {
+    const err = await writeReports(spooled, ['json', 'sarif', 'md'], dir, {}, { threads: 2, worker: fixtureWorker('hungry-worker.ts'), workerHeapMb: 64 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Array); // no error: the written reports
+    expect((err as WrittenReport[]).map((w) => w.format)).toEqual(['json', 'sarif', 'md']);
+    const alone = join(dir, 'alone');
+    await writeReports(spooled, ['json', 'sarif', 'md'], alone, {}, { threads: 1 });
+    for (const file of ['trailproof.json', 'trailproof.sarif', 'trailproof.md']) expect(readFileSync(join(dir, file)).equals(readFileSync(join(alone, file))), file).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['alone', 'trailproof.json', 'trailproof.md', 'trailproof.sarif']); // no temp file left
   }, 60_000);
 
   it('a worker that fails as it loads fails each of its formats, reported', async () => {
