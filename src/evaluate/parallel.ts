@@ -24,14 +24,13 @@ import { sharedSpoolDir } from './verdict-spool.ts';
 
 /**
  * Default thread count: 1, on any number of cores (capped by availableParallelism()). Measured on
- * the 2-core machine at 10,000 accounts after the workers stopped re-hashing the file and
- * re-spooling their verdicts (issue 16; docs/operations/large-organizations.md): two threads cost
- * ~2.5 s more CPU (16.3-17.1 s against 13.3-15.4 s for `-f md`) and 100-200 MB more memory (597 MB
- * with all 8 formats, at the 600 MB target; 2.1 GB against 0.76 GB at 100,000 accounts: the worker
- * holds its own copy of the index), and gained no wall time that could be measured: on 2
- * cores one thread already keeps the second core busy with V8's garbage collection (4 s of its 14 s
- * CPU run on helper threads), which a worker then competes with, and pass 1 (read, validate, index)
- * and the report writing stay serial. `--workers N` asks for more on a machine with idle cores.
+ * the 2-core machine at 10,000 accounts, `-f md`, after the workers stopped re-hashing the file and
+ * re-spooling their verdicts (issue 16; docs/operations/large-organizations.md), idle: two threads
+ * 9.2-9.5 s wall, 15.3-15.9 s CPU, 537-568 MB against 10.5-10.7 s, 13.1-13.4 s, 360-366 MB for one.
+ * A second on 2 cores gains little, because one thread already keeps the second core busy with V8's
+ * garbage collection and pass 1 stays serial; and at 100,000 accounts two threads took 2.1 GB
+ * against 0.76 GB (the worker holds its own copy of the index). `--workers N` asks for more on a
+ * machine with idle cores and memory to spare.
  */
 const DEFAULT_THREADS = 1;
 

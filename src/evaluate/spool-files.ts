@@ -4,6 +4,7 @@
  * large, so a walk costs a few system calls per megabyte.
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { RecentCache } from '../shared/recent-cache.ts';
 
 const CHUNK_BYTES = 1 << 20;
 const NEWLINE = 0x0a;
@@ -114,8 +115,7 @@ const BLOCKS_PER_GENERATION = 64;
  */
 export class PieceReader {
   private fd: number | undefined;
-  private recent = new Map<number, Buffer>();
-  private older = new Map<number, Buffer>();
+  private readonly blocks = new RecentCache<number, Buffer>(BLOCKS_PER_GENERATION);
 
   constructor(readonly file: string) {}
 
@@ -129,34 +129,24 @@ export class PieceReader {
   }
 
   private block(index: number): Buffer {
-    let block = this.recent.get(index);
-    if (block) return block;
-    block = this.older.get(index) ?? this.readBlock(index);
-    if (this.recent.size >= BLOCKS_PER_GENERATION) {
-      this.older = this.recent;
-      this.recent = new Map();
-    }
-    this.recent.set(index, block);
-    return block;
-  }
-
-  /** The block, shorter than BLOCK_BYTES at the end of the file. */
-  private readBlock(index: number): Buffer {
-    this.fd ??= openSync(this.file, 'r');
-    const buffer = Buffer.allocUnsafe(BLOCK_BYTES);
-    let got = 0;
-    for (let n = 1; got < BLOCK_BYTES && n > 0; got += n) n = readSync(this.fd, buffer, got, BLOCK_BYTES - got, index * BLOCK_BYTES + got);
-    return buffer.subarray(0, got);
+    return this.blocks.get(index, (i) => {
+      const buffer = Buffer.allocUnsafe(BLOCK_BYTES);
+      // The last block of the file is shorter.
+      return buffer.subarray(0, this.readInto(buffer, i * BLOCK_BYTES, BLOCK_BYTES));
+    });
   }
 
   private readAt(buffer: Buffer, offset: number, length: number): Buffer {
-    this.fd ??= openSync(this.file, 'r');
-    for (let got = 0; got < length; ) {
-      const n = readSync(this.fd, buffer, got, length - got, offset + got);
-      if (n === 0) throw this.endsBefore(offset + length);
-      got += n;
-    }
+    if (this.readInto(buffer, offset, length) < length) throw this.endsBefore(offset + length);
     return buffer;
+  }
+
+  /** Reads up to `length` bytes at `offset` into the start of `buffer`: fewer only where the file ends. */
+  private readInto(buffer: Buffer, offset: number, length: number): number {
+    this.fd ??= openSync(this.file, 'r');
+    let got = 0;
+    for (let n = 1; got < length && n > 0; got += n) n = readSync(this.fd, buffer, got, length - got, offset + got);
+    return got;
   }
 
   private endsBefore(byte: number): Error {
@@ -166,7 +156,6 @@ export class PieceReader {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
-    this.recent.clear();
-    this.older.clear();
+    this.blocks.clear();
   }
 }

@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { compareVerdicts } from '../contracts/order.ts';
 import type { VerdictList } from '../contracts/result.ts';
 import type { ResourceRef, Severity, Suppression, Verdict, VerdictStatus } from '../contracts/verdict.ts';
+import { RecentCache } from '../shared/recent-cache.ts';
 import { LineWriter, PieceReader, readLines } from './spool-files.ts';
 
 /** Verdicts held in memory before a run is written: about 20 MB. */
@@ -370,28 +371,16 @@ function withLazyEvidence(ruleId: string, status: VerdictStatus, severity: Sever
 /**
  * Parsed evidence by offset, the recently used kept: the same object for every verdict that
  * shared it while it is hot. Formatters never modify evidence (canonical.ts), so sharing the
- * object is safe. Two generations, not an exact LRU: a Map that has entries deleted at its front
- * makes every look for its oldest entry step over the holes, which cost more than the parsing it
- * saves; here a hit in the older generation moves the object to the recent one, and when the
- * recent one is full it becomes the older (the older is dropped whole). The file stays open for
+ * object is safe (two generations, RecentCache). The file stays open for
  * the list's lifetime (positional reads: walks may interleave, and a verdict kept after its walk
  * can still read its evidence).
  */
 class EvidenceCache {
-  private recent = new Map<number, unknown>();
-  private older = new Map<number, unknown>();
+  private readonly parsed = new RecentCache<number, unknown>(EVIDENCE_GENERATION);
 
   constructor(private readonly reader: PieceReader) {}
 
   get(offset: number, length: number): unknown {
-    let value = this.recent.get(offset);
-    if (value !== undefined) return value;
-    value = this.older.get(offset) ?? JSON.parse(this.reader.read(offset, length));
-    if (this.recent.size >= EVIDENCE_GENERATION) {
-      this.older = this.recent;
-      this.recent = new Map();
-    }
-    this.recent.set(offset, value);
-    return value;
+    return this.parsed.get(offset, () => JSON.parse(this.reader.read(offset, length)));
   }
 }

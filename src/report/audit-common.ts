@@ -8,6 +8,7 @@ import type { ScanResult } from '../contracts/result.ts';
 import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../contracts/verdict.ts';
 import { SEVERITIES } from '../contracts/verdict.ts';
 import { compareErrors, compareStrings } from '../contracts/order.ts';
+import { RecentCache } from '../shared/recent-cache.ts';
 
 export function sortedRules(result: ScanResult): RuleMeta[] {
   return [...result.rules].sort((a, b) => compareStrings(a.id, b.id));
@@ -150,22 +151,13 @@ const REMEMBERED_OBJECTS = 1_024;
 /**
  * `render(value)` made once per object while the object is among the most recent ones: the
  * verdict cache hands the same evidence object to every account it was reused for, and the writer
- * hands the same object to every format (lockstep.ts). Only the most recent objects are kept, so
- * memory stays bounded (a WeakMap would keep every text until a major collection). The objects
- * must not change while the returned function is in use.
+ * hands the same object to every format (lockstep.ts). Only the most recent objects are kept (at
+ * most `remembered`, RecentCache), so memory stays bounded (a WeakMap would keep every text until a
+ * major collection). The objects must not change while the returned function is in use.
  */
 export function oncePerObject<T>(render: (value: unknown) => T, remembered = REMEMBERED_OBJECTS): (value: unknown) => T {
-  const made = new Map<object, T>();
-  return (value) => {
-    if (value === null || typeof value !== 'object') return render(value);
-    let out = made.get(value);
-    if (out === undefined) {
-      out = render(value);
-      if (made.size >= remembered) made.delete(made.keys().next().value!);
-      made.set(value, out);
-    }
-    return out;
-  };
+  const made = new RecentCache<object, T>(Math.max(1, remembered >> 1));
+  return (value) => (value === null || typeof value !== 'object' ? render(value) : made.get(value, render));
 }
 
 /** Once per key (a rule, usually): the parts of a report item that are the same for every verdict of a rule. */
