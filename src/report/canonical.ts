@@ -165,19 +165,6 @@ export function sharedMemberText(build: (member: unknown) => unknown, shared: un
 }
 
 /**
- * JSON.stringify(build(member)) when the member's own JSON.stringify text is already known
- * (`memberText`, made once for every format that writes it): the rest is written around a
- * placeholder and the text put in its place. Should the rest itself hold the placeholder's text,
- * it is written whole instead.
- */
-export function compactJsonWith(build: (member: unknown) => unknown, member: unknown, memberText: string): string {
-  const json = JSON.stringify(build(SLOT));
-  const at = json.indexOf(SLOT_TEXT);
-  if (at < 0 || json.lastIndexOf(SLOT_TEXT) !== at) return JSON.stringify(build(member));
-  return `${json.slice(0, at)}${memberText}${json.slice(at + SLOT_TEXT.length)}`;
-}
-
-/**
  * The JSON text of values shared by many items (a reused verdict's evidence is one object for
  * every account it was reused for), rendered once per recent object (oncePerObject) and
  * indentation after `prepare`. The objects must not change while the cache is in use: it lives

@@ -7,7 +7,7 @@ import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../contracts/ve
 import { sha256Hex } from '../shared/hash.ts';
 import { frameworkRequirements, ruleIndex, verdictKey } from './audit-common.ts';
 import { canonicalOrder, compareStrings } from '../contracts/order.ts';
-import { compactJsonWith } from './canonical.ts';
+import { JsonTemplates, type TemplateValue } from './json-template.ts';
 import { EvidenceTexts } from './evidence-texts.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 
@@ -48,13 +48,38 @@ function partitionOf(arn: string | undefined): string {
   return arn?.split(':')[1] || 'aws';
 }
 
-/** `evidence`: what unmapped.evidence holds (the verdict's evidence, or a stand-in whose text is put in later). */
-export function ocsfFinding(v: Verdict, rule: RuleMeta | undefined, result: ScanResult, evidence: unknown = v.evidence ?? null): Record<string, unknown> {
+/**
+ * What a finding says of its verdict besides its rule and statuses, in the order ocsfFinding
+ * takes them: a template's values (json-template.ts), undefined where a member is left out.
+ */
+function findingValues(v: Verdict, result: ScanResult, evidenceJson: string): (TemplateValue | undefined)[] {
+  const r = v.resource;
+  const s = v.suppressed;
+  return [
+    s ? `suppressed by ${s.exceptionId} until ${s.expires} (approved by ${s.approver}): ${s.reason}` : undefined,
+    v.message,
+    findingUid(v, result),
+    r.id,
+    r.name || undefined,
+    r.region || undefined,
+    partitionOf(r.arn),
+    r.ouPath || undefined,
+    r.accountId,
+    { json: evidenceJson },
+  ];
+}
+
+/**
+ * A finding of `v`'s rule, status and severity, holding `values` (findingValues, or the markers
+ * of a template): nothing else of the verdict is read, so every finding of the same shape is the
+ * same text around its values.
+ */
+function ocsfFinding(v: Verdict, rule: RuleMeta | undefined, result: ScanResult, values: readonly unknown[]): Record<string, unknown> {
+  const [statusDetail, message, uid, resourceId, name, region, partition, ouPath, account, evidence] = values;
   const severity = OCSF_SEVERITY[v.severity];
   const compliance = OCSF_COMPLIANCE_STATUS[v.status];
   const standards = rule ? Object.keys(rule.frameworks).sort(compareStrings) : [];
   const time = Date.parse(result.snapshot.collectedAt);
-  const r = v.resource;
   return {
     activity_id: ACTIVITY_CREATE,
     activity_name: 'Create',
@@ -68,10 +93,10 @@ export function ocsfFinding(v: Verdict, rule: RuleMeta | undefined, result: Scan
     severity: severity.name,
     status_id: v.suppressed ? 3 : 1,
     status: v.suppressed ? 'Suppressed' : 'New',
-    ...(v.suppressed ? { status_detail: `suppressed by ${v.suppressed.exceptionId} until ${v.suppressed.expires} (approved by ${v.suppressed.approver}): ${v.suppressed.reason}` } : {}),
+    ...(statusDetail !== undefined ? { status_detail: statusDetail } : {}),
     status_code: v.status,
     time,
-    message: v.message,
+    message,
     metadata: {
       version: OCSF_VERSION,
       profiles: ['cloud'],
@@ -79,9 +104,9 @@ export function ocsfFinding(v: Verdict, rule: RuleMeta | undefined, result: Scan
       ...(result.snapshot.sha256 ? { correlation_uid: `snapshot-sha256:${result.snapshot.sha256}` } : {}),
     },
     finding_info: {
-      uid: findingUid(v, result),
+      uid,
       title: rule?.title ?? v.ruleId,
-      desc: rule?.description ?? v.message,
+      desc: rule?.description ?? message,
       types: ['Compliance'],
       created_time: time,
       product_uid: result.tool.name,
@@ -93,23 +118,23 @@ export function ocsfFinding(v: Verdict, rule: RuleMeta | undefined, result: Scan
       status: compliance.name,
       status_id: compliance.id,
       status_code: v.status,
-      status_detail: v.message,
+      status_detail: message,
     },
     ...(rule?.remediation ? { remediation: { desc: rule.remediation, ...(rule.helpUri ? { references: [rule.helpUri] } : {}) } } : {}),
     resources: [
       {
-        uid: r.id,
-        ...(r.name ? { name: r.name } : {}),
-        type: RESOURCE_TYPE[r.type],
-        ...(r.region ? { region: r.region } : {}),
-        cloud_partition: partitionOf(r.arn),
-        ...(r.ouPath ? { labels: [`ou:${r.ouPath}`] } : {}),
+        uid: resourceId,
+        ...(name !== undefined ? { name } : {}),
+        type: RESOURCE_TYPE[v.resource.type],
+        ...(region !== undefined ? { region } : {}),
+        cloud_partition: partition,
+        ...(ouPath !== undefined ? { labels: [`ou:${ouPath as string}`] } : {}),
       },
     ],
     cloud: {
       provider: 'AWS',
-      account: { uid: r.accountId, type: 'AWS Account', type_id: 10 },
-      ...(r.region ? { region: r.region } : {}),
+      account: { uid: account, type: 'AWS Account', type_id: 10 },
+      ...(region !== undefined ? { region } : {}),
       ...(result.snapshot.organizationId ? { org: { uid: result.snapshot.organizationId } } : {}),
     },
     unmapped: { evidence, rule_id: v.ruleId, rule_sha256: rule?.sha256 ?? null },
@@ -120,15 +145,20 @@ export function renderOcsf(result: ScanResult, options: RenderOptions = {}): str
   return [...ocsfLines(result, options)].join('');
 }
 
-/** One finding per line, one verdict at a time; the evidence's text is the one the other formats share. */
+/**
+ * One finding per line, one verdict at a time, each from its shape's template: a rule's texts
+ * are serialised once per shape, and the evidence's text is the one the other formats share.
+ */
 function* ocsfLines(input: ScanResult, options: RenderOptions): Generator<string> {
   const result = canonicalOrder(input);
   const rules = ruleIndex(result);
   const texts = options.evidenceTexts ?? new EvidenceTexts();
+  const templates = new JsonTemplates();
   for (const v of result.verdicts) {
     const rule = rules.get(v.ruleId);
-    const evidence = v.evidence ?? null;
-    yield `${compactJsonWith((member) => ocsfFinding(v, rule, result, member), evidence, texts.compact(evidence))}\n`;
+    // The shape: what ocsfFinding reads of the verdict besides its values.
+    const shape = `${v.ruleId}\u0000${v.status}\u0000${v.severity}\u0000${v.resource.type}`;
+    yield `${templates.render(shape, findingValues(v, result, texts.compact(v.evidence ?? null)), (values) => ocsfFinding(v, rule, result, values))}\n`;
   }
 }
 

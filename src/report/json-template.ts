@@ -1,0 +1,102 @@
+/**
+ * JSON text of report items that differ only in a few values: each item shape is rendered once,
+ * with markers where its values go, and every item of that shape is the template's text with its
+ * values put in. A report of 150,000 verdicts then serialises each rule's long constant texts
+ * (titles, descriptions, remediation, requirement lists) once per shape instead of once per
+ * verdict, and builds no object per verdict: JSON.stringify was most of the audit formats' CPU.
+ *
+ * The bytes are JSON.stringify's: a string's JSON text is its characters escaped one by one, so
+ * a value's escaped text may be put where its marker's escaped text was, inside a longer string
+ * too; and a string's JSON text does not depend on indentation, so neither does a template's.
+ */
+import { indentedJson } from './canonical.ts';
+
+/**
+ * A value put into a template: a string (written as JSON writes it, inside the string the builder
+ * placed it in, or as a whole string), or the JSON text of a value already made (`{ json }`:
+ * numbers, pre-rendered evidence), which the builder must place as a whole member or item.
+ */
+export type TemplateValue = string | { json: string };
+
+/**
+ * What goes into the template: the builder receives one marker string per value (undefined where
+ * the value is undefined: a member left out) and must place each where its value goes, unchanged
+ * (not trimmed, cut or parsed); everything else it returns must follow from the shape alone. A shape whose markers do not all come out is rendered whole
+ * for each item, from its real values.
+ */
+export type TemplateBuilder = (values: readonly (string | undefined)[]) => unknown;
+
+/** A template cut at its markers: text, value index, text, …, text. */
+interface Template {
+  texts: string[];
+  slots: number[];
+  /** Per slot: the marker was a whole JSON string (its quotes are cut off with it): JSON text values go there. */
+  whole: boolean[];
+}
+
+const marker = (i: number) => `\u0000tp${i}\u0000`;
+
+export class JsonTemplates {
+  private readonly made = new Map<string, Template | null>();
+
+  /** @param indent pretty JSON nested this deep (indentedJson), e.g. "  " for the items of a top-level array; none: compact JSON. */
+  constructor(private readonly indent?: string) {}
+
+  /**
+   * The JSON text of build(values as they are), made from `shape`'s template. `shape` must
+   * name everything that decides what build returns besides the values (the rule, the status);
+   * which values are undefined is added to it here.
+   */
+  render(shape: string, values: readonly (TemplateValue | undefined)[], build: TemplateBuilder): string {
+    let key = shape;
+    for (let i = 0; i < values.length; i++) key += values[i] === undefined ? '\u0000-' : '\u0000+';
+    let template = this.made.get(key);
+    if (template === undefined) this.made.set(key, (template = cut(this.json(build(values.map((v, i) => (v === undefined ? undefined : marker(i))))), values)));
+    if (template === null) return this.json(build(values.map(plainValue)));
+    const { texts, slots, whole } = template;
+    let out = texts[0]!;
+    for (let i = 0; i < slots.length; i++) out += valueText(values[slots[i]!]!, whole[i]!) + texts[i + 1]!;
+    return out;
+  }
+
+  private json(value: unknown): string {
+    return this.indent === undefined ? JSON.stringify(value) : indentedJson(value, this.indent);
+  }
+}
+
+/** The template's text cut at each occurrence of each marker; null when a marker is missing or a JSON text value is not a whole member. */
+function cut(text: string, values: readonly (TemplateValue | undefined)[]): Template | null {
+  const found: { at: number; end: number; slot: number; whole: boolean }[] = [];
+  for (let slot = 0; slot < values.length; slot++) {
+    if (values[slot] === undefined) continue;
+    const inner = JSON.stringify(marker(slot)).slice(1, -1);
+    let count = 0;
+    for (let at = text.indexOf(inner); at >= 0; at = text.indexOf(inner, at + inner.length)) {
+      const whole = text[at - 1] === '"' && text[at + inner.length] === '"';
+      if (typeof values[slot] !== 'string' && !whole) return null;
+      found.push(whole ? { at: at - 1, end: at + inner.length + 1, slot, whole } : { at, end: at + inner.length, slot, whole });
+      count++;
+    }
+    if (count === 0) return null;
+  }
+  found.sort((a, b) => a.at - b.at);
+  const texts: string[] = [];
+  let from = 0;
+  for (const f of found) {
+    texts.push(text.slice(from, f.at));
+    from = f.end;
+  }
+  texts.push(text.slice(from));
+  return { texts, slots: found.map((f) => f.slot), whole: found.map((f) => f.whole) };
+}
+
+function valueText(value: TemplateValue, whole: boolean): string {
+  if (typeof value !== 'string') return value.json;
+  const json = JSON.stringify(value);
+  return whole ? json : json.slice(1, -1);
+}
+
+/** A value as the builder places it when the shape has no template: a string as is, a JSON text parsed back (typed as the marker it stands for; the builder only places it). */
+function plainValue(value: TemplateValue | undefined): string | undefined {
+  return typeof value === 'object' ? (JSON.parse(value.json) as string) : value;
+}
