@@ -13,6 +13,7 @@ import { sha256Hex } from '../shared/hash.ts';
 import { LazyList, stableJsonChunks } from './canonical.ts';
 import { frameworkRequirements, oncePerKey, oneLine, ruleIndex, truncate } from './audit-common.ts';
 import { EvidenceTexts } from './evidence-texts.ts';
+import { JsonTemplates } from './json-template.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 
 /** Length limits from the AwsSecurityFinding API reference. */
@@ -78,28 +79,6 @@ function workflowStatus(v: Verdict): string {
   return v.status === 'PASS' || v.status === 'NOT_APPLICABLE' ? 'RESOLVED' : 'NEW';
 }
 
-function productFields(v: Verdict, rule: RuleMeta | undefined, result: ScanResult, evidenceJson: string): Record<string, string> {
-  const fields: Record<string, string> = {
-    'trailproof/RuleId': v.ruleId,
-    'trailproof/Status': v.status,
-    'trailproof/ResourceId': v.resource.id,
-    'trailproof/SnapshotCollectedAt': result.snapshot.collectedAt,
-    'trailproof/Evidence': evidenceJson,
-  };
-  if (v.resource.ouPath) fields['trailproof/OuPath'] = v.resource.ouPath;
-  if (result.snapshot.sha256) fields['trailproof/SnapshotSha256'] = result.snapshot.sha256;
-  if (rule) fields['trailproof/RuleSha256'] = rule.sha256;
-  if (v.suppressed) {
-    fields['trailproof/ExceptionId'] = v.suppressed.exceptionId;
-    fields['trailproof/ExceptionApprover'] = v.suppressed.approver;
-    fields['trailproof/ExceptionExpires'] = v.suppressed.expires;
-    fields['trailproof/ExceptionReason'] = v.suppressed.reason;
-  }
-  return Object.fromEntries(
-    Object.entries(fields).map(([k, value]) => [truncate(k, ASFF_LIMITS.productFieldKey), truncate(value, ASFF_LIMITS.productFieldValue)]),
-  );
-}
-
 /** What every finding of a rule shares: made once per rule when a whole report is rendered. */
 export interface AsffRuleParts {
   title: string;
@@ -116,41 +95,83 @@ export function asffRuleParts(ruleId: string, rule: RuleMeta | undefined): AsffR
   };
 }
 
-const evidenceField = (evidence: unknown) => truncate(JSON.stringify(evidence ?? null), ASFF_LIMITS.productFieldValue);
+/**
+ * What a finding says of its verdict besides its rule, status, severity and resource type, in the
+ * order asffFinding takes them, each cut to its limit: a template's values (json-template.ts),
+ * undefined where a member is left out.
+ */
+function findingValues(v: Verdict, region: string, evidenceJson: string): (string | undefined)[] {
+  const r = v.resource;
+  const s = v.suppressed;
+  const field = (value: string) => truncate(value, ASFF_LIMITS.productFieldValue);
+  return [
+    boundedId(`trailproof/${v.ruleId}/${r.id}`, ASFF_LIMITS.id),
+    `arn:${partitionOf(r.arn)}:securityhub:${region}:${r.accountId}:product/${r.accountId}/default`,
+    r.accountId,
+    r.region ?? region,
+    truncate(v.message.trim() || `${v.status} ${v.ruleId}`, ASFF_LIMITS.description),
+    field(r.id),
+    field(evidenceJson),
+    r.ouPath ? field(r.ouPath) : undefined,
+    s ? field(s.exceptionId) : undefined,
+    s ? field(s.approver) : undefined,
+    s ? field(s.expires) : undefined,
+    s ? field(s.reason) : undefined,
+    resourceId(v),
+    partitionOf(r.arn),
+    r.region || undefined,
+  ];
+}
 
-export function asffFinding(
-  v: Verdict,
-  rule: RuleMeta | undefined,
-  result: ScanResult,
-  region: string,
-  parts: AsffRuleParts = asffRuleParts(v.ruleId, rule),
-  evidenceJson: string = evidenceField(v.evidence),
-): Record<string, unknown> {
-  const account = v.resource.accountId;
+/**
+ * A finding of `v`'s rule, status, severity and resource type, holding `values` (findingValues,
+ * or the markers of a template): nothing else of the verdict is read, so every finding of the
+ * same shape is the same text around its values.
+ */
+function asffFinding(v: Verdict, rule: RuleMeta | undefined, result: ScanResult, parts: AsffRuleParts, values: readonly (string | undefined)[]): Record<string, unknown> {
+  const [id, productArn, account, findingRegion, description, resourceIdField, evidence, ouPath, exceptionId, approver, expires, reason, resource, partition, resourceRegion] = values;
   const requirements = parts.requirements;
+  const field = (value: string) => truncate(value, ASFF_LIMITS.productFieldValue);
+  const key = (name: string) => truncate(name, ASFF_LIMITS.productFieldKey);
+  const productFields: Record<string, string | undefined> = {
+    [key('trailproof/RuleId')]: field(v.ruleId),
+    [key('trailproof/Status')]: field(v.status),
+    [key('trailproof/ResourceId')]: resourceIdField,
+    [key('trailproof/SnapshotCollectedAt')]: field(result.snapshot.collectedAt),
+    [key('trailproof/Evidence')]: evidence,
+  };
+  if (ouPath !== undefined) productFields[key('trailproof/OuPath')] = ouPath;
+  if (result.snapshot.sha256) productFields[key('trailproof/SnapshotSha256')] = field(result.snapshot.sha256);
+  if (rule) productFields[key('trailproof/RuleSha256')] = field(rule.sha256);
+  if (v.suppressed) {
+    productFields[key('trailproof/ExceptionId')] = exceptionId;
+    productFields[key('trailproof/ExceptionApprover')] = approver;
+    productFields[key('trailproof/ExceptionExpires')] = expires;
+    productFields[key('trailproof/ExceptionReason')] = reason;
+  }
   return {
     SchemaVersion: '2018-10-08',
-    Id: boundedId(`trailproof/${v.ruleId}/${v.resource.id}`, ASFF_LIMITS.id),
-    ProductArn: `arn:${partitionOf(v.resource.arn)}:securityhub:${region}:${account}:product/${account}/default`,
+    Id: id,
+    ProductArn: productArn,
     ProductName: 'trailproof',
     CompanyName: 'trailproof',
     GeneratorId: boundedId(`trailproof/${v.ruleId}`, ASFF_LIMITS.generatorId),
     AwsAccountId: account,
-    Region: v.resource.region ?? region,
+    Region: findingRegion,
     Types: ['Software and Configuration Checks/Industry and Regulatory Standards'],
     CreatedAt: result.snapshot.collectedAt,
     UpdatedAt: result.snapshot.collectedAt,
     Severity: { Label: SEVERITY_LABEL[v.severity], Original: v.severity },
     Title: parts.title,
-    Description: truncate(v.message.trim() || `${v.status} ${v.ruleId}`, ASFF_LIMITS.description),
+    Description: description,
     ...(parts.remediation ? { Remediation: parts.remediation } : {}),
-    ProductFields: productFields(v, rule, result, evidenceJson),
+    ProductFields: productFields,
     Resources: [
       {
         Type: RESOURCE_TYPE[v.resource.type],
-        Id: resourceId(v),
-        Partition: partitionOf(v.resource.arn),
-        ...(v.resource.region ? { Region: v.resource.region } : {}),
+        Id: resource,
+        Partition: partition,
+        ...(resourceRegion !== undefined ? { Region: resourceRegion } : {}),
       },
     ],
     Compliance: {
@@ -166,15 +187,24 @@ export function renderAsff(result: ScanResult, options: RenderOptions = {}): str
   return [...asffChunks(result, options)].join('');
 }
 
-/** The findings array (JSON.stringify's 2-space form), one finding at a time. */
+/** The findings array (JSON.stringify's 2-space form), one finding at a time, each from its shape's template. */
 function asffChunks(input: ScanResult, options: RenderOptions): Iterable<string> {
   const result = canonicalOrder(input);
   const rules = ruleIndex(result);
   const region = asffRegion(result, options);
   const partsOf = oncePerKey((ruleId: string) => asffRuleParts(ruleId, rules.get(ruleId)));
   const texts = options.evidenceTexts ?? new EvidenceTexts();
+  const templates = new JsonTemplates();
+  const values = (v: Verdict) => findingValues(v, region, texts.compact(v.evidence));
+  const build = (v: Verdict) => (marked: readonly (string | undefined)[]) => asffFinding(v, rules.get(v.ruleId), result, partsOf(v.ruleId), marked);
+  // The shape: what asffFinding reads of the verdict besides its values.
+  const shape = (v: Verdict) => `${v.ruleId}\u0000${v.status}\u0000${v.severity}\u0000${v.resource.type}`;
   return stableJsonChunks(
-    new LazyList(result.verdicts, (v) => asffFinding(v, rules.get(v.ruleId), result, region, partsOf(v.ruleId), truncate(texts.compact(v.evidence), ASFF_LIMITS.productFieldValue))),
+    new LazyList(
+      result.verdicts,
+      (v) => build(v)(values(v)),
+      (v, indent) => templates.render(shape(v), values(v), build(v), indent),
+    ),
   );
 }
 

@@ -7,7 +7,7 @@
  *
  * The bytes are JSON.stringify's: a string's JSON text is its characters escaped one by one, so
  * a value's escaped text may be put where its marker's escaped text was, inside a longer string
- * too; and a string's JSON text does not depend on indentation, so neither does a template's.
+ * too; and a string's JSON text does not depend on indentation, so a value's text is the same at any depth.
  */
 import { indentedJson } from './canonical.ts';
 
@@ -39,29 +39,27 @@ const marker = (i: number) => `\u0000tp${i}\u0000`;
 export class JsonTemplates {
   private readonly made = new Map<string, Template | null>();
 
-  /** @param indent pretty JSON nested this deep (indentedJson), e.g. "  " for the items of a top-level array; none: compact JSON. */
-  constructor(private readonly indent?: string) {}
-
   /**
-   * The JSON text of build(values as they are), made from `shape`'s template. `shape` must
-   * name everything that decides what build returns besides the values (the rule, the status);
-   * which values are undefined is added to it here.
+   * The JSON text of build(values as they are), made from `shape`'s template: compact, or with
+   * `indent` pretty JSON nested that deep (indentedJson; "  " for the items of a top-level
+   * array). `shape` must name everything that decides what build returns besides the values (the
+   * rule, the status); which values are undefined is added to it here.
    */
-  render(shape: string, values: readonly (TemplateValue | undefined)[], build: TemplateBuilder): string {
-    let key = shape;
+  render(shape: string, values: readonly (TemplateValue | undefined)[], build: TemplateBuilder, indent?: string): string {
+    let key = indent === undefined ? shape : `${shape}\u0000${indent}`;
     for (let i = 0; i < values.length; i++) key += values[i] === undefined ? '\u0000-' : '\u0000+';
     let template = this.made.get(key);
-    if (template === undefined) this.made.set(key, (template = cut(this.json(build(values.map((v, i) => (v === undefined ? undefined : marker(i))))), values)));
-    if (template === null) return this.json(build(values.map(plainValue)));
+    if (template === undefined) this.made.set(key, (template = cut(json(build(values.map((v, i) => (v === undefined ? undefined : marker(i)))), indent), values)));
+    if (template === null) return json(build(values.map(plainValue)), indent);
     const { texts, slots, whole } = template;
     let out = texts[0]!;
     for (let i = 0; i < slots.length; i++) out += valueText(values[slots[i]!]!, whole[i]!) + texts[i + 1]!;
     return out;
   }
+}
 
-  private json(value: unknown): string {
-    return this.indent === undefined ? JSON.stringify(value) : indentedJson(value, this.indent);
-  }
+function json(value: unknown, indent: string | undefined): string {
+  return indent === undefined ? JSON.stringify(value) : indentedJson(value, indent);
 }
 
 /** The template's text cut at each occurrence of each marker; null when a marker is missing or a JSON text value is not a whole member. */
