@@ -94,7 +94,7 @@ function valueText(value: TemplateValue, whole: boolean): string {
   return whole ? json : json.slice(1, -1);
 }
 
-/** A value as the builder places it when the shape has no template: a string as is, a JSON text parsed back (typed as the marker it stands for; the builder only places it). */
-function plainValue(value: TemplateValue | undefined): string | undefined {
+/** A value as the builder places it when the shape has no template (or no template is wanted): a string as is, a JSON text parsed back (typed as the marker it stands for; the builder only places it). */
+export function plainValue(value: TemplateValue | undefined): string | undefined {
   return typeof value === 'object' ? (JSON.parse(value.json) as string) : value;
 }

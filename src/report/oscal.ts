@@ -16,6 +16,7 @@ import {
   emptyCounts,
   DISPLAY_STATUSES,
   nistControls,
+  oncePerObject,
   oscalControlId,
   oneLine,
   resourceLabel,
@@ -29,6 +30,7 @@ import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { LazyList, stableJson, stableJsonChunks } from './canonical.ts';
 import { verdictsOfRules } from './list-views.ts';
 import { EvidenceTexts } from './evidence-texts.ts';
+import { JsonTemplates, plainValue, type TemplateValue } from './json-template.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 import type { FrameworkAssessment } from '../contracts/frameworks.ts';
 import { controlBasis, controlStatusText, frameworkName } from './frameworks.ts';
@@ -189,7 +191,8 @@ interface ObservationContext {
   rules: ReadonlyMap<string, RuleMeta>;
   /** Inventory uuid by resource key (resourceKey). */
   subjects: ReadonlyMap<string, string>;
-  texts: EvidenceTexts;
+  /** The JSON text of an observation's evidence remarks (a long escaped string), made once per recent evidence object. */
+  remarksJson: (evidence: unknown) => string;
 }
 
 const resourceKey = (v: Verdict) => `${v.resource.type}:${v.resource.id}`;
@@ -197,42 +200,73 @@ const resourceKey = (v: Verdict) => `${v.resource.type}:${v.resource.id}`;
 const evidenceRemarks = (evidence: unknown, texts: EvidenceTexts) => '```json\n' + texts.pretty(evidence) + '\n```';
 
 /**
- * A verdict's observation, written without undefined members or empty lists (OSCAL's minItems),
- * so it needs no clean() copy: JSON.stringify leaves undefined members out.
+ * What an observation says of its verdict besides its rule, status and severity, in the order
+ * observation takes them: a template's values (json-template.ts), undefined where a member is
+ * left out.
  */
-function observation(v: Verdict, uuid: string, ctx: ObservationContext): Json {
+function observationValues(v: Verdict, uuid: string, ctx: ObservationContext): (TemplateValue | undefined)[] {
+  const s = v.suppressed;
+  const suppressedBy = s ? oneLine(s.exceptionId) : '';
+  return [
+    uuid,
+    resourceLabel(v),
+    v.message.trim() || `${v.status} ${v.ruleId}`,
+    suppressedBy === '' ? undefined : suppressedBy,
+    ctx.subjects.get(resourceKey(v)) ?? inventoryUuid(v),
+    { json: ctx.remarksJson(v.evidence) },
+    s ? `Suppressed by ${s.exceptionId} until ${s.expires}, approved by ${s.approver}: ${s.reason}` : undefined,
+  ];
+}
+
+/**
+ * A verdict's observation, holding `values` (observationValues, or the markers of a template):
+ * nothing else of the verdict is read, so every observation of the same shape is the same text
+ * around its values. Written without undefined members or empty lists (OSCAL's minItems), so it
+ * needs no clean() copy: JSON.stringify leaves undefined members out.
+ */
+function observation(v: Verdict, values: readonly (string | undefined)[], ctx: ObservationContext): Json {
+  const [uuid, label, description, suppressedBy, subject, evidenceRemarks, suppression] = values;
   const rule = ctx.rules.get(v.ruleId);
   const ids = ctx.ids;
-  const s = v.suppressed;
-  const remarks = [
-    rule?.remediation ? `Remediation:\n\n${rule.remediation.trimEnd()}` : undefined,
-    s ? `Suppressed by ${s.exceptionId} until ${s.expires}, approved by ${s.approver}: ${s.reason}` : undefined,
-  ].filter((x) => x !== undefined);
+  const remarks = [rule?.remediation ? `Remediation:\n\n${rule.remediation.trimEnd()}` : undefined, suppression].filter((x) => x !== undefined);
   return {
     uuid,
-    title: `${v.ruleId}: ${resourceLabel(v)}`,
-    description: v.message.trim() || `${v.status} ${v.ruleId}`,
+    title: `${v.ruleId}: ${label!}`,
+    description,
     props: nonEmpty([
       ...prop('verdict', v.status),
       ...prop('rule-id', v.ruleId),
       ...prop('severity', v.severity),
       ...prop('rule-sha256', rule?.sha256),
-      ...(s ? prop('suppressed-by', s.exceptionId) : []),
+      ...(suppressedBy !== undefined ? [{ name: 'suppressed-by', ns: OSCAL_PROP_NS, value: suppressedBy }] : []),
     ]),
     methods: ['TEST'],
     types: v.status === 'FAIL' ? ['finding'] : undefined,
     origins: [{ actors: [{ type: 'tool', 'actor-uuid': ids.tool }] }],
-    subjects: [{ 'subject-uuid': ctx.subjects.get(resourceKey(v)) ?? inventoryUuid(v), type: 'inventory-item' }],
+    subjects: [{ 'subject-uuid': subject, type: 'inventory-item' }],
     'relevant-evidence': [
       {
         href: `#${ids.snapshot}`,
         description: 'What trailproof read from the snapshot to decide this verdict.',
-        remarks: evidenceRemarks(v.evidence, ctx.texts),
+        remarks: evidenceRemarks,
       },
     ],
     collected: ctx.collected,
     remarks: remarks.length > 0 ? remarks.join('\n\n') : undefined,
   };
+}
+
+/** The observations list: each observation from its shape's template. */
+function observations(uuids: ObservationUuids, ctx: ObservationContext): LazyList<{ verdict: Verdict; uuid: string }> {
+  const templates = new JsonTemplates();
+  // The shape: what observation reads of the verdict besides its values.
+  const shape = (v: Verdict) => `${v.ruleId}\u0000${v.status}\u0000${v.severity}`;
+  const build = (v: Verdict) => (values: readonly (string | undefined)[]) => observation(v, values, ctx);
+  return new LazyList(
+    { [Symbol.iterator]: () => uuids.observed() },
+    (o) => build(o.verdict)(observationValues(o.verdict, o.uuid, ctx).map(plainValue)),
+    (o, indent) => templates.render(shape(o.verdict), observationValues(o.verdict, o.uuid, ctx), build(o.verdict), indent),
+  );
 }
 
 function nonEmpty<T>(list: T[]): T[] | undefined {
@@ -302,8 +336,11 @@ function findings(result: ScanResult, ids: Ids, counted: ReadonlyMap<string, Sta
   return { controls, findings: list };
 }
 
+/** A verdict's uuid listed once for each control its rule maps to: each item from one template. */
 function relatedObservations(uuids: Iterable<string>): LazyList<string> {
-  return new LazyList(uuids, (uuid) => ({ 'observation-uuid': uuid }));
+  const templates = new JsonTemplates();
+  const related = (uuid: string | undefined) => ({ 'observation-uuid': uuid });
+  return new LazyList(uuids, related, (uuid, indent) => templates.render('', [uuid], ([marked]) => related(marked), indent));
 }
 
 /** An OSCAL control-id (a token) for a pack's control: NIST's own catalog ids for NIST, "<pack>_<id>" otherwise. */
@@ -390,7 +427,8 @@ function oscalDocument(input: ScanResult, options: RenderOptions): Json {
   const { items, subjects, counts } = inventoryAndCounts(verdicts);
   const texts = options.evidenceTexts ?? new EvidenceTexts();
   const uuids = new ObservationUuids(verdicts, ids, texts);
-  const observed: ObservationContext = { ids, collected: at, rules, subjects, texts };
+  const remarksJson = oncePerObject((evidence) => JSON.stringify(evidenceRemarks(evidence, texts)));
+  const observed: ObservationContext = { ids, collected: at, rules, subjects, remarksJson };
   const assessed = result.frameworks?.length ? frameworkFindings(result.frameworks, ids, counts, uuids) : findings(result, ids, counts, uuids);
   const org = result.snapshot.organizationId;
   const doc = {
@@ -439,7 +477,7 @@ function oscalDocument(input: ScanResult, options: RenderOptions): Json {
           'reviewed-controls': {
             'control-selections': [assessed.controls.length > 0 ? { 'include-controls': assessed.controls.map((id) => ({ 'control-id': id })) } : { 'include-all': {} }],
           },
-          observations: verdicts.length > 0 ? new LazyList({ [Symbol.iterator]: () => uuids.observed() }, (o) => observation(o.verdict, o.uuid, observed)) : undefined,
+          observations: verdicts.length > 0 ? observations(uuids, observed) : undefined,
           findings: assessed.findings,
           remarks: resultRemarks(result),
         },
