@@ -12,6 +12,7 @@ import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
 import { UserError } from '../shared/errors.ts';
 import { canonicalOrder } from '../contracts/order.ts';
 import { evidenceValue, LazyList, orderedKeys, SharedTexts, sharedMemberText, sortKeysDeep, stableJson, stableJsonChunks } from './canonical.ts';
+import { JsonTemplates, type TemplateValue } from './json-template.ts';
 import type { Formatter } from './types.ts';
 
 export const REPORT_VERSION = 1;
@@ -36,10 +37,62 @@ function verdictFields(v: Verdict, evidence: unknown): Record<string, unknown> {
   );
 }
 
-/** verdictJson's text, with the evidence of verdicts reused across accounts rendered once. */
+/**
+ * verdictJson's text, with the evidence of verdicts reused across accounts rendered once, from
+ * the template of its shape (json-template.ts); a verdict with members verdictFields does not
+ * name, or members that are not text, is rendered whole.
+ */
 function verdictTexts(): (v: Verdict, indent: string) => string {
   const evidence = new SharedTexts(evidenceValue);
-  return (v, indent) => sharedMemberText((e) => verdictFields(v, e), v.evidence, indent, evidence);
+  const templates = new JsonTemplates();
+  return (v, indent) => {
+    const values = templateValues(v, evidence, indent);
+    if (!values) return sharedMemberText((e) => verdictFields(v, e), v.evidence, indent, evidence);
+    const shape = `${v.ruleId}\u0000${v.status}\u0000${v.severity}\u0000${v.resource.type}\u0000${v.suppressed ? 1 : 0}`;
+    return templates.render(shape, values, (marked) => templateVerdict(v, marked), indent);
+  };
+}
+
+const VERDICT_KEYS = new Set(['ruleId', 'status', 'severity', 'message', 'evidence', 'resource', 'suppressed']);
+const RESOURCE_KEYS = ['type', 'id', 'accountId', 'region', 'arn', 'name', 'ouPath'] as const;
+const SUPPRESSED_KEYS = ['reason', 'approver', 'expires', 'exceptionId'] as const;
+
+/**
+ * What verdictFields writes of a verdict besides its shape, in templateVerdict's order: the
+ * message, the evidence's text (a member of an item nested `indent` deep), the resource's and
+ * the suppression's texts; undefined when the verdict holds anything else.
+ */
+function templateValues(v: Verdict, evidence: SharedTexts, indent: string): (TemplateValue | undefined)[] | undefined {
+  for (const key in v) if (!VERDICT_KEYS.has(key)) return undefined;
+  if (!onlyTexts(v.resource, RESOURCE_KEYS) || (v.suppressed && !onlyTexts(v.suppressed, SUPPRESSED_KEYS)) || typeof v.message !== 'string') return undefined;
+  const r = v.resource;
+  const s = v.suppressed;
+  return [v.message, { json: evidence.text(v.evidence, `${indent}  `) }, r.id, r.accountId, r.region, r.arn, r.name, r.ouPath, s?.reason, s?.approver, s?.expires, s?.exceptionId];
+}
+
+/** Its members are these keys only, each a string or undefined. */
+function onlyTexts(value: object, keys: readonly string[]): boolean {
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (!keys.includes(key)) return false;
+    const member = record[key];
+    if (member !== undefined && typeof member !== 'string') return false;
+  }
+  return true;
+}
+
+/** verdictFields of `v`'s shape holding `values` (templateValues, or a template's markers); JSON.stringify leaves undefined members out, as orderedKeys does. */
+function templateVerdict(v: Verdict, values: readonly (string | undefined)[]): Record<string, unknown> {
+  const [message, evidence, id, accountId, region, arn, name, ouPath, reason, approver, expires, exceptionId] = values;
+  return {
+    ruleId: v.ruleId,
+    status: v.status,
+    severity: v.severity,
+    message,
+    evidence,
+    resource: { type: v.resource.type, id, accountId, region, arn, name, ouPath },
+    suppressed: v.suppressed && { reason, approver, expires, exceptionId },
+  };
 }
 
 function ruleJson(r: RuleMeta): Record<string, unknown> {
