@@ -344,29 +344,48 @@ function* walk(handle: SpoolHandle, ranges: SpoolHandle['ruleRanges'], evidence:
  * A verdict whose evidence is parsed when first read: most walks (counts, SARIF's filter on
  * status, the rule list) never look at it. The accessor is an own enumerable property in the
  * verdict's usual key order, so spreading, JSON.stringify and Object.keys see a plain verdict.
+ * Its getter and setter are shared by every verdict (LAZY_EVIDENCE) and read the verdict's own
+ * state from a hidden member: an accessor written in an object literal makes two closures per
+ * verdict and gives each verdict its own hidden class, which cost every walk about three times
+ * as much to make (measured on 150,000 verdicts) and every formatter's property reads.
  */
 function withLazyEvidence(ruleId: string, status: VerdictStatus, severity: Severity, message: string, [offset, length]: [number, number], resource: ResourceRef, evidence: EvidenceCache): Verdict {
-  let value: unknown;
-  let read = false;
-  return {
-    ruleId,
-    status,
-    severity,
-    message,
-    get evidence(): unknown {
-      if (!read) {
-        value = evidence.get(offset, length);
-        read = true;
-      }
-      return value;
-    },
-    set evidence(replaced: unknown) {
-      value = replaced;
-      read = true;
-    },
-    resource,
-  };
+  const verdict = { ruleId, status, severity, message } as Verdict;
+  Object.defineProperty(verdict, 'evidence', LAZY_EVIDENCE);
+  verdict.resource = resource;
+  Object.defineProperty(verdict, LAZY, { value: { offset, length, cache: evidence, read: false, value: undefined } satisfies LazyState });
+  return verdict;
 }
+
+const LAZY = Symbol('lazy evidence');
+
+interface LazyState {
+  offset: number;
+  length: number;
+  cache: EvidenceCache;
+  read: boolean;
+  value: unknown;
+}
+
+type LazyVerdict = Verdict & { [LAZY]: LazyState };
+
+const LAZY_EVIDENCE: PropertyDescriptor = {
+  get(this: LazyVerdict): unknown {
+    const state = this[LAZY];
+    if (!state.read) {
+      state.value = state.cache.get(state.offset, state.length);
+      state.read = true;
+    }
+    return state.value;
+  },
+  set(this: LazyVerdict, replaced: unknown) {
+    const state = this[LAZY];
+    state.value = replaced;
+    state.read = true;
+  },
+  enumerable: true,
+  configurable: true,
+};
 
 /**
  * Parsed evidence by offset, the recently used kept: the same object for every verdict that
