@@ -14,7 +14,8 @@ import { indentedJson } from './canonical.ts';
 /**
  * A value put into a template: a string (written as JSON writes it, inside the string the builder
  * placed it in, or as a whole string), or the JSON text of a value already made (`{ json }`:
- * numbers, pre-rendered evidence), which the builder must place as a whole member or item.
+ * numbers, pre-rendered evidence), which the builder must place as a whole member or item; in
+ * pretty JSON that text must be indented for where it is placed (indentedJson).
  */
 export type TemplateValue = string | { json: string };
 

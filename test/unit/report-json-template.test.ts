@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { indentedJson } from '../../src/report/canonical.ts';
+import { JsonTemplates, type TemplateValue } from '../../src/report/json-template.ts';
+
+/** An item of a report: constant texts of its shape around the values it is given. */
+const item = (kind: string) => (v: readonly (string | undefined)[]) => ({
+  kind,
+  title: `Rule "${kind}"\nwith a line break`,
+  id: v[0],
+  label: v[1] === undefined ? undefined : `ou:${v[1]}`,
+  nested: { list: [v[2], 'fixed'], count: 3 },
+  evidence: v[3],
+  extra: v[4],
+});
+
+/** The item as JSON.stringify writes it from its real values. */
+function expected(kind: string, values: readonly (TemplateValue | undefined)[], indent?: string): string {
+  const plain = values.map((v) => (typeof v === 'object' ? JSON.parse(v.json) : v));
+  const value = item(kind)(plain);
+  return indent === undefined ? JSON.stringify(value) : indentedJson(value, indent);
+}
+
+/** The evidence member's JSON text as it reads where it is placed: a member of an item nested `indent` deep. */
+const evidenceText = (value: unknown, indent: string | undefined) => ({ json: indent === undefined ? JSON.stringify(value) : indentedJson(value, `${indent}  `) });
+
+const samples = (indent: string | undefined): (TemplateValue | undefined)[][] => [
+  ['acct-1', 'Root/Prod', 'x', evidenceText({ a: [1, 2], b: 'q"uote' }, indent), 'e'],
+  ['acct-2 "quoted" \\ back\u0001slash', 'Root/\u2028Sandbox\ud800', 'tab\there', evidenceText(null, indent), undefined],
+  ['acct-3', undefined, '', evidenceText(42, indent), '</script>'],
+  ['', 'é', 'emoji 😀', evidenceText([{ deep: { er: [] } }], indent), ''],
+];
+
+describe('JsonTemplates', () => {
+  it('writes JSON.stringify bytes for every value, compact and pretty at any depth', () => {
+    for (const indent of [undefined, '', '  ', '      ']) {
+      const templates = new JsonTemplates();
+      for (const round of [1, 2]) {
+        for (const [n, values] of samples(indent).entries()) {
+          const kind = `k${n % 2}`;
+          expect(templates.render(kind, values, item(kind), indent), `indent ${JSON.stringify(indent)} round ${round} sample ${n}`).toBe(expected(kind, values, indent));
+        }
+      }
+    }
+  });
+
+  it('builds each shape once, then fills its template', () => {
+    const templates = new JsonTemplates();
+    let built = 0;
+    const build = (v: readonly (string | undefined)[]) => {
+      built++;
+      return item('k')(v);
+    };
+    for (let i = 0; i < 50; i++) expect(templates.render('k', [`id-${i}`, 'ou', 'x', { json: String(i) }, 'e'], build)).toBe(expected('k', [`id-${i}`, 'ou', 'x', { json: String(i) }, 'e']));
+    expect(built).toBe(1);
+    // Another value left out is another shape.
+    templates.render('k', ['id', undefined, 'x', { json: '1' }, 'e'], build);
+    expect(built).toBe(2);
+  });
+
+  it('renders a shape whole from its real values when its builder drops or changes a marker', () => {
+    const templates = new JsonTemplates();
+    // Trims and cuts its value: a template could not tell where the value went.
+    const changing = (v: readonly (string | undefined)[]) => ({ cut: v[0]!.slice(0, 3), whole: v[1] });
+    for (const values of [['abcdef', 'x'], ['uvwxyz', 'y']]) expect(templates.render('c', values, changing)).toBe(JSON.stringify(changing(values)));
+    // A JSON text value must be placed as a whole member: inside a string it is rendered whole.
+    const embedding = (v: readonly (string | undefined)[]) => ({ text: `value: ${v[0]}` });
+    expect(templates.render('e', [{ json: '{"a":1}' }], embedding)).toBe(JSON.stringify({ text: 'value: [object Object]' }));
+  });
+});
