@@ -17,13 +17,21 @@ export function stripInvalidXmlChars(text: string): string {
   return text.replace(XML_INVALID, '');
 }
 
+/** Anything escapeXmlText changes; most values (rule ids, resource ids, PASS cases) hold none, and are returned after one scan. */
+const XML_TEXT_SPECIAL = /[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/;
+const XML_ATTR_SPECIAL = /[&<>"'\t\n\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/;
+const XML_TEXT_ENTITIES = /[&<>"']/g;
+const XML_ATTR_ENTITIES = /[&<>"'\t\n\r]/g;
+const XML_ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
+const xmlEntity = (c: string) => XML_ENTITY[c]!;
+
 export function escapeXmlText(text: string): string {
-  return stripInvalidXmlChars(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return XML_TEXT_SPECIAL.test(text) ? stripInvalidXmlChars(text).replace(XML_TEXT_ENTITIES, xmlEntity) : text;
 }
 
 /** Attribute values also keep tab and line breaks, which parsers would otherwise normalise to spaces. */
 export function escapeXmlAttr(text: string): string {
-  return escapeXmlText(text).replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+  return XML_ATTR_SPECIAL.test(text) ? stripInvalidXmlChars(text).replace(XML_ATTR_ENTITIES, xmlEntity) : text;
 }
 
 function attrs(values: Record<string, string | number>): string {
