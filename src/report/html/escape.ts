@@ -28,16 +28,20 @@ export function raw(html: string): Raw {
 type Part = string | number | Raw | readonly (string | number | Raw)[] | undefined | null | false;
 
 function part(value: Part): string {
-  if (value === undefined || value === null || value === false) return '';
+  if (typeof value === 'string') return escapeHtml(value);
   if (value instanceof Raw) return value.html;
-  if (Array.isArray(value)) return value.map((v) => part(v)).join('');
+  if (value === undefined || value === null || value === false) return '';
+  if (Array.isArray(value)) {
+    let out = '';
+    for (const item of value) out += part(item);
+    return out;
+  }
   return escapeHtml(String(value));
 }
 
+/** Written as a plain loop: the HTML report calls it several times for each of 150,000 verdicts at 10,000 accounts. */
 export function html(strings: TemplateStringsArray, ...values: Part[]): Raw {
   let out = strings[0] ?? '';
-  values.forEach((v, i) => {
-    out += part(v) + (strings[i + 1] ?? '');
-  });
+  for (let i = 0; i < values.length; i++) out += part(values[i]) + (strings[i + 1] ?? '');
   return new Raw(out);
 }
