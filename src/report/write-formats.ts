@@ -60,11 +60,18 @@ class TempFile {
     private readonly buffer: Buffer,
   ) {}
 
-  /** `buffer` (WRITE_BUFFER_BYTES) is the file's until it is finished or abandoned. */
-  static async open(format: string, file: string, chunks: Iterable<string>, buffer: Buffer): Promise<TempFile> {
-    await mkdir(dirname(file), { recursive: true }).catch((err: unknown) => {
-      throw cannotWrite(file, err);
-    });
+  /**
+   * `buffer` (WRITE_BUFFER_BYTES) is the file's until it is finished or abandoned. `folders` are
+   * those this format has made already: a paged report writes hundreds of files into one.
+   */
+  static async open(format: string, file: string, chunks: Iterable<string>, buffer: Buffer, folders: Set<string>): Promise<TempFile> {
+    const folder = dirname(file);
+    if (!folders.has(folder)) {
+      await mkdir(folder, { recursive: true }).catch((err: unknown) => {
+        throw cannotWrite(file, err);
+      });
+      folders.add(folder);
+    }
     const handle = await open(tempName(file), 'w').catch((err: unknown) => {
       throw cannotWrite(file, err);
     });
@@ -134,6 +141,7 @@ class FormatJob {
   private readonly pending: Pending[] = [];
   /** Its files are written one at a time: one buffer serves them all. */
   private buffer: Buffer | undefined;
+  private readonly folders = new Set<string>();
 
   constructor(
     readonly formatter: Formatter,
@@ -154,7 +162,7 @@ class FormatJob {
             await this.putInPlace();
             continue;
           }
-          this.open = await TempFile.open(this.formatter.name, placeIn(this.outDir, next.value.path, this.formatter.name), next.value.chunks, (this.buffer ??= Buffer.allocUnsafe(WRITE_BUFFER_BYTES)));
+          this.open = await TempFile.open(this.formatter.name, placeIn(this.outDir, next.value.path, this.formatter.name), next.value.chunks, (this.buffer ??= Buffer.allocUnsafe(WRITE_BUFFER_BYTES)), this.folders);
         }
         const chunk = pull(() => this.open!.chunks.next());
         if (chunk.done) {
