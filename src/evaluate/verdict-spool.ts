@@ -28,6 +28,8 @@ import { LineWriter, PieceReader, readLines } from './spool-files.ts';
 
 /** Verdicts held in memory before a run is written: about 20 MB. */
 export const RUN_VERDICTS = 50_000;
+/** Verdicts between two checkpoints of the merged file (SpoolHandle.checkpoints). */
+const CHECKPOINT_VERDICTS = 1_024;
 /** Evidence objects a walk keeps parsed, by offset, per generation (two are kept): the shared ones stay, the one-offs pass. */
 const EVIDENCE_GENERATION = 2_048;
 
@@ -38,6 +40,8 @@ export interface SpoolHandle {
   length: number;
   /** Each rule's verdicts as a byte range [start, end) of verdictsFile (they are contiguous in canonical order). */
   ruleRanges: [ruleId: string, start: number, end: number][];
+  /** The byte offset of every CHECKPOINT_VERDICTS-th verdict's line (0, C, 2C, …): a walk may start near any verdict. */
+  checkpoints: number[];
 }
 
 /**
@@ -92,9 +96,9 @@ export class VerdictSpool {
     }
     evidence.close();
     const verdictsFile = join(this.dir!, 'verdicts.jsonl');
-    const ruleRanges = mergeRuns(sources, verdictsFile);
+    const { ruleRanges, checkpoints } = mergeRuns(sources, verdictsFile);
     for (const { file } of sources) rmSync(file, { force: true });
-    return openSpool({ verdictsFile, evidenceFile: evidence.file, length: this.count, ruleRanges });
+    return openSpool({ verdictsFile, evidenceFile: evidence.file, length: this.count, ruleRanges, checkpoints });
   }
 
   /** Ends the spool without merging its runs (an array when it wrote none), for another thread's finish(). */
@@ -223,10 +227,12 @@ interface RunCursor {
   evidenceBase: number;
 }
 
-/** k-way merge of sorted runs into one file of whole lines (key and encoded verdict), other spools' evidence references shifted to the merged evidence file; returns where each rule's verdicts are. */
-function mergeRuns(runs: RunSource[], out: string): SpoolHandle['ruleRanges'] {
+/** k-way merge of sorted runs into one file of whole lines (key and encoded verdict), other spools' evidence references shifted to the merged evidence file; returns where each rule's verdicts are, and the checkpoints. */
+function mergeRuns(runs: RunSource[], out: string): Pick<SpoolHandle, 'ruleRanges' | 'checkpoints'> {
   const writer = new LineWriter(out);
   const ranges: SpoolHandle['ruleRanges'] = [];
+  const checkpoints: number[] = [];
+  let lines = 0;
   const heap: RunCursor[] = [];
   const advance = (lines: Generator<string>, run: number, evidenceBase: number): RunCursor | undefined => {
     const next = lines.next();
@@ -249,6 +255,7 @@ function mergeRuns(runs: RunSource[], out: string): SpoolHandle['ruleRanges'] {
       ruleKey = top.key.slice(0, top.key.indexOf('\u0000') + 1);
       ranges.push([ruleOfKey(top.key), writer.offset, 0]);
     }
+    if (lines++ % CHECKPOINT_VERDICTS === 0) checkpoints.push(writer.offset);
     writer.write(`${top.line}\n`);
     const next = advance(top.lines, top.run, top.evidenceBase);
     if (next) heapReplaceTop(heap, next);
@@ -256,7 +263,7 @@ function mergeRuns(runs: RunSource[], out: string): SpoolHandle['ruleRanges'] {
   }
   if (ranges.length > 0) ranges[ranges.length - 1]![2] = writer.offset;
   writer.close();
-  return ranges;
+  return { ruleRanges: ranges, checkpoints };
 }
 
 /** A run line (key, tab, encoded verdict) of a spool whose evidence now starts `base` bytes into the merged evidence file. */
@@ -313,6 +320,8 @@ export type SpooledVerdicts = VerdictList & {
   ofRules(ruleIds: ReadonlySet<string>): Iterable<Verdict>;
   /** The rules that have verdicts in the list, known without reading it. */
   ruleIds(): ReadonlySet<string>;
+  /** A walk of the list from its `index`-th verdict on, which reads the file from the checkpoint before it. */
+  from(index: number): Iterator<Verdict>;
 };
 
 export function openSpool(handle: SpoolHandle): SpooledVerdicts {
@@ -324,12 +333,26 @@ export function openSpool(handle: SpoolHandle): SpooledVerdicts {
     [Symbol.iterator]: () => walk(handle, handle.ruleRanges, evidence),
     ruleIds: () => new Set(handle.ruleRanges.map(([id]) => id)),
     ofRules: (ruleIds) => ({ [Symbol.iterator]: () => walk(handle, handle.ruleRanges.filter(([id]) => ruleIds.has(id)), evidence) }),
+    from: (index) => walkFrom(handle, index, evidence),
   };
 }
 
-function* walk(handle: SpoolHandle, ranges: SpoolHandle['ruleRanges'], evidence: EvidenceCache): Generator<Verdict> {
+/** The walk from the `index`-th verdict: from its checkpoint's byte on, the lines before it read but not parsed. */
+function* walkFrom(handle: SpoolHandle, index: number, evidence: EvidenceCache): Generator<Verdict> {
+  const checkpoint = Math.min(Math.floor(index / CHECKPOINT_VERDICTS), handle.checkpoints.length - 1);
+  if (checkpoint < 0) return;
+  const start = handle.checkpoints[checkpoint]!;
+  // The rule ranges from the one that holds the checkpoint, that one cut to start there.
+  const ranges = handle.ruleRanges.filter(([, , end]) => end > start).map(([id, from, end]): SpoolHandle['ruleRanges'][number] => [id, Math.max(from, start), end]);
+  let skip = index - checkpoint * CHECKPOINT_VERDICTS;
+  for (const verdict of walk(handle, ranges, evidence, () => skip > 0 && skip-- > 0)) yield verdict;
+}
+
+/** `skipping`, while it says so, passes over lines without parsing them. */
+function* walk(handle: SpoolHandle, ranges: SpoolHandle['ruleRanges'], evidence: EvidenceCache, skipping?: () => boolean): Generator<Verdict> {
   for (const [ruleId, start, end] of ranges) {
     for (const line of readLines(handle.verdictsFile, start, end)) {
+      if (skipping?.()) continue;
       const tab = line.indexOf('\t');
       const [status, message] = statusAndMessage(line.slice(0, tab));
       const [severity, ref, resource, suppressed] = JSON.parse(line.slice(tab + 1)) as EncodedVerdict;

@@ -212,7 +212,7 @@ export const asffFormatter: Formatter = {
   name: 'asff',
   fileName: 'trailproof.asff.json',
   description: 'AWS Security Finding Format (Security Hub BatchImportFindings), one finding per verdict',
-  cost: 5.6,
+  cost: 2.7,
   render: (result, options) => renderAsff(result, options),
   renderChunks: (result, options) => asffChunks(result, options),
 };

@@ -167,7 +167,7 @@ export const jsonFormatter: Formatter = {
   name: 'json',
   fileName: 'trailproof.json',
   description: 'Canonical JSON report (schemas/report-v1.schema.json); input of report diff/merge and baselines',
-  cost: 3.2,
+  cost: 1.9,
   render: (result) => renderJsonReport(result),
   renderChunks: (result) => jsonReportChunks(result),
 };

@@ -12,10 +12,16 @@
  *
  * A walk that would run far ahead of the others (a format that counts every verdict before it
  * writes anything) or has fallen out of the window goes on alone on its own read of the list, so
- * memory stays bounded whatever the formats do: at most WINDOW_VERDICTS verdicts are held.
+ * memory stays bounded whatever the formats do: at most WINDOW_VERDICTS verdicts are held. It
+ * goes back to the shared read as soon as that serves its next verdict again.
  */
 import type { VerdictList } from '../contracts/result.ts';
 import type { Verdict } from '../contracts/verdict.ts';
+
+/** A list that can start a walk at any verdict (a spooled list: evaluate/verdict-spool.ts). */
+interface Seekable {
+  from(index: number): Iterator<Verdict>;
+}
 
 /** How far one format has got. */
 export interface WalkProgress {
@@ -23,8 +29,14 @@ export interface WalkProgress {
   position: number | undefined;
 }
 
-/** Verdicts kept for the walks that follow the front one: several turns of every format (write.ts). */
-const WINDOW_VERDICTS = 2_048;
+/**
+ * Verdicts kept for the walks that follow the front one: many turns of every format (write.ts), so
+ * that a format that reads ahead of what it writes (SARIF passes over PASS verdicts, a paged HTML
+ * report gathers a page) stays on the shared read. With 2,048, SARIF and the HTML pages went on
+ * alone: at 10,000 accounts JSON + SARIF + HTML read the spool 4 times on one thread. 8,192
+ * verdicts are a few MB.
+ */
+export const WINDOW_VERDICTS = 8_192;
 
 export class Lockstep {
   /** The format whose chunks are being pulled: walks started now are its walks. */
@@ -80,6 +92,10 @@ export class Lockstep {
     try {
       for (;;) {
         let verdict: Verdict | undefined;
+        if (alone && this.canRejoin(read)) {
+          alone.return?.();
+          alone = undefined;
+        }
         if (!alone) {
           if (read < this.head - this.windowSize) alone = this.skipped(read);
           else if (read < this.head) verdict = this.window[read % this.windowSize];
@@ -101,6 +117,16 @@ export class Lockstep {
       alone?.return?.();
       if (owner?.position === read) owner.position = undefined;
     }
+  }
+
+  /**
+   * A walk on its own read may go back to the shared one once that keeps its next verdict (it
+   * caught up from behind: a paged HTML report starts its pages after its summary) or reads it next
+   * (the shared read caught up: SARIF ran ahead over PASS verdicts).
+   */
+  private canRejoin(read: number): boolean {
+    if (read < this.head - this.windowSize || this.failure) return false;
+    return read < this.head || (read === this.head && !this.exhausted && this.head < this.limit);
   }
 
   /** Ends the shared walk (its file is closed) should no format have read it to the end. */
@@ -132,8 +158,13 @@ export class Lockstep {
     return next.value;
   }
 
-  /** A walk of its own, past the first `count` verdicts (read, but their evidence is never parsed). */
+  /**
+   * A walk of its own, past the first `count` verdicts: started near the count when the list can
+   * (a spooled list, from()), else by reading those verdicts (their evidence is never parsed).
+   */
   private skipped(count: number): Iterator<Verdict> {
+    const seekable = this.list as Partial<Seekable>;
+    if (count > 0 && typeof seekable.from === 'function') return seekable.from(count);
     const own = this.list[Symbol.iterator]();
     for (let i = 0; i < count && !own.next().done; i++);
     return own;

@@ -166,7 +166,7 @@ export const ocsfFormatter: Formatter = {
   name: 'ocsf',
   fileName: 'trailproof.ocsf.jsonl',
   description: 'OCSF 1.1 Compliance Finding (class 2003), one JSON line per verdict',
-  cost: 6.0,
+  cost: 2.7,
   render: (result, options) => renderOcsf(result, options),
   renderChunks: (result, options) => ocsfLines(result, options),
 };

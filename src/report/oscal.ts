@@ -510,7 +510,7 @@ export const oscalFormatter: Formatter = {
   name: 'oscal',
   fileName: 'trailproof.oscal.json',
   description: 'NIST OSCAL 1.0.6 assessment-results: observations per verdict, findings per SP 800-53 r5 control',
-  cost: 9.2,
+  cost: 6.5,
   render: (result, options) => renderOscal(result, options),
   renderChunks: (result, options) => stableJsonChunks(oscalDocument(result, options)),
 };

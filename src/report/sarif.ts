@@ -254,7 +254,7 @@ export const sarifFormatter: Formatter = {
   name: 'sarif',
   fileName: 'trailproof.sarif',
   description: 'SARIF 2.1.0 for GitHub code scanning (FAIL and ERROR verdicts; collection errors as notifications)',
-  cost: 1.2,
+  cost: 1.1,
   render: (result, options) => renderSarif(result, options),
   renderChunks: (result, options) => sarifChunks(result, options),
 };

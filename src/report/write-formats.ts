@@ -10,7 +10,7 @@ import type { ScanResult } from '../contracts/result.ts';
 import { UserError } from '../shared/errors.ts';
 import { formatterFiles } from './registry.ts';
 import { EvidenceTexts } from './evidence-texts.ts';
-import { Lockstep, type WalkProgress } from './lockstep.ts';
+import { Lockstep, type WalkProgress, WINDOW_VERDICTS } from './lockstep.ts';
 import type { Formatter, RenderOptions, ReportFile } from './types.ts';
 
 export interface WrittenReport {
@@ -24,9 +24,14 @@ const WRITE_BUFFER_BYTES = 1 << 20;
 /**
  * Formats take turns: each turn pulls chunks from one format until its walk of the verdicts has
  * read this many more than the turn before (see lockstep.ts). Well under the verdicts the shared
- * read keeps (2,048), so every format gets the same verdict and evidence objects.
+ * read keeps (WINDOW_VERDICTS), so every format gets the same verdict and evidence objects.
  */
 const TURN_VERDICTS = 512;
+/**
+ * How far past a turn's target the shared read may go: a format left at the previous target must
+ * still find its next verdicts among those the read keeps (lockstep.ts, WINDOW_VERDICTS).
+ */
+const READ_AHEAD_VERDICTS = WINDOW_VERDICTS - 2 * TURN_VERDICTS;
 /** The turn of a format with no paced walk (an in-memory list, a header): this many chunks. */
 const TURN_CHUNKS = 512;
 
@@ -228,7 +233,7 @@ export async function writeFormats(result: ScanResult, formatters: readonly Form
   try {
     for (let target = TURN_VERDICTS; jobs.some((job) => !job.done); target += TURN_VERDICTS) {
       // A format may read a little past the target (a page of verdicts) on the shared walk.
-      lockstep.readAheadTo(target + TURN_VERDICTS);
+      lockstep.readAheadTo(target + READ_AHEAD_VERDICTS);
       for (const job of jobs) {
         if (job.done) continue;
         const enough = (chunks: number) => (job.progress.position === undefined ? chunks >= TURN_CHUNKS : job.progress.position >= target);

@@ -87,6 +87,41 @@ describe('Lockstep', () => {
     expect(list.walks).toBe(2);
   });
 
+  it('takes a walk that went on alone back to the shared read once that holds its next verdict', () => {
+    const list = countedList(verdicts);
+    const lockstep = new Lockstep(list, 2);
+    const front = lockstep.verdicts![Symbol.iterator]();
+    const frontSeen = [0, 1, 2, 3].map(() => front.next().value as Verdict);
+    // Behind the window (it keeps verdicts 2 and 3): on its own read for 0 and 1, then the window's own objects.
+    const lagging = lockstep.verdicts![Symbol.iterator]();
+    const laggingSeen = [0, 1, 2, 3].map(() => lagging.next().value as Verdict);
+    expect(laggingSeen[0]).not.toBe(frontSeen[0]);
+    expect(laggingSeen[2]).toBe(frontSeen[2]);
+    expect(laggingSeen[3]).toBe(frontSeen[3]);
+    // At the front, both read on the shared read: one more read of the list in all.
+    expect(lagging.next().value).toBe(front.next().value);
+    expect(ids([...laggingSeen, ...verdicts.slice(4, 5), ...{ [Symbol.iterator]: () => lagging }])).toEqual(ids(verdicts));
+    expect(list.walks).toBe(2);
+  });
+
+  it('takes a walk that ran past the read-ahead limit back to the shared read once the others catch up', () => {
+    const list = countedList(verdicts);
+    const lockstep = new Lockstep(list, 8);
+    lockstep.readAheadTo(2);
+    const follower = lockstep.verdicts![Symbol.iterator]();
+    const ahead = lockstep.verdicts![Symbol.iterator]();
+    const aheadSeen = [0, 1, 2].map(() => ahead.next().value as Verdict); // the third on its own read
+    lockstep.readAheadTo(Infinity);
+    const followerSeen = [0, 1, 2, 3, 4].map(() => follower.next().value as Verdict);
+    expect(followerSeen[0]).toBe(aheadSeen[0]);
+    expect(followerSeen[2]).not.toBe(aheadSeen[2]);
+    // The shared read has passed it: back on it.
+    expect(ahead.next().value).toBe(followerSeen[3]);
+    expect(ahead.next().value).toBe(followerSeen[4]);
+    expect(ids([...aheadSeen, ...followerSeen.slice(3), ...{ [Symbol.iterator]: () => ahead }])).toEqual(ids(verdicts));
+    expect(list.walks).toBe(2);
+  });
+
   it('fails every walk that reaches a failed read, not only the first', () => {
     const list: VerdictList = {
       length: verdicts.length,

@@ -114,6 +114,23 @@ function oddVerdict(next: () => number, index: number): Verdict {
   };
 }
 
+describe('VerdictSpool walks from a verdict', () => {
+  it('start at any index, across checkpoints and rules, with the verdicts a whole walk gives from there', () => {
+    const next = generator(5);
+    const spool = new VerdictSpool(undefined, 300);
+    for (let i = 0; i < 2_600; i++) spool.add(oddVerdict(next, i));
+    const list = spool.finish();
+    if (Array.isArray(list)) throw new Error('expected a spooled list');
+    expect(list.spool.checkpoints.length).toBe(3); // verdicts 0, 1,024 and 2,048
+    const whole = [...list].map((v) => JSON.stringify(v));
+    for (const index of [0, 1, 500, 1_023, 1_024, 1_025, 2_047, 2_048, 2_599, 2_600, 3_000]) {
+      const walked: string[] = [];
+      for (let it = list.from(index), step = it.next(); !step.done; step = it.next()) walked.push(JSON.stringify(step.value));
+      expect(walked, `from ${index}`).toEqual(whole.slice(index));
+    }
+  });
+});
+
 describe('VerdictSpool sort keys', () => {
   it('compare as strings exactly as compareVerdicts compares the verdicts, and survive UTF-8', () => {
     const next = generator(16);
