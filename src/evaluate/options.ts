@@ -2,6 +2,7 @@ import type { TrailproofConfig } from '../config/types.ts';
 import type { FrameworkPack } from '../rules/framework-packs.ts';
 import type { LoadedRule } from '../rules/load.ts';
 import type { SkippedAccount } from '../snapshot/types.ts';
+import type { WorkerThreading } from './parallel.ts';
 
 /** How to evaluate a snapshot: the pipeline's input beside the snapshot, shared with its worker threads. */
 export interface EvaluateOptions {
@@ -18,6 +19,8 @@ export interface EvaluateOptions {
   only?: { accountIds: readonly string[]; skipped: readonly SkippedAccount[] };
   /** Threads that judge accounts at once, this one included (see parallel.ts). Default 1. */
   workers?: number;
+  /** How those threads are started (tests: a worker module that hoards memory, a small heap). */
+  threading?: WorkerThreading;
   /** Verdicts a spool holds before it writes a sorted run (verdict-spool.ts RUN_VERDICTS): tests lower it to exercise the runs. */
   spoolRunVerdicts?: number;
   /** Framework packs (--framework) whose control-level view is added to the result, in this order. */

@@ -1,25 +1,32 @@
 /**
- * Pass 2 of a large snapshot on several cores. The workers are started before pass 1, so their
- * start-up (module load, rule compilation) overlaps this thread's read and validation of the file.
- * Once pass 1 has built the model index, the account lines in scope are dealt out between this
- * thread and the N-1 workers, each handed the index (copied by postMessage, not rebuilt from the
- * file) and judging only its own lines. Every thread applies the exceptions, tallies the gate and
- * spools its own verdicts (decided.ts); a worker hands back its sorted runs unmerged, and this
- * thread merges every thread's runs once (verdict-spool.ts finish).
+ * Evaluation on several cores: pass 1 and pass 2 split between this thread and N-1 workers,
+ * started before pass 1. In pass 1 every thread reads the file, but validates, parses and indexes
+ * only its block of consecutive lines (first-pass-block.ts); this thread has the first block,
+ * hashes every byte and merges the others' index states in file order (IndexBuilder.merge), so the
+ * index and any error are those one thread gives (snapshot/read.ts validateInBlocks). Once the
+ * index is built, the account lines in scope are dealt out again, round-robin, for pass 2: each
+ * worker is handed the index (copied by postMessage, not rebuilt from the file) and judges only its
+ * own lines. Every thread applies the exceptions, tallies the gate and spools its own verdicts
+ * (decided.ts); a worker hands back its sorted runs unmerged, and this thread merges every thread's
+ * runs once (verdict-spool.ts finish).
  *
  * A worker reads the file again for its lines without schema checks; it proves them the validated
  * bytes by the file's identity (device, inode, size, times) as this thread does for its own later
- * passes (snapshot/read.ts), and fails with a UserError when the file changed. */
+ * passes (snapshot/read.ts), and fails with a UserError when the file changed.
+ *
+ * A worker's old generation is capped (WORKER_HEAP_MB): one that runs out of it is no failure,
+ * this thread does its part instead (its block of pass 1, its share of pass 2).
+ */
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
 import type { ModelIndex } from '../model/index.ts';
 import { ruleSpecOf, type RuleSpec } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
 import { moduleBeside, startWorkerThread } from '../shared/worker-thread.ts';
-import type { SnapshotSource } from '../snapshot/read.ts';
+import { lineBlocks, type LineBlock, type SnapshotSource } from '../snapshot/read.ts';
+import type { DecidedOptions, DecidedShare, DecidedVerdicts } from './decided.ts';
+import { indexBlock, type BlockIndexed } from './first-pass-block.ts';
 import { judgeRecords } from './judge.ts';
 import type { EvaluateOptions } from './options.ts';
-import type { DecidedOptions, DecidedShare, DecidedVerdicts } from './decided.ts';
 import { sharedSpoolDir } from './verdict-spool.ts';
 
 /**
@@ -42,11 +49,17 @@ const DEFAULT_THREADS = 1;
  */
 const YOUNG_GENERATION_MB = 96;
 
-/** What a worker is started with, before pass 1: enough to load the rules and decide verdicts (plain data). */
+/** A worker's old generation, in MB (see the module comment). */
+export const WORKER_HEAP_MB = 512;
+
+/** What a worker is started with, before pass 1: its block of lines, and enough to load the rules and decide verdicts (plain data). */
 export interface WorkerSetup {
   file: string;
   /** The file's identity when this thread opened it: the worker proves with it that it reads the validated bytes. */
   identity: string;
+  headerLine: number;
+  /** The lines whose records it validates and indexes in pass 1. */
+  block: LineBlock;
   rules: RuleSpec[];
   /** How verdicts are decided, as in this thread; the worker's spool goes in spoolDir (removed by this thread at exit). */
   decided: DecidedOptions & { spoolDir: string };
@@ -60,11 +73,18 @@ export interface WorkerTask {
   index: ModelIndex;
 }
 
-export type WorkerReply = ({ ok: true } & DecidedShare) | { ok: false; userError: boolean; message: string; stack?: string };
+/** A worker's answers: its block of pass 1, then its share of pass 2; or the error that stopped it. */
+export type WorkerReply = { ok: true; block: BlockIndexed } | ({ ok: true; block?: undefined } & DecidedShare) | { ok: false; userError: boolean; message: string; stack?: string };
+
+/** How workers are started; tests give a module that hoards memory, and a small heap. */
+export interface WorkerThreading {
+  module?: URL;
+  heapMb?: number;
+}
 
 /**
- * How many threads evaluate `source`: 1 unless it is a file, unsharded, not narrowed, judged by
- * rules loaded from files, and `workers` asks for more.
+ * How many threads evaluate `source`: 1 unless it is a file opened for a validating first pass,
+ * unsharded, not narrowed, judged by rules loaded from files, and `workers` asks for more.
  */
 export function threadsFor(source: SnapshotSource, options: EvaluateOptions): number {
   const asked = options.workers;
@@ -76,19 +96,30 @@ export function threadsFor(source: SnapshotSource, options: EvaluateOptions): nu
   return Math.max(1, Math.min(threads, source.header.scope.accountIds.length || 1));
 }
 
-/** Worker threads started before pass 1, waiting for their share of pass 2. */
+/** Worker threads started before pass 1, each validating and indexing its block of lines. */
 export interface Workers {
+  /** The first block of lines: this thread's. */
+  ownBlock: LineBlock;
+  /** Each worker's block of pass 1, in file order (indexed on this thread for a worker that ran out of memory). */
+  blocks: Promise<BlockIndexed>[];
   running: RunningWorker[];
   /** Ends every worker (a no-op for one that has answered). */
   stop(): void;
 }
 
-/** Starts `count` workers that load the rules while this thread runs pass 1. */
+/** Starts `count` workers, each on its block of pass 1; they load the rules once it is done. */
 export function startWorkers(source: SnapshotSource, options: EvaluateOptions, decided: DecidedOptions, count: number): Workers {
-  const setup: WorkerSetup = { file: source.file!, identity: source.identity!, rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } };
-  const running: RunningWorker[] = [];
-  for (let k = 0; k < count; k++) running.push(startWorker(setup));
-  return { running, stop: () => running.forEach((w) => void w.stop()) };
+  const [ownBlock, ...blocks] = lineBlocks(source.headerLine, source.header.scope.accountIds.length, count + 1);
+  const common = { file: source.file!, identity: source.identity!, headerLine: source.headerLine, rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } };
+  const running = blocks.map((block) => startWorker({ ...common, block }, options.threading ?? {}));
+  const indexed = running.map(async (worker, k) => {
+    const outcome = await worker.block;
+    return outcome === OUT_OF_MEMORY ? indexBlock(source.file!, source.header, source.headerLine, blocks[k]!) : outcome;
+  });
+  // This thread's own failure (an invalid snapshot) is the one to report: a block that fails
+  // meanwhile must not surface as an unhandled rejection.
+  indexed.forEach((b) => b.catch(() => undefined));
+  return { ownBlock: ownBlock!, blocks: indexed, running, stop: () => running.forEach((w) => void w.stop()) };
 }
 
 interface Judged {
@@ -98,42 +129,66 @@ interface Judged {
 }
 
 /**
- * Pass 2 split between this thread and the workers: account lines are dealt round-robin, this
- * thread judges its share into `decided`, then absorbs each worker's share (their spooled runs are
- * merged with this thread's once, by decided.finish()).
+ * Pass 2 split between this thread and the workers alive: account lines are dealt round-robin,
+ * this thread judges its share into `decided`, then absorbs each worker's share (their spooled
+ * runs are merged with this thread's once, by decided.finish()), or judges the share of a worker
+ * that ran out of memory.
  */
 export async function judgeInThreads(workers: Workers, source: SnapshotSource, options: EvaluateOptions, first: Judged, decided: DecidedVerdicts): Promise<void> {
-  const threads = workers.running.length + 1;
+  const alive = workers.running.filter((w) => !w.outOfMemory());
+  const threads = alive.length + 1;
   const share = (k: number) => first.lines.filter((_, i) => i % threads === k);
   const index = { ...first.index, memo: new Map() };
-  workers.running.forEach((worker, k) => worker.post({ lines: share(k + 1), index }));
-  await judgeRecords(source, first.index, options.rules, { only: new Set(share(0)), judgesOrganization: first.judgesOrganization }, decided.add);
-  for (const worker of workers.running) decided.absorb(await worker.result);
+  alive.forEach((worker, k) => worker.post({ lines: share(k + 1), index }));
+  const judgeHere = (lines: number[], judgesOrganization: boolean) => judgeRecords(source, first.index, options.rules, { only: new Set(lines), judgesOrganization }, decided.add);
+  await judgeHere(share(0), first.judgesOrganization);
+  for (const [k, worker] of alive.entries()) {
+    const judged = await worker.result;
+    if (judged === OUT_OF_MEMORY) await judgeHere(share(k + 1), false);
+    else decided.absorb(judged);
+  }
 }
 
+const OUT_OF_MEMORY = Symbol('out of memory');
+
 interface RunningWorker {
-  result: Promise<DecidedShare>;
+  /** Its block of pass 1; OUT_OF_MEMORY when it ran out of its heap first. */
+  block: Promise<BlockIndexed | typeof OUT_OF_MEMORY>;
+  /** Its share of pass 2; OUT_OF_MEMORY when it ran out of its heap first. */
+  result: Promise<DecidedShare | typeof OUT_OF_MEMORY>;
+  outOfMemory(): boolean;
   post(task: WorkerTask): void;
   stop(): Promise<number>;
 }
 
-function startWorker(setup: WorkerSetup): RunningWorker {
-  const worker = spawn(setup);
-  let lines = 0;
-  const failure = (message: string, stack?: string) => workerFailure(lines, message, stack);
-  const result = new Promise<DecidedShare>((resolve, reject) => {
-    worker.once('message', (reply: WorkerReply) => {
-      if (reply.ok) resolve(reply);
-      else reject(reply.userError ? new UserError(reply.message) : failure(reply.message, reply.stack));
-    });
-    worker.once('error', (err) => reject(failure(err.message, err.stack)));
-    worker.once('exit', (code) => reject(failure(`exited with code ${code} before it answered`)));
+function startWorker(setup: WorkerSetup, threading: WorkerThreading): RunningWorker {
+  const worker = startWorkerThread(threading.module ?? WORKER_MODULE, {
+    workerData: setup,
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: threading.heapMb ?? WORKER_HEAP_MB },
   });
-  // This thread's own failure (an invalid snapshot) is the one to report; a worker that then
-  // fails or is stopped must not surface as an unhandled rejection.
-  result.catch(() => undefined);
+  let lines = 0;
+  let outOfMemory = false;
+  const failure = (message: string, stack?: string) => workerFailure(lines, message, stack);
+  const block = settlement<BlockIndexed | typeof OUT_OF_MEMORY>();
+  const result = settlement<DecidedShare | typeof OUT_OF_MEMORY>();
+  // Its first answer is its block, the second its share: an error or the exit settles what is pending.
+  const pending = () => (block.settled ? result : block);
+  worker.on('message', (reply: WorkerReply) => {
+    if (!reply.ok) pending().reject(reply.userError ? new UserError(reply.message) : failure(reply.message, reply.stack));
+    else if (reply.block) block.resolve(reply.block);
+    else result.resolve(reply);
+  });
+  worker.once('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ERR_WORKER_OUT_OF_MEMORY') return pending().reject(failure(err.message, err.stack));
+    outOfMemory = true;
+    block.resolve(OUT_OF_MEMORY);
+    result.resolve(OUT_OF_MEMORY);
+  });
+  worker.once('exit', (code) => pending().reject(failure(`exited with code ${code} before it answered`)));
   return {
-    result,
+    block: block.promise,
+    result: result.promise,
+    outOfMemory: () => outOfMemory,
     post: (task) => {
       lines = task.lines.length;
       worker.postMessage(task);
@@ -142,16 +197,41 @@ function startWorker(setup: WorkerSetup): RunningWorker {
   };
 }
 
-/** `accounts` is 0 until the worker is given its share (it failed while starting). */
+interface Settlement<T> {
+  promise: Promise<T>;
+  settled: boolean;
+  resolve(value: T): void;
+  reject(err: Error): void;
+}
+
+/** A promise settled from outside, once (later calls are ignored); a rejection nobody awaits is not unhandled. */
+function settlement<T>(): Settlement<T> {
+  let settle!: { resolve: (value: T) => void; reject: (err: Error) => void };
+  const promise = new Promise<T>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  promise.catch(() => undefined);
+  const s: Settlement<T> = {
+    promise,
+    settled: false,
+    resolve: (value) => {
+      if (!s.settled) settle.resolve(value);
+      s.settled = true;
+    },
+    reject: (err) => {
+      if (!s.settled) settle.reject(err);
+      s.settled = true;
+    },
+  };
+  return s;
+}
+
+/** `accounts` is 0 until the worker is given its share of pass 2. */
 function workerFailure(accounts: number, message: string, stack?: string): Error {
-  const what = accounts > 0 ? `evaluation of ${accounts} accounts in a worker thread` : 'a worker thread starting to evaluate';
+  const what = accounts > 0 ? `evaluation of ${accounts} accounts in a worker thread` : 'a worker thread validating its block of the snapshot';
   const err = new Error(`${what} failed: ${message}`);
   if (stack) err.stack = `${err.message}\n${stack}`;
   return err;
 }
 
 const WORKER_MODULE = moduleBeside(import.meta.url, 'parallel-worker');
-
-function spawn(setup: WorkerSetup): Worker {
-  return startWorkerThread(WORKER_MODULE, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
-}
