@@ -160,7 +160,7 @@ export class IndexBuilder {
   private readonly trailListFailures = new Map<string, ApiError>();
   private readonly bucketOwners = new Map<string, string>();
   private readonly bucketRegions = new Map<string, string>();
-  /** Buckets whose region so far comes from their own record, not a ListBuckets (which overrides it): see merge(). */
+  /** Buckets whose region so far comes from their own record, not from a ListBuckets (which overrides it): see merge(). */
   private readonly regionsFromRecords = new Set<string>();
   private readonly accountsWithUnknownBuckets: string[] = [];
   private readonly destinationNames = new Set<string>();
@@ -313,10 +313,7 @@ export class IndexBuilder {
     setAll(this.bucketOwners, block.bucketOwners);
     // A region from a bucket's own record counts only when no earlier line gave one.
     for (const [name, region] of block.bucketRegions) {
-      if (!block.regionsFromRecords.has(name)) this.regionsFromRecords.delete(name);
-      else if (this.bucketRegions.has(name)) continue;
-      else this.regionsFromRecords.add(name);
-      this.bucketRegions.set(name, region);
+      if (!block.regionsFromRecords.has(name) || !this.bucketRegions.has(name)) this.bucketRegions.set(name, region);
     }
     this.accountsWithUnknownBuckets.push(...block.accountsWithUnknownBuckets);
     block.destinationNames.forEach((name) => this.destinationNames.add(name));
@@ -324,7 +321,6 @@ export class IndexBuilder {
     // of its own lines had named the bucket by then; otherwise that line is read again if a trail
     // named the bucket anywhere before it (linesToReread).
     for (const [name, line] of block.unnamedBucketLines) {
-      if (block.bucketRecords.has(name)) continue;
       this.bucketRecords.delete(name);
       this.unnamedBucketLines.set(name, line);
     }
