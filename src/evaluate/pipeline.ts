@@ -26,7 +26,7 @@ import { judgeInThreads, startWorkers, threadsFor, type Workers } from './parall
 import { inShard, parseShard } from './shard.ts';
 
 /** What pass 1 leaves for pass 2. */
-interface FirstPass {
+export interface FirstPass {
   index: ModelIndex;
   errors: ApiError[];
   /** The lines of the accounts in scope (this shard, --accounts/--ous), in file order. */
@@ -65,7 +65,7 @@ export async function evaluateSnapshot(source: SnapshotSource, options: Evaluate
  * before the whole file has been found valid. With workers, this thread reads the first block of
  * lines and the workers the others (all in scope: threads are used only unsharded, not narrowed).
  */
-async function firstPass(source: SnapshotSource, options: EvaluateOptions, workers?: Workers): Promise<FirstPass> {
+export async function firstPass(source: SnapshotSource, options: EvaluateOptions, workers?: Workers): Promise<FirstPass> {
   const { header } = source;
   const shard = options.shard ? parseShard(options.shard) : undefined;
   const only = options.only ? new Set(options.only.accountIds) : undefined;
