@@ -14,7 +14,7 @@
  * bytes by the file's identity (device, inode, size, times) as this thread does for its own later
  * passes (snapshot/read.ts), and fails with a UserError when the file changed.
  *
- * A worker's old generation is capped (WORKER_HEAP_MB): one that runs out of it is no failure,
+ * A worker's old generation is capped (workerHeapMb): one that runs out of it is no failure,
  * this thread does its part instead (its block of pass 1, its share of pass 2).
  */
 import { availableParallelism } from 'node:os';
@@ -30,16 +30,11 @@ import type { EvaluateOptions } from './options.ts';
 import { sharedSpoolDir } from './verdict-spool.ts';
 
 /**
- * Default thread count: 1, on any number of cores (capped by availableParallelism()). Measured on
- * the 2-core machine at 10,000 accounts, `-f md`, after the workers stopped re-hashing the file and
- * re-spooling their verdicts (issue 16; docs/operations/large-organizations.md), idle: two threads
- * 9.2-9.5 s wall, 15.3-15.9 s CPU, 537-568 MB against 10.5-10.7 s, 13.1-13.4 s, 360-366 MB for one.
- * A second on 2 cores gains little, because one thread already keeps the second core busy with V8's
- * garbage collection and pass 1 stays serial; and at 100,000 accounts two threads took 2.1 GB
- * against 0.76 GB (the worker holds its own copy of the index). `--workers N` asks for more on a
- * machine with idle cores and memory to spare.
+ * The default: two threads (this one and a worker) on a machine of two or more cores
+ * (availableParallelism()) for an organization of DEFAULT_TWO_THREADS.from to .to accounts,
+ * one otherwise. FIGURES
  */
-const DEFAULT_THREADS = 1;
+const DEFAULT_TWO_THREADS = { from: 2_000, to: 30_000 };
 
 /**
  * A worker's young generation (V8's, for objects that die young: most of what judging an account
@@ -49,8 +44,13 @@ const DEFAULT_THREADS = 1;
  */
 const YOUNG_GENERATION_MB = 96;
 
-/** A worker's old generation, in MB (see the module comment). */
-export const WORKER_HEAP_MB = 512;
+/**
+ * A worker's old generation, in MB, for an organization of `accounts` (see the module comment):
+ * what it holds grows with the organization (its copy of the index, its verdict cache). HEAPFIGURES
+ */
+export function workerHeapMb(accounts: number): number {
+  return 160 + 4 * Math.ceil(accounts / 1000);
+}
 
 /** What a worker is started with, before pass 1: its block of lines, and enough to load the rules and decide verdicts (plain data). */
 export interface WorkerSetup {
@@ -92,8 +92,9 @@ export function threadsFor(source: SnapshotSource, options: EvaluateOptions): nu
     throw new UserError(`--workers ${asked}: expected a whole number of at least 1`);
   }
   if (!source.file || !source.identity || options.shard || options.only || options.rules.some((r) => !ruleSpecOf(r))) return 1;
-  const threads = asked ?? Math.min(DEFAULT_THREADS, availableParallelism());
-  return Math.max(1, Math.min(threads, source.header.scope.accountIds.length || 1));
+  const accounts = source.header.scope.accountIds.length;
+  const byDefault = accounts >= DEFAULT_TWO_THREADS.from && accounts <= DEFAULT_TWO_THREADS.to ? Math.min(2, availableParallelism()) : 1;
+  return Math.max(1, Math.min(asked ?? byDefault, accounts || 1));
 }
 
 /** Worker threads started before pass 1, each validating and indexing its block of lines. */
@@ -111,7 +112,8 @@ export interface Workers {
 export function startWorkers(source: SnapshotSource, options: EvaluateOptions, decided: DecidedOptions, count: number): Workers {
   const [ownBlock, ...blocks] = lineBlocks(source.headerLine, source.header.scope.accountIds.length, count + 1);
   const common = { file: source.file!, identity: source.identity!, headerLine: source.headerLine, rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } };
-  const running = blocks.map((block) => startWorker({ ...common, block }, options.threading ?? {}));
+  const threading = { heapMb: workerHeapMb(source.header.scope.accountIds.length), ...options.threading };
+  const running = blocks.map((block) => startWorker({ ...common, block }, threading));
   const indexed = running.map(async (worker, k) => {
     const outcome = await worker.block;
     return outcome === OUT_OF_MEMORY ? indexBlock(source.file!, source.header, source.headerLine, blocks[k]!) : outcome;
@@ -161,10 +163,10 @@ interface RunningWorker {
   stop(): Promise<number>;
 }
 
-function startWorker(setup: WorkerSetup, threading: WorkerThreading): RunningWorker {
+function startWorker(setup: WorkerSetup, threading: WorkerThreading & { heapMb: number }): RunningWorker {
   const worker = startWorkerThread(threading.module ?? WORKER_MODULE, {
     workerData: setup,
-    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: threading.heapMb ?? WORKER_HEAP_MB },
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: threading.heapMb },
   });
   let lines = 0;
   let outOfMemory = false;
