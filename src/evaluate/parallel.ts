@@ -32,7 +32,18 @@ import { sharedSpoolDir } from './verdict-spool.ts';
 /**
  * The default: two threads (this one and a worker) on a machine of two or more cores
  * (availableParallelism()) for an organization of DEFAULT_TWO_THREADS.from to .to accounts,
- * one otherwise. FIGURES
+ * one otherwise. Measured on the 2-core machine with pass 1 split (issue 16; figures in
+ * docs/operations/large-organizations.md, "Several cores"; load 7-10, so CPU and peak RSS are the
+ * figures to read): at 10,000 accounts, `-f md`, two threads took 17.1-19.9 s of CPU and 491-504 MB
+ * against 13.8-14.7 s and 338-369 MB for one, but the longest thread (this one) ran 6.1-7.3 s
+ * against 10.1-11.0 s: on idle cores that sets the wall time. Before pass 1 was split, two threads
+ * already gained 1.2-3 s of wall time at 10,000 accounts on the idle machine.
+ * Memory sets the bounds: two threads hold two heaps, each with the model index, so their peak RSS
+ * grows about four times as fast with the accounts as one thread's: all 8 formats at 10,000
+ * accounts 552 MB (target 600), 769-837 MB at 29,335 accounts (JSON + SARIF + HTML), 1.5 GB at
+ * 100,000 (target 1 GB; one thread 834 MB). Below 2,000 accounts the worker's start-up (modules,
+ * rules) weighs: at 1,000 accounts two threads cut the longest thread by 0.4 s (1.5 to 1.1 s) for
+ * 1.3 s more CPU and 90 MB more (156-165 MB against 243-254 MB).
  */
 const DEFAULT_TWO_THREADS = { from: 2_000, to: 30_000 };
 
@@ -46,7 +57,11 @@ const YOUNG_GENERATION_MB = 96;
 
 /**
  * A worker's old generation, in MB, for an organization of `accounts` (see the module comment):
- * what it holds grows with the organization (its copy of the index, its verdict cache). HEAPFIGURES
+ * what it holds grows with the organization (its copy of the index, its verdict cache). Its live
+ * heap after a full collection, measured: 40 MB with the index and 65 MB after judging at 10,000
+ * accounts, 89 MB and 131 MB at 29,335 accounts, so the cap leaves it more than twice its live heap
+ * (a cap of 160 MB + 2 MB per 1,000 accounts gave 769 MB of peak RSS at 29,335 accounts against
+ * 837 MB, for about 1.7 s more of worker CPU).
  */
 export function workerHeapMb(accounts: number): number {
   return 160 + 4 * Math.ceil(accounts / 1000);
