@@ -2,7 +2,6 @@ import type { TrailproofConfig } from '../config/types.ts';
 import type { FrameworkPack } from '../rules/framework-packs.ts';
 import type { LoadedRule } from '../rules/load.ts';
 import type { SkippedAccount } from '../snapshot/types.ts';
-import type { WorkerThreading } from './parallel.ts';
 
 /** How to evaluate a snapshot: the pipeline's input beside the snapshot, shared with its worker threads. */
 export interface EvaluateOptions {
@@ -25,4 +24,12 @@ export interface EvaluateOptions {
   spoolRunVerdicts?: number;
   /** Framework packs (--framework) whose control-level view is added to the result, in this order. */
   frameworks?: readonly FrameworkPack[];
+}
+
+/** How evaluation's worker threads are started (parallel.ts); tests give a module that hoards memory, and a small heap. */
+export interface WorkerThreading {
+  /** The worker's module (default: parallel-worker). */
+  module?: URL;
+  /** Its old generation's cap, in MB (default: workerHeapMb of the organization's size). */
+  heapMb?: number;
 }

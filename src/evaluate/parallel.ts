@@ -26,7 +26,7 @@ import { lineBlocks, type LineBlock, type SnapshotSource } from '../snapshot/rea
 import type { DecidedOptions, DecidedShare, DecidedVerdicts } from './decided.ts';
 import { indexBlock, type BlockIndexed } from './first-pass-block.ts';
 import { judgeRecords } from './judge.ts';
-import type { EvaluateOptions } from './options.ts';
+import type { EvaluateOptions, WorkerThreading } from './options.ts';
 import { sharedSpoolDir } from './verdict-spool.ts';
 
 /**
@@ -90,12 +90,6 @@ export interface WorkerTask {
 
 /** A worker's answers: its block of pass 1, then its share of pass 2; or the error that stopped it. */
 export type WorkerReply = { ok: true; block: BlockIndexed } | ({ ok: true; block?: undefined } & DecidedShare) | { ok: false; userError: boolean; message: string; stack?: string };
-
-/** How workers are started; tests give a module that hoards memory, and a small heap. */
-export interface WorkerThreading {
-  module?: URL;
-  heapMb?: number;
-}
 
 /**
  * How many threads evaluate `source`: 1 unless it is a file opened for a validating first pass,
