@@ -37,7 +37,8 @@ import { sharedSpoolDir } from './verdict-spool.ts';
  * figures to read): at 10,000 accounts, `-f md`, two threads took 17.1-19.9 s of CPU and 491-504 MB
  * against 13.8-14.7 s and 338-369 MB for one, but the longest thread (this one) ran 6.1-7.3 s
  * against 10.1-11.0 s: on idle cores that sets the wall time. Before pass 1 was split, two threads
- * already gained 1.2-3 s of wall time at 10,000 accounts on the idle machine.
+ * already took less wall time at 10,000 accounts on the idle machine (`-f md` 9.2-9.5 s against
+ * 10.5-10.7 s; JSON + SARIF + HTML 13.2 s against 14.4-14.9 s).
  * Memory sets the bounds: two threads hold two heaps, each with the model index, so their peak RSS
  * grows about four times as fast with the accounts as one thread's: all 8 formats at 10,000
  * accounts 552 MB (target 600), 769-837 MB at 29,335 accounts (JSON + SARIF + HTML), 1.5 GB at
