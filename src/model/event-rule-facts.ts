@@ -33,14 +33,15 @@ export function accountTamperEventRules(record: AccountRecord, needed: Known<str
 
 function regionFacts(record: AccountRecord, region: string, actions: readonly TamperAction[], withoutRules: RegionsWithoutRules): RegionTamperEventRulesFacts {
   const inputs = detectiveInputs(record, region);
+  const listed = inputs.block?.eventRules?.value;
+  const seen = withoutRules.get(region);
+  if (seen && listed?.length === 0) return seen;
   const computed = inputs.reason !== undefined ? { reason: inputs.reason } : regionEventRuleFacts({ rules: inputs.block.eventRules, targets: inputs.block.ruleTargets ?? {} }, actions);
   if (computed.reason !== undefined) return { region, unknown: { actions: computed.reason, rules: computed.reason } };
-  if (computed.value.rules.length === 0) {
-    let shared = withoutRules.get(region);
-    if (!shared) withoutRules.set(region, (shared = deepFreeze(factsOf(region, computed.value))));
-    return shared;
-  }
-  return factsOf(region, computed.value);
+  if (computed.value.rules.length > 0) return factsOf(region, computed.value);
+  const shared = seen ?? deepFreeze(factsOf(region, computed.value));
+  withoutRules.set(region, shared);
+  return shared;
 }
 
 function factsOf(region: string, computed: RegionEventRuleFacts): RegionTamperEventRulesFacts {
