@@ -44,6 +44,20 @@ function orgWithOrgTrail(bucket: BucketRecord | null, trailOver: Parameters<type
 }
 
 describe('the destination bucket of a trail', () => {
+  it('is one frozen object shared by every account whose trail writes to it; the retention stays each account\'s own', () => {
+    const snap = orgWithOrgTrail(archiveBucket()).snapshot();
+    const index = buildIndex(snap.header, snap.accounts);
+    const trailIn = (accountId: string) => subjectsForAccount(index, snap.accounts.find((r) => r.accountId === accountId)!)[0]!.activation.account!.trails![0]!;
+    const member = trailIn(MEMBER);
+    const archive = trailIn(LOG_ARCHIVE);
+    expect(archive.bucket).toBe(member.bucket);
+    expect(Object.isFrozen(member.bucket?.objectLock)).toBe(true);
+    expect(member.bucket).toMatchObject({ name: 'central-logs', versioning: 'Enabled' });
+    expect(member.retention).not.toBe(archive.retention);
+    expect(member.retention?.logObjectPrefix).toContain(MEMBER);
+    expect(archive.retention?.logObjectPrefix).toContain(LOG_ARCHIVE);
+  });
+
   it('is read from the log-archive account that owns it', () => {
     const t = trailOf(orgWithOrgTrail(archiveBucket()), MEMBER);
     expect(t.bucket).toMatchObject({
