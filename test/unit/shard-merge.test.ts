@@ -113,6 +113,14 @@ describe('report merge', () => {
     expect(read(join(out, 'trailproof.sarif'))).toBe(read(join(dir, 'whole', 'trailproof.sarif')));
   });
 
+  it('writes the same bytes with --workers 1 (the memory-lean choice)', async () => {
+    const out = join(dir, 'merged-one-thread');
+    const shardFiles = [1, 2, 3].map((k) => join(dir, `shard-${k}`, 'trailproof.json'));
+    expect(await cli('report', 'merge', ...shardFiles, '--out', out, '--format', 'json,sarif', '-c', config, '--workers', '1')).toBe(whole.summary.exitCode);
+    expect(read(join(out, 'trailproof.json'))).toBe(read(join(dir, 'whole', 'trailproof.json')));
+    expect(read(join(out, 'trailproof.sarif'))).toBe(read(join(dir, 'whole', 'trailproof.sarif')));
+  });
+
   it('refuses an incomplete set of shards with a usage error', async () => {
     const code = await cli('report', 'merge', join(dir, 'shard-1', 'trailproof.json'), join(dir, 'shard-3', 'trailproof.json'), '--out', join(dir, 'partial'));
     expect(code).toBe(2);

@@ -11,7 +11,7 @@ import type { ScanResult } from '../../contracts/result.ts';
 import { UserError } from '../../shared/errors.ts';
 import type { SetExit } from '../register.ts';
 import { printSummary } from '../summary.ts';
-import { formatsOption } from '../options.ts';
+import { formatsOption, wholeNumberParser } from '../options.ts';
 
 interface OutputFlags {
   config?: string;
@@ -19,6 +19,7 @@ interface OutputFlags {
   format?: string[];
   sarifIncludeSuppressed?: boolean;
   quiet?: boolean;
+  workers?: number;
 }
 
 function outputOptions(): Option[] {
@@ -28,14 +29,21 @@ function outputOptions(): Option[] {
     formatsOption('comma-separated formats (default: config output.formats, "json,sarif")'),
     new Option('--sarif-include-suppressed', 'keep suppressed results in SARIF, marked as suppressed'),
     new Option('-q, --quiet', 'print nothing but errors'),
+    new Option('--workers <n>', 'threads that write the report formats when the verdicts are spooled to disk (more than 50,000; default: one per core; 1 is the memory-lean choice)').argParser(
+      wholeNumberParser('--workers', 1),
+    ),
   ];
 }
 
 async function writeFrom(result: ScanResult, flags: OutputFlags) {
   const config = loadConfig(flags.config);
-  return writeReports(result, flags.format ?? config.output.formats, flags.out ?? config.output.dir, {
-    sarifIncludeSuppressed: flags.sarifIncludeSuppressed ?? config.output.sarifIncludeSuppressed,
-  });
+  return writeReports(
+    result,
+    flags.format ?? config.output.formats,
+    flags.out ?? config.output.dir,
+    { sarifIncludeSuppressed: flags.sarifIncludeSuppressed ?? config.output.sarifIncludeSuppressed },
+    flags.workers ? { threads: flags.workers } : {},
+  );
 }
 
 function writeText(file: string, text: string): void {
