@@ -27,7 +27,8 @@ const NOT_CONFIGURED_CODES = new Set([
 /** Fills `trail.bucket`'s configuration and `trail.retention` for the account `record` (its log prefix depends on it). */
 export function addTrailBucketFacts(index: ModelIndex, trail: ListedTrailFacts, record: AccountRecord): void {
   const config = locateBucket(index, trail.bucket);
-  if (trail.bucket) trail.bucket = configuredBucket(index, trail.bucket, config);
+  if (trail.bucket && index.organizationTrails.has(trail.arn)) trail.bucket = sharedBucket(index, trail.bucket, config);
+  else if (trail.bucket) addBucketConfiguration(index, trail.bucket, config);
 
   const raw = rawTrail(index, record, trail.arn);
   const orgId = index.organization.id;
@@ -83,13 +84,14 @@ function read<T>(f: Fetched<T> | undefined, operation: string): Known<T | null> 
 }
 
 /**
- * The bucket with its configuration. A bucket's facts depend on its name only (trails.ts bucketRef,
- * locateBucket), and every account whose trail (the organization's) writes to it gets them: made
- * once per bucket and shared, frozen (the rules' caches and CEL conversion key them by identity).
+ * The bucket of an organization trail with its configuration. Every account lists that trail, and
+ * a bucket's facts depend on its name only (trails.ts bucketRef, locateBucket): made once and
+ * shared, frozen (the rules' caches and CEL conversion key them by identity). Only those: a bucket
+ * kept for each account's own trail would hold memory in proportion to the accounts.
  */
-function configuredBucket(index: ModelIndex, bucket: TrailBucketFacts, config: Known<BucketRecord>): TrailBucketFacts {
+function sharedBucket(index: ModelIndex, bucket: TrailBucketFacts, config: Known<BucketRecord>): TrailBucketFacts {
   // Stryker disable next-line StringLiteral: any key no other memo uses is the same cache.
-  const configured = memo(index, 'configured-trail-buckets', () => new Map<string, TrailBucketFacts>());
+  const configured = memo(index, 'organization-trail-buckets', () => new Map<string, TrailBucketFacts>());
   let shared = configured.get(bucket.name);
   if (!shared) {
     addBucketConfiguration(index, bucket, config);
