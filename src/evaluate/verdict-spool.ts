@@ -118,10 +118,7 @@ export class VerdictSpool {
     const run = new LineWriter(join(this.dir!, `run-${this.runs.length}.jsonl`));
     // Every rule that judged a subject hands on its one resource object: written as JSON once.
     const resources = new Map<ResourceRef, string>();
-    // Sorted by their keys, which compare as compareVerdicts does (and the sort is stable, as there).
-    const keyed = this.buffer.map((verdict) => ({ key: sortKey(verdict), verdict }));
-    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    for (const { key, verdict } of keyed) run.write(`${key}\t${this.encode(verdict, resources)}\n`);
+    for (const v of this.buffer.sort(compareVerdicts)) run.write(`${sortKey(v)}\t${this.encode(v, resources)}\n`);
     run.close();
     this.runs.push(run.file);
     this.buffer = [];
