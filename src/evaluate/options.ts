@@ -18,8 +18,18 @@ export interface EvaluateOptions {
   only?: { accountIds: readonly string[]; skipped: readonly SkippedAccount[] };
   /** Threads that judge accounts at once, this one included (see parallel.ts). Default 1. */
   workers?: number;
+  /** How those threads are started (tests: a worker module that hoards memory, a small heap). */
+  threading?: WorkerThreading;
   /** Verdicts a spool holds before it writes a sorted run (verdict-spool.ts RUN_VERDICTS): tests lower it to exercise the runs. */
   spoolRunVerdicts?: number;
   /** Framework packs (--framework) whose control-level view is added to the result, in this order. */
   frameworks?: readonly FrameworkPack[];
+}
+
+/** How evaluation's worker threads are started (parallel.ts); tests give a module that hoards memory, and a small heap. */
+export interface WorkerThreading {
+  /** The worker's module (default: parallel-worker). */
+  module?: URL;
+  /** Its old generation's cap, in MB (default: workerHeapMb of the organization's size). */
+  heapMb?: number;
 }

@@ -1,14 +1,17 @@
 /**
- * A worker thread of parallel.ts. Started before the main thread's pass 1, it loads the rules and
- * reopens the snapshot meanwhile; then it judges the account lines it is sent with the model index
- * the main thread built, applies the exceptions and tallies as the main thread does (decided.ts),
- * and answers with its share (spooled runs left unmerged), or the error, marked when it is a UserError.
+ * A worker thread of parallel.ts. Started before the main thread's pass 1, it validates and
+ * indexes its block of lines (first-pass-block.ts) and answers with it; then it loads the rules
+ * and waits for its share of pass 2: it judges those account lines with the model index the main
+ * thread built, applies the exceptions and tallies as the main thread does (decided.ts), and
+ * answers with its share (spooled runs left unmerged). An error is answered instead, marked when
+ * it is a UserError.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadRuleSpecs, type LoadedRule } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
 import { reopenSnapshot, type SnapshotSource } from '../snapshot/read.ts';
 import { DecidedVerdicts } from './decided.ts';
+import { indexBlock } from './first-pass-block.ts';
 import { judgeRecords } from './judge.ts';
 import type { WorkerReply, WorkerSetup, WorkerTask } from './parallel.ts';
 
@@ -17,8 +20,11 @@ interface Ready {
   source: SnapshotSource;
 }
 
-async function prepare(setup: WorkerSetup): Promise<Ready> {
-  return { rules: loadRuleSpecs(setup.rules), source: await reopenSnapshot(setup.file, { identity: setup.identity }) };
+async function firstPassThenRules(setup: WorkerSetup): Promise<Ready> {
+  const source = await reopenSnapshot(setup.file, { identity: setup.identity });
+  const block = await indexBlock(setup.file, source.header, setup.headerLine, setup.block);
+  port.postMessage({ ok: true, block } satisfies WorkerReply);
+  return { rules: loadRuleSpecs(setup.rules), source };
 }
 
 async function judgeTask(setup: WorkerSetup, { rules, source }: Ready, task: WorkerTask): Promise<WorkerReply> {
@@ -34,7 +40,7 @@ function failureOf(err: unknown): WorkerReply {
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
-const ready = prepare(setup);
+const ready = firstPassThenRules(setup);
 ready.catch((err: unknown) => port.postMessage(failureOf(err)));
 port.once('message', (task: WorkerTask) => {
   void ready.then((r) => judgeTask(setup, r, task)).then(

@@ -1,38 +1,52 @@
 /**
- * Pass 2 of a large snapshot on several cores. The workers are started before pass 1, so their
- * start-up (module load, rule compilation) overlaps this thread's read and validation of the file.
- * Once pass 1 has built the model index, the account lines in scope are dealt out between this
- * thread and the N-1 workers, each handed the index (copied by postMessage, not rebuilt from the
- * file) and judging only its own lines. Every thread applies the exceptions, tallies the gate and
- * spools its own verdicts (decided.ts); a worker hands back its sorted runs unmerged, and this
- * thread merges every thread's runs once (verdict-spool.ts finish).
+ * Evaluation on several cores: pass 1 and pass 2 split between this thread and N-1 workers,
+ * started before pass 1. In pass 1 every thread reads the file, but validates, parses and indexes
+ * only its block of consecutive lines (first-pass-block.ts); this thread has the first block,
+ * hashes every byte and merges the others' index states in file order (IndexBuilder.merge), so the
+ * index and any error are those one thread gives (snapshot/read.ts validateInBlocks). Once the
+ * index is built, the account lines in scope are dealt out again, round-robin, for pass 2: each
+ * worker is handed the index (copied by postMessage, not rebuilt from the file) and judges only its
+ * own lines. Every thread applies the exceptions, tallies the gate and spools its own verdicts
+ * (decided.ts); a worker hands back its sorted runs unmerged, and this thread merges every thread's
+ * runs once (verdict-spool.ts finish).
  *
  * A worker reads the file again for its lines without schema checks; it proves them the validated
  * bytes by the file's identity (device, inode, size, times) as this thread does for its own later
- * passes (snapshot/read.ts), and fails with a UserError when the file changed. */
+ * passes (snapshot/read.ts), and fails with a UserError when the file changed.
+ *
+ * A worker's old generation is capped (workerHeapMb): one that runs out of it is no failure,
+ * this thread does its part instead (its block of pass 1, its share of pass 2).
+ */
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
 import type { ModelIndex } from '../model/index.ts';
 import { ruleSpecOf, type RuleSpec } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
 import { moduleBeside, startWorkerThread } from '../shared/worker-thread.ts';
-import type { SnapshotSource } from '../snapshot/read.ts';
-import { judgeRecords } from './judge.ts';
-import type { EvaluateOptions } from './options.ts';
+import { lineBlocks, type LineBlock, type SnapshotSource } from '../snapshot/read.ts';
 import type { DecidedOptions, DecidedShare, DecidedVerdicts } from './decided.ts';
+import { indexBlock, type BlockIndexed } from './first-pass-block.ts';
+import { judgeRecords } from './judge.ts';
+import type { EvaluateOptions, WorkerThreading } from './options.ts';
 import { sharedSpoolDir } from './verdict-spool.ts';
 
 /**
- * Default thread count: 1, on any number of cores (capped by availableParallelism()). Measured on
- * the 2-core machine at 10,000 accounts, `-f md`, after the workers stopped re-hashing the file and
- * re-spooling their verdicts (issue 16; docs/operations/large-organizations.md), idle: two threads
- * 9.2-9.5 s wall, 15.3-15.9 s CPU, 537-568 MB against 10.5-10.7 s, 13.1-13.4 s, 360-366 MB for one.
- * A second on 2 cores gains little, because one thread already keeps the second core busy with V8's
- * garbage collection and pass 1 stays serial; and at 100,000 accounts two threads took 2.1 GB
- * against 0.76 GB (the worker holds its own copy of the index). `--workers N` asks for more on a
- * machine with idle cores and memory to spare.
+ * The default: two threads (this one and a worker) on a machine of two or more cores
+ * (availableParallelism()) for an organization of DEFAULT_TWO_THREADS.from to .to accounts,
+ * one otherwise. Measured on the 2-core machine with pass 1 split (issue 16; figures in
+ * docs/operations/large-organizations.md, "Several cores"; load 7-10, so CPU and peak RSS are the
+ * figures to read): at 10,000 accounts, `-f md`, two threads took 17.1-19.9 s of CPU and 491-504 MB
+ * against 13.8-14.7 s and 338-369 MB for one, but the longest thread (this one) ran 6.1-7.3 s
+ * against 10.1-11.0 s: on idle cores that sets the wall time. Before pass 1 was split, two threads
+ * already took less wall time at 10,000 accounts on the idle machine (`-f md` 9.2-9.5 s against
+ * 10.5-10.7 s; JSON + SARIF + HTML 13.2 s against 14.4-14.9 s).
+ * Memory sets the bounds: two threads hold two heaps, each with the model index, so their peak RSS
+ * grows about four times as fast with the accounts as one thread's: all 8 formats at 10,000
+ * accounts 552 MB (target 600), 769-837 MB at 29,335 accounts (JSON + SARIF + HTML), 1.5 GB at
+ * 100,000 (target 1 GB; one thread 834 MB). Below 2,000 accounts the worker's start-up (modules,
+ * rules) weighs: at 1,000 accounts two threads cut the longest thread by 0.4 s (1.5 to 1.1 s) for
+ * 1.3 s more CPU and 90 MB more (156-165 MB against 243-254 MB).
  */
-const DEFAULT_THREADS = 1;
+const DEFAULT_TWO_THREADS = { from: 2_000, to: 30_000 };
 
 /**
  * A worker's young generation (V8's, for objects that die young: most of what judging an account
@@ -42,11 +56,26 @@ const DEFAULT_THREADS = 1;
  */
 const YOUNG_GENERATION_MB = 96;
 
-/** What a worker is started with, before pass 1: enough to load the rules and decide verdicts (plain data). */
+/**
+ * A worker's old generation, in MB, for an organization of `accounts` (see the module comment):
+ * what it holds grows with the organization (its copy of the index, its verdict cache). Its live
+ * heap after a full collection, measured: 40 MB with the index and 65 MB after judging at 10,000
+ * accounts, 89 MB and 131 MB at 29,335 accounts, so the cap leaves it more than twice its live heap
+ * (a cap of 160 MB + 2 MB per 1,000 accounts gave 769 MB of peak RSS at 29,335 accounts against
+ * 837 MB, for about 1.7 s more of worker CPU).
+ */
+export function workerHeapMb(accounts: number): number {
+  return 160 + 4 * Math.ceil(accounts / 1000);
+}
+
+/** What a worker is started with, before pass 1: its block of lines, and enough to load the rules and decide verdicts (plain data). */
 export interface WorkerSetup {
   file: string;
   /** The file's identity when this thread opened it: the worker proves with it that it reads the validated bytes. */
   identity: string;
+  headerLine: number;
+  /** The lines whose records it validates and indexes in pass 1. */
+  block: LineBlock;
   rules: RuleSpec[];
   /** How verdicts are decided, as in this thread; the worker's spool goes in spoolDir (removed by this thread at exit). */
   decided: DecidedOptions & { spoolDir: string };
@@ -60,11 +89,12 @@ export interface WorkerTask {
   index: ModelIndex;
 }
 
-export type WorkerReply = ({ ok: true } & DecidedShare) | { ok: false; userError: boolean; message: string; stack?: string };
+/** A worker's answers: its block of pass 1, then its share of pass 2; or the error that stopped it. */
+export type WorkerReply = { ok: true; block: BlockIndexed } | ({ ok: true; block?: undefined } & DecidedShare) | { ok: false; userError: boolean; message: string; stack?: string };
 
 /**
- * How many threads evaluate `source`: 1 unless it is a file, unsharded, not narrowed, judged by
- * rules loaded from files, and `workers` asks for more.
+ * How many threads evaluate `source`: 1 unless it is a file opened for a validating first pass,
+ * unsharded, not narrowed, judged by rules loaded from files, and `workers` asks for more.
  */
 export function threadsFor(source: SnapshotSource, options: EvaluateOptions): number {
   const asked = options.workers;
@@ -72,23 +102,36 @@ export function threadsFor(source: SnapshotSource, options: EvaluateOptions): nu
     throw new UserError(`--workers ${asked}: expected a whole number of at least 1`);
   }
   if (!source.file || !source.identity || options.shard || options.only || options.rules.some((r) => !ruleSpecOf(r))) return 1;
-  const threads = asked ?? Math.min(DEFAULT_THREADS, availableParallelism());
-  return Math.max(1, Math.min(threads, source.header.scope.accountIds.length || 1));
+  const accounts = source.header.scope.accountIds.length;
+  const byDefault = accounts >= DEFAULT_TWO_THREADS.from && accounts <= DEFAULT_TWO_THREADS.to ? Math.min(2, availableParallelism()) : 1;
+  return Math.max(1, Math.min(asked ?? byDefault, accounts || 1));
 }
 
-/** Worker threads started before pass 1, waiting for their share of pass 2. */
+/** Worker threads started before pass 1, each validating and indexing its block of lines. */
 export interface Workers {
+  /** The first block of lines: this thread's. */
+  ownBlock: LineBlock;
+  /** Each worker's block of pass 1, in file order (indexed on this thread for a worker that ran out of memory). */
+  blocks: Promise<BlockIndexed>[];
   running: RunningWorker[];
   /** Ends every worker (a no-op for one that has answered). */
   stop(): void;
 }
 
-/** Starts `count` workers that load the rules while this thread runs pass 1. */
+/** Starts `count` workers, each on its block of pass 1; they load the rules once it is done. */
 export function startWorkers(source: SnapshotSource, options: EvaluateOptions, decided: DecidedOptions, count: number): Workers {
-  const setup: WorkerSetup = { file: source.file!, identity: source.identity!, rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } };
-  const running: RunningWorker[] = [];
-  for (let k = 0; k < count; k++) running.push(startWorker(setup));
-  return { running, stop: () => running.forEach((w) => void w.stop()) };
+  const [ownBlock, ...blocks] = lineBlocks(source.headerLine, source.header.scope.accountIds.length, count + 1);
+  const common = { file: source.file!, identity: source.identity!, headerLine: source.headerLine, rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } };
+  const threading = { heapMb: workerHeapMb(source.header.scope.accountIds.length), ...options.threading };
+  const running = blocks.map((block) => startWorker({ ...common, block }, threading));
+  const indexed = running.map(async (worker, k) => {
+    const outcome = await worker.block;
+    return outcome === OUT_OF_MEMORY ? indexBlock(source.file!, source.header, source.headerLine, blocks[k]!) : outcome;
+  });
+  // This thread's own failure (an invalid snapshot) is the one to report: a block that fails
+  // meanwhile must not surface as an unhandled rejection.
+  indexed.forEach((b) => b.catch(() => undefined));
+  return { ownBlock: ownBlock!, blocks: indexed, running, stop: () => running.forEach((w) => void w.stop()) };
 }
 
 interface Judged {
@@ -98,42 +141,66 @@ interface Judged {
 }
 
 /**
- * Pass 2 split between this thread and the workers: account lines are dealt round-robin, this
- * thread judges its share into `decided`, then absorbs each worker's share (their spooled runs are
- * merged with this thread's once, by decided.finish()).
+ * Pass 2 split between this thread and the workers alive: account lines are dealt round-robin,
+ * this thread judges its share into `decided`, then absorbs each worker's share (their spooled
+ * runs are merged with this thread's once, by decided.finish()), or judges the share of a worker
+ * that ran out of memory.
  */
 export async function judgeInThreads(workers: Workers, source: SnapshotSource, options: EvaluateOptions, first: Judged, decided: DecidedVerdicts): Promise<void> {
-  const threads = workers.running.length + 1;
+  const alive = workers.running.filter((w) => !w.outOfMemory());
+  const threads = alive.length + 1;
   const share = (k: number) => first.lines.filter((_, i) => i % threads === k);
   const index = { ...first.index, memo: new Map() };
-  workers.running.forEach((worker, k) => worker.post({ lines: share(k + 1), index }));
-  await judgeRecords(source, first.index, options.rules, { only: new Set(share(0)), judgesOrganization: first.judgesOrganization }, decided.add);
-  for (const worker of workers.running) decided.absorb(await worker.result);
+  alive.forEach((worker, k) => worker.post({ lines: share(k + 1), index }));
+  const judgeHere = (lines: number[], judgesOrganization: boolean) => judgeRecords(source, first.index, options.rules, { only: new Set(lines), judgesOrganization }, decided.add);
+  await judgeHere(share(0), first.judgesOrganization);
+  for (const [k, worker] of alive.entries()) {
+    const judged = await worker.result;
+    if (judged === OUT_OF_MEMORY) await judgeHere(share(k + 1), false);
+    else decided.absorb(judged);
+  }
 }
 
+const OUT_OF_MEMORY = Symbol('out of memory');
+
 interface RunningWorker {
-  result: Promise<DecidedShare>;
+  /** Its block of pass 1; OUT_OF_MEMORY when it ran out of its heap first. */
+  block: Promise<BlockIndexed | typeof OUT_OF_MEMORY>;
+  /** Its share of pass 2; OUT_OF_MEMORY when it ran out of its heap first. */
+  result: Promise<DecidedShare | typeof OUT_OF_MEMORY>;
+  outOfMemory(): boolean;
   post(task: WorkerTask): void;
   stop(): Promise<number>;
 }
 
-function startWorker(setup: WorkerSetup): RunningWorker {
-  const worker = spawn(setup);
-  let lines = 0;
-  const failure = (message: string, stack?: string) => workerFailure(lines, message, stack);
-  const result = new Promise<DecidedShare>((resolve, reject) => {
-    worker.once('message', (reply: WorkerReply) => {
-      if (reply.ok) resolve(reply);
-      else reject(reply.userError ? new UserError(reply.message) : failure(reply.message, reply.stack));
-    });
-    worker.once('error', (err) => reject(failure(err.message, err.stack)));
-    worker.once('exit', (code) => reject(failure(`exited with code ${code} before it answered`)));
+function startWorker(setup: WorkerSetup, threading: WorkerThreading & { heapMb: number }): RunningWorker {
+  const worker = startWorkerThread(threading.module ?? WORKER_MODULE, {
+    workerData: setup,
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: threading.heapMb },
   });
-  // This thread's own failure (an invalid snapshot) is the one to report; a worker that then
-  // fails or is stopped must not surface as an unhandled rejection.
-  result.catch(() => undefined);
+  let lines = 0;
+  let outOfMemory = false;
+  const failure = (message: string, stack?: string) => workerFailure(lines, message, stack);
+  const block = settlement<BlockIndexed | typeof OUT_OF_MEMORY>();
+  const result = settlement<DecidedShare | typeof OUT_OF_MEMORY>();
+  // Its first answer is its block, the second its share: an error or the exit settles what is pending.
+  const pending = () => (block.settled ? result : block);
+  worker.on('message', (reply: WorkerReply) => {
+    if (!reply.ok) pending().reject(reply.userError ? new UserError(reply.message) : failure(reply.message, reply.stack));
+    else if (reply.block) block.resolve(reply.block);
+    else result.resolve(reply);
+  });
+  worker.once('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ERR_WORKER_OUT_OF_MEMORY') return pending().reject(failure(err.message, err.stack));
+    outOfMemory = true;
+    block.resolve(OUT_OF_MEMORY);
+    result.resolve(OUT_OF_MEMORY);
+  });
+  worker.once('exit', (code) => pending().reject(failure(`exited with code ${code} before it answered`)));
   return {
-    result,
+    block: block.promise,
+    result: result.promise,
+    outOfMemory: () => outOfMemory,
     post: (task) => {
       lines = task.lines.length;
       worker.postMessage(task);
@@ -142,16 +209,41 @@ function startWorker(setup: WorkerSetup): RunningWorker {
   };
 }
 
-/** `accounts` is 0 until the worker is given its share (it failed while starting). */
+interface Settlement<T> {
+  promise: Promise<T>;
+  settled: boolean;
+  resolve(value: T): void;
+  reject(err: Error): void;
+}
+
+/** A promise settled from outside, once (later calls are ignored); a rejection nobody awaits is not unhandled. */
+function settlement<T>(): Settlement<T> {
+  let settle!: { resolve: (value: T) => void; reject: (err: Error) => void };
+  const promise = new Promise<T>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  promise.catch(() => undefined);
+  const s: Settlement<T> = {
+    promise,
+    settled: false,
+    resolve: (value) => {
+      if (!s.settled) settle.resolve(value);
+      s.settled = true;
+    },
+    reject: (err) => {
+      if (!s.settled) settle.reject(err);
+      s.settled = true;
+    },
+  };
+  return s;
+}
+
+/** `accounts` is 0 until the worker is given its share of pass 2. */
 function workerFailure(accounts: number, message: string, stack?: string): Error {
-  const what = accounts > 0 ? `evaluation of ${accounts} accounts in a worker thread` : 'a worker thread starting to evaluate';
+  const what = accounts > 0 ? `evaluation of ${accounts} accounts in a worker thread` : 'a worker thread validating its block of the snapshot';
   const err = new Error(`${what} failed: ${message}`);
   if (stack) err.stack = `${err.message}\n${stack}`;
   return err;
 }
 
 const WORKER_MODULE = moduleBeside(import.meta.url, 'parallel-worker');
-
-function spawn(setup: WorkerSetup): Worker {
-  return startWorkerThread(WORKER_MODULE, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
-}

@@ -2,7 +2,8 @@
  * The pipeline in order: snapshot → model → evaluate → result. The CLI and the evidence verifier
  * call this; nothing here writes reports or reads the clock.
  *
- * Pass 1 reads every line once (validating it) and keeps what crosses accounts (the model index).
+ * Pass 1 reads every line once (validating it) and keeps what crosses accounts (the model index),
+ * in this thread or in blocks of lines split between threads, merged here in file order.
  * Pass 2 judges one account at a time, in this thread or split between worker threads that are
  * handed pass 1's index (parallel.ts); each verdict goes to the exceptions, the gate's tally and
  * the spool (decided.ts, verdict-spool.ts) as it is decided, in the thread that decided it, so no
@@ -21,11 +22,11 @@ import { DecidedVerdicts } from './decided.ts';
 import { withFrameworks } from './frameworks.ts';
 import { judgeRecords } from './judge.ts';
 import type { EvaluateOptions } from './options.ts';
-import { judgeInThreads, startWorkers, threadsFor } from './parallel.ts';
+import { judgeInThreads, startWorkers, threadsFor, type Workers } from './parallel.ts';
 import { inShard, parseShard } from './shard.ts';
 
 /** What pass 1 leaves for pass 2. */
-interface FirstPass {
+export interface FirstPass {
   index: ModelIndex;
   errors: ApiError[];
   /** The lines of the accounts in scope (this shard, --accounts/--ous), in file order. */
@@ -42,7 +43,7 @@ export async function evaluateSnapshot(source: SnapshotSource, options: Evaluate
   // Started before pass 1, so that their start-up (module load, rule compilation) overlaps it.
   const workers = threads > 1 ? startWorkers(source, options, decidedOptions, threads - 1) : undefined;
   try {
-    const first = await firstPass(source, options);
+    const first = await firstPass(source, options, workers);
     const decided = new DecidedVerdicts(decidedOptions);
     if (workers) {
       await judgeInThreads(workers, source, options, first, decided);
@@ -61,9 +62,10 @@ export async function evaluateSnapshot(source: SnapshotSource, options: Evaluate
 /**
  * Pass 1: what crosses accounts, and every recorded collection error. It reads every line, so it
  * is also where a snapshot opened with `validate: 'first-pass'` is validated: nothing is judged
- * before the whole file has been found valid.
+ * before the whole file has been found valid. With workers, this thread reads the first block of
+ * lines and the workers the others (all in scope: threads are used only unsharded, not narrowed).
  */
-async function firstPass(source: SnapshotSource, options: EvaluateOptions): Promise<FirstPass> {
+export async function firstPass(source: SnapshotSource, options: EvaluateOptions, workers?: Workers): Promise<FirstPass> {
   const { header } = source;
   const shard = options.shard ? parseShard(options.shard) : undefined;
   const only = options.only ? new Set(options.only.accountIds) : undefined;
@@ -73,13 +75,21 @@ async function firstPass(source: SnapshotSource, options: EvaluateOptions): Prom
   const errors: ApiError[] = judgesOrganization ? [...header.errors, ...collectErrors(headerFetches(source))] : [];
   const lines: number[] = [];
   const accountIds: string[] = [];
-  for await (const { line, record } of source.numberedRecords()) {
+  const records = workers ? source.validateInBlocks!(workers.ownBlock, workers.blocks) : source.numberedRecords();
+  for await (const { line, record } of records) {
     builder.add(record, line);
     if (inScope(record.accountId)) {
       errors.push(...collectErrors(record));
       lines.push(line);
       accountIds.push(record.accountId);
     }
+  }
+  // Every block was valid (validateInBlocks awaited them all): their lines follow this thread's.
+  for (const block of workers ? await Promise.all(workers.blocks) : []) {
+    builder.merge(block.index!);
+    errors.push(...block.errors);
+    lines.push(...block.lines);
+    accountIds.push(...block.accountIds);
   }
   // Buckets named by a trail further down the file than their own account: only those lines.
   const again = builder.linesToReread();

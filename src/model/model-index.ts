@@ -124,6 +124,31 @@ export function buildIndex(
   return builder.finish();
 }
 
+/** An organization trail as an account other than its owner lists it, and whether in the trail's home region. */
+interface TrailSighting {
+  trail: Trail;
+  ownerAccountId: string;
+  home: boolean;
+}
+
+/** An IndexBuilder's state after some lines (IndexBuilder.blockState), plain data. */
+export interface IndexBlockState {
+  organizationTrails: Map<string, TrailWithDetail>;
+  organizationTrailSightings: Map<string, TrailSighting>;
+  trailListFailures: Map<string, ApiError>;
+  bucketOwners: Map<string, string>;
+  bucketRegions: Map<string, string>;
+  regionsFromRecords: Set<string>;
+  accountsWithUnknownBuckets: string[];
+  destinationNames: Set<string>;
+  bucketRecords: Map<string, BucketRecord>;
+  unnamedBucketLines: Map<string, number>;
+  accountPublicAccessBlocks: Map<string, Fetched<PublicAccessBlock> | undefined>;
+  trailLogGroups: Map<string, Fetched<LogGroup>>;
+  organizationEventDataStores: Map<string, EventDataStoreWithOwner>;
+  organizationEventDataStoreGaps: string[];
+}
+
 /**
  * Pass 1 of the model, one record at a time, so a streamed snapshot never has to be held whole:
  * it keeps only what other accounts' facts depend on.
@@ -131,10 +156,12 @@ export function buildIndex(
 export class IndexBuilder {
   private readonly organizationTrails = new Map<string, TrailWithDetail>();
   /** Organization trails as other accounts list them (shadows), and owners whose own list failed: see finish(). */
-  private readonly organizationTrailSightings = new Map<string, { trail: Trail; ownerAccountId: string }>();
+  private readonly organizationTrailSightings = new Map<string, TrailSighting>();
   private readonly trailListFailures = new Map<string, ApiError>();
   private readonly bucketOwners = new Map<string, string>();
   private readonly bucketRegions = new Map<string, string>();
+  /** Buckets whose region so far comes from their own record, not from a ListBuckets (which overrides it): see merge(). */
+  private readonly regionsFromRecords = new Set<string>();
   private readonly accountsWithUnknownBuckets: string[] = [];
   private readonly destinationNames = new Set<string>();
   private readonly bucketRecords = new Map<string, BucketRecord>();
@@ -170,15 +197,19 @@ export class IndexBuilder {
         const owner = trailOwner(trail.TrailARN);
         if (trail.IsOrganizationTrail && owner === record.accountId && trail.HomeRegion === region.region) {
           this.organizationTrails.set(trail.TrailARN, { trail, ownerAccountId: owner, detail: record.trailDetails[trail.TrailARN] });
-        } else if (trail.IsOrganizationTrail && owner !== record.accountId && (!this.organizationTrailSightings.has(trail.TrailARN) || trail.HomeRegion === region.region)) {
-          this.organizationTrailSightings.set(trail.TrailARN, { trail, ownerAccountId: owner });
+        } else if (trail.IsOrganizationTrail && owner !== record.accountId) {
+          const home = trail.HomeRegion === region.region;
+          if (home || !this.organizationTrailSightings.has(trail.TrailARN)) this.organizationTrailSightings.set(trail.TrailARN, { trail, ownerAccountId: owner, home });
         }
       }
     }
     if (record.buckets?.value) {
       for (const b of record.buckets.value) {
         this.bucketOwners.set(b.Name, record.accountId);
-        if (b.BucketRegion) this.bucketRegions.set(b.Name, b.BucketRegion);
+        if (b.BucketRegion) {
+          this.bucketRegions.set(b.Name, b.BucketRegion);
+          this.regionsFromRecords.delete(b.Name);
+        }
       }
     } else {
       this.accountsWithUnknownBuckets.push(record.accountId);
@@ -186,7 +217,10 @@ export class IndexBuilder {
     for (const [name, bucket] of Object.entries(record.bucketDetails ?? {})) {
       if (line === undefined || this.destinationNames.has(name)) this.bucketRecords.set(name, bucket);
       else this.unnamedBucketLines.set(name, line); // the last line that holds it, as when every record is kept
-      if (bucket.region.value && !this.bucketRegions.has(name)) this.bucketRegions.set(name, bucket.region.value);
+      if (bucket.region.value && !this.bucketRegions.has(name)) {
+        this.bucketRegions.set(name, bucket.region.value);
+        this.regionsFromRecords.add(name);
+      }
     }
   }
 
@@ -234,8 +268,67 @@ export class IndexBuilder {
     for (const [arn, sighting] of this.organizationTrailSightings) {
       const failure = this.trailListFailures.get(sighting.ownerAccountId);
       if (this.organizationTrails.has(arn) || !failure) continue;
-      this.organizationTrails.set(arn, { ...sighting, detail: { TrailARN: arn, status: { error: failure }, eventSelectors: { error: failure } } });
+      this.organizationTrails.set(arn, { trail: sighting.trail, ownerAccountId: sighting.ownerAccountId, detail: { TrailARN: arn, status: { error: failure }, eventSelectors: { error: failure } } });
     }
+  }
+
+  /**
+   * What this builder kept from one block of consecutive lines (plain data, for postMessage): a
+   * thread that read a block hands it to the builder of the lines before it (merge).
+   */
+  blockState(): IndexBlockState {
+    return {
+      organizationTrails: this.organizationTrails,
+      organizationTrailSightings: this.organizationTrailSightings,
+      trailListFailures: this.trailListFailures,
+      bucketOwners: this.bucketOwners,
+      bucketRegions: this.bucketRegions,
+      regionsFromRecords: this.regionsFromRecords,
+      accountsWithUnknownBuckets: this.accountsWithUnknownBuckets,
+      destinationNames: this.destinationNames,
+      bucketRecords: this.bucketRecords,
+      unnamedBucketLines: this.unnamedBucketLines,
+      accountPublicAccessBlocks: this.accountPublicAccessBlocks,
+      trailLogGroups: this.trailLogGroups,
+      organizationEventDataStores: this.organizationEventDataStores,
+      organizationEventDataStoreGaps: this.organizationEventDataStoreGaps,
+    };
+  }
+
+  /**
+   * The lines of `block` (the blockState() of a builder, of the same header, that read the lines
+   * just after those given to this one), as if add() had been given each of them: the index
+   * finish() builds is the one a single builder of every line builds, maps in the same order.
+   * Map.set keeps a key where it was first set, so "last line wins" merges by setting in the
+   * block's order; what a block could not decide alone is decided here.
+   */
+  merge(block: IndexBlockState): void {
+    const setAll = <K, V>(into: Map<K, V>, from: Map<K, V>) => from.forEach((value, key) => into.set(key, value));
+    setAll(this.organizationTrails, block.organizationTrails);
+    // A sighting outside the trail's home region counts only when no earlier line had one.
+    for (const [arn, sighting] of block.organizationTrailSightings) {
+      if (sighting.home || !this.organizationTrailSightings.has(arn)) this.organizationTrailSightings.set(arn, sighting);
+    }
+    setAll(this.trailListFailures, block.trailListFailures);
+    setAll(this.bucketOwners, block.bucketOwners);
+    // A region from a bucket's own record counts only when no earlier line gave one.
+    for (const [name, region] of block.bucketRegions) {
+      if (!block.regionsFromRecords.has(name) || !this.bucketRegions.has(name)) this.bucketRegions.set(name, region);
+    }
+    this.accountsWithUnknownBuckets.push(...block.accountsWithUnknownBuckets);
+    block.destinationNames.forEach((name) => this.destinationNames.add(name));
+    // A bucket's record is the one on the last line that holds it. The block kept it when a trail
+    // of its own lines had named the bucket by then; otherwise that line is read again if a trail
+    // named the bucket anywhere before it (linesToReread).
+    for (const [name, line] of block.unnamedBucketLines) {
+      this.bucketRecords.delete(name);
+      this.unnamedBucketLines.set(name, line);
+    }
+    setAll(this.bucketRecords, block.bucketRecords);
+    setAll(this.accountPublicAccessBlocks, block.accountPublicAccessBlocks);
+    setAll(this.trailLogGroups, block.trailLogGroups);
+    setAll(this.organizationEventDataStores, block.organizationEventDataStores);
+    this.organizationEventDataStoreGaps.push(...block.organizationEventDataStoreGaps);
   }
 
   finish(): ModelIndex {

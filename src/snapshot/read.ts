@@ -30,6 +30,8 @@ export interface SnapshotSource {
    */
   identity?: string;
   header: SnapshotHeader;
+  /** The header's line (1 unless blank lines come first); account lines follow it. */
+  headerLine: number;
   /**
    * The account lines, in file order. Each call starts again from the first line (for a file it
    * re-reads the file), so the model can make two passes without holding every account.
@@ -40,7 +42,59 @@ export interface SnapshotSource {
    * other lines are still read (and hashed) but neither decoded nor parsed.
    */
   numberedRecords(only?: ReadonlySet<number>): AsyncIterable<NumberedRecord>;
+  /**
+   * The validating pass of a file (the first of one opened with `validate: 'first-pass'`), split between threads
+   * by blocks of consecutive lines (lineBlocks): this thread validates and yields the records of
+   * `own` (the first block) and reads and hashes every other byte; `others` are what the threads
+   * that validated the following blocks saw (validatedBlock), in file order. The pass ends as
+   * numberedRecords' first pass does (duplicates, scope, the file unchanged, sha256), and a bad
+   * snapshot fails with the UserError a single pass gives: that of its first bad line.
+   */
+  validateInBlocks?(own: LineBlock, others: readonly Promise<BlockSeen>[]): AsyncIterable<NumberedRecord>;
 }
+
+/** Lines `from` to `to` of a file, 1-based and inclusive (`to` is Infinity for the last block). */
+export interface LineBlock {
+  from: number;
+  to: number;
+}
+
+/** What a thread validating one block saw: its accounts by line, up to its first bad line (failure). */
+export interface BlockSeen {
+  lines: number[];
+  accountIds: string[];
+  failure?: LineFailure;
+}
+
+/** A snapshot's first bad line as one thread found it: the UserError's message, and its line to order it against the others'. */
+export interface LineFailure {
+  line: number;
+  message: string;
+}
+
+/**
+ * A UserError about one line of a snapshot file, or about the read that stopped at that line:
+ * `line` orders what threads validating different blocks found.
+ */
+export class SnapshotLineError extends UserError {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The account lines after `headerLine` in `count` consecutive blocks, of about `accounts` ÷ `count` lines each. */
+export function lineBlocks(headerLine: number, accounts: number, count: number): LineBlock[] {
+  const size = Math.max(1, Math.ceil(accounts / count));
+  return Array.from({ length: count }, (_, k) => {
+    const from = headerLine + 1 + k * size;
+    return { from, to: k === count - 1 ? Infinity : from + size - 1 };
+  });
+}
+
+const inBlock = (line: number, block: LineBlock) => line >= block.from && line <= block.to;
 
 export interface NumberedRecord {
   /** 1-based line in the file (for a snapshot in memory, the line it would have: accounts from 2). */
@@ -72,7 +126,7 @@ interface Line {
 export async function openSnapshot(file: string, options: OpenOptions = {}): Promise<SnapshotSource> {
   // Taken before anything is read: a file written to after this point has another identity.
   const opened = await identityOf(file);
-  const { header, headerText } = await readHeader(file);
+  const { header, headerText, headerLine } = await readHeader(file);
   // The header's digest, not its text (megabytes in a large organization), is what stays in memory.
   const headerDigest = digestOf('sha256', headerText, 'base64');
   let sha256: string | undefined;
@@ -81,23 +135,59 @@ export async function openSnapshot(file: string, options: OpenOptions = {}): Pro
     file,
     identity: opened,
     header,
+    headerLine,
     records: () => recordsOf(source.numberedRecords()),
     numberedRecords: (only) => (sha256 === undefined ? validatingPass(only) : trustedPass(file, only, { opened })),
+    validateInBlocks: (own, others) => validatingBlocks(own, others),
+  };
+  const checkHeader = (text: string) => {
+    if (digestOf('sha256', text, 'base64') !== headerDigest) throw changedSinceOpened(file, `its header on line ${headerLine} changed`);
+  };
+  const finishValidation = async (tracker: AccountTracker, hash: Hash) => {
+    tracker.checkScope(header);
+    await checkUnchanged(file, opened);
+    sha256 = source.sha256 = hash.digest('hex');
   };
   async function* validatingPass(only?: ReadonlySet<number>): AsyncGenerator<NumberedRecord> {
     const hash = createHash('sha256');
     const tracker = new AccountTracker(file);
-    for await (const parsed of parsedLines(file, hash)) {
+    for await (const parsed of parsedLines(file, hash, headerLine)) {
       if (parsed.kind === 'header') {
-        if (digestOf('sha256', parsed.text, 'base64') !== headerDigest) throw changedSinceOpened(file, `its header on line ${parsed.line} changed`);
+        checkHeader(parsed.text);
         continue;
       }
       tracker.see(parsed.record.accountId, parsed.line);
       if (!only || only.has(parsed.line)) yield { line: parsed.line, record: parsed.record };
     }
-    tracker.checkScope(header);
-    await checkUnchanged(file, opened);
-    sha256 = source.sha256 = hash.digest('hex');
+    await finishValidation(tracker, hash);
+  }
+  async function* validatingBlocks(own: LineBlock, others: readonly Promise<BlockSeen>[]): AsyncGenerator<NumberedRecord> {
+    const hash = createHash('sha256');
+    const tracker = new AccountTracker(file);
+    // A read that fails after this thread's block (corrupt gzip data): another thread may have
+    // found a bad line before it, which is the one to report.
+    let readFailure: SnapshotLineError | undefined;
+    try {
+      for await (const parsed of parsedLines(file, hash, headerLine, (n) => n === headerLine || inBlock(n, own))) {
+        if (parsed.kind === 'header') {
+          checkHeader(parsed.text);
+          continue;
+        }
+        tracker.see(parsed.record.accountId, parsed.line);
+        yield { line: parsed.line, record: parsed.record };
+      }
+    } catch (err) {
+      if (!(err instanceof SnapshotLineError) || err.line <= own.to) throw err;
+      readFailure = err;
+    }
+    for (const other of others) {
+      const seen = await other;
+      seen.accountIds.forEach((accountId, i) => tracker.see(accountId, seen.lines[i]!));
+      const failure = seen.failure;
+      if (failure && !(readFailure && readFailure.line < failure.line)) throw new SnapshotLineError(failure.message, failure.line);
+    }
+    if (readFailure) throw readFailure;
+    await finishValidation(tracker, hash);
   }
   if (options.validate !== 'first-pass') {
     for await (const _ of source.numberedRecords(NO_LINES));
@@ -117,13 +207,14 @@ const NO_LINES: ReadonlySet<number> = new Set();
  *   before it trusts anything read.
  */
 export async function reopenSnapshot(file: string, validated: { sha256?: string; identity?: string } = {}): Promise<SnapshotSource> {
-  const { header } = await readHeader(file, false);
+  const { header, headerLine } = await readHeader(file, false);
   let expected = validated.sha256;
   const { identity } = validated;
   const source: SnapshotSource = {
     label: file,
     file,
     header,
+    headerLine,
     records: () => recordsOf(source.numberedRecords()),
     numberedRecords: (only) =>
       trustedPass(
@@ -142,12 +233,12 @@ export async function reopenSnapshot(file: string, validated: { sha256?: string;
   return source;
 }
 
-async function readHeader(file: string, validate = true): Promise<{ header: SnapshotHeader; headerText: string }> {
+async function readHeader(file: string, validate = true): Promise<{ header: SnapshotHeader; headerText: string; headerLine: number }> {
   for await (const { number, text } of textLines(file, undefined)) {
     if (text.trim() === '') continue;
     const value = parseJson(file, number, text);
     if (validate) failOn(file, number, validateHeader(value));
-    return { header: value as SnapshotHeader, headerText: text };
+    return { header: value as SnapshotHeader, headerText: text, headerLine: number };
   }
   throw new UserError(`${file}: empty file: expected a snapshot header on line 1`);
 }
@@ -235,6 +326,7 @@ export function snapshotFromMemory(snapshot: Snapshot, label: string): SnapshotS
   return {
     label,
     header: snapshot.header,
+    headerLine: 1,
     async *records() {
       yield* snapshot.accounts;
     },
@@ -248,20 +340,37 @@ export function snapshotFromMemory(snapshot: Snapshot, label: string): SnapshotS
 
 type ParsedLine = { kind: 'header'; header: SnapshotHeader; line: number; text: string } | { kind: 'record'; record: AccountRecord; line: number };
 
-/** Every non-blank line of the file, parsed and validated: the header first, then records. */
-async function* parsedLines(file: string, hash: Hash): AsyncGenerator<ParsedLine> {
-  let sawHeader = false;
-  for await (const { number, text } of textLines(file, hash)) {
-    if (text.trim() === '') continue;
-    const value = parseJson(file, number, text);
-    if (!sawHeader) {
-      failOn(file, number, validateHeader(value));
-      sawHeader = true;
-      yield { kind: 'header', header: value as SnapshotHeader, line: number, text };
-    } else {
-      failOn(file, number, validateRecord(value));
-      yield { kind: 'record', record: value as AccountRecord, line: number };
-    }
+/** Every non-blank line of the file (or those `wanted`), parsed and validated: the header (on `headerLine`) first, then records. */
+async function* parsedLines(file: string, hash: Hash | undefined, headerLine: number, wanted?: (line: number) => boolean): AsyncGenerator<ParsedLine> {
+  for await (const { number, text } of textLines(file, hash, wanted)) {
+    const parsed = parsedLine(file, headerLine, number, text);
+    if (parsed) yield parsed;
+  }
+}
+
+function parsedLine(file: string, headerLine: number, number: number, text: string): ParsedLine | undefined {
+  if (text.trim() === '') return undefined;
+  const value = parseJson(file, number, text);
+  if (number === headerLine) {
+    failOn(file, number, validateHeader(value));
+    return { kind: 'header', header: value as SnapshotHeader, line: number, text };
+  }
+  failOn(file, number, validateRecord(value));
+  return { kind: 'record', record: value as AccountRecord, line: number };
+}
+
+/**
+ * The account records of one block of lines (lineBlocks), parsed and validated, for a thread
+ * that validates that block while another reads the whole file (validateInBlocks): a bad line is a
+ * SnapshotLineError. The file is read up to the block's end; it is neither hashed nor checked
+ * unchanged here (the thread that reads it whole does both once every block is in).
+ */
+export async function* validatedBlock(file: string, headerLine: number, block: LineBlock): AsyncGenerator<NumberedRecord> {
+  // The line after the block is decoded only to stop there.
+  for await (const { number, text } of textLines(file, undefined, (n) => n >= block.from)) {
+    if (number > block.to) return;
+    const parsed = parsedLine(file, headerLine, number, text);
+    if (parsed?.kind === 'record') yield { line: number, record: parsed.record };
   }
 }
 
@@ -269,14 +378,14 @@ function parseJson(file: string, line: number, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new UserError(`${file}:${line}: invalid JSON: ${(err as Error).message}`);
+    throw new SnapshotLineError(`${file}:${line}: invalid JSON: ${(err as Error).message}`, line);
   }
 }
 
 function failOn(label: string, line: number, problem: LineProblem | undefined): void {
   if (!problem) return;
   const where = problem.pointer === '' ? '' : `${problem.pointer}: `;
-  throw new UserError(`${label}:${line}: ${where}${problem.message}`);
+  throw new SnapshotLineError(`${label}:${line}: ${where}${problem.message}`, line);
 }
 
 /** Remembers where each account was seen, to refuse duplicates and lines missing from scope. */
@@ -288,7 +397,7 @@ class AccountTracker {
   see(accountId: string, line: number): void {
     const first = this.lines.get(accountId);
     if (first !== undefined) {
-      throw new UserError(`${this.label}:${line}: /accountId: account ${accountId} appears twice (first on line ${first})`);
+      throw new SnapshotLineError(`${this.label}:${line}: /accountId: account ${accountId} appears twice (first on line ${first})`, line);
     }
     this.lines.set(accountId, line);
   }
@@ -355,7 +464,8 @@ async function* textLines(file: string, hash: Hash | undefined, wanted?: (line: 
     }
   } catch (err) {
     if (err instanceof UserError) throw err;
-    throw readError(file, err, gzipped, number);
+    const failed = readError(file, err, gzipped, number);
+    throw new SnapshotLineError(failed.message, number + 1);
   } finally {
     input.destroy();
     raw.destroy();

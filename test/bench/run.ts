@@ -337,7 +337,7 @@ function benchScale(sizes: number[], flags: Flags, dir: string): void {
     lines.push(`bench scale-floor accounts=${n} wall_s=${fmt(floor.wall_s)} write_mb_per_cpu_s=${fmt(writeRate, 0)}`);
     const threaded = run(n, file, TRIO, 'json+sarif+html', floor.wall_s, writeRate);
     trio.set(n, threaded);
-    // The formats are written on every core when the verdicts are spooled (report/write-threads.ts); --workers 1 keeps them on one thread.
+    // By default accounts are judged on two threads from 2,000 to 30,000 accounts (evaluate/parallel.ts) and the formats written on every core when the verdicts are spooled (report/write-threads.ts); --workers 1 keeps both on one thread.
     if (flags.compare) compareThreads(threaded, run(n, file, TRIO, 'trio 1 thr', floor.wall_s, writeRate, '--workers', '1'));
     if (n <= 10_000) {
       const all = run(n, file, every, 'all', floor.wall_s, writeRate);
@@ -358,9 +358,9 @@ function benchScale(sizes: number[], flags: Flags, dir: string): void {
   say();
 }
 
-/** The default (report formats split between threads) against `--workers 1`: ratios, never asserted. */
+/** The default (judging and report threads) against `--workers 1`: ratios, never asserted. */
 function compareThreads(threaded: CliRun, single: CliRun): void {
-  say(`  ${''.padEnd(11)} report threads (default) against --workers 1: wall ×${fmt(threaded.wall_s / single.wall_s)}, CPU ×${fmt(threaded.cpu_s / single.cpu_s)}, peak RSS ×${fmt(threaded.rss_mb / single.rss_mb)}`);
+  say(`  ${''.padEnd(11)} threads (default) against --workers 1: wall ×${fmt(threaded.wall_s / single.wall_s)}, CPU ×${fmt(threaded.cpu_s / single.cpu_s)}, peak RSS ×${fmt(threaded.rss_mb / single.rss_mb)}`);
 }
 
 /**

@@ -3,7 +3,7 @@
  * and the CLI, and the same UserErrors (exit 2, file:line) for a snapshot that is invalid.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +142,15 @@ describe('threadsFor', () => {
     const handMade: LoadedRule = { ...rules[0]!, evaluate: (subject) => rules[0]!.evaluate(subject) };
     expect(threadsFor(file, { config: DEFAULT_CONFIG, rules: [handMade], workers: 2 })).toBe(1);
     expect(() => threadsFor(file, { config: DEFAULT_CONFIG, rules, workers: 0 })).toThrow(UserError);
+  });
+
+  it('takes two threads by default, on two or more cores, from 2,000 to 30,000 accounts', async () => {
+    const file = await openSnapshot(snapshot);
+    const withAccounts = (n: number) => ({ ...file, header: { ...file.header, scope: { ...file.header.scope, accountIds: Array.from({ length: n }, (_, i) => String(i).padStart(12, '0')) } } });
+    const two = Math.min(2, availableParallelism());
+    expect([1_999, 2_000, 30_000, 30_001, 100_000].map((n) => threadsFor(withAccounts(n), { config: DEFAULT_CONFIG, rules }))).toEqual([1, two, two, 1, 1]);
+    expect(threadsFor(withAccounts(100_000), { config: DEFAULT_CONFIG, rules, workers: 2 })).toBe(2); // asked for
+    expect(threadsFor(withAccounts(10_000), { config: DEFAULT_CONFIG, rules, workers: 1 })).toBe(1);
   });
 });
 

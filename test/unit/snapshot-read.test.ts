@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/shared/errors.ts';
-import { openSnapshot, readSnapshotFully, snapshotFromMemory } from '../../src/snapshot/read.ts';
+import { openSnapshot, readSnapshotFully, SnapshotLineError, snapshotFromMemory } from '../../src/snapshot/read.ts';
 import { writeSnapshot } from '../../src/snapshot/write.ts';
 import type { AccountRecord, Snapshot } from '../../src/snapshot/types.ts';
 import { minimalSnapshot } from '../fixtures/snapshots/minimal.ts';
@@ -228,7 +228,7 @@ describe('snapshotFromMemory', () => {
     const snapshot = minimalSnapshot();
     (snapshot.accounts[1]!.trailDetails as Record<string, unknown>).x = { TrailARN: 'x', status: { value: { IsLogging: 'yes' } }, eventSelectors: { value: {} } };
     expect(() => snapshotFromMemory(snapshot, 'demo')).toThrow(
-      new UserError('demo:3: /trailDetails/x/status/value/IsLogging: expected boolean'),
+      new SnapshotLineError('demo:3: /trailDetails/x/status/value/IsLogging: expected boolean', 3),
     );
   });
 

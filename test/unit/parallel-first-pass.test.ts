@@ -1,0 +1,172 @@
+/**
+ * Pass 1 split between threads by blocks of lines (parallel.ts, snapshot/read.ts validateInBlocks):
+ * the index, the collection errors and the reports are those of one thread, a bad snapshot fails
+ * with one thread's UserError (its first bad line in file order) whichever block holds it, a file
+ * that changes meanwhile fails, and a worker that runs out of its capped heap leaves its block of
+ * pass 1 or its share of pass 2 to this thread, with the same reports.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
+import { startWorkers } from '../../src/evaluate/parallel.ts';
+import { evaluateSnapshot, firstPass } from '../../src/evaluate/pipeline.ts';
+import type { ModelIndex } from '../../src/model/index.ts';
+import { jsonFormatter } from '../../src/report/json.ts';
+import { sarifFormatter } from '../../src/report/sarif.ts';
+import { loadRules, type LoadedRule } from '../../src/rules/load.ts';
+import { UserError } from '../../src/shared/errors.ts';
+import { lineBlocks, openSnapshot, type BlockSeen } from '../../src/snapshot/read.ts';
+import { generateOrg } from '../bench/generate-org.ts';
+import { writeSyntheticSnapshot } from '../bench/org-snapshot.ts';
+
+let dir: string;
+let lines: string[]; // the snapshot's lines: header on line 1, then 78 accounts (80 less 2 skipped)
+let rules: LoadedRule[];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'trailproof-first-pass-'));
+  const gz = join(dir, 'org.snapshot.jsonl.gz');
+  await writeSyntheticSnapshot(generateOrg({ accounts: 80, seed: 7, unreadablePolicies: ['DenyLeaveOrganization'] }), gz);
+  lines = gunzipSync(readFileSync(gz)).toString('utf8').split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  rules = await loadRules(DEFAULT_CONFIG.rules.paths, DEFAULT_CONFIG);
+}, 60_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let files = 0;
+function write(text: string | Buffer): string {
+  const file = join(dir, `snapshot-${++files}.jsonl`);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Line `n` (1-based) of the snapshot, changed by `edit`. */
+function edited(n: number, edit: (record: Record<string, unknown>) => void): string {
+  const record = JSON.parse(lines[n - 1]!) as Record<string, unknown>;
+  edit(record);
+  return JSON.stringify(record);
+}
+
+const options = (workers: number) => ({ config: DEFAULT_CONFIG, rules, workers });
+const render = (result: Parameters<typeof jsonFormatter.render>[0]) => [jsonFormatter.render(result, {}), sarifFormatter.render(result, {})];
+
+/** The index with its maps and sets as lists of entries, so that order counts. */
+function inOrder(index: ModelIndex): Record<string, unknown> {
+  const { memo: _memo, ...rest } = index;
+  return Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, value instanceof Map || value instanceof Set ? [...value.entries()] : value]));
+}
+
+async function firstPassIn(file: string, threads: number) {
+  const source = await openSnapshot(file, { validate: 'first-pass' });
+  const workers = threads > 1 ? startWorkers(source, options(threads), { exceptions: [], asOf: '2026-01-01', failOn: 'high' }, threads - 1) : undefined;
+  try {
+    const first = await firstPass(source, options(threads), workers);
+    return { ...first, index: inOrder(first.index), sha256: source.sha256 };
+  } finally {
+    workers?.stop();
+  }
+}
+
+async function errorIn(file: string, threads: number): Promise<string> {
+  const error = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), options(threads)).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, `${threads} threads`).toBeInstanceOf(UserError);
+  return (error as Error).message;
+}
+
+/** The error of 1, 2 and 3 threads: the same message, returned. */
+async function sameErrorIn(file: string): Promise<string> {
+  const single = await errorIn(file, 1);
+  expect(await errorIn(file, 2)).toBe(single);
+  expect(await errorIn(file, 3)).toBe(single);
+  return single;
+}
+
+describe('pass 1 in blocks of lines', () => {
+  it('cuts the account lines after the header into consecutive blocks of about equal size', () => {
+    expect(lineBlocks(1, 80, 1)).toEqual([{ from: 2, to: Infinity }]);
+    expect(lineBlocks(1, 80, 2)).toEqual([{ from: 2, to: 41 }, { from: 42, to: Infinity }]);
+    expect(lineBlocks(3, 80, 3)).toEqual([{ from: 4, to: 30 }, { from: 31, to: 57 }, { from: 58, to: Infinity }]);
+  });
+
+  it('gives the index, lines, accounts and collection errors of one thread, with 2 and 3 threads, blank lines included', async () => {
+    // Blank lines before the header and between accounts move every later line.
+    const file = write(['', ...lines.slice(0, 30), '', '  ', ...lines.slice(30)].join('\n') + '\n');
+    const single = await firstPassIn(file, 1);
+    expect(single.accountIds).toEqual(lines.slice(1).map((line) => (JSON.parse(line) as { accountId: string }).accountId));
+    expect(single.accountIds).toHaveLength(78);
+    expect(single.errors.length).toBeGreaterThan(0);
+    for (const threads of [2, 3]) expect(await firstPassIn(file, threads), `${threads} threads`).toEqual(single);
+  }, 60_000);
+
+  it('gives the reports of one thread, from a gzipped file', async () => {
+    const file = write(gzipSync(lines.join('\n') + '\n'));
+    const single = render(await evaluateSnapshot(await openSnapshot(file), options(1)));
+    for (const threads of [2, 3]) expect(render(await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), options(threads)))).toEqual(single);
+  }, 60_000);
+
+  it("fails with the first bad line in file order, whichever thread's block holds it", async () => {
+    // Blocks: 2-40 and 41-79 with two threads; 2-27, 28-53 and 54-79 with three.
+    const badJson = (n: number) => lines[n - 1]!.slice(0, 40);
+    const badShape = (n: number) => edited(n, (r) => (r.regions = 'us-east-1'));
+    const duplicate = (n: number, of: number) => edited(n, (r) => (r.accountId = (JSON.parse(lines[of - 1]!) as { accountId: string }).accountId));
+    const withLines = (changes: Record<number, string>) => write(lines.map((line, i) => changes[i + 1] ?? line).join('\n') + '\n');
+
+    expect(await sameErrorIn(withLines({ 45: badShape(45), 60: badJson(60), 75: badShape(75) }))).toMatch(/:45: \/regions: /);
+    expect(await sameErrorIn(withLines({ 20: badJson(20), 45: badShape(45), 60: badJson(60) }))).toMatch(/:20: invalid JSON: /);
+    expect(await sameErrorIn(withLines({ 50: duplicate(50, 10), 70: badShape(70) }))).toMatch(/:50: \/accountId: account \d+ appears twice \(first on line 10\)/);
+    expect(await sameErrorIn(withLines({ 30: duplicate(30, 70), 70: lines[69]! }))).toMatch(/:70: \/accountId: account \d+ appears twice \(first on line 30\)/);
+    expect(await sameErrorIn(withLines({ 61: badShape(61), 62: duplicate(62, 3) }))).toMatch(/:61: \/regions: /);
+    // An account of the header's scope without its line: found only once every block is in.
+    expect(await sameErrorIn(write([...lines.slice(0, 50), ...lines.slice(51)].join('\n') + '\n'))).toMatch(/:1: \/scope\/accountIds: no account line for \d+/);
+  }, 120_000);
+
+  it('fails at a truncated gzip stream as one thread does, unless a line before it is bad', async () => {
+    const whole = gzipSync(lines.join('\n') + '\n');
+    const truncated = write(whole.subarray(0, Math.floor(whole.length * 0.9)));
+    expect(await sameErrorIn(truncated)).toMatch(/corrupt or truncated gzip data after line \d+/);
+    const badFirst = gzipSync(lines.map((line, i) => (i + 1 === 45 ? edited(45, (r) => (r.regions = 'us-east-1')) : line)).join('\n') + '\n');
+    expect(await sameErrorIn(write(badFirst.subarray(0, Math.floor(badFirst.length * 0.9))))).toMatch(/:45: \/regions: /);
+  }, 120_000);
+
+  it('fails when the file changes before every block is in', async () => {
+    const file = write(lines.join('\n') + '\n');
+    const source = await openSnapshot(file, { validate: 'first-pass' });
+    const [own] = lineBlocks(source.headerLine, 78, 2);
+    let otherBlock!: (seen: BlockSeen) => void;
+    const other = new Promise<BlockSeen>((resolve) => (otherBlock = resolve));
+    const pass = (async () => {
+      for await (const _ of source.validateInBlocks!(own!, [other]));
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // this thread's block read, the other still being read
+    writeFileSync(file, lines.join('\n') + '\n\n');
+    const rest = lines.slice(40).map((line, i) => ({ line: i + 41, accountId: (JSON.parse(line) as { accountId: string }).accountId }));
+    otherBlock({ lines: rest.map((r) => r.line), accountIds: rest.map((r) => r.accountId) });
+    await expect(pass).rejects.toThrow(`${file}: the file changed while it was being evaluated (its size, modification time or inode changed)`);
+    expect(source.sha256).toBeUndefined();
+  }, 60_000);
+});
+
+describe('a worker out of its capped heap', () => {
+  const hungry = (name: string) => ({ module: new URL(`../fixtures/evaluate-workers/${name}`, import.meta.url), heapMb: 64 });
+
+  for (const [when, fixture] of [
+    ['pass 1: this thread indexes its block', 'hungry-first-pass.ts'],
+    ['pass 2: this thread judges its share', 'hungry-judge.ts'],
+  ] as const) {
+    it(`is no failure in ${when}, with the same reports`, async () => {
+      const file = write(lines.join('\n') + '\n');
+      const single = render(await evaluateSnapshot(await openSnapshot(file), options(1)));
+      for (const threads of [2, 3]) {
+        const result = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(threads), threading: hungry(fixture) });
+        expect(render(result), `${threads} threads`).toEqual(single);
+      }
+    }, 120_000);
+  }
+});
