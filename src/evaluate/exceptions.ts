@@ -48,7 +48,8 @@ export class ExceptionMatcher {
       ex.matched = true;
       if (!ex.expired && verdict.status === 'FAIL') suppressedBy ??= ex;
     }
-    if (!suppressedBy) return { ...verdict };
+    // Unmatched, the verdict goes on as it is (nothing changes it later): one copy fewer per verdict.
+    if (!suppressedBy) return verdict;
     const { reason, approver, expires } = suppressedBy.entry;
     return { ...verdict, suppressed: { reason, approver, expires, exceptionId: suppressedBy.exceptionId } };
   }

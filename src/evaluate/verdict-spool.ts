@@ -120,16 +120,20 @@ export class VerdictSpool {
   private writeRun(): void {
     this.openFiles();
     const run = new LineWriter(join(this.dir!, `run-${this.runs.length}.jsonl`));
-    for (const v of this.buffer.sort(compareVerdicts)) run.write(`${sortKey(v)}\t${JSON.stringify(this.encode(v))}\n`);
+    // Every rule that judged a subject hands on its one resource object: written as JSON once.
+    const resources = new Map<ResourceRef, string>();
+    for (const v of this.buffer.sort(compareVerdicts)) run.write(`${sortKey(v)}\t${this.encode(v, resources)}\n`);
     run.close();
     this.runs.push(run.file);
     this.buffer = [];
   }
 
-  private encode(v: Verdict): EncodedVerdict {
-    const encoded: EncodedVerdict = [v.severity, this.evidenceRef(v.evidence), v.resource];
-    if (v.suppressed) encoded.push(v.suppressed);
-    return encoded;
+  /** JSON.stringify of the EncodedVerdict, with the resource's JSON made once per object. */
+  private encode(v: Verdict, resources: Map<ResourceRef, string>): string {
+    let resource = resources.get(v.resource);
+    if (resource === undefined) resources.set(v.resource, (resource = JSON.stringify(v.resource)));
+    const suppressed = v.suppressed ? `,${JSON.stringify(v.suppressed)}` : '';
+    return `[${JSON.stringify(v.severity)},${JSON.stringify(this.evidenceRef(v.evidence))},${resource}${suppressed}]`;
   }
 
   private evidenceRef(evidence: unknown): EncodedVerdict[1] {

@@ -6,7 +6,7 @@
 import type { AccountRecord } from '../snapshot/types.ts';
 import { trailChangeAlarms } from './change-alarm-facts.ts';
 import { tamperActionsOf } from './detective-inputs.ts';
-import { accountTamperEventRules } from './event-rule-facts.ts';
+import { accountTamperEventRules, type RegionsWithoutRules } from './event-rule-facts.ts';
 import type { AccountFacts, EventDataStoreFacts, ListedTrailFacts, OrganizationFacts, UnknownReasons } from './facts.ts';
 import { accountGuardDutyFacts, organizationGuardDutyFacts } from './guardduty-facts.ts';
 import { known, unknownBecause, type Known } from './known.ts';
@@ -37,7 +37,9 @@ export function accountDetectiveFacts(
     if (alarms.reason !== undefined) (trail.unknown ??= {}).changeAlarms = alarms.reason;
     else trail.changeAlarms = alarms.value;
   }
-  const tamperEventRules = accountTamperEventRules(record, ownedHomeRegions(record.accountId, trails, stores), actions);
+  // Stryker disable next-line StringLiteral: any key no other memo uses is the same cache.
+  const withoutRules = memo(index, 'tamper-event-regions-without-rules', (): RegionsWithoutRules => new Map());
+  const tamperEventRules = accountTamperEventRules(record, ownedHomeRegions(record.accountId, trails, stores), actions, withoutRules);
   const guardDuty = accountGuardDutyFacts(record, index.header.scope.regions);
   if (guardDuty.reason !== undefined) unknown.guardDuty = guardDuty.reason;
   const tamperHistory = accountTamperHistory(record, trails, (arn) => record.trailDetails[arn] ?? index.organizationTrails.get(arn)?.detail);

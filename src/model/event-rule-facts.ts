@@ -9,30 +9,48 @@ import type { AccountRecord } from '../snapshot/types.ts';
 import { detectiveInputs, setKnown, withUnknown } from './detective-inputs.ts';
 import type { Known } from './known.ts';
 import { caughtActions, undecidedActions } from './tamper-coverage.ts';
-import { regionEventRuleFacts, type EventRuleFacts } from './tamper-event-rules.ts';
+import { deepFreeze } from './frozen.ts';
+import { regionEventRuleFacts, type EventRuleFacts, type RegionEventRuleFacts } from './tamper-event-rules.ts';
 import type { TamperAction } from './tamper-events.ts';
 import type { RegionTamperEventRulesFacts, TamperEventActionFacts, TamperEventRuleFacts, TamperEventRulesFacts } from './facts.ts';
 
+/**
+ * Facts of regions whose default bus has no rule with an event pattern, by region: the same for
+ * every account, so shared (frozen), for one set of actions. Most regions of most accounts are such;
+ * the rules' caches and CEL conversion key shared facts by identity (verdict-cache.ts, cel.ts).
+ */
+export type RegionsWithoutRules = Map<string, RegionTamperEventRulesFacts>;
+
 /** `needed`: the home regions of what the account owns (unknown when its trails are). */
-export function accountTamperEventRules(record: AccountRecord, needed: Known<string[]>, actions: readonly TamperAction[]): TamperEventRulesFacts {
+export function accountTamperEventRules(record: AccountRecord, needed: Known<string[]>, actions: readonly TamperAction[], withoutRules: RegionsWithoutRules = new Map()): TamperEventRulesFacts {
   const regions = [...new Set([...record.regions.map((r) => r.region), ...(needed.value ?? [])])].sort();
-  const byRegion = Object.fromEntries(regions.map((region) => [region, regionFacts(record, region, actions)]));
+  const byRegion = Object.fromEntries(regions.map((region) => [region, regionFacts(record, region, actions, withoutRules)]));
   const facts: TamperEventRulesFacts = { byRegion };
   const unknown: Record<string, string> = {};
   setKnown(facts, unknown, 'regions', needed.value === undefined ? needed : { value: [...new Set(needed.value)].sort() });
   return withUnknown(facts, unknown);
 }
 
-function regionFacts(record: AccountRecord, region: string, actions: readonly TamperAction[]): RegionTamperEventRulesFacts {
+function regionFacts(record: AccountRecord, region: string, actions: readonly TamperAction[], withoutRules: RegionsWithoutRules): RegionTamperEventRulesFacts {
   const inputs = detectiveInputs(record, region);
+  const listed = inputs.block?.eventRules?.value;
+  const seen = withoutRules.get(region);
+  if (seen && listed?.length === 0) return seen;
   const computed = inputs.reason !== undefined ? { reason: inputs.reason } : regionEventRuleFacts({ rules: inputs.block.eventRules, targets: inputs.block.ruleTargets ?? {} }, actions);
   if (computed.reason !== undefined) return { region, unknown: { actions: computed.reason, rules: computed.reason } };
+  if (computed.value.rules.length > 0) return factsOf(region, computed.value);
+  const shared = seen ?? deepFreeze(factsOf(region, computed.value));
+  withoutRules.set(region, shared);
+  return shared;
+}
+
+function factsOf(region: string, computed: RegionEventRuleFacts): RegionTamperEventRulesFacts {
   return {
     region,
-    rules: computed.value.rules.map(ruleFacts),
+    rules: computed.rules.map(ruleFacts),
     actions: Object.fromEntries(
       // Each built as one literal (what setKnown and withUnknown make): one per action, region and account.
-      computed.value.caught.map(({ action, caught, by }): [string, TamperEventActionFacts] => [
+      computed.caught.map(({ action, caught, by }): [string, TamperEventActionFacts] => [
         action,
         caught.reason === undefined ? { action, by, caught: caught.value } : { action, by, unknown: { caught: caught.reason } },
       ]),

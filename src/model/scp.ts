@@ -3,6 +3,7 @@ import { memo } from './model-index.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import { evaluateScpProtection, scpPathKey, scpScope, type ScpEvaluation } from './scp-evaluate.ts';
 import type { ScpActionFacts, ScpFacts } from './facts.ts';
+import { deepFreeze } from './frozen.ts';
 
 function actionFacts(e: ScpEvaluation): ScpActionFacts {
   const facts: ScpActionFacts = { action: e.action, reason: e.reason, denials: e.denials };
@@ -50,13 +51,4 @@ function factsOf(index: ModelIndex, accountId: string, scope: ReturnType<typeof 
   };
   if ('outcome' in scope) facts.reason = scope.reason;
   return known(facts);
-}
-
-/** Freezes `value` and everything in it: facts shared between accounts must never change. */
-export function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const member of Object.values(value)) deepFreeze(member);
-  }
-  return value;
 }

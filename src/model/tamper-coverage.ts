@@ -4,7 +4,9 @@
  * typo, a missed action, an `anything-but` or `!=` that excludes StopLogging, or a condition on who
  * made the call all show up here as a missed action.
  */
+import { RecentCache } from '../shared/recent-cache.ts';
 import { matchEventPattern } from './event-pattern.ts';
+import { deepFreeze } from './frozen.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import { filterPatternMatches, parseFilterPattern } from './log-filter-pattern.ts';
 import { TAMPER_ACTIONS, tamperSamples, type TamperAction, type TamperCaller, type TamperSample } from './tamper-events.ts';
@@ -42,13 +44,26 @@ export function coverageOf(matches: (sample: TamperSample) => Known<boolean>, ac
 
 /** Coverage by a CloudWatch Logs metric filter's pattern, as it reads each record in the trail's log group. */
 export function metricFilterCoverage(filterPattern: string, actions: readonly TamperAction[] = TAMPER_ACTIONS): ActionCoverage[] {
-  const parsed = parseFilterPattern(filterPattern);
-  return coverageOf((sample) => filterPatternMatches(parsed, sample.record), actions);
+  return byPattern('filter', filterPattern, actions, () => {
+    const parsed = parseFilterPattern(filterPattern);
+    return coverageOf((sample) => filterPatternMatches(parsed, sample.record), actions);
+  });
 }
 
 /** Coverage by an EventBridge rule's event pattern, as it reads each call's event on the default bus. */
 export function eventRuleCoverage(eventPattern: string, actions: readonly TamperAction[] = TAMPER_ACTIONS): ActionCoverage[] {
-  return coverageOf((sample) => matchEventPattern(eventPattern, sample.event), actions);
+  return byPattern('event', eventPattern, actions, () => coverageOf((sample) => matchEventPattern(eventPattern, sample.event), actions));
+}
+
+/**
+ * Coverage depends on the pattern's text and the actions only, and the same patterns recur in
+ * account after account (a rule or filter deployed to every account): judged once (over fresh
+ * samples each time) and shared, frozen.
+ */
+const coverageByPattern = new RecentCache<string, ActionCoverage[]>(256);
+
+function byPattern(kind: 'filter' | 'event', pattern: string, actions: readonly TamperAction[], judge: () => ActionCoverage[]): ActionCoverage[] {
+  return coverageByPattern.get(`${kind}\u0000${actions.join(',')}\u0000${pattern}`, () => deepFreeze(judge()));
 }
 
 /** The actions a coverage list proves caught. */

@@ -56,14 +56,21 @@ const byTime = (a: HistoryCall, b: HistoryCall) => a.time.localeCompare(b.time) 
 /** The history of one region; unknown, with the failed call, if any name's history could not be read. */
 export function regionTamperHistory(region: string, inputs: TamperHistoryInputs | undefined): Known<RegionTamperHistory> {
   if (!inputs) return unknownBecause(`cloudtrail:LookupEvents in ${region} was not read`);
-  const calls: HistoryCall[] = [];
+  const tamperCalls: HistoryCall[] = [];
+  const otherCalls: HistoryCall[] = [];
+  const { start, end } = inputs.window;
+  // One pass, no copies: every region of every account is read here, and most hold no call at all.
   for (const name of HISTORY_EVENT_NAMES) {
-    const missing = unknownReason(inputs.events[name], `cloudtrail:LookupEvents for ${name} in ${region}`);
-    if (missing !== undefined) return unknownBecause(missing);
-    calls.push(...(inputs.events[name]!.value ?? []).filter((e) => e.EventName === name && e.EventTime >= inputs.window.start && e.EventTime <= inputs.window.end).map(toCall));
+    const fetched = inputs.events[name];
+    if (fetched?.value == null) {
+      const missing = unknownReason(fetched, `cloudtrail:LookupEvents for ${name} in ${region}`);
+      if (missing !== undefined) return unknownBecause(missing);
+      continue;
+    }
+    const into = isTamperAction(name) ? tamperCalls : otherCalls;
+    for (const e of fetched.value) if (e.EventName === name && e.EventTime >= start && e.EventTime <= end) into.push(toCall(e));
   }
-  calls.sort(byTime);
-  return known({ region, tamperCalls: calls.filter((c) => isTamperAction(c.eventName)), otherCalls: calls.filter((c) => !isTamperAction(c.eventName)) });
+  return known({ region, tamperCalls: tamperCalls.sort(byTime), otherCalls: otherCalls.sort(byTime) });
 }
 
 /** A trail that records the account, as the model knows it now (GetTrailStatus). */

@@ -8,7 +8,8 @@
  */
 import type { AccountRecord, BucketRecord, BucketVersioning, Fetched, PublicAccessBlock, Trail } from '../snapshot/types.ts';
 import type { CloudWatchLogsRetentionFacts, RetentionFacts, ListedTrailFacts, TrailBucketFacts } from './facts.ts';
-import { describeError, type ModelIndex } from './model-index.ts';
+import { deepFreeze } from './frozen.ts';
+import { describeError, memo, type ModelIndex } from './model-index.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import { objectLockFacts } from './object-lock.ts';
 import { bucketExposure, effectivePublicAccessBlock } from './public-access.ts';
@@ -26,7 +27,8 @@ const NOT_CONFIGURED_CODES = new Set([
 /** Fills `trail.bucket`'s configuration and `trail.retention` for the account `record` (its log prefix depends on it). */
 export function addTrailBucketFacts(index: ModelIndex, trail: ListedTrailFacts, record: AccountRecord): void {
   const config = locateBucket(index, trail.bucket);
-  if (trail.bucket) addBucketConfiguration(index, trail.bucket, config);
+  if (trail.bucket && index.organizationTrails.has(trail.arn)) trail.bucket = sharedBucket(index, trail.bucket, config);
+  else if (trail.bucket) addBucketConfiguration(index, trail.bucket, config);
 
   const raw = rawTrail(index, record, trail.arn);
   const orgId = index.organization.id;
@@ -79,6 +81,23 @@ function read<T>(f: Fetched<T> | undefined, operation: string): Known<T | null> 
   if (f === undefined) return unknownBecause(`${operation} was not read`);
   if (f.error) return NOT_CONFIGURED_CODES.has(f.error.code) ? known(null) : unknownBecause(describeError(f.error));
   return known(f.value ?? null);
+}
+
+/**
+ * The bucket of an organization trail with its configuration. Every account lists that trail, and
+ * a bucket's facts depend on its name only (trails.ts bucketRef, locateBucket): made once and
+ * shared, frozen (the rules' caches and CEL conversion key them by identity). Only those: a bucket
+ * kept for each account's own trail would hold memory in proportion to the accounts.
+ */
+function sharedBucket(index: ModelIndex, bucket: TrailBucketFacts, config: Known<BucketRecord>): TrailBucketFacts {
+  // Stryker disable next-line StringLiteral: any key no other memo uses is the same cache.
+  const configured = memo(index, 'organization-trail-buckets', () => new Map<string, TrailBucketFacts>());
+  let shared = configured.get(bucket.name);
+  if (!shared) {
+    addBucketConfiguration(index, bucket, config);
+    configured.set(bucket.name, (shared = deepFreeze(bucket)));
+  }
+  return shared;
 }
 
 function addBucketConfiguration(index: ModelIndex, bucket: TrailBucketFacts, config: Known<BucketRecord>): void {

@@ -176,8 +176,10 @@ export function fromCel(value: unknown): unknown {
   }
   if (value instanceof Date) return value.toISOString();
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  // Keys, not entries: evidence and messages convert every value they hold, and entries() would allocate a pair per field.
+  const record = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = fromCel(v);
+  for (const k of Object.keys(record)) out[k] = fromCel(record[k]);
   return out;
 }
 

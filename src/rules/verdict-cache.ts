@@ -23,6 +23,11 @@ class PathNode {
   readonly children = new Map<string, PathNode>();
   whole = false;
   /**
+   * The value is the right operand of `in`: a list's elements are compared (the list is read
+   * whole), a map's keys are looked up (its keys are listed, not their values).
+   */
+  members = false;
+  /**
    * Frozen facts, which the model shares between subjects (SCP facts of an OU), by the token of
    * their projection: the projection is made once, and a subject's key holds the short token
    * instead of its text (often kilobytes).
@@ -73,11 +78,12 @@ const sharedNodes = new Map<string, PathNode>();
 /** The shared node that observes what `node` observes. */
 function sharedNode(node: PathNode): PathNode {
   const children = node.whole ? [] : [...node.children].map(([key, child]) => [key, sharedNode(child)] as const);
-  const signature = node.whole ? 'whole' : JSON.stringify(children.map(([key, child]) => [key, nodeIds.get(child)]));
+  const signature = node.whole ? 'whole' : JSON.stringify([node.members, children.map(([key, child]) => [key, nodeIds.get(child)])]);
   let shared = sharedNodes.get(signature);
   if (!shared) {
     shared = new PathNode();
     shared.whole = node.whole;
+    shared.members = node.members && !node.whole;
     for (const [key, child] of children) shared.children.set(key, child);
     sharedNodes.set(signature, shared);
     nodeIds.set(shared, nodeIds.size);
@@ -99,7 +105,7 @@ class Unsupported extends Error {}
 
 const ITERATING_MACROS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
 const ROOTS: ReadonlySet<string> = new Set(ACTIVATION_ROOTS);
-const OPERATORS = new Set(['&&', '||', '!_', '-_', '!=', '==', 'in', '+', '-', '*', '/', '%', '<', '<=', '>', '>=']);
+const OPERATORS = new Set(['&&', '||', '!_', '-_', '!=', '==', '+', '-', '*', '/', '%', '<', '<=', '>', '>=']);
 
 /** The paths every expression of the rule can observe, by root; undefined when the rule cannot be analysed. */
 export function observedPaths(rule: CompiledRule): Map<string, PathNode> | undefined {
@@ -166,6 +172,8 @@ export function observedPaths(rule: CompiledRule): Map<string, PathNode> | undef
           for (const n of value(callArgs[0]!, scope)) n.child('*');
           return [];
         }
+        // A cast for the type checker: the value itself, unchanged.
+        if (name === 'dyn' && callArgs.length === 1) return value(callArgs[0]!, scope);
         for (const a of callArgs) consume(value(a, scope));
         return [];
       }
@@ -200,6 +208,12 @@ export function observedPaths(rule: CompiledRule): Map<string, PathNode> | undef
         const [condition, then, otherwise] = args as [AstNode, AstNode, AstNode];
         consume(value(condition, scope));
         return [...value(then, scope), ...value(otherwise, scope)];
+      }
+      case 'in': {
+        const [element, collection] = args as [AstNode, AstNode];
+        consume(value(element, scope));
+        for (const n of value(collection, scope)) n.members = true;
+        return [];
       }
       case '==':
       case '!=': {
@@ -291,6 +305,7 @@ function projectNow(node: PathNode, value: unknown): string {
   if (node.whole || value === null || typeof value !== 'object') return wholeValue(value);
   const every = node.children.get('*');
   if (Array.isArray(value)) {
+    if (node.members) return wholeValue(value);
     let out = `[${value.length}`;
     if (every) for (const item of value) out += `,${project(every, item)}`;
     return `${out}]`;
@@ -302,6 +317,8 @@ function projectNow(node: PathNode, value: unknown): string {
   if (every) {
     // CEL iterates a map's keys in insertion order: the order is part of what it sees.
     for (const key of Object.keys(record)) if (record[key] !== undefined) out += `${JSON.stringify(key)}:${project(every, record[key])},`;
+  } else if (node.members) {
+    for (const key of Object.keys(record)) if (record[key] !== undefined) out += `${JSON.stringify(key)},`;
   }
   for (const { key, quoted, child } of node.namedChildren()) out += `${quoted}=${project(child, record[key])},`;
   return `${out}}`;

@@ -90,6 +90,13 @@ describe('fromCel and celToText', () => {
     expect(fromCel({ a: 1n, b: { c: null } })).toEqual({ a: 1, b: { c: null } });
   });
 
+  it('keeps a record\'s keys in their order, each value converted, in a new object', () => {
+    const record = { z: 1n, a: [2n], m: { k: undefined, j: 'x' } };
+    const json = fromCel(record);
+    expect(JSON.stringify(json)).toBe('{"z":1,"a":[2],"m":{"k":null,"j":"x"}}');
+    expect(json).not.toBe(record);
+  });
+
   it('gives strings as they are and anything else as JSON', () => {
     expect(celToText('plain "text"')).toBe('plain "text"');
     expect(celToText(3n)).toBe('3');

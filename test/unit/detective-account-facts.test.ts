@@ -106,6 +106,26 @@ describe('account.tamperEventRules', () => {
   });
 });
 
+describe('account.tamperEventRules shared between accounts', () => {
+  const stops = { Name: 'stops', State: 'ENABLED', EventPattern: JSON.stringify({ source: ['aws.cloudtrail'], detail: { eventName: ['StopLogging'] } }) };
+
+  it('a region without rules has the same frozen facts in every account; a region with rules its own', () => {
+    const withoutRules = new Map();
+    const other = (id: string) => ({ ...record({ 'us-east-1': { eventRules: { value: [] } }, 'eu-west-1': { eventRules: { value: [stops] }, ruleTargets: { stops: { value: [{ Id: 't', Arn: 'arn:t' }] } } } }), accountId: id });
+    const first = accountTamperEventRules(other('111111111111'), { value: ['us-east-1'] }, ['StopLogging'], withoutRules);
+    const second = accountTamperEventRules(other('333333333333'), { value: ['us-east-1'] }, ['StopLogging'], withoutRules);
+    expect(second.byRegion['us-east-1']).toBe(first.byRegion['us-east-1']);
+    expect(first.byRegion['us-east-1']).toEqual({ region: 'us-east-1', rules: [], actions: { StopLogging: { action: 'StopLogging', caught: false, by: [] } } });
+    expect(Object.isFrozen(first.byRegion['us-east-1']?.actions?.StopLogging?.by)).toBe(true);
+    // Rules (each account's own, by name) are never shared, nor is a region that was not read.
+    expect(second.byRegion['eu-west-1']).not.toBe(first.byRegion['eu-west-1']);
+    expect(second.byRegion['eu-west-1']?.actions).toEqual({ StopLogging: { action: 'StopLogging', caught: true, by: ['stops'] } });
+    expect(Object.isFrozen(second.byRegion['eu-west-1'])).toBe(false);
+    const unread = accountTamperEventRules(record({}), { value: ['us-east-1'] }, ['StopLogging'], withoutRules);
+    expect(unread.byRegion['us-east-1']?.unknown).toEqual({ actions: `region us-east-1 of account ${ACCOUNT} was not read`, rules: `region us-east-1 of account ${ACCOUNT} was not read` });
+  });
+});
+
 describe('account.tamperHistory', () => {
   const WINDOW = { start: '2026-11-01T00:00:00Z', end: '2026-12-01T00:00:00Z' };
   const NAMES = ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutInsightSelectors', 'DeleteEventDataStore', 'StopEventDataStoreIngestion', 'StartLogging', 'CreateTrail'];

@@ -151,3 +151,21 @@ describe('EventBridge rules: which tampering actions a pattern catches', () => {
     expect(coverage[0]!.caught.reason).toContain('uses the operator "contains", which this matcher does not know');
   });
 });
+
+describe('coverage of a pattern met again', () => {
+  const filter = '{ ($.eventSource = cloudtrail.amazonaws.com) && ($.eventName = StopLogging) }';
+  const event = JSON.stringify({ source: ['aws.cloudtrail'], detail: { eventName: ['StopLogging'] } });
+
+  it('is the coverage judged the first time, shared and frozen, for the same text and actions only', () => {
+    const first = metricFilterCoverage(filter, TRAIL_ACTIONS);
+    expect(metricFilterCoverage(filter, TRAIL_ACTIONS)).toBe(first);
+    expect(Object.isFrozen(first[0]?.missedCallers)).toBe(true);
+    expect(caughtActions(first)).toEqual(['StopLogging']);
+    // Other actions, another text, or the same text read as the other kind of pattern: judged on their own.
+    expect(metricFilterCoverage(filter, ['StopLogging']).map((c) => c.action)).toEqual(['StopLogging']);
+    expect(caughtActions(metricFilterCoverage(filter.replace('StopLogging', 'DeleteTrail'), TRAIL_ACTIONS))).toEqual(['DeleteTrail']);
+    expect(caughtActions(eventRuleCoverage(event, TRAIL_ACTIONS))).toEqual(['StopLogging']);
+    expect(eventRuleCoverage(filter, TRAIL_ACTIONS)).not.toBe(first);
+    expect(caughtActions(eventRuleCoverage(filter, TRAIL_ACTIONS))).toEqual([]);
+  });
+});

@@ -43,7 +43,37 @@ function orgWithOrgTrail(bucket: BucketRecord | null, trailOver: Parameters<type
   return org;
 }
 
+/** The member's own trail, writing to the log archive's bucket. */
+function orgWithOwnTrail(): DemoOrg {
+  const org = miniOrg([MEMBER, LOG_ARCHIVE]);
+  const t = trail(MEMBER, 'own', { S3BucketName: 'central-logs' });
+  org.addTrailInRegions(t);
+  org.addTrailDetail(MEMBER, detail(t));
+  org.addBucket(LOG_ARCHIVE, archiveBucket());
+  return org;
+}
+
 describe('the destination bucket of a trail', () => {
+  it('of an account\'s own trail is that account\'s own object, configured and not frozen (none is kept per account)', () => {
+    const bucket = trailOf(orgWithOwnTrail(), MEMBER).bucket;
+    expect(bucket).toMatchObject({ name: 'central-logs', ownerAccountId: LOG_ARCHIVE, versioning: 'Enabled' });
+    expect(Object.isFrozen(bucket)).toBe(false);
+  });
+
+  it('of an organization trail is one frozen object shared by every account; the retention stays each account\'s own', () => {
+    const snap = orgWithOrgTrail(archiveBucket()).snapshot();
+    const index = buildIndex(snap.header, snap.accounts);
+    const trailIn = (accountId: string) => subjectsForAccount(index, snap.accounts.find((r) => r.accountId === accountId)!)[0]!.activation.account!.trails![0]!;
+    const member = trailIn(MEMBER);
+    const archive = trailIn(LOG_ARCHIVE);
+    expect(archive.bucket).toBe(member.bucket);
+    expect(Object.isFrozen(member.bucket?.objectLock)).toBe(true);
+    expect(member.bucket).toMatchObject({ name: 'central-logs', versioning: 'Enabled' });
+    expect(member.retention).not.toBe(archive.retention);
+    expect(member.retention?.logObjectPrefix).toContain(MEMBER);
+    expect(archive.retention?.logObjectPrefix).toContain(LOG_ARCHIVE);
+  });
+
   it('is read from the log-archive account that owns it', () => {
     const t = trailOf(orgWithOrgTrail(archiveBucket()), MEMBER);
     expect(t.bucket).toMatchObject({
@@ -149,12 +179,7 @@ describe('the retention of a trail', () => {
   });
 
   it('an account trail uses AWSLogs/<account>/ without the organization id', () => {
-    const org = miniOrg([MEMBER, LOG_ARCHIVE]);
-    const t = trail(MEMBER, 'own', { S3BucketName: 'central-logs' });
-    org.addTrailInRegions(t);
-    org.addTrailDetail(MEMBER, detail(t));
-    org.addBucket(LOG_ARCHIVE, archiveBucket());
-    expect(trailOf(org, MEMBER).retention).toMatchObject({ logObjectPrefix: `AWSLogs/${MEMBER}/CloudTrail/`, availableDays: 2556, guaranteedDays: 400 });
+    expect(trailOf(orgWithOwnTrail(), MEMBER).retention).toMatchObject({ logObjectPrefix: `AWSLogs/${MEMBER}/CloudTrail/`, availableDays: 2556, guaranteedDays: 400 });
   });
 
   it('reads the CloudWatch Logs group of the trail from its owner, whatever account is judged', () => {

@@ -195,6 +195,37 @@ remediation: Read the SCPs.
   });
 });
 
+describe('outcomes of rules that look things up with `in`', () => {
+  const membershipRule = async (id: string, expression: string): Promise<LoadedRule> => {
+    const file = join(dir, `${id}.yaml`);
+    writeFileSync(file, `id: ${id}\ntitle: x\nseverity: low\nresource: account\nvalidations:\n  - expression: '${expression}'\n    message: missing\nremediation: x\n`);
+    const [rule] = await loadRules([file], DEFAULT_CONFIG);
+    return rule!;
+  };
+
+  it('in a map, keys the keys present, not their values', async () => {
+    const rule = await membershipRule('key-in-map', '"Team" in dyn(account.tags)');
+    const first = rule.evaluate(account('111', [], { tags: { Team: 'a', Env: 'prod' } }));
+    expect(first.status).toBe('PASS');
+    // Other values under the same keys: the outcome is reused (the same evidence object).
+    const reused = rule.evaluate(account('222', [], { tags: { Team: 'b', Env: 'dev' } }));
+    expect(reused.evidence).toBe(first.evidence);
+    expect(reused.resource.id).toBe('222');
+    // The key absent, or present only as undefined (absent to CEL): judged again.
+    expect(rule.evaluate(account('333', [], { tags: { Env: 'prod' } })).status).toBe('FAIL');
+    expect(rule.evaluate(account('444', [], { tags: { Team: undefined, Env: 'prod' } })).status).toBe('FAIL');
+    expect(rule.evaluate(account('555', [], { tags: { Env: 'prod', Team: 'c' } })).status).toBe('PASS');
+  });
+
+  it('in a list, keys its elements', async () => {
+    const rule = await membershipRule('key-in-list', '"eu-west-1" in account.regions');
+    expect(rule.evaluate(account('111', [], { regions: ['eu-west-1', 'us-east-1'] })).status).toBe('PASS');
+    // As many elements, other values: not the PASS above.
+    expect(rule.evaluate(account('222', [], { regions: ['eu-west-2', 'us-east-1'] })).status).toBe('FAIL');
+    expect(rule.evaluate(account('333', [], { regions: ['us-east-1', 'eu-west-1'] })).status).toBe('PASS');
+  });
+});
+
 describe('observedPaths', () => {
   const compiled = (doc: Partial<RuleDocument> & { validations: RuleDocument['validations'] }, variables: { name: string; expression: string }[] = []): CompiledRule => {
     const compile = (text: string) => {
@@ -213,8 +244,8 @@ describe('observedPaths', () => {
     const paths = observedPaths(rule);
     if (!paths) return undefined;
     const out: string[] = [];
-    const walk = (node: { whole: boolean; children: Map<string, unknown> }, path: string) => {
-      out.push(`${path}${node.whole ? ' (whole)' : ''}`);
+    const walk = (node: { whole: boolean; members: boolean; children: Map<string, unknown> }, path: string) => {
+      out.push(`${path}${node.whole ? ' (whole)' : ''}${node.members ? ' (members)' : ''}`);
       for (const [key, child] of node.children) walk(child as typeof node, `${path}.${key}`);
     };
     for (const [root, node] of paths) walk(node, root);
@@ -238,12 +269,22 @@ describe('observedPaths', () => {
     ]);
   });
 
-  it('reads a whole list when its elements are compared', () => {
+  it('reads the elements compared by `in` whole, and the collection it looks in as members', () => {
     expect(describePaths(compiled({ validations: [{ expression: 'account.trails.all(t, t in account.old)' }] }))).toEqual([
       'account',
       'account.trails',
       'account.trails.* (whole)',
-      'account.old (whole)',
+      'account.old (members)',
+    ]);
+  });
+
+  it('sees through dyn(), a cast that returns its argument', () => {
+    expect(describePaths(compiled({ validations: [{ expression: '"actions" in dyn(account.byRegion[params.p[0]]) && dyn(account.x).y == 1' }] }))).toEqual([
+      'account',
+      'account.byRegion',
+      'account.byRegion.* (members)',
+      'account.x',
+      'account.x.y (whole)',
     ]);
   });
 });

@@ -174,3 +174,22 @@ describe('VerdictSpool sort keys', () => {
     if (!Array.isArray(list)) expect([...list.ruleIds()].sort()).toEqual([...new Set(expected.map((v) => v.ruleId))].sort());
   });
 });
+
+describe('VerdictSpool runs', () => {
+  it('write the resource every rule of a subject shares once per run, and give each verdict back whole', () => {
+    const shared = { type: 'account' as const, id: '111122223333', accountId: '111122223333', name: 'prod "main"', ouPath: 'Root/Prod' };
+    const other = { type: 'account' as const, id: '444455556666', accountId: '444455556666', name: 'dev' };
+    const verdicts: Verdict[] = [];
+    for (const [i, rule] of ['rule-a', 'rule-b', 'rule-c', 'rule-d', 'rule-e'].entries()) {
+      for (const resource of [shared, other]) {
+        const verdict: Verdict = { ruleId: rule, status: i % 2 ? 'FAIL' : 'PASS', severity: i % 2 ? 'high' : 'low', message: `${rule} on ${resource.name}`, evidence: i === 2 ? 'scalar' : { i }, resource };
+        if (i === 3 && resource === shared) verdict.suppressed = { reason: 'accepted', approver: 'a', expires: '2027-01-01', exceptionId: 'exceptions[0]' };
+        verdicts.push(verdict);
+      }
+    }
+    const spool = new VerdictSpool(undefined, 3);
+    for (const v of verdicts) spool.add(v);
+    const walked = [...spool.finish()];
+    expect(walked.map((v) => JSON.stringify({ ...v }))).toEqual([...verdicts].sort(compareVerdicts).map((v) => JSON.stringify(v)));
+  });
+});
