@@ -21,7 +21,7 @@ import { availableParallelism } from 'node:os';
 import type { ModelIndex } from '../model/index.ts';
 import { ruleSpecOf, type RuleSpec } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
-import { moduleBeside, startWorkerThread } from '../shared/worker-thread.ts';
+import { moduleBeside, OUT_OF_MEMORY, ranOutOfHeap, startWorkerThread } from '../shared/worker-thread.ts';
 import { lineBlocks, type LineBlock, type SnapshotSource } from '../snapshot/read.ts';
 import type { DecidedOptions, DecidedShare, DecidedVerdicts } from './decided.ts';
 import { indexBlock, type BlockIndexed } from './first-pass-block.ts';
@@ -161,8 +161,6 @@ export async function judgeInThreads(workers: Workers, source: SnapshotSource, o
   }
 }
 
-const OUT_OF_MEMORY = Symbol('out of memory');
-
 interface RunningWorker {
   /** Its block of pass 1; OUT_OF_MEMORY when it ran out of its heap first. */
   block: Promise<BlockIndexed | typeof OUT_OF_MEMORY>;
@@ -191,7 +189,7 @@ function startWorker(setup: WorkerSetup, threading: WorkerThreading & { heapMb: 
     else result.resolve(reply);
   });
   worker.once('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'ERR_WORKER_OUT_OF_MEMORY') return pending().reject(failure(err.message, err.stack));
+    if (!ranOutOfHeap(err)) return pending().reject(failure(err.message, err.stack));
     outOfMemory = true;
     block.resolve(OUT_OF_MEMORY);
     result.resolve(OUT_OF_MEMORY);

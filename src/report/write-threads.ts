@@ -16,7 +16,7 @@ import type { Worker } from 'node:worker_threads';
 import type { ScanResult, VerdictList } from '../contracts/result.ts';
 import type { SpoolHandle, SpooledVerdicts } from '../evaluate/verdict-spool.ts';
 import { UserError } from '../shared/errors.ts';
-import { moduleBeside, startWorkerThread } from '../shared/worker-thread.ts';
+import { moduleBeside, OUT_OF_MEMORY, ranOutOfHeap, startWorkerThread } from '../shared/worker-thread.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 import { type FormatFailure, type FormatsWritten, tempName, writeFormats, type WrittenReport } from './write-formats.ts';
 
@@ -123,8 +123,6 @@ export async function writeInThreads(result: ScanResult, formatters: readonly Fo
   return { written: outcomes.flatMap((o) => o.written).sort(inOrderAsked), failures: outcomes.flatMap((o) => o.failures).sort(inOrderAsked) };
 }
 
-const OUT_OF_MEMORY = Symbol('out of memory');
-
 interface RunningWorker {
   /** Never rejects: a worker that dies fails its formats, unless it ran out of its capped heap (OUT_OF_MEMORY). */
   outcome: Promise<FormatsWritten | typeof OUT_OF_MEMORY>;
@@ -151,7 +149,7 @@ function startWorker(group: readonly Formatter[], task: ReportTask, url: URL, he
       settled = true;
       void removeTemporaryFiles(group, task.outDir).then(() => resolve(outOfMemory ? OUT_OF_MEMORY : everyFormatFailed(task, how)));
     };
-    worker.once('error', (err: NodeJS.ErrnoException) => died(`failed: ${err.message}`, err.code === 'ERR_WORKER_OUT_OF_MEMORY'));
+    worker.once('error', (err: NodeJS.ErrnoException) => died(`failed: ${err.message}`, ranOutOfHeap(err)));
     worker.once('exit', (code) => died(`exited with code ${code} before it answered`));
   });
   return { outcome, stop: () => worker.terminate() };

@@ -20,3 +20,14 @@ export function startWorkerThread(module: URL, options: Omit<WorkerOptions, 'exe
   if (!module.pathname.endsWith('.ts')) return new Worker(module, { ...options, execArgv: [] });
   return new Worker(FROM_SOURCE_SHIM, { ...options, execArgv: [], argv: [module.href] });
 }
+
+/**
+ * What a worker thread's capped heap (`resourceLimits`) ending it resolves to, in place of its
+ * answer: no failure, the caller does that worker's part on its own thread.
+ */
+export const OUT_OF_MEMORY = Symbol('out of memory');
+
+/** The worker ended because it ran out of the heap its `resourceLimits` gave it. */
+export function ranOutOfHeap(err: NodeJS.ErrnoException): boolean {
+  return err.code === 'ERR_WORKER_OUT_OF_MEMORY';
+}
