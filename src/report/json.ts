@@ -24,16 +24,21 @@ function verdictJson(v: Verdict): Record<string, unknown> {
   return verdictFields(v, evidenceValue(v.evidence));
 }
 
+/** The members of a verdict, its resource and its suppression, in the order the report writes them. */
+const VERDICT_ORDER = ['ruleId', 'status', 'severity', 'message', 'evidence', 'resource', 'suppressed'] as const;
+const RESOURCE_ORDER = ['type', 'id', 'accountId', 'region', 'arn', 'name', 'ouPath'] as const;
+const SUPPRESSED_ORDER = ['reason', 'approver', 'expires', 'exceptionId'] as const;
+
 function verdictFields(v: Verdict, evidence: unknown): Record<string, unknown> {
   return orderedKeys(
     {
       ...v,
       // A verdict always says what its proof was; "no proof" is an explicit null, not a missing key.
       evidence,
-      resource: orderedKeys(v.resource, ['type', 'id', 'accountId', 'region', 'arn', 'name', 'ouPath']),
-      suppressed: v.suppressed && orderedKeys(v.suppressed, ['reason', 'approver', 'expires', 'exceptionId']),
+      resource: orderedKeys(v.resource, [...RESOURCE_ORDER]),
+      suppressed: v.suppressed && orderedKeys(v.suppressed, [...SUPPRESSED_ORDER]),
     },
-    ['ruleId', 'status', 'severity', 'message', 'evidence', 'resource', 'suppressed'],
+    [...VERDICT_ORDER],
   );
 }
 
@@ -53,9 +58,7 @@ function verdictTexts(): (v: Verdict, indent: string) => string {
   };
 }
 
-const VERDICT_KEYS = new Set(['ruleId', 'status', 'severity', 'message', 'evidence', 'resource', 'suppressed']);
-const RESOURCE_KEYS = ['type', 'id', 'accountId', 'region', 'arn', 'name', 'ouPath'] as const;
-const SUPPRESSED_KEYS = ['reason', 'approver', 'expires', 'exceptionId'] as const;
+const VERDICT_KEYS: ReadonlySet<string> = new Set(VERDICT_ORDER);
 
 /**
  * What verdictFields writes of a verdict besides its shape, in templateVerdict's order: the
@@ -64,7 +67,7 @@ const SUPPRESSED_KEYS = ['reason', 'approver', 'expires', 'exceptionId'] as cons
  */
 function templateValues(v: Verdict, evidence: SharedTexts, indent: string): (TemplateValue | undefined)[] | undefined {
   for (const key in v) if (!VERDICT_KEYS.has(key)) return undefined;
-  if (!onlyTexts(v.resource, RESOURCE_KEYS) || (v.suppressed && !onlyTexts(v.suppressed, SUPPRESSED_KEYS)) || typeof v.message !== 'string') return undefined;
+  if (!onlyTexts(v.resource, RESOURCE_ORDER) || (v.suppressed && !onlyTexts(v.suppressed, SUPPRESSED_ORDER)) || typeof v.message !== 'string') return undefined;
   const r = v.resource;
   const s = v.suppressed;
   return [v.message, { json: evidence.text(v.evidence, `${indent}  `) }, r.id, r.accountId, r.region, r.arn, r.name, r.ouPath, s?.reason, s?.approver, s?.expires, s?.exceptionId];
@@ -81,18 +84,12 @@ function onlyTexts(value: object, keys: readonly string[]): boolean {
   return true;
 }
 
-/** verdictFields of `v`'s shape holding `values` (templateValues, or a template's markers); JSON.stringify leaves undefined members out, as orderedKeys does. */
+/** verdictFields of `v`'s shape holding `values` (templateValues, or a template's markers). */
 function templateVerdict(v: Verdict, values: readonly (string | undefined)[]): Record<string, unknown> {
   const [message, evidence, id, accountId, region, arn, name, ouPath, reason, approver, expires, exceptionId] = values;
-  return {
-    ruleId: v.ruleId,
-    status: v.status,
-    severity: v.severity,
-    message,
-    evidence,
-    resource: { type: v.resource.type, id, accountId, region, arn, name, ouPath },
-    suppressed: v.suppressed && { reason, approver, expires, exceptionId },
-  };
+  const resource = { type: v.resource.type, id, accountId, region, arn, name, ouPath };
+  const suppressed = v.suppressed && { reason, approver, expires, exceptionId };
+  return verdictFields({ ...v, message, resource, suppressed } as Verdict, evidence);
 }
 
 function ruleJson(r: RuleMeta): Record<string, unknown> {
