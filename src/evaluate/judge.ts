@@ -10,7 +10,7 @@ import type { LoadedRule } from '../rules/load.ts';
 import type { SnapshotSource } from '../snapshot/read.ts';
 
 export interface JudgeScope {
-  /** Only the account records on these lines (all when absent): the other lines are neither decoded nor parsed. */
+  /** Only the account records on these lines (all when absent): the other lines are neither decoded nor parsed, and none is read when it is empty. */
   only?: ReadonlySet<number>;
   /** Judge the organization itself too (exactly one thread or shard does). */
   judgesOrganization: boolean;
@@ -23,6 +23,7 @@ export async function judgeRecords(source: SnapshotSource, index: ModelIndex, ru
     }
   };
   if (scope.judgesOrganization) judge(organizationSubject(index));
+  if (scope.only?.size === 0) return;
   for await (const { record } of source.numberedRecords(scope.only)) {
     for (const subject of subjectsForAccount(index, record)) judge(subject);
   }

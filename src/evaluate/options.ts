@@ -32,4 +32,6 @@ export interface WorkerThreading {
   module?: URL;
   /** Its old generation's cap, in MB (default: workerHeapMb of the organization's size). */
   heapMb?: number;
+  /** Whether this thread judges a share of pass 2 beside the workers (default: below parallel.ts WORKERS_ONLY_FROM accounts). */
+  judgesHere?: boolean;
 }

@@ -6,7 +6,9 @@
  * answers with its share (spooled runs left unmerged). An error is answered instead, marked when
  * it is a UserError.
  */
+import { deserialize } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
+import { indexOf, type AccountLinesIndex } from '../model/index.ts';
 import { loadRuleSpecs, type LoadedRule } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
 import { reopenSnapshot, type SnapshotSource } from '../snapshot/read.ts';
@@ -29,7 +31,7 @@ async function firstPassThenRules(setup: WorkerSetup): Promise<Ready> {
 
 async function judgeTask(setup: WorkerSetup, { rules, source }: Ready, task: WorkerTask): Promise<WorkerReply> {
   const decided = new DecidedVerdicts(setup.decided);
-  await judgeRecords(source, task.index, rules, { only: new Set(task.lines), judgesOrganization: false }, decided.add);
+  await judgeRecords(source, indexOf(source.header, deserialize(new Uint8Array(task.index)) as AccountLinesIndex), rules, { only: new Set(task.lines), judgesOrganization: false }, decided.add);
   return { ok: true, ...decided.share() };
 }
 

@@ -1,14 +1,22 @@
 /**
- * Evaluation on several cores: pass 1 and pass 2 split between this thread and N-1 workers,
+ * Evaluation on several cores: pass 1 and pass 2 split between this thread and worker threads,
  * started before pass 1. In pass 1 every thread reads the file, but validates, parses and indexes
  * only its block of consecutive lines (first-pass-block.ts); this thread has the first block,
  * hashes every byte and merges the others' index states in file order (IndexBuilder.merge), so the
  * index and any error are those one thread gives (snapshot/read.ts validateInBlocks). Once the
  * index is built, the account lines in scope are dealt out again, round-robin, for pass 2: each
- * worker is handed the index (copied by postMessage, not rebuilt from the file) and judges only its
+ * worker is handed what the index kept from the account lines (serialized once for all of them)
+ * and makes the rest from the header it read itself (model indexOf: the header and what derives
+ * from it, most of the index of a large organization, never cross threads), then judges only its
  * own lines. Every thread applies the exceptions, tallies the gate and spools its own verdicts
  * (decided.ts); a worker hands back its sorted runs unmerged, and this thread merges every thread's
  * runs once (verdict-spool.ts finish).
+ *
+ * Below WORKERS_ONLY_FROM accounts this thread is one of the judging threads (N threads: this one
+ * and N-1 workers). From there every judging thread is a worker whose heap is capped, and this
+ * thread judges no line: it validates its block of pass 1, reads and hashes the file, merges the
+ * blocks and the runs, so its own heap, which nothing caps once it runs, holds little more than
+ * the index (judging grows a heap to several times what it keeps).
  *
  * A worker reads the file again for its lines without schema checks; it proves them the validated
  * bytes by the file's identity (device, inode, size, times) as this thread does for its own later
@@ -18,7 +26,8 @@
  * this thread does its part instead (its block of pass 1, its share of pass 2).
  */
 import { availableParallelism } from 'node:os';
-import type { ModelIndex } from '../model/index.ts';
+import { serialize } from 'node:v8';
+import { accountLinesPart, type ModelIndex } from '../model/index.ts';
 import { ruleSpecOf, type RuleSpec } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
 import { moduleBeside, OUT_OF_MEMORY, ranOutOfHeap, startWorkerThread } from '../shared/worker-thread.ts';
@@ -30,23 +39,33 @@ import type { EvaluateOptions, WorkerThreading } from './options.ts';
 import { sharedSpoolDir } from './verdict-spool.ts';
 
 /**
- * The default: two threads (this one and a worker) on a machine of two or more cores
- * (availableParallelism()) for an organization of DEFAULT_TWO_THREADS.from to .to accounts,
- * one otherwise. Measured on the 2-core machine with pass 1 split (issue 16; figures in
- * docs/operations/large-organizations.md, "Several cores"; load 7-10, so CPU and peak RSS are the
- * figures to read): at 10,000 accounts, `-f md`, two threads took 17.1-19.9 s of CPU and 491-504 MB
- * against 13.8-14.7 s and 338-369 MB for one, but the longest thread (this one) ran 6.1-7.3 s
- * against 10.1-11.0 s: on idle cores that sets the wall time. Before pass 1 was split, two threads
- * already took less wall time at 10,000 accounts on the idle machine (`-f md` 9.2-9.5 s against
- * 10.5-10.7 s; JSON + SARIF + HTML 13.2 s against 14.4-14.9 s).
- * Memory sets the bounds: two threads hold two heaps, each with the model index, so their peak RSS
- * grows about four times as fast with the accounts as one thread's: all 8 formats at 10,000
- * accounts 552 MB (target 600), 769-837 MB at 29,335 accounts (JSON + SARIF + HTML), 1.5 GB at
- * 100,000 (target 1 GB; one thread 834 MB). Below 2,000 accounts the worker's start-up (modules,
- * rules) weighs: at 1,000 accounts two threads cut the longest thread by 0.4 s (1.5 to 1.1 s) for
- * 1.3 s more CPU and 90 MB more (156-165 MB against 243-254 MB).
+ * The default: two judging threads on a machine of two or more cores (availableParallelism()) for
+ * an organization of DEFAULT_TWO_THREADS.from to .to accounts, one otherwise. Measured on the
+ * 2-core machine with pass 1 split (issue 16; figures in docs/operations/large-organizations.md,
+ * "Several cores"; load 7-10, so CPU and peak RSS are the figures to read): at 10,000 accounts,
+ * `-f md`, two threads took 17.1-19.9 s of CPU and 491-504 MB against 13.8-14.7 s and 338-369 MB
+ * for one, but the longest thread (this one) ran 6.1-7.3 s against 10.1-11.0 s: on idle cores that
+ * sets the wall time. Below 2,000 accounts the worker's start-up (modules, rules) weighs: at 1,000
+ * accounts two threads cut the longest thread by 0.4 s (1.5 to 1.1 s) for 1.3 s more CPU and 90 MB
+ * more (156-165 MB against 243-254 MB).
+ * Memory sets the upper bound: every judging thread holds the organization's accounts (the
+ * header) and the model index, and a judging heap grows to several times what it keeps. At
+ * 100,000 accounts (JSON + SARIF + HTML, load 8-14) two judging workers beside a thread that
+ * judges nothing, each worker making its index from its own header, peaked at 1.24-1.25 GB
+ * (1.1-1.2 GB through pass 2; 1.14 GB with 300 MB worker heaps, for 40 s more CPU) where this
+ * thread and one worker with a copy of the whole index took 1.74 GB (this thread's heap alone
+ * grew to 1 GB), and one thread 0.83 GB idle (1.21 GB at that load): over the 1 GB target, so
+ * the bound stays; `--workers 2` asks for them.
  */
 const DEFAULT_TWO_THREADS = { from: 2_000, to: 30_000 };
+
+/**
+ * From this many accounts every judging thread is a worker and this one judges no share: a
+ * worker's heap is capped when it starts, this thread's cannot be once the process runs, and
+ * judging half of 100,000 accounts grew it to 1 GB (325 MB used). Below it the default's two
+ * threads are this one and a worker, as measured above.
+ */
+const WORKERS_ONLY_FROM = DEFAULT_TWO_THREADS.to + 1;
 
 /**
  * A worker's young generation (V8's, for objects that die young: most of what judging an account
@@ -58,14 +77,16 @@ const YOUNG_GENERATION_MB = 96;
 
 /**
  * A worker's old generation, in MB, for an organization of `accounts` (see the module comment):
- * what it holds grows with the organization (its copy of the index, its verdict cache). Its live
- * heap after a full collection, measured: 40 MB with the index and 65 MB after judging at 10,000
- * accounts, 89 MB and 131 MB at 29,335 accounts, so the cap leaves it more than twice its live heap
- * (a cap of 160 MB + 2 MB per 1,000 accounts gave 769 MB of peak RSS at 29,335 accounts against
- * 837 MB, for about 1.7 s more of worker CPU).
+ * what it holds grows with the organization (the header and the index, its verdict cache). Its
+ * live heap after a full collection, measured while it also held a copy of this thread's whole
+ * index (header included, about 2 MB per 1,000 accounts more, hence 4 MB per 1,000 accounts then):
+ * 40 MB with the index and 65 MB after judging at 10,000 accounts, 89 MB and 131 MB at 29,335
+ * accounts. At 100,000 accounts (two judging workers) a worker used 108-134 MB once its index was
+ * made and about 250 MB at the end of its share, under a cap of 356 MB; a cap of 300 MB with a
+ * 32 MB young generation saved about 100 MB of peak RSS for about 40 s more CPU.
  */
 export function workerHeapMb(accounts: number): number {
-  return 160 + 4 * Math.ceil(accounts / 1000);
+  return 160 + 2 * Math.ceil(accounts / 1000);
 }
 
 /** What a worker is started with, before pass 1: its block of lines, and enough to load the rules and decide verdicts (plain data). */
@@ -85,8 +106,12 @@ export interface WorkerSetup {
 export interface WorkerTask {
   /** Lines of the accounts this worker judges. */
   lines: number[];
-  /** Pass 1's index, without its per-module memo (filled again on demand). */
-  index: ModelIndex;
+  /**
+   * What pass 1's index kept from the account lines (model AccountLinesIndex), v8.serialize'd once
+   * into memory every worker reads (postMessage would copy it again for each): the worker makes the
+   * rest of the index from the header it read itself (model indexOf).
+   */
+  index: SharedArrayBuffer;
 }
 
 /** A worker's answers: its block of pass 1, then its share of pass 2; or the error that stopped it. */
@@ -114,15 +139,23 @@ export interface Workers {
   /** Each worker's block of pass 1, in file order (indexed on this thread for a worker that ran out of memory). */
   blocks: Promise<BlockIndexed>[];
   running: RunningWorker[];
+  /** This thread judges a share of pass 2 too (else only the share of a worker that ran out of memory). */
+  judgesHere: boolean;
   /** Ends every worker (a no-op for one that has answered). */
   stop(): void;
 }
 
-/** Starts `count` workers, each on its block of pass 1; they load the rules once it is done. */
-export function startWorkers(source: SnapshotSource, options: EvaluateOptions, decided: DecidedOptions, count: number): Workers {
-  const [ownBlock, ...blocks] = lineBlocks(source.headerLine, source.header.scope.accountIds.length, count + 1);
+/**
+ * Starts the workers for `threads` judging threads, each on its block of pass 1; they load the
+ * rules once it is done. This thread is one of the judging threads below WORKERS_ONLY_FROM
+ * accounts; from there every judging thread is a worker.
+ */
+export function startWorkers(source: SnapshotSource, options: EvaluateOptions, decided: DecidedOptions, threads: number): Workers {
+  const accounts = source.header.scope.accountIds.length;
+  const judgesHere = options.threading?.judgesHere ?? accounts < WORKERS_ONLY_FROM;
+  const [ownBlock, ...blocks] = lineBlocks(source.headerLine, accounts, (judgesHere ? threads - 1 : threads) + 1);
   const common = { file: source.file!, identity: source.identity!, headerLine: source.headerLine, rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } };
-  const threading = { heapMb: workerHeapMb(source.header.scope.accountIds.length), ...options.threading };
+  const threading = { heapMb: workerHeapMb(accounts), ...options.threading };
   const running = blocks.map((block) => startWorker({ ...common, block }, threading));
   const indexed = running.map(async (worker, k) => {
     const outcome = await worker.block;
@@ -131,7 +164,7 @@ export function startWorkers(source: SnapshotSource, options: EvaluateOptions, d
   // This thread's own failure (an invalid snapshot) is the one to report: a block that fails
   // meanwhile must not surface as an unhandled rejection.
   indexed.forEach((b) => b.catch(() => undefined));
-  return { ownBlock: ownBlock!, blocks: indexed, running, stop: () => running.forEach((w) => void w.stop()) };
+  return { ownBlock: ownBlock!, blocks: indexed, running, judgesHere, stop: () => running.forEach((w) => void w.stop()) };
 }
 
 interface Judged {
@@ -141,24 +174,34 @@ interface Judged {
 }
 
 /**
- * Pass 2 split between this thread and the workers alive: account lines are dealt round-robin,
- * this thread judges its share into `decided`, then absorbs each worker's share (their spooled
- * runs are merged with this thread's once, by decided.finish()), or judges the share of a worker
- * that ran out of memory.
+ * Pass 2 split between the judging threads alive: account lines are dealt round-robin, this
+ * thread judges its share (if it has one, and the organization) into `decided`, then absorbs each
+ * worker's share (their spooled runs are merged with this thread's once, by decided.finish()), or
+ * judges the share of a worker that ran out of memory.
  */
 export async function judgeInThreads(workers: Workers, source: SnapshotSource, options: EvaluateOptions, first: Judged, decided: DecidedVerdicts): Promise<void> {
   const alive = workers.running.filter((w) => !w.outOfMemory());
-  const threads = alive.length + 1;
+  // This thread judges a share when it is one of the judging threads, and all of it when every
+  // worker ran out of memory in pass 1.
+  const here = workers.judgesHere || alive.length === 0 ? 1 : 0;
+  const threads = alive.length + here;
   const share = (k: number) => first.lines.filter((_, i) => i % threads === k);
-  const index = { ...first.index, memo: new Map() };
-  alive.forEach((worker, k) => worker.post({ lines: share(k + 1), index }));
+  const index = serializedOnce(accountLinesPart(first.index));
+  alive.forEach((worker, k) => worker.post({ lines: share(k + here), index }));
   const judgeHere = (lines: number[], judgesOrganization: boolean) => judgeRecords(source, first.index, options.rules, { only: new Set(lines), judgesOrganization }, decided.add);
-  await judgeHere(share(0), first.judgesOrganization);
+  await judgeHere(here ? share(0) : [], first.judgesOrganization);
   for (const [k, worker] of alive.entries()) {
     const judged = await worker.result;
-    if (judged === OUT_OF_MEMORY) await judgeHere(share(k + 1), false);
+    if (judged === OUT_OF_MEMORY) await judgeHere(share(k + here), false);
     else decided.absorb(judged);
   }
+}
+
+function serializedOnce(value: unknown): SharedArrayBuffer {
+  const bytes = serialize(value);
+  const shared = new SharedArrayBuffer(bytes.length);
+  new Uint8Array(shared).set(bytes);
+  return shared;
 }
 
 interface RunningWorker {

@@ -41,7 +41,7 @@ export async function evaluateSnapshot(source: SnapshotSource, options: Evaluate
   const asOf = options.asOf ?? source.header.collectedAt.slice(0, 10);
   const decidedOptions = { exceptions: options.config.exceptions, asOf, failOn: options.config.output.failOn, ...(options.spoolRunVerdicts ? { spoolRunVerdicts: options.spoolRunVerdicts } : {}) };
   // Started before pass 1, so that their start-up (module load, rule compilation) overlaps it.
-  const workers = threads > 1 ? startWorkers(source, options, decidedOptions, threads - 1) : undefined;
+  const workers = threads > 1 ? startWorkers(source, options, decidedOptions, threads) : undefined;
   try {
     const first = await firstPass(source, options, workers);
     const decided = new DecidedVerdicts(decidedOptions);

@@ -7,6 +7,6 @@
  *  2. `subjectsForAccount(index, record)` turns one account record into the resources rules judge
  *     (the account, its trails, its buckets); the record can be dropped afterwards.
  */
-export type { IndexBlockState, ModelIndex } from './model-index.ts';
-export { buildIndex, IndexBuilder, DEFAULT_MODEL_OPTIONS, type ModelOptions } from './model-index.ts';
+export type { AccountLinesIndex, IndexBlockState, ModelIndex } from './model-index.ts';
+export { accountLinesPart, buildIndex, indexOf, IndexBuilder, DEFAULT_MODEL_OPTIONS, type ModelOptions } from './model-index.ts';
 export { subjectsForAccount, organizationSubject } from './subjects.ts';

@@ -333,22 +333,13 @@ export class IndexBuilder {
 
   finish(): ModelIndex {
     this.addTrailsOnlyMembersSaw();
-    const header = this.header;
-    const treeErrors: ApiError[] = [];
-    for (const f of [header.organization, header.roots, header.organizationalUnits, header.accounts]) {
-      if (f.error) treeErrors.push(f.error);
-    }
     const destinationBuckets = new Map<string, BucketRecord>();
     for (const name of this.destinationNames) {
       const rec = this.bucketRecords.get(name);
       if (rec) destinationBuckets.set(name, rec);
     }
-    return {
-      header,
+    return indexOf(this.header, {
       options: this.options,
-      organization: organizationFacts(header),
-      treeErrors,
-      placements: placeAccounts(header),
       organizationTrails: this.organizationTrails,
       bucketOwners: this.bucketOwners,
       bucketRegions: this.bucketRegions,
@@ -356,12 +347,44 @@ export class IndexBuilder {
       destinationBuckets,
       accountPublicAccessBlocks: this.accountPublicAccessBlocks,
       trailLogGroups: this.trailLogGroups,
-      policies: header.policies,
       organizationEventDataStores: this.organizationEventDataStores,
       organizationEventDataStoreGaps: this.organizationEventDataStoreGaps,
-      memo: new Map(),
-    };
+    });
   }
+}
+
+/** What a ModelIndex derives from the header alone (and its per-module memo). */
+type FromHeader = 'header' | 'organization' | 'treeErrors' | 'placements' | 'policies' | 'memo';
+
+/**
+ * The rest of a ModelIndex: what pass 1 kept from the account lines, and the model's options
+ * (plain data). A thread that has parsed the same header makes the same index from it (indexOf),
+ * so the header and everything derived from it (most of the index's memory in a large
+ * organization: the accounts, their placements, the SCPs and their targets) never cross threads.
+ */
+export type AccountLinesIndex = Omit<ModelIndex, FromHeader>;
+
+/** The part of `index` that another thread, given the same header, needs to make the same index. */
+export function accountLinesPart(index: ModelIndex): AccountLinesIndex {
+  const { header: _h, organization: _o, treeErrors: _t, placements: _p, policies: _s, memo: _m, ...fromLines } = index;
+  return fromLines;
+}
+
+/** The index of `header` with what pass 1 kept from its account lines. */
+export function indexOf(header: SnapshotHeader, fromLines: AccountLinesIndex): ModelIndex {
+  const treeErrors: ApiError[] = [];
+  for (const f of [header.organization, header.roots, header.organizationalUnits, header.accounts]) {
+    if (f.error) treeErrors.push(f.error);
+  }
+  return {
+    header,
+    organization: organizationFacts(header),
+    treeErrors,
+    placements: placeAccounts(header),
+    policies: header.policies,
+    ...fromLines,
+    memo: new Map(),
+  };
 }
 
 /** arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME → ACCOUNT */

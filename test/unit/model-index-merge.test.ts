@@ -7,7 +7,8 @@
  * the bucket's record, an organization trail known only from its members' shadows.
  */
 import { describe, expect, it } from 'vitest';
-import { IndexBuilder } from '../../src/model/index.ts';
+import { serialize, deserialize } from 'node:v8';
+import { accountLinesPart, IndexBuilder, indexOf } from '../../src/model/index.ts';
 import type { ModelIndex } from '../../src/model/index.ts';
 import { readSnapshotFully } from '../../src/snapshot/read.ts';
 import type { AccountRecord, Snapshot, SnapshotHeader } from '../../src/snapshot/types.ts';
@@ -104,5 +105,18 @@ describe('IndexBuilder.merge', async () => {
     // A record's region never overrides an earlier one: the first record holding the bucket gives it.
     expect(regions.bucketRegions.get('acme-analytics-dev-scratch')).toBe('af-south-1');
     expect(indexInBlocks(header, mixedRegions.filter((r) => r !== relisted), [5, 7]).bucketRegions.get('acme-analytics-dev-scratch')).toBe('eu-west-1');
+  });
+
+  it('is made again, the same, by a thread that parsed the header itself and was handed only what the account lines gave', () => {
+    for (const [name, records] of Object.entries(variants)) {
+      const header = { ...demo.header, scope: { ...demo.header.scope, accountIds: records.map((r) => r.accountId) } };
+      const index = indexInBlocks(header, records, [3]);
+      const part = accountLinesPart(index);
+      // Nothing derived from the header crosses: the other thread has its own parse of it.
+      expect(Object.keys(part).sort(), name).toEqual(['accountPublicAccessBlocks', 'accountsWithUnknownBuckets', 'bucketOwners', 'bucketRegions', 'destinationBuckets', 'options', 'organizationEventDataStoreGaps', 'organizationEventDataStores', 'organizationTrails', 'trailLogGroups']);
+      const again = indexOf(JSON.parse(JSON.stringify(header)) as SnapshotHeader, deserialize(serialize(part)) as typeof part);
+      expect(inOrder(again), name).toEqual(inOrder(index));
+      expect(again.placements.size, name).toBeGreaterThan(0);
+    }
   });
 });

@@ -61,6 +61,16 @@ describe('evaluateSnapshot on worker threads', () => {
     expect(outputs[2]).toEqual(outputs[0]);
   }, 90_000);
 
+  it('gives byte-identical reports when only workers judge, this thread reading, hashing and merging their runs', async () => {
+    const single = await evaluateSnapshot(await openSnapshot(snapshot), { config: DEFAULT_CONFIG, rules, workers: 1 });
+    for (const [workers, spoolRunVerdicts] of [[2, undefined], [2, 50], [3, 50]] as const) {
+      const options = { config: DEFAULT_CONFIG, rules, workers, threading: { judgesHere: false }, ...(spoolRunVerdicts ? { spoolRunVerdicts } : {}) };
+      const result = await evaluateSnapshot(await openSnapshot(snapshot, { validate: 'first-pass' }), options);
+      expect(render(result), `${workers} workers, runs of ${spoolRunVerdicts ?? 'default'}`).toEqual(render(single));
+      expect(result.summary).toEqual(single.summary);
+    }
+  }, 120_000);
+
   it('applies exceptions and counts the gate in the worker threads as in this one', async () => {
     const single = await evaluateSnapshot(await openSnapshot(snapshot), { config: DEFAULT_CONFIG, rules, workers: 1 });
     const failed = [...single.verdicts].filter((v) => v.status === 'FAIL');

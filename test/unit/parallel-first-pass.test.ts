@@ -51,7 +51,8 @@ function edited(n: number, edit: (record: Record<string, unknown>) => void): str
   return JSON.stringify(record);
 }
 
-const options = (workers: number) => ({ config: DEFAULT_CONFIG, rules, workers });
+/** `workers` judging threads; with `workersOnly` all of them workers, this thread only validating its block of pass 1, hashing and merging. */
+const options = (workers: number, workersOnly = false) => ({ config: DEFAULT_CONFIG, rules, workers, ...(workersOnly ? { threading: { judgesHere: false } } : {}) });
 const render = (result: Parameters<typeof jsonFormatter.render>[0]) => [jsonFormatter.render(result, {}), sarifFormatter.render(result, {})];
 
 /** The index with its maps and sets as lists of entries, so that order counts. */
@@ -60,19 +61,19 @@ function inOrder(index: ModelIndex): Record<string, unknown> {
   return Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, value instanceof Map || value instanceof Set ? [...value.entries()] : value]));
 }
 
-async function firstPassIn(file: string, threads: number) {
+async function firstPassIn(file: string, threads: number, workersOnly = false) {
   const source = await openSnapshot(file, { validate: 'first-pass' });
-  const workers = threads > 1 ? startWorkers(source, options(threads), { exceptions: [], asOf: '2026-01-01', failOn: 'high' }, threads - 1) : undefined;
+  const workers = threads > 1 ? startWorkers(source, options(threads, workersOnly), { exceptions: [], asOf: '2026-01-01', failOn: 'high' }, threads) : undefined;
   try {
-    const first = await firstPass(source, options(threads), workers);
+    const first = await firstPass(source, options(threads, workersOnly), workers);
     return { ...first, index: inOrder(first.index), sha256: source.sha256 };
   } finally {
     workers?.stop();
   }
 }
 
-async function errorIn(file: string, threads: number): Promise<string> {
-  const error = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), options(threads)).then(
+async function errorIn(file: string, threads: number, workersOnly = false): Promise<string> {
+  const error = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), options(threads, workersOnly)).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -80,11 +81,12 @@ async function errorIn(file: string, threads: number): Promise<string> {
   return (error as Error).message;
 }
 
-/** The error of 1, 2 and 3 threads: the same message, returned. */
+/** The error of 1, 2 and 3 threads, and of 2 judging workers beside this thread: the same message, returned. */
 async function sameErrorIn(file: string): Promise<string> {
   const single = await errorIn(file, 1);
   expect(await errorIn(file, 2)).toBe(single);
   expect(await errorIn(file, 3)).toBe(single);
+  expect(await errorIn(file, 2, true), 'workers only').toBe(single);
   return single;
 }
 
@@ -103,6 +105,7 @@ describe('pass 1 in blocks of lines', () => {
     expect(single.accountIds).toHaveLength(78);
     expect(single.errors.length).toBeGreaterThan(0);
     for (const threads of [2, 3]) expect(await firstPassIn(file, threads), `${threads} threads`).toEqual(single);
+    expect(await firstPassIn(file, 2, true), '2 judging workers beside this thread').toEqual(single);
   }, 60_000);
 
   it('gives the reports of one thread, from a gzipped file', async () => {
@@ -167,6 +170,9 @@ describe('a worker out of its capped heap', () => {
         const result = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(threads), threading: hungry(fixture) });
         expect(render(result), `${threads} threads`).toEqual(single);
       }
+      // Only workers judge: when every one runs out of memory, this thread judges all their shares.
+      const workersOnly = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(2), threading: { ...hungry(fixture), judgesHere: false } });
+      expect(render(workersOnly), 'only workers judge').toEqual(single);
     }, 120_000);
   }
 });
