@@ -198,12 +198,26 @@ function unescapeUnit(_: string, low: string | undefined, high: string | undefin
 
 let temporaryRoot: string | undefined;
 
-/** One temporary folder per process, removed when the process exits. */
+const ENDING_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * One temporary folder per process, removed when the process exits: also when it fails (an
+ * error ends it through `exit` too) and when it is stopped by a signal that would otherwise end it
+ * without `exit` (Ctrl-C, `kill`): the folder holds every thread's spooled verdicts, hundreds of
+ * megabytes in a large organization. The signal is then raised again, so the process ends as it would have.
+ */
 function temporaryDir(): string {
   if (!temporaryRoot) {
     const root = mkdtempSync(join(tmpdir(), 'trailproof-verdicts-'));
     temporaryRoot = root;
-    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+    const remove = () => rmSync(root, { recursive: true, force: true });
+    process.once('exit', remove);
+    for (const signal of ENDING_SIGNALS) {
+      process.once(signal, () => {
+        remove();
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      });
+    }
   }
   const dir = mkdtempSync(join(temporaryRoot, 'spool-'));
   mkdirSync(dir, { recursive: true });
