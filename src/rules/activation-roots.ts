@@ -14,7 +14,7 @@
  */
 import type { EvaluationSubject } from '../model/facts.ts';
 import { toCelMember, toCel } from './cel.ts';
-import type { CompiledRule } from './evaluate.ts';
+import type { CompiledRule } from './compiled-rule.ts';
 import { observedPaths } from './verdict-cache.ts';
 
 /** By root the rule reads: `WHOLE`, or the names of the only members it can read. */

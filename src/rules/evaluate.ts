@@ -7,28 +7,10 @@ import type { Verdict } from '../contracts/verdict.ts';
 import type { RuleDocument } from './types.ts';
 import { celRootsFor } from './activation-roots.ts';
 import { celErrorInfo, celToText, fromCel, missingKeyOf, type CompiledExpression } from './cel.ts';
+import type { CompiledRule, RuleVerdict } from './compiled-rule.ts';
 
-export interface CompiledValidation {
-  text: string;
-  expression: CompiledExpression;
-  message?: string;
-  messageExpression?: CompiledExpression;
-}
-
-/** A rule whose expressions all parsed and type-checked. */
-export interface CompiledRule {
-  document: RuleDocument;
-  /** Effective params, already converted to CEL values. */
-  celParams: unknown;
-  match?: CompiledExpression;
-  variables: { name: string; expression: CompiledExpression }[];
-  validations: CompiledValidation[];
-  passMessage?: CompiledExpression;
-  notApplicableMessage?: CompiledExpression;
-  evidence?: CompiledExpression;
-}
-
-export type RuleVerdict = Omit<Verdict, 'suppressed'>;
+// Declared apart so that modules evaluate.ts uses (activation-roots.ts) can name them without an import cycle.
+export type { CompiledRule, CompiledValidation, RuleVerdict } from './compiled-rule.ts';
 
 /** An evaluation error together with the part of the rule that raised it. */
 class Undecided {
