@@ -52,7 +52,7 @@ export function compileSnapshotSchema(forStandalone = false): { ajv: Ajv2020; va
   const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: false, ...code });
   addFormats(ajv);
   ajv.addFormat('date-time', { type: 'string', validate: canonicalDateTimeFirst(fullDateTime) });
-  ajv.addSchema(withLeafDefinitionsInlined(JSON.parse(readFileSync(SNAPSHOT_SCHEMA_FILE, 'utf8')) as SchemaObject));
+  ajv.addSchema(JSON.parse(readFileSync(SNAPSHOT_SCHEMA_FILE, 'utf8')) as object);
   const get = (ref: string): ValidateFunction => {
     const fn = ajv.getSchema(ref);
     if (!fn) throw new Error(`schema has no ${ref}`);
@@ -60,36 +60,6 @@ export function compileSnapshotSchema(forStandalone = false): { ajv: Ajv2020; va
   };
   return { ajv, validators: { header: get(REFS.header), record: get(REFS.record) } };
 }
-
-type SchemaObject = { $defs?: Record<string, unknown> } & Record<string, unknown>;
-
-/**
- * The schema with each reference to a definition that refers to nothing (ApiError, Tag...)
- * replaced by a copy of that definition: the same schema to a validator. Ajv compiles a referenced
- * definition into a function of its own unless its code can be inlined, and a definition that
- * holds a reference cannot: the Fetched envelope (around every AWS answer, hundreds per account)
- * refers to ApiError, so each answer was a call, with its JSON path built and its options object
- * allocated, a third of the validation's time. With ApiError copied in, the envelope is inlined.
- */
-export function withLeafDefinitionsInlined(schema: SchemaObject): SchemaObject {
-  const leaves = new Map<string, unknown>();
-  for (const [name, def] of Object.entries(schema.$defs ?? {})) {
-    if (!/"\$(ref|id|anchor|dynamicRef|dynamicAnchor)"/.test(JSON.stringify(def))) leaves.set(`#/$defs/${name}`, def);
-  }
-  const inline = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(inline);
-    if (value === null || typeof value !== 'object') return value;
-    const node = value as Record<string, unknown>;
-    const keys = Object.keys(node);
-    const leaf = keys.length === 1 && typeof node.$ref === 'string' ? leaves.get(node.$ref) : undefined;
-    if (leaf !== undefined) return structuredClone(leaf);
-    // Values, not schemas, below these keywords: kept as they are.
-    return Object.fromEntries(keys.map((key) => [key, DATA_KEYWORDS.has(key) ? node[key] : inline(node[key])]));
-  };
-  return inline(schema) as SchemaObject;
-}
-
-const DATA_KEYWORDS: ReadonlySet<string> = new Set(['const', 'enum', 'default', 'examples']);
 
 /** The CommonJS module `npm run build` writes to dist/validators/snapshot.cjs (exports `header` and `record`). */
 export function snapshotValidatorCode(): string {

@@ -6,12 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { DEMO_SNAPSHOT_FILE } from '../../src/snapshot/demo.ts';
 import { compileSnapshotSchema, snapshotValidatorCode } from '../../src/snapshot/schema.ts';
-import { SNAPSHOT_SCHEMA_FILE, SNAPSHOT_SCHEMA_ID } from '../../src/snapshot/schema-source.ts';
 
 /** Loads the code as the build's CommonJS module is loaded, requiring ajv's runtime from the project. */
 function loadStandalone(): Record<'header' | 'record', ValidateFunction> {
@@ -35,13 +32,6 @@ const RECORDS: unknown[] = [
   { ...record, regions: [{ ...region, region: 7 }] },
   { ...record, regions: [{ ...region, trails: { value: null } }] },
   { ...record, regions: [{ ...region, trails: { error: { code: 'AccessDenied' } } }] },
-  { ...record, regions: [{ ...region, trails: { error: { operation: 'cloudtrail:DescribeTrails', code: 'AccessDenied', message: 'no', surprise: 1 } } }] },
-  { ...record, regions: [{ ...region, trails: { error: { operation: 'cloudtrail:DescribeTrails', code: 'AccessDenied', message: 'no' }, value: [] } }] },
-  { ...record, regions: [{ ...region, trails: { value: [], absent: 'NoSuchThing' } }] },
-  { ...record, regions: [{ ...region, trails: { value: null, absent: '' } }] },
-  { ...record, regions: [{ ...region, trails: { answer: 1 } }] },
-  { ...record, regions: [{ ...region, trails: { value: [{ Name: 7 }] } }] },
-  { ...record, accountPublicAccessBlock: { value: { BlockPublicAcls: 'yes' } } },
   'not an object',
 ];
 
@@ -59,28 +49,6 @@ describe('snapshot validators compiled by the build', () => {
       }
     }
     // The samples exercise both outcomes: valid demo lines and every broken variant.
-    expect(failures).toBe(HEADERS.length - 1 + RECORDS.length - records.length);
-  });
-});
-
-describe('snapshot validators', () => {
-  it('judge every line as the published schema does, though leaf definitions are inlined for speed (errors but their schema paths included)', () => {
-    // The published schema as it is, compiled with the options and formats trailproof uses.
-    const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: false });
-    (addFormatsModule as unknown as (a: Ajv2020) => Ajv2020)(ajv);
-    ajv.addSchema(JSON.parse(readFileSync(SNAPSHOT_SCHEMA_FILE, 'utf8')) as object);
-    const published = { header: ajv.getSchema(`${SNAPSHOT_SCHEMA_ID}#/$defs/SnapshotHeader`)!, record: ajv.getSchema(`${SNAPSHOT_SCHEMA_ID}#/$defs/AccountRecord`)! };
-    const { validators } = compileSnapshotSchema();
-    const withoutSchemaPaths = (errors: ValidateFunction['errors']) => errors?.map(({ schemaPath: _, ...rest }) => rest) ?? null;
-    let failures = 0;
-    for (const [kind, samples] of [['header', HEADERS], ['record', RECORDS]] as const) {
-      for (const sample of samples) {
-        const expected = published[kind](sample);
-        expect(validators[kind](sample), `${kind} ${JSON.stringify(sample)?.slice(0, 80)}`).toBe(expected);
-        expect(withoutSchemaPaths(validators[kind].errors)).toEqual(withoutSchemaPaths(published[kind].errors));
-        if (!expected) failures++;
-      }
-    }
     expect(failures).toBe(HEADERS.length - 1 + RECORDS.length - records.length);
   });
 });
