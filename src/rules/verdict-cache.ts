@@ -334,13 +334,8 @@ function outcomeKey(text: string): string {
   return text.length <= SHORT_KEY_CHARS ? text : hash('sha256', text, 'base64');
 }
 
-/**
- * Up to this length a text is its own key. A digest costs a call into OpenSSL per lookup (a few
- * microseconds, whatever the length), where a map lookup of a text of a few hundred characters
- * costs a fraction of that; most rules' projections are 100 to 500 characters. The texts kept are
- * at most MAX_OUTCOMES of this length per rule (about a megabyte).
- */
-const SHORT_KEY_CHARS = 512;
+/** About the size of a digest's map entry: shorter texts cost no more to keep than their hash. */
+const SHORT_KEY_CHARS = 64;
 
 /** After this many lookups, a rule whose outcomes are mostly distinct stops being cached. */
 const TRIAL_LOOKUPS = 200;
