@@ -1,11 +1,14 @@
 /**
- * One walk over the verdicts that gathers everything the HTML pages show besides the verdict rows
- * themselves: the accounts × rules cell counts, the roll-ups by rule and by OU, and where each
- * cell's verdicts land in the paged layout. Memory is a few typed-array slots per account × rule,
+ * One walk that gathers everything the HTML pages show besides the verdict rows themselves: the
+ * accounts × rules cell counts, the roll-ups by rule and by OU, and where each cell's verdicts
+ * land in the paged layout. It walks the verdicts' outlines (list-views.ts outlinesOf), so a
+ * spooled list's file is not read for it. Memory is a few typed-array slots per account × rule,
  * never the verdicts.
  */
 import type { ScanResult } from '../../contracts/result.ts';
-import type { RuleMeta, Verdict } from '../../contracts/verdict.ts';
+import type { RuleMeta } from '../../contracts/verdict.ts';
+import type { OutlinePlace, VerdictOutline } from '../../evaluate/verdict-outline.ts';
+import { outlinesOf } from '../list-views.ts';
 import { compareStrings } from '../../contracts/order.ts';
 import { DISPLAY_STATUSES, displayStatus, emptyCounts, sortedRules, type DisplayStatus, type StatusCounts } from '../audit-common.ts';
 
@@ -33,11 +36,11 @@ export interface MatrixRow {
   ouPath: string;
 }
 
-export function rowKeyOf(v: Verdict): string {
+export function rowKeyOf(v: { resource: OutlinePlace }): string {
   return v.resource.type === 'organization' ? ORGANIZATION_ROW : v.resource.accountId;
 }
 
-export function ouOfRow(v: Verdict, rows: ReadonlyMap<string, { ouPath: string }>): string {
+export function ouOfRow(v: { resource: OutlinePlace }, rows: ReadonlyMap<string, { ouPath: string }>): string {
   if (v.resource.type === 'organization') return ORGANIZATION_ROW;
   return v.resource.ouPath ?? rows.get(v.resource.accountId)?.ouPath ?? '(unknown OU)';
 }
@@ -138,7 +141,7 @@ export class HtmlAggregate {
       this.rowFor(a.id, () => ({ key: a.id, label: a.name, sub: a.id, ouPath: a.ouPath }));
       this.ouAccountsOf(a.ouPath).add(a.id);
     }
-    for (const v of result.verdicts) this.add(v, result);
+    for (const v of outlinesOf(result.verdicts)) this.add(v, result);
     this.rows = this.orderRows();
   }
 
@@ -168,7 +171,7 @@ export class HtmlAggregate {
     return set;
   }
 
-  private add(v: Verdict, result: ScanResult): void {
+  private add(v: VerdictOutline, result: ScanResult): void {
     const status = displayStatus(v);
     const key = rowKeyOf(v);
     const ou = ouOfRow(v, this.rowInfoByKey);
