@@ -114,6 +114,11 @@ export interface RuleRollup {
   pages: Record<PageClass, number>;
 }
 
+interface PlaceCounts {
+  row: number;
+  ouCounts: StatusCounts;
+}
+
 /** Everything but the verdict rows, from one walk. */
 export class HtmlAggregate {
   readonly rules: RuleMeta[];
@@ -129,6 +134,7 @@ export class HtmlAggregate {
   private readonly cells: CellStore;
   private readonly ouAccounts = new Map<string, Set<string>>();
   private readonly ouCounts = new Map<string, StatusCounts>();
+  private readonly places = new Map<OutlinePlace, PlaceCounts>();
 
   constructor(
     result: ScanResult,
@@ -173,13 +179,7 @@ export class HtmlAggregate {
 
   private add(v: VerdictOutline, result: ScanResult): void {
     const status = displayStatus(v);
-    const key = rowKeyOf(v);
-    const ou = ouOfRow(v, this.rowInfoByKey);
-    const row = this.rowFor(key, () =>
-      key === ORGANIZATION_ROW
-        ? { key, label: 'Organization', sub: result.snapshot.organizationId ?? '', ouPath: ORGANIZATION_ROW }
-        : { key, label: key, sub: key, ouPath: ou },
-    );
+    const { row, ouCounts } = this.placeOf(v, result);
     let rule = this.ruleIndex.get(v.ruleId);
     if (rule === undefined) {
       rule = this.addRule(placeholderRule(v.ruleId));
@@ -191,10 +191,29 @@ export class HtmlAggregate {
     this.ruleCounts[rule]![status]++;
     this.totals[status]++;
     this.verdictCount++;
+    ouCounts[status]++;
+  }
+
+  /**
+   * The row and OU counts of a verdict's place. Decided when the place (a resource object, or an
+   * outline's shared place) is first seen, and the same for every later verdict of it: a row,
+   * once made, never changes, so its OU path is what any later lookup would give.
+   */
+  private placeOf(v: VerdictOutline, result: ScanResult): PlaceCounts {
+    let place = this.places.get(v.resource);
+    if (place) return place;
+    const key = rowKeyOf(v);
+    const ou = ouOfRow(v, this.rowInfoByKey);
+    const row = this.rowFor(key, () =>
+      key === ORGANIZATION_ROW
+        ? { key, label: 'Organization', sub: result.snapshot.organizationId ?? '', ouPath: ORGANIZATION_ROW }
+        : { key, label: key, sub: key, ouPath: ou },
+    );
     if (key !== ORGANIZATION_ROW) this.ouAccountsOf(ou).add(key);
-    const counts = this.ouCounts.get(ou) ?? emptyCounts();
-    counts[status]++;
-    this.ouCounts.set(ou, counts);
+    let ouCounts = this.ouCounts.get(ou);
+    if (!ouCounts) this.ouCounts.set(ou, (ouCounts = emptyCounts()));
+    this.places.set(v.resource, (place = { row, ouCounts }));
+    return place;
   }
 
   /** Looked up by account id, for verdicts that carry no OU path. */
