@@ -196,7 +196,7 @@ export const junitFormatter: Formatter = {
   name: 'junit',
   fileName: 'trailproof.junit.xml',
   description: 'JUnit XML (GitLab, Jenkins): a test suite per rule, a test case per rule × resource',
-  cost: 1.6,
+  cost: 1.3,
   render: (result) => renderJUnit(result),
   renderChunks: (result) => junitChunks(result),
 };
