@@ -21,14 +21,15 @@ export interface ShardReport {
   result: ScanResult;
 }
 
-export function mergeShardReports(reports: ShardReport[]): ScanResult {
+/** @param spoolRunVerdicts verdicts held in memory before the merged list goes to disk (default RUN_VERDICTS). */
+export function mergeShardReports(reports: ShardReport[], spoolRunVerdicts?: number): ScanResult {
   if (reports.length === 0) throw new UserError('report merge: no shard reports given');
   const ordered = orderShards(reports);
   const first = ordered[0]!;
   for (const other of ordered.slice(1)) assertSameScan(first, other);
 
   const owner = new Map<string, string>();
-  const spool = new VerdictSpool();
+  const spool = new VerdictSpool(undefined, spoolRunVerdicts);
   const tally = new GateTally(first.result.failOn);
   const errors: ScanResult['errors'] = [];
   const accounts: ScanResult['accounts'] = [];

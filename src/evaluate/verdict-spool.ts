@@ -25,6 +25,7 @@ import type { VerdictList } from '../contracts/result.ts';
 import type { ResourceRef, Severity, Suppression, Verdict, VerdictStatus } from '../contracts/verdict.ts';
 import { RecentCache } from '../shared/recent-cache.ts';
 import { LineWriter, PieceReader, readLines } from './spool-files.ts';
+import { type OutlineColumns, outlineCode, type OutlinePlace, outlineWalk, PlaceTable, type SpoolOutline, type VerdictOutline } from './verdict-outline.ts';
 
 /** Verdicts held in memory before a run is written: about 20 MB. */
 export const RUN_VERDICTS = 50_000;
@@ -42,6 +43,8 @@ export interface SpoolHandle {
   ruleRanges: [ruleId: string, start: number, end: number][];
   /** The byte offset of every CHECKPOINT_VERDICTS-th verdict's line (0, C, 2C, …): a walk may start near any verdict. */
   checkpoints: number[];
+  /** What the formats count, per verdict, without reading the file (verdict-outline.ts). */
+  outline: SpoolOutline;
 }
 
 /**
@@ -52,6 +55,9 @@ export interface SpoolRuns {
   runs: string[];
   evidenceFile: string;
   length: number;
+  /** Each run's outline, its places indexes into placeTable. */
+  outlines: OutlineColumns[];
+  placeTable: OutlinePlace[];
 }
 
 /** [severity, evidence, resource, suppressed?]; evidence is [offset, bytes] or an inline scalar. Rule, status and message are in the key. */
@@ -60,6 +66,8 @@ type EncodedVerdict = [Severity, [number, number] | { v: unknown }, ResourceRef,
 export class VerdictSpool {
   private buffer: Verdict[] = [];
   private readonly runs: string[] = [];
+  private readonly outlines: OutlineColumns[] = [];
+  private readonly places = new PlaceTable();
   private dir: string | undefined;
   private evidence: LineWriter | undefined;
   private readonly written = new WeakMap<object, [number, number]>();
@@ -86,19 +94,22 @@ export class VerdictSpool {
     if (this.runs.length === 0 && others.length === 0) return this.buffer.sort(compareVerdicts);
     if (this.buffer.length > 0) this.writeRun();
     const evidence = this.openFiles();
-    const sources: RunSource[] = this.runs.map((file) => ({ file, evidenceBase: 0 }));
+    const sources: RunSource[] = this.runs.map((file, i) => ({ file, evidenceBase: 0, outline: this.outlines[i]! }));
     for (const other of others) {
       const evidenceBase = evidence.offset;
       evidence.append(other.evidenceFile);
       rmSync(other.evidenceFile, { force: true });
-      for (const file of other.runs) sources.push({ file, evidenceBase });
+      other.runs.forEach((file, i) => {
+        const { places, codes } = other.outlines[i]!;
+        sources.push({ file, evidenceBase, outline: { places: this.places.adopt(other.placeTable, places), codes } });
+      });
       this.count += other.length;
     }
     evidence.close();
     const verdictsFile = join(this.dir!, 'verdicts.jsonl');
-    const { ruleRanges, checkpoints } = mergeRuns(sources, verdictsFile);
+    const { ruleRanges, checkpoints, outline } = mergeRuns(sources, verdictsFile, this.count);
     for (const { file } of sources) rmSync(file, { force: true });
-    return openSpool({ verdictsFile, evidenceFile: evidence.file, length: this.count, ruleRanges, checkpoints });
+    return openSpool({ verdictsFile, evidenceFile: evidence.file, length: this.count, ruleRanges, checkpoints, outline: { ...outline, placeTable: this.places.places } });
   }
 
   /** Ends the spool without merging its runs (an array when it wrote none), for another thread's finish(). */
@@ -106,7 +117,7 @@ export class VerdictSpool {
     if (this.runs.length === 0) return this.buffer.sort(compareVerdicts);
     if (this.buffer.length > 0) this.writeRun();
     this.evidence!.close();
-    return { runs: [...this.runs], evidenceFile: this.evidence!.file, length: this.count };
+    return { runs: [...this.runs], evidenceFile: this.evidence!.file, length: this.count, outlines: [...this.outlines], placeTable: this.places.places };
   }
 
   private openFiles(): LineWriter {
@@ -122,9 +133,15 @@ export class VerdictSpool {
     const run = new LineWriter(join(this.dir!, `run-${this.runs.length}.jsonl`));
     // Every rule that judged a subject hands on its one resource object: written as JSON once.
     const resources = new Map<ResourceRef, string>();
-    for (const v of this.buffer.sort(compareVerdicts)) run.write(`${sortKey(v)}\t${this.encode(v, resources)}\n`);
+    const outline: OutlineColumns = { places: new Uint32Array(this.buffer.length), codes: new Uint8Array(this.buffer.length) };
+    this.buffer.sort(compareVerdicts).forEach((v, i) => {
+      run.write(`${sortKey(v)}\t${this.encode(v, resources)}\n`);
+      outline.places[i] = this.places.indexOf(v.resource);
+      outline.codes[i] = outlineCode(v);
+    });
     run.close();
     this.runs.push(run.file);
+    this.outlines.push(outline);
     this.buffer = [];
   }
 
@@ -233,6 +250,8 @@ export function sharedSpoolDir(): string {
 interface RunSource {
   file: string;
   evidenceBase: number;
+  /** Its lines' outline, places as indexes of the merging spool's table. */
+  outline: OutlineColumns;
 }
 
 interface RunCursor {
@@ -241,26 +260,33 @@ interface RunCursor {
   run: number;
   /** The whole line, key included. */
   line: string;
+  /** The line's place in its run. */
+  index: number;
   lines: Generator<string>;
-  evidenceBase: number;
+  source: RunSource;
 }
 
-/** k-way merge of sorted runs into one file of whole lines (key and encoded verdict), other spools' evidence references shifted to the merged evidence file; returns where each rule's verdicts are, and the checkpoints. */
-function mergeRuns(runs: RunSource[], out: string): Pick<SpoolHandle, 'ruleRanges' | 'checkpoints'> {
+/**
+ * k-way merge of sorted runs into one file of whole lines (key and encoded verdict), other spools'
+ * evidence references shifted to the merged evidence file; returns where each rule's verdicts
+ * are, the checkpoints, and the runs' outlines in the merged order.
+ */
+function mergeRuns(runs: RunSource[], out: string, length: number): Pick<SpoolHandle, 'ruleRanges' | 'checkpoints'> & { outline: Omit<SpoolOutline, 'placeTable'> } {
   const writer = new LineWriter(out);
   const ranges: SpoolHandle['ruleRanges'] = [];
   const checkpoints: number[] = [];
+  const outline = { places: new Uint32Array(length), codes: new Uint8Array(length), ruleEnds: [] as number[] };
   let lines = 0;
   const heap: RunCursor[] = [];
-  const advance = (lines: Generator<string>, run: number, evidenceBase: number): RunCursor | undefined => {
+  const advance = (lines: Generator<string>, run: number, source: RunSource, index: number): RunCursor | undefined => {
     const next = lines.next();
     if (next.done) return undefined;
     const tab = next.value.indexOf('\t');
-    const line = evidenceBase === 0 ? next.value : withEvidenceAt(next.value, tab, evidenceBase);
-    return { key: next.value.slice(0, tab), run, line, lines, evidenceBase };
+    const line = source.evidenceBase === 0 ? next.value : withEvidenceAt(next.value, tab, source.evidenceBase);
+    return { key: next.value.slice(0, tab), run, line, index, lines, source };
   };
   runs.forEach((source, run) => {
-    const cursor = advance(readLines(source.file), run, source.evidenceBase);
+    const cursor = advance(readLines(source.file), run, source, 0);
     if (cursor) heapPush(heap, cursor);
   });
   let ruleKey: string | undefined;
@@ -269,19 +295,29 @@ function mergeRuns(runs: RunSource[], out: string): Pick<SpoolHandle, 'ruleRange
     // The rule's field of the key, with its terminator: a new one starts the next rule's range.
     if (ruleKey === undefined || !top.key.startsWith(ruleKey)) {
       const last = ranges[ranges.length - 1];
-      if (last) last[2] = writer.offset;
+      if (last) {
+        last[2] = writer.offset;
+        outline.ruleEnds.push(lines);
+      }
       ruleKey = top.key.slice(0, top.key.indexOf('\u0000') + 1);
       ranges.push([ruleOfKey(top.key), writer.offset, 0]);
     }
-    if (lines++ % CHECKPOINT_VERDICTS === 0) checkpoints.push(writer.offset);
+    if (lines % CHECKPOINT_VERDICTS === 0) checkpoints.push(writer.offset);
+    outline.places[lines] = top.source.outline.places[top.index]!;
+    outline.codes[lines] = top.source.outline.codes[top.index]!;
+    lines++;
     writer.write(`${top.line}\n`);
-    const next = advance(top.lines, top.run, top.evidenceBase);
+    const next = advance(top.lines, top.run, top.source, top.index + 1);
     if (next) heapReplaceTop(heap, next);
     else heapPopTop(heap);
   }
-  if (ranges.length > 0) ranges[ranges.length - 1]![2] = writer.offset;
+  if (ranges.length > 0) {
+    ranges[ranges.length - 1]![2] = writer.offset;
+    outline.ruleEnds.push(lines);
+  }
   writer.close();
-  return { ruleRanges: ranges, checkpoints };
+  if (lines !== length) throw new Error(`verdict spool: merged ${lines} verdicts, expected ${length}`);
+  return { ruleRanges: ranges, checkpoints, outline };
 }
 
 /** A run line (key, tab, encoded verdict) of a spool whose evidence now starts `base` bytes into the merged evidence file. */
@@ -340,6 +376,8 @@ export type SpooledVerdicts = VerdictList & {
   ruleIds(): ReadonlySet<string>;
   /** A walk of the list from its `index`-th verdict on, which reads the file from the checkpoint before it. */
   from(index: number): Iterator<Verdict>;
+  /** The verdicts' outlines in canonical order, read from memory (verdict-outline.ts): what counting walks need. */
+  outlines(): Iterable<VerdictOutline>;
 };
 
 export function openSpool(handle: SpoolHandle): SpooledVerdicts {
@@ -352,6 +390,7 @@ export function openSpool(handle: SpoolHandle): SpooledVerdicts {
     ruleIds: () => new Set(handle.ruleRanges.map(([id]) => id)),
     ofRules: (ruleIds) => ({ [Symbol.iterator]: () => walk(handle, handle.ruleRanges.filter(([id]) => ruleIds.has(id)), evidence) }),
     from: (index) => walkFrom(handle, index, evidence),
+    outlines: () => outlineWalk(handle.outline, handle.ruleRanges.map(([id]) => id)),
   };
 }
 

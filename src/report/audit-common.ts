@@ -26,7 +26,7 @@ export function verdictKey(v: Pick<Verdict, 'ruleId' | 'resource'>): string {
 /** What a reader sees: a suppressed FAIL is shown apart from an open one. */
 export type DisplayStatus = VerdictStatus | 'SUPPRESSED';
 
-export function displayStatus(v: Verdict): DisplayStatus {
+export function displayStatus(v: Pick<Verdict, 'status'> & { suppressed?: unknown }): DisplayStatus {
   return v.status === 'FAIL' && v.suppressed ? 'SUPPRESSED' : v.status;
 }
 

@@ -103,7 +103,7 @@ export const htmlFormatter: Formatter = {
   name: 'html',
   fileName: ENTRY,
   description: 'HTML report: matrix, summaries, filters, evidence; one self-contained page, or a summary plus pages for large organizations',
-  cost: 3.5,
+  cost: 3.0,
   render: (result) => renderHtml(result),
   renderChunks: (result, options) => singlePageChunks(result, new HtmlAggregate(result, HTML_LAYOUT.verdictsPerPage), htmlEvidenceTexts(options)),
   renderFiles: (result, options) => renderHtmlFiles(result, HTML_LAYOUT, options),

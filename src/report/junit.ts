@@ -6,6 +6,8 @@ import type { ScanResult } from '../contracts/result.ts';
 import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
 import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { prettyJson, resourceLabel, ruleIndex } from './audit-common.ts';
+import { outlinesOf } from './list-views.ts';
+import type { VerdictOutline } from '../evaluate/verdict-outline.ts';
 import type { Formatter } from './types.ts';
 import type { FrameworkAssessment } from '../contracts/frameworks.ts';
 import { controlBasis, controlStatusText, frameworkName, frameworkSummaryText } from './frameworks.ts';
@@ -94,7 +96,7 @@ interface SuiteCounts {
 
 const emptySuite = (): SuiteCounts => ({ tests: 0, failures: 0, errors: 0, skipped: 0 });
 
-function countInto(counts: SuiteCounts, v: Verdict): void {
+function countInto(counts: SuiteCounts, v: VerdictOutline): void {
   counts.tests++;
   if (v.status === 'FAIL' && !v.suppressed) counts.failures++;
   else if (v.status === 'ERROR') counts.errors++;
@@ -106,7 +108,8 @@ export function renderJUnit(result: ScanResult): string {
 }
 
 /**
- * Two walks of the verdicts: the counts first (the <testsuites> element carries the totals), then
+ * Two walks: the counts first (the <testsuites> element carries the totals; a spooled list's
+ * outlines, list-views.ts outlinesOf, so its file is read once), then
  * the test cases, one suite per rule. Verdicts are in canonical order, so a rule's verdicts come
  * together, in the suites' order.
  */
@@ -116,7 +119,7 @@ function* junitChunks(input: ScanResult): Generator<string> {
   const suites = new Map<string, SuiteCounts & { severity?: string }>();
   for (const r of result.rules) suites.set(r.id, emptySuite());
   const total = emptySuite();
-  for (const v of result.verdicts) {
+  for (const v of outlinesOf(result.verdicts)) {
     let counts = suites.get(v.ruleId);
     if (!counts) suites.set(v.ruleId, (counts = emptySuite()));
     counts.severity ??= v.severity;
@@ -193,7 +196,7 @@ export const junitFormatter: Formatter = {
   name: 'junit',
   fileName: 'trailproof.junit.xml',
   description: 'JUnit XML (GitLab, Jenkins): a test suite per rule, a test case per rule × resource',
-  cost: 1.6,
+  cost: 1.3,
   render: (result) => renderJUnit(result),
   renderChunks: (result) => junitChunks(result),
 };

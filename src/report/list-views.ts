@@ -5,6 +5,7 @@
 
 import type { VerdictList } from '../contracts/result.ts';
 import type { Verdict } from '../contracts/verdict.ts';
+import type { VerdictOutline } from '../evaluate/verdict-outline.ts';
 
 /** A list that can be walked again and again. */
 export type Walkable<T> = Iterable<T>;
@@ -45,6 +46,20 @@ export function mergedSorted<T>(a: Iterable<T>, b: Iterable<T>, compare: (x: T, 
       }
     },
   };
+}
+
+/** A spooled verdict list keeps its verdicts' outlines in memory (evaluate/verdict-outline.ts). */
+interface Outlined {
+  outlines(): Iterable<VerdictOutline>;
+}
+
+/**
+ * What a counting walk needs of each verdict, in canonical order: the outlines a spooled list
+ * keeps (no read of its file), else the verdicts themselves (an array in memory).
+ */
+export function outlinesOf(verdicts: VerdictList): Iterable<VerdictOutline> {
+  const outlined = verdicts as Partial<Outlined>;
+  return typeof outlined.outlines === 'function' ? outlined.outlines() : verdicts;
 }
 
 /** A spooled verdict list can read just the verdicts of some rules (they are contiguous in canonical order). */

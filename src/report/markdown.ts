@@ -160,12 +160,31 @@ function frameworkSections(result: ScanResult): string[] {
 const STATUS_ICON = { satisfied: '✅', 'not-satisfied': '❌', 'not-assessed': '⚠️' } as const;
 
 export function renderMarkdown(result: ScanResult): string {
+  return [...markdownChunks(result)].join('');
+}
+
+/** Verdicts read between two empty chunks (markdownChunks). */
+const PACE_VERDICTS = 64;
+
+/**
+ * The summary is one piece of text written after one walk of the verdicts. The walk yields an
+ * empty chunk every PACE_VERDICTS verdicts: the report writer takes turns between the formats
+ * chunk by chunk (write-formats.ts), so this walk keeps in step with theirs and reads their
+ * verdicts (lockstep.ts) instead of reading and parsing a spooled list once more on its own.
+ */
+function* markdownChunks(result: ScanResult): Generator<string> {
   const failing: FailingBySeverity = new Map(SEVERITIES.map((s) => [s, new FirstRows<Verdict>(MAX_FAILURE_ROWS)]));
   const errored = new FirstRows<Verdict>(MAX_ERROR_ROWS);
+  let read = 0;
   for (const v of canonicalOrder(result).verdicts) {
     if (v.status === 'FAIL' && !v.suppressed) failing.get(v.severity)!.add(v);
     else if (v.status === 'ERROR') errored.add(v);
+    if (++read % PACE_VERDICTS === 0) yield '';
   }
+  yield markdownText(result, failing, errored);
+}
+
+function markdownText(result: ScanResult, failing: FailingBySeverity, errored: FirstRows<Verdict>): string {
   const lines = [
     `## ${gateIcon(result)} trailproof: ${escapeMarkdownCell(gateSentence(result))}`,
     '',
@@ -186,4 +205,5 @@ export const markdownFormatter: Formatter = {
   description: 'Markdown summary for a CI job summary or a pull-request comment',
   cost: 0.4,
   render: (result) => renderMarkdown(result),
+  renderChunks: (result) => markdownChunks(result),
 };

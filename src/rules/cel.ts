@@ -123,7 +123,7 @@ function convert(value: unknown): unknown {
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return convertList(value);
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, convertMember(v)]));
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, toCelMember(v)]));
   if (value instanceof Date || value instanceof Uint8Array) return value;
   return convertRecord(value as Record<string, unknown>);
 }
@@ -132,7 +132,7 @@ function convertList(list: readonly unknown[]): unknown[] {
   let out: unknown[] | undefined;
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
-    const converted = convertMember(item);
+    const converted = toCelMember(item);
     if (out === undefined && converted !== item) out = list.slice(0, i);
     out?.push(converted);
   }
@@ -146,7 +146,7 @@ function convertRecord(record: Record<string, unknown>): Record<string, unknown>
   let out: Record<string, unknown> | undefined = plain ? undefined : {};
   for (let i = 0; i < keys.length; i++) {
     const v = record[keys[i]!];
-    const converted = v === undefined ? undefined : convertMember(v);
+    const converted = v === undefined ? undefined : toCelMember(v);
     // An undefined member is dropped (absent to CEL), which also takes a copy.
     if (out === undefined && (v === undefined || converted !== v)) {
       out = {};
@@ -159,7 +159,7 @@ function convertRecord(record: Record<string, unknown>): Record<string, unknown>
 }
 
 /** A nested fact; a frozen one is shared between subjects by the model (SCP facts of an OU), so its conversion is cached too. */
-function convertMember(value: unknown): unknown {
+export function toCelMember(value: unknown): unknown {
   return value !== null && typeof value === 'object' && Object.isFrozen(value) ? toCel(value) : convert(value);
 }
 

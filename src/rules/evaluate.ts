@@ -5,29 +5,12 @@
 import type { EvaluationSubject } from '../model/facts.ts';
 import type { Verdict } from '../contracts/verdict.ts';
 import type { RuleDocument } from './types.ts';
-import { celErrorInfo, celToText, fromCel, missingKeyOf, toCel, type CompiledExpression } from './cel.ts';
+import { celRootsFor } from './activation-roots.ts';
+import { celErrorInfo, celToText, fromCel, missingKeyOf, type CompiledExpression } from './cel.ts';
+import type { CompiledRule, RuleVerdict } from './compiled-rule.ts';
 
-export interface CompiledValidation {
-  text: string;
-  expression: CompiledExpression;
-  message?: string;
-  messageExpression?: CompiledExpression;
-}
-
-/** A rule whose expressions all parsed and type-checked. */
-export interface CompiledRule {
-  document: RuleDocument;
-  /** Effective params, already converted to CEL values. */
-  celParams: unknown;
-  match?: CompiledExpression;
-  variables: { name: string; expression: CompiledExpression }[];
-  validations: CompiledValidation[];
-  passMessage?: CompiledExpression;
-  notApplicableMessage?: CompiledExpression;
-  evidence?: CompiledExpression;
-}
-
-export type RuleVerdict = Omit<Verdict, 'suppressed'>;
+// Declared apart so that modules evaluate.ts uses (activation-roots.ts) can name them without an import cycle.
+export type { CompiledRule, CompiledValidation, RuleVerdict } from './compiled-rule.ts';
 
 /** An evaluation error together with the part of the rule that raised it. */
 class Undecided {
@@ -86,7 +69,8 @@ export function evaluateCompiledRule(rule: CompiledRule, subject: EvaluationSubj
  * not read it is not affected.
  */
 function buildActivation(rule: CompiledRule, subject: EvaluationSubject): Record<string, unknown> {
-  const activation: Record<string, unknown> = { ...celRoots(subject), params: rule.celParams };
+  const activation = celRootsFor(rule, subject);
+  activation.params = rule.celParams;
   const variables: Record<string, unknown> = {};
   for (const v of rule.variables) {
     let state: { value: unknown } | { error: Undecided } | undefined;
@@ -104,19 +88,6 @@ function buildActivation(rule: CompiledRule, subject: EvaluationSubject): Record
   }
   activation.variables = variables;
   return activation;
-}
-
-const celRootsBySubject = new WeakMap<EvaluationSubject, Record<string, unknown>>();
-
-/** The subject's facts as CEL values, converted once for all the rules that judge it. */
-function celRoots(subject: EvaluationSubject): Record<string, unknown> {
-  let roots = celRootsBySubject.get(subject);
-  if (!roots) {
-    roots = {};
-    for (const [key, value] of Object.entries(subject.activation)) if (value !== undefined) roots[key] = toCel(value);
-    celRootsBySubject.set(subject, roots);
-  }
-  return roots;
 }
 
 /** Evaluates; a thrown error becomes an Undecided that remembers where it came from. */

@@ -16,7 +16,7 @@
 import { hash } from 'node:crypto';
 import type { EvaluationSubject } from '../model/facts.ts';
 import { ACTIVATION_ROOTS, type CompiledExpression } from './cel.ts';
-import type { CompiledRule, RuleVerdict } from './evaluate.ts';
+import type { CompiledRule, RuleVerdict } from './compiled-rule.ts';
 
 /** A path from an activation root; `*` stands for every element of a list or entry of a map. */
 class PathNode {

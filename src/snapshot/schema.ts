@@ -8,7 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { _, Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { _Code } from 'ajv/dist/compile/codegen/code.js';
 import addFormatsModule from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
+import { canonicalDateTimeFirst } from './date-time-format.ts';
 import { SNAPSHOT_SCHEMA_FILE, SNAPSHOT_SCHEMA_ID } from './schema-source.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from './types.ts';
 
@@ -35,11 +38,20 @@ const REFS: Record<keyof Validators, string> = {
   record: `${SNAPSHOT_SCHEMA_ID}#/$defs/AccountRecord`,
 };
 
+const fullDateTime = (fullFormats['date-time'] as { validate: (text: string) => boolean }).validate;
+
+/**
+ * The formats of the build's validators: ajv-formats' own, with date-time checked as at run time
+ * (date-time-format.ts; its function's source is written into the module).
+ */
+const STANDALONE_FORMATS = _`Object.assign({}, require("ajv-formats/dist/formats").fullFormats, { "date-time": { type: "string", validate: (${new _Code(canonicalDateTimeFirst.toString())})(require("ajv-formats/dist/formats").fullFormats["date-time"].validate) } })`;
+
 /** Compiles at run time; with `forStandalone`, keeps the generated code for snapshotValidatorCode. */
 export function compileSnapshotSchema(forStandalone = false): { ajv: Ajv2020; validators: Validators } {
-  const code = forStandalone ? { code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } } : {};
+  const code = forStandalone ? { code: { source: true, formats: STANDALONE_FORMATS } } : {};
   const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: false, ...code });
   addFormats(ajv);
+  ajv.addFormat('date-time', { type: 'string', validate: canonicalDateTimeFirst(fullDateTime) });
   ajv.addSchema(JSON.parse(readFileSync(SNAPSHOT_SCHEMA_FILE, 'utf8')) as object);
   const get = (ref: string): ValidateFunction => {
     const fn = ajv.getSchema(ref);

@@ -5,6 +5,7 @@ import type { ScanResult } from '../../src/contracts/result.ts';
 import { displayStatus } from '../../src/report/audit-common.ts';
 import { HTML_LAYOUT, renderHtml, renderHtmlFiles, type HtmlLayout } from '../../src/report/html.ts';
 import { rowKeyOf } from '../../src/report/html/aggregate.ts';
+import { filterHash } from '../../src/report/html/matrix.ts';
 import { sampleResult, shuffledResult } from '../fixtures/results/sample-result.ts';
 
 const SMALL: HtmlLayout = { singlePageMaxVerdicts: 3, folder: 'trailproof-html', accountsPerPage: 2, verdictsPerPage: 2, accountsListed: 2 };
@@ -77,5 +78,21 @@ describe('HTML report layouts', () => {
     const shuffled = shuffledResult();
     expect([...shuffled.verdicts].map((v) => v.ruleId)).not.toEqual([...shuffled.verdicts].sort(compareVerdicts).map((v) => v.ruleId));
     expect(() => render(shuffled, SMALL)).toThrow(/not contiguous; the verdict list must be in canonical order/);
+  });
+});
+
+describe('filterHash', () => {
+  it('writes the query URLSearchParams writes, whatever the values hold', () => {
+    const values = ['123456789012', 'cloudtrail-enabled', 'NOT_APPLICABLE', '', 'Root/Prod Workloads', 'a+b&c=d', 'x*y.z_w-v', "it's (ok)!~", 'é/ü 😀', '%20', '#frag?q'];
+    const keys = ['ou', 'row', 'rule', 'control', 'status'] as const;
+    for (const [i, value] of values.entries()) {
+      for (const [k, key] of keys.entries()) {
+        const filter: Partial<Record<(typeof keys)[number], string>> = { [key]: value, status: values[(i + k) % values.length]! };
+        if (k % 2 === 0) filter.row = values[(i + 2 * k + 1) % values.length]!;
+        const params = new URLSearchParams();
+        for (const name of keys) if (filter[name] !== undefined) params.set(name, filter[name]);
+        expect(filterHash(filter), JSON.stringify(filter)).toBe(`#v?${params.toString()}`);
+      }
+    }
   });
 });

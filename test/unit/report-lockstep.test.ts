@@ -12,7 +12,7 @@ import type { ScanResult, VerdictList } from '../../src/contracts/result.ts';
 import type { Verdict } from '../../src/contracts/verdict.ts';
 import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
 import { VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
-import { Lockstep, type WalkProgress } from '../../src/report/lockstep.ts';
+import { Lockstep, type WalkProgress, WINDOW_VERDICTS } from '../../src/report/lockstep.ts';
 import { formatterFiles, listFormatters } from '../../src/report/registry.ts';
 import { writeReports } from '../../src/report/write.ts';
 import { loadRules } from '../../src/rules/load.ts';
@@ -166,6 +166,38 @@ describe('writeReports of a spooled list', () => {
         const report = written.find((w) => w.file === join(dir, file.path));
         expect(report, `${formatter.name} ${file.path}`).toBeDefined();
         expect(readFileSync(report!.file, 'utf8'), `${formatter.name} ${file.path}`).toBe([...file.chunks].join(''));
+      }
+    }
+  }, 60_000);
+
+  it('beyond the read-ahead, the formats that count before they write read no list of their own: HTML and JUnit count from the outline, Markdown keeps in step', async () => {
+    const result = await evaluateSnapshot(await openDemoSnapshot(), { config: DEFAULT_CONFIG, rules: await loadRules(DEFAULT_CONFIG.rules.paths, DEFAULT_CONFIG) });
+    // The demo's verdicts 30 times over (each copy its own resources): more than the shared read keeps or reads ahead.
+    const copies = Array.from({ length: 30 }, (_, k) => k).flatMap((k) => [...result.verdicts].map((v) => ({ ...v, resource: { ...v.resource, id: `${v.resource.id}#${k}` } })));
+    const spool = new VerdictSpool(undefined, 1_000);
+    for (const v of copies) spool.add(v);
+    const list = spool.finish();
+    expect(list.length).toBeGreaterThan(WINDOW_VERDICTS + 1_024);
+    // Verdicts read from the file, by whole walks and by walks that start part-way (a walk gone on alone).
+    let read = 0;
+    function* counting(walk: Iterator<Verdict>): Generator<Verdict> {
+      for (let next = walk.next(); !next.done; next = walk.next(), read++) yield next.value;
+    }
+    const seekable = list as typeof list & { from(index: number): Iterator<Verdict> };
+    const counted = { ...list, length: list.length, [Symbol.iterator]: () => counting(list[Symbol.iterator]()), from: (index: number) => counting(seekable.from(index)) };
+    const large: ScanResult = { ...result, verdicts: counted };
+    const formats = listFormatters()
+      .map((f) => f.name)
+      .filter((name) => name !== 'oscal');
+    const written = await writeReports(large, formats, dir, {}, { threads: 1 });
+    // Once, but for what SARIF reads ahead over passing verdicts (it goes on alone, and back).
+    expect(read).toBeGreaterThanOrEqual(list.length);
+    expect(read).toBeLessThan(list.length * 1.25);
+    const inMemory: ScanResult = { ...result, verdicts: [...list] };
+    for (const name of ['md', 'junit', 'html']) {
+      const formatter = listFormatters().find((f) => f.name === name)!;
+      for (const file of formatterFiles(formatter, inMemory, {})) {
+        expect(readFileSync(written.find((w) => w.file === join(dir, file.path))!.file, 'utf8'), `${name} ${file.path}`).toBe([...file.chunks].join(''));
       }
     }
   }, 60_000);

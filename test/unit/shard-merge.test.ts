@@ -9,6 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { parseJsonReport } from '../../src/report/json.ts';
+import { mergeShardReports } from '../../src/evaluate/merge.ts';
+import { renderHtmlFiles, HTML_LAYOUT } from '../../src/report/html.ts';
+import { listFormatters } from '../../src/report/registry.ts';
+import type { Formatter } from '../../src/report/types.ts';
 import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
 import { loadRules } from '../../src/rules/load.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
@@ -120,6 +124,24 @@ describe('report merge', () => {
     expect(read(join(out, 'trailproof.json'))).toBe(read(join(dir, 'whole', 'trailproof.json')));
     expect(read(join(out, 'trailproof.sarif'))).toBe(read(join(dir, 'whole', 'trailproof.sarif')));
   });
+
+  it('spooled to disk in small runs, gives every format the bytes of the unsharded list (the counts come from the spool, not a walk)', () => {
+    const merged = mergeShardReports(
+      [1, 2, 3].map((k) => ({ file: `shard ${k}`, result: shardReport(k) })),
+      50,
+    );
+    expect(Array.isArray(merged.verdicts)).toBe(false);
+    expect(typeof (merged.verdicts as { outlines?: unknown }).outlines).toBe('function');
+    const textOf = (formatter: Formatter, r: ScanResult) =>
+      formatter.renderFiles ? [...formatter.renderFiles(r, {})].map((f) => `${f.path}\n${[...f.chunks].join('')}`).join('\n') : [...(formatter.renderChunks?.(r, {}) ?? [formatter.render(r, {})])].join('');
+    for (const formatter of listFormatters()) expect(textOf(formatter, merged), formatter.name).toBe(textOf(formatter, whole));
+    // The paged HTML layout (its roll-ups, cell counts and page links from the counts) at a size the test can afford.
+    const paged = { ...HTML_LAYOUT, singlePageMaxVerdicts: 10, accountsPerPage: 7, verdictsPerPage: 9 };
+    const pages = (r: ScanResult) => [...renderHtmlFiles(r, paged)].map((f) => `${f.path}\n${[...f.chunks].join('')}`);
+    const wholePages = pages(whole);
+    expect(wholePages.length).toBeGreaterThan(20);
+    expect(pages(merged)).toEqual(wholePages);
+  }, 60_000);
 
   it('refuses an incomplete set of shards with a usage error', async () => {
     const code = await cli('report', 'merge', join(dir, 'shard-1', 'trailproof.json'), join(dir, 'shard-3', 'trailproof.json'), '--out', join(dir, 'partial'));

@@ -6,11 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
 import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
-import { sortKey, VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
+import { sortKey, type SpooledVerdicts, type SpoolRuns, VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
+import type { VerdictOutline } from '../../src/evaluate/verdict-outline.ts';
 import { compareVerdicts } from '../../src/contracts/order.ts';
 import type { ResourceType, Verdict, VerdictStatus } from '../../src/contracts/verdict.ts';
 import { listFormatters } from '../../src/report/registry.ts';
-import { knownRuleIds, verdictsOfRules } from '../../src/report/list-views.ts';
+import { knownRuleIds, outlinesOf, verdictsOfRules } from '../../src/report/list-views.ts';
 import { loadRules } from '../../src/rules/load.ts';
 import { openDemoSnapshot } from '../../src/snapshot/demo.ts';
 
@@ -86,6 +87,36 @@ describe('VerdictSpool', () => {
       if (!formatter.renderFiles) expect(textOf(formatter, result), formatter.name).toBe(formatter.render(result, {}));
     }
   }, 60_000);
+});
+
+describe('VerdictSpool outline', () => {
+  const outlineOf = (v: VerdictOutline) => ({ ruleId: v.ruleId, status: v.status, severity: v.severity, suppressed: Boolean(v.suppressed), resource: { accountId: v.resource.accountId, type: v.resource.type, ouPath: v.resource.ouPath } });
+
+  it("keeps what the counting walks read of each verdict, in canonical order, also for another thread's runs merged in", () => {
+    const next = generator(7);
+    const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
+    const verdicts = Array.from({ length: 400 }, (_, i) => {
+      const v = oddVerdict(next, i);
+      v.severity = severities[i % severities.length]!;
+      v.resource.accountId = `1111${i % 13}`;
+      if (i % 4 !== 0) v.resource.ouPath = `r/ou-${i % 3}`;
+      if (v.status === 'FAIL' && i % 2 === 0) v.suppressed = { exceptionId: `exceptions[${i}]`, reason: 'accepted', approver: 'ciso@example.com', expires: '2099-12-31' };
+      return v;
+    });
+    expect(verdicts.some((v) => v.suppressed)).toBe(true);
+    // Two "threads": this spool and another whose runs (and place table) it merges.
+    const other = new VerdictSpool(undefined, 11);
+    for (const v of verdicts.slice(0, 150)) other.add(v);
+    const spool = new VerdictSpool(undefined, 17);
+    for (const v of verdicts.slice(150)) spool.add(v);
+    const list = spool.finish([other.finishRuns() as SpoolRuns]) as SpooledVerdicts;
+    // Equal keys keep the order the runs were merged in: this spool's, then the other's.
+    const expected = [...verdicts.slice(150), ...verdicts.slice(0, 150)].sort(compareVerdicts).map(outlineOf);
+    expect([...list.outlines()].map(outlineOf)).toEqual(expected);
+    expect([...outlinesOf(list)].map(outlineOf)).toEqual([...list].map(outlineOf));
+    // An array is its own outline.
+    expect([...outlinesOf(verdicts)]).toEqual(verdicts);
+  });
 });
 
 /** Code units that the sort key escapes, their neighbours, a surrogate pair and plain text. */

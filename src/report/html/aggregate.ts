@@ -1,11 +1,14 @@
 /**
- * One walk over the verdicts that gathers everything the HTML pages show besides the verdict rows
- * themselves: the accounts × rules cell counts, the roll-ups by rule and by OU, and where each
- * cell's verdicts land in the paged layout. Memory is a few typed-array slots per account × rule,
+ * One walk that gathers everything the HTML pages show besides the verdict rows themselves: the
+ * accounts × rules cell counts, the roll-ups by rule and by OU, and where each cell's verdicts
+ * land in the paged layout. It walks the verdicts' outlines (list-views.ts outlinesOf), so a
+ * spooled list's file is not read for it. Memory is a few typed-array slots per account × rule,
  * never the verdicts.
  */
 import type { ScanResult } from '../../contracts/result.ts';
-import type { RuleMeta, Verdict } from '../../contracts/verdict.ts';
+import type { RuleMeta } from '../../contracts/verdict.ts';
+import type { OutlinePlace, VerdictOutline } from '../../evaluate/verdict-outline.ts';
+import { outlinesOf } from '../list-views.ts';
 import { compareStrings } from '../../contracts/order.ts';
 import { DISPLAY_STATUSES, displayStatus, emptyCounts, sortedRules, type DisplayStatus, type StatusCounts } from '../audit-common.ts';
 
@@ -33,11 +36,11 @@ export interface MatrixRow {
   ouPath: string;
 }
 
-export function rowKeyOf(v: Verdict): string {
+export function rowKeyOf(v: { resource: OutlinePlace }): string {
   return v.resource.type === 'organization' ? ORGANIZATION_ROW : v.resource.accountId;
 }
 
-export function ouOfRow(v: Verdict, rows: ReadonlyMap<string, { ouPath: string }>): string {
+export function ouOfRow(v: { resource: OutlinePlace }, rows: ReadonlyMap<string, { ouPath: string }>): string {
   if (v.resource.type === 'organization') return ORGANIZATION_ROW;
   return v.resource.ouPath ?? rows.get(v.resource.accountId)?.ouPath ?? '(unknown OU)';
 }
@@ -111,6 +114,11 @@ export interface RuleRollup {
   pages: Record<PageClass, number>;
 }
 
+interface PlaceCounts {
+  row: number;
+  ouCounts: StatusCounts;
+}
+
 /** Everything but the verdict rows, from one walk. */
 export class HtmlAggregate {
   readonly rules: RuleMeta[];
@@ -126,6 +134,7 @@ export class HtmlAggregate {
   private readonly cells: CellStore;
   private readonly ouAccounts = new Map<string, Set<string>>();
   private readonly ouCounts = new Map<string, StatusCounts>();
+  private readonly places = new Map<OutlinePlace, PlaceCounts>();
 
   constructor(
     result: ScanResult,
@@ -138,7 +147,7 @@ export class HtmlAggregate {
       this.rowFor(a.id, () => ({ key: a.id, label: a.name, sub: a.id, ouPath: a.ouPath }));
       this.ouAccountsOf(a.ouPath).add(a.id);
     }
-    for (const v of result.verdicts) this.add(v, result);
+    for (const v of outlinesOf(result.verdicts)) this.add(v, result);
     this.rows = this.orderRows();
   }
 
@@ -168,15 +177,9 @@ export class HtmlAggregate {
     return set;
   }
 
-  private add(v: Verdict, result: ScanResult): void {
+  private add(v: VerdictOutline, result: ScanResult): void {
     const status = displayStatus(v);
-    const key = rowKeyOf(v);
-    const ou = ouOfRow(v, this.rowInfoByKey);
-    const row = this.rowFor(key, () =>
-      key === ORGANIZATION_ROW
-        ? { key, label: 'Organization', sub: result.snapshot.organizationId ?? '', ouPath: ORGANIZATION_ROW }
-        : { key, label: key, sub: key, ouPath: ou },
-    );
+    const { row, ouCounts } = this.placeOf(v, result);
     let rule = this.ruleIndex.get(v.ruleId);
     if (rule === undefined) {
       rule = this.addRule(placeholderRule(v.ruleId));
@@ -188,10 +191,29 @@ export class HtmlAggregate {
     this.ruleCounts[rule]![status]++;
     this.totals[status]++;
     this.verdictCount++;
+    ouCounts[status]++;
+  }
+
+  /**
+   * The row and OU counts of a verdict's place. Decided when the place (a resource object, or an
+   * outline's shared place) is first seen, and the same for every later verdict of it: a row,
+   * once made, never changes, so its OU path is what any later lookup would give.
+   */
+  private placeOf(v: VerdictOutline, result: ScanResult): PlaceCounts {
+    let place = this.places.get(v.resource);
+    if (place) return place;
+    const key = rowKeyOf(v);
+    const ou = ouOfRow(v, this.rowInfoByKey);
+    const row = this.rowFor(key, () =>
+      key === ORGANIZATION_ROW
+        ? { key, label: 'Organization', sub: result.snapshot.organizationId ?? '', ouPath: ORGANIZATION_ROW }
+        : { key, label: key, sub: key, ouPath: ou },
+    );
     if (key !== ORGANIZATION_ROW) this.ouAccountsOf(ou).add(key);
-    const counts = this.ouCounts.get(ou) ?? emptyCounts();
-    counts[status]++;
-    this.ouCounts.set(ou, counts);
+    let ouCounts = this.ouCounts.get(ou);
+    if (!ouCounts) this.ouCounts.set(ou, (ouCounts = emptyCounts()));
+    this.places.set(v.resource, (place = { row, ouCounts }));
+    return place;
   }
 
   /** Looked up by account id, for verdicts that carry no OU path. */

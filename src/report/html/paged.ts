@@ -5,8 +5,9 @@
  * of at most a thousand verdicts each. Every page is self-contained and small enough for a
  * browser; links between them are relative, so the folder works from disk.
  *
- * The verdicts are walked twice, in canonical order (by rule, then resource): once for the counts
- * and once for the pages, holding at most one page of each status class at a time.
+ * The verdicts are walked in canonical order (by rule, then resource) for the pages, holding at
+ * most one page of each status class at a time; the counts come first, from the verdicts'
+ * outlines (HtmlAggregate), so a spooled list's file is read once.
  */
 import type { ScanResult } from '../../contracts/result.ts';
 import type { RuleMeta, Verdict } from '../../contracts/verdict.ts';

@@ -10,7 +10,7 @@ import type { RuleMeta, Verdict } from '../../contracts/verdict.ts';
 import { compareStrings, compareVerdicts } from '../../contracts/order.ts';
 import { DISPLAY_STATUSES, displayStatus, severityIndex, STATUS_LABEL } from '../audit-common.ts';
 import { ORGANIZATION_ROW, rowKeyOf, type MatrixRow } from './aggregate.ts';
-import { html, type Raw } from './escape.ts';
+import { escapeHtml, html, type Raw } from './escape.ts';
 import { type EvidenceTexts, PageEvidence } from './evidence.ts';
 
 /** The status filter's first choice, and the default of the full report: what needs attention. */
@@ -66,20 +66,42 @@ ${controls.length > 0 ? html`<label>Control<select name="control">${option('', '
 </form>`;
 }
 
-function verdictRow(v: Verdict, index: number, ctx: ListContext, evidence: PageEvidence): Raw {
+/** An account row's escaped pieces, the same in every verdict row of the account: made once per row object. */
+interface RowPieces {
+  ouPath: string;
+  key: string;
+  /** The verdict row's account cell. */
+  cell: string;
+}
+
+const rowPieces = new WeakMap<MatrixRow, RowPieces>();
+
+function piecesOf(row: MatrixRow): RowPieces {
+  let pieces = rowPieces.get(row);
+  if (!pieces) rowPieces.set(row, (pieces = { ouPath: escapeHtml(row.ouPath), key: escapeHtml(row.key), cell: html`<td>${row.label}<span class="sub">${row.sub} · ${row.ouPath}</span></td>`.html }));
+  return pieces;
+}
+
+/** Written out rather than as one html`` template: 150,000 rows at 10,000 accounts, each with an account cell made once per account (piecesOf). */
+function verdictRow(v: Verdict, index: number, ctx: ListContext, evidence: PageEvidence): string {
   const rule = ctx.rules.get(v.ruleId);
-  const row = rowOf(v, ctx);
+  const row = piecesOf(rowOf(v, ctx));
   const status = displayStatus(v);
   const s = v.suppressed;
   const remediation = ctx.oneRule ? undefined : rule?.remediation.trim();
   const resource = v.resource;
-  return html`<tr data-status="${status}" data-severity="${v.severity}" data-ou="${row.ouPath}" data-rule="${v.ruleId}" data-row="${row.key}">
-<td><span class="badge s-${status}">${STATUS_LABEL[status]}</span></td><td>${v.severity}</td>
-<td><code>${v.ruleId}</code>${ctx.oneRule ? '' : html`<span class="sub">${rule?.title ?? ''}</span>`}</td>
-<td>${row.label}<span class="sub">${row.sub} · ${row.ouPath}</span></td>
-<td>${resource.name ?? resource.type}<span class="sub token">${resource.type}: ${resource.id}${resource.region ? ` (${resource.region})` : ''}</span></td>
-<td class="msg">${v.message}${s ? html`<p class="note">Suppressed by ${s.exceptionId} until ${s.expires}, approved by ${s.approver}: ${s.reason}</p>` : ''}
-<details class="evidence"><summary>Evidence</summary>${evidence.forVerdict(index)}</details>${remediation ? remediationBlock(remediation, rule?.helpUri) : ''}</td>
+  const severity = escapeHtml(v.severity);
+  const ruleId = escapeHtml(v.ruleId);
+  const title = ctx.oneRule ? '' : `<span class="sub">${escapeHtml(rule?.title ?? '')}</span>`;
+  const region = resource.region ? ` (${escapeHtml(resource.region)})` : '';
+  const suppression = s ? html`<p class="note">Suppressed by ${s.exceptionId} until ${s.expires}, approved by ${s.approver}: ${s.reason}</p>`.html : '';
+  return `<tr data-status="${status}" data-severity="${severity}" data-ou="${row.ouPath}" data-rule="${ruleId}" data-row="${row.key}">
+<td><span class="badge s-${status}">${STATUS_LABEL[status]}</span></td><td>${severity}</td>
+<td><code>${ruleId}</code>${title}</td>
+${row.cell}
+<td>${escapeHtml(resource.name ?? resource.type)}<span class="sub token">${escapeHtml(resource.type)}: ${escapeHtml(resource.id)}${region}</span></td>
+<td class="msg">${escapeHtml(v.message)}${suppression}
+<details class="evidence"><summary>Evidence</summary>${evidence.forVerdict(index).html}</details>${remediation ? remediationBlock(remediation, rule?.helpUri).html : ''}</td>
 </tr>`;
 }
 
@@ -97,7 +119,7 @@ export function* verdictListChunks(verdicts: readonly Verdict[], ctx: ListContex
   const evidence = new PageEvidence(ordered, ctx.evidenceTexts);
   yield filterForm(ordered, ctx).html;
   yield '\n<table id="verdicts"><thead><tr><th scope="col">Status</th><th scope="col">Severity</th><th scope="col">Rule</th><th scope="col">Account</th><th scope="col">Resource</th><th scope="col">Message, evidence, remediation</th></tr></thead>\n<tbody>';
-  for (let i = 0; i < ordered.length; i++) yield verdictRow(ordered[i]!, i, ctx, evidence).html;
+  for (let i = 0; i < ordered.length; i++) yield verdictRow(ordered[i]!, i, ctx, evidence);
   yield '</tbody></table>';
   if (ordered.length === 0) yield '<p class="note">No verdicts.</p>';
   yield evidence.section().html;
