@@ -225,9 +225,11 @@ const ENDING_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'
  */
 function temporaryDir(): string {
   if (!temporaryRoot) {
-    const root = mkdtempSync(join(tmpdir(), 'trailproof-verdicts-'));
-    temporaryRoot = root;
-    const remove = () => rmSync(root, { recursive: true, force: true });
+    // The listeners come before the folder: a signal that arrived between the two would otherwise
+    // end the process by its default action and leave the folder behind.
+    const remove = () => {
+      if (temporaryRoot) rmSync(temporaryRoot, { recursive: true, force: true });
+    };
     process.once('exit', remove);
     for (const signal of ENDING_SIGNALS) {
       process.once(signal, () => {
@@ -235,6 +237,7 @@ function temporaryDir(): string {
         if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
       });
     }
+    temporaryRoot = mkdtempSync(join(tmpdir(), 'trailproof-verdicts-'));
   }
   const dir = mkdtempSync(join(temporaryRoot, 'spool-'));
   mkdirSync(dir, { recursive: true });
