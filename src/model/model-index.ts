@@ -74,15 +74,21 @@ export interface ModelIndex {
   placements: Map<string, AccountPlacement>;
   /** Organization trails (owned by the management account or a delegated administrator), by ARN. */
   organizationTrails: Map<string, TrailWithDetail>;
-  /** Bucket name → owning account id, from every account's ListBuckets. */
+  /** Bucket name → owning account id, from every account's ListBuckets: for the buckets trails name (what is looked up). */
   bucketOwners: Map<string, string>;
-  /** Bucket name → region, from ListBuckets' BucketRegion (or the bucket record's GetBucketLocation). */
+  /**
+   * Bucket name → region, from ListBuckets' BucketRegion (or the bucket record's GetBucketLocation):
+   * for the buckets trails name, and those some ListBuckets gave without a region (what is looked up).
+   */
   bucketRegions: Map<string, string>;
   /** Accounts whose ListBuckets failed or was not read: a bucket not found may be theirs. */
   accountsWithUnknownBuckets: string[];
   /** Bucket name → what its owner read about it, for buckets that receive trail logs. */
   destinationBuckets: Map<string, BucketRecord>;
-  /** Account id → S3 Control GetPublicAccessBlock (an error when the account could not be entered; undefined when not read). */
+  /**
+   * Account id → S3 Control GetPublicAccessBlock (an error when the account could not be entered;
+   * undefined when not read): for the accounts that own a bucket trails name (what is looked up).
+   */
   accountPublicAccessBlocks: Map<string, Fetched<PublicAccessBlock> | undefined>;
   /** CloudWatch Logs groups trails deliver to, from every account and region, keyed by the ARN the collector recorded. */
   trailLogGroups: Map<string, Fetched<LogGroup>>;
@@ -139,6 +145,7 @@ export interface IndexBlockState {
   bucketOwners: Map<string, string>;
   bucketRegions: Map<string, string>;
   regionsFromRecords: Set<string>;
+  listedWithoutRegion: Set<string>;
   accountsWithUnknownBuckets: string[];
   destinationNames: Set<string>;
   bucketRecords: Map<string, BucketRecord>;
@@ -162,6 +169,8 @@ export class IndexBuilder {
   private readonly bucketRegions = new Map<string, string>();
   /** Buckets whose region so far comes from their own record, not from a ListBuckets (which overrides it): see merge(). */
   private readonly regionsFromRecords = new Set<string>();
+  /** Buckets some ListBuckets gave without their region: the model looks their region up in the index (data-events.ts). */
+  private readonly listedWithoutRegion = new Set<string>();
   private readonly accountsWithUnknownBuckets: string[] = [];
   private readonly destinationNames = new Set<string>();
   private readonly bucketRecords = new Map<string, BucketRecord>();
@@ -209,6 +218,8 @@ export class IndexBuilder {
         if (b.BucketRegion) {
           this.bucketRegions.set(b.Name, b.BucketRegion);
           this.regionsFromRecords.delete(b.Name);
+        } else {
+          this.listedWithoutRegion.add(b.Name);
         }
       }
     } else {
@@ -284,6 +295,7 @@ export class IndexBuilder {
       bucketOwners: this.bucketOwners,
       bucketRegions: this.bucketRegions,
       regionsFromRecords: this.regionsFromRecords,
+      listedWithoutRegion: this.listedWithoutRegion,
       accountsWithUnknownBuckets: this.accountsWithUnknownBuckets,
       destinationNames: this.destinationNames,
       bucketRecords: this.bucketRecords,
@@ -300,7 +312,9 @@ export class IndexBuilder {
    * just after those given to this one), as if add() had been given each of them: the index
    * finish() builds is the one a single builder of every line builds, maps in the same order.
    * Map.set keeps a key where it was first set, so "last line wins" merges by setting in the
-   * block's order; what a block could not decide alone is decided here.
+   * block's order; what a block could not decide alone is decided here. The block's maps, sets and
+   * lists are emptied once taken: a caller holding on to the block (a settled promise, a worker's
+   * answer) does not hold a second copy of the index's tables.
    */
   merge(block: IndexBlockState): void {
     const setAll = <K, V>(into: Map<K, V>, from: Map<K, V>) => from.forEach((value, key) => into.set(key, value));
@@ -329,8 +343,18 @@ export class IndexBuilder {
     setAll(this.trailLogGroups, block.trailLogGroups);
     setAll(this.organizationEventDataStores, block.organizationEventDataStores);
     this.organizationEventDataStoreGaps.push(...block.organizationEventDataStoreGaps);
+    block.listedWithoutRegion.forEach((name) => this.listedWithoutRegion.add(name));
+    for (const taken of Object.values(block)) {
+      if (taken instanceof Map || taken instanceof Set) taken.clear();
+      else taken.length = 0;
+    }
   }
 
+  /**
+   * The index, with only the entries of the bucket maps that the model looks up (see ModelIndex):
+   * most buckets of a large organization receive no trail's logs, and every judging thread holds
+   * the index (parallel.ts).
+   */
   finish(): ModelIndex {
     this.addTrailsOnlyMembersSaw();
     const destinationBuckets = new Map<string, BucketRecord>();
@@ -338,19 +362,32 @@ export class IndexBuilder {
       const rec = this.bucketRecords.get(name);
       if (rec) destinationBuckets.set(name, rec);
     }
+    const destinationOwners = new Set<string>();
+    for (const name of this.destinationNames) {
+      const owner = this.bucketOwners.get(name);
+      if (owner !== undefined) destinationOwners.add(owner);
+    }
+    const lookedUp = (name: string) => this.destinationNames.has(name) || this.listedWithoutRegion.has(name);
     return indexOf(this.header, {
       options: this.options,
       organizationTrails: this.organizationTrails,
-      bucketOwners: this.bucketOwners,
-      bucketRegions: this.bucketRegions,
+      bucketOwners: kept(this.bucketOwners, (name) => this.destinationNames.has(name)),
+      bucketRegions: kept(this.bucketRegions, lookedUp),
       accountsWithUnknownBuckets: this.accountsWithUnknownBuckets.sort(),
       destinationBuckets,
-      accountPublicAccessBlocks: this.accountPublicAccessBlocks,
+      accountPublicAccessBlocks: kept(this.accountPublicAccessBlocks, (accountId) => destinationOwners.has(accountId)),
       trailLogGroups: this.trailLogGroups,
       organizationEventDataStores: this.organizationEventDataStores,
       organizationEventDataStoreGaps: this.organizationEventDataStoreGaps,
     });
   }
+}
+
+/** The entries of `map` whose key passes `keep`, in its order. */
+function kept<V>(map: Map<string, V>, keep: (key: string) => boolean): Map<string, V> {
+  const out = new Map<string, V>();
+  for (const [key, value] of map) if (keep(key)) out.set(key, value);
+  return out;
 }
 
 /** What a ModelIndex derives from the header alone (and its per-module memo). */
