@@ -31,7 +31,8 @@ async function firstPassThenRules(setup: WorkerSetup): Promise<Ready> {
 
 async function judgeTask(setup: WorkerSetup, { rules, source }: Ready, task: WorkerTask): Promise<WorkerReply> {
   const decided = new DecidedVerdicts(setup.decided);
-  await judgeRecords(source, indexOf(source.header, deserialize(new Uint8Array(task.index)) as AccountLinesIndex), rules, { only: new Set(task.lines), judgesOrganization: false }, decided.add);
+  const index = indexOf(source.header, deserialize(new Uint8Array(task.index)) as AccountLinesIndex, new Set(task.accountIds));
+  await judgeRecords(source, index, rules, { only: new Set(task.lines), judgesOrganization: false }, decided.add);
   return { ok: true, ...decided.share() };
 }
 

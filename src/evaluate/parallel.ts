@@ -106,6 +106,8 @@ export interface WorkerSetup {
 export interface WorkerTask {
   /** Lines of the accounts this worker judges. */
   lines: number[];
+  /** Those accounts, line by line: the worker places only them in the organization (model indexOf). */
+  accountIds: string[];
   /**
    * What pass 1's index kept from the account lines (model AccountLinesIndex), v8.serialize'd once
    * into memory every worker reads (postMessage would copy it again for each): the worker makes the
@@ -170,6 +172,8 @@ export function startWorkers(source: SnapshotSource, options: EvaluateOptions, d
 interface Judged {
   index: ModelIndex;
   lines: number[];
+  /** The account of each line. */
+  accountIds: string[];
   judgesOrganization: boolean;
 }
 
@@ -186,8 +190,9 @@ export async function judgeInThreads(workers: Workers, source: SnapshotSource, o
   const here = workers.judgesHere || alive.length === 0 ? 1 : 0;
   const threads = alive.length + here;
   const share = (k: number) => first.lines.filter((_, i) => i % threads === k);
+  const accountsOf = (k: number) => first.accountIds.filter((_, i) => i % threads === k);
   const index = serializedOnce(accountLinesPart(first.index));
-  alive.forEach((worker, k) => worker.post({ lines: share(k + here), index }));
+  alive.forEach((worker, k) => worker.post({ lines: share(k + here), accountIds: accountsOf(k + here), index }));
   const judgeHere = (lines: number[], judgesOrganization: boolean) => judgeRecords(source, first.index, options.rules, { only: new Set(lines), judgesOrganization }, decided.add);
   await judgeHere(here ? share(0) : [], first.judgesOrganization);
   for (const [k, worker] of alive.entries()) {

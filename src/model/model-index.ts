@@ -407,8 +407,12 @@ export function accountLinesPart(index: ModelIndex): AccountLinesIndex {
   return fromLines;
 }
 
-/** The index of `header` with what pass 1 kept from its account lines. */
-export function indexOf(header: SnapshotHeader, fromLines: AccountLinesIndex): ModelIndex {
+/**
+ * The index of `header` with what pass 1 kept from its account lines. With `judged`, the accounts
+ * a thread judges (of a large organization, a share), placements holds only theirs: the model
+ * looks up the placement of the account it judges, and no other.
+ */
+export function indexOf(header: SnapshotHeader, fromLines: AccountLinesIndex, judged?: ReadonlySet<string>): ModelIndex {
   const treeErrors: ApiError[] = [];
   for (const f of [header.organization, header.roots, header.organizationalUnits, header.accounts]) {
     if (f.error) treeErrors.push(f.error);
@@ -417,7 +421,7 @@ export function indexOf(header: SnapshotHeader, fromLines: AccountLinesIndex): M
     header,
     organization: organizationFacts(header),
     treeErrors,
-    placements: placeAccounts(header),
+    placements: placeAccounts(header, judged),
     policies: header.policies,
     ...fromLines,
     memo: new Map(),
@@ -461,7 +465,7 @@ function organizationFacts(header: SnapshotHeader): OrganizationBaseFacts {
   return facts;
 }
 
-function placeAccounts(header: SnapshotHeader): Map<string, AccountPlacement> {
+function placeAccounts(header: SnapshotHeader, judged?: ReadonlySet<string>): Map<string, AccountPlacement> {
   const nodes = new Map<string, { name: string; parentId?: string; kind: PathNode['kind'] }>();
   for (const r of header.roots.value ?? []) nodes.set(r.Id, { name: r.Name ?? 'Root', kind: 'ROOT' });
   for (const ou of header.organizationalUnits.value ?? []) nodes.set(ou.Id, { name: ou.Name, parentId: ou.ParentId, kind: 'ORGANIZATIONAL_UNIT' });
@@ -476,6 +480,7 @@ function placeAccounts(header: SnapshotHeader): Map<string, AccountPlacement> {
   };
   const placements = new Map<string, AccountPlacement>();
   for (const account of header.accounts.value ?? []) {
+    if (judged && !judged.has(account.Id)) continue;
     const parent = parentPath(account.ParentId);
     placements.set(account.Id, {
       account,
