@@ -68,12 +68,16 @@ const DEFAULT_TWO_THREADS = { from: 2_000, to: 30_000 };
 const WORKERS_ONLY_FROM = DEFAULT_TWO_THREADS.to + 1;
 
 /**
- * A worker's young generation (V8's, for objects that die young: most of what judging an account
- * makes). Only settable when a thread starts; measured at 10,000 accounts, 4 runs each (load 6-7):
- * the default gave 16.9 s process CPU and a 4.3 s worker thread; 96 MB gave 16.3 s and 4.1 s, at
- * the same peak RSS; 192 MB no better, with 60 MB more RSS.
+ * A worker's young generation, in MB (V8's, for objects that die young: most of what judging an
+ * account makes), for an organization of `accounts`. Only settable when a thread starts; measured
+ * at 10,000 accounts, 4 runs each (load 6-7): the default gave 16.9 s process CPU and a 4.3 s
+ * worker thread; 96 MB gave 16.3 s and 4.1 s, at the same peak RSS; 192 MB no better, with 60 MB
+ * more RSS. Where only workers judge (a large organization, two or more of them) RSS is what
+ * bounds the default, and half of it is V8's default size.
  */
-const YOUNG_GENERATION_MB = 96;
+export function workerYoungMb(accounts: number): number {
+  return accounts < WORKERS_ONLY_FROM ? 96 : 48;
+}
 
 /**
  * A worker's old generation, in MB, for an organization of `accounts` (see the module comment):
@@ -157,7 +161,7 @@ export function startWorkers(source: SnapshotSource, options: EvaluateOptions, d
   const judgesHere = options.threading?.judgesHere ?? accounts < WORKERS_ONLY_FROM;
   const [ownBlock, ...blocks] = lineBlocks(source.headerLine, accounts, (judgesHere ? threads - 1 : threads) + 1);
   const common = { file: source.file!, identity: source.identity!, headerLine: source.headerLine, rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } };
-  const threading = { heapMb: workerHeapMb(accounts), ...options.threading };
+  const threading = { heapMb: workerHeapMb(accounts), youngMb: workerYoungMb(accounts), ...options.threading };
   const running = blocks.map((block) => startWorker({ ...common, block }, threading));
   const indexed = running.map(async (worker, k) => {
     const outcome = await worker.block;
@@ -219,10 +223,10 @@ interface RunningWorker {
   stop(): Promise<number>;
 }
 
-function startWorker(setup: WorkerSetup, threading: WorkerThreading & { heapMb: number }): RunningWorker {
+function startWorker(setup: WorkerSetup, threading: WorkerThreading & { heapMb: number; youngMb: number }): RunningWorker {
   const worker = startWorkerThread(threading.module ?? WORKER_MODULE, {
     workerData: setup,
-    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: threading.heapMb },
+    resourceLimits: { maxYoungGenerationSizeMb: threading.youngMb, maxOldGenerationSizeMb: threading.heapMb },
   });
   let lines = 0;
   let outOfMemory = false;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
-import { startWorkers } from '../../src/evaluate/parallel.ts';
+import { startWorkers, workerHeapMb, workerYoungMb } from '../../src/evaluate/parallel.ts';
 import { evaluateSnapshot, firstPass } from '../../src/evaluate/pipeline.ts';
 import type { ModelIndex } from '../../src/model/index.ts';
 import { jsonFormatter } from '../../src/report/json.ts';
@@ -175,4 +175,20 @@ describe('a worker out of its capped heap', () => {
       expect(render(workersOnly), 'only workers judge').toEqual(single);
     }, 120_000);
   }
+});
+
+describe('a worker\'s heap', () => {
+  it('is capped by the organization\'s size: old generation growing with it, young generation smaller where only workers judge', async () => {
+    const file = write(lines.join('\n') + '\n');
+    const accounts = 78;
+    const limits = new URL('../fixtures/evaluate-workers/limits.ts', import.meta.url);
+    const failed = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(2), threading: { module: limits } }).catch((e: unknown) => e);
+    const started = JSON.parse(/started with (\{.*\})/.exec((failed as Error).message)![1]!) as Record<string, number>;
+    expect(started).toMatchObject({ maxOldGenerationSizeMb: workerHeapMb(accounts), maxYoungGenerationSizeMb: workerYoungMb(accounts) });
+    // The old generation: what a worker holds (its index, its verdict cache) grows with the organization.
+    expect(workerHeapMb(10_000)).toBeLessThan(workerHeapMb(100_000));
+    // The young generation: large enough to spare the CPU of collecting it (measured at 10,000 accounts),
+    // halved where memory bounds two judging workers (from WORKERS_ONLY_FROM, 30,001 accounts).
+    expect([10_000, 30_000, 30_001, 100_000].map(workerYoungMb)).toEqual([96, 96, 48, 48]);
+  }, 60_000);
 });
