@@ -31,7 +31,12 @@ async function firstPassThenRules(setup: WorkerSetup): Promise<Ready> {
 
 async function judgeTask(setup: WorkerSetup, { rules, source }: Ready, task: WorkerTask): Promise<WorkerReply> {
   const decided = new DecidedVerdicts(setup.decided);
-  const index = indexOf(source.header, deserialize(new Uint8Array(task.index)) as AccountLinesIndex, new Set(task.accountIds));
+  const judged = new Set(task.accountIds);
+  const index = indexOf(source.header, deserialize(new Uint8Array(task.index)) as AccountLinesIndex, judged);
+  // Of the organization's accounts, most of a large header, the model reads only what indexOf took
+  // (their placements, their count): this worker keeps those it judges.
+  const accounts = source.header.accounts;
+  if (accounts.value) accounts.value = accounts.value.filter((account) => judged.has(account.Id));
   await judgeRecords(source, index, rules, { only: new Set(task.lines), judgesOrganization: false }, decided.add);
   return { ok: true, ...decided.share() };
 }
