@@ -55,7 +55,10 @@ import { sharedSpoolDir } from './verdict-spool.ts';
  * (1.1-1.2 GB through pass 2; 1.14 GB with 300 MB worker heaps, for 40 s more CPU) where this
  * thread and one worker with a copy of the whole index took 1.74 GB (this thread's heap alone
  * grew to 1 GB), and one thread 0.83 GB idle (1.21 GB at that load): over the 1 GB target, so
- * the bound stays; `--workers 2` asks for them.
+ * the bound stays; `--workers 2` asks for them. Eighth round (the index keeps only the bucket
+ * entries the model looks up, a worker only its share's accounts, 48 MB young generations): the
+ * evaluation of JSON + SARIF + HTML with two workers still peaked at 1.0-1.1 GB (one thread:
+ * 0.77 GB), so the bound stays.
  */
 const DEFAULT_TWO_THREADS = { from: 2_000, to: 30_000 };
 
@@ -73,7 +76,7 @@ const WORKERS_ONLY_FROM = DEFAULT_TWO_THREADS.to + 1;
  * at 10,000 accounts, 4 runs each (load 6-7): the default gave 16.9 s process CPU and a 4.3 s
  * worker thread; 96 MB gave 16.3 s and 4.1 s, at the same peak RSS; 192 MB no better, with 60 MB
  * more RSS. Where only workers judge (a large organization, two or more of them) RSS is what
- * bounds the default, and half of it is V8's default size.
+ * bounds the default: half of it there.
  */
 export function workerYoungMb(accounts: number): number {
   return accounts < WORKERS_ONLY_FROM ? 96 : 48;
@@ -87,7 +90,11 @@ export function workerYoungMb(accounts: number): number {
  * 40 MB with the index and 65 MB after judging at 10,000 accounts, 89 MB and 131 MB at 29,335
  * accounts. At 100,000 accounts (two judging workers) a worker used 108-134 MB once its index was
  * made and about 250 MB at the end of its share, under a cap of 356 MB; a cap of 300 MB with a
- * 32 MB young generation saved about 100 MB of peak RSS for about 40 s more CPU.
+ * 32 MB young generation saved about 100 MB of peak RSS for about 40 s more CPU. Eighth round,
+ * index kept smaller: 124 MB live once its index was made (110 MB once it placed only its share's
+ * accounts), 197 MB at the end of its share, the heap grown to 293-304 MB under the 360 MB cap; a
+ * 270 MB cap with a 32 MB young generation saved 43 MB of peak RSS for 31 s more CPU (the worker
+ * collecting near its live size), so the cap stays.
  */
 export function workerHeapMb(accounts: number): number {
   return 160 + 2 * Math.ceil(accounts / 1000);
