@@ -8,16 +8,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { collectGarbageNow } from '../../src/cli/full-collection.ts';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type * as RulesLoad from '../../src/rules/load.ts';
 import type * as ReportWrite from '../../src/report/write.ts';
 import { openDemoSnapshot } from '../../src/snapshot/demo.ts';
-
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
 
 /** Weak references to what judging used, taken as it was made. */
 const made: { source?: WeakRef<object>; rules: WeakRef<object>[] } = { rules: [] };
@@ -39,7 +35,7 @@ vi.mock('../../src/report/write.ts', async (importOriginal) => {
   const writeReports: typeof write.writeReports = async (...args) => {
     // A WeakRef's target lives at least to the end of the job that made or read it.
     await new Promise((resolve) => setImmediate(resolve));
-    collectGarbage();
+    collectGarbageNow();
     aliveAtReports.push({ source: made.source?.deref() !== undefined, rules: made.rules.filter((rule) => rule.deref() !== undefined).length });
     return write.writeReports(...args);
   };
