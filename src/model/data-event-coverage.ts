@@ -1,3 +1,4 @@
+import { compareStrings } from '../contracts/order.ts';
 import type { AdvancedEventSelector, AdvancedFieldSelector, EventSelector } from '../snapshot/types.ts';
 import { FRESH, selectorAccepts, witnessValues, type EventAttributes } from './advanced-selectors.ts';
 import type { Known } from './known.ts';
@@ -209,7 +210,7 @@ export function bucketAccessCoverage(target: CoverageTarget, access: AccessKind,
   const excluded: { ps: PositionedSelector; reason: string }[] = [];
   const uncertain: { selectors: PositionedSelector[]; reason: string }[] = [];
   const unknownReasons: string[] = [];
-  for (const r of [...recorders].sort((a, b) => a.arn.localeCompare(b.arn))) {
+  for (const r of [...recorders].sort((a, b) => compareStrings(a.arn, b.arn))) {
     if (r.selectors.reason !== undefined) {
       unknownReasons.push(`${r.arn}: ${r.selectors.reason}`);
       continue;

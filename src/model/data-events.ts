@@ -1,3 +1,4 @@
+import { compareStrings } from '../contracts/order.ts';
 import type { AccountRecord, BucketListing } from '../snapshot/types.ts';
 import type { AccessCoverageFacts, AccountDataEventsFacts, AccountWithListedTrails, AllBucketsCoverageFacts, BucketDataEventsFacts, BucketFacts, EvaluationSubject, OrganizationFacts, PiiClassificationFacts } from './facts.ts';
 import { memo, unknownReason, type ModelIndex } from './model-index.ts';
@@ -185,7 +186,7 @@ export function bucketSubjects(index: ModelIndex, record: AccountRecord, account
 
   const recorders = dataEventRecorders(index, record, account);
   const subjects: EvaluationSubject[] = [];
-  for (const listing of [...record.buckets.value].sort((a, b) => a.Name.localeCompare(b.Name))) {
+  for (const listing of [...record.buckets.value].sort((a, b) => compareStrings(a.Name, b.Name))) {
     const pii = classifyBucket(listing.Name, record.bucketDetails?.[listing.Name]?.tags, index.options.pii);
     if (pii.value && !pii.value.classified) continue;
     subjects.push(subject(bucketFacts(index, record, listing, pii, recorders)));

@@ -1,3 +1,4 @@
+import { compareStrings } from '../contracts/order.ts';
 import type { AccountRecord, EventDataStore } from '../snapshot/types.ts';
 import { setKnown } from './detective-inputs.ts';
 import type { EventDataStoreFacts } from './facts.ts';
@@ -30,7 +31,7 @@ export function accountEventDataStores(index: ModelIndex, record: AccountRecord)
   }
   // The owner's own listing of an organization store is the very record the index took it from: either copy will do.
   for (const [arn, org] of index.organizationEventDataStores) found.set(arn, org);
-  return known([...found.values()].sort((a, b) => a.store.EventDataStoreArn.localeCompare(b.store.EventDataStoreArn)));
+  return known([...found.values()].sort((a, b) => compareStrings(a.store.EventDataStoreArn, b.store.EventDataStoreArn)));
 }
 
 /** A field GetEventDataStore may leave out: unknown, never assumed. */

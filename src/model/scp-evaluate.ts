@@ -7,6 +7,7 @@
  * nothing else (not even an unreadable policy elsewhere) can undo it. Every other answer needs the
  * whole path to be known, or it is `unknown`.
  */
+import { compareStrings } from '../contracts/order.ts';
 import type { Root } from '../snapshot/types.ts';
 import type { ModelIndex, PathNode } from './model-index.ts';
 import { describeError, memo } from './model-index.ts';
@@ -85,7 +86,7 @@ function scpIndex(index: ModelIndex): ScpIndex {
     if (listed.error) {
       return { unavailable: describeError(listed.error), byTarget, unplaced, roots, levelVerdicts: new Map(), unplacedVerdicts: new Map() };
     }
-    const policies = [...(listed.value ?? [])].sort((a, b) => a.Id.localeCompare(b.Id));
+    const policies = [...(listed.value ?? [])].sort((a, b) => compareStrings(a.Id, b.Id));
     for (const policy of policies) {
       // Stryker disable next-line ArrayDeclaration: the statements of a policy left unreadable are never read.
       const read: ReadPolicy = { id: policy.Id, name: policy.Name, statements: [] };
@@ -310,7 +311,7 @@ function walkPath(scp: ScpIndex, path: PathNode[], action: string, resourceArn: 
     (a, b) =>
       MODE_RANK[a.mode] - MODE_RANK[b.mode] ||
       (position.get(a.level.id) ?? 0) - (position.get(b.level.id) ?? 0) ||
-      a.policyId.localeCompare(b.policyId),
+      compareStrings(a.policyId, b.policyId),
   );
   return { denials, unreadable, allows };
 }

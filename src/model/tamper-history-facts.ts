@@ -5,6 +5,7 @@
  * the calls found in the other regions are still listed (a successful StopLogging there is a FAIL
  * whatever the unread region holds).
  */
+import { compareStrings } from '../contracts/order.ts';
 import type { AccountRecord, TrailDetail } from '../snapshot/types.ts';
 import { accountUnread, detectiveInputs, setKnown, withUnknown } from './detective-inputs.ts';
 import type { TamperCallFacts, TamperHistoryFacts, TrailFacts } from './facts.ts';
@@ -31,7 +32,7 @@ export function accountTamperHistory(record: AccountRecord, trails: Known<TrailF
     calls.push(...history.value.tamperCalls.map((c) => ({ ...c, region })));
     switches.push(...history.value.tamperCalls, ...history.value.otherCalls);
   }
-  calls.sort((a, b) => a.time.localeCompare(b.time) || a.eventId.localeCompare(b.eventId));
+  calls.sort((a, b) => compareStrings(a.time, b.time) || compareStrings(a.eventId, b.eventId));
   const facts: TamperHistoryFacts = {
     window: window ? { from: window.start, to: window.end } : null,
     regionsRead,

@@ -6,6 +6,7 @@
  * Pure functions over the snapshot's detective-control shapes (src/snapshot/types.ts). Times come
  * from the snapshot (the window), never from the clock.
  */
+import { compareStrings } from '../contracts/order.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import { unknownReason } from './model-index.ts';
 import { isTamperAction, TAMPER_ACTIONS, type JsonObject } from './tamper-events.ts';
@@ -51,7 +52,7 @@ function toCall(event: LookedUpEvent): HistoryCall {
   };
 }
 
-const byTime = (a: HistoryCall, b: HistoryCall) => a.time.localeCompare(b.time) || a.eventId.localeCompare(b.eventId);
+const byTime = (a: HistoryCall, b: HistoryCall) => compareStrings(a.time, b.time) || compareStrings(a.eventId, b.eventId);
 
 /** The history of one region; unknown, with the failed call, if any name's history could not be read. */
 export function regionTamperHistory(region: string, inputs: TamperHistoryInputs | undefined): Known<RegionTamperHistory> {
@@ -99,7 +100,7 @@ export function loggingGaps(window: { start: string; end: string }, trails: read
     const switches = calls
       .filter((c) => c.errorCode === null && names(c.target, trail.arn) && ['StopLogging', 'DeleteTrail', 'StartLogging'].includes(c.eventName))
       .map((c) => ({ time: c.time, on: c.eventName === 'StartLogging' }))
-      .sort((a, b) => a.time.localeCompare(b.time));
+      .sort((a, b) => compareStrings(a.time, b.time));
     return { initial: switches.length > 0 ? !switches[0]!.on : trail.isLogging, switches };
   });
   const moments = [...new Set(timelines.flatMap((t) => t.switches.map((s) => s.time)))].sort();

@@ -2,6 +2,7 @@
  * Rule reference pages (docs/rules/<id>.md and docs/rules/README.md), generated from the rule
  * files and their test cases. Deterministic: the same rules give the same bytes.
  */
+import { compareStrings } from '../contracts/order.ts';
 import { existsSync } from 'node:fs';
 import type { LoadedRule } from './load.ts';
 import { readRuleTests, testFileFor, type RuleTestCase } from './rule-tests.ts';
@@ -48,7 +49,7 @@ export function renderRuleDoc(rule: LoadedRule, testCases: RuleTestCase[] = []):
 
   out.push('## Remediation', '', doc.remediation.trim(), '');
 
-  const frameworks = Object.entries(doc.frameworks ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const frameworks = Object.entries(doc.frameworks ?? {}).sort(([a], [b]) => compareStrings(a, b));
   if (frameworks.length) {
     out.push('## Frameworks', '', '| Framework | Controls |', '|---|---|');
     for (const [name, ids] of frameworks) out.push(`| ${name} | ${ids.join(', ')} |`);
@@ -64,7 +65,7 @@ export function renderRuleDoc(rule: LoadedRule, testCases: RuleTestCase[] = []):
 }
 
 export function renderRuleIndex(rules: LoadedRule[]): string {
-  const sorted = [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
+  const sorted = [...rules].sort((a, b) => compareStrings(a.meta.id, b.meta.id));
   const out = [GENERATED, '', '# Rules', '', `${sorted.length} rule${sorted.length === 1 ? '' : 's'}.`, '', '| Rule | Severity | Resource | Title |', '|---|---|---|---|'];
   for (const r of sorted) out.push(`| [\`${r.meta.id}\`](${r.meta.id}.md) | ${r.meta.severity} | ${r.meta.resource} | ${cell(r.meta.title)} |`);
   return `${out.join('\n')}\n`;
@@ -100,7 +101,7 @@ function cell(s: string): string {
 /** File name (relative to the docs folder) → content, for every rule and the index. */
 export function ruleDocFiles(rules: LoadedRule[]): Map<string, string> {
   const files = new Map<string, string>();
-  for (const rule of [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id))) {
+  for (const rule of [...rules].sort((a, b) => compareStrings(a.meta.id, b.meta.id))) {
     const testFile = testFileFor(rule);
     const cases = existsSync(testFile) ? readRuleTests(testFile, rule.meta.id).cases : [];
     files.set(`${rule.meta.id}.md`, renderRuleDoc(rule, cases));

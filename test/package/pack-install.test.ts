@@ -17,9 +17,11 @@ const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { ve
 let packedFiles: string[] = [];
 
 // Nothing of this test run's environment that could hide a problem: no SDK switches, no CI quirks.
+// Except where npm keeps its cache: `npm ci --offline` installs from the cache the project's
+// `npm ci` filled, which a CI that moves the cache (npm_config_cache) has put elsewhere than ~/.npm.
 const cleanEnv = (): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && !k.startsWith('npm_') && k !== 'NODE_OPTIONS') env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if ((!k.startsWith('AWS_') && !k.startsWith('npm_') && k !== 'NODE_OPTIONS') || k === 'npm_config_cache') env[k] = v;
   return { ...env, CI: 'true', NO_COLOR: '1' };
 };
 

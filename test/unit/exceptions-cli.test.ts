@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,8 +69,14 @@ describe('trailproof exceptions list', () => {
     const none = join(dir, 'none.yaml');
     writeFileSync(none, 'exceptions: []\n');
     expect((await run(['exceptions', 'list', '--config', none])).stdout).toBe(`${none}: no exceptions\n`);
-    const today = new Date().toISOString().slice(0, 10);
-    expect((await run(['exceptions', 'list', '--config', config])).stdout).toContain(`days left counted from today (${today}, UTC)`);
+    // The clock is fixed: read twice, it would give the day after when the run crossed midnight UTC.
+    // Half an hour before midnight UTC is already the next day in time zones east of UTC+0:30.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-12-31T23:30:00Z') });
+    try {
+      expect((await run(['exceptions', 'list', '--config', config])).stdout).toContain('days left counted from today (2026-12-31, UTC)');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('rejects a bad --as-of and conflicting snapshot flags with exit 2', async () => {

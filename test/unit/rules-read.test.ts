@@ -3,6 +3,7 @@
  * a folder are rules, how they are named and ordered, what config.yaml may disable, and which
  * config.yaml names are checked against the rules found.
  */
+import { compareStrings } from '../../src/contracts/order.ts';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -59,7 +60,7 @@ describe('resolveRuleFiles', () => {
       expect(f.source).toMatch(/^rules\/[a-z0-9-]+(\/[a-z0-9-]+)*\.yaml$/);
       expect(f.path).toBe(join(BUILTIN_RULES_DIR, f.source.slice('rules/'.length)));
     }
-    expect(builtin.map((f) => f.source)).toEqual(builtin.map((f) => f.source).sort((a, b) => a.localeCompare(b)));
+    expect(builtin.map((f) => f.source)).toEqual(builtin.map((f) => f.source).sort(compareStrings));
   });
 
   it('reports every path that does not exist at once', () => {

@@ -18,6 +18,7 @@ import type { SetExit } from '../register.ts';
 import { collectLive, collectOptions, keptOnFailure, verifyLogsOptions } from '../live.ts';
 import { narrowOptions, snapshotScope } from '../snapshot-scope.ts';
 import { summarize } from '../../evaluate/gate.ts';
+import { collectGarbageNow } from '../full-collection.ts';
 
 
 interface ScanFlags extends ReportFlags {
@@ -28,7 +29,6 @@ interface ScanFlags extends ReportFlags {
   saveSnapshot?: string;
   workers?: number;
   framework?: FrameworkPack[];
-  only?: EvaluateOptions['only'];
   [collectFlag: string]: unknown;
 }
 
@@ -51,12 +51,14 @@ export function register(program: Command, setExit: SetExit): void {
     const config = applyReportFlags(loadConfig(flags.config), flags);
     if (!flags.demo && !flags.snapshot) {
       const live = await collectLive(config, flags);
-      setExit(await keptOnFailure(live, () => evaluateAndReport(live.source, config, flags)));
+      setExit(await keptOnFailure(live, () => evaluateAndReport(async () => ({ source: live.source }), config, flags)));
       return;
     }
-    const source = flags.demo ? await openDemoSnapshot() : await openSnapshot(flags.snapshot!, { validate: 'first-pass' });
-    const only = snapshotScope(source.header, flags, flags.demo ? '--demo' : '--snapshot');
-    setExit(await evaluateAndReport(source, config, { ...flags, ...(only ? { only } : {}) }));
+    const open = async (): Promise<OpenedSnapshot> => {
+      const source = flags.demo ? await openDemoSnapshot() : await openSnapshot(flags.snapshot!, { validate: 'first-pass' });
+      return { source, only: snapshotScope(source.header, flags, flags.demo ? '--demo' : '--snapshot') };
+    };
+    setExit(await evaluateAndReport(open, config, flags));
   });
 
   const evaluate = program
@@ -71,9 +73,11 @@ export function register(program: Command, setExit: SetExit): void {
   for (const o of narrowOptions()) evaluate.addOption(o);
   evaluate.action(async (file: string, flags: ScanFlags) => {
     const config = applyReportFlags(loadConfig(flags.config), flags);
-    const source = await openSnapshot(file, { validate: 'first-pass' });
-    const only = snapshotScope(source.header, flags, file);
-    setExit(await evaluateAndReport(source, config, { ...flags, ...(only ? { only } : {}) }));
+    const open = async (): Promise<OpenedSnapshot> => {
+      const source = await openSnapshot(file, { validate: 'first-pass' });
+      return { source, only: snapshotScope(source.header, flags, file) };
+    };
+    setExit(await evaluateAndReport(open, config, flags));
   });
 }
 
@@ -96,18 +100,20 @@ function frameworkOption(): Option {
   );
 }
 
-export async function evaluateAndReport(source: SnapshotSource, config: TrailproofConfig, flags: ScanFlags): Promise<number> {
-  const loaded = await loadRules(config.rules.paths, config);
-  const rules = flags.framework ? rulesOfPacks(flags.framework, loaded) : loaded;
-  if (flags.framework && rules.length === 0 && loaded.length > 0) {
-    throw new UserError(nothingEvaluated(`no loaded rule belongs to ${flags.framework.map((p) => p.id).join(', ')} (rules.paths: ${config.rules.paths.join(', ')})`));
-  }
-  if (rules.length === 0) throw new UserError(nothingEvaluated(`no rules to evaluate: rules.paths (${config.rules.paths.join(', ')}) holds no rule files${config.rules.disabled.length || config.rules.disabledTags.length ? ', or all of them are disabled' : ''}`));
-  const started = process.hrtime.bigint();
-  const result = await evaluateSnapshot(source, { config, rules, ...(flags.asOf ? { asOf: flags.asOf } : {}), ...(flags.shard ? { shard: flags.shard } : {}), ...(flags.workers ? { workers: flags.workers } : {}), ...(flags.only ? { only: flags.only } : {}), ...(flags.framework ? { frameworks: flags.framework } : {}) });
-  if (result.scope.accountIds.length === 0 && !result.scope.shard) {
-    throw new UserError(nothingEvaluated(`no accounts in scope: ${source.label} holds no account records (check scope.accounts, scope.ous and scope.excludeAccounts)`));
-  }
+/** A snapshot ready to evaluate, and the accounts `--accounts`/`--ous` narrowed it to. */
+interface OpenedSnapshot {
+  source: SnapshotSource;
+  only?: EvaluateOptions['only'];
+}
+
+/**
+ * Evaluates the snapshot `open` gives and writes the reports. The snapshot is opened through
+ * `open` rather than handed over so that no frame that lasts through the reports holds it.
+ */
+export async function evaluateAndReport(open: () => Promise<OpenedSnapshot>, config: TrailproofConfig, flags: ScanFlags): Promise<number> {
+  const { result, started } = await judgeSnapshot(open, config, flags);
+  // A spooled list means a large organization: start its reports from a collected heap (full-collection.ts).
+  if (!Array.isArray(result.verdicts)) collectGarbageNow();
   const baseline = flags.baseline ? readJsonReport(flags.baseline) : undefined;
   if (flags.failOnNew && !baseline) throw new UserError('--fail-on-new needs --baseline');
   const gated = baseline && flags.failOnNew ? gateOnNewFailures(result, baseline) : result;
@@ -124,6 +130,30 @@ export async function evaluateAndReport(source: SnapshotSource, config: Trailpro
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (!flags.quiet) printSummary(gated, written, { seconds, verbose: Boolean(flags.verbose) });
   return gated.summary.exitCode;
+}
+
+/**
+ * Opens the snapshot, loads the rules and judges the accounts; only the result leaves. What
+ * judging needed and the reports do not — the snapshot source with its header (every account and
+ * policy of the organization), the rules with their compiled expressions and verdict caches — is
+ * held by this function's frame alone, so it is garbage once this returns. V8 sizes this thread's
+ * heap from what a full collection finds live: at 100,000 accounts these held ~150 MB, which let
+ * the report stage's heap grow to ~700 MB (docs/operations/large-organizations.md, "Memory").
+ */
+async function judgeSnapshot(open: () => Promise<OpenedSnapshot>, config: TrailproofConfig, flags: ScanFlags): Promise<{ result: ScanResult; started: bigint }> {
+  const { source, only } = await open();
+  const loaded = await loadRules(config.rules.paths, config);
+  const rules = flags.framework ? rulesOfPacks(flags.framework, loaded) : loaded;
+  if (flags.framework && rules.length === 0 && loaded.length > 0) {
+    throw new UserError(nothingEvaluated(`no loaded rule belongs to ${flags.framework.map((p) => p.id).join(', ')} (rules.paths: ${config.rules.paths.join(', ')})`));
+  }
+  if (rules.length === 0) throw new UserError(nothingEvaluated(`no rules to evaluate: rules.paths (${config.rules.paths.join(', ')}) holds no rule files${config.rules.disabled.length || config.rules.disabledTags.length ? ', or all of them are disabled' : ''}`));
+  const started = process.hrtime.bigint();
+  const result = await evaluateSnapshot(source, { config, rules, ...(flags.asOf ? { asOf: flags.asOf } : {}), ...(flags.shard ? { shard: flags.shard } : {}), ...(flags.workers ? { workers: flags.workers } : {}), ...(only ? { only } : {}), ...(flags.framework ? { frameworks: flags.framework } : {}) });
+  if (result.scope.accountIds.length === 0 && !result.scope.shard) {
+    throw new UserError(nothingEvaluated(`no accounts in scope: ${source.label} holds no account records (check scope.accounts, scope.ous and scope.excludeAccounts)`));
+  }
+  return { result, started };
 }
 
 /** A scan that judged nothing must not pass a CI gate. */

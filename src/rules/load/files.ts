@@ -1,4 +1,5 @@
 /** Finding rule files: "builtin", folders (searched recursively) and single files. */
+import { compareStrings } from '../../contracts/order.ts';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,12 +38,12 @@ export function resolveRuleFiles(paths: string[]): RuleFile[] {
     }
   }
   if (problems.length > 0) throw new UserErrors(problems);
-  return [...files.values()].sort((a, b) => a.source.localeCompare(b.source));
+  return [...files.values()].sort((a, b) => compareStrings(a.source, b.source));
 }
 
 function ruleFilesUnder(dir: string): string[] {
   const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareStrings(a.name, b.name))) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (!entry.name.startsWith('.') && entry.name !== 'node_modules') found.push(...ruleFilesUnder(path));

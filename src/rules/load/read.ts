@@ -5,6 +5,7 @@
  * here (it shows metadata only, so it never loads the CEL library); loadRules goes on to compile.
  * Every problem of every file is reported at once as "file:line:col: message".
  */
+import { compareStrings } from '../../contracts/order.ts';
 import type { TrailproofConfig } from '../../config/types.ts';
 import { closest } from '../../shared/closest.ts';
 import { located, UserError, UserErrors } from '../../shared/errors.ts';
@@ -64,7 +65,7 @@ export function readRules<T extends { meta: RuleMeta }>(
   }
   if (sameList(paths, config.rules.paths)) problems.push(...configNamesNotLoaded(config, new Set(firstFileOfId.keys()), new Set(rules.flatMap((r) => r.meta.tags))));
   if (problems.length > 0) throw new UserErrors(problems);
-  return rules.filter((r) => options.keepDisabled || !isDisabled(r.meta, config)).sort((a, b) => a.meta.id.localeCompare(b.meta.id));
+  return rules.filter((r) => options.keepDisabled || !isDisabled(r.meta, config)).sort((a, b) => compareStrings(a.meta.id, b.meta.id));
 }
 
 /** Disabled by id (`rules.disabled`) or by one of its tags (`rules.disabledTags`). */
