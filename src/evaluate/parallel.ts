@@ -57,8 +57,8 @@ import { sharedSpoolDir } from './verdict-spool.ts';
  * grew to 1 GB), and one thread 0.83 GB idle (1.21 GB at that load): over the 1 GB target, so
  * the bound stays; `--workers 2` asks for them. Eighth round (the index keeps only the bucket
  * entries the model looks up, a worker only its share's accounts, 48 MB young generations): the
- * evaluation of JSON + SARIF + HTML with two workers still peaked at 1.04-1.09 GB (`-f md`
- * 0.93-0.98 GB; one thread 0.77 GB), so the bound stays.
+ * evaluation of JSON + SARIF + HTML with two workers still peaked at 0.95-1.11 GB (`-f md`
+ * 0.93-0.98 GB; one thread 0.65-0.77 GB), so the bound stays.
  */
 const DEFAULT_TWO_THREADS = { from: 2_000, to: 30_000 };
 
