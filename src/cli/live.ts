@@ -33,7 +33,11 @@ export function collectOptions(): Option[] {
 
 /** A finished collection: the snapshot, and how to keep it when what follows fails. */
 export interface LiveCollection {
-  source: SnapshotSource;
+  /**
+   * The opened snapshot, handed over once: the collection then holds it no more, so that it is
+   * garbage once judging is done (the reports of a large organization need the heap; scan.ts).
+   */
+  takeSource(): SnapshotSource;
   /** Makes sure the snapshot outlives this process (it may sit in a temporary folder); returns where it is. */
   keep(): string;
 }
@@ -81,7 +85,14 @@ export async function collectLive(config: TrailproofConfig, flags: Record<string
     throw err;
   }
   if (flags.verifyLogs) await keptOnFailure({ keep }, () => verifyInto(written, effective, flags));
-  return { source: await keptOnFailure({ keep }, () => openSnapshot(written)), keep };
+  let source: SnapshotSource | undefined = await keptOnFailure({ keep }, () => openSnapshot(written));
+  const takeSource = (): SnapshotSource => {
+    if (!source) throw new Error('the collected snapshot was already handed over');
+    const taken = source;
+    source = undefined;
+    return taken;
+  };
+  return { takeSource, keep };
 }
 
 /**

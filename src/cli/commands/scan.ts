@@ -51,7 +51,7 @@ export function register(program: Command, setExit: SetExit): void {
     const config = applyReportFlags(loadConfig(flags.config), flags);
     if (!flags.demo && !flags.snapshot) {
       const live = await collectLive(config, flags);
-      setExit(await keptOnFailure(live, () => evaluateAndReport(async () => ({ source: live.source }), config, flags)));
+      setExit(await keptOnFailure(live, () => evaluateAndReport(async () => ({ source: live.takeSource() }), config, flags)));
       return;
     }
     const open = async (): Promise<OpenedSnapshot> => {

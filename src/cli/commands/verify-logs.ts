@@ -65,7 +65,7 @@ export function register(program: Command, setExit: SetExit): void {
     const objectConcurrency = flags.objectConcurrency;
     const targetConcurrency = flags.trailConcurrency;
 
-    const snapshot = flags.snapshot ? await openSnapshot(flags.snapshot) : (await collectLive(config, { ...flags, quiet: true })).source;
+    const snapshot = flags.snapshot ? await openSnapshot(flags.snapshot) : (await collectLive(config, { ...flags, quiet: true })).takeSource();
     const regions = typeof flags.regions === 'string' ? flags.regions.split(',').map((s) => s.trim()) : undefined;
     const accounts = typeof flags.accounts === 'string' ? flags.accounts.split(',').map((s) => s.trim()) : undefined;
     const targets = await targetsFromSnapshot(snapshot.header, snapshot.records(), {
