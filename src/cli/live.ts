@@ -1,11 +1,11 @@
 import { Option } from 'commander';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { temporaryFolder } from '../shared/temporary-folder.ts';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hashLogsOption, hashPolicy, VERIFY_DEFAULTS } from './verify-settings.ts';
 import type { HashPolicy } from '../snapshot/log-integrity.ts';
 import { parseWindow } from './window.ts';
 import { verifyProgress } from './verify-progress.ts';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrailproofConfig } from '../config/types.ts';
 import { UserError } from '../shared/errors.ts';
@@ -64,9 +64,8 @@ export async function collectLive(config: TrailproofConfig, flags: Record<string
   const saved = typeof flags.saveSnapshot === 'string' ? flags.saveSnapshot : undefined;
   let file = saved;
   if (!file) {
-    const dir = mkdtempSync(join(tmpdir(), 'trailproof-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    file = join(dir, 'snapshot.jsonl.gz');
+    // Removed however the process ends: a Ctrl-C during a collection leaves no partial snapshot behind.
+    file = join(temporaryFolder('trailproof-'), 'snapshot.jsonl.gz');
   }
   const written = file;
   const keep = (): string => {

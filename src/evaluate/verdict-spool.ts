@@ -18,7 +18,7 @@
  * and read by the same version), not a format.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { temporaryFolder } from '../shared/temporary-folder.ts';
 import { join } from 'node:path';
 import { compareVerdicts } from '../contracts/order.ts';
 import type { VerdictList } from '../contracts/result.ts';
@@ -215,30 +215,12 @@ function unescapeUnit(_: string, low: string | undefined, high: string | undefin
 
 let temporaryRoot: string | undefined;
 
-const ENDING_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
 /**
- * One temporary folder per process, removed when the process exits: also when it fails (an
- * error ends it through `exit` too) and when it is stopped by a signal that would otherwise end it
- * without `exit` (Ctrl-C, `kill`): the folder holds every thread's spooled verdicts, hundreds of
- * megabytes in a large organization. The signal is then raised again, so the process ends as it would have.
+ * One temporary folder per process (every thread's spools), removed however the process ends
+ * (shared/temporary-folder.ts): hundreds of megabytes in a large organization.
  */
 function temporaryDir(): string {
-  if (!temporaryRoot) {
-    // The listeners come before the folder: a signal that arrived between the two would otherwise
-    // end the process by its default action and leave the folder behind.
-    const remove = () => {
-      if (temporaryRoot) rmSync(temporaryRoot, { recursive: true, force: true });
-    };
-    process.once('exit', remove);
-    for (const signal of ENDING_SIGNALS) {
-      process.once(signal, () => {
-        remove();
-        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-      });
-    }
-    temporaryRoot = mkdtempSync(join(tmpdir(), 'trailproof-verdicts-'));
-  }
+  temporaryRoot ??= temporaryFolder('trailproof-verdicts-');
   const dir = mkdtempSync(join(temporaryRoot, 'spool-'));
   mkdirSync(dir, { recursive: true });
   return dir;
