@@ -5,9 +5,8 @@
  *
  * Why the CLI asks for one between judging and the reports: V8 lets a heap grow to about four
  * times what its last full collection found live before the next one. Judging ends with a large
- * heap of its own garbage and a limit sized from what judging kept live (the model index, the
- * snapshot header, the rules' caches: ~300 MB at 100,000 accounts), so the reports first filled
- * that room on top of it. Collected once when judging is over, the report stage's heap is sized
+ * heap of its own garbage and a limit sized from what judging kept live (its working set: 264-271
+ * MB at 100,000 accounts), so the reports first filled that room on top of it. Collected once when judging is over, the report stage's heap is sized
  * from what the reports need (~110 MB there). Measured at 100,000 accounts, JSON + SARIF + HTML:
  * report-stage peak RSS 990 MB without, 831 MB with (docs/operations/large-organizations.md, "Memory").
  */

@@ -17,10 +17,10 @@
  * range of the merged file, named in the handle. The files are private to this module (written
  * and read by the same version), not a format.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { temporaryFolder } from '../shared/temporary-folder.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareVerdicts } from '../contracts/order.ts';
+import { temporaryFolder } from '../shared/temporary-folder.ts';
 import type { VerdictList } from '../contracts/result.ts';
 import type { ResourceRef, Severity, Suppression, Verdict, VerdictStatus } from '../contracts/verdict.ts';
 import { RecentCache } from '../shared/recent-cache.ts';
@@ -221,9 +221,7 @@ let temporaryRoot: string | undefined;
  */
 function temporaryDir(): string {
   temporaryRoot ??= temporaryFolder('trailproof-verdicts-');
-  const dir = mkdtempSync(join(temporaryRoot, 'spool-'));
-  mkdirSync(dir, { recursive: true });
-  return dir;
+  return mkdtempSync(join(temporaryRoot, 'spool-'));
 }
 
 /** A folder for spools that worker threads write and this thread reads; removed at exit. */
