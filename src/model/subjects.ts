@@ -114,11 +114,11 @@ export function accountFacts(index: ModelIndex, record: AccountRecord): AccountW
   const dataEvents = accountDataEventFacts(index, record, facts);
   if (dataEvents.value) facts.dataEvents = dataEvents.value;
   else unknown.dataEvents = dataEvents.reason;
-  const complete: AccountWithListedTrails = {
-    ...facts,
-    logIntegrity: logIntegrityFacts(index, record, facts.trails),
-    ...accountDetectiveFacts(index, record, unknown, trails, eds),
-  };
-  if (Object.keys(unknown).length === 0) delete complete.unknown;
-  return complete;
+  const logIntegrity = logIntegrityFacts(index, record, facts.trails);
+  const detective = accountDetectiveFacts(index, record, unknown, trails, eds);
+  // Without `unknown` when nothing is: left out by the copy, not deleted afterwards, since deleting
+  // a member that is not the last turns the object into a hash table (V8's dictionary mode), and
+  // every rule reads the account's facts (projections, CEL conversion) for every account.
+  const { unknown: _, ...known } = facts;
+  return { ...(Object.keys(unknown).length === 0 ? known : facts), logIntegrity, ...detective };
 }

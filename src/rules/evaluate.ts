@@ -66,28 +66,54 @@ export function evaluateCompiledRule(rule: CompiledRule, subject: EvaluationSubj
 /**
  * The CEL activation. `variables` is an object of getters so a variable is evaluated only when
  * read, once; a variable that fails throws its error to each reader, so a validation that does
- * not read it is not affected.
+ * not read it is not affected. The getters are the rule's (variableAccessors), shared by every
+ * evaluation, and read this evaluation's state from a hidden member: a getter made per evaluation
+ * is a closure per variable and gives each `variables` object its own hidden class.
  */
-function buildActivation(rule: CompiledRule, subject: EvaluationSubject): Record<string, unknown> {
+export function buildActivation(rule: CompiledRule, subject: EvaluationSubject): Record<string, unknown> {
   const activation = celRootsFor(rule, subject);
   activation.params = rule.celParams;
   const variables: Record<string, unknown> = {};
-  for (const v of rule.variables) {
-    let state: { value: unknown } | { error: Undecided } | undefined;
-    Object.defineProperty(variables, v.name, {
-      enumerable: true,
-      get() {
-        if (!state) {
-          const result = run(v.expression, activation, `variables.${v.name}`);
-          state = result instanceof Undecided ? { error: result } : { value: result };
-        }
-        if ('error' in state) throw state.error;
-        return state.value;
-      },
-    });
+  if (rule.variables.length > 0) {
+    Object.defineProperty(variables, VARIABLES, { value: { activation, states: [] } satisfies VariablesState });
+    Object.defineProperties(variables, variableAccessors(rule));
   }
   activation.variables = variables;
   return activation;
+}
+
+const VARIABLES = Symbol('variables state');
+
+interface VariablesState {
+  activation: Record<string, unknown>;
+  /** By the variable's place in the rule: its value or its error, once read. */
+  states: ({ value: unknown } | { error: Undecided } | undefined)[];
+}
+
+const accessorsByRule = new WeakMap<CompiledRule, PropertyDescriptorMap>();
+
+function variableAccessors(rule: CompiledRule): PropertyDescriptorMap {
+  let accessors = accessorsByRule.get(rule);
+  if (!accessors) {
+    accessors = {};
+    rule.variables.forEach((v, i) => {
+      accessors![v.name] = {
+        enumerable: true,
+        get(this: { [VARIABLES]: VariablesState }) {
+          const { activation, states } = this[VARIABLES];
+          let state = states[i];
+          if (!state) {
+            const result = run(v.expression, activation, `variables.${v.name}`);
+            state = states[i] = result instanceof Undecided ? { error: result } : { value: result };
+          }
+          if ('error' in state) throw state.error;
+          return state.value;
+        },
+      };
+    });
+    accessorsByRule.set(rule, accessors);
+  }
+  return accessors;
 }
 
 /** Evaluates; a thrown error becomes an Undecided that remembers where it came from. */
