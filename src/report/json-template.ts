@@ -13,11 +13,13 @@ import { indentedJson } from './canonical.ts';
 
 /**
  * A value put into a template: a string (written as JSON writes it, inside the string the builder
- * placed it in, or as a whole string), or the JSON text of a value already made (`{ json }`:
- * numbers, pre-rendered evidence), which the builder must place as a whole member or item; in
- * pretty JSON that text must be indented for where it is placed (indentedJson).
+ * placed it in, or as a whole string); a string already escaped (`{ escaped }`: its JSON text
+ * without the quotes, escapedString, for a long text many items share, made once); or the JSON
+ * text of a value already made (`{ json }`: numbers, pre-rendered evidence), which the builder
+ * must place as a whole member or item; in pretty JSON that text must be indented for where it is
+ * placed (indentedJson).
  */
-export type TemplateValue = string | { json: string };
+export type TemplateValue = string | { escaped: string } | { json: string };
 
 /**
  * What goes into the template: the builder receives one marker string per value (undefined where
@@ -72,7 +74,7 @@ function cut(text: string, values: readonly (TemplateValue | undefined)[]): Temp
     let count = 0;
     for (let at = text.indexOf(inner); at >= 0; at = text.indexOf(inner, at + inner.length)) {
       const whole = text[at - 1] === '"' && text[at + inner.length] === '"';
-      if (typeof values[slot] !== 'string' && !whole) return null;
+      if (isJsonText(values[slot]) && !whole) return null;
       found.push(whole ? { at: at - 1, end: at + inner.length + 1, slot, whole } : { at, end: at + inner.length, slot, whole });
       count++;
     }
@@ -89,13 +91,36 @@ function cut(text: string, values: readonly (TemplateValue | undefined)[]): Temp
   return { texts, slots: found.map((f) => f.slot), whole: found.map((f) => f.whole) };
 }
 
-function valueText(value: TemplateValue, whole: boolean): string {
-  if (typeof value !== 'string') return value.json;
+/**
+ * What JSON.stringify escapes in a string: quote, backslash, control characters and (when lone)
+ * surrogates. Any surrogate sends a value the slow way, paired or not: rare, and then JSON.stringify decides.
+ */
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * Most values (ids, ARNs, regions, uuids) have nothing to escape: they go in as they are, found so
+ * by one test instead of a JSON.stringify and a slice each. Measured on 1.2 million ids and ARNs:
+ * 0.20 s to 0.115 s; in the audit formats at 10,000 accounts this function went from 1.4 s of
+ * self time to 0.8 s with the test.
+ */
+export function valueText(value: TemplateValue, whole: boolean): string {
+  if (typeof value !== 'string') return 'json' in value ? value.json : whole ? `"${value.escaped}"` : value.escaped;
+  if (!ESCAPED.test(value)) return whole ? `"${value}"` : value;
   const json = JSON.stringify(value);
   return whole ? json : json.slice(1, -1);
 }
 
+/** A string's JSON text without its quotes: what `{ escaped }` holds. */
+export function escapedString(text: string): string {
+  return valueText(text, false);
+}
+
+function isJsonText(value: TemplateValue | undefined): value is { json: string } {
+  return typeof value === 'object' && 'json' in value;
+}
+
 /** A value as the builder places it when the shape has no template (or no template is wanted): a string as is, a JSON text parsed back (typed as the marker it stands for; the builder only places it). */
 export function plainValue(value: TemplateValue | undefined): string | undefined {
-  return typeof value === 'object' ? (JSON.parse(value.json) as string) : value;
+  if (typeof value !== 'object') return value;
+  return JSON.parse('json' in value ? value.json : `"${value.escaped}"`) as string;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { indentedJson } from '../../src/report/canonical.ts';
-import { JsonTemplates, type TemplateValue } from '../../src/report/json-template.ts';
+import { escapedString, JsonTemplates, plainValue, type TemplateValue, valueText } from '../../src/report/json-template.ts';
 
 /** An item of a report: constant texts of its shape around the values it is given. */
 const item = (kind: string) => (v: readonly (string | undefined)[]) => ({
@@ -15,7 +15,7 @@ const item = (kind: string) => (v: readonly (string | undefined)[]) => ({
 
 /** The item as JSON.stringify writes it from its real values. */
 function expected(kind: string, values: readonly (TemplateValue | undefined)[], indent?: string): string {
-  const plain = values.map((v) => (typeof v === 'object' ? JSON.parse(v.json) : v));
+  const plain = values.map(plainValue);
   const value = item(kind)(plain);
   return indent === undefined ? JSON.stringify(value) : indentedJson(value, indent);
 }
@@ -28,6 +28,8 @@ const samples = (indent: string | undefined): (TemplateValue | undefined)[][] =>
   ['acct-2 "quoted" \\ back\u0001slash', 'Root/\u2028Sandbox\ud800', 'tab\there', evidenceText(null, indent), undefined],
   ['acct-3', undefined, '', evidenceText(42, indent), '</script>'],
   ['', 'é', 'emoji 😀', evidenceText([{ deep: { er: [] } }], indent), ''],
+  // Strings escaped beforehand, inside a longer string (label) and as a whole one (extra).
+  ['acct-5', { escaped: escapedString('{"a":"b\\c"}\n') }, 'x', evidenceText(1, indent), { escaped: escapedString('say "hi"\ud83d') }],
 ];
 
 describe('JsonTemplates', () => {
@@ -65,5 +67,22 @@ describe('JsonTemplates', () => {
     // A JSON text value must be placed as a whole member: inside a string it is rendered whole.
     const embedding = (v: readonly (string | undefined)[]) => ({ text: `value: ${v[0]}` });
     expect(templates.render('e', [{ json: '{"a":1}' }], embedding)).toBe(JSON.stringify({ text: 'value: [object Object]' }));
+  });
+});
+
+describe('valueText', () => {
+  const strings = ['', 'plain', 'arn:aws:s3:::bucket/key', 'q"uote', 'back\\slash', 'tab\t', 'nul\u0000', 'unit\u001f', 'del\u007f', 'line\u2028sep', 'é→—', 'pair 😀', 'lone \ud800', 'lone \udfff end', 'reversed \udc00\ud800', '</script>'];
+
+  it('is JSON.stringify\'s text of a string, with or without its quotes, escaped or not', () => {
+    for (const text of strings) {
+      expect(valueText(text, true), JSON.stringify(text)).toBe(JSON.stringify(text));
+      expect(valueText(text, false), JSON.stringify(text)).toBe(JSON.stringify(text).slice(1, -1));
+      expect(valueText({ escaped: escapedString(text) }, true), JSON.stringify(text)).toBe(JSON.stringify(text));
+      expect(plainValue({ escaped: escapedString(text) })).toBe(text);
+    }
+  });
+
+  it('places a JSON text as it is', () => {
+    expect(valueText({ json: '{"a": 1}' }, true)).toBe('{"a": 1}');
   });
 });
