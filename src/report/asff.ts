@@ -207,7 +207,7 @@ function asffChunks(input: ScanResult, options: RenderOptions): Iterable<string>
     new LazyList(
       result.verdicts,
       (v) => build(v)(values(v).map(plainValue)),
-      (v, indent) => templates.render(shape(v), values(v), build(v), indent),
+      (v, indent) => templates.pieces(shape(v), values(v), build(v), indent),
     ),
   );
 }

@@ -70,6 +70,12 @@ export function stableJson(value: unknown): string {
 }
 
 /**
+ * An item's JSON text in pieces that are written one after the other: one string, or several
+ * (JsonTemplates.pieces says why).
+ */
+export type TextPieces = string | string[];
+
+/**
  * A list converted item by item only when serialised, so a report of 100,000 verdicts never holds
  * every converted verdict at once. JSON.stringify sees the converted array (toJSON), so a value
  * holding one renders to the same bytes either way.
@@ -84,7 +90,7 @@ export class LazyList<T> {
   constructor(
     readonly items: Iterable<T>,
     readonly convert: (item: T) => unknown,
-    readonly render?: (item: T, indent: string) => string,
+    readonly render?: (item: T, indent: string) => TextPieces,
   ) {}
 
   toJSON(): unknown[] {
@@ -130,11 +136,17 @@ function* arrayChunks<T>(items: Iterable<T>, convert: (item: T) => unknown, inde
   yield first ? '[]' : `\n${indent}]`;
 }
 
-function* renderedItems<T>(items: Iterable<T>, render: (item: T, indent: string) => string, indent: string): Generator<string> {
+function* renderedItems<T>(items: Iterable<T>, render: (item: T, indent: string) => TextPieces, indent: string): Generator<string> {
   const inner = `${indent}  `;
   let first = true;
   for (const item of items) {
-    yield `${first ? '[\n' : ',\n'}${inner}${render(item, inner)}`;
+    const before = `${first ? '[\n' : ',\n'}${inner}`;
+    const text = render(item, inner);
+    if (typeof text === 'string') yield `${before}${text}`;
+    else {
+      yield `${before}${text[0]!}`;
+      for (let i = 1; i < text.length; i++) yield text[i]!;
+    }
     first = false;
   }
   yield first ? '[]' : `\n${indent}]`;

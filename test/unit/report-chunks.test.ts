@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LazyList, sortKeysDeep, stableJson, stableJsonChunks } from '../../src/report/canonical.ts';
 import { jsonFormatter } from '../../src/report/json.ts';
+import { JsonTemplates } from '../../src/report/json-template.ts';
 import { sarifFormatter } from '../../src/report/sarif.ts';
 import type { Formatter, RenderOptions } from '../../src/report/types.ts';
 import { sampleResult, withVerdict } from '../fixtures/results/sample-result.ts';
@@ -33,6 +34,20 @@ describe('stableJsonChunks', () => {
     expect(join(chunks)).toBe(stableJson(value));
     // JSON.stringify (render) and the chunks each converted the items once, in order.
     expect(converted).toEqual([3, 1, 2, 3, 1, 2]);
+  });
+
+  it('writes an item rendered in pieces as its pieces, one chunk each, in order', () => {
+    const templates = new JsonTemplates();
+    const item = (v: readonly (string | undefined)[]) => ({ id: v[0], title: 'Logs — validated', n: 1 });
+    const lazy = new LazyList(['a', 'b"'], (id) => item([id]), (id, indent) => templates.pieces('t', [id], item, indent));
+    const value = { top: { list: lazy } };
+    const chunks = [...stableJsonChunks(value)];
+    expect(chunks.join('')).toBe(stableJson(value));
+    // The constant text around the title is a chunk of its own, the same for both items.
+    const wide = chunks.filter((c) => c.includes('—'));
+    expect(wide).toHaveLength(2);
+    expect(wide[1]).toBe(wide[0]);
+    expect(wide[0]).toMatch(/^,\n +"title": "Logs — validated",\n +"n": 1\n +}$/);
   });
 
   it('writes a LazyList item with no JSON form as null, as JSON.stringify does', () => {

@@ -86,3 +86,44 @@ describe('valueText', () => {
     expect(valueText({ json: '{"a": 1}' }, true)).toBe('{"a": 1}');
   });
 });
+
+describe('JsonTemplates.pieces', () => {
+  /** An item whose constant texts hold characters beyond Latin-1, as rule titles and remediation do. */
+  const wideItem = (v: readonly (string | undefined)[]) => ({
+    id: v[0],
+    title: 'Logs — validated',
+    account: v[1],
+    remediation: { text: 'Turn it on → then check', url: v[2] },
+    plain: 'café',
+  });
+  const beyondLatin1 = /[^\u0000-\u00ff]/;
+
+  it('joined, is render\'s text; the constant texts beyond Latin-1 are pieces of their own, the others hold none', () => {
+    for (const indent of [undefined, '', '    ']) {
+      const templates = new JsonTemplates();
+      for (const values of [['id-1', '111111111111', 'https://x'], ['id-"2"', '222222222222', undefined]]) {
+        const pieces = templates.pieces('w', values, wideItem, indent);
+        expect(Array.isArray(pieces)).toBe(true);
+        expect((pieces as string[]).join('')).toBe(templates.render('w', values, wideItem, indent));
+        expect((pieces as string[]).join('')).toBe(indent === undefined ? JSON.stringify(wideItem(values)) : indentedJson(wideItem(values), indent));
+        const wide = (pieces as string[]).filter((p) => beyondLatin1.test(p));
+        expect(wide.some((p) => p.includes('—'))).toBe(true);
+        expect(wide.some((p) => p.includes('→'))).toBe(true);
+        // The pieces that hold values are one-byte strings: no value is beside a wide text.
+        for (const p of pieces as string[]) if (p.includes('111111111111') || p.includes('222222222222')) expect(beyondLatin1.test(p)).toBe(false);
+      }
+    }
+  });
+
+  it('is one string, render\'s, when no constant text is beyond Latin-1', () => {
+    const templates = new JsonTemplates();
+    const values = ['acct-1', 'é', 'x', { json: '[1]' }, 'e'];
+    expect(templates.pieces('k', values, item('k'))).toBe(templates.render('k', values, item('k')));
+  });
+
+  it('refuses a template of more values than its mask holds', () => {
+    const values = Array.from({ length: 32 }, (_, i) => `v${i}`);
+    expect(() => new JsonTemplates().render('many', values, (v) => v)).toThrow(/at most 31 values/);
+  });
+});
+
