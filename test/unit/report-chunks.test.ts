@@ -50,6 +50,23 @@ describe('stableJsonChunks', () => {
     expect(wide[0]).toMatch(/^,\n +"title": "Logs — validated",\n +"n": 1\n +}$/);
   });
 
+  it('writes small rendered items together, a few kilobytes a chunk, and large ones one chunk each', () => {
+    const templates = new JsonTemplates();
+    const small = (v: readonly (string | undefined)[]) => ({ 'observation-uuid': v[0] });
+    const uuids = Array.from({ length: 2_000 }, (_, i) => `00000000-0000-5000-8000-${String(i).padStart(12, '0')}`);
+    const list = new LazyList(uuids, (u) => small([u]), (u, indent) => templates.render('s', [u], small, indent));
+    const value = { findings: [{ related: list }] };
+    const chunks = [...stableJsonChunks(value)];
+    expect(chunks.join('')).toBe(stableJson(value));
+    expect(chunks.length).toBeLessThan(uuids.length / 50);
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(20_000);
+    const big = (v: readonly (string | undefined)[]) => ({ id: v[0], text: 'x'.repeat(300) });
+    const bigList = new LazyList(['a', 'b', 'c'], (id) => big([id]), (id, indent) => templates.render('b', [id], big, indent));
+    const bigChunks = [...stableJsonChunks({ top: bigList })];
+    expect(bigChunks.join('')).toBe(stableJson({ top: bigList }));
+    expect(bigChunks.filter((c) => c.includes('x'.repeat(300)))).toHaveLength(3);
+  });
+
   it('writes a LazyList item with no JSON form as null, as JSON.stringify does', () => {
     const value = { list: new LazyList([1, 2], (n) => (n === 1 ? undefined : n)) };
     expect(join(stableJsonChunks(value))).toBe(stableJson(value));
