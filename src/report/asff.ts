@@ -11,9 +11,9 @@ import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../contracts/ve
 import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { sha256Hex } from '../shared/hash.ts';
 import { LazyList, stableJsonChunks } from './canonical.ts';
-import { frameworkRequirements, oncePerKey, oneLine, ruleIndex, truncate } from './audit-common.ts';
+import { frameworkRequirements, oncePerKey, oncePerObject, oneLine, ruleIndex, truncate } from './audit-common.ts';
 import { EvidenceTexts } from './evidence-texts.ts';
-import { JsonTemplates } from './json-template.ts';
+import { escapedString, JsonTemplates, plainValue, type TemplateValue } from './json-template.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 
 /** Length limits from the AwsSecurityFinding API reference. */
@@ -98,9 +98,10 @@ export function asffRuleParts(ruleId: string, rule: RuleMeta | undefined): AsffR
 /**
  * What a finding says of its verdict besides its rule, status, severity and resource type, in the
  * order asffFinding takes them, each cut to its limit: a template's values (json-template.ts),
- * undefined where a member is left out.
+ * undefined where a member is left out. `evidenceField` is the evidence's ProductFields value,
+ * already cut and escaped (evidenceField).
  */
-function findingValues(v: Verdict, region: string, evidenceJson: string): (string | undefined)[] {
+function findingValues(v: Verdict, region: string, evidenceField: TemplateValue): (TemplateValue | undefined)[] {
   const r = v.resource;
   const s = v.suppressed;
   const field = (value: string) => truncate(value, ASFF_LIMITS.productFieldValue);
@@ -111,7 +112,7 @@ function findingValues(v: Verdict, region: string, evidenceJson: string): (strin
     r.region ?? region,
     truncate(v.message.trim() || `${v.status} ${v.ruleId}`, ASFF_LIMITS.description),
     field(r.id),
-    field(evidenceJson),
+    evidenceField,
     r.ouPath ? field(r.ouPath) : undefined,
     s ? field(s.exceptionId) : undefined,
     s ? field(s.approver) : undefined,
@@ -195,15 +196,18 @@ function asffChunks(input: ScanResult, options: RenderOptions): Iterable<string>
   const partsOf = oncePerKey((ruleId: string) => asffRuleParts(ruleId, rules.get(ruleId)));
   const texts = options.evidenceTexts ?? new EvidenceTexts();
   const templates = new JsonTemplates();
-  const values = (v: Verdict) => findingValues(v, region, texts.compact(v.evidence));
+  // The evidence's ProductFields value is a JSON text inside a JSON string: every quote in it is
+  // escaped. Made once per evidence object (oncePerObject), as its JSON text is.
+  const evidenceField = oncePerObject((evidence) => ({ escaped: escapedString(truncate(texts.compact(evidence), ASFF_LIMITS.productFieldValue)) }));
+  const values = (v: Verdict) => findingValues(v, region, evidenceField(v.evidence));
   const build = (v: Verdict) => (marked: readonly (string | undefined)[]) => asffFinding(v, rules.get(v.ruleId), result, partsOf(v.ruleId), marked);
   // The shape: what asffFinding reads of the verdict besides its values.
   const shape = (v: Verdict) => `${v.ruleId}\u0000${v.status}\u0000${v.severity}\u0000${v.resource.type}`;
   return stableJsonChunks(
     new LazyList(
       result.verdicts,
-      (v) => build(v)(values(v)),
-      (v, indent) => templates.render(shape(v), values(v), build(v), indent),
+      (v) => build(v)(values(v).map(plainValue)),
+      (v, indent) => templates.pieces(shape(v), values(v), build(v), indent),
     ),
   );
 }

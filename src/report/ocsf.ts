@@ -158,7 +158,12 @@ function* ocsfLines(input: ScanResult, options: RenderOptions): Generator<string
     const rule = rules.get(v.ruleId);
     // The shape: what ocsfFinding reads of the verdict besides its values.
     const shape = `${v.ruleId}\u0000${v.status}\u0000${v.severity}\u0000${v.resource.type}`;
-    yield `${templates.render(shape, findingValues(v, result, texts.compact(v.evidence ?? null)), (values) => ocsfFinding(v, rule, result, values))}\n`;
+    const line = templates.pieces(shape, findingValues(v, result, texts.compact(v.evidence ?? null)), (values) => ocsfFinding(v, rule, result, values));
+    if (typeof line === 'string') yield `${line}\n`;
+    else {
+      for (let i = 0; i < line.length - 1; i++) yield line[i]!;
+      yield `${line[line.length - 1]!}\n`;
+    }
   }
 }
 

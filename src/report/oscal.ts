@@ -265,7 +265,7 @@ function observations(uuids: ObservationUuids, ctx: ObservationContext): LazyLis
   return new LazyList(
     { [Symbol.iterator]: () => uuids.observed() },
     (o) => build(o.verdict)(observationValues(o.verdict, o.uuid, ctx).map(plainValue)),
-    (o, indent) => templates.render(shape(o.verdict), observationValues(o.verdict, o.uuid, ctx), build(o.verdict), indent),
+    (o, indent) => templates.pieces(shape(o.verdict), observationValues(o.verdict, o.uuid, ctx), build(o.verdict), indent),
   );
 }
 

@@ -1,5 +1,5 @@
 /**
- * canonicalJson writes plain JSON data directly and leaves anything else to JSON.stringify with a
+ * canonicalJson writes a key-sorted copy of plain JSON data and leaves anything else to JSON.stringify with a
  * key-sorting replacer: both must give the same text, since OSCAL's uuids hash it.
  */
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,8 @@ const cases: [string, unknown][] = [
   ['a null-prototype object', Object.assign(Object.create(null) as object, { b: 1, a: 2 })],
   ['a sparse array', [1, , 3]], // eslint-disable-line no-sparse-arrays
   ['undefined at the top', undefined],
+  ['an own "__proto__" key (JSON.parse makes one)', JSON.parse('{"b":1,"__proto__":{"y":1,"x":2},"a":[{"__proto__":null}]}') as unknown],
+  ['nesting deeper than the plain copy goes', Array.from({ length: 70 }).reduce<unknown>((inner) => ({ z: 1, inner }), { b: 1, a: 2 })],
   ['the verdict parts OSCAL hashes', ['rule-x', 'arn:aws:s3:::b', 'FAIL', 'message', null, { regions: [{ region: 'us-east-1', enabled: 'true' }], organization: [] }]],
 ];
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LazyList, sortKeysDeep, stableJson, stableJsonChunks } from '../../src/report/canonical.ts';
 import { jsonFormatter } from '../../src/report/json.ts';
+import { JsonTemplates } from '../../src/report/json-template.ts';
 import { sarifFormatter } from '../../src/report/sarif.ts';
 import type { Formatter, RenderOptions } from '../../src/report/types.ts';
 import { sampleResult, withVerdict } from '../fixtures/results/sample-result.ts';
@@ -33,6 +34,37 @@ describe('stableJsonChunks', () => {
     expect(join(chunks)).toBe(stableJson(value));
     // JSON.stringify (render) and the chunks each converted the items once, in order.
     expect(converted).toEqual([3, 1, 2, 3, 1, 2]);
+  });
+
+  it('writes an item rendered in pieces as its pieces, one chunk each, in order', () => {
+    const templates = new JsonTemplates();
+    const item = (v: readonly (string | undefined)[]) => ({ id: v[0], title: 'Logs — validated', n: 1 });
+    const lazy = new LazyList(['a', 'b"'], (id) => item([id]), (id, indent) => templates.pieces('t', [id], item, indent));
+    const value = { top: { list: lazy } };
+    const chunks = [...stableJsonChunks(value)];
+    expect(chunks.join('')).toBe(stableJson(value));
+    // The constant text around the title is a chunk of its own, the same for both items.
+    const wide = chunks.filter((c) => c.includes('—'));
+    expect(wide).toHaveLength(2);
+    expect(wide[1]).toBe(wide[0]);
+    expect(wide[0]).toMatch(/^,\n +"title": "Logs — validated",\n +"n": 1\n +}$/);
+  });
+
+  it('writes small rendered items together, a few kilobytes a chunk, and large ones one chunk each', () => {
+    const templates = new JsonTemplates();
+    const small = (v: readonly (string | undefined)[]) => ({ 'observation-uuid': v[0] });
+    const uuids = Array.from({ length: 2_000 }, (_, i) => `00000000-0000-5000-8000-${String(i).padStart(12, '0')}`);
+    const list = new LazyList(uuids, (u) => small([u]), (u, indent) => templates.render('s', [u], small, indent));
+    const value = { findings: [{ related: list }] };
+    const chunks = [...stableJsonChunks(value)];
+    expect(chunks.join('')).toBe(stableJson(value));
+    expect(chunks.length).toBeLessThan(uuids.length / 50);
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(20_000);
+    const big = (v: readonly (string | undefined)[]) => ({ id: v[0], text: 'x'.repeat(300) });
+    const bigList = new LazyList(['a', 'b', 'c'], (id) => big([id]), (id, indent) => templates.render('b', [id], big, indent));
+    const bigChunks = [...stableJsonChunks({ top: bigList })];
+    expect(bigChunks.join('')).toBe(stableJson({ top: bigList }));
+    expect(bigChunks.filter((c) => c.includes('x'.repeat(300)))).toHaveLength(3);
   });
 
   it('writes a LazyList item with no JSON form as null, as JSON.stringify does', () => {

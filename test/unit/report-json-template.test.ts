@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { indentedJson } from '../../src/report/canonical.ts';
-import { JsonTemplates, type TemplateValue } from '../../src/report/json-template.ts';
+import { escapedString, JsonTemplates, plainValue, type TemplateValue, valueText } from '../../src/report/json-template.ts';
 
 /** An item of a report: constant texts of its shape around the values it is given. */
 const item = (kind: string) => (v: readonly (string | undefined)[]) => ({
@@ -15,7 +15,7 @@ const item = (kind: string) => (v: readonly (string | undefined)[]) => ({
 
 /** The item as JSON.stringify writes it from its real values. */
 function expected(kind: string, values: readonly (TemplateValue | undefined)[], indent?: string): string {
-  const plain = values.map((v) => (typeof v === 'object' ? JSON.parse(v.json) : v));
+  const plain = values.map(plainValue);
   const value = item(kind)(plain);
   return indent === undefined ? JSON.stringify(value) : indentedJson(value, indent);
 }
@@ -28,6 +28,8 @@ const samples = (indent: string | undefined): (TemplateValue | undefined)[][] =>
   ['acct-2 "quoted" \\ back\u0001slash', 'Root/\u2028Sandbox\ud800', 'tab\there', evidenceText(null, indent), undefined],
   ['acct-3', undefined, '', evidenceText(42, indent), '</script>'],
   ['', 'é', 'emoji 😀', evidenceText([{ deep: { er: [] } }], indent), ''],
+  // Strings escaped beforehand, inside a longer string (label) and as a whole one (extra).
+  ['acct-5', { escaped: escapedString('{"a":"b\\c"}\n') }, 'x', evidenceText(1, indent), { escaped: escapedString('say "hi"\ud83d') }],
 ];
 
 describe('JsonTemplates', () => {
@@ -67,3 +69,61 @@ describe('JsonTemplates', () => {
     expect(templates.render('e', [{ json: '{"a":1}' }], embedding)).toBe(JSON.stringify({ text: 'value: [object Object]' }));
   });
 });
+
+describe('valueText', () => {
+  const strings = ['', 'plain', 'arn:aws:s3:::bucket/key', 'q"uote', 'back\\slash', 'tab\t', 'nul\u0000', 'unit\u001f', 'del\u007f', 'line\u2028sep', 'é→—', 'pair 😀', 'lone \ud800', 'lone \udfff end', 'reversed \udc00\ud800', '</script>'];
+
+  it('is JSON.stringify\'s text of a string, with or without its quotes, escaped or not', () => {
+    for (const text of strings) {
+      expect(valueText(text, true), JSON.stringify(text)).toBe(JSON.stringify(text));
+      expect(valueText(text, false), JSON.stringify(text)).toBe(JSON.stringify(text).slice(1, -1));
+      expect(valueText({ escaped: escapedString(text) }, true), JSON.stringify(text)).toBe(JSON.stringify(text));
+      expect(plainValue({ escaped: escapedString(text) })).toBe(text);
+    }
+  });
+
+  it('places a JSON text as it is', () => {
+    expect(valueText({ json: '{"a": 1}' }, true)).toBe('{"a": 1}');
+  });
+});
+
+describe('JsonTemplates.pieces', () => {
+  /** An item whose constant texts hold characters beyond Latin-1, as rule titles and remediation do. */
+  const wideItem = (v: readonly (string | undefined)[]) => ({
+    id: v[0],
+    title: 'Logs — validated',
+    account: v[1],
+    remediation: { text: 'Turn it on → then check', url: v[2] },
+    plain: 'café',
+  });
+  const beyondLatin1 = /[^\u0000-\u00ff]/;
+
+  it('joined, is render\'s text; the constant texts beyond Latin-1 are pieces of their own, the others hold none', () => {
+    for (const indent of [undefined, '', '    ']) {
+      const templates = new JsonTemplates();
+      for (const values of [['id-1', '111111111111', 'https://x'], ['id-"2"', '222222222222', undefined]]) {
+        const pieces = templates.pieces('w', values, wideItem, indent);
+        expect(Array.isArray(pieces)).toBe(true);
+        expect((pieces as string[]).join('')).toBe(templates.render('w', values, wideItem, indent));
+        expect((pieces as string[]).join('')).toBe(indent === undefined ? JSON.stringify(wideItem(values)) : indentedJson(wideItem(values), indent));
+        const wide = (pieces as string[]).filter((p) => beyondLatin1.test(p));
+        expect(wide.some((p) => p.includes('—'))).toBe(true);
+        expect(wide.some((p) => p.includes('→'))).toBe(true);
+        // The pieces that hold values are one-byte strings: no value is beside a wide text.
+        for (const p of pieces as string[]) if (p.includes('111111111111') || p.includes('222222222222')) expect(beyondLatin1.test(p)).toBe(false);
+      }
+    }
+  });
+
+  it('is one string, render\'s, when no constant text is beyond Latin-1', () => {
+    const templates = new JsonTemplates();
+    const values = ['acct-1', 'é', 'x', { json: '[1]' }, 'e'];
+    expect(templates.pieces('k', values, item('k'))).toBe(templates.render('k', values, item('k')));
+  });
+
+  it('refuses a template of more values than its mask holds', () => {
+    const values = Array.from({ length: 32 }, (_, i) => `v${i}`);
+    expect(() => new JsonTemplates().render('many', values, (v) => v)).toThrow(/at most 31 values/);
+  });
+});
+
