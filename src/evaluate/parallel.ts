@@ -61,7 +61,7 @@ import { sharedSpoolDir } from './verdict-spool.ts';
  * 0.93-0.98 GB; one thread 0.65-0.77 GB), so the bound stays. Ninth round (per-thread CPU,
  * `-f md`): two workers spent 170-184 s of CPU against 105 s for one thread, ~30 s of it the
  * workers' capped heaps collecting (a 900 MB cap: 154 s but 1,218 MB); pass 1 is now split in
- * two where only workers judge (startWorkers), and their evaluation still peaked at 938-1,016 MB.
+ * two where only workers judge (startWorkers), and their evaluation still peaked at 938-1,061 MB.
  */
 const DEFAULT_TWO_THREADS = { from: 2_000, to: 30_000 };
 
