@@ -58,7 +58,10 @@ import { sharedSpoolDir } from './verdict-spool.ts';
  * the bound stays; `--workers 2` asks for them. Eighth round (the index keeps only the bucket
  * entries the model looks up, a worker only its share's accounts, 48 MB young generations): the
  * evaluation of JSON + SARIF + HTML with two workers still peaked at 0.95-1.11 GB (`-f md`
- * 0.93-0.98 GB; one thread 0.65-0.77 GB), so the bound stays.
+ * 0.93-0.98 GB; one thread 0.65-0.77 GB), so the bound stays. Ninth round (per-thread CPU,
+ * `-f md`): two workers spent 170-184 s of CPU against 105 s for one thread, ~30 s of it the
+ * workers' capped heaps collecting (a 900 MB cap: 154 s but 1,218 MB); pass 1 is now split in
+ * two where only workers judge (startWorkers), and their evaluation still peaked at 938-1,061 MB.
  */
 const DEFAULT_TWO_THREADS = { from: 2_000, to: 30_000 };
 
@@ -106,8 +109,8 @@ export interface WorkerSetup {
   /** The file's identity when this thread opened it: the worker proves with it that it reads the validated bytes. */
   identity: string;
   headerLine: number;
-  /** The lines whose records it validates and indexes in pass 1. */
-  block: LineBlock;
+  /** The lines whose records it validates and indexes in pass 1; none for the last worker where only workers judge (startWorkers). */
+  block?: LineBlock;
   rules: RuleSpec[];
   /** How verdicts are decided, as in this thread; the worker's spool goes in spoolDir (removed by this thread at exit). */
   decided: DecidedOptions & { spoolDir: string };
@@ -149,7 +152,7 @@ export function threadsFor(source: SnapshotSource, options: EvaluateOptions): nu
 export interface Workers {
   /** The first block of lines: this thread's. */
   ownBlock: LineBlock;
-  /** Each worker's block of pass 1, in file order (indexed on this thread for a worker that ran out of memory). */
+  /** The other blocks of pass 1, in file order, those of the first workers (indexed on this thread for a worker that ran out of memory). */
   blocks: Promise<BlockIndexed>[];
   running: RunningWorker[];
   /** This thread judges a share of pass 2 too (else only the share of a worker that ran out of memory). */
@@ -159,18 +162,25 @@ export interface Workers {
 }
 
 /**
- * Starts the workers for `threads` judging threads, each on its block of pass 1; they load the
+ * Starts the workers for `threads` judging threads, on their blocks of pass 1; they load the
  * rules once it is done. This thread is one of the judging threads below WORKERS_ONLY_FROM
  * accounts; from there every judging thread is a worker.
+ *
+ * Pass 1 is split between `threads` threads, this one included: where only workers judge, the
+ * last worker has no block (it reads the header, then waits for its share of pass 2). One thread
+ * more gained nothing on a machine with as many cores as judging threads: at 100,000 accounts
+ * (ninth round, `--workers 2`, docs/operations/large-organizations.md) this thread and two workers
+ * spent 32.5 s of CPU on pass 1 against 20.1 s on one thread, about the same wall time on two
+ * cores.
  */
 export function startWorkers(source: SnapshotSource, options: EvaluateOptions, decided: DecidedOptions, threads: number): Workers {
   const accounts = source.header.scope.accountIds.length;
   const judgesHere = options.threading?.judgesHere ?? accounts < WORKERS_ONLY_FROM;
-  const [ownBlock, ...blocks] = lineBlocks(source.headerLine, accounts, (judgesHere ? threads - 1 : threads) + 1);
+  const [ownBlock, ...blocks] = lineBlocks(source.headerLine, accounts, threads);
   const common = { file: source.file!, identity: source.identity!, headerLine: source.headerLine, rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } };
   const threading = { heapMb: workerHeapMb(accounts), youngMb: workerYoungMb(accounts), ...options.threading };
-  const running = blocks.map((block) => startWorker({ ...common, block }, threading));
-  const indexed = running.map(async (worker, k) => {
+  const running = Array.from({ length: judgesHere ? threads - 1 : threads }, (_, k) => startWorker({ ...common, ...(blocks[k] ? { block: blocks[k] } : {}) }, threading));
+  const indexed = running.slice(0, blocks.length).map(async (worker, k) => {
     const outcome = await worker.block;
     return outcome === OUT_OF_MEMORY ? indexBlock(source.file!, source.header, source.headerLine, blocks[k]!) : outcome;
   });
@@ -240,8 +250,8 @@ function startWorker(setup: WorkerSetup, threading: WorkerThreading & { heapMb: 
   const failure = (message: string, stack?: string) => workerFailure(lines, message, stack);
   const block = settlement<BlockIndexed | typeof OUT_OF_MEMORY>();
   const result = settlement<DecidedShare | typeof OUT_OF_MEMORY>();
-  // Its first answer is its block, the second its share: an error or the exit settles what is pending.
-  const pending = () => (block.settled ? result : block);
+  // Its first answer is its block (if it has one), the next its share: an error or the exit settles what is pending.
+  const pending = () => (setup.block && !block.settled ? block : result);
   worker.on('message', (reply: WorkerReply) => {
     if (!reply.ok) pending().reject(reply.userError ? new UserError(reply.message) : failure(reply.message, reply.stack));
     else if (reply.block) block.resolve(reply.block);

@@ -106,12 +106,31 @@ describe('pass 1 in blocks of lines', () => {
     expect(single.errors.length).toBeGreaterThan(0);
     for (const threads of [2, 3]) expect(await firstPassIn(file, threads), `${threads} threads`).toEqual(single);
     expect(await firstPassIn(file, 2, true), '2 judging workers beside this thread').toEqual(single);
+    expect(await firstPassIn(file, 3, true), '3 judging workers beside this thread').toEqual(single);
+  }, 60_000);
+
+  it('is split between as many threads as judge: where only workers judge, this thread and every worker but the last', async () => {
+    const source = await openSnapshot(write(lines.join('\n') + '\n'), { validate: 'first-pass' });
+    for (const [threads, workersOnly] of [[2, false], [3, false], [2, true], [3, true]] as const) {
+      const workers = startWorkers(source, options(threads, workersOnly), { exceptions: [], asOf: '2026-01-01', failOn: 'high' }, threads);
+      try {
+        const [own, ...others] = lineBlocks(source.headerLine, 78, threads);
+        const what = `${threads} threads${workersOnly ? ', only workers judge' : ''}`;
+        expect(workers.ownBlock, what).toEqual(own);
+        expect(workers.running, what).toHaveLength(workersOnly ? threads : threads - 1);
+        const seen = await Promise.all(workers.blocks);
+        expect(seen.map((block) => [block.lines[0], block.lines.at(-1)]), what).toEqual(others.map((block) => [block.from, Math.min(block.to, 79)]));
+      } finally {
+        workers.stop();
+      }
+    }
   }, 60_000);
 
   it('gives the reports of one thread, from a gzipped file', async () => {
     const file = write(gzipSync(lines.join('\n') + '\n'));
     const single = render(await evaluateSnapshot(await openSnapshot(file), options(1)));
     for (const threads of [2, 3]) expect(render(await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), options(threads)))).toEqual(single);
+    for (const threads of [2, 3]) expect(render(await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), options(threads, true))), `${threads} workers`).toEqual(single);
   }, 60_000);
 
   it("fails with the first bad line in file order, whichever thread's block holds it", async () => {
