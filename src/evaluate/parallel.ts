@@ -247,7 +247,7 @@ function startWorker(setup: WorkerSetup, threading: WorkerThreading & { heapMb: 
   });
   let lines = 0;
   let outOfMemory = false;
-  const failure = (message: string, stack?: string) => workerFailure(lines, message, stack);
+  const failure = (message: string, stack?: string) => workerFailure(lines, setup.block !== undefined, message, stack);
   const block = settlement<BlockIndexed | typeof OUT_OF_MEMORY>();
   const result = settlement<DecidedShare | typeof OUT_OF_MEMORY>();
   // Its first answer is its block (if it has one), the next its share: an error or the exit settles what is pending.
@@ -306,8 +306,8 @@ function settlement<T>(): Settlement<T> {
 }
 
 /** `accounts` is 0 until the worker is given its share of pass 2. */
-function workerFailure(accounts: number, message: string, stack?: string): Error {
-  const what = accounts > 0 ? `evaluation of ${accounts} accounts in a worker thread` : 'a worker thread validating its block of the snapshot';
+function workerFailure(accounts: number, hasBlock: boolean, message: string, stack?: string): Error {
+  const what = accounts > 0 ? `evaluation of ${accounts} accounts in a worker thread` : hasBlock ? 'a worker thread validating its block of the snapshot' : 'a worker thread reading the snapshot header and the rules';
   const err = new Error(`${what} failed: ${message}`);
   if (stack) err.stack = `${err.message}\n${stack}`;
   return err;

@@ -100,15 +100,18 @@ export class JsonTemplates {
   }
 }
 
-/** Which values are defined, one bit each (templates take at most MAX_VALUES). */
+/**
+ * Which values are defined, one bit each (templates take at most MAX_VALUES), and how many values
+ * there are: a shape given fewer values is another template, as when the key was a string.
+ */
 function definedMask(values: readonly (TemplateValue | undefined)[]): number {
   if (values.length > MAX_VALUES) throw new Error(`a template takes at most ${MAX_VALUES} values, not ${values.length}`);
   let mask = 0;
   for (let i = 0; i < values.length; i++) if (values[i] !== undefined) mask |= 1 << i;
-  return mask;
+  return (mask >>> 0) * (MAX_VALUES + 1) + values.length;
 }
 
-/** A mask of defined values is one 32-bit integer. */
+/** A mask of defined values is one 32-bit integer (times 32 plus the count: exact in a double). */
 const MAX_VALUES = 31;
 
 function filled({ texts, slots, whole }: Template, values: readonly (TemplateValue | undefined)[]): string {

@@ -196,6 +196,15 @@ describe('a worker out of its capped heap', () => {
   }
 });
 
+describe('a worker without a block of pass 1', () => {
+  it('that fails before its share fails the evaluation, saying what it was doing', async () => {
+    const file = write(lines.join('\n') + '\n');
+    const module = new URL('../fixtures/evaluate-workers/blockless-fails.ts', import.meta.url);
+    const failed = evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(2), threading: { module, judgesHere: false } });
+    await expect(failed).rejects.toThrow('a worker thread reading the snapshot header and the rules failed: no rules for a blockless worker');
+  }, 60_000);
+});
+
 describe('a worker\'s heap', () => {
   it('is capped by the organization\'s size: old generation growing with it, young generation smaller where only workers judge', async () => {
     const file = write(lines.join('\n') + '\n');

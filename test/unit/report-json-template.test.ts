@@ -57,6 +57,10 @@ describe('JsonTemplates', () => {
     // Another value left out is another shape.
     templates.render('k', ['id', undefined, 'x', { json: '1' }, 'e'], build);
     expect(built).toBe(2);
+    // Fewer values with the same ones defined is another shape too: its builder may see the count.
+    const counting = (v: readonly (string | undefined)[]) => ({ id: v[0], ou: v[1], count: v.length });
+    expect(templates.render('n', ['a', 'b'], counting)).toBe(JSON.stringify({ id: 'a', ou: 'b', count: 2 }));
+    expect(templates.render('n', ['a', 'b', undefined], counting)).toBe(JSON.stringify({ id: 'a', ou: 'b', count: 3 }));
   });
 
   it('renders a shape whole from its real values when its builder drops or changes a marker', () => {
