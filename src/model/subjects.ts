@@ -119,6 +119,10 @@ export function accountFacts(index: ModelIndex, record: AccountRecord): AccountW
   // Without `unknown` when nothing is: left out by the copy, not deleted afterwards, since deleting
   // a member that is not the last turns the object into a hash table (V8's dictionary mode), and
   // every rule reads the account's facts (projections, CEL conversion) for every account.
+  return { ...(Object.keys(unknown).length === 0 ? withoutUnknown(facts) : facts), logIntegrity, ...detective };
+}
+
+function withoutUnknown<T extends { unknown?: unknown }>(facts: T): Omit<T, 'unknown'> {
   const { unknown: _, ...known } = facts;
-  return { ...(Object.keys(unknown).length === 0 ? known : facts), logIntegrity, ...detective };
+  return known;
 }
