@@ -74,6 +74,12 @@ const DEFAULT_TWO_THREADS = { from: 2_000, to: 30_000 };
 const WORKERS_ONLY_FROM = DEFAULT_TWO_THREADS.to + 1;
 
 /**
+ * From this many accounts, where this thread alone judges by default, a pass-1-only worker takes
+ * the second half of pass 1 (firstPassWorkerFor). MEASURED: see docs/operations/large-organizations.md.
+ */
+const FIRST_PASS_WORKER_FROM = WORKERS_ONLY_FROM;
+
+/**
  * A worker's young generation, in MB (V8's, for objects that die young: most of what judging an
  * account makes), for an organization of `accounts`. Only settable when a thread starts; measured
  * at 10,000 accounts, 4 runs each (load 6-7): the default gave 16.9 s process CPU and a 4.3 s
@@ -111,9 +117,12 @@ export interface WorkerSetup {
   headerLine: number;
   /** The lines whose records it validates and indexes in pass 1; none for the last worker where only workers judge (startWorkers). */
   block?: LineBlock;
-  rules: RuleSpec[];
-  /** How verdicts are decided, as in this thread; the worker's spool goes in spoolDir (removed by this thread at exit). */
-  decided: DecidedOptions & { spoolDir: string };
+  /** What it judges with in pass 2; none for a pass-1-only worker (startFirstPassWorker), which ends once it has answered its block. */
+  judging?: {
+    rules: RuleSpec[];
+    /** How verdicts are decided, as in this thread; the worker's spool goes in spoolDir (removed by this thread at exit). */
+    decided: DecidedOptions & { spoolDir: string };
+  };
 }
 
 /** What a worker judges, sent once pass 1 is over. */
@@ -142,14 +151,33 @@ export function threadsFor(source: SnapshotSource, options: EvaluateOptions): nu
   if (asked !== undefined && !(Number.isInteger(asked) && asked >= 1)) {
     throw new UserError(`--workers ${asked}: expected a whole number of at least 1`);
   }
-  if (!source.file || !source.identity || options.shard || options.only || options.rules.some((r) => !ruleSpecOf(r))) return 1;
+  if (!splittable(source, options) || options.rules.some((r) => !ruleSpecOf(r))) return 1;
   const accounts = source.header.scope.accountIds.length;
   const byDefault = accounts >= DEFAULT_TWO_THREADS.from && accounts <= DEFAULT_TWO_THREADS.to ? Math.min(2, availableParallelism()) : 1;
   return Math.max(1, Math.min(asked ?? byDefault, accounts || 1));
 }
 
+/** Threads can share `source`'s pass 1: a file opened for a validating first pass, neither sharded nor narrowed (every line is in scope). */
+function splittable(source: SnapshotSource, options: EvaluateOptions): boolean {
+  return Boolean(source.file && source.identity) && !options.shard && !options.only;
+}
+
+/**
+ * Whether a pass-1-only worker (startFirstPassWorker) validates and indexes the second half of the
+ * lines where this thread alone judges (`threads` is 1): by default only (`--workers 1` keeps
+ * everything on this thread), on two or more cores, from FIRST_PASS_WORKER_FROM accounts. The
+ * rules do not matter: the worker judges nothing.
+ */
+export function firstPassWorkerFor(source: SnapshotSource, options: EvaluateOptions, threads: number): boolean {
+  if (threads > 1 || options.workers !== undefined || !splittable(source, options)) return false;
+  const accounts = source.header.scope.accountIds.length;
+  return availableParallelism() >= 2 && accounts >= (options.threading?.firstPassWorkerFrom ?? FIRST_PASS_WORKER_FROM);
+}
+
 /** Worker threads started before pass 1, each validating and indexing its block of lines. */
 export interface Workers {
+  /** They validate pass 1's blocks and judge nothing (startFirstPassWorker): end() them before pass 2. */
+  firstPassOnly: boolean;
   /** The first block of lines: this thread's. */
   ownBlock: LineBlock;
   /** The other blocks of pass 1, in file order, those of the first workers (indexed on this thread for a worker that ran out of memory). */
@@ -159,6 +187,8 @@ export interface Workers {
   judgesHere: boolean;
   /** Ends every worker (a no-op for one that has answered). */
   stop(): void;
+  /** Ends every worker and waits until each thread has exited (its heap freed). */
+  end(): Promise<void>;
 }
 
 /**
@@ -177,7 +207,7 @@ export function startWorkers(source: SnapshotSource, options: EvaluateOptions, d
   const accounts = source.header.scope.accountIds.length;
   const judgesHere = options.threading?.judgesHere ?? accounts < WORKERS_ONLY_FROM;
   const [ownBlock, ...blocks] = lineBlocks(source.headerLine, accounts, threads);
-  const common = { file: source.file!, identity: source.identity!, headerLine: source.headerLine, rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } };
+  const common = { file: source.file!, identity: source.identity!, headerLine: source.headerLine, judging: { rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } } };
   const threading = { heapMb: workerHeapMb(accounts), youngMb: workerYoungMb(accounts), ...options.threading };
   const running = Array.from({ length: judgesHere ? threads - 1 : threads }, (_, k) => startWorker({ ...common, ...(blocks[k] ? { block: blocks[k] } : {}) }, threading));
   const indexed = running.slice(0, blocks.length).map(async (worker, k) => {
@@ -187,7 +217,33 @@ export function startWorkers(source: SnapshotSource, options: EvaluateOptions, d
   // This thread's own failure (an invalid snapshot) is the one to report: a block that fails
   // meanwhile must not surface as an unhandled rejection.
   indexed.forEach((b) => b.catch(() => undefined));
-  return { ownBlock: ownBlock!, blocks: indexed, running, judgesHere, stop: () => running.forEach((w) => void w.stop()) };
+  return { firstPassOnly: false, ownBlock: ownBlock!, blocks: indexed, running, judgesHere, ...ending(running) };
+}
+
+/**
+ * One worker that validates and indexes the second of two blocks of lines while this thread does
+ * the first (pass 1 is most of the CPU spent before judging: ~20 s of JavaScript at 100,000
+ * accounts), answers it and ends; the caller end()s it before pass 2, so its heap is gone while this
+ * thread alone judges. Whatever stops it before it answers (its capped heap, an error, an exit),
+ * this thread validates its block instead: the index and any error are still those of one thread.
+ */
+export function startFirstPassWorker(source: SnapshotSource, options: EvaluateOptions): Workers {
+  const accounts = source.header.scope.accountIds.length;
+  const [ownBlock, block] = lineBlocks(source.headerLine, accounts, 2);
+  const threading = { heapMb: workerHeapMb(accounts), youngMb: workerYoungMb(accounts), ...options.threading };
+  const worker = startWorker({ file: source.file!, identity: source.identity!, headerLine: source.headerLine, block: block! }, threading);
+  const here = () => indexBlock(source.file!, source.header, source.headerLine, block!);
+  const indexed = worker.block.then((outcome) => (outcome === OUT_OF_MEMORY ? here() : outcome), here);
+  return { firstPassOnly: true, ownBlock: ownBlock!, blocks: [indexed], running: [worker], judgesHere: true, ...ending([worker]) };
+}
+
+function ending(running: readonly RunningWorker[]): Pick<Workers, 'stop' | 'end'> {
+  return {
+    stop: () => running.forEach((w) => void w.stop()),
+    end: async () => {
+      await Promise.all(running.map((w) => w.stop()));
+    },
+  };
 }
 
 interface Judged {
