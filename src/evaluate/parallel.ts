@@ -63,8 +63,8 @@ import { sharedSpoolDir } from './verdict-spool.ts';
  * workers' capped heaps collecting (a 900 MB cap: 154 s but 1,218 MB); pass 1 is now split in
  * two where only workers judge (startWorkers), and their evaluation still peaked at 938-1,061 MB.
  * Tenth round: where one thread judges (above `to`), the second core takes half of pass 1 by
- * default through a worker that exits before pass 2 (FIRST_PASS_WORKER_FROM), so the bound costs
- * pass 1 nothing on two cores and the judging heap stays the only large one.
+ * default through a worker that exits before pass 2 (FIRST_PASS_WORKER_FROM), so no second heap
+ * is held while this thread judges.
  */
 const DEFAULT_TWO_THREADS = { from: 2_000, to: 30_000 };
 
@@ -82,7 +82,8 @@ const WORKERS_ONLY_FROM = DEFAULT_TWO_THREADS.to + 1;
  * pass-1-only worker"). Pass 1 alone, measured at load 9-13 on the 2-core machine: at 34,226
  * accounts 40-42 s wall on one thread against 30-31 s with the worker, CPU 14.2-14.5 s against
  * 14.1-15.3 s, pass 1's peak RSS 277-280 MB against 378-398 MB (below judging's: the evaluation's
- * peak is pass 2's); at 97,982 accounts (gzipped) 96-135 s against 64-126 s, CPU 38.6-39.7 s
+ * peak is pass 2's, yet it rose 35-75 MB at 100,000 accounts in three CLI pairs: native memory the
+ * exited worker thread leaves in the process); at 97,982 accounts (gzipped) 96-135 s against 64-126 s, CPU 38.6-39.7 s
  * against 38.1-54.3 s (noisy), 359-390 MB against 545-590 MB. Below 2,000 accounts (the other
  * range where one thread judges) its start-up does not pay: at 976 accounts `-f md` took 0.3-0.7 s
  * more CPU and 20-40 MB more peak RSS, for no wall time that showed through the load.
