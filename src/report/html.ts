@@ -12,7 +12,7 @@ import { HtmlAggregate } from './html/aggregate.ts';
 import { html, raw } from './html/escape.ts';
 import { type EvidenceTexts, evidenceTexts } from './html/evidence.ts';
 import { frameworkSections } from './html/frameworks.ts';
-import { filterHash, matrixChunks } from './html/matrix.ts';
+import { filterHash, filterHref, matrixChunks } from './html/matrix.ts';
 import { pagedFiles, type PagedLayout } from './html/paged.ts';
 import { errorsSection, exceptionsSection, pageEnd, pageStart, reportHeader, reportTitle, scopeSection, section } from './html/page.ts';
 import { ouRollupTable, ruleRollupTable } from './html/rollups.ts';
@@ -59,7 +59,7 @@ function* singlePageChunks(result: ScanResult, agg: HtmlAggregate, texts: Eviden
 <p class="legend">${LEGEND}<span class="note">A cell counts the verdicts of the rule for the account (trail and bucket rules may have several). Select a cell to list exactly those verdicts, or an account to list all of its verdicts.</span></p>\n`.html;
   yield* matrixChunks(agg, agg.rows, {
     perStatus: false,
-    cell: (row, rule) => filterHash({ row: row.key, rule: rule.id, status: '' }),
+    cell: (row, rule) => filterHref({ row: row.key, rule: rule.id, status: '' }),
     account: (row) => filterHash({ row: row.key, status: '' }),
   });
   yield '</section>\n';
