@@ -194,7 +194,7 @@ function asffChunks(input: ScanResult, options: RenderOptions): Iterable<string>
   const rules = ruleIndex(result);
   const region = asffRegion(result, options);
   const partsOf = oncePerKey((ruleId: string) => asffRuleParts(ruleId, rules.get(ruleId)));
-  const texts = options.evidenceTexts ?? new EvidenceTexts();
+  const texts = options.evidenceTexts ?? EvidenceTexts.of(result.verdicts);
   const templates = new JsonTemplates();
   // The evidence's ProductFields value is a JSON text inside a JSON string: every quote in it is
   // escaped. Made once per evidence object (oncePerObject), as its JSON text is.

@@ -152,7 +152,7 @@ export function renderOcsf(result: ScanResult, options: RenderOptions = {}): str
 function* ocsfLines(input: ScanResult, options: RenderOptions): Generator<string> {
   const result = canonicalOrder(input);
   const rules = ruleIndex(result);
-  const texts = options.evidenceTexts ?? new EvidenceTexts();
+  const texts = options.evidenceTexts ?? EvidenceTexts.of(result.verdicts);
   const templates = new JsonTemplates();
   for (const v of result.verdicts) {
     const rule = rules.get(v.ruleId);

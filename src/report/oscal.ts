@@ -425,7 +425,7 @@ function oscalDocument(input: ScanResult, options: RenderOptions): Json {
   const rules = ruleIndex(result);
   const verdicts = result.verdicts;
   const { items, subjects, counts } = inventoryAndCounts(verdicts);
-  const texts = options.evidenceTexts ?? new EvidenceTexts();
+  const texts = options.evidenceTexts ?? EvidenceTexts.of(result.verdicts);
   const uuids = new ObservationUuids(verdicts, ids, texts);
   const remarksJson = oncePerObject((evidence) => JSON.stringify(evidenceRemarks(evidence, texts)));
   const observed: ObservationContext = { ids, collected: at, rules, subjects, remarksJson };
