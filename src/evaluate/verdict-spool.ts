@@ -361,6 +361,8 @@ export type SpooledVerdicts = VerdictList & {
   from(index: number): Iterator<Verdict>;
   /** The verdicts' outlines in canonical order, read from memory (verdict-outline.ts): what counting walks need. */
   outlines(): Iterable<VerdictOutline>;
+  /** JSON.stringify(evidence) of an evidence object this list read from its file, without serialising it; undefined for any other value. */
+  evidenceText(evidence: unknown): string | undefined;
 };
 
 export function openSpool(handle: SpoolHandle): SpooledVerdicts {
@@ -374,6 +376,7 @@ export function openSpool(handle: SpoolHandle): SpooledVerdicts {
     ofRules: (ruleIds) => ({ [Symbol.iterator]: () => walk(handle, handle.ruleRanges.filter(([id]) => ruleIds.has(id)), evidence) }),
     from: (index) => walkFrom(handle, index, evidence),
     outlines: () => outlineWalk(handle.outline, handle.ruleRanges.map(([id]) => id)),
+    evidenceText: (value) => evidence.textOf(value),
   };
 }
 
@@ -459,10 +462,26 @@ const LAZY_EVIDENCE: PropertyDescriptor = {
  */
 class EvidenceCache {
   private readonly parsed = new RecentCache<number, unknown>(EVIDENCE_GENERATION);
+  /**
+   * The text each parsed object was read from. The spool wrote JSON.stringify(evidence), and
+   * JSON.stringify of what JSON.parse makes of its own text is that text again (key order, number
+   * forms, escapes), so the formats that write evidence as compact JSON take it instead of
+   * serialising the object again. Weak: a text goes with its object.
+   */
+  private readonly texts = new WeakMap<object, string>();
 
   constructor(private readonly reader: PieceReader) {}
 
   get(offset: number, length: number): unknown {
-    return this.parsed.get(offset, () => JSON.parse(this.reader.read(offset, length)));
+    return this.parsed.get(offset, () => {
+      const text = this.reader.read(offset, length);
+      const value = JSON.parse(text) as unknown;
+      if (value !== null && typeof value === 'object') this.texts.set(value, text);
+      return value;
+    });
+  }
+
+  textOf(value: unknown): string | undefined {
+    return value !== null && typeof value === 'object' ? this.texts.get(value) : undefined;
   }
 }

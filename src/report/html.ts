@@ -12,7 +12,7 @@ import { HtmlAggregate } from './html/aggregate.ts';
 import { html, raw } from './html/escape.ts';
 import { type EvidenceTexts, evidenceTexts } from './html/evidence.ts';
 import { frameworkSections } from './html/frameworks.ts';
-import { filterHash, matrixChunks } from './html/matrix.ts';
+import { filterHash, filterHref, matrixChunks } from './html/matrix.ts';
 import { pagedFiles, type PagedLayout } from './html/paged.ts';
 import { errorsSection, exceptionsSection, pageEnd, pageStart, reportHeader, reportTitle, scopeSection, section } from './html/page.ts';
 import { ouRollupTable, ruleRollupTable } from './html/rollups.ts';
@@ -59,7 +59,7 @@ function* singlePageChunks(result: ScanResult, agg: HtmlAggregate, texts: Eviden
 <p class="legend">${LEGEND}<span class="note">A cell counts the verdicts of the rule for the account (trail and bucket rules may have several). Select a cell to list exactly those verdicts, or an account to list all of its verdicts.</span></p>\n`.html;
   yield* matrixChunks(agg, agg.rows, {
     perStatus: false,
-    cell: (row, rule) => filterHash({ row: row.key, rule: rule.id, status: '' }),
+    cell: (row, rule) => filterHref({ row: row.key, rule: rule.id, status: '' }),
     account: (row) => filterHash({ row: row.key, status: '' }),
   });
   yield '</section>\n';
@@ -103,7 +103,8 @@ export const htmlFormatter: Formatter = {
   name: 'html',
   fileName: ENTRY,
   description: 'HTML report: matrix, summaries, filters, evidence; one self-contained page, or a summary plus pages for large organizations',
-  cost: 3.0,
+  // writeReports of this format alone at 10,000 accounts: 3.26 / 3.81 s CPU (min / median of 3; types.ts).
+  cost: 3.3,
   render: (result) => renderHtml(result),
   renderChunks: (result, options) => singlePageChunks(result, new HtmlAggregate(result, HTML_LAYOUT.verdictsPerPage), htmlEvidenceTexts(options)),
   renderFiles: (result, options) => renderHtmlFiles(result, HTML_LAYOUT, options),

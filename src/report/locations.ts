@@ -7,6 +7,7 @@ import type { ResourceRef } from '../contracts/verdict.ts';
 import type { ApiError } from '../contracts/api-error.ts';
 
 const GLOBAL = 'global';
+const UNRESERVED = /^[A-Za-z0-9._-]*$/;
 
 /**
  * Percent-encodes one path segment: every byte outside [A-Za-z0-9._-], including "/", so a name
@@ -15,6 +16,8 @@ const GLOBAL = 'global';
 export function encodeSegment(segment: string): string {
   if (segment === '') return '_';
   if (/^\.+$/.test(segment)) return segment.replace(/\./g, '%2E');
+  // Account ids, regions and most names need no encoding: one test instead of one per byte (SARIF encodes five segments for each of 150,000 results at 10,000 accounts).
+  if (UNRESERVED.test(segment)) return segment;
   let out = '';
   for (const byte of Buffer.from(segment, 'utf8')) {
     const ch = String.fromCharCode(byte);

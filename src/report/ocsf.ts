@@ -152,7 +152,7 @@ export function renderOcsf(result: ScanResult, options: RenderOptions = {}): str
 function* ocsfLines(input: ScanResult, options: RenderOptions): Generator<string> {
   const result = canonicalOrder(input);
   const rules = ruleIndex(result);
-  const texts = options.evidenceTexts ?? new EvidenceTexts();
+  const texts = options.evidenceTexts ?? EvidenceTexts.of(result.verdicts);
   const templates = new JsonTemplates();
   for (const v of result.verdicts) {
     const rule = rules.get(v.ruleId);
@@ -171,7 +171,8 @@ export const ocsfFormatter: Formatter = {
   name: 'ocsf',
   fileName: 'trailproof.ocsf.jsonl',
   description: 'OCSF 1.1 Compliance Finding (class 2003), one JSON line per verdict',
-  cost: 2.7,
+  // writeReports of this format alone at 10,000 accounts: 3.86 / 4.00 s CPU (min / median of 3; types.ts).
+  cost: 3.9,
   render: (result, options) => renderOcsf(result, options),
   renderChunks: (result, options) => ocsfLines(result, options),
 };

@@ -425,7 +425,7 @@ function oscalDocument(input: ScanResult, options: RenderOptions): Json {
   const rules = ruleIndex(result);
   const verdicts = result.verdicts;
   const { items, subjects, counts } = inventoryAndCounts(verdicts);
-  const texts = options.evidenceTexts ?? new EvidenceTexts();
+  const texts = options.evidenceTexts ?? EvidenceTexts.of(result.verdicts);
   const uuids = new ObservationUuids(verdicts, ids, texts);
   const remarksJson = oncePerObject((evidence) => JSON.stringify(evidenceRemarks(evidence, texts)));
   const observed: ObservationContext = { ids, collected: at, rules, subjects, remarksJson };
@@ -510,7 +510,8 @@ export const oscalFormatter: Formatter = {
   name: 'oscal',
   fileName: 'trailproof.oscal.json',
   description: 'NIST OSCAL 1.0.6 assessment-results: observations per verdict, findings per SP 800-53 r5 control',
-  cost: 6.5,
+  // writeReports of this format alone at 10,000 accounts: 5.66 / 6.60 s CPU (min / median of 3; types.ts).
+  cost: 5.7,
   render: (result, options) => renderOscal(result, options),
   renderChunks: (result, options) => stableJsonChunks(oscalDocument(result, options)),
 };

@@ -228,7 +228,7 @@ export interface FormatsWritten {
 export async function writeFormats(result: ScanResult, formatters: readonly Formatter[], outDir: string, options: RenderOptions): Promise<FormatsWritten> {
   const lockstep = new Lockstep(result.verdicts);
   const shared: ScanResult = lockstep.verdicts ? { ...result, verdicts: lockstep.verdicts } : result;
-  const sharedOptions: RenderOptions = { ...options, evidenceTexts: options.evidenceTexts ?? new EvidenceTexts() };
+  const sharedOptions: RenderOptions = { ...options, evidenceTexts: options.evidenceTexts ?? EvidenceTexts.of(result.verdicts) };
   const jobs = formatters.map((formatter) => new FormatJob(formatter, outDir));
   try {
     for (let target = TURN_VERDICTS; jobs.some((job) => !job.done); target += TURN_VERDICTS) {

@@ -5,7 +5,8 @@ import type { ScanResult } from '../../src/contracts/result.ts';
 import { displayStatus } from '../../src/report/audit-common.ts';
 import { HTML_LAYOUT, renderHtml, renderHtmlFiles, type HtmlLayout } from '../../src/report/html.ts';
 import { rowKeyOf } from '../../src/report/html/aggregate.ts';
-import { filterHash } from '../../src/report/html/matrix.ts';
+import { filterHash, filterHref } from '../../src/report/html/matrix.ts';
+import { escapeHtml } from '../../src/report/html/escape.ts';
 import { sampleResult, shuffledResult } from '../fixtures/results/sample-result.ts';
 
 const SMALL: HtmlLayout = { singlePageMaxVerdicts: 3, folder: 'trailproof-html', accountsPerPage: 2, verdictsPerPage: 2, accountsListed: 2 };
@@ -92,7 +93,16 @@ describe('filterHash', () => {
         const params = new URLSearchParams();
         for (const name of keys) if (filter[name] !== undefined) params.set(name, filter[name]);
         expect(filterHash(filter), JSON.stringify(filter)).toBe(`#v?${params.toString()}`);
+        expect(filterHref(filter).html, JSON.stringify(filter)).toBe(escapeHtml(`#v?${params.toString()}`));
       }
     }
+  });
+});
+
+describe('escapeHtml', () => {
+  it('escapes each of & < > " \' wherever and however often it occurs, "&" first', () => {
+    const reference = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+    const texts = ['', 'plain', '&', '&amp;', '<a href="x">it\'s</a>', '#v?row=1&rule=r&status=FAIL', "''\"\"<<>>&&", 'é → 😀 & <', '&lt;', '>&<'];
+    for (const text of texts) expect(escapeHtml(text), text).toBe(reference(text));
   });
 });

@@ -69,6 +69,11 @@ describe('formatGroups', () => {
     expect(formatGroups(['json', 'md'].map(formatterFor), 4).map((g) => g.map((f) => f.name))).toEqual([['json'], ['md']]);
     expect(formatGroups(listFormatters(), 1)).toEqual([listFormatters()]);
   });
+
+  it('deals all 8 formats by their measured costs (tenth round): OSCAL, ASFF, JUnit and Markdown against OCSF, HTML, JSON and SARIF', () => {
+    const names = formatGroups(listFormatters(), 2).map((g) => g.map((f) => f.name).sort());
+    expect(names).toEqual([['asff', 'junit', 'md', 'oscal'], ['html', 'json', 'ocsf', 'sarif']]);
+  });
 });
 
 describe('reportThreads', () => {

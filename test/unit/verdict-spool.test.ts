@@ -224,3 +224,29 @@ describe('VerdictSpool runs', () => {
     expect(walked.map((v) => JSON.stringify({ ...v }))).toEqual([...verdicts].sort(compareVerdicts).map((v) => JSON.stringify(v)));
   });
 });
+
+describe('VerdictSpool evidence texts', () => {
+  it("lends the text it read each evidence object from, which is JSON.stringify's text of the object", () => {
+    const awkward: unknown[] = [
+      { '2': 'b', '10': 'c', '1': 'a', z: 1, a: 2 },
+      JSON.parse('{"__proto__": {"x": 1}, "y": [1, 2]}'),
+      { lone: '\ud800 and \udfff', pair: '😀', latin: 'é', controls: '\u0000\u001f\n"\\', markup: '</script>' },
+      { numbers: [-0, 1e21, 5e-7, 0.1, 123456789012345680000, -1.5e-300, Number.MAX_SAFE_INTEGER] },
+      [null, true, false, {}, [], ''],
+      { undefinedMember: undefined, nested: { deeper: [{ a: null }] } },
+    ];
+    const spool = new VerdictSpool(undefined, 2);
+    awkward.forEach((evidence, i) => spool.add({ ruleId: 'r', status: 'FAIL', severity: 'high', message: 'm', evidence, resource: { type: 'account', id: `a${i}`, accountId: `a${i}` } }));
+    const list = spool.finish();
+    if (Array.isArray(list)) throw new Error('expected a spooled list');
+    const walked = [...list];
+    expect(walked).toHaveLength(awkward.length);
+    for (const v of walked) {
+      const text = list.evidenceText(v.evidence);
+      expect(text).toBeDefined();
+      expect(text).toBe(JSON.stringify(v.evidence));
+    }
+    expect(list.evidenceText({ not: 'read from the list' })).toBeUndefined();
+    expect(list.evidenceText('text')).toBeUndefined();
+  });
+});

@@ -1,14 +1,22 @@
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const entity = (c: string) => ENTITY[c]!;
 const MARKUP = /[&<>"']/;
-const MARKUP_ALL = /[&<>"']/g;
 const TEXT_MARKUP = /[&<>]/;
 const TEXT_MARKUP_ALL = /[&<>]/g;
 
 /** Text safe in HTML element content and in double- or single-quoted attribute values. */
 export function escapeHtml(text: string): string {
   // Most values (ids, names, statuses) hold nothing to escape: one scan, no copy.
-  return MARKUP.test(text) ? text.replace(MARKUP_ALL, entity) : text;
+  if (!MARKUP.test(text)) return text;
+  // The paged report's links ("…#v?row=…&rule=…&status=…", hundreds of thousands at 10,000
+  // accounts) hold "&" only: a replaceAll per character present costs about two thirds of one
+  // replace() calling a function per match (measured on 100,000 such links).
+  let out = text.includes('&') ? text.replaceAll('&', '&amp;') : text;
+  if (out.includes('<')) out = out.replaceAll('<', '&lt;');
+  if (out.includes('>')) out = out.replaceAll('>', '&gt;');
+  if (out.includes('"')) out = out.replaceAll('"', '&quot;');
+  if (out.includes("'")) out = out.replaceAll("'", '&#39;');
+  return out;
 }
 
 /** Text safe in element content (never in attribute values): quotes stay as they are, so JSON stays short. */

@@ -18,16 +18,31 @@ const FORM_SAFE = /^[A-Za-z0-9*._-]*$/;
  * thousands); their values (account ids, rule ids, statuses) seldom need encoding, so those are
  * joined directly and only the others go through URLSearchParams.
  */
-export function filterHash(filter: { ou?: string; row?: string; rule?: string; status?: string; control?: string }): string {
+export function filterHash(filter: Filter): string {
+  return plainQuery(filter, '&') ?? `#v?${encodedQuery(filter)}`;
+}
+
+/**
+ * filterHash escaped for an attribute value: its only markup is the "&" between parameters
+ * (URLSearchParams encodes every other one), so the plain hash is joined with "&amp;" directly,
+ * not escaped after: the paged report's matrices hold hundreds of thousands of these links.
+ */
+export function filterHref(filter: Filter): Raw {
+  return raw(plainQuery(filter, '&amp;') ?? escapeHtml(`#v?${encodedQuery(filter)}`));
+}
+
+type Filter = { ou?: string; row?: string; rule?: string; status?: string; control?: string };
+
+/** The hash with its values as they are, parameters joined by `and`; undefined when a value needs encoding. */
+function plainQuery(filter: Filter, and: string): string | undefined {
   let query = '';
-  let plain = true;
   for (const key of FILTER_KEYS) {
     const value = filter[key];
     if (value === undefined) continue;
-    if (!FORM_SAFE.test(value)) plain = false;
-    query += `${query ? '&' : ''}${key}=${value}`;
+    if (!FORM_SAFE.test(value)) return undefined;
+    query += `${query ? and : ''}${key}=${value}`;
   }
-  return plain ? `#v?${query}` : `#v?${encodedQuery(filter)}`;
+  return `#v?${query}`;
 }
 
 const FILTER_KEYS = ['ou', 'row', 'rule', 'control', 'status'] as const;
@@ -43,20 +58,22 @@ function encodedQuery(filter: Partial<Record<(typeof FILTER_KEYS)[number], strin
 
 /** Where a matrix's links go: one page (whole cells filter in place) or the paged layout (one link per status). */
 export interface MatrixLinks {
-  /** The cell's link; with `status` when each status part links on its own. */
-  cell(row: MatrixRow, rule: RuleMeta, status?: DisplayStatus): string;
+  /** The cell's link, escaped (filterHref); with `status` when each status part links on its own. */
+  cell(row: MatrixRow, rule: RuleMeta, status?: DisplayStatus): Raw;
   perStatus: boolean;
   /** All of an account's verdicts, when the page can show them. */
   account?(row: MatrixRow): string;
 }
 
-function parts(counts: StatusCounts, total: number, link?: (s: DisplayStatus) => string): Raw {
-  const label = (s: DisplayStatus) => (total === 1 ? STATUS_LABEL[s] : `${counts[s]} ${STATUS_LABEL[s]}`);
-  return raw(
-    DISPLAY_STATUSES.filter((s) => counts[s] > 0)
-      .map((s) => (link ? html`<a class="part" href="${link(s)}" data-count-status="${s}">${label(s)}</a>` : html`<span class="part" data-count-status="${s}">${label(s)}</span>`).html)
-      .join(''),
-  );
+/** The status labels and data attributes are fixed texts with nothing to escape (audit-common.ts), and the links come escaped. */
+function parts(counts: StatusCounts, total: number, link?: (s: DisplayStatus) => Raw): Raw {
+  let out = '';
+  for (const s of DISPLAY_STATUSES) {
+    if (counts[s] === 0) continue;
+    const label = total === 1 ? STATUS_LABEL[s] : `${counts[s]} ${STATUS_LABEL[s]}`;
+    out += link ? `<a class="part" href="${link(s).html}" data-count-status="${s}">${label}</a>` : `<span class="part" data-count-status="${s}">${label}</span>`;
+  }
+  return raw(out);
 }
 
 /** `ruleId` and `rowKey` are the rule's id and the row's key, escaped (once per matrix and per row: a matrix of 10,000 accounts has 150,000 cells). */

@@ -14,9 +14,9 @@ import type { RuleMeta, Verdict } from '../../contracts/verdict.ts';
 import { displayStatus, type DisplayStatus } from '../audit-common.ts';
 import type { ReportFile } from '../types.ts';
 import { PAGE_CLASS_TITLE, PAGE_CLASSES, pageClassOf, type HtmlAggregate, type MatrixRow, type PageClass } from './aggregate.ts';
-import { html, type Raw } from './escape.ts';
+import { html, raw, type Raw } from './escape.ts';
 import { frameworkSections } from './frameworks.ts';
-import { matrixChunks, filterHash, type MatrixLinks } from './matrix.ts';
+import { matrixChunks, filterHref, type MatrixLinks } from './matrix.ts';
 import { accountRollupTable, ouRollupTable, ruleRollupTable } from './rollups.ts';
 import { errorsSection, exceptionsSection, pageEnd, pageStart, reportHeader, reportTitle, scopeSection, section } from './page.ts';
 import { type EvidenceTexts, evidenceTexts } from './evidence.ts';
@@ -64,7 +64,8 @@ function cellLinks(agg: HtmlAggregate, names: PageNames): MatrixLinks {
     cell(row: MatrixRow, rule: RuleMeta, status?: DisplayStatus) {
       const pageClass = pageClassOf(status!);
       const page = agg.firstPage(row.key, rule.id, pageClass);
-      return names.verdicts(rule.id, pageClass, page) + filterHash({ row: row.key, rule: rule.id, status: status! });
+      // Page names are file-name characters ([A-Za-z0-9._-]): nothing to escape.
+      return raw(names.verdicts(rule.id, pageClass, page) + filterHref({ row: row.key, rule: rule.id, status: status! }).html);
     },
   };
 }

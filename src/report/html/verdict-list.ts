@@ -41,23 +41,44 @@ export interface ListContext {
   oneRule?: boolean;
 }
 
+const UNKNOWN_OU = '(unknown OU)';
+
 function rowOf(v: Verdict, ctx: ListContext): MatrixRow {
   const key = rowKeyOf(v);
-  return ctx.rows.get(key) ?? { key, label: key, sub: key, ouPath: v.resource.ouPath ?? '(unknown OU)' };
+  return ctx.rows.get(key) ?? { key, label: key, sub: key, ouPath: v.resource.ouPath ?? UNKNOWN_OU };
+}
+
+/** The account filter's choice of a row. */
+function rowOption(r: MatrixRow): Raw {
+  return option(r.key, r.key === r.label ? r.key : `${r.label} (${r.sub})`);
 }
 
 function filterForm(verdicts: readonly Verdict[], ctx: ListContext): Raw {
-  const rowKeys = new Set(verdicts.map(rowKeyOf));
-  const rows = [...rowKeys].map((k) => ctx.rows.get(k) ?? { key: k, label: k, sub: k, ouPath: '' });
+  // One pass over the page's verdicts (up to verdictsPerPage of them, on hundreds of pages).
+  const rowKeys = new Set<string>();
+  const rows: MatrixRow[] = [];
+  const ouSet = new Set<string>();
+  const ruleSet = new Set<string>();
+  for (const v of verdicts) {
+    const key = rowKeyOf(v);
+    const known = ctx.rows.get(key);
+    if (!rowKeys.has(key)) {
+      rowKeys.add(key);
+      rows.push(known ?? { key, label: key, sub: key, ouPath: '' });
+    }
+    ouSet.add(known ? known.ouPath : (v.resource.ouPath ?? UNKNOWN_OU));
+    ruleSet.add(v.ruleId);
+  }
   rows.sort((a, b) => (a.key === ORGANIZATION_ROW ? -1 : b.key === ORGANIZATION_ROW ? 1 : compareStrings(a.label, b.label) || compareStrings(a.key, b.key)));
-  const ous = [...new Set(verdicts.map((v) => rowOf(v, ctx).ouPath))].sort(compareStrings);
-  const rules = [...new Set(verdicts.map((v) => v.ruleId))].sort(compareStrings);
+  const ous = [...ouSet].sort(compareStrings);
+  const rules = [...ruleSet].sort(compareStrings);
   const controls = ctx.frameworks.flatMap((f) => f.controls.filter((c) => c.rules.length > 0).map((c) => ({ key: controlKey(f, c.controlId), label: `${f.id} ${c.controlId}`, rules: c.rules.join(' ') })));
+  const rowOptions = rows.map((r) => (ctx.rows.get(r.key) === r ? piecesOf(r).option : rowOption(r)));
   return html`<form id="filters" role="search" aria-label="Filter verdicts">
 <label>Status<select name="status">${option(FINDINGS, 'Findings: FAIL, ERROR, suppressed', ctx.defaultStatus === FINDINGS)}${option('', 'All statuses', ctx.defaultStatus === '')}${DISPLAY_STATUSES.map((s) => option(s, STATUS_LABEL[s], ctx.defaultStatus === s))}</select></label>
 <label>Severity<select name="severity">${option('', 'All')}${SEVERITIES.map((s) => option(s, s))}</select></label>
 <label>OU<select name="ou">${option('', 'All')}${ous.map((o) => option(o, o))}</select></label>
-<label>Account<select name="row">${option('', 'All')}${rows.map((r) => option(r.key, r.key === r.label ? r.key : `${r.label} (${r.sub})`))}</select></label>
+<label>Account<select name="row">${option('', 'All')}${rowOptions}</select></label>
 <label>Rule<select name="rule">${option('', 'All')}${rules.map((r) => option(r, r))}</select></label>
 ${controls.length > 0 ? html`<label>Control<select name="control">${option('', 'All')}${controls.map((c) => html`<option value="${c.key}" data-rules="${c.rules}">${c.label}</option>`)}</select></label>` : ''}
 <label>Text<input type="search" name="q" placeholder="ARN, message…"></label>
@@ -72,13 +93,15 @@ interface RowPieces {
   key: string;
   /** The verdict row's account cell. */
   cell: string;
+  /** The account filter's choice (rowOption): an account is listed on every verdict page it has verdicts on. */
+  option: Raw;
 }
 
 const rowPieces = new WeakMap<MatrixRow, RowPieces>();
 
 function piecesOf(row: MatrixRow): RowPieces {
   let pieces = rowPieces.get(row);
-  if (!pieces) rowPieces.set(row, (pieces = { ouPath: escapeHtml(row.ouPath), key: escapeHtml(row.key), cell: html`<td>${row.label}<span class="sub">${row.sub} · ${row.ouPath}</span></td>`.html }));
+  if (!pieces) rowPieces.set(row, (pieces = { ouPath: escapeHtml(row.ouPath), key: escapeHtml(row.key), cell: html`<td>${row.label}<span class="sub">${row.sub} · ${row.ouPath}</span></td>`.html, option: rowOption(row) }));
   return pieces;
 }
 
