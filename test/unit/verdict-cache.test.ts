@@ -163,7 +163,8 @@ remediation: Read the SCPs.
 
   it(`keeps at most ${MAX_OUTCOMES} outcomes per rule: a new one beyond them is evaluated every time, the early ones still reused`, async () => {
     const rule = await loadRule();
-    const subject = (i: number) => account(`${i}`, [trail('arn:t1', `logs-${i}`)]);
+    // Distinct in what the evidence reads too, or the evidence alone would be reused (outcome-parts.ts).
+    const subject = (i: number) => account(`${i}`, [trail(`arn:t${i}`, `logs-${i}`)]);
     const first = rule.evaluate(subject(0));
     for (let i = 1; i < MAX_OUTCOMES; i++) {
       rule.evaluate(subject(i));
@@ -276,6 +277,19 @@ describe('observedPaths', () => {
       'account.trails.* (whole)',
       'account.old (members)',
     ]);
+  });
+
+  it('looks an element up in a selection of its own list by what selected it; elsewhere by its whole value', () => {
+    const selected = compiled({ validations: [{ expression: 'account.trails.filter(t, t in variables.short || t in dyn(params.p ? account.trails.filter(u, u.on) : [])).size() == 0' }] }, [
+      { name: 'short', expression: 'account.trails.filter(t, t.days < 365)' },
+    ]);
+    const paths = describePaths(selected)!;
+    expect(paths).toEqual(['account', 'account.trails', 'account.trails.*', 'account.trails.*.days (whole)', 'account.trails.*.on (whole)']);
+    expect(observedPaths(selected)!.get('account')!.children.get('trails')!.comparesElements).toBe(true);
+    // Not the same list (another path, or one list per trail under an iteration): whole values.
+    expect(describePaths(compiled({ validations: [{ expression: 'account.trails.all(t, t in account.old.filter(o, o.on))' }] }))).toContain('account.trails.* (whole)');
+    expect(describePaths(compiled({ validations: [{ expression: 'account.trails.all(t, t.rules.all(r, r in t.rules.filter(x, x.on)))' }] }))).toContain('account.trails.*.rules.* (whole)');
+    expect(describePaths(compiled({ validations: [{ expression: 'account.trails.all(t, t in account.trails.map(u, u))' }] }))).toContain('account.trails.* (whole)');
   });
 
   it('sees through dyn(), a cast that returns its argument', () => {
