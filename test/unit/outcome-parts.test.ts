@@ -1,8 +1,9 @@
 /**
- * An outcome not reused whole is reused in parts (outcome-parts.ts): the decision, the message
- * of its branch and the evidence, each keyed on what its own expressions observe. A rule whose
- * evidence names each account keeps its own evidence, yet its validations and message run once
- * for all the accounts that look alike to them. Counted by wrapping the compiled expressions.
+ * A rule whose whole outcome is not reused (its trial ended with too few reused) is reused in
+ * parts (outcome-parts.ts): the decision, the message of its branch and the evidence, each keyed
+ * on what its own expressions observe. A rule whose evidence names each account keeps its own
+ * evidence, yet its validations and message run once for all the accounts that look alike to
+ * them. Counted by wrapping the compiled expressions.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import type { EvaluationSubject } from '../../src/model/facts.ts';
 import type { CompiledExpression } from '../../src/rules/cel.ts';
 import { compiledRuleOf } from '../../src/rules/load/loaded.ts';
 import { loadRules, type LoadedRule } from '../../src/rules/load.ts';
+import { TRIAL_LOOKUPS } from '../../src/rules/verdict-cache.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trailproof-outcome-parts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -70,6 +72,14 @@ function account(id: string, trails: unknown[]): EvaluationSubject {
   };
 }
 
+/** Ends the whole outcome's trial with nothing reused (each account's evidence its own), then counts afresh. */
+function pastTrial({ rule, calls }: Counted): void {
+  for (let i = 0; i < TRIAL_LOOKUPS; i++) rule.evaluate(account(`${900_000 + i}`, [trail('arn:org', `${900_000 + i}`)]));
+  // While the whole outcome is on trial, each account is evaluated whole.
+  expect(calls).toEqual({ 'validations[0]': TRIAL_LOOKUPS, pass: TRIAL_LOOKUPS, evidence: TRIAL_LOOKUPS });
+  for (const where of Object.keys(calls)) calls[where] = 0;
+}
+
 /** A trail as every account sees it, with the log prefix of the account's own files. */
 const trail = (arn: string, account: string, more: Record<string, unknown> = {}, days = 400) => ({
   arn,
@@ -80,7 +90,9 @@ const trail = (arn: string, account: string, more: Record<string, unknown> = {},
 
 describe('outcomes reused in parts', () => {
   it('decides and writes the message once for accounts alike to them, the evidence of each account its own', async () => {
-    const { rule, calls } = await countedRule('trails-logging', RULE);
+    const counted = await countedRule('trails-logging', RULE);
+    const { rule, calls } = counted;
+    pastTrial(counted);
     const accounts = Array.from({ length: 300 }, (_, i) => `${100 + i}`);
     const verdicts = accounts.map((id) => rule.evaluate(account(id, [trail('arn:org', id)])));
     expect(new Set(verdicts.map((v) => `${v.status} ${v.message}`))).toEqual(new Set(['PASS logging: arn:org']));
@@ -91,7 +103,9 @@ describe('outcomes reused in parts', () => {
   });
 
   it('decides again when a fact the decision reads differs, and writes the message again when only the message reads it', async () => {
-    const { rule, calls } = await countedRule('trails-logging-2', RULE.replace('trails-logging', 'trails-logging-2'));
+    const counted = await countedRule('trails-logging-2', RULE.replace('trails-logging', 'trails-logging-2'));
+    const { rule, calls } = counted;
+    pastTrial(counted);
     for (let i = 0; i < 5; i++) rule.evaluate(account(`${100 + i}`, [trail('arn:org', `${100 + i}`)]));
     const stopped = rule.evaluate(account('200', [trail('arn:org', '200', { isLogging: false })]));
     expect([stopped.status, stopped.message]).toEqual(['FAIL', 'stopped: arn:org']);

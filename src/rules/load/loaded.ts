@@ -7,7 +7,7 @@
 import type { EvaluationSubject } from '../../model/facts.ts';
 import { UserErrors } from '../../shared/errors.ts';
 import { toCel } from '../cel.ts';
-import type { CompiledRule, RuleVerdict } from '../evaluate.ts';
+import { evaluateCompiledRule, type CompiledRule, type RuleVerdict } from '../evaluate.ts';
 import { evaluateInParts } from '../outcome-parts.ts';
 import type { RuleMeta } from '../../contracts/verdict.ts';
 import type { RuleDocument } from '../types.ts';
@@ -27,7 +27,7 @@ const compiledRules = new WeakMap<LoadedRule, CompiledRule>();
 const fileEvaluators = new WeakSet<LoadedRule['evaluate']>();
 
 export function loadedRule(compiled: CompiledRule, meta: RuleMeta, file: string): LoadedRule {
-  const rule: LoadedRule = { meta, document: compiled.document, file, evaluate: withVerdictCache(compiled, evaluateInParts(compiled)) };
+  const rule: LoadedRule = { meta, document: compiled.document, file, evaluate: withVerdictCache(compiled, (subject) => evaluateCompiledRule(compiled, subject), evaluateInParts(compiled)) };
   compiledRules.set(rule, compiled);
   fileEvaluators.add(rule.evaluate);
   return rule;
