@@ -406,7 +406,20 @@ const plainElements = new WeakSet<readonly unknown[]>();
 function checkPlainElements(list: readonly unknown[]): void {
   if (plainElements.has(list)) return;
   for (const item of list) checkPlainData(item);
+  // `t in selection` is whether t was selected only when no other element equals t: CEL's
+  // equality ignores a map's key order, which a predicate may see, so two such elements could be
+  // selected differently. A list holding two equal elements is evaluated, not reused.
+  if (list.length > 1 && new Set(list.map(orderFreeText)).size < list.length) throw new NotPlainData();
   plainElements.add(list);
+}
+
+/** Plain data as text in which maps' keys are sorted: equal texts for values CEL finds equal. */
+function orderFreeText(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(orderFreeText).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).filter((key) => record[key] !== undefined).sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${orderFreeText(record[key])}`).join(',')}}`;
 }
 
 /** The projection of an object (not null). */

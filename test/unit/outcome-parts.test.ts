@@ -153,5 +153,12 @@ remediation: Keep them.
     // for it): evaluated, not reused, whatever the predicates say.
     rule.evaluate(account('301', [trail('arn:org', '301', { extra: Number.NaN })]));
     expect(calls['validations[0]']).toBe(3);
+    // Two trails CEL finds equal (a map's key order aside): whether one is in the selection may
+    // depend on the other, so such a list is evaluated, not reused like two distinct trails.
+    rule.evaluate(account('302', [trail('arn:org', '302'), trail('arn:org', '303')]));
+    expect(calls['validations[0]']).toBe(4);
+    const { arn, ...rest } = trail('arn:org', '304');
+    rule.evaluate(account('304', [trail('arn:org', '304'), { ...rest, arn }]));
+    expect(calls['validations[0]']).toBe(5);
   });
 });
