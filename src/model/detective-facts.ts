@@ -9,6 +9,7 @@ import { tamperActionsOf } from './detective-inputs.ts';
 import { accountTamperEventRules, type RegionsWithoutRules } from './event-rule-facts.ts';
 import type { AccountFacts, EventDataStoreFacts, ListedTrailFacts, OrganizationFacts, UnknownReasons } from './facts.ts';
 import { accountGuardDutyFacts, organizationGuardDutyFacts } from './guardduty-facts.ts';
+import { deepFreeze } from './frozen.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import { memo, type ModelIndex } from './model-index.ts';
 import { accountTamperHistory } from './tamper-history-facts.ts';
@@ -16,7 +17,8 @@ import { accountTamperHistory } from './tamper-history-facts.ts';
 /** The organization's facts with GuardDuty's organization configuration (computed once per index). */
 export function organizationWithGuardDuty(index: ModelIndex): OrganizationFacts {
   // Stryker disable next-line StringLiteral: any key no other memo uses is the same cache.
-  return memo(index, 'organization-guardduty', () => ({ ...index.organization, guardDuty: organizationGuardDutyFacts(index.header) }));
+  // Frozen: every subject shares these facts, so the verdict cache projects them once per path (verdict-cache.ts).
+  return memo(index, 'organization-guardduty', () => deepFreeze({ ...index.organization, guardDuty: organizationGuardDutyFacts(index.header) }));
 }
 
 /** The account's detective facts, the reason for any that is unknown in `unknown`; adds `changeAlarms` to the trails it owns. */

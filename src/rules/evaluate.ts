@@ -21,46 +21,73 @@ class Undecided {
 }
 
 export function evaluateCompiledRule(rule: CompiledRule, subject: EvaluationSubject): RuleVerdict {
+  refuseOtherResources(rule, subject);
+  const activation = buildActivation(rule, subject);
+  const decision = decide(rule, activation);
+  if (decision.status === 'ERROR') return undecidedVerdict(rule, subject, decision, activation);
+  return verdictOf(rule, subject, decision.status, messageFor(rule, decision, activation), decision.status === 'NOT_APPLICABLE' ? null : evidenceOf(rule, activation));
+}
+
+export function refuseOtherResources(rule: CompiledRule, subject: EvaluationSubject): void {
   const doc = rule.document;
   if (subject.resource.type !== doc.resource) {
     throw new Error(`rule ${doc.id} judges ${doc.resource} resources, not ${subject.resource.type} (filter subjects first)`);
   }
-  const activation = buildActivation(rule, subject);
-  const verdict = (status: Verdict['status'], message: string, evidence: unknown): RuleVerdict => ({
-    ruleId: doc.id,
-    status,
-    severity: doc.severity,
-    message,
-    evidence,
-    resource: subject.resource,
-  });
-  const undecided = (u: Undecided) => verdict('ERROR', `could not decide: ${explain(u, subject)}`, evidenceOf(rule, activation));
+}
 
+/**
+ * Where the rule's match and validations lead, before its message and evidence are made: which
+ * message expression speaks (the failed validation's, the pass or not-applicable message), or why
+ * nothing could be decided.
+ */
+export type Decision = { status: 'NOT_APPLICABLE' } | { status: 'FAIL'; validation: number } | { status: 'PASS' } | { status: 'ERROR'; undecided: Undecided };
+
+export function decide(rule: CompiledRule, activation: Record<string, unknown>): Decision {
   if (rule.match) {
     const matched = run(rule.match, activation, 'match');
-    if (matched instanceof Undecided) return undecided(matched);
-    if (typeof matched !== 'boolean') return undecided(notBoolean(matched, 'match'));
-    if (!matched) {
-      const message = messageOf(rule.notApplicableMessage, activation) ?? `not applicable: ${doc.match}`;
-      return verdict('NOT_APPLICABLE', message, null);
-    }
+    if (matched instanceof Undecided) return { status: 'ERROR', undecided: matched };
+    if (typeof matched !== 'boolean') return { status: 'ERROR', undecided: notBoolean(matched, 'match') };
+    if (!matched) return NOT_APPLICABLE;
   }
-
   let firstError: Undecided | undefined;
   for (const [i, validation] of rule.validations.entries()) {
     const where = `validations[${i}]`;
     const result = run(validation.expression, activation, where);
     if (result === true) continue;
-    if (result === false) {
-      const message = messageOf(validation.messageExpression, activation) ?? validation.message ?? `failed: ${validation.text}`;
-      return verdict('FAIL', message, evidenceOf(rule, activation));
-    }
+    if (result === false) return { status: 'FAIL', validation: i };
     // A definite FAIL later on outranks an error here: the resource is non-compliant either way.
     firstError ??= result instanceof Undecided ? result : notBoolean(result, where);
   }
-  if (firstError) return undecided(firstError);
-  const message = messageOf(rule.passMessage, activation) ?? `${doc.title}: passed`;
-  return verdict('PASS', message, evidenceOf(rule, activation));
+  return firstError ? { status: 'ERROR', undecided: firstError } : PASS;
+}
+
+const NOT_APPLICABLE: Decision = { status: 'NOT_APPLICABLE' };
+const PASS: Decision = { status: 'PASS' };
+
+/** The message expression a decision is told by (undefined: the rule gives a fixed text). */
+export function messageExpressionOf(rule: CompiledRule, decision: Exclude<Decision, { status: 'ERROR' }>): CompiledExpression | undefined {
+  if (decision.status === 'NOT_APPLICABLE') return rule.notApplicableMessage;
+  return decision.status === 'FAIL' ? rule.validations[decision.validation]!.messageExpression : rule.passMessage;
+}
+
+/** The verdict's message; a message expression that fails or says nothing gives way to the fixed text. */
+export function messageFor(rule: CompiledRule, decision: Exclude<Decision, { status: 'ERROR' }>, activation: Record<string, unknown>): string {
+  const doc = rule.document;
+  const said = messageOf(messageExpressionOf(rule, decision), activation);
+  if (said !== undefined) return said;
+  if (decision.status === 'NOT_APPLICABLE') return `not applicable: ${doc.match}`;
+  if (decision.status === 'PASS') return `${doc.title}: passed`;
+  const validation = rule.validations[decision.validation]!;
+  return validation.message ?? `failed: ${validation.text}`;
+}
+
+export function verdictOf(rule: CompiledRule, subject: EvaluationSubject, status: Verdict['status'], message: string, evidence: unknown): RuleVerdict {
+  return { ruleId: rule.document.id, status, severity: rule.document.severity, message, evidence, resource: subject.resource };
+}
+
+/** An ERROR, with why the rule could not decide (searched in all of the subject's facts). */
+export function undecidedVerdict(rule: CompiledRule, subject: EvaluationSubject, decision: { undecided: Undecided }, activation: Record<string, unknown>): RuleVerdict {
+  return verdictOf(rule, subject, 'ERROR', `could not decide: ${explain(decision.undecided, subject)}`, evidenceOf(rule, activation));
 }
 
 /**
@@ -160,7 +187,7 @@ function messageOf(expression: CompiledExpression | undefined, activation: Recor
   return text === '' ? undefined : text;
 }
 
-function evidenceOf(rule: CompiledRule, activation: Record<string, unknown>): unknown {
+export function evidenceOf(rule: CompiledRule, activation: Record<string, unknown>): unknown {
   if (!rule.evidence) return null;
   const value = run(rule.evidence, activation, 'evidence');
   if (value instanceof Undecided) return { evidenceError: celErrorInfo(value.error).summary };

@@ -28,6 +28,13 @@ class PathNode {
    */
   members = false;
   /**
+   * A list whose own elements are looked up in a selection of it (`t in shortOnes`, where `t`
+   * iterates the list and `shortOnes` filters it): the answer is whether `t` was selected, which
+   * the selecting predicates decide, not the elements' whole values; but it holds only where CEL's
+   * equality is reflexive, so the elements must be plain data (no NaN).
+   */
+  comparesElements = false;
+  /**
    * Frozen facts, which the model shares between subjects (SCP facts of an OU), by the token of
    * their projection: the projection is made once, and a subject's key holds the short token
    * instead of its text (often kilobytes).
@@ -46,6 +53,13 @@ class PathNode {
   }
 
   private named: NamedChild[] | undefined;
+  private everyChild: PathNode | undefined | null = null;
+
+  /** The child for every element or entry (made once, like namedChildren: projected for every subject). */
+  every(): PathNode | undefined {
+    if (this.everyChild === null) this.everyChild = this.children.get('*');
+    return this.everyChild;
+  }
 
   /**
    * The children reached by a field name, each with the name as JSON (made once: it is part of
@@ -78,12 +92,13 @@ const sharedNodes = new Map<string, PathNode>();
 /** The shared node that observes what `node` observes. */
 function sharedNode(node: PathNode): PathNode {
   const children = node.whole ? [] : [...node.children].map(([key, child]) => [key, sharedNode(child)] as const);
-  const signature = node.whole ? 'whole' : JSON.stringify([node.members, children.map(([key, child]) => [key, nodeIds.get(child)])]);
+  const signature = node.whole ? 'whole' : JSON.stringify([node.members, node.comparesElements, children.map(([key, child]) => [key, nodeIds.get(child)])]);
   let shared = sharedNodes.get(signature);
   if (!shared) {
     shared = new PathNode();
     shared.whole = node.whole;
     shared.members = node.members && !node.whole;
+    shared.comparesElements = node.comparesElements && !node.whole;
     for (const [key, child] of children) shared.children.set(key, child);
     sharedNodes.set(signature, shared);
     nodeIds.set(shared, nodeIds.size);
@@ -96,6 +111,15 @@ const nodeIds = new Map<PathNode, number>();
 /** The paths a value may be (not a copy of): empty for constants and computed values. */
 type Aliases = PathNode[];
 
+/** A name bound by a macro: the paths it may be, and the list it certainly iterates (see selectionOf). */
+interface Binding {
+  aliases: Aliases;
+  range?: PathNode;
+}
+
+/** The selection of an empty list literal: a part of any list. */
+const NOTHING = Symbol('nothing');
+
 interface AstNode {
   op: string;
   args: unknown;
@@ -107,9 +131,22 @@ const ITERATING_MACROS = new Set(['all', 'exists', 'exists_one', 'map', 'filter'
 const ROOTS: ReadonlySet<string> = new Set(ACTIVATION_ROOTS);
 const OPERATORS = new Set(['&&', '||', '!_', '-_', '!=', '==', '+', '-', '*', '/', '%', '<', '<=', '>', '>=']);
 
-/** The paths every expression of the rule can observe, by root; undefined when the rule cannot be analysed. */
-export function observedPaths(rule: CompiledRule): Map<string, PathNode> | undefined {
+/** Every expression of a rule. */
+export function expressionsOf(rule: CompiledRule): (CompiledExpression | undefined)[] {
+  return [rule.match, rule.notApplicableMessage, ...rule.validations.flatMap((v) => [v.expression, v.messageExpression]), rule.passMessage, rule.evidence];
+}
+
+/**
+ * The paths `expressions` of the rule (all of them when not given) can observe, by root, with
+ * the variables they read; undefined when they cannot be analysed.
+ */
+export function observedPaths(rule: CompiledRule, expressions = expressionsOf(rule)): Map<string, PathNode> | undefined {
   const roots = new Map<string, PathNode>();
+  const rootNode = (name: string) => {
+    let root = roots.get(name);
+    if (!root) roots.set(name, (root = new PathNode()));
+    return root;
+  };
   const variables = new Map(rule.variables.map((v) => [v.name, v.expression]));
   const variableAliases = new Map<string, Aliases>();
   const consume = (aliases: Aliases) => {
@@ -125,12 +162,52 @@ export function observedPaths(rule: CompiledRule): Map<string, PathNode> | undef
       const expression = variables.get(name);
       if (!expression) throw new Unsupported();
       variableAliases.set(name, []); // a self-reference cannot type-check; this only stops a loop
-      aliases = value(astOf(expression), new Map());
+      aliases = value(astOf(expression), new Map<string, Binding>());
       variableAliases.set(name, aliases);
     }
     return aliases;
   };
-  const value = (node: AstNode, scope: Map<string, Aliases>): Aliases => {
+  /**
+   * The list whose own elements (or a map whose keys) `node` certainly holds, some of them left
+   * out by predicates only: the list itself, reached from a root by names (not through an
+   * iteration, where one path is many lists), a filter of a selection, either branch of a
+   * condition. Undefined when not known.
+   */
+  const selectionOf = (node: AstNode, scope: Map<string, Binding>): PathNode | typeof NOTHING | undefined => {
+    const args = node.args as unknown[];
+    switch (node.op) {
+      case 'list':
+        return args.length === 0 ? NOTHING : undefined;
+      case 'rcall':
+        return args[0] === 'filter' ? selectionOf(args[1] as AstNode, scope) : undefined;
+      case 'call':
+        return args[0] === 'dyn' && (args[1] as AstNode[]).length === 1 ? selectionOf((args[1] as AstNode[])[0]!, scope) : undefined;
+      case '?:': {
+        const then = selectionOf(args[1] as AstNode, scope);
+        const otherwise = selectionOf(args[2] as AstNode, scope);
+        return then === NOTHING ? otherwise : otherwise === NOTHING || then === otherwise ? then : undefined;
+      }
+      case '.': {
+        const [target, field] = args as [AstNode, string];
+        if (target.op === 'id' && target.args === 'variables' && !scope.has('variables')) {
+          const expression = variables.get(field);
+          return expression && selectionOf(astOf(expression), new Map());
+        }
+        return namedPath(node, scope);
+      }
+      default:
+        return namedPath(node, scope);
+    }
+  };
+  /** The node of a path reached from a root by field names only. */
+  const namedPath = (node: AstNode, scope: Map<string, Binding>): PathNode | undefined => {
+    if (node.op === 'id') return !scope.has(node.args as string) && ROOTS.has(node.args as string) ? rootNode(node.args as string) : undefined;
+    if (node.op !== '.') return undefined;
+    const [target, field] = node.args as [AstNode, string];
+    if (target.op === 'id' && target.args === 'variables') return undefined;
+    return namedPath(target, scope)?.child(field);
+  };
+  const value = (node: AstNode, scope: Map<string, Binding>): Aliases => {
     const args = node.args as unknown[];
     switch (node.op) {
       case 'value':
@@ -138,12 +215,8 @@ export function observedPaths(rule: CompiledRule): Map<string, PathNode> | undef
       case 'id': {
         const name = node.args as string;
         const bound = scope.get(name);
-        if (bound) return bound;
-        if (ROOTS.has(name)) {
-          let root = roots.get(name);
-          if (!root) roots.set(name, (root = new PathNode()));
-          return [root];
-        }
+        if (bound) return bound.aliases;
+        if (ROOTS.has(name)) return [rootNode(name)];
         if (name === 'params') return []; // the same for every subject the rule judges
         if (name === 'variables') {
           for (const v of variables.keys()) consume(variable(v));
@@ -183,7 +256,9 @@ export function observedPaths(rule: CompiledRule): Map<string, PathNode> | undef
         if (ITERATING_MACROS.has(name)) {
           const [iterVar, ...bodies] = callArgs;
           if (iterVar?.op !== 'id' || bodies.length === 0) throw new Unsupported();
-          const inner = new Map(scope).set(iterVar.args as string, target.map((n) => n.child('*')));
+          const range = selectionOf(receiver, scope);
+          const binding: Binding = { aliases: target.map((n) => n.child('*')), ...(range instanceof PathNode ? { range } : {}) };
+          const inner = new Map(scope).set(iterVar.args as string, binding);
           for (const body of bodies) consume(value(body, inner));
           return name === 'filter' ? target : [];
         }
@@ -211,6 +286,14 @@ export function observedPaths(rule: CompiledRule): Map<string, PathNode> | undef
       }
       case 'in': {
         const [element, collection] = args as [AstNode, AstNode];
+        const range = element.op === 'id' ? scope.get(element.args as string)?.range : undefined;
+        if (range && selectionOf(collection, scope) === range) {
+          // An element of a list looked up in a selection of that list: true when the predicates
+          // that selected (observed as the collection is) chose it, whatever its other values.
+          range.comparesElements = true;
+          value(collection, scope);
+          return [];
+        }
         consume(value(element, scope));
         for (const n of value(collection, scope)) n.members = true;
         return [];
@@ -233,8 +316,7 @@ export function observedPaths(rule: CompiledRule): Map<string, PathNode> | undef
     }
   };
   try {
-    const expressions = [rule.match, rule.notApplicableMessage, ...rule.validations.flatMap((v) => [v.expression, v.messageExpression]), rule.passMessage, rule.evidence];
-    for (const expression of expressions) if (expression) consume(value(astOf(expression), new Map()));
+    for (const expression of expressions) if (expression) consume(value(astOf(expression), new Map<string, Binding>()));
   } catch (err) {
     if (err instanceof Unsupported) return undefined;
     throw err;
@@ -293,19 +375,60 @@ function checkPlainData(value: unknown): void {
 
 /** What of `value` the paths below `node` can observe, as text. */
 function project(node: PathNode, value: unknown): string {
-  if (value === null || typeof value !== 'object' || !Object.isFrozen(value)) return projectNow(node, value);
+  // Most observed values are strings and booleans, written here as wholeValue would write them.
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'undefined':
+      return '~';
+    case 'object':
+      if (value === null) return 'null';
+      break;
+    default:
+      return wholeValue(value);
+  }
+  if (!Object.isFrozen(value)) return projectNow(node, value);
   // A frozen object cannot change (the model freezes what it shares deeply): its projection is made once.
   let token = node.frozenProjections.get(value);
   if (token === undefined) node.frozenProjections.set(value, (token = node.tokenOf(projectNow(node, value))));
   return token;
 }
 
-function projectNow(node: PathNode, value: unknown): string {
-  if (value === undefined) return '~';
-  if (node.whole || value === null || typeof value !== 'object') return wholeValue(value);
-  const every = node.children.get('*');
+/**
+ * Lists whose elements were found plain data. A subject's list is keyed by several parts of a
+ * rule's outcome (outcome-parts.ts), each walked it whole (1 % of a 10,000-account run). Facts
+ * are not changed once built: cel.ts keeps their CEL values by object on the same ground.
+ */
+const plainElements = new WeakSet<readonly unknown[]>();
+
+function checkPlainElements(list: readonly unknown[]): void {
+  if (plainElements.has(list)) return;
+  for (const item of list) checkPlainData(item);
+  // `t in selection` is whether t was selected only when no other element equals t: CEL's
+  // equality ignores a map's key order, which a predicate may see, so two such elements could be
+  // selected differently. A list holding two equal elements is evaluated, not reused.
+  if (list.length > 1 && new Set(list.map(orderFreeText)).size < list.length) throw new NotPlainData();
+  plainElements.add(list);
+}
+
+/** Plain data as text in which maps' keys are sorted: equal texts for values CEL finds equal. */
+function orderFreeText(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(orderFreeText).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).filter((key) => record[key] !== undefined).sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${orderFreeText(record[key])}`).join(',')}}`;
+}
+
+/** The projection of an object (not null). */
+function projectNow(node: PathNode, value: object): string {
+  if (node.whole) return wholeValue(value);
+  const every = node.every();
   if (Array.isArray(value)) {
     if (node.members) return wholeValue(value);
+    if (node.comparesElements) checkPlainElements(value);
     let out = `[${value.length}`;
     if (every) for (const item of value) out += `,${project(every, item)}`;
     return `${out}]`;
@@ -338,7 +461,7 @@ function outcomeKey(text: string): string {
 const SHORT_KEY_CHARS = 64;
 
 /** After this many lookups, a rule whose outcomes are mostly distinct stops being cached. */
-const TRIAL_LOOKUPS = 200;
+export const TRIAL_LOOKUPS = 200;
 const MIN_HIT_RATE = 0.25;
 /**
  * Outcomes kept per rule. The outcomes that repeat (the organization trail, an OU's SCPs) are met
@@ -348,38 +471,82 @@ const MIN_HIT_RATE = 0.25;
  */
 export const MAX_OUTCOMES = 2000;
 
-type Outcome = Pick<RuleVerdict, 'status' | 'message' | 'evidence'>;
+/**
+ * Values computed from what some expressions of a rule observe (a whole outcome, or a part of
+ * it: see outcome-parts.ts), reused between subjects whose facts projected on those paths are
+ * equal. `undefined` is no value: `compute` never returns it.
+ */
+export class ReusedValues<T> {
+  private paths: Map<string, PathNode> | undefined | null = null;
+  private readonly values = new Map<string, T>();
+  private lookups = 0;
+  private hits = 0;
+  private enabled = true;
+  /**
+   * The previous subject's projection and its key. Subjects come account after account, and the
+   * accounts of an OU under the organization trail project alike: an equal text has the same
+   * digest, so it is not hashed again (SHA-256 was 2.3 % of a 10,000-account run).
+   */
+  private lastText = '';
+  private lastKey = '';
 
-/** `evaluate` with outcomes reused between subjects whose observed facts are equal. */
-export function withVerdictCache(rule: CompiledRule, evaluate: (subject: EvaluationSubject) => RuleVerdict): (subject: EvaluationSubject) => RuleVerdict {
-  let paths: Map<string, PathNode> | undefined | null = null;
-  const outcomes = new Map<string, Outcome>();
-  let lookups = 0;
-  let hits = 0;
-  let enabled = true;
-  return (subject) => {
-    if (paths === null) paths = observedPaths(rule);
-    if (!enabled || !paths) return evaluate(subject);
+  constructor(
+    /** The paths the value depends on (undefined: not analysable, computed every time). */
+    private readonly analyse: () => Map<string, PathNode> | undefined,
+    /** Whether a value may be kept (an ERROR may not: its explanation searches all the facts). */
+    private readonly reusable: (value: T) => boolean,
+  ) {}
+
+  /** Whether values are still keyed (the trial has not ended with too few of them reused). */
+  get keyed(): boolean {
+    return this.enabled;
+  }
+
+  get(subject: EvaluationSubject, compute: () => T): T {
+    if (this.paths === null) this.paths = this.analyse();
+    if (!this.enabled || !this.paths) return compute();
     let text = '';
     try {
-      for (const [root, node] of paths) text += `${root}:${project(node, (subject.activation as Record<string, unknown>)[root])}\n`;
+      for (const [root, node] of this.paths) text += `${root}:${project(node, (subject.activation as Record<string, unknown>)[root])}\n`;
     } catch (err) {
-      if (err instanceof NotPlainData) return evaluate(subject);
+      if (err instanceof NotPlainData) return compute();
       throw err;
     }
-    const key = outcomeKey(text);
-    lookups++;
-    const known = outcomes.get(key);
-    if (known) {
-      hits++;
-      return { ruleId: rule.document.id, status: known.status, severity: rule.document.severity, message: known.message, evidence: known.evidence, resource: subject.resource };
+    if (text !== this.lastText) {
+      this.lastKey = outcomeKey(text);
+      this.lastText = text;
     }
-    const verdict = evaluate(subject);
-    if (verdict.status !== 'ERROR' && outcomes.size < MAX_OUTCOMES) outcomes.set(key, { status: verdict.status, message: verdict.message, evidence: verdict.evidence });
-    if (lookups === TRIAL_LOOKUPS && hits < MIN_HIT_RATE * lookups) {
-      enabled = false;
-      outcomes.clear();
+    const key = this.lastKey;
+    this.lookups++;
+    const known = this.values.get(key);
+    if (known !== undefined) {
+      this.hits++;
+      return known;
     }
-    return verdict;
+    const value = compute();
+    if (this.reusable(value) && this.values.size < MAX_OUTCOMES) this.values.set(key, value);
+    if (this.lookups === TRIAL_LOOKUPS && this.hits < MIN_HIT_RATE * this.lookups) {
+      this.enabled = false;
+      this.values.clear();
+    }
+    return value;
+  }
+}
+
+/** `evaluate` with outcomes reused between subjects whose observed facts are equal. */
+export function withVerdictCache(
+  rule: CompiledRule,
+  evaluate: (subject: EvaluationSubject) => RuleVerdict,
+  afterTrial: (subject: EvaluationSubject) => RuleVerdict = evaluate,
+): (subject: EvaluationSubject) => RuleVerdict {
+  const outcomes = new ReusedValues<RuleVerdict>(
+    () => observedPaths(rule),
+    (verdict) => verdict.status !== 'ERROR',
+  );
+  return (subject) => {
+    if (!outcomes.keyed) return afterTrial(subject);
+    let fresh: RuleVerdict | undefined;
+    const known = outcomes.get(subject, () => (fresh = evaluate(subject)));
+    return fresh ?? { ruleId: rule.document.id, status: known.status, severity: rule.document.severity, message: known.message, evidence: known.evidence, resource: subject.resource };
   };
 }

@@ -149,6 +149,10 @@ describe('account.guardDuty and organization.guardDuty', () => {
       },
     });
     const reason = 'guardduty:DescribeOrganizationConfiguration (us-east-1) failed: BadRequestException: not the administrator';
+    // Shared by every subject, frozen all the way down: the verdict cache keys it once (verdict-cache.ts project).
+    const frozen = (value: unknown): boolean => value === null || typeof value !== 'object' || (Object.isFrozen(value) && Object.values(value).every(frozen));
+    expect(Object.isFrozen(organization.guardDuty.regions[0])).toBe(true);
+    expect(frozen(organization)).toBe(true);
     expect(organization.guardDuty).toEqual({
       collected: true,
       regions: [

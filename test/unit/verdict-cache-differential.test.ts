@@ -13,6 +13,7 @@ import { buildIndex, DEFAULT_MODEL_OPTIONS, organizationSubject, subjectsForAcco
 import { evaluateCompiledRule } from '../../src/rules/evaluate.ts';
 import { compiledRuleOf } from '../../src/rules/load/loaded.ts';
 import { loadRules } from '../../src/rules/load.ts';
+import { evaluateInParts } from '../../src/rules/outcome-parts.ts';
 import { DEMO_SNAPSHOT_FILE } from '../../src/snapshot/demo.ts';
 import { readSnapshotFully } from '../../src/snapshot/read.ts';
 
@@ -44,5 +45,24 @@ describe('outcomes reused through the verdict cache', () => {
     expect(differences).toEqual([]);
     // Every rule met subjects of its kind, and reuse had something to work on.
     expect(judged).toBeGreaterThan(rules.length * 5);
+  });
+
+  // A rule is evaluated in parts only once its whole outcome's trial failed, after 200 subjects,
+  // more than the demo has: here every rule is evaluated in parts from its first subject.
+  it.each(['forward', 'reverse'])('equal a fresh evaluation when reused in parts, for every bundled rule and demo subject (%s order)', async (order) => {
+    const subjects = await demoSubjects();
+    if (order === 'reverse') subjects.reverse();
+    const rules = await loadRules(['builtin'], DEFAULT_CONFIG);
+    const differences: string[] = [];
+    for (const rule of rules) {
+      const compiled = compiledRuleOf(rule)!;
+      const inParts = evaluateInParts(compiled);
+      for (const subject of subjects.filter((s) => s.resource.type === rule.document.resource)) {
+        const reused = shown(inParts(subject));
+        const fresh = shown(evaluateCompiledRule(compiled, subject));
+        if (reused !== fresh) differences.push(`${rule.meta.id} ${subject.resource.id}:\n  in parts ${reused}\n  fresh    ${fresh}`);
+      }
+    }
+    expect(differences).toEqual([]);
   });
 });

@@ -278,6 +278,19 @@ describe('observedPaths', () => {
     ]);
   });
 
+  it('looks an element up in a selection of its own list by what selected it; elsewhere by its whole value', () => {
+    const selected = compiled({ validations: [{ expression: 'account.trails.filter(t, t in variables.short || t in dyn(params.p ? account.trails.filter(u, u.on) : [])).size() == 0' }] }, [
+      { name: 'short', expression: 'account.trails.filter(t, t.days < 365)' },
+    ]);
+    const paths = describePaths(selected)!;
+    expect(paths).toEqual(['account', 'account.trails', 'account.trails.*', 'account.trails.*.days (whole)', 'account.trails.*.on (whole)']);
+    expect(observedPaths(selected)!.get('account')!.children.get('trails')!.comparesElements).toBe(true);
+    // Not the same list (another path, or one list per trail under an iteration): whole values.
+    expect(describePaths(compiled({ validations: [{ expression: 'account.trails.all(t, t in account.old.filter(o, o.on))' }] }))).toContain('account.trails.* (whole)');
+    expect(describePaths(compiled({ validations: [{ expression: 'account.trails.all(t, t.rules.all(r, r in t.rules.filter(x, x.on)))' }] }))).toContain('account.trails.*.rules.* (whole)');
+    expect(describePaths(compiled({ validations: [{ expression: 'account.trails.all(t, t in account.trails.map(u, u))' }] }))).toContain('account.trails.* (whole)');
+  });
+
   it('sees through dyn(), a cast that returns its argument', () => {
     expect(describePaths(compiled({ validations: [{ expression: '"actions" in dyn(account.byRegion[params.p[0]]) && dyn(account.x).y == 1' }] }))).toEqual([
       'account',

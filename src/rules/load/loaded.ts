@@ -1,5 +1,6 @@
 /**
- * A loaded rule: its report metadata, its document and an evaluator (behind the verdict cache).
+ * A loaded rule: its report metadata, its document and an evaluator (behind the verdict cache,
+ * which evaluates in parts, each reused on its own, what it does not reuse whole).
  * Rules made here are remembered, so they can be given other parameters without recompiling and
  * be loaded again in a worker thread from plain data.
  */
@@ -7,6 +8,7 @@ import type { EvaluationSubject } from '../../model/facts.ts';
 import { UserErrors } from '../../shared/errors.ts';
 import { toCel } from '../cel.ts';
 import { evaluateCompiledRule, type CompiledRule, type RuleVerdict } from '../evaluate.ts';
+import { evaluateInParts } from '../outcome-parts.ts';
 import type { RuleMeta } from '../../contracts/verdict.ts';
 import type { RuleDocument } from '../types.ts';
 import { withVerdictCache } from '../verdict-cache.ts';
@@ -25,7 +27,7 @@ const compiledRules = new WeakMap<LoadedRule, CompiledRule>();
 const fileEvaluators = new WeakSet<LoadedRule['evaluate']>();
 
 export function loadedRule(compiled: CompiledRule, meta: RuleMeta, file: string): LoadedRule {
-  const rule: LoadedRule = { meta, document: compiled.document, file, evaluate: withVerdictCache(compiled, (subject) => evaluateCompiledRule(compiled, subject)) };
+  const rule: LoadedRule = { meta, document: compiled.document, file, evaluate: withVerdictCache(compiled, (subject) => evaluateCompiledRule(compiled, subject), evaluateInParts(compiled)) };
   compiledRules.set(rule, compiled);
   fileEvaluators.add(rule.evaluate);
   return rule;
