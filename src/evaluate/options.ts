@@ -34,6 +34,4 @@ export interface WorkerThreading {
   heapMb?: number;
   /** Whether this thread judges a share of pass 2 beside the workers (default: below parallel.ts WORKERS_ONLY_FROM accounts). */
   judgesHere?: boolean;
-  /** From how many accounts a pass-1-only worker takes half of pass 1 where this thread alone judges (default: parallel.ts FIRST_PASS_WORKER_FROM). */
-  firstPassWorkerFrom?: number;
 }

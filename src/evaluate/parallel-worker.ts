@@ -1,7 +1,6 @@
 /**
  * A worker thread of parallel.ts. Started before the main thread's pass 1, it validates and
- * indexes its block of lines, if it was given one (first-pass-block.ts), and answers with it; a
- * pass-1-only worker (given nothing to judge with) then ends. Otherwise it loads the rules
+ * indexes its block of lines, if it was given one (first-pass-block.ts), and answers with it; then it loads the rules
  * and waits for its share of pass 2: it judges those account lines with the model index the main
  * thread built, applies the exceptions and tallies as the main thread does (decided.ts), and
  * answers with its share (spooled runs left unmerged). An error is answered instead, marked when
@@ -21,20 +20,19 @@ import type { WorkerReply, WorkerSetup, WorkerTask } from './parallel.ts';
 interface Ready {
   rules: LoadedRule[];
   source: SnapshotSource;
-  judging: NonNullable<WorkerSetup['judging']>;
 }
 
-async function firstPassThenRules(setup: WorkerSetup): Promise<Ready | undefined> {
+async function firstPassThenRules(setup: WorkerSetup): Promise<Ready> {
   const source = await reopenSnapshot(setup.file, { identity: setup.identity });
   if (setup.block) {
     const block = await indexBlock(setup.file, source.header, setup.headerLine, setup.block);
     port.postMessage({ ok: true, block } satisfies WorkerReply);
   }
-  return setup.judging && { rules: loadRuleSpecs(setup.judging.rules), source, judging: setup.judging };
+  return { rules: loadRuleSpecs(setup.rules), source };
 }
 
-async function judgeTask({ rules, source, judging }: Ready, task: WorkerTask): Promise<WorkerReply> {
-  const decided = new DecidedVerdicts(judging.decided);
+async function judgeTask(setup: WorkerSetup, { rules, source }: Ready, task: WorkerTask): Promise<WorkerReply> {
+  const decided = new DecidedVerdicts(setup.decided);
   const judged = new Set(task.accountIds);
   const index = indexOf(source.header, deserialize(new Uint8Array(task.index)) as AccountLinesIndex, judged);
   // Of the organization's accounts, most of a large header, the model reads only what indexOf took
@@ -54,12 +52,9 @@ const setup = workerData as WorkerSetup;
 const port = parentPort!;
 const ready = firstPassThenRules(setup);
 ready.catch((err: unknown) => port.postMessage(failureOf(err)));
-// A pass-1-only worker listens for no task: once its block is answered its thread ends.
-if (setup.judging) {
-  port.once('message', (task: WorkerTask) => {
-    void ready.then((r) => judgeTask(r!, task)).then(
-      (reply) => port.postMessage(reply),
-      (err: unknown) => port.postMessage(failureOf(err)),
-    );
-  });
-}
+port.once('message', (task: WorkerTask) => {
+  void ready.then((r) => judgeTask(setup, r, task)).then(
+    (reply) => port.postMessage(reply),
+    (err: unknown) => port.postMessage(failureOf(err)),
+  );
+});

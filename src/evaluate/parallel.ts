@@ -62,9 +62,6 @@ import { sharedSpoolDir } from './verdict-spool.ts';
  * `-f md`): two workers spent 170-184 s of CPU against 105 s for one thread, ~30 s of it the
  * workers' capped heaps collecting (a 900 MB cap: 154 s but 1,218 MB); pass 1 is now split in
  * two where only workers judge (startWorkers), and their evaluation still peaked at 938-1,061 MB.
- * Tenth round: where one thread judges (above `to`), the second core takes half of pass 1 by
- * default through a worker that exits before pass 2 (FIRST_PASS_WORKER_FROM), so no second heap
- * is held while this thread judges.
  */
 const DEFAULT_TWO_THREADS = { from: 2_000, to: 30_000 };
 
@@ -75,20 +72,6 @@ const DEFAULT_TWO_THREADS = { from: 2_000, to: 30_000 };
  * threads are this one and a worker, as measured above.
  */
 const WORKERS_ONLY_FROM = DEFAULT_TWO_THREADS.to + 1;
-
-/**
- * From this many accounts, where this thread alone judges by default, a pass-1-only worker takes
- * the second half of pass 1 (firstPassWorkerFor; docs/operations/large-organizations.md, "A
- * pass-1-only worker"). Pass 1 alone, measured at load 9-13 on the 2-core machine: at 34,226
- * accounts 40-42 s wall on one thread against 30-31 s with the worker, CPU 14.2-14.5 s against
- * 14.1-15.3 s, pass 1's peak RSS 277-280 MB against 378-398 MB (below judging's: the evaluation's
- * peak is pass 2's, yet it rose 35-75 MB at 100,000 accounts in three CLI pairs: native memory the
- * exited worker thread leaves in the process); at 97,982 accounts (gzipped) 96-135 s against 64-126 s, CPU 38.6-39.7 s
- * against 38.1-54.3 s (noisy), 359-390 MB against 545-590 MB. Below 2,000 accounts (the other
- * range where one thread judges) its start-up does not pay: at 976 accounts `-f md` took 0.3-0.7 s
- * more CPU and 20-40 MB more peak RSS, for no wall time that showed through the load.
- */
-const FIRST_PASS_WORKER_FROM = WORKERS_ONLY_FROM;
 
 /**
  * A worker's young generation, in MB (V8's, for objects that die young: most of what judging an
@@ -128,12 +111,9 @@ export interface WorkerSetup {
   headerLine: number;
   /** The lines whose records it validates and indexes in pass 1; none for the last worker where only workers judge (startWorkers). */
   block?: LineBlock;
-  /** What it judges with in pass 2; none for a pass-1-only worker (startFirstPassWorker), which ends once it has answered its block. */
-  judging?: {
-    rules: RuleSpec[];
-    /** How verdicts are decided, as in this thread; the worker's spool goes in spoolDir (removed by this thread at exit). */
-    decided: DecidedOptions & { spoolDir: string };
-  };
+  rules: RuleSpec[];
+  /** How verdicts are decided, as in this thread; the worker's spool goes in spoolDir (removed by this thread at exit). */
+  decided: DecidedOptions & { spoolDir: string };
 }
 
 /** What a worker judges, sent once pass 1 is over. */
@@ -162,33 +142,14 @@ export function threadsFor(source: SnapshotSource, options: EvaluateOptions): nu
   if (asked !== undefined && !(Number.isInteger(asked) && asked >= 1)) {
     throw new UserError(`--workers ${asked}: expected a whole number of at least 1`);
   }
-  if (!splittable(source, options) || options.rules.some((r) => !ruleSpecOf(r))) return 1;
+  if (!source.file || !source.identity || options.shard || options.only || options.rules.some((r) => !ruleSpecOf(r))) return 1;
   const accounts = source.header.scope.accountIds.length;
   const byDefault = accounts >= DEFAULT_TWO_THREADS.from && accounts <= DEFAULT_TWO_THREADS.to ? Math.min(2, availableParallelism()) : 1;
   return Math.max(1, Math.min(asked ?? byDefault, accounts || 1));
 }
 
-/** Threads can share `source`'s pass 1: a file opened for a validating first pass, neither sharded nor narrowed (every line is in scope). */
-function splittable(source: SnapshotSource, options: EvaluateOptions): boolean {
-  return Boolean(source.file && source.identity) && !options.shard && !options.only;
-}
-
-/**
- * Whether a pass-1-only worker (startFirstPassWorker) validates and indexes the second half of the
- * lines where this thread alone judges (`threads` is 1): by default only (`--workers 1` keeps
- * everything on this thread), on two or more cores, from FIRST_PASS_WORKER_FROM accounts. The
- * rules do not matter: the worker judges nothing.
- */
-export function firstPassWorkerFor(source: SnapshotSource, options: EvaluateOptions, threads: number): boolean {
-  if (threads > 1 || options.workers !== undefined || !splittable(source, options)) return false;
-  const accounts = source.header.scope.accountIds.length;
-  return availableParallelism() >= 2 && accounts >= (options.threading?.firstPassWorkerFrom ?? FIRST_PASS_WORKER_FROM);
-}
-
 /** Worker threads started before pass 1, each validating and indexing its block of lines. */
 export interface Workers {
-  /** They validate pass 1's blocks and judge nothing (startFirstPassWorker): end() them before pass 2. */
-  firstPassOnly: boolean;
   /** The first block of lines: this thread's. */
   ownBlock: LineBlock;
   /** The other blocks of pass 1, in file order, those of the first workers (indexed on this thread for a worker that ran out of memory). */
@@ -198,8 +159,6 @@ export interface Workers {
   judgesHere: boolean;
   /** Ends every worker (a no-op for one that has answered). */
   stop(): void;
-  /** Ends every worker and waits until each thread has exited (its heap freed). */
-  end(): Promise<void>;
 }
 
 /**
@@ -218,7 +177,7 @@ export function startWorkers(source: SnapshotSource, options: EvaluateOptions, d
   const accounts = source.header.scope.accountIds.length;
   const judgesHere = options.threading?.judgesHere ?? accounts < WORKERS_ONLY_FROM;
   const [ownBlock, ...blocks] = lineBlocks(source.headerLine, accounts, threads);
-  const common = { file: source.file!, identity: source.identity!, headerLine: source.headerLine, judging: { rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } } };
+  const common = { file: source.file!, identity: source.identity!, headerLine: source.headerLine, rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } };
   const threading = { heapMb: workerHeapMb(accounts), youngMb: workerYoungMb(accounts), ...options.threading };
   const running = Array.from({ length: judgesHere ? threads - 1 : threads }, (_, k) => startWorker({ ...common, ...(blocks[k] ? { block: blocks[k] } : {}) }, threading));
   const indexed = running.slice(0, blocks.length).map(async (worker, k) => {
@@ -228,33 +187,7 @@ export function startWorkers(source: SnapshotSource, options: EvaluateOptions, d
   // This thread's own failure (an invalid snapshot) is the one to report: a block that fails
   // meanwhile must not surface as an unhandled rejection.
   indexed.forEach((b) => b.catch(() => undefined));
-  return { firstPassOnly: false, ownBlock: ownBlock!, blocks: indexed, running, judgesHere, ...ending(running) };
-}
-
-/**
- * One worker that validates and indexes the second of two blocks of lines while this thread does
- * the first (pass 1 is most of the CPU spent before judging: ~20 s of JavaScript at 100,000
- * accounts), answers it and ends; the caller end()s it before pass 2, so its heap is gone while this
- * thread alone judges. Whatever stops it before it answers (its capped heap, an error, an exit),
- * this thread validates its block instead: the index and any error are still those of one thread.
- */
-export function startFirstPassWorker(source: SnapshotSource, options: EvaluateOptions): Workers {
-  const accounts = source.header.scope.accountIds.length;
-  const [ownBlock, block] = lineBlocks(source.headerLine, accounts, 2);
-  const threading = { heapMb: workerHeapMb(accounts), youngMb: workerYoungMb(accounts), ...options.threading };
-  const worker = startWorker({ file: source.file!, identity: source.identity!, headerLine: source.headerLine, block: block! }, threading);
-  const here = () => indexBlock(source.file!, source.header, source.headerLine, block!);
-  const indexed = worker.block.then((outcome) => (outcome === OUT_OF_MEMORY ? here() : outcome), here);
-  return { firstPassOnly: true, ownBlock: ownBlock!, blocks: [indexed], running: [worker], judgesHere: true, ...ending([worker]) };
-}
-
-function ending(running: readonly RunningWorker[]): Pick<Workers, 'stop' | 'end'> {
-  return {
-    stop: () => running.forEach((w) => void w.stop()),
-    end: async () => {
-      await Promise.all(running.map((w) => w.stop()));
-    },
-  };
+  return { ownBlock: ownBlock!, blocks: indexed, running, judgesHere, stop: () => running.forEach((w) => void w.stop()) };
 }
 
 interface Judged {

@@ -22,7 +22,7 @@ import { DecidedVerdicts } from './decided.ts';
 import { withFrameworks } from './frameworks.ts';
 import { judgeRecords } from './judge.ts';
 import type { EvaluateOptions } from './options.ts';
-import { firstPassWorkerFor, judgeInThreads, startFirstPassWorker, startWorkers, threadsFor, type Workers } from './parallel.ts';
+import { judgeInThreads, startWorkers, threadsFor, type Workers } from './parallel.ts';
 import { inShard, parseShard } from './shard.ts';
 
 /** What pass 1 leaves for pass 2. */
@@ -41,13 +41,11 @@ export async function evaluateSnapshot(source: SnapshotSource, options: Evaluate
   const asOf = options.asOf ?? source.header.collectedAt.slice(0, 10);
   const decidedOptions = { exceptions: options.config.exceptions, asOf, failOn: options.config.output.failOn, ...(options.spoolRunVerdicts ? { spoolRunVerdicts: options.spoolRunVerdicts } : {}) };
   // Started before pass 1, so that their start-up (module load, rule compilation) overlaps it.
-  const workers = threads > 1 ? startWorkers(source, options, decidedOptions, threads) : firstPassWorkerFor(source, options, threads) ? startFirstPassWorker(source, options) : undefined;
+  const workers = threads > 1 ? startWorkers(source, options, decidedOptions, threads) : undefined;
   try {
     const first = await firstPass(source, options, workers);
-    // A pass-1-only worker has exited before pass 2: its heap is not held while this thread judges.
-    if (workers?.firstPassOnly) await workers.end();
     const decided = new DecidedVerdicts(decidedOptions);
-    if (workers && !workers.firstPassOnly) {
+    if (workers) {
       await judgeInThreads(workers, source, options, first, decided);
     } else {
       const only = first.lines.length === first.index.header.scope.accountIds.length ? undefined : new Set(first.lines);

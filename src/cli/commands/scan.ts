@@ -84,7 +84,7 @@ export function register(program: Command, setExit: SetExit): void {
 function workersOption(): Option {
   return new Option(
     '--workers <n>',
-    'threads at once: n validate and judge the accounts (default 2 on 2 or more cores for 2,000 to 30,000 accounts, else 1; this thread is one of them below 30,000 accounts, from there all n are workers beside it; where one thread judges by default above 30,000 accounts, a worker validates half of the lines and exits before judging starts; each judging thread holds the organization\'s accounts and model index, so a larger organization stays on one to bound memory; more on idle cores with memory to spare), and up to n write the report formats when the verdicts are spooled to disk (default: one per core); 1 keeps all of it on this thread, with no worker at all',
+    'threads at once: n validate and judge the accounts (default 2 on 2 or more cores for 2,000 to 30,000 accounts, else 1; this thread is one of them below 30,000 accounts, from there all n are workers beside it; each judging thread holds the organization\'s accounts and model index, so a larger organization stays on one to bound memory; more on idle cores with memory to spare), and up to n write the report formats when the verdicts are spooled to disk (default: one per core)',
   ).argParser(
     wholeNumberParser('--workers', 1),
   );
