@@ -521,15 +521,21 @@ export class ReusedValues<T> {
     const known = this.values.get(key);
     if (known !== undefined) {
       this.hits++;
+      this.endTrialWhenDue();
       return known;
     }
     const value = compute();
     if (this.reusable(value) && this.values.size < MAX_OUTCOMES) this.values.set(key, value);
+    this.endTrialWhenDue();
+    return value;
+  }
+
+  /** At the trial's last lookup, hit or miss: too few reused, and nothing is keyed any more. */
+  private endTrialWhenDue(): void {
     if (this.lookups === TRIAL_LOOKUPS && this.hits < MIN_HIT_RATE * this.lookups) {
       this.enabled = false;
       this.values.clear();
     }
-    return value;
   }
 }
 

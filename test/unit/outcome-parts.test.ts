@@ -14,7 +14,7 @@ import type { EvaluationSubject } from '../../src/model/facts.ts';
 import type { CompiledExpression } from '../../src/rules/cel.ts';
 import { compiledRuleOf } from '../../src/rules/load/loaded.ts';
 import { loadRules, type LoadedRule } from '../../src/rules/load.ts';
-import { TRIAL_LOOKUPS } from '../../src/rules/verdict-cache.ts';
+import { observedPaths, ReusedValues, TRIAL_LOOKUPS } from '../../src/rules/verdict-cache.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trailproof-outcome-parts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -160,5 +160,26 @@ remediation: Keep them.
     const { arn, ...rest } = trail('arn:org', '304');
     rule.evaluate(account('304', [trail('arn:org', '304'), { ...rest, arn }]));
     expect(calls['validations[0]']).toBe(5);
+  });
+});
+
+describe('the trial of reuse', () => {
+  it('ends with too few reused even when its last lookup is reused', async () => {
+    const file = join(dir, 'ids.yaml');
+    writeFileSync(file, `id: ids
+title: Accounts have ids
+severity: low
+resource: account
+validations:
+  - expression: account.id != ""
+remediation: None.
+`);
+    const [rule] = await loadRules([file], DEFAULT_CONFIG);
+    const compiled = compiledRuleOf(rule!)!;
+    const values = new ReusedValues<string>(() => observedPaths(compiled), () => true);
+    // Every lookup a new account but the last, which repeats the first: 1 reused of TRIAL_LOOKUPS.
+    for (let i = 0; i < TRIAL_LOOKUPS - 1; i++) values.get(account(`${500 + i}`, []), () => `v${i}`);
+    expect(values.get(account('500', []), () => 'again')).toBe('v0');
+    expect(values.keyed).toBe(false);
   });
 });
