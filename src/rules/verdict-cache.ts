@@ -132,7 +132,7 @@ const ROOTS: ReadonlySet<string> = new Set(ACTIVATION_ROOTS);
 const OPERATORS = new Set(['&&', '||', '!_', '-_', '!=', '==', '+', '-', '*', '/', '%', '<', '<=', '>', '>=']);
 
 /** Every expression of a rule. */
-export function expressionsOf(rule: CompiledRule): (CompiledExpression | undefined)[] {
+function expressionsOf(rule: CompiledRule): (CompiledExpression | undefined)[] {
   return [rule.match, rule.notApplicableMessage, ...rule.validations.flatMap((v) => [v.expression, v.messageExpression]), rule.passMessage, rule.evidence];
 }
 
@@ -539,11 +539,14 @@ export class ReusedValues<T> {
   }
 }
 
-/** `evaluate` with outcomes reused between subjects whose observed facts are equal. */
+/**
+ * `evaluate` with outcomes reused between subjects whose observed facts are equal; once too few
+ * are reused (the trial), every subject goes to `afterTrial` (loaded.ts: the outcome in parts).
+ */
 export function withVerdictCache(
   rule: CompiledRule,
   evaluate: (subject: EvaluationSubject) => RuleVerdict,
-  afterTrial: (subject: EvaluationSubject) => RuleVerdict = evaluate,
+  afterTrial: (subject: EvaluationSubject) => RuleVerdict,
 ): (subject: EvaluationSubject) => RuleVerdict {
   const outcomes = new ReusedValues<RuleVerdict>(
     () => observedPaths(rule),
