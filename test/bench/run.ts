@@ -16,10 +16,14 @@
  *                                                   snapshot, gzipped on disk, and minutes of generation)
  *   npm run bench -- --only trend                   report trend over 365 daily reports of 1,000 accounts
  *   npm run bench -- --only trend --trend-days 30 --trend-accounts 100
+ *   npm run bench -- --only instructions            instructions executed (valgrind callgrind) at 1,000 accounts,
+ *                                                   -f md and every format; immune to the machine's load
+ *   npm run bench -- --only instructions --against ../other-checkout --runs 2    ... and a ratio to another build
  *
  * Flags: --accounts N[,N...] (sizes; default evaluate 100,1000,10000, collect 1000, faults 300),
- * --only evaluate|collect|faults|verify|startup|trend|scale, --large (scale: add 100,000 accounts), --trend-days N (default 365),
- * --trend-accounts N (default 1000), --runs N (start-up runs per command, default 7),
+ * --only evaluate|collect|faults|verify|startup|trend|scale|instructions, --large (scale: add 100,000 accounts), --trend-days N (default 365),
+ * --trend-accounts N (default 1000), --runs N (start-up runs per command, default 7; instructions: rounds,
+ * default 1), --against ROOT (instructions: another checkout with dist/ built, run alternately),
  * --transport http|in-process (collection: the fake HTTP endpoint with per-region lognormal latency,
  * or send() stubbed; default http), --latency-scale X (multiplies the HTTP latencies; default 1),
  * --compare (collection: also the "before" run, each SDK client its own connections and no
@@ -40,14 +44,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listFormatters } from '../../src/report/registry.ts';
+import { benchInstructions } from './instructions.ts';
 import { benchStartup } from './startup.ts';
 
 interface Flags {
   evaluateSizes: number[];
   collectSizes: number[];
   faultSizes: number[];
-  only?: 'evaluate' | 'collect' | 'faults' | 'verify' | 'startup' | 'trend' | 'scale';
+  only?: 'evaluate' | 'collect' | 'faults' | 'verify' | 'startup' | 'trend' | 'scale' | 'instructions';
   scaleSizes: number[];
+  instructionSizes: number[];
+  /** Whether --runs was given (instructions default to one round, start-up to 7 runs). */
+  runsGiven: boolean;
+  against?: string;
   trendDays: number;
   trendAccounts: number;
   runs: number;
@@ -60,8 +69,10 @@ interface Flags {
   dir?: string;
 }
 
+const ONLY = ['evaluate', 'collect', 'faults', 'verify', 'startup', 'trend', 'scale', 'instructions'] as const;
+
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = { evaluateSizes: [100, 1_000, 10_000], collectSizes: [1_000], faultSizes: [300], scaleSizes: [1_000, 10_000], runs: 7, latencyMs: 50, transport: 'http', latencyScale: 1, compare: false, detective: true, seed: 42, trendDays: 365, trendAccounts: 1_000 };
+  const flags: Flags = { evaluateSizes: [100, 1_000, 10_000], collectSizes: [1_000], faultSizes: [300], scaleSizes: [1_000, 10_000], instructionSizes: [1_000], runsGiven: false, runs: 7, latencyMs: 50, transport: 'http', latencyScale: 1, compare: false, detective: true, seed: 42, trendDays: 365, trendAccounts: 1_000 };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i];
     const value = argv[i + 1];
@@ -74,12 +85,12 @@ function parseFlags(argv: string[]): Flags {
       case '--accounts': {
         const sizes = need().split(',').map((s) => Number(s.replace(/_/g, '')));
         if (sizes.some((s) => !Number.isInteger(s) || s < 3)) fail(`--accounts ${value}: expected whole numbers of at least 3`);
-        flags.evaluateSizes = flags.collectSizes = flags.faultSizes = flags.scaleSizes = sizes;
+        flags.evaluateSizes = flags.collectSizes = flags.faultSizes = flags.scaleSizes = flags.instructionSizes = sizes;
         break;
       }
       case '--only': {
         const only = need();
-        if (only !== 'evaluate' && only !== 'collect' && only !== 'faults' && only !== 'verify' && only !== 'startup' && only !== 'trend' && only !== 'scale') fail(`--only ${only}: expected evaluate, collect, faults, verify, startup, trend or scale`);
+        if (!ONLY.includes(only as never)) fail(`--only ${only}: expected ${ONLY.slice(0, -1).join(', ')} or ${ONLY.at(-1)}`);
         flags.only = only as Flags['only'];
         break;
       }
@@ -89,6 +100,10 @@ function parseFlags(argv: string[]): Flags {
       case '--runs':
         flags.runs = Number(need());
         if (!Number.isInteger(flags.runs) || flags.runs < 1) fail('--runs: expected a whole number of at least 1');
+        flags.runsGiven = true;
+        break;
+      case '--against':
+        flags.against = need();
         break;
       case '--latency-ms':
         flags.latencyMs = Number(need());
@@ -404,6 +419,18 @@ try {
   if (flags.only === undefined || flags.only === 'faults') benchFaults(flags.faultSizes, flags, dir);
   if (flags.only === undefined || flags.only === 'verify') benchVerify();
   if (flags.only === undefined || flags.only === 'trend') benchTrend(flags, dir);
+  // Minutes under valgrind: only when asked for.
+  if (flags.only === 'instructions') {
+    for (const n of flags.instructionSizes) {
+      const snapshot = join(dir, `org-${n}.snapshot.jsonl`);
+      child('generate-child.ts', [String(n), String(flags.seed), snapshot]);
+      const every = listFormatters().map((f) => f.name).join(',');
+      const counted = benchInstructions(snapshot, n, every, flags.runsGiven ? flags.runs : 1, dir, flags.against);
+      for (const line of counted.text) say(line);
+      say();
+      lines.push(...counted.lines);
+    }
+  }
   for (const line of lines) say(line);
 } finally {
   if (!flags.dir) rmSync(dir, { recursive: true, force: true });
