@@ -350,26 +350,40 @@ function checkPlainData(value: unknown): void {
       return;
     case 'object': {
       if (value === null) return;
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) {
-          const item: unknown = value[i];
-          if (item === undefined) throw new NotPlainData();
-          if (typeof item === 'object' || typeof item === 'number') checkPlainData(item);
-          else if (typeof item !== 'string' && typeof item !== 'boolean') throw new NotPlainData();
-        }
-        return;
-      }
-      const proto = Object.getPrototypeOf(value) as unknown;
-      if (proto !== Object.prototype && proto !== null) throw new NotPlainData();
-      const record = value as Record<string, unknown>;
-      for (const key of Object.keys(record)) {
-        const member = record[key];
-        if (member !== undefined && typeof member !== 'string' && typeof member !== 'boolean') checkPlainData(member);
-      }
+      const frozen = Object.isFrozen(value);
+      if (frozen && plainFrozen.has(value)) return;
+      checkPlainObject(value);
+      if (frozen) plainFrozen.add(value);
       return;
     }
     default:
       throw new NotPlainData();
+  }
+}
+
+/**
+ * Frozen objects found plain data: the model shares them between subjects (each trail's bucket),
+ * and the trails of every account were walked through their bucket again (checkPlainData was
+ * 0.7 % of a 10,000-account run). A frozen object cannot change, as for frozenProjections.
+ */
+const plainFrozen = new WeakSet<object>();
+
+function checkPlainObject(value: object): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item === undefined) throw new NotPlainData();
+      if (typeof item === 'object' || typeof item === 'number') checkPlainData(item);
+      else if (typeof item !== 'string' && typeof item !== 'boolean') throw new NotPlainData();
+    }
+    return;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) throw new NotPlainData();
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const member = record[key];
+    if (member !== undefined && typeof member !== 'string' && typeof member !== 'boolean') checkPlainData(member);
   }
 }
 

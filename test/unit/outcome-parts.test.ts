@@ -185,6 +185,21 @@ describe('elements told apart by a name', () => {
   });
 });
 
+describe('frozen facts shared by the elements of several accounts', () => {
+  it('are found plain data once, not again for each account', async () => {
+    const { rule, calls } = await countedRule('short-kept-shared', shortKept('short-kept-shared'));
+    // A bucket the model shares between the trails of every account (frozen), with a member counted.
+    let reads = 0;
+    const bucket = Object.freeze(Object.defineProperty({ name: 'logs' }, 'note', { enumerable: true, get: () => (reads++, 'x') }));
+    rule.evaluate(account('100', [trail('arn:a', '100', { bucket })]));
+    const afterFirst = reads;
+    expect(afterFirst).toBeGreaterThan(0);
+    expect(rule.evaluate(account('101', [trail('arn:a', '101', { bucket })])).status).toBe('PASS');
+    expect(calls['validations[0]']).toBe(1);
+    expect(reads).toBe(afterFirst);
+  });
+});
+
 describe('the trial of reuse', () => {
   it('ends with too few reused even when its last lookup is reused', async () => {
     const file = join(dir, 'ids.yaml');
