@@ -509,13 +509,24 @@ const MIN_HIT_RATE = 0.25;
  */
 export const MAX_OUTCOMES = 2000;
 
+interface ObservedRoot {
+  root: string;
+  prefix: string;
+  node: PathNode;
+}
+
+function observedRoots(paths: Map<string, PathNode> | undefined): ObservedRoot[] | undefined {
+  return paths && [...paths].map(([root, node]) => ({ root, prefix: `${root}:`, node }));
+}
+
 /**
  * Values computed from what some expressions of a rule observe (a whole outcome, or a part of
  * it: see outcome-parts.ts), reused between subjects whose facts projected on those paths are
  * equal. `undefined` is no value: `compute` never returns it.
  */
 export class ReusedValues<T> {
-  private paths: Map<string, PathNode> | undefined | null = null;
+  /** By root: its name, the name as it starts the root's line of a key, and its paths (an array: a Map's iterator was made per lookup). */
+  private paths: readonly ObservedRoot[] | undefined | null = null;
   private readonly values = new Map<string, T>();
   private lookups = 0;
   private hits = 0;
@@ -541,11 +552,15 @@ export class ReusedValues<T> {
   }
 
   get(subject: EvaluationSubject, compute: () => T): T {
-    if (this.paths === null) this.paths = this.analyse();
+    if (this.paths === null) this.paths = observedRoots(this.analyse());
     if (!this.enabled || !this.paths) return compute();
     let text = '';
+    const facts = subject.activation as Record<string, unknown>;
     try {
-      for (const [root, node] of this.paths) text += `${root}:${project(node, (subject.activation as Record<string, unknown>)[root])}\n`;
+      for (let i = 0; i < this.paths.length; i++) {
+        const { root, prefix, node } = this.paths[i]!;
+        text += `${prefix}${project(node, facts[root])}\n`;
+      }
     } catch (err) {
       if (err instanceof NotPlainData) return compute();
       throw err;
