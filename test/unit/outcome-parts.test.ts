@@ -197,6 +197,11 @@ describe('frozen facts shared by the elements of several accounts', () => {
     expect(rule.evaluate(account('101', [trail('arn:a', '101', { bucket })])).status).toBe('PASS');
     expect(calls['validations[0]']).toBe(1);
     expect(reads).toBe(afterFirst);
+    // A frozen bucket that is not plain data (NaN) is never taken for one: evaluated, each time.
+    const notPlain = Object.freeze({ name: 'logs', size: Number.NaN });
+    rule.evaluate(account('102', [trail('arn:a', '102', { bucket: notPlain })]));
+    rule.evaluate(account('103', [trail('arn:a', '103', { bucket: notPlain })]));
+    expect(calls['validations[0]']).toBe(3);
   });
 });
 
