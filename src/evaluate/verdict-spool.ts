@@ -70,7 +70,7 @@ export class VerdictSpool {
   private readonly places = new PlaceTable();
   private dir: string | undefined;
   private evidence: LineWriter | undefined;
-  private readonly written = new WeakMap<object, [number, number]>();
+  private readonly written = new WeakMap<object, string>();
   private count = 0;
 
   /** @param parentDir the folder to spool in (its owner removes it); default: a temporary folder removed at exit. */
@@ -150,16 +150,20 @@ export class VerdictSpool {
     let resource = resources.get(v.resource);
     if (resource === undefined) resources.set(v.resource, (resource = JSON.stringify(v.resource)));
     const suppressed = v.suppressed ? `,${JSON.stringify(v.suppressed)}` : '';
-    return `[${JSON.stringify(v.severity)},${JSON.stringify(this.evidenceRef(v.evidence))},${resource}${suppressed}]`;
+    return `[${JSON.stringify(v.severity)},${this.evidenceRef(v.evidence)},${resource}${suppressed}]`;
   }
 
-  private evidenceRef(evidence: unknown): EncodedVerdict[1] {
-    if (evidence === null || typeof evidence !== 'object') return { v: evidence ?? null };
+  /**
+   * The evidence's part of the EncodedVerdict as JSON; an object's reference is written once, and
+   * its text kept with it, for the verdicts that share the object (the reused outcomes).
+   */
+  private evidenceRef(evidence: unknown): string {
+    if (evidence === null || typeof evidence !== 'object') return JSON.stringify({ v: evidence ?? null });
     let ref = this.written.get(evidence);
-    if (!ref) {
+    if (ref === undefined) {
       const offset = this.evidence!.offset;
-      ref = [offset, this.evidence!.write(`${JSON.stringify(evidence)}\n`) - 1];
-      this.written.set(evidence, ref);
+      const bytes = this.evidence!.write(`${JSON.stringify(evidence)}\n`) - 1;
+      this.written.set(evidence, (ref = `[${offset},${bytes}]`));
     }
     return ref;
   }
@@ -195,12 +199,16 @@ function ruleOfKey(key: string): string {
   return unescapeField(key.slice(0, key.indexOf('\u0000')));
 }
 
-/** The status and message of a sort key (its 4th and 5th fields). */
-function statusAndMessage(key: string): [VerdictStatus, string] {
+/**
+ * The status and message of a line whose sort key ends before `tab` (the key's 4th and 5th
+ * fields), read in the line: the key is not cut out of it first (a copy of ~200 characters per
+ * verdict and walk).
+ */
+function statusAndMessage(line: string, tab: number): [VerdictStatus, string] {
   let at = -1;
-  for (let field = 0; field < 3; field++) at = key.indexOf('\u0000', at + 1);
-  const end = key.indexOf('\u0000', at + 1);
-  return [unescapeField(key.slice(at + 1, end)) as VerdictStatus, unescapeField(key.slice(end + 1, key.length - 1))];
+  for (let field = 0; field < 3; field++) at = line.indexOf('\u0000', at + 1);
+  const end = line.indexOf('\u0000', at + 1);
+  return [unescapeField(line.slice(at + 1, end)) as VerdictStatus, unescapeField(line.slice(end + 1, tab - 1))];
 }
 
 function unescapeField(field: string): string {
@@ -397,7 +405,7 @@ function* walk(handle: SpoolHandle, ranges: SpoolHandle['ruleRanges'], evidence:
     for (const line of readLines(handle.verdictsFile, start, end)) {
       if (skipping?.()) continue;
       const tab = line.indexOf('\t');
-      const [status, message] = statusAndMessage(line.slice(0, tab));
+      const [status, message] = statusAndMessage(line, tab);
       const [severity, ref, resource, suppressed] = JSON.parse(line.slice(tab + 1)) as EncodedVerdict;
       const verdict: Verdict = Array.isArray(ref) ? withLazyEvidence(ruleId, status, severity, message, ref, resource, evidence) : { ruleId, status, severity, message, evidence: ref.v, resource };
       if (suppressed) verdict.suppressed = suppressed;

@@ -88,6 +88,20 @@ const trail = (arn: string, account: string, more: Record<string, unknown> = {},
   ...more,
 });
 
+/** A rule that looks each trail up in a selection of the trails (`t in variables.short`). */
+const shortKept = (id: string) => `id: ${id}
+title: Trails keep their logs
+severity: low
+resource: account
+variables:
+  - name: short
+    expression: account.trails.filter(t, t.retention.availableDays < 365)
+validations:
+  - expression: account.trails.filter(t, t in variables.short).size() == 0
+    message: some trail keeps its logs too short
+remediation: Keep them.
+`;
+
 describe('outcomes reused in parts', () => {
   it('decides and writes the message once for accounts alike to them, the evidence of each account its own', async () => {
     const counted = await countedRule('trails-logging', RULE);
@@ -128,21 +142,7 @@ describe('outcomes reused in parts', () => {
   });
 
   it('looks an element up in a selection of its own list by the predicates that selected it, not by its whole value', async () => {
-    const { rule, calls } = await countedRule(
-      'short-kept',
-      `id: short-kept
-title: Trails keep their logs
-severity: low
-resource: account
-variables:
-  - name: short
-    expression: account.trails.filter(t, t.retention.availableDays < 365)
-validations:
-  - expression: account.trails.filter(t, t in variables.short).size() == 0
-    message: some trail keeps its logs too short
-remediation: Keep them.
-`,
-    );
+    const { rule, calls } = await countedRule('short-kept', shortKept('short-kept'));
     // Each account's trail has its own prefix, which the rule never reads: one decision for all.
     for (let i = 0; i < 50; i++) expect(rule.evaluate(account(`${100 + i}`, [trail('arn:org', `${100 + i}`)])).status).toBe('PASS');
     expect(calls['validations[0]']).toBe(1);
@@ -160,6 +160,48 @@ remediation: Keep them.
     const { arn, ...rest } = trail('arn:org', '304');
     rule.evaluate(account('304', [trail('arn:org', '304'), { ...rest, arn }]));
     expect(calls['validations[0]']).toBe(5);
+  });
+});
+
+describe('elements told apart by a name', () => {
+  it('are not read again to find two equal ones when a string member differs in each (the trails\' arn)', async () => {
+    const { rule, calls } = await countedRule('short-kept-named', shortKept('short-kept-named'));
+    rule.evaluate(account('100', [trail('arn:a', '100'), trail('arn:b', '100')]));
+    expect(calls['validations[0]']).toBe(1);
+    // A member the rule never reads, counted: the plain-data check reads it once per trail; the
+    // search for equal elements would read it again, which the distinct arns make needless.
+    let reads = 0;
+    const counted = (arn: string) => Object.defineProperty(trail(arn, '101'), 'note', { enumerable: true, get: () => (reads++, 'x') });
+    expect(rule.evaluate(account('101', [counted('arn:a'), counted('arn:b')])).status).toBe('PASS');
+    expect(calls['validations[0]']).toBe(1);
+    expect(reads).toBe(2);
+    // The same arn twice: told apart by their whole texts (their prefixes differ), still reused.
+    rule.evaluate(account('102', [trail('arn:a', '102'), trail('arn:a', '103')]));
+    expect(calls['validations[0]']).toBe(1);
+    // Equal but for key order, with no name to tell them apart: evaluated, never reused.
+    const { arn, ...rest } = trail('arn:a', '106');
+    rule.evaluate(account('106', [trail('arn:a', '106'), { ...rest, arn }]));
+    expect(calls['validations[0]']).toBe(2);
+  });
+});
+
+describe('frozen facts shared by the elements of several accounts', () => {
+  it('are found plain data once, not again for each account', async () => {
+    const { rule, calls } = await countedRule('short-kept-shared', shortKept('short-kept-shared'));
+    // A bucket the model shares between the trails of every account (frozen), with a member counted.
+    let reads = 0;
+    const bucket = Object.freeze(Object.defineProperty({ name: 'logs' }, 'note', { enumerable: true, get: () => (reads++, 'x') }));
+    rule.evaluate(account('100', [trail('arn:a', '100', { bucket })]));
+    const afterFirst = reads;
+    expect(afterFirst).toBeGreaterThan(0);
+    expect(rule.evaluate(account('101', [trail('arn:a', '101', { bucket })])).status).toBe('PASS');
+    expect(calls['validations[0]']).toBe(1);
+    expect(reads).toBe(afterFirst);
+    // A frozen bucket that is not plain data (NaN) is never taken for one: evaluated, each time.
+    const notPlain = Object.freeze({ name: 'logs', size: Number.NaN });
+    rule.evaluate(account('102', [trail('arn:a', '102', { bucket: notPlain })]));
+    rule.evaluate(account('103', [trail('arn:a', '103', { bucket: notPlain })]));
+    expect(calls['validations[0]']).toBe(3);
   });
 });
 
