@@ -32,7 +32,7 @@ export const RUN_VERDICTS = 50_000;
 /** Verdicts between two checkpoints of the merged file (SpoolHandle.checkpoints). */
 const CHECKPOINT_VERDICTS = 1_024;
 /** Evidence objects a walk keeps parsed, by offset, per generation (two are kept): the shared ones stay, the one-offs pass. */
-const EVIDENCE_GENERATION = 2_048;
+export const EVIDENCE_GENERATION = 2_048;
 
 /** Where a finished spool is, for another thread to open (plain data). */
 export interface SpoolHandle {
@@ -469,27 +469,30 @@ const LAZY_EVIDENCE: PropertyDescriptor = {
  * can still read its evidence).
  */
 class EvidenceCache {
-  private readonly parsed = new RecentCache<number, unknown>(EVIDENCE_GENERATION);
+  private readonly parsed = new RecentCache<number, { value: unknown; text: string }>(EVIDENCE_GENERATION);
   /**
-   * The text each parsed object was read from. The spool wrote JSON.stringify(evidence), and
-   * JSON.stringify of what JSON.parse makes of its own text is that text again (key order, number
-   * forms, escapes), so the formats that write evidence as compact JSON take it instead of
-   * serialising the object again. Weak: a text goes with its object.
+   * The text each recently read object was parsed from. The spool wrote JSON.stringify(evidence),
+   * and JSON.stringify of what JSON.parse makes of its own text is that text again (key order,
+   * number forms, escapes), so the formats that write evidence as compact JSON take it instead of
+   * serialising the object again; they ask while the object is in use (lockstep.ts). Only the
+   * recent ones, as `parsed`: a WeakMap kept every text read until a major collection, and the
+   * report phase's peak RSS rose with it (eleventh round, large-organizations.md).
    */
-  private readonly texts = new WeakMap<object, string>();
+  private readonly texts = new RecentCache<object, string>(EVIDENCE_GENERATION);
 
   constructor(private readonly reader: PieceReader) {}
 
   get(offset: number, length: number): unknown {
-    return this.parsed.get(offset, () => {
+    const entry = this.parsed.get(offset, () => {
       const text = this.reader.read(offset, length);
-      const value = JSON.parse(text) as unknown;
-      if (value !== null && typeof value === 'object') this.texts.set(value, text);
-      return value;
+      return { value: JSON.parse(text) as unknown, text };
     });
+    const value = entry.value;
+    if (value !== null && typeof value === 'object') this.texts.get(value, () => entry.text);
+    return value;
   }
 
   textOf(value: unknown): string | undefined {
-    return value !== null && typeof value === 'object' ? this.texts.get(value) : undefined;
+    return value !== null && typeof value === 'object' ? this.texts.peek(value) : undefined;
   }
 }

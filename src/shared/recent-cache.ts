@@ -25,6 +25,11 @@ export class RecentCache<K, V> {
     return value;
   }
 
+  /** The value kept for `key`, if any, without making one or counting as a use. */
+  peek(key: K): V | undefined {
+    return this.recent.get(key) ?? this.older.get(key);
+  }
+
   clear(): void {
     this.recent.clear();
     this.older.clear();

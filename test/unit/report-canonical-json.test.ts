@@ -3,7 +3,7 @@
  * key-sorting replacer: both must give the same text, since OSCAL's uuids hash it.
  */
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/report/audit-common.ts';
+import { canonicalJson, sortedPlainCopy } from '../../src/report/audit-common.ts';
 import { compareStrings } from '../../src/contracts/order.ts';
 
 /** The definition: JSON.stringify with every plain object's keys sorted. */
@@ -33,6 +33,10 @@ const cases: [string, unknown][] = [
   ['undefined at the top', undefined],
   ['an own "__proto__" key (JSON.parse makes one)', JSON.parse('{"b":1,"__proto__":{"y":1,"x":2},"a":[{"__proto__":null}]}') as unknown],
   ['nesting deeper than the plain copy goes', Array.from({ length: 70 }).reduce<unknown>((inner) => ({ z: 1, inner }), { b: 1, a: 2 })],
+  ['keys already in order, at every level', { a: [{ b: 1, c: { d: [1, 2], e: null } }], f: 'x' }],
+  ['in order outside, not inside', { a: [{ c: 1, b: 2 }], b: { y: 1, x: 2 }, c: 3 }],
+  ['in order inside, not outside', { z: { a: 1, b: [{ c: 1, d: 2 }] }, a: [1, { e: 1 }] }],
+  ['an own "__proto__" key in order', JSON.parse('{"__proto__":{"x":1},"a":1}') as unknown],
   ['the verdict parts OSCAL hashes', ['rule-x', 'arn:aws:s3:::b', 'FAIL', 'message', null, { regions: [{ region: 'us-east-1', enabled: 'true' }], organization: [] }]],
 ];
 
@@ -45,6 +49,21 @@ describe('canonicalJson', () => {
 
   it('sorts keys by code unit, as compareStrings does (uppercase before lowercase)', () => {
     expect(canonicalJson({ b: 1, B: 2, a: { d: 1, c: 2 } })).toBe('{"B":2,"a":{"c":2,"d":1},"b":1}');
+  });
+
+  it('uses what is already in order as it is, copying only the objects out of order and what holds them', () => {
+    const inOrder = { a: [{ b: 1, c: { d: [1, 2] } }], e: 'x' };
+    expect(sortedPlainCopy(inOrder)).toBe(inOrder);
+    const inner = { b: { x: 1 }, a: 2 };
+    const outer = { list: [{ ok: 1 }, inner], sorted: { p: 1, q: 2 } };
+    const copy = sortedPlainCopy(outer) as typeof outer;
+    expect(copy).not.toBe(outer);
+    expect(copy.list).not.toBe(outer.list);
+    expect(copy.list[0]).toBe(outer.list[0]);
+    expect(copy.list[1]).not.toBe(inner);
+    expect(Object.keys(copy.list[1]!)).toEqual(['a', 'b']);
+    expect((copy.list[1] as typeof inner).b).toBe(inner.b);
+    expect(copy.sorted).toBe(outer.sorted);
   });
 
   it('still refuses what JSON cannot hold', () => {

@@ -67,6 +67,24 @@ describe('stableJsonChunks', () => {
     expect(bigChunks.filter((c) => c.includes('x'.repeat(300)))).toHaveLength(3);
   });
 
+  it('looks for LazyLists in each plain part of a document once, however many levels are opened above it', () => {
+    // A plain inventory beside the list, five levels down (as OSCAL's inventory items are): each
+    // level jsonChunks opens asked again whether the inventory held a list, reading it again.
+    let reads = 0;
+    const item = (id: number) => ({ id, props: [{ name: 'region', value: 'eu-west-1' }] });
+    const counted = Array.from({ length: 20 }, (_, i) => {
+      const o = item(i);
+      return Object.defineProperty(o, 'props', { get: () => (reads++, [{ name: 'region', value: 'eu-west-1' }]), enumerable: true });
+    });
+    const value = { a: { results: [{ definitions: { inventory: counted }, observations: new LazyList([1, 2], (n) => ({ n })) }] } };
+    const whole = stableJson(value);
+    expect(reads).toBe(counted.length);
+    reads = 0;
+    expect(join(stableJsonChunks(value))).toBe(whole);
+    // Once to look for a list, once to write the item.
+    expect(reads).toBe(2 * counted.length);
+  });
+
   it('writes a LazyList item with no JSON form as null, as JSON.stringify does', () => {
     const value = { list: new LazyList([1, 2], (n) => (n === 1 ? undefined : n)) };
     expect(join(stableJsonChunks(value))).toBe(stableJson(value));

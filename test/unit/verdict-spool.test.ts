@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
 import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
-import { sortKey, type SpooledVerdicts, type SpoolRuns, VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
+import { EVIDENCE_GENERATION, sortKey, type SpooledVerdicts, type SpoolRuns, VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
 import type { VerdictOutline } from '../../src/evaluate/verdict-outline.ts';
 import { compareVerdicts } from '../../src/contracts/order.ts';
 import type { ResourceType, Verdict, VerdictStatus } from '../../src/contracts/verdict.ts';
@@ -248,5 +248,21 @@ describe('VerdictSpool evidence texts', () => {
     }
     expect(list.evidenceText({ not: 'read from the list' })).toBeUndefined();
     expect(list.evidenceText('text')).toBeUndefined();
+  });
+
+  it('keeps the texts of the recently read objects only, however long their objects live', () => {
+    // A text kept as long as its object (a WeakMap) stayed until a major collection: the report
+    // phase's peak RSS rose with it.
+    const count = EVIDENCE_GENERATION * 2 + 10;
+    const spool = new VerdictSpool(undefined, 1_000);
+    for (let i = 0; i < count; i++) spool.add({ ruleId: 'r', status: 'FAIL', severity: 'high', message: 'm', evidence: { i }, resource: { type: 'account', id: `a${i}`, accountId: `a${i}` } });
+    const list = spool.finish();
+    if (Array.isArray(list)) throw new Error('expected a spooled list');
+    const kept = Array.from(list, (v) => v.evidence);
+    expect(list.evidenceText(kept[0])).toBeUndefined();
+    expect(list.evidenceText(kept[count - 1])).toBe(JSON.stringify(kept[count - 1]));
+    // A walk that reads the first again lends its text again.
+    const again = list[Symbol.iterator]().next().value!.evidence;
+    expect(list.evidenceText(again)).toBe('{"i":0}');
   });
 });
