@@ -5,10 +5,13 @@ import { memo, unknownReason, type ModelIndex } from './model-index.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import {
   bucketAccessCoverage,
+  bucketNameClass,
   type AccessCoverage,
   type AccessKind,
+  type CoverageTarget,
   type DataEventRecorder,
 } from './data-event-coverage.ts';
+import { deepFreeze } from './frozen.ts';
 import { dataEventRecorders } from './data-event-recorders.ts';
 import { classifyBucket } from './pii.ts';
 
@@ -26,16 +29,55 @@ function partitionOf(index: ModelIndex): string {
   return index.header.partition || 'aws';
 }
 
+/** Coverages shared between accounts, by everything they depend on (see futureBucketCoverage, bucketCoverage). */
+interface CoverageCache {
+  byKey: Map<string, AccessCoverage>;
+  /** Selector lists by identity (recorderKey). */
+  ids: WeakMap<object, number>;
+  /** Each list of recorders' part of the keys, made once per list: an account judges all its buckets, for reads and writes, against the same list. */
+  recorderKeys: WeakMap<readonly DataEventRecorder[], string>;
+}
+
+function coverageCache(index: ModelIndex): CoverageCache {
+  // Stryker disable next-line StringLiteral: any key no other memo uses is the same cache.
+  return memo(index, 'data-events:coverage', () => ({ byKey: new Map(), ids: new WeakMap(), recorderKeys: new WeakMap() }));
+}
+
+function recordersKey(cache: CoverageCache, recorders: readonly DataEventRecorder[]): string {
+  let key = cache.recorderKeys.get(recorders);
+  if (key === undefined) cache.recorderKeys.set(recorders, (key = recorders.map((r) => recorderKey(r, cache.ids)).join('\n')));
+  return key;
+}
+
 /**
  * Coverage of a bucket not created yet. It depends only on the recorders, and most accounts share
  * theirs (the organization's trails), so it is worked out once per distinct set of recorders.
  */
-function futureBucketCoverage(index: ModelIndex, access: AccessKind, recorders: DataEventRecorder[]): AccessCoverage {
-  const cache = memo(index, 'data-events:future-bucket', () => ({ byKey: new Map<string, AccessCoverage>(), ids: new WeakMap<object, number>() }));
-  const key = `${access}\n${recorders.map((r) => recorderKey(r, cache.ids)).join('\n')}`;
+function futureBucketCoverage(index: ModelIndex, access: AccessKind, recorders: readonly DataEventRecorder[]): AccessCoverage {
+  const cache = coverageCache(index);
+  const key = `future\n${access}\n${recordersKey(cache, recorders)}`;
   let coverage = cache.byKey.get(key);
   if (!coverage) {
-    coverage = bucketAccessCoverage({ bucket: ANY_FUTURE_BUCKET, partition: partitionOf(index) }, access, recorders);
+    coverage = deepFreeze(bucketAccessCoverage({ bucket: ANY_FUTURE_BUCKET, partition: partitionOf(index) }, access, recorders));
+    cache.byKey.set(key, coverage);
+  }
+  return coverage;
+}
+
+/**
+ * Coverage of an existing bucket: worked out once per class of bucket names the recorders'
+ * selectors tell apart (bucketNameClass), region, access and set of recorders, as most buckets of
+ * most accounts are recorded by the same organization trails. Frozen: accounts share it.
+ * 1k synthetic organization: 7,158 coverages asked for, 58 worked out (eleventh round).
+ */
+function bucketCoverage(index: ModelIndex, target: CoverageTarget, access: AccessKind, recorders: readonly DataEventRecorder[]): AccessCoverage {
+  const nameClass = bucketNameClass(target, recorders);
+  if (nameClass === undefined) return bucketAccessCoverage(target, access, recorders);
+  const cache = coverageCache(index);
+  const key = `bucket\n${access}\n${target.partition}\n${target.region ?? '?'}\n${nameClass}\n${recordersKey(cache, recorders)}`;
+  let coverage = cache.byKey.get(key);
+  if (!coverage) {
+    coverage = deepFreeze(bucketAccessCoverage(target, access, recorders));
     cache.byKey.set(key, coverage);
   }
   return coverage;
@@ -73,10 +115,9 @@ let nextSelectorsId = 0;
 function allBucketsCoverage(
   index: ModelIndex,
   record: AccountRecord,
-  recorders: DataEventRecorder[],
+  everyRegion: readonly DataEventRecorder[],
   access: AccessKind,
 ): Known<AllBucketsCoverageFacts> {
-  const everyRegion = recorders.filter((r) => r.multiRegion);
   const partition = partitionOf(index);
   const future = futureBucketCoverage(index, access, everyRegion);
   const facts = asFacts(future);
@@ -92,7 +133,7 @@ function allBucketsCoverage(
   const unknowns: string[] = [];
   for (const bucket of listing.value) {
     // Only recorders of every region are counted here, so the bucket's region does not matter.
-    const c = bucketAccessCoverage({ bucket: bucket.Name, partition }, access, everyRegion);
+    const c = bucketCoverage(index, { bucket: bucket.Name, partition }, access, everyRegion);
     if (c.status === 'unknown') unknowns.push(`${bucket.Name}: ${c.unknownReasons.join('; ')}`);
     else if (c.status !== 'covered') uncovered.push(bucket.Name);
   }
@@ -113,8 +154,10 @@ export function accountDataEventFacts(index: ModelIndex, record: AccountRecord, 
   if (recorders.reason !== undefined) return unknownBecause(recorders.reason);
   const facts: AccountDataEventsFacts = {};
   const unknown: Record<string, string> = {};
+  // Only recorders of every region can record a bucket created tomorrow, wherever it is.
+  const everyRegion = recorders.value.filter((r) => r.multiRegion);
   for (const access of ACCESS_KINDS) {
-    const c = allBucketsCoverage(index, record, recorders.value, access);
+    const c = allBucketsCoverage(index, record, everyRegion, access);
     if (c.value) facts[access] = c.value;
     else unknown[access] = c.reason;
   }
@@ -122,11 +165,11 @@ export function accountDataEventFacts(index: ModelIndex, record: AccountRecord, 
   return known(facts);
 }
 
-function bucketDataEvents(target: { bucket: string; region?: string; partition: string }, recorders: Known<DataEventRecorder[]>): BucketDataEventsFacts {
+function bucketDataEvents(index: ModelIndex, target: CoverageTarget, recorders: Known<DataEventRecorder[]>): BucketDataEventsFacts {
   const facts: BucketDataEventsFacts = {};
   const unknown: Record<string, string> = {};
   for (const access of ACCESS_KINDS) {
-    const c = recorders.value ? asFacts(bucketAccessCoverage(target, access, recorders.value)) : unknownBecause<AccessCoverageFacts>(recorders.reason!);
+    const c = recorders.value ? asFacts(bucketCoverage(index, target, access, recorders.value)) : unknownBecause<AccessCoverageFacts>(recorders.reason!);
     if (c.value) facts[access] = c.value;
     else unknown[access] = c.reason;
   }
@@ -153,7 +196,7 @@ function bucketFacts(
   else unknown.tags = unknownReason(detail?.tags, 's3:GetBucketTagging')!;
   if (pii.value) facts.pii = pii.value;
   else unknown.pii = pii.reason;
-  facts.dataEvents = bucketDataEvents({ bucket: listing.Name, partition, ...(region ? { region } : {}) }, recorders);
+  facts.dataEvents = bucketDataEvents(index, { bucket: listing.Name, partition, ...(region ? { region } : {}) }, recorders);
   if (Object.keys(unknown).length > 0) facts.unknown = unknown;
   return facts;
 }
