@@ -1,6 +1,6 @@
 import { compareStrings } from '../contracts/order.ts';
 import type { AdvancedEventSelector, AdvancedFieldSelector, EventSelector } from '../snapshot/types.ts';
-import { FRESH, selectorAccepts, witnessValues, type EventAttributes } from './advanced-selectors.ts';
+import { FRESH, fieldSelectorAccepts, selectorAccepts, witnessValues, type EventAttributes } from './advanced-selectors.ts';
 import type { Known } from './known.ts';
 
 /**
@@ -166,6 +166,29 @@ function translatedClassic(selectors: EventSelector[]): (AdvancedEventSelector |
 
 function advancedSelectors(selectors: RecorderSelectors): readonly (AdvancedEventSelector | null)[] {
   return selectors.type === 'advanced' ? selectors.selectors : translatedClassic(selectors.selectors);
+}
+
+/** The fields an S3 object data event holds with the same value whatever its access kind. */
+const S3_OBJECT_EVENT: EventAttributes = { eventCategory: 'Data', 'resources.type': 'AWS::S3::Object', eventSource: 's3.amazonaws.com', eventType: 'AwsApiCall' };
+
+/**
+ * Whether the recorder can change any bucket's coverage (`bucketAccessCoverage`). One whose every
+ * selector filters only on the fields every S3 object event fixes, and rejects one of them (a
+ * management-events selector), accepts no witness: it gives no evidence, no "not counted", no
+ * doubt, and adds no witness of its own; leaving it out changes no coverage. Most accounts' own
+ * trails are such, so without them most accounts share their recorders.
+ */
+export function mayRecordS3Objects(recorder: DataEventRecorder): boolean {
+  if (!recorder.selectors.value) return true;
+  return advancedSelectors(recorder.selectors.value).some((selector) => selector !== null && !rejectsS3Objects(selector));
+}
+
+function rejectsS3Objects(selector: AdvancedEventSelector): boolean {
+  const fixed = fixedAttributes('read');
+  return (
+    selector.FieldSelectors.every((fs) => Object.hasOwn(fixed, fs.Field)) &&
+    selector.FieldSelectors.some((fs) => Object.hasOwn(S3_OBJECT_EVENT, fs.Field) && !fieldSelectorAccepts(fs, S3_OBJECT_EVENT[fs.Field]))
+  );
 }
 
 /**

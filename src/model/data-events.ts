@@ -6,6 +6,7 @@ import { known, unknownBecause, type Known } from './known.ts';
 import {
   bucketAccessCoverage,
   bucketNameClass,
+  mayRecordS3Objects,
   type AccessCoverage,
   type AccessKind,
   type CoverageTarget,
@@ -34,19 +35,23 @@ interface CoverageCache {
   byKey: Map<string, AccessCoverage>;
   /** Selector lists by identity (recorderKey). */
   ids: WeakMap<object, number>;
-  /** Each list of recorders' part of the keys, made once per list: an account judges all its buckets, for reads and writes, against the same list. */
-  recorderKeys: WeakMap<readonly DataEventRecorder[], string>;
+  /** Each list's recorders that count, and their part of the keys, made once per list: an account judges all its buckets, for reads and writes, against the same list. */
+  relevant: WeakMap<readonly DataEventRecorder[], { recorders: readonly DataEventRecorder[]; key: string }>;
 }
 
 function coverageCache(index: ModelIndex): CoverageCache {
   // Stryker disable next-line StringLiteral: any key no other memo uses is the same cache.
-  return memo(index, 'data-events:coverage', () => ({ byKey: new Map(), ids: new WeakMap(), recorderKeys: new WeakMap() }));
+  return memo(index, 'data-events:coverage', () => ({ byKey: new Map(), ids: new WeakMap(), relevant: new WeakMap() }));
 }
 
-function recordersKey(cache: CoverageCache, recorders: readonly DataEventRecorder[]): string {
-  let key = cache.recorderKeys.get(recorders);
-  if (key === undefined) cache.recorderKeys.set(recorders, (key = recorders.map((r) => recorderKey(r, cache.ids)).join('\n')));
-  return key;
+/** The recorders that may record S3 object events (mayRecordS3Objects), and their part of the keys. */
+function relevantRecorders(cache: CoverageCache, recorders: readonly DataEventRecorder[]): { recorders: readonly DataEventRecorder[]; key: string } {
+  let relevant = cache.relevant.get(recorders);
+  if (!relevant) {
+    const kept = recorders.filter(mayRecordS3Objects);
+    cache.relevant.set(recorders, (relevant = { recorders: kept, key: kept.map((r) => recorderKey(r, cache.ids)).join('\n') }));
+  }
+  return relevant;
 }
 
 /**
@@ -55,10 +60,11 @@ function recordersKey(cache: CoverageCache, recorders: readonly DataEventRecorde
  */
 function futureBucketCoverage(index: ModelIndex, access: AccessKind, recorders: readonly DataEventRecorder[]): AccessCoverage {
   const cache = coverageCache(index);
-  const key = `future\n${access}\n${recordersKey(cache, recorders)}`;
+  const relevant = relevantRecorders(cache, recorders);
+  const key = `future\n${access}\n${relevant.key}`;
   let coverage = cache.byKey.get(key);
   if (!coverage) {
-    coverage = deepFreeze(bucketAccessCoverage({ bucket: ANY_FUTURE_BUCKET, partition: partitionOf(index) }, access, recorders));
+    coverage = deepFreeze(bucketAccessCoverage({ bucket: ANY_FUTURE_BUCKET, partition: partitionOf(index) }, access, relevant.recorders));
     cache.byKey.set(key, coverage);
   }
   return coverage;
@@ -71,13 +77,14 @@ function futureBucketCoverage(index: ModelIndex, access: AccessKind, recorders: 
  * 1k synthetic organization: 7,158 coverages asked for, 58 worked out (eleventh round).
  */
 function bucketCoverage(index: ModelIndex, target: CoverageTarget, access: AccessKind, recorders: readonly DataEventRecorder[]): AccessCoverage {
-  const nameClass = bucketNameClass(target, recorders);
-  if (nameClass === undefined) return bucketAccessCoverage(target, access, recorders);
   const cache = coverageCache(index);
-  const key = `bucket\n${access}\n${target.partition}\n${target.region ?? '?'}\n${nameClass}\n${recordersKey(cache, recorders)}`;
+  const relevant = relevantRecorders(cache, recorders);
+  const nameClass = bucketNameClass(target, relevant.recorders);
+  if (nameClass === undefined) return bucketAccessCoverage(target, access, relevant.recorders);
+  const key = `bucket\n${access}\n${target.partition}\n${target.region ?? '?'}\n${nameClass}\n${relevant.key}`;
   let coverage = cache.byKey.get(key);
   if (!coverage) {
-    coverage = deepFreeze(bucketAccessCoverage(target, access, recorders));
+    coverage = deepFreeze(bucketAccessCoverage(target, access, relevant.recorders));
     cache.byKey.set(key, coverage);
   }
   return coverage;

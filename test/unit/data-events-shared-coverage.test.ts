@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildIndex, subjectsForAccount } from '../../src/model/index.ts';
 import type { BucketFacts } from '../../src/model/facts.ts';
-import { bucketNameClass, type DataEventRecorder } from '../../src/model/data-event-coverage.ts';
+import { bucketNameClass, mayRecordS3Objects, type DataEventRecorder } from '../../src/model/data-event-coverage.ts';
 import { ok, tags } from '../fixtures/snapshot-builder.ts';
 import { detail, MANAGEMENT, miniOrg, trail } from '../fixtures/mini-org.ts';
 import type { AdvancedEventSelector } from '../../src/snapshot/types.ts';
@@ -56,6 +56,20 @@ describe('bucket coverage shared between accounts', () => {
     expect(bob.get('scratch')!.dataEvents!.write).toMatchObject({ status: 'not-covered', missing: ['all object write events'] });
   });
 
+  it('shares it with an account whose own trail records management events only', () => {
+    const { bucketsOf } = organization({ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] });
+    const alpha = bucketsOf(ALICE).get('pii-alpha')!.dataEvents!;
+    expect(alpha.read!.by).toBe(bucketsOf(BOB).get('pii-beta')!.dataEvents!.read!.by);
+  });
+
+  it('does not share it with an account whose own trail records some S3 objects', () => {
+    const { bucketsOf } = organization(s3Data({ Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::pii-'] }));
+    const alpha = bucketsOf(ALICE).get('pii-alpha')!.dataEvents!;
+    const beta = bucketsOf(BOB).get('pii-beta')!.dataEvents!;
+    expect(alpha.read!.by.map((b) => b.source)).toEqual(['arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail', 'arn:aws:cloudtrail:us-east-1:222222222222:trail/own']);
+    expect(beta.read!.by.map((b) => b.source)).toEqual(['arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail']);
+  });
+
   it('works out again a bucket a selector names by its own ARN, and names its objects', () => {
     const { bucketsOf } = organization(s3Data({ Field: 'resources.ARN', NotStartsWith: ['arn:aws:s3:::pii-alpha/secret/'] }));
     const alpha = bucketsOf(ALICE).get('pii-alpha')!.dataEvents!;
@@ -96,5 +110,31 @@ describe('bucketNameClass', () => {
     };
     expect(of('pii-a', classic)).toBeUndefined();
     expect(of('pii-b', classic)).toBe(of('scratch', classic));
+  });
+});
+
+describe('mayRecordS3Objects', () => {
+  const withSelectors = (selectors: DataEventRecorder['selectors']): DataEventRecorder => ({
+    arn: 'arn:aws:cloudtrail:us-east-1:222222222222:trail/own',
+    kind: 'trail',
+    multiRegion: true,
+    homeRegion: 'us-east-1',
+    active: { value: true },
+    selectors,
+  });
+  const advanced = (...selectors: AdvancedEventSelector[]) => withSelectors({ value: { type: 'advanced', selectors } });
+
+  it('leaves out a recorder of management events only, advanced or classic', () => {
+    expect(mayRecordS3Objects(advanced({ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }))).toBe(false);
+    expect(mayRecordS3Objects(advanced({ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::DynamoDB::Table'] }] }))).toBe(false);
+    expect(mayRecordS3Objects(withSelectors({ value: { type: 'classic', selectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }] } }))).toBe(false);
+    expect(mayRecordS3Objects(advanced())).toBe(false);
+  });
+
+  it('keeps one that may record S3 objects, whose selectors are unknown, or that filters on a field that adds witnesses', () => {
+    expect(mayRecordS3Objects(advanced({ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }, s3Data({ Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::x/'] })))).toBe(true);
+    expect(mayRecordS3Objects(advanced({ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }] }))).toBe(true);
+    expect(mayRecordS3Objects(withSelectors({ reason: 'cloudtrail:GetEventSelectors was not read' }))).toBe(true);
+    expect(mayRecordS3Objects(advanced({ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'userIdentity.arn', StartsWith: ['arn:aws:iam::'] }] }))).toBe(true);
   });
 });
