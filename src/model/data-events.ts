@@ -74,7 +74,8 @@ function futureBucketCoverage(index: ModelIndex, access: AccessKind, recorders: 
  * Coverage of an existing bucket: worked out once per class of bucket names the recorders'
  * selectors tell apart (bucketNameClass), region, access and set of recorders, as most buckets of
  * most accounts are recorded by the same organization trails. Frozen: accounts share it.
- * 1k synthetic organization: 7,158 coverages asked for, 58 worked out (eleventh round).
+ * org-1000 (eleventh round): 444 coverages of existing buckets asked for, 89 worked out; of a
+ * bucket created tomorrow, 1,934 asked for, 50 worked out (172 with every recorder in the key).
  */
 function bucketCoverage(index: ModelIndex, target: CoverageTarget, access: AccessKind, recorders: readonly DataEventRecorder[]): AccessCoverage {
   const cache = coverageCache(index);
