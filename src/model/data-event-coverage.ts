@@ -1,6 +1,6 @@
 import { compareStrings } from '../contracts/order.ts';
 import type { AdvancedEventSelector, AdvancedFieldSelector, EventSelector } from '../snapshot/types.ts';
-import { FRESH, selectorAccepts, witnessValues, type EventAttributes } from './advanced-selectors.ts';
+import { FRESH, fieldSelectorAccepts, selectorAccepts, witnessValues, type EventAttributes } from './advanced-selectors.ts';
 import type { Known } from './known.ts';
 
 /**
@@ -146,11 +146,83 @@ function positioned(recorder: DataEventRecorder, selectors: RecorderSelectors): 
     return selectors.selectors.map((selector, position) => ({ recorder, position, selectorType: 'advanced', selector }));
   }
   const out: PositionedSelector[] = [];
-  selectors.selectors.forEach((classic, position) => {
-    const selector = classicAsAdvanced(classic);
+  translatedClassic(selectors.selectors).forEach((selector, position) => {
     if (selector) out.push({ recorder, position, selectorType: 'classic', selector });
   });
   return out;
+}
+
+/**
+ * Classic selectors translated once per list: an organization trail's list is the same object in
+ * every account (the index's), and every bucket of every account is judged against it.
+ */
+const translations = new WeakMap<EventSelector[], (AdvancedEventSelector | null)[]>();
+
+function translatedClassic(selectors: EventSelector[]): (AdvancedEventSelector | null)[] {
+  let translated = translations.get(selectors);
+  if (!translated) translations.set(selectors, (translated = selectors.map(classicAsAdvanced)));
+  return translated;
+}
+
+function advancedSelectors(selectors: RecorderSelectors): readonly (AdvancedEventSelector | null)[] {
+  return selectors.type === 'advanced' ? selectors.selectors : translatedClassic(selectors.selectors);
+}
+
+/** The fields an S3 object data event holds with the same value whatever its access kind. */
+const S3_OBJECT_EVENT: EventAttributes = { eventCategory: 'Data', 'resources.type': 'AWS::S3::Object', eventSource: 's3.amazonaws.com', eventType: 'AwsApiCall' };
+
+/**
+ * Whether the recorder can change any bucket's coverage (`bucketAccessCoverage`). One whose every
+ * selector filters only on the fields every S3 object event fixes, and rejects one of them (a
+ * management-events selector), accepts no witness: it gives no evidence, no "not counted", no
+ * doubt, and adds no witness of its own; leaving it out changes no coverage. Most accounts' own
+ * trails are such, so without them most accounts share their recorders.
+ */
+export function mayRecordS3Objects(recorder: DataEventRecorder): boolean {
+  if (!recorder.selectors.value) return true;
+  return advancedSelectors(recorder.selectors.value).some((selector) => selector !== null && !rejectsS3Objects(selector));
+}
+
+function rejectsS3Objects(selector: AdvancedEventSelector): boolean {
+  const fixed = fixedAttributes('read');
+  return (
+    selector.FieldSelectors.every((fs) => Object.hasOwn(fixed, fs.Field)) &&
+    selector.FieldSelectors.some((fs) => Object.hasOwn(S3_OBJECT_EVENT, fs.Field) && !fieldSelectorAccepts(fs, S3_OBJECT_EVENT[fs.Field]))
+  );
+}
+
+/**
+ * What a bucket's coverage depends on through its name, as a string, when that is all it depends
+ * on through it; undefined otherwise. When no `resources.ARN` constant of the recorders' selectors
+ * begins with the bucket's object ARN, nor filters on an ending, the only ARN witness is
+ * `arn:…:s3:::<bucket>/` + FRESH (witnessValues), and each selector treats it as the list of
+ * whether it begins with each constant (Equals never holds: the witness contains FRESH) says:
+ * buckets whose lists agree get the same coverage (`bucketAccessCoverage`) for the same access,
+ * region and recorders, and no part of it names the bucket (the only ARN it could name is that
+ * witness, when nothing at all is recorded, which `describeMissing` words without the ARN).
+ */
+export function bucketNameClass(target: CoverageTarget, recorders: readonly DataEventRecorder[]): string | undefined {
+  const base = `arn:${target.partition}:s3:::${target.bucket}/`;
+  const witness = base + FRESH;
+  let bits = '';
+  for (const r of recorders) {
+    if (!r.selectors.value) continue;
+    for (const selector of advancedSelectors(r.selectors.value)) {
+      for (const fs of selector?.FieldSelectors ?? []) {
+        if (fs.Field !== 'resources.ARN') continue;
+        if (fs.EndsWith || fs.NotEndsWith) return undefined;
+        for (const v of [...(fs.StartsWith ?? []), ...(fs.NotStartsWith ?? [])]) {
+          if (v.startsWith(base)) return undefined;
+          bits += witness.startsWith(v) ? '1' : '0';
+        }
+        for (const v of [...(fs.Equals ?? []), ...(fs.NotEquals ?? [])]) {
+          if (v.startsWith(base)) return undefined;
+          bits += '0';
+        }
+      }
+    }
+  }
+  return bits;
 }
 
 /** Why a recorder cannot be counted for this target: undefined when it counts, or unknown reasons. */
@@ -205,7 +277,7 @@ function witnesses(selectors: AdvancedEventSelector[], target: CoverageTarget, a
 }
 
 /** Which trails and event data stores record the bucket's object reads (or writes), and what they leave out. */
-export function bucketAccessCoverage(target: CoverageTarget, access: AccessKind, recorders: DataEventRecorder[]): AccessCoverage {
+export function bucketAccessCoverage(target: CoverageTarget, access: AccessKind, recorders: readonly DataEventRecorder[]): AccessCoverage {
   const counted: PositionedSelector[] = [];
   const excluded: { ps: PositionedSelector; reason: string }[] = [];
   const uncertain: { selectors: PositionedSelector[]; reason: string }[] = [];

@@ -5,10 +5,14 @@ import { memo, unknownReason, type ModelIndex } from './model-index.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import {
   bucketAccessCoverage,
+  bucketNameClass,
+  mayRecordS3Objects,
   type AccessCoverage,
   type AccessKind,
+  type CoverageTarget,
   type DataEventRecorder,
 } from './data-event-coverage.ts';
+import { deepFreeze } from './frozen.ts';
 import { dataEventRecorders } from './data-event-recorders.ts';
 import { classifyBucket } from './pii.ts';
 
@@ -26,16 +30,62 @@ function partitionOf(index: ModelIndex): string {
   return index.header.partition || 'aws';
 }
 
+/** Coverages shared between accounts, by everything they depend on (see futureBucketCoverage, bucketCoverage). */
+interface CoverageCache {
+  byKey: Map<string, AccessCoverage>;
+  /** Selector lists by identity (recorderKey). */
+  ids: WeakMap<object, number>;
+  /** Each list's recorders that count, and their part of the keys, made once per list: an account judges all its buckets, for reads and writes, against the same list. */
+  relevant: WeakMap<readonly DataEventRecorder[], { recorders: readonly DataEventRecorder[]; key: string }>;
+}
+
+function coverageCache(index: ModelIndex): CoverageCache {
+  // Stryker disable next-line StringLiteral: any key no other memo uses is the same cache.
+  return memo(index, 'data-events:coverage', () => ({ byKey: new Map(), ids: new WeakMap(), relevant: new WeakMap() }));
+}
+
+/** The recorders that may record S3 object events (mayRecordS3Objects), and their part of the keys. */
+function relevantRecorders(cache: CoverageCache, recorders: readonly DataEventRecorder[]): { recorders: readonly DataEventRecorder[]; key: string } {
+  let relevant = cache.relevant.get(recorders);
+  if (!relevant) {
+    const kept = recorders.filter(mayRecordS3Objects);
+    cache.relevant.set(recorders, (relevant = { recorders: kept, key: kept.map((r) => recorderKey(r, cache.ids)).join('\n') }));
+  }
+  return relevant;
+}
+
 /**
  * Coverage of a bucket not created yet. It depends only on the recorders, and most accounts share
  * theirs (the organization's trails), so it is worked out once per distinct set of recorders.
  */
-function futureBucketCoverage(index: ModelIndex, access: AccessKind, recorders: DataEventRecorder[]): AccessCoverage {
-  const cache = memo(index, 'data-events:future-bucket', () => ({ byKey: new Map<string, AccessCoverage>(), ids: new WeakMap<object, number>() }));
-  const key = `${access}\n${recorders.map((r) => recorderKey(r, cache.ids)).join('\n')}`;
+function futureBucketCoverage(index: ModelIndex, access: AccessKind, recorders: readonly DataEventRecorder[]): AccessCoverage {
+  const cache = coverageCache(index);
+  const relevant = relevantRecorders(cache, recorders);
+  const key = `future\n${access}\n${relevant.key}`;
   let coverage = cache.byKey.get(key);
   if (!coverage) {
-    coverage = bucketAccessCoverage({ bucket: ANY_FUTURE_BUCKET, partition: partitionOf(index) }, access, recorders);
+    coverage = deepFreeze(bucketAccessCoverage({ bucket: ANY_FUTURE_BUCKET, partition: partitionOf(index) }, access, relevant.recorders));
+    cache.byKey.set(key, coverage);
+  }
+  return coverage;
+}
+
+/**
+ * Coverage of an existing bucket: worked out once per class of bucket names the recorders'
+ * selectors tell apart (bucketNameClass), region, access and set of recorders, as most buckets of
+ * most accounts are recorded by the same organization trails. Frozen: accounts share it.
+ * org-1000 (eleventh round): 444 coverages of existing buckets asked for, 89 worked out; of a
+ * bucket created tomorrow, 1,934 asked for, 50 worked out (172 with every recorder in the key).
+ */
+function bucketCoverage(index: ModelIndex, target: CoverageTarget, access: AccessKind, recorders: readonly DataEventRecorder[]): AccessCoverage {
+  const cache = coverageCache(index);
+  const relevant = relevantRecorders(cache, recorders);
+  const nameClass = bucketNameClass(target, relevant.recorders);
+  if (nameClass === undefined) return bucketAccessCoverage(target, access, relevant.recorders);
+  const key = `bucket\n${access}\n${target.partition}\n${target.region ?? '?'}\n${nameClass}\n${relevant.key}`;
+  let coverage = cache.byKey.get(key);
+  if (!coverage) {
+    coverage = deepFreeze(bucketAccessCoverage(target, access, relevant.recorders));
     cache.byKey.set(key, coverage);
   }
   return coverage;
@@ -73,10 +123,9 @@ let nextSelectorsId = 0;
 function allBucketsCoverage(
   index: ModelIndex,
   record: AccountRecord,
-  recorders: DataEventRecorder[],
+  everyRegion: readonly DataEventRecorder[],
   access: AccessKind,
 ): Known<AllBucketsCoverageFacts> {
-  const everyRegion = recorders.filter((r) => r.multiRegion);
   const partition = partitionOf(index);
   const future = futureBucketCoverage(index, access, everyRegion);
   const facts = asFacts(future);
@@ -92,7 +141,7 @@ function allBucketsCoverage(
   const unknowns: string[] = [];
   for (const bucket of listing.value) {
     // Only recorders of every region are counted here, so the bucket's region does not matter.
-    const c = bucketAccessCoverage({ bucket: bucket.Name, partition }, access, everyRegion);
+    const c = bucketCoverage(index, { bucket: bucket.Name, partition }, access, everyRegion);
     if (c.status === 'unknown') unknowns.push(`${bucket.Name}: ${c.unknownReasons.join('; ')}`);
     else if (c.status !== 'covered') uncovered.push(bucket.Name);
   }
@@ -113,8 +162,10 @@ export function accountDataEventFacts(index: ModelIndex, record: AccountRecord, 
   if (recorders.reason !== undefined) return unknownBecause(recorders.reason);
   const facts: AccountDataEventsFacts = {};
   const unknown: Record<string, string> = {};
+  // Only recorders of every region can record a bucket created tomorrow, wherever it is.
+  const everyRegion = recorders.value.filter((r) => r.multiRegion);
   for (const access of ACCESS_KINDS) {
-    const c = allBucketsCoverage(index, record, recorders.value, access);
+    const c = allBucketsCoverage(index, record, everyRegion, access);
     if (c.value) facts[access] = c.value;
     else unknown[access] = c.reason;
   }
@@ -122,11 +173,11 @@ export function accountDataEventFacts(index: ModelIndex, record: AccountRecord, 
   return known(facts);
 }
 
-function bucketDataEvents(target: { bucket: string; region?: string; partition: string }, recorders: Known<DataEventRecorder[]>): BucketDataEventsFacts {
+function bucketDataEvents(index: ModelIndex, target: CoverageTarget, recorders: Known<DataEventRecorder[]>): BucketDataEventsFacts {
   const facts: BucketDataEventsFacts = {};
   const unknown: Record<string, string> = {};
   for (const access of ACCESS_KINDS) {
-    const c = recorders.value ? asFacts(bucketAccessCoverage(target, access, recorders.value)) : unknownBecause<AccessCoverageFacts>(recorders.reason!);
+    const c = recorders.value ? asFacts(bucketCoverage(index, target, access, recorders.value)) : unknownBecause<AccessCoverageFacts>(recorders.reason!);
     if (c.value) facts[access] = c.value;
     else unknown[access] = c.reason;
   }
@@ -153,7 +204,7 @@ function bucketFacts(
   else unknown.tags = unknownReason(detail?.tags, 's3:GetBucketTagging')!;
   if (pii.value) facts.pii = pii.value;
   else unknown.pii = pii.reason;
-  facts.dataEvents = bucketDataEvents({ bucket: listing.Name, partition, ...(region ? { region } : {}) }, recorders);
+  facts.dataEvents = bucketDataEvents(index, { bucket: listing.Name, partition, ...(region ? { region } : {}) }, recorders);
   if (Object.keys(unknown).length > 0) facts.unknown = unknown;
   return facts;
 }

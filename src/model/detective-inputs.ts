@@ -4,7 +4,7 @@
  * version) is "not read", never "nothing there": every fact built from it is unknown with this
  * reason, so its rules give ERROR, not PASS.
  */
-import type { AccountRecord, DetectiveRegionRecord } from '../snapshot/types.ts';
+import type { AccountRecord, DetectiveRegionRecord, RegionRecord } from '../snapshot/types.ts';
 import type { Known } from './known.ts';
 import { describeError } from './model-index.ts';
 import { TAMPER_ACTIONS, type TamperAction } from './tamper-events.ts';
@@ -20,7 +20,7 @@ export function accountUnread(record: AccountRecord): string | undefined {
 
 /** The account's detective block in `region`, or why there is none. */
 export function detectiveInputs(record: AccountRecord, region: string): DetectiveInputs {
-  const regionRecord = record.regions.find((r) => r.region === region);
+  const regionRecord = regionsByName(record).get(region);
   if (!regionRecord) return { reason: `region ${region} of account ${record.accountId} was not read` };
   if (!regionRecord.detective) {
     return {
@@ -30,6 +30,24 @@ export function detectiveInputs(record: AccountRecord, region: string): Detectiv
     };
   }
   return { block: regionRecord.detective };
+}
+
+/**
+ * The account's region records by name, made once per record: the detective facts look up each of
+ * its 17-20 regions three times (event rules, GuardDuty, event history), and a search of the list
+ * each time costs in proportion to the square of its regions. The first record of a region wins,
+ * as `find` would have it.
+ */
+const regionIndexes = new WeakMap<AccountRecord, Map<string, RegionRecord>>();
+
+function regionsByName(record: AccountRecord): Map<string, RegionRecord> {
+  let byName = regionIndexes.get(record);
+  if (!byName) {
+    byName = new Map();
+    for (const r of record.regions) if (!byName.has(r.region)) byName.set(r.region, r);
+    regionIndexes.set(record, byName);
+  }
+  return byName;
 }
 
 /** The tampering actions the model evaluates (ModelOptions.tamperActions), in the canonical order. */

@@ -2,7 +2,7 @@ import { compareStrings } from '../contracts/order.ts';
 import type { AccountRecord, EventDataStore } from '../snapshot/types.ts';
 import { setKnown } from './detective-inputs.ts';
 import type { EventDataStoreFacts } from './facts.ts';
-import { describeError, trailOwner, unknownReason, type EventDataStoreWithOwner, type ModelIndex } from './model-index.ts';
+import { describeError, isOwnedBy, unknownReason, type EventDataStoreWithOwner, type ModelIndex } from './model-index.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 
 /**
@@ -19,11 +19,10 @@ export function accountEventDataStores(index: ModelIndex, record: AccountRecord)
       return unknownBecause(unknownReason(stores, `cloudtrail:ListEventDataStores (${record.accountId}/${region.region})`)!);
     }
     for (const store of stores.value ?? []) {
-      const owner = trailOwner(store.EventDataStoreArn);
       // A member may list the organization's store; the index holds its owner's authoritative copy.
-      if (owner !== record.accountId) continue;
+      if (!isOwnedBy(store.EventDataStoreArn, record.accountId)) continue;
       // An ARN that names the account as owner has its region field (arn:aws:cloudtrail:REGION:ACCOUNT:...).
-      found.set(store.EventDataStoreArn, { store, ownerAccountId: owner, homeRegion: store.EventDataStoreArn.split(':')[3]! });
+      found.set(store.EventDataStoreArn, { store, ownerAccountId: record.accountId, homeRegion: store.EventDataStoreArn.split(':')[3]! });
     }
   }
   if (index.organizationEventDataStoreGaps.length > 0) {

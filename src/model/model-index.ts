@@ -440,6 +440,22 @@ export function trailOwner(arn: string): string {
   return end < 0 ? arn.slice(start) : arn.slice(start, end);
 }
 
+/**
+ * `trailOwner(arn) === accountId`, without making the owner's string: asked for every trail and
+ * event data store in every region of every account, where most are the organization's.
+ */
+export function isOwnedBy(arn: string, accountId: string): boolean {
+  let start = 0;
+  for (let colon = 0; colon < 4; colon++) {
+    start = arn.indexOf(':', start) + 1;
+    if (start === 0) return accountId === '';
+  }
+  const end = start + accountId.length;
+  return arn.startsWith(accountId, start) && (end === arn.length || arn.charCodeAt(end) === COLON);
+}
+
+const COLON = 58;
+
 function organizationFacts(header: SnapshotHeader): OrganizationBaseFacts {
   const facts: OrganizationBaseFacts = {};
   const unknown: Record<string, string> = {};

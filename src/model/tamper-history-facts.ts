@@ -29,8 +29,12 @@ export function accountTamperHistory(record: AccountRecord, trails: Known<TrailF
     }
     regionsRead.push(region);
     window ??= inputs.block!.tamperHistory!.window;
-    calls.push(...history.value.tamperCalls.map((c) => ({ ...c, region })));
-    switches.push(...history.value.tamperCalls, ...history.value.otherCalls);
+    // Pushed one by one: most regions hold no call, and spreading empty lists still allocates.
+    for (const c of history.value.tamperCalls) {
+      calls.push({ ...c, region });
+      switches.push(c);
+    }
+    for (const c of history.value.otherCalls) switches.push(c);
   }
   calls.sort((a, b) => compareStrings(a.time, b.time) || compareStrings(a.eventId, b.eventId));
   const facts: TamperHistoryFacts = {

@@ -68,10 +68,12 @@ export function regionTamperHistory(region: string, inputs: TamperHistoryInputs 
       if (missing !== undefined) return unknownBecause(missing);
       continue;
     }
+    // Most regions of most accounts hold no call at all: nothing to sort them into.
+    if (fetched.value.length === 0) continue;
     const into = isTamperAction(name) ? tamperCalls : otherCalls;
     for (const e of fetched.value) if (e.EventName === name && e.EventTime >= start && e.EventTime <= end) into.push(toCall(e));
   }
-  return known({ region, tamperCalls: tamperCalls.sort(byTime), otherCalls: otherCalls.sort(byTime) });
+  return known({ region, tamperCalls: tamperCalls.length > 1 ? tamperCalls.sort(byTime) : tamperCalls, otherCalls: otherCalls.length > 1 ? otherCalls.sort(byTime) : otherCalls });
 }
 
 /** A trail that records the account, as the model knows it now (GetTrailStatus). */

@@ -1,6 +1,6 @@
 import type { AccountRecord, Trail, TrailDetail } from '../snapshot/types.ts';
 import type { ListedTrailFacts, TrailBucketFacts } from './facts.ts';
-import { describeError, trailOwner, unknownReason, type ModelIndex } from './model-index.ts';
+import { describeError, isOwnedBy, unknownReason, type ModelIndex } from './model-index.ts';
 import { managementCapture } from './management-events.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 
@@ -23,7 +23,7 @@ export function accountTrails(index: ModelIndex, record: AccountRecord): Known<L
   const own = new Map<string, Trail>();
   for (const region of record.regions) {
     for (const trail of region.trails.value ?? []) {
-      if (trailOwner(trail.TrailARN) !== record.accountId) continue;
+      if (!isOwnedBy(trail.TrailARN, record.accountId)) continue;
       // Prefer the home-region entry; a shadow carries the same definition when the home region was not read.
       if (!own.has(trail.TrailARN) || region.region === trail.HomeRegion) own.set(trail.TrailARN, trail);
     }
