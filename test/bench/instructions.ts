@@ -1,12 +1,14 @@
 /**
- * Instructions an evaluation executes through the compiled CLI, counted by valgrind's callgrind
- * over every thread of the process. Seconds on a shared 2-core machine move by ±20 % between runs
- * of one build (and this machine's speed drifted ×1.7 within hours); the instruction count does
- * not follow the load or the clock (runs of one build differ by up to 2 %: 13.72 G and 13.93 G for
- * 1,000 accounts, `-f md`; 13.24 G and 13.53 G at 300 accounts with every format, the same code
- * in two checkouts), so it can tell a 5 % change that seconds cannot. It is not time:
- * cache misses, system calls and the kernel's share are not in it, so a change that trades
- * instructions for memory traffic must still be timed.
+ * Instructions an evaluation executes through the compiled CLI, counted by valgrind's callgrind.
+ * Seconds on a shared 2-core machine move by ±20 % between runs of one build (and this machine's
+ * speed drifted ×1.7 within hours); instructions move much less, so they can tell a change of a
+ * few per cent that seconds cannot. Node runs with V8's `--single-threaded` (no concurrent
+ * compilation or garbage-collection threads): with those threads the count followed the machine's
+ * load (the same build at 1,000 accounts, `-f md`: 13.72 G idle, 15.36–15.44 G at load 10–18),
+ * without them it moves by about 1 % (14.14 G idle, 14.29 G at load 10–17). It is not time:
+ * cache misses, system calls and the kernel's work are not in it, and single-threaded V8 does its
+ * collector's work on the main thread, so a change that trades instructions for memory traffic
+ * or for concurrent work must still be timed.
  *
  * Two runs per build: `-f md` (the evaluation with the cheapest report) and every format; their
  * difference is the other formats' share. With `--against ROOT` (another checkout whose dist/ is
@@ -38,7 +40,7 @@ function countOnce(root: string, snapshot: string, formats: string, dir: string)
   try {
     const run = spawnSync(
       'valgrind',
-      ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, join(root, 'bin', 'trailproof.js'), 'evaluate', snapshot, '-o', out, '-f', formats, '-q', '--workers', '1'],
+      ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', join(root, 'bin', 'trailproof.js'), 'evaluate', snapshot, '-o', out, '-f', formats, '-q', '--workers', '1'],
       { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CI: 'true' } },
     );
     if (run.error) return (run.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'valgrind is not installed (apt-get install valgrind)' : run.error.message;
@@ -60,7 +62,7 @@ const giga = (n: number) => `${(n / 1e9).toFixed(2)} G`;
  */
 export function benchInstructions(snapshot: string, accounts: number, allFormats: string, rounds: number, dir: string, against?: string): InstructionFigures {
   const roots = against === undefined ? [THIS_ROOT] : [THIS_ROOT, resolve(against)];
-  const text = [`== instructions (valgrind callgrind, all threads), ${accounts.toLocaleString('en-US')} accounts, --workers 1, median of ${rounds} ==`];
+  const text = [`== instructions (valgrind callgrind, node --single-threaded), ${accounts.toLocaleString('en-US')} accounts, --workers 1, median of ${rounds} ==`];
   const lines: string[] = [];
   const counts: Count[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -82,7 +84,7 @@ export function benchInstructions(snapshot: string, accounts: number, allFormats
   }
   if (against !== undefined) {
     const ratio = (formats: string) => of(THIS_ROOT, formats) / of(roots[1]!, formats);
-    text.push(`this checkout ÷ ${roots[1]}: -f md ×${ratio('md').toFixed(3)}, every format ×${ratio(allFormats).toFixed(3)} (runs of one build differ by up to 2 %)`);
+    text.push(`this checkout ÷ ${roots[1]}: -f md ×${ratio('md').toFixed(3)}, every format ×${ratio(allFormats).toFixed(3)} (runs of one build differ by about 1 %)`);
     lines.push(`bench instructions-ratio accounts=${accounts} md=${ratio('md').toFixed(3)} all=${ratio(allFormats).toFixed(3)}`);
   }
   return { text, lines };
