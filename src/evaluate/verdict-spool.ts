@@ -475,8 +475,8 @@ class EvidenceCache {
    * and JSON.stringify of what JSON.parse makes of its own text is that text again (key order,
    * number forms, escapes), so the formats that write evidence as compact JSON take it instead of
    * serialising the object again; they ask while the object is in use (lockstep.ts). Only the
-   * recent ones, as `parsed`: a WeakMap kept every text read until a major collection, and the
-   * report phase's peak RSS rose with it (eleventh round, large-organizations.md).
+   * recent ones, as `parsed`: a WeakMap kept every text read until a major collection (suspected,
+   * not shown, of the report phase's higher peak: eleventh round, large-organizations.md).
    */
   private readonly texts = new RecentCache<object, string>(EVIDENCE_GENERATION);
 

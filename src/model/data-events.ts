@@ -61,12 +61,15 @@ function relevantRecorders(cache: CoverageCache, recorders: readonly DataEventRe
 function futureBucketCoverage(index: ModelIndex, access: AccessKind, recorders: readonly DataEventRecorder[]): AccessCoverage {
   const cache = coverageCache(index);
   const relevant = relevantRecorders(cache, recorders);
-  const key = `future\n${access}\n${relevant.key}`;
+  return sharedCoverage(cache, `future\n${access}\n${relevant.key}`, () =>
+    bucketAccessCoverage({ bucket: ANY_FUTURE_BUCKET, partition: partitionOf(index) }, access, relevant.recorders),
+  );
+}
+
+/** The coverage kept under `key`, else worked out and kept, deep-frozen: accounts share it. */
+function sharedCoverage(cache: CoverageCache, key: string, workOut: () => AccessCoverage): AccessCoverage {
   let coverage = cache.byKey.get(key);
-  if (!coverage) {
-    coverage = deepFreeze(bucketAccessCoverage({ bucket: ANY_FUTURE_BUCKET, partition: partitionOf(index) }, access, relevant.recorders));
-    cache.byKey.set(key, coverage);
-  }
+  if (!coverage) cache.byKey.set(key, (coverage = deepFreeze(workOut())));
   return coverage;
 }
 
@@ -83,12 +86,7 @@ function bucketCoverage(index: ModelIndex, target: CoverageTarget, access: Acces
   const nameClass = bucketNameClass(target, relevant.recorders);
   if (nameClass === undefined) return bucketAccessCoverage(target, access, relevant.recorders);
   const key = `bucket\n${access}\n${target.partition}\n${target.region ?? '?'}\n${nameClass}\n${relevant.key}`;
-  let coverage = cache.byKey.get(key);
-  if (!coverage) {
-    coverage = deepFreeze(bucketAccessCoverage(target, access, relevant.recorders));
-    cache.byKey.set(key, coverage);
-  }
-  return coverage;
+  return sharedCoverage(cache, key, () => bucketAccessCoverage(target, access, relevant.recorders));
 }
 
 /**
