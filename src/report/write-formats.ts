@@ -8,6 +8,7 @@ import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import type { ScanResult } from '../contracts/result.ts';
 import { UserError } from '../shared/errors.ts';
+import type { HeapCeiling } from '../shared/full-collection.ts';
 import { formatterFiles } from './registry.ts';
 import { EvidenceTexts } from './evidence-texts.ts';
 import { Lockstep, type WalkProgress, WINDOW_VERDICTS } from './lockstep.ts';
@@ -225,7 +226,7 @@ export interface FormatsWritten {
  * (lockstep.ts): a verdict and its evidence are read, parsed and turned into text once for all of
  * them, not once per format.
  */
-export async function writeFormats(result: ScanResult, formatters: readonly Formatter[], outDir: string, options: RenderOptions): Promise<FormatsWritten> {
+export async function writeFormats(result: ScanResult, formatters: readonly Formatter[], outDir: string, options: RenderOptions, ceiling?: HeapCeiling): Promise<FormatsWritten> {
   const lockstep = new Lockstep(result.verdicts);
   const shared: ScanResult = lockstep.verdicts ? { ...result, verdicts: lockstep.verdicts } : result;
   const sharedOptions: RenderOptions = { ...options, evidenceTexts: options.evidenceTexts ?? EvidenceTexts.of(result.verdicts) };
@@ -234,6 +235,7 @@ export async function writeFormats(result: ScanResult, formatters: readonly Form
     for (let target = TURN_VERDICTS; jobs.some((job) => !job.done); target += TURN_VERDICTS) {
       // A format may read a little past the target (a page of verdicts) on the shared walk.
       lockstep.readAheadTo(target + READ_AHEAD_VERDICTS);
+      ceiling?.check();
       for (const job of jobs) {
         if (job.done) continue;
         const enough = (chunks: number) => (job.progress.position === undefined ? chunks >= TURN_CHUNKS : job.progress.position >= target);

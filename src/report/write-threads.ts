@@ -16,6 +16,7 @@ import type { Worker } from 'node:worker_threads';
 import type { ScanResult, VerdictList } from '../contracts/result.ts';
 import type { SpoolHandle, SpooledVerdicts } from '../evaluate/verdict-spool.ts';
 import { UserError } from '../shared/errors.ts';
+import type { HeapCeiling } from '../shared/full-collection.ts';
 import { moduleBeside, OUT_OF_MEMORY, ranOutOfHeap, startWorkerThread } from '../shared/worker-thread.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 import { type FormatFailure, type FormatsWritten, tempName, writeFormats, type WrittenReport } from './write-formats.ts';
@@ -27,6 +28,8 @@ export interface ThreadOptions {
   worker?: URL;
   /** A worker's old-generation heap, in MB; default WORKER_HEAP_MB (tests make it run out). */
   workerHeapMb?: number;
+  /** This thread's heap ceiling while it writes a spooled list's reports; default HEAP_ROOM_MB beyond what is live (write.ts; tests watch it). */
+  heapCeiling?: HeapCeiling;
 }
 
 /**
@@ -99,7 +102,7 @@ export function formatGroups(formatters: readonly Formatter[], count: number): F
 }
 
 /** Writes the formats in `threads` groups, the first on this thread; what was written comes back in the order of `formatters`. */
-export async function writeInThreads(result: ScanResult, formatters: readonly Formatter[], outDir: string, options: RenderOptions, threads: number, threading: ThreadOptions): Promise<FormatsWritten> {
+export async function writeInThreads(result: ScanResult, formatters: readonly Formatter[], outDir: string, options: RenderOptions, threads: number, threading: ThreadOptions, ceiling?: HeapCeiling): Promise<FormatsWritten> {
   const spool = spoolOf(result.verdicts)!;
   const [own, ...others] = formatGroups(formatters, threads);
   const { verdicts: _verdicts, ...plainResult } = result;
@@ -108,11 +111,11 @@ export async function writeInThreads(result: ScanResult, formatters: readonly Fo
   const workers = others.map((group) => startWorker(group, { result: plainResult, spool, formats: group.map((f) => f.name), outDir, options: plainOptions }, threading.worker ?? WORKER_URL, heapMb));
   const outcomes: FormatsWritten[] = [];
   try {
-    outcomes.push(await writeFormats(result, own!, outDir, options));
+    outcomes.push(await writeFormats(result, own!, outDir, options, ceiling));
     for (const [k, worker] of workers.entries()) {
       const outcome = await worker.outcome;
       // Out of its capped heap: the formats are written here instead, one after the other.
-      outcomes.push(outcome === OUT_OF_MEMORY ? await writeFormats(result, others[k]!, outDir, options) : outcome);
+      outcomes.push(outcome === OUT_OF_MEMORY ? await writeFormats(result, others[k]!, outDir, options, ceiling) : outcome);
     }
   } finally {
     for (const worker of workers) void worker.stop();

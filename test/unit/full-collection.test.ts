@@ -1,6 +1,6 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { collectGarbageNow } from '../../src/cli/full-collection.ts';
+import { collectGarbageNow, HeapCeiling, heapInUse } from '../../src/shared/full-collection.ts';
 
 describe('collectGarbageNow', () => {
   it('collects what nothing references any more, and leaves no context with gc', async () => {
@@ -18,5 +18,50 @@ describe('collectGarbageNow', () => {
     await new Promise((resolve) => setImmediate(resolve));
     collectGarbageNow();
     expect(ref.deref()).toBe(kept);
+  });
+});
+
+describe('HeapCeiling', () => {
+  /** A heap whose use the test sets, and a collection that leaves `live` in use. */
+  function fakeHeap(start: number) {
+    const heap = { inUse: start, live: start, collections: 0 };
+    const collect = () => {
+      heap.collections++;
+      heap.inUse = heap.live;
+    };
+    return { heap, collect, inUse: () => heap.inUse };
+  }
+
+  /** Sets the heap's use to each of `uses` in turn and checks; the collections counted after each. */
+  function collectionsAfter(ceiling: HeapCeiling, heap: { inUse: number }, uses: number[]): number[] {
+    return uses.map((use) => {
+      heap.inUse = use;
+      ceiling.check();
+      return ceiling.collections;
+    });
+  }
+
+  it('collects only once the heap holds more than the room beyond what was live', () => {
+    const { heap, collect, inUse } = fakeHeap(100);
+    const ceiling = new HeapCeiling(50, inUse, collect);
+    expect(collectionsAfter(ceiling, heap, [150, 151])).toEqual([0, 1]);
+    expect(heap.collections).toBe(1);
+  });
+
+  it('sets the next ceiling from what the collection left live', () => {
+    const { heap, collect, inUse } = fakeHeap(100);
+    const ceiling = new HeapCeiling(50, inUse, collect);
+    heap.live = 130;
+    expect(collectionsAfter(ceiling, heap, [200, 180, 181])).toEqual([1, 1, 2]);
+  });
+
+  it('reads this thread\'s heap by default', () => {
+    expect(heapInUse()).toBeGreaterThan(0);
+    const ceiling = new HeapCeiling(0);
+    // Room 0: anything allocated after it was made is over the ceiling.
+    const held = Array.from({ length: 100_000 }, (_, i) => ({ i }));
+    ceiling.check();
+    expect(ceiling.collections).toBe(1);
+    expect(held).toHaveLength(100_000);
   });
 });

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
-import { collectGarbageNow } from '../../src/cli/full-collection.ts';
+import { collectGarbageNow } from '../../src/shared/full-collection.ts';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type * as Collect from '../../src/collect/index.ts';
 

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { collectGarbageNow } from '../../src/cli/full-collection.ts';
+import { collectGarbageNow } from '../../src/shared/full-collection.ts';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type * as RulesLoad from '../../src/rules/load.ts';
 import type * as ReportWrite from '../../src/report/write.ts';

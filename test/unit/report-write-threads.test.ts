@@ -20,6 +20,7 @@ import { formatGroups, reportThreads } from '../../src/report/write-threads.ts';
 import { selectFrameworkPacks } from '../../src/rules/framework-packs.ts';
 import { loadRules } from '../../src/rules/load.ts';
 import { UserError } from '../../src/shared/errors.ts';
+import { HeapCeiling } from '../../src/shared/full-collection.ts';
 import { openDemoSnapshot } from '../../src/snapshot/demo.ts';
 import { sampleResult } from '../fixtures/results/sample-result.ts';
 
@@ -120,6 +121,34 @@ describe('writeReports on several threads', () => {
     expect(readFileSync(join(dir, 'one', 'trailproof.sarif'), 'utf8')).toContain('"baselineState": "unchanged"');
     expect(readFileSync(join(dir, 'one', 'trailproof.md'), 'utf8')).toContain('CIS Amazon Web Services Foundations Benchmark');
   }, 120_000);
+
+  it('this thread collects its garbage at its heap ceiling as it walks a spooled list, on one thread and beside workers, with the same bytes', async () => {
+    const one = join(dir, 'one');
+    await writeReports(spooled, ALL, one, {}, { threads: 1 });
+    const expected = filesUnder(one);
+    for (const threads of [1, 2]) {
+      // Every look at the heap finds it grown past the ceiling: each one collects.
+      let inUse = 0;
+      let collected = 0;
+      const ceiling = new HeapCeiling(1, () => (inUse += 2), () => void collected++);
+      const out = join(dir, `ceiling-${threads}`);
+      await writeReports(spooled, ALL, out, {}, { threads, heapCeiling: ceiling });
+      expect(collected, `${threads} threads`).toBeGreaterThan(0);
+      expect(ceiling.collections).toBe(collected);
+      const actual = filesUnder(out);
+      expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+      for (const [path, bytes] of expected) expect(actual.get(path)!.equals(bytes), `${threads} threads: ${path}`).toBe(true);
+    }
+  }, 120_000);
+
+  it('verdicts in memory are written without a heap ceiling: nothing of a small scan is collected on purpose', async () => {
+    let looked = 0;
+    const ceiling = new HeapCeiling(1, () => ++looked, () => undefined);
+    const before = looked;
+    await writeReports({ ...spooled, verdicts: [...spooled.verdicts] }, ['json', 'md'], join(dir, 'memory'), {}, { heapCeiling: ceiling });
+    expect(looked).toBe(before);
+    expect(ceiling.collections).toBe(0);
+  });
 
   it('a formatter that throws in a worker loses no other format: they are written, and the error names it', async () => {
     // json alone on this thread; sarif and md in the worker (formatGroups).

@@ -18,7 +18,7 @@ import type { SetExit } from '../register.ts';
 import { collectLive, collectOptions, keptOnFailure, verifyLogsOptions } from '../live.ts';
 import { narrowOptions, snapshotScope } from '../snapshot-scope.ts';
 import { summarize } from '../../evaluate/gate.ts';
-import { collectGarbageNow } from '../full-collection.ts';
+import { collectGarbageNow } from '../../shared/full-collection.ts';
 
 
 interface ScanFlags extends ReportFlags {
