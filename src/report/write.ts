@@ -23,7 +23,7 @@ const MB = 1 << 20;
  * (at up to about four times the live data: the report phase's peak at 100,000 accounts moved
  * between ~750 and ~950 MB from run to run with when that fell).
  */
-export const HEAP_ROOM_MB = Number(process.env.TP_HEAP_ROOM_MB ?? 128);
+export const HEAP_ROOM_MB = 128;
 export type { ThreadOptions } from './write-threads.ts';
 
 /**
