@@ -92,6 +92,20 @@ describe('openSnapshot: passes after the first', () => {
   });
 });
 
+describe("openSnapshot with validate: 'first-pass': the header is validated once", () => {
+  it('refuses, as changed, a header rewritten after it was opened, even into one the schema refuses', async () => {
+    const snapshot = minimalSnapshot();
+    const file = join(dir, 'header-rewritten.jsonl');
+    writeFileSync(file, text(snapshot));
+    const source = await openSnapshot(file, { validate: 'first-pass' });
+    // Not parsed nor validated again by the pass (openSnapshot did both): its text is compared with
+    // the one validated, so the pass says the file changed rather than judging the new header.
+    writeFileSync(file, text({ ...snapshot, header: { ...snapshot.header, collectedAt: 'yesterday' } }));
+    const err = await failure(source.records());
+    expect(err.message).toBe(`${file}: the file changed while it was being evaluated (its header on line 1 changed); evaluate a snapshot that is not being written`);
+  });
+});
+
 describe('reopenSnapshot with the identity of the validating source (a worker thread)', () => {
   it('reads the records without hashing while the file keeps that identity, and fails once it changed', async () => {
     const snapshot = minimalSnapshot();

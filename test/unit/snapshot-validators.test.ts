@@ -8,13 +8,15 @@ import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { DEMO_SNAPSHOT_FILE } from '../../src/snapshot/demo.ts';
-import { compileSnapshotSchema, snapshotValidatorCode } from '../../src/snapshot/schema.ts';
+import { compileSnapshotSchema, pathFreeValidatorCode, snapshotValidatorCode } from '../../src/snapshot/schema.ts';
 
 /** Loads the code as the build's CommonJS module is loaded, requiring ajv's runtime from the project. */
-function loadStandalone(): Record<'header' | 'record', ValidateFunction> {
+type Accepts = (value: unknown) => boolean;
+
+function loadStandalone(): Record<'header' | 'record', ValidateFunction> & { accepts: Record<'header' | 'record', Accepts> } {
   const module = { exports: {} as unknown };
   new Function('require', 'module', 'exports', snapshotValidatorCode())(createRequire(import.meta.url), module, module.exports);
-  return module.exports as Record<'header' | 'record', ValidateFunction>;
+  return module.exports as Record<'header' | 'record', ValidateFunction> & { accepts: Record<'header' | 'record', Accepts> };
 }
 
 const [headerLine, ...recordLines] = readFileSync(DEMO_SNAPSHOT_FILE, 'utf8').split('\n').filter((l) => l.trim() !== '');
@@ -32,7 +34,14 @@ const RECORDS: unknown[] = [
   { ...record, regions: [{ ...region, region: 7 }] },
   { ...record, regions: [{ ...region, trails: { value: null } }] },
   { ...record, regions: [{ ...region, trails: { error: { code: 'AccessDenied' } } }] },
+  // minLength 1 on a name: empty, and one character outside the BMP (two UTF-16 units).
+  { ...record, regions: [{ ...region, region: '' }] },
   'not an object',
+];
+/** Valid lines whose strings under `minLength: 1` are a single astral character, and map keys that JSON Pointers escape. */
+const ODD_VALID: unknown[] = [
+  { ...record, regions: [{ ...region, region: '\u{1F600}' }] },
+  { ...record, regions: [{ ...region, detective: { metricFilters: { 'a/b~c': { value: [] } } } }] },
 ];
 
 describe('snapshot validators compiled by the build', () => {
@@ -50,5 +59,24 @@ describe('snapshot validators compiled by the build', () => {
     }
     // The samples exercise both outcomes: valid demo lines and every broken variant.
     expect(failures).toBe(HEADERS.length - 1 + RECORDS.length - records.length);
+  });
+
+  it('accept a line without paths (accepts) exactly when `header` or `record` does', () => {
+    const standalone = loadStandalone();
+    for (const sample of HEADERS) expect(standalone.accepts.header(sample), JSON.stringify(sample)?.slice(0, 80)).toBe(standalone.header(sample));
+    for (const sample of [...RECORDS, ...ODD_VALID]) {
+      expect(standalone.accepts.record(sample), JSON.stringify(sample)?.slice(0, 80)).toBe(standalone.record(sample));
+    }
+    for (const sample of ODD_VALID) expect(standalone.record(sample), JSON.stringify(sample)?.slice(0, 120)).toBe(true);
+  });
+
+  it('build no JSON path and count no characters on the way to a valid record (pathFreeValidatorCode)', () => {
+    const code = pathFreeValidatorCode(snapshotValidatorCode());
+    // Calls into another schema's function pass "" instead of building the member's path...
+    expect(code).toContain('{instancePath:"",parentData:');
+    expect(code).not.toMatch(/\{instancePath:instancePath[^{}]*,parentData:/);
+    // ...and minLength 1 is decided by `length`, not by ajv's ucs2length walk.
+    expect(code).not.toMatch(/func\d+\(\w+\) < 1\)/);
+    expect(code).toMatch(/\w+\.length < 1\)/);
   });
 });
