@@ -388,7 +388,7 @@ function checkPlainObject(value: object): void {
 }
 
 /** What of `value` the paths below `node` can observe, as text. */
-export function project(node: PathNode, value: unknown): string {
+function project(node: PathNode, value: unknown): string {
   // Most observed values are strings and booleans, written here as wholeValue would write them.
   switch (typeof value) {
     case 'string':
@@ -486,80 +486,6 @@ function projectNow(node: PathNode, value: object): string {
 }
 
 /**
- * Whether `value` projects at `node` as `last` does (project(node, value) === project(node,
- * last)), decided without writing either projection: true only when that is certain, false when
- * it is not (the caller then projects). Consecutive subjects mostly project alike (72–96 % of the
- * whole-outcome lookups at 1,000 accounts, twelfth round), and writing the projection — a
- * JSON.stringify per string, the text's concatenation, its comparison with the previous one — was
- * most of a key's cost. Mirrors project() and projectNow() case for case; the same object (or
- * string) projects the same way, since facts are not changed once built.
- */
-export function sameProjection(node: PathNode, value: unknown, last: unknown): boolean {
-  if (value === last) return true;
-  if (typeof value !== 'object' || value === null || typeof last !== 'object' || last === null) return false;
-  const frozen = Object.isFrozen(value);
-  if (frozen || Object.isFrozen(last)) {
-    // A frozen object's projection is its token at this node (tokens are texts: equal tokens, equal texts).
-    if (!frozen || !Object.isFrozen(last)) return false;
-    const token = node.frozenProjections.get(value);
-    return token !== undefined && token === node.frozenProjections.get(last);
-  }
-  if (node.whole) return sameWholeValue(value, last);
-  const every = node.every();
-  if (Array.isArray(value)) {
-    if (!Array.isArray(last)) return false;
-    if (node.members) return sameWholeValue(value, last);
-    if (node.comparesElements) checkPlainElements(value);
-    if (value.length !== last.length) return false;
-    if (every) for (let i = 0; i < value.length; i++) if (!sameProjection(every, value[i], last[i])) return false;
-    return true;
-  }
-  if (Array.isArray(last) || !plainPrototype(value)) return false;
-  const record = value as Record<string, unknown>;
-  const lastRecord = last as Record<string, unknown>;
-  if ((every || node.members) && !sameDefinedMembers(record, lastRecord, every && ((a, b) => sameProjection(every, a, b)))) return false;
-  for (const { key, child } of node.namedChildren()) if (!sameProjection(child, record[key], lastRecord[key])) return false;
-  return true;
-}
-
-/** Whether two values already read whole (`last`'s text was written) have the same JSON text. */
-function sameWholeValue(value: unknown, last: unknown): boolean {
-  if (value === last) return true;
-  if (typeof value !== 'object' || value === null || typeof last !== 'object' || last === null) return false;
-  if (Array.isArray(value)) {
-    if (!Array.isArray(last) || value.length !== last.length) return false;
-    for (let i = 0; i < value.length; i++) if (value[i] === undefined || !sameWholeValue(value[i], last[i])) return false;
-    return true;
-  }
-  return !Array.isArray(last) && plainPrototype(value) && sameDefinedMembers(value as Record<string, unknown>, last as Record<string, unknown>, sameWholeValue);
-}
-
-/**
- * Whether two maps have the same members that are not undefined, in the same order (JSON and CEL
- * both see that order), each pair of values alike by `same` when given.
- */
-function sameDefinedMembers(value: Record<string, unknown>, last: Record<string, unknown>, same: ((a: unknown, b: unknown) => boolean) | undefined): boolean {
-  const keys = Object.keys(value);
-  const lastKeys = Object.keys(last);
-  let j = 0;
-  for (const key of keys) {
-    const member = value[key];
-    if (member === undefined) continue;
-    while (j < lastKeys.length && last[lastKeys[j]!] === undefined) j++;
-    if (j === lastKeys.length || lastKeys[j] !== key) return false;
-    if (same && !same(member, last[key])) return false;
-    j++;
-  }
-  while (j < lastKeys.length && last[lastKeys[j]!] === undefined) j++;
-  return j === lastKeys.length;
-}
-
-function plainPrototype(value: object): boolean {
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
-
-/**
  * The outcomes' key for a projection: a short text is its own key; a longer one (often kilobytes:
  * an account's trails), which the outcomes of a large organization would otherwise keep one of per
  * distinct subject, is keyed by its SHA-256. A text always ends with a newline, which base64 never
@@ -612,8 +538,6 @@ export class ReusedValues<T> {
    */
   private lastText = '';
   private lastKey = '';
-  /** The facts lastKey is the key of (undefined: none, or they could not be keyed). */
-  private lastFacts: Record<string, unknown> | undefined;
 
   constructor(
     /** The paths the value depends on (undefined: not analysable, computed every time). */
@@ -630,15 +554,21 @@ export class ReusedValues<T> {
   get(subject: EvaluationSubject, compute: () => T): T {
     if (this.paths === null) this.paths = observedRoots(this.analyse());
     if (!this.enabled || !this.paths) return compute();
+    let text = '';
     const facts = subject.activation as Record<string, unknown>;
     try {
-      if (!this.projectsAsLast(this.paths, facts)) this.keyOf(this.paths, facts);
+      for (let i = 0; i < this.paths.length; i++) {
+        const { root, prefix, node } = this.paths[i]!;
+        text += `${prefix}${project(node, facts[root])}\n`;
+      }
     } catch (err) {
-      this.lastFacts = undefined;
       if (err instanceof NotPlainData) return compute();
       throw err;
     }
-    this.lastFacts = facts;
+    if (text !== this.lastText) {
+      this.lastKey = outcomeKey(text);
+      this.lastText = text;
+    }
     const key = this.lastKey;
     this.lookups++;
     const known = this.values.get(key);
@@ -651,30 +581,6 @@ export class ReusedValues<T> {
     if (this.reusable(value) && this.values.size < MAX_OUTCOMES) this.values.set(key, value);
     this.endTrialWhenDue();
     return value;
-  }
-
-  /** Whether `facts` project on every path as the previous subject's did: then they have its key. */
-  private projectsAsLast(paths: readonly ObservedRoot[], facts: Record<string, unknown>): boolean {
-    const last = this.lastFacts;
-    if (last === undefined) return false;
-    for (let i = 0; i < paths.length; i++) {
-      const { root, node } = paths[i]!;
-      if (!sameProjection(node, facts[root], last[root])) return false;
-    }
-    return true;
-  }
-
-  /** Projects `facts` and makes lastKey their key. */
-  private keyOf(paths: readonly ObservedRoot[], facts: Record<string, unknown>): void {
-    let text = '';
-    for (let i = 0; i < paths.length; i++) {
-      const { root, prefix, node } = paths[i]!;
-      text += `${prefix}${project(node, facts[root])}\n`;
-    }
-    if (text !== this.lastText) {
-      this.lastKey = outcomeKey(text);
-      this.lastText = text;
-    }
   }
 
   /** At the trial's last lookup, hit or miss: too few reused, and nothing is keyed any more. */

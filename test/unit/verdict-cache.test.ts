@@ -11,7 +11,7 @@ import type { EvaluationSubject } from '../../src/model/facts.ts';
 import { compileExpression, ruleEnvironment } from '../../src/rules/cel.ts';
 import type { CompiledRule } from '../../src/rules/evaluate.ts';
 import { loadRules, type LoadedRule } from '../../src/rules/load.ts';
-import { MAX_OUTCOMES, observedPaths, project, sameProjection } from '../../src/rules/verdict-cache.ts';
+import { MAX_OUTCOMES, observedPaths } from '../../src/rules/verdict-cache.ts';
 import type { RuleDocument } from '../../src/rules/types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trailproof-verdict-cache-'));
@@ -299,68 +299,5 @@ describe('observedPaths', () => {
       'account.x',
       'account.x.y (whole)',
     ]);
-  });
-
-  describe('sameProjection (a subject keyed as the previous one without writing its projection)', () => {
-    const rule = compiled({
-      validations: [{ expression: 'account.trails.all(t, t.bucket.name == "x" && t.on) && account.tags == {} && "k" in account.byRegion && size(account.list) > 0' }],
-    });
-    const node = observedPaths(rule)!.get('account')!;
-    const base = () => ({
-      trails: [{ bucket: { name: 'b', other: 1 }, on: true, arn: 'a1' }],
-      tags: { a: '1', b: 2 },
-      byRegion: { k: { big: 'x' } },
-      list: [{ n: 1 }, { n: 2 }],
-    });
-    const alike = (change: (facts: ReturnType<typeof base>) => void) => {
-      const facts = base();
-      change(facts);
-      return facts;
-    };
-    // Sound: never true where the texts differ; said for each pair below.
-    const same = (value: unknown, last: unknown) => {
-      const answer = sameProjection(node, value, last);
-      if (answer) expect(project(node, value)).toBe(project(node, last));
-      return answer;
-    };
-
-    it('is true for equal observed facts in other objects, whatever the facts not observed hold', () => {
-      expect(same(base(), base())).toBe(true);
-      expect(same(alike((f) => (f.trails[0]!.arn = 'a2')), base())).toBe(true);
-      expect(same(alike((f) => (f.byRegion.k.big = 'y')), base())).toBe(true);
-      expect(same(alike((f) => (f.list = [{ n: 3 }, { n: 4 }])), base())).toBe(true); // a list only sized
-      // A member that is undefined is absent, to JSON as to CEL.
-      expect(same(alike((f) => Object.assign(f.tags, { c: undefined })), base())).toBe(true);
-    });
-
-    it('is false where the projections differ', () => {
-      expect(same(alike((f) => (f.trails[0]!.bucket.name = 'c')), base())).toBe(false);
-      expect(same(alike((f) => (f.trails[0]!.on = false)), base())).toBe(false);
-      expect(same(alike((f) => f.trails.push(f.trails[0]!)), base())).toBe(false);
-      expect(same(alike((f) => (f.tags = { b: 2, a: '1' })), base())).toBe(false); // key order: JSON and CEL's iteration see it
-      expect(same(alike((f) => (f.tags.b = 3)), base())).toBe(false);
-      expect(same(alike((f) => Object.assign(f.byRegion, { j: {} })), base())).toBe(false);
-      expect(same(alike((f) => (f.list = [{ n: 1 }])), base())).toBe(false);
-    });
-
-    it('is false, not an answer, for what is not plain data (the projection then refuses it)', () => {
-      expect(same(alike((f) => (f.tags.b = Number.NaN)), alike((f) => (f.tags.b = Number.NaN)))).toBe(false);
-      expect(same(alike((f) => (f.tags = new Map() as never)), alike((f) => (f.tags = new Map() as never)))).toBe(false);
-      expect(same(alike((f) => (f.tags = Object.assign(Object.create({ inherited: 1 }) as object, { a: '1', b: 2 }) as never)), base())).toBe(false);
-    });
-
-    it('compares frozen facts by their token: the same object, or another one whose equal projection was written', () => {
-      const shared = Object.freeze({ a: '1', b: 2 });
-      expect(same(alike((f) => (f.tags = shared)), alike((f) => (f.tags = shared)))).toBe(true);
-      expect(same(alike((f) => (f.tags = shared)), base())).toBe(false);
-      const twin = Object.freeze({ a: '1', b: 2 });
-      const other = Object.freeze({ a: '2', b: 2 });
-      expect(sameProjection(node, alike((f) => (f.tags = twin)), alike((f) => (f.tags = shared)))).toBe(false); // not projected yet: not known
-      project(node, alike((f) => (f.tags = twin)));
-      project(node, alike((f) => (f.tags = shared)));
-      project(node, alike((f) => (f.tags = other)));
-      expect(same(alike((f) => (f.tags = twin)), alike((f) => (f.tags = shared)))).toBe(true);
-      expect(same(alike((f) => (f.tags = other)), alike((f) => (f.tags = shared)))).toBe(false);
-    });
   });
 });
