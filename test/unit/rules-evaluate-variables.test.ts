@@ -120,27 +120,6 @@ describe('errors a CEL library may wrap, and unknown facts without a name', () =
   });
 });
 
-describe('errors made while evaluating', () => {
-  const document = { id: 'hand', title: 'Hand-made', severity: 'low', resource: 'account', remediation: 'r', validations: [{ expression: 'fails' }] } as RuleDocument;
-  const subject = { resource: { type: 'account', id: '1', accountId: '1' }, activation: { account: { id: '1' } } } as unknown as EvaluationSubject;
-
-  it('capture no stack (only their summary is read), and the limit is restored after an evaluation that threw', () => {
-    const made: Error[] = [];
-    const failing: CompiledExpression = () => {
-      const error = new Error('No such key: x');
-      made.push(error);
-      throw error;
-    };
-    const rule: CompiledRule = { document, celParams: {}, variables: [{ name: 'v', expression: failing }], validations: [{ text: 'fails', expression: (a) => (a.variables as Record<string, unknown>).v }] };
-    const before = Error.stackTraceLimit;
-    expect(evaluateCompiledRule(rule, subject)).toMatchObject({ status: 'ERROR', message: 'could not decide: No such key: x (in variables.v)' });
-    expect(made).toHaveLength(1);
-    expect(made[0]!.stack).toBe('Error: No such key: x');
-    expect(Error.stackTraceLimit).toBe(before);
-    expect(new Error('here').stack).toContain('\n    at ');
-  });
-});
-
 describe('findUnknown through lists', () => {
   const subject = (account: unknown) => ({ resource: { type: 'account', id: '1', accountId: '1' }, activation: { account } }) as unknown as EvaluationSubject;
   /** The holder under `lists` nested lists inside the account. */
