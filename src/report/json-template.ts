@@ -65,25 +65,38 @@ export class JsonTemplates {
    * around them stay one-byte strings. V8 stores a string with one such character at two bytes
    * per character, and a report item is one string made of many parts: flattening it and encoding
    * it to UTF-8 then cost about twice as much (measured: 300,000 items of 900 characters, 0.25–0.40 s
-   * as one two-byte string, 0.17–0.19 s with its wide text apart, as when it had none).
+   * as one two-byte string, 0.17–0.19 s with its wide text apart, as when it had none). A long
+   * `{ json }` or `{ escaped }` value (LONG_VALUE_CHARACTERS: an evidence text, made once per
+   * evidence object) is a piece of its own too: it is one flat string already, and inside the
+   * item's string it was copied once more for every item when that string was flattened to be
+   * encoded.
    */
   pieces(shape: string, values: readonly (TemplateValue | undefined)[], build: TemplateBuilder, indent?: string): TextPieces {
     const template = this.template(shape, values, build, indent);
     if (template === null) return json(build(values.map(plainValue)), indent);
     const { texts, slots, whole, wide } = template;
-    if (!wide) return filled(template, values);
-    const pieces: string[] = [];
+    let pieces: string[] | undefined;
     let run = '';
     for (let i = 0; ; i++) {
-      if (!wide[i]) run += texts[i]!;
-      else {
-        if (run !== '') pieces.push(run);
-        pieces.push(texts[i]!);
+      if (wide?.[i]) {
+        if (run !== '') (pieces ??= []).push(run);
+        (pieces ??= []).push(texts[i]!);
         run = '';
-      }
+      } else run += texts[i]!;
       if (i === slots.length) break;
-      run += valueText(values[slots[i]!]!, whole[i]!);
+      const value = values[slots[i]!]!;
+      if (typeof value === 'string' || !isLong(value)) run += valueText(value, whole[i]!);
+      else {
+        // A long value (an evidence text) is already one string: a piece of its own, it is not
+        // copied again when the item's string is flattened to be written.
+        const quote = whole[i]! && 'escaped' in value ? '"' : '';
+        pieces ??= [];
+        if (run !== '' || quote !== '') pieces.push(run + quote);
+        pieces.push('json' in value ? value.json : value.escaped);
+        run = quote;
+      }
     }
+    if (pieces === undefined) return run;
     if (run !== '') pieces.push(run);
     return pieces;
   }
@@ -113,6 +126,11 @@ function definedMask(values: readonly (TemplateValue | undefined)[]): number {
 
 /** A mask of defined values is one 32-bit integer (times 32 plus the count: exact in a double). */
 const MAX_VALUES = 31;
+
+/** Values at least this long (evidence texts) are pieces of their own (JsonTemplates.pieces). */
+const LONG_VALUE_CHARACTERS = 512;
+
+const isLong = (value: { escaped: string } | { json: string }) => ('json' in value ? value.json : value.escaped).length >= LONG_VALUE_CHARACTERS;
 
 function filled({ texts, slots, whole }: Template, values: readonly (TemplateValue | undefined)[]): string {
   let out = texts[0]!;

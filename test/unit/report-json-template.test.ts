@@ -125,6 +125,29 @@ describe('JsonTemplates.pieces', () => {
     expect(templates.pieces('k', values, item('k'))).toBe(templates.render('k', values, item('k')));
   });
 
+  it('gives a long JSON text or escaped value as a piece of its own, the very string, and joined is render\'s text', () => {
+    const longEscaped = escapedString(`evidence "${'y'.repeat(600)}"`);
+    for (const indent of [undefined, '', '    ']) {
+      // A JSON text value is indented for where it stands (TemplateValue): a member of the item.
+      const evidence = { trail: 'x'.repeat(600), list: [1, 2] };
+      const longJson = indent === undefined ? JSON.stringify(evidence) : indentedJson(evidence, `${indent}  `);
+      const templates = new JsonTemplates();
+      for (const values of [
+        ['acct-1', 'ou', 'x', { json: longJson }, { escaped: longEscaped }],
+        ['acct-2', undefined, 'x', { json: '7' }, { escaped: longEscaped }],
+        ['acct-3', 'ou', 'x', { json: longJson }, 'short'],
+      ] as (TemplateValue | undefined)[][]) {
+        const pieces = templates.pieces('long', values, item('long'), indent);
+        expect(Array.isArray(pieces)).toBe(true);
+        expect((pieces as string[]).join('')).toBe(templates.render('long', values, item('long'), indent));
+        expect((pieces as string[]).join('')).toBe(expected('long', values, indent));
+        const longOnes = values.flatMap((v) => (typeof v === 'object' ? ['json' in v ? v.json : v.escaped] : [])).filter((t) => t.length >= 512);
+        for (const text of longOnes) expect((pieces as string[]).filter((p) => p === text).length).toBe(1);
+        expect((pieces as string[]).length).toBe(1 + 2 * longOnes.length);
+      }
+    }
+  });
+
   it('refuses a template of more values than its mask holds', () => {
     const values = Array.from({ length: 32 }, (_, i) => `v${i}`);
     expect(() => new JsonTemplates().render('many', values, (v) => v)).toThrow(/at most 31 values/);
