@@ -102,7 +102,7 @@ describe('JsonTemplates.pieces', () => {
   });
   const beyondLatin1 = /[^\u0000-\u00ff]/;
 
-  it('joined, is render\'s text; the constant texts beyond Latin-1 are pieces of their own, the others hold none', () => {
+  it('joined, is render\'s text; the runs of constant characters beyond Latin-1 are pieces of their own, the others hold none', () => {
     for (const indent of [undefined, '', '    ']) {
       const templates = new JsonTemplates();
       for (const values of [['id-1', '111111111111', 'https://x'], ['id-"2"', '222222222222', undefined]]) {
@@ -113,6 +113,8 @@ describe('JsonTemplates.pieces', () => {
         const wide = (pieces as string[]).filter((p) => beyondLatin1.test(p));
         expect(wide.some((p) => p.includes('—'))).toBe(true);
         expect(wide.some((p) => p.includes('→'))).toBe(true);
+        // A piece apart holds only the wide characters: the Latin-1 text around them is joined to the values.
+        for (const p of wide) expect(p).toMatch(/^[^\u0000-\u00ff]+$/);
         // The pieces that hold values are one-byte strings: no value is beside a wide text.
         for (const p of pieces as string[]) if (p.includes('111111111111') || p.includes('222222222222')) expect(beyondLatin1.test(p)).toBe(false);
       }
