@@ -371,6 +371,8 @@ export type SpooledVerdicts = VerdictList & {
   outlines(): Iterable<VerdictOutline>;
   /** JSON.stringify(evidence) of an evidence object this list read from its file, without serialising it; undefined for any other value. */
   evidenceText(evidence: unknown): string | undefined;
+  /** Each distinct resource (type and id) once, as the first of its verdicts in canonical order holds it (distinctResources). */
+  resources(): Iterable<ResourceRef>;
 };
 
 export function openSpool(handle: SpoolHandle): SpooledVerdicts {
@@ -385,7 +387,28 @@ export function openSpool(handle: SpoolHandle): SpooledVerdicts {
     from: (index) => walkFrom(handle, index, evidence),
     outlines: () => outlineWalk(handle.outline, handle.ruleRanges.map(([id]) => id)),
     evidenceText: (value) => evidence.textOf(value),
+    resources: () => distinctResources(handle),
   };
+}
+
+/**
+ * The list's resources, each once: a line's resource id and type are read from its sort key, and
+ * only the line of a resource not seen before is parsed, no verdict is built and no evidence is
+ * read. OSCAL's inventory needs them before its observations: a walk of the verdicts for it was
+ * 5.6 % of writing ASFF, OCSF and OSCAL at 10,000 accounts (786 ms of a 13.9 s profile).
+ */
+function* distinctResources(handle: SpoolHandle): Generator<ResourceRef> {
+  const seen = new Set<string>();
+  for (const [, start, end] of handle.ruleRanges) {
+    for (const line of readLines(handle.verdictsFile, start, end)) {
+      // The key's 2nd and 3rd fields, as escaped (sortKey): one string per resource.
+      const from = line.indexOf('\u0000') + 1;
+      const key = line.slice(from, line.indexOf('\u0000', line.indexOf('\u0000', from) + 1));
+      if (seen.has(key)) continue;
+      seen.add(key);
+      yield (JSON.parse(line.slice(line.indexOf('\t') + 1)) as EncodedVerdict)[2];
+    }
+  }
 }
 
 /** The walk from the `index`-th verdict: from its checkpoint's byte on, the lines before it read but not parsed. */

@@ -35,8 +35,11 @@ interface Template {
   slots: number[];
   /** Per slot: the marker was a whole JSON string (its quotes are cut off with it): JSON text values go there. */
   whole: boolean[];
-  /** Per text: it holds a character beyond Latin-1 (see pieces); undefined when none does. */
-  wide: boolean[] | undefined;
+  /**
+   * Per text, how pieces writes it (layoutOf): what is joined to the item's string and what is a
+   * piece of its own, alternately; undefined when every text is joined whole.
+   */
+  layouts: string[][] | undefined;
 }
 
 /** A character V8 cannot store in a one-byte string. */
@@ -60,30 +63,48 @@ export class JsonTemplates {
   }
 
   /**
-   * render's text in pieces to be written one after the other: the template's texts that hold a
-   * character beyond Latin-1 (a rule's "—" or "→") are pieces of their own, so that the pieces
-   * around them stay one-byte strings. V8 stores a string with one such character at two bytes
-   * per character, and a report item is one string made of many parts: flattening it and encoding
-   * it to UTF-8 then cost about twice as much (measured: 300,000 items of 900 characters, 0.25–0.40 s
-   * as one two-byte string, 0.17–0.19 s with its wide text apart, as when it had none).
+   * render's text in pieces to be written one after the other: the runs of characters beyond
+   * Latin-1 in the template's texts (a rule's "—" or "→") are pieces of their own, so that the
+   * pieces around them stay one-byte strings. V8 stores a string with one such character at two
+   * bytes per character, and a report item is one string made of many parts: flattening it and
+   * encoding it to UTF-8 then cost about twice as much (measured: 300,000 items of 900 characters,
+   * 0.25–0.40 s as one two-byte string, 0.17–0.19 s with its wide text apart, as when it had none);
+   * under callgrind, V8's UTF-8 encoding of a flat two-byte string took ~12 instructions per
+   * character against ~0.5 for a one-byte one (layoutOf). A long `{ json }` or `{ escaped }` value
+   * (LONG_PIECE_CHARACTERS: an evidence text, made once per evidence object) is a piece of its own
+   * too: it is one flat string already, and inside the item's string it was copied once more for
+   * every item when that string was flattened to be encoded.
    */
   pieces(shape: string, values: readonly (TemplateValue | undefined)[], build: TemplateBuilder, indent?: string): TextPieces {
     const template = this.template(shape, values, build, indent);
     if (template === null) return json(build(values.map(plainValue)), indent);
-    const { texts, slots, whole, wide } = template;
-    if (!wide) return filled(template, values);
-    const pieces: string[] = [];
+    const { slots, whole, layouts } = template;
+    if (!layouts && !slots.some((slot) => isLongValue(values[slot]!))) return filled(template, values);
+    let pieces: string[] | undefined;
     let run = '';
     for (let i = 0; ; i++) {
-      if (!wide[i]) run += texts[i]!;
-      else {
+      const layout = layouts?.[i] ?? [template.texts[i]!];
+      run += layout[0]!;
+      for (let k = 1; k < layout.length; k += 2) {
+        pieces ??= [];
         if (run !== '') pieces.push(run);
-        pieces.push(texts[i]!);
-        run = '';
+        pieces.push(layout[k]!);
+        run = layout[k + 1]!;
       }
       if (i === slots.length) break;
-      run += valueText(values[slots[i]!]!, whole[i]!);
+      const value = values[slots[i]!]!;
+      if (!isLongValue(value)) run += valueText(value, whole[i]!);
+      else {
+        // A long value (an evidence text) is already one string: a piece of its own, it is not
+        // copied again when the item's string is flattened to be written.
+        const quote = whole[i]! && 'escaped' in value ? '"' : '';
+        pieces ??= [];
+        if (run !== '' || quote !== '') pieces.push(run + quote);
+        pieces.push('json' in value ? value.json : value.escaped);
+        run = quote;
+      }
     }
+    if (pieces === undefined) return run;
     if (run !== '') pieces.push(run);
     return pieces;
   }
@@ -113,6 +134,16 @@ function definedMask(values: readonly (TemplateValue | undefined)[]): number {
 
 /** A mask of defined values is one 32-bit integer (times 32 plus the count: exact in a double). */
 const MAX_VALUES = 31;
+
+/**
+ * Values at least this long (evidence texts) are pieces of their own (JsonTemplates.pieces). Long
+ * template texts are not: apart too, at 512 characters, writing the three audit formats at 1,000
+ * accounts took 4.5 % more instructions (one run each: more chunks passed up through the
+ * generators than copies saved).
+ */
+const LONG_PIECE_CHARACTERS = 512;
+
+const isLongValue = (value: TemplateValue): value is { escaped: string } | { json: string } => typeof value !== 'string' && ('json' in value ? value.json : value.escaped).length >= LONG_PIECE_CHARACTERS;
 
 function filled({ texts, slots, whole }: Template, values: readonly (TemplateValue | undefined)[]): string {
   let out = texts[0]!;
@@ -147,8 +178,36 @@ function cut(text: string, values: readonly (TemplateValue | undefined)[]): Temp
     from = f.end;
   }
   texts.push(text.slice(from));
-  const wide = texts.map((t) => BEYOND_LATIN1.test(t));
-  return { texts, slots: found.map((f) => f.slot), whole: found.map((f) => f.whole), wide: wide.includes(true) ? wide : undefined };
+  const layouts = texts.map(layoutOf);
+  return { texts: layouts.map((l) => l.join('')), slots: found.map((f) => f.slot), whole: found.map((f) => f.whole), layouts: layouts.some((l) => l.length > 1) ? layouts : undefined };
+}
+
+/** Runs of characters beyond Latin-1 (split keeps them, at the odd indexes). */
+const WIDE_RUNS = /([^\u0000-\u00ff]+)/;
+
+/**
+ * A template text as pieces writes it: what is joined to the item's string and what is a piece
+ * of its own, alternately (joined, apart, joined, …, joined). Apart: the runs of characters
+ * beyond Latin-1. What is joined is copied into a one-byte string: a text cut out of a two-byte
+ * string is two-byte even where it holds no wide character (a template's JSON is two-byte when
+ * any text in it is, and a rule's texts can be, whatever they hold), and an item's string made
+ * with one two-byte part is two-byte whole. V8 encodes a two-byte string to UTF-8 at ~12
+ * instructions a character against ~0.5 for a one-byte one (callgrind): the UTF-8 encoding of
+ * OCSF's chunks at 1,000 accounts took 420 M instructions before this copy and 31 M after.
+ */
+function layoutOf(text: string): string[] {
+  if (!BEYOND_LATIN1.test(text)) return [oneByte(text)];
+  const layout = [''];
+  for (const [i, part] of text.split(WIDE_RUNS).entries()) {
+    if (i % 2 === 0) layout[layout.length - 1] = oneByte(part);
+    else layout.push(part, '');
+  }
+  return layout;
+}
+
+/** A Latin-1 text as a one-byte string (V8 keeps a slice of a two-byte string two-byte). */
+function oneByte(text: string): string {
+  return Buffer.from(text, 'latin1').toString('latin1');
 }
 
 /**

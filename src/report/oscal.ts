@@ -8,7 +8,7 @@
  * replace its href with your plan's location when you have one.
  */
 import type { ScanResult, VerdictList } from '../contracts/result.ts';
-import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
+import type { ResourceRef, RuleMeta, Verdict } from '../contracts/verdict.ts';
 import {
   canonicalJson,
   compareControlIds,
@@ -28,7 +28,7 @@ import {
 } from './audit-common.ts';
 import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { LazyList, stableJson, stableJsonChunks } from './canonical.ts';
-import { verdictsOfRules } from './list-views.ts';
+import { mapped, outlinesOf, verdictsOfRules } from './list-views.ts';
 import { EvidenceTexts } from './evidence-texts.ts';
 import { JsonTemplates, plainValue, type TemplateValue } from './json-template.ts';
 import type { Formatter, RenderOptions } from './types.ts';
@@ -66,8 +66,8 @@ function documentIds(result: ScanResult): Ids {
   };
 }
 
-function inventoryUuid(v: Verdict): string {
-  return uuidV5(`resource:${v.resource.type}:${v.resource.id}`);
+function inventoryUuidOf(r: ResourceRef): string {
+  return uuidV5(`resource:${r.type}:${r.id}`);
 }
 
 /** The uuid of a verdict's observation: a name-based uuid of what the verdict says (canonicalJson of [rule, resource, status, message, suppressed, evidence]). */
@@ -145,21 +145,38 @@ class ObservationUuids {
   }
 }
 
-/** One walk: the inventory (one item per resource, and its uuid by resourceKey) and each rule's verdict counts. */
-function inventoryAndCounts(verdicts: Iterable<Verdict>): { items: Json[]; subjects: Map<string, string>; counts: Map<string, StatusCounts> } {
-  const items = new Map<string, Json>();
+/** A spooled list reads its distinct resources without building its verdicts (evaluate/verdict-spool.ts). */
+interface KnowsResources {
+  resources(): Iterable<ResourceRef>;
+}
+
+/**
+ * Each distinct resource once, as the first of its verdicts in canonical order holds it: a spooled
+ * list's own reader, which parses a line only for a resource not seen before, else a walk.
+ */
+function distinctResources(verdicts: VerdictList): Iterable<ResourceRef> {
+  const knows = verdicts as Partial<KnowsResources>;
+  return typeof knows.resources === 'function' ? knows.resources() : mapped(verdicts, (v) => v.resource);
+}
+
+/**
+ * The inventory (one item per resource, and its uuid by resourceKeyOf) and each rule's verdict
+ * counts: neither reads a spooled list's verdicts (its resources and its outline).
+ */
+function inventoryAndCounts(verdicts: VerdictList): { items: Json[]; subjects: Map<string, string>; counts: Map<string, StatusCounts> } {
   const counts = new Map<string, StatusCounts>();
-  for (const v of verdicts) {
+  for (const v of outlinesOf(verdicts)) {
     let ruleCounts = counts.get(v.ruleId);
     if (!ruleCounts) counts.set(v.ruleId, (ruleCounts = emptyCounts()));
     ruleCounts[displayStatus(v)]++;
-    const r = v.resource;
-    const key = resourceKey(v);
+  }
+  const items = new Map<string, Json>();
+  for (const r of distinctResources(verdicts)) {
+    const key = resourceKeyOf(r);
     if (items.has(key)) continue;
-    const uuid = inventoryUuid(v);
     items.set(key, {
-      uuid,
-      description: `AWS ${r.type} ${resourceLabel(v)}`,
+      uuid: inventoryUuidOf(r),
+      description: `AWS ${r.type} ${resourceLabel({ resource: r })}`,
       props: [
         ...prop('resource-id', r.id),
         ...prop('resource-type', r.type),
@@ -189,13 +206,13 @@ interface ObservationContext {
   ids: Ids;
   collected: string;
   rules: ReadonlyMap<string, RuleMeta>;
-  /** Inventory uuid by resource key (resourceKey). */
+  /** Inventory uuid by resource key (resourceKeyOf). */
   subjects: ReadonlyMap<string, string>;
   /** The JSON text of an observation's evidence remarks (a long escaped string), made once per recent evidence object. */
   remarksJson: (evidence: unknown) => string;
 }
 
-const resourceKey = (v: Verdict) => `${v.resource.type}:${v.resource.id}`;
+const resourceKeyOf = (r: ResourceRef) => `${r.type}:${r.id}`;
 
 const evidenceRemarks = (evidence: unknown, texts: EvidenceTexts) => '```json\n' + texts.pretty(evidence) + '\n```';
 
@@ -212,7 +229,7 @@ function observationValues(v: Verdict, uuid: string, ctx: ObservationContext): (
     resourceLabel(v),
     v.message.trim() || `${v.status} ${v.ruleId}`,
     suppressedBy === '' ? undefined : suppressedBy,
-    ctx.subjects.get(resourceKey(v)) ?? inventoryUuid(v),
+    ctx.subjects.get(resourceKeyOf(v.resource)) ?? inventoryUuidOf(v.resource),
     { json: ctx.remarksJson(v.evidence) },
     s ? `Suppressed by ${s.exceptionId} until ${s.expires}, approved by ${s.approver}: ${s.reason}` : undefined,
   ];

@@ -43,11 +43,12 @@ describe('stableJsonChunks', () => {
     const value = { top: { list: lazy } };
     const chunks = [...stableJsonChunks(value)];
     expect(chunks.join('')).toBe(stableJson(value));
-    // The constant text around the title is a chunk of its own, the same for both items.
+    // The wide character of the constant text is a chunk of its own, the same for both items; the
+    // Latin-1 text around it is joined to the chunks before and after it.
     const wide = chunks.filter((c) => c.includes('—'));
-    expect(wide).toHaveLength(2);
-    expect(wide[1]).toBe(wide[0]);
-    expect(wide[0]).toMatch(/^,\n +"title": "Logs — validated",\n +"n": 1\n +}$/);
+    expect(wide).toEqual(['—', '—']);
+    expect(chunks.some((c) => /"title": "Logs $/.test(c))).toBe(true);
+    expect(chunks.some((c) => /^ validated",\n +"n": 1\n +}/.test(c))).toBe(true);
   });
 
   it('writes small rendered items together, a few kilobytes a chunk, and large ones one chunk each', () => {

@@ -102,7 +102,7 @@ describe('JsonTemplates.pieces', () => {
   });
   const beyondLatin1 = /[^\u0000-\u00ff]/;
 
-  it('joined, is render\'s text; the constant texts beyond Latin-1 are pieces of their own, the others hold none', () => {
+  it('joined, is render\'s text; the runs of constant characters beyond Latin-1 are pieces of their own, the others hold none', () => {
     for (const indent of [undefined, '', '    ']) {
       const templates = new JsonTemplates();
       for (const values of [['id-1', '111111111111', 'https://x'], ['id-"2"', '222222222222', undefined]]) {
@@ -113,6 +113,8 @@ describe('JsonTemplates.pieces', () => {
         const wide = (pieces as string[]).filter((p) => beyondLatin1.test(p));
         expect(wide.some((p) => p.includes('—'))).toBe(true);
         expect(wide.some((p) => p.includes('→'))).toBe(true);
+        // A piece apart holds only the wide characters: the Latin-1 text around them is joined to the values.
+        for (const p of wide) expect(p).toMatch(/^[^\u0000-\u00ff]+$/);
         // The pieces that hold values are one-byte strings: no value is beside a wide text.
         for (const p of pieces as string[]) if (p.includes('111111111111') || p.includes('222222222222')) expect(beyondLatin1.test(p)).toBe(false);
       }
@@ -123,6 +125,29 @@ describe('JsonTemplates.pieces', () => {
     const templates = new JsonTemplates();
     const values = ['acct-1', 'é', 'x', { json: '[1]' }, 'e'];
     expect(templates.pieces('k', values, item('k'))).toBe(templates.render('k', values, item('k')));
+  });
+
+  it('gives a long JSON text or escaped value as a piece of its own, the very string, and joined is render\'s text', () => {
+    const longEscaped = escapedString(`evidence "${'y'.repeat(600)}"`);
+    for (const indent of [undefined, '', '    ']) {
+      // A JSON text value is indented for where it stands (TemplateValue): a member of the item.
+      const evidence = { trail: 'x'.repeat(600), list: [1, 2] };
+      const longJson = indent === undefined ? JSON.stringify(evidence) : indentedJson(evidence, `${indent}  `);
+      const templates = new JsonTemplates();
+      for (const values of [
+        ['acct-1', 'ou', 'x', { json: longJson }, { escaped: longEscaped }],
+        ['acct-2', undefined, 'x', { json: '7' }, { escaped: longEscaped }],
+        ['acct-3', 'ou', 'x', { json: longJson }, 'short'],
+      ] as (TemplateValue | undefined)[][]) {
+        const pieces = templates.pieces('long', values, item('long'), indent);
+        expect(Array.isArray(pieces)).toBe(true);
+        expect((pieces as string[]).join('')).toBe(templates.render('long', values, item('long'), indent));
+        expect((pieces as string[]).join('')).toBe(expected('long', values, indent));
+        const longOnes = values.flatMap((v) => (typeof v === 'object' ? ['json' in v ? v.json : v.escaped] : [])).filter((t) => t.length >= 512);
+        for (const text of longOnes) expect((pieces as string[]).filter((p) => p === text).length).toBe(1);
+        expect((pieces as string[]).length).toBe(1 + 2 * longOnes.length);
+      }
+    }
   });
 
   it('refuses a template of more values than its mask holds', () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { oscalControlId, uuidV5 } from '../../src/report/audit-common.ts';
 import { OSCAL_VERSION, renderOscal } from '../../src/report/oscal.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
+import { VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
 import { PROD_ACCOUNT, sampleResult, shuffledResult, withVerdict } from '../fixtures/results/sample-result.ts';
 
 const OSCAL_SCHEMA = fileURLToPath(new URL('../fixtures/standard-schemas/oscal-1.0.6-assessment-results.schema.json', import.meta.url));
@@ -123,5 +124,17 @@ describe('OSCAL assessment-results', () => {
     const result = withVerdict(sampleResult(), (v) => v.status === 'ERROR', { message: '  line one\n<script>alert(1)</script>\n' });
     const doc = oscal(result);
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('reads a spooled list once: its inventory and counts come from the resources and the outline the spool keeps', () => {
+    const result = sampleResult();
+    const spool = new VerdictSpool(undefined, 3);
+    for (const v of result.verdicts) spool.add(v);
+    const list = spool.finish();
+    if (Array.isArray(list)) throw new Error('expected a spooled list');
+    let walks = 0;
+    const counted = { ...list, [Symbol.iterator]: () => (walks++, list[Symbol.iterator]()) };
+    expect(renderOscal({ ...result, verdicts: counted })).toBe(renderOscal(result));
+    expect(walks).toBe(1);
   });
 });

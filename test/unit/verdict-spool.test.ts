@@ -206,6 +206,33 @@ describe('VerdictSpool sort keys', () => {
   });
 });
 
+describe('VerdictSpool resources', () => {
+  it('gives each resource (type and id) once, as its first verdict in canonical order holds it, odd ids included', () => {
+    const next = generator(11);
+    const verdicts = Array.from({ length: 900 }, (_, i) => oddVerdict(next, i));
+    // The same type and id with other members: the first in canonical order is the one given.
+    verdicts.push({ ...verdicts[5]!, ruleId: 'rule-\uffffz', resource: { type: 'trail', id: 'twice\u0000\t', accountId: '1', name: 'last' } });
+    verdicts.push({ ...verdicts[5]!, ruleId: 'rule-\u0000first', resource: { type: 'trail', id: 'twice\u0000\t', accountId: '1', name: 'first' } });
+    // Ids and types that a joined key without a separator would confuse.
+    verdicts.push({ ...verdicts[6]!, resource: { type: 'bucket', id: 'account', accountId: '1' } });
+    verdicts.push({ ...verdicts[6]!, resource: { type: 'account', id: 'bucket', accountId: '1' } });
+    const spool = new VerdictSpool(undefined, 97);
+    for (const v of verdicts) spool.add(v);
+    const list = spool.finish();
+    if (Array.isArray(list)) throw new Error('expected a spooled list');
+    const expected = new Map<string, unknown>();
+    for (const v of [...verdicts].sort(compareVerdicts)) {
+      const key = JSON.stringify([v.resource.type, v.resource.id]);
+      if (!expected.has(key)) expected.set(key, v.resource);
+    }
+    const given = [...list.resources()];
+    expect(given.length).toBeGreaterThan(100);
+    expect(given.length).toBeLessThan(verdicts.length);
+    expect(JSON.stringify(given)).toBe(JSON.stringify([...expected.values()]));
+    expect(given.filter((r) => r.id === 'twice\u0000\t').map((r) => r.name)).toEqual(['first']);
+  });
+});
+
 describe('VerdictSpool runs', () => {
   it('write the resource every rule of a subject shares once per run, and give each verdict back whole', () => {
     const shared = { type: 'account' as const, id: '111122223333', accountId: '111122223333', name: 'prod "main"', ouPath: 'Root/Prod' };
