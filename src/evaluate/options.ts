@@ -34,4 +34,6 @@ export interface WorkerThreading {
   heapMb?: number;
   /** Whether this thread judges a share of pass 2 beside the workers (default: below parallel.ts WORKERS_ONLY_FROM accounts). */
   judgesHere?: boolean;
+  /** The full collection this thread runs when it hands pass 2 to the workers and judges none (default: collectGarbageNow; tests count it). */
+  collectWhileWorkersJudge?: () => void;
 }

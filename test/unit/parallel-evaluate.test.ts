@@ -71,6 +71,20 @@ describe('evaluateSnapshot on worker threads', () => {
     }
   }, 120_000);
 
+  it('collects its own garbage once when it hands pass 2 to the workers and judges none, not when it judges a share', async () => {
+    const counted = async (judgesHere: boolean) => {
+      let collections = 0;
+      const threading = { judgesHere, collectWhileWorkersJudge: () => void collections++ };
+      const result = await evaluateSnapshot(await openSnapshot(snapshot, { validate: 'first-pass' }), { config: DEFAULT_CONFIG, rules, workers: 2, threading });
+      return { collections, reports: render(result) };
+    };
+    const workersOnly = await counted(false);
+    const beside = await counted(true);
+    expect(workersOnly.collections).toBe(1);
+    expect(beside.collections).toBe(0);
+    expect(workersOnly.reports).toEqual(beside.reports);
+  }, 90_000);
+
   it('applies exceptions and counts the gate in the worker threads as in this one', async () => {
     const single = await evaluateSnapshot(await openSnapshot(snapshot), { config: DEFAULT_CONFIG, rules, workers: 1 });
     const failed = [...single.verdicts].filter((v) => v.status === 'FAIL');
