@@ -7,13 +7,14 @@
 import { mkdir } from 'node:fs/promises';
 import type { ScanResult } from '../contracts/result.ts';
 import { UserError } from '../shared/errors.ts';
-import { HeapCeiling } from '../shared/full-collection.ts';
+import { collectGarbageNow, HeapCeiling } from '../shared/full-collection.ts';
 import { formatterFor } from './registry.ts';
 import type { RenderOptions } from './types.ts';
 import { type FormatFailure, writeFormats, type WrittenReport } from './write-formats.ts';
 import { reportThreads, writeInThreads, type ThreadOptions } from './write-threads.ts';
 
 export type { WrittenReport } from './write-formats.ts';
+export type { ThreadOptions } from './write-threads.ts';
 
 const MB = 1 << 20;
 
@@ -24,7 +25,16 @@ const MB = 1 << 20;
  * between ~750 and ~950 MB from run to run with when that fell).
  */
 export const HEAP_ROOM_MB = 128;
-export type { ThreadOptions } from './write-threads.ts';
+
+/**
+ * The heap ceiling of a spooled list's reports, from a collected heap: judging's garbage (and its
+ * heap limit, sized from what judging kept live) would otherwise be the room the reports start
+ * in (full-collection.ts).
+ */
+function reportHeapCeiling(): HeapCeiling {
+  collectGarbageNow();
+  return new HeapCeiling(HEAP_ROOM_MB * MB);
+}
 
 /**
  * Writes each format on its own: its files go to temporary names and are renamed into place once
@@ -44,7 +54,7 @@ export async function writeReports(result: ScanResult, formats: string[], outDir
     throw new UserError(`${outDir}: cannot create output folder: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   const threads = reportThreads(result.verdicts, formatters, threading);
-  const ceiling = Array.isArray(result.verdicts) ? undefined : (threading.heapCeiling ?? new HeapCeiling(HEAP_ROOM_MB * MB));
+  const ceiling = Array.isArray(result.verdicts) ? undefined : (threading.heapCeiling ?? reportHeapCeiling());
   const { written, failures } = threads > 1 ? await writeInThreads(result, formatters, outDir, options, threads, threading, ceiling) : await writeFormats(result, formatters, outDir, options, ceiling);
   if (failures.length > 0) throw incomplete(written, failures);
   return written;

@@ -3,7 +3,7 @@
  * turned on just long enough to get `gc` in a fresh context (what Jest's leak detector does), and
  * off again so no other context gets it.
  *
- * Why the CLI asks for one between judging and the reports: V8 lets a heap grow to about four
+ * Why the reports of a spooled verdict list start from one (report/write.ts): V8 lets a heap grow to about four
  * times what its last full collection found live before the next one. Judging ends with a large
  * heap of its own garbage and a limit sized from what judging kept live (its working set: 264-271
  * MB at 100,000 accounts), so the reports first filled that room on top of it. Collected once when judging is over, the report stage's heap is sized
@@ -30,9 +30,10 @@ export function heapInUse(): number {
 
 /**
  * A ceiling on what this thread's heap may hold beyond what the last full collection left live:
- * over it, one full collection now. For the thread that writes reports beside capped worker
- * threads (report/write-threads.ts): its own heap has no cap, and V8 let it grow to about four
- * times its live data between full collections, later or sooner from run to run.
+ * over it, one full collection now. For the thread that writes a spooled list's reports (alone,
+ * or beside capped worker threads: report/write-threads.ts): its own heap has no cap, and V8 let
+ * it grow to about four times its live data between full collections, later or sooner from run to
+ * run.
  */
 export class HeapCeiling {
   private limit: number;

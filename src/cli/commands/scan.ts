@@ -18,7 +18,6 @@ import type { SetExit } from '../register.ts';
 import { collectLive, collectOptions, keptOnFailure, verifyLogsOptions } from '../live.ts';
 import { narrowOptions, snapshotScope } from '../snapshot-scope.ts';
 import { summarize } from '../../evaluate/gate.ts';
-import { collectGarbageNow } from '../../shared/full-collection.ts';
 
 
 interface ScanFlags extends ReportFlags {
@@ -112,8 +111,6 @@ interface OpenedSnapshot {
  */
 export async function evaluateAndReport(open: () => Promise<OpenedSnapshot>, config: TrailproofConfig, flags: ScanFlags): Promise<number> {
   const { result, started } = await judgeSnapshot(open, config, flags);
-  // A spooled list means a large organization: start its reports from a collected heap (full-collection.ts).
-  if (!Array.isArray(result.verdicts)) collectGarbageNow();
   const baseline = flags.baseline ? readJsonReport(flags.baseline) : undefined;
   if (flags.failOnNew && !baseline) throw new UserError('--fail-on-new needs --baseline');
   const gated = baseline && flags.failOnNew ? gateOnNewFailures(result, baseline) : result;
