@@ -7,6 +7,7 @@ import type { Verdict } from '../contracts/verdict.ts';
 import { organizationSubject, subjectsForAccount, type ModelIndex } from '../model/index.ts';
 import type { EvaluationSubject } from '../model/facts.ts';
 import type { LoadedRule } from '../rules/load.ts';
+import type { HeapCeiling } from '../shared/full-collection.ts';
 import type { SnapshotSource } from '../snapshot/read.ts';
 
 export interface JudgeScope {
@@ -14,7 +15,12 @@ export interface JudgeScope {
   only?: ReadonlySet<number>;
   /** Judge the organization itself too (exactly one thread or shard does). */
   judgesOrganization: boolean;
+  /** The main thread's heap ceiling, consulted every CEILING_ACCOUNTS accounts (a worker's heap has a cap instead). */
+  heapCeiling?: HeapCeiling;
 }
+
+/** About 500 verdicts with the bundled rules, as often as the report writers consult theirs. */
+const CEILING_ACCOUNTS = 32;
 
 export async function judgeRecords(source: SnapshotSource, index: ModelIndex, rules: readonly LoadedRule[], scope: JudgeScope, decided: (verdict: Verdict) => void): Promise<void> {
   const judge = (subject: EvaluationSubject) => {
@@ -24,7 +30,9 @@ export async function judgeRecords(source: SnapshotSource, index: ModelIndex, ru
   };
   if (scope.judgesOrganization) judge(organizationSubject(index));
   if (scope.only?.size === 0) return;
+  let judged = 0;
   for await (const { record } of source.numberedRecords(scope.only)) {
     for (const subject of subjectsForAccount(index, record)) judge(subject);
+    if (++judged % CEILING_ACCOUNTS === 0) scope.heapCeiling?.check();
   }
 }

@@ -1,6 +1,7 @@
 import type { TrailproofConfig } from '../config/types.ts';
 import type { FrameworkPack } from '../rules/framework-packs.ts';
 import type { LoadedRule } from '../rules/load.ts';
+import type { HeapCeiling } from '../shared/full-collection.ts';
 import type { SkippedAccount } from '../snapshot/types.ts';
 
 /** How to evaluate a snapshot: the pipeline's input beside the snapshot, shared with its worker threads. */
@@ -36,4 +37,6 @@ export interface WorkerThreading {
   judgesHere?: boolean;
   /** The full collection this thread runs when it hands pass 2 to the workers and judges none (default: collectGarbageNow; tests count it). */
   collectWhileWorkersJudge?: () => void;
+  /** This thread's heap ceiling while it judges (default: HEAP_ROOM_MB beyond what is in use when pass 2 starts, shared/full-collection.ts; tests watch it). */
+  heapCeiling?: HeapCeiling;
 }

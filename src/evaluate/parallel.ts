@@ -30,7 +30,7 @@ import { serialize } from 'node:v8';
 import { accountLinesPart, type ModelIndex } from '../model/index.ts';
 import { ruleSpecOf, type RuleSpec } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
-import { collectGarbageNow } from '../shared/full-collection.ts';
+import { collectGarbageNow, HeapCeiling } from '../shared/full-collection.ts';
 import { moduleBeside, OUT_OF_MEMORY, ranOutOfHeap, startWorkerThread } from '../shared/worker-thread.ts';
 import { lineBlocks, type LineBlock, type SnapshotSource } from '../snapshot/read.ts';
 import type { DecidedOptions, DecidedShare, DecidedVerdicts } from './decided.ts';
@@ -219,7 +219,8 @@ export async function judgeInThreads(workers: Workers, source: SnapshotSource, o
   // the workers are done: at 100,000 accounts, --workers 2, 233 MB used through pass 2, 131 MB
   // after a collection (twelfth round).
   if (!here) (options.threading?.collectWhileWorkersJudge ?? collectGarbageNow)();
-  const judgeHere = (lines: number[], judgesOrganization: boolean) => judgeRecords(source, first.index, options.rules, { only: new Set(lines), judgesOrganization }, decided.add);
+  const heapCeiling = options.threading?.heapCeiling ?? new HeapCeiling();
+  const judgeHere = (lines: number[], judgesOrganization: boolean) => judgeRecords(source, first.index, options.rules, { only: new Set(lines), judgesOrganization, heapCeiling }, decided.add);
   await judgeHere(here ? share(0) : [], first.judgesOrganization);
   for (const [k, worker] of alive.entries()) {
     const judged = await worker.result;

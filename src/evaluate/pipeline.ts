@@ -13,6 +13,7 @@ import type { ApiError } from '../contracts/api-error.ts';
 import { byKeys, compareAccounts, compareErrors, compareStrings } from '../contracts/order.ts';
 import type { ScanResult } from '../contracts/result.ts';
 import { rulePackVersion } from '../rules/load.ts';
+import { HeapCeiling } from '../shared/full-collection.ts';
 import { toolVersion } from '../shared/version.ts';
 import type { SnapshotSource } from '../snapshot/read.ts';
 import { IndexBuilder, type ModelIndex } from '../model/index.ts';
@@ -49,7 +50,8 @@ export async function evaluateSnapshot(source: SnapshotSource, options: Evaluate
       await judgeInThreads(workers, source, options, first, decided);
     } else {
       const only = first.lines.length === first.index.header.scope.accountIds.length ? undefined : new Set(first.lines);
-      await judgeRecords(source, first.index, options.rules, { ...(only ? { only } : {}), judgesOrganization: first.judgesOrganization }, decided.add);
+      const heapCeiling = options.threading?.heapCeiling ?? new HeapCeiling();
+      await judgeRecords(source, first.index, options.rules, { ...(only ? { only } : {}), judgesOrganization: first.judgesOrganization, heapCeiling }, decided.add);
     }
     // Aggregates over the whole verdict list (framework assessments): after every thread's verdicts
     // are in, in one walk of the result's verdicts.

@@ -28,7 +28,7 @@ export interface ThreadOptions {
   worker?: URL;
   /** A worker's old-generation heap, in MB; default WORKER_HEAP_MB (tests make it run out). */
   workerHeapMb?: number;
-  /** This thread's heap ceiling while it writes a spooled list's reports; default HEAP_ROOM_MB beyond what is live (write.ts; tests watch it). */
+  /** This thread's heap ceiling while it writes a spooled list's reports; default HEAP_ROOM_MB beyond what is live (shared/full-collection.ts; tests watch it). */
   heapCeiling?: HeapCeiling;
 }
 

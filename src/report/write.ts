@@ -16,16 +16,6 @@ import { reportThreads, writeInThreads, type ThreadOptions } from './write-threa
 export type { WrittenReport } from './write-formats.ts';
 export type { ThreadOptions } from './write-threads.ts';
 
-const MB = 1 << 20;
-
-/**
- * What this thread's heap may hold beyond its live data while it writes the reports of a spooled
- * verdict list (HeapCeiling): its formats' garbage is collected at this much, not when V8 would
- * (at up to about four times the live data: the report phase's peak at 100,000 accounts moved
- * between ~750 and ~950 MB from run to run with when that fell).
- */
-export const HEAP_ROOM_MB = 128;
-
 /**
  * The heap ceiling of a spooled list's reports, from a collected heap: judging's garbage (and its
  * heap limit, sized from what judging kept live) would otherwise be the room the reports start
@@ -33,7 +23,7 @@ export const HEAP_ROOM_MB = 128;
  */
 function reportHeapCeiling(): HeapCeiling {
   collectGarbageNow();
-  return new HeapCeiling(HEAP_ROOM_MB * MB);
+  return new HeapCeiling();
 }
 
 /**

@@ -29,10 +29,21 @@ export function heapInUse(): number {
 }
 
 /**
+ * What the main thread's heap may hold beyond its live data while it judges accounts or writes a
+ * spooled list's reports (HeapCeiling), in MB: its garbage is collected at this much, not when V8
+ * would (at up to about four times the live data). Measured at 100,000 accounts: the report
+ * phase's peak moved between ~750 and ~950 MB from run to run with when that fell, 687-697 MB with
+ * the ceiling (twelfth round); judging on this thread beside a worker peaked at 1,105 MB without
+ * it and 833-871 MB with it (thirteenth round; docs/operations/large-organizations.md, "Memory").
+ */
+export const HEAP_ROOM_MB = 128;
+
+/**
  * A ceiling on what this thread's heap may hold beyond what the last full collection left live:
- * over it, one full collection now. For the thread that writes a spooled list's reports (alone,
- * or beside capped worker threads: report/write-threads.ts): its own heap has no cap, and V8 let
- * it grow to about four times its live data between full collections, later or sooner from run to
+ * over it, one full collection now. For the main thread while it judges accounts
+ * (evaluate/judge.ts) and while it writes a spooled list's reports (alone, or beside capped worker
+ * threads: report/write-threads.ts): its own heap has no cap, unlike a worker's, and V8 let it
+ * grow to about four times its live data between full collections, later or sooner from run to
  * run.
  */
 export class HeapCeiling {
@@ -41,7 +52,7 @@ export class HeapCeiling {
   collections = 0;
 
   constructor(
-    private readonly roomBytes: number,
+    private readonly roomBytes: number = HEAP_ROOM_MB * 2 ** 20,
     private readonly inUse: () => number = heapInUse,
     private readonly collect: () => void = collectGarbageNow,
   ) {

@@ -14,6 +14,7 @@ import { jsonFormatter } from '../../src/report/json.ts';
 import { sarifFormatter } from '../../src/report/sarif.ts';
 import { loadRules, loadRuleSpecs, ruleSpecOf, type LoadedRule } from '../../src/rules/load.ts';
 import { UserError } from '../../src/shared/errors.ts';
+import { HeapCeiling } from '../../src/shared/full-collection.ts';
 import { openSnapshot, snapshotFromMemory } from '../../src/snapshot/read.ts';
 import { generateOrg } from '../bench/generate-org.ts';
 import { writeSyntheticSnapshot } from '../bench/org-snapshot.ts';
@@ -83,6 +84,29 @@ describe('evaluateSnapshot on worker threads', () => {
     expect(workersOnly.collections).toBe(1);
     expect(beside.collections).toBe(0);
     expect(workersOnly.reports).toEqual(beside.reports);
+  }, 90_000);
+
+  it('consults this thread\'s heap ceiling every 32 accounts it judges, alone and beside a worker', async () => {
+    /** Room no judging fills: counts the checks, never collects. */
+    class CountingCeiling extends HeapCeiling {
+      checks = 0;
+      override check(): void {
+        this.checks++;
+        super.check();
+      }
+    }
+    const judged = async (workers: number) => {
+      const heapCeiling = new CountingCeiling(2 ** 40);
+      const result = await evaluateSnapshot(await openSnapshot(snapshot, { validate: 'first-pass' }), { config: DEFAULT_CONFIG, rules, workers, threading: { judgesHere: true, heapCeiling } });
+      return { checks: heapCeiling.checks, collections: heapCeiling.collections, accounts: result.scope.accountIds.length };
+    };
+    const alone = await judged(1);
+    expect(alone.accounts).toBeGreaterThanOrEqual(64);
+    expect(alone.checks).toBe(Math.floor(alone.accounts / 32));
+    const beside = await judged(2);
+    // Lines are dealt round-robin: this thread judges the first of every two.
+    expect(beside.checks).toBe(Math.floor(Math.ceil(beside.accounts / 2) / 32));
+    expect([alone.collections, beside.collections]).toEqual([0, 0]);
   }, 90_000);
 
   it('applies exceptions and counts the gate in the worker threads as in this one', async () => {
