@@ -33,10 +33,6 @@ export interface WorkerThreading {
   module?: URL;
   /** Its old generation's cap, in MB (default: workerHeapMb of the organization's size). */
   heapMb?: number;
-  /** Whether this thread judges a share of pass 2 beside the workers (default: below parallel.ts WORKERS_ONLY_FROM accounts). */
-  judgesHere?: boolean;
-  /** The full collection this thread runs when it hands pass 2 to the workers and judges none (default: collectGarbageNow; tests count it). */
-  collectWhileWorkersJudge?: () => void;
   /** This thread's heap ceiling while it judges (default: HEAP_ROOM_MB beyond what is in use when pass 2 starts, shared/full-collection.ts; tests watch it). */
   heapCeiling?: HeapCeiling;
 }

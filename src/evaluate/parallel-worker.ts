@@ -1,6 +1,6 @@
 /**
  * A worker thread of parallel.ts. Started before the main thread's pass 1, it validates and
- * indexes its block of lines, if it was given one (first-pass-block.ts), and answers with it; then it loads the rules
+ * indexes its block of lines (first-pass-block.ts) and answers with it; then it loads the rules
  * and waits for its share of pass 2: it judges those account lines with the model index the main
  * thread built, applies the exceptions and tallies as the main thread does (decided.ts), and
  * answers with its share (spooled runs left unmerged). An error is answered instead, marked when
@@ -24,10 +24,8 @@ interface Ready {
 
 async function firstPassThenRules(setup: WorkerSetup): Promise<Ready> {
   const source = await reopenSnapshot(setup.file, { identity: setup.identity });
-  if (setup.block) {
-    const block = await indexBlock(setup.file, source.header, setup.headerLine, setup.block);
-    port.postMessage({ ok: true, block } satisfies WorkerReply);
-  }
+  const block = await indexBlock(setup.file, source.header, setup.headerLine, setup.block);
+  port.postMessage({ ok: true, block } satisfies WorkerReply);
   return { rules: loadRuleSpecs(setup.rules), source };
 }
 

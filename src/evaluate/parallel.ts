@@ -12,11 +12,14 @@
  * (decided.ts); a worker hands back its sorted runs unmerged, and this thread merges every thread's
  * runs once (verdict-spool.ts finish).
  *
- * Below WORKERS_ONLY_FROM accounts this thread is one of the judging threads (N threads: this one
- * and N-1 workers). From there every judging thread is a worker whose heap is capped, and this
- * thread judges no line: it validates its block of pass 1, reads and hashes the file, merges the
- * blocks and the runs, so its own heap, which nothing caps once it runs, holds little more than
- * the index (judging grows a heap to several times what it keeps).
+ * This thread is one of the judging threads (N threads: this one and N-1 workers). A worker's heap
+ * is capped when it starts; this thread's cannot be once the process runs, so while it judges its
+ * garbage is collected at a ceiling above what it keeps live (judge.ts, shared/full-collection.ts
+ * HeapCeiling): judging grows an uncapped heap to several times what it keeps. Until the
+ * thirteenth round (issue 16) every judging thread was a worker from 30,001 accounts and this one
+ * judged none, for that reason; at 100,000 accounts, `-f md --workers 2`, that peaked at
+ * 906-1,009 MB evaluating where this thread with a ceiling and one worker peaked at 833-871 MB
+ * (docs/operations/large-organizations.md, "Several cores").
  *
  * A worker reads the file again for its lines without schema checks; it proves them the validated
  * bytes by the file's identity (device, inode, size, times) as this thread does for its own later
@@ -30,7 +33,7 @@ import { serialize } from 'node:v8';
 import { accountLinesPart, type ModelIndex } from '../model/index.ts';
 import { ruleSpecOf, type RuleSpec } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
-import { collectGarbageNow, HeapCeiling } from '../shared/full-collection.ts';
+import { HeapCeiling } from '../shared/full-collection.ts';
 import { moduleBeside, OUT_OF_MEMORY, ranOutOfHeap, startWorkerThread } from '../shared/worker-thread.ts';
 import { lineBlocks, type LineBlock, type SnapshotSource } from '../snapshot/read.ts';
 import type { DecidedOptions, DecidedShare, DecidedVerdicts } from './decided.ts';
@@ -66,24 +69,19 @@ import { sharedSpoolDir } from './verdict-spool.ts';
  */
 const DEFAULT_TWO_THREADS = { from: 2_000, to: 30_000 };
 
-/**
- * From this many accounts every judging thread is a worker and this one judges no share: a
- * worker's heap is capped when it starts, this thread's cannot be once the process runs, and
- * judging half of 100,000 accounts grew it to 1 GB (325 MB used). Below it the default's two
- * threads are this one and a worker, as measured above.
- */
-const WORKERS_ONLY_FROM = DEFAULT_TWO_THREADS.to + 1;
+/** From this many accounts a worker's young generation is halved (workerYoungMb). */
+const LARGE_ORGANIZATION_FROM = 30_001;
 
 /**
  * A worker's young generation, in MB (V8's, for objects that die young: most of what judging an
  * account makes), for an organization of `accounts`. Only settable when a thread starts; measured
  * at 10,000 accounts, 4 runs each (load 6-7): the default gave 16.9 s process CPU and a 4.3 s
  * worker thread; 96 MB gave 16.3 s and 4.1 s, at the same peak RSS; 192 MB no better, with 60 MB
- * more RSS. Where only workers judge (a large organization, two or more of them) RSS is what
- * bounds the default: half of it there.
+ * more RSS. In a large organization RSS is what bounds the threads (measured with two judging
+ * workers, eighth round): half of it there.
  */
 export function workerYoungMb(accounts: number): number {
-  return accounts < WORKERS_ONLY_FROM ? 96 : 48;
+  return accounts < LARGE_ORGANIZATION_FROM ? 96 : 48;
 }
 
 /**
@@ -110,8 +108,8 @@ export interface WorkerSetup {
   /** The file's identity when this thread opened it: the worker proves with it that it reads the validated bytes. */
   identity: string;
   headerLine: number;
-  /** The lines whose records it validates and indexes in pass 1; none for the last worker where only workers judge (startWorkers). */
-  block?: LineBlock;
+  /** The lines whose records it validates and indexes in pass 1. */
+  block: LineBlock;
   rules: RuleSpec[];
   /** How verdicts are decided, as in this thread; the worker's spool goes in spoolDir (removed by this thread at exit). */
   decided: DecidedOptions & { spoolDir: string };
@@ -156,39 +154,28 @@ export interface Workers {
   /** The other blocks of pass 1, in file order, those of the first workers (indexed on this thread for a worker that ran out of memory). */
   blocks: Promise<BlockIndexed>[];
   running: RunningWorker[];
-  /** This thread judges a share of pass 2 too (else only the share of a worker that ran out of memory). */
-  judgesHere: boolean;
   /** Ends every worker (a no-op for one that has answered). */
   stop(): void;
 }
 
 /**
- * Starts the workers for `threads` judging threads, on their blocks of pass 1; they load the
- * rules once it is done. This thread is one of the judging threads below WORKERS_ONLY_FROM
- * accounts; from there every judging thread is a worker.
- *
- * Pass 1 is split between `threads` threads, this one included: where only workers judge, the
- * last worker has no block (it reads the header, then waits for its share of pass 2). One thread
- * more gained nothing on a machine with as many cores as judging threads: at 100,000 accounts
- * (ninth round, `--workers 2`, docs/operations/large-organizations.md) this thread and two workers
- * spent 32.5 s of CPU on pass 1 against 20.1 s on one thread, about the same wall time on two
- * cores.
+ * Starts the N-1 workers of `threads` judging threads, on their blocks of pass 1 (this thread has
+ * the first); they load the rules once it is done.
  */
 export function startWorkers(source: SnapshotSource, options: EvaluateOptions, decided: DecidedOptions, threads: number): Workers {
   const accounts = source.header.scope.accountIds.length;
-  const judgesHere = options.threading?.judgesHere ?? accounts < WORKERS_ONLY_FROM;
   const [ownBlock, ...blocks] = lineBlocks(source.headerLine, accounts, threads);
   const common = { file: source.file!, identity: source.identity!, headerLine: source.headerLine, rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } };
   const threading = { heapMb: workerHeapMb(accounts), youngMb: workerYoungMb(accounts), ...options.threading };
-  const running = Array.from({ length: judgesHere ? threads - 1 : threads }, (_, k) => startWorker({ ...common, ...(blocks[k] ? { block: blocks[k] } : {}) }, threading));
-  const indexed = running.slice(0, blocks.length).map(async (worker, k) => {
+  const running = blocks.map((block) => startWorker({ ...common, block }, threading));
+  const indexed = running.map(async (worker, k) => {
     const outcome = await worker.block;
     return outcome === OUT_OF_MEMORY ? indexBlock(source.file!, source.header, source.headerLine, blocks[k]!) : outcome;
   });
   // This thread's own failure (an invalid snapshot) is the one to report: a block that fails
   // meanwhile must not surface as an unhandled rejection.
   indexed.forEach((b) => b.catch(() => undefined));
-  return { ownBlock: ownBlock!, blocks: indexed, running, judgesHere, stop: () => running.forEach((w) => void w.stop()) };
+  return { ownBlock: ownBlock!, blocks: indexed, running, stop: () => running.forEach((w) => void w.stop()) };
 }
 
 interface Judged {
@@ -201,30 +188,23 @@ interface Judged {
 
 /**
  * Pass 2 split between the judging threads alive: account lines are dealt round-robin, this
- * thread judges its share (if it has one, and the organization) into `decided`, then absorbs each
- * worker's share (their spooled runs are merged with this thread's once, by decided.finish()), or
- * judges the share of a worker that ran out of memory.
+ * thread judges its share and the organization into `decided`, then absorbs each worker's share
+ * (their spooled runs are merged with this thread's once, by decided.finish()), or judges the share
+ * of a worker that ran out of memory.
  */
 export async function judgeInThreads(workers: Workers, source: SnapshotSource, options: EvaluateOptions, first: Judged, decided: DecidedVerdicts): Promise<void> {
   const alive = workers.running.filter((w) => !w.outOfMemory());
-  // This thread judges a share when it is one of the judging threads, and all of it when every
-  // worker ran out of memory in pass 1.
-  const here = workers.judgesHere || alive.length === 0 ? 1 : 0;
-  const threads = alive.length + here;
+  const threads = alive.length + 1;
   const share = (k: number) => first.lines.filter((_, i) => i % threads === k);
   const accountsOf = (k: number) => first.accountIds.filter((_, i) => i % threads === k);
   const index = serializedOnce(accountLinesPart(first.index));
-  alive.forEach((worker, k) => worker.post({ lines: share(k + here), accountIds: accountsOf(k + here), index }));
-  // Judging nothing, this thread would hold pass 1's garbage in a heap V8 sized for pass 1 until
-  // the workers are done: at 100,000 accounts, --workers 2, 233 MB used through pass 2, 131 MB
-  // after a collection (twelfth round).
-  if (!here) (options.threading?.collectWhileWorkersJudge ?? collectGarbageNow)();
+  alive.forEach((worker, k) => worker.post({ lines: share(k + 1), accountIds: accountsOf(k + 1), index }));
   const heapCeiling = options.threading?.heapCeiling ?? new HeapCeiling();
   const judgeHere = (lines: number[], judgesOrganization: boolean) => judgeRecords(source, first.index, options.rules, { only: new Set(lines), judgesOrganization, heapCeiling }, decided.add);
-  await judgeHere(here ? share(0) : [], first.judgesOrganization);
+  await judgeHere(share(0), first.judgesOrganization);
   for (const [k, worker] of alive.entries()) {
     const judged = await worker.result;
-    if (judged === OUT_OF_MEMORY) await judgeHere(share(k + here), false);
+    if (judged === OUT_OF_MEMORY) await judgeHere(share(k + 1), false);
     else decided.absorb(judged);
   }
 }
@@ -253,11 +233,11 @@ function startWorker(setup: WorkerSetup, threading: WorkerThreading & { heapMb: 
   });
   let lines = 0;
   let outOfMemory = false;
-  const failure = (message: string, stack?: string) => workerFailure(lines, setup.block !== undefined, message, stack);
+  const failure = (message: string, stack?: string) => workerFailure(lines, block.settled, message, stack);
   const block = settlement<BlockIndexed | typeof OUT_OF_MEMORY>();
   const result = settlement<DecidedShare | typeof OUT_OF_MEMORY>();
-  // Its first answer is its block (if it has one), the next its share: an error or the exit settles what is pending.
-  const pending = () => (setup.block && !block.settled ? block : result);
+  // Its first answer is its block, the next its share: an error or the exit settles what is pending.
+  const pending = () => (block.settled ? result : block);
   worker.on('message', (reply: WorkerReply) => {
     if (!reply.ok) pending().reject(reply.userError ? new UserError(reply.message) : failure(reply.message, reply.stack));
     else if (reply.block) block.resolve(reply.block);
@@ -312,8 +292,8 @@ function settlement<T>(): Settlement<T> {
 }
 
 /** `accounts` is 0 until the worker is given its share of pass 2. */
-function workerFailure(accounts: number, hasBlock: boolean, message: string, stack?: string): Error {
-  const what = accounts > 0 ? `evaluation of ${accounts} accounts in a worker thread` : hasBlock ? 'a worker thread validating its block of the snapshot' : 'a worker thread reading the snapshot header and the rules';
+function workerFailure(accounts: number, blockAnswered: boolean, message: string, stack?: string): Error {
+  const what = accounts > 0 ? `evaluation of ${accounts} accounts in a worker thread` : blockAnswered ? 'a worker thread loading the rules' : 'a worker thread validating its block of the snapshot';
   const err = new Error(`${what} failed: ${message}`);
   if (stack) err.stack = `${err.message}\n${stack}`;
   return err;

@@ -62,30 +62,6 @@ describe('evaluateSnapshot on worker threads', () => {
     expect(outputs[2]).toEqual(outputs[0]);
   }, 90_000);
 
-  it('gives byte-identical reports when only workers judge, this thread reading, hashing and merging their runs', async () => {
-    const single = await evaluateSnapshot(await openSnapshot(snapshot), { config: DEFAULT_CONFIG, rules, workers: 1 });
-    for (const [workers, spoolRunVerdicts] of [[2, undefined], [2, 50], [3, 50]] as const) {
-      const options = { config: DEFAULT_CONFIG, rules, workers, threading: { judgesHere: false }, ...(spoolRunVerdicts ? { spoolRunVerdicts } : {}) };
-      const result = await evaluateSnapshot(await openSnapshot(snapshot, { validate: 'first-pass' }), options);
-      expect(render(result), `${workers} workers, runs of ${spoolRunVerdicts ?? 'default'}`).toEqual(render(single));
-      expect(result.summary).toEqual(single.summary);
-    }
-  }, 120_000);
-
-  it('collects its own garbage once when it hands pass 2 to the workers and judges none, not when it judges a share', async () => {
-    const counted = async (judgesHere: boolean) => {
-      let collections = 0;
-      const threading = { judgesHere, collectWhileWorkersJudge: () => void collections++ };
-      const result = await evaluateSnapshot(await openSnapshot(snapshot, { validate: 'first-pass' }), { config: DEFAULT_CONFIG, rules, workers: 2, threading });
-      return { collections, reports: render(result) };
-    };
-    const workersOnly = await counted(false);
-    const beside = await counted(true);
-    expect(workersOnly.collections).toBe(1);
-    expect(beside.collections).toBe(0);
-    expect(workersOnly.reports).toEqual(beside.reports);
-  }, 90_000);
-
   it('consults this thread\'s heap ceiling every 32 accounts it judges, alone and beside a worker', async () => {
     /** Room no judging fills: counts the checks, never collects. */
     class CountingCeiling extends HeapCeiling {
@@ -97,7 +73,7 @@ describe('evaluateSnapshot on worker threads', () => {
     }
     const judged = async (workers: number) => {
       const heapCeiling = new CountingCeiling(2 ** 40);
-      const result = await evaluateSnapshot(await openSnapshot(snapshot, { validate: 'first-pass' }), { config: DEFAULT_CONFIG, rules, workers, threading: { judgesHere: true, heapCeiling } });
+      const result = await evaluateSnapshot(await openSnapshot(snapshot, { validate: 'first-pass' }), { config: DEFAULT_CONFIG, rules, workers, threading: { heapCeiling } });
       return { checks: heapCeiling.checks, collections: heapCeiling.collections, accounts: result.scope.accountIds.length };
     };
     const alone = await judged(1);

@@ -51,8 +51,8 @@ function edited(n: number, edit: (record: Record<string, unknown>) => void): str
   return JSON.stringify(record);
 }
 
-/** `workers` judging threads; with `workersOnly` all of them workers, this thread only validating its block of pass 1, hashing and merging. */
-const options = (workers: number, workersOnly = false) => ({ config: DEFAULT_CONFIG, rules, workers, ...(workersOnly ? { threading: { judgesHere: false } } : {}) });
+/** `workers` judging threads: this one and workers - 1 worker threads. */
+const options = (workers: number) => ({ config: DEFAULT_CONFIG, rules, workers });
 const render = (result: Parameters<typeof jsonFormatter.render>[0]) => [jsonFormatter.render(result, {}), sarifFormatter.render(result, {})];
 
 /** The index with its maps and sets as lists of entries, so that order counts. */
@@ -61,19 +61,19 @@ function inOrder(index: ModelIndex): Record<string, unknown> {
   return Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, value instanceof Map || value instanceof Set ? [...value.entries()] : value]));
 }
 
-async function firstPassIn(file: string, threads: number, workersOnly = false) {
+async function firstPassIn(file: string, threads: number) {
   const source = await openSnapshot(file, { validate: 'first-pass' });
-  const workers = threads > 1 ? startWorkers(source, options(threads, workersOnly), { exceptions: [], asOf: '2026-01-01', failOn: 'high' }, threads) : undefined;
+  const workers = threads > 1 ? startWorkers(source, options(threads), { exceptions: [], asOf: '2026-01-01', failOn: 'high' }, threads) : undefined;
   try {
-    const first = await firstPass(source, options(threads, workersOnly), workers);
+    const first = await firstPass(source, options(threads), workers);
     return { ...first, index: inOrder(first.index), sha256: source.sha256 };
   } finally {
     workers?.stop();
   }
 }
 
-async function errorIn(file: string, threads: number, workersOnly = false): Promise<string> {
-  const error = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), options(threads, workersOnly)).then(
+async function errorIn(file: string, threads: number): Promise<string> {
+  const error = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), options(threads)).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -81,12 +81,11 @@ async function errorIn(file: string, threads: number, workersOnly = false): Prom
   return (error as Error).message;
 }
 
-/** The error of 1, 2 and 3 threads, and of 2 judging workers beside this thread: the same message, returned. */
+/** The error of 1, 2 and 3 threads: the same message, returned. */
 async function sameErrorIn(file: string): Promise<string> {
   const single = await errorIn(file, 1);
   expect(await errorIn(file, 2)).toBe(single);
   expect(await errorIn(file, 3)).toBe(single);
-  expect(await errorIn(file, 2, true), 'workers only').toBe(single);
   return single;
 }
 
@@ -105,19 +104,17 @@ describe('pass 1 in blocks of lines', () => {
     expect(single.accountIds).toHaveLength(78);
     expect(single.errors.length).toBeGreaterThan(0);
     for (const threads of [2, 3]) expect(await firstPassIn(file, threads), `${threads} threads`).toEqual(single);
-    expect(await firstPassIn(file, 2, true), '2 judging workers beside this thread').toEqual(single);
-    expect(await firstPassIn(file, 3, true), '3 judging workers beside this thread').toEqual(single);
   }, 60_000);
 
-  it('is split between as many threads as judge: where only workers judge, this thread and every worker but the last', async () => {
+  it('is split between as many threads as judge: this thread and every worker', async () => {
     const source = await openSnapshot(write(lines.join('\n') + '\n'), { validate: 'first-pass' });
-    for (const [threads, workersOnly] of [[2, false], [3, false], [2, true], [3, true]] as const) {
-      const workers = startWorkers(source, options(threads, workersOnly), { exceptions: [], asOf: '2026-01-01', failOn: 'high' }, threads);
+    for (const threads of [2, 3]) {
+      const workers = startWorkers(source, options(threads), { exceptions: [], asOf: '2026-01-01', failOn: 'high' }, threads);
       try {
         const [own, ...others] = lineBlocks(source.headerLine, 78, threads);
-        const what = `${threads} threads${workersOnly ? ', only workers judge' : ''}`;
+        const what = `${threads} threads`;
         expect(workers.ownBlock, what).toEqual(own);
-        expect(workers.running, what).toHaveLength(workersOnly ? threads : threads - 1);
+        expect(workers.running, what).toHaveLength(threads - 1);
         const seen = await Promise.all(workers.blocks);
         expect(seen.map((block) => [block.lines[0], block.lines.at(-1)]), what).toEqual(others.map((block) => [block.from, Math.min(block.to, 79)]));
       } finally {
@@ -130,7 +127,6 @@ describe('pass 1 in blocks of lines', () => {
     const file = write(gzipSync(lines.join('\n') + '\n'));
     const single = render(await evaluateSnapshot(await openSnapshot(file), options(1)));
     for (const threads of [2, 3]) expect(render(await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), options(threads)))).toEqual(single);
-    for (const threads of [2, 3]) expect(render(await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), options(threads, true))), `${threads} workers`).toEqual(single);
   }, 60_000);
 
   it("fails with the first bad line in file order, whichever thread's block holds it", async () => {
@@ -189,19 +185,16 @@ describe('a worker out of its capped heap', () => {
         const result = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(threads), threading: hungry(fixture) });
         expect(render(result), `${threads} threads`).toEqual(single);
       }
-      // Only workers judge: when every one runs out of memory, this thread judges all their shares.
-      const workersOnly = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(2), threading: { ...hungry(fixture), judgesHere: false } });
-      expect(render(workersOnly), 'only workers judge').toEqual(single);
     }, 120_000);
   }
 });
 
-describe('a worker without a block of pass 1', () => {
-  it('that fails before its share fails the evaluation, saying what it was doing', async () => {
+describe('a worker that answered its block of pass 1', () => {
+  it('and then fails loading the rules fails the evaluation, saying what it was doing', async () => {
     const file = write(lines.join('\n') + '\n');
-    const module = new URL('../fixtures/evaluate-workers/blockless-fails.ts', import.meta.url);
-    const failed = evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(2), threading: { module, judgesHere: false } });
-    await expect(failed).rejects.toThrow('a worker thread reading the snapshot header and the rules failed: no rules for a blockless worker');
+    const module = new URL('../fixtures/evaluate-workers/rules-fail.ts', import.meta.url);
+    const failed = evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(2), threading: { module } });
+    await expect(failed).rejects.toThrow(/^a worker thread loading the rules failed: /);
   }, 60_000);
 });
 
@@ -216,7 +209,7 @@ describe('a worker\'s heap', () => {
     // The old generation: what a worker holds (its index, its verdict cache) grows with the organization.
     expect(workerHeapMb(10_000)).toBeLessThan(workerHeapMb(100_000));
     // The young generation: large enough to spare the CPU of collecting it (measured at 10,000 accounts),
-    // halved where memory bounds two judging workers (from WORKERS_ONLY_FROM, 30,001 accounts).
+    // halved in a large organization, where memory bounds the threads (from 30,001 accounts).
     expect([10_000, 30_000, 30_001, 100_000].map(workerYoungMb)).toEqual([96, 96, 48, 48]);
   }, 60_000);
 });
