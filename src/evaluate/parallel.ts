@@ -44,7 +44,7 @@ import { sharedSpoolDir } from './verdict-spool.ts';
 
 /**
  * The default: two judging threads on a machine of two or more cores (availableParallelism()) for
- * an organization of DEFAULT_TWO_THREADS.from to .to accounts, one otherwise. Measured on the
+ * an organization of TWO_THREADS_FROM accounts or more, one otherwise. Measured on the
  * 2-core machine with pass 1 split (issue 16; figures in docs/operations/large-organizations.md,
  * "Several cores"; load 7-10, so CPU and peak RSS are the figures to read): at 10,000 accounts,
  * `-f md`, two threads took 17.1-19.9 s of CPU and 491-504 MB against 13.8-14.7 s and 338-369 MB
@@ -52,8 +52,9 @@ import { sharedSpoolDir } from './verdict-spool.ts';
  * sets the wall time. Below 2,000 accounts the worker's start-up (modules, rules) weighs: at 1,000
  * accounts two threads cut the longest thread by 0.4 s (1.5 to 1.1 s) for 1.3 s more CPU and 90 MB
  * more (156-165 MB against 243-254 MB).
- * Memory sets the upper bound: every judging thread holds the organization's accounts (the
- * header) and the model index, and a judging heap grows to several times what it keeps. At
+ * Memory set an upper bound until the thirteenth round (30,000 accounts): every judging thread
+ * holds the organization's accounts (the header) and the model index, and a judging heap grows to
+ * several times what it keeps. At
  * 100,000 accounts (JSON + SARIF + HTML, load 8-14) two judging workers beside a thread that
  * judges nothing, each worker making its index from its own header, peaked at 1.24-1.25 GB
  * (1.1-1.2 GB through pass 2; 1.14 GB with 300 MB worker heaps, for 40 s more CPU) where this
@@ -66,8 +67,12 @@ import { sharedSpoolDir } from './verdict-spool.ts';
  * `-f md`): two workers spent 170-184 s of CPU against 105 s for one thread, ~30 s of it the
  * workers' capped heaps collecting (a 900 MB cap: 154 s but 1,218 MB); pass 1 is now split in
  * two where only workers judge (startWorkers), and their evaluation still peaked at 938-1,061 MB.
+ * Thirteenth round: this thread judges beside one worker with its heap under a ceiling
+ * (HeapCeiling, judge.ts): 100,000 accounts, JSON + SARIF + HTML, peaked at 854 MB evaluating and
+ * 715 MB writing (875 MB maximum RSS, load 11-14) — under 1 GB, so the bound went.
+ * TWO_THREADS_WALL
  */
-const DEFAULT_TWO_THREADS = { from: 2_000, to: 30_000 };
+const TWO_THREADS_FROM = 2_000;
 
 /** From this many accounts a worker's young generation is halved (workerYoungMb). */
 const LARGE_ORGANIZATION_FROM = 30_001;
@@ -143,7 +148,7 @@ export function threadsFor(source: SnapshotSource, options: EvaluateOptions): nu
   }
   if (!source.file || !source.identity || options.shard || options.only || options.rules.some((r) => !ruleSpecOf(r))) return 1;
   const accounts = source.header.scope.accountIds.length;
-  const byDefault = accounts >= DEFAULT_TWO_THREADS.from && accounts <= DEFAULT_TWO_THREADS.to ? Math.min(2, availableParallelism()) : 1;
+  const byDefault = accounts >= TWO_THREADS_FROM ? Math.min(2, availableParallelism()) : 1;
   return Math.max(1, Math.min(asked ?? byDefault, accounts || 1));
 }
 
