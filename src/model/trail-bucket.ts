@@ -14,6 +14,7 @@ import { known, unknownBecause, type Known } from './known.ts';
 import { objectLockFacts } from './object-lock.ts';
 import { bucketExposure, effectivePublicAccessBlock } from './public-access.ts';
 import { computeRetention, logObjectPrefix } from './retention.ts';
+import { sharedFacts } from './shared-facts.ts';
 
 /** "Nothing configured" answers, should a collector record them as errors rather than `absent`. */
 const NOT_CONFIGURED_CODES = new Set([
@@ -155,5 +156,6 @@ function cloudWatchLogsRetention(index: ModelIndex, logGroupArn: string | null):
   if (group.error) return unknownBecause(describeError(group.error));
   if (!group.value) return unknownBecause(`log group ${logGroupArn} does not exist (${group.absent})`);
   const days = group.value.retentionInDays ?? null;
-  return known({ logGroupArn, retentionDays: days, neverExpires: days === null });
+  // The same for every account whose trails deliver there (the organization trail's group): shared.
+  return known(sharedFacts(index, 'log-group-retention', logGroupArn, () => ({ logGroupArn, retentionDays: days, neverExpires: days === null })));
 }
