@@ -9,6 +9,7 @@
  * Only content is keyed, never an account: an account whose answer is missing or denied builds its
  * own facts with its own reasons (callers share only what holds no account's error).
  */
+import type { AccountRecord } from '../snapshot/types.ts';
 import { deepFreeze } from './frozen.ts';
 import { memo, type ModelIndex } from './model-index.ts';
 
@@ -33,4 +34,16 @@ export function sharedFacts<T>(index: ModelIndex, kind: string, key: string, bui
  */
 export function sharedNames(index: ModelIndex, names: readonly string[]): string[] {
   return sharedFacts(index, 'names', names.join('\n'), () => [...names]);
+}
+
+/**
+ * The names of the regions the account was read in, sorted: a shared list (sharedNames), made once
+ * per account record (its facts, its trails' regions and its event history read it).
+ */
+export function accountRegionNames(index: ModelIndex, record: AccountRecord): string[] {
+  // Stryker disable next-line StringLiteral: any key no other memo uses is the same cache.
+  const byRecord = memo(index, 'account-region-names', () => new WeakMap<AccountRecord, string[]>());
+  let names = byRecord.get(record);
+  if (!names) byRecord.set(record, (names = sharedNames(index, record.regions.map((r) => r.region).sort())));
+  return names;
 }

@@ -1,9 +1,9 @@
-import type { AccountRecord, Trail, TrailDetail } from '../snapshot/types.ts';
+import type { AccountRecord, Fetched, Trail, TrailDetail, TrailEventSelectors } from '../snapshot/types.ts';
 import type { ListedTrailFacts, TrailBucketFacts, TrailManagementEventsFacts } from './facts.ts';
-import { describeError, isOwnedBy, unknownReason, type ModelIndex } from './model-index.ts';
+import { describeError, isOwnedBy, memo, unknownReason, type ModelIndex } from './model-index.ts';
 import { managementCapture } from './management-events.ts';
 import { known, unknownBecause, type Known } from './known.ts';
-import { sharedFacts, sharedNames } from './shared-facts.ts';
+import { accountRegionNames, sharedFacts, sharedNames } from './shared-facts.ts';
 
 /**
  * Every trail that records the account, once each: its own trails (a multi-region trail is seen
@@ -20,7 +20,7 @@ export function accountTrails(index: ModelIndex, record: AccountRecord): Known<L
     return unknownBecause(`the account's enabled regions are unknown, so trails in other regions may be missed: ${describeError(record.enabledRegions.error)}`);
   }
 
-  const accountRegions = sharedNames(index, record.regions.map((r) => r.region).sort());
+  const accountRegions = accountRegionNames(index, record);
   const own = new Map<string, Trail>();
   for (const region of record.regions) {
     for (const trail of region.trails.value ?? []) {
@@ -78,9 +78,9 @@ export function trailFacts(
     unknown.isLogging = unknown.latestDeliveryError = unknown.latestDeliveryTime = statusUnknown ?? 'cloudtrail:GetTrailStatus answered nothing';
   }
 
-  const capture = managementCapture(detail?.eventSelectors);
+  const capture = selectorsCapture(index, detail?.eventSelectors);
   if (capture.value) {
-    facts.managementEvents = sharedManagementEvents(index, capture.value.capture);
+    facts.managementEvents = capture.value.capture;
     facts.selectorKind = capture.value.kind;
   } else {
     unknown.managementEvents = unknown.selectorKind = capture.reason;
@@ -89,7 +89,25 @@ export function trailFacts(
   return facts;
 }
 
-/** One frozen object per distinct capture: every account's view of the organization trail holds the same one. */
+type Capture = ReturnType<typeof managementCapture>;
+
+/**
+ * What a trail's selectors capture, its management events one frozen object per distinct capture
+ * (every account's view of the organization trail holds the same one). Worked out once per
+ * selectors answer: the organization trail's is the index's, the same object for every account.
+ */
+function selectorsCapture(index: ModelIndex, selectors: Fetched<TrailEventSelectors> | undefined): Capture {
+  // Stryker disable next-line StringLiteral: any key no other memo uses is the same cache.
+  const captures = memo(index, 'trail-selectors-capture', () => new WeakMap<object, Capture>());
+  let capture = selectors && captures.get(selectors);
+  if (!capture) {
+    capture = managementCapture(selectors);
+    if (capture.value) capture = known({ capture: sharedManagementEvents(index, capture.value.capture), kind: capture.value.kind });
+    if (selectors) captures.set(selectors, capture);
+  }
+  return capture;
+}
+
 function sharedManagementEvents(index: ModelIndex, capture: TrailManagementEventsFacts): TrailManagementEventsFacts {
   const key = `${capture.read} ${capture.write} ${capture.excludedSources.join(' ')}`;
   return sharedFacts(index, 'trail-management-events', key, () => capture);
