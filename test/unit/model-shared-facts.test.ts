@@ -29,7 +29,9 @@ function orgWithTrail(): DemoOrg {
   const t = trail(MANAGEMENT, 'org-trail', { IsOrganizationTrail: true });
   org.addTrailInRegions(t, { accountIds: [MANAGEMENT] });
   org.addTrailDetail(MANAGEMENT, detail(t, true));
-  for (const id of [MANAGEMENT, ...MEMBERS]) for (const region of org.regions) org.region(id, region).detective = quietDetective();
+  for (const id of [MANAGEMENT, ...MEMBERS]) {
+    for (const region of org.regions) Object.assign(org.region(id, region), { detective: quietDetective(), eventDataStores: ok([]) });
+  }
   return org;
 }
 
@@ -107,6 +109,29 @@ describe('facts shared between accounts', () => {
     expect(b.unknown).not.toBe(a.unknown);
     expect(b.unknown).toEqual(a.unknown);
     expect(Object.isFrozen(a.unknown)).toBe(false);
+  });
+
+  it("accounts whose data-event coverage names none of their buckets share it; one whose buckets are unknown keeps its reason", () => {
+    const notRecorded = accounts(orgWithTrail());
+    const [a, b] = [notRecorded.get(MEMBERS[0]!)!, notRecorded.get(MEMBERS[1]!)!];
+    expect(a.dataEvents?.unknown).toBeUndefined();
+    expect(a.dataEvents?.read).toMatchObject({ status: 'not-covered', allBuckets: false, uncoveredBuckets: [] });
+    expect(b.dataEvents?.read).toBe(a.dataEvents?.read);
+    expect(b.dataEvents?.write).toBe(a.dataEvents?.write);
+    expect(Object.isFrozen(a.dataEvents?.read?.missing)).toBe(true);
+
+    const org = orgWithTrail();
+    const details = org.account(MANAGEMENT).trailDetails;
+    const arn = Object.keys(details)[0]!;
+    details[arn]!.eventSelectors = ok({ EventSelectors: [{ ReadWriteType: 'All', DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }] });
+    org.addBucket(MEMBERS[1]!, { Name: 'customers', region: ok('us-east-1'), tags: ok([]) });
+    org.account(MEMBERS[2]!).buckets = failed(apiError('s3:ListBuckets', 'AccessDenied', 'denied', MEMBERS[2]!));
+    const recorded = accounts(org);
+    const [c, d, e] = MEMBERS.map((id) => recorded.get(id)!);
+    expect(c!.dataEvents?.read).toMatchObject({ status: 'covered', allBuckets: true, uncoveredBuckets: [] });
+    expect(d!.dataEvents?.read).toBe(c!.dataEvents?.read);
+    expect(e!.dataEvents?.read).toBeUndefined();
+    expect(e!.dataEvents?.unknown?.read).toContain('AccessDenied');
   });
 
   it('sharedFacts and sharedNames: one frozen object per key, built once', () => {
