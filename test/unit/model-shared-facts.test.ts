@@ -3,10 +3,10 @@ import { buildIndex, subjectsForAccount } from '../../src/model/index.ts';
 import type { AccountFacts } from '../../src/model/facts.ts';
 import { sharedFacts, sharedNames } from '../../src/model/shared-facts.ts';
 import { HISTORY_EVENT_NAMES } from '../../src/model/tamper-history.ts';
-import { apiError, failed, ok } from '../fixtures/snapshot-builder.ts';
-import { detail, MANAGEMENT, miniOrg, trail } from '../fixtures/mini-org.ts';
+import { absent, apiError, failed, ok } from '../fixtures/snapshot-builder.ts';
+import { detail, MANAGEMENT, miniOrg, ORG_ID, trail } from '../fixtures/mini-org.ts';
 import type { DemoOrg } from '../fixtures/snapshot-builder.ts';
-import type { DetectiveRegionRecord } from '../../src/snapshot/types.ts';
+import type { DetectiveRegionRecord, LifecycleRule } from '../../src/snapshot/types.ts';
 
 /**
  * Facts that repeat between accounts are one frozen object per distinct content (shared-facts.ts):
@@ -132,6 +132,31 @@ describe('facts shared between accounts', () => {
     expect(d!.dataEvents?.read).toBe(c!.dataEvents?.read);
     expect(e!.dataEvents?.read).toBeUndefined();
     expect(e!.dataEvents?.unknown?.read).toContain('AccessDenied');
+  });
+
+  it("members' organization-trail retention shares all but the log prefix; a lifecycle rule naming one account's folder keeps the others' their own", () => {
+    const withLifecycle = (rules: LifecycleRule[]) => {
+      const org = orgWithTrail();
+      org.addBucket(MANAGEMENT, { Name: 'central-logs', region: ok('us-east-1'), tags: ok([]), lifecycle: ok(rules), versioning: ok({}), objectLock: absent('ObjectLockConfigurationNotFoundError') });
+      return accounts(org);
+    };
+    const everyone = withLifecycle([{ ID: 'seven-years', Status: 'Enabled', Filter: { Prefix: 'AWSLogs/' }, Expiration: { Days: 2555 } }]);
+    const [a, b] = [everyone.get(MEMBERS[0]!)!.trails![0]!.retention!, everyone.get(MEMBERS[1]!)!.trails![0]!.retention!];
+    expect(a.logObjectPrefix).toBe(`AWSLogs/${ORG_ID}/${MEMBERS[0]}/CloudTrail/`);
+    expect(b.logObjectPrefix).toBe(`AWSLogs/${ORG_ID}/${MEMBERS[1]}/CloudTrail/`);
+    expect(b.lifecycleRules).toBe(a.lifecycleRules);
+    expect(Object.isFrozen(a.lifecycleRules)).toBe(true);
+    expect(Object.isFrozen(a)).toBe(false);
+    expect({ ...b, logObjectPrefix: '' }).toEqual({ ...a, logObjectPrefix: '' });
+    expect(a.lifecycleRules?.[0]).toMatchObject({ applies: true, coverage: 'all' });
+
+    const one = withLifecycle([{ ID: 'member-30', Status: 'Enabled', Filter: { Prefix: `AWSLogs/${ORG_ID}/${MEMBERS[0]}/` }, Expiration: { Days: 30 } }]);
+    const [named, other, third] = MEMBERS.map((id) => one.get(id)!.trails![0]!.retention!);
+    expect(named).toMatchObject({ availableDays: 30 });
+    expect(other).toMatchObject({ availableDays: null, keptIndefinitely: true });
+    expect(other!.lifecycleRules?.[0]?.reason).toContain(other!.logObjectPrefix);
+    expect(third!.lifecycleRules?.[0]?.reason).toContain(third!.logObjectPrefix);
+    expect(third!.lifecycleRules).not.toBe(other!.lifecycleRules);
   });
 
   it('sharedFacts and sharedNames: one frozen object per key, built once', () => {
