@@ -36,7 +36,7 @@ export function addTrailBucketFacts(index: ModelIndex, trail: ListedTrailFacts, 
   const orgId = index.organization.id;
   const prefix = logObjectPrefix(raw?.S3KeyPrefix, trail.isOrganizationTrail ? (orgId ?? '<organization-id>') : undefined, record.accountId);
   const retention = (): RetentionFacts => trailRetention(index, trail, config, prefix);
-  trail.retention = index.organizationTrails.has(trail.arn) ? organizationTrailRetention(index, trail.arn, config, prefix, retention) : retention();
+  trail.retention = index.organizationTrails.has(trail.arn) ? organizationTrailRetention(index, trail, config, prefix, retention) : retention();
 }
 
 /**
@@ -45,15 +45,16 @@ export function addTrailBucketFacts(index: ModelIndex, trail: ListedTrailFacts, 
  * prefix makes it the account's own), so it is worked out once per trail and set of matches,
  * frozen, and each account's facts are its prefix and that shared rest (shared-facts.ts).
  */
-function organizationTrailRetention(index: ModelIndex, arn: string, config: Known<BucketRecord>, prefix: string, retention: () => RetentionFacts): RetentionFacts {
+function organizationTrailRetention(index: ModelIndex, trail: ListedTrailFacts, config: Known<BucketRecord>, prefix: string, retention: () => RetentionFacts): RetentionFacts {
   const rules = config.value?.lifecycle?.value ?? [];
-  let matches = '';
+  // The definition's parts retention reads, should the owner's own listing differ from the index's.
+  let key = `${trail.arn}\n${trail.bucket?.name ?? ''}\n${trail.cloudWatchLogsLogGroupArn ?? ''}\n${trail.isOrganizationTrail}`;
   for (const rule of rules) {
     const match = matchLifecycleRule(rule, prefix);
     if (match.reason.includes(prefix)) return retention();
-    matches += `\n${match.coverage} ${match.reason}`;
+    key += `\n${match.coverage} ${match.reason}`;
   }
-  const shared = sharedFacts(index, 'organization-trail-retention', `${arn}${matches}`, () => withoutPrefix(retention()));
+  const shared = sharedFacts(index, 'organization-trail-retention', key, () => withoutPrefix(retention()));
   return { logObjectPrefix: prefix, ...shared };
 }
 
