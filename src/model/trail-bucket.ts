@@ -188,6 +188,7 @@ function cloudWatchLogsRetention(index: ModelIndex, logGroupArn: string | null):
   if (group.error) return unknownBecause(describeError(group.error));
   if (!group.value) return unknownBecause(`log group ${logGroupArn} does not exist (${group.absent})`);
   const days = group.value.retentionInDays ?? null;
-  // The same for every account whose trails deliver there (the organization trail's group): shared.
-  return known(sharedFacts(index, 'log-group-retention', logGroupArn, () => ({ logGroupArn, retentionDays: days, neverExpires: days === null })));
+  // Not shared by log group: an account's own trail's group would give each account a frozen
+  // object (and the verdict cache a token) of its own; the organization trail's is in its shared retention.
+  return known({ logGroupArn, retentionDays: days, neverExpires: days === null });
 }
