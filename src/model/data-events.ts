@@ -128,11 +128,11 @@ function allBucketsCoverage(
   const future = futureBucketCoverage(index, access, everyRegion);
   const facts = asFacts(future);
   if (facts.reason !== undefined) return unknownBecause(facts.reason);
-  if (facts.value.status !== 'covered') return known({ ...facts.value, allBuckets: false, uncoveredBuckets: [] });
+  if (facts.value.status !== 'covered') return known(everyBucketAlike(index, future, 'none', () => ({ ...facts.value, allBuckets: false, uncoveredBuckets: [] })));
 
   const listing = record.buckets;
   if (!listing?.value) {
-    if (listing?.absent !== undefined) return known({ ...facts.value, allBuckets: true, uncoveredBuckets: [] });
+    if (listing?.absent !== undefined) return known(everyBucketAlike(index, future, 'every', () => ({ ...facts.value, allBuckets: true, uncoveredBuckets: [] })));
     return unknownBecause(`new buckets are recorded, but the existing ones are unknown: ${unknownReason(listing, 's3:ListBuckets')}`);
   }
   const uncovered: string[] = [];
@@ -144,6 +144,9 @@ function allBucketsCoverage(
     else if (c.status !== 'covered') uncovered.push(bucket.Name);
   }
   if (uncovered.length === 0 && unknowns.length > 0) return unknownBecause(unknowns.join('; '));
+  if (uncovered.length === 0) {
+    return known(everyBucketAlike(index, future, 'listed', () => ({ ...facts.value, status: 'covered', missing: [], allBuckets: true, uncoveredBuckets: [] })));
+  }
   uncovered.sort();
   return known({
     ...facts.value,
@@ -152,6 +155,22 @@ function allBucketsCoverage(
     allBuckets: uncovered.length === 0,
     uncoveredBuckets: uncovered,
   });
+}
+
+/**
+ * The coverage of an account's buckets when it names none of them (nothing new recorded, or every
+ * bucket recorded): it depends on the shared coverage of a bucket created tomorrow only, so it is
+ * made once per such coverage and `kind` of answer, frozen, and every such account holds the same
+ * object (shared-facts.ts). An account with an uncovered bucket keeps its own.
+ */
+function everyBucketAlike(index: ModelIndex, future: AccessCoverage, kind: 'none' | 'every' | 'listed', build: () => AllBucketsCoverageFacts): AllBucketsCoverageFacts {
+  // Stryker disable next-line StringLiteral: any key no other memo uses is the same cache.
+  const byCoverage = memo(index, 'data-events:alike', () => new WeakMap<AccessCoverage, Map<string, AllBucketsCoverageFacts>>());
+  let byKind = byCoverage.get(future);
+  if (!byKind) byCoverage.set(future, (byKind = new Map()));
+  let shared = byKind.get(kind);
+  if (!shared) byKind.set(kind, (shared = deepFreeze(build())));
+  return shared;
 }
 
 /** account.dataEvents: whether every bucket's object reads and writes are recorded (CIS 3.8 / 3.9). */

@@ -6,13 +6,14 @@
 import type { AccountRecord } from '../snapshot/types.ts';
 import { trailChangeAlarms } from './change-alarm-facts.ts';
 import { tamperActionsOf } from './detective-inputs.ts';
-import { accountTamperEventRules, type RegionsWithoutRules } from './event-rule-facts.ts';
-import type { AccountFacts, EventDataStoreFacts, ListedTrailFacts, OrganizationFacts, UnknownReasons } from './facts.ts';
+import { accountTamperEventRules, type AccountsWithoutRules, type RegionsWithoutRules } from './event-rule-facts.ts';
+import type { AccountFacts, EventDataStoreFacts, ListedTrailFacts, OrganizationFacts, TamperHistoryFacts, UnknownReasons } from './facts.ts';
 import { accountGuardDutyFacts, organizationGuardDutyFacts } from './guardduty-facts.ts';
 import { deepFreeze } from './frozen.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import { memo, type ModelIndex } from './model-index.ts';
 import { accountTamperHistory } from './tamper-history-facts.ts';
+import { sharedFacts } from './shared-facts.ts';
 
 /** The organization's facts with GuardDuty's organization configuration (computed once per index). */
 export function organizationWithGuardDuty(index: ModelIndex): OrganizationFacts {
@@ -32,7 +33,7 @@ export function accountDetectiveFacts(
   const actions = tamperActionsOf(index.options.tamperActions);
   for (const trail of trails.value ?? []) {
     if (trail.ownerAccountId !== record.accountId) {
-      (trail.unknown ??= {}).changeAlarms = `judged on the trail in its owner account ${trail.ownerAccountId}, where its log group is`;
+      trail.unknown = judgedInOwner(index, trail);
       continue;
     }
     const alarms = trailChangeAlarms(record, trail.cloudWatchLogsLogGroupArn, actions);
@@ -41,11 +42,36 @@ export function accountDetectiveFacts(
   }
   // Stryker disable next-line StringLiteral: any key no other memo uses is the same cache.
   const withoutRules = memo(index, 'tamper-event-regions-without-rules', (): RegionsWithoutRules => new Map());
-  const tamperEventRules = accountTamperEventRules(record, ownedHomeRegions(record.accountId, trails, stores), actions, withoutRules);
+  // Stryker disable next-line StringLiteral: any key no other memo uses is the same cache.
+  const withoutAnyRule = memo(index, 'tamper-event-accounts-without-rules', (): AccountsWithoutRules => new Map());
+  const tamperEventRules = accountTamperEventRules(record, ownedHomeRegions(record.accountId, trails, stores), actions, withoutRules, withoutAnyRule);
   const guardDuty = accountGuardDutyFacts(record, index.header.scope.regions);
   if (guardDuty.reason !== undefined) unknown.guardDuty = guardDuty.reason;
-  const tamperHistory = accountTamperHistory(record, trails, (arn) => record.trailDetails[arn] ?? index.organizationTrails.get(arn)?.detail);
+  const tamperHistory = quietHistoryShared(index, accountTamperHistory(record, trails, (arn) => record.trailDetails[arn] ?? index.organizationTrails.get(arn)?.detail));
   return { tamperEventRules, ...(guardDuty.value ? { guardDuty: guardDuty.value } : {}), tamperHistory };
+}
+
+/**
+ * The `unknown` of an organization trail seen from a member account: its change alarms are judged
+ * in its owner account. Without other unknown facts, the same frozen object for every member
+ * (shared-facts.ts); with them (its status could not be read), that account's own copy.
+ */
+function judgedInOwner(index: ModelIndex, trail: ListedTrailFacts): UnknownReasons {
+  const owner = trail.ownerAccountId;
+  const reason = (): string => `judged on the trail in its owner account ${owner}, where its log group is`;
+  if (trail.unknown) return { ...trail.unknown, changeAlarms: reason() };
+  return sharedFacts(index, 'trail-judged-in-owner', owner, () => ({ changeAlarms: reason() }));
+}
+
+/**
+ * An event history with no call, complete and without a logging gap (most accounts' in a quiet
+ * window) holds nothing but its window and regions: the same frozen object for every such account
+ * with the same ones. A history that is incomplete or holds a call or a gap stays the account's own.
+ */
+function quietHistoryShared(index: ModelIndex, history: TamperHistoryFacts): TamperHistoryFacts {
+  if (history.unknown || !history.window || history.calls.length > 0 || history.gaps?.length !== 0) return history;
+  const key = `${history.window.from} ${history.window.to}\n${history.regionsRead.join(' ')}`;
+  return sharedFacts(index, 'quiet-tamper-history', key, () => history);
 }
 
 /** Home regions of the trails and event data stores the account owns: where their tampering calls are made. */

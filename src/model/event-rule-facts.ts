@@ -21,14 +21,36 @@ import type { RegionTamperEventRulesFacts, TamperEventActionFacts, TamperEventRu
  */
 export type RegionsWithoutRules = Map<string, RegionTamperEventRulesFacts>;
 
+/**
+ * The whole facts of accounts none of whose regions has such a rule, by their regions and the
+ * regions they need a rule in (most member accounts: the same regions, none needed): shared, frozen.
+ */
+export type AccountsWithoutRules = Map<string, TamperEventRulesFacts>;
+
 /** `needed`: the home regions of what the account owns (unknown when its trails are). */
-export function accountTamperEventRules(record: AccountRecord, needed: Known<string[]>, actions: readonly TamperAction[], withoutRules: RegionsWithoutRules = new Map()): TamperEventRulesFacts {
+export function accountTamperEventRules(
+  record: AccountRecord,
+  needed: Known<string[]>,
+  actions: readonly TamperAction[],
+  withoutRules: RegionsWithoutRules = new Map(),
+  withoutAnyRule: AccountsWithoutRules = new Map(),
+): TamperEventRulesFacts {
   const regions = [...new Set([...record.regions.map((r) => r.region), ...(needed.value ?? [])])].sort();
-  const byRegion = Object.fromEntries(regions.map((region) => [region, regionFacts(record, region, actions, withoutRules)]));
-  const facts: TamperEventRulesFacts = { byRegion };
-  const unknown: Record<string, string> = {};
-  setKnown(facts, unknown, 'regions', needed.value === undefined ? needed : { value: [...new Set(needed.value)].sort() });
-  return withUnknown(facts, unknown);
+  const perRegion = regions.map((region) => regionFacts(record, region, actions, withoutRules));
+  const neededRegions = needed.value === undefined ? undefined : [...new Set(needed.value)].sort();
+  const build = (): TamperEventRulesFacts => {
+    const facts: TamperEventRulesFacts = { byRegion: Object.fromEntries(regions.map((region, i) => [region, perRegion[i]!])) };
+    const unknown: Record<string, string> = {};
+    setKnown(facts, unknown, 'regions', neededRegions === undefined ? needed : { value: neededRegions });
+    return withUnknown(facts, unknown);
+  };
+  // Every region without a rule (each region's facts the shared ones) and the regions needed known:
+  // nothing in the facts is this account's own, so accounts with the same regions share them.
+  if (neededRegions === undefined || !perRegion.every((facts) => withoutRules.get(facts.region) === facts)) return build();
+  const key = `${regions.join(' ')}\n${neededRegions.join(' ')}`;
+  let shared = withoutAnyRule.get(key);
+  if (!shared) withoutAnyRule.set(key, (shared = deepFreeze(build())));
+  return shared;
 }
 
 function regionFacts(record: AccountRecord, region: string, actions: readonly TamperAction[], withoutRules: RegionsWithoutRules): RegionTamperEventRulesFacts {

@@ -10,6 +10,7 @@ import { accountDataEventFacts, bucketSubjects } from './data-events.ts';
 import { eventDataStoreFacts } from './event-data-stores.ts';
 import { logIntegrityFacts } from './log-integrity.ts';
 import { accountDetectiveFacts, organizationWithGuardDuty } from './detective-facts.ts';
+import { accountRegionNames } from './shared-facts.ts';
 
 export function organizationSubject(index: ModelIndex): EvaluationSubject {
   const org = organizationWithGuardDuty(index);
@@ -88,7 +89,7 @@ export function accountFacts(index: ModelIndex, record: AccountRecord): AccountW
     ouPath: placement?.ouPath ?? '',
     ouIds: placement?.path.filter((p) => p.kind !== 'ACCOUNT').map((p) => p.id) ?? [],
     tags: Object.fromEntries((orgAccount?.Tags ?? []).map((t) => [t.Key, t.Value])),
-    regions: record.regions.map((r) => r.region).sort(),
+    regions: accountRegionNames(index, record),
     // Shared from the start so modules that run later can read why an earlier fact is unknown.
     unknown,
   };

@@ -14,6 +14,8 @@ import { known, unknownBecause, type Known } from './known.ts';
 import { objectLockFacts } from './object-lock.ts';
 import { bucketExposure, effectivePublicAccessBlock } from './public-access.ts';
 import { computeRetention, logObjectPrefix } from './retention.ts';
+import { matchLifecycleRule } from './lifecycle.ts';
+import { sharedFacts } from './shared-facts.ts';
 
 /** "Nothing configured" answers, should a collector record them as errors rather than `absent`. */
 const NOT_CONFIGURED_CODES = new Set([
@@ -32,8 +34,39 @@ export function addTrailBucketFacts(index: ModelIndex, trail: ListedTrailFacts, 
 
   const raw = rawTrail(index, record, trail.arn);
   const orgId = index.organization.id;
+  const prefix = logObjectPrefix(raw?.S3KeyPrefix, trail.isOrganizationTrail ? (orgId ?? '<organization-id>') : undefined, record.accountId);
+  const retention = (): RetentionFacts => trailRetention(index, trail, config, prefix);
+  trail.retention = index.organizationTrails.has(trail.arn) ? organizationTrailRetention(index, trail, config, prefix, retention) : retention();
+}
+
+/**
+ * An organization trail's retention for one account: all of it but the log prefix is the same for
+ * every account whose prefix each lifecycle rule matches alike (a rule's reason that names the
+ * prefix makes it the account's own), so it is worked out once per trail and set of matches,
+ * frozen, and each account's facts are its prefix and that shared rest (shared-facts.ts).
+ */
+function organizationTrailRetention(index: ModelIndex, trail: ListedTrailFacts, config: Known<BucketRecord>, prefix: string, retention: () => RetentionFacts): RetentionFacts {
+  const rules = config.value?.lifecycle?.value ?? [];
+  // The definition's parts retention reads, should the owner's own listing differ from the index's.
+  let key = `${trail.arn}\n${trail.bucket?.name ?? ''}\n${trail.cloudWatchLogsLogGroupArn ?? ''}\n${trail.isOrganizationTrail}`;
+  for (const rule of rules) {
+    const match = matchLifecycleRule(rule, prefix);
+    if (match.reason.includes(prefix)) return retention();
+    key += `\n${match.coverage} ${match.reason}`;
+  }
+  const shared = sharedFacts(index, 'organization-trail-retention', key, () => withoutPrefix(retention()));
+  return { logObjectPrefix: prefix, ...shared };
+}
+
+function withoutPrefix(retention: RetentionFacts): Omit<RetentionFacts, 'logObjectPrefix'> {
+  const { logObjectPrefix: _, ...rest } = retention;
+  return rest;
+}
+
+function trailRetention(index: ModelIndex, trail: ListedTrailFacts, config: Known<BucketRecord>, prefix: string): RetentionFacts {
+  const orgId = index.organization.id;
   const retention: RetentionFacts = computeRetention({
-    logObjectPrefix: logObjectPrefix(raw?.S3KeyPrefix, trail.isOrganizationTrail ? (orgId ?? '<organization-id>') : undefined, record.accountId),
+    logObjectPrefix: prefix,
     asOf: index.header.collectedAt,
     lifecycle:
       trail.isOrganizationTrail && !orgId
@@ -45,7 +78,7 @@ export function addTrailBucketFacts(index: ModelIndex, trail: ListedTrailFacts, 
   const cwl = cloudWatchLogsRetention(index, trail.cloudWatchLogsLogGroupArn);
   if (cwl.value !== undefined) retention.cloudWatchLogs = cwl.value;
   else retention.unknown = { ...retention.unknown, cloudWatchLogs: cwl.reason };
-  trail.retention = retention;
+  return retention;
 }
 
 const chain = <T, U>(k: Known<T>, f: (v: T) => Known<U>): Known<U> => (k.value !== undefined ? f(k.value) : unknownBecause(k.reason!));
@@ -155,5 +188,7 @@ function cloudWatchLogsRetention(index: ModelIndex, logGroupArn: string | null):
   if (group.error) return unknownBecause(describeError(group.error));
   if (!group.value) return unknownBecause(`log group ${logGroupArn} does not exist (${group.absent})`);
   const days = group.value.retentionInDays ?? null;
+  // Not shared by log group: an account's own trail's group would give each account a frozen
+  // object (and the verdict cache a token) of its own; the organization trail's is in its shared retention.
   return known({ logGroupArn, retentionDays: days, neverExpires: days === null });
 }

@@ -1,8 +1,9 @@
-import type { AccountRecord, Trail, TrailDetail } from '../snapshot/types.ts';
-import type { ListedTrailFacts, TrailBucketFacts } from './facts.ts';
-import { describeError, isOwnedBy, unknownReason, type ModelIndex } from './model-index.ts';
+import type { AccountRecord, Fetched, Trail, TrailDetail, TrailEventSelectors } from '../snapshot/types.ts';
+import type { ListedTrailFacts, TrailBucketFacts, TrailManagementEventsFacts } from './facts.ts';
+import { describeError, isOwnedBy, memo, unknownReason, type ModelIndex } from './model-index.ts';
 import { managementCapture } from './management-events.ts';
 import { known, unknownBecause, type Known } from './known.ts';
+import { accountRegionNames, sharedFacts, sharedNames } from './shared-facts.ts';
 
 /**
  * Every trail that records the account, once each: its own trails (a multi-region trail is seen
@@ -19,7 +20,7 @@ export function accountTrails(index: ModelIndex, record: AccountRecord): Known<L
     return unknownBecause(`the account's enabled regions are unknown, so trails in other regions may be missed: ${describeError(record.enabledRegions.error)}`);
   }
 
-  const accountRegions = record.regions.map((r) => r.region).sort();
+  const accountRegions = accountRegionNames(index, record);
   const own = new Map<string, Trail>();
   for (const region of record.regions) {
     for (const trail of region.trails.value ?? []) {
@@ -45,6 +46,7 @@ export function trailFacts(
   trail: Trail,
   ownerAccountId: string,
   detail: TrailDetail | undefined,
+  /** The account's regions, a shared list (sharedNames). */
   accountRegions: string[],
 ): ListedTrailFacts {
   const unknown: Record<string, string> = {};
@@ -60,7 +62,9 @@ export function trailFacts(
     logFileValidation: trail.LogFileValidationEnabled ?? false,
     kmsKeyId: trail.KmsKeyId ?? null,
     cloudWatchLogsLogGroupArn: trail.CloudWatchLogsLogGroupArn ?? null,
-    regions: trail.IsMultiRegionTrail ? accountRegions : [trail.HomeRegion],
+    // Shared lists (sharedNames; `accountRegions` is one too): every account's view of the
+    // organization trail then holds the same regions as every other's with the same regions.
+    regions: trail.IsMultiRegionTrail ? accountRegions : sharedNames(index, [trail.HomeRegion]),
     bucket: trail.S3BucketName ? bucketRef(index, trail.S3BucketName) : null,
   };
 
@@ -74,7 +78,7 @@ export function trailFacts(
     unknown.isLogging = unknown.latestDeliveryError = unknown.latestDeliveryTime = statusUnknown ?? 'cloudtrail:GetTrailStatus answered nothing';
   }
 
-  const capture = managementCapture(detail?.eventSelectors);
+  const capture = selectorsCapture(index, detail?.eventSelectors);
   if (capture.value) {
     facts.managementEvents = capture.value.capture;
     facts.selectorKind = capture.value.kind;
@@ -83,6 +87,30 @@ export function trailFacts(
   }
   if (Object.keys(unknown).length > 0) facts.unknown = unknown;
   return facts;
+}
+
+type Capture = ReturnType<typeof managementCapture>;
+
+/**
+ * What a trail's selectors capture, its management events one frozen object per distinct capture
+ * (every account's view of the organization trail holds the same one). Worked out once per
+ * selectors answer: the organization trail's is the index's, the same object for every account.
+ */
+function selectorsCapture(index: ModelIndex, selectors: Fetched<TrailEventSelectors> | undefined): Capture {
+  // Stryker disable next-line StringLiteral: any key no other memo uses is the same cache.
+  const captures = memo(index, 'trail-selectors-capture', () => new WeakMap<object, Capture>());
+  let capture = selectors && captures.get(selectors);
+  if (!capture) {
+    capture = managementCapture(selectors);
+    if (capture.value) capture = known({ capture: sharedManagementEvents(index, capture.value.capture), kind: capture.value.kind });
+    if (selectors) captures.set(selectors, capture);
+  }
+  return capture;
+}
+
+function sharedManagementEvents(index: ModelIndex, capture: TrailManagementEventsFacts): TrailManagementEventsFacts {
+  const key = `${capture.read} ${capture.write} ${capture.excludedSources.join(' ')}`;
+  return sharedFacts(index, 'trail-management-events', key, () => capture);
 }
 
 function bucketRef(index: ModelIndex, name: string): TrailBucketFacts {

@@ -1,0 +1,49 @@
+/**
+ * Facts that repeat between accounts (every account's view of the organization trail, the same
+ * region list, the same empty detective answers), made once per index for each distinct content
+ * and deep-frozen, so every account that holds that content holds the same object. The verdict
+ * cache projects a frozen object once per path and then writes one token for it (verdict-cache.ts
+ * `project`), and CEL's conversion keeps frozen values by identity (rules/cel.ts): a shared object
+ * is neither projected nor converted again per account.
+ *
+ * Only content is keyed, never an account: an account whose answer is missing or denied builds its
+ * own facts with its own reasons (callers share only what holds no account's error).
+ */
+import type { AccountRecord } from '../snapshot/types.ts';
+import { deepFreeze } from './frozen.ts';
+import { memo, type ModelIndex } from './model-index.ts';
+
+/**
+ * The frozen object made for `key` among the facts of this `kind`, built (and frozen) the first
+ * time. `key` must determine the whole of what `build` makes.
+ */
+export function sharedFacts<T>(index: ModelIndex, kind: string, key: string, build: () => T): T {
+  // Stryker disable next-line StringLiteral: any key no other memo uses is the same cache.
+  const kinds = memo(index, 'shared-facts', () => new Map<string, Map<string, unknown>>());
+  let byKey = kinds.get(kind);
+  if (!byKey) kinds.set(kind, (byKey = new Map()));
+  let shared = byKey.get(key) as T | undefined;
+  if (shared === undefined) byKey.set(key, (shared = deepFreeze(build())));
+  return shared;
+}
+
+/**
+ * One frozen list per distinct list of names (region names, ARNs: never holding a newline).
+ * Most accounts are read in the same regions: their `regions`, their trails' `regions` and their
+ * event history's `regionsRead` are then one list.
+ */
+export function sharedNames(index: ModelIndex, names: readonly string[]): string[] {
+  return sharedFacts(index, 'names', names.join('\n'), () => [...names]);
+}
+
+/**
+ * The names of the regions the account was read in, sorted: a shared list (sharedNames), made once
+ * per account record (its facts, its trails' regions and its event history read it).
+ */
+export function accountRegionNames(index: ModelIndex, record: AccountRecord): string[] {
+  // Stryker disable next-line StringLiteral: any key no other memo uses is the same cache.
+  const byRecord = memo(index, 'account-region-names', () => new WeakMap<AccountRecord, string[]>());
+  let names = byRecord.get(record);
+  if (!names) byRecord.set(record, (names = sharedNames(index, record.regions.map((r) => r.region).sort())));
+  return names;
+}
