@@ -5,6 +5,7 @@
  */
 import { compareStrings } from '../contracts/order.ts';
 import { oncePerObject } from './audit-common.ts';
+import { oneByteWherePossible } from './one-byte.ts';
 
 /**
  * A JSON-like value with the keys of every plain object sorted, for free-form values (evidence,
@@ -210,7 +211,11 @@ export class SharedTexts {
 
   text(value: unknown, indent: string): string {
     let byObject = this.texts.get(indent);
-    if (!byObject) this.texts.set(indent, (byObject = oncePerObject((v) => indentedJson(this.prepare(v), indent))));
+    // One-byte where it can be: JSON.stringify's text is two-byte whenever one key or value of the
+    // object is, ASCII or not (a key V8 first met in a two-byte text, such as "classifiedBecause",
+    // is kept two-byte wherever it is parsed later), and every item holding it is then encoded
+    // at the two-byte rate (one-byte.ts).
+    if (!byObject) this.texts.set(indent, (byObject = oncePerObject((v) => oneByteWherePossible(indentedJson(this.prepare(v), indent)))));
     return byObject(value);
   }
 }

@@ -10,6 +10,7 @@
  * too; and a string's JSON text does not depend on indentation, so a value's text is the same at any depth.
  */
 import { indentedJson, type TextPieces } from './canonical.ts';
+import { BEYOND_LATIN1, oneByte } from './one-byte.ts';
 
 /**
  * A value put into a template: a string (written as JSON writes it, inside the string the builder
@@ -41,9 +42,6 @@ interface Template {
    */
   layouts: string[][] | undefined;
 }
-
-/** A character V8 cannot store in a one-byte string. */
-const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
 
 const marker = (i: number) => `\u0000tp${i}\u0000`;
 
@@ -203,11 +201,6 @@ function layoutOf(text: string): string[] {
     else layout.push(part, '');
   }
   return layout;
-}
-
-/** A Latin-1 text as a one-byte string (V8 keeps a slice of a two-byte string two-byte). */
-function oneByte(text: string): string {
-  return Buffer.from(text, 'latin1').toString('latin1');
 }
 
 /**
