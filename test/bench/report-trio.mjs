@@ -7,12 +7,15 @@
 // ROOT is a built checkout (default: this one); its dist/ writes the reports and, unless EVAL names
 // another checkout, evaluates too. `prof` writes a CPU profile of the writing to PROF
 // (default /tmp/report-trio.cpuprofile). With TOGGLE=1 the writing alone is counted under callgrind,
-// from round COUNT_FROM on (0 by default; ROUNDS=2 COUNT_FROM=1 counts a round whose code V8 has
-// compiled already: at 1,000 accounts the first round's optimizing compiler is ~40 % of it, a
-// fixed cost that 100,000 accounts do not see):
+// from round COUNT_FROM on (0 by default):
 //
-//   ROUNDS=2 COUNT_FROM=1 TOGGLE=1 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/dev/null \
+//   TOGGLE=1 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=OUT \
 //     node --single-threaded --predictable-gc-schedule test/bench/report-trio.mjs /work/perf/org-1000.jsonl
+//
+// At 1,000 accounts ~40 % of those instructions are V8's optimizing compiler, a fixed cost that
+// 100,000 accounts do not see in proportion, and it moves by ±5 % between runs: sum the
+// `v8::internal::compiler::` functions of `callgrind_annotate OUT` and read the rest. A later
+// round (ROUNDS=2 COUNT_FROM=1) does not avoid it: V8 compiled the same functions again in each.
 //
 // OUT keeps the reports in that folder (for `diff -rq`); otherwise they go to a temporary folder
 // that is removed.
