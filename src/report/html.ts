@@ -41,7 +41,7 @@ function* singlePageChunks(result: ScanResult, agg: HtmlAggregate, texts: Eviden
   const verdicts: Verdict[] = [];
   for (const v of result.verdicts) verdicts.push(v);
   const frameworks = result.frameworks ?? [];
-  yield pageStart(reportTitle(result));
+  yield* pageStart(reportTitle(result));
   yield reportHeader(result, agg.totals).html;
   yield TOC(frameworks.length > 0);
   yield '<main>\n';

@@ -12,7 +12,7 @@ import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
 import { UserError } from '../shared/errors.ts';
 import { canonicalOrder } from '../contracts/order.ts';
 import { evidenceValue, LazyList, orderedKeys, SharedTexts, sharedMemberText, sortKeysDeep, stableJson, stableJsonChunks } from './canonical.ts';
-import { JsonTemplates, type TemplateValue } from './json-template.ts';
+import { JsonTemplates, ShapeKeys, type TemplateValue } from './json-template.ts';
 import type { Formatter } from './types.ts';
 
 export const REPORT_VERSION = 1;
@@ -50,10 +50,11 @@ function verdictFields(v: Verdict, evidence: unknown): Record<string, unknown> {
 function verdictTexts(): (v: Verdict, indent: string) => string {
   const evidence = new SharedTexts(evidenceValue);
   const templates = new JsonTemplates();
+  const shapes = new ShapeKeys();
   return (v, indent) => {
     const values = templateValues(v, evidence, indent);
     if (!values) return sharedMemberText((e) => verdictFields(v, e), v.evidence, indent, evidence);
-    const shape = `${v.ruleId}\u0000${v.status}\u0000${v.severity}\u0000${v.resource.type}\u0000${v.suppressed ? 1 : 0}`;
+    const shape = shapes.of([v.ruleId, v.status, v.severity, v.resource.type, v.suppressed ? '1' : '0']);
     return templates.render(shape, values, (marked) => templateVerdict(v, marked), indent);
   };
 }

@@ -10,7 +10,7 @@ import type { ScanResult } from '../contracts/result.ts';
 import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
 import { byKeys, canonicalOrder, compareVerdicts } from '../contracts/order.ts';
 import { evidenceValue, indentedJson, LazyList, SharedTexts, sortKeysDeep, stableJson, stableJsonChunks } from './canonical.ts';
-import { JsonTemplates, type TemplateValue } from './json-template.ts';
+import { JsonTemplates, ShapeKeys, type TemplateValue } from './json-template.ts';
 import { FINGERPRINT_KEY, findingFingerprint } from './fingerprints.ts';
 import { errorUri, resourceUri } from './locations.ts';
 import { LEVEL_FOR_SEVERITY, ruleDescriptor, type SarifLevel } from './sarif-rules.ts';
@@ -204,6 +204,7 @@ const SUPPRESSION_TEXTS = ['reason', 'approver', 'expires', 'exceptionId'] as co
 function resultTexts(ruleIndex: Map<string, number>): (entry: ResultEntry, indent: string) => string {
   const evidence = new SharedTexts(evidenceValue);
   const templates = new JsonTemplates();
+  const shapes = new ShapeKeys();
   return (entry, indent) => {
     const v = entry.verdict;
     const s = v.suppressed;
@@ -214,7 +215,7 @@ function resultTexts(ruleIndex: Map<string, number>): (entry: ResultEntry, inden
       v.message, resourceUri(r), fingerprintOf(v), r.id, r.accountId, r.region, r.arn, r.name, r.ouPath,
       s?.reason, s?.approver, s?.expires, s?.exceptionId, { json: evidence.text(v.evidence, `${indent}    `) },
     ];
-    const shape = `${v.ruleId}\u0000${v.status}\u0000${v.severity}\u0000${r.type}\u0000${entry.baselineState ?? ''}\u0000${s ? 1 : 0}`;
+    const shape = shapes.of([v.ruleId, v.status, v.severity, r.type, entry.baselineState ?? '', s ? '1' : '0']);
     return templates.render(shape, values, (m) => resultOf(entry, ruleIndex, markedTexts(m)), indent);
   };
 }

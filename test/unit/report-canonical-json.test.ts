@@ -2,9 +2,10 @@
  * canonicalJson writes a key-sorted copy of plain JSON data and leaves anything else to JSON.stringify with a
  * key-sorting replacer: both must give the same text, since OSCAL's uuids hash it.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { canonicalJson, sortedPlainCopy } from '../../src/report/audit-common.ts';
 import { compareStrings } from '../../src/contracts/order.ts';
+import { sortKeysDeep } from '../../src/report/canonical.ts';
 
 /** The definition: JSON.stringify with every plain object's keys sorted. */
 function reference(value: unknown): string {
@@ -71,5 +72,41 @@ describe('canonicalJson', () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
     expect(() => canonicalJson(cycle)).toThrow();
+  });
+});
+
+describe('sortKeysDeep', () => {
+  /** The definition: every plain object's keys in compareStrings order (UTF-16 code units). */
+  const keyOrders = (value: unknown): string[][] => {
+    if (value === null || typeof value !== 'object') return [];
+    if (Array.isArray(value)) return value.flatMap(keyOrders);
+    return [Object.keys(value), ...Object.values(value).flatMap(keyOrders)];
+  };
+  const sortedOrders = (value: unknown) => keyOrders(value).map((keys) => [...keys].sort(compareStrings));
+  /** The objects' key lists, whatever order the objects are met in. */
+  const asSet = (orders: string[][]) => orders.map((keys) => JSON.stringify(keys)).sort();
+
+  const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${(i * 7) % 40}`, i]));
+  const value = {
+    z: 1,
+    é: { ｚ: 1, '😀': 2, Z: 3, a: 4, aa: 5, '': 6 },
+    list: [{ y: 1, b: [{ d: 2, c: 3 }] }, many],
+    a: 'x',
+  };
+
+  it("orders every object's keys by UTF-16 code units, a few keys without Array.prototype.sort (it allocated work arrays per call)", () => {
+    const expected = asSet(sortedOrders(value));
+    const sort = vi.spyOn(Array.prototype, 'sort');
+    try {
+      const small = sortKeysDeep({ d: 1, c: { y: 2, x: 3 }, b: [{ q: 1, p: 2 }], a: 0 });
+      expect(keyOrders(small)).toEqual([['a', 'b', 'c', 'd'], ['p', 'q'], ['x', 'y']]);
+      expect(sort).not.toHaveBeenCalled();
+      const sorted = sortKeysDeep(value);
+      // More keys than insertion sorts: Array.prototype.sort, once.
+      expect(sort).toHaveBeenCalledTimes(1);
+      expect(asSet(keyOrders(sorted))).toEqual(expected);
+    } finally {
+      sort.mockRestore();
+    }
   });
 });

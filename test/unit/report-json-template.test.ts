@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { indentedJson } from '../../src/report/canonical.ts';
-import { escapedString, JsonTemplates, plainValue, type TemplateValue, valueText } from '../../src/report/json-template.ts';
+import { escapedString, JsonTemplates, plainValue, ShapeKeys, type TemplateValue, valueText } from '../../src/report/json-template.ts';
 
 /** An item of a report: constant texts of its shape around the values it is given. */
 const item = (kind: string) => (v: readonly (string | undefined)[]) => ({
@@ -61,6 +61,30 @@ describe('JsonTemplates', () => {
     const counting = (v: readonly (string | undefined)[]) => ({ id: v[0], ou: v[1], count: v.length });
     expect(templates.render('n', ['a', 'b'], counting)).toBe(JSON.stringify({ id: 'a', ou: 'b', count: 2 }));
     expect(templates.render('n', ['a', 'b', undefined], counting)).toBe(JSON.stringify({ id: 'a', ou: 'b', count: 3 }));
+  });
+
+  it('finds the right template when items switch between shapes, masks and indents (the last one is remembered)', () => {
+    const templates = new JsonTemplates();
+    const shapes = new ShapeKeys();
+    const built: string[] = [];
+    const build = (kind: string) => (v: readonly (string | undefined)[]) => {
+      built.push(kind);
+      return item(kind)(v);
+    };
+    const cases: [string[], (TemplateValue | undefined)[], string | undefined][] = [
+      [['rule-a', 'FAIL'], ['id-1', 'ou', 'x', { json: '1' }, 'e'], '  '],
+      [['rule-a', 'FAIL'], ['id-2', 'ou', 'x', { json: '2' }, 'e'], '  '],
+      [['rule-a', 'FAIL'], ['id-3', undefined, 'x', { json: '3' }, 'e'], '  '],
+      [['rule-a', 'FAIL'], ['id-4', 'ou', 'x', { json: '4' }, 'e'], undefined],
+      [['rule-a', 'PASS'], ['id-5', 'ou', 'x', { json: '5' }, 'e'], '  '],
+      [['rule-a', 'FAIL'], ['id-6', 'ou', 'x', { json: '6' }, 'e'], '  '],
+    ];
+    for (const [parts, values, indent] of cases) {
+      const kind = parts.join('-');
+      expect(templates.render(shapes.of(parts), values, build(kind), indent)).toBe(expected(kind, values, indent));
+    }
+    // rule-a FAIL: pretty, pretty with one value left out, compact; rule-a PASS: pretty. The last case is the first's template.
+    expect(built).toEqual(['rule-a-FAIL', 'rule-a-FAIL', 'rule-a-FAIL', 'rule-a-PASS']);
   });
 
   it('renders a shape whole from its real values when its builder drops or changes a marker', () => {
@@ -156,3 +180,17 @@ describe('JsonTemplates.pieces', () => {
   });
 });
 
+
+describe('ShapeKeys', () => {
+  it('gives the same key string while the parts stay the same, so its hash is computed once', () => {
+    const shapes = new ShapeKeys();
+    const first = shapes.of(['rule-a', 'FAIL', 'high']);
+    expect(first).toBe('rule-a\u0000FAIL\u0000high');
+    // Equal parts in other strings (a status cut out of each spool line) still give the very same key.
+    const same = shapes.of(['rule-a', 'FA' + 'IL'.slice(0), 'high']);
+    expect(Object.is(same, first)).toBe(true);
+    expect(shapes.of(['rule-a', 'PASS', 'high'])).toBe('rule-a\u0000PASS\u0000high');
+    expect(shapes.of(['rule-a', 'PASS'])).toBe('rule-a\u0000PASS');
+    expect(shapes.of(['rule-a', 'PASS', 'high', ''])).toBe('rule-a\u0000PASS\u0000high\u0000');
+  });
+});

@@ -86,7 +86,7 @@ function* summaryChunks(result: ScanResult, agg: HtmlAggregate, names: PageNames
     const pageClass = rollup && PAGE_CLASSES.find((c) => rollup.pages[c] > 0);
     return pageClass ? names.fromSummary(names.verdicts(ruleId, pageClass, 0)) : undefined;
   };
-  yield pageStart(reportTitle(result));
+  yield* pageStart(reportTitle(result));
   yield reportHeader(result, agg.totals).html;
   yield html`<p class="note layout-note">This organization's report is split into pages: ${agg.verdictCount} verdicts of ${agg.rows.length} accounts and rows. This summary links to the accounts × rules pages (${layout.accountsPerPage} accounts each) and to the verdict pages of each rule (${layout.verdictsPerPage} verdicts each, FAIL first, then ERROR, then the rest). Keep the folder <code>${layout.folder}</code> beside this file.</p>\n<main>\n`.html;
   if (result.frameworks && result.frameworks.length > 0) {
@@ -133,7 +133,7 @@ function* accountsPageChunks(result: ScanResult, agg: HtmlAggregate, names: Page
     ...(page > 0 ? [{ href: names.accounts(page - 1), label: 'Previous accounts' }] : []),
     ...(page + 1 < pages ? [{ href: names.accounts(page + 1), label: 'Next accounts' }] : []),
   ]);
-  yield pageStart(`${reportTitle(result)} — accounts page ${page + 1} of ${pages}`);
+  yield* pageStart(`${reportTitle(result)} — accounts page ${page + 1} of ${pages}`);
   yield html`<header><h1>Accounts × rules, page ${page + 1} of ${pages}</h1>${nav}<p class="note">Each status in a cell links to those verdicts of the rule for the account.</p></header>\n<main>\n`.html;
   yield* matrixChunks(agg, rows, cellLinks(agg, names));
   yield html`</main>${nav}`.html;
@@ -148,7 +148,7 @@ function* verdictPageChunks(result: ScanResult, ctx: ListContext, names: PageNam
     ...(page + 1 < of ? [{ href: names.verdicts(rule.id, pageClass, page + 1), label: 'Next page' }] : []),
     ...PAGE_CLASSES.filter((c) => c !== pageClass && pages[c] > 0).map((c) => ({ href: names.verdicts(rule.id, c, 0), label: `This rule's ${PAGE_CLASS_TITLE[c]}` })),
   ]);
-  yield pageStart(`${reportTitle(result)} — ${rule.id} — ${PAGE_CLASS_TITLE[pageClass]} ${page + 1} of ${of}`);
+  yield* pageStart(`${reportTitle(result)} — ${rule.id} — ${PAGE_CLASS_TITLE[pageClass]} ${page + 1} of ${of}`);
   yield html`<header><h1><code>${rule.id}</code>: ${PAGE_CLASS_TITLE[pageClass]}, page ${page + 1} of ${of}</h1><p>${rule.title}</p>${rule.remediation.trim() ? remediationBlock(rule.remediation.trim(), rule.helpUri) : ''}${nav}</header>\n<main>\n<section aria-labelledby="h-verdicts"><h2 id="h-verdicts">Verdicts</h2>\n`.html;
   yield* verdictListChunks(verdicts, ctx);
   yield html`</section></main>${nav}`.html;
