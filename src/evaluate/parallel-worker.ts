@@ -15,21 +15,26 @@ import { reopenSnapshot, type SnapshotSource } from '../snapshot/read.ts';
 import { DecidedVerdicts } from './decided.ts';
 import { indexBlock } from './first-pass-block.ts';
 import { judgeRecords } from './judge.ts';
-import type { WorkerReply, WorkerSetup, WorkerTask } from './parallel.ts';
+import type { WorkerReply, WorkerSetup, WorkerStep, WorkerTask } from './parallel.ts';
 
 interface Ready {
   rules: LoadedRule[];
   source: SnapshotSource;
 }
 
+/** What this worker is doing, said with a failure (its answers and this thread's arrive in any order). */
+let step: WorkerStep = 'block';
+
 async function firstPassThenRules(setup: WorkerSetup): Promise<Ready> {
   const source = await reopenSnapshot(setup.file, { identity: setup.identity });
   const block = await indexBlock(setup.file, source.header, setup.headerLine, setup.block);
   port.postMessage({ ok: true, block } satisfies WorkerReply);
+  step = 'rules';
   return { rules: loadRuleSpecs(setup.rules), source };
 }
 
 async function judgeTask(setup: WorkerSetup, { rules, source }: Ready, task: WorkerTask): Promise<WorkerReply> {
+  step = 'judging';
   const decided = new DecidedVerdicts(setup.decided);
   const judged = new Set(task.accountIds);
   const index = indexOf(source.header, deserialize(new Uint8Array(task.index)) as AccountLinesIndex, judged);
@@ -43,7 +48,7 @@ async function judgeTask(setup: WorkerSetup, { rules, source }: Ready, task: Wor
 
 function failureOf(err: unknown): WorkerReply {
   const e = err instanceof Error ? err : new Error(String(err));
-  return { ok: false, userError: e instanceof UserError, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
+  return { ok: false, userError: e instanceof UserError, message: e.message, step, ...(e.stack ? { stack: e.stack } : {}) };
 }
 
 const setup = workerData as WorkerSetup;

@@ -33,7 +33,7 @@ import { serialize } from 'node:v8';
 import { accountLinesPart, type ModelIndex } from '../model/index.ts';
 import { ruleSpecOf, type RuleSpec } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
-import { HeapCeiling } from '../shared/full-collection.ts';
+import type { HeapCeiling } from '../shared/full-collection.ts';
 import { moduleBeside, OUT_OF_MEMORY, ranOutOfHeap, startWorkerThread } from '../shared/worker-thread.ts';
 import { lineBlocks, type LineBlock, type SnapshotSource } from '../snapshot/read.ts';
 import type { DecidedOptions, DecidedShare, DecidedVerdicts } from './decided.ts';
@@ -136,7 +136,10 @@ export interface WorkerTask {
 }
 
 /** A worker's answers: its block of pass 1, then its share of pass 2; or the error that stopped it. */
-export type WorkerReply = { ok: true; block: BlockIndexed } | ({ ok: true; block?: undefined } & DecidedShare) | { ok: false; userError: boolean; message: string; stack?: string };
+export type WorkerReply = { ok: true; block: BlockIndexed } | ({ ok: true; block?: undefined } & DecidedShare) | { ok: false; userError: boolean; message: string; stack?: string; step: WorkerStep };
+
+/** What a worker was doing: its block of pass 1, loading the rules, or judging its share. */
+export type WorkerStep = 'block' | 'rules' | 'judging';
 
 /**
  * How many threads evaluate `source`: 1 unless it is a file opened for a validating first pass,
@@ -194,18 +197,17 @@ interface Judged {
 
 /**
  * Pass 2 split between the judging threads alive: account lines are dealt round-robin, this
- * thread judges its share and the organization into `decided`, then absorbs each worker's share
+ * thread judges its share and the organization into `decided` (under `heapCeiling`), then absorbs each worker's share
  * (their spooled runs are merged with this thread's once, by decided.finish()), or judges the share
  * of a worker that ran out of memory.
  */
-export async function judgeInThreads(workers: Workers, source: SnapshotSource, options: EvaluateOptions, first: Judged, decided: DecidedVerdicts): Promise<void> {
+export async function judgeInThreads(workers: Workers, source: SnapshotSource, options: EvaluateOptions, first: Judged, decided: DecidedVerdicts, heapCeiling: HeapCeiling): Promise<void> {
   const alive = workers.running.filter((w) => !w.outOfMemory());
   const threads = alive.length + 1;
   const share = (k: number) => first.lines.filter((_, i) => i % threads === k);
   const accountsOf = (k: number) => first.accountIds.filter((_, i) => i % threads === k);
   const index = serializedOnce(accountLinesPart(first.index));
   alive.forEach((worker, k) => worker.post({ lines: share(k + 1), accountIds: accountsOf(k + 1), index }));
-  const heapCeiling = options.threading?.heapCeiling ?? new HeapCeiling();
   const judgeHere = (lines: number[], judgesOrganization: boolean) => judgeRecords(source, first.index, options.rules, { only: new Set(lines), judgesOrganization, heapCeiling }, decided.add);
   await judgeHere(share(0), first.judgesOrganization);
   for (const [k, worker] of alive.entries()) {
@@ -239,13 +241,15 @@ function startWorker(setup: WorkerSetup, threading: WorkerThreading & { heapMb: 
   });
   let lines = 0;
   let outOfMemory = false;
-  const failure = (message: string, stack?: string) => workerFailure(lines, block.settled, message, stack);
+  // A worker that answers says what it was doing; for one that died, what it was last known to do.
+  const lastKnownStep = (): WorkerStep => (lines > 0 ? 'judging' : block.settled ? 'rules' : 'block');
+  const failure = (message: string, stack?: string, step = lastKnownStep()) => workerFailure(step, lines, message, stack);
   const block = settlement<BlockIndexed | typeof OUT_OF_MEMORY>();
   const result = settlement<DecidedShare | typeof OUT_OF_MEMORY>();
   // Its first answer is its block, the next its share: an error or the exit settles what is pending.
   const pending = () => (block.settled ? result : block);
   worker.on('message', (reply: WorkerReply) => {
-    if (!reply.ok) pending().reject(reply.userError ? new UserError(reply.message) : failure(reply.message, reply.stack));
+    if (!reply.ok) pending().reject(reply.userError ? new UserError(reply.message) : failure(reply.message, reply.stack, reply.step));
     else if (reply.block) block.resolve(reply.block);
     else result.resolve(reply);
   });
@@ -297,9 +301,9 @@ function settlement<T>(): Settlement<T> {
   return s;
 }
 
-/** `accounts` is 0 until the worker is given its share of pass 2. */
-function workerFailure(accounts: number, blockAnswered: boolean, message: string, stack?: string): Error {
-  const what = accounts > 0 ? `evaluation of ${accounts} accounts in a worker thread` : blockAnswered ? 'a worker thread loading the rules' : 'a worker thread validating its block of the snapshot';
+/** `accounts`: its share of pass 2 (0 until it is given one). */
+function workerFailure(step: WorkerStep, accounts: number, message: string, stack?: string): Error {
+  const what = step === 'judging' ? `evaluation of ${accounts} accounts in a worker thread` : step === 'rules' ? 'a worker thread loading the rules' : 'a worker thread validating its block of the snapshot';
   const err = new Error(`${what} failed: ${message}`);
   if (stack) err.stack = `${err.message}\n${stack}`;
   return err;

@@ -46,11 +46,12 @@ export async function evaluateSnapshot(source: SnapshotSource, options: Evaluate
   try {
     const first = await firstPass(source, options, workers);
     const decided = new DecidedVerdicts(decidedOptions);
+    // This thread's heap has no cap (a worker's has): while it judges, its garbage is collected at this ceiling.
+    const heapCeiling = options.threading?.heapCeiling ?? new HeapCeiling();
     if (workers) {
-      await judgeInThreads(workers, source, options, first, decided);
+      await judgeInThreads(workers, source, options, first, decided, heapCeiling);
     } else {
       const only = first.lines.length === first.index.header.scope.accountIds.length ? undefined : new Set(first.lines);
-      const heapCeiling = options.threading?.heapCeiling ?? new HeapCeiling();
       await judgeRecords(source, first.index, options.rules, { ...(only ? { only } : {}), judgesOrganization: first.judgesOrganization, heapCeiling }, decided.add);
     }
     // Aggregates over the whole verdict list (framework assessments): after every thread's verdicts

@@ -5,7 +5,7 @@
  */
 import { compareStrings } from '../contracts/order.ts';
 import { oncePerObject } from './audit-common.ts';
-import { oneByteWherePossible } from './one-byte.ts';
+import { oneByteWherePossible } from '../shared/one-byte.ts';
 
 /**
  * A JSON-like value with the keys of every plain object sorted, for free-form values (evidence,

@@ -10,7 +10,7 @@
  * too; and a string's JSON text does not depend on indentation, so a value's text is the same at any depth.
  */
 import { indentedJson, type TextPieces } from './canonical.ts';
-import { BEYOND_LATIN1, oneByte } from './one-byte.ts';
+import { BEYOND_LATIN1, oneByte } from '../shared/one-byte.ts';
 
 /**
  * A value put into a template: a string (written as JSON writes it, inside the string the builder

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { located, UserError, UserErrors } from './errors.ts';
+import { oneByteWherePossible } from './one-byte.ts';
 
 /** A parsed YAML file that can say where any value in it came from. */
 export interface YamlSource {
@@ -63,7 +64,7 @@ const MAX_ALIAS_COUNT = 100;
 
 function toPlainValue(doc: Document, file: string): unknown {
   try {
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return withOneByteStrings(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
   } catch (err) {
     // The yaml library's guard against exponential alias expansion: an input error, not a crash.
     if (err instanceof ReferenceError && /alias/i.test(err.message)) {
@@ -71,6 +72,20 @@ function toPlainValue(doc: Document, file: string): unknown {
     }
     throw err;
   }
+}
+
+/**
+ * The value with its strings, keys included, one-byte where their characters allow it. The yaml
+ * library cuts them out of the file's text, which is two-byte as soon as the file holds one
+ * character beyond Latin-1 (a dash in a rule's description): a rule's expressions and the keys
+ * their CEL map literals make (evidence keys) then stayed two-byte, and every report encoded them
+ * at V8's two-byte rate (one-byte.ts). Plain objects and arrays are rebuilt, in the same order.
+ */
+function withOneByteStrings(value: unknown): unknown {
+  if (typeof value === 'string') return oneByteWherePossible(value);
+  if (Array.isArray(value)) return value.map(withOneByteStrings);
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [oneByteWherePossible(key), withOneByteStrings(item)]));
 }
 
 /** The key node of a map entry, so "unknown field" points at the key, not its value. */

@@ -1,6 +1,6 @@
 /**
  * The texts JSON, SARIF and HTML write many times are one-byte strings where their characters
- * allow it (src/report/one-byte.ts): V8 encodes a two-byte string to UTF-8 at ~12 instructions a
+ * allow it (src/shared/one-byte.ts): V8 encodes a two-byte string to UTF-8 at ~12 instructions a
  * character against ~0.5 for a one-byte one, and keeps a text two-byte for one two-byte part of
  * it, ASCII or not. The bytes written are the same either way (the format tests check them); what
  * is checked here is the strings' representation, read from V8's serializer: it tags a one-byte
@@ -13,7 +13,7 @@ import { evidenceValue, indentedJson, SharedTexts } from '../../src/report/canon
 import { renderHtmlFiles, type HtmlLayout } from '../../src/report/html.ts';
 import { pageStart } from '../../src/report/html/page.ts';
 import { jsonReportChunks } from '../../src/report/json.ts';
-import { oneByteWherePossible } from '../../src/report/one-byte.ts';
+import { oneByteWherePossible } from '../../src/shared/one-byte.ts';
 import { sarifChunks } from '../../src/report/sarif.ts';
 import { sampleResult } from '../fixtures/results/sample-result.ts';
 
