@@ -234,10 +234,10 @@ export class SharedTexts {
   text(value: unknown, indent: string): string {
     let byObject = this.texts.get(indent);
     // One-byte where it can be: JSON.stringify's text is two-byte whenever one key or value of the
-    // object is, ASCII or not (the evidence keys "deniedBy" and "classifiedBecause" are two-byte
-    // strings in V8's table of keys on the thread that judged, where they were made first; parsing
-    // the spool's evidence returns those very strings), and every item holding it is then encoded
-    // at the two-byte rate (one-byte.ts).
+    // object is, ASCII or not (the evidence keys "deniedBy" and "classifiedBecause" were, until the
+    // rules' YAML strings were made one-byte: shared/yaml-source.ts; parsing the spool's evidence
+    // returns the judging thread's strings), and every item holding it is then encoded at the
+    // two-byte rate (one-byte.ts).
     if (!byObject) this.texts.set(indent, (byObject = oncePerObject((v) => oneByteWherePossible(indentedJson(this.prepare(v), indent)))));
     return byObject(value);
   }
