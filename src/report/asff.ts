@@ -13,7 +13,7 @@ import { sha256Hex } from '../shared/hash.ts';
 import { LazyList, stableJsonChunks } from './canonical.ts';
 import { frameworkRequirements, oncePerKey, oncePerObject, oneLine, ruleIndex, truncate } from './audit-common.ts';
 import { EvidenceTexts } from './evidence-texts.ts';
-import { escapedString, JsonTemplates, plainValue, type TemplateValue } from './json-template.ts';
+import { escapedString, JsonTemplates, plainValue, ShapeKeys, type TemplateValue } from './json-template.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 
 /** Length limits from the AwsSecurityFinding API reference. */
@@ -202,7 +202,8 @@ function asffChunks(input: ScanResult, options: RenderOptions): Iterable<string>
   const values = (v: Verdict) => findingValues(v, region, evidenceField(v.evidence));
   const build = (v: Verdict) => (marked: readonly (string | undefined)[]) => asffFinding(v, rules.get(v.ruleId), result, partsOf(v.ruleId), marked);
   // The shape: what asffFinding reads of the verdict besides its values.
-  const shape = (v: Verdict) => `${v.ruleId}\u0000${v.status}\u0000${v.severity}\u0000${v.resource.type}`;
+  const shapes = new ShapeKeys();
+  const shape = (v: Verdict) => shapes.of([v.ruleId, v.status, v.severity, v.resource.type]);
   return stableJsonChunks(
     new LazyList(
       result.verdicts,

@@ -7,7 +7,7 @@ import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../contracts/ve
 import { sha256Hex } from '../shared/hash.ts';
 import { frameworkRequirements, ruleIndex, verdictKey } from './audit-common.ts';
 import { canonicalOrder, compareStrings } from '../contracts/order.ts';
-import { JsonTemplates, type TemplateValue } from './json-template.ts';
+import { JsonTemplates, ShapeKeys, type TemplateValue } from './json-template.ts';
 import { EvidenceTexts } from './evidence-texts.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 
@@ -154,10 +154,11 @@ function* ocsfLines(input: ScanResult, options: RenderOptions): Generator<string
   const rules = ruleIndex(result);
   const texts = options.evidenceTexts ?? EvidenceTexts.of(result.verdicts);
   const templates = new JsonTemplates();
+  const shapes = new ShapeKeys();
   for (const v of result.verdicts) {
     const rule = rules.get(v.ruleId);
     // The shape: what ocsfFinding reads of the verdict besides its values.
-    const shape = `${v.ruleId}\u0000${v.status}\u0000${v.severity}\u0000${v.resource.type}`;
+    const shape = shapes.of([v.ruleId, v.status, v.severity, v.resource.type]);
     const line = templates.pieces(shape, findingValues(v, result, texts.compact(v.evidence ?? null)), (values) => ocsfFinding(v, rule, result, values));
     if (typeof line === 'string') yield `${line}\n`;
     else {

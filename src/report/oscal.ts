@@ -30,7 +30,7 @@ import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { LazyList, stableJson, stableJsonChunks } from './canonical.ts';
 import { mapped, outlinesOf, verdictsOfRules } from './list-views.ts';
 import { EvidenceTexts } from './evidence-texts.ts';
-import { JsonTemplates, plainValue, type TemplateValue } from './json-template.ts';
+import { JsonTemplates, plainValue, ShapeKeys, type TemplateValue } from './json-template.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 import type { FrameworkAssessment } from '../contracts/frameworks.ts';
 import { controlBasis, controlStatusText, frameworkName } from './frameworks.ts';
@@ -277,7 +277,8 @@ function observation(v: Verdict, values: readonly (string | undefined)[], ctx: O
 function observations(uuids: ObservationUuids, ctx: ObservationContext): LazyList<{ verdict: Verdict; uuid: string }> {
   const templates = new JsonTemplates();
   // The shape: what observation reads of the verdict besides its values.
-  const shape = (v: Verdict) => `${v.ruleId}\u0000${v.status}\u0000${v.severity}`;
+  const shapes = new ShapeKeys();
+  const shape = (v: Verdict) => shapes.of([v.ruleId, v.status, v.severity]);
   const build = (v: Verdict) => (values: readonly (string | undefined)[]) => observation(v, values, ctx);
   return new LazyList(
     { [Symbol.iterator]: () => uuids.observed() },
