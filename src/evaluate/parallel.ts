@@ -73,7 +73,7 @@ import { sharedSpoolDir } from './verdict-spool.ts';
  * Idle, two alternated pairs against one judging thread: 100.0-108.6 s against 112.6-126.2 s
  * (evaluation 60.4-62.4 s against 73.5-87.9 s) for 185-202 s of CPU against 161-178 s.
  */
-const TWO_THREADS_FROM = 2_000;
+export const TWO_THREADS_FROM = 2_000;
 
 /** From this many accounts a worker's young generation is halved (workerYoungMb). */
 const LARGE_ORGANIZATION_FROM = 30_001;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
-import { threadsFor } from '../../src/evaluate/parallel.ts';
+import { threadsFor, TWO_THREADS_FROM } from '../../src/evaluate/parallel.ts';
 import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
 import { jsonFormatter } from '../../src/report/json.ts';
 import { sarifFormatter } from '../../src/report/sarif.ts';
@@ -175,6 +175,12 @@ describe('threadsFor', () => {
     expect([1_999, 2_000, 30_000, 30_001, 100_000].map((n) => threadsFor(withAccounts(n), { config: DEFAULT_CONFIG, rules }))).toEqual([1, two, two, two, two]);
     expect(threadsFor(withAccounts(100_000), { config: DEFAULT_CONFIG, rules, workers: 1 })).toBe(1); // asked for
     expect(threadsFor(withAccounts(10_000), { config: DEFAULT_CONFIG, rules, workers: 1 })).toBe(1);
+  });
+
+  it('is the default the help of --workers states', () => {
+    const help = runCli(['evaluate', '--help']).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(`default 2 on 2 or more cores from ${TWO_THREADS_FROM.toLocaleString('en-US')} accounts, else 1;`);
+    expect(help).not.toMatch(/to 30,000 accounts|stays on one to bound memory/); // the upper bound went in the thirteenth round
   });
 });
 

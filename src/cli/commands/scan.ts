@@ -4,6 +4,7 @@ import { loadRules } from '../../rules/load.ts';
 import { openSnapshot, type SnapshotSource } from '../../snapshot/read.ts';
 import { openDemoSnapshot } from '../../snapshot/demo.ts';
 import { evaluateSnapshot } from '../../evaluate/pipeline.ts';
+import { TWO_THREADS_FROM } from '../../evaluate/parallel.ts';
 import { rulesOfPacks, selectFrameworkPacks, type FrameworkPack } from '../../rules/framework-packs.ts';
 import type { EvaluateOptions } from '../../evaluate/options.ts';
 import { writeReports } from '../../report/write.ts';
@@ -83,7 +84,7 @@ export function register(program: Command, setExit: SetExit): void {
 function workersOption(): Option {
   return new Option(
     '--workers <n>',
-    'threads at once: n validate and judge the accounts (default 2 on 2 or more cores for 2,000 to 30,000 accounts, else 1; this thread is one of them below 30,000 accounts, from there all n are workers beside it; each judging thread holds the organization\'s accounts and model index, so a larger organization stays on one to bound memory; more on idle cores with memory to spare), and up to n write the report formats when the verdicts are spooled to disk (default: one per core)',
+    `threads at once: n validate and judge the accounts, this thread and n - 1 workers (default 2 on 2 or more cores from ${TWO_THREADS_FROM.toLocaleString('en-US')} accounts, else 1; each judging thread holds the organization's accounts and model index: 1 uses the least memory, more suit idle cores with memory to spare), and up to n write the report formats when the verdicts are spooled to disk (default: one per core)`,
   ).argParser(
     wholeNumberParser('--workers', 1),
   );
