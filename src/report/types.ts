@@ -26,10 +26,10 @@ export interface Formatter {
    * Optional: what writing this format costs, relative to the others, so that the report writer
    * can balance the formats between threads (write-threads.ts); 1 when absent. The built-in
    * formats give their CPU seconds for the 10,000-account synthetic organization (150,195
-   * verdicts; issue 16, tenth round): the organization evaluated once, then `writeReports` of
-   * each format alone on one thread, timed with process.cpuUsage(), the minimum of three rounds
-   * on the shared 2-core machine (docs/operations/large-organizations.md, "The report formats on
-   * several threads").
+   * verdicts; issue 16, re-measured in the fourteenth round): the organization evaluated once,
+   * then `writeReports` of each format alone on one thread, timed with process.cpuUsage(), the
+   * minimum of three rounds on the shared 2-core machine (test/bench/report-costs.mjs;
+   * docs/operations/large-organizations.md, "The report formats on several threads").
    */
   cost?: number;
   render(result: ScanResult, options: RenderOptions): string;

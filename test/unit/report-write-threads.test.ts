@@ -71,9 +71,9 @@ describe('formatGroups', () => {
     expect(formatGroups(listFormatters(), 1)).toEqual([listFormatters()]);
   });
 
-  it('deals all 8 formats by their measured costs (tenth round): OSCAL, ASFF, JUnit and Markdown against OCSF, HTML, JSON and SARIF', () => {
+  it('deals all 8 formats by their measured costs (fourteenth round): OSCAL, JSON and JUnit against HTML, ASFF, OCSF, SARIF and Markdown', () => {
     const names = formatGroups(listFormatters(), 2).map((g) => g.map((f) => f.name).sort());
-    expect(names).toEqual([['asff', 'junit', 'md', 'oscal'], ['html', 'json', 'ocsf', 'sarif']]);
+    expect(names).toEqual([['json', 'junit', 'oscal'], ['asff', 'html', 'md', 'ocsf', 'sarif']]);
   });
 });
 

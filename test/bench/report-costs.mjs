@@ -1,0 +1,57 @@
+// What writing each report format costs, alone or in groups, at one size: the `cost` of the built-in
+// formatters (src/report/types.ts) comes from this. The snapshot is evaluated once (verdicts
+// spooled, as a large organization's are), then `writeReports(…, { threads: 1 })` of each set runs
+// ROUNDS times (3 by default), the sets interleaved so that a slower minute of the machine is
+// shared; wall and CPU (process.cpuUsage) seconds per round are printed.
+//
+//   node test/bench/report-costs.mjs SNAPSHOT [ROOT] [SET...]
+//
+// A SET is a comma-separated list of formats written together (lockstep.ts), e.g. the groups
+// formatGroups deals for two threads; without SETs, each of the 8 formats alone. ROOT is a built
+// checkout (default: this one).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const [snapshot, rootArg, ...setArgs] = process.argv.slice(2);
+if (!snapshot) throw new Error('usage: node test/bench/report-costs.mjs SNAPSHOT [ROOT] [SET...]');
+const root = resolve(rootArg ?? fileURLToPath(new URL('../..', import.meta.url)));
+const { writeReports } = await import(`${root}/dist/report/write.js`);
+const { loadConfig } = await import(`${root}/dist/config/load.js`);
+const { loadRules } = await import(`${root}/dist/rules/load.js`);
+const { openSnapshot } = await import(`${root}/dist/snapshot/read.js`);
+const { evaluateSnapshot } = await import(`${root}/dist/evaluate/pipeline.js`);
+
+const snapshotFile = resolve(snapshot);
+process.chdir(root); // the built-in rules and default config of that checkout
+const config = loadConfig(undefined);
+const source = await openSnapshot(snapshotFile, { validate: 'first-pass' });
+const rules = await loadRules(config.rules.paths, config);
+const result = await evaluateSnapshot(source, { config, rules, workers: 1 });
+if (Array.isArray(result.verdicts)) console.error('note: the verdicts were not spooled (a small organization): costs differ from a large one');
+
+const sets = setArgs.length > 0 ? setArgs : ['md', 'sarif', 'junit', 'json', 'asff', 'ocsf', 'html', 'oscal'];
+const rounds = Number(process.env.ROUNDS ?? 3);
+const out = mkdtempSync(join(tmpdir(), 'report-costs-'));
+const seconds = new Map(sets.map((set) => [set, []]));
+try {
+  for (let round = 0; round < rounds; round++) {
+    for (const set of sets) {
+      rmSync(out, { recursive: true, force: true });
+      const cpu0 = process.cpuUsage();
+      const wall0 = performance.now();
+      await writeReports(result, set.split(','), out, {}, { threads: 1 });
+      const cpu = process.cpuUsage(cpu0);
+      seconds.get(set).push({ wall: (performance.now() - wall0) / 1000, cpu: (cpu.user + cpu.system) / 1e6 });
+    }
+  }
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
+const list = (values) => values.map((v) => v.toFixed(2)).join(' ');
+for (const [set, runs] of seconds) {
+  const cpu = runs.map((r) => r.cpu);
+  const sorted = [...cpu].sort((a, b) => a - b);
+  console.log(`${set.padEnd(34)} cpu ${list(cpu)} (min ${sorted[0].toFixed(2)}, median ${sorted[Math.floor(sorted.length / 2)].toFixed(2)})  wall ${list(runs.map((r) => r.wall))}`);
+}
