@@ -118,11 +118,12 @@ export function workerHeapMb(accounts: number): number {
  * to 1.3 for caps from 1,024 down to 128 MB times its pointer multiplier, 2 on Node's x64 builds).
  * Under the 180 MB cap it had at 10,000 accounts, a worker judging half of them ran 21 full
  * collections (`--trace-gc`, `-f md`, 3 runs) against 4-5 for this thread judging the other half,
- * most at 15-45 MB live: V8 let the heap grow by 30 % between them. With this cap, 4-5, and its
- * pass 2 took 0.14-0.26 s less CPU in each of 3 alternated pairs (2.80-3.19 s against 3.06-3.40 s,
- * load 7-8), the process 0.4-1.3 s; peak RSS of the evaluation 40-60 MB more (`-f md`: 392-433 MB
- * against 344-381), under the report phase's for all 8 formats (417-430 MB against 419-426; issue
- * 16, fourteenth round, docs/operations/large-organizations.md "Several cores"). Its heap is
+ * most at 15-45 MB live: V8 let the heap grow by 30 % between them. With this cap, 4-6, and its
+ * pass 2 took less CPU in 8 of 9 alternated pairs (2.58-3.19 s against 2.87-3.40 s, 0.17 s less in
+ * the mean; load 5-8), though the instructions counted did not fall (callgrind, `--single-threaded`:
+ * 106.6 G against 105.6 G, one run each); peak RSS of the evaluation 40-80 MB more (`-f md`:
+ * 392-454 MB against 344-381), under the report phase's for all 8 formats (417-430 MB against
+ * 419-426; issue 16, fourteenth round, docs/operations/large-organizations.md "Several cores"). Its heap is
  * collected as this thread's is while judging, at a ceiling above what it keeps live
  * (parallel-worker.ts, HeapCeiling).
  */

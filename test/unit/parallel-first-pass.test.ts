@@ -208,7 +208,7 @@ describe('a worker\'s heap', () => {
     expect(started).toMatchObject({ maxOldGenerationSizeMb: workerHeapMb(accounts), maxYoungGenerationSizeMb: workerYoungMb(accounts) });
     // The old generation: below 30,001 accounts a cap under which V8 grows the heap as it does an
     // uncapped one (2 GB: a smaller cap makes it collect at 1.3 times what is live, 19-21 full
-    // collections against 4-5 at 10,000 accounts); from there one that grows with the organization.
+    // collections against 4-6 at 10,000 accounts); from there one that grows with the organization.
     expect([10_000, 30_000].map(workerHeapMb)).toEqual([2048, 2048]);
     expect([30_001, 100_000].map(workerHeapMb)).toEqual([222, 360]);
     // The young generation: large enough to spare the CPU of collecting it (measured at 10,000 accounts),
