@@ -15,7 +15,7 @@ export interface JudgeScope {
   only?: ReadonlySet<number>;
   /** Judge the organization itself too (exactly one thread or shard does). */
   judgesOrganization: boolean;
-  /** The main thread's heap ceiling, consulted every CEILING_ACCOUNTS accounts (a worker's heap has a cap instead). */
+  /** The judging thread's heap ceiling, consulted every CEILING_ACCOUNTS accounts (this thread's and a worker's: see parallel.ts workerHeapMb). */
   heapCeiling?: HeapCeiling;
 }
 

@@ -11,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { indexOf, type AccountLinesIndex } from '../model/index.ts';
 import { loadRuleSpecs, type LoadedRule } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
+import { HeapCeiling } from '../shared/full-collection.ts';
 import { reopenSnapshot, type SnapshotSource } from '../snapshot/read.ts';
 import { DecidedVerdicts } from './decided.ts';
 import { indexBlock } from './first-pass-block.ts';
@@ -42,7 +43,9 @@ async function judgeTask(setup: WorkerSetup, { rules, source }: Ready, task: Wor
   // (their placements, their count): this worker keeps those it judges.
   const accounts = source.header.accounts;
   if (accounts.value) accounts.value = accounts.value.filter((account) => judged.has(account.Id));
-  await judgeRecords(source, index, rules, { only: new Set(task.lines), judgesOrganization: false }, decided.add);
+  // This worker's heap is collected as the main thread's is while judging: at a ceiling above what
+  // it keeps live (its cap leaves V8's own growth unthrottled below 30,001 accounts: parallel.ts workerHeapMb).
+  await judgeRecords(source, index, rules, { only: new Set(task.lines), judgesOrganization: false, heapCeiling: new HeapCeiling() }, decided.add);
   return { ok: true, ...decided.share() };
 }
 

@@ -26,7 +26,8 @@
  * passes (snapshot/read.ts), and fails with a UserError when the file changed.
  *
  * A worker's old generation is capped (workerHeapMb): one that runs out of it is no failure,
- * this thread does its part instead (its block of pass 1, its share of pass 2).
+ * this thread does its part instead (its block of pass 1, its share of pass 2). While it judges,
+ * a worker's heap is collected at the same ceiling as this thread's (parallel-worker.ts).
  */
 import { availableParallelism } from 'node:os';
 import { serialize } from 'node:v8';
@@ -91,8 +92,11 @@ export function workerYoungMb(accounts: number): number {
 }
 
 /**
- * A worker's old generation, in MB, for an organization of `accounts` (see the module comment):
- * what it holds grows with the organization (the header and the index, its verdict cache). Its
+ * A worker's old generation, in MB, for an organization of `accounts` (see the module comment).
+ * Below 30,001 accounts, UNTHROTTLED_HEAP_MB: a cap low enough to bound the heap also made V8
+ * collect it far more often than this thread's (below). From 30,001 accounts, where memory bounds
+ * the threads (the 1 GB target at 100,000), a cap that grows with what a worker holds (the header
+ * and the index, its verdict cache). Its
  * live heap after a full collection, measured while it also held a copy of this thread's whole
  * index (header included, about 2 MB per 1,000 accounts more, hence 4 MB per 1,000 accounts then):
  * 40 MB with the index and 65 MB after judging at 10,000 accounts, 89 MB and 131 MB at 29,335
@@ -105,8 +109,25 @@ export function workerYoungMb(accounts: number): number {
  * collecting near its live size), so the cap stays.
  */
 export function workerHeapMb(accounts: number): number {
-  return 160 + 2 * Math.ceil(accounts / 1000);
+  return accounts < LARGE_ORGANIZATION_FROM ? UNTHROTTLED_HEAP_MB : 160 + 2 * Math.ceil(accounts / 1000);
 }
+
+/**
+ * The smallest cap under which V8 lets an old generation grow as it does an uncapped one: after a
+ * full collection, up to 4 times what it found live (V8's HeapController; the factor falls linearly
+ * to 1.3 for caps from 1,024 down to 128 MB times its pointer multiplier, 2 on Node's x64 builds).
+ * Under the 180 MB cap it had at 10,000 accounts, a worker judging half of them ran 21 full
+ * collections (`--trace-gc`, `-f md`, 3 runs) against 4-5 for this thread judging the other half,
+ * most at 15-45 MB live: V8 let the heap grow by 30 % between them. With this cap, 4-6, and its
+ * pass 2 took less CPU in 8 of 9 alternated pairs (2.58-3.19 s against 2.87-3.40 s, 0.17 s less in
+ * the mean; load 5-8), though the instructions counted did not fall (callgrind, `--single-threaded`:
+ * 106.6 G against 105.6 G, one run each); peak RSS of the evaluation 40-80 MB more (`-f md`:
+ * 392-454 MB against 344-381), under the report phase's for all 8 formats (417-430 MB against
+ * 419-426; issue 16, fourteenth round, docs/operations/large-organizations.md "Several cores"). Its heap is
+ * collected as this thread's is while judging, at a ceiling above what it keeps live
+ * (parallel-worker.ts, HeapCeiling).
+ */
+const UNTHROTTLED_HEAP_MB = 2048;
 
 /** What a worker is started with, before pass 1: its block of lines, and enough to load the rules and decide verdicts (plain data). */
 export interface WorkerSetup {

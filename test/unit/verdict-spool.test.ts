@@ -9,7 +9,7 @@ import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
 import { EVIDENCE_GENERATION, sortKey, type SpooledVerdicts, type SpoolRuns, VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
 import type { VerdictOutline } from '../../src/evaluate/verdict-outline.ts';
 import { compareVerdicts } from '../../src/contracts/order.ts';
-import type { ResourceType, Verdict, VerdictStatus } from '../../src/contracts/verdict.ts';
+import { SEVERITIES, type ResourceType, type Verdict, type VerdictStatus } from '../../src/contracts/verdict.ts';
 import { listFormatters } from '../../src/report/registry.ts';
 import { knownRuleIds, outlinesOf, verdictsOfRules } from '../../src/report/list-views.ts';
 import { loadRules } from '../../src/rules/load.ts';
@@ -116,6 +116,25 @@ describe('VerdictSpool outline', () => {
     expect([...outlinesOf(list)].map(outlineOf)).toEqual([...list].map(outlineOf));
     // An array is its own outline.
     expect([...outlinesOf(verdicts)]).toEqual(verdicts);
+  });
+
+  it("gives back another thread's verdicts whole, their evidence found at its place in the merged evidence", () => {
+    const next = generator(11);
+    const verdicts = Array.from({ length: 300 }, (_, i) => {
+      const v = oddVerdict(next, i);
+      v.severity = SEVERITIES[i % SEVERITIES.length]!;
+      // Evidence texts that look like an evidence reference, and suppressions after it.
+      if (i % 5 === 0) v.evidence = { ref: '[12,34]', list: [[1, 2], ',', '"],['] };
+      if (i % 7 === 0) v.suppressed = { exceptionId: `exceptions[${i}]`, reason: '[0,0],', approver: 'a', expires: '2099-12-31' };
+      return v;
+    });
+    const other = new VerdictSpool(undefined, 11);
+    for (const v of verdicts.slice(0, 140)) other.add(v);
+    const spool = new VerdictSpool(undefined, 17);
+    for (const v of verdicts.slice(140)) spool.add(v);
+    const list = spool.finish([other.finishRuns() as SpoolRuns]) as SpooledVerdicts;
+    const expected = [...verdicts.slice(140), ...verdicts.slice(0, 140)].sort(compareVerdicts).map((v) => JSON.stringify(v));
+    expect([...list].map((v) => JSON.stringify(v)).join('\n') === expected.join('\n')).toBe(true);
   });
 });
 
