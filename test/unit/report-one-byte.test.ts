@@ -74,6 +74,17 @@ describe('one-byte texts in the reports', () => {
     expect(isOneByte(rest)).toBe(true);
   });
 
+  it("writes a matrix row's empty-cell dashes as pieces of their own, so the row's other chunks are one-byte", () => {
+    const chunks = [...renderHtmlFiles(sampleResult())].flatMap((file) => [...file.chunks]);
+    const start = chunks.findIndex((chunk) => chunk.startsWith('<tr id="acct-'));
+    const end = chunks.indexOf('</tbody></table></div>', start);
+    const rows = chunks.slice(start, end);
+    expect(rows.filter((chunk) => chunk === '–').length).toBeGreaterThan(3);
+    expect(rows.join('')).toContain('<td class="cell empty" data-rule="trail-kms-encryption" data-account="(organization)"><span aria-hidden="true">–</span><span class="sr-only">no verdict</span></td>');
+    // Joined to the row, the dash made every character of it two-byte.
+    for (const chunk of rows) if (chunk !== '–') expect(isOneByte(chunk), chunk.slice(0, 80)).toBe(true);
+  });
+
   it("writes a verdict page's filter form apart from its end, so the form's account list is one-byte", () => {
     const layout: HtmlLayout = { singlePageMaxVerdicts: 3, folder: 'trailproof-html', accountsPerPage: 2, verdictsPerPage: 2, accountsListed: 2 };
     const forms = [...renderHtmlFiles(sampleResult(), layout)].flatMap((file) => [...file.chunks].filter((chunk) => chunk.startsWith('<form id="filters"')));
