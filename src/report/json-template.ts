@@ -193,22 +193,27 @@ function filled(template: Template, values: readonly (TemplateValue | undefined)
 function inPieces({ texts, slots, whole, layouts }: Template, values: readonly (TemplateValue | undefined)[], longApart: boolean): TextPieces {
   const pieces = new Pieces();
   for (let i = 0; ; i++) {
-    pieces.joinLayout(layouts?.[i] ?? [texts[i]!]);
+    const layout = layouts?.[i];
+    if (layout) pieces.joinLayout(layout);
+    else pieces.join(texts[i]!);
     if (i === slots.length) break;
     const value = values[slots[i]!]!;
     if (typeof value === 'string') {
-      const text = valueText(value, whole[i]!);
-      // A wide value's text (a message with "→") is cut at its wide runs, the rest copied into one-byte strings.
-      if (BEYOND_LATIN1.test(text)) pieces.joinLayout(layoutOf(text));
-      else pieces.join(text);
+      if (!ESCAPED_OR_WIDE.test(value)) pieces.join(whole[i]! ? `"${value}"` : value);
+      else {
+        const text = valueText(value, whole[i]!);
+        // A wide value's text (a message with "→") is cut at its wide runs, the rest copied into one-byte strings.
+        if (BEYOND_LATIN1.test(text)) pieces.joinLayout(layoutOf(text));
+        else pieces.join(text);
+      }
     } else if (!longApart || !isLongValue(value)) pieces.join(valueText(value, whole[i]!));
     else {
       // A long value (an evidence text) is already one string: a piece of its own, it is not
       // copied again when the item's string is flattened to be written.
       const quote = whole[i]! && 'escaped' in value ? '"' : '';
       pieces.join(quote);
-      if ('wide' in value && value.wide) pieces.apart(value.wide);
-      else pieces.apart(['json' in value ? value.json : value.escaped]);
+      if (value.wide) for (const text of value.wide) pieces.apart(text);
+      else pieces.apart('json' in value ? value.json : value.escaped);
       pieces.join(quote);
     }
   }
@@ -228,17 +233,17 @@ class Pieces {
   joinLayout(layout: readonly string[]): void {
     this.run += layout[0]!;
     for (let k = 1; k < layout.length; k += 2) {
-      this.apart([layout[k]!]);
+      this.apart(layout[k]!);
       this.run = layout[k + 1]!;
     }
   }
 
-  /** Texts written as pieces of their own (empty ones left out), after the run so far. */
-  apart(texts: readonly string[]): void {
+  /** A piece of its own (none when empty), after the run so far. */
+  apart(text: string): void {
     this.list ??= [];
     if (this.run !== '') this.list.push(this.run);
     this.run = '';
-    for (const text of texts) if (text !== '') this.list.push(text);
+    if (text !== '') this.list.push(text);
   }
 
   done(): TextPieces {
