@@ -13,7 +13,7 @@ import { sha256Hex } from '../shared/hash.ts';
 import { LazyList, stableJsonChunks } from './canonical.ts';
 import { frameworkRequirements, oncePerKey, oncePerObject, oneLine, ruleIndex, truncate } from './audit-common.ts';
 import { EvidenceTexts } from './evidence-texts.ts';
-import { escapedValue, JsonTemplates, plainValue, ShapeKeys, type TemplateValue } from './json-template.ts';
+import { escapedString, JsonTemplates, plainValue, ShapeKeys, type TemplateValue } from './json-template.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 
 /** Length limits from the AwsSecurityFinding API reference. */
@@ -198,7 +198,7 @@ function asffChunks(input: ScanResult, options: RenderOptions): Iterable<string>
   const templates = new JsonTemplates();
   // The evidence's ProductFields value is a JSON text inside a JSON string: every quote in it is
   // escaped. Made once per evidence object (oncePerObject), as its JSON text is.
-  const evidenceField = oncePerObject((evidence) => escapedValue(truncate(texts.compact(evidence), ASFF_LIMITS.productFieldValue)));
+  const evidenceField = oncePerObject((evidence) => ({ escaped: escapedString(truncate(texts.compact(evidence), ASFF_LIMITS.productFieldValue)) }));
   const values = (v: Verdict) => findingValues(v, region, evidenceField(v.evidence));
   const build = (v: Verdict) => (marked: readonly (string | undefined)[]) => asffFinding(v, rules.get(v.ruleId), result, partsOf(v.ruleId), marked);
   // The shape: what asffFinding reads of the verdict besides its values.

@@ -20,21 +20,7 @@ import { BEYOND_LATIN1, oneByte } from '../shared/one-byte.ts';
  * must place as a whole member or item; in pretty JSON that text must be indented for where it is
  * placed (indentedJson).
  */
-export type TemplateValue = string | LongText<'escaped'> | LongText<'json'>;
-
-/**
- * An `{ escaped }` or `{ json }` value; `wide`, when its text holds characters beyond Latin-1, is
- * that text cut at them (layoutOf), made once with the text: a long value is written as pieces of
- * its own (JsonTemplates.pieces), and ASFF's evidence, cut with a "…", was otherwise two
- * kilobytes of a two-byte string for each finding.
- */
-type LongText<K extends 'escaped' | 'json'> = { [key in K]: string } & { wide?: readonly string[] };
-
-/** `{ escaped }` for `text`, with its wide layout when it has one: a value many items share, made once. */
-export function escapedValue(text: string): LongText<'escaped'> {
-  const escaped = escapedString(text);
-  return BEYOND_LATIN1.test(escaped) ? { escaped, wide: layoutOf(escaped) } : { escaped };
-}
+export type TemplateValue = string | { escaped: string } | { json: string };
 
 /**
  * What goes into the template: the builder receives one marker string per value (undefined where
@@ -68,32 +54,57 @@ export class JsonTemplates {
    * `indent` pretty JSON nested that deep (indentedJson; "  " for the items of a top-level
    * array). `shape` must name everything that decides what build returns besides the values (the
    * rule, the status); which values are undefined is added to it here.
-   *
-   * In pieces where characters beyond Latin-1 are (a rule's "—" in the template's texts, a
-   * message's "→" in a value): those runs are pieces of their own, so that the pieces around them
-   * stay one-byte strings. V8 stores a string with one such character at two bytes per
-   * character, and a report item is one string made of many parts: flattening it and encoding it
-   * to UTF-8 then cost about twice as much (measured: 300,000 items of 900 characters, 0.25–0.40 s
-   * as one two-byte string, 0.17–0.19 s with its wide text apart, as when it had none); under
-   * callgrind, V8's UTF-8 encoding of a flat two-byte string took ~12 instructions per character
-   * against ~0.5 for a one-byte one (layoutOf).
    */
-  render(shape: string, values: readonly (TemplateValue | undefined)[], build: TemplateBuilder, indent?: string): TextPieces {
+  render(shape: string, values: readonly (TemplateValue | undefined)[], build: TemplateBuilder, indent?: string): string {
     const template = this.template(shape, values, build, indent);
-    return template === null ? json(build(values.map(plainValue)), indent) : filled(template, values, false);
+    return template === null ? json(build(values.map(plainValue)), indent) : filled(template, values);
   }
 
   /**
-   * render's text in pieces to be written one after the other, as render does with the runs of
-   * characters beyond Latin-1, and a long `{ json }` or `{ escaped }` value (LONG_PIECE_CHARACTERS:
-   * an evidence text, made once per evidence object) a piece of its own too: it is one flat string
-   * already, and inside the item's string it was copied once more for every item when that string
-   * was flattened to be encoded. (Not for JSON and SARIF, whose evidence is in most items: three
-   * chunks for one cost more than the copy, thirteenth round.)
+   * render's text in pieces to be written one after the other: the runs of characters beyond
+   * Latin-1 in the template's texts (a rule's "—" or "→") are pieces of their own, so that the
+   * pieces around them stay one-byte strings. V8 stores a string with one such character at two
+   * bytes per character, and a report item is one string made of many parts: flattening it and
+   * encoding it to UTF-8 then cost about twice as much (measured: 300,000 items of 900 characters,
+   * 0.25–0.40 s as one two-byte string, 0.17–0.19 s with its wide text apart, as when it had none);
+   * under callgrind, V8's UTF-8 encoding of a flat two-byte string took ~12 instructions per
+   * character against ~0.5 for a one-byte one (layoutOf). A long `{ json }` or `{ escaped }` value
+   * (LONG_PIECE_CHARACTERS: an evidence text, made once per evidence object) is a piece of its own
+   * too: it is one flat string already, and inside the item's string it was copied once more for
+   * every item when that string was flattened to be encoded.
    */
   pieces(shape: string, values: readonly (TemplateValue | undefined)[], build: TemplateBuilder, indent?: string): TextPieces {
     const template = this.template(shape, values, build, indent);
-    return template === null ? json(build(values.map(plainValue)), indent) : filled(template, values, true);
+    if (template === null) return json(build(values.map(plainValue)), indent);
+    const { slots, whole, layouts } = template;
+    if (!layouts && !slots.some((slot) => isLongValue(values[slot]!))) return filled(template, values);
+    let pieces: string[] | undefined;
+    let run = '';
+    for (let i = 0; ; i++) {
+      const layout = layouts?.[i] ?? [template.texts[i]!];
+      run += layout[0]!;
+      for (let k = 1; k < layout.length; k += 2) {
+        pieces ??= [];
+        if (run !== '') pieces.push(run);
+        pieces.push(layout[k]!);
+        run = layout[k + 1]!;
+      }
+      if (i === slots.length) break;
+      const value = values[slots[i]!]!;
+      if (!isLongValue(value)) run += valueText(value, whole[i]!);
+      else {
+        // A long value (an evidence text) is already one string: a piece of its own, it is not
+        // copied again when the item's string is flattened to be written.
+        const quote = whole[i]! && 'escaped' in value ? '"' : '';
+        pieces ??= [];
+        if (run !== '' || quote !== '') pieces.push(run + quote);
+        pieces.push('json' in value ? value.json : value.escaped);
+        run = quote;
+      }
+    }
+    if (pieces === undefined) return run;
+    if (run !== '') pieces.push(run);
+    return pieces;
   }
 
   private template(shape: string, values: readonly (TemplateValue | undefined)[], build: TemplateBuilder, indent: string | undefined): Template | null {
@@ -166,73 +177,10 @@ const LONG_PIECE_CHARACTERS = 512;
 
 const isLongValue = (value: TemplateValue): value is { escaped: string } | { json: string } => typeof value !== 'string' && ('json' in value ? value.json : value.escaped).length >= LONG_PIECE_CHARACTERS;
 
-/**
- * The template's texts with the values put in: one string, unless a text or a value holds
- * characters beyond Latin-1, or (`longApart`) a value is long; then in pieces (inPieces).
- */
-function filled(template: Template, values: readonly (TemplateValue | undefined)[], longApart: boolean): TextPieces {
-  const { texts, slots, whole } = template;
-  // Decided before any text is joined: OCSF's findings nearly all hold a long evidence text, and
-  // finding one halfway and starting again cost more than the two-byte pieces saved.
-  if (template.layouts || (longApart && slots.some((slot) => isLongValue(values[slot]!)))) return inPieces(template, values, longApart);
+function filled({ texts, slots, whole }: Template, values: readonly (TemplateValue | undefined)[]): string {
   let out = texts[0]!;
-  for (let i = 0; i < slots.length; i++) {
-    const value = values[slots[i]!]!;
-    let text: string;
-    // One test for the common value, plain ASCII or Latin-1 with nothing to escape (valueText).
-    if (typeof value === 'string' && !ESCAPED_OR_WIDE.test(value)) text = whole[i]! ? `"${value}"` : value;
-    else if (typeof value === 'string' && BEYOND_LATIN1.test(value)) return inPieces(template, values, longApart);
-    else text = valueText(value, whole[i]!);
-    out += text + texts[i + 1]!;
-  }
+  for (let i = 0; i < slots.length; i++) out += valueText(values[slots[i]!]!, whole[i]!) + texts[i + 1]!;
   return out;
-}
-
-/**
- * filled's text as pieces: runs of characters beyond Latin-1 apart (in the template's texts and
- * in string values), each other piece a one-byte string; long values apart when `longApart`.
- */
-function inPieces({ texts, slots, whole, layouts }: Template, values: readonly (TemplateValue | undefined)[], longApart: boolean): TextPieces {
-  // The run being joined is a local variable, not an object's field: a string stored into a
-  // field pays V8's write barrier (callgrind at 1,000 accounts: 64 M instructions more with one).
-  const pieces: string[] = [];
-  let run = '';
-  for (let i = 0; ; i++) {
-    const layout = layouts?.[i];
-    run = layout ? joinLayout(layout, run, pieces) : run + texts[i]!;
-    if (i === slots.length) break;
-    const value = values[slots[i]!]!;
-    if (typeof value === 'string') {
-      if (!ESCAPED_OR_WIDE.test(value)) run += whole[i]! ? `"${value}"` : value;
-      else {
-        // A wide value's text (a message with "→") is cut at its wide runs.
-        const text = valueText(value, whole[i]!);
-        run = BEYOND_LATIN1.test(text) ? joinLayout(layoutOf(text), run, pieces) : run + text;
-      }
-    } else if (!longApart || !isLongValue(value)) run += valueText(value, whole[i]!);
-    else {
-      // A long value (an evidence text) is already one string: a piece of its own, it is not
-      // copied again when the item's string is flattened to be written.
-      const quote = whole[i]! && 'escaped' in value ? '"' : '';
-      if (run !== '' || quote !== '') pieces.push(run + quote);
-      for (const text of value.wide ?? ['json' in value ? value.json : value.escaped]) if (text !== '') pieces.push(text);
-      run = quote;
-    }
-  }
-  if (pieces.length === 0) return run;
-  if (run !== '') pieces.push(run);
-  return pieces;
-}
-
-/** `run` with a layout (layoutOf) joined to it: its even parts joined, its odd ones (wide runs) pushed to `pieces` apart; the new run. */
-function joinLayout(layout: readonly string[], run: string, pieces: string[]): string {
-  run += layout[0]!;
-  for (let k = 1; k < layout.length; k += 2) {
-    if (run !== '') pieces.push(run);
-    pieces.push(layout[k]!);
-    run = layout[k + 1]!;
-  }
-  return run;
 }
 
 function json(value: unknown, indent: string | undefined): string {
@@ -294,9 +242,6 @@ function layoutOf(text: string): string[] {
  * surrogates. Any surrogate sends a value the slow way, paired or not: rare, and then JSON.stringify decides.
  */
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/** ESCAPED, or a character beyond Latin-1 (surrogates among them): a value filled looks at again. */
-const ESCAPED_OR_WIDE = /["\\\u0000-\u001f\u0100-\uffff]/;
 
 /**
  * Most values (ids, ARNs, regions, uuids) have nothing to escape: they go in as they are, found so

@@ -11,7 +11,7 @@ import type { ScanResult, VerdictList } from '../contracts/result.ts';
 import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
 import { UserError } from '../shared/errors.ts';
 import { canonicalOrder } from '../contracts/order.ts';
-import { evidenceValue, LazyList, orderedKeys, SharedTexts, sharedMemberText, sortKeysDeep, stableJson, stableJsonChunks, type TextPieces } from './canonical.ts';
+import { evidenceValue, LazyList, orderedKeys, SharedTexts, sharedMemberText, sortKeysDeep, stableJson, stableJsonChunks } from './canonical.ts';
 import { JsonTemplates, ShapeKeys, type TemplateValue } from './json-template.ts';
 import type { Formatter } from './types.ts';
 
@@ -47,7 +47,7 @@ function verdictFields(v: Verdict, evidence: unknown): Record<string, unknown> {
  * the template of its shape (json-template.ts); a verdict with members verdictFields does not
  * name, or members that are not text, is rendered whole.
  */
-function verdictTexts(): (v: Verdict, indent: string) => TextPieces {
+function verdictTexts(): (v: Verdict, indent: string) => string {
   const evidence = new SharedTexts(evidenceValue);
   const templates = new JsonTemplates();
   const shapes = new ShapeKeys();

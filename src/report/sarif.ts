@@ -9,7 +9,7 @@
 import type { ScanResult } from '../contracts/result.ts';
 import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
 import { byKeys, canonicalOrder, compareVerdicts } from '../contracts/order.ts';
-import { evidenceValue, indentedJson, LazyList, SharedTexts, sortKeysDeep, stableJson, stableJsonChunks, type TextPieces } from './canonical.ts';
+import { evidenceValue, indentedJson, LazyList, SharedTexts, sortKeysDeep, stableJson, stableJsonChunks } from './canonical.ts';
 import { JsonTemplates, ShapeKeys, type TemplateValue } from './json-template.ts';
 import { FINGERPRINT_KEY, findingFingerprint } from './fingerprints.ts';
 import { errorUri, resourceUri } from './locations.ts';
@@ -201,7 +201,7 @@ const SUPPRESSION_TEXTS = ['reason', 'approver', 'expires', 'exceptionId'] as co
  * object (SharedTexts), as the JSON report does for its verdicts. A result whose verdict holds
  * anything but texts where the result writes texts is rendered whole.
  */
-function resultTexts(ruleIndex: Map<string, number>): (entry: ResultEntry, indent: string) => TextPieces {
+function resultTexts(ruleIndex: Map<string, number>): (entry: ResultEntry, indent: string) => string {
   const evidence = new SharedTexts(evidenceValue);
   const templates = new JsonTemplates();
   const shapes = new ShapeKeys();

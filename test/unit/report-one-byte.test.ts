@@ -12,12 +12,9 @@ import type { ScanResult } from '../../src/contracts/result.ts';
 import { evidenceValue, indentedJson, SharedTexts } from '../../src/report/canonical.ts';
 import { renderHtmlFiles, type HtmlLayout } from '../../src/report/html.ts';
 import { pageStart } from '../../src/report/html/page.ts';
-import { asffFormatter } from '../../src/report/asff.ts';
-import { jsonFormatter, jsonReportChunks } from '../../src/report/json.ts';
-import { ocsfFormatter } from '../../src/report/ocsf.ts';
-import { oscalFormatter } from '../../src/report/oscal.ts';
+import { jsonReportChunks } from '../../src/report/json.ts';
 import { oneByteWherePossible } from '../../src/shared/one-byte.ts';
-import { sarifChunks, sarifFormatter } from '../../src/report/sarif.ts';
+import { sarifChunks } from '../../src/report/sarif.ts';
 import { sampleResult } from '../fixtures/results/sample-result.ts';
 
 /** V8's serializer writes a one-byte string with the tag '"' right after its 2-byte header (a two-byte one may get a padding byte first). */
@@ -75,34 +72,6 @@ describe('one-byte texts in the reports', () => {
     expect(head).toMatch(/^<!DOCTYPE html>[\s\S]*<title>trailproof report — o-example — page 2$/);
     expect(rest).toMatch(/^<\/title>\n<style>[\s\S]{1000,}<\/style>\n<\/head>\n<body>\n$/);
     expect(isOneByte(rest)).toBe(true);
-  });
-
-  it('writes the JSON, SARIF, ASFF, OCSF and OSCAL items of a verdict whose message holds a dash with the text around the dash one-byte', () => {
-    const result = sampleResult();
-    // As the spool's parse gives it: the whole message two-byte for its one "—".
-    const message = (v: { message: string }) => Buffer.from(`${v.message} — see trail/marker-123`, 'utf8').toString('utf8');
-    const verdicts = [...result.verdicts].map((v) => ({ ...v, message: message(v) }));
-    const withDash: ScanResult = { ...result, verdicts };
-    for (const formatter of [jsonFormatter, sarifFormatter, asffFormatter, ocsfFormatter, oscalFormatter]) {
-      const beside = [...formatter.renderChunks!(withDash, {})].filter((chunk) => chunk.includes('see trail/marker-123'));
-      expect(beside.length, formatter.name).toBeGreaterThan(2);
-      // Before, the item's whole chunk (kilobytes of ASCII) was one two-byte string.
-      for (const chunk of beside) {
-        expect(WIDE.test(chunk), `${formatter.name}: ${chunk.slice(0, 80)}`).toBe(false);
-        expect(isOneByte(chunk), `${formatter.name}: ${chunk.slice(0, 80)}`).toBe(true);
-      }
-    }
-  });
-
-  it("writes a matrix row's empty-cell dashes as pieces of their own, so the row's other chunks are one-byte", () => {
-    const chunks = [...renderHtmlFiles(sampleResult())].flatMap((file) => [...file.chunks]);
-    const start = chunks.findIndex((chunk) => chunk.startsWith('<tr id="acct-'));
-    const end = chunks.indexOf('</tbody></table></div>', start);
-    const rows = chunks.slice(start, end);
-    expect(rows.filter((chunk) => chunk === '–').length).toBeGreaterThan(3);
-    expect(rows.join('')).toContain('<td class="cell empty" data-rule="trail-kms-encryption" data-account="(organization)"><span aria-hidden="true">–</span><span class="sr-only">no verdict</span></td>');
-    // Joined to the row, the dash made every character of it two-byte.
-    for (const chunk of rows) if (chunk !== '–') expect(isOneByte(chunk), chunk.slice(0, 80)).toBe(true);
   });
 
   it("writes a verdict page's filter form apart from its end, so the form's account list is one-byte", () => {

@@ -76,24 +76,11 @@ function parts(counts: StatusCounts, total: number, link?: (s: DisplayStatus) =>
   return raw(out);
 }
 
-/**
- * An empty cell is its start, EMPTY_CELL_MARK and EMPTY_CELL_END, written as three pieces: the
- * dash (beyond Latin-1) joined to a row's string made the whole row two-byte, and V8 encodes a
- * two-byte string to UTF-8 at several times the cost of a one-byte one (shared/one-byte.ts): 937
- * of org-1000's 976 rows had an empty cell, 4.1 M characters.
- */
-const emptyCellStart = (ruleId: string, rowKey: string) => `<td class="cell empty" data-rule="${ruleId}" data-account="${rowKey}"><span aria-hidden="true">`;
-const EMPTY_CELL_MARK = '–';
-const EMPTY_CELL_END = '</span><span class="sr-only">no verdict</span></td>';
-
-/**
- * `ruleId` and `rowKey` are the rule's id and the row's key, escaped (once per matrix and per row:
- * a matrix of 10,000 accounts has 150,000 cells). Undefined for an empty cell (emptyCellStart).
- */
-function cell(agg: HtmlAggregate, row: MatrixRow, rowKey: string, rule: RuleMeta, ruleId: string, links: MatrixLinks): string | undefined {
+/** `ruleId` and `rowKey` are the rule's id and the row's key, escaped (once per matrix and per row: a matrix of 10,000 accounts has 150,000 cells). */
+function cell(agg: HtmlAggregate, row: MatrixRow, rowKey: string, rule: RuleMeta, ruleId: string, links: MatrixLinks): string {
   const counts = agg.cell(row.key, rule.id);
   const total = totalOf(counts);
-  if (total === 0) return undefined;
+  if (total === 0) return `<td class="cell empty" data-rule="${ruleId}" data-account="${rowKey}"><span aria-hidden="true">–</span><span class="sr-only">no verdict</span></td>`;
   const worst = worstStatus(counts)!;
   const open = `<td class="cell s-${worst}" data-rule="${ruleId}" data-account="${rowKey}" data-total="${total}">`;
   if (links.perStatus) return `${open}${parts(counts, total, (s) => links.cell(row, rule, s)).html}</td>`;
@@ -108,18 +95,9 @@ export function* matrixChunks(agg: HtmlAggregate, rows: readonly MatrixRow[], li
   for (const row of rows) {
     const name = links.account ? html`<a href="${links.account(row)}" title="All verdicts of ${row.label}">${row.label}</a>` : html`${row.label}`;
     const rowKey = escapeHtml(row.key);
-    let run = html`<tr id="acct-${row.key}" data-ou="${row.ouPath}" data-account="${row.key}"><th scope="row">${name} <span class="sub">${row.sub} · ${row.ouPath}</span></th>`.html;
-    for (let i = 0; i < agg.rules.length; i++) {
-      const text = cell(agg, row, rowKey, agg.rules[i]!, ruleIds[i]!, links);
-      if (text !== undefined) {
-        run += text;
-        continue;
-      }
-      yield run + emptyCellStart(ruleIds[i]!, rowKey);
-      yield EMPTY_CELL_MARK;
-      run = EMPTY_CELL_END;
-    }
-    yield `${run}</tr>`;
+    let cells = '';
+    agg.rules.forEach((rule, i) => (cells += cell(agg, row, rowKey, rule, ruleIds[i]!, links)));
+    yield `${html`<tr id="acct-${row.key}" data-ou="${row.ouPath}" data-account="${row.key}"><th scope="row">${name} <span class="sub">${row.sub} · ${row.ouPath}</span></th>`.html}${cells}</tr>`;
   }
   yield '</tbody></table></div>';
 }
