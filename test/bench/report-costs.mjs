@@ -13,22 +13,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { evaluatedOnce } from './evaluated-once.mjs';
 
 const [snapshot, rootArg, ...setArgs] = process.argv.slice(2);
 if (!snapshot) throw new Error('usage: node test/bench/report-costs.mjs SNAPSHOT [ROOT] [SET...]');
 const root = resolve(rootArg ?? fileURLToPath(new URL('../..', import.meta.url)));
-const { writeReports } = await import(`${root}/dist/report/write.js`);
-const { loadConfig } = await import(`${root}/dist/config/load.js`);
-const { loadRules } = await import(`${root}/dist/rules/load.js`);
-const { openSnapshot } = await import(`${root}/dist/snapshot/read.js`);
-const { evaluateSnapshot } = await import(`${root}/dist/evaluate/pipeline.js`);
-
-const snapshotFile = resolve(snapshot);
-process.chdir(root); // the built-in rules and default config of that checkout
-const config = loadConfig(undefined);
-const source = await openSnapshot(snapshotFile, { validate: 'first-pass' });
-const rules = await loadRules(config.rules.paths, config);
-const result = await evaluateSnapshot(source, { config, rules, workers: 1 });
+const { result, writeReports } = await evaluatedOnce(snapshot, root);
 if (Array.isArray(result.verdicts)) console.error('note: the verdicts were not spooled (a small organization): costs differ from a large one');
 
 const sets = setArgs.length > 0 ? setArgs : ['md', 'sarif', 'junit', 'json', 'asff', 'ocsf', 'html', 'oscal'];

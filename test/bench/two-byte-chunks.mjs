@@ -13,21 +13,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serialize } from 'node:v8';
+import { evaluatedOnce } from './evaluated-once.mjs';
 
 const [snapshot, rootArg, formatsArg, samplesArg] = process.argv.slice(2);
 if (!snapshot) throw new Error('usage: node test/bench/two-byte-chunks.mjs SNAPSHOT [ROOT] [FORMATS] [SAMPLES]');
 const root = resolve(rootArg ?? fileURLToPath(new URL('../..', import.meta.url)));
-const { writeReports } = await import(`${root}/dist/report/write.js`);
-const { loadConfig } = await import(`${root}/dist/config/load.js`);
-const { loadRules } = await import(`${root}/dist/rules/load.js`);
-const { openSnapshot } = await import(`${root}/dist/snapshot/read.js`);
-const { evaluateSnapshot } = await import(`${root}/dist/evaluate/pipeline.js`);
-
-process.chdir(root);
-const config = loadConfig(undefined);
-const source = await openSnapshot(resolve(snapshot), { validate: 'first-pass' });
-const rules = await loadRules(config.rules.paths, config);
-const result = await evaluateSnapshot(source, { config, rules, workers: 1, spoolRunVerdicts: Number(process.env.RUN ?? 5000) });
+const { result, writeReports } = await evaluatedOnce(snapshot, root, Number(process.env.RUN ?? 5000));
 
 const isTwoByte = (text) => {
   const bytes = serialize(text);
