@@ -43,9 +43,9 @@ async function judgeTask(setup: WorkerSetup, { rules, source }: Ready, task: Wor
   // (their placements, their count): this worker keeps those it judges.
   const accounts = source.header.accounts;
   if (accounts.value) accounts.value = accounts.value.filter((account) => judged.has(account.Id));
-  // This worker's heap is collected as the main thread's is while judging: at a ceiling above what
-  // it keeps live (its cap leaves V8's own growth unthrottled below 30,001 accounts: parallel.ts workerHeapMb).
-  await judgeRecords(source, index, rules, { only: new Set(task.lines), judgesOrganization: false, heapCeiling: new HeapCeiling() }, decided.add);
+  // Below 30,001 accounts its cap leaves V8's own growth unthrottled (parallel.ts workerHeapMb): its
+  // heap is then collected as the main thread's is while judging, at a ceiling above what it keeps live.
+  await judgeRecords(source, index, rules, { only: new Set(task.lines), judgesOrganization: false, ...(setup.heapCeiling ? { heapCeiling: new HeapCeiling() } : {}) }, decided.add);
   return { ok: true, ...decided.share() };
 }
 

@@ -129,6 +129,16 @@ export function workerHeapMb(accounts: number): number {
  */
 const UNTHROTTLED_HEAP_MB = 2048;
 
+/**
+ * Whether a worker with an old generation of `heapMb` is collected at a ceiling while it judges:
+ * only where its cap does not bound its heap (UNTHROTTLED_HEAP_MB, below 30,001 accounts). Under a
+ * cap that grows with the organization (from 30,001) V8 collects first — the ceiling never fired
+ * at 100,000 accounts — and that path stays as it was measured against the 1 GB target.
+ */
+export function judgesUnderCeiling(heapMb: number): boolean {
+  return heapMb >= UNTHROTTLED_HEAP_MB;
+}
+
 /** What a worker is started with, before pass 1: its block of lines, and enough to load the rules and decide verdicts (plain data). */
 export interface WorkerSetup {
   file: string;
@@ -140,6 +150,8 @@ export interface WorkerSetup {
   rules: RuleSpec[];
   /** How verdicts are decided, as in this thread; the worker's spool goes in spoolDir (removed by this thread at exit). */
   decided: DecidedOptions & { spoolDir: string };
+  /** Its heap is collected at a ceiling while it judges: its cap does not bound it (judgesUnderCeiling). */
+  heapCeiling: boolean;
 }
 
 /** What a worker judges, sent once pass 1 is over. */
@@ -195,8 +207,8 @@ export interface Workers {
 export function startWorkers(source: SnapshotSource, options: EvaluateOptions, decided: DecidedOptions, threads: number): Workers {
   const accounts = source.header.scope.accountIds.length;
   const [ownBlock, ...blocks] = lineBlocks(source.headerLine, accounts, threads);
-  const common = { file: source.file!, identity: source.identity!, headerLine: source.headerLine, rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } };
   const threading = { heapMb: workerHeapMb(accounts), youngMb: workerYoungMb(accounts), ...options.threading };
+  const common = { file: source.file!, identity: source.identity!, headerLine: source.headerLine, rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() }, heapCeiling: judgesUnderCeiling(threading.heapMb) };
   const running = blocks.map((block) => startWorker({ ...common, block }, threading));
   const indexed = running.map(async (worker, k) => {
     const outcome = await worker.block;

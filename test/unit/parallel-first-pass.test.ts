@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
-import { startWorkers, workerHeapMb, workerYoungMb } from '../../src/evaluate/parallel.ts';
+import { judgesUnderCeiling, startWorkers, workerHeapMb, workerYoungMb } from '../../src/evaluate/parallel.ts';
 import { evaluateSnapshot, firstPass } from '../../src/evaluate/pipeline.ts';
 import type { ModelIndex } from '../../src/model/index.ts';
 import { jsonFormatter } from '../../src/report/json.ts';
@@ -215,6 +215,11 @@ describe('a worker\'s heap', () => {
     // halved in a large organization, where memory bounds the threads (from 30,001 accounts).
     expect([10_000, 30_000, 30_001, 100_000].map(workerYoungMb)).toEqual([96, 96, 48, 48]);
   }, 60_000);
+
+  it('is collected at a ceiling while judging only where its cap does not bound it (below 30,001 accounts)', () => {
+    expect([78, 10_000, 30_000].map((n) => judgesUnderCeiling(workerHeapMb(n)))).toEqual([true, true, true]);
+    expect([30_001, 100_000].map((n) => judgesUnderCeiling(workerHeapMb(n)))).toEqual([false, false]);
+  });
 
   it('is collected at a ceiling while the worker judges, as this thread\'s is', async () => {
     const file = write(lines.join('\n') + '\n');
