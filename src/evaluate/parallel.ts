@@ -27,7 +27,8 @@
  *
  * A worker's old generation is capped (workerHeapMb): one that runs out of it is no failure,
  * this thread does its part instead (its block of pass 1, its share of pass 2). While it judges,
- * a worker's heap is collected at the same ceiling as this thread's (parallel-worker.ts).
+ * a worker whose cap does not bound its heap (below 30,001 accounts) is collected at the same
+ * ceiling as this thread's (judgesUnderCeiling, parallel-worker.ts).
  */
 import { availableParallelism } from 'node:os';
 import { serialize } from 'node:v8';
