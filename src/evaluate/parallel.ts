@@ -122,7 +122,8 @@ export function workerHeapMb(accounts: number): number {
  * most at 15-45 MB live: V8 let the heap grow by 30 % between them. With this cap, 4-6, and its
  * pass 2 took less CPU in 8 of 9 alternated pairs (2.58-3.19 s against 2.87-3.40 s, 0.17 s less in
  * the mean; load 5-8), though the instructions counted did not fall (callgrind, `--single-threaded`:
- * 106.6 G against 105.6 G, one run each); peak RSS of the evaluation 40-80 MB more (`-f md`:
+ * 106.6 G against 105.6 G, one run each); on the idle machine, `-f md`, 3 rounds alternated, the
+ * whole command took 8.37 / 7.36 / 7.73 s against 8.86 / 8.07 / 8.31 s without this cap; peak RSS of the evaluation 40-80 MB more (`-f md`:
  * 392-454 MB against 344-381), under the report phase's for all 8 formats (417-430 MB against
  * 419-426; issue 16, fourteenth round, docs/operations/large-organizations.md "Several cores"). Its heap is
  * collected as this thread's is while judging, at a ceiling above what it keeps live
