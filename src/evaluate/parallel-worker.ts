@@ -7,7 +7,7 @@
  * it is a UserError.
  */
 import { deserialize } from 'node:v8';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, resourceLimits, workerData } from 'node:worker_threads';
 import { indexOf, type AccountLinesIndex } from '../model/index.ts';
 import { loadRuleSpecs, type LoadedRule } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
@@ -16,7 +16,7 @@ import { reopenSnapshot, type SnapshotSource } from '../snapshot/read.ts';
 import { DecidedVerdicts } from './decided.ts';
 import { indexBlock } from './first-pass-block.ts';
 import { judgeRecords } from './judge.ts';
-import type { WorkerReply, WorkerSetup, WorkerStep, WorkerTask } from './parallel.ts';
+import { judgesUnderCeiling, type WorkerReply, type WorkerSetup, type WorkerStep, type WorkerTask } from './parallel.ts';
 
 interface Ready {
   rules: LoadedRule[];
@@ -43,9 +43,10 @@ async function judgeTask(setup: WorkerSetup, { rules, source }: Ready, task: Wor
   // (their placements, their count): this worker keeps those it judges.
   const accounts = source.header.accounts;
   if (accounts.value) accounts.value = accounts.value.filter((account) => judged.has(account.Id));
-  // Below 30,001 accounts its cap leaves V8's own growth unthrottled (parallel.ts workerHeapMb): its
-  // heap is then collected as the main thread's is while judging, at a ceiling above what it keeps live.
-  await judgeRecords(source, index, rules, { only: new Set(task.lines), judgesOrganization: false, ...(setup.heapCeiling ? { heapCeiling: new HeapCeiling() } : {}) }, decided.add);
+  // Where its cap leaves V8's own growth unthrottled (below 30,001 accounts: parallel.ts workerHeapMb),
+  // its heap is collected as the main thread's is while judging, at a ceiling above what it keeps live.
+  const underCeiling = judgesUnderCeiling(resourceLimits.maxOldGenerationSizeMb ?? Infinity);
+  await judgeRecords(source, index, rules, { only: new Set(task.lines), judgesOrganization: false, ...(underCeiling ? { heapCeiling: new HeapCeiling() } : {}) }, decided.add);
   return { ok: true, ...decided.share() };
 }
 

@@ -152,8 +152,6 @@ export interface WorkerSetup {
   rules: RuleSpec[];
   /** How verdicts are decided, as in this thread; the worker's spool goes in spoolDir (removed by this thread at exit). */
   decided: DecidedOptions & { spoolDir: string };
-  /** Its heap is collected at a ceiling while it judges: its cap does not bound it (judgesUnderCeiling). */
-  heapCeiling: boolean;
 }
 
 /** What a worker judges, sent once pass 1 is over. */
@@ -210,7 +208,7 @@ export function startWorkers(source: SnapshotSource, options: EvaluateOptions, d
   const accounts = source.header.scope.accountIds.length;
   const [ownBlock, ...blocks] = lineBlocks(source.headerLine, accounts, threads);
   const threading = { heapMb: workerHeapMb(accounts), youngMb: workerYoungMb(accounts), ...options.threading };
-  const common = { file: source.file!, identity: source.identity!, headerLine: source.headerLine, rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() }, heapCeiling: judgesUnderCeiling(threading.heapMb) };
+  const common = { file: source.file!, identity: source.identity!, headerLine: source.headerLine, rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } };
   const running = blocks.map((block) => startWorker({ ...common, block }, threading));
   const indexed = running.map(async (worker, k) => {
     const outcome = await worker.block;

@@ -24,6 +24,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { evaluatedOnce } from './evaluated-once.mjs';
 
 const [snapshot, rootArg, formatsArg, mode] = process.argv.slice(2);
 if (!snapshot) throw new Error('usage: node test/bench/report-trio.mjs SNAPSHOT [ROOT] [FORMATS] [prof]');
@@ -31,16 +32,7 @@ const root = resolve(rootArg ?? fileURLToPath(new URL('../..', import.meta.url))
 const evalRoot = resolve(process.env.EVAL ?? root);
 const formats = (formatsArg ?? 'json,sarif,html').split(',');
 const { writeReports } = await import(`${root}/dist/report/write.js`);
-const { loadConfig } = await import(`${evalRoot}/dist/config/load.js`);
-const { loadRules } = await import(`${evalRoot}/dist/rules/load.js`);
-const { openSnapshot } = await import(`${evalRoot}/dist/snapshot/read.js`);
-const { evaluateSnapshot } = await import(`${evalRoot}/dist/evaluate/pipeline.js`);
-
-process.chdir(evalRoot); // the built-in rules and default config of that checkout
-const config = loadConfig(undefined);
-const source = await openSnapshot(resolve(snapshot), { validate: 'first-pass' });
-const rules = await loadRules(config.rules.paths, config);
-const result = await evaluateSnapshot(source, { config, rules, workers: 1, spoolRunVerdicts: Number(process.env.RUN ?? 5000) });
+const { result } = await evaluatedOnce(snapshot, evalRoot, Number(process.env.RUN ?? 5000));
 if (Array.isArray(result.verdicts)) throw new Error('the verdicts were not spooled: lower RUN');
 
 const toggle = (on) => {
