@@ -465,6 +465,24 @@ function withLazyEvidence(ruleId: string, status: VerdictStatus, severity: Sever
 
 const LAZY = Symbol('lazy evidence');
 
+/**
+ * Where a verdict read from a spool keeps its evidence, to read it again after the walk has moved
+ * on (OSCAL's back-matter prints each distinct evidence once, after the observations, and keeps
+ * these places instead of the texts); undefined for evidence written inline and for a verdict not
+ * read from a spool. A separate function so that the walk itself is unchanged.
+ */
+export function spooledEvidencePlace(verdict: Verdict): SpooledEvidencePlace | undefined {
+  const state = (verdict as Partial<LazyVerdict>)[LAZY];
+  if (state === undefined) return undefined;
+  const { offset, length, cache } = state;
+  return { read: () => cache.get(offset, length) };
+}
+
+/** A piece of a spool's evidence file, parsed again when read. */
+export interface SpooledEvidencePlace {
+  read(): unknown;
+}
+
 interface LazyState {
   offset: number;
   length: number;
