@@ -473,14 +473,15 @@ const LAZY = Symbol('lazy evidence');
  */
 export function spooledEvidencePlace(verdict: Verdict): SpooledEvidencePlace | undefined {
   const state = (verdict as Partial<LazyVerdict>)[LAZY];
-  if (state === undefined) return undefined;
-  const { offset, length, cache } = state;
-  return { read: () => cache.get(offset, length) };
+  return state && { offset: state.offset, length: state.length, pieces: state.cache };
 }
 
-/** A piece of a spool's evidence file, parsed again when read. */
+/** A piece of a spool's evidence file: `pieces.get(offset, length)` parses it again. */
 export interface SpooledEvidencePlace {
-  read(): unknown;
+  offset: number;
+  length: number;
+  /** The list's evidence file, shared by all its verdicts. */
+  pieces: { get(offset: number, length: number): unknown };
 }
 
 interface LazyState {

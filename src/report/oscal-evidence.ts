@@ -10,7 +10,7 @@
  * holds it anyway), and the back-matter reads each once more when written.
  */
 import type { Verdict } from '../contracts/verdict.ts';
-import { spooledEvidencePlace } from '../evaluate/verdict-spool.ts';
+import { type SpooledEvidencePlace, spooledEvidencePlace } from '../evaluate/verdict-spool.ts';
 import { oncePerObject, prettyJson, uuidV5 } from './audit-common.ts';
 import type { EvidenceTexts } from './evidence-texts.ts';
 
@@ -21,8 +21,17 @@ export interface EvidenceResource {
 }
 
 export class EvidenceResources {
-  /** Uuid → how to read the evidence again, in the order the observations first referenced them. */
-  private readonly places = new Map<string, () => unknown>();
+  /** Uuid → its index in the arrays below, in the order the observations first referenced them. */
+  private readonly indexes = new Map<string, number>();
+  /**
+   * Where each evidence is read again: a spool's evidence file and the piece's offset and length,
+   * or, for a verdict in memory, the evidence itself (offset -1). Parallel arrays rather than an
+   * object or closure per evidence: about 33 MB less for the ~320,000 distinct evidence values of
+   * 100,000 accounts (32,092 at 10,000), measured on maps of that size.
+   */
+  private readonly sources: unknown[] = [];
+  private readonly offsets: number[] = [];
+  private readonly lengths: number[] = [];
   /** The uuid of an evidence value: made once per recent evidence object (oncePerObject). */
   readonly uuidOf: (evidence: unknown) => string;
 
@@ -33,22 +42,23 @@ export class EvidenceResources {
   /** The uuid of the verdict's evidence resource, remembering where its evidence is read from. */
   referenced(v: Verdict): string {
     const uuid = this.uuidOf(v.evidence);
-    if (!this.places.has(uuid)) {
+    if (!this.indexes.has(uuid)) {
+      this.indexes.set(uuid, this.sources.length);
       const place = spooledEvidencePlace(v);
-      const evidence = place ? undefined : v.evidence;
-      this.places.set(uuid, place ? place.read : () => evidence);
+      this.sources.push(place ? place.pieces : v.evidence);
+      this.offsets.push(place ? place.offset : -1);
+      this.lengths.push(place ? place.length : 0);
     }
     return uuid;
   }
 
-  /** How many distinct evidence values have been referenced. */
-  get size(): number {
-    return this.places.size;
-  }
-
   /** The referenced evidence, each once, in the order first referenced. */
   *resources(): Generator<EvidenceResource> {
-    for (const [uuid, read] of this.places) yield { uuid, evidence: read() };
+    for (const [uuid, i] of this.indexes) {
+      const source = this.sources[i];
+      const offset = this.offsets[i]!;
+      yield { uuid, evidence: offset < 0 ? source : (source as SpooledEvidencePlace['pieces']).get(offset, this.lengths[i]!) };
+    }
   }
 }
 
