@@ -204,6 +204,26 @@ describe('OSCAL assessment-results', () => {
     expect(risk['related-observations']).toHaveLength(1);
   });
 
+  it("reads a spooled list's evidence again for the back-matter, past what the spool's cache keeps: the same bytes as from memory", () => {
+    const base = sampleResult();
+    const template = [...base.verdicts].find((v) => v.status === 'FAIL')!;
+    // More distinct evidence pieces than the spool's evidence cache holds (two generations of 2,048).
+    const verdicts: Verdict[] = Array.from({ length: 5_000 }, (_, i) => ({
+      ...template,
+      resource: { ...template.resource, id: `${template.resource.id}-${i}` },
+      evidence: { piece: i % 4_500, detail: { text: `evidence ${i % 4_500}` } },
+    }));
+    const result = { ...base, verdicts };
+    const spool = new VerdictSpool(undefined, 1_000);
+    for (const v of verdicts) spool.add(v);
+    const list = spool.finish();
+    if (Array.isArray(list)) throw new Error('expected a spooled list');
+    const fromSpool = renderOscal({ ...result, verdicts: list });
+    expect(fromSpool).toBe(renderOscal(result));
+    const doc = JSON.parse(fromSpool);
+    expect(backMatterOf(doc).filter((r) => r.title === 'Evidence read from the snapshot')).toHaveLength(4_500);
+  });
+
   it('reads a spooled list once: its inventory and counts come from the resources and the outline the spool keeps', () => {
     const result = sampleResult();
     const spool = new VerdictSpool(undefined, 3);
