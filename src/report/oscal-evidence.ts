@@ -26,8 +26,8 @@ export class EvidenceResources {
   /**
    * Where each evidence is read again: a spool's evidence file and the piece's offset and length,
    * or, for a verdict in memory, the evidence itself (offset -1). Parallel arrays rather than an
-   * object or closure per evidence: about 33 MB less for the ~320,000 distinct evidence values of
-   * 100,000 accounts (32,092 at 10,000), measured on maps of that size.
+   * object or closure per evidence: 43 MB instead of 76 MB of heap for a map of 320,000 uuids,
+   * measured alone (100,000 accounts have 323,331 distinct evidence values, 10,000 have 32,090).
    */
   private readonly sources: unknown[] = [];
   private readonly offsets: number[] = [];
