@@ -465,6 +465,25 @@ function withLazyEvidence(ruleId: string, status: VerdictStatus, severity: Sever
 
 const LAZY = Symbol('lazy evidence');
 
+/**
+ * Where a verdict read from a spool keeps its evidence, to read it again after the walk has moved
+ * on (OSCAL's back-matter prints each distinct evidence once, after the observations, and keeps
+ * these places instead of the texts); undefined for evidence written inline and for a verdict not
+ * read from a spool. A separate function so that the walk itself is unchanged.
+ */
+export function spooledEvidencePlace(verdict: Verdict): SpooledEvidencePlace | undefined {
+  const state = (verdict as Partial<LazyVerdict>)[LAZY];
+  return state && { offset: state.offset, length: state.length, pieces: state.cache };
+}
+
+/** A piece of a spool's evidence file: `pieces.get(offset, length)` parses it again. */
+export interface SpooledEvidencePlace {
+  offset: number;
+  length: number;
+  /** The list's evidence file, shared by all its verdicts. */
+  pieces: { get(offset: number, length: number): unknown };
+}
+
 interface LazyState {
   offset: number;
   length: number;

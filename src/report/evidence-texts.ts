@@ -1,6 +1,6 @@
 /**
- * The texts the formats make of a verdict's evidence: compact JSON (HTML, OCSF, ASFF), pretty
- * JSON (OSCAL) and canonical JSON (OSCAL's observation uuids). The writer shares one
+ * The texts the formats make of a verdict's evidence: compact JSON (HTML, OCSF, ASFF) and
+ * canonical JSON (OSCAL's evidence uuids). The writer shares one
  * EvidenceTexts between the formats of a run, and the formats walk the verdicts in step
  * (lockstep.ts), so each text of an evidence object is made once for all of them. Only the most
  * recent objects are remembered (oncePerObject): memory stays bounded however many verdicts there
@@ -27,8 +27,6 @@ export class EvidenceTexts {
 
   /** JSON.stringify(evidence ?? null). */
   readonly compact = oncePerObject((value) => this.source?.(value) ?? JSON.stringify(value ?? null));
-  /** JSON.stringify(evidence ?? null, null, 2), what prettyJson writes. */
-  readonly pretty = oncePerObject((value) => JSON.stringify(value ?? null, null, 2));
   /** canonicalJson(evidence ?? null): keys sorted, for hashing. */
   readonly canonical = oncePerObject((value) => canonicalJson(value ?? null));
 }

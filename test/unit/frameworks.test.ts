@@ -246,6 +246,10 @@ describe('the demo organization under --framework cis-aws-foundations-v6.0.0', (
     expect(f41.target.status).toMatchObject({ state: 'not-satisfied', reason: 'fail' });
     expect(r.findings.find((f: Json) => f.target['target-id'] === 'pci-dss-v4.0_10.2.2_smt').target.status).toMatchObject({ state: 'not-satisfied', reason: 'other', remarks: 'not assessed (manual check)' });
     expect(f41.props).toContainEqual({ name: 'control-id', ns: 'urn:trailproof:oscal', value: '4.1' });
+    // A failing control relates the risks (each a failing rule's remediation) of its rules, and every related risk is in the result.
+    const risks = new Set(r.risks.map((k: Json) => k.uuid));
+    expect(f41['related-risks'].length).toBeGreaterThan(0);
+    for (const f of r.findings) for (const k of f['related-risks'] ?? []) expect(risks.has(k['risk-uuid'])).toBe(true);
   });
 
   it('adds a JUnit suite per framework, a test case per control', () => {

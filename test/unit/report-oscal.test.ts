@@ -3,9 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { oscalControlId, uuidV5 } from '../../src/report/audit-common.ts';
+import { canonicalJson, oscalControlId, resourceLabel, uuidV5 } from '../../src/report/audit-common.ts';
 import { OSCAL_VERSION, renderOscal } from '../../src/report/oscal.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
+import type { Verdict } from '../../src/contracts/verdict.ts';
 import { VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
 import { PROD_ACCOUNT, sampleResult, shuffledResult, withVerdict } from '../fixtures/results/sample-result.ts';
 
@@ -24,6 +25,22 @@ function oscal(result: ScanResult = sampleResult()): Json {
 }
 const resultOf = (doc: Json): Json => doc['assessment-results'].results[0];
 const findingFor = (doc: Json, control: string): Json => resultOf(doc).findings.find((f: Json) => f.target['target-id'] === `${control}_smt`);
+const backMatterOf = (doc: Json): Json[] => doc['assessment-results']['back-matter'].resources;
+/** The back-matter resource an in-document href ("#uuid") points at. */
+const resourceAt = (doc: Json, href: string): Json => backMatterOf(doc).find((r) => `#${r.uuid}` === href);
+/** An evidence resource and the evidence its remarks print (a fenced JSON block). */
+function evidenceOf(resource: Json): { remarks: string; evidence: unknown } {
+  const fenced = /^```json\n([\s\S]*)\n```$/.exec(resource.remarks);
+  if (!fenced) throw new Error(`not an evidence resource: ${JSON.stringify(resource)}`);
+  return { remarks: resource.remarks, evidence: JSON.parse(fenced[1]!) };
+}
+/** Every href in the document, links included. */
+function hrefsOf(doc: Json): string[] {
+  const hrefs: string[] = [];
+  JSON.stringify(doc, (key, value: unknown) => (key === 'href' && typeof value === 'string' && hrefs.push(value), value));
+  return hrefs;
+}
+const observationOf = (doc: Json, v: Verdict): Json => resultOf(doc).observations.find((o: Json) => o.title === `${v.ruleId}: ${resourceLabel(v)}`);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('OSCAL assessment-results', () => {
@@ -69,7 +86,7 @@ describe('OSCAL assessment-results', () => {
     const prodFail = obs.find((o) => o.title.startsWith('cloudtrail-log-file-validation: ' + PROD_ACCOUNT));
     expect(prodFail.props).toContainEqual(expect.objectContaining({ name: 'verdict', value: 'FAIL' }));
     expect(prodFail.collected).toBe(result.snapshot.collectedAt);
-    expect(prodFail['relevant-evidence'][0].remarks).toContain('"validation": false');
+    expect(evidenceOf(resourceAt(oscal(result), prodFail['relevant-evidence'][0].href)).remarks).toContain('"validation": false');
     const items: Json[] = resultOf(oscal(result))['local-definitions']['inventory-items'];
     expect(items.map((i) => i.uuid)).toContain(prodFail.subjects[0]['subject-uuid']);
   });
@@ -124,6 +141,87 @@ describe('OSCAL assessment-results', () => {
     const result = withVerdict(sampleResult(), (v) => v.status === 'ERROR', { message: '  line one\n<script>alert(1)</script>\n' });
     const doc = oscal(result);
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('resolves every in-document href ("#uuid") to a back-matter resource', () => {
+    const doc = oscal();
+    const local = hrefsOf(doc).filter((href) => href.startsWith('#'));
+    // import-ap, and each observation's evidence and the snapshot it was read from.
+    expect(local.length).toBe(1 + 2 * resultOf(doc).observations.length);
+    for (const href of local) expect(resourceAt(doc, href), href).toBeDefined();
+  });
+
+  it("prints each distinct evidence once, as a back-matter resource every observation using it references, linked to the snapshot", () => {
+    // Two verdicts with the same evidence in other objects, keys in another order: one resource.
+    let result = withVerdict(sampleResult(), (v) => v.ruleId === 'trail-kms-encryption' && v.status === 'FAIL', { evidence: { a: 1, b: [2, { c: 3, d: 4 }] } });
+    result = withVerdict(result, (v) => v.ruleId === 'trail-kms-encryption' && v.status === 'PASS', { evidence: { b: [2, { d: 4, c: 3 }], a: 1 } });
+    const doc = oscal(result);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    const snapshot = backMatterOf(doc).find((r) => r.title === 'trailproof snapshot');
+    for (const v of result.verdicts) {
+      const evidence = observationOf(doc, v)['relevant-evidence'];
+      expect(evidence).toHaveLength(1);
+      expect(evidenceOf(resourceAt(doc, evidence[0].href)).evidence).toEqual(v.evidence ?? null);
+      expect(evidence[0].links).toEqual([{ href: `#${snapshot.uuid}`, rel: 'source' }]);
+    }
+    const printed = backMatterOf(doc).filter((r) => typeof r.remarks === 'string' && r.remarks.startsWith('```json'));
+    const verdicts = [...result.verdicts];
+    const distinct = new Set(verdicts.map((v) => canonicalJson(v.evidence ?? null)));
+    expect(distinct.size).toBeLessThan(verdicts.length);
+    expect(printed).toHaveLength(distinct.size);
+    expect(new Set(printed.map((r) => canonicalJson(evidenceOf(r).evidence))).size).toBe(distinct.size);
+    // No observation prints evidence itself.
+    for (const o of resultOf(doc).observations) expect(JSON.stringify(o)).not.toContain('```json');
+  });
+
+  it("prints a failing rule's remediation once, in the rule's risk, which relates every FAIL observation of the rule", () => {
+    const result = sampleResult();
+    const doc = oscal(result);
+    const text = JSON.stringify(doc);
+    const risks: Json[] = resultOf(doc).risks;
+    const failing = [...result.verdicts].filter((v) => v.status === 'FAIL');
+    const failingRules = [...new Set(failing.map((v) => v.ruleId))].sort();
+    expect(risks.map((r) => r.props.find((p: Json) => p.name === 'rule-id').value)).toEqual(failingRules);
+    for (const v of failing) {
+      const rule = result.rules.find((r) => r.id === v.ruleId)!;
+      const observation = observationOf(doc, v);
+      const risk = risks.find((r) => r['related-observations'].some((o: Json) => o['observation-uuid'] === observation.uuid));
+      expect(risk.remediations).toEqual([expect.objectContaining({ lifecycle: 'recommendation', description: rule.remediation.trimEnd() })]);
+      expect(text.split(JSON.stringify(rule.remediation.trimEnd())).length - 1).toBe(1);
+      // Each finding of the rule's controls relates its risk.
+      for (const control of rule.frameworks['nist-800-53-r5'] ?? []) {
+        expect(findingFor(doc, oscalControlId(control))['related-risks']).toContainEqual({ 'risk-uuid': risk.uuid });
+      }
+    }
+    // Only FAIL observations are related to a risk, and no observation repeats a remediation.
+    const related = new Set(risks.flatMap((r) => r['related-observations'].map((o: Json) => o['observation-uuid'])));
+    expect(related.size).toBe(failing.length);
+    for (const o of resultOf(doc).observations) expect(o.remarks ?? '').not.toContain('Remediation');
+    // A rule whose only FAIL is accepted by an exception: its risk is a deviation approved.
+    const sandboxOnly = withVerdict(result, (v) => v.ruleId === 'cloudtrail-log-file-validation' && v.status === 'FAIL' && !v.suppressed, { status: 'PASS' });
+    const risk = resultOf(oscal(sandboxOnly)).risks.find((r: Json) => r.title.startsWith('cloudtrail-log-file-validation:'));
+    expect(risk.status).toBe('deviation-approved');
+    expect(risk['related-observations']).toHaveLength(1);
+  });
+
+  it("reads a spooled list's evidence again for the back-matter, past what the spool's cache keeps: the same bytes as from memory", () => {
+    const base = sampleResult();
+    const template = [...base.verdicts].find((v) => v.status === 'FAIL')!;
+    // More distinct evidence pieces than the spool's evidence cache holds (two generations of 2,048).
+    const verdicts: Verdict[] = Array.from({ length: 5_000 }, (_, i) => ({
+      ...template,
+      resource: { ...template.resource, id: `${template.resource.id}-${i}` },
+      evidence: { piece: i % 4_500, detail: { text: `evidence ${i % 4_500}` } },
+    }));
+    const result = { ...base, verdicts };
+    const spool = new VerdictSpool(undefined, 1_000);
+    for (const v of verdicts) spool.add(v);
+    const list = spool.finish();
+    if (Array.isArray(list)) throw new Error('expected a spooled list');
+    const fromSpool = renderOscal({ ...result, verdicts: list });
+    expect(fromSpool).toBe(renderOscal(result));
+    const doc = JSON.parse(fromSpool);
+    expect(backMatterOf(doc).filter((r) => r.title === 'Evidence read from the snapshot')).toHaveLength(4_500);
   });
 
   it('reads a spooled list once: its inventory and counts come from the resources and the outline the spool keeps', () => {

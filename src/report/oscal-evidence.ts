@@ -1,0 +1,73 @@
+/**
+ * OSCAL's evidence resources: each distinct evidence once, as a back-matter resource whose uuid is
+ * a UUIDv5 of the evidence's canonical text, referenced (`href: "#uuid"`) by every observation
+ * that relies on it. At 1,000 accounts the observations printed 15,013 evidence texts of which
+ * 3,240 were distinct (12.1 MB of a 57 MB document).
+ *
+ * The back-matter comes after the observations, so the texts are not held until then: the walk of
+ * the observations remembers, per uuid, where to read the evidence again (a spooled verdict's
+ * place in its evidence file, spooledEvidencePlace; the object itself for a list in memory, which
+ * holds it anyway), and the back-matter reads each once more when written.
+ */
+import type { Verdict } from '../contracts/verdict.ts';
+import { type SpooledEvidencePlace, spooledEvidencePlace } from '../evaluate/verdict-spool.ts';
+import { oncePerObject, prettyJson, uuidV5 } from './audit-common.ts';
+import type { EvidenceTexts } from './evidence-texts.ts';
+
+/** An evidence resource of the back-matter: its uuid and the evidence, read again. */
+export interface EvidenceResource {
+  uuid: string;
+  evidence: unknown;
+}
+
+export class EvidenceResources {
+  /** Uuid → its index in the arrays below, in the order the observations first referenced them. */
+  private readonly indexes = new Map<string, number>();
+  /**
+   * Where each evidence is read again: a spool's evidence file and the piece's offset and length,
+   * or, for a verdict in memory, the evidence itself (offset -1). Parallel arrays rather than an
+   * object or closure per evidence: 43 MB instead of 76 MB of heap for a map of 320,000 uuids,
+   * measured alone (100,000 accounts have 323,331 distinct evidence values, 10,000 have 32,090).
+   */
+  private readonly sources: unknown[] = [];
+  private readonly offsets: number[] = [];
+  private readonly lengths: number[] = [];
+  /** The uuid of an evidence value: made once per recent evidence object (oncePerObject). */
+  readonly uuidOf: (evidence: unknown) => string;
+
+  constructor(texts: EvidenceTexts) {
+    this.uuidOf = oncePerObject((evidence) => evidenceUuid(texts.canonical(evidence)));
+  }
+
+  /** The uuid of the verdict's evidence resource, remembering where its evidence is read from. */
+  referenced(v: Verdict): string {
+    const uuid = this.uuidOf(v.evidence);
+    if (!this.indexes.has(uuid)) {
+      this.indexes.set(uuid, this.sources.length);
+      const place = spooledEvidencePlace(v);
+      this.sources.push(place ? place.pieces : v.evidence);
+      this.offsets.push(place ? place.offset : -1);
+      this.lengths.push(place ? place.length : 0);
+    }
+    return uuid;
+  }
+
+  /** The referenced evidence, each once, in the order first referenced. */
+  *resources(): Generator<EvidenceResource> {
+    for (const [uuid, i] of this.indexes) {
+      const source = this.sources[i];
+      const offset = this.offsets[i]!;
+      yield { uuid, evidence: offset < 0 ? source : (source as SpooledEvidencePlace['pieces']).get(offset, this.lengths[i]!) };
+    }
+  }
+}
+
+/** The uuid of the evidence whose canonicalJson is `canonical`: the same evidence, the same resource, in any scan. */
+export function evidenceUuid(canonical: string): string {
+  return uuidV5(`evidence:${canonical}`);
+}
+
+/** An evidence resource's remarks: its evidence as pretty JSON in a fenced block (markup-multiline). */
+export function evidenceRemarks(evidence: unknown): string {
+  return '```json\n' + prettyJson(evidence) + '\n```';
+}
