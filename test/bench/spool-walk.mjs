@@ -6,6 +6,7 @@
 //   evidence  the same, and each verdict's evidence and its compact text (EvidenceTexts), as the
 //             formats that print evidence ask for them
 //   md        writeReports(…, ['md'], { threads: 1 }) (its own work is small)
+//   judge     no walk: the evaluation that writes the spool is counted instead (the writing side)
 //
 //   node test/bench/spool-walk.mjs SNAPSHOT [ROOT] [MODE]
 //
@@ -25,16 +26,23 @@ import { fileURLToPath } from 'node:url';
 import { evaluatedOnce } from './evaluated-once.mjs';
 
 const [snapshot, rootArg, mode = 'evidence'] = process.argv.slice(2);
-if (!snapshot) throw new Error('usage: node test/bench/spool-walk.mjs SNAPSHOT [ROOT] [walk|evidence|md]');
+if (!snapshot) throw new Error('usage: node test/bench/spool-walk.mjs SNAPSHOT [ROOT] [walk|evidence|md|judge]');
 const root = resolve(rootArg ?? fileURLToPath(new URL('../..', import.meta.url)));
-const { result, writeReports } = await evaluatedOnce(snapshot, root, Number(process.env.RUN ?? 5000));
-if (Array.isArray(result.verdicts)) throw new Error('the verdicts were not spooled: lower RUN');
-const { Lockstep } = await import(`${root}/dist/report/lockstep.js`);
-const { EvidenceTexts } = await import(`${root}/dist/report/evidence-texts.js`);
-
 const toggle = (on) => {
   if (process.env.TOGGLE) execSync(`callgrind_control -i ${on} ${process.pid}`, { stdio: 'ignore' });
 };
+
+// `judge`: the evaluation that writes the spool is counted instead (judging, runs, merge), no walk.
+if (mode === 'judge') toggle('on');
+const { result, writeReports } = await evaluatedOnce(snapshot, root, Number(process.env.RUN ?? 5000));
+if (Array.isArray(result.verdicts)) throw new Error('the verdicts were not spooled: lower RUN');
+if (mode === 'judge') {
+  toggle('off');
+  console.error(`verdicts ${result.verdicts.length}, mode judge`);
+  process.exit(0);
+}
+const { Lockstep } = await import(`${root}/dist/report/lockstep.js`);
+const { EvidenceTexts } = await import(`${root}/dist/report/evidence-texts.js`);
 
 /** One walk through a fresh lockstep view, as writeFormats makes one per report run; returns a checksum so nothing is optimized away. */
 function walk(withEvidence) {
