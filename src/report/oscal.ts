@@ -362,8 +362,7 @@ function riskUuid(ids: Ids, ruleId: string): string {
  * not accepted by an exception, else deviation-approved. The findings of the rule's controls
  * relate the risk.
  */
-function risks(result: ScanResult, ids: Ids, counted: ReadonlyMap<string, StatusCounts>, uuids: ObservationUuids): Json[] {
-  const rules = ruleIndex(result);
+function risks(rules: ReadonlyMap<string, RuleMeta>, ids: Ids, counted: ReadonlyMap<string, StatusCounts>, uuids: ObservationUuids): Json[] {
   return [...counted]
     .filter(([, counts]) => counts.FAIL + counts.SUPPRESSED > 0)
     .sort(([a], [b]) => compareStrings(a, b))
@@ -403,8 +402,7 @@ function relatedRisks(ruleIds: Iterable<string>, ids: Ids, counted: ReadonlyMap<
  * One finding per control: its counts from the rules' counts, its related observations from the
  * uuids recorded while the observations were written.
  */
-function findings(result: ScanResult, ids: Ids, counted: ReadonlyMap<string, StatusCounts>, uuids: ObservationUuids): { controls: string[]; findings: Json[] } {
-  const rules = ruleIndex(result);
+function findings(result: ScanResult, rules: ReadonlyMap<string, RuleMeta>, ids: Ids, counted: ReadonlyMap<string, StatusCounts>, uuids: ObservationUuids): { controls: string[]; findings: Json[] } {
   const rulesByControl = new Map<string, Set<string>>();
   for (const rule of result.rules) {
     for (const control of nistControls(rule)) {
@@ -575,7 +573,7 @@ function oscalDocument(input: ScanResult, options: RenderOptions): Json {
   const texts = options.evidenceTexts ?? EvidenceTexts.of(result.verdicts);
   const uuids = new ObservationUuids(verdicts, ids, new EvidenceResources(texts));
   const observed: ObservationContext = { ids, collected: at, rules, subjects };
-  const assessed = result.frameworks?.length ? frameworkFindings(result.frameworks, ids, counts, uuids) : findings(result, ids, counts, uuids);
+  const assessed = result.frameworks?.length ? frameworkFindings(result.frameworks, ids, counts, uuids) : findings(result, rules, ids, counts, uuids);
   const org = result.snapshot.organizationId;
   const doc = {
     'assessment-results': {
@@ -624,7 +622,7 @@ function oscalDocument(input: ScanResult, options: RenderOptions): Json {
             'control-selections': [assessed.controls.length > 0 ? { 'include-controls': assessed.controls.map((id) => ({ 'control-id': id })) } : { 'include-all': {} }],
           },
           observations: verdicts.length > 0 ? observations(uuids, observed) : undefined,
-          risks: risks(result, ids, counts, uuids),
+          risks: risks(rules, ids, counts, uuids),
           findings: assessed.findings,
           remarks: resultRemarks(result),
         },
