@@ -326,9 +326,12 @@ function nonEmpty<T>(list: T[]): T[] | undefined {
   return list.length > 0 ? list : undefined;
 }
 
+/** FAIL verdicts, suppressed or not: what fails a control and what gives a rule its risk (risks). */
+const failedVerdicts = (counts: StatusCounts) => counts.FAIL + counts.SUPPRESSED;
+
 /** Fail closed: a control is satisfied only when every verdict behind it that applies passed. */
 function targetStatus(counts: StatusCounts): { state: 'satisfied' | 'not-satisfied'; reason: 'pass' | 'fail' | 'other'; remarks?: string } {
-  const failing = counts.FAIL + counts.SUPPRESSED;
+  const failing = failedVerdicts(counts);
   if (failing > 0) {
     const suppressed = counts.SUPPRESSED;
     return {
@@ -364,11 +367,11 @@ function riskUuid(ids: Ids, ruleId: string): string {
  */
 function risks(rules: ReadonlyMap<string, RuleMeta>, ids: Ids, counted: ReadonlyMap<string, StatusCounts>, uuids: ObservationUuids): Json[] {
   return [...counted]
-    .filter(([, counts]) => counts.FAIL + counts.SUPPRESSED > 0)
+    .filter(([, counts]) => failedVerdicts(counts) > 0)
     .sort(([a], [b]) => compareStrings(a, b))
     .map(([ruleId, counts]) => {
       const rule = rules.get(ruleId);
-      const failing = counts.FAIL + counts.SUPPRESSED;
+      const failing = failedVerdicts(counts);
       const remediation = rule?.remediation.trimEnd() ?? '';
       return {
         uuid: riskUuid(ids, ruleId),
@@ -393,7 +396,7 @@ function risks(rules: ReadonlyMap<string, RuleMeta>, ids: Ids, counted: Readonly
 function relatedRisks(ruleIds: Iterable<string>, ids: Ids, counted: ReadonlyMap<string, StatusCounts>): Json[] | undefined {
   const withRisk = [...ruleIds].filter((id) => {
     const c = counted.get(id);
-    return c !== undefined && c.FAIL + c.SUPPRESSED > 0;
+    return c !== undefined && failedVerdicts(c) > 0;
   });
   return nonEmpty(withRisk.sort(compareStrings).map((id) => ({ 'risk-uuid': riskUuid(ids, id) })));
 }
