@@ -47,7 +47,7 @@ import { sharedSpoolDir } from './verdict-spool.ts';
 /**
  * The default: two judging threads on a machine of two or more cores (availableParallelism()) for
  * an organization of TWO_THREADS_FROM accounts or more, one otherwise. Measured on the
- * 2-core machine with pass 1 split (issue 16; figures in docs/operations/large-organizations.md,
+ * 2-core machine with pass 1 split (issue 16; figures in docs/operations/scale-measurements.md,
  * "Several cores"; load 7-10, so CPU and peak RSS are the figures to read): at 10,000 accounts,
  * `-f md`, two threads took 17.1-19.9 s of CPU and 491-504 MB against 13.8-14.7 s and 338-369 MB
  * for one, but the longest thread (this one) ran 6.1-7.3 s against 10.1-11.0 s: on idle cores that
@@ -125,7 +125,7 @@ export function workerHeapMb(accounts: number): number {
  * 106.6 G against 105.6 G, one run each); on the idle machine, `-f md`, 3 rounds alternated, the
  * whole command took 8.37 / 7.36 / 7.73 s against 8.86 / 8.07 / 8.31 s without this cap; peak RSS of the evaluation 40-80 MB more (`-f md`:
  * 392-454 MB against 344-381), under the report phase's for all 8 formats (417-430 MB against
- * 419-426; issue 16, fourteenth round, docs/operations/large-organizations.md "Several cores"). Its heap is
+ * 419-426; issue 16, fourteenth round, docs/operations/scale-measurements.md "Several cores"). Its heap is
  * collected as this thread's is while judging, at a ceiling above what it keeps live
  * (parallel-worker.ts, HeapCeiling).
  */

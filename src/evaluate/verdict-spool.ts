@@ -527,7 +527,7 @@ class EvidenceCache {
    * number forms, escapes), so the formats that write evidence as compact JSON take it instead of
    * serialising the object again; they ask while the object is in use (lockstep.ts). Only the
    * recent ones, as `parsed`: a WeakMap kept every text read until a major collection (suspected,
-   * not shown, of the report phase's higher peak: eleventh round, large-organizations.md).
+   * not shown, of the report phase's higher peak: eleventh round, scale-measurements.md).
    */
   private readonly texts = new RecentCache<object, string>(EVIDENCE_GENERATION);
 

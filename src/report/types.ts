@@ -29,7 +29,7 @@ export interface Formatter {
    * verdicts; issue 16, re-measured in the fourteenth round): the organization evaluated once,
    * then `writeReports` of each format alone on one thread, timed with process.cpuUsage(), the
    * minimum of three rounds on the shared 2-core machine (test/bench/report-costs.mjs;
-   * docs/operations/large-organizations.md, "The report formats on several threads").
+   * docs/operations/scale-measurements.md, "The report formats on several threads").
    */
   cost?: number;
   render(result: ScanResult, options: RenderOptions): string;

@@ -8,7 +8,7 @@
  * heap of its own garbage and a limit sized from what judging kept live (its working set: 264-271
  * MB at 100,000 accounts), so the reports first filled that room on top of it. Collected once when judging is over, the report stage's heap is sized
  * from what the reports need (~110 MB there). Measured at 100,000 accounts, JSON + SARIF + HTML:
- * report-stage peak RSS 990 MB without, 831 MB with (docs/operations/large-organizations.md, "Memory").
+ * report-stage peak RSS 990 MB without, 831 MB with (docs/operations/scale-measurements.md, "Memory").
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -34,7 +34,7 @@ export function heapInUse(): number {
  * would (at up to about four times the live data). Measured at 100,000 accounts: the report
  * phase's peak moved between ~750 and ~950 MB from run to run with when that fell, 687-697 MB with
  * the ceiling (twelfth round); judging on this thread beside a worker peaked at 1,105 MB without
- * it and 833-871 MB with it (thirteenth round; docs/operations/large-organizations.md, "Memory").
+ * it and 833-871 MB with it (thirteenth round; docs/operations/scale-measurements.md, "Memory").
  */
 export const HEAP_ROOM_MB = 128;
 

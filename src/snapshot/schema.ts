@@ -84,7 +84,7 @@ export function snapshotValidatorCode(): string {
 /**
  * Ajv's code with what only a failure's error needs taken off the path of a valid line: a quarter
  * of the instructions of validating org-1000's records (3.30 G → 2.39 G for 3 rounds; twelfth
- * round, docs/operations/large-organizations.md):
+ * round, docs/operations/scale-measurements.md):
  * - every call into another schema's function built the JSON path of the value it checks
  *   (`instancePath+"/events/"+key.replace(/~/g,"~0").replace(/\//g,"~1")`: two regular expressions
  *   and a concatenation per member of every map); the copy passes "" (paths never decide validity);

@@ -1,4 +1,4 @@
-// Pass 1 alone, for measuring it (docs/operations/large-organizations.md, "twelfth round"): opens a
+// Pass 1 alone, for measuring it (docs/operations/scale-measurements.md, "twelfth round"): opens a
 // snapshot for a validating first pass and runs the pipeline's firstPass (read, hash, parse,
 // validate, index, errors walk) ROUNDS times in one process, each on a freshly opened source. With
 // TOGGLE=1 under `valgrind --tool=callgrind --instr-atstart=no`, instructions are counted only

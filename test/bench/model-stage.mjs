@@ -1,4 +1,4 @@
-// The model stage alone, for measuring it (docs/operations/large-organizations.md, "The model
+// The model stage alone, for measuring it (docs/operations/scale-measurements.md, "The model
 // stage's CPU"): parses a snapshot's records once, builds the index once, then runs
 // subjectsForAccount for every account ROUNDS times, the index's memo emptied before each round
 // (each evaluation builds its own). With TOGGLE=1 under `valgrind --tool=callgrind

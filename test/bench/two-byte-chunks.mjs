@@ -1,5 +1,5 @@
 // How much of what the report writers encode is held in two-byte strings (docs/operations/
-// large-organizations.md, "fourteenth round"): evaluates a snapshot once with its verdicts spooled
+// scale-measurements.md, "fourteenth round"): evaluates a snapshot once with its verdicts spooled
 // (RUN verdicts a run, 5,000 by default, as at 10,000 accounts; a larger RUN keeps them in memory,
 // as the CLI does up to ~50,000 verdicts), then writes each format alone with `writeReports(…,
 // { threads: 1 })` and reads the representation of every string handed to Buffer.prototype.write

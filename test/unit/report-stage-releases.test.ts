@@ -3,7 +3,7 @@
  * and policy of the organization) and the rules (compiled expressions, verdict caches) — is
  * unreachable by the time the reports are written. V8 sizes a thread's heap from what a full
  * collection finds live: at 100,000 accounts these held ~150 MB while the reports were written,
- * and the report stage's heap grew to ~700 MB (docs/operations/large-organizations.md, "Memory").
+ * and the report stage's heap grew to ~700 MB (docs/operations/scale-measurements.md, "Memory").
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -136,7 +136,7 @@ export async function evaluateAndReport(open: () => Promise<OpenedSnapshot>, con
  * policy of the organization), the rules with their compiled expressions and verdict caches — is
  * held by this function's frame alone, so it is garbage once this returns. V8 sizes this thread's
  * heap from what a full collection finds live: at 100,000 accounts these held ~150 MB, which let
- * the report stage's heap grow to ~700 MB (docs/operations/large-organizations.md, "Memory").
+ * the report stage's heap grow to ~700 MB (docs/operations/scale-measurements.md, "Memory").
  */
 async function judgeSnapshot(open: () => Promise<OpenedSnapshot>, config: TrailproofConfig, flags: ScanFlags): Promise<{ result: ScanResult; started: bigint }> {
   const { source, only } = await open();
