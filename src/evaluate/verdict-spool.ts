@@ -11,8 +11,8 @@
  * object back per reference while it is hot, so formatters that render shared evidence once (by
  * identity) still do.
  *
- * Resources are written once each too, to a table (a file of one JSON line per distinct resource,
- * parsed once per reading thread): every rule of a subject judges the same resource, so a line
+ * Resources are written once each too, to a table (resource-table.ts, read once into memory
+ * shared by the reading threads): every rule of a subject judges the same resource, so a line
  * names it by its index instead of carrying its JSON, which each walk parsed again per verdict.
  *
  * A line is the verdict's sort key as text that compares as the verdicts do (sortKey), which also
@@ -28,6 +28,7 @@ import { temporaryFolder } from '../shared/temporary-folder.ts';
 import type { VerdictList } from '../contracts/result.ts';
 import { type ResourceRef, SEVERITIES, type Severity, type Suppression, type Verdict, type VerdictStatus } from '../contracts/verdict.ts';
 import { RecentCache } from '../shared/recent-cache.ts';
+import { loadResourceTable, ResourceTable, ResourceTableWriter, type SharedResourceTable } from './resource-table.ts';
 import { LineWriter, PieceReader, readLines } from './spool-files.ts';
 import { type OutlineColumns, outlineCode, type OutlinePlace, outlineWalk, PlaceTable, type SpoolOutline, type VerdictOutline } from './verdict-outline.ts';
 
@@ -42,8 +43,10 @@ export const EVIDENCE_GENERATION = 2_048;
 export interface SpoolHandle {
   verdictsFile: string;
   evidenceFile: string;
-  /** The resource table: line i is the JSON of resource i. */
+  /** The resource table: line i is resource i (resource-table.ts). */
   resourcesFile: string;
+  /** That file read into memory that the threads reading the spool share. */
+  resourceTable: SharedResourceTable;
   length: number;
   /** Each rule's verdicts as a byte range [start, end) of verdictsFile (they are contiguous in canonical order). */
   ruleRanges: [ruleId: string, start: number, end: number][];
@@ -127,7 +130,8 @@ export class VerdictSpool {
     const verdictsFile = join(this.dir!, 'verdicts.jsonl');
     const { ruleRanges, checkpoints, outline } = mergeRuns(sources, verdictsFile, this.count);
     for (const { file } of sources) rmSync(file, { force: true });
-    return openSpool({ verdictsFile, evidenceFile: evidence.file, resourcesFile: resources.file, length: this.count, ruleRanges, checkpoints, outline: { ...outline, placeTable: this.places.places } });
+    const resourceTable = loadResourceTable(resources.file);
+    return openSpool({ verdictsFile, evidenceFile: evidence.file, resourcesFile: resources.file, resourceTable, length: this.count, ruleRanges, checkpoints, outline: { ...outline, placeTable: this.places.places } });
   }
 
   /** Ends the spool without merging its runs (an array when it wrote none), for another thread's finish(). */
@@ -183,59 +187,6 @@ export class VerdictSpool {
       this.written.set(evidence, (ref = `[${offset},${bytes}]`));
     }
     return ref;
-  }
-}
-
-/**
- * The spool's resource table as it is written: each distinct resource's JSON once, by its text (a
- * merge of shard reports parses a resource object per verdict), looked up once per object and run
- * (every rule of a subject hands on the subject's one resource object). The texts are kept while
- * the spool is written: ~143 bytes per resource, 13,401 resources at 10,000 accounts. The objects
- * are known for one run only, as the run's JSON of them was before the table: a WeakMap over the
- * whole spool kept the judging worker's resources through its scavenges (10,000 accounts, `-f md`:
- * 4–5 full collections of that worker instead of 3, 46–47 MB live after them instead of 30–36,
- * evaluation peak RSS 435–475 MB against 407–410).
- */
-class ResourceTableWriter {
-  private byObject = new Map<object, number>();
-  private readonly byText = new Map<string, number>();
-  count = 0;
-
-  constructor(private readonly writer: LineWriter) {}
-
-  get file(): string {
-    return this.writer.file;
-  }
-
-  indexOf(resource: ResourceRef): number {
-    let index = this.byObject.get(resource);
-    if (index !== undefined) return index;
-    const text = JSON.stringify(resource);
-    index = this.byText.get(text);
-    if (index === undefined) {
-      index = this.count++;
-      this.byText.set(text, index);
-      this.writer.write(`${text}\n`);
-    }
-    this.byObject.set(resource, index);
-    return index;
-  }
-
-  /** The run is written: its resource objects are looked up by text from now on. */
-  endRun(): void {
-    this.byObject = new Map();
-  }
-
-  /** Appends another spool's table (`count` lines); returns the index its first resource now has. */
-  append(file: string, count: number): number {
-    const base = this.count;
-    this.writer.append(file);
-    this.count += count;
-    return base;
-  }
-
-  close(): void {
-    this.writer.close();
   }
 }
 
@@ -450,7 +401,7 @@ export type SpooledVerdicts = VerdictList & {
 
 export function openSpool(handle: SpoolHandle): SpooledVerdicts {
   // Shared by every walk of the list: the JSON and SARIF walks parse a hot piece of evidence once.
-  const reading: SpoolReading = { evidence: new EvidenceCache(new PieceReader(handle.evidenceFile)), resources: resourceTable(handle.resourcesFile) };
+  const reading: SpoolReading = { evidence: new EvidenceCache(new PieceReader(handle.evidenceFile)), resources: new ResourceTable(handle.resourceTable) };
   return {
     spool: handle,
     length: handle.length,
@@ -460,20 +411,15 @@ export function openSpool(handle: SpoolHandle): SpooledVerdicts {
     from: (index) => walkFrom(handle, index, reading),
     outlines: () => outlineWalk(handle.outline, handle.ruleRanges.map(([id]) => id)),
     evidenceText: (value) => reading.evidence.textOf(value),
-    resources: () => distinctResources(handle, reading.resources()),
+    resources: () => distinctResources(handle, reading.resources),
   };
 }
 
 /** What the walks of one opened list share. */
 interface SpoolReading {
   evidence: EvidenceCache;
-  /** The resource table, parsed at its first use: one object per resource, shared by its verdicts. */
-  resources: () => readonly ResourceRef[];
-}
-
-function resourceTable(file: string): () => readonly ResourceRef[] {
-  let table: ResourceRef[] | undefined;
-  return () => (table ??= Array.from(readLines(file), (line) => JSON.parse(line) as ResourceRef));
+  /** The resource table: a resource object is built for each verdict read, none is kept. */
+  resources: ResourceTable;
 }
 
 /**
@@ -483,7 +429,7 @@ function resourceTable(file: string): () => readonly ResourceRef[] {
  * of the verdicts for it was 5.6 % of writing ASFF, OCSF and OSCAL at 10,000 accounts (786 ms of a
  * 13.9 s profile).
  */
-function* distinctResources(handle: SpoolHandle, table: readonly ResourceRef[]): Generator<ResourceRef> {
+function* distinctResources(handle: SpoolHandle, table: ResourceTable): Generator<ResourceRef> {
   const seen = new Set<string>();
   for (const [, start, end] of handle.ruleRanges) {
     for (const line of readLines(handle.verdictsFile, start, end)) {
@@ -493,7 +439,7 @@ function* distinctResources(handle: SpoolHandle, table: readonly ResourceRef[]):
       if (seen.has(key)) continue;
       seen.add(key);
       // `["high",resource,...`: a severity is a word, so the first comma after the tab ends it.
-      yield resourceAt(table, numberAt(line, line.indexOf(',', line.lastIndexOf('\t') + 2) + 1));
+      yield table.at(numberAt(line, line.indexOf(',', line.lastIndexOf('\t') + 2) + 1));
     }
   }
 }
@@ -511,7 +457,7 @@ function* walkFrom(handle: SpoolHandle, index: number, reading: SpoolReading): G
 
 /** `skipping`, while it says so, passes over lines without parsing them. */
 function* walk(handle: SpoolHandle, ranges: SpoolHandle['ruleRanges'], reading: SpoolReading, skipping?: () => boolean): Generator<Verdict> {
-  const resources = reading.resources();
+  const resources = reading.resources;
   for (const [ruleId, start, end] of ranges) {
     for (const line of readLines(handle.verdictsFile, start, end)) {
       if (skipping?.()) continue;
@@ -525,9 +471,9 @@ function* walk(handle: SpoolHandle, ranges: SpoolHandle['ruleRanges'], reading: 
  * parsed as JSON: its status and message are fields of the key, its severity one of five words, its
  * resource and evidence reference numbers; only a suppression or inline evidence is parsed
  * (JSON.parse of the whole encoded part was ~9,000 instructions per verdict, most of it the
- * resource's object, now parsed once per resource: resourceTable).
+ * resource's object, now built from the resource table's plain text: resource-table.ts).
  */
-function decodeLine(line: string, ruleId: string, resources: readonly ResourceRef[], evidence: EvidenceCache): Verdict {
+function decodeLine(line: string, ruleId: string, resources: ResourceTable, evidence: EvidenceCache): Verdict {
   // Found from the end: the encoded part is JSON, which has no raw tab, and the key's last two
   // fields (sortKey) are the status, a word never escaped, and the message, whose control
   // characters are escaped; the rule, resource id and type before them are not scanned.
@@ -538,7 +484,7 @@ function decodeLine(line: string, ruleId: string, resources: readonly ResourceRe
   // `["high",resource,[offset,bytes]` and `]` or `,{suppression}]`; inline evidence `{"v":...}` instead of the brackets.
   const severityEnd = line.indexOf('"', tab + 3);
   const severity = wordAt(SEVERITY_BY_INITIAL, line, tab + 3, severityEnd) as Severity;
-  const resource = resourceAt(resources, numberAt(line, severityEnd + 2));
+  const resource = resources.at(numberAt(line, severityEnd + 2));
   const ref = numberEnd + 1;
   if (line.charCodeAt(ref) !== OPENING_BRACKET) {
     const [, , inline, suppressed] = JSON.parse(line.slice(tab + 1)) as EncodedVerdict;
@@ -570,12 +516,6 @@ function numberAt(line: string, from: number): number {
   if (at === from) throw new Error(`verdict spool: no number at ${from} of a line`);
   numberEnd = at;
   return value;
-}
-
-function resourceAt(resources: readonly ResourceRef[], index: number): ResourceRef {
-  const resource = resources[index];
-  if (resource === undefined) throw new Error(`verdict spool: no resource ${index} in its table`);
-  return resource;
 }
 
 /** Words that differ in their first letter, by that letter's code. */
