@@ -22,17 +22,16 @@ import type { LineWriter } from './spool-files.ts';
 /**
  * The table as it is written: each distinct resource once, by its text (a merge of shard reports
  * parses a resource object per verdict), looked up once per object and run (every rule of a
- * subject hands on the subject's one resource object). The texts are kept while the spool is
- * written: ~143 bytes per resource, 13,401 resources at 10,000 accounts. The objects are known for
- * one run only, as the run's JSON of them was before the table: a WeakMap over the whole spool
- * kept the judging worker's resources through its scavenges (10,000 accounts, `-f md`: 4–5 full
- * collections of that worker instead of 3, 46–47 MB live after them instead of 30–36, evaluation
- * peak RSS 435–475 MB against 407–410).
+ * subject hands on the subject's one resource object). The objects are known for one run only, as
+ * the run's JSON of them was before the table: a WeakMap over the whole spool kept the judging
+ * worker's resources through its scavenges (10,000 accounts, `-f md`: 4–5 full collections of
+ * that worker instead of 3, 46–47 MB live after them instead of 30–36, evaluation peak RSS
+ * 435–475 MB against 407–410). The texts are known for the whole spool, outside the heap
+ * (WrittenTexts).
  */
 export class ResourceTableWriter {
   private byObject = new Map<object, number>();
-  private readonly byText = new Map<string, number>();
-  count = 0;
+  private readonly texts = new WrittenTexts();
 
   constructor(private readonly writer: LineWriter) {}
 
@@ -40,14 +39,17 @@ export class ResourceTableWriter {
     return this.writer.file;
   }
 
+  get count(): number {
+    return this.texts.count;
+  }
+
   indexOf(resource: ResourceRef): number {
     let index = this.byObject.get(resource);
     if (index !== undefined) return index;
     const text = JSON.stringify(resource);
-    index = this.byText.get(text);
+    index = this.texts.indexOf(text);
     if (index === undefined) {
-      index = this.count++;
-      this.byText.set(text, index);
+      index = this.texts.add(text);
       this.writer.write(`${tableLine(resource) ?? text}\n`);
     }
     this.byObject.set(resource, index);
@@ -63,13 +65,76 @@ export class ResourceTableWriter {
   append(file: string, count: number): number {
     const base = this.count;
     this.writer.append(file);
-    this.count += count;
+    this.texts.skip(count);
     return base;
   }
 
   close(): void {
     this.writer.close();
   }
+}
+
+/**
+ * The texts of the resources written, numbered in order, found again by a hash of the text and
+ * compared whole: they are kept as UTF-8 in a buffer outside the heap rather than as the keys of a
+ * Map, ~165 bytes per resource, ~28 MB of strings at 100,000 accounts that the judging thread's
+ * heap would otherwise hold live (and grow several times over) until the spool is merged.
+ */
+class WrittenTexts {
+  private bytes = Buffer.allocUnsafe(1 << 16);
+  private used = 0;
+  /** Where text i starts and ends in `bytes`; -1 for the lines of another spool's table, never looked up. */
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly byHash = new Map<number, number | number[]>();
+
+  get count(): number {
+    return this.starts.length;
+  }
+
+  indexOf(text: string): number | undefined {
+    const found = this.byHash.get(hashOf(text));
+    if (found === undefined) return undefined;
+    if (typeof found === 'number') return this.holds(found, text) ? found : undefined;
+    return found.find((index) => this.holds(index, text));
+  }
+
+  /** Numbers `text` (not found by indexOf) and keeps it. */
+  add(text: string): number {
+    const index = this.starts.length;
+    const bytes = Buffer.byteLength(text);
+    if (this.used + bytes > this.bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + bytes));
+      this.bytes.copy(grown, 0, 0, this.used);
+      this.bytes = grown;
+    }
+    this.starts.push(this.used);
+    this.used += this.bytes.write(text, this.used, 'utf8');
+    this.ends.push(this.used);
+    const hash = hashOf(text);
+    const found = this.byHash.get(hash);
+    this.byHash.set(hash, found === undefined ? index : typeof found === 'number' ? [found, index] : [...found, index]);
+    return index;
+  }
+
+  /** Numbers `count` texts that are never looked up (another thread's table, appended). */
+  skip(count: number): void {
+    for (let i = 0; i < count; i++) {
+      this.starts.push(-1);
+      this.ends.push(-1);
+    }
+  }
+
+  private holds(index: number, text: string): boolean {
+    return this.bytes.toString('utf8', this.starts[index], this.ends[index]) === text;
+  }
+}
+
+/** FNV-1a over the UTF-16 code units: a 32-bit hash, its collisions settled by comparing the texts. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
 
 const PLAIN_NAME = /^[A-Za-z_$][\w$]*$/;

@@ -57,6 +57,23 @@ describe('resource table', () => {
     expect(() => table.at(resources.length)).toThrow(/no resource 12/);
   });
 
+  it('writes each text once, found again across runs by its hash and compared whole', () => {
+    // The two texts have the same 32-bit hash (found by trying ids).
+    const colliding = (id: string): ResourceRef => ({ type: 'account', id, accountId: '1' });
+    const folder = mkdtempSync(join(tmpdir(), 'resource-table-'));
+    folders.push(folder);
+    const writer = new ResourceTableWriter(new LineWriter(join(folder, 'resources.jsonl')));
+    const first = colliding('a362508');
+    expect([writer.indexOf(first), writer.indexOf(colliding('a1289200')), writer.indexOf(first)]).toEqual([0, 1, 0]);
+    writer.endRun();
+    expect([writer.indexOf(colliding('a1289200')), writer.indexOf(colliding('a362508')), writer.indexOf(colliding('other'))]).toEqual([1, 0, 2]);
+    expect(writer.append(written(plain).file, 3)).toBe(3);
+    expect(writer.indexOf(colliding('new'))).toBe(6);
+    writer.close();
+    const table = new ResourceTable(loadResourceTable(writer.file));
+    expect([0, 1, 2, 3, 6].map((i) => table.at(i).id)).toEqual(['a362508', 'a1289200', 'other', '111122223333', 'new']);
+  });
+
   it('builds a fresh object at each read and keeps none', () => {
     const table = new ResourceTable(loadResourceTable(written(plain).file));
     const first = table.at(0);
