@@ -439,7 +439,7 @@ function* distinctResources(handle: SpoolHandle, table: ResourceTable): Generato
       if (seen.has(key)) continue;
       seen.add(key);
       // `["high",resource,...`: a severity is a word, so the first comma after the tab ends it.
-      yield table.at(numberAt(line, line.indexOf(',', line.lastIndexOf('\t') + 2) + 1));
+      yield table.at(numberAt(line, line.indexOf(',', line.indexOf('\t') + 2) + 1));
     }
   }
 }
@@ -474,12 +474,14 @@ function* walk(handle: SpoolHandle, ranges: SpoolHandle['ruleRanges'], reading: 
  * resource's object, now built from the resource table's plain text: resource-table.ts).
  */
 function decodeLine(line: string, ruleId: string, resources: ResourceTable, evidence: EvidenceCache): Verdict {
-  // Found from the end: the encoded part is JSON, which has no raw tab, and the key's last two
-  // fields (sortKey) are the status, a word never escaped, and the message, whose control
-  // characters are escaped; the rule, resource id and type before them are not scanned.
-  const tab = line.lastIndexOf('\t');
-  const messageAt = line.lastIndexOf('\u0000', tab - 2) + 1;
-  const status = wordAt(STATUS_BY_INITIAL, line, line.lastIndexOf('\u0000', messageAt - 2) + 1, messageAt - 1) as VerdictStatus;
+  // The key's five fields (sortKey) each end with U+0000, which no field holds (it is escaped), and
+  // the tab follows the last: the status is the 4th field, the message the 5th. Found from the
+  // start with indexOf, a builtin: lastIndexOf from the end goes through V8's runtime, and cost
+  // 1.8 k instructions per verdict (8.6 % of a walk, callgrind; sixteenth round).
+  const statusAt = line.indexOf('\u0000', line.indexOf('\u0000', line.indexOf('\u0000') + 1) + 1) + 1;
+  const messageAt = line.indexOf('\u0000', statusAt) + 1;
+  const tab = line.indexOf('\u0000', messageAt) + 1;
+  const status = wordAt(STATUS_BY_INITIAL, line, statusAt, messageAt - 1) as VerdictStatus;
   const message = unescapeField(line.slice(messageAt, tab - 1));
   // `["high",resource,[offset,bytes]` and `]` or `,{suppression}]`; inline evidence `{"v":...}` instead of the brackets.
   const severityEnd = line.indexOf('"', tab + 3);
