@@ -80,8 +80,9 @@ export class ResourceTableWriter {
  * The texts of the resources written, numbered in order, found again by a hash of the text and
  * compared whole: they are kept as UTF-8 in a buffer outside the heap rather than as the keys of a
  * Map, ~170 bytes per resource, ~28 MB of strings at 100,000 accounts (by proportion) that the
- * judging thread's heap held live until the spool was merged: the evaluation's peak RSS was 44 and
- * 50 MB above main's with them (two alternated pairs; sixteenth round).
+ * judging thread's heap held live until the spool was merged. The evaluation's peak RSS was 44 and
+ * 50 MB above main's with them as keys, and still 32 and 48 MB above with them here (alternated
+ * pairs, sixteenth round): the bytes are held either way (the buffer doubles as it grows).
  */
 class WrittenTexts {
   private bytes = Buffer.allocUnsafe(1 << 16);
