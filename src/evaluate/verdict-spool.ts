@@ -11,19 +11,24 @@
  * object back per reference while it is hot, so formatters that render shared evidence once (by
  * identity) still do.
  *
+ * Resources are written once each too, to a table (resource-table.ts, read once into memory
+ * shared by the reading threads): every rule of a subject judges the same resource, so a line
+ * names it by its index instead of carrying its JSON, which each walk parsed again per verdict.
+ *
  * A line is the verdict's sort key as text that compares as the verdicts do (sortKey), which also
- * carries its status and message, a tab, then the rest of the verdict as JSON: the merge compares
- * keys as strings and copies lines whole, without parsing them. Each rule's verdicts are one byte
- * range of the merged file, named in the handle. The files are private to this module (written
- * and read by the same version), not a format.
+ * carries its status and message, a tab, then the rest of the verdict as JSON (EncodedVerdict):
+ * the merge compares keys as strings and copies lines whole, without parsing them. Each rule's
+ * verdicts are one byte range of the merged file, named in the handle. The files are private to
+ * this module (written and read by the same version), not a format.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareVerdicts } from '../contracts/order.ts';
 import { temporaryFolder } from '../shared/temporary-folder.ts';
 import type { VerdictList } from '../contracts/result.ts';
-import type { ResourceRef, Severity, Suppression, Verdict, VerdictStatus } from '../contracts/verdict.ts';
+import { type ResourceRef, SEVERITIES, type Severity, type Suppression, type Verdict, type VerdictStatus } from '../contracts/verdict.ts';
 import { RecentCache } from '../shared/recent-cache.ts';
+import { loadResourceTable, ResourceTable, ResourceTableWriter, type SharedResourceTable } from './resource-table.ts';
 import { LineWriter, PieceReader, readLines } from './spool-files.ts';
 import { type OutlineColumns, outlineCode, type OutlinePlace, outlineWalk, PlaceTable, type SpoolOutline, type VerdictOutline } from './verdict-outline.ts';
 
@@ -38,6 +43,10 @@ export const EVIDENCE_GENERATION = 2_048;
 export interface SpoolHandle {
   verdictsFile: string;
   evidenceFile: string;
+  /** The resource table: line i is resource i (resource-table.ts). */
+  resourcesFile: string;
+  /** That file read into memory that the threads reading the spool share. */
+  resourceTable: SharedResourceTable;
   length: number;
   /** Each rule's verdicts as a byte range [start, end) of verdictsFile (they are contiguous in canonical order). */
   ruleRanges: [ruleId: string, start: number, end: number][];
@@ -54,14 +63,21 @@ export interface SpoolHandle {
 export interface SpoolRuns {
   runs: string[];
   evidenceFile: string;
+  resourcesFile: string;
+  /** Lines in resourcesFile. */
+  resourceCount: number;
   length: number;
   /** Each run's outline, its places indexes into placeTable. */
   outlines: OutlineColumns[];
   placeTable: OutlinePlace[];
 }
 
-/** [severity, evidence, resource, suppressed?]; evidence is [offset, bytes] or an inline scalar. Rule, status and message are in the key. */
-type EncodedVerdict = [Severity, [number, number] | { v: unknown }, ResourceRef, Suppression?];
+/**
+ * [severity, resource, evidence, suppressed?]: resource is its index in the resource table, evidence
+ * [offset, bytes] in the evidence file or an inline scalar. Rule, status and message are in the key.
+ * The resource comes before the evidence so that a reader finds it without parsing inline evidence.
+ */
+type EncodedVerdict = [Severity, number, [number, number] | { v: unknown }, Suppression?];
 
 export class VerdictSpool {
   private buffer: Verdict[] = [];
@@ -70,6 +86,7 @@ export class VerdictSpool {
   private readonly places = new PlaceTable();
   private dir: string | undefined;
   private evidence: LineWriter | undefined;
+  private resources: ResourceTableWriter | undefined;
   private readonly written = new WeakMap<object, string>();
   private count = 0;
 
@@ -94,22 +111,27 @@ export class VerdictSpool {
     if (this.runs.length === 0 && others.length === 0) return this.buffer.sort(compareVerdicts);
     if (this.buffer.length > 0) this.writeRun();
     const evidence = this.openFiles();
-    const sources: RunSource[] = this.runs.map((file, i) => ({ file, evidenceBase: 0, outline: this.outlines[i]! }));
+    const resources = this.resources!;
+    const sources: RunSource[] = this.runs.map((file, i) => ({ file, evidenceBase: 0, resourceBase: 0, outline: this.outlines[i]! }));
     for (const other of others) {
       const evidenceBase = evidence.offset;
       evidence.append(other.evidenceFile);
       rmSync(other.evidenceFile, { force: true });
+      const resourceBase = resources.append(other.resourcesFile, other.resourceCount);
+      rmSync(other.resourcesFile, { force: true });
       other.runs.forEach((file, i) => {
         const { places, codes } = other.outlines[i]!;
-        sources.push({ file, evidenceBase, outline: { places: this.places.adopt(other.placeTable, places), codes } });
+        sources.push({ file, evidenceBase, resourceBase, outline: { places: this.places.adopt(other.placeTable, places), codes } });
       });
       this.count += other.length;
     }
     evidence.close();
+    resources.close();
     const verdictsFile = join(this.dir!, 'verdicts.jsonl');
     const { ruleRanges, checkpoints, outline } = mergeRuns(sources, verdictsFile, this.count);
     for (const { file } of sources) rmSync(file, { force: true });
-    return openSpool({ verdictsFile, evidenceFile: evidence.file, length: this.count, ruleRanges, checkpoints, outline: { ...outline, placeTable: this.places.places } });
+    const resourceTable = loadResourceTable(resources.file);
+    return openSpool({ verdictsFile, evidenceFile: evidence.file, resourcesFile: resources.file, resourceTable, length: this.count, ruleRanges, checkpoints, outline: { ...outline, placeTable: this.places.places } });
   }
 
   /** Ends the spool without merging its runs (an array when it wrote none), for another thread's finish(). */
@@ -117,13 +139,15 @@ export class VerdictSpool {
     if (this.runs.length === 0) return this.buffer.sort(compareVerdicts);
     if (this.buffer.length > 0) this.writeRun();
     this.evidence!.close();
-    return { runs: [...this.runs], evidenceFile: this.evidence!.file, length: this.count, outlines: [...this.outlines], placeTable: this.places.places };
+    this.resources!.close();
+    return { runs: [...this.runs], evidenceFile: this.evidence!.file, resourcesFile: this.resources!.file, resourceCount: this.resources!.count, length: this.count, outlines: [...this.outlines], placeTable: this.places.places };
   }
 
   private openFiles(): LineWriter {
     if (!this.dir) {
       this.dir = this.parentDir ? mkdtempSync(join(this.parentDir, 'spool-')) : temporaryDir();
       this.evidence = new LineWriter(join(this.dir, 'evidence.jsonl'));
+      this.resources = new ResourceTableWriter(new LineWriter(join(this.dir, 'resources.jsonl')));
     }
     return this.evidence!;
   }
@@ -131,26 +155,23 @@ export class VerdictSpool {
   private writeRun(): void {
     this.openFiles();
     const run = new LineWriter(join(this.dir!, `run-${this.runs.length}.jsonl`));
-    // Every rule that judged a subject hands on its one resource object: written as JSON once.
-    const resources = new Map<ResourceRef, string>();
     const outline: OutlineColumns = { places: new Uint32Array(this.buffer.length), codes: new Uint8Array(this.buffer.length) };
     this.buffer.sort(compareVerdicts).forEach((v, i) => {
-      run.write(`${sortKey(v)}\t${this.encode(v, resources)}\n`);
+      run.write(`${sortKey(v)}\t${this.encode(v)}\n`);
       outline.places[i] = this.places.indexOf(v.resource);
       outline.codes[i] = outlineCode(v);
     });
     run.close();
+    this.resources!.endRun();
     this.runs.push(run.file);
     this.outlines.push(outline);
     this.buffer = [];
   }
 
-  /** JSON.stringify of the EncodedVerdict, with the resource's JSON made once per object. */
-  private encode(v: Verdict, resources: Map<ResourceRef, string>): string {
-    let resource = resources.get(v.resource);
-    if (resource === undefined) resources.set(v.resource, (resource = JSON.stringify(v.resource)));
+  /** JSON.stringify of the EncodedVerdict. */
+  private encode(v: Verdict): string {
     const suppressed = v.suppressed ? `,${JSON.stringify(v.suppressed)}` : '';
-    return `[${JSON.stringify(v.severity)},${this.evidenceRef(v.evidence)},${resource}${suppressed}]`;
+    return `[${JSON.stringify(v.severity)},${this.resources!.indexOf(v.resource)},${this.evidenceRef(v.evidence)}${suppressed}]`;
   }
 
   /**
@@ -199,18 +220,6 @@ function ruleOfKey(key: string): string {
   return unescapeField(key.slice(0, key.indexOf('\u0000')));
 }
 
-/**
- * The status and message of a line whose sort key ends before `tab` (the key's 4th and 5th
- * fields), read in the line: the key is not cut out of it first (a copy of ~200 characters per
- * verdict and walk).
- */
-function statusAndMessage(line: string, tab: number): [VerdictStatus, string] {
-  let at = -1;
-  for (let field = 0; field < 3; field++) at = line.indexOf('\u0000', at + 1);
-  const end = line.indexOf('\u0000', at + 1);
-  return [unescapeField(line.slice(at + 1, end)) as VerdictStatus, unescapeField(line.slice(end + 1, tab - 1))];
-}
-
 function unescapeField(field: string): string {
   return field.indexOf('\u0001') < 0 && field.indexOf('\ud7ff') < 0 ? field : field.replace(ESCAPES, unescapeUnit);
 }
@@ -237,10 +246,11 @@ export function sharedSpoolDir(): string {
   return temporaryDir();
 }
 
-/** A sorted run, and where its spool's evidence starts in the merged evidence file. */
+/** A sorted run, and where its spool's evidence and resources start in the merged evidence file and resource table. */
 interface RunSource {
   file: string;
   evidenceBase: number;
+  resourceBase: number;
   /** Its lines' outline, places as indexes of the merging spool's table. */
   outline: OutlineColumns;
 }
@@ -273,7 +283,7 @@ function mergeRuns(runs: RunSource[], out: string, length: number): Pick<SpoolHa
     const next = lines.next();
     if (next.done) return undefined;
     const tab = next.value.indexOf('\t');
-    const line = source.evidenceBase === 0 ? next.value : withEvidenceAt(next.value, tab, source.evidenceBase);
+    const line = source.evidenceBase === 0 && source.resourceBase === 0 ? next.value : withBasesAt(next.value, tab, source.evidenceBase, source.resourceBase);
     return { key: next.value.slice(0, tab), run, line, index, lines, source };
   };
   runs.forEach((source, run) => {
@@ -312,22 +322,27 @@ function mergeRuns(runs: RunSource[], out: string, length: number): Pick<SpoolHa
 }
 
 /**
- * A run line (key, tab, encoded verdict) of a spool whose evidence now starts `base` bytes into the
- * merged evidence file: only the offset's digits are rewritten, the text that JSON.parse and
- * JSON.stringify of the whole line gave. That round trip of every line of the other threads' runs
- * took a third of the merge: 10,000 accounts on two threads, `-f md`, 0.43-0.46 s of CPU with it,
- * 0.29-0.31 s without (one thread: 0.18-0.19 s; two alternated pairs, load 6-7; issue 16,
- * fourteenth round).
+ * A run line (key, tab, encoded verdict) of a spool whose evidence now starts `evidenceBase` bytes
+ * into the merged evidence file and whose resources start at `resourceBase` in the merged table:
+ * only the digits of the resource index and the evidence offset are rewritten, the text that
+ * JSON.parse and JSON.stringify of the whole line gave. That round trip of every line of the other
+ * threads' runs took a third of the merge: 10,000 accounts on two threads, `-f md`, 0.43-0.46 s of
+ * CPU with it, 0.29-0.31 s without (one thread: 0.18-0.19 s; two alternated pairs, load 6-7; issue
+ * 16, fourteenth round).
  */
-function withEvidenceAt(line: string, tab: number, base: number): string {
-  // `["high",[offset,bytes],...`: a severity (SEVERITIES) is a word, so the first comma ends it.
-  const ref = line.indexOf(',', tab + 2) + 1;
-  if (line.charCodeAt(ref) !== OPENING_BRACKET) return line; // evidence written inline: {"v":...}
+function withBasesAt(line: string, tab: number, evidenceBase: number, resourceBase: number): string {
+  // `["high",resource,[offset,bytes],...`: a severity (SEVERITIES) is a word, so the first comma ends it.
+  const resource = line.indexOf(',', tab + 2) + 1;
+  const resourceEnd = line.indexOf(',', resource);
+  const head = `${line.slice(0, resource)}${Number(line.slice(resource, resourceEnd)) + resourceBase},`;
+  const ref = resourceEnd + 1;
+  if (line.charCodeAt(ref) !== OPENING_BRACKET) return `${head}${line.slice(ref)}`; // evidence written inline: {"v":...}
   const offsetEnd = line.indexOf(',', ref + 1);
-  return `${line.slice(0, ref + 1)}${Number(line.slice(ref + 1, offsetEnd)) + base}${line.slice(offsetEnd)}`;
+  return `${head}[${Number(line.slice(ref + 1, offsetEnd)) + evidenceBase}${line.slice(offsetEnd)}`;
 }
 
 const OPENING_BRACKET = 0x5b;
+const NOT_PARSED = Symbol('evidence not parsed');
 
 const less = (a: RunCursor, b: RunCursor) => a.key < b.key || (a.key === b.key && a.run < b.run);
 
@@ -386,27 +401,35 @@ export type SpooledVerdicts = VerdictList & {
 
 export function openSpool(handle: SpoolHandle): SpooledVerdicts {
   // Shared by every walk of the list: the JSON and SARIF walks parse a hot piece of evidence once.
-  const evidence = new EvidenceCache(new PieceReader(handle.evidenceFile));
+  const reading: SpoolReading = { evidence: new EvidenceCache(new PieceReader(handle.evidenceFile)), resources: new ResourceTable(handle.resourceTable) };
   return {
     spool: handle,
     length: handle.length,
-    [Symbol.iterator]: () => walk(handle, handle.ruleRanges, evidence),
+    [Symbol.iterator]: () => walk(handle, handle.ruleRanges, reading),
     ruleIds: () => new Set(handle.ruleRanges.map(([id]) => id)),
-    ofRules: (ruleIds) => ({ [Symbol.iterator]: () => walk(handle, handle.ruleRanges.filter(([id]) => ruleIds.has(id)), evidence) }),
-    from: (index) => walkFrom(handle, index, evidence),
+    ofRules: (ruleIds) => ({ [Symbol.iterator]: () => walk(handle, handle.ruleRanges.filter(([id]) => ruleIds.has(id)), reading) }),
+    from: (index) => walkFrom(handle, index, reading),
     outlines: () => outlineWalk(handle.outline, handle.ruleRanges.map(([id]) => id)),
-    evidenceText: (value) => evidence.textOf(value),
-    resources: () => distinctResources(handle),
+    evidenceText: (value) => reading.evidence.textOf(value),
+    resources: () => distinctResources(handle, reading.resources),
   };
+}
+
+/** What the walks of one opened list share. */
+interface SpoolReading {
+  evidence: EvidenceCache;
+  /** The resource table: a resource object is built for each verdict read, none is kept. */
+  resources: ResourceTable;
 }
 
 /**
  * The list's resources, each once: a line's resource id and type are read from its sort key, and
- * only the line of a resource not seen before is parsed, no verdict is built and no evidence is
- * read. OSCAL's inventory needs them before its observations: a walk of the verdicts for it was
- * 5.6 % of writing ASFF, OCSF and OSCAL at 10,000 accounts (786 ms of a 13.9 s profile).
+ * only the resource of a line with a (type, id) not seen before is taken from the table; no verdict
+ * is built and no evidence is read. OSCAL's inventory needs them before its observations: a walk
+ * of the verdicts for it was 5.6 % of writing ASFF, OCSF and OSCAL at 10,000 accounts (786 ms of a
+ * 13.9 s profile).
  */
-function* distinctResources(handle: SpoolHandle): Generator<ResourceRef> {
+function* distinctResources(handle: SpoolHandle, table: ResourceTable): Generator<ResourceRef> {
   const seen = new Set<string>();
   for (const [, start, end] of handle.ruleRanges) {
     for (const line of readLines(handle.verdictsFile, start, end)) {
@@ -415,35 +438,102 @@ function* distinctResources(handle: SpoolHandle): Generator<ResourceRef> {
       const key = line.slice(from, line.indexOf('\u0000', line.indexOf('\u0000', from) + 1));
       if (seen.has(key)) continue;
       seen.add(key);
-      yield (JSON.parse(line.slice(line.indexOf('\t') + 1)) as EncodedVerdict)[2];
+      // `["high",resource,...`: a severity is a word, so the first comma after the tab ends it.
+      yield table.at(numberAt(line, line.indexOf(',', line.indexOf('\t') + 2) + 1));
     }
   }
 }
 
 /** The walk from the `index`-th verdict: from its checkpoint's byte on, the lines before it read but not parsed. */
-function* walkFrom(handle: SpoolHandle, index: number, evidence: EvidenceCache): Generator<Verdict> {
+function* walkFrom(handle: SpoolHandle, index: number, reading: SpoolReading): Generator<Verdict> {
   const checkpoint = Math.min(Math.floor(index / CHECKPOINT_VERDICTS), handle.checkpoints.length - 1);
   if (checkpoint < 0) return;
   const start = handle.checkpoints[checkpoint]!;
   // The rule ranges from the one that holds the checkpoint, that one cut to start there.
   const ranges = handle.ruleRanges.filter(([, , end]) => end > start).map(([id, from, end]): SpoolHandle['ruleRanges'][number] => [id, Math.max(from, start), end]);
   let skip = index - checkpoint * CHECKPOINT_VERDICTS;
-  for (const verdict of walk(handle, ranges, evidence, () => skip > 0 && skip-- > 0)) yield verdict;
+  for (const verdict of walk(handle, ranges, reading, () => skip > 0 && skip-- > 0)) yield verdict;
 }
 
 /** `skipping`, while it says so, passes over lines without parsing them. */
-function* walk(handle: SpoolHandle, ranges: SpoolHandle['ruleRanges'], evidence: EvidenceCache, skipping?: () => boolean): Generator<Verdict> {
+function* walk(handle: SpoolHandle, ranges: SpoolHandle['ruleRanges'], reading: SpoolReading, skipping?: () => boolean): Generator<Verdict> {
+  const resources = reading.resources;
   for (const [ruleId, start, end] of ranges) {
     for (const line of readLines(handle.verdictsFile, start, end)) {
       if (skipping?.()) continue;
-      const tab = line.indexOf('\t');
-      const [status, message] = statusAndMessage(line, tab);
-      const [severity, ref, resource, suppressed] = JSON.parse(line.slice(tab + 1)) as EncodedVerdict;
-      const verdict: Verdict = Array.isArray(ref) ? withLazyEvidence(ruleId, status, severity, message, ref, resource, evidence) : { ruleId, status, severity, message, evidence: ref.v, resource };
-      if (suppressed) verdict.suppressed = suppressed;
-      yield verdict;
+      yield decodeLine(line, ruleId, resources, reading.evidence);
     }
   }
+}
+
+/**
+ * The verdict of a line, its rule known from its range. The line is read in place rather than
+ * parsed as JSON: its status and message are fields of the key, its severity one of five words, its
+ * resource and evidence reference numbers; only a suppression or inline evidence is parsed
+ * (JSON.parse of the whole encoded part was ~9,000 instructions per verdict, most of it the
+ * resource's object, now built from the resource table's plain text: resource-table.ts).
+ */
+function decodeLine(line: string, ruleId: string, resources: ResourceTable, evidence: EvidenceCache): Verdict {
+  // The key's five fields (sortKey) each end with U+0000, which no field holds (it is escaped), and
+  // the tab follows the last: the status is the 4th field, the message the 5th. Found from the
+  // start with indexOf, a builtin: lastIndexOf from the end goes through V8's runtime, and cost
+  // 1.8 k instructions per verdict (8.6 % of a walk, callgrind; sixteenth round).
+  const statusAt = line.indexOf('\u0000', line.indexOf('\u0000', line.indexOf('\u0000') + 1) + 1) + 1;
+  const messageAt = line.indexOf('\u0000', statusAt) + 1;
+  const tab = line.indexOf('\u0000', messageAt) + 1;
+  const status = wordAt(STATUS_BY_INITIAL, line, statusAt, messageAt - 1) as VerdictStatus;
+  const message = unescapeField(line.slice(messageAt, tab - 1));
+  // `["high",resource,[offset,bytes]` and `]` or `,{suppression}]`; inline evidence `{"v":...}` instead of the brackets.
+  const severityEnd = line.indexOf('"', tab + 3);
+  const severity = wordAt(SEVERITY_BY_INITIAL, line, tab + 3, severityEnd) as Severity;
+  const resource = resources.at(numberAt(line, severityEnd + 2));
+  const ref = numberEnd + 1;
+  if (line.charCodeAt(ref) !== OPENING_BRACKET) {
+    const [, , inline, suppressed] = JSON.parse(line.slice(tab + 1)) as EncodedVerdict;
+    const verdict: Verdict = { ruleId, status, severity, message, evidence: (inline as { v: unknown }).v, resource };
+    if (suppressed) verdict.suppressed = suppressed;
+    return verdict;
+  }
+  const offset = numberAt(line, ref + 1);
+  const length = numberAt(line, numberEnd + 1);
+  const suppression = numberEnd + 1;
+  // Evidence another verdict has read already is given as a plain member: no accessor to define.
+  const parsed = evidence.ifParsed(offset, length);
+  const verdict: Verdict = parsed === NOT_PARSED ? withLazyEvidence(ruleId, status, severity, message, offset, length, resource, evidence) : { ruleId, status, severity, message, evidence: parsed, resource };
+  if (line.charCodeAt(suppression) === COMMA) verdict.suppressed = JSON.parse(line.slice(suppression + 1, line.length - 1)) as Suppression;
+  return verdict;
+}
+
+const COMMA = 0x2c;
+const DIGIT_0 = 0x30;
+
+/** Where the digits numberAt read last end. */
+let numberEnd = 0;
+
+/** The non-negative integer written at `from`; numberEnd is set to the first character after it. */
+function numberAt(line: string, from: number): number {
+  let value = 0;
+  let at = from;
+  for (let digit = line.charCodeAt(at) - DIGIT_0; digit >= 0 && digit <= 9; digit = line.charCodeAt(++at) - DIGIT_0) value = value * 10 + digit;
+  if (at === from) throw new Error(`verdict spool: no number at ${from} of a line`);
+  numberEnd = at;
+  return value;
+}
+
+/** Words that differ in their first letter, by that letter's code. */
+function byInitial(words: readonly string[]): string[] {
+  const table: string[] = [];
+  for (const word of words) table[word.charCodeAt(0)] = word;
+  return table;
+}
+
+const STATUS_BY_INITIAL = byInitial(['PASS', 'FAIL', 'ERROR', 'NOT_APPLICABLE'] satisfies VerdictStatus[]);
+const SEVERITY_BY_INITIAL = byInitial(SEVERITIES);
+
+/** The word between `from` and `to`, one of `words` (the same string each time), or its text if it is none of them. */
+function wordAt(words: readonly string[], line: string, from: number, to: number): string {
+  const word = words[line.charCodeAt(from)];
+  return word !== undefined && word.length === to - from && line.startsWith(word, from) ? word : line.slice(from, to);
 }
 
 /**
@@ -455,7 +545,7 @@ function* walk(handle: SpoolHandle, ranges: SpoolHandle['ruleRanges'], evidence:
  * verdict and gives each verdict its own hidden class, which cost every walk about three times
  * as much to make (measured on 150,000 verdicts) and every formatter's property reads.
  */
-function withLazyEvidence(ruleId: string, status: VerdictStatus, severity: Severity, message: string, [offset, length]: [number, number], resource: ResourceRef, evidence: EvidenceCache): Verdict {
+function withLazyEvidence(ruleId: string, status: VerdictStatus, severity: Severity, message: string, offset: number, length: number, resource: ResourceRef, evidence: EvidenceCache): Verdict {
   const verdict = { ruleId, status, severity, message } as Verdict;
   Object.defineProperty(verdict, 'evidence', LAZY_EVIDENCE);
   verdict.resource = resource;
@@ -541,6 +631,11 @@ class EvidenceCache {
     const value = entry.value;
     if (value !== null && typeof value === 'object') this.texts.get(value, () => entry.text);
     return value;
+  }
+
+  /** As get() when the evidence at `offset` is parsed and kept; else NOT_PARSED (nothing is read). */
+  ifParsed(offset: number, length: number): unknown {
+    return this.parsed.has(offset) ? this.get(offset, length) : NOT_PARSED;
   }
 
   textOf(value: unknown): string | undefined {

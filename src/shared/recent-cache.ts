@@ -25,6 +25,11 @@ export class RecentCache<K, V> {
     return value;
   }
 
+  /** Whether a value is kept for `key` (not counted as a use). */
+  has(key: K): boolean {
+    return this.recent.has(key) || this.older.has(key);
+  }
+
   /** The value kept for `key`, if any, without making one or counting as a use. */
   peek(key: K): V | undefined {
     return this.recent.get(key) ?? this.older.get(key);

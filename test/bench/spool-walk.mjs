@@ -14,7 +14,7 @@
 // the first round compiles); instructions per verdict = Collected / (counted rounds × verdicts):
 //
 //   TOGGLE=1 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/dev/null \
-//     node --single-threaded test/bench/spool-walk.mjs org-1000.jsonl
+//     node --single-threaded test/bench/spool-walk.mjs /work/perf/org-1000.jsonl
 //
 // Where: `node --cpu-prof --cpu-prof-dir=DIR test/bench/spool-walk.mjs …` with ROUNDS=20 or so,
 // so that the walks outweigh the evaluation in the profile.

@@ -2,6 +2,7 @@
  * The verdict spool (evaluate/verdict-spool.ts): a list written to disk in runs and merged gives
  * the verdicts an in-memory sort gives, and every report format renders the same bytes from it.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
@@ -310,5 +311,82 @@ describe('VerdictSpool evidence texts', () => {
     // A walk that reads the first again lends its text again.
     const again = list[Symbol.iterator]().next().value!.evidence;
     expect(list.evidenceText(again)).toBe('{"i":0}');
+  });
+});
+
+describe('VerdictSpool resource table', () => {
+  /** Verdicts of 4 rules on 3 subjects: one resource object per subject, as the judging hands on. */
+  function subjectsVerdicts(resources: Verdict['resource'][]): Verdict[] {
+    return ['rule-a', 'rule-b', 'rule-c', 'rule-d'].flatMap((ruleId, r) =>
+      resources.map((resource, s): Verdict => {
+        const verdict: Verdict = { ruleId, status: r % 2 ? 'FAIL' : 'PASS', severity: SEVERITIES[(r + s) % SEVERITIES.length]!, message: `${ruleId} "${s}",[1,2]\t`, evidence: { r, s }, resource };
+        if (r === 1 && s === 0) verdict.suppressed = { reason: '",[3,4]]', approver: 'a', expires: '2099-12-31', exceptionId: 'exceptions[0]' };
+        return verdict;
+      }),
+    );
+  }
+  const resources = (): Verdict['resource'][] => [
+    { type: 'account', id: '111122223333', accountId: '111122223333', name: 'prod ",[0,1]', ouPath: 'Root/Prod' },
+    { type: 'trail', id: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/t', accountId: '111122223333', region: 'us-east-1', arn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/t', name: 't' },
+    { id: 'b', type: 'bucket', accountId: '444455556666' },
+  ];
+
+  it('writes each resource once and builds each verdict its own object from it, members in their order', () => {
+    const verdicts = subjectsVerdicts(resources());
+    const spool = new VerdictSpool(undefined, 5);
+    for (const v of verdicts) spool.add(v);
+    const list = spool.finish() as SpooledVerdicts;
+    expect(readFileSync(list.spool.resourcesFile, 'utf8').trimEnd().split('\n')).toHaveLength(3);
+    const walked = [...list];
+    expect(walked.map((v) => JSON.stringify(v))).toEqual([...verdicts].sort(compareVerdicts).map((v) => JSON.stringify(v)));
+    // No object per resource is kept for the walks (the fifteenth round's table of objects).
+    expect(new Set(walked.map((v) => v.resource)).size).toBe(walked.length);
+    expect(list.spool.resourceTable.ends).toHaveLength(3);
+    expect(Object.keys(walked.find((v) => v.resource.id === 'b')!.resource)).toEqual(['id', 'type', 'accountId']);
+    expect(JSON.stringify([...list.resources()])).toBe(JSON.stringify([...new Map([...verdicts].sort(compareVerdicts).map((v) => [v.resource.id, v.resource])).values()]));
+  });
+
+  it('keeps one entry per resource text when every verdict brings its own object (a merge of shard reports)', () => {
+    const verdicts = subjectsVerdicts(resources()).map((v) => JSON.parse(JSON.stringify(v)) as Verdict);
+    const spool = new VerdictSpool(undefined, 5);
+    for (const v of verdicts) spool.add(v);
+    const list = spool.finish() as SpooledVerdicts;
+    expect(readFileSync(list.spool.resourcesFile, 'utf8').trimEnd().split('\n')).toHaveLength(3);
+    expect([...list].map((v) => JSON.stringify(v))).toEqual([...verdicts].sort(compareVerdicts).map((v) => JSON.stringify(v)));
+  });
+
+  it("numbers another thread's resources after this spool's, whatever the digits", () => {
+    // 120 resources on this thread, so the other thread's indexes gain a digit when shifted.
+    const mine = Array.from({ length: 120 }, (_, i): Verdict['resource'] => ({ type: 'account', id: `m${String(i).padStart(3, '0')}`, accountId: `m${i}` }));
+    const theirs = resources();
+    const spool = new VerdictSpool(undefined, 50);
+    for (const v of subjectsVerdicts(mine)) spool.add(v);
+    const other = new VerdictSpool(undefined, 4);
+    // Inline evidence (a string with the separators) before a suppression, and evidence by reference.
+    for (const v of subjectsVerdicts(theirs)) other.add(v.suppressed ? { ...v, evidence: '"],[5,6],' } : v);
+    const list = spool.finish([other.finishRuns() as SpoolRuns]) as SpooledVerdicts;
+    const expected = [...subjectsVerdicts(mine), ...subjectsVerdicts(theirs).map((v) => (v.suppressed ? { ...v, evidence: '"],[5,6],' } : v))].sort(compareVerdicts);
+    expect([...list].map((v) => JSON.stringify(v)).join('\n') === expected.map((v) => JSON.stringify(v)).join('\n')).toBe(true);
+    expect([...list.resources()].map((r) => r.id)).toEqual([...new Set(expected.map((v) => v.resource.id))]);
+  });
+});
+
+describe('VerdictSpool evidence already read', () => {
+  it('is given as a plain member to the next verdict that shares it; evidence not read yet stays lazy', () => {
+    const shared = { shared: [1, 2] };
+    const spool = new VerdictSpool(undefined, 2);
+    for (let i = 0; i < 6; i++) spool.add({ ruleId: 'r', status: 'PASS', severity: 'low', message: 'm', evidence: i < 3 ? shared : { own: i }, resource: { type: 'account', id: `a${i}`, accountId: `a${i}` } });
+    const list = spool.finish() as SpooledVerdicts;
+    const walk = list[Symbol.iterator]();
+    const first = walk.next().value!;
+    expect(Object.getOwnPropertyDescriptor(first, 'evidence')!.get).toBeTypeOf('function');
+    expect(first.evidence).toEqual(shared);
+    const second = walk.next().value!;
+    expect(Object.getOwnPropertyDescriptor(second, 'evidence')).toEqual({ value: first.evidence, writable: true, enumerable: true, configurable: true });
+    expect(Object.keys(second)).toEqual(['ruleId', 'status', 'severity', 'message', 'evidence', 'resource']);
+    walk.next();
+    const fourth = walk.next().value!;
+    expect(Object.getOwnPropertyDescriptor(fourth, 'evidence')!.get).toBeTypeOf('function');
+    expect(JSON.stringify(fourth)).toBe('{"ruleId":"r","status":"PASS","severity":"low","message":"m","evidence":{"own":3},"resource":{"type":"account","id":"a3","accountId":"a3"}}');
   });
 });
