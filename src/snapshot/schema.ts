@@ -1,5 +1,5 @@
 /**
- * Validation of snapshot lines against the published schema (schemas/snapshot-v1.schema.json),
+ * Validation of snapshot lines against the published schema (schemas/snapshot-v2.schema.json),
  * with errors worded for a person: "JSON path: what was expected". `npm run build` compiles the
  * validators ahead of time (dist/validators/snapshot.cjs, as src/shared/bundled-schemas.ts does
  * for our other schemas): compiling them took a third of a second of every evaluation. Run from
@@ -205,7 +205,7 @@ function describe(e: ErrorObject): LineProblem {
     case 'required':
       return { pointer: `${at}/${String(p.missingProperty)}`, message: 'missing required field' };
     case 'additionalProperties':
-      return { pointer: `${at}/${String(p.additionalProperty)}`, message: 'unknown field (not part of snapshot format v1)' };
+      return { pointer: `${at}/${String(p.additionalProperty)}`, message: 'unknown field (not part of the snapshot format)' };
     case 'const':
       return { pointer: at, message: `expected ${JSON.stringify(p.allowedValue)}` };
     case 'enum':

@@ -130,7 +130,7 @@ describe('openSnapshot: malformed snapshots name the file, the line and the JSON
     const snapshot = minimalSnapshot();
     (snapshot.accounts[0] as unknown as Record<string, unknown>).note = 'hand edited';
     const file = fileWith(linesOf(snapshot));
-    expect((await readError(file)).message).toBe(`${file}:2: /note: unknown field (not part of snapshot format v1)`);
+    expect((await readError(file)).message).toBe(`${file}:2: /note: unknown field (not part of the snapshot format)`);
   });
 
   it('but extra fields inside AWS answers are kept (AWS adds fields over time)', async () => {
