@@ -6,7 +6,7 @@
  */
 import { DETECTIVE_REFERENCE_POSITIONS, REGION_REFERENCE_POSITIONS, SAME_AS } from './schema/same-as.ts';
 import type { LineProblem } from './line-problem.ts';
-import type { AccountRecord, DetectiveRegionRecord, RegionRecord } from './types.ts';
+import type { AccountRecord, RegionRecord } from './types.ts';
 
 type Members = Record<string, unknown>;
 
@@ -76,15 +76,14 @@ export function resolveSameAsReferences(line: unknown, check: boolean): LineProb
     if (!isObject(region)) continue;
     for (const position of REGION_REFERENCE_POSITIONS) {
       if (!isReference(region[position])) continue;
-      const problem = resolve(region, position, earlier, `/regions/${index}/${position}`, position, check, regions);
+      const problem = resolve({ holder: region, position, inDetective: false, index }, earlier, check, regions);
       if (problem) return problem;
     }
     const detective = region.detective;
     if (isObject(detective)) {
       for (const position of DETECTIVE_REFERENCE_POSITIONS) {
         if (!isReference(detective[position])) continue;
-        const path = `/regions/${index}/detective/${position}`;
-        const problem = resolve(detective, position, earlier, path, `detective/${position}`, check, regions);
+        const problem = resolve({ holder: detective, position, inDetective: true, index }, earlier, check, regions);
         if (problem) return problem;
       }
     }
@@ -93,35 +92,30 @@ export function resolveSameAsReferences(line: unknown, check: boolean): LineProb
   return undefined;
 }
 
-function resolve(
-  holder: Members,
-  position: string,
-  earlier: ReadonlyMap<string, Members>,
-  path: string,
-  inRegion: string,
-  check: boolean,
-  regions: unknown[],
-): LineProblem | undefined {
-  const reference = holder[position] as Members;
-  const name = reference[SAME_AS];
-  if (check && (typeof name !== 'string' || Object.keys(reference).length !== 1)) {
-    return { pointer: path, message: `expected a reference {"${SAME_AS}": "<an earlier region of this line>"} (one member, a region name)` };
-  }
-  const region = earlier.get(name as string);
-  const answer = region && memberAt(region, inRegion);
-  if (answer === undefined) {
-    if (!check) return undefined;
-    return { pointer: path, message: unresolvedMessage(name as string, region !== undefined, inRegion, regions) };
-  }
-  holder[position] = answer;
-  return undefined;
+/** Where a reference is: the object holding it (a region or its detective), its member, and its region's index. */
+interface ReferenceAt {
+  holder: Members;
+  position: string;
+  inDetective: boolean;
+  index: number;
 }
 
-function memberAt(region: Members, inRegion: string): unknown {
-  const [first, second] = inRegion.split('/') as [string, string?];
-  const member = region[first];
-  if (second === undefined) return member;
-  return isObject(member) ? (member as DetectiveRegionRecord as Members)[second] : undefined;
+function resolve(at: ReferenceAt, earlier: ReadonlyMap<string, Members>, check: boolean, regions: unknown[]): LineProblem | undefined {
+  const reference = at.holder[at.position] as Members;
+  const name = reference[SAME_AS];
+  const pointer = () => `/regions/${at.index}/${at.inDetective ? 'detective/' : ''}${at.position}`;
+  if (check && (typeof name !== 'string' || Object.keys(reference).length !== 1)) {
+    return { pointer: pointer(), message: `expected a reference {"${SAME_AS}": "<an earlier region of this line>"} (one member, a region name)` };
+  }
+  const region = earlier.get(name as string);
+  const answer = region && (at.inDetective ? (isObject(region.detective) ? region.detective[at.position] : undefined) : region[at.position]);
+  if (answer === undefined) {
+    if (!check) return undefined;
+    const member = `${at.inDetective ? 'detective/' : ''}${at.position}`;
+    return { pointer: pointer(), message: unresolvedMessage(name as string, region !== undefined, member, regions) };
+  }
+  at.holder[at.position] = answer;
+  return undefined;
 }
 
 function unresolvedMessage(name: string, found: boolean, inRegion: string, regions: unknown[]): string {
