@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/shared/errors.ts';
 import { openSnapshot, readSnapshotFully, SnapshotLineError, snapshotFromMemory } from '../../src/snapshot/read.ts';
 import { writeSnapshot } from '../../src/snapshot/write.ts';
 import { SNAPSHOT_VERSION, type AccountRecord, type Snapshot } from '../../src/snapshot/types.ts';
 import { minimalSnapshot } from '../fixtures/snapshots/minimal.ts';
+import { readError } from '../fixtures/snapshots/read-error.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trailproof-snapshot-read-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,14 +30,6 @@ function fileWith(lines: string[], name = 'snap.jsonl'): string {
   return file;
 }
 
-async function readError(file: string): Promise<UserError> {
-  const err = await readSnapshotFully(file).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(UserError);
-  return err as UserError;
-}
 
 async function collect(records: AsyncIterable<AccountRecord>): Promise<AccountRecord[]> {
   const out: AccountRecord[] = [];

@@ -11,12 +11,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
 import { loadRules } from '../../src/rules/load.ts';
-import { UserError } from '../../src/shared/errors.ts';
 import { lineBlocks, openSnapshot, readSnapshotFully, reopenSnapshot, snapshotFromMemory, validatedBlock, type NumberedRecord } from '../../src/snapshot/read.ts';
 import { openDemoSnapshot } from '../../src/snapshot/demo.ts';
 import type { AccountRecord, RegionRecord, Snapshot } from '../../src/snapshot/types.ts';
 import { stableJson, writeSnapshot } from '../../src/snapshot/write.ts';
 import { collectDemoSnapshot } from '../../examples/demo/collect.ts';
+import { readError } from '../fixtures/snapshots/read-error.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trailproof-same-as-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -78,14 +78,7 @@ function fileWithLine(line: unknown, version: 1 | 2 = 2): string {
   return file;
 }
 
-async function readError(file: string): Promise<string> {
-  const err = await readSnapshotFully(file).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(UserError);
-  return (err as UserError).message;
-}
+const readMessage = async (file: string): Promise<string> => (await readError(file)).message;
 
 async function collect(records: AsyncIterable<NumberedRecord>): Promise<NumberedRecord[]> {
   const out: NumberedRecord[] = [];
@@ -207,19 +200,19 @@ describe('a wrong reference is a snapshot error naming file:line, the path and w
     const later = line();
     later.regions[1]!.trails = { $sameAs: 'us-west-2' };
     let file = fileWithLine(later);
-    expect(await readError(file)).toBe(
+    expect(await readMessage(file)).toBe(
       `${file}:2: /regions/1/trails: {"$sameAs": "us-west-2"}: region us-west-2 is not earlier in this line (it is /regions/2); expected the name of an earlier region of this line`,
     );
     const own = line();
     own.regions[1]!.detective = { $sameAs: 'us-east-1' };
     file = fileWithLine(own);
-    expect(await readError(file)).toBe(
+    expect(await readMessage(file)).toBe(
       `${file}:2: /regions/1/detective: {"$sameAs": "us-east-1"}: region us-east-1 is not earlier in this line (it is /regions/1); expected the name of an earlier region of this line`,
     );
     const unknown = line();
     (unknown.regions[2]!.detective as Record<string, unknown>).tamperHistory = { $sameAs: 'mars-north-1' };
     file = fileWithLine(unknown);
-    expect(await readError(file)).toBe(
+    expect(await readMessage(file)).toBe(
       `${file}:2: /regions/2/detective/tamperHistory: {"$sameAs": "mars-north-1"}: no region "mars-north-1" in this line; expected the name of an earlier region of this line`,
     );
   });
@@ -229,7 +222,7 @@ describe('a wrong reference is a snapshot error naming file:line, the path and w
     delete (missing.regions[0]!.detective as Record<string, unknown>).eventRules;
     (missing.regions[1]!.detective as Record<string, unknown>).eventRules = { $sameAs: 'eu-west-1' };
     const file = fileWithLine(missing);
-    expect(await readError(file)).toBe(
+    expect(await readMessage(file)).toBe(
       `${file}:2: /regions/1/detective/eventRules: {"$sameAs": "eu-west-1"}: region eu-west-1 has no detective/eventRules to refer to; expected an earlier region that has one`,
     );
   });
@@ -238,11 +231,11 @@ describe('a wrong reference is a snapshot error naming file:line, the path and w
     const extra = line();
     extra.regions[1]!.trails = { $sameAs: 'eu-west-1', value: [] };
     let file = fileWithLine(extra);
-    expect(await readError(file)).toBe(`${file}:2: /regions/1/trails: expected a reference {"$sameAs": "<an earlier region of this line>"} (one member, a region name)`);
+    expect(await readMessage(file)).toBe(`${file}:2: /regions/1/trails: expected a reference {"$sameAs": "<an earlier region of this line>"} (one member, a region name)`);
     const number = line();
     number.regions[1]!.logGroups = { $sameAs: 0 };
     file = fileWithLine(number);
-    expect(await readError(file)).toBe(`${file}:2: /regions/1/logGroups: expected a reference {"$sameAs": "<an earlier region of this line>"} (one member, a region name)`);
+    expect(await readMessage(file)).toBe(`${file}:2: /regions/1/logGroups: expected a reference {"$sameAs": "<an earlier region of this line>"} (one member, a region name)`);
   });
 
   it('at a position where references are not allowed', async () => {
@@ -250,22 +243,22 @@ describe('a wrong reference is a snapshot error naming file:line, the path and w
     region.regions[1]!.region = { $sameAs: 'eu-west-1' };
     let file = fileWithLine(region);
     const notHere = 'a reference {"$sameAs": ...} is not allowed here; expected the answer itself (references stand only for a region\'s trails, eventDataStores, logGroups or detective, or a member of its detective)';
-    expect(await readError(file)).toBe(`${file}:2: /regions/1/region: ${notHere}`);
+    expect(await readMessage(file)).toBe(`${file}:2: /regions/1/region: ${notHere}`);
     const inside = line();
     inside.regions[1]!.trails = { value: [{ $sameAs: 'eu-west-1' }] };
     file = fileWithLine(inside);
-    expect(await readError(file)).toBe(`${file}:2: /regions/1/trails/value/0: ${notHere}`);
+    expect(await readMessage(file)).toBe(`${file}:2: /regions/1/trails/value/0: ${notHere}`);
     const outside = line();
     outside.buckets = { $sameAs: 'eu-west-1' };
     file = fileWithLine(outside);
-    expect(await readError(file)).toBe(`${file}:2: /buckets: ${notHere}`);
+    expect(await readMessage(file)).toBe(`${file}:2: /buckets: ${notHere}`);
   });
 
   it('in a version-1 file, even at a position version 2 allows', async () => {
     const v1 = line();
     v1.regions[1]!.trails = { $sameAs: 'eu-west-1' };
     const file = fileWithLine(v1, 1);
-    expect(await readError(file)).toBe(
+    expect(await readMessage(file)).toBe(
       `${file}:2: /regions/1/trails: a reference {"$sameAs": ...} needs snapshot format version 2 (the header says version 1); expected the answer itself`,
     );
     // The same line under a version-2 header is read, as the version-1 line written out.
