@@ -30,9 +30,10 @@ interface Validators {
   /** An account line of version 2 as written (references at their positions, schema/same-as.ts). */
   line: ValidateFunction;
   /**
-   * Whether `header` and `record` accept a value, without the JSON paths their errors would name:
-   * the build's copy of them rewritten by pathFreeValidatorCode (at run time, they themselves). A
-   * line refused here goes to `header` or `record` for the error a user reads.
+   * Whether `header`, `record` and `line` accept a value, without the JSON paths their errors would
+   * name: the build's copy of them rewritten by pathFreeValidatorCode (at run time, they
+   * themselves). A line refused here goes to `header` or `record` for the error a user reads (a
+   * version-2 line once its references are resolved).
    */
   accepts: { header: (value: unknown) => boolean; record: (value: unknown) => boolean; line: (value: unknown) => boolean };
 }
