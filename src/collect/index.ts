@@ -1,5 +1,5 @@
 /**
- * Live collection of an AWS Organization into a snapshot v1.
+ * Live collection of an AWS Organization into a snapshot (format 2, snapshot/write.ts).
  *
  * Accounts are read as soon as the tree walk finds them, while the rest of the organization
  * (deeper OUs, SCPs) is still being read under the Organizations quota; at most

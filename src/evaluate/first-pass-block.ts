@@ -21,7 +21,7 @@ export async function indexBlock(file: string, header: SnapshotHeader, headerLin
   const builder = new IndexBuilder(header);
   const seen: BlockIndexed = { lines: [], accountIds: [], errors: [] };
   try {
-    for await (const { line, record } of validatedBlock(file, headerLine, block)) {
+    for await (const { line, record } of validatedBlock(file, header, headerLine, block)) {
       builder.add(record, line);
       seen.errors.push(...collectErrors(record));
       seen.lines.push(line);

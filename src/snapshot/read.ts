@@ -2,7 +2,8 @@
  * Reading snapshots: JSON Lines, optionally gzipped, streamed line by line so an organization of
  * thousands of accounts never sits in memory as one string. Every line is validated against the
  * published schema; any problem is a UserError naming `file:line`, the JSON path and what was
- * expected.
+ * expected. A version-2 line's references (same-as.ts) are resolved as it is parsed: every pass
+ * gives the records a version-1 line gives, a repeated answer as one object shared by its regions.
  */
 import { createHash, hash as digestOf, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -10,7 +11,8 @@ import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../shared/errors.ts';
-import { validateHeader, validateRecord, type LineProblem } from './schema.ts';
+import { resolveSameAsReferences } from './same-as.ts';
+import { validateAccountLine, validateHeader, validateRecord, type LineProblem } from './schema.ts';
 import type { AccountRecord, Snapshot, SnapshotHeader } from './types.ts';
 
 /** A validated snapshot whose account lines can be read as many times as needed. */
@@ -137,7 +139,7 @@ export async function openSnapshot(file: string, options: OpenOptions = {}): Pro
     header,
     headerLine,
     records: () => recordsOf(source.numberedRecords()),
-    numberedRecords: (only) => (sha256 === undefined ? validatingPass(only) : trustedPass(file, only, { opened })),
+    numberedRecords: (only) => (sha256 === undefined ? validatingPass(only) : trustedPass(file, header.version, only, { opened })),
     validateInBlocks: (own, others) => validatingBlocks(own, others),
   };
   const checkHeader = (text: string) => {
@@ -151,7 +153,7 @@ export async function openSnapshot(file: string, options: OpenOptions = {}): Pro
   async function* validatingPass(only?: ReadonlySet<number>): AsyncGenerator<NumberedRecord> {
     const hash = createHash('sha256');
     const tracker = new AccountTracker(file);
-    for await (const parsed of parsedLines(file, hash, headerLine)) {
+    for await (const parsed of parsedLines(file, hash, header, headerLine)) {
       if (parsed.kind === 'header') {
         checkHeader(parsed.text);
         continue;
@@ -168,7 +170,7 @@ export async function openSnapshot(file: string, options: OpenOptions = {}): Pro
     // found a bad line before it, which is the one to report.
     let readFailure: SnapshotLineError | undefined;
     try {
-      for await (const parsed of parsedLines(file, hash, headerLine, (n) => n === headerLine || inBlock(n, own))) {
+      for await (const parsed of parsedLines(file, hash, header, headerLine, (n) => n === headerLine || inBlock(n, own))) {
         if (parsed.kind === 'header') {
           checkHeader(parsed.text);
           continue;
@@ -219,6 +221,7 @@ export async function reopenSnapshot(file: string, validated: { sha256?: string;
     numberedRecords: (only) =>
       trustedPass(
         file,
+        header.version,
         only,
         identity !== undefined
           ? { opened: identity }
@@ -262,7 +265,7 @@ type SamenessCheck = { opened: string } | { expected: string | undefined; hashed
  * pass (see SamenessCheck). A file that changed since fails with a UserError at the end of the
  * pass, before any result can be reported from it.
  */
-async function* trustedPass(file: string, only: ReadonlySet<number> | undefined, check: SamenessCheck): AsyncGenerator<NumberedRecord> {
+async function* trustedPass(file: string, version: number, only: ReadonlySet<number> | undefined, check: SamenessCheck): AsyncGenerator<NumberedRecord> {
   const hash = 'opened' in check ? undefined : createHash('sha256');
   let sawHeader = Boolean(only); // `only` names record lines: the header is never among them
   for await (const { number, text } of textLines(file, hash, only && ((n) => only.has(n)))) {
@@ -277,6 +280,7 @@ async function* trustedPass(file: string, only: ReadonlySet<number> | undefined,
     } catch {
       throw changedSinceOpened(file, `line ${number} is no longer valid JSON`);
     }
+    if (version !== 1) resolveSameAsReferences(record, false);
     yield { line: number, record: record as AccountRecord };
   }
   if ('opened' in check) return checkUnchanged(file, check.opened);
@@ -342,20 +346,26 @@ export function snapshotFromMemory(snapshot: Snapshot, label: string): SnapshotS
 type ParsedLine = { kind: 'header'; line: number; text: string } | { kind: 'record'; record: AccountRecord; line: number };
 
 /** Every non-blank line of the file (or those `wanted`): the header's text (on `headerLine`) first, then the records parsed and validated. */
-async function* parsedLines(file: string, hash: Hash | undefined, headerLine: number, wanted?: (line: number) => boolean): AsyncGenerator<ParsedLine> {
+async function* parsedLines(
+  file: string,
+  hash: Hash | undefined,
+  header: SnapshotHeader,
+  headerLine: number,
+  wanted?: (line: number) => boolean,
+): AsyncGenerator<ParsedLine> {
   for await (const { number, text } of textLines(file, hash, wanted)) {
-    const parsed = parsedLine(file, headerLine, number, text);
+    const parsed = parsedLine(file, header.version, headerLine, number, text);
     if (parsed) yield parsed;
   }
 }
 
-function parsedLine(file: string, headerLine: number, number: number, text: string): ParsedLine | undefined {
+function parsedLine(file: string, version: number, headerLine: number, number: number, text: string): ParsedLine | undefined {
   if (text.trim() === '') return undefined;
   // Neither parsed nor validated again (megabytes at 10,000 accounts): openSnapshot validated the
   // header, and the pass refuses a header whose text is not that one (checkHeader).
   if (number === headerLine) return { kind: 'header', line: number, text };
   const value = parseJson(file, number, text);
-  failOn(file, number, validateRecord(value));
+  failOn(file, number, validateAccountLine(value, version));
   return { kind: 'record', record: value as AccountRecord, line: number };
 }
 
@@ -365,11 +375,11 @@ function parsedLine(file: string, headerLine: number, number: number, text: stri
  * SnapshotLineError. The file is read up to the block's end; it is neither hashed nor checked
  * unchanged here (the thread that reads it whole does both once every block is in).
  */
-export async function* validatedBlock(file: string, headerLine: number, block: LineBlock): AsyncGenerator<NumberedRecord> {
+export async function* validatedBlock(file: string, header: SnapshotHeader, headerLine: number, block: LineBlock): AsyncGenerator<NumberedRecord> {
   // The line after the block is decoded only to stop there.
   for await (const { number, text } of textLines(file, undefined, (n) => n >= block.from)) {
     if (number > block.to) return;
-    const parsed = parsedLine(file, headerLine, number, text);
+    const parsed = parsedLine(file, header.version, headerLine, number, text);
     if (parsed?.kind === 'record') yield { line: number, record: parsed.record };
   }
 }

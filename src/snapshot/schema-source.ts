@@ -1,7 +1,9 @@
 /**
- * The one description of snapshot v1. Two files are generated from it by `npm run gen:snapshot`
+ * The one description of the snapshot format (version 2). Two files are generated from it by `npm run gen:snapshot`
  * (scripts/gen-snapshot.ts), and a test fails when either is stale:
- * - schemas/snapshot-v1.schema.json, the published JSON Schema that validates every line read;
+ * - schemas/snapshot-v2.schema.json, the published JSON Schema that validates every line read
+ *   (schemas/snapshot-v1.schema.json, version 1's, is kept as published: version 1 lines read as
+ *   version 2 lines without references);
  * - src/snapshot/types.ts, the TypeScript types every stage uses (each `description` here becomes
  *   the doc comment of its type or field there).
  * The definitions live by area in src/snapshot/schema/ (organizations, cloudtrail, detective, s3,
@@ -27,14 +29,15 @@ import { LINES } from './schema/lines.ts';
 import { LOG_INTEGRITY } from './schema/log-integrity.ts';
 import { ORGANIZATIONS } from './schema/organizations.ts';
 import { S3 } from './schema/s3.ts';
+import { sameAsDefinitions } from './schema/same-as.ts';
 import { arrayOf, fetchedEnvelope, nonEmpty, ref, type Schema, skippedAccount, str, strict, tag, TYPE_DEFINED_ELSEWHERE } from './schema/vocabulary.ts';
 
 export { FETCHED_TYPESCRIPT } from './schema/vocabulary.ts';
 
-export const SNAPSHOT_SCHEMA_ID = 'https://trailproof.dev/schemas/snapshot-v1.schema.json';
+export const SNAPSHOT_SCHEMA_ID = 'https://trailproof.dev/schemas/snapshot-v2.schema.json';
 
 /** Every definition, in the order the generated types list them (one module per area, in schema/). */
-const defs: Record<string, Schema> = {
+const recordDefs: Record<string, Schema> = {
   Fetched: fetchedEnvelope,
   ApiError: strict(
     { operation: nonEmpty, code: nonEmpty, message: str, accountId: str, region: str },
@@ -48,6 +51,9 @@ const defs: Record<string, Schema> = {
   ...LINES,
   ...LOG_INTEGRITY,
 };
+/** The definitions of format 2's lines as written (references in place of repeated region answers): the published schema's, not the TypeScript types'. */
+const lineDefs = sameAsDefinitions(recordDefs);
+const defs: Record<string, Schema> = { ...recordDefs, ...lineDefs };
 
 /** A deep copy without the `tsType` hints (a JSON Schema validator in strict mode rejects unknown keywords). */
 function withoutTypeHints(node: unknown): unknown {
@@ -65,11 +71,12 @@ export function snapshotSchema(): Schema {
   return withoutTypeHints({
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: SNAPSHOT_SCHEMA_ID,
-    title: 'trailproof snapshot v1 (one JSON line)',
+    title: 'trailproof snapshot v2 (one JSON line)',
     description:
-      'A trailproof snapshot is JSON Lines: line 1 is a SnapshotHeader, every further line one AccountRecord. ' +
+      'A trailproof snapshot is JSON Lines: line 1 is a SnapshotHeader, every further line one AccountLine ' +
+      '(an AccountRecord where a region\'s answer may refer to an earlier region\'s equal answer: SameAsReference). ' +
       'Generated from src/snapshot/schema-source.ts; see docs/snapshot-format.md.',
-    anyOf: [ref('SnapshotHeader'), ref('AccountRecord')],
+    anyOf: [ref('SnapshotHeader'), ref('AccountLine')],
     $defs: defs,
   }) as Schema;
 }
@@ -115,7 +122,7 @@ function typeHintsOnly(node: unknown): unknown {
  * definitions, with the `tsType` hints, and without the definitions whose type is written elsewhere.
  */
 export function snapshotTypeSource(): Schema {
-  const own = Object.fromEntries(Object.entries(defs).filter(([name]) => name !== 'Fetched' && !(name in TYPE_DEFINED_ELSEWHERE)));
+  const own = Object.fromEntries(Object.entries(recordDefs).filter(([name]) => name !== 'Fetched' && !(name in TYPE_DEFINED_ELSEWHERE)));
   return {
     title: 'Snapshot',
     description: 'A whole snapshot in memory: the header line and every account line.',
@@ -135,4 +142,4 @@ export function typesDefinedElsewhere(): Record<string, Schema> {
   };
 }
 
-export const SNAPSHOT_SCHEMA_FILE = fileURLToPath(new URL('../../schemas/snapshot-v1.schema.json', import.meta.url));
+export const SNAPSHOT_SCHEMA_FILE = fileURLToPath(new URL('../../schemas/snapshot-v2.schema.json', import.meta.url));

@@ -1,5 +1,5 @@
 /**
- * Validation of snapshot lines against the published schema (schemas/snapshot-v1.schema.json),
+ * Validation of snapshot lines against the published schema (schemas/snapshot-v2.schema.json),
  * with errors worded for a person: "JSON path: what was expected". `npm run build` compiles the
  * validators ahead of time (dist/validators/snapshot.cjs, as src/shared/bundled-schemas.ts does
  * for our other schemas): compiling them took a third of a second of every evaluation. Run from
@@ -13,7 +13,10 @@ import addFormatsModule from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { canonicalDateTimeFirst } from './date-time-format.ts';
 import { SNAPSHOT_SCHEMA_FILE, SNAPSHOT_SCHEMA_ID } from './schema-source.ts';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from './types.ts';
+import type { LineProblem } from './line-problem.ts';
+import { referenceOnPath, resolveSameAsReferences } from './same-as.ts';
+import { SAME_AS } from './schema/same-as.ts';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, SUPPORTED_SNAPSHOT_VERSIONS } from './format.ts';
 
 export { SNAPSHOT_SCHEMA_FILE } from './schema-source.ts';
 
@@ -22,13 +25,17 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 interface Validators {
   header: ValidateFunction;
+  /** An account line as readers give it (no reference): version 1's lines, and version 2's once resolved. */
   record: ValidateFunction;
+  /** An account line of version 2 as written (references at their positions, schema/same-as.ts). */
+  line: ValidateFunction;
   /**
-   * Whether `header` and `record` accept a value, without the JSON paths their errors would name:
-   * the build's copy of them rewritten by pathFreeValidatorCode (at run time, they themselves). A
-   * line refused here goes to `header` or `record` for the error a user reads.
+   * Whether `header`, `record` and `line` accept a value, without the JSON paths their errors would
+   * name: the build's copy of them rewritten by pathFreeValidatorCode (at run time, they
+   * themselves). A line refused here goes to `header` or `record` for the error a user reads (a
+   * version-2 line once its references are resolved).
    */
-  accepts: { header: (value: unknown) => boolean; record: (value: unknown) => boolean };
+  accepts: { header: (value: unknown) => boolean; record: (value: unknown) => boolean; line: (value: unknown) => boolean };
 }
 
 let compiled: Validators | undefined;
@@ -39,9 +46,10 @@ function validators(): Validators {
 }
 
 /** Each validator's schema, as a reference into the snapshot schema. */
-const REFS: Record<'header' | 'record', string> = {
+const REFS: Record<'header' | 'record' | 'line', string> = {
   header: `${SNAPSHOT_SCHEMA_ID}#/$defs/SnapshotHeader`,
   record: `${SNAPSHOT_SCHEMA_ID}#/$defs/AccountRecord`,
+  line: `${SNAPSHOT_SCHEMA_ID}#/$defs/AccountLine`,
 };
 
 const fullDateTime = (fullFormats['date-time'] as { validate: (text: string) => boolean }).validate;
@@ -66,12 +74,13 @@ export function compileSnapshotSchema(forStandalone = false): { ajv: Ajv2020; va
   };
   const header = get(REFS.header);
   const record = get(REFS.record);
-  return { ajv, validators: { header, record, accepts: { header, record } } };
+  const line = get(REFS.line);
+  return { ajv, validators: { header, record, line, accepts: { header, record, line } } };
 }
 
 /**
- * The CommonJS module `npm run build` writes to dist/validators/snapshot.cjs: exports `header` and
- * `record`, and `accepts`, a second copy of both rewritten by pathFreeValidatorCode (in its own
+ * The CommonJS module `npm run build` writes to dist/validators/snapshot.cjs: exports `header`,
+ * `record` and `line`, and `accepts`, a second copy of them rewritten by pathFreeValidatorCode (in its own
  * function scope, so the names ajv gives its functions do not clash).
  */
 export function snapshotValidatorCode(): string {
@@ -109,11 +118,7 @@ function precompiled(): Validators | undefined {
   }
 }
 
-/** A problem found in one line: where (JSON Pointer into the line) and what was expected. */
-export interface LineProblem {
-  pointer: string;
-  message: string;
-}
+export type { LineProblem } from './line-problem.ts';
 
 /**
  * Checks the format marker and version before the schema, so a file of another kind or of a
@@ -130,10 +135,10 @@ export function checkHeaderIdentity(value: unknown): LineProblem | undefined {
       message: `not a trailproof snapshot: expected "${SNAPSHOT_FORMAT}", found ${format === undefined ? 'no format field' : JSON.stringify(format)}`,
     };
   }
-  if (version !== SNAPSHOT_VERSION) {
+  if (typeof version !== 'number' || !SUPPORTED_SNAPSHOT_VERSIONS.includes(version)) {
     return {
       pointer: '/version',
-      message: `snapshot version ${JSON.stringify(version)} is not supported; supported versions: ${SNAPSHOT_VERSION}`,
+      message: `snapshot version ${JSON.stringify(version)} is not supported; supported versions: ${SUPPORTED_SNAPSHOT_VERSIONS.join(', ')}`,
     };
   }
   return undefined;
@@ -141,12 +146,43 @@ export function checkHeaderIdentity(value: unknown): LineProblem | undefined {
 
 export function validateHeader(value: unknown): LineProblem | undefined {
   const { accepts, header } = validators();
-  return checkHeaderIdentity(value) ?? (accepts.header(value) ? undefined : firstProblem(header, value));
+  const identity = checkHeaderIdentity(value);
+  if (identity) return identity;
+  // Version 1's header is version 2's with another number: the schema (version 2's) checks the rest.
+  const asWritten = (value as { version: number }).version === SNAPSHOT_VERSION ? value : { ...(value as object), version: SNAPSHOT_VERSION };
+  return accepts.header(asWritten) ? undefined : firstProblem(header, asWritten);
 }
 
+/** Validates an account record as readers give it (no reference): a version-1 line, a record in memory, a record before it is written. */
 export function validateRecord(value: unknown): LineProblem | undefined {
   const { accepts, record } = validators();
   return accepts.record(value) ? undefined : firstProblem(record, value);
+}
+
+/**
+ * Validates a parsed account line of a file of `version` and, for version 2, resolves its
+ * references in place (same-as.ts): the line then reads as a version-1 line.
+ */
+export function validateAccountLine(value: unknown, version: number): LineProblem | undefined {
+  const { accepts, record } = validators();
+  if (version === 1) return accepts.record(value) ? undefined : explained(firstProblem(record, value), value, version);
+  if (accepts.line(value)) return resolveSameAsReferences(value, true);
+  // Refused: the problem is said on the line resolved, where each answer is checked as it reads.
+  return resolveSameAsReferences(value, true) ?? explained(firstProblem(record, value), value, version);
+}
+
+/** A problem caused by a reference where none may be: said as such, rather than as the answer's schema sees it. */
+function explained(problem: LineProblem | undefined, value: unknown, version: number): LineProblem | undefined {
+  const at = problem && referenceOnPath(value, problem.pointer);
+  if (at === undefined) return problem;
+  const reference = `a reference {"${SAME_AS}": ...}`;
+  if (version === 1) {
+    return { pointer: at, message: `${reference} needs snapshot format version 2 (the header says version 1); expected the answer itself` };
+  }
+  return {
+    pointer: at,
+    message: `${reference} is not allowed here; expected the answer itself (references stand only for a region's trails, eventDataStores, logGroups or detective, or a member of its detective)`,
+  };
 }
 
 function firstProblem(validate: ValidateFunction, value: unknown): LineProblem | undefined {
@@ -170,7 +206,7 @@ function describe(e: ErrorObject): LineProblem {
     case 'required':
       return { pointer: `${at}/${String(p.missingProperty)}`, message: 'missing required field' };
     case 'additionalProperties':
-      return { pointer: `${at}/${String(p.additionalProperty)}`, message: 'unknown field (not part of snapshot format v1)' };
+      return { pointer: `${at}/${String(p.additionalProperty)}`, message: 'unknown field (not part of the snapshot format)' };
     case 'const':
       return { pointer: at, message: `expected ${JSON.stringify(p.allowedValue)}` };
     case 'enum':

@@ -1,7 +1,8 @@
 /**
  * Writing snapshots: one JSON line per account after the header line, gzipped when the file name
  * ends in .gz. Lines are written as they come (the collector can stream an organization without
- * holding it), with object keys sorted so the same snapshot always gives the same bytes.
+ * holding it), with object keys sorted so the same snapshot always gives the same bytes, in format
+ * version 2: a region's answer equal to an earlier region's is written as a reference (same-as.ts).
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -12,8 +13,9 @@ import { finished } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { UserError } from '../shared/errors.ts';
 import { validateHeader, validateRecord, type LineProblem } from './schema.ts';
+import { withSameAsReferences } from './same-as.ts';
 import { tolerateAnswers } from './tolerate.ts';
-import type { AccountRecord, ApiError, SnapshotHeader } from './types.ts';
+import { SNAPSHOT_VERSION, type AccountRecord, type ApiError, type SnapshotHeader } from './types.ts';
 
 export interface WrittenSnapshot {
   file: string;
@@ -76,14 +78,15 @@ export async function writeSnapshot(
     return checked.line;
   };
   try {
-    await write(stableJson(tolerate(1, header, validateHeader), ['format', 'version']) + '\n');
+    // Whatever version the header came with (a merge of version-1 shards): its lines are written in this one.
+    await write(stableJson({ ...tolerate(1, header, validateHeader), version: SNAPSHOT_VERSION }, ['format', 'version']) + '\n');
     const written = new Set<string>();
     let line = 1;
     for await (const record of records) {
       line++;
       if (written.has(record.accountId)) defects.push(`line ${line}: account ${record.accountId} written twice`);
       written.add(record.accountId);
-      await write(stableJson(tolerate(line, record, validateRecord)) + '\n');
+      await write(stableJson(withSameAsReferences(tolerate(line, record, validateRecord), (answer) => stableJson(answer))) + '\n');
     }
     const missing = header.scope.accountIds.filter((id) => !written.has(id));
     const inScope = new Set(header.scope.accountIds);

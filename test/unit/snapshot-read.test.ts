@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/shared/errors.ts';
 import { openSnapshot, readSnapshotFully, SnapshotLineError, snapshotFromMemory } from '../../src/snapshot/read.ts';
 import { writeSnapshot } from '../../src/snapshot/write.ts';
-import type { AccountRecord, Snapshot } from '../../src/snapshot/types.ts';
+import { SNAPSHOT_VERSION, type AccountRecord, type Snapshot } from '../../src/snapshot/types.ts';
 import { minimalSnapshot } from '../fixtures/snapshots/minimal.ts';
+import { readError } from '../fixtures/snapshots/read-error.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trailproof-snapshot-read-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,14 +30,6 @@ function fileWith(lines: string[], name = 'snap.jsonl'): string {
   return file;
 }
 
-async function readError(file: string): Promise<UserError> {
-  const err = await readSnapshotFully(file).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(UserError);
-  return err as UserError;
-}
 
 async function collect(records: AsyncIterable<AccountRecord>): Promise<AccountRecord[]> {
   const out: AccountRecord[] = [];
@@ -53,7 +45,7 @@ describe('openSnapshot: round trip', () => {
       const written = await writeSnapshot(file, snapshot.header, snapshot.accounts);
       const source = await openSnapshot(file);
       expect(source.label).toBe(file);
-      expect(source.header).toEqual(snapshot.header);
+      expect(source.header).toEqual({ ...snapshot.header, version: SNAPSHOT_VERSION });
       expect(await collect(source.records())).toEqual(snapshot.accounts);
       const stored = readFileSync(file);
       expect(source.sha256).toBe(createHash('sha256').update(stored).digest('hex'));
@@ -130,7 +122,7 @@ describe('openSnapshot: malformed snapshots name the file, the line and the JSON
     const snapshot = minimalSnapshot();
     (snapshot.accounts[0] as unknown as Record<string, unknown>).note = 'hand edited';
     const file = fileWith(linesOf(snapshot));
-    expect((await readError(file)).message).toBe(`${file}:2: /note: unknown field (not part of snapshot format v1)`);
+    expect((await readError(file)).message).toBe(`${file}:2: /note: unknown field (not part of the snapshot format)`);
   });
 
   it('but extra fields inside AWS answers are kept (AWS adds fields over time)', async () => {
@@ -160,10 +152,10 @@ describe('openSnapshot: malformed snapshots name the file, the line and the JSON
 
   it('a version this trailproof does not read, saying which it does', async () => {
     const snapshot = minimalSnapshot();
-    (snapshot.header as unknown as Record<string, unknown>).version = 2;
+    (snapshot.header as unknown as Record<string, unknown>).version = 3;
     const file = fileWith(linesOf(snapshot));
     expect((await readError(file)).message).toBe(
-      `${file}:1: /version: snapshot version 2 is not supported; supported versions: 1`,
+      `${file}:1: /version: snapshot version 3 is not supported; supported versions: 1, 2`,
     );
   });
 

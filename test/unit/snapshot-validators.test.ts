@@ -8,20 +8,29 @@ import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { DEMO_SNAPSHOT_FILE } from '../../src/snapshot/demo.ts';
+import { resolveSameAsReferences } from '../../src/snapshot/same-as.ts';
 import { compileSnapshotSchema, pathFreeValidatorCode, snapshotValidatorCode } from '../../src/snapshot/schema.ts';
 
 /** Loads the code as the build's CommonJS module is loaded, requiring ajv's runtime from the project. */
 type Accepts = (value: unknown) => boolean;
 
-function loadStandalone(): Record<'header' | 'record', ValidateFunction> & { accepts: Record<'header' | 'record', Accepts> } {
+type Kind = 'header' | 'record' | 'line';
+
+function loadStandalone(): Record<Kind, ValidateFunction> & { accepts: Record<Kind, Accepts> } {
   const module = { exports: {} as unknown };
   new Function('require', 'module', 'exports', snapshotValidatorCode())(createRequire(import.meta.url), module, module.exports);
-  return module.exports as Record<'header' | 'record', ValidateFunction> & { accepts: Record<'header' | 'record', Accepts> };
+  return module.exports as Record<Kind, ValidateFunction> & { accepts: Record<Kind, Accepts> };
 }
 
 const [headerLine, ...recordLines] = readFileSync(DEMO_SNAPSHOT_FILE, 'utf8').split('\n').filter((l) => l.trim() !== '');
 const header = JSON.parse(headerLine!) as Record<string, unknown>;
-const records = recordLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+// The demo's lines as written (version 2, with references) and as read (resolved).
+const lines = recordLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+const records = recordLines.map((l) => {
+  const value = JSON.parse(l) as Record<string, unknown>;
+  resolveSameAsReferences(value, false);
+  return value;
+});
 const record = records[0]!;
 const region = (record.regions as Record<string, unknown>[])[0]!;
 
@@ -38,6 +47,19 @@ const RECORDS: unknown[] = [
   { ...record, regions: [{ ...region, region: '' }] },
   'not an object',
 ];
+const withReference = lines.find((l) => JSON.stringify(l).includes('"$sameAs"'))!;
+const [firstRegion, secondRegion] = withReference.regions as Record<string, unknown>[];
+const withSecond = (changed: Record<string, unknown>) => ({ ...withReference, regions: [firstRegion, { ...secondRegion, ...changed }] });
+/** Version 2's lines as written: the demo's (with references), and references the schema refuses. */
+const LINES: unknown[] = [
+  ...lines,
+  withSecond({ trails: { $sameAs: 5 } }),
+  withSecond({ trails: { $sameAs: '' } }),
+  withSecond({ trails: { $sameAs: firstRegion!.region, value: [] } }),
+  withSecond({ region: { $sameAs: firstRegion!.region } }),
+  withSecond({ detective: { tamperHistory: { $sameAs: 3 } } }),
+  { ...withReference, buckets: { $sameAs: firstRegion!.region } },
+];
 /** Valid lines whose strings under `minLength: 1` are a single astral character, and map keys that JSON Pointers escape. */
 const ODD_VALID: unknown[] = [
   { ...record, regions: [{ ...region, region: '\u{1F600}' }] },
@@ -49,7 +71,7 @@ describe('snapshot validators compiled by the build', () => {
     const standalone = loadStandalone();
     const { validators } = compileSnapshotSchema();
     let failures = 0;
-    for (const [kind, samples] of [['header', HEADERS], ['record', RECORDS]] as const) {
+    for (const [kind, samples] of [['header', HEADERS], ['record', RECORDS], ['line', LINES]] as const) {
       for (const sample of samples) {
         const expected = validators[kind](sample);
         expect(standalone[kind](sample), `${kind} ${JSON.stringify(sample)?.slice(0, 80)}`).toBe(expected);
@@ -58,15 +80,17 @@ describe('snapshot validators compiled by the build', () => {
       }
     }
     // The samples exercise both outcomes: valid demo lines and every broken variant.
-    expect(failures).toBe(HEADERS.length - 1 + RECORDS.length - records.length);
+    expect(failures).toBe(HEADERS.length - 1 + RECORDS.length - records.length + LINES.length - lines.length);
+    expect(lines.some((l) => !validators.record(l))).toBe(true); // the demo's references are format 2's only
   });
 
-  it('accept a line without paths (accepts) exactly when `header` or `record` does', () => {
+  it('accept a line without paths (accepts) exactly when `header`, `record` or `line` does', () => {
     const standalone = loadStandalone();
     for (const sample of HEADERS) expect(standalone.accepts.header(sample), JSON.stringify(sample)?.slice(0, 80)).toBe(standalone.header(sample));
     for (const sample of [...RECORDS, ...ODD_VALID]) {
       expect(standalone.accepts.record(sample), JSON.stringify(sample)?.slice(0, 80)).toBe(standalone.record(sample));
     }
+    for (const sample of LINES) expect(standalone.accepts.line(sample), JSON.stringify(sample)?.slice(0, 80)).toBe(standalone.line(sample));
     for (const sample of ODD_VALID) expect(standalone.record(sample), JSON.stringify(sample)?.slice(0, 120)).toBe(true);
   });
 

@@ -50,7 +50,7 @@ describe('writeSnapshot', () => {
     const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[3]).toBe('');
-    expect(lines[0]!.startsWith('{"format":"trailproof-snapshot","version":1,')).toBe(true);
+    expect(lines[0]!.startsWith('{"format":"trailproof-snapshot","version":2,')).toBe(true);
     expect((JSON.parse(lines[2]!) as AccountRecord).accountId).toBe('222222222222');
   });
 

@@ -6,7 +6,7 @@ export const LINES: Record<string, Schema> = {
   SnapshotHeader: strict(
     {
       format: { const: SNAPSHOT_FORMAT },
-      version: { const: SNAPSHOT_VERSION },
+      version: doc('The format version: 2 is written; version 1 (the same lines without references) is still read.', { const: SNAPSHOT_VERSION, tsType: '1 | 2' }),
       tool: strict({ name: nonEmpty, version: nonEmpty }, ['name', 'version']),
       collectedAt: doc('When collection started (ISO-8601, UTC). Reports take their times from here.', isoTime),
       source: doc('How the snapshot came to be: "aws", "demo", "synthetic", or a user label.', nonEmpty),
