@@ -196,8 +196,11 @@ export interface Workers {
   /** The other blocks of pass 1, in file order, those of the first workers (indexed on this thread for a worker that ran out of memory). */
   blocks: Promise<BlockIndexed>[];
   running: RunningWorker[];
-  /** Ends every worker (a no-op for one that has answered). */
-  stop(): void;
+  /**
+   * Ends every worker, resolving once each thread has exited, so that its heap is gone before the
+   * report stage starts threads of its own.
+   */
+  stop(): Promise<void>;
 }
 
 /**
@@ -217,7 +220,7 @@ export function startWorkers(source: SnapshotSource, options: EvaluateOptions, d
   // This thread's own failure (an invalid snapshot) is the one to report: a block that fails
   // meanwhile must not surface as an unhandled rejection.
   indexed.forEach((b) => b.catch(() => undefined));
-  return { ownBlock: ownBlock!, blocks: indexed, running, stop: () => running.forEach((w) => void w.stop()) };
+  return { ownBlock: ownBlock!, blocks: indexed, running, stop: async () => void (await Promise.all(running.map((w) => w.stop()))) };
 }
 
 interface Judged {

@@ -58,7 +58,7 @@ export async function evaluateSnapshot(source: SnapshotSource, options: Evaluate
     // are in, in one walk of the result's verdicts.
     return withFrameworks(resultOf(source, options, first, decided), options.frameworks);
   } finally {
-    workers?.stop();
+    await workers?.stop();
   }
 }
 

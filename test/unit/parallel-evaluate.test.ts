@@ -6,7 +6,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { threadsFor, TWO_THREADS_FROM } from '../../src/evaluate/parallel.ts';
 import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
@@ -44,6 +45,24 @@ describe('evaluateSnapshot on worker threads', () => {
       const parallel = await evaluateSnapshot(await openSnapshot(snapshot, { validate: 'first-pass' }), { config: DEFAULT_CONFIG, rules, workers });
       expect(parallel.scope.shard).toBeUndefined();
       expect(render(parallel)).toEqual(render(single));
+    }
+  }, 60_000);
+
+  it('returns only once its judging workers have exited, so their heaps are gone before the reports start threads', async () => {
+    const exited: boolean[] = [];
+    const terminate = Worker.prototype.terminate;
+    const spy = vi.spyOn(Worker.prototype, 'terminate').mockImplementation(function (this: Worker) {
+      const at = exited.push(false) - 1;
+      return terminate.call(this).then((code) => {
+        exited[at] = true;
+        return code;
+      });
+    });
+    try {
+      await evaluateSnapshot(await openSnapshot(snapshot, { validate: 'first-pass' }), { config: DEFAULT_CONFIG, rules, workers: 3 });
+      expect(exited).toEqual([true, true]);
+    } finally {
+      spy.mockRestore();
     }
   }, 60_000);
 
