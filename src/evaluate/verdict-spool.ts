@@ -486,8 +486,9 @@ function decodeLine(line: string, ruleId: string, resources: ResourceTable, evid
   // `["high",resource,[offset,bytes]` and `]` or `,{suppression}]`; inline evidence `{"v":...}` instead of the brackets.
   const severityEnd = line.indexOf('"', tab + 3);
   const severity = wordAt(SEVERITY_BY_INITIAL, line, tab + 3, severityEnd) as Severity;
-  const resource = resources.at(numberAt(line, severityEnd + 2));
-  const ref = numberEnd + 1;
+  const resourceAt = severityEnd + 2;
+  const resource = resources.at(numberAt(line, resourceAt));
+  const ref = digitsEnd(line, resourceAt) + 1;
   if (line.charCodeAt(ref) !== OPENING_BRACKET) {
     const [, , inline, suppressed] = JSON.parse(line.slice(tab + 1)) as EncodedVerdict;
     const verdict: Verdict = { ruleId, status, severity, message, evidence: (inline as { v: unknown }).v, resource };
@@ -495,8 +496,9 @@ function decodeLine(line: string, ruleId: string, resources: ResourceTable, evid
     return verdict;
   }
   const offset = numberAt(line, ref + 1);
-  const length = numberAt(line, numberEnd + 1);
-  const suppression = numberEnd + 1;
+  const lengthAt = digitsEnd(line, ref + 1) + 1;
+  const length = numberAt(line, lengthAt);
+  const suppression = digitsEnd(line, lengthAt) + 1;
   // Evidence another verdict has read already is given as a plain member: no accessor to define.
   const parsed = evidence.ifParsed(offset, length);
   const verdict: Verdict = parsed === NOT_PARSED ? withLazyEvidence(ruleId, status, severity, message, offset, length, resource, evidence) : { ruleId, status, severity, message, evidence: parsed, resource };
@@ -507,17 +509,20 @@ function decodeLine(line: string, ruleId: string, resources: ResourceTable, evid
 const COMMA = 0x2c;
 const DIGIT_0 = 0x30;
 
-/** Where the digits numberAt read last end. */
-let numberEnd = 0;
-
-/** The non-negative integer written at `from`; numberEnd is set to the first character after it. */
+/** The non-negative integer written at `from`. */
 function numberAt(line: string, from: number): number {
   let value = 0;
   let at = from;
   for (let digit = line.charCodeAt(at) - DIGIT_0; digit >= 0 && digit <= 9; digit = line.charCodeAt(++at) - DIGIT_0) value = value * 10 + digit;
   if (at === from) throw new Error(`verdict spool: no number at ${from} of a line`);
-  numberEnd = at;
   return value;
+}
+
+/** The first character after the digits that start at `from`. */
+function digitsEnd(line: string, from: number): number {
+  let at = from;
+  while (line.charCodeAt(at) >= DIGIT_0 && line.charCodeAt(at) <= DIGIT_0 + 9) at++;
+  return at;
 }
 
 /** Words that differ in their first letter, by that letter's code. */
