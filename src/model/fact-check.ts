@@ -4,6 +4,7 @@
  * something about facts that never occur.
  */
 import { closest } from '../shared/closest.ts';
+import { isJsonObject } from '../shared/json-object.ts';
 import { elementType, factObject, fieldsOf, type FactObject } from './fact-declarations.ts';
 
 export interface FactProblem {
@@ -38,7 +39,7 @@ function check(value: unknown, type: string, path: (string | number)[], checking
     return;
   }
   if (type.startsWith('map<')) {
-    if (!isObject(value)) return mismatch('a map');
+    if (!isJsonObject(value)) return mismatch('a map');
     for (const [k, v] of Object.entries(value)) check(v, element!, [...path, k], checking);
     return;
   }
@@ -60,7 +61,7 @@ function check(value: unknown, type: string, path: (string | number)[], checking
   }
   const object = factObject(type);
   if (!object) throw new Error(`fact type ${type} is not declared`);
-  if (!isObject(value)) return mismatch(`a ${type} map`);
+  if (!isJsonObject(value)) return mismatch(`a ${type} map`);
   checkObject(value, object, path, checking);
 }
 
@@ -83,7 +84,7 @@ function checkObject(value: Record<string, unknown>, object: FactObject, path: (
     }
   }
   const unknown = value.unknown;
-  if (isObject(unknown)) {
+  if (isJsonObject(unknown)) {
     const unknowable = fieldsOf(object).filter((f) => f.unknowable).map((f) => f.name);
     for (const key of Object.keys(unknown)) {
       if (!unknowable.includes(key)) {
@@ -98,9 +99,6 @@ function hint(key: string, names: string[]): string {
   return close ? `; did you mean "${close}"?` : '';
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function describe(value: unknown): string {
   if (value === null) return 'null';

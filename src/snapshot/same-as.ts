@@ -4,14 +4,14 @@
  * puts that region's parsed answer back in its place, the same object, so every stage above the
  * snapshot sees what a version-1 line gives (and may compute a fact once per distinct object).
  */
+import { isJsonObject } from '../shared/json-object.ts';
 import { DETECTIVE_REFERENCE_POSITIONS, REGION_REFERENCE_POSITIONS, SAME_AS } from './schema/same-as.ts';
 import type { LineProblem } from './line-problem.ts';
 import type { AccountRecord, RegionRecord } from './types.ts';
 
 type Members = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Members => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isReference = (value: unknown): value is Members => isObject(value) && SAME_AS in value;
+const isReference = (value: unknown): value is Members => isJsonObject(value) && SAME_AS in value;
 
 /**
  * The line as written: each answer at a reference position that is equal (same `text`, the stable
@@ -23,7 +23,7 @@ const isReference = (value: unknown): value is Members => isObject(value) && SAM
 export function withSameAsReferences(record: AccountRecord, text: (value: unknown) => string): AccountRecord {
   // A record the schema refuses (a collector bug, written as it is and reported) is not rewritten.
   const regions: unknown = record.regions;
-  if (!Array.isArray(regions) || regions.length < 2 || !regions.every(isObject)) return record;
+  if (!Array.isArray(regions) || regions.length < 2 || !regions.every(isJsonObject)) return record;
   if (new Set(regions.map((r) => r.region)).size !== regions.length) return record;
   // position → answer text → the first region that gave it
   const first = new Map<string, Map<string, string>>();
@@ -68,19 +68,19 @@ export function withSameAsReferences(record: AccountRecord, text: (value: unknow
  * earlier pass checked.
  */
 export function resolveSameAsReferences(line: unknown, check: boolean): LineProblem | undefined {
-  const regions = isObject(line) ? line.regions : undefined;
+  const regions = isJsonObject(line) ? line.regions : undefined;
   if (!Array.isArray(regions)) return undefined;
   const earlier = new Map<string, Members>();
   for (let index = 0; index < regions.length; index++) {
     const region: unknown = regions[index];
-    if (!isObject(region)) continue;
+    if (!isJsonObject(region)) continue;
     for (const position of REGION_REFERENCE_POSITIONS) {
       if (!isReference(region[position])) continue;
       const problem = resolve({ holder: region, position, inDetective: false, index }, earlier, check, regions);
       if (problem) return problem;
     }
     const detective = region.detective;
-    if (isObject(detective)) {
+    if (isJsonObject(detective)) {
       for (const position of DETECTIVE_REFERENCE_POSITIONS) {
         if (!isReference(detective[position])) continue;
         const problem = resolve({ holder: detective, position, inDetective: true, index }, earlier, check, regions);
@@ -108,7 +108,7 @@ function resolve(at: ReferenceAt, earlier: ReadonlyMap<string, Members>, check: 
     return { pointer: pointer(), message: `expected a reference {"${SAME_AS}": "<an earlier region of this line>"} (one member, a region name)` };
   }
   const region = earlier.get(name as string);
-  const answer = region && (at.inDetective ? (isObject(region.detective) ? region.detective[at.position] : undefined) : region[at.position]);
+  const answer = region && (at.inDetective ? (isJsonObject(region.detective) ? region.detective[at.position] : undefined) : region[at.position]);
   if (answer === undefined) {
     if (!check) return undefined;
     const member = `${at.inDetective ? 'detective/' : ''}${at.position}`;
@@ -121,7 +121,7 @@ function resolve(at: ReferenceAt, earlier: ReadonlyMap<string, Members>, check: 
 function unresolvedMessage(name: string, found: boolean, inRegion: string, regions: unknown[]): string {
   const reference = `{"${SAME_AS}": ${JSON.stringify(name)}}`;
   if (found) return `${reference}: region ${name} has no ${inRegion} to refer to; expected an earlier region that has one`;
-  const at = regions.findIndex((r) => isObject(r) && r.region === name);
+  const at = regions.findIndex((r) => isJsonObject(r) && r.region === name);
   if (at >= 0) return `${reference}: region ${name} is not earlier in this line (it is /regions/${at}); expected the name of an earlier region of this line`;
   return `${reference}: no region ${JSON.stringify(name)} in this line; expected the name of an earlier region of this line`;
 }
