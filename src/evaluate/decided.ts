@@ -7,6 +7,7 @@ import type { ExceptionEntry } from '../config/types.ts';
 import type { ExceptionNote, ScanSummary, VerdictList } from '../contracts/result.ts';
 import type { ApiError } from '../contracts/api-error.ts';
 import type { Severity, Verdict } from '../contracts/verdict.ts';
+import type { HeapCeiling } from '../shared/full-collection.ts';
 import { ExceptionMatcher } from './exceptions.ts';
 import { GateTally, type TallyState } from './gate.ts';
 import { VerdictSpool, type SpoolRuns } from './verdict-spool.ts';
@@ -60,8 +61,8 @@ export class DecidedVerdicts {
     return { verdicts: this.spool.finishRuns(), tally: this.tally.state(), matchedExceptions: this.matcher.matchedSoFar() };
   }
 
-  /** Once every verdict is in: the list in canonical order, the exceptions' notes and the gate's summary. */
-  finish(errors: readonly ApiError[]): { verdicts: VerdictList; exceptionNotes: ExceptionNote[]; summary: ScanSummary } {
-    return { verdicts: this.spool.finish(this.otherRuns), exceptionNotes: this.matcher.notes(), summary: this.tally.summary(errors) };
+  /** Once every verdict is in: the list in canonical order (merged under `heapCeiling`), the exceptions' notes and the gate's summary. */
+  finish(errors: readonly ApiError[], heapCeiling?: HeapCeiling): { verdicts: VerdictList; exceptionNotes: ExceptionNote[]; summary: ScanSummary } {
+    return { verdicts: this.spool.finish(this.otherRuns, heapCeiling), exceptionNotes: this.matcher.notes(), summary: this.tally.summary(errors) };
   }
 }

@@ -46,7 +46,7 @@ export async function evaluateSnapshot(source: SnapshotSource, options: Evaluate
   try {
     const first = await firstPass(source, options, workers);
     const decided = new DecidedVerdicts(decidedOptions);
-    // This thread's heap has no cap (a worker's has): while it judges, its garbage is collected at this ceiling.
+    // This thread's heap has no cap (a worker's has): while it judges and merges the verdicts, its garbage is collected at this ceiling.
     const heapCeiling = options.threading?.heapCeiling ?? new HeapCeiling();
     if (workers) {
       await judgeInThreads(workers, source, options, first, decided, heapCeiling);
@@ -56,7 +56,7 @@ export async function evaluateSnapshot(source: SnapshotSource, options: Evaluate
     }
     // Aggregates over the whole verdict list (framework assessments): after every thread's verdicts
     // are in, in one walk of the result's verdicts.
-    return withFrameworks(resultOf(source, options, first, decided), options.frameworks);
+    return withFrameworks(resultOf(source, options, first, decided, heapCeiling), options.frameworks);
   } finally {
     await workers?.stop();
   }
@@ -100,11 +100,11 @@ export async function firstPass(source: SnapshotSource, options: EvaluateOptions
   return { index: builder.finish(), errors, lines, accountIds, judgesOrganization };
 }
 
-function resultOf(source: SnapshotSource, options: EvaluateOptions, first: FirstPass, decided: DecidedVerdicts): ScanResult {
+function resultOf(source: SnapshotSource, options: EvaluateOptions, first: FirstPass, decided: DecidedVerdicts, heapCeiling: HeapCeiling): ScanResult {
   const { header } = source;
   const { index } = first;
   const errors = first.errors.sort(compareErrors);
-  const { verdicts, exceptionNotes, summary } = decided.finish(errors);
+  const { verdicts, exceptionNotes, summary } = decided.finish(errors, heapCeiling);
   const judgedAccounts = new Set(first.accountIds);
   const accounts = [...index.placements.values()]
     .filter((p) => judgedAccounts.has(p.account.Id))

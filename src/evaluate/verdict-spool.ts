@@ -27,6 +27,7 @@ import { compareVerdicts } from '../contracts/order.ts';
 import { temporaryFolder } from '../shared/temporary-folder.ts';
 import type { VerdictList } from '../contracts/result.ts';
 import { type ResourceRef, SEVERITIES, type Severity, type Suppression, type Verdict, type VerdictStatus } from '../contracts/verdict.ts';
+import type { HeapCeiling } from '../shared/full-collection.ts';
 import { RecentCache } from '../shared/recent-cache.ts';
 import { loadResourceTable, ResourceTable, ResourceTableWriter, type SharedResourceTable } from './resource-table.ts';
 import { LineWriter, PieceReader, readLines } from './spool-files.ts';
@@ -36,6 +37,13 @@ import { type OutlineColumns, outlineCode, type OutlinePlace, outlineWalk, Place
 export const RUN_VERDICTS = 50_000;
 /** Verdicts between two checkpoints of the merged file (SpoolHandle.checkpoints). */
 const CHECKPOINT_VERDICTS = 1_024;
+/**
+ * How often the merge consults its heap ceiling, in lines. Merging every thread's runs into one
+ * file promotes most of what it reads to the old generation, which V8 left to grow to about four
+ * times what judging kept live: at 100,000 accounts the main heap went from 250 to 1,025 MB in the
+ * merge's 4 s, and the process peaked at 1,082-1,340 MB there (docs/operations/scale-measurements.md).
+ */
+const CEILING_LINES = 4_096;
 /** Evidence objects a walk keeps parsed, by offset, per generation (two are kept): the shared ones stay, the one-offs pass. */
 export const EVIDENCE_GENERATION = 2_048;
 
@@ -107,7 +115,7 @@ export class VerdictSpool {
    * `others` (other threads' finishRuns) are merged in the same pass as this spool's own runs: their
    * evidence is appended to this spool's, so one external merge orders every thread's verdicts.
    */
-  finish(others: readonly SpoolRuns[] = []): Verdict[] | SpooledVerdicts {
+  finish(others: readonly SpoolRuns[] = [], heapCeiling?: HeapCeiling): Verdict[] | SpooledVerdicts {
     if (this.runs.length === 0 && others.length === 0) return this.buffer.sort(compareVerdicts);
     if (this.buffer.length > 0) this.writeRun();
     const evidence = this.openFiles();
@@ -128,7 +136,7 @@ export class VerdictSpool {
     evidence.close();
     resources.close();
     const verdictsFile = join(this.dir!, 'verdicts.jsonl');
-    const { ruleRanges, checkpoints, outline } = mergeRuns(sources, verdictsFile, this.count);
+    const { ruleRanges, checkpoints, outline } = mergeRuns(sources, verdictsFile, this.count, heapCeiling);
     for (const { file } of sources) rmSync(file, { force: true });
     const resourceTable = loadResourceTable(resources.file);
     return openSpool({ verdictsFile, evidenceFile: evidence.file, resourcesFile: resources.file, resourceTable, length: this.count, ruleRanges, checkpoints, outline: { ...outline, placeTable: this.places.places } });
@@ -272,7 +280,7 @@ interface RunCursor {
  * evidence references shifted to the merged evidence file; returns where each rule's verdicts
  * are, the checkpoints, and the runs' outlines in the merged order.
  */
-function mergeRuns(runs: RunSource[], out: string, length: number): Pick<SpoolHandle, 'ruleRanges' | 'checkpoints'> & { outline: Omit<SpoolOutline, 'placeTable'> } {
+function mergeRuns(runs: RunSource[], out: string, length: number, heapCeiling?: HeapCeiling): Pick<SpoolHandle, 'ruleRanges' | 'checkpoints'> & { outline: Omit<SpoolOutline, 'placeTable'> } {
   const writer = new LineWriter(out);
   const ranges: SpoolHandle['ruleRanges'] = [];
   const checkpoints: number[] = [];
@@ -304,6 +312,7 @@ function mergeRuns(runs: RunSource[], out: string, length: number): Pick<SpoolHa
       ranges.push([ruleOfKey(top.key), writer.offset, 0]);
     }
     if (lines % CHECKPOINT_VERDICTS === 0) checkpoints.push(writer.offset);
+    if (lines % CEILING_LINES === 0) heapCeiling?.check();
     outline.places[lines] = top.source.outline.places[top.index]!;
     outline.codes[lines] = top.source.outline.codes[top.index]!;
     lines++;

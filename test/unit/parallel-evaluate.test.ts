@@ -104,6 +104,21 @@ describe('evaluateSnapshot on worker threads', () => {
     expect([alone.collections, beside.collections]).toEqual([0, 0]);
   }, 90_000);
 
+  it("merges a spooled list's runs under the same ceiling it judged under", async () => {
+    class CountingCeiling extends HeapCeiling {
+      checks = 0;
+      override check(): void {
+        this.checks++;
+        super.check();
+      }
+    }
+    const heapCeiling = new CountingCeiling(2 ** 40);
+    const result = await evaluateSnapshot(await openSnapshot(snapshot, { validate: 'first-pass' }), { config: DEFAULT_CONFIG, rules, workers: 1, spoolRunVerdicts: 50, threading: { heapCeiling } });
+    expect(Array.isArray(result.verdicts)).toBe(false);
+    const judgingChecks = Math.floor(result.scope.accountIds.length / 32);
+    expect(heapCeiling.checks).toBe(judgingChecks + Math.ceil(result.verdicts.length / 4_096));
+  }, 90_000);
+
   it('applies exceptions and counts the gate in the worker threads as in this one', async () => {
     const single = await evaluateSnapshot(await openSnapshot(snapshot), { config: DEFAULT_CONFIG, rules, workers: 1 });
     const failed = [...single.verdicts].filter((v) => v.status === 'FAIL');

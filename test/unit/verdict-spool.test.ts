@@ -12,6 +12,7 @@ import type { VerdictOutline } from '../../src/evaluate/verdict-outline.ts';
 import { compareVerdicts } from '../../src/contracts/order.ts';
 import { SEVERITIES, type ResourceType, type Verdict, type VerdictStatus } from '../../src/contracts/verdict.ts';
 import { listFormatters } from '../../src/report/registry.ts';
+import { HeapCeiling } from '../../src/shared/full-collection.ts';
 import { knownRuleIds, outlinesOf, verdictsOfRules } from '../../src/report/list-views.ts';
 import { loadRules } from '../../src/rules/load.ts';
 import { openDemoSnapshot } from '../../src/snapshot/demo.ts';
@@ -269,6 +270,26 @@ describe('VerdictSpool runs', () => {
     for (const v of verdicts) spool.add(v);
     const walked = [...spool.finish()];
     expect(walked.map((v) => JSON.stringify({ ...v }))).toEqual([...verdicts].sort(compareVerdicts).map((v) => JSON.stringify(v)));
+  });
+});
+
+describe('VerdictSpool merge under a heap ceiling', () => {
+  it("consults the ceiling it is given every 4,096 merged lines, its own runs and another thread's alike, and collects when over it", () => {
+    const next = generator(23);
+    const verdicts = Array.from({ length: 9_000 }, (_, i) => oddVerdict(next, i));
+    const other = new VerdictSpool(undefined, 1_000);
+    for (const v of verdicts.slice(0, 4_000)) other.add(v);
+    const spool = new VerdictSpool(undefined, 1_000);
+    for (const v of verdicts.slice(4_000)) spool.add(v);
+    // No room and a heap that grows at every look: each check is over the ceiling and collects.
+    let heap = 0;
+    const collectedAt: number[] = [];
+    const ceiling = new HeapCeiling(0, () => ++heap, () => collectedAt.push(heap));
+    const list = spool.finish([other.finishRuns() as SpoolRuns], ceiling) as SpooledVerdicts;
+    expect(list.length).toBe(9_000);
+    expect(ceiling.collections).toBe(Math.ceil(9_000 / 4_096));
+    expect(collectedAt).toHaveLength(3);
+    expect([...list].map(sortKey)).toEqual([...verdicts].sort(compareVerdicts).map(sortKey));
   });
 });
 
