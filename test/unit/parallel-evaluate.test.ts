@@ -37,6 +37,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const render = (result: Parameters<typeof jsonFormatter.render>[0]) => [jsonFormatter.render(result, {}), sarifFormatter.render(result, {})];
 
+/** A ceiling that counts its checks (given room no test fills, it never collects). */
+class CountingCeiling extends HeapCeiling {
+  checks = 0;
+  override check(): void {
+    this.checks++;
+    super.check();
+  }
+}
+
 describe('evaluateSnapshot on worker threads', () => {
   it('gives byte-identical reports to a single thread, with 2 and 3 threads', async () => {
     const single = await evaluateSnapshot(await openSnapshot(snapshot), { config: DEFAULT_CONFIG, rules, workers: 1 });
@@ -82,14 +91,6 @@ describe('evaluateSnapshot on worker threads', () => {
   }, 90_000);
 
   it('consults this thread\'s heap ceiling every 32 accounts it judges, alone and beside a worker', async () => {
-    /** Room no judging fills: counts the checks, never collects. */
-    class CountingCeiling extends HeapCeiling {
-      checks = 0;
-      override check(): void {
-        this.checks++;
-        super.check();
-      }
-    }
     const judged = async (workers: number) => {
       const heapCeiling = new CountingCeiling(2 ** 40);
       const result = await evaluateSnapshot(await openSnapshot(snapshot, { validate: 'first-pass' }), { config: DEFAULT_CONFIG, rules, workers, threading: { heapCeiling } });
@@ -105,13 +106,6 @@ describe('evaluateSnapshot on worker threads', () => {
   }, 90_000);
 
   it("merges a spooled list's runs under the same ceiling it judged under", async () => {
-    class CountingCeiling extends HeapCeiling {
-      checks = 0;
-      override check(): void {
-        this.checks++;
-        super.check();
-      }
-    }
     const heapCeiling = new CountingCeiling(2 ** 40);
     const result = await evaluateSnapshot(await openSnapshot(snapshot, { validate: 'first-pass' }), { config: DEFAULT_CONFIG, rules, workers: 1, spoolRunVerdicts: 50, threading: { heapCeiling } });
     expect(Array.isArray(result.verdicts)).toBe(false);
