@@ -38,10 +38,11 @@ export const RUN_VERDICTS = 50_000;
 /** Verdicts between two checkpoints of the merged file (SpoolHandle.checkpoints). */
 const CHECKPOINT_VERDICTS = 1_024;
 /**
- * How often the merge consults its heap ceiling, in lines. Merging every thread's runs into one
- * file promotes most of what it reads to the old generation, which V8 left to grow to about four
- * times what judging kept live: at 100,000 accounts the main heap went from 250 to 1,025 MB in the
- * merge's 4 s, and the process peaked at 1,082-1,340 MB there (docs/operations/scale-measurements.md).
+ * How often the merge consults its heap ceiling, in lines. In some runs the merge promotes most of
+ * what it reads to the old generation, which V8 lets grow to about four times what judging kept
+ * live: at 100,000 accounts the main heap went from 250 to 1,025 MB in the merge's 4 s, and the
+ * process peaked at 1,044-1,340 MB in 4 of 7 runs (docs/operations/scale-measurements.md, "The
+ * final merge under the ceiling").
  */
 const CEILING_LINES = 4_096;
 /** Evidence objects a walk keeps parsed, by offset, per generation (two are kept): the shared ones stay, the one-offs pass. */
