@@ -7,7 +7,7 @@
  * verdicts of a page is printed once, at the end of the page, and the verdicts link to it.
  */
 import type { Verdict } from '../../contracts/verdict.ts';
-import { unreadEvidencePlace } from '../../evaluate/verdict-spool.ts';
+import { EVIDENCE_GENERATION, unreadEvidencePlace } from '../../evaluate/verdict-spool.ts';
 import { RecentCache } from '../../shared/recent-cache.ts';
 import { oncePerObject } from '../audit-common.ts';
 import { escapeText, html, raw, type Raw } from './escape.ts';
@@ -37,8 +37,12 @@ export function evidenceTexts(compact: (value: unknown) => string = (value) => J
   };
 }
 
-/** Places remembered per generation (RecentCache): as many as the objects oncePerObject remembers. */
-const REMEMBERED_PLACES = 512;
+/**
+ * Places remembered per generation (RecentCache): as many as the spool remembers parsed evidence
+ * objects (EVIDENCE_GENERATION), since the HTML report alone on its thread parses none, and a place
+ * it forgets is read again from the spool's evidence file.
+ */
+const REMEMBERED_PLACES = EVIDENCE_GENERATION;
 
 function evidenceData(text: string): string {
   return `<pre class="ev-data">${text}</pre>`;
