@@ -15,8 +15,13 @@
  * then its values joined by U+0000 (when every value is a string holding no U+0000, newline or
  * surrogate and every name is a plain identifier), or else the resource's JSON. Building from
  * the first form costs about half of JSON.parse of the same resource (~350 against ~690 ns, a
- * micro-benchmark of 150,000 resources; the UTF-8 decode is most of it).
+ * micro-benchmark of 150,000 resources; the UTF-8 decode was most of it). An all-ASCII table
+ * (every table of the synthetic organizations) is decoded as Latin-1, and each shape is built by
+ * an object literal of its own (shapeBuilder): a walk of the spool without evidence took 14.0 k
+ * instructions per verdict before these two and the same for the spool's lines
+ * (spool-files.ts), 12.2 k after (callgrind, test/bench/spool-walk.mjs, seventeenth round).
  */
+import { isAscii } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ResourceRef } from '../contracts/verdict.ts';
 import type { LineWriter } from './spool-files.ts';
@@ -229,9 +234,18 @@ function readShared(file: string): Uint8Array {
 /** A table as a reading thread sees it: a fresh resource object per call, built from the bytes. */
 export class ResourceTable {
   private readonly text: Buffer;
+  /**
+   * 'latin1' when every byte of the table is ASCII (then it decodes to the same text): a copy of
+   * the bytes into a one-byte string, where 'utf8' goes through V8's UTF-8 decoder.
+   */
+  private readonly encoding: 'latin1' | 'utf8';
+  /** Per shape, the function that builds a resource of that shape from its line's values. */
+  private readonly builders: ((values: string) => ResourceRef)[];
 
   constructor(private readonly table: SharedResourceTable) {
     this.text = Buffer.from(table.bytes.buffer, table.bytes.byteOffset, table.bytes.byteLength);
+    this.encoding = isAscii(table.bytes) ? 'latin1' : 'utf8';
+    this.builders = table.shapes.map((names) => (names.length === 0 ? parsedResource : shapeBuilder(names)));
   }
 
   get size(): number {
@@ -239,20 +253,28 @@ export class ResourceTable {
   }
 
   at(index: number): ResourceRef {
-    const { valuesAt, ends, shapeOf, shapes } = this.table;
+    const { valuesAt, ends, shapeOf } = this.table;
     if (!(index < ends.length)) throw new Error(`verdict spool: no resource ${index} in its table`);
-    const text = this.text.toString('utf8', valuesAt[index], ends[index]);
-    const names = shapes[shapeOf[index]!]!;
-    if (names.length === 0) return JSON.parse(text) as ResourceRef;
-    const resource: Record<string, string> = {};
-    const last = names.length - 1;
-    let at = 0;
-    for (let i = 0; i < last; i++) {
-      const end = text.indexOf('\u0000', at);
-      resource[names[i]!] = text.slice(at, end);
-      at = end + 1;
-    }
-    resource[names[last]!] = text.slice(at);
-    return resource as unknown as ResourceRef;
+    return this.builders[shapeOf[index]!]!(this.text.toString(this.encoding, valuesAt[index], ends[index]));
   }
+}
+
+function parsedResource(text: string): ResourceRef {
+  return JSON.parse(text) as ResourceRef;
+}
+
+/**
+ * A function that builds a resource of these member names from its values joined by U+0000, as an
+ * object literal: each shape's objects get one hidden class from one site, where storing members
+ * by name one at a time (`resource[name] = value`, the names differing from shape to shape) went
+ * through V8's megamorphic store cache for every member of every verdict read. The names are
+ * plain identifiers other than `__proto__` (tableLine), and are written quoted all the same.
+ */
+function shapeBuilder(names: readonly string[]): (values: string) => ResourceRef {
+  const last = names.length - 1;
+  const lines: string[] = ['let at = 0;', 'let end = 0;'];
+  for (let i = 0; i < last; i++) lines.push(`end = values.indexOf('\\u0000', at);`, `const v${i} = values.slice(at, end);`, 'at = end + 1;');
+  lines.push(`const v${last} = values.slice(at);`);
+  lines.push(`return { ${names.map((name, i) => `${JSON.stringify(name)}: v${i}`).join(', ')} };`);
+  return new Function('values', lines.join('\n')) as (values: string) => ResourceRef;
 }

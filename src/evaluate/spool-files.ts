@@ -3,11 +3,22 @@
  * a verdict list on disk must be walkable without awaiting. Writes are buffered and reads are
  * large, so a walk costs a few system calls per megabyte.
  */
+import { isAscii } from 'node:buffer';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { RecentCache } from '../shared/recent-cache.ts';
 
 const CHUNK_BYTES = 1 << 20;
 const NEWLINE = 0x0a;
+
+/**
+ * How to decode bytes read from a spool file into the same text as UTF-8: when all of them are
+ * ASCII (one test of the whole block, over native code), as Latin-1, a copy into a one-byte string,
+ * where UTF-8 goes through V8's decoder for every line (`Utf8DecoderBase`, 2.5 % of a walk's
+ * instructions under callgrind, seventeenth round).
+ */
+function decodingOf(bytes: Uint8Array): 'latin1' | 'utf8' {
+  return isAscii(bytes) ? 'latin1' : 'utf8';
+}
 
 /** Appends text to a file through a buffer; `offset` is the number of bytes written so far. */
 export class LineWriter {
@@ -82,6 +93,7 @@ export function* readLines(file: string, start = 0, end = Infinity): Generator<s
       return read;
     };
     for (let read = readNext(); read > 0; read = readNext()) {
+      const encoding = decodingOf(chunk.subarray(0, read));
       let from = 0;
       for (let to = chunk.indexOf(NEWLINE, 0); to >= 0 && to < read; to = chunk.indexOf(NEWLINE, from)) {
         if (carried.length > 0) {
@@ -90,7 +102,7 @@ export function* readLines(file: string, start = 0, end = Infinity): Generator<s
           carried = [];
           yield text;
         } else {
-          yield chunk.toString('utf8', from, to);
+          yield chunk.toString(encoding, from, to);
         }
         from = to + 1;
       }
@@ -115,7 +127,7 @@ const BLOCKS_PER_GENERATION = 64;
  */
 export class PieceReader {
   private fd: number | undefined;
-  private readonly blocks = new RecentCache<number, Buffer>(BLOCKS_PER_GENERATION);
+  private readonly blocks = new RecentCache<number, { bytes: Buffer; encoding: 'latin1' | 'utf8' }>(BLOCKS_PER_GENERATION);
 
   constructor(readonly file: string) {}
 
@@ -123,16 +135,17 @@ export class PieceReader {
     const index = Math.floor(offset / BLOCK_BYTES);
     const start = offset - index * BLOCK_BYTES;
     if (start + length > BLOCK_BYTES) return this.readAt(Buffer.allocUnsafe(length), offset, length).toString('utf8');
-    const block = this.block(index);
-    if (start + length > block.length) throw this.endsBefore(offset + length);
-    return block.toString('utf8', start, start + length);
+    const { bytes, encoding } = this.block(index);
+    if (start + length > bytes.length) throw this.endsBefore(offset + length);
+    return bytes.toString(encoding, start, start + length);
   }
 
-  private block(index: number): Buffer {
+  private block(index: number): { bytes: Buffer; encoding: 'latin1' | 'utf8' } {
     return this.blocks.get(index, (i) => {
       const buffer = Buffer.allocUnsafe(BLOCK_BYTES);
       // The last block of the file is shorter.
-      return buffer.subarray(0, this.readInto(buffer, i * BLOCK_BYTES, BLOCK_BYTES));
+      const bytes = buffer.subarray(0, this.readInto(buffer, i * BLOCK_BYTES, BLOCK_BYTES));
+      return { bytes, encoding: decodingOf(bytes) };
     });
   }
 

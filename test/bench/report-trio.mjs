@@ -17,6 +17,9 @@
 // `v8::internal::compiler::` functions of `callgrind_annotate OUT` and read the rest. A later
 // round (ROUNDS=2 COUNT_FROM=1) does not avoid it: V8 compiled the same functions again in each.
 //
+// THREADS=2 splits the formats between this thread and a report worker, as the CLI does on two
+// cores (write-threads.ts); callgrind counts both threads.
+//
 // OUT keeps the reports in that folder (for `diff -rq`); otherwise they go to a temporary folder
 // that is removed.
 import { execSync } from 'node:child_process';
@@ -55,7 +58,7 @@ for (let round = 0; round < rounds; round++) {
   if (session) await session.post('Profiler.start');
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
-  await writeReports(result, formats, out, {}, { threads: 1 });
+  await writeReports(result, formats, out, {}, { threads: Number(process.env.THREADS ?? 1) });
   const cpu = process.cpuUsage(cpu0);
   const wall = performance.now() - wall0;
   toggle('off');

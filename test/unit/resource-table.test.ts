@@ -74,6 +74,22 @@ describe('resource table', () => {
     expect([0, 1, 2, 3, 6].map((i) => table.at(i).id)).toEqual(['a362508', 'a1289200', 'other', '111122223333', 'new']);
   });
 
+  it('reads an all-ASCII table as a non-ASCII one, whatever its member names', () => {
+    // An all-ASCII table is decoded as Latin-1 (the same text), the others as UTF-8 (the first test).
+    const words: unknown[] = [
+      { class: 'c', constructor: 'k', $ref: '$', _x: 'u', toString: 't', valueOf: 'v' },
+      { type: 'bucket', id: 'b', accountId: '1', default: 'd' },
+      { type: 'account', id: 'a', accountId: '1' },
+    ];
+    for (const resources of [words, [...words, { type: 'account', id: 'caf\u00e9 \u2192', accountId: '1' }]]) {
+      const { file, indexes } = written(resources);
+      const table = new ResourceTable(loadResourceTable(file));
+      expect(indexes.map((i) => JSON.stringify(table.at(i)))).toEqual(resources.map((resource) => JSON.stringify(resource)));
+      expect(Object.keys(table.at(0))).toEqual(['class', 'constructor', '$ref', '_x', 'toString', 'valueOf']);
+      expect(Object.getPrototypeOf(table.at(0))).toBe(Object.prototype);
+    }
+  });
+
   it('builds a fresh object at each read and keeps none', () => {
     const table = new ResourceTable(loadResourceTable(written(plain).file));
     const first = table.at(0);

@@ -35,4 +35,19 @@ describe('spool files', () => {
     expect(() => reader.read(end.offset + 40_000, 70_000)).toThrow(/ends before byte/);
     reader.close();
   });
+
+  it('reads ASCII blocks and blocks with other characters alike, wherever those characters fall', () => {
+    // Read as Latin-1 where a whole chunk (1 MiB) or block (32 KiB) is ASCII, else as UTF-8.
+    const lines = ['a'.repeat(40_000), 'b'.repeat((1 << 20) - 100), `c${'é→😀'.repeat(10)}`, 'd'.repeat(100_000), `e${'x'.repeat(70_000)}ü`, 'plain'];
+    const writer = new LineWriter(join(dir, 'mixed.jsonl'));
+    const places = lines.map((line) => ({ offset: writer.offset, length: writer.write(`${line}\n`) - 1 }));
+    writer.close();
+    expect([...readLines(writer.file)].map((line, i) => line === lines[i])).toEqual(lines.map(() => true));
+    const reader = new PieceReader(writer.file);
+    expect(places.map(({ offset, length }, i) => reader.read(offset, length) === lines[i])).toEqual(lines.map(() => true));
+    // A piece within a block: the ASCII end of the last long line, then the line with characters beyond ASCII read again.
+    expect(reader.read(places[4]!.offset + 69_000, 10)).toBe('xxxxxxxxxx');
+    expect(reader.read(places[2]!.offset, places[2]!.length)).toBe(lines[2]);
+    reader.close();
+  });
 });

@@ -7,6 +7,8 @@
  * verdicts of a page is printed once, at the end of the page, and the verdicts link to it.
  */
 import type { Verdict } from '../../contracts/verdict.ts';
+import { EVIDENCE_GENERATION, unreadEvidencePlace } from '../../evaluate/verdict-spool.ts';
+import { RecentCache } from '../../shared/recent-cache.ts';
 import { oncePerObject } from '../audit-common.ts';
 import { escapeText, html, raw, type Raw } from './escape.ts';
 
@@ -14,14 +16,33 @@ import { escapeText, html, raw, type Raw } from './escape.ts';
 const SHARE_MIN_CHARS = 160;
 
 /**
- * The escaped compact JSON of each evidence object, made once per object for the whole report
- * (see oncePerObject); `compact` is the run's shared JSON.stringify of evidence (EvidenceTexts).
+ * The escaped compact JSON of a verdict's evidence, made once per evidence object for the whole
+ * report (see oncePerObject); `compact` is the run's shared JSON.stringify of evidence
+ * (EvidenceTexts). Evidence still unread in a spool is not parsed for it: its text is taken as the
+ * spool wrote it, once per place while the place is recent (unreadEvidencePlace).
  */
-export type EvidenceTexts = (value: unknown) => string;
+export type EvidenceTexts = (verdict: Verdict) => string;
 
 export function evidenceTexts(compact: (value: unknown) => string = (value) => JSON.stringify(value ?? null)): EvidenceTexts {
-  return oncePerObject((value) => escapeText(compact(value)));
+  const ofObject = oncePerObject((value) => escapeText(compact(value)));
+  const ofPlace = new RecentCache<number, string>(REMEMBERED_PLACES);
+  // The places are offsets in one spool's evidence file: those of any other are not remembered.
+  let file: object | undefined;
+  return (verdict) => {
+    const place = unreadEvidencePlace(verdict);
+    if (place === undefined) return ofObject(verdict.evidence);
+    const { offset, length, pieces } = place;
+    file ??= pieces;
+    return file === pieces ? ofPlace.get(offset, () => escapeText(pieces.text(offset, length))) : escapeText(pieces.text(offset, length));
+  };
 }
+
+/**
+ * Places remembered per generation (RecentCache): as many as the spool remembers parsed evidence
+ * objects (EVIDENCE_GENERATION), since the HTML report alone on its thread parses none, and a place
+ * it forgets is read again from the spool's evidence file.
+ */
+const REMEMBERED_PLACES = EVIDENCE_GENERATION;
 
 function evidenceData(text: string): string {
   return `<pre class="ev-data">${text}</pre>`;
@@ -37,7 +58,7 @@ export class PageEvidence {
   private readonly shared = new Map<string, { id: string; uses: number }>();
 
   constructor(verdicts: readonly Verdict[], texts: EvidenceTexts) {
-    this.keys = verdicts.map((v) => texts(v.evidence));
+    this.keys = verdicts.map((v) => texts(v));
     const uses = new Map<string, number>();
     for (const key of this.keys) uses.set(key, (uses.get(key) ?? 0) + 1);
     for (const key of this.keys) {
