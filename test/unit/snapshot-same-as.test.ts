@@ -266,6 +266,37 @@ describe('a wrong reference is a snapshot error naming file:line, the path and w
     expect(records).toEqual([JSON.parse(stableJson(account()))]);
   });
 
+  it('two wrong references in one region: the one first in the positions\' order is named, whatever the line\'s key order', async () => {
+    // The line's keys are sorted (detective before trails); the references are resolved in that
+    // order, but a problem is said in the order of REGION_REFERENCE_POSITIONS, as before.
+    const both = line();
+    both.regions[1]!.detective = { $sameAs: 'mars-north-1' };
+    both.regions[1]!.trails = { $sameAs: 'mars-north-1' };
+    const file = fileWithLine(both);
+    expect(readFileSync(file, 'utf8').split('\n')[1]!.indexOf('"detective"')).toBeLessThan(readFileSync(file, 'utf8').split('\n')[1]!.indexOf('"trails"'));
+    expect(await readMessage(file)).toBe(
+      `${file}:2: /regions/1/trails: {"$sameAs": "mars-north-1"}: no region "mars-north-1" in this line; expected the name of an earlier region of this line`,
+    );
+  });
+
+  it('a region named twice: a reference to it is the first one\'s answer, in both passes', async () => {
+    const twice = line();
+    // eu-west-1, us-east-1, eu-west-1 again (its own trails), us-west-2 refers to eu-west-1.
+    const again = structuredClone(twice.regions[0]!);
+    again.trails = { value: [] };
+    twice.regions.splice(2, 0, again);
+    twice.regions[3]!.trails = { $sameAs: 'eu-west-1' };
+    const file = fileWithLine(twice);
+    const first = (await readSnapshotFully(file)).accounts[0]!;
+    expect(first.regions[3]!.trails).toBe(first.regions[0]!.trails);
+    expect(first.regions[3]!.trails).toEqual(ORG_TRAIL);
+    const source = await openSnapshot(file);
+    for await (const { record } of source.numberedRecords()) {
+      expect(record.regions[3]!.trails).toBe(record.regions[0]!.trails);
+      expect(record.regions[2]!.trails).toEqual({ value: [] });
+    }
+  });
+
   it('a version-1 file without references reads as before', async () => {
     const records = (await readSnapshotFully(fileWithLine(line(), 1))).accounts;
     expect(records).toEqual([JSON.parse(stableJson(account()))]);
