@@ -70,20 +70,90 @@ export function withSameAsReferences(record: AccountRecord, text: (value: unknow
 export function resolveSameAsReferences(line: unknown, check: boolean): LineProblem | undefined {
   const regions = isJsonObject(line) ? line.regions : undefined;
   if (!Array.isArray(regions)) return undefined;
+  if (resolvedInPlace(regions, check) || !check) return undefined;
+  // A reference that cannot be resolved: its problem, said as the positions are listed (the
+  // references resolved so far were resolved as this walk resolves them).
+  return firstUnresolved(regions);
+}
+
+const REGION_POSITIONS: ReadonlySet<string> = new Set(REGION_REFERENCE_POSITIONS);
+const DETECTIVE_POSITIONS: ReadonlySet<string> = new Set(DETECTIVE_REFERENCE_POSITIONS);
+
+/**
+ * Resolves every reference that can be; with `check`, stops at the first that cannot (false).
+ * Both passes resolve every line of a version-2 file, about a hundred references in 17 regions:
+ * a region's members are visited with for...in and each earlier region found by a scan of the
+ * ones before it, where reading each listed position by name (one keyed load for every name, a
+ * Map of the line's regions) counted about five times the instructions (a harness of org-1000's
+ * lines, steady state: 30 M against 157 M a round; docs/operations/scale-measurements.md,
+ * seventeenth round).
+ */
+function resolvedInPlace(regions: unknown[], check: boolean): boolean {
+  for (let index = 0; index < regions.length; index++) {
+    const region: unknown = regions[index];
+    if (!isJsonObject(region)) continue;
+    if (!membersResolved(regions, index, region, false, check)) return false;
+    const detective = region.detective;
+    if (isJsonObject(detective) && !membersResolved(regions, index, detective, true, check)) return false;
+  }
+  return true;
+}
+
+/** Resolves the references among the members of region `index` (or of its detective): see resolvedInPlace. */
+function membersResolved(regions: unknown[], index: number, holder: Members, inDetective: boolean, check: boolean): boolean {
+  const positions = inDetective ? DETECTIVE_POSITIONS : REGION_POSITIONS;
+  for (const position in holder) {
+    const value = holder[position];
+    if (!isQuickReference(value) || !positions.has(position)) continue;
+    const answer = referredAnswer(regions, index, value, position, inDetective, check);
+    if (answer !== undefined) holder[position] = answer;
+    else if (check) return false;
+  }
+  return true;
+}
+
+/** isReference for parsed JSON, where no member is undefined: one load rather than a `has` (both megamorphic). */
+const isQuickReference = (value: unknown): value is Members => isJsonObject(value) && value[SAME_AS] !== undefined;
+
+/**
+ * The answer a reference at `position` of region `index` (or of its detective) stands for;
+ * undefined when it has none (or, with `check`, is not one region name alone).
+ */
+function referredAnswer(regions: unknown[], index: number, reference: Members, position: string, inDetective: boolean, check: boolean): unknown {
+  const name = reference[SAME_AS];
+  if (typeof name !== 'string' || (check && !hasOneMember(reference))) return undefined;
+  // The first region of that name before this one (a Map per line cost more than this scan).
+  for (let at = 0; at < index; at++) {
+    const earlier: unknown = regions[at];
+    if (!isJsonObject(earlier) || earlier.region !== name) continue;
+    const holder = inDetective ? earlier.detective : earlier;
+    return isJsonObject(holder) ? holder[position] : undefined;
+  }
+  return undefined;
+}
+
+function hasOneMember(value: Members): boolean {
+  let members = 0;
+  for (const _ in value) members++;
+  return members === 1;
+}
+
+/** The first reference, in the order of the positions' lists, that cannot be resolved: its problem. */
+function firstUnresolved(regions: unknown[]): LineProblem | undefined {
   const earlier = new Map<string, Members>();
   for (let index = 0; index < regions.length; index++) {
     const region: unknown = regions[index];
     if (!isJsonObject(region)) continue;
     for (const position of REGION_REFERENCE_POSITIONS) {
       if (!isReference(region[position])) continue;
-      const problem = resolve({ holder: region, position, inDetective: false, index }, earlier, check, regions);
+      const problem = resolve({ holder: region, position, inDetective: false, index }, earlier, regions);
       if (problem) return problem;
     }
     const detective = region.detective;
     if (isJsonObject(detective)) {
       for (const position of DETECTIVE_REFERENCE_POSITIONS) {
         if (!isReference(detective[position])) continue;
-        const problem = resolve({ holder: detective, position, inDetective: true, index }, earlier, check, regions);
+        const problem = resolve({ holder: detective, position, inDetective: true, index }, earlier, regions);
         if (problem) return problem;
       }
     }
@@ -100,17 +170,16 @@ interface ReferenceAt {
   index: number;
 }
 
-function resolve(at: ReferenceAt, earlier: ReadonlyMap<string, Members>, check: boolean, regions: unknown[]): LineProblem | undefined {
+function resolve(at: ReferenceAt, earlier: ReadonlyMap<string, Members>, regions: unknown[]): LineProblem | undefined {
   const reference = at.holder[at.position] as Members;
   const name = reference[SAME_AS];
   const pointer = () => `/regions/${at.index}/${at.inDetective ? 'detective/' : ''}${at.position}`;
-  if (check && (typeof name !== 'string' || Object.keys(reference).length !== 1)) {
+  if (typeof name !== 'string' || Object.keys(reference).length !== 1) {
     return { pointer: pointer(), message: `expected a reference {"${SAME_AS}": "<an earlier region of this line>"} (one member, a region name)` };
   }
   const region = earlier.get(name as string);
   const answer = region && (at.inDetective ? (isJsonObject(region.detective) ? region.detective[at.position] : undefined) : region[at.position]);
   if (answer === undefined) {
-    if (!check) return undefined;
     const member = `${at.inDetective ? 'detective/' : ''}${at.position}`;
     return { pointer: pointer(), message: unresolvedMessage(name as string, region !== undefined, member, regions) };
   }
