@@ -313,7 +313,8 @@ function mergeRuns(runs: RunSource[], out: string, length: number, heapCeiling?:
       ranges.push([ruleOfKey(top.key), writer.offset, 0]);
     }
     if (lines % CHECKPOINT_VERDICTS === 0) checkpoints.push(writer.offset);
-    if (lines % CEILING_LINES === 0) heapCeiling?.check();
+    // Not at the first line: judging's last accounts have just been collected, by V8 or the ceiling.
+    if (lines % CEILING_LINES === CEILING_LINES - 1) heapCeiling?.check();
     outline.places[lines] = top.source.outline.places[top.index]!;
     outline.codes[lines] = top.source.outline.codes[top.index]!;
     lines++;
