@@ -21,10 +21,9 @@
  * instructions per verdict before these two and the same for the spool's lines
  * (spool-files.ts), 12.2 k after (callgrind, test/bench/spool-walk.mjs, seventeenth round).
  */
-import { isAscii } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ResourceRef } from '../contracts/verdict.ts';
-import type { LineWriter } from './spool-files.ts';
+import { decodingOf, type LineWriter, type SpoolEncoding } from './spool-files.ts';
 
 /**
  * The table as it is written: each distinct resource once, by its text (a merge of shard reports
@@ -238,13 +237,13 @@ export class ResourceTable {
    * 'latin1' when every byte of the table is ASCII (then it decodes to the same text): a copy of
    * the bytes into a one-byte string, where 'utf8' goes through V8's UTF-8 decoder.
    */
-  private readonly encoding: 'latin1' | 'utf8';
+  private readonly encoding: SpoolEncoding;
   /** Per shape, the function that builds a resource of that shape from its line's values. */
   private readonly builders: ((values: string) => ResourceRef)[];
 
   constructor(private readonly table: SharedResourceTable) {
     this.text = Buffer.from(table.bytes.buffer, table.bytes.byteOffset, table.bytes.byteLength);
-    this.encoding = isAscii(table.bytes) ? 'latin1' : 'utf8';
+    this.encoding = decodingOf(table.bytes);
     this.builders = table.shapes.map((names) => (names.length === 0 ? parsedResource : shapeBuilder(names)));
   }
 

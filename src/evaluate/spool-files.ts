@@ -10,13 +10,16 @@ import { RecentCache } from '../shared/recent-cache.ts';
 const CHUNK_BYTES = 1 << 20;
 const NEWLINE = 0x0a;
 
+/** How the spool's bytes are decoded: see decodingOf. */
+export type SpoolEncoding = 'latin1' | 'utf8';
+
 /**
  * How to decode bytes read from a spool file into the same text as UTF-8: when all of them are
  * ASCII (one test of the whole block, over native code), as Latin-1, a copy into a one-byte string,
  * where UTF-8 goes through V8's decoder for every line (`Utf8DecoderBase`, 2.5 % of a walk's
  * instructions under callgrind, seventeenth round).
  */
-function decodingOf(bytes: Uint8Array): 'latin1' | 'utf8' {
+export function decodingOf(bytes: Uint8Array): SpoolEncoding {
   return isAscii(bytes) ? 'latin1' : 'utf8';
 }
 
@@ -127,7 +130,7 @@ const BLOCKS_PER_GENERATION = 64;
  */
 export class PieceReader {
   private fd: number | undefined;
-  private readonly blocks = new RecentCache<number, { bytes: Buffer; encoding: 'latin1' | 'utf8' }>(BLOCKS_PER_GENERATION);
+  private readonly blocks = new RecentCache<number, { bytes: Buffer; encoding: SpoolEncoding }>(BLOCKS_PER_GENERATION);
 
   constructor(readonly file: string) {}
 
@@ -140,7 +143,7 @@ export class PieceReader {
     return bytes.toString(encoding, start, start + length);
   }
 
-  private block(index: number): { bytes: Buffer; encoding: 'latin1' | 'utf8' } {
+  private block(index: number): { bytes: Buffer; encoding: SpoolEncoding } {
     return this.blocks.get(index, (i) => {
       const buffer = Buffer.allocUnsafe(BLOCK_BYTES);
       // The last block of the file is shorter.
