@@ -122,14 +122,22 @@ const isQuickReference = (value: unknown): value is Members => isJsonObject(valu
 function referredAnswer(regions: unknown[], index: number, reference: Members, position: string, inDetective: boolean, check: boolean): unknown {
   const name = reference[SAME_AS];
   if (typeof name !== 'string' || (check && !hasOneMember(reference))) return undefined;
-  // The first region of that name before this one (a Map per line cost more than this scan).
+  const region = earlierRegion(regions, index, name);
+  return region && answerIn(region, position, inDetective);
+}
+
+/** The first region of that name before region `index` (a Map per line cost more than this scan). */
+function earlierRegion(regions: unknown[], index: number, name: string): Members | undefined {
   for (let at = 0; at < index; at++) {
     const earlier: unknown = regions[at];
-    if (!isJsonObject(earlier) || earlier.region !== name) continue;
-    const holder = inDetective ? earlier.detective : earlier;
-    return isJsonObject(holder) ? holder[position] : undefined;
+    if (isJsonObject(earlier) && earlier.region === name) return earlier;
   }
   return undefined;
+}
+
+function answerIn(region: Members, position: string, inDetective: boolean): unknown {
+  const holder = inDetective ? region.detective : region;
+  return isJsonObject(holder) ? holder[position] : undefined;
 }
 
 function hasOneMember(value: Members): boolean {
@@ -140,24 +148,22 @@ function hasOneMember(value: Members): boolean {
 
 /** The first reference, in the order of the positions' lists, that cannot be resolved: its problem. */
 function firstUnresolved(regions: unknown[]): LineProblem | undefined {
-  const earlier = new Map<string, Members>();
   for (let index = 0; index < regions.length; index++) {
     const region: unknown = regions[index];
     if (!isJsonObject(region)) continue;
     for (const position of REGION_REFERENCE_POSITIONS) {
       if (!isReference(region[position])) continue;
-      const problem = resolve({ holder: region, position, inDetective: false, index }, earlier, regions);
+      const problem = resolve({ holder: region, position, inDetective: false, index }, regions);
       if (problem) return problem;
     }
     const detective = region.detective;
     if (isJsonObject(detective)) {
       for (const position of DETECTIVE_REFERENCE_POSITIONS) {
         if (!isReference(detective[position])) continue;
-        const problem = resolve({ holder: detective, position, inDetective: true, index }, earlier, regions);
+        const problem = resolve({ holder: detective, position, inDetective: true, index }, regions);
         if (problem) return problem;
       }
     }
-    if (typeof region.region === 'string' && !earlier.has(region.region)) earlier.set(region.region, region);
   }
   return undefined;
 }
@@ -170,18 +176,18 @@ interface ReferenceAt {
   index: number;
 }
 
-function resolve(at: ReferenceAt, earlier: ReadonlyMap<string, Members>, regions: unknown[]): LineProblem | undefined {
+function resolve(at: ReferenceAt, regions: unknown[]): LineProblem | undefined {
   const reference = at.holder[at.position] as Members;
   const name = reference[SAME_AS];
   const pointer = () => `/regions/${at.index}/${at.inDetective ? 'detective/' : ''}${at.position}`;
-  if (typeof name !== 'string' || Object.keys(reference).length !== 1) {
+  if (typeof name !== 'string' || !hasOneMember(reference)) {
     return { pointer: pointer(), message: `expected a reference {"${SAME_AS}": "<an earlier region of this line>"} (one member, a region name)` };
   }
-  const region = earlier.get(name as string);
-  const answer = region && (at.inDetective ? (isJsonObject(region.detective) ? region.detective[at.position] : undefined) : region[at.position]);
+  const region = earlierRegion(regions, at.index, name);
+  const answer = region && answerIn(region, at.position, at.inDetective);
   if (answer === undefined) {
     const member = `${at.inDetective ? 'detective/' : ''}${at.position}`;
-    return { pointer: pointer(), message: unresolvedMessage(name as string, region !== undefined, member, regions) };
+    return { pointer: pointer(), message: unresolvedMessage(name, region !== undefined, member, regions) };
   }
   at.holder[at.position] = answer;
   return undefined;
