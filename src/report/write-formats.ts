@@ -4,15 +4,15 @@
  * half a report and an interrupted run leaves the previous report intact. Formats are independent:
  * one failing never loses the others. write.ts decides which thread writes which formats.
  */
-import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname, isAbsolute, join, normalize } from 'node:path';
+import { rename, rm } from 'node:fs/promises';
+import { isAbsolute, join, normalize } from 'node:path';
 import type { ScanResult } from '../contracts/result.ts';
-import { UserError } from '../shared/errors.ts';
 import type { HeapCeiling } from '../shared/full-collection.ts';
 import { formatterFiles } from './registry.ts';
 import { EvidenceTexts } from './evidence-texts.ts';
 import { Lockstep, type WalkProgress, WINDOW_VERDICTS } from './lockstep.ts';
 import type { Formatter, RenderOptions, ReportFile } from './types.ts';
+import { cannotWrite, type Pending, TempFile, tempName, WriteBuffers } from './write-behind.ts';
 
 export interface WrittenReport {
   format: string;
@@ -20,8 +20,6 @@ export interface WrittenReport {
   bytes: number;
 }
 
-/** Chunks are encoded into one buffer of this size per format, and written when it is full: few system calls, little memory for all formats at once. */
-const WRITE_BUFFER_BYTES = 1 << 20;
 /**
  * Formats take turns: each turn pulls chunks from one format until its walk of the verdicts has
  * read this many more than the turn before (see lockstep.ts). Well under the verdicts the shared
@@ -36,104 +34,13 @@ const READ_AHEAD_VERDICTS = WINDOW_VERDICTS - 2 * TURN_VERDICTS;
 /** The turn of a format with no paced walk (an in-memory list, a header): this many chunks. */
 const TURN_CHUNKS = 512;
 
-interface Pending {
-  format: string;
-  file: string;
-  temp: string;
-  bytes: number;
-}
-
-/** The name a file is written under until its whole format is written. */
-export const tempName = (file: string) => `${file}.${process.pid}.tmp`;
+export { tempName } from './write-behind.ts';
 
 /** A formatter's relative path, checked: a report never writes outside its folder. */
 function placeIn(outDir: string, path: string, format: string): string {
   const normal = normalize(path);
   if (isAbsolute(path) || normal.startsWith('..') || normal === '.') throw new Error(`format ${format}: report file path "${path}" is outside the output folder`);
   return join(outDir, normal);
-}
-
-/** One file streamed to its temporary name; a large report never becomes one string. */
-class TempFile {
-  private used = 0;
-  private bytes = 0;
-
-  private constructor(
-    readonly format: string,
-    readonly file: string,
-    readonly chunks: Iterator<string>,
-    private readonly handle: FileHandle,
-    private readonly buffer: Buffer,
-  ) {}
-
-  /**
-   * `buffer` (WRITE_BUFFER_BYTES) is the file's until it is finished or abandoned. `folders` are
-   * those this format has made already: a paged report writes hundreds of files into one.
-   */
-  static async open(format: string, file: string, chunks: Iterable<string>, buffer: Buffer, folders: Set<string>): Promise<TempFile> {
-    const folder = dirname(file);
-    if (!folders.has(folder)) {
-      await mkdir(folder, { recursive: true }).catch((err: unknown) => {
-        throw cannotWrite(file, err);
-      });
-      folders.add(folder);
-    }
-    const handle = await open(tempName(file), 'w').catch((err: unknown) => {
-      throw cannotWrite(file, err);
-    });
-    return new TempFile(format, file, chunks[Symbol.iterator](), handle, buffer);
-  }
-
-  /** Buffers the chunk; a promise only when the buffer had to be written first. */
-  put(chunk: string): Promise<void> | undefined {
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    if (chunk.length * 3 <= WRITE_BUFFER_BYTES - this.used) {
-      this.used += this.buffer.write(chunk, this.used, 'utf8');
-      return undefined;
-    }
-    return this.putAfterFlush(chunk);
-  }
-
-  private async putAfterFlush(chunk: string): Promise<void> {
-    await this.flush();
-    if (chunk.length * 3 > WRITE_BUFFER_BYTES) await this.writeOut(Buffer.from(chunk, 'utf8'));
-    else this.used += this.buffer.write(chunk, 0, 'utf8');
-  }
-
-  private async flush(): Promise<void> {
-    await this.writeOut(this.buffer.subarray(0, this.used));
-    this.used = 0;
-  }
-
-  private async writeOut(data: Buffer): Promise<void> {
-    try {
-      // A write may take less than asked; write() resolves with how much it took.
-      for (let offset = 0; offset < data.length; ) offset += (await this.handle.write(data, offset)).bytesWritten;
-    } catch (err) {
-      throw cannotWrite(this.file, err);
-    }
-    this.bytes += data.length;
-  }
-
-  /** Writes what is buffered and closes the file. */
-  async finish(): Promise<Pending> {
-    try {
-      await this.flush();
-    } finally {
-      await this.handle.close();
-    }
-    return { format: this.format, file: this.file, temp: tempName(this.file), bytes: this.bytes };
-  }
-
-  /** Closes the file and removes it: its format failed. */
-  async abandon(): Promise<void> {
-    await this.handle.close().catch(() => undefined);
-    await rm(tempName(this.file), { force: true });
-  }
-}
-
-function cannotWrite(file: string, err: unknown): UserError {
-  return new UserError(`${file}: cannot write report: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
 }
 
 /** One format being written: its files in turn, each to a temporary name until the whole format is done. */
@@ -144,9 +51,14 @@ class FormatJob {
   done = false;
   private files: Iterator<ReportFile> | undefined;
   private open: TempFile | undefined;
-  private readonly pending: Pending[] = [];
-  /** Its files are written one at a time: one buffer serves them all. */
-  private buffer: Buffer | undefined;
+  /**
+   * Files generated whole, still being written and closed while the format goes on to its next
+   * file: a paged report's pages are each smaller than a buffer, so waiting for each would leave
+   * no write overlapping generation. `finished` never rejects unhandled (see finishInBackground).
+   */
+  private readonly finishing: { temp: string; finished: Promise<Pending> }[] = [];
+  /** Its files are written one at a time: the same buffers serve them all. */
+  private buffers: WriteBuffers | undefined;
   private readonly folders = new Set<string>();
 
   constructor(
@@ -168,16 +80,15 @@ class FormatJob {
             await this.putInPlace();
             continue;
           }
-          this.open = await TempFile.open(this.formatter.name, placeIn(this.outDir, next.value.path, this.formatter.name), next.value.chunks, (this.buffer ??= Buffer.allocUnsafe(WRITE_BUFFER_BYTES)), this.folders);
+          this.open = await TempFile.open(this.formatter.name, placeIn(this.outDir, next.value.path, this.formatter.name), next.value.chunks, (this.buffers ??= new WriteBuffers()), this.folders);
         }
         const chunk = pull(() => this.open!.chunks.next());
         if (chunk.done) {
-          const file = this.open;
+          this.finishInBackground(this.open);
           this.open = undefined;
-          this.pending.push(await file.finish());
         } else {
-          const flushing = this.open.put(chunk.value);
-          if (flushing) await flushing;
+          const waiting = this.open.put(chunk.value);
+          if (waiting) await waiting;
         }
       }
     } catch (err) {
@@ -186,15 +97,26 @@ class FormatJob {
       this.written.length = 0;
       await this.open?.abandon();
       this.open = undefined;
-      await Promise.all(this.pending.map((p) => rm(p.temp, { force: true })));
+      // Nothing of the format may still be writing once it is given up: its temporary files go.
+      await Promise.allSettled(this.finishing.map((f) => f.finished));
+      await Promise.all(this.finishing.map((f) => rm(f.temp, { force: true })));
+      this.buffers = undefined;
     }
+  }
+
+  private finishInBackground(file: TempFile): void {
+    const finished = file.finish();
+    // Awaited by putInPlace, or settled by the failure path; until then a rejection is held, not unhandled.
+    finished.catch(() => undefined);
+    this.finishing.push({ temp: tempName(file.file), finished });
   }
 
   /** Every file of the format is written: rename them into place together. */
   private async putInPlace(): Promise<void> {
     this.done = true;
-    this.buffer = undefined;
-    for (const p of this.pending) {
+    const pending = await Promise.all(this.finishing.map((f) => f.finished));
+    this.buffers = undefined;
+    for (const p of pending) {
       try {
         await rename(p.temp, p.file);
       } catch (err) {
