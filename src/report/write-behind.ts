@@ -77,30 +77,45 @@ export class TempFile {
   private buffer: Buffer | undefined;
   private used = 0;
   private bytes = 0;
-  /** The file's writes, one after the other in the order queued; never rejects (a failure goes to `buffers.failure`). */
-  private writes: Promise<void> = Promise.resolve();
+  private handle: FileHandle | undefined;
+  /**
+   * The file's opening, then its writes, one after the other in the order queued. Never rejects:
+   * a failure goes to `buffers.failure`, and after one nothing more of the format is written.
+   */
+  private writes: Promise<void>;
 
   private constructor(
     readonly format: string,
     readonly file: string,
     readonly chunks: Iterator<string>,
-    private readonly handle: FileHandle,
+    opening: Promise<FileHandle>,
     private readonly buffers: WriteBuffers,
-  ) {}
+  ) {
+    this.writes = opening.then(
+      (handle) => {
+        this.handle = handle;
+      },
+      (err: unknown) => {
+        buffers.failure ??= cannotWrite(file, err);
+      },
+    );
+  }
 
-  /** `folders` are those this format has made already: a paged report writes hundreds of files into one. */
-  static async open(format: string, file: string, chunks: Iterable<string>, buffers: WriteBuffers, folders: Set<string>): Promise<TempFile> {
+  /**
+   * Opens the file's temporary name behind the format's first chunks, as it writes them: a paged
+   * report opens hundreds of files, and waiting for each open left the thread idle. `folders` are
+   * the folders this format makes (each once), to wait for before a file is opened in one.
+   */
+  static start(format: string, file: string, chunks: Iterable<string>, buffers: WriteBuffers, folders: Map<string, Promise<unknown>>): TempFile {
     const folder = dirname(file);
-    if (!folders.has(folder)) {
-      await mkdir(folder, { recursive: true }).catch((err: unknown) => {
-        throw cannotWrite(file, err);
-      });
-      folders.add(folder);
+    let made = folders.get(folder);
+    if (!made) {
+      made = mkdir(folder, { recursive: true });
+      // Each file in the folder fails with this error when it opens; it is not unhandled meanwhile.
+      made.catch(() => undefined);
+      folders.set(folder, made);
     }
-    const handle = await open(tempName(file), 'w').catch((err: unknown) => {
-      throw cannotWrite(file, err);
-    });
-    return new TempFile(format, file, chunks[Symbol.iterator](), handle, buffers);
+    return new TempFile(format, file, chunks[Symbol.iterator](), made.then(() => open(tempName(file), 'w')), buffers);
   }
 
   /** Buffers the chunk; a promise only when it needs the next buffer (which may be in flight). */
@@ -140,9 +155,10 @@ export class TempFile {
   private queueWrite(data: Buffer, written?: () => void): void {
     this.writes = this.writes.then(async () => {
       try {
+        // Once the format failed (or this file did not open), nothing more of it is written.
         if (this.buffers.failure) return;
         // A write may take less than asked; write() resolves with how much it took.
-        for (let offset = 0; offset < data.length; ) offset += (await this.handle.write(data, offset)).bytesWritten;
+        for (let offset = 0; offset < data.length; ) offset += (await this.handle!.write(data, offset)).bytesWritten;
         this.bytes += data.length;
       } catch (err) {
         this.buffers.failure ??= cannotWrite(this.file, err);
@@ -156,7 +172,7 @@ export class TempFile {
   async finish(): Promise<Pending> {
     this.writeBehind();
     await this.writes;
-    await this.handle.close();
+    await this.handle?.close();
     if (this.buffers.failure) throw this.buffers.failure;
     return { format: this.format, file: this.file, temp: tempName(this.file), bytes: this.bytes };
   }
@@ -166,7 +182,7 @@ export class TempFile {
     if (this.buffer) this.buffers.give(this.buffer);
     this.buffer = undefined;
     await this.writes;
-    await this.handle.close().catch(() => undefined);
+    await this.handle?.close().catch(() => undefined);
     await rm(tempName(this.file), { force: true });
   }
 }

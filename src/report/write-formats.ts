@@ -59,7 +59,7 @@ class FormatJob {
   private readonly finishing: { temp: string; finished: Promise<Pending> }[] = [];
   /** Its files are written one at a time: the same buffers serve them all. */
   private buffers: WriteBuffers | undefined;
-  private readonly folders = new Set<string>();
+  private readonly folders = new Map<string, Promise<unknown>>();
 
   constructor(
     readonly formatter: Formatter,
@@ -80,7 +80,7 @@ class FormatJob {
             await this.putInPlace();
             continue;
           }
-          this.open = await TempFile.open(this.formatter.name, placeIn(this.outDir, next.value.path, this.formatter.name), next.value.chunks, (this.buffers ??= new WriteBuffers()), this.folders);
+          this.open = TempFile.start(this.formatter.name, placeIn(this.outDir, next.value.path, this.formatter.name), next.value.chunks, (this.buffers ??= new WriteBuffers()), this.folders);
         }
         const chunk = pull(() => this.open!.chunks.next());
         if (chunk.done) {
