@@ -12,10 +12,10 @@ import { UserError } from '../shared/errors.ts';
 /** Chunks are encoded into buffers of this size, each written when full: few system calls. */
 export const WRITE_BUFFER_BYTES = 1 << 20;
 /**
- * Buffers per format: one fills while the other is written. Four or eight cut the formats' waits
- * for a buffer on one thread at 10,000 accounts (2.6 s → 1.0 s and 0.6 s) but moved no wall time
- * on the shared 2-core machine, where the writes' own CPU is what lags; two keep the buffers at
- * 16 MB for all 8 formats (docs/operations/scale-measurements.md, eighteenth round).
+ * Buffers per format: one fills while the other is written. Eight cut the formats' waits for a
+ * buffer on one thread at 10,000 accounts (1.6–2.6 s → 0.6 s; four 1.0–2.6 s) but moved no wall
+ * time on the shared 2-core machine, where the writes' own CPU is what lags; two keep the buffers
+ * at 16 MB for all 8 formats (docs/operations/scale-measurements.md, eighteenth round).
  */
 export const WRITE_BUFFERS = 2;
 
