@@ -13,9 +13,10 @@ import { UserError } from '../shared/errors.ts';
 export const WRITE_BUFFER_BYTES = 1 << 20;
 /**
  * Buffers per format: one fills while the other is written. Eight cut the formats' waits for a
- * buffer on one thread at 10,000 accounts (0.9–2.6 s → 0.6 s in one run; four 0.9–2.6 s) but moved
- * no wall time on the shared 2-core machine, where the writes' own CPU is what lags; two keep the buffers
- * at 16 MB for all 8 formats (docs/operations/scale-measurements.md, eighteenth round).
+ * buffer on one thread at 10,000 accounts (0.9–2.6 s → 0.6 s in one run; four 0.9–2.6 s) but
+ * moved no wall time on the shared 2-core machine, where the writes' own CPU is what lags; two
+ * keep the buffers at 16 MB for all 8 formats (docs/operations/scale-measurements.md, eighteenth
+ * round).
  */
 export const WRITE_BUFFERS = 2;
 
