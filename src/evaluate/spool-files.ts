@@ -23,15 +23,22 @@ export function decodingOf(bytes: Uint8Array): SpoolEncoding {
   return isAscii(bytes) ? 'latin1' : 'utf8';
 }
 
-/** Appends text to a file through a buffer; `offset` is the number of bytes written so far. */
+/**
+ * Appends text to a file through a buffer; `offset` is the number of bytes written so far. With
+ * `at`, it writes into an existing file from that byte on, leaving the rest of the file as it is:
+ * threads merging parts of one spool write their parts into one file (run-merge.ts).
+ */
 export class LineWriter {
   private readonly fd: number;
   private readonly buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   private used = 0;
   offset = 0;
 
-  constructor(readonly file: string) {
-    this.fd = openSync(file, 'w');
+  constructor(
+    readonly file: string,
+    private readonly at?: number,
+  ) {
+    this.fd = openSync(file, at === undefined ? 'w' : 'r+');
   }
 
   /** Writes `text` and returns its byte length. */
@@ -41,7 +48,7 @@ export class LineWriter {
     let bytes: number;
     if (text.length * 3 > this.buffer.length) {
       const data = Buffer.from(text, 'utf8');
-      writeAll(this.fd, data);
+      this.writeOut(data);
       bytes = data.length;
     } else {
       bytes = this.buffer.write(text, this.used, 'utf8');
@@ -57,7 +64,7 @@ export class LineWriter {
     const fd = openSync(file, 'r');
     try {
       for (let read = readSync(fd, this.buffer, 0, this.buffer.length, null); read > 0; read = readSync(fd, this.buffer, 0, this.buffer.length, null)) {
-        writeAll(this.fd, this.buffer.subarray(0, read));
+        this.writeOut(this.buffer.subarray(0, read));
         this.offset += read;
       }
     } finally {
@@ -66,8 +73,14 @@ export class LineWriter {
   }
 
   flush(): void {
-    writeAll(this.fd, this.buffer.subarray(0, this.used));
+    this.writeOut(this.buffer.subarray(0, this.used));
     this.used = 0;
+  }
+
+  /** `data`, which follows the `offset` bytes written before it. */
+  private writeOut(data: Buffer): void {
+    const position = this.at === undefined ? null : this.at + this.offset - this.used;
+    for (let done = 0; done < data.length; ) done += writeSync(this.fd, data, done, data.length - done, position === null ? null : position + done);
   }
 
   close(): void {
@@ -76,9 +89,6 @@ export class LineWriter {
   }
 }
 
-function writeAll(fd: number, data: Buffer): void {
-  for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset);
-}
 
 /**
  * The file's lines (without their newline), read in large chunks, from byte `start` (a line's

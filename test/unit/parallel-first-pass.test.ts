@@ -177,12 +177,14 @@ describe('a worker out of its capped heap', () => {
   for (const [when, fixture] of [
     ['pass 1: this thread indexes its block', 'hungry-first-pass.ts'],
     ['pass 2: this thread judges its share', 'hungry-judge.ts'],
+    ['the merge: this thread merges its part', 'hungry-merge.ts'],
   ] as const) {
     it(`is no failure in ${when}, with the same reports`, async () => {
       const file = write(lines.join('\n') + '\n');
       const single = render(await evaluateSnapshot(await openSnapshot(file), options(1)));
       for (const threads of [2, 3]) {
-        const result = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(threads), threading: hungry(fixture) });
+        // Runs of 100 verdicts: every thread spools runs, so there is a merge to share.
+        const result = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(threads), spoolRunVerdicts: 100, threading: hungry(fixture) });
         expect(render(result), `${threads} threads`).toEqual(single);
       }
     }, 120_000);
@@ -195,6 +197,15 @@ describe('a worker that answered its block of pass 1', () => {
     const module = new URL('../fixtures/evaluate-workers/rules-fail.ts', import.meta.url);
     const failed = evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(2), threading: { module } });
     await expect(failed).rejects.toThrow(/^a worker thread loading the rules failed: /);
+  }, 60_000);
+});
+
+describe('a worker that answered its share of pass 2', () => {
+  it('and then fails merging its part of the verdicts fails the evaluation, saying what it was doing', async () => {
+    const file = write(lines.join('\n') + '\n');
+    const module = new URL('../fixtures/evaluate-workers/merge-fail.ts', import.meta.url);
+    const failed = evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(2), spoolRunVerdicts: 100, threading: { module } });
+    await expect(failed).rejects.toThrow(/^the merge of \d+ verdicts in a worker thread failed: no space left on the device/);
   }, 60_000);
 });
 
