@@ -19,6 +19,7 @@ import { indexBlock } from './first-pass-block.ts';
 import { judgeRecords } from './judge.ts';
 import { judgesUnderCeiling, type WorkerMerge, type WorkerReply, type WorkerSetup, type WorkerStep, type WorkerTask } from './parallel.ts';
 import { mergePart } from './run-merge.ts';
+import { ClaimedLines } from './shared-tail.ts';
 
 interface Ready {
   rules: LoadedRule[];
@@ -45,7 +46,7 @@ async function judgeTask(setup: WorkerSetup, { rules, source }: Ready, task: Wor
   // (their placements, their count): this worker keeps those it judges.
   const accounts = source.header.accounts;
   if (accounts.value) accounts.value = accounts.value.filter((account) => judged.has(account.Id));
-  await judgeRecords(source, index, rules, { only: new Set(task.lines), judgesOrganization: false, ...ceiling() }, decided.add);
+  await judgeRecords(source, index, rules, { only: new ClaimedLines(task.lines, task.tail, task.thread), judgesOrganization: false, ...ceiling() }, decided.add);
   return { ok: true, ...decided.share() };
 }
 

@@ -4,11 +4,12 @@
  * only its block of consecutive lines (first-pass-block.ts); this thread has the first block,
  * hashes every byte and merges the others' index states in file order (IndexBuilder.merge), so the
  * index and any error are those one thread gives (snapshot/read.ts validateInBlocks). Once the
- * index is built, the account lines in scope are dealt out again, round-robin, for pass 2: each
+ * index is built, the account lines in scope are dealt out again, round-robin, for pass 2, but for
+ * a tail of them that the threads claim chunk by chunk as they arrive at it (shared-tail.ts): each
  * worker is handed what the index kept from the account lines (serialized once for all of them)
  * and makes the rest from the header it read itself (model indexOf: the header and what derives
  * from it, most of the index of a large organization, never cross threads), then judges only its
- * own lines. Every thread applies the exceptions, tallies the gate and spools its own verdicts
+ * own lines and the chunks it claimed. Every thread applies the exceptions, tallies the gate and spools its own verdicts
  * (decided.ts); a worker hands back its sorted runs unmerged, and every thread's runs are merged
  * once, cut by key into a part per judging thread still alive (run-merge.ts): this thread merges
  * the first, each worker another, all at once (verdict-spool.ts finishInParts).
@@ -44,6 +45,7 @@ import { indexBlock, type BlockIndexed } from './first-pass-block.ts';
 import { judgeRecords } from './judge.ts';
 import type { EvaluateOptions, WorkerThreading } from './options.ts';
 import type { MergedPart, MergePart, PartMerger } from './run-merge.ts';
+import { claimedBy, ClaimedLines, withSharedTail, type SharedTail } from './shared-tail.ts';
 import { sharedSpoolDir } from './verdict-spool.ts';
 
 /**
@@ -158,10 +160,13 @@ export interface WorkerSetup {
 
 /** What a worker judges, sent once pass 1 is over. */
 export interface WorkerTask {
-  /** Lines of the accounts this worker judges. */
+  /** Lines of the accounts this worker judges, besides the chunks of the tail it claims. */
   lines: number[];
-  /** Those accounts, line by line: the worker places only them in the organization (model indexOf). */
+  /** Those accounts and the tail's: the worker places only them in the organization (model indexOf). */
   accountIds: string[];
+  /** The end of pass 2, claimed chunk by chunk by the judging threads (shared-tail.ts), and this worker's number among them. */
+  tail: SharedTail;
+  thread: number;
   /**
    * What pass 1's index kept from the account lines (model AccountLinesIndex), v8.serialize'd once
    * into memory every worker reads (postMessage would copy it again for each): the worker makes the
@@ -243,23 +248,27 @@ interface Judged {
 }
 
 /**
- * Pass 2 split between the judging threads alive: account lines are dealt round-robin, this
- * thread judges its share and the organization into `decided` (under `heapCeiling`), then absorbs each worker's share
- * (their spooled runs are merged with this thread's once, by decided.finish()), or judges the share
- * of a worker that ran out of memory.
+ * Pass 2 split between the judging threads alive: account lines are dealt round-robin but for the
+ * shared tail, this thread judges its share, its chunks of the tail and the organization into
+ * `decided` (under `heapCeiling`), then absorbs each worker's share (their spooled runs are merged
+ * with this thread's once, by decided.finish()), or judges the share and the claimed chunks of a
+ * worker that ran out of memory.
  */
 export async function judgeInThreads(workers: Workers, source: SnapshotSource, options: EvaluateOptions, first: Judged, decided: DecidedVerdicts, heapCeiling: HeapCeiling): Promise<void> {
   const alive = workers.running.filter((w) => !w.outOfMemory());
   const threads = alive.length + 1;
-  const share = (k: number) => first.lines.filter((_, i) => i % threads === k);
-  const accountsOf = (k: number) => first.accountIds.filter((_, i) => i % threads === k);
+  const { dealt, tail } = withSharedTail(first.lines);
+  const share = (k: number) => dealt.filter((_, i) => i % threads === k);
+  // A worker places the tail's accounts too: it may judge any of them.
+  const tailAccounts = first.accountIds.slice(dealt.length);
+  const accountsOf = (k: number) => [...first.accountIds.slice(0, dealt.length).filter((_, i) => i % threads === k), ...tailAccounts];
   const index = serializedOnce(accountLinesPart(first.index));
-  alive.forEach((worker, k) => worker.post({ lines: share(k + 1), accountIds: accountsOf(k + 1), index }));
-  const judgeHere = (lines: number[], judgesOrganization: boolean) => judgeRecords(source, first.index, options.rules, { only: new Set(lines), judgesOrganization, heapCeiling }, decided.add);
-  await judgeHere(share(0), first.judgesOrganization);
+  alive.forEach((worker, k) => worker.post({ lines: share(k + 1), accountIds: accountsOf(k + 1), index, tail, thread: k + 1 }));
+  const judgeHere = (only: Set<number>, judgesOrganization: boolean) => judgeRecords(source, first.index, options.rules, { only, judgesOrganization, heapCeiling }, decided.add);
+  await judgeHere(new ClaimedLines(share(0), tail, 0), first.judgesOrganization);
   for (const [k, worker] of alive.entries()) {
     const judged = await worker.result;
-    if (judged === OUT_OF_MEMORY) await judgeHere(share(k + 1), false);
+    if (judged === OUT_OF_MEMORY) await judgeHere(new Set([...share(k + 1), ...claimedBy(tail, k + 1)]), false);
     else decided.absorb(judged);
   }
 }
@@ -329,7 +338,7 @@ function startWorker(setup: WorkerSetup, threading: WorkerThreading & { heapMb: 
     result: result.promise,
     outOfMemory: () => outOfMemory,
     post: (task) => {
-      lines = task.lines.length;
+      lines = task.accountIds.length;
       worker.postMessage(task);
     },
     merge: (part) => {
