@@ -129,7 +129,7 @@ export function* readLines(file: string, start = 0, end = Infinity): Generator<s
 }
 
 /** Bytes read at once by PieceReader, and how many such blocks it keeps per generation (two are kept). */
-const BLOCK_BYTES = 1 << 15;
+export const BLOCK_BYTES = 1 << 15;
 const BLOCKS_PER_GENERATION = 64;
 
 /**
@@ -137,12 +137,22 @@ const BLOCKS_PER_GENERATION = 64;
  * blocks, the recent ones kept: the pieces a walk asks for one after another were mostly written
  * one after another (each run's evidence in the order of its verdicts), so most are read from a
  * block already in memory instead of by a system call of their own.
+ *
+ * `more` are files read as if they were written at their byte of the first (a multiple of
+ * BLOCK_BYTES past its end, so that no block spans two files): other threads' evidence, read where
+ * it is instead of copied after this thread's (verdict-spool.ts).
  */
 export class PieceReader {
-  private fd: number | undefined;
+  private readonly fds: (number | undefined)[] = [];
+  private readonly files: (readonly [file: string, at: number])[];
   private readonly blocks = new RecentCache<number, { bytes: Buffer; encoding: SpoolEncoding }>(BLOCKS_PER_GENERATION);
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    more: readonly (readonly [file: string, at: number])[] = [],
+  ) {
+    this.files = [[file, 0], ...more];
+  }
 
   read(offset: number, length: number): string {
     const index = Math.floor(offset / BLOCK_BYTES);
@@ -167,11 +177,14 @@ export class PieceReader {
     return buffer;
   }
 
-  /** Reads up to `length` bytes at `offset` into the start of `buffer`: fewer only where the file ends. */
+  /** Reads up to `length` bytes at `offset` into the start of `buffer`: fewer only where its file ends. */
   private readInto(buffer: Buffer, offset: number, length: number): number {
-    this.fd ??= openSync(this.file, 'r');
+    let k = this.files.length - 1;
+    while (k > 0 && this.files[k]![1] > offset) k--;
+    const fd = (this.fds[k] ??= openSync(this.files[k]![0], 'r'));
+    const from = offset - this.files[k]![1];
     let got = 0;
-    for (let n = 1; got < length && n > 0; got += n) n = readSync(this.fd, buffer, got, length - got, offset + got);
+    for (let n = 1; got < length && n > 0; got += n) n = readSync(fd, buffer, got, length - got, from + got);
     return got;
   }
 
@@ -180,8 +193,8 @@ export class PieceReader {
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    for (const fd of this.fds) if (fd !== undefined) closeSync(fd);
+    this.fds.length = 0;
     this.blocks.clear();
   }
 }
