@@ -9,8 +9,8 @@
  * the merged file goes by its rule ranges (a rule cut by a split key has one range in each part).
  *
  * Until the eighteenth round (issue 16) this thread merged every line alone, the worker that judged
- * beside it idle: 4.4 s at 100,000 accounts, 0.3 s at 10,000 (scale-measurements.md, "The final
- * merge on both threads").
+ * beside it idle: 4.4 s at 100,000 accounts, 0.3 s at 10,000 (docs/operations/scale-measurements.md,
+ * "The evaluation's end on both threads").
  */
 import { statSync } from 'node:fs';
 import type { HeapCeiling } from '../shared/full-collection.ts';

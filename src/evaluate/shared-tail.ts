@@ -3,8 +3,9 @@
  * thread its fixed share, but for the last TAIL_SHARE of them: those are cut into chunks of
  * CHUNK_LINES lines that a thread claims, through a counter in shared memory, as its reading of the
  * file arrives at them, so the thread that arrives first judges more of the tail and both finish
- * together. With fixed shares this thread waited 0.25 s for the worker at 10,000 accounts and
- * 2.2 s at 100,000 (issue 16, eighteenth round; scale-measurements.md, "Pass 2's tail shared").
+ * together. With fixed shares this thread waited 0-0.2 s for the worker at 10,000 accounts and
+ * 2.0-2.2 s at 100,000 (issue 16, eighteenth round; docs/operations/scale-measurements.md, "The
+ * evaluation's end on both threads").
  *
  * Every thread reads the file in order and is asked about every line in turn (snapshot/read.ts
  * numberedRecords `only`), so chunks are claimed in increasing order: a thread claims the next
