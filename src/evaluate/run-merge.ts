@@ -239,6 +239,8 @@ export function mergePart(part: MergePart, heapCeiling?: HeapCeiling): MergedPar
 export async function mergeParts(parts: readonly MergePart[], elsewhere: readonly PartMerger[], heapCeiling?: HeapCeiling): Promise<MergedPart> {
   // Posted before this thread merges its own part, so that the parts are merged at once.
   const others = parts.slice(1).map((part, k) => (part.length > 0 && elsewhere[k] ? elsewhere[k](part) : Promise.resolve(undefined)));
+  // Awaited in order below: one that fails while an earlier one is awaited must not go unhandled.
+  for (const other of others) other.catch(() => undefined);
   const merged = [mergePart(parts[0]!, heapCeiling)];
   for (const [k, other] of others.entries()) merged.push((await other) ?? mergePart(parts[k + 1]!, heapCeiling));
   return joined(parts, merged);

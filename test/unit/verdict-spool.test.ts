@@ -10,7 +10,7 @@ import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
 import { EVIDENCE_GENERATION, sortKey, type SpooledVerdicts, type SpoolRuns, VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
 import type { VerdictOutline } from '../../src/evaluate/verdict-outline.ts';
 import { compareVerdicts } from '../../src/contracts/order.ts';
-import { mergePart, type MergePart } from '../../src/evaluate/run-merge.ts';
+import { mergePart, type MergedPart, type MergePart } from '../../src/evaluate/run-merge.ts';
 import { SEVERITIES, type ResourceType, type Verdict, type VerdictStatus } from '../../src/contracts/verdict.ts';
 import { listFormatters } from '../../src/report/registry.ts';
 import { HeapCeiling } from '../../src/shared/full-collection.ts';
@@ -233,6 +233,15 @@ describe('VerdictSpool merged in parts', () => {
       expect(given.length).toBe(mergers.filter((m) => m === elsewhere).length);
       for (const lines of given) expect(Math.abs(lines - 2_600 / parts)).toBeLessThan(2_600 / parts / 2);
     }
+  });
+
+  it('fails with the error of a part merged elsewhere, even one that fails while an earlier part is awaited', async () => {
+    const split = spools();
+    const later = (part: MergePart) => new Promise<MergedPart>((resolve) => setTimeout(() => resolve(mergePart(structuredClone(part))), 50));
+    const failing = async () => {
+      throw new Error('a worker failed');
+    };
+    await expect(split.spool.finishInParts(split.others, [later, failing])).rejects.toThrow('a worker failed');
   });
 
   it('with nothing spooled to disk, is the array one spool sorts', async () => {
