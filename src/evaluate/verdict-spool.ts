@@ -3,8 +3,9 @@
  *
  * Verdicts are added as they are decided. Up to RUN_VERDICTS are kept in memory; a scan that
  * decides no more than that gets a plain sorted array, as before. Beyond it, each full batch is
- * sorted and written as a run, and finish() merges the runs (an external merge sort) into one
- * file that every walk of the returned list reads again.
+ * sorted and written as a run, and finish() merges the runs (an external merge sort, run-merge.ts;
+ * finishInParts: cut by key into parts that several threads merge at once) into one file that every
+ * walk of the returned list reads again.
  *
  * Evidence is written once per object to a side file and referenced by offset: the verdict cache
  * hands the same evidence object to every account it reuses an outcome for, and a walk gets one
@@ -18,8 +19,9 @@
  * A line is the verdict's sort key as text that compares as the verdicts do (sortKey), which also
  * carries its status and message, a tab, then the rest of the verdict as JSON (EncodedVerdict):
  * the merge compares keys as strings and copies lines whole, without parsing them. Each rule's
- * verdicts are one byte range of the merged file, named in the handle. The files are private to
- * this module (written and read by the same version), not a format.
+ * verdicts are a byte range of the merged file, named in the handle. The files are private to
+ * this module (written and read by the same version), not a format. A rule cut by a split key of a
+ * merge in parts has a range in each part; the bytes between two parts are never read.
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
