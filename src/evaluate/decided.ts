@@ -10,6 +10,7 @@ import type { Severity, Verdict } from '../contracts/verdict.ts';
 import type { HeapCeiling } from '../shared/full-collection.ts';
 import { ExceptionMatcher } from './exceptions.ts';
 import { GateTally, type TallyState } from './gate.ts';
+import type { PartMerger } from './run-merge.ts';
 import { VerdictSpool, type SpoolRuns } from './verdict-spool.ts';
 
 export interface DecidedOptions {
@@ -61,8 +62,11 @@ export class DecidedVerdicts {
     return { verdicts: this.spool.finishRuns(), tally: this.tally.state(), matchedExceptions: this.matcher.matchedSoFar() };
   }
 
-  /** Once every verdict is in: the list in canonical order (merged under `heapCeiling`), the exceptions' notes and the gate's summary. */
-  finish(errors: readonly ApiError[], heapCeiling?: HeapCeiling): { verdicts: VerdictList; exceptionNotes: ExceptionNote[]; summary: ScanSummary } {
-    return { verdicts: this.spool.finish(this.otherRuns, heapCeiling), exceptionNotes: this.matcher.notes(), summary: this.tally.summary(errors) };
+  /**
+   * Once every verdict is in: the list in canonical order (merged under `heapCeiling`, parts of the
+   * merge by `elsewhere`: other threads), the exceptions' notes and the gate's summary.
+   */
+  async finish(errors: readonly ApiError[], heapCeiling?: HeapCeiling, elsewhere: readonly PartMerger[] = []): Promise<{ verdicts: VerdictList; exceptionNotes: ExceptionNote[]; summary: ScanSummary }> {
+    return { verdicts: await this.spool.finishInParts(this.otherRuns, elsewhere, heapCeiling), exceptionNotes: this.matcher.notes(), summary: this.tally.summary(errors) };
   }
 }

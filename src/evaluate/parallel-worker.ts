@@ -3,8 +3,9 @@
  * indexes its block of lines (first-pass-block.ts) and answers with it; then it loads the rules
  * and waits for its share of pass 2: it judges those account lines with the model index the main
  * thread built, applies the exceptions and tallies as the main thread does (decided.ts), and
- * answers with its share (spooled runs left unmerged). An error is answered instead, marked when
- * it is a UserError.
+ * answers with its share (spooled runs left unmerged). Then it may be sent a part of the merge of
+ * every thread's runs (run-merge.ts), which it merges into the main thread's merged file. An error
+ * is answered instead, marked when it is a UserError.
  */
 import { deserialize } from 'node:v8';
 import { parentPort, resourceLimits, workerData } from 'node:worker_threads';
@@ -16,7 +17,9 @@ import { reopenSnapshot, type SnapshotSource } from '../snapshot/read.ts';
 import { DecidedVerdicts } from './decided.ts';
 import { indexBlock } from './first-pass-block.ts';
 import { judgeRecords } from './judge.ts';
-import { judgesUnderCeiling, type WorkerReply, type WorkerSetup, type WorkerStep, type WorkerTask } from './parallel.ts';
+import { judgesUnderCeiling, type WorkerMerge, type WorkerReply, type WorkerSetup, type WorkerStep, type WorkerTask } from './parallel.ts';
+import { mergePart } from './run-merge.ts';
+import { ClaimedLines } from './shared-tail.ts';
 
 interface Ready {
   rules: LoadedRule[];
@@ -43,11 +46,21 @@ async function judgeTask(setup: WorkerSetup, { rules, source }: Ready, task: Wor
   // (their placements, their count): this worker keeps those it judges.
   const accounts = source.header.accounts;
   if (accounts.value) accounts.value = accounts.value.filter((account) => judged.has(account.Id));
-  // Where its cap leaves V8's own growth unthrottled (below 30,001 accounts: parallel.ts workerHeapMb),
-  // its heap is collected as the main thread's is while judging, at a ceiling above what it keeps live.
-  const underCeiling = judgesUnderCeiling(resourceLimits.maxOldGenerationSizeMb ?? Infinity);
-  await judgeRecords(source, index, rules, { only: new Set(task.lines), judgesOrganization: false, ...(underCeiling ? { heapCeiling: new HeapCeiling() } : {}) }, decided.add);
+  await judgeRecords(source, index, rules, { only: new ClaimedLines(task.lines, task.tail, task.thread), judgesOrganization: false, ...ceiling() }, decided.add);
   return { ok: true, ...decided.share() };
+}
+
+/**
+ * Where its cap leaves V8's own growth unthrottled (below 30,001 accounts: parallel.ts workerHeapMb),
+ * its heap is collected as the main thread's is while judging and merging, at a ceiling above what it keeps live.
+ */
+function ceiling(): { heapCeiling?: HeapCeiling } {
+  return judgesUnderCeiling(resourceLimits.maxOldGenerationSizeMb ?? Infinity) ? { heapCeiling: new HeapCeiling() } : {};
+}
+
+function mergeTask({ part }: WorkerMerge): WorkerReply {
+  step = 'merging';
+  return { ok: true, merged: mergePart(part, ceiling().heapCeiling) };
 }
 
 function failureOf(err: unknown): WorkerReply {
@@ -59,8 +72,8 @@ const setup = workerData as WorkerSetup;
 const port = parentPort!;
 const ready = firstPassThenRules(setup);
 ready.catch((err: unknown) => port.postMessage(failureOf(err)));
-port.once('message', (task: WorkerTask) => {
-  void ready.then((r) => judgeTask(setup, r, task)).then(
+port.on('message', (task: WorkerTask | WorkerMerge) => {
+  void ready.then((r) => ('part' in task ? mergeTask(task) : judgeTask(setup, r, task))).then(
     (reply) => port.postMessage(reply),
     (err: unknown) => port.postMessage(failureOf(err)),
   );

@@ -4,13 +4,15 @@
  * only its block of consecutive lines (first-pass-block.ts); this thread has the first block,
  * hashes every byte and merges the others' index states in file order (IndexBuilder.merge), so the
  * index and any error are those one thread gives (snapshot/read.ts validateInBlocks). Once the
- * index is built, the account lines in scope are dealt out again, round-robin, for pass 2: each
+ * index is built, the account lines in scope are dealt out again, round-robin, for pass 2, but for
+ * a tail of them that the threads claim chunk by chunk as they arrive at it (shared-tail.ts): each
  * worker is handed what the index kept from the account lines (serialized once for all of them)
  * and makes the rest from the header it read itself (model indexOf: the header and what derives
  * from it, most of the index of a large organization, never cross threads), then judges only its
- * own lines. Every thread applies the exceptions, tallies the gate and spools its own verdicts
- * (decided.ts); a worker hands back its sorted runs unmerged, and this thread merges every thread's
- * runs once (verdict-spool.ts finish).
+ * own lines and the chunks it claimed. Every thread applies the exceptions, tallies the gate and spools its own verdicts
+ * (decided.ts); a worker hands back its sorted runs unmerged, and every thread's runs are merged
+ * once, cut by key into a part per judging thread still alive (run-merge.ts): this thread merges
+ * the first, each worker another, all at once (verdict-spool.ts finishInParts).
  *
  * This thread is one of the judging threads (N threads: this one and N-1 workers). A worker's heap
  * is capped when it starts; this thread's cannot be once the process runs, so while it judges its
@@ -42,6 +44,8 @@ import type { DecidedOptions, DecidedShare, DecidedVerdicts } from './decided.ts
 import { indexBlock, type BlockIndexed } from './first-pass-block.ts';
 import { judgeRecords } from './judge.ts';
 import type { EvaluateOptions, WorkerThreading } from './options.ts';
+import type { MergedPart, MergePart, PartMerger } from './run-merge.ts';
+import { claimedBy, ClaimedLines, withSharedTail, type SharedTail } from './shared-tail.ts';
 import { sharedSpoolDir } from './verdict-spool.ts';
 
 /**
@@ -156,10 +160,13 @@ export interface WorkerSetup {
 
 /** What a worker judges, sent once pass 1 is over. */
 export interface WorkerTask {
-  /** Lines of the accounts this worker judges. */
+  /** Lines of the accounts this worker judges, besides the chunks of the tail it claims. */
   lines: number[];
-  /** Those accounts, line by line: the worker places only them in the organization (model indexOf). */
+  /** Those accounts and the tail's: the worker places only them in the organization (model indexOf). */
   accountIds: string[];
+  /** The end of pass 2, claimed chunk by chunk by the judging threads (shared-tail.ts), and this worker's number among them. */
+  tail: SharedTail;
+  thread: number;
   /**
    * What pass 1's index kept from the account lines (model AccountLinesIndex), v8.serialize'd once
    * into memory every worker reads (postMessage would copy it again for each): the worker makes the
@@ -168,11 +175,20 @@ export interface WorkerTask {
   index: SharedArrayBuffer;
 }
 
-/** A worker's answers: its block of pass 1, then its share of pass 2; or the error that stopped it. */
-export type WorkerReply = { ok: true; block: BlockIndexed } | ({ ok: true; block?: undefined } & DecidedShare) | { ok: false; userError: boolean; message: string; stack?: string; step: WorkerStep };
+/** Sent after its share's answer: a part of the merge of every thread's runs. */
+export interface WorkerMerge {
+  part: MergePart;
+}
 
-/** What a worker was doing: its block of pass 1, loading the rules, or judging its share. */
-export type WorkerStep = 'block' | 'rules' | 'judging';
+/** A worker's answers: its block of pass 1, then its share of pass 2, then its part of the merge; or the error that stopped it. */
+export type WorkerReply =
+  | { ok: true; block: BlockIndexed; merged?: undefined }
+  | ({ ok: true; block?: undefined; merged?: undefined } & DecidedShare)
+  | { ok: true; block?: undefined; merged: MergedPart }
+  | { ok: false; userError: boolean; message: string; stack?: string; step: WorkerStep };
+
+/** What a worker was doing: its block of pass 1, loading the rules, judging its share, or merging its part of the verdicts. */
+export type WorkerStep = 'block' | 'rules' | 'judging' | 'merging';
 
 /**
  * How many threads evaluate `source`: 1 unless it is a file opened for a validating first pass,
@@ -232,25 +248,40 @@ interface Judged {
 }
 
 /**
- * Pass 2 split between the judging threads alive: account lines are dealt round-robin, this
- * thread judges its share and the organization into `decided` (under `heapCeiling`), then absorbs each worker's share
- * (their spooled runs are merged with this thread's once, by decided.finish()), or judges the share
- * of a worker that ran out of memory.
+ * Pass 2 split between the judging threads alive: account lines are dealt round-robin but for the
+ * shared tail, this thread judges its share, its chunks of the tail and the organization into
+ * `decided` (under `heapCeiling`), then absorbs each worker's share (their spooled runs are merged
+ * with this thread's once, by decided.finish()), or judges the share and the claimed chunks of a
+ * worker that ran out of memory.
  */
 export async function judgeInThreads(workers: Workers, source: SnapshotSource, options: EvaluateOptions, first: Judged, decided: DecidedVerdicts, heapCeiling: HeapCeiling): Promise<void> {
   const alive = workers.running.filter((w) => !w.outOfMemory());
   const threads = alive.length + 1;
-  const share = (k: number) => first.lines.filter((_, i) => i % threads === k);
-  const accountsOf = (k: number) => first.accountIds.filter((_, i) => i % threads === k);
+  const { dealt, tail } = withSharedTail(first.lines);
+  const share = (k: number) => dealt.filter((_, i) => i % threads === k);
+  // A worker places the tail's accounts too: it may judge any of them.
+  const tailAccounts = first.accountIds.slice(dealt.length);
+  const accountsOf = (k: number) => [...first.accountIds.slice(0, dealt.length).filter((_, i) => i % threads === k), ...tailAccounts];
   const index = serializedOnce(accountLinesPart(first.index));
-  alive.forEach((worker, k) => worker.post({ lines: share(k + 1), accountIds: accountsOf(k + 1), index }));
-  const judgeHere = (lines: number[], judgesOrganization: boolean) => judgeRecords(source, first.index, options.rules, { only: new Set(lines), judgesOrganization, heapCeiling }, decided.add);
-  await judgeHere(share(0), first.judgesOrganization);
+  alive.forEach((worker, k) => worker.post({ lines: share(k + 1), accountIds: accountsOf(k + 1), index, tail, thread: k + 1 }));
+  const judgeHere = (only: Set<number>, judgesOrganization: boolean) => judgeRecords(source, first.index, options.rules, { only, judgesOrganization, heapCeiling }, decided.add);
+  await judgeHere(new ClaimedLines(share(0), tail, 0), first.judgesOrganization);
   for (const [k, worker] of alive.entries()) {
     const judged = await worker.result;
-    if (judged === OUT_OF_MEMORY) await judgeHere(share(k + 1), false);
+    if (judged === OUT_OF_MEMORY) await judgeHere(new Set([...share(k + 1), ...claimedBy(tail, k + 1)]), false);
     else decided.absorb(judged);
   }
+}
+
+/**
+ * Each worker alive merging a part of the verdicts: one that ran out of memory, in judging or now,
+ * leaves its part to this thread (undefined); any other failure fails the evaluation.
+ */
+export function mergersOf(workers: Workers): PartMerger[] {
+  return workers.running.filter((w) => !w.outOfMemory()).map((worker) => async (part) => {
+    const merged = await worker.merge(part);
+    return merged === OUT_OF_MEMORY ? undefined : merged;
+  });
 }
 
 function serializedOnce(value: unknown): SharedArrayBuffer {
@@ -267,6 +298,8 @@ interface RunningWorker {
   result: Promise<DecidedShare | typeof OUT_OF_MEMORY>;
   outOfMemory(): boolean;
   post(task: WorkerTask): void;
+  /** Its part of the merge, once it answered its share; OUT_OF_MEMORY when it ran out of its heap first. */
+  merge(part: MergePart): Promise<MergedPart | typeof OUT_OF_MEMORY>;
   stop(): Promise<number>;
 }
 
@@ -276,17 +309,20 @@ function startWorker(setup: WorkerSetup, threading: WorkerThreading & { heapMb: 
     resourceLimits: { maxYoungGenerationSizeMb: threading.youngMb, maxOldGenerationSizeMb: threading.heapMb },
   });
   let lines = 0;
+  let mergedLines = 0;
   let outOfMemory = false;
   // A worker that answers says what it was doing; for one that died, what it was last known to do.
-  const lastKnownStep = (): WorkerStep => (lines > 0 ? 'judging' : block.settled ? 'rules' : 'block');
-  const failure = (message: string, stack?: string, step = lastKnownStep()) => workerFailure(step, lines, message, stack);
+  const lastKnownStep = (): WorkerStep => (mergedLines > 0 ? 'merging' : lines > 0 ? 'judging' : block.settled ? 'rules' : 'block');
+  const failure = (message: string, stack?: string, step = lastKnownStep()) => workerFailure(step, step === 'merging' ? mergedLines : lines, message, stack);
   const block = settlement<BlockIndexed | typeof OUT_OF_MEMORY>();
   const result = settlement<DecidedShare | typeof OUT_OF_MEMORY>();
-  // Its first answer is its block, the next its share: an error or the exit settles what is pending.
-  const pending = () => (block.settled ? result : block);
+  const merged = settlement<MergedPart | typeof OUT_OF_MEMORY>();
+  // Its answers come in this order (block, share, part): an error or the exit settles what is pending.
+  const pending = () => (!block.settled ? block : !result.settled ? result : merged);
   worker.on('message', (reply: WorkerReply) => {
     if (!reply.ok) pending().reject(reply.userError ? new UserError(reply.message) : failure(reply.message, reply.stack, reply.step));
     else if (reply.block) block.resolve(reply.block);
+    else if (reply.merged) merged.resolve(reply.merged);
     else result.resolve(reply);
   });
   worker.once('error', (err: NodeJS.ErrnoException) => {
@@ -294,6 +330,7 @@ function startWorker(setup: WorkerSetup, threading: WorkerThreading & { heapMb: 
     outOfMemory = true;
     block.resolve(OUT_OF_MEMORY);
     result.resolve(OUT_OF_MEMORY);
+    merged.resolve(OUT_OF_MEMORY);
   });
   worker.once('exit', (code) => pending().reject(failure(`exited with code ${code} before it answered`)));
   return {
@@ -301,8 +338,13 @@ function startWorker(setup: WorkerSetup, threading: WorkerThreading & { heapMb: 
     result: result.promise,
     outOfMemory: () => outOfMemory,
     post: (task) => {
-      lines = task.lines.length;
+      lines = task.accountIds.length;
       worker.postMessage(task);
+    },
+    merge: (part) => {
+      mergedLines = part.length;
+      worker.postMessage({ part } satisfies WorkerMerge);
+      return merged.promise;
     },
     stop: () => worker.terminate(),
   };
@@ -337,9 +379,14 @@ function settlement<T>(): Settlement<T> {
   return s;
 }
 
-/** `accounts`: its share of pass 2 (0 until it is given one). */
-function workerFailure(step: WorkerStep, accounts: number, message: string, stack?: string): Error {
-  const what = step === 'judging' ? `evaluation of ${accounts} accounts in a worker thread` : step === 'rules' ? 'a worker thread loading the rules' : 'a worker thread validating its block of the snapshot';
+/** `count`: its share of pass 2 in accounts (0 until it is given one), or its part of the merge in verdicts. */
+function workerFailure(step: WorkerStep, count: number, message: string, stack?: string): Error {
+  const what = {
+    block: 'a worker thread validating its block of the snapshot',
+    rules: 'a worker thread loading the rules',
+    judging: `evaluation of ${count} accounts in a worker thread`,
+    merging: `the merge of ${count} verdicts in a worker thread`,
+  }[step];
   const err = new Error(`${what} failed: ${message}`);
   if (stack) err.stack = `${err.message}\n${stack}`;
   return err;

@@ -22,8 +22,9 @@ import { collectErrors } from '../model/errors.ts';
 import { DecidedVerdicts } from './decided.ts';
 import { withFrameworks } from './frameworks.ts';
 import { judgeRecords } from './judge.ts';
+import type { PartMerger } from './run-merge.ts';
 import type { EvaluateOptions } from './options.ts';
-import { judgeInThreads, startWorkers, threadsFor, type Workers } from './parallel.ts';
+import { judgeInThreads, mergersOf, startWorkers, threadsFor, type Workers } from './parallel.ts';
 import { inShard, parseShard } from './shard.ts';
 
 /** What pass 1 leaves for pass 2. */
@@ -56,7 +57,8 @@ export async function evaluateSnapshot(source: SnapshotSource, options: Evaluate
     }
     // Aggregates over the whole verdict list (framework assessments): after every thread's verdicts
     // are in, in one walk of the result's verdicts.
-    return withFrameworks(resultOf(source, options, first, decided, heapCeiling), options.frameworks);
+    // The workers that judged beside this thread merge parts of the verdicts beside it too.
+    return withFrameworks(await resultOf(source, options, first, decided, heapCeiling, workers ? mergersOf(workers) : []), options.frameworks);
   } finally {
     await workers?.stop();
   }
@@ -100,11 +102,11 @@ export async function firstPass(source: SnapshotSource, options: EvaluateOptions
   return { index: builder.finish(), errors, lines, accountIds, judgesOrganization };
 }
 
-function resultOf(source: SnapshotSource, options: EvaluateOptions, first: FirstPass, decided: DecidedVerdicts, heapCeiling: HeapCeiling): ScanResult {
+async function resultOf(source: SnapshotSource, options: EvaluateOptions, first: FirstPass, decided: DecidedVerdicts, heapCeiling: HeapCeiling, mergers: readonly PartMerger[]): Promise<ScanResult> {
   const { header } = source;
   const { index } = first;
   const errors = first.errors.sort(compareErrors);
-  const { verdicts, exceptionNotes, summary } = decided.finish(errors, heapCeiling);
+  const { verdicts, exceptionNotes, summary } = await decided.finish(errors, heapCeiling, mergers);
   const judgedAccounts = new Set(first.accountIds);
   const accounts = [...index.placements.values()]
     .filter((p) => judgedAccounts.has(p.account.Id))

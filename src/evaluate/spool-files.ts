@@ -23,15 +23,22 @@ export function decodingOf(bytes: Uint8Array): SpoolEncoding {
   return isAscii(bytes) ? 'latin1' : 'utf8';
 }
 
-/** Appends text to a file through a buffer; `offset` is the number of bytes written so far. */
+/**
+ * Appends text to a file through a buffer; `offset` is the number of bytes written so far. With
+ * `at`, it writes into an existing file from that byte on, leaving the rest of the file as it is:
+ * threads merging parts of one spool write their parts into one file (run-merge.ts).
+ */
 export class LineWriter {
   private readonly fd: number;
   private readonly buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   private used = 0;
   offset = 0;
 
-  constructor(readonly file: string) {
-    this.fd = openSync(file, 'w');
+  constructor(
+    readonly file: string,
+    private readonly at?: number,
+  ) {
+    this.fd = openSync(file, at === undefined ? 'w' : 'r+');
   }
 
   /** Writes `text` and returns its byte length. */
@@ -41,7 +48,7 @@ export class LineWriter {
     let bytes: number;
     if (text.length * 3 > this.buffer.length) {
       const data = Buffer.from(text, 'utf8');
-      writeAll(this.fd, data);
+      this.writeOut(data);
       bytes = data.length;
     } else {
       bytes = this.buffer.write(text, this.used, 'utf8');
@@ -57,7 +64,7 @@ export class LineWriter {
     const fd = openSync(file, 'r');
     try {
       for (let read = readSync(fd, this.buffer, 0, this.buffer.length, null); read > 0; read = readSync(fd, this.buffer, 0, this.buffer.length, null)) {
-        writeAll(this.fd, this.buffer.subarray(0, read));
+        this.writeOut(this.buffer.subarray(0, read));
         this.offset += read;
       }
     } finally {
@@ -66,8 +73,14 @@ export class LineWriter {
   }
 
   flush(): void {
-    writeAll(this.fd, this.buffer.subarray(0, this.used));
+    this.writeOut(this.buffer.subarray(0, this.used));
     this.used = 0;
+  }
+
+  /** `data`, which follows the `offset` bytes written before it. */
+  private writeOut(data: Buffer): void {
+    const position = this.at === undefined ? null : this.at + this.offset - this.used;
+    for (let done = 0; done < data.length; ) done += writeSync(this.fd, data, done, data.length - done, position === null ? null : position + done);
   }
 
   close(): void {
@@ -76,9 +89,6 @@ export class LineWriter {
   }
 }
 
-function writeAll(fd: number, data: Buffer): void {
-  for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset);
-}
 
 /**
  * The file's lines (without their newline), read in large chunks, from byte `start` (a line's
@@ -119,7 +129,7 @@ export function* readLines(file: string, start = 0, end = Infinity): Generator<s
 }
 
 /** Bytes read at once by PieceReader, and how many such blocks it keeps per generation (two are kept). */
-const BLOCK_BYTES = 1 << 15;
+export const BLOCK_BYTES = 1 << 15;
 const BLOCKS_PER_GENERATION = 64;
 
 /**
@@ -127,12 +137,22 @@ const BLOCKS_PER_GENERATION = 64;
  * blocks, the recent ones kept: the pieces a walk asks for one after another were mostly written
  * one after another (each run's evidence in the order of its verdicts), so most are read from a
  * block already in memory instead of by a system call of their own.
+ *
+ * `more` are files read as if they were written at their byte of the first (a multiple of
+ * BLOCK_BYTES past its end, so that no block spans two files): other threads' evidence, read where
+ * it is instead of copied after this thread's (verdict-spool.ts).
  */
 export class PieceReader {
-  private fd: number | undefined;
+  private readonly fds: (number | undefined)[] = [];
+  private readonly files: (readonly [file: string, at: number])[];
   private readonly blocks = new RecentCache<number, { bytes: Buffer; encoding: SpoolEncoding }>(BLOCKS_PER_GENERATION);
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    more: readonly (readonly [file: string, at: number])[] = [],
+  ) {
+    this.files = [[file, 0], ...more];
+  }
 
   read(offset: number, length: number): string {
     const index = Math.floor(offset / BLOCK_BYTES);
@@ -157,11 +177,14 @@ export class PieceReader {
     return buffer;
   }
 
-  /** Reads up to `length` bytes at `offset` into the start of `buffer`: fewer only where the file ends. */
+  /** Reads up to `length` bytes at `offset` into the start of `buffer`: fewer only where its file ends. */
   private readInto(buffer: Buffer, offset: number, length: number): number {
-    this.fd ??= openSync(this.file, 'r');
+    let k = this.files.length - 1;
+    while (k > 0 && this.files[k]![1] > offset) k--;
+    const fd = (this.fds[k] ??= openSync(this.files[k]![0], 'r'));
+    const from = offset - this.files[k]![1];
     let got = 0;
-    for (let n = 1; got < length && n > 0; got += n) n = readSync(this.fd, buffer, got, length - got, offset + got);
+    for (let n = 1; got < length && n > 0; got += n) n = readSync(fd, buffer, got, length - got, from + got);
     return got;
   }
 
@@ -170,8 +193,8 @@ export class PieceReader {
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    for (const fd of this.fds) if (fd !== undefined) closeSync(fd);
+    this.fds.length = 0;
     this.blocks.clear();
   }
 }

@@ -3,8 +3,9 @@
  *
  * Verdicts are added as they are decided. Up to RUN_VERDICTS are kept in memory; a scan that
  * decides no more than that gets a plain sorted array, as before. Beyond it, each full batch is
- * sorted and written as a run, and finish() merges the runs (an external merge sort) into one
- * file that every walk of the returned list reads again.
+ * sorted and written as a run, and finish() merges the runs (an external merge sort, run-merge.ts;
+ * finishInParts: cut by key into parts that several threads merge at once) into one file that every
+ * walk of the returned list reads again.
  *
  * Evidence is written once per object to a side file and referenced by offset: the verdict cache
  * hands the same evidence object to every account it reuses an outcome for, and a walk gets one
@@ -18,10 +19,11 @@
  * A line is the verdict's sort key as text that compares as the verdicts do (sortKey), which also
  * carries its status and message, a tab, then the rest of the verdict as JSON (EncodedVerdict):
  * the merge compares keys as strings and copies lines whole, without parsing them. Each rule's
- * verdicts are one byte range of the merged file, named in the handle. The files are private to
- * this module (written and read by the same version), not a format.
+ * verdicts are a byte range of the merged file, named in the handle. The files are private to
+ * this module (written and read by the same version), not a format. A rule cut by a split key of a
+ * merge in parts has a range in each part; the bytes between two parts are never read.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareVerdicts } from '../contracts/order.ts';
 import { temporaryFolder } from '../shared/temporary-folder.ts';
@@ -30,21 +32,21 @@ import { type ResourceRef, SEVERITIES, type Severity, type Suppression, type Ver
 import type { HeapCeiling } from '../shared/full-collection.ts';
 import { RecentCache } from '../shared/recent-cache.ts';
 import { loadResourceTable, ResourceTable, ResourceTableWriter, type SharedResourceTable } from './resource-table.ts';
-import { LineWriter, PieceReader, readLines } from './spool-files.ts';
+import { CHECKPOINT_VERDICTS, mergeHere, mergeParts, planParts, type MergedPart, type MergePart, type PartMerger, type RunSamples, type RunSource } from './run-merge.ts';
+import { BLOCK_BYTES, LineWriter, PieceReader, readLines } from './spool-files.ts';
+import { sortKey, unescapeField } from './spool-key.ts';
 import { type OutlineColumns, outlineCode, type OutlinePlace, outlineWalk, PlaceTable, type SpoolOutline, type VerdictOutline } from './verdict-outline.ts';
 
 /** Verdicts held in memory before a run is written: about 20 MB. */
 export const RUN_VERDICTS = 50_000;
-/** Verdicts between two checkpoints of the merged file (SpoolHandle.checkpoints). */
-const CHECKPOINT_VERDICTS = 1_024;
 /**
- * How often the merge consults its heap ceiling, in lines. In some runs the merge promotes most of
- * what it reads to the old generation, which V8 lets grow to about four times what judging kept
- * live: at 100,000 accounts the main heap went from 250 to 1,025 MB in the merge's 4 s, and the
- * process peaked at 1,044-1,340 MB in 4 of 7 runs (docs/operations/scale-measurements.md, "The
- * final merge under the ceiling").
+ * Lines between two sampled keys of a run (RunSamples): where the merge's split keys are chosen and
+ * a run is cut. Of a full run, one line in 1,024; of short runs (tests), 16 per run.
  */
-const CEILING_LINES = 4_096;
+function sampleEvery(runVerdicts: number): number {
+  return Math.max(1, Math.min(1_024, Math.floor(runVerdicts / 16)));
+}
+
 /** Evidence objects a walk keeps parsed, by offset, per generation (two are kept): the shared ones stay, the one-offs pass. */
 export const EVIDENCE_GENERATION = 2_048;
 
@@ -52,6 +54,8 @@ export const EVIDENCE_GENERATION = 2_048;
 export interface SpoolHandle {
   verdictsFile: string;
   evidenceFile: string;
+  /** Other threads' evidence files, each read as if written at its byte of evidenceFile (spool-files.ts PieceReader). */
+  evidenceFromOthers: [file: string, at: number][];
   /** The resource table: line i is resource i (resource-table.ts). */
   resourcesFile: string;
   /** That file read into memory that the threads reading the spool share. */
@@ -78,6 +82,8 @@ export interface SpoolRuns {
   length: number;
   /** Each run's outline, its places indexes into placeTable. */
   outlines: OutlineColumns[];
+  /** Each run's sampled keys. */
+  samples: RunSamples[];
   placeTable: OutlinePlace[];
 }
 
@@ -88,16 +94,21 @@ export interface SpoolRuns {
  */
 type EncodedVerdict = [Severity, number, [number, number] | { v: unknown }, Suppression?];
 
+export { sortKey } from './spool-key.ts';
+
 export class VerdictSpool {
   private buffer: Verdict[] = [];
   private readonly runs: string[] = [];
   private readonly outlines: OutlineColumns[] = [];
+  private readonly samples: RunSamples[] = [];
   private readonly places = new PlaceTable();
   private dir: string | undefined;
   private evidence: LineWriter | undefined;
   private resources: ResourceTableWriter | undefined;
   private readonly written = new WeakMap<object, string>();
   private count = 0;
+  private mergedRuns: string[] = [];
+  private evidenceFromOthers: [file: string, at: number][] = [];
 
   /** @param parentDir the folder to spool in (its owner removes it); default: a temporary folder removed at exit. */
   constructor(
@@ -118,29 +129,58 @@ export class VerdictSpool {
    */
   finish(others: readonly SpoolRuns[] = [], heapCeiling?: HeapCeiling): Verdict[] | SpooledVerdicts {
     if (this.runs.length === 0 && others.length === 0) return this.buffer.sort(compareVerdicts);
+    const { parts, resourcesFile } = this.mergeInParts(others, 1);
+    return this.opened(parts, mergeHere(parts, heapCeiling), resourcesFile);
+  }
+
+  /**
+   * As finish(), the merge cut into parts by key (run-merge.ts): this thread merges the first and
+   * each of `elsewhere` (other threads) one of the others, all at once.
+   */
+  async finishInParts(others: readonly SpoolRuns[], elsewhere: readonly PartMerger[], heapCeiling?: HeapCeiling): Promise<Verdict[] | SpooledVerdicts> {
+    if (this.runs.length === 0 && others.length === 0) return this.buffer.sort(compareVerdicts);
+    const { parts, resourcesFile } = this.mergeInParts(others, elsewhere.length + 1);
+    return this.opened(parts, await mergeParts(parts, elsewhere, heapCeiling), resourcesFile);
+  }
+
+  /** Every run, this spool's and `others'`, cut into `count` parts of one merged file; their evidence and resources appended to this spool's. */
+  private mergeInParts(others: readonly SpoolRuns[], count: number): { parts: MergePart[]; resourcesFile: string } {
     if (this.buffer.length > 0) this.writeRun();
     const evidence = this.openFiles();
     const resources = this.resources!;
-    const sources: RunSource[] = this.runs.map((file, i) => ({ file, evidenceBase: 0, resourceBase: 0, outline: this.outlines[i]! }));
+    const sources: RunSource[] = this.runs.map((file, i) => ({ file, evidenceBase: 0, resourceBase: 0, outline: this.outlines[i]!, samples: this.samples[i]! }));
+    this.evidenceFromOthers = [];
+    let evidenceEnd = evidence.offset;
     for (const other of others) {
-      const evidenceBase = evidence.offset;
-      evidence.append(other.evidenceFile);
-      rmSync(other.evidenceFile, { force: true });
+      // Read where it is, past a block boundary (PieceReader): a copy after this spool's was 0.7 s of
+      // this thread's merge at 100,000 accounts, on a machine where writes to the page cache are slow.
+      const evidenceBase = Math.ceil(evidenceEnd / BLOCK_BYTES) * BLOCK_BYTES;
+      this.evidenceFromOthers.push([other.evidenceFile, evidenceBase]);
+      evidenceEnd = evidenceBase + statSync(other.evidenceFile).size;
       const resourceBase = resources.append(other.resourcesFile, other.resourceCount);
       rmSync(other.resourcesFile, { force: true });
       other.runs.forEach((file, i) => {
         const { places, codes } = other.outlines[i]!;
-        sources.push({ file, evidenceBase, resourceBase, outline: { places: this.places.adopt(other.placeTable, places), codes } });
+        sources.push({ file, evidenceBase, resourceBase, outline: { places: this.places.adopt(other.placeTable, places), codes }, samples: other.samples[i]! });
       });
       this.count += other.length;
     }
     evidence.close();
     resources.close();
     const verdictsFile = join(this.dir!, 'verdicts.jsonl');
-    const { ruleRanges, checkpoints, outline } = mergeRuns(sources, verdictsFile, this.count, heapCeiling);
-    for (const { file } of sources) rmSync(file, { force: true });
-    const resourceTable = loadResourceTable(resources.file);
-    return openSpool({ verdictsFile, evidenceFile: evidence.file, resourcesFile: resources.file, resourceTable, length: this.count, ruleRanges, checkpoints, outline: { ...outline, placeTable: this.places.places } });
+    writeFileSync(verdictsFile, '');
+    this.mergedRuns = sources.map((s) => s.file);
+    return { parts: planParts(sources, count, verdictsFile), resourcesFile: resources.file };
+  }
+
+  /** The merged file as a list, the runs removed. */
+  private opened(parts: readonly MergePart[], merged: MergedPart, resourcesFile: string): SpooledVerdicts {
+    for (const file of this.mergedRuns) rmSync(file, { force: true });
+    const { ruleRanges, checkpoints, places, codes, ruleEnds } = merged;
+    const verdictsFile = parts[0]!.out;
+    if (places.length !== this.count) throw new Error(`verdict spool: merged ${places.length} verdicts, expected ${this.count}`);
+    const resourceTable = loadResourceTable(resourcesFile);
+    return openSpool({ verdictsFile, evidenceFile: this.evidence!.file, evidenceFromOthers: this.evidenceFromOthers, resourcesFile, resourceTable, length: this.count, ruleRanges, checkpoints, outline: { places, codes, ruleEnds, placeTable: this.places.places } });
   }
 
   /** Ends the spool without merging its runs (an array when it wrote none), for another thread's finish(). */
@@ -149,7 +189,7 @@ export class VerdictSpool {
     if (this.buffer.length > 0) this.writeRun();
     this.evidence!.close();
     this.resources!.close();
-    return { runs: [...this.runs], evidenceFile: this.evidence!.file, resourcesFile: this.resources!.file, resourceCount: this.resources!.count, length: this.count, outlines: [...this.outlines], placeTable: this.places.places };
+    return { runs: [...this.runs], evidenceFile: this.evidence!.file, resourcesFile: this.resources!.file, resourceCount: this.resources!.count, length: this.count, outlines: [...this.outlines], samples: [...this.samples], placeTable: this.places.places };
   }
 
   private openFiles(): LineWriter {
@@ -165,8 +205,14 @@ export class VerdictSpool {
     this.openFiles();
     const run = new LineWriter(join(this.dir!, `run-${this.runs.length}.jsonl`));
     const outline: OutlineColumns = { places: new Uint32Array(this.buffer.length), codes: new Uint8Array(this.buffer.length) };
+    const samples: RunSamples = { every: sampleEvery(this.runVerdicts), keys: [], offsets: [] };
     this.buffer.sort(compareVerdicts).forEach((v, i) => {
-      run.write(`${sortKey(v)}\t${this.encode(v)}\n`);
+      const key = sortKey(v);
+      if (i % samples.every === 0) {
+        samples.keys.push(key);
+        samples.offsets.push(run.offset);
+      }
+      run.write(`${key}\t${this.encode(v)}\n`);
       outline.places[i] = this.places.indexOf(v.resource);
       outline.codes[i] = outlineCode(v);
     });
@@ -174,6 +220,7 @@ export class VerdictSpool {
     this.resources!.endRun();
     this.runs.push(run.file);
     this.outlines.push(outline);
+    this.samples.push(samples);
     this.buffer = [];
   }
 
@@ -199,46 +246,6 @@ export class VerdictSpool {
   }
 }
 
-/**
- * The canonical order's keys (contracts/order.ts compareVerdicts) as one string that compares, as
- * a string, the way compareVerdicts compares the verdicts: each field in turn, by UTF-16 code
- * units, a field that is a prefix of another first. Each field ends with U+0000; code units that
- * would break the line or the text are escaped by a prefix code that keeps their order: those
- * below U+000C (U+0000, tab, newline) as U+0001 and one character, and U+D7FF and every surrogate
- * (a lone one would not survive UTF-8) as U+D7FF and one character between U+0FFF and U+17FF.
- */
-export function sortKey(v: Verdict): string {
-  return keyField(v.ruleId) + keyField(v.resource.id) + keyField(v.resource.type) + keyField(v.status) + keyField(v.message);
-}
-
-const ESCAPED = /[\u0000-\u000b\ud7ff-\udfff]/;
-const ESCAPED_ALL = /[\u0000-\u000b\ud7ff-\udfff]/g;
-
-function keyField(text: string | undefined): string {
-  const value = text ?? '';
-  return `${ESCAPED.test(value) ? value.replace(ESCAPED_ALL, escapeUnit) : value}\u0000`;
-}
-
-function escapeUnit(unit: string): string {
-  const code = unit.charCodeAt(0);
-  return code < 0x0c ? `\u0001${String.fromCharCode(0x20 + code)}` : `\ud7ff${String.fromCharCode(0x0fff + code - 0xd7ff)}`;
-}
-
-/** The rule id of a sort key. */
-function ruleOfKey(key: string): string {
-  return unescapeField(key.slice(0, key.indexOf('\u0000')));
-}
-
-function unescapeField(field: string): string {
-  return field.indexOf('\u0001') < 0 && field.indexOf('\ud7ff') < 0 ? field : field.replace(ESCAPES, unescapeUnit);
-}
-
-const ESCAPES = /\u0001([\s\S])|\ud7ff([\s\S])/g;
-
-function unescapeUnit(_: string, low: string | undefined, high: string | undefined): string {
-  return low !== undefined ? String.fromCharCode(low.charCodeAt(0) - 0x20) : String.fromCharCode(high!.charCodeAt(0) - 0x0fff + 0xd7ff);
-}
-
 let temporaryRoot: string | undefined;
 
 /**
@@ -253,144 +260,6 @@ function temporaryDir(): string {
 /** A folder for spools that worker threads write and this thread reads; removed at exit. */
 export function sharedSpoolDir(): string {
   return temporaryDir();
-}
-
-/** A sorted run, and where its spool's evidence and resources start in the merged evidence file and resource table. */
-interface RunSource {
-  file: string;
-  evidenceBase: number;
-  resourceBase: number;
-  /** Its lines' outline, places as indexes of the merging spool's table. */
-  outline: OutlineColumns;
-}
-
-interface RunCursor {
-  key: string;
-  /** The run's place in the order verdicts were added: equal keys come out in that order, as from a stable sort. */
-  run: number;
-  /** The whole line, key included. */
-  line: string;
-  /** The line's place in its run. */
-  index: number;
-  lines: Generator<string>;
-  source: RunSource;
-}
-
-/**
- * k-way merge of sorted runs into one file of whole lines (key and encoded verdict), other spools'
- * evidence references shifted to the merged evidence file; returns where each rule's verdicts
- * are, the checkpoints, and the runs' outlines in the merged order.
- */
-function mergeRuns(runs: RunSource[], out: string, length: number, heapCeiling?: HeapCeiling): Pick<SpoolHandle, 'ruleRanges' | 'checkpoints'> & { outline: Omit<SpoolOutline, 'placeTable'> } {
-  const writer = new LineWriter(out);
-  const ranges: SpoolHandle['ruleRanges'] = [];
-  const checkpoints: number[] = [];
-  const outline = { places: new Uint32Array(length), codes: new Uint8Array(length), ruleEnds: [] as number[] };
-  let lines = 0;
-  const heap: RunCursor[] = [];
-  const advance = (lines: Generator<string>, run: number, source: RunSource, index: number): RunCursor | undefined => {
-    const next = lines.next();
-    if (next.done) return undefined;
-    const tab = next.value.indexOf('\t');
-    const line = source.evidenceBase === 0 && source.resourceBase === 0 ? next.value : withBasesAt(next.value, tab, source.evidenceBase, source.resourceBase);
-    return { key: next.value.slice(0, tab), run, line, index, lines, source };
-  };
-  runs.forEach((source, run) => {
-    const cursor = advance(readLines(source.file), run, source, 0);
-    if (cursor) heapPush(heap, cursor);
-  });
-  let ruleKey: string | undefined;
-  while (heap.length > 0) {
-    const top = heap[0]!;
-    // The rule's field of the key, with its terminator: a new one starts the next rule's range.
-    if (ruleKey === undefined || !top.key.startsWith(ruleKey)) {
-      const last = ranges[ranges.length - 1];
-      if (last) {
-        last[2] = writer.offset;
-        outline.ruleEnds.push(lines);
-      }
-      ruleKey = top.key.slice(0, top.key.indexOf('\u0000') + 1);
-      ranges.push([ruleOfKey(top.key), writer.offset, 0]);
-    }
-    if (lines % CHECKPOINT_VERDICTS === 0) checkpoints.push(writer.offset);
-    // Not at the first line: judging's last accounts have just been collected, by V8 or the ceiling.
-    if (lines % CEILING_LINES === CEILING_LINES - 1) heapCeiling?.check();
-    outline.places[lines] = top.source.outline.places[top.index]!;
-    outline.codes[lines] = top.source.outline.codes[top.index]!;
-    lines++;
-    writer.write(`${top.line}\n`);
-    const next = advance(top.lines, top.run, top.source, top.index + 1);
-    if (next) heapReplaceTop(heap, next);
-    else heapPopTop(heap);
-  }
-  if (ranges.length > 0) {
-    ranges[ranges.length - 1]![2] = writer.offset;
-    outline.ruleEnds.push(lines);
-  }
-  writer.close();
-  if (lines !== length) throw new Error(`verdict spool: merged ${lines} verdicts, expected ${length}`);
-  return { ruleRanges: ranges, checkpoints, outline };
-}
-
-/**
- * A run line (key, tab, encoded verdict) of a spool whose evidence now starts `evidenceBase` bytes
- * into the merged evidence file and whose resources start at `resourceBase` in the merged table:
- * only the digits of the resource index and the evidence offset are rewritten, the text that
- * JSON.parse and JSON.stringify of the whole line gave. That round trip of every line of the other
- * threads' runs took a third of the merge: 10,000 accounts on two threads, `-f md`, 0.43-0.46 s of
- * CPU with it, 0.29-0.31 s without (one thread: 0.18-0.19 s; two alternated pairs, load 6-7; issue
- * 16, fourteenth round).
- */
-function withBasesAt(line: string, tab: number, evidenceBase: number, resourceBase: number): string {
-  // `["high",resource,[offset,bytes],...`: a severity (SEVERITIES) is a word, so the first comma ends it.
-  const resource = line.indexOf(',', tab + 2) + 1;
-  const resourceEnd = line.indexOf(',', resource);
-  const head = `${line.slice(0, resource)}${Number(line.slice(resource, resourceEnd)) + resourceBase},`;
-  const ref = resourceEnd + 1;
-  if (line.charCodeAt(ref) !== OPENING_BRACKET) return `${head}${line.slice(ref)}`; // evidence written inline: {"v":...}
-  const offsetEnd = line.indexOf(',', ref + 1);
-  return `${head}[${Number(line.slice(ref + 1, offsetEnd)) + evidenceBase}${line.slice(offsetEnd)}`;
-}
-
-const OPENING_BRACKET = 0x5b;
-const NOT_PARSED = Symbol('evidence not parsed');
-
-const less = (a: RunCursor, b: RunCursor) => a.key < b.key || (a.key === b.key && a.run < b.run);
-
-function heapPush(heap: RunCursor[], item: RunCursor): void {
-  heap.push(item);
-  for (let i = heap.length - 1; i > 0; ) {
-    const parent = (i - 1) >> 1;
-    if (!less(heap[i]!, heap[parent]!)) break;
-    [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-    i = parent;
-  }
-}
-
-function heapReplaceTop(heap: RunCursor[], item: RunCursor): void {
-  heap[0] = item;
-  siftDown(heap);
-}
-
-function heapPopTop(heap: RunCursor[]): void {
-  const last = heap.pop()!;
-  if (heap.length > 0) {
-    heap[0] = last;
-    siftDown(heap);
-  }
-}
-
-function siftDown(heap: RunCursor[]): void {
-  for (let i = 0; ; ) {
-    const left = 2 * i + 1;
-    const right = left + 1;
-    let smallest = i;
-    if (left < heap.length && less(heap[left]!, heap[smallest]!)) smallest = left;
-    if (right < heap.length && less(heap[right]!, heap[smallest]!)) smallest = right;
-    if (smallest === i) return;
-    [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
-    i = smallest;
-  }
 }
 
 /** A finished spool as a verdict list: every walk reads the file again. */
@@ -412,7 +281,7 @@ export type SpooledVerdicts = VerdictList & {
 
 export function openSpool(handle: SpoolHandle): SpooledVerdicts {
   // Shared by every walk of the list: the JSON and SARIF walks parse a hot piece of evidence once.
-  const reading: SpoolReading = { evidence: new EvidenceCache(new PieceReader(handle.evidenceFile)), resources: new ResourceTable(handle.resourceTable) };
+  const reading: SpoolReading = { evidence: new EvidenceCache(new PieceReader(handle.evidenceFile, handle.evidenceFromOthers)), resources: new ResourceTable(handle.resourceTable) };
   return {
     spool: handle,
     length: handle.length,
@@ -518,6 +387,8 @@ function decodeLine(line: string, ruleId: string, resources: ResourceTable, evid
 }
 
 const COMMA = 0x2c;
+const OPENING_BRACKET = 0x5b;
+const NOT_PARSED = Symbol('evidence not parsed');
 const DIGIT_0 = 0x30;
 
 /** The non-negative integer written at `from`. */

@@ -100,8 +100,11 @@ describe('evaluateSnapshot on worker threads', () => {
     expect(alone.accounts).toBeGreaterThanOrEqual(64);
     expect(alone.checks).toBe(Math.floor(alone.accounts / 32));
     const beside = await judged(2);
-    // Lines are dealt round-robin: this thread judges the first of every two.
-    expect(beside.checks).toBe(Math.floor(Math.ceil(beside.accounts / 2) / 32));
+    // Lines are dealt round-robin, this thread the first of every two, but for the last quarter,
+    // claimed by whichever thread arrives first (exact counts: parallel-first-pass.test.ts, "shared tail").
+    const dealt = beside.accounts - Math.floor(beside.accounts / 4);
+    expect(beside.checks).toBeGreaterThanOrEqual(Math.floor(Math.ceil(dealt / 2) / 32));
+    expect(beside.checks).toBeLessThanOrEqual(Math.floor((Math.ceil(dealt / 2) + beside.accounts - dealt) / 32));
     expect([alone.collections, beside.collections]).toEqual([0, 0]);
   }, 90_000);
 

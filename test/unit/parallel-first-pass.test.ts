@@ -9,15 +9,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { judgesUnderCeiling, startWorkers, workerHeapMb, workerYoungMb } from '../../src/evaluate/parallel.ts';
 import { evaluateSnapshot, firstPass } from '../../src/evaluate/pipeline.ts';
+import { ClaimedLines } from '../../src/evaluate/shared-tail.ts';
 import type { ModelIndex } from '../../src/model/index.ts';
 import { jsonFormatter } from '../../src/report/json.ts';
 import { sarifFormatter } from '../../src/report/sarif.ts';
 import { loadRules, type LoadedRule } from '../../src/rules/load.ts';
 import { UserError } from '../../src/shared/errors.ts';
+import { HeapCeiling } from '../../src/shared/full-collection.ts';
 import { lineBlocks, openSnapshot, type BlockSeen } from '../../src/snapshot/read.ts';
 import { generateOrg } from '../bench/generate-org.ts';
 import { writeSyntheticSnapshot } from '../bench/org-snapshot.ts';
@@ -177,12 +179,14 @@ describe('a worker out of its capped heap', () => {
   for (const [when, fixture] of [
     ['pass 1: this thread indexes its block', 'hungry-first-pass.ts'],
     ['pass 2: this thread judges its share', 'hungry-judge.ts'],
+    ['the merge: this thread merges its part', 'hungry-merge.ts'],
   ] as const) {
     it(`is no failure in ${when}, with the same reports`, async () => {
       const file = write(lines.join('\n') + '\n');
       const single = render(await evaluateSnapshot(await openSnapshot(file), options(1)));
       for (const threads of [2, 3]) {
-        const result = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(threads), threading: hungry(fixture) });
+        // Runs of 100 verdicts: every thread spools runs, so there is a merge to share.
+        const result = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(threads), spoolRunVerdicts: 100, threading: hungry(fixture) });
         expect(render(result), `${threads} threads`).toEqual(single);
       }
     }, 120_000);
@@ -195,6 +199,15 @@ describe('a worker that answered its block of pass 1', () => {
     const module = new URL('../fixtures/evaluate-workers/rules-fail.ts', import.meta.url);
     const failed = evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(2), threading: { module } });
     await expect(failed).rejects.toThrow(/^a worker thread loading the rules failed: /);
+  }, 60_000);
+});
+
+describe('a worker that answered its share of pass 2', () => {
+  it('and then fails merging its part of the verdicts fails the evaluation, saying what it was doing', async () => {
+    const file = write(lines.join('\n') + '\n');
+    const module = new URL('../fixtures/evaluate-workers/merge-fail.ts', import.meta.url);
+    const failed = evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(2), spoolRunVerdicts: 100, threading: { module } });
+    await expect(failed).rejects.toThrow(/^the merge of \d+ verdicts in a worker thread failed: no space left on the device/);
   }, 60_000);
 });
 
@@ -222,9 +235,60 @@ describe('a worker\'s heap', () => {
   });
 
   it('is collected at a ceiling while the worker judges, as this thread\'s is', async () => {
-    const file = write(lines.join('\n') + '\n');
+    // 120 accounts (116 in scope): the worker's fixed share alone (43 lines) is more than the 32 accounts between two checks.
+    const file = join(dir, 'larger.snapshot.jsonl.gz');
+    await writeSyntheticSnapshot(generateOrg({ accounts: 120, seed: 7 }), file);
     const module = new URL('../fixtures/evaluate-workers/ceiling-watch.ts', import.meta.url);
     const failed = evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(2), threading: { module } });
-    await expect(failed).rejects.toThrow(/^evaluation of 39 accounts in a worker thread failed: a worker consulted its heap ceiling/);
+    await expect(failed).rejects.toThrow(/^evaluation of \d+ accounts in a worker thread failed: a worker consulted its heap ceiling/);
+  }, 60_000);
+});
+
+describe("pass 2's shared tail", () => {
+  /** A ceiling that counts its checks (one every 32 accounts this thread judges; never collects). */
+  class CountingCeiling extends HeapCeiling {
+    checks = 0;
+    override check(): void {
+      this.checks++;
+    }
+  }
+  let file: string;
+  let single: string[];
+  beforeAll(async () => {
+    // 116 accounts in scope (120 less 4 skipped): 87 dealt (44 to this thread), a tail of 29 in chunks of 16.
+    file = join(dir, 'tail.snapshot.jsonl.gz');
+    await writeSyntheticSnapshot(generateOrg({ accounts: 120, seed: 3 }), file);
+    single = render(await evaluateSnapshot(await openSnapshot(file), options(1)));
+  }, 60_000);
+  const judgedHere = async (threading: { module?: URL; heapMb?: number }) => {
+    const heapCeiling = new CountingCeiling(2 ** 40);
+    const result = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(2), threading: { ...threading, heapCeiling } });
+    expect(result.scope.accountIds).toHaveLength(116);
+    expect(render(result)).toEqual(single);
+    return heapCeiling.checks;
+  };
+
+  it('is judged by this thread when the worker is slower: its 44 lines and the 29 of the tail', async () => {
+    expect(await judgedHere({ module: new URL('../fixtures/evaluate-workers/slow-to-tail.ts', import.meta.url) })).toBe(Math.floor(73 / 32));
+  }, 60_000);
+
+  it('is judged by the worker when this thread is slower: this thread judges its 44 lines only', async () => {
+    const has = ClaimedLines.prototype.has;
+    const spy = vi.spyOn(ClaimedLines.prototype, 'has').mockImplementation(function (this: ClaimedLines, line: number) {
+      const tail = this as unknown as { claims: Int32Array; chunks: number; chunkOf: Map<number, number> };
+      if (tail.chunkOf.has(line)) {
+        for (let next = Atomics.load(tail.claims, 0); next < tail.chunks; next = Atomics.load(tail.claims, 0)) Atomics.wait(tail.claims, 0, next, 10);
+      }
+      return has.call(this, line);
+    });
+    try {
+      expect(await judgedHere({})).toBe(Math.floor(44 / 32));
+    } finally {
+      spy.mockRestore();
+    }
+  }, 60_000);
+
+  it('claimed by a worker that runs out of memory is judged by this thread', async () => {
+    await judgedHere({ module: new URL('../fixtures/evaluate-workers/hungry-tail.ts', import.meta.url), heapMb: 64 });
   }, 60_000);
 });

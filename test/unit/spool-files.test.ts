@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LineWriter, PieceReader, readLines } from '../../src/evaluate/spool-files.ts';
+import { BLOCK_BYTES, LineWriter, PieceReader, readLines } from '../../src/evaluate/spool-files.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trailproof-spool-files-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,6 +48,29 @@ describe('spool files', () => {
     // A piece within a block: the ASCII end of the last long line, then the line with characters beyond ASCII read again.
     expect(reader.read(places[4]!.offset + 69_000, 10)).toBe('xxxxxxxxxx');
     expect(reader.read(places[2]!.offset, places[2]!.length)).toBe(lines[2]);
+    reader.close();
+  });
+
+  it("reads other files' pieces as if written at their block-aligned byte after the first file", () => {
+    const write = (name: string, lines: string[]) => {
+      const writer = new LineWriter(join(dir, name));
+      const places = lines.map((line) => ({ offset: writer.offset, length: writer.write(`${line}\n`) - 1, line }));
+      writer.close();
+      return { file: writer.file, size: writer.offset, places };
+    };
+    const first = write('first.jsonl', ['one', 'é'.repeat(20_000), 'two']);
+    const second = write('second.jsonl', ['three', 'x'.repeat(50_000), 'four😀']);
+    const third = write('third.jsonl', ['five']);
+    const secondAt = Math.ceil(first.size / BLOCK_BYTES) * BLOCK_BYTES;
+    const thirdAt = Math.ceil((secondAt + second.size) / BLOCK_BYTES) * BLOCK_BYTES;
+    const reader = new PieceReader(first.file, [
+      [second.file, secondAt],
+      [third.file, thirdAt],
+    ]);
+    const pieces = [...first.places, ...second.places.map((p) => ({ ...p, offset: p.offset + secondAt })), ...third.places.map((p) => ({ ...p, offset: p.offset + thirdAt }))];
+    for (const order of [[...pieces].reverse(), pieces]) {
+      for (const { offset, length, line } of order) expect(reader.read(offset, length) === line).toBe(true);
+    }
     reader.close();
   });
 });

@@ -10,6 +10,7 @@ import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
 import { EVIDENCE_GENERATION, sortKey, type SpooledVerdicts, type SpoolRuns, VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
 import type { VerdictOutline } from '../../src/evaluate/verdict-outline.ts';
 import { compareVerdicts } from '../../src/contracts/order.ts';
+import { mergePart, type MergedPart, type MergePart } from '../../src/evaluate/run-merge.ts';
 import { SEVERITIES, type ResourceType, type Verdict, type VerdictStatus } from '../../src/contracts/verdict.ts';
 import { listFormatters } from '../../src/report/registry.ts';
 import { HeapCeiling } from '../../src/shared/full-collection.ts';
@@ -180,6 +181,78 @@ describe('VerdictSpool walks from a verdict', () => {
       for (let it = list.from(index), step = it.next(); !step.done; step = it.next()) walked.push(JSON.stringify(step.value));
       expect(walked, `from ${index}`).toEqual(whole.slice(index));
     }
+  });
+});
+
+describe('VerdictSpool merged in parts', () => {
+  /** Three "threads": this spool and two others whose runs it merges; odd keys, equal keys across threads. */
+  const spools = () => {
+    const next = generator(13);
+    const verdicts = Array.from({ length: 2_600 }, (_, i) => {
+      const v = oddVerdict(next, i);
+      v.severity = SEVERITIES[i % SEVERITIES.length]!;
+      if (i % 7 === 0) v.suppressed = { exceptionId: `exceptions[${i}]`, reason: 'accepted', approver: 'a', expires: '2099-12-31' };
+      return v;
+    });
+    const others = [new VerdictSpool(undefined, 90), new VerdictSpool(undefined, 130)];
+    const spool = new VerdictSpool(undefined, 110);
+    verdicts.forEach((v, i) => (i % 3 === 0 ? spool : others[i % 3 === 1 ? 0 : 1]!).add(v));
+    return { spool, others: others.map((o) => o.finishRuns() as SpoolRuns) };
+  };
+  const everything = (list: SpooledVerdicts) => ({
+    verdicts: [...list].map((v) => JSON.stringify(v)),
+    outlines: [...list.outlines()].map((o) => JSON.stringify(o)),
+    resources: [...list.resources()].map((r) => JSON.stringify(r)),
+    rules: [...list.ruleIds()].sort(),
+    byRule: [...list.ruleIds()].map((id) => [...list.ofRules(new Set([id]))].map((v) => JSON.stringify(v))),
+    from: [0, 1, 1_023, 1_024, 1_300, 2_048, 2_599].map((index) => {
+      const walked: string[] = [];
+      for (let it = list.from(index), step = it.next(); !step.done; step = it.next()) walked.push(JSON.stringify(step.value));
+      return walked;
+    }),
+  });
+
+  it('gives the list one merge gives, whichever thread merges which part, and this thread the part of one that could not', async () => {
+    const one = spools();
+    const whole = everything(one.spool.finish(one.others) as SpooledVerdicts);
+    expect(whole.verdicts).toHaveLength(2_600);
+    const given: number[] = [];
+    // Another thread's merge of its part, or none (it ran out of memory): this thread merges that part.
+    const elsewhere = async (part: MergePart) => {
+      given.push(part.length);
+      return mergePart(structuredClone(part));
+    };
+    const outOfMemory = async () => undefined;
+    for (const mergers of [[elsewhere, elsewhere], [outOfMemory, elsewhere], [elsewhere]]) {
+      given.length = 0;
+      const split = spools();
+      const list = (await split.spool.finishInParts(split.others, mergers)) as SpooledVerdicts;
+      expect(everything(list)).toEqual(whole);
+      // Parts of about equal shares were merged elsewhere, and the first here.
+      const parts = mergers.length + 1;
+      expect(given.length).toBe(mergers.filter((m) => m === elsewhere).length);
+      for (const lines of given) expect(Math.abs(lines - 2_600 / parts)).toBeLessThan(2_600 / parts / 2);
+    }
+  });
+
+  it('fails with the error of a part merged elsewhere, even one that fails while an earlier part is awaited', async () => {
+    const split = spools();
+    const later = (part: MergePart) => new Promise<MergedPart>((resolve) => setTimeout(() => resolve(mergePart(structuredClone(part))), 50));
+    const failing = async () => {
+      throw new Error('a worker failed');
+    };
+    await expect(split.spool.finishInParts(split.others, [later, failing])).rejects.toThrow('a worker failed');
+  });
+
+  it('with nothing spooled to disk, is the array one spool sorts', async () => {
+    const spool = new VerdictSpool();
+    const next = generator(3);
+    const verdicts = Array.from({ length: 50 }, (_, i) => oddVerdict(next, i));
+    for (const v of verdicts) spool.add(v);
+    const merger = async () => {
+      throw new Error('nothing to merge');
+    };
+    expect(await spool.finishInParts([], [merger])).toEqual([...verdicts].sort(compareVerdicts));
   });
 });
 
