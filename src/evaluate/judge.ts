@@ -8,11 +8,11 @@ import { organizationSubject, subjectsForAccount, type ModelIndex } from '../mod
 import type { EvaluationSubject } from '../model/facts.ts';
 import type { LoadedRule } from '../rules/load.ts';
 import type { HeapCeiling } from '../shared/full-collection.ts';
-import type { SnapshotSource } from '../snapshot/read.ts';
+import type { LineSelection, SnapshotSource } from '../snapshot/read.ts';
 
 export interface JudgeScope {
   /** Only the account records on these lines (all when absent): the other lines are neither decoded nor parsed, and none is read when it is empty. */
-  only?: ReadonlySet<number>;
+  only?: LineSelection;
   /** Judge the organization itself too (exactly one thread or shard does). */
   judgesOrganization: boolean;
   /** The judging thread's heap ceiling, consulted every CEILING_ACCOUNTS accounts (this thread's and a worker's: see parallel.ts workerHeapMb). */

@@ -39,7 +39,7 @@ import { ruleSpecOf, type RuleSpec } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
 import type { HeapCeiling } from '../shared/full-collection.ts';
 import { moduleBeside, OUT_OF_MEMORY, ranOutOfHeap, startWorkerThread } from '../shared/worker-thread.ts';
-import { lineBlocks, type LineBlock, type SnapshotSource } from '../snapshot/read.ts';
+import { lineBlocks, type LineBlock, type LineSelection, type SnapshotSource } from '../snapshot/read.ts';
 import type { DecidedOptions, DecidedShare, DecidedVerdicts } from './decided.ts';
 import { indexBlock, type BlockIndexed } from './first-pass-block.ts';
 import { judgeRecords } from './judge.ts';
@@ -264,7 +264,7 @@ export async function judgeInThreads(workers: Workers, source: SnapshotSource, o
   const accountsOf = (k: number) => [...first.accountIds.slice(0, dealt.length).filter((_, i) => i % threads === k), ...tailAccounts];
   const index = serializedOnce(accountLinesPart(first.index));
   alive.forEach((worker, k) => worker.post({ lines: share(k + 1), accountIds: accountsOf(k + 1), index, tail, thread: k + 1 }));
-  const judgeHere = (only: Set<number>, judgesOrganization: boolean) => judgeRecords(source, first.index, options.rules, { only, judgesOrganization, heapCeiling }, decided.add);
+  const judgeHere = (only: LineSelection, judgesOrganization: boolean) => judgeRecords(source, first.index, options.rules, { only, judgesOrganization, heapCeiling }, decided.add);
   await judgeHere(new ClaimedLines(share(0), tail, 0), first.judgesOrganization);
   for (const [k, worker] of alive.entries()) {
     const judged = await worker.result;

@@ -15,6 +15,17 @@ import { resolveSameAsReferences } from './same-as.ts';
 import { validateAccountLine, validateHeader, validateRecord, type LineProblem } from './schema.ts';
 import type { AccountRecord, Snapshot, SnapshotHeader } from './types.ts';
 
+/**
+ * The record lines a pass yields (SnapshotSource.numberedRecords): every pass asks `has` about each
+ * record line once, in file order, so a selection may decide as it is asked (the judging threads
+ * claim the end of pass 2 so, evaluate/shared-tail.ts); a `size` of 0 reads nothing. A
+ * ReadonlySet<number> is one.
+ */
+export interface LineSelection {
+  readonly size: number;
+  has(line: number): boolean;
+}
+
 /** A validated snapshot whose account lines can be read as many times as needed. */
 export interface SnapshotSource {
   /** The file name, or a label for a snapshot built in memory; used in messages. */
@@ -40,10 +51,10 @@ export interface SnapshotSource {
    */
   records(): AsyncIterable<AccountRecord>;
   /**
-   * The same, with the line each record is on. With `only`, just the records on those lines: the
-   * other lines are still read (and hashed) but neither decoded nor parsed.
+   * The same, with the line each record is on. With `only`, just the records on the lines it
+   * selects: the other lines are still read (and hashed) but neither decoded nor parsed.
    */
-  numberedRecords(only?: ReadonlySet<number>): AsyncIterable<NumberedRecord>;
+  numberedRecords(only?: LineSelection): AsyncIterable<NumberedRecord>;
   /**
    * The validating pass of a file (the first of one opened with `validate: 'first-pass'`), split between threads
    * by blocks of consecutive lines (lineBlocks): this thread validates and yields the records of
@@ -150,7 +161,7 @@ export async function openSnapshot(file: string, options: OpenOptions = {}): Pro
     await checkUnchanged(file, opened);
     sha256 = source.sha256 = hash.digest('hex');
   };
-  async function* validatingPass(only?: ReadonlySet<number>): AsyncGenerator<NumberedRecord> {
+  async function* validatingPass(only?: LineSelection): AsyncGenerator<NumberedRecord> {
     const hash = createHash('sha256');
     const tracker = new AccountTracker(file);
     for await (const parsed of parsedLines(file, hash, header, headerLine)) {
@@ -265,7 +276,7 @@ type SamenessCheck = { opened: string } | { expected: string | undefined; hashed
  * pass (see SamenessCheck). A file that changed since fails with a UserError at the end of the
  * pass, before any result can be reported from it.
  */
-async function* trustedPass(file: string, version: number, only: ReadonlySet<number> | undefined, check: SamenessCheck): AsyncGenerator<NumberedRecord> {
+async function* trustedPass(file: string, version: number, only: LineSelection | undefined, check: SamenessCheck): AsyncGenerator<NumberedRecord> {
   const hash = 'opened' in check ? undefined : createHash('sha256');
   let sawHeader = Boolean(only); // `only` names record lines: the header is never among them
   for await (const { number, text } of textLines(file, hash, only && ((n) => only.has(n)))) {
