@@ -12,7 +12,7 @@ import { parentPort, resourceLimits, workerData } from 'node:worker_threads';
 import { indexOf, type AccountLinesIndex } from '../model/index.ts';
 import { loadRuleSpecs, type LoadedRule } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
-import { HeapCeiling } from '../shared/full-collection.ts';
+import { collectGarbageNow, HeapCeiling } from '../shared/full-collection.ts';
 import { reopenSnapshot, type SnapshotSource } from '../snapshot/read.ts';
 import { DecidedVerdicts } from './decided.ts';
 import { indexBlock } from './first-pass-block.ts';
@@ -60,6 +60,9 @@ function ceiling(): { heapCeiling?: HeapCeiling } {
 
 function mergeTask({ part }: WorkerMerge): WorkerReply {
   step = 'merging';
+  // Judging left this heap at its cap with its own garbage, and the main thread is merging beside
+  // it: collected first, the two heaps do not peak together (the worker used to exit here).
+  collectGarbageNow();
   return { ok: true, merged: mergePart(part, ceiling().heapCeiling) };
 }
 
