@@ -60,10 +60,12 @@ function ceiling(): { heapCeiling?: HeapCeiling } {
 
 function mergeTask({ part }: WorkerMerge): WorkerReply {
   step = 'merging';
-  // Judging left this heap at its cap with its own garbage, and the main thread is merging beside
-  // it: collected first, the two heaps do not peak together (the worker used to exit here).
-  collectGarbageNow();
-  return { ok: true, merged: mergePart(part, ceiling().heapCeiling) };
+  const { heapCeiling } = ceiling();
+  // Under its cap (no ceiling), judging left this heap at the cap with its own garbage, and the
+  // main thread is merging beside it: collected first, the two heaps do not peak together (the
+  // worker used to exit here). Under a ceiling its garbage is already bounded.
+  if (!heapCeiling) collectGarbageNow();
+  return { ok: true, merged: mergePart(part, heapCeiling) };
 }
 
 function failureOf(err: unknown): WorkerReply {
