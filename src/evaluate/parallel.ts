@@ -46,7 +46,7 @@ import { judgeRecords } from './judge.ts';
 import type { EvaluateOptions, WorkerThreading } from './options.ts';
 import type { MergedPart, MergePart, PartMerger } from './run-merge.ts';
 import { claimedBy, ClaimedLines, withSharedTail, type SharedTail } from './shared-tail.ts';
-import { sharedSpoolDir } from './verdict-spool.ts';
+import { RUN_VERDICTS, sharedSpoolDir } from './verdict-spool.ts';
 
 /**
  * The default: two judging threads on a machine of two or more cores (availableParallelism()) for
@@ -79,7 +79,7 @@ import { sharedSpoolDir } from './verdict-spool.ts';
  * Idle, two alternated pairs against one judging thread: 100.0-108.6 s against 112.6-126.2 s
  * (evaluation 60.4-62.4 s against 73.5-87.9 s) for 185-202 s of CPU against 161-178 s.
  */
-export const TWO_THREADS_FROM = 2_000;
+export const TWO_THREADS_FROM = 15_000;
 
 /** From this many accounts a worker's young generation is halved (workerYoungMb). */
 const LARGE_ORGANIZATION_FROM = 30_001;
@@ -203,6 +203,14 @@ export function threadsFor(source: SnapshotSource, options: EvaluateOptions): nu
   const accounts = source.header.scope.accountIds.length;
   const byDefault = accounts >= TWO_THREADS_FROM ? Math.min(2, availableParallelism()) : 1;
   return Math.max(1, Math.min(asked ?? byDefault, accounts || 1));
+}
+
+/**
+ * Verdicts a spool holds before it writes a sorted run, for an evaluation on `threads` threads of
+ * `source`: every verdict on one thread below TWO_THREADS_FROM accounts, else RUN_VERDICTS.
+ */
+export function spoolRunVerdicts(source: SnapshotSource, threads: number): number {
+  return threads === 1 && source.header.scope.accountIds.length < TWO_THREADS_FROM ? Infinity : RUN_VERDICTS;
 }
 
 /** Worker threads started before pass 1, each validating and indexing its block of lines. */

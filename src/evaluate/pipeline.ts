@@ -24,7 +24,7 @@ import { withFrameworks } from './frameworks.ts';
 import { judgeRecords } from './judge.ts';
 import type { PartMerger } from './run-merge.ts';
 import type { EvaluateOptions } from './options.ts';
-import { judgeInThreads, mergersOf, startWorkers, threadsFor, type Workers } from './parallel.ts';
+import { judgeInThreads, mergersOf, spoolRunVerdicts, startWorkers, threadsFor, type Workers } from './parallel.ts';
 import { inShard, parseShard } from './shard.ts';
 
 /** What pass 1 leaves for pass 2. */
@@ -41,7 +41,7 @@ export interface FirstPass {
 export async function evaluateSnapshot(source: SnapshotSource, options: EvaluateOptions): Promise<ScanResult> {
   const threads = threadsFor(source, options);
   const asOf = options.asOf ?? source.header.collectedAt.slice(0, 10);
-  const decidedOptions = { exceptions: options.config.exceptions, asOf, failOn: options.config.output.failOn, ...(options.spoolRunVerdicts ? { spoolRunVerdicts: options.spoolRunVerdicts } : {}) };
+  const decidedOptions = { exceptions: options.config.exceptions, asOf, failOn: options.config.output.failOn, spoolRunVerdicts: options.spoolRunVerdicts ?? spoolRunVerdicts(source, threads) };
   // Started before pass 1, so that their start-up (module load, rule compilation) overlaps it.
   const workers = threads > 1 ? startWorkers(source, options, decidedOptions, threads) : undefined;
   try {

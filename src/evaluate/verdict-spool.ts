@@ -201,20 +201,51 @@ export class VerdictSpool {
     return this.evidence!;
   }
 
+  /**
+   * `sorted` (in canonical order) written once as a finished spool's merged file: the lines, rule
+   * ranges, checkpoints and outline a merge of a single run gives, without the run or the merge.
+   */
+  writeSorted(sorted: readonly Verdict[]): SpoolHandle {
+    const evidence = this.openFiles();
+    const resources = this.resources!;
+    const merged = new LineWriter(join(this.dir!, 'verdicts.jsonl'));
+    const outline: OutlineColumns = { places: new Uint32Array(sorted.length), codes: new Uint8Array(sorted.length) };
+    const ruleRanges: SpoolHandle['ruleRanges'] = [];
+    const ruleEnds: number[] = [];
+    const checkpoints: number[] = [];
+    this.writeLines(merged, sorted, outline, (v, i) => {
+      const last = ruleRanges[ruleRanges.length - 1];
+      if (last?.[0] !== v.ruleId) {
+        if (last) {
+          last[2] = merged.offset;
+          ruleEnds.push(i);
+        }
+        ruleRanges.push([v.ruleId, merged.offset, 0]);
+      }
+      if (i % CHECKPOINT_VERDICTS === 0) checkpoints.push(merged.offset);
+    });
+    if (ruleRanges.length > 0) {
+      ruleRanges[ruleRanges.length - 1]![2] = merged.offset;
+      ruleEnds.push(sorted.length);
+    }
+    merged.close();
+    evidence.close();
+    resources.close();
+    this.count = sorted.length;
+    const resourceTable = loadResourceTable(resources.file);
+    return { verdictsFile: merged.file, evidenceFile: evidence.file, evidenceFromOthers: [], resourcesFile: resources.file, resourceTable, length: sorted.length, ruleRanges, checkpoints, outline: { ...outline, ruleEnds, placeTable: this.places.places } };
+  }
+
   private writeRun(): void {
     this.openFiles();
     const run = new LineWriter(join(this.dir!, `run-${this.runs.length}.jsonl`));
     const outline: OutlineColumns = { places: new Uint32Array(this.buffer.length), codes: new Uint8Array(this.buffer.length) };
     const samples: RunSamples = { every: sampleEvery(this.runVerdicts), keys: [], offsets: [] };
-    this.buffer.sort(compareVerdicts).forEach((v, i) => {
-      const key = sortKey(v);
+    this.writeLines(run, this.buffer.sort(compareVerdicts), outline, (_, i, key) => {
       if (i % samples.every === 0) {
         samples.keys.push(key);
         samples.offsets.push(run.offset);
       }
-      run.write(`${key}\t${this.encode(v)}\n`);
-      outline.places[i] = this.places.indexOf(v.resource);
-      outline.codes[i] = outlineCode(v);
     });
     run.close();
     this.resources!.endRun();
@@ -222,6 +253,17 @@ export class VerdictSpool {
     this.outlines.push(outline);
     this.samples.push(samples);
     this.buffer = [];
+  }
+
+  /** A line per verdict of `sorted` (its key, a tab, its encoding), its outline in `outline`; `before` is told of each line before it is written. */
+  private writeLines(writer: LineWriter, sorted: readonly Verdict[], outline: OutlineColumns, before: (v: Verdict, i: number, key: string) => void): void {
+    sorted.forEach((v, i) => {
+      const key = sortKey(v);
+      before(v, i, key);
+      writer.write(`${key}\t${this.encode(v)}\n`);
+      outline.places[i] = this.places.indexOf(v.resource);
+      outline.codes[i] = outlineCode(v);
+    });
   }
 
   /** JSON.stringify of the EncodedVerdict. */
@@ -255,6 +297,14 @@ let temporaryRoot: string | undefined;
 function temporaryDir(): string {
   temporaryRoot ??= temporaryFolder('trailproof-verdicts-');
   return mkdtempSync(join(temporaryRoot, 'spool-'));
+}
+
+/**
+ * A list in canonical order (an evaluation's list kept in memory) as a finished spool that a report
+ * worker can open, written once in this process's temporary folder (removed at exit).
+ */
+export function spoolSorted(sorted: readonly Verdict[]): SpoolHandle {
+  return new VerdictSpool().writeSorted(sorted);
 }
 
 /** A folder for spools that worker threads write and this thread reads; removed at exit. */

@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { ScanResult, VerdictList } from '../contracts/result.ts';
-import type { SpoolHandle, SpooledVerdicts } from '../evaluate/verdict-spool.ts';
+import { spoolSorted, type SpoolHandle, type SpooledVerdicts } from '../evaluate/verdict-spool.ts';
 import { UserError } from '../shared/errors.ts';
 import type { HeapCeiling } from '../shared/full-collection.ts';
 import { moduleBeside, OUT_OF_MEMORY, ranOutOfHeap, startWorkerThread } from '../shared/worker-thread.ts';
@@ -28,6 +28,8 @@ export interface ThreadOptions {
   worker?: URL;
   /** A worker's old-generation heap, in MB; default WORKER_HEAP_MB (tests make it run out). */
   workerHeapMb?: number;
+  /** The CPU seconds a worker must take off this thread for a list in memory to be spooled for it; default SPOOL_ONCE_FROM_SECONDS (tests: 0, any list). */
+  spoolOnceFromSeconds?: number;
   /** This thread's heap ceiling while it writes a spooled list's reports; default HEAP_ROOM_MB beyond what is live (shared/full-collection.ts; tests watch it). */
   heapCeiling?: HeapCeiling;
 }
@@ -67,12 +69,30 @@ export interface ReportReply {
 }
 
 /**
- * How many threads write `formatters`: 1 unless the verdicts are spooled (an in-memory list is
- * small, and a worker could not share it), there are at least 2 formats and 2 threads to use.
+ * How many threads write `formatters`: 1 unless there are at least 2 formats and 2 threads to use,
+ * and the verdicts are spooled or worth spooling once (worthSpoolingOnce).
  */
-export function reportThreads(verdicts: VerdictList, formatters: readonly Formatter[], { threads }: ThreadOptions): number {
-  if (!spoolOf(verdicts) || formatters.length < 2) return 1;
-  return Math.max(1, Math.min(threads ?? availableParallelism(), formatters.length));
+export function reportThreads(verdicts: VerdictList, formatters: readonly Formatter[], { threads, spoolOnceFromSeconds }: ThreadOptions): number {
+  const most = Math.max(1, Math.min(threads ?? availableParallelism(), formatters.length));
+  if (most < 2 || !(spoolOf(verdicts) || worthSpoolingOnce(verdicts.length, formatGroups(formatters, most), spoolOnceFromSeconds))) return 1;
+  return most;
+}
+
+/**
+ * The CPU seconds that writing a list once to a spool and starting a report worker must take off
+ * this thread to pay: the formats of the groups a worker would write, at their cost per verdict.
+ * (Formatter.cost is CPU seconds for COST_VERDICTS verdicts.)
+ */
+export const SPOOL_ONCE_FROM_SECONDS = 3;
+const COST_VERDICTS = 150_195;
+
+/**
+ * Whether a list in memory (judged on one thread) is written once to a spool for report workers
+ * to share, given the groups of formats the threads would write (this thread's first).
+ */
+export function worthSpoolingOnce(verdicts: number, groups: readonly (readonly Formatter[])[], fromSeconds = SPOOL_ONCE_FROM_SECONDS): boolean {
+  const elsewhere = groups.slice(1).flat().reduce((sum, formatter) => sum + (formatter.cost ?? 1), 0);
+  return (elsewhere * verdicts) / COST_VERDICTS >= fromSeconds;
 }
 
 /**
@@ -82,6 +102,15 @@ export function reportThreads(verdicts: VerdictList, formatters: readonly Format
  */
 function spoolOf(verdicts: VerdictList): SpoolHandle | undefined {
   return (verdicts as Partial<SpooledVerdicts>).spool;
+}
+
+/** A list in memory written once to a spool (its own thread keeps walking the list); undefined when it could not be written. */
+function spooledOnce(verdicts: VerdictList): SpoolHandle | undefined {
+  try {
+    return spoolSorted(Array.isArray(verdicts) ? verdicts : [...verdicts]);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -103,7 +132,9 @@ export function formatGroups(formatters: readonly Formatter[], count: number): F
 
 /** Writes the formats in `threads` groups, the first on this thread; what was written comes back in the order of `formatters`. */
 export async function writeInThreads(result: ScanResult, formatters: readonly Formatter[], outDir: string, options: RenderOptions, threads: number, threading: ThreadOptions, ceiling?: HeapCeiling): Promise<FormatsWritten> {
-  const spool = spoolOf(result.verdicts)!;
+  const spool = spoolOf(result.verdicts) ?? spooledOnce(result.verdicts);
+  // Not written (a full disk): the verdicts are still in memory, and every format is written here.
+  if (!spool) return writeFormats(result, formatters, outDir, options, ceiling);
   const [own, ...others] = formatGroups(formatters, threads);
   const { verdicts: _verdicts, ...plainResult } = result;
   const { evidenceTexts: _texts, ...plainOptions } = options;

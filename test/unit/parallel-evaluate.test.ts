@@ -9,7 +9,8 @@ import { gunzipSync } from 'node:zlib';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
-import { threadsFor, TWO_THREADS_FROM } from '../../src/evaluate/parallel.ts';
+import { spoolRunVerdicts, threadsFor, TWO_THREADS_FROM } from '../../src/evaluate/parallel.ts';
+import { RUN_VERDICTS } from '../../src/evaluate/verdict-spool.ts';
 import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
 import { jsonFormatter } from '../../src/report/json.ts';
 import { sarifFormatter } from '../../src/report/sarif.ts';
@@ -203,19 +204,34 @@ describe('threadsFor', () => {
     expect(() => threadsFor(file, { config: DEFAULT_CONFIG, rules, workers: 0 })).toThrow(UserError);
   });
 
-  it('takes two threads by default, on two or more cores, from 2,000 accounts', async () => {
+  const withAccounts = async (n: number) => {
     const file = await openSnapshot(snapshot);
-    const withAccounts = (n: number) => ({ ...file, header: { ...file.header, scope: { ...file.header.scope, accountIds: Array.from({ length: n }, (_, i) => String(i).padStart(12, '0')) } } });
+    return { ...file, header: { ...file.header, scope: { ...file.header.scope, accountIds: Array.from({ length: n }, (_, i) => String(i).padStart(12, '0')) } } };
+  };
+
+  it('takes two threads by default, on two or more cores, from 15,000 accounts (nineteenth round): one below', async () => {
     const two = Math.min(2, availableParallelism());
-    expect([1_999, 2_000, 30_000, 30_001, 100_000].map((n) => threadsFor(withAccounts(n), { config: DEFAULT_CONFIG, rules }))).toEqual([1, two, two, two, two]);
-    expect(threadsFor(withAccounts(100_000), { config: DEFAULT_CONFIG, rules, workers: 1 })).toBe(1); // asked for
-    expect(threadsFor(withAccounts(10_000), { config: DEFAULT_CONFIG, rules, workers: 1 })).toBe(1);
+    const sizes = [1_999, 2_000, 10_000, 14_999, 15_000, 30_001, 100_000];
+    const threads = await Promise.all(sizes.map(async (n) => threadsFor(await withAccounts(n), { config: DEFAULT_CONFIG, rules })));
+    expect(threads).toEqual([1, 1, 1, 1, two, two, two]);
+    expect(threadsFor(await withAccounts(100_000), { config: DEFAULT_CONFIG, rules, workers: 1 })).toBe(1); // asked for
+    expect(threadsFor(await withAccounts(10_000), { config: DEFAULT_CONFIG, rules, workers: 2 })).toBe(2);
+  });
+
+  it('keeps every verdict in memory (no runs, no merge) on one thread below 15,000 accounts, asked for or by default; runs elsewhere', async () => {
+    expect(spoolRunVerdicts(await withAccounts(10_000), 1)).toBe(Infinity);
+    expect(spoolRunVerdicts(await withAccounts(14_999), 1)).toBe(Infinity);
+    expect(spoolRunVerdicts(await withAccounts(10_000), 2)).toBe(RUN_VERDICTS); // --workers 2: each thread spools its runs
+    expect(spoolRunVerdicts(await withAccounts(15_000), 1)).toBe(RUN_VERDICTS);
+    expect(spoolRunVerdicts(await withAccounts(100_000), 1)).toBe(RUN_VERDICTS);
   });
 
   it('is the default the help of --workers states', () => {
     const help = runCli(['evaluate', '--help']).stdout.replace(/\s+/g, ' ');
     expect(help).toContain(`default 2 on 2 or more cores from ${TWO_THREADS_FROM.toLocaleString('en-US')} accounts, else 1;`);
     expect(help).not.toMatch(/to 30,000 accounts|stays on one to bound memory/); // the upper bound went in the thirteenth round
+    expect(help).toContain(`one thread below ${TWO_THREADS_FROM.toLocaleString('en-US')} accounts keeps the verdicts in memory`);
+    expect(help).toContain('when the verdicts are spooled to disk or several costly formats are asked for');
   });
 });
 

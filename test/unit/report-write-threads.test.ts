@@ -9,14 +9,16 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
+import { compareVerdicts } from '../../src/contracts/order.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
+import type { Verdict } from '../../src/contracts/verdict.ts';
 import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
-import { VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
+import { RUN_VERDICTS, VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
 import { parseJsonReport, renderJsonReport } from '../../src/report/json.ts';
 import { formatterFor, listFormatters } from '../../src/report/registry.ts';
 import type { Formatter } from '../../src/report/types.ts';
 import { ReportsIncomplete, writeReports, type WrittenReport } from '../../src/report/write.ts';
-import { formatGroups, reportThreads } from '../../src/report/write-threads.ts';
+import { formatGroups, reportThreads, worthSpoolingOnce } from '../../src/report/write-threads.ts';
 import { selectFrameworkPacks } from '../../src/rules/framework-packs.ts';
 import { loadRules } from '../../src/rules/load.ts';
 import { UserError } from '../../src/shared/errors.ts';
@@ -78,7 +80,20 @@ describe('formatGroups', () => {
 });
 
 describe('reportThreads', () => {
-  it('is 1 for verdicts in memory or a single format, else the threads asked or one per core (at most one per format)', async () => {
+  it('spools a list in memory once for a worker only where the formats a worker would write cost enough at its length: all 8 at 10,000 accounts, not JSON + SARIF + HTML, nor all 8 at 1,000', () => {
+    const trio = ['json', 'sarif', 'html'].map(formatterFor);
+    const inMemory = (length: number): Verdict[] => new Array<Verdict>(length);
+    expect(reportThreads(inMemory(150_195), listFormatters(), { threads: 2 })).toBe(2);
+    expect(reportThreads(inMemory(150_195), listFormatters(), { threads: 1 })).toBe(1);
+    expect(reportThreads(inMemory(150_195), trio, { threads: 2 })).toBe(1);
+    expect(reportThreads(inMemory(15_000), listFormatters(), { threads: 2 })).toBe(1);
+    expect(reportThreads(sampleResult().verdicts, trio, { threads: 2, spoolOnceFromSeconds: 0 })).toBe(2);
+    // The cost a worker takes off this thread: the groups after the first, at CPU seconds per 150,195 verdicts.
+    expect(worthSpoolingOnce(150_195, formatGroups(trio, 2), 2.6)).toBe(true);
+    expect(worthSpoolingOnce(150_195, formatGroups(trio, 2), 2.61)).toBe(false);
+  });
+
+  it('is 1 for a small list in memory or a single format, else the threads asked or one per core (at most one per format)', async () => {
     const spooled = await spooledDemo();
     const formatters = ['json', 'sarif', 'html'].map(formatterFor);
     expect(reportThreads(sampleResult().verdicts, formatters, { threads: 4 })).toBe(1);
@@ -140,6 +155,37 @@ describe('writeReports on several threads', () => {
       for (const [path, bytes] of expected) expect(actual.get(path)!.equals(bytes), `${threads} threads: ${path}`).toBe(true);
     }
   }, 120_000);
+
+  it('a list in memory worth a worker is spooled once for it: the bytes one thread writes, the worker\'s group written by the worker', async () => {
+    const inMemory = { ...spooled, verdicts: [...spooled.verdicts] };
+    const one = join(dir, 'one');
+    const alone = await writeReports(inMemory, ALL, one, {}, { threads: 1 });
+    const out = join(dir, 'two');
+    const written = await writeReports(inMemory, ALL, out, {}, { threads: 2, spoolOnceFromSeconds: 0 });
+    expect(relativeTo(out, written)).toEqual(relativeTo(one, alone));
+    const expected = filesUnder(one);
+    const actual = filesUnder(out);
+    expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [path, bytes] of expected) expect(actual.get(path)!.equals(bytes), path).toBe(true);
+    // A worker that exits fails its own group: the list reached it.
+    const err = await writeReports(inMemory, ['json', 'sarif', 'md'], join(dir, 'dead'), {}, { threads: 2, spoolOnceFromSeconds: 0, worker: fixtureWorker('exiting-worker.ts') }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReportsIncomplete);
+    expect((err as Error).message).toContain('format sarif failed: the worker thread writing sarif, md exited with code 3 before it answered');
+    expect((err as ReportsIncomplete).written.map((w) => w.format)).toEqual(['json']);
+  }, 120_000);
+
+  it('a list in memory as long as a spool\'s run is written under the heap ceiling, as a spooled one is', async () => {
+    const some = [...spooled.verdicts];
+    const long = Array.from({ length: RUN_VERDICTS }, (_, i) => some[i % some.length]!).sort(compareVerdicts);
+    let inUse = 0;
+    let collected = 0;
+    const ceiling = new HeapCeiling(1, () => (inUse += 2), () => void collected++);
+    await writeReports({ ...spooled, verdicts: long }, ['md'], join(dir, 'long'), {}, { threads: 1, heapCeiling: ceiling });
+    expect(collected).toBeGreaterThan(0);
+    collected = 0;
+    await writeReports({ ...spooled, verdicts: long.slice(0, RUN_VERDICTS - 1) }, ['md'], join(dir, 'shorter'), {}, { threads: 1, heapCeiling: ceiling });
+    expect(collected).toBe(0);
+  }, 60_000);
 
   it('verdicts in memory are written without a heap ceiling: nothing of a small scan is collected on purpose', async () => {
     let looked = 0;

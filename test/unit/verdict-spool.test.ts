@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
 import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
-import { EVIDENCE_GENERATION, sortKey, type SpooledVerdicts, type SpoolRuns, VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
+import { EVIDENCE_GENERATION, openSpool, sortKey, type SpoolHandle, spoolSorted, type SpooledVerdicts, type SpoolRuns, VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
 import type { VerdictOutline } from '../../src/evaluate/verdict-outline.ts';
 import { compareVerdicts } from '../../src/contracts/order.ts';
 import { mergePart, type MergedPart, type MergePart } from '../../src/evaluate/run-merge.ts';
@@ -182,6 +182,41 @@ describe('VerdictSpool walks from a verdict', () => {
       expect(walked, `from ${index}`).toEqual(whole.slice(index));
     }
   });
+});
+
+describe('VerdictSpool written once (spoolSorted)', () => {
+  /** A handle's plain parts, its files' bytes instead of their paths. */
+  const comparable = (handle: SpoolHandle) => {
+    const { verdictsFile, evidenceFile, resourcesFile, resourceTable: _table, ...plain } = handle;
+    return { ...plain, verdicts: readFileSync(verdictsFile, 'utf8'), evidence: readFileSync(evidenceFile, 'utf8'), resources: readFileSync(resourcesFile, 'utf8') };
+  };
+
+  it('is the finished spool a merge of one run gives: the same files, rule ranges, checkpoints and outline, and the same walks', () => {
+    const next = generator(9);
+    const sorted = Array.from({ length: 2_600 }, (_, i) => oddVerdict(next, i)).sort(compareVerdicts);
+    const once = spoolSorted(sorted);
+    const merge = new VerdictSpool(undefined, sorted.length);
+    for (const v of sorted) merge.add(v);
+    const merged = merge.finish() as SpooledVerdicts;
+    expect(Array.isArray(merged)).toBe(false);
+    expect(once.checkpoints).toHaveLength(3); // verdicts 0, 1,024 and 2,048
+    expect(new Set(once.ruleRanges.map(([id]) => id)).size).toBeGreaterThan(1);
+    expect(comparable(once)).toEqual(comparable(merged.spool));
+    const list = openSpool(once);
+    expect(JSON.stringify([...list])).toBe(JSON.stringify(sorted));
+    const from = list.from(1_500);
+    expect(JSON.stringify(Array.from({ [Symbol.iterator]: () => from }))).toBe(JSON.stringify(sorted.slice(1_500)));
+    expect([...list.outlines()].map((v) => [v.ruleId, v.status, v.severity, v.resource.accountId])).toEqual(sorted.map((v) => [v.ruleId, v.status, v.severity, v.resource.accountId]));
+  });
+
+  it('writes the shared evidence of an evaluated list once, and every format renders the array\'s bytes from it', async () => {
+    const result = await demoResult();
+    const sorted = original(result);
+    const handle = spoolSorted(sorted);
+    const distinct = new Set(sorted.map((v) => v.evidence).filter((e) => e !== null && typeof e === 'object'));
+    expect(readFileSync(handle.evidenceFile, 'utf8').trimEnd().split('\n')).toHaveLength(distinct.size);
+    for (const formatter of listFormatters()) expect(formatter.render({ ...result, verdicts: openSpool(handle) }, {}), formatter.name).toBe(formatter.render(result, {}));
+  }, 60_000);
 });
 
 describe('VerdictSpool merged in parts', () => {
