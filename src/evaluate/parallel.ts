@@ -78,6 +78,14 @@ import { RUN_VERDICTS, sharedSpoolDir } from './verdict-spool.ts';
  * 715 MB writing (854 MB maximum RSS, load 11-14) — under 1 GB, so the bound went.
  * Idle, two alternated pairs against one judging thread: 100.0-108.6 s against 112.6-126.2 s
  * (evaluation 60.4-62.4 s against 73.5-87.9 s) for 185-202 s of CPU against 161-178 s.
+ * Nineteenth round: the threshold went from 2,000 to 15,000 accounts, and below it one thread keeps
+ * every verdict in memory (spoolRunVerdicts): at 10,000 accounts (load 4-6, two alternated pairs)
+ * `-f md` took 8.6 CPU-s and 290 MB against 12.3 CPU-s and 490 MB on two spooling threads,
+ * JSON + SARIF + HTML 13.1-13.7 CPU-s and 319 MB against 18.8-19.8 and 471-479 MB, in no more wall
+ * time; at 5,000 accounts `-f md` 5.5 against 8.4 CPU-s. At 19,549 accounts all 8 formats on one
+ * thread peaked at 651 MB against 600 MB on two (in memory, under the report ceiling), hence the
+ * bound below that size (docs/operations/scale-measurements.md, "Verdicts in memory below 15,000
+ * accounts").
  */
 export const TWO_THREADS_FROM = 15_000;
 

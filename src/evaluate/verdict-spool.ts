@@ -1,11 +1,14 @@
 /**
  * Verdicts on disk, in canonical order, so that memory stays flat in the number of accounts.
  *
- * Verdicts are added as they are decided. Up to RUN_VERDICTS are kept in memory; a scan that
- * decides no more than that gets a plain sorted array, as before. Beyond it, each full batch is
- * sorted and written as a run, and finish() merges the runs (an external merge sort, run-merge.ts;
- * finishInParts: cut by key into parts that several threads merge at once) into one file that every
- * walk of the returned list reads again.
+ * Verdicts are added as they are decided. Up to a run's worth (RUN_VERDICTS; every verdict when an
+ * organization is judged on one thread below evaluate/parallel.ts TWO_THREADS_FROM accounts) are
+ * kept in memory; a scan that decides no more than that gets a plain sorted array. Beyond it, each
+ * full batch is sorted and written as a run, and finish() merges the runs (an external merge sort,
+ * run-merge.ts; finishInParts: cut by key into parts that several threads merge at once) into one
+ * file that every walk of the returned list reads again. A sorted array is written as such a file
+ * at once (spoolSorted: no run, no merge) when report workers are to share it
+ * (report/write-threads.ts).
  *
  * Evidence is written once per object to a side file and referenced by offset: the verdict cache
  * hands the same evidence object to every account it reuses an outcome for, and a walk gets one

@@ -30,8 +30,9 @@ function reportHeapCeiling(): HeapCeiling {
 /**
  * Whether this thread's heap is held under a ceiling while it writes `verdicts`' reports: a spooled
  * list, or one in memory as long as a spool's run (RUN_VERDICTS; an evaluation on one thread keeps
- * every verdict in memory below evaluate/parallel.ts TWO_THREADS_FROM accounts). Without it, all 8
- * formats of 19,549 accounts (293,000 verdicts in memory) peaked at 842 MB against 600 MB spooled.
+ * every verdict in memory below evaluate/parallel.ts TWO_THREADS_FROM accounts). All 8 formats
+ * from 150,195 verdicts in memory (10,000 accounts, one report worker) peaked at 553 MB without it,
+ * 454-466 MB with it; from about 300,000 (19,549 accounts) at 842 MB without it, 651 MB with it.
  */
 function heldUnderCeiling(verdicts: VerdictList): boolean {
   return !Array.isArray(verdicts) || verdicts.length >= RUN_VERDICTS;

@@ -29,7 +29,7 @@ function outputOptions(): Option[] {
     formatsOption('comma-separated formats (default: config output.formats, "json,sarif")'),
     new Option('--sarif-include-suppressed', 'keep suppressed results in SARIF, marked as suppressed'),
     new Option('-q, --quiet', 'print nothing but errors'),
-    new Option('--workers <n>', 'threads that write the report formats when the verdicts are spooled to disk (more than 50,000; default: one per core; 1 is the memory-lean choice)').argParser(
+    new Option('--workers <n>', 'threads that write the report formats when the verdicts are spooled to disk (more than 50,000) or several costly formats are asked for (default: one per core; 1 is the memory-lean choice)').argParser(
       wholeNumberParser('--workers', 1),
     ),
   ];
