@@ -178,6 +178,18 @@ describe('evaluateSnapshot on worker threads', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
   }, 60_000);
 
+  it('by default judges an organization below 15,000 accounts on this thread alone, its verdicts kept in memory beyond a run; --workers 2 still spools them', async () => {
+    // 3,400 accounts: more than a spool's run of verdicts (RUN_VERDICTS), fewer than TWO_THREADS_FROM accounts.
+    const file = join(dir, 'moderate.snapshot.jsonl');
+    await writeSyntheticSnapshot(generateOrg({ accounts: 3_400, seed: 5 }), file);
+    const alone = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { config: DEFAULT_CONFIG, rules });
+    expect(alone.verdicts.length).toBeGreaterThan(RUN_VERDICTS);
+    expect(Array.isArray(alone.verdicts)).toBe(true);
+    const two = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { config: DEFAULT_CONFIG, rules, workers: 2 });
+    expect(Array.isArray(two.verdicts)).toBe(false);
+    expect(render(two)).toEqual(render(alone));
+  }, 120_000);
+
   it('scan --workers 2 writes the reports a single-threaded scan writes', () => {
     for (const workers of ['1', '2']) {
       expect(runCli(['scan', '--snapshot', snapshot, '--workers', workers, '--out', join(dir, `cli-${workers}`), '--format', 'json,sarif', '-q']).status).not.toBe(2);
