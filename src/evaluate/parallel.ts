@@ -84,8 +84,8 @@ import { RUN_VERDICTS, sharedSpoolDir } from './verdict-spool.ts';
  * JSON + SARIF + HTML 13.1-13.7 CPU-s and 319 MB against 18.8-19.8 and 471-479 MB, in no more wall
  * time; at 5,000 accounts `-f md` 5.5 against 8.4 CPU-s. At 14,663 accounts all 8 formats on one
  * thread took as much CPU and memory as on two (34.7 against 34.2 CPU-s, 568 against 573 MB; `md`
- * still 10.2 against 14.7 CPU-s), and at 19,549 peaked at 651 MB against 600 MB, hence the bound (docs/operations/scale-measurements.md, "Verdicts in memory below 15,000
- * accounts").
+ * still 10.2 against 14.7 CPU-s), and at 19,549 peaked at 651 MB against 600 MB, hence the bound
+ * (docs/operations/scale-measurements.md, "Verdicts in memory below 15,000 accounts").
  */
 export const TWO_THREADS_FROM = 15_000;
 
