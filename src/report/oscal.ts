@@ -31,7 +31,7 @@ import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { indentedJson, LazyList, stableJson, stableJsonChunks } from './canonical.ts';
 import { mapped, outlinesOf, verdictsOfRules } from './list-views.ts';
 import { EvidenceTexts } from './evidence-texts.ts';
-import { type EvidenceResource, EvidenceResources, evidenceRemarks } from './oscal-evidence.ts';
+import { type EvidenceResource, EvidenceResources, evidenceRemarks, evidenceRemarksJson, resourceEvidence } from './oscal-evidence.ts';
 import { JsonTemplates, plainValue, ShapeKeys, type TemplateValue } from './json-template.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 import type { FrameworkAssessment } from '../contracts/frameworks.ts';
@@ -555,9 +555,8 @@ function backMatter(result: ScanResult, ids: Ids, uuids: ObservationUuids): Lazy
   const build = ([uuid, remarks]: readonly (string | undefined)[]) => ({ uuid, title: EVIDENCE_TITLE, remarks });
   return new LazyList(
     items,
-    (item) => ('resource' in item ? item.resource : build([item.uuid, evidenceRemarks(item.evidence)])),
-    (item, indent) =>
-      'resource' in item ? indentedJson(item.resource, indent) : templates.render('evidence', [item.uuid, { json: JSON.stringify(evidenceRemarks(item.evidence)) }], build, indent),
+    (item) => ('resource' in item ? item.resource : build([item.uuid, evidenceRemarks(resourceEvidence(item))])),
+    (item, indent) => ('resource' in item ? indentedJson(item.resource, indent) : templates.render('evidence', [item.uuid, { json: evidenceRemarksJson(item) }], build, indent)),
   );
 }
 

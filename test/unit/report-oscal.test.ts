@@ -4,7 +4,9 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, oscalControlId, resourceLabel, uuidV5 } from '../../src/report/audit-common.ts';
-import { OSCAL_VERSION, renderOscal } from '../../src/report/oscal.ts';
+import { OSCAL_VERSION, oscalFormatter, renderOscal } from '../../src/report/oscal.ts';
+import { EvidenceResources } from '../../src/report/oscal-evidence.ts';
+import { EvidenceTexts } from '../../src/report/evidence-texts.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
 import type { Verdict } from '../../src/contracts/verdict.ts';
 import { VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
@@ -222,6 +224,44 @@ describe('OSCAL assessment-results', () => {
     expect(fromSpool).toBe(renderOscal(result));
     const doc = JSON.parse(fromSpool);
     expect(backMatterOf(doc).filter((r) => r.title === 'Evidence read from the snapshot')).toHaveLength(4_500);
+  });
+
+  it("prints a spooled list's evidence from the spool's text, in chunks, with the bytes of the evidence parsed and printed from memory", () => {
+    const base = sampleResult();
+    const template = [...base.verdicts].find((v) => v.status === 'FAIL')!;
+    const unusual: unknown[] = [
+      null,
+      'a string alone',
+      42,
+      { 'k"e\\y': 'quote " backslash \\ newline \n nul \u0000', '{[': '],}:,' },
+      { nested: [[], {}, [[1, [2, { deep: [{}] }]]], { a: { b: { c: [] } } }] },
+      { latin1: 'café ñ ÿ', wide: 'logs — validated ✓', lone: '\ud800 alone' },
+      { b: 1, 10: 'ten', 2: 'two', '-1': 'minus' },
+      JSON.parse('{"__proto__":{"x":1},"y":[true,false,null]}'),
+    ];
+    const verdicts: Verdict[] = unusual.flatMap((evidence, i) =>
+      [0, 1].map((copy) => ({ ...template, resource: { ...template.resource, id: `${template.resource.id}-${i}-${copy}` }, evidence })),
+    );
+    const result = { ...base, verdicts };
+    const spool = new VerdictSpool(undefined, 4);
+    for (const v of verdicts) spool.add(v);
+    const list = spool.finish();
+    if (Array.isArray(list)) throw new Error('expected a spooled list');
+    const chunked = [...oscalFormatter.renderChunks!({ ...result, verdicts: list }, {})].join('');
+    expect(chunked).toBe(renderOscal(result));
+    const printed = backMatterOf(JSON.parse(chunked)).filter((r) => r.title === 'Evidence read from the snapshot').map((r) => evidenceOf(r).evidence);
+    expect(printed).toEqual(unusual);
+  });
+
+  it('makes the uuid of evidence that is no object once, not once per verdict', () => {
+    let canonical = 0;
+    const texts = new EvidenceTexts();
+    const counted = Object.assign(Object.create(texts) as EvidenceTexts, { canonical: (value: unknown) => (canonical++, texts.canonical(value)) });
+    const resources = new EvidenceResources(counted);
+    const template = [...sampleResult().verdicts][0]!;
+    const uuids = new Set(Array.from({ length: 50 }, () => resources.referenced({ ...template, evidence: null })));
+    expect(uuids.size).toBe(1);
+    expect(canonical).toBe(1);
   });
 
   it('reads a spooled list once: its inventory and counts come from the resources and the outline the spool keeps', () => {
