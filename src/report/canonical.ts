@@ -4,7 +4,7 @@
  * result's lists is contracts/order.ts.
  */
 import { compareStrings } from '../contracts/order.ts';
-import { oncePerObject } from './audit-common.ts';
+import { oncePerObject, sortKeys } from './audit-common.ts';
 import { oneByteWherePossible } from '../shared/one-byte.ts';
 
 /**
@@ -42,28 +42,6 @@ export function sortKeysDeep(value: unknown): unknown {
     if (out) out[key] = sortedMember;
   }
   return out ?? value;
-}
-
-/**
- * Up to this many keys are sorted by insertion, in place: Array.prototype.sort allocates work
- * arrays on every call, ~270 MB of them for one sort per out-of-order evidence object when JSON,
- * SARIF and HTML were written at 10,000 accounts (a sampling allocation profile), and made the
- * evidence's pretty texts ~30 % slower (org-1000's 3,369 evidence objects: 61–75 ms against 43–61).
- */
-const INSERTION_SORT_KEYS = 32;
-
-/** keys.sort(compareStrings): UTF-16 code unit order; an object's keys are distinct, so stability does not matter. */
-function sortKeys(keys: string[]): void {
-  if (keys.length > INSERTION_SORT_KEYS) {
-    keys.sort(compareStrings);
-    return;
-  }
-  for (let i = 1; i < keys.length; i++) {
-    const key = keys[i]!;
-    let j = i - 1;
-    for (; j >= 0 && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
-    keys[j + 1] = key;
-  }
 }
 
 function isSorted(keys: readonly string[]): boolean {

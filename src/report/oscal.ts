@@ -33,6 +33,7 @@ import { mapped, outlinesOf, verdictsOfRules } from './list-views.ts';
 import { EvidenceTexts } from './evidence-texts.ts';
 import { type EvidenceResource, EvidenceResources, evidenceRemarks, evidenceRemarksJson, resourceEvidence } from './oscal-evidence.ts';
 import { JsonTemplates, plainValue, ShapeKeys, type TemplateValue } from './json-template.ts';
+import { uuidBytes, uuidTextAt } from './uuid-v5.ts';
 import type { Formatter, RenderOptions } from './types.ts';
 import type { FrameworkAssessment } from '../contracts/frameworks.ts';
 import { controlBasis, controlStatusText, frameworkName } from './frameworks.ts';
@@ -86,11 +87,6 @@ function observationUuid(v: Verdict, ids: Ids, evidenceUuid: string): string {
 
 const UUID_BYTES = 16;
 
-function uuidText(bytes: Buffer, at: number): string {
-  const hex = bytes.toString('hex', at, at + UUID_BYTES);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
 /** Uuids by rule, 16 bytes each, in the order recorded. */
 class UuidsByRule {
   private readonly byRule = new Map<string, { bytes: Buffer; used: number }>();
@@ -103,12 +99,13 @@ class UuidsByRule {
       rule.bytes.copy(grown, 0, 0, rule.used);
       rule.bytes = grown;
     }
-    rule.used += rule.bytes.write(uuid.replace(/-/g, ''), rule.used, 'hex');
+    uuidBytes(uuid, rule.bytes, rule.used);
+    rule.used += UUID_BYTES;
   }
 
   *ofRules(ruleIds: ReadonlySet<string>): Generator<string> {
     const rules = [...this.byRule].filter(([id]) => ruleIds.has(id)).map(([, r]) => r);
-    for (const r of rules) for (let at = 0; at < r.used; at += UUID_BYTES) yield uuidText(r.bytes, at);
+    for (const r of rules) for (let at = 0; at < r.used; at += UUID_BYTES) yield uuidTextAt(r.bytes, at);
   }
 }
 
