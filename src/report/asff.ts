@@ -11,7 +11,7 @@ import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../contracts/ve
 import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { sha256Hex } from '../shared/hash.ts';
 import { LazyList, stableJsonChunks } from './canonical.ts';
-import { frameworkRequirements, oncePerKey, oncePerObject, oneLine, ruleIndex, truncate } from './audit-common.ts';
+import { frameworkRequirements, oncePerKey, oneLine, ruleIndex, truncate } from './audit-common.ts';
 import { EvidenceTexts } from './evidence-texts.ts';
 import { escapedString, JsonTemplates, plainValue, ShapeKeys, type TemplateValue } from './json-template.ts';
 import type { Formatter, RenderOptions } from './types.ts';
@@ -197,9 +197,9 @@ function asffChunks(input: ScanResult, options: RenderOptions): Iterable<string>
   const texts = options.evidenceTexts ?? EvidenceTexts.of(result.verdicts);
   const templates = new JsonTemplates();
   // The evidence's ProductFields value is a JSON text inside a JSON string: every quote in it is
-  // escaped. Made once per evidence object (oncePerObject), as its JSON text is.
-  const evidenceField = oncePerObject((evidence) => ({ escaped: escapedString(truncate(texts.compact(evidence), ASFF_LIMITS.productFieldValue)) }));
-  const values = (v: Verdict) => findingValues(v, region, evidenceField(v.evidence));
+  // escaped. Made once per evidence object or unread place in a spool, as its JSON text is.
+  const evidenceField = texts.perVerdict((compact) => ({ escaped: escapedString(truncate(compact, ASFF_LIMITS.productFieldValue)) }));
+  const values = (v: Verdict) => findingValues(v, region, evidenceField(v));
   const build = (v: Verdict) => (marked: readonly (string | undefined)[]) => asffFinding(v, rules.get(v.ruleId), result, partsOf(v.ruleId), marked);
   // The shape: what asffFinding reads of the verdict besides its values.
   const shapes = new ShapeKeys();

@@ -8,7 +8,9 @@
  * dropped out.
  */
 import type { VerdictList } from '../contracts/result.ts';
-import type { SpooledVerdicts } from '../evaluate/verdict-spool.ts';
+import type { Verdict } from '../contracts/verdict.ts';
+import { EVIDENCE_GENERATION, type SpooledVerdicts, unreadEvidencePlace } from '../evaluate/verdict-spool.ts';
+import { RecentCache } from '../shared/recent-cache.ts';
 import { canonicalJson, oncePerObject } from './audit-common.ts';
 
 /** The evidence objects must not change while in use: formatters never modify evidence (canonical.ts). */
@@ -29,4 +31,39 @@ export class EvidenceTexts {
   readonly compact = oncePerObject((value) => this.source?.(value) ?? JSON.stringify(value ?? null));
   /** canonicalJson(evidence ?? null): keys sorted, for hashing. */
   readonly canonical = oncePerObject((value) => canonicalJson(value ?? null));
+
+  /** `make(compact)` of a verdict's evidence, its text not parsed from a spool for it (evidenceTextOf). */
+  perVerdict<T>(make: (compact: string) => T): (verdict: Verdict) => T {
+    return evidenceTextOf(this.compact, make);
+  }
 }
+
+/**
+ * `make(compact(evidence))` of a verdict's evidence, made once per recent evidence object
+ * (oncePerObject); evidence still unread in a spool is not parsed for it: its text is taken as
+ * the spool wrote it, which is what compact gives of the parsed object, once per place while the
+ * place is recent (unreadEvidencePlace). HTML, OCSF and ASFF only print the compact text, and
+ * parsing it back from the spool (the verdict's evidence member) was their own cost when written
+ * alone or with formats that do not read evidence (seventeenth round for HTML, nineteenth for
+ * OCSF and ASFF).
+ */
+export function evidenceTextOf<T>(compact: (value: unknown) => string, make: (compact: string) => T): (verdict: Verdict) => T {
+  const ofObject = oncePerObject((value) => make(compact(value)));
+  const ofPlace = new RecentCache<number, T>(REMEMBERED_PLACES);
+  // The places are offsets in one spool's evidence file: those of any other are not remembered.
+  let file: object | undefined;
+  return (verdict) => {
+    const place = unreadEvidencePlace(verdict);
+    if (place === undefined) return ofObject(verdict.evidence);
+    const { offset, length, pieces } = place;
+    file ??= pieces;
+    return file === pieces ? ofPlace.get(offset, () => make(pieces.text(offset, length))) : make(pieces.text(offset, length));
+  };
+}
+
+/**
+ * Places remembered per generation (RecentCache): as many as the spool remembers parsed evidence
+ * objects (EVIDENCE_GENERATION), since a format alone on its thread parses none, and a place it
+ * forgets is read again from the spool's evidence file.
+ */
+const REMEMBERED_PLACES = EVIDENCE_GENERATION;

@@ -155,11 +155,12 @@ function* ocsfLines(input: ScanResult, options: RenderOptions): Generator<string
   const texts = options.evidenceTexts ?? EvidenceTexts.of(result.verdicts);
   const templates = new JsonTemplates();
   const shapes = new ShapeKeys();
+  const evidenceJson = texts.perVerdict((compact) => compact);
   for (const v of result.verdicts) {
     const rule = rules.get(v.ruleId);
     // The shape: what ocsfFinding reads of the verdict besides its values.
     const shape = shapes.of([v.ruleId, v.status, v.severity, v.resource.type]);
-    const line = templates.pieces(shape, findingValues(v, result, texts.compact(v.evidence ?? null)), (values) => ocsfFinding(v, rule, result, values));
+    const line = templates.pieces(shape, findingValues(v, result, evidenceJson(v)), (values) => ocsfFinding(v, rule, result, values));
     if (typeof line === 'string') yield `${line}\n`;
     else {
       for (let i = 0; i < line.length - 1; i++) yield line[i]!;

@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import type { VerdictList } from '../../src/contracts/result.ts';
+import { describe, expect, it, vi } from 'vitest';
+import type { ScanResult, VerdictList } from '../../src/contracts/result.ts';
+import type { Verdict } from '../../src/contracts/verdict.ts';
+import { VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
+import { asffFormatter } from '../../src/report/asff.ts';
 import { EvidenceTexts } from '../../src/report/evidence-texts.ts';
+import { ocsfFormatter } from '../../src/report/ocsf.ts';
+import { sampleResult } from '../fixtures/results/sample-result.ts';
 
 describe('EvidenceTexts', () => {
   it('takes the compact JSON of evidence from a spooled list that read it, and serialises the rest', () => {
@@ -18,4 +23,39 @@ describe('EvidenceTexts', () => {
     expect(texts.compact(undefined)).toBe('null');
     expect(new EvidenceTexts().compact(known)).toBe(JSON.stringify(known));
   });
+});
+
+describe('OCSF and ASFF from a spooled list', () => {
+  const shared = { zeta: [{ b: 2, a: 'x"y' }], alpha: { 'k\nl': null } };
+  const awkward: unknown[] = [
+    shared,
+    { lone: '\ud800 and \udfff', pair: '😀', latin: 'é', controls: '\u0000\u001f\n"\\' },
+    shared,
+    { numbers: [-0, 1e21, 5e-7, 0.1], long: 'x"'.repeat(3_000) },
+    'inline text',
+    null,
+    [null, true, {}, [], ''],
+  ];
+  const base = sampleResult();
+  const template = [...base.verdicts].find((v) => v.status === 'FAIL' && !v.suppressed)!;
+  const verdicts: Verdict[] = awkward.map((evidence, i) => ({ ...template, resource: { ...template.resource, id: `${template.resource.id}-${i}` }, evidence }));
+  const inMemory: ScanResult = { ...base, verdicts };
+  const objectTexts = new Set(awkward.filter((e) => e !== null && typeof e === 'object').map((e) => JSON.stringify(e)));
+
+  for (const formatter of [ocsfFormatter, asffFormatter]) {
+    it(`${formatter.name} prints unread evidence from the spool's text without parsing it, the bytes of the evidence in memory`, () => {
+      const spool = new VerdictSpool(undefined, 3);
+      for (const v of verdicts) spool.add(v);
+      const list = spool.finish();
+      if (Array.isArray(list)) throw new Error('expected a spooled list');
+      const parse = vi.spyOn(JSON, 'parse');
+      try {
+        const chunked = [...formatter.renderChunks!({ ...inMemory, verdicts: list }, {})].join('');
+        expect(parse.mock.calls.filter(([text]) => typeof text === 'string' && objectTexts.has(text))).toEqual([]);
+        expect(chunked).toBe(formatter.render(inMemory, {}));
+      } finally {
+        parse.mockRestore();
+      }
+    });
+  }
 });

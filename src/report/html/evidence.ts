@@ -7,9 +7,7 @@
  * verdicts of a page is printed once, at the end of the page, and the verdicts link to it.
  */
 import type { Verdict } from '../../contracts/verdict.ts';
-import { EVIDENCE_GENERATION, unreadEvidencePlace } from '../../evaluate/verdict-spool.ts';
-import { RecentCache } from '../../shared/recent-cache.ts';
-import { oncePerObject } from '../audit-common.ts';
+import { evidenceTextOf } from '../evidence-texts.ts';
 import { escapeText, html, raw, type Raw } from './escape.ts';
 
 /** Evidence shorter than this (as JSON) is printed inline even when repeated: a link would be longer. */
@@ -24,25 +22,8 @@ const SHARE_MIN_CHARS = 160;
 export type EvidenceTexts = (verdict: Verdict) => string;
 
 export function evidenceTexts(compact: (value: unknown) => string = (value) => JSON.stringify(value ?? null)): EvidenceTexts {
-  const ofObject = oncePerObject((value) => escapeText(compact(value)));
-  const ofPlace = new RecentCache<number, string>(REMEMBERED_PLACES);
-  // The places are offsets in one spool's evidence file: those of any other are not remembered.
-  let file: object | undefined;
-  return (verdict) => {
-    const place = unreadEvidencePlace(verdict);
-    if (place === undefined) return ofObject(verdict.evidence);
-    const { offset, length, pieces } = place;
-    file ??= pieces;
-    return file === pieces ? ofPlace.get(offset, () => escapeText(pieces.text(offset, length))) : escapeText(pieces.text(offset, length));
-  };
+  return evidenceTextOf(compact, escapeText);
 }
-
-/**
- * Places remembered per generation (RecentCache): as many as the spool remembers parsed evidence
- * objects (EVIDENCE_GENERATION), since the HTML report alone on its thread parses none, and a place
- * it forgets is read again from the spool's evidence file.
- */
-const REMEMBERED_PLACES = EVIDENCE_GENERATION;
 
 function evidenceData(text: string): string {
   return `<pre class="ev-data">${text}</pre>`;
