@@ -80,9 +80,28 @@ function inventoryUuidOf(r: ResourceRef): string {
  * per evidence object, not once per verdict.
  */
 function observationUuid(v: Verdict, ids: Ids, evidenceUuid: string): string {
-  // canonicalJson of the array, written out: no array of the parts is built for each verdict.
-  const said = `[${JSON.stringify(v.ruleId)},${JSON.stringify(v.resource.id)},${JSON.stringify(v.status)},${JSON.stringify(v.message)},${canonicalJson(v.suppressed ?? null)},${JSON.stringify(evidenceUuid)}]`;
-  return uuidV5(`observation:${ids.result}:${said}`);
+  return new ObservationNames(ids).uuidOf(v, evidenceUuid);
+}
+
+/**
+ * observationUuid for the verdicts of a walk, which come by rule: the start of the name, up to the
+ * rule's id, is made once per rule rather than once per verdict.
+ */
+class ObservationNames {
+  private ruleId: string | undefined;
+  private head = '';
+
+  constructor(private readonly ids: Ids) {}
+
+  uuidOf(v: Verdict, evidenceUuid: string): string {
+    if (v.ruleId !== this.ruleId) {
+      this.ruleId = v.ruleId;
+      this.head = `observation:${this.ids.result}:[${JSON.stringify(v.ruleId)},`;
+    }
+    // canonicalJson of the array, written out: no array of the parts is built for each verdict.
+    const suppressed = v.suppressed === undefined || v.suppressed === null ? 'null' : canonicalJson(v.suppressed);
+    return uuidV5(`${this.head}${JSON.stringify(v.resource.id)},${JSON.stringify(v.status)},${JSON.stringify(v.message)},${suppressed},${JSON.stringify(evidenceUuid)}]`);
+  }
 }
 
 const UUID_BYTES = 16;
@@ -138,9 +157,10 @@ class ObservationUuids {
     this.all = new UuidsByRule();
     this.failing = new UuidsByRule();
     this.complete = false;
+    const names = new ObservationNames(this.ids);
     for (const verdict of this.verdicts) {
       const evidenceUuid = this.evidence.referenced(verdict);
-      const uuid = observationUuid(verdict, this.ids, evidenceUuid);
+      const uuid = names.uuidOf(verdict, evidenceUuid);
       this.all.record(verdict.ruleId, uuid);
       if (failed(verdict)) this.failing.record(verdict.ruleId, uuid);
       yield { verdict, uuid, evidenceUuid };
@@ -195,22 +215,24 @@ function distinctResources(verdicts: VerdictList): Iterable<ResourceRef> {
 }
 
 /**
- * The inventory (one item per resource, and its uuid by resourceKeyOf) and each rule's verdict
+ * The inventory (one item per resource, and its uuid, InventoryUuids) and each rule's verdict
  * counts: neither reads a spooled list's verdicts (its resources and its outline).
  */
-function inventoryAndCounts(verdicts: VerdictList): { items: Json[]; subjects: Map<string, string>; counts: Map<string, StatusCounts> } {
+function inventoryAndCounts(verdicts: VerdictList): { items: Json[]; subjects: InventoryUuids; counts: Map<string, StatusCounts> } {
   const counts = new Map<string, StatusCounts>();
   for (const v of outlinesOf(verdicts)) {
     let ruleCounts = counts.get(v.ruleId);
     if (!ruleCounts) counts.set(v.ruleId, (ruleCounts = emptyCounts()));
     ruleCounts[displayStatus(v)]++;
   }
-  const items = new Map<string, Json>();
+  const items: Json[] = [];
+  const subjects = new InventoryUuids();
   for (const r of distinctResources(verdicts)) {
-    const key = resourceKeyOf(r);
-    if (items.has(key)) continue;
-    items.set(key, {
-      uuid: inventoryUuidOf(r),
+    if (subjects.of(r) !== undefined) continue;
+    const uuid = inventoryUuidOf(r);
+    subjects.record(r, uuid);
+    items.push({
+      uuid,
       description: `AWS ${r.type} ${resourceLabel({ resource: r })}`,
       props: [
         ...prop('resource-id', r.id),
@@ -222,8 +244,25 @@ function inventoryAndCounts(verdicts: VerdictList): { items: Json[]; subjects: M
       ],
     });
   }
-  const subjects = new Map([...items].map(([key, item]) => [key, String(item.uuid)]));
-  return { items: [...items.values()].sort((a, b) => compareStrings(String(a.uuid), String(b.uuid))), subjects, counts };
+  return { items: items.sort((a, b) => compareStrings(String(a.uuid), String(b.uuid))), subjects, counts };
+}
+
+/**
+ * Each inventory item's uuid by its resource's type, then id: found for every verdict's subject
+ * without a key string made, flattened and hashed per verdict (`${type}:${id}`).
+ */
+class InventoryUuids {
+  private readonly byType = new Map<string, Map<string, string>>();
+
+  record(r: ResourceRef, uuid: string): void {
+    let byId = this.byType.get(r.type);
+    if (!byId) this.byType.set(r.type, (byId = new Map()));
+    byId.set(r.id, uuid);
+  }
+
+  of(r: ResourceRef): string | undefined {
+    return this.byType.get(r.type)?.get(r.id);
+  }
 }
 
 /** The counts of some rules' verdicts, summed. */
@@ -241,11 +280,9 @@ interface ObservationContext {
   ids: Ids;
   collected: string;
   rules: ReadonlyMap<string, RuleMeta>;
-  /** Inventory uuid by resource key (resourceKeyOf). */
-  subjects: ReadonlyMap<string, string>;
+  /** The inventory items' uuids. */
+  subjects: InventoryUuids;
 }
-
-const resourceKeyOf = (r: ResourceRef) => `${r.type}:${r.id}`;
 
 /**
  * What an observation says of its verdict besides its rule, status and severity, in the order
@@ -260,8 +297,8 @@ function observationValues(v: Verdict, uuid: string, evidenceUuid: string, ctx: 
     resourceLabel(v),
     v.message.trim() || `${v.status} ${v.ruleId}`,
     suppressedBy === '' ? undefined : suppressedBy,
-    ctx.subjects.get(resourceKeyOf(v.resource)) ?? inventoryUuidOf(v.resource),
-    `#${evidenceUuid}`,
+    ctx.subjects.of(v.resource) ?? inventoryUuidOf(v.resource),
+    evidenceUuid,
     s ? `Suppressed by ${s.exceptionId} until ${s.expires}, approved by ${s.approver}: ${s.reason}` : undefined,
   ];
 }
@@ -273,7 +310,7 @@ function observationValues(v: Verdict, uuid: string, evidenceUuid: string, ctx: 
  * needs no clean() copy: JSON.stringify leaves undefined members out.
  */
 function observation(v: Verdict, values: readonly (string | undefined)[], ctx: ObservationContext): Json {
-  const [uuid, label, description, suppressedBy, subject, evidenceHref, suppression] = values;
+  const [uuid, label, description, suppressedBy, subject, evidenceUuid, suppression] = values;
   const rule = ctx.rules.get(v.ruleId);
   const ids = ctx.ids;
   return {
@@ -294,7 +331,7 @@ function observation(v: Verdict, values: readonly (string | undefined)[], ctx: O
     // The evidence is a back-matter resource of its own (oscal-evidence.ts), linked to the snapshot it was read from.
     'relevant-evidence': [
       {
-        href: evidenceHref,
+        href: `#${evidenceUuid!}`,
         description: 'What trailproof read from the snapshot to decide this verdict.',
         links: [{ href: `#${ids.snapshot}`, rel: 'source' }],
       },
