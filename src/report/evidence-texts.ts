@@ -45,10 +45,11 @@ export class EvidenceTexts {
  * place is recent (unreadEvidencePlace). HTML, OCSF and ASFF only print the compact text, and
  * parsing it back from the spool (the verdict's evidence member) was their own cost when written
  * alone or with formats that do not read evidence (seventeenth round for HTML, nineteenth for
- * OCSF and ASFF).
+ * OCSF and ASFF). `fromValue`, when given, makes the same of evidence already read, from the
+ * value rather than its text.
  */
-export function evidenceTextOf<T>(compact: (value: unknown) => string, make: (compact: string) => T): (verdict: Verdict) => T {
-  const ofObject = oncePerObject((value) => make(compact(value)));
+export function evidenceTextOf<T>(compact: (value: unknown) => string, make: (compact: string) => T, fromValue: (value: unknown) => T = (value) => make(compact(value))): (verdict: Verdict) => T {
+  const ofObject = oncePerObject(fromValue);
   const ofPlace = new RecentCache<number, T>(REMEMBERED_PLACES);
   // The places are offsets in one spool's evidence file: those of any other are not remembered.
   let file: object | undefined;

@@ -13,8 +13,8 @@
 import type { Verdict } from '../contracts/verdict.ts';
 import { type SpooledEvidencePlace, spooledEvidencePlace } from '../evaluate/verdict-spool.ts';
 import { RecentCache } from '../shared/recent-cache.ts';
-import { oncePerObject, prettyJson, uuidV5 } from './audit-common.ts';
-import type { EvidenceTexts } from './evidence-texts.ts';
+import { canonicalJson, oncePerObject, prettyJson, uuidV5 } from './audit-common.ts';
+import { type EvidenceTexts, evidenceTextOf } from './evidence-texts.ts';
 import { quotedPrettyJson } from './pretty-json-text.ts';
 
 /**
@@ -45,20 +45,28 @@ export class EvidenceResources {
   private readonly lengths: number[] = [];
   /** The uuid of an evidence value: made once per recent evidence object (oncePerObject). */
   readonly uuidOf: (evidence: unknown) => string;
+  /**
+   * The uuid of a verdict's evidence. Evidence still unread in a spool is parsed here, once per
+   * recent place (evidenceTextOf), and not through the verdict: the spool would keep the parsed
+   * object among its recent ones (EVIDENCE_GENERATION), long enough to be promoted and collected
+   * by a full collection, where an object parsed here only for its canonical text dies young.
+   */
+  private readonly uuidOfVerdict: (verdict: Verdict) => string;
 
   constructor(texts: EvidenceTexts) {
-    const ofObject = oncePerObject((evidence) => evidenceUuid(texts.canonical(evidence)));
+    const uuidOfValue = (evidence: unknown) => evidenceUuid(texts.canonical(evidence));
+    const ofObject = oncePerObject(uuidOfValue);
     // Evidence that is no object (null, mostly) by value: oncePerObject makes those again each
     // time, and at 10,000 accounts 18,267 of the 51,680 canonical texts and hashes made for the
     // 150,195 verdicts were of such evidence.
     const ofScalar = new RecentCache<unknown, string>(SCALARS_REMEMBERED);
-    const uuidOfScalar = (evidence: unknown) => evidenceUuid(texts.canonical(evidence));
-    this.uuidOf = (evidence) => (evidence !== null && typeof evidence === 'object' ? ofObject(evidence) : ofScalar.get(evidence, uuidOfScalar));
+    this.uuidOf = (evidence) => (evidence !== null && typeof evidence === 'object' ? ofObject(evidence) : ofScalar.get(evidence, uuidOfValue));
+    this.uuidOfVerdict = evidenceTextOf(texts.compact, (compact) => evidenceUuid(canonicalJson(JSON.parse(compact))), this.uuidOf);
   }
 
   /** The uuid of the verdict's evidence resource, remembering where its evidence is read from. */
   referenced(v: Verdict): string {
-    const uuid = this.uuidOf(v.evidence);
+    const uuid = this.uuidOfVerdict(v);
     if (!this.indexes.has(uuid)) {
       this.indexes.set(uuid, this.sources.length);
       const place = spooledEvidencePlace(v);
