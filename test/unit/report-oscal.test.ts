@@ -9,7 +9,7 @@ import { EvidenceResources } from '../../src/report/oscal-evidence.ts';
 import { EvidenceTexts } from '../../src/report/evidence-texts.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
 import type { Verdict } from '../../src/contracts/verdict.ts';
-import { VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
+import { unreadEvidencePlace, VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
 import { PROD_ACCOUNT, sampleResult, shuffledResult, withVerdict } from '../fixtures/results/sample-result.ts';
 
 const OSCAL_SCHEMA = fileURLToPath(new URL('../fixtures/standard-schemas/oscal-1.0.6-assessment-results.schema.json', import.meta.url));
@@ -251,6 +251,24 @@ describe('OSCAL assessment-results', () => {
     expect(chunked).toBe(renderOscal(result));
     const printed = backMatterOf(JSON.parse(chunked)).filter((r) => r.title === 'Evidence read from the snapshot').map((r) => evidenceOf(r).evidence);
     expect(printed).toEqual(unusual);
+  });
+
+  it("leaves a spooled list's evidence unread by its verdicts: parsed for its uuid apart, so the spool keeps no object of it", () => {
+    const base = sampleResult();
+    const template = [...base.verdicts].find((v) => v.status === 'FAIL')!;
+    const verdicts: Verdict[] = Array.from({ length: 12 }, (_, i) => ({
+      ...template,
+      resource: { ...template.resource, id: `${template.resource.id}-${i}` },
+      evidence: { piece: i % 5, detail: [`evidence ${i % 5}`, { nested: i % 5 }] },
+    }));
+    const spool = new VerdictSpool(undefined, 4);
+    for (const v of verdicts) spool.add(v);
+    const list = spool.finish();
+    if (Array.isArray(list)) throw new Error('expected a spooled list');
+    const chunked = [...oscalFormatter.renderChunks!({ ...base, verdicts: list }, {})].join('');
+    expect(chunked).toBe(renderOscal({ ...base, verdicts }));
+    // Had the render read the verdicts' evidence, the spool would hand the parsed objects to this walk.
+    expect([...list].filter((v) => unreadEvidencePlace(v) !== undefined)).toHaveLength(verdicts.length);
   });
 
   it('makes the uuid of evidence that is no object once, not once per verdict', () => {
