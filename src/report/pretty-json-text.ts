@@ -45,20 +45,27 @@ export function quotedPrettyJson(compact: string, before: string, after: string)
   let inString = false;
   for (let i = 0; i < length; i++) {
     const c = compact.charCodeAt(i);
-    if (c > LAST_LATIN1) return undefined;
     if (inString) {
-      if (c === QUOTE) {
+      // A string's plain characters up to its closing quote or an escape, in one loop: most of the
+      // text. Outside strings JSON.stringify writes ASCII only.
+      let d = c;
+      while (d !== QUOTE && d !== BACKSLASH) {
+        if (d > LAST_LATIN1 || i >= length) return undefined;
+        out[at++] = d;
+        d = compact.charCodeAt(++i);
+      }
+      if (d === QUOTE) {
         out[at++] = BACKSLASH;
         out[at++] = QUOTE;
         inString = false;
-      } else if (c === BACKSLASH) {
+      } else {
         // An escape's second character: a quote or backslash is escaped once more, anything else copied.
         const next = compact.charCodeAt(++i);
         out[at++] = BACKSLASH;
         out[at++] = BACKSLASH;
         if (next === QUOTE || next === BACKSLASH) out[at++] = BACKSLASH;
         out[at++] = next;
-      } else out[at++] = c;
+      }
       continue;
     }
     let newline = false;
