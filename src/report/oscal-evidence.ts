@@ -16,6 +16,7 @@ import { RecentCache } from '../shared/recent-cache.ts';
 import { canonicalJson, oncePerObject, prettyJson, uuidV5 } from './audit-common.ts';
 import { type EvidenceTexts, evidenceTextOf } from './evidence-texts.ts';
 import { quotedPrettyJson } from './pretty-json-text.ts';
+import { canonicalJsonText } from './canonical-json-text.ts';
 
 /**
  * An evidence resource of the back-matter: its uuid and the evidence, read again (`text`: the
@@ -46,10 +47,11 @@ export class EvidenceResources {
   /** The uuid of an evidence value: made once per recent evidence object (oncePerObject). */
   readonly uuidOf: (evidence: unknown) => string;
   /**
-   * The uuid of a verdict's evidence. Evidence still unread in a spool is parsed here, once per
-   * recent place (evidenceTextOf), and not through the verdict: the spool would keep the parsed
-   * object among its recent ones (EVIDENCE_GENERATION), long enough to be promoted and collected
-   * by a full collection, where an object parsed here only for its canonical text dies young.
+   * The uuid of a verdict's evidence. Evidence still unread in a spool is not read through the
+   * verdict: the spool would keep the parsed object among its recent ones (EVIDENCE_GENERATION),
+   * long enough to be promoted and collected by a full collection. Its canonical text is made
+   * here from the spool's text, once per recent place (evidenceTextOf), without parsing it
+   * (canonical-json-text.ts) unless canonicalJson must decide.
    */
   private readonly uuidOfVerdict: (verdict: Verdict) => string;
 
@@ -61,7 +63,7 @@ export class EvidenceResources {
     // 150,195 verdicts were of such evidence.
     const ofScalar = new RecentCache<unknown, string>(SCALARS_REMEMBERED);
     this.uuidOf = (evidence) => (evidence !== null && typeof evidence === 'object' ? ofObject(evidence) : ofScalar.get(evidence, uuidOfValue));
-    this.uuidOfVerdict = evidenceTextOf(texts.compact, (compact) => evidenceUuid(canonicalJson(JSON.parse(compact))), this.uuidOf);
+    this.uuidOfVerdict = evidenceTextOf(texts.compact, (compact) => evidenceUuid(canonicalJsonText(compact) ?? canonicalJson(JSON.parse(compact))), this.uuidOf);
   }
 
   /** The uuid of the verdict's evidence resource, remembering where its evidence is read from. */
