@@ -11,7 +11,7 @@ import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../contracts/ve
 import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { sha256Hex } from '../shared/hash.ts';
 import { LazyList, stableJsonChunks } from './canonical.ts';
-import { frameworkRequirements, oncePerKey, oneLine, ruleIndex, truncate } from './audit-common.ts';
+import { arnPartition, frameworkRequirements, oncePerKey, oneLine, ruleIndex, truncate } from './audit-common.ts';
 import { EvidenceTexts } from './evidence-texts.ts';
 import { escapedString, JsonTemplates, plainValue, ShapeKeys, type TemplateValue } from './json-template.ts';
 import type { Formatter, RenderOptions } from './types.ts';
@@ -65,9 +65,6 @@ export function asffRegion(result: ScanResult, options: RenderOptions): string {
   return regions.includes('us-east-1') ? 'us-east-1' : (regions[0] ?? 'us-east-1');
 }
 
-function partitionOf(arn: string | undefined): string {
-  return arn?.split(':')[1] || 'aws';
-}
 
 function resourceId(v: Verdict): string {
   if (v.resource.type === 'account') return `AWS::::Account:${v.resource.accountId}`;
@@ -105,9 +102,10 @@ function findingValues(v: Verdict, region: string, evidenceField: TemplateValue)
   const r = v.resource;
   const s = v.suppressed;
   const field = (value: string) => truncate(value, ASFF_LIMITS.productFieldValue);
+  const partition = arnPartition(r.arn);
   return [
     boundedId(`trailproof/${v.ruleId}/${r.id}`, ASFF_LIMITS.id),
-    `arn:${partitionOf(r.arn)}:securityhub:${region}:${r.accountId}:product/${r.accountId}/default`,
+    `arn:${partition}:securityhub:${region}:${r.accountId}:product/${r.accountId}/default`,
     r.accountId,
     r.region ?? region,
     truncate(v.message.trim() || `${v.status} ${v.ruleId}`, ASFF_LIMITS.description),
@@ -119,7 +117,7 @@ function findingValues(v: Verdict, region: string, evidenceField: TemplateValue)
     s ? field(s.expires) : undefined,
     s ? field(s.reason) : undefined,
     resourceId(v),
-    partitionOf(r.arn),
+    partition,
     r.region || undefined,
   ];
 }

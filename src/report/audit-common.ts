@@ -236,6 +236,17 @@ export function truncate(text: string, max: number): string {
   return text;
 }
 
+/**
+ * An ARN's partition (its second field: "aws", "aws-cn", …), "aws" when there is none. Found
+ * with indexOf: `arn.split(':')[1]` made an array of every field for each finding (OCSF, ASFF).
+ */
+export function arnPartition(arn: string | undefined): string {
+  const first = arn ? arn.indexOf(':') : -1;
+  if (first < 0) return 'aws';
+  const second = arn!.indexOf(':', first + 1);
+  return (second < 0 ? arn!.slice(first + 1) : arn!.slice(first + 1, second)) || 'aws';
+}
+
 /** Whitespace runs (newlines included) collapsed to one space, trimmed. */
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();

@@ -5,7 +5,7 @@
 import type { ScanResult } from '../contracts/result.ts';
 import type { RuleMeta, Severity, Verdict, VerdictStatus } from '../contracts/verdict.ts';
 import { sha256Hex } from '../shared/hash.ts';
-import { frameworkRequirements, ruleIndex, verdictKey } from './audit-common.ts';
+import { arnPartition, frameworkRequirements, ruleIndex, verdictKey } from './audit-common.ts';
 import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { JsonTemplates, ShapeKeys, type TemplateValue } from './json-template.ts';
 import { EvidenceTexts } from './evidence-texts.ts';
@@ -44,9 +44,6 @@ function findingUid(v: Verdict, result: ScanResult): string {
   return `trailproof-${sha256Hex(`${result.snapshot.collectedAt}\u0000${verdictKey(v)}`).slice(0, 32)}`;
 }
 
-function partitionOf(arn: string | undefined): string {
-  return arn?.split(':')[1] || 'aws';
-}
 
 /**
  * What a finding says of its verdict besides its rule and statuses, in the order ocsfFinding
@@ -62,7 +59,7 @@ function findingValues(v: Verdict, result: ScanResult, evidenceJson: string): (T
     r.id,
     r.name || undefined,
     r.region || undefined,
-    partitionOf(r.arn),
+    arnPartition(r.arn),
     r.ouPath || undefined,
     r.accountId,
     { json: evidenceJson },
