@@ -73,22 +73,15 @@ function inventoryUuidOf(r: ResourceRef): string {
   return uuidV5(`resource:${r.type}:${r.id}`);
 }
 
-/**
- * The uuid of a verdict's observation: a name-based uuid of what the verdict says (canonicalJson of
- * [rule, resource, status, message, suppressed, evidence resource uuid]). The evidence enters by
- * its resource's uuid, itself a uuid of the evidence's canonical text: the long text is hashed once
- * per evidence object, not once per verdict.
- */
-function observationUuid(v: Verdict, ids: Ids, evidenceUuid: string): string {
-  return new ObservationNames(ids).uuidOf(v, evidenceUuid);
-}
-
 const STATUS_JSON = new Map(['PASS', 'FAIL', 'ERROR', 'NOT_APPLICABLE'].map((s) => [s, JSON.stringify(s)]));
 const statusJson = (status: string) => STATUS_JSON.get(status) ?? JSON.stringify(status);
 
 /**
- * observationUuid for the verdicts of a walk, which come by rule: the start of the name, up to the
- * rule's id, is made once per rule rather than once per verdict.
+ * The uuid of a verdict's observation: a name-based uuid of what the verdict says (canonicalJson of
+ * [rule, resource, status, message, suppressed, evidence resource uuid]). The evidence enters by
+ * its resource's uuid, itself a uuid of the evidence's canonical text: the long text is hashed once
+ * per evidence object, not once per verdict. Verdicts come by rule: the start of the name, up to
+ * the rule's id, is made once per rule rather than once per verdict.
  */
 class ObservationNames {
   private ruleId: string | undefined;
@@ -153,7 +146,8 @@ class ObservationUuids {
     private readonly ids: Ids,
     readonly evidence: EvidenceResources,
   ) {
-    this.uuidOf = (v) => observationUuid(v, ids, evidence.uuidOf(v.evidence));
+    const names = new ObservationNames(ids);
+    this.uuidOf = (v) => names.uuidOf(v, evidence.uuidOf(v.evidence));
   }
 
   /** The verdicts with their uuids and their evidence resource's; a walk to the end records every uuid. */
