@@ -209,7 +209,7 @@ export function threadsFor(source: SnapshotSource, options: EvaluateOptions): nu
   }
   if (!source.file || !source.identity || options.shard || options.only || options.rules.some((r) => !ruleSpecOf(r))) return 1;
   const accounts = source.header.scope.accountIds.length;
-  const byDefault = accounts >= TWO_THREADS_FROM ? Math.min(2, availableParallelism()) : 1;
+  const byDefault = belowTwoThreads(source) ? 1 : Math.min(2, availableParallelism());
   return Math.max(1, Math.min(asked ?? byDefault, accounts || 1));
 }
 
@@ -218,7 +218,12 @@ export function threadsFor(source: SnapshotSource, options: EvaluateOptions): nu
  * `source`: every verdict on one thread below TWO_THREADS_FROM accounts, else RUN_VERDICTS.
  */
 export function spoolRunVerdicts(source: SnapshotSource, threads: number): number {
-  return threads === 1 && source.header.scope.accountIds.length < TWO_THREADS_FROM ? Infinity : RUN_VERDICTS;
+  return threads === 1 && belowTwoThreads(source) ? Infinity : RUN_VERDICTS;
+}
+
+/** Whether an organization is judged on one thread by default: the one bound both defaults above follow. */
+function belowTwoThreads(source: SnapshotSource): boolean {
+  return source.header.scope.accountIds.length < TWO_THREADS_FROM;
 }
 
 /** Worker threads started before pass 1, each validating and indexing its block of lines. */
