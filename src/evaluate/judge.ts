@@ -7,10 +7,13 @@ import type { Verdict } from '../contracts/verdict.ts';
 import { organizationSubject, subjectsForAccount, type ModelIndex } from '../model/index.ts';
 import type { EvaluationSubject } from '../model/facts.ts';
 import type { LoadedRule } from '../rules/load.ts';
+import type { AccountRecord } from '../snapshot/types.ts';
 import type { HeapCeiling } from '../shared/full-collection.ts';
-import type { LineSelection, SnapshotSource } from '../snapshot/read.ts';
+import type { LineSelection, NumberedRecord, SnapshotSource } from '../snapshot/read.ts';
 
 export interface JudgeScope {
+  /** Records already parsed (pass 1's, kept), judged first: they precede the lines of `only` in the file. */
+  kept?: Iterable<NumberedRecord>;
   /** Only the account records on these lines (all when absent): the other lines are neither decoded nor parsed, and none is read when it is empty. */
   only?: LineSelection;
   /** Judge the organization itself too (exactly one thread or shard does). */
@@ -28,11 +31,13 @@ export async function judgeRecords(source: SnapshotSource, index: ModelIndex, ru
       if (rule.meta.resource === subject.resource.type) decided(rule.evaluate(subject));
     }
   };
-  if (scope.judgesOrganization) judge(organizationSubject(index));
-  if (scope.only?.size === 0) return;
   let judged = 0;
-  for await (const { record } of source.numberedRecords(scope.only)) {
+  const judgeAccount = (record: AccountRecord) => {
     for (const subject of subjectsForAccount(index, record)) judge(subject);
     if (++judged % CEILING_ACCOUNTS === 0) scope.heapCeiling?.check();
-  }
+  };
+  if (scope.judgesOrganization) judge(organizationSubject(index));
+  for (const { record } of scope.kept ?? []) judgeAccount(record);
+  if (scope.only?.size === 0) return;
+  for await (const { record } of source.numberedRecords(scope.only)) judgeAccount(record);
 }

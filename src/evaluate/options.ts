@@ -23,6 +23,11 @@ export interface EvaluateOptions {
   threading?: WorkerThreading;
   /** Verdicts a spool holds before it writes a sorted run (verdict-spool.ts RUN_VERDICTS): tests lower it to exercise the runs. */
   spoolRunVerdicts?: number;
+  /**
+   * Characters of account lines pass 1 keeps parsed for pass 2 when this thread judges alone
+   * (kept-records.ts; default KEPT_RECORD_CHARS): tests give 0, a few lines' worth, or Infinity.
+   */
+  keptRecordChars?: number;
   /** Framework packs (--framework) whose control-level view is added to the result, in this order. */
   frameworks?: readonly FrameworkPack[];
 }

@@ -15,13 +15,14 @@ import type { ScanResult } from '../contracts/result.ts';
 import { rulePackVersion } from '../rules/load.ts';
 import { HeapCeiling } from '../shared/full-collection.ts';
 import { toolVersion } from '../shared/version.ts';
-import type { SnapshotSource } from '../snapshot/read.ts';
+import type { NumberedRecord, SnapshotSource } from '../snapshot/read.ts';
 import { IndexBuilder, type ModelIndex } from '../model/index.ts';
 import { modelOptions } from '../rules/model-options.ts';
 import { collectErrors } from '../model/errors.ts';
 import { DecidedVerdicts } from './decided.ts';
 import { withFrameworks } from './frameworks.ts';
-import { judgeRecords } from './judge.ts';
+import { judgeRecords, type JudgeScope } from './judge.ts';
+import { KeptRecords } from './kept-records.ts';
 import type { PartMerger } from './run-merge.ts';
 import type { EvaluateOptions } from './options.ts';
 import { judgeInThreads, mergersOf, spoolRunVerdicts, startWorkers, threadsFor, type Workers } from './parallel.ts';
@@ -36,6 +37,8 @@ export interface FirstPass {
   accountIds: string[];
   /** This evaluation judges the organization itself (unsharded, or shard 1). */
   judgesOrganization: boolean;
+  /** Records pass 1 kept for pass 2 (one judging thread): the first `kept.count` of `lines`. */
+  kept?: KeptRecords;
 }
 
 export async function evaluateSnapshot(source: SnapshotSource, options: EvaluateOptions): Promise<ScanResult> {
@@ -52,8 +55,7 @@ export async function evaluateSnapshot(source: SnapshotSource, options: Evaluate
     if (workers) {
       await judgeInThreads(workers, source, options, first, decided, heapCeiling);
     } else {
-      const only = first.lines.length === first.index.header.scope.accountIds.length ? undefined : new Set(first.lines);
-      await judgeRecords(source, first.index, options.rules, { ...(only ? { only } : {}), judgesOrganization: first.judgesOrganization, heapCeiling }, decided.add);
+      await judgeRecords(source, first.index, options.rules, { ...aloneScope(first), heapCeiling }, decided.add);
     }
     // Aggregates over the whole verdict list (framework assessments): after every thread's verdicts
     // are in, in one walk of the result's verdicts.
@@ -64,11 +66,20 @@ export async function evaluateSnapshot(source: SnapshotSource, options: Evaluate
   }
 }
 
+/** What this thread judges alone: the records pass 1 kept, then the other lines in scope, read again (none when it kept them all). */
+function aloneScope(first: FirstPass): JudgeScope {
+  const { judgesOrganization, kept, lines } = first;
+  const keptCount = kept?.count ?? 0;
+  const everyLine = keptCount === 0 && lines.length === first.index.header.scope.accountIds.length;
+  return { judgesOrganization, ...(kept ? { kept: kept.take() } : {}), ...(everyLine ? {} : { only: new Set(lines.slice(keptCount)) }) };
+}
+
 /**
  * Pass 1: what crosses accounts, and every recorded collection error. It reads every line, so it
  * is also where a snapshot opened with `validate: 'first-pass'` is validated: nothing is judged
  * before the whole file has been found valid. With workers, this thread reads the first block of
  * lines and the workers the others (all in scope: threads are used only unsharded, not narrowed).
+ * Without workers it keeps the records in scope for pass 2, up to `options.keptRecordChars`.
  */
 export async function firstPass(source: SnapshotSource, options: EvaluateOptions, workers?: Workers): Promise<FirstPass> {
   const { header } = source;
@@ -80,13 +91,16 @@ export async function firstPass(source: SnapshotSource, options: EvaluateOptions
   const errors: ApiError[] = judgesOrganization ? [...header.errors, ...collectErrors(headerFetches(source))] : [];
   const lines: number[] = [];
   const accountIds: string[] = [];
+  const kept = workers ? undefined : new KeptRecords(options.keptRecordChars);
   const records = workers ? source.validateInBlocks!(workers.ownBlock, workers.blocks) : source.numberedRecords();
-  for await (const { line, record } of records) {
+  for await (const numbered of records) {
+    const { line, record } = numbered;
     builder.add(record, line);
     if (inScope(record.accountId)) {
       errors.push(...collectErrors(record));
       lines.push(line);
       accountIds.push(record.accountId);
+      kept?.offer(numbered);
     }
   }
   // Every block was valid (validateInBlocks awaited them all): their lines follow this thread's.
@@ -97,9 +111,17 @@ export async function firstPass(source: SnapshotSource, options: EvaluateOptions
     accountIds.push(...block.accountIds);
   }
   // Buckets named by a trail further down the file than their own account: only those lines.
-  const again = builder.linesToReread();
-  if (again.size > 0) for await (const { line, record } of source.numberedRecords(again)) builder.addNamedBuckets(record, line);
-  return { index: builder.finish(), errors, lines, accountIds, judgesOrganization };
+  for (const { line, record } of await namedBucketLines(source, builder.linesToReread(), kept)) builder.addNamedBuckets(record, line);
+  return { index: builder.finish(), errors, lines, accountIds, judgesOrganization, ...(kept ? { kept } : {}) };
+}
+
+/** The records on `lines` (a few), in file order: those kept, and the others read again. */
+async function namedBucketLines(source: SnapshotSource, lines: Set<number>, kept: KeptRecords | undefined): Promise<NumberedRecord[]> {
+  const records = kept?.on(lines) ?? [];
+  const unkept = new Set(lines);
+  for (const { line } of records) unkept.delete(line);
+  if (unkept.size > 0) for await (const numbered of source.numberedRecords(unkept)) records.push(numbered);
+  return records.sort((a, b) => a.line - b.line);
 }
 
 async function resultOf(source: SnapshotSource, options: EvaluateOptions, first: FirstPass, decided: DecidedVerdicts, heapCeiling: HeapCeiling, mergers: readonly PartMerger[]): Promise<ScanResult> {

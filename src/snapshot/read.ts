@@ -113,6 +113,11 @@ export interface NumberedRecord {
   /** 1-based line in the file (for a snapshot in memory, the line it would have: accounts from 2). */
   line: number;
   record: AccountRecord;
+  /**
+   * The line's length in characters, where the pass parsed it from its text (a validating pass of a
+   * file): what the record costs to keep, about half its heap (evaluate/kept-records.ts).
+   */
+  chars?: number;
 }
 
 export interface OpenOptions {
@@ -170,7 +175,7 @@ export async function openSnapshot(file: string, options: OpenOptions = {}): Pro
         continue;
       }
       tracker.see(parsed.record.accountId, parsed.line);
-      if (!only || only.has(parsed.line)) yield { line: parsed.line, record: parsed.record };
+      if (!only || only.has(parsed.line)) yield { line: parsed.line, record: parsed.record, chars: parsed.chars };
     }
     await finishValidation(tracker, hash);
   }
@@ -354,7 +359,7 @@ export function snapshotFromMemory(snapshot: Snapshot, label: string): SnapshotS
 }
 
 /** The header's line comes as its text only: see parsedLine. */
-type ParsedLine = { kind: 'header'; line: number; text: string } | { kind: 'record'; record: AccountRecord; line: number };
+type ParsedLine = { kind: 'header'; line: number; text: string } | { kind: 'record'; record: AccountRecord; line: number; chars: number };
 
 /** Every non-blank line of the file (or those `wanted`): the header's text (on `headerLine`) first, then the records parsed and validated. */
 async function* parsedLines(
@@ -377,7 +382,7 @@ function parsedLine(file: string, version: number, headerLine: number, number: n
   if (number === headerLine) return { kind: 'header', line: number, text };
   const value = parseJson(file, number, text);
   failOn(file, number, validateAccountLine(value, version));
-  return { kind: 'record', record: value as AccountRecord, line: number };
+  return { kind: 'record', record: value as AccountRecord, line: number, chars: text.length };
 }
 
 /**

@@ -67,7 +67,8 @@ async function firstPassIn(file: string, threads: number) {
   const source = await openSnapshot(file, { validate: 'first-pass' });
   const workers = threads > 1 ? startWorkers(source, options(threads), { exceptions: [], asOf: '2026-01-01', failOn: 'high' }, threads) : undefined;
   try {
-    const first = await firstPass(source, options(threads), workers);
+    // One thread also keeps its records for its pass 2 (kept-records.ts): what pass 1 found is what counts here.
+    const { kept: _kept, ...first } = await firstPass(source, options(threads), workers);
     return { ...first, index: inOrder(first.index), sha256: source.sha256 };
   } finally {
     workers?.stop();
