@@ -553,6 +553,11 @@ export class ReusedValues<T> {
    */
   private lastText = '';
   private lastKey = '';
+  /**
+   * The value kept under lastKey, once found or kept: an equal text is then a hit without the
+   * Map's lookup. Kept values are never removed but all at once, when keys stop (the trial).
+   */
+  private lastValue: T | undefined;
 
   constructor(
     /** The paths the value depends on (undefined: not analysable, computed every time). */
@@ -583,17 +588,22 @@ export class ReusedValues<T> {
     if (text !== this.lastText) {
       this.lastKey = outcomeKey(text);
       this.lastText = text;
+      this.lastValue = undefined;
     }
     const key = this.lastKey;
     this.lookups++;
-    const known = this.values.get(key);
+    const known = this.lastValue ?? this.values.get(key);
     if (known !== undefined) {
       this.hits++;
+      this.lastValue = known;
       this.endTrialWhenDue();
       return known;
     }
     const value = compute();
-    if (this.reusable(value) && this.values.size < MAX_OUTCOMES) this.values.set(key, value);
+    if (this.reusable(value) && this.values.size < MAX_OUTCOMES) {
+      this.values.set(key, value);
+      this.lastValue = value;
+    }
     this.endTrialWhenDue();
     return value;
   }
@@ -603,6 +613,7 @@ export class ReusedValues<T> {
     if (this.lookups === TRIAL_LOOKUPS && this.hits < MIN_HIT_RATE * this.lookups) {
       this.enabled = false;
       this.values.clear();
+      this.lastValue = undefined;
     }
   }
 }
