@@ -62,11 +62,12 @@ class PathNode {
   }
 
   /**
-   * The children reached by a field name, each with the name as JSON (made once: it is part of
-   * every subject's key). Kept here, not on the child: a shared child is reached by other names.
+   * The children reached by a field name, each with the name as JSON and `=`, as it starts the
+   * child's part of a key (made once: it is part of every subject's key). Kept here, not on the
+   * child: a shared child is reached by other names.
    */
   namedChildren(): readonly NamedChild[] {
-    return (this.named ??= [...this.children].filter(([key]) => key !== '*').map(([key, child]) => ({ key, quoted: JSON.stringify(key), child })));
+    return (this.named ??= [...this.children].filter(([key]) => key !== '*').map(([key, child]) => ({ key, label: `${JSON.stringify(key)}=`, child })));
   }
 
   child(key: string): PathNode {
@@ -78,7 +79,7 @@ class PathNode {
 
 interface NamedChild {
   key: string;
-  quoted: string;
+  label: string;
   child: PathNode;
 }
 
@@ -381,8 +382,9 @@ function checkPlainObject(value: object): void {
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) throw new NotPlainData();
   const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    const member = record[key];
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const member = record[keys[i]!];
     if (member !== undefined && typeof member !== 'string' && typeof member !== 'boolean') checkPlainData(member);
   }
 }
@@ -434,7 +436,7 @@ const plainElements = new WeakSet<readonly unknown[]>();
 
 function checkPlainElements(list: readonly unknown[]): void {
   if (plainElements.has(list)) return;
-  for (const item of list) checkPlainData(item);
+  for (let i = 0; i < list.length; i++) checkPlainData(list[i]);
   // `t in selection` is whether t was selected only when no other element equals t: CEL's
   // equality ignores a map's key order, which a predicate may see, so two such elements could be
   // selected differently. A list holding two equal elements is evaluated, not reused.
@@ -483,7 +485,8 @@ function projectNow(node: PathNode, value: object): string {
     if (node.members) return wholeValue(value);
     if (node.comparesElements) checkPlainElements(value);
     let out = `[${value.length}`;
-    if (every) for (const item of value) out += `,${project(every, item)}`;
+    // Loops by index here: a for...of that runs unoptimized allocates an iterator result per step.
+    if (every) for (let i = 0; i < value.length; i++) out += `,${project(every, value[i])}`;
     return `${out}]`;
   }
   const proto = Object.getPrototypeOf(value) as unknown;
@@ -492,11 +495,14 @@ function projectNow(node: PathNode, value: object): string {
   let out = '{';
   if (every) {
     // CEL iterates a map's keys in insertion order: the order is part of what it sees.
-    for (const key of Object.keys(record)) if (record[key] !== undefined) out += `${stringText(key)}:${project(every, record[key])},`;
+    const keys = Object.keys(record);
+    for (let i = 0; i < keys.length; i++) if (record[keys[i]!] !== undefined) out += `${stringText(keys[i]!)}:${project(every, record[keys[i]!])},`;
   } else if (node.members) {
-    for (const key of Object.keys(record)) if (record[key] !== undefined) out += `${stringText(key)},`;
+    const keys = Object.keys(record);
+    for (let i = 0; i < keys.length; i++) if (record[keys[i]!] !== undefined) out += `${stringText(keys[i]!)},`;
   }
-  for (const { key, quoted, child } of node.namedChildren()) out += `${quoted}=${project(child, record[key])},`;
+  const named = node.namedChildren();
+  for (let i = 0; i < named.length; i++) out += `${named[i]!.label}${project(named[i]!.child, record[named[i]!.key])},`;
   return `${out}}`;
 }
 
