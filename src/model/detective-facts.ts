@@ -13,7 +13,7 @@ import { deepFreeze } from './frozen.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import { memo, type ModelIndex } from './model-index.ts';
 import { accountTamperHistory } from './tamper-history-facts.ts';
-import { sharedFacts } from './shared-facts.ts';
+import { accountRegionNames, sharedFacts } from './shared-facts.ts';
 
 /** The organization's facts with GuardDuty's organization configuration (computed once per index). */
 export function organizationWithGuardDuty(index: ModelIndex): OrganizationFacts {
@@ -44,8 +44,9 @@ export function accountDetectiveFacts(
   const withoutRules = memo(index, 'tamper-event-regions-without-rules', (): RegionsWithoutRules => new Map());
   // Stryker disable next-line StringLiteral: any key no other memo uses is the same cache.
   const withoutAnyRule = memo(index, 'tamper-event-accounts-without-rules', (): AccountsWithoutRules => new Map());
-  const tamperEventRules = accountTamperEventRules(record, ownedHomeRegions(record.accountId, trails, stores), actions, withoutRules, withoutAnyRule);
-  const guardDuty = accountGuardDutyFacts(record, index.header.scope.regions);
+  const readRegions = accountRegionNames(index, record);
+  const tamperEventRules = accountTamperEventRules(record, ownedHomeRegions(record.accountId, trails, stores), actions, withoutRules, withoutAnyRule, readRegions);
+  const guardDuty = accountGuardDutyFacts(record, index.header.scope.regions, readRegions);
   if (guardDuty.reason !== undefined) unknown.guardDuty = guardDuty.reason;
   const tamperHistory = quietHistoryShared(index, accountTamperHistory(record, trails, (arn) => record.trailDetails[arn] ?? index.organizationTrails.get(arn)?.detail));
   return { tamperEventRules, ...(guardDuty.value ? { guardDuty: guardDuty.value } : {}), tamperHistory };

@@ -10,6 +10,7 @@ import { detectiveInputs, setKnown, withUnknown } from './detective-inputs.ts';
 import type { Known } from './known.ts';
 import { caughtActions, undecidedActions } from './tamper-coverage.ts';
 import { deepFreeze } from './frozen.ts';
+import { regionNamesWith } from './shared-facts.ts';
 import { regionEventRuleFacts, type EventRuleFacts, type RegionEventRuleFacts } from './tamper-event-rules.ts';
 import type { TamperAction } from './tamper-events.ts';
 import type { RegionTamperEventRulesFacts, TamperEventActionFacts, TamperEventRuleFacts, TamperEventRulesFacts } from './facts.ts';
@@ -34,8 +35,10 @@ export function accountTamperEventRules(
   actions: readonly TamperAction[],
   withoutRules: RegionsWithoutRules = new Map(),
   withoutAnyRule: AccountsWithoutRules = new Map(),
+  /** The names of the regions the account was read in, sorted (accountRegionNames). */
+  readRegions: readonly string[] = record.regions.map((r) => r.region).sort(),
 ): TamperEventRulesFacts {
-  const regions = [...new Set([...record.regions.map((r) => r.region), ...(needed.value ?? [])])].sort();
+  const regions = regionNamesWith(readRegions, needed.value ?? []);
   const perRegion = regions.map((region) => regionFacts(record, region, actions, withoutRules));
   const neededRegions = needed.value === undefined ? undefined : [...new Set(needed.value)].sort();
   const build = (): TamperEventRulesFacts => {

@@ -8,17 +8,23 @@ import { known, unknownBecause, type Known } from './known.ts';
 import { organizationAutoEnable, regionGuardDuty } from './guardduty.ts';
 import { unknownReason } from './model-index.ts';
 import type { GuardDutyOrganizationRegionFacts, GuardDutyRegionFacts } from './facts.ts';
+import { regionNamesWith } from './shared-facts.ts';
 
 /**
  * Every region read for the account, and every region in scope (`scopeRegions`; empty: all) that
  * is enabled for it but was not read: a detector is regional, so a region left out is unknown,
  * never skipped.
  */
-export function accountGuardDutyFacts(record: AccountRecord, scopeRegions: readonly string[]): Known<{ regions: GuardDutyRegionFacts[] }> {
+export function accountGuardDutyFacts(
+  record: AccountRecord,
+  scopeRegions: readonly string[],
+  /** The names of the regions the account was read in, sorted (accountRegionNames). */
+  readRegions: readonly string[] = record.regions.map((r) => r.region).sort(),
+): Known<{ regions: GuardDutyRegionFacts[] }> {
   const unread = accountUnread(record);
   if (unread !== undefined) return unknownBecause(unread);
   const enabled = (record.enabledRegions?.value ?? []).filter((r) => scopeRegions.length === 0 || scopeRegions.includes(r));
-  const regions = [...new Set([...record.regions.map((r) => r.region), ...enabled])].sort();
+  const regions = regionNamesWith(readRegions, enabled);
   return known({
     regions: regions.map((region) => {
       const inputs = detectiveInputs(record, region);

@@ -17,8 +17,11 @@ import { toCelMember, toCel } from './cel.ts';
 import type { CompiledRule } from './compiled-rule.ts';
 import { observedPaths } from './verdict-cache.ts';
 
-/** By root the rule reads: `WHOLE`, or the names of the only members it can read. */
-type RootReads = ReadonlyMap<string, typeof WHOLE | readonly string[]>;
+/**
+ * By root the rule reads: `WHOLE`, or the names of the only members it can read. A list, walked by
+ * index for every activation (a Map's iterator and its entry pairs were made per activation).
+ */
+type RootReads = readonly { root: string; read: typeof WHOLE | readonly string[] }[];
 
 const WHOLE = 'whole';
 
@@ -28,7 +31,7 @@ const readsByRule = new WeakMap<CompiledRule, RootReads | undefined>();
 function rootReads(rule: CompiledRule): RootReads | undefined {
   if (readsByRule.has(rule)) return readsByRule.get(rule);
   const paths = observedPaths(rule);
-  const reads = paths && new Map([...paths].map(([root, node]) => [root, node.whole || node.members || node.children.has('*') ? WHOLE : [...node.children.keys()]] as const));
+  const reads: RootReads | undefined = paths && [...paths].map(([root, node]) => ({ root, read: node.whole || node.members || node.children.has('*') ? (WHOLE as typeof WHOLE) : [...node.children.keys()] }));
   readsByRule.set(rule, reads);
   return reads;
 }
@@ -45,7 +48,8 @@ export function celRootsFor(rule: CompiledRule, subject: EvaluationSubject): Rec
     for (const key of Object.keys(facts)) if (facts[key] !== undefined) roots[key] = toCel(facts[key]);
     return roots;
   }
-  for (const [root, read] of reads) {
+  for (let i = 0; i < reads.length; i++) {
+    const { root, read } = reads[i]!;
     const value = facts[root];
     if (value === undefined) continue;
     roots[root] = read === WHOLE || value === null || typeof value !== 'object' || Array.isArray(value) ? toCel(value) : someMembers(value as Record<string, unknown>, read);
@@ -60,7 +64,8 @@ function someMembers(record: Record<string, unknown>, names: readonly string[]):
   let converted = convertedMembers.get(record);
   if (!converted) convertedMembers.set(record, (converted = new Map()));
   const out: Record<string, unknown> = {};
-  for (const name of names) {
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
     // Own enumerable members only, as convertRecord copies them (`constructor` is no fact).
     const member = isEnumerable.call(record, name) ? record[name] : undefined;
     if (member === undefined) continue;

@@ -179,7 +179,8 @@ export function fromCel(value: unknown): unknown {
   // Keys, not entries: evidence and messages convert every value they hold, and entries() would allocate a pair per field.
   const record = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(record)) out[k] = fromCel(record[k]);
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) out[keys[i]!] = fromCel(record[keys[i]!]);
   return out;
 }
 

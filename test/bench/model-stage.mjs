@@ -5,24 +5,12 @@
 // --instr-atstart=no`, instructions are counted only during the rounds. With a 4th argument, prints
 // a SHA-256 of the JSON of every subject, to compare the facts of two builds.
 // usage: node test/bench/model-stage.mjs ROOT SNAPSHOT ROUNDS [digest]   (ROOT: a built checkout)
-import { execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { judgingSetup } from './judging-setup.mjs';
 const [root, file, roundsArg, digestArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 3);
-const { openSnapshot } = await import(`${root}/dist/snapshot/read.js`);
-const { IndexBuilder, subjectsForAccount, organizationSubject } = await import(`${root}/dist/model/index.js`);
-const { loadConfig } = await import(`${root}/dist/config/load.js`);
-const { loadRules } = await import(`${root}/dist/rules/load.js`);
-const { modelOptions } = await import(`${root}/dist/rules/model-options.js`);
-const config = loadConfig();
-const rules = await loadRules(config.rules.paths, config);
-const source = await openSnapshot(file);
-const records = [];
-const builder = new IndexBuilder(source.header, modelOptions(config, rules));
-for await (const { record } of source.numberedRecords()) { builder.add(record); records.push(record); }
-const index = builder.finish();
+const { records, index, subjectsForAccount, organizationSubject, toggle } = await judgingSetup(root, file);
 let subjects = 0;
-const toggle = (on) => { if (process.env.TOGGLE) execSync(`callgrind_control -i ${on} ${process.pid}`, { stdio: 'ignore' }); };
 toggle('on');
 for (let r = 0; r < rounds; r++) {
   const t = process.hrtime.bigint();

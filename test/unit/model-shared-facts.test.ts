@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildIndex, subjectsForAccount } from '../../src/model/index.ts';
 import type { AccountFacts } from '../../src/model/facts.ts';
-import { sharedFacts, sharedNames } from '../../src/model/shared-facts.ts';
+import { regionNamesWith, sharedFacts, sharedNames } from '../../src/model/shared-facts.ts';
 import { HISTORY_EVENT_NAMES } from '../../src/model/tamper-history.ts';
 import { absent, apiError, failed, ok } from '../fixtures/snapshot-builder.ts';
 import { detail, MANAGEMENT, miniOrg, ORG_ID, trail } from '../fixtures/mini-org.ts';
@@ -175,5 +175,23 @@ describe('facts shared between accounts', () => {
     expect(sharedNames(index, ['a', 'b'])).toBe(shared);
     expect(sharedNames(index, ['a b'])).not.toBe(shared);
     expect(Object.isFrozen(shared)).toBe(true);
+  });
+});
+
+describe('an account\'s region names with the regions it needs', () => {
+  it('are the distinct names of both, sorted, for generated lists (duplicates, extras read or not)', () => {
+    const names = ['us-east-1', 'us-east-2', 'eu-west-1', 'ap-south-1', 'sa-east-1', 'US-east-1', ''];
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const some = () => Array.from({ length: Math.floor(next() * 5) }, () => names[Math.floor(next() * names.length)]!);
+    for (let i = 0; i < 2000; i++) {
+      const read = some().sort();
+      const extra = some();
+      const expected = [...new Set([...read, ...extra])].sort();
+      const made = regionNamesWith(read, extra);
+      expect(made).toEqual(expected);
+      // A list of its own: the caller's sorted names (often shared and frozen) are never handed out.
+      expect(made).not.toBe(read);
+    }
   });
 });
