@@ -146,8 +146,8 @@ export async function writeInThreads(result: ScanResult, formatters: readonly Fo
   const { evidenceTexts: _texts, ...plainOptions } = options;
   const heapMb = threading.workerHeapMb ?? WORKER_HEAP_MB;
   // A list in memory is written to its spool while the workers start: a worker's start (its thread,
-  // its modules: 0.1-0.3 s at 10,000 accounts) no longer waits for the spool (0.6-1 s), and it is
-  // the worker's group that ends last.
+  // its modules: 0.1-0.3 s at 10,000 accounts) no longer comes after the spool (0.6-1 s) on the
+  // way to its first report byte.
   const workers = others.map((group) => startWorker(group, { result: plainResult, ...(spooled ? { spool: spooled } : {}), formats: group.map((f) => f.name), outDir, options: plainOptions }, threading.worker ?? WORKER_URL, heapMb));
   const spool = spooled ?? spooledOnce(result.verdicts);
   if (!spool) {
