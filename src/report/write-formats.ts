@@ -31,7 +31,7 @@ const TURN_VERDICTS = 512;
  * still find its next verdicts among those the read keeps (lockstep.ts, WINDOW_VERDICTS).
  */
 const READ_AHEAD_VERDICTS = WINDOW_VERDICTS - 2 * TURN_VERDICTS;
-/** The turn of a format with no paced walk (an in-memory list, a header): this many chunks. */
+/** The turn of a format with no paced walk (a header, a walk not of the whole list): this many chunks. */
 const TURN_CHUNKS = 512;
 
 export { tempName } from './write-behind.ts';
@@ -150,7 +150,7 @@ export interface FormatsWritten {
  */
 export async function writeFormats(result: ScanResult, formatters: readonly Formatter[], outDir: string, options: RenderOptions, ceiling?: HeapCeiling): Promise<FormatsWritten> {
   const lockstep = new Lockstep(result.verdicts);
-  const shared: ScanResult = lockstep.verdicts ? { ...result, verdicts: lockstep.verdicts } : result;
+  const shared: ScanResult = { ...result, verdicts: lockstep.verdicts };
   const sharedOptions: RenderOptions = { ...options, evidenceTexts: options.evidenceTexts ?? EvidenceTexts.of(result.verdicts) };
   const jobs = formatters.map((formatter) => new FormatJob(formatter, outDir));
   try {

@@ -1,18 +1,25 @@
 /**
  * A worker thread of write-threads.ts: writes its group of formats over its own read of the
- * spooled verdicts, and answers with what it wrote and what failed (errors as plain data, marked
- * when they are the user's).
+ * spooled verdicts (handed over as its first message when its parent was still writing them),
+ * and answers with what it wrote and what failed (errors as plain data, marked when they are the
+ * user's).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openSpool } from '../evaluate/verdict-spool.ts';
+import { openSpool, type SpoolHandle } from '../evaluate/verdict-spool.ts';
 import { UserError } from '../shared/errors.ts';
 import { formatterFor } from './registry.ts';
 import { writeFormats } from './write-formats.ts';
 import type { FailureReply, ReportReply, ReportTask } from './write-threads.ts';
 
+/** The task's spool, or the one this thread's parent hands over once it has written it (write-threads.ts). */
+function spoolOf(task: ReportTask): Promise<SpoolHandle> {
+  return task.spool ? Promise.resolve(task.spool) : new Promise((resolve) => parentPort!.once('message', resolve));
+}
+
 async function writeTask(task: ReportTask): Promise<ReportReply> {
+  const spool = await spoolOf(task);
   try {
-    const { written, failures } = await writeFormats({ ...task.result, verdicts: openSpool(task.spool) }, task.formats.map(formatterFor), task.outDir, task.options);
+    const { written, failures } = await writeFormats({ ...task.result, verdicts: openSpool(spool) }, task.formats.map(formatterFor), task.outDir, task.options);
     return { written, failures: failures.map(({ format, error }) => plainFailure(format, error)) };
   } catch (err) {
     // The spool would not open: none of this worker's formats was written.

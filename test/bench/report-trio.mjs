@@ -36,7 +36,8 @@ const evalRoot = resolve(process.env.EVAL ?? root);
 const formats = (formatsArg ?? 'json,sarif,html').split(',');
 const { writeReports } = await import(`${root}/dist/report/write.js`);
 const { result } = await evaluatedOnce(snapshot, evalRoot, Number(process.env.RUN ?? 5000));
-if (Array.isArray(result.verdicts)) throw new Error('the verdicts were not spooled: lower RUN');
+// IN_MEMORY=1 with a RUN above the verdicts: a list kept in memory, as the CLI's below 15,000 accounts.
+if (Array.isArray(result.verdicts) && process.env.IN_MEMORY !== '1') throw new Error('the verdicts were not spooled: lower RUN');
 
 const toggle = (on) => {
   if (process.env.TOGGLE) execSync(`callgrind_control -i ${on} ${process.pid}`, { stdio: 'ignore' });

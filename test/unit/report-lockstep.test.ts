@@ -10,10 +10,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type { ScanResult, VerdictList } from '../../src/contracts/result.ts';
 import type { Verdict } from '../../src/contracts/verdict.ts';
+import { canonicalOrder, compareVerdicts } from '../../src/contracts/order.ts';
 import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
 import { VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
 import { Lockstep, type WalkProgress, WINDOW_VERDICTS } from '../../src/report/lockstep.ts';
 import { formatterFiles, listFormatters } from '../../src/report/registry.ts';
+import type { Formatter } from '../../src/report/types.ts';
+import { writeFormats } from '../../src/report/write-formats.ts';
 import { writeReports } from '../../src/report/write.ts';
 import { loadRules } from '../../src/rules/load.ts';
 import { openDemoSnapshot } from '../../src/snapshot/demo.ts';
@@ -38,8 +41,51 @@ const ids = (verdicts: Iterable<Verdict>) => [...verdicts].map((v) => `${v.ruleI
 describe('Lockstep', () => {
   const verdicts = sampleResult().verdicts as Verdict[];
 
-  it('leaves an array alone: formatters sort arrays themselves', () => {
-    expect(new Lockstep(verdicts).verdicts).toBeUndefined();
+  it('hands an array over as a list in canonical order, which formatters do not sort again: the array itself when in order, else a sorted copy', () => {
+    const inOrder = [...verdicts].sort(compareVerdicts);
+    const view = new Lockstep(inOrder).verdicts;
+    expect(Array.isArray(view)).toBe(false);
+    expect(canonicalOrder({ ...sampleResult(), verdicts: view }).verdicts).toBe(view);
+    expect([...view].every((v, i) => v === inOrder[i])).toBe(true);
+    const shuffled = [...inOrder].reverse();
+    expect([...new Lockstep(shuffled).verdicts]).toEqual(inOrder);
+    expect(shuffled).toEqual([...inOrder].reverse()); // the caller's array is not sorted in place
+  });
+
+  it('lets a walk of an array go on alone from where it was, past the window and the read-ahead limit', () => {
+    const inOrder = [...verdicts].sort(compareVerdicts);
+    const lockstep = new Lockstep(inOrder, 2);
+    lockstep.readAheadTo(3);
+    const lagging = lockstep.verdicts[Symbol.iterator]();
+    const first = lagging.next().value as Verdict;
+    expect([...lockstep.verdicts]).toEqual(inOrder);
+    expect([first, ...{ [Symbol.iterator]: () => lagging }]).toEqual(inOrder);
+  });
+
+  it('paces the formats\' walks of an array, so that each evidence object is made into text once for all of them (EvidenceTexts)', async () => {
+    // Evidence counts how often it is serialised; a verbose format yields many chunks per verdict,
+    // a terse one a chunk per verdict: left to their own pace they drift further apart than the
+    // texts' memory of recent objects (oncePerObject) reaches.
+    let serialised = 0;
+    const many = Array.from({ length: 6_000 }, (_, i) => ({ ...verdicts[0]!, resource: { ...verdicts[0]!.resource, id: `r-${String(i).padStart(5, '0')}` }, evidence: { n: i, toJSON: () => (serialised++, { n: i }) } }));
+    const format = (name: string, chunksPerVerdict: number): Formatter => ({
+      name,
+      fileName: `${name}.txt`,
+      description: name,
+      render: () => '',
+      *renderChunks(result, options) {
+        for (const v of result.verdicts) for (let c = 0; c < chunksPerVerdict; c++) yield c === 0 ? options.evidenceTexts!.compact(v.evidence) : '.';
+      },
+    });
+    const out = mkdtempSync(join(tmpdir(), 'lockstep-array-'));
+    try {
+      const { failures } = await writeFormats({ ...sampleResult(), verdicts: many }, [format('verbose', 8), format('terse', 1)], out, {});
+      expect(failures).toEqual([]);
+      expect(readFileSync(join(out, 'terse.txt'), 'utf8')).toBe(many.map((v) => JSON.stringify(v.evidence)).join(''));
+      expect(serialised).toBe(2 * many.length); // the check above, and the formats' one text per object
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('gives walks in step the same verdict objects from one read of the list, and records each format\'s position', () => {
@@ -47,8 +93,8 @@ describe('Lockstep', () => {
     const lockstep = new Lockstep(list, 4);
     const a: WalkProgress = { position: undefined };
     const b: WalkProgress = { position: undefined };
-    const walkA = lockstep.as(a, () => lockstep.verdicts![Symbol.iterator]());
-    const walkB = lockstep.as(b, () => lockstep.verdicts![Symbol.iterator]());
+    const walkA = lockstep.as(a, () => lockstep.verdicts[Symbol.iterator]());
+    const walkB = lockstep.as(b, () => lockstep.verdicts[Symbol.iterator]());
     const seenA: Verdict[] = [];
     const seenB: Verdict[] = [];
     for (let i = 0; i < verdicts.length; i++) {
@@ -67,9 +113,9 @@ describe('Lockstep', () => {
     const list = countedList(verdicts);
     const lockstep = new Lockstep(list, 8);
     lockstep.readAheadTo(2);
-    const follower = lockstep.verdicts![Symbol.iterator]();
+    const follower = lockstep.verdicts[Symbol.iterator]();
     const firstOfFollower = follower.next().value as Verdict;
-    const front = [...lockstep.verdicts!];
+    const front = [...lockstep.verdicts];
     expect(ids(front)).toEqual(ids(verdicts));
     expect(front[0]).toBe(firstOfFollower); // shared up to the limit
     expect(list.walks).toBe(2); // the shared read (stopped at the limit) and the front's own
@@ -80,9 +126,9 @@ describe('Lockstep', () => {
   it('lets a walk that has fallen out of the window go on alone from where it was', () => {
     const list = countedList(verdicts);
     const lockstep = new Lockstep(list, 2);
-    const lagging = lockstep.verdicts![Symbol.iterator]();
+    const lagging = lockstep.verdicts[Symbol.iterator]();
     const first = lagging.next().value as Verdict;
-    expect(ids(lockstep.verdicts!)).toEqual(ids(verdicts)); // the front reads everything; the window keeps the last 2
+    expect(ids(lockstep.verdicts)).toEqual(ids(verdicts)); // the front reads everything; the window keeps the last 2
     expect(ids([first, ...{ [Symbol.iterator]: () => lagging }])).toEqual(ids(verdicts));
     expect(list.walks).toBe(2);
   });
@@ -90,10 +136,10 @@ describe('Lockstep', () => {
   it('takes a walk that went on alone back to the shared read once that holds its next verdict', () => {
     const list = countedList(verdicts);
     const lockstep = new Lockstep(list, 2);
-    const front = lockstep.verdicts![Symbol.iterator]();
+    const front = lockstep.verdicts[Symbol.iterator]();
     const frontSeen = [0, 1, 2, 3].map(() => front.next().value as Verdict);
     // Behind the window (it keeps verdicts 2 and 3): on its own read for 0 and 1, then the window's own objects.
-    const lagging = lockstep.verdicts![Symbol.iterator]();
+    const lagging = lockstep.verdicts[Symbol.iterator]();
     const laggingSeen = [0, 1, 2, 3].map(() => lagging.next().value as Verdict);
     expect(laggingSeen[0]).not.toBe(frontSeen[0]);
     expect(laggingSeen[2]).toBe(frontSeen[2]);
@@ -108,8 +154,8 @@ describe('Lockstep', () => {
     const list = countedList(verdicts);
     const lockstep = new Lockstep(list, 8);
     lockstep.readAheadTo(2);
-    const follower = lockstep.verdicts![Symbol.iterator]();
-    const ahead = lockstep.verdicts![Symbol.iterator]();
+    const follower = lockstep.verdicts[Symbol.iterator]();
+    const ahead = lockstep.verdicts[Symbol.iterator]();
     const aheadSeen = [0, 1, 2].map(() => ahead.next().value as Verdict); // the third on its own read
     lockstep.readAheadTo(Infinity);
     const followerSeen = [0, 1, 2, 3, 4].map(() => follower.next().value as Verdict);
@@ -131,8 +177,8 @@ describe('Lockstep', () => {
       },
     };
     const lockstep = new Lockstep(list, 8);
-    const second = lockstep.verdicts![Symbol.iterator]();
-    expect(() => [...lockstep.verdicts!]).toThrow('spool file gone');
+    const second = lockstep.verdicts[Symbol.iterator]();
+    expect(() => [...lockstep.verdicts]).toThrow('spool file gone');
     expect(second.next().done).toBe(false);
     expect(() => second.next()).toThrow('spool file gone');
   });
