@@ -77,7 +77,7 @@ export interface ReportReply {
  */
 export function reportThreads(verdicts: VerdictList, formatters: readonly Formatter[], { threads, spoolOnceFromSeconds }: ThreadOptions): number {
   const most = Math.max(1, Math.min(threads ?? availableParallelism(), formatters.length));
-  if (most < 2 || !(spoolOf(verdicts) || worthSpoolingOnce(verdicts.length, formatGroups(formatters, most), spoolOnceFromSeconds))) return 1;
+  if (most < 2 || !(spoolOf(verdicts) || worthSpoolingOnce(verdicts.length, formatGroups(formatters, most, true), spoolOnceFromSeconds))) return 1;
   return most;
 }
 
@@ -122,18 +122,31 @@ function spooledOnce(verdicts: VerdictList): SpoolHandle | undefined {
 }
 
 /**
+ * What a format costs this thread when it walks a list in memory, as a share of its cost
+ * (Formatter.cost, measured on a spool, which the workers always walk). Measured at 10,000
+ * accounts (test/bench/report-costs.mjs, twentieth round, two rounds each, load 1.5-2): OSCAL,
+ * JSON, JUnit and Markdown 4.41-4.48 s wall in memory against 4.86-5.18 s spooled (0.87-0.91);
+ * HTML, ASFF, OCSF and SARIF 4.21-4.45 against 4.40-4.49. The spool this thread writes first is
+ * no part of it: the workers wait for it too.
+ */
+export const IN_MEMORY_COST_SHARE = 0.9;
+
+/**
  * The formats dealt into at most `count` groups of about equal cost: the costliest first, each to
  * the group that costs least so far. Each group keeps the order asked; the first group holds the
- * costliest format (this thread writes it while the workers start).
+ * costliest format (this thread writes it while the workers start). With `inMemory` (this thread
+ * walks a list in memory, the workers its spool), the first group's formats count at
+ * IN_MEMORY_COST_SHARE of their cost; at 10,000 accounts in all 8 formats that moves Markdown to
+ * this thread, which otherwise finished ~0.3-0.7 s before the worker.
  */
-export function formatGroups(formatters: readonly Formatter[], count: number): Formatter[][] {
+export function formatGroups(formatters: readonly Formatter[], count: number, inMemory = false): Formatter[][] {
   const groups = Array.from({ length: count }, () => ({ cost: 0, members: [] as number[] }));
   const costOf = (i: number) => formatters[i]!.cost ?? 1;
   const costliestFirst = formatters.map((_, i) => i).sort((a, b) => costOf(b) - costOf(a) || a - b);
   for (const i of costliestFirst) {
     const cheapest = groups.reduce((min, group) => (group.cost < min.cost ? group : min));
     cheapest.members.push(i);
-    cheapest.cost += costOf(i);
+    cheapest.cost += costOf(i) * (inMemory && cheapest === groups[0] ? IN_MEMORY_COST_SHARE : 1);
   }
   return groups.filter((group) => group.members.length > 0).map((group) => group.members.sort((a, b) => a - b).map((i) => formatters[i]!));
 }
@@ -141,7 +154,7 @@ export function formatGroups(formatters: readonly Formatter[], count: number): F
 /** Writes the formats in `threads` groups, the first on this thread; what was written comes back in the order of `formatters`. */
 export async function writeInThreads(result: ScanResult, formatters: readonly Formatter[], outDir: string, options: RenderOptions, threads: number, threading: ThreadOptions, ceiling?: HeapCeiling): Promise<FormatsWritten> {
   const spooled = spoolOf(result.verdicts);
-  const [own, ...others] = formatGroups(formatters, threads);
+  const [own, ...others] = formatGroups(formatters, threads, !spooled);
   const { verdicts: _verdicts, ...plainResult } = result;
   const { evidenceTexts: _texts, ...plainOptions } = options;
   const heapMb = threading.workerHeapMb ?? WORKER_HEAP_MB;

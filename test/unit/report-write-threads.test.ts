@@ -77,6 +77,13 @@ describe('formatGroups', () => {
     const names = formatGroups(listFormatters(), 2).map((g) => g.map((f) => f.name).sort());
     expect(names).toEqual([['json', 'junit', 'oscal'], ['asff', 'html', 'md', 'ocsf', 'sarif']]);
   });
+
+  it('counts this thread\'s formats at their in-memory share when it walks a list in memory (twentieth round): Markdown joins OSCAL, JSON and JUnit', () => {
+    const names = (formatters: readonly Formatter[]) => formatGroups(formatters, 2, true).map((g) => g.map((f) => f.name).sort());
+    expect(names(listFormatters())).toEqual([['json', 'junit', 'md', 'oscal'], ['asff', 'html', 'ocsf', 'sarif']]);
+    // JSON + SARIF + HTML is dealt as before (and stays on one thread at 10,000 accounts: reportThreads).
+    expect(names(['json', 'sarif', 'html'].map(formatterFor))).toEqual([['html'], ['json', 'sarif']]);
+  });
 });
 
 describe('reportThreads', () => {
