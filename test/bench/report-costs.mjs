@@ -22,6 +22,7 @@ const root = resolve(rootArg ?? fileURLToPath(new URL('../..', import.meta.url))
 // Spooled in runs as a large organization's verdicts are (below 15,000 accounts the CLI keeps them
 // in memory on one thread, where each format costs 10-30 % less): the costs are a spooled list's.
 // IN_MEMORY=1 keeps them in memory, as the CLI does below 15,000 accounts (this thread's formats there).
+// The deal's IN_MEMORY_COST_SHARE (src/report/write-threads.ts) is the ratio of such runs of a group.
 const inMemory = process.env.IN_MEMORY === '1';
 const { RUN_VERDICTS } = await import(`${root}/dist/evaluate/verdict-spool.js`);
 const { result, writeReports } = await evaluatedOnce(snapshot, root, inMemory ? undefined : RUN_VERDICTS);
