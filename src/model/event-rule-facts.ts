@@ -10,7 +10,7 @@ import { detectiveInputs, setKnown, withUnknown } from './detective-inputs.ts';
 import type { Known } from './known.ts';
 import { caughtActions, undecidedActions } from './tamper-coverage.ts';
 import { deepFreeze } from './frozen.ts';
-import { regionNamesWith } from './shared-facts.ts';
+import { readRegionNames, regionNamesWith } from './shared-facts.ts';
 import { regionEventRuleFacts, type EventRuleFacts, type RegionEventRuleFacts } from './tamper-event-rules.ts';
 import type { TamperAction } from './tamper-events.ts';
 import type { RegionTamperEventRulesFacts, TamperEventActionFacts, TamperEventRuleFacts, TamperEventRulesFacts } from './facts.ts';
@@ -36,7 +36,7 @@ export function accountTamperEventRules(
   withoutRules: RegionsWithoutRules = new Map(),
   withoutAnyRule: AccountsWithoutRules = new Map(),
   /** The names of the regions the account was read in, sorted (accountRegionNames). */
-  readRegions: readonly string[] = record.regions.map((r) => r.region).sort(),
+  readRegions: readonly string[] = readRegionNames(record),
 ): TamperEventRulesFacts {
   const regions = regionNamesWith(readRegions, needed.value ?? []);
   const perRegion = regions.map((region) => regionFacts(record, region, actions, withoutRules));

@@ -8,7 +8,7 @@ import { known, unknownBecause, type Known } from './known.ts';
 import { organizationAutoEnable, regionGuardDuty } from './guardduty.ts';
 import { unknownReason } from './model-index.ts';
 import type { GuardDutyOrganizationRegionFacts, GuardDutyRegionFacts } from './facts.ts';
-import { regionNamesWith } from './shared-facts.ts';
+import { readRegionNames, regionNamesWith } from './shared-facts.ts';
 
 /**
  * Every region read for the account, and every region in scope (`scopeRegions`; empty: all) that
@@ -19,7 +19,7 @@ export function accountGuardDutyFacts(
   record: AccountRecord,
   scopeRegions: readonly string[],
   /** The names of the regions the account was read in, sorted (accountRegionNames). */
-  readRegions: readonly string[] = record.regions.map((r) => r.region).sort(),
+  readRegions: readonly string[] = readRegionNames(record),
 ): Known<{ regions: GuardDutyRegionFacts[] }> {
   const unread = accountUnread(record);
   if (unread !== undefined) return unknownBecause(unread);

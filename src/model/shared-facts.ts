@@ -44,8 +44,13 @@ export function accountRegionNames(index: ModelIndex, record: AccountRecord): st
   // Stryker disable next-line StringLiteral: any key no other memo uses is the same cache.
   const byRecord = memo(index, 'account-region-names', () => new WeakMap<AccountRecord, string[]>());
   let names = byRecord.get(record);
-  if (!names) byRecord.set(record, (names = sharedNames(index, record.regions.map((r) => r.region).sort())));
+  if (!names) byRecord.set(record, (names = sharedNames(index, readRegionNames(record))));
   return names;
+}
+
+/** The names of the regions the account was read in, sorted (a new list; accountRegionNames shares one per record). */
+export function readRegionNames(record: AccountRecord): string[] {
+  return record.regions.map((r) => r.region).sort();
 }
 
 /**
