@@ -119,7 +119,11 @@ export function workerYoungMb(accounts: number): number {
  * index kept smaller: 124 MB live once its index was made (110 MB once it placed only its share's
  * accounts), 197 MB at the end of its share, the heap grown to 293-304 MB under the 360 MB cap; a
  * 270 MB cap with a 32 MB young generation saved 43 MB of peak RSS for 31 s more CPU (the worker
- * collecting near its live size), so the cap stays.
+ * collecting near its live size), so the cap stays. Twenty-first round (tried, not kept): the
+ * unthrottled cap at every size, the worker collected at the ceiling while it judges and merges,
+ * its heap in use held under this cap: 2-5 % less CPU at 34,226 accounts, none at 100,000
+ * (`-f md`: 78.2 against 77.2 CPU-s) for a peak of 986 MB against 897 MB
+ * (docs/operations/scale-measurements.md, "The evaluation on the large-organization path").
  */
 export function workerHeapMb(accounts: number): number {
   return accounts < LARGE_ORGANIZATION_FROM ? UNTHROTTLED_HEAP_MB : 160 + 2 * Math.ceil(accounts / 1000);
