@@ -30,6 +30,8 @@ export interface ThreadOptions {
   worker?: URL;
   /** A worker's old-generation heap, in MB; default WORKER_HEAP_MB (tests make it run out). */
   workerHeapMb?: number;
+  /** What a worker's heap may hold beyond its live data before it collects, in MB; default WORKER_HEAP_ROOM_MB. */
+  workerHeapRoomMb?: number;
   /** The CPU seconds a worker must take off this thread for a list in memory to be spooled for it; default SPOOL_ONCE_FROM_SECONDS (tests: 0, any list). */
   spoolOnceFromSeconds?: number;
   /** This thread's heap ceiling while it writes a spooled list's reports; default HEAP_ROOM_MB beyond what is live (shared/full-collection.ts; tests watch it). */
@@ -37,14 +39,30 @@ export interface ThreadOptions {
 }
 
 /**
- * A report worker's old generation is capped. Its live data is small (the formats stream: at 10,000
- * accounts and all 8 formats at most 32 MB right after a full collection), but uncapped its heap
- * grew to 162 MB of garbage, which put 10,000 accounts in every format over 600 MB of peak RSS.
- * Measured there (compiled CLI, idle): uncapped 581–608 MB, 36.9–37.3 s CPU; 160 MB 523 MB,
- * 40.6 s; 128 MB 552 MB, 39.3 s; 96 MB 520–522 MB, 39.8–41.4 s. A worker that runs out of memory
- * anyway is no failure: this thread writes its formats again (writeInThreads).
+ * A report worker's old generation: a cap under which V8 grows its heap as it does an uncapped one
+ * (after a full collection up to about four times what it found live), and a ceiling that bounds
+ * it instead (WORKER_HEAP_ROOM_MB). Under the 160 MB cap of earlier rounds V8 let the heap grow by
+ * only 30 % of what was live (its HeapController scales that factor from 4 down to 1.3 for caps
+ * from 2,048 down to 256 MB on Node's x64 builds, as for a judging worker: evaluate/parallel.ts),
+ * so a worker writing JSON and SARIF (~30 MB live) marked its whole heap every 16 MB it promoted:
+ * 17-22 full collections at 10,000 accounts (`--trace-gc`), 4-5 uncapped; at 100,000 accounts
+ * `perf` of the report phase found about a third of the process's CPU in garbage collection, most
+ * of it the worker's collections and their marking on V8's helper threads (issue 16, twenty-first
+ * round, docs/operations/scale-measurements.md). A worker that runs out of its heap anyway is no
+ * failure: this thread writes its formats again (writeInThreads).
  */
-export const WORKER_HEAP_MB = 160;
+export const WORKER_HEAP_MB = 2048;
+
+/**
+ * What a report worker's heap may hold beyond what its last full collection left live before it
+ * collects (HeapCeiling, consulted once per turn of its formats: write-formats.ts), in MB. The
+ * uncapped worker's heap grew to about three times its ~30 MB live before V8 collected it; this
+ * bounds it about there. Measured at 10,000 accounts, JSON and SARIF in the worker (two rounds):
+ * 10 full collections against 33 under the 160 MB cap (32 MB: 16; 128 MB: 8), the report phase
+ * 12 % less CPU; peak RSS 36 MB more for all 8 formats there, 27-38 MB more at 100,000 accounts
+ * (911-915 MB, target 1 GB). The main thread's room is HEAP_ROOM_MB.
+ */
+export const WORKER_HEAP_ROOM_MB = 64;
 
 /** What a report worker is handed: plain data only (structured clone). */
 export interface ReportTask {
@@ -55,6 +73,8 @@ export interface ReportTask {
   outDir: string;
   /** Without evidenceTexts: each thread turns evidence into text for its own formats. */
   options: Omit<RenderOptions, 'evidenceTexts'>;
+  /** The worker's heap ceiling's room, in MB (WORKER_HEAP_ROOM_MB). */
+  heapRoomMb: number;
 }
 
 /** A failed format as plain data. */
@@ -161,7 +181,7 @@ export async function writeInThreads(result: ScanResult, formatters: readonly Fo
   // A list in memory is written to its spool while the workers start: a worker's start (its thread,
   // its modules: 0.1-0.3 s at 10,000 accounts) no longer comes after the spool (0.6-1 s) on the
   // way to its first report byte.
-  const workers = others.map((group) => startWorker(group, { result: plainResult, ...(spooled ? { spool: spooled } : {}), formats: group.map((f) => f.name), outDir, options: plainOptions }, threading.worker ?? WORKER_URL, heapMb));
+  const workers = others.map((group) => startWorker(group, { result: plainResult, ...(spooled ? { spool: spooled } : {}), formats: group.map((f) => f.name), outDir, options: plainOptions, heapRoomMb: threading.workerHeapRoomMb ?? WORKER_HEAP_ROOM_MB }, threading.worker ?? WORKER_URL, heapMb));
   const spool = spooled ?? spooledOnce(result.verdicts);
   if (!spool) {
     // Not written (a full disk): the verdicts are still in memory, and every format is written here,

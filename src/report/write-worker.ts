@@ -1,12 +1,14 @@
 /**
  * A worker thread of write-threads.ts: writes its group of formats over its own read of the
  * spooled verdicts (handed over as its first message when its parent was still writing them),
- * and answers with what it wrote and what failed (errors as plain data, marked when they are the
- * user's).
+ * its heap held under a ceiling (write-threads.ts WORKER_HEAP_ROOM_MB: its cap does not bound
+ * it), and answers with what it wrote and what failed (errors as plain data, marked when they are
+ * the user's).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSpool, type SpoolHandle } from '../evaluate/verdict-spool.ts';
 import { UserError } from '../shared/errors.ts';
+import { HeapCeiling } from '../shared/full-collection.ts';
 import { formatterFor } from './registry.ts';
 import { writeFormats } from './write-formats.ts';
 import type { FailureReply, ReportReply, ReportTask } from './write-threads.ts';
@@ -19,7 +21,7 @@ function spoolOf(task: ReportTask): Promise<SpoolHandle> {
 async function writeTask(task: ReportTask): Promise<ReportReply> {
   const spool = await spoolOf(task);
   try {
-    const { written, failures } = await writeFormats({ ...task.result, verdicts: openSpool(spool) }, task.formats.map(formatterFor), task.outDir, task.options);
+    const { written, failures } = await writeFormats({ ...task.result, verdicts: openSpool(spool) }, task.formats.map(formatterFor), task.outDir, task.options, new HeapCeiling(task.heapRoomMb * 2 ** 20));
     return { written, failures: failures.map(({ format, error }) => plainFailure(format, error)) };
   } catch (err) {
     // The spool would not open: none of this worker's formats was written.

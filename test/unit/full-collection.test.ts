@@ -1,4 +1,5 @@
 import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { collectGarbageNow, HeapCeiling, heapInUse } from '../../src/shared/full-collection.ts';
 
@@ -11,6 +12,27 @@ describe('collectGarbageNow', () => {
     expect(made.deref()).toBeUndefined();
     expect(runInNewContext('typeof gc')).toBe('undefined');
   });
+
+  it('collects while another thread turns the process-wide --expose-gc flag on and off (a report worker collecting at its own ceiling)', async () => {
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const toggler = new Worker(
+      `const { setFlagsFromString } = require('node:v8');
+      const { parentPort, workerData } = require('node:worker_threads');
+      parentPort.postMessage('toggling');
+      for (let i = 0; Atomics.load(workerData, 0) === 0; i++) setFlagsFromString(i % 2 === 0 ? '--expose-gc' : '--no-expose-gc');
+      setFlagsFromString('--no-expose-gc');`,
+      { eval: true, workerData: stop },
+    );
+    const ended = new Promise((resolve) => toggler.once('exit', resolve));
+    await new Promise((resolve) => toggler.once('message', resolve));
+    try {
+      for (let i = 0; i < 200; i++) collectGarbageNow();
+    } finally {
+      Atomics.store(stop, 0, 1);
+      await ended;
+    }
+    expect(runInNewContext('typeof gc')).toBe('undefined');
+  }, 60_000);
 
   it('keeps what is still referenced', async () => {
     const kept = { rows: [1, 2, 3] };

@@ -18,7 +18,7 @@ import { parseJsonReport, renderJsonReport } from '../../src/report/json.ts';
 import { formatterFor, listFormatters } from '../../src/report/registry.ts';
 import type { Formatter } from '../../src/report/types.ts';
 import { ReportsIncomplete, writeReports, type WrittenReport } from '../../src/report/write.ts';
-import { formatGroups, reportThreads, worthSpoolingOnce } from '../../src/report/write-threads.ts';
+import { formatGroups, reportThreads, WORKER_HEAP_MB, WORKER_HEAP_ROOM_MB, worthSpoolingOnce } from '../../src/report/write-threads.ts';
 import { selectFrameworkPacks } from '../../src/rules/framework-packs.ts';
 import { loadRules } from '../../src/rules/load.ts';
 import { UserError } from '../../src/shared/errors.ts';
@@ -247,6 +247,21 @@ describe('writeReports on several threads', () => {
     await writeReports(spooled, ['json', 'sarif', 'md'], alone, {}, { threads: 1 });
     for (const file of ['trailproof.json', 'trailproof.sarif', 'trailproof.md']) expect(readFileSync(join(dir, file)).equals(readFileSync(join(alone, file))), file).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(['alone', 'trailproof.json', 'trailproof.md', 'trailproof.sarif']); // no temp file left
+  }, 60_000);
+
+  it('a worker\'s old generation is capped where V8 grows it as an uncapped one, and its heap is held under a ceiling instead (twenty-first round)', async () => {
+    // Under the 160 MB cap of earlier rounds V8 collected the worker's heap at 1.3 times what was live.
+    const limits = await writeReports(spooled, ['json', 'sarif', 'md'], dir, {}, { threads: 2, worker: fixtureWorker('limits-worker.ts') }).catch((e: unknown) => e);
+    const started = JSON.parse(/started with (\{.*?\})/.exec((limits as Error).message)![1]!) as Record<string, number>;
+    expect(started.maxOldGenerationSizeMb).toBe(WORKER_HEAP_MB);
+    expect(WORKER_HEAP_MB).toBe(2048);
+    // The worker consults a ceiling as it writes, with the room it was given.
+    const watched = await writeReports(spooled, ['json', 'sarif', 'md'], join(dir, 'watched'), {}, { threads: 2, worker: fixtureWorker('ceiling-watch-worker.ts') }).catch((e: unknown) => e);
+    expect(watched).toBeInstanceOf(ReportsIncomplete);
+    expect((watched as Error).message).toContain(`format sarif failed: a report worker consulted its heap ceiling (room ${WORKER_HEAP_ROOM_MB} MB)`);
+    expect((watched as ReportsIncomplete).written.map((w) => w.format)).toEqual(['json']);
+    const roomed = await writeReports(spooled, ['json', 'sarif', 'md'], join(dir, 'roomed'), {}, { threads: 2, worker: fixtureWorker('ceiling-watch-worker.ts'), workerHeapRoomMb: 5 }).catch((e: unknown) => e);
+    expect((roomed as Error).message).toContain('a report worker consulted its heap ceiling (room 5 MB)');
   }, 60_000);
 
   it('a worker that fails as it loads fails each of its formats, reported', async () => {
