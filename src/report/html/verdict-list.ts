@@ -88,12 +88,27 @@ function filterFormStart(verdicts: readonly Verdict[], rows: readonly MatrixRow[
   const choices: MatrixRow[] = [];
   const ouSet = new Set<string>();
   const ruleSet = new Set<string>();
+  // A verdict page lists one rule, and a row's verdicts often follow each other: each set is
+  // added to only when the rule or the row changes.
+  let lastRule: string | undefined;
+  let lastRow: MatrixRow | undefined;
   for (let i = 0; i < verdicts.length; i++) {
+    const ruleId = verdicts[i]!.ruleId;
+    if (ruleId !== lastRule) ruleSet.add((lastRule = ruleId));
     const row = rows[i]!;
-    // A known row is one object for all its verdicts; an unknown one is made for each (rowOf).
-    if (ranks.has(row) ? !listed.has(row) && listed.add(row) : !unknownKeys.has(row.key) && unknownKeys.add(row.key)) choices.push(row);
+    if (row === lastRow) continue;
+    lastRow = row;
+    if (ranks.has(row)) {
+      // A known row is one object for all its verdicts, its OU path the same each time.
+      if (listed.has(row)) continue;
+      listed.add(row);
+      choices.push(row);
+    } else if (!unknownKeys.has(row.key)) {
+      // An unknown row is made for each of its verdicts (rowOf), with the verdict's own OU path.
+      unknownKeys.add(row.key);
+      choices.push(row);
+    }
     ouSet.add(row.ouPath);
-    ruleSet.add(verdicts[i]!.ruleId);
   }
   choices.sort((a, b) => {
     const rankA = ranks.get(a);
