@@ -54,16 +54,27 @@ function compareRows(a: MatrixRow, b: MatrixRow): number {
 }
 
 /**
- * Each known row's place in compareRows's order, made once per context's rows: a verdict page
- * sorts up to hundreds of accounts, and comparing their names again on each of hundreds of pages
- * cost more than the rest of the filter form.
+ * The known rows in compareRows's order, with each one's place in it, made once per context's
+ * rows: a verdict page sorts up to hundreds of accounts, and comparing their names again on each
+ * of hundreds of pages cost more than the rest of the filter form. `listedOn` marks the rows a
+ * page has listed (with the page's number), in place of a set per page.
  */
-const rowRanks = new WeakMap<ReadonlyMap<string, MatrixRow>, Map<MatrixRow, number>>();
+interface RankedRows {
+  byRank: MatrixRow[];
+  rankOf: Map<MatrixRow, number>;
+  listedOn: Int32Array;
+  pages: number;
+}
 
-function rankedRows(rows: ReadonlyMap<string, MatrixRow>): Map<MatrixRow, number> {
-  let ranks = rowRanks.get(rows);
-  if (!ranks) rowRanks.set(rows, (ranks = new Map([...rows.values()].sort(compareRows).map((row, rank) => [row, rank]))));
-  return ranks;
+const rankedRowsOf = new WeakMap<ReadonlyMap<string, MatrixRow>, RankedRows>();
+
+function rankedRows(rows: ReadonlyMap<string, MatrixRow>): RankedRows {
+  let ranked = rankedRowsOf.get(rows);
+  if (!ranked) {
+    const byRank = [...rows.values()].sort(compareRows);
+    rankedRowsOf.set(rows, (ranked = { byRank, rankOf: new Map(byRank.map((row, rank) => [row, rank])), listedOn: new Int32Array(byRank.length), pages: 0 }));
+  }
+  return ranked;
 }
 
 /** The status and severity choices, the same on every page of a report (one per default status). */
@@ -82,10 +93,11 @@ function statusAndSeverityChoices(defaultStatus: string): string {
 /** The filter form up to its text field (FILTER_FORM_END); `rows[i]` is the row of `verdicts[i]` (rowOf). */
 function filterFormStart(verdicts: readonly Verdict[], rows: readonly MatrixRow[], ctx: ListContext): Raw {
   // One pass over the page's verdicts (up to verdictsPerPage of them, on hundreds of pages).
-  const ranks = rankedRows(ctx.rows);
-  const listed = new Set<MatrixRow>();
+  const ranked = rankedRows(ctx.rows);
+  const page = ++ranked.pages;
+  const ranks: number[] = [];
   const unknownKeys = new Set<string>();
-  const choices: MatrixRow[] = [];
+  const unknown: MatrixRow[] = [];
   const ouSet = new Set<string>();
   const ruleSet = new Set<string>();
   // A verdict page lists one rule, and a row's verdicts often follow each other: each set is
@@ -98,27 +110,29 @@ function filterFormStart(verdicts: readonly Verdict[], rows: readonly MatrixRow[
     const row = rows[i]!;
     if (row === lastRow) continue;
     lastRow = row;
-    if (ranks.has(row)) {
+    const rank = ranked.rankOf.get(row);
+    if (rank !== undefined) {
       // A known row is one object for all its verdicts, its OU path the same each time.
-      if (listed.has(row)) continue;
-      listed.add(row);
-      choices.push(row);
+      if (ranked.listedOn[rank] === page) continue;
+      ranked.listedOn[rank] = page;
+      ranks.push(rank);
     } else if (!unknownKeys.has(row.key)) {
       // An unknown row is made for each of its verdicts (rowOf), with the verdict's own OU path.
       unknownKeys.add(row.key);
-      choices.push(row);
+      unknown.push(row);
     }
     ouSet.add(row.ouPath);
   }
-  choices.sort((a, b) => {
-    const rankA = ranks.get(a);
-    const rankB = ranks.get(b);
-    return rankA !== undefined && rankB !== undefined ? rankA - rankB : compareRows(a, b);
-  });
+  const known = Int32Array.from(ranks).sort();
+  const choices = Array.from(known, (rank) => ranked.byRank[rank]!);
+  if (unknown.length > 0) {
+    choices.push(...unknown);
+    choices.sort(compareRows);
+  }
   const ous = [...ouSet].sort(compareStrings);
   const rules = [...ruleSet].sort(compareStrings);
   const controls = ctx.frameworks.flatMap((f) => f.controls.filter((c) => c.rules.length > 0).map((c) => ({ key: controlKey(f, c.controlId), label: `${f.id} ${c.controlId}`, rules: c.rules.join(' ') })));
-  const rowOptions = choices.map((r) => (ranks.has(r) ? piecesOf(r).option : rowOption(r)));
+  const rowOptions = choices.map((r) => (ranked.rankOf.has(r) ? piecesOf(r).option : rowOption(r)));
   return html`<form id="filters" role="search" aria-label="Filter verdicts">
 ${raw(statusAndSeverityChoices(ctx.defaultStatus))}
 <label>OU<select name="ou">${option('', 'All')}${ous.map((o) => option(o, o))}</select></label>
