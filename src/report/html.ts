@@ -59,7 +59,7 @@ function* singlePageChunks(result: ScanResult, agg: HtmlAggregate, texts: Eviden
 <p class="legend">${LEGEND}<span class="note">A cell counts the verdicts of the rule for the account (trail and bucket rules may have several). Select a cell to list exactly those verdicts, or an account to list all of its verdicts.</span></p>\n`.html;
   yield* matrixChunks(agg, agg.rows, {
     perStatus: false,
-    cell: (row, rule) => filterHref({ row: row.key, rule: rule.id, status: '' }),
+    row: (row) => (rule) => filterHref({ row: row.key, rule: agg.rules[rule]!.id, status: '' }).html,
     account: (row) => filterHash({ row: row.key, status: '' }),
   });
   yield '</section>\n';

@@ -2,10 +2,13 @@ import { posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareVerdicts } from '../../src/contracts/order.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
+import type { RuleMeta } from '../../src/contracts/verdict.ts';
 import { displayStatus } from '../../src/report/audit-common.ts';
 import { HTML_LAYOUT, renderHtml, renderHtmlFiles, type HtmlLayout } from '../../src/report/html.ts';
 import { rowKeyOf } from '../../src/report/html/aggregate.ts';
-import { filterHash, filterHref } from '../../src/report/html/matrix.ts';
+import { filterHash, filterHref, statusFilterHrefs } from '../../src/report/html/matrix.ts';
+import { DISPLAY_STATUSES } from '../../src/report/audit-common.ts';
+import { BEYOND_LATIN1 } from '../../src/shared/one-byte.ts';
 import { escapeHtml } from '../../src/report/html/escape.ts';
 import { sampleResult, shuffledResult } from '../fixtures/results/sample-result.ts';
 
@@ -96,6 +99,38 @@ describe('filterHash', () => {
         expect(filterHref(filter).html, JSON.stringify(filter)).toBe(escapeHtml(`#v?${params.toString()}`));
       }
     }
+  });
+});
+
+describe('statusFilterHrefs', () => {
+  it('gives the link filterHref gives for each row, rule and status, whatever the values hold', () => {
+    const ids = ['123456789012', 'cloudtrail-enabled', 'Root/Prod Workloads', 'a+b&c=d', 'x*y.z_w-v', "it's (ok)!~", 'é/ü 😀', '%20', ''];
+    const rules = ids.map((id) => ({ id }) as RuleMeta);
+    const hrefs = statusFilterHrefs(rules);
+    for (const rowKey of ids) {
+      const ofRow = hrefs(rowKey);
+      rules.forEach((rule, r) => DISPLAY_STATUSES.forEach((status, slot) => expect(ofRow(r, slot), `${rowKey} ${rule.id} ${status}`).toBe(filterHref({ row: rowKey, rule: rule.id, status }).html)));
+    }
+  });
+});
+
+describe('accounts × rules pages', () => {
+  it('write each matrix row without a character beyond Latin-1 but the empty cells\' dashes, each a chunk of its own', () => {
+    let dashes = 0;
+    let rows = 0;
+    for (const file of renderHtmlFiles(sampleResult(), SMALL)) {
+      if (!/accounts-\d{3}\.html$/.test(file.path)) continue;
+      for (const chunk of file.chunks) {
+        if (chunk === '–') dashes++;
+        else if (chunk.includes('class="cell')) {
+          rows += chunk.includes('<tr id="acct-') ? 1 : 0;
+          // V8 keeps a string with one such character two-byte whole, and encodes it at several times the cost (one-byte.ts).
+          expect(BEYOND_LATIN1.test(chunk), chunk).toBe(false);
+        }
+      }
+    }
+    expect(dashes).toBeGreaterThan(0);
+    expect(rows).toBeGreaterThan(0);
   });
 });
 

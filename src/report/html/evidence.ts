@@ -36,29 +36,42 @@ function evidenceData(text: string): string {
  */
 export class PageEvidence {
   private readonly keys: string[];
-  private readonly shared = new Map<string, { id: string; uses: number }>();
+  /** Evidence long enough to share, by text, in order of first use: how often the page uses it, and its id once it is shared. */
+  private readonly long = new Map<string, SharedUse>();
+  private readonly shared: [string, SharedUse][] = [];
 
   constructor(verdicts: readonly Verdict[], texts: EvidenceTexts) {
     this.keys = verdicts.map((v) => texts(v));
-    const uses = new Map<string, number>();
-    for (const key of this.keys) uses.set(key, (uses.get(key) ?? 0) + 1);
+    // Short evidence is never shared: only the long texts are counted (hashing a text reads all of it).
     for (const key of this.keys) {
-      if (uses.get(key)! > 1 && key.length >= SHARE_MIN_CHARS && !this.shared.has(key)) this.shared.set(key, { id: `ev-${this.shared.size + 1}`, uses: uses.get(key)! });
+      if (key.length < SHARE_MIN_CHARS) continue;
+      const use = this.long.get(key);
+      if (use) use.uses++;
+      else this.long.set(key, { uses: 1, id: undefined, reference: undefined });
     }
+    for (const entry of this.long) if (entry[1].uses > 1) this.shared.push(entry);
+    this.shared.forEach(([, use], i) => (use.id = `ev-${i + 1}`));
   }
 
   /** The evidence of the i-th verdict: inline, or a link to the shared copy. */
   forVerdict(index: number): Raw {
     const key = this.keys[index]!;
-    const shared = this.shared.get(key);
-    if (!shared) return raw(evidenceData(key));
-    return html`<p class="shared-ref">Same evidence as ${shared.uses - 1} other verdict${shared.uses === 2 ? '' : 's'} on this page: <a href="#${shared.id}">shared evidence ${shared.id.slice(3)}</a></p>`;
+    const shared = key.length < SHARE_MIN_CHARS ? undefined : this.long.get(key);
+    if (!shared?.id) return raw(evidenceData(key));
+    return (shared.reference ??= html`<p class="shared-ref">Same evidence as ${shared.uses - 1} other verdict${shared.uses === 2 ? '' : 's'} on this page: <a href="#${shared.id}">shared evidence ${shared.id.slice(3)}</a></p>`);
   }
 
   section(): Raw {
-    if (this.shared.size === 0) return raw('');
-    return html`<section aria-labelledby="h-shared-evidence"><h2 id="h-shared-evidence">Shared evidence</h2><p class="note">Evidence that several verdicts on this page share, printed once.</p>${[...this.shared].map(
-      ([text, s]) => html`<div class="shared-evidence" id="${s.id}"><h3>Shared evidence ${s.id.slice(3)} <span class="sub">used by ${s.uses} verdicts</span></h3>${raw(evidenceData(text))}</div>`,
+    if (this.shared.length === 0) return raw('');
+    return html`<section aria-labelledby="h-shared-evidence"><h2 id="h-shared-evidence">Shared evidence</h2><p class="note">Evidence that several verdicts on this page share, printed once.</p>${this.shared.map(
+      ([text, s]) => html`<div class="shared-evidence" id="${s.id!}"><h3>Shared evidence ${s.id!.slice(3)} <span class="sub">used by ${s.uses} verdicts</span></h3>${raw(evidenceData(text))}</div>`,
     )}</section>`;
   }
+}
+
+interface SharedUse {
+  uses: number;
+  id: string | undefined;
+  /** The link every verdict using it shows, made once. */
+  reference: Raw | undefined;
 }

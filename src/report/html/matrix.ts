@@ -5,8 +5,8 @@
  * link to all of the account's verdicts.
  */
 import type { RuleMeta } from '../../contracts/verdict.ts';
-import { DISPLAY_STATUSES, STATUS_LABEL, type DisplayStatus, type StatusCounts } from '../audit-common.ts';
-import { totalOf, worstStatus, type HtmlAggregate, type MatrixRow } from './aggregate.ts';
+import { DISPLAY_STATUSES, STATUS_LABEL } from '../audit-common.ts';
+import { SLOTS, type HtmlAggregate, type MatrixRow } from './aggregate.ts';
 import { escapeHtml, html, raw, type Raw } from './escape.ts';
 
 /** Characters URLSearchParams writes as they are (the application/x-www-form-urlencoded byte set). */
@@ -56,48 +56,92 @@ function encodedQuery(filter: Partial<Record<(typeof FILTER_KEYS)[number], strin
   return params.toString();
 }
 
+/**
+ * filterHref({ row, rule, status }) of each status part of a paged matrix's cells, the row's and
+ * each rule's plain pieces made once: a matrix of 10,000 accounts has ~300,000 such links, and
+ * testing and joining their three values for each cost more than the rest of the link.
+ * `rowHrefs(rowKey)(rule, slot)`: `rule` is the rule's index in `rules`, `slot` the status's in DISPLAY_STATUSES.
+ */
+export function statusFilterHrefs(rules: readonly RuleMeta[]): (rowKey: string) => (rule: number, slot: number) => string {
+  const plainTails = rules.map((r) => DISPLAY_STATUSES.map((s) => (FORM_SAFE.test(r.id) && FORM_SAFE.test(s) ? `&amp;rule=${r.id}&amp;status=${s}` : undefined)));
+  return (rowKey) => {
+    const plainRow = FORM_SAFE.test(rowKey) ? `#v?row=${rowKey}` : undefined;
+    return (rule, slot) => {
+      const tail = plainTails[rule]![slot];
+      return plainRow !== undefined && tail !== undefined ? plainRow + tail : filterHref({ row: rowKey, rule: rules[rule]!.id, status: DISPLAY_STATUSES[slot]! }).html;
+    };
+  };
+}
+
 /** Where a matrix's links go: one page (whole cells filter in place) or the paged layout (one link per status). */
 export interface MatrixLinks {
-  /** The cell's link, escaped (filterHref); with `status` when each status part links on its own. */
-  cell(row: MatrixRow, rule: RuleMeta, status?: DisplayStatus): Raw;
+  /**
+   * The links of one row's cells, escaped (filterHref), made once per row: `rule` is the rule's
+   * index in the aggregate's rules, `slot` (when each status part links on its own) the status's
+   * index in DISPLAY_STATUSES.
+   */
+  row(row: MatrixRow, rowIndex: number): (rule: number, slot?: number) => string;
   perStatus: boolean;
   /** All of an account's verdicts, when the page can show them. */
   account?(row: MatrixRow): string;
 }
 
-/** The status labels and data attributes are fixed texts with nothing to escape (audit-common.ts), and the links come escaped. */
-function parts(counts: StatusCounts, total: number, link?: (s: DisplayStatus) => Raw): Raw {
+/** A status part's text after its link: the status labels and data attributes are fixed texts with nothing to escape (audit-common.ts). */
+const PART_ENDS = DISPLAY_STATUSES.map((s) => ({ status: s, label: STATUS_LABEL[s] }));
+
+/** The cell's parts, from its counts at `base` of the rule's column; the links come escaped. */
+function parts(column: Uint32Array, base: number, total: number, link?: (slot: number) => string): string {
   let out = '';
-  for (const s of DISPLAY_STATUSES) {
-    if (counts[s] === 0) continue;
-    const label = total === 1 ? STATUS_LABEL[s] : `${counts[s]} ${STATUS_LABEL[s]}`;
-    out += link ? `<a class="part" href="${link(s).html}" data-count-status="${s}">${label}</a>` : `<span class="part" data-count-status="${s}">${label}</span>`;
+  for (let slot = 0; slot < SLOTS; slot++) {
+    const count = column[base + slot]!;
+    if (count === 0) continue;
+    const { status, label: statusLabel } = PART_ENDS[slot]!;
+    const label = total === 1 ? statusLabel : `${count} ${statusLabel}`;
+    out += link ? `<a class="part" href="${link(slot)}" data-count-status="${status}">${label}</a>` : `<span class="part" data-count-status="${status}">${label}</span>`;
   }
-  return raw(out);
+  return out;
 }
 
-/** `ruleId` and `rowKey` are the rule's id and the row's key, escaped (once per matrix and per row: a matrix of 10,000 accounts has 150,000 cells). */
-function cell(agg: HtmlAggregate, row: MatrixRow, rowKey: string, rule: RuleMeta, ruleId: string, links: MatrixLinks): string {
-  const counts = agg.cell(row.key, rule.id);
-  const total = totalOf(counts);
-  if (total === 0) return `<td class="cell empty" data-rule="${ruleId}" data-account="${rowKey}"><span aria-hidden="true">–</span><span class="sr-only">no verdict</span></td>`;
-  const worst = worstStatus(counts)!;
-  const open = `<td class="cell s-${worst}" data-rule="${ruleId}" data-account="${rowKey}" data-total="${total}">`;
-  if (links.perStatus) return `${open}${parts(counts, total, (s) => links.cell(row, rule, s)).html}</td>`;
-  return `${open}${html`<a href="${links.cell(row, rule)}" title="${rule.id} for ${row.label}: show these verdicts">${parts(counts, total)}</a>`.html}</td>`;
-}
+/**
+ * An empty cell's text around its dash: "–" is the only character beyond Latin-1 in a row of the
+ * matrix, and would make the whole row a two-byte string, which V8 encodes to UTF-8 at several
+ * times the cost of a one-byte one (src/shared/one-byte.ts); the dash is a chunk of its own.
+ */
+const EMPTY_CELL_DASH = '–';
+const EMPTY_CELL_END = '</span><span class="sr-only">no verdict</span></td>';
 
 export function* matrixChunks(agg: HtmlAggregate, rows: readonly MatrixRow[], links: MatrixLinks): Generator<string> {
   yield html`<div class="matrix-wrap" tabindex="0" role="region" aria-label="Accounts × rules matrix, scrolls"><table id="matrix"><caption class="sr-only">Verdicts per account and rule</caption><thead><tr><th scope="col">Account</th>${agg.rules.map(
     (r) => html`<th scope="col" class="rule" title="${r.title}">${r.id}</th>`,
   )}</tr></thead><tbody>`.html;
-  const ruleIds = agg.rules.map((rule) => escapeHtml(rule.id));
+  const rules = agg.rules;
+  const ruleIds = rules.map((rule) => escapeHtml(rule.id));
+  const columns = rules.map((_, i) => agg.countColumn(i));
   for (const row of rows) {
     const name = links.account ? html`<a href="${links.account(row)}" title="All verdicts of ${row.label}">${row.label}</a>` : html`${row.label}`;
     const rowKey = escapeHtml(row.key);
-    let cells = '';
-    agg.rules.forEach((rule, i) => (cells += cell(agg, row, rowKey, rule, ruleIds[i]!, links)));
-    yield `${html`<tr id="acct-${row.key}" data-ou="${row.ouPath}" data-account="${row.key}"><th scope="row">${name} <span class="sub">${row.sub} · ${row.ouPath}</span></th>`.html}${cells}</tr>`;
+    const rowIndex = agg.rowIndexOf(row.key);
+    const base = rowIndex * SLOTS;
+    const link = links.row(row, rowIndex);
+    let line = html`<tr id="acct-${row.key}" data-ou="${row.ouPath}" data-account="${row.key}"><th scope="row">${name} <span class="sub">${row.sub} · ${row.ouPath}</span></th>`.html;
+    for (let rule = 0; rule < rules.length; rule++) {
+      const column = columns[rule]!;
+      let total = 0;
+      for (let slot = 0; slot < SLOTS; slot++) total += column[base + slot]!;
+      const attributes = `data-rule="${ruleIds[rule]}" data-account="${rowKey}"`;
+      if (total === 0) {
+        yield `${line}<td class="cell empty" ${attributes}><span aria-hidden="true">`;
+        yield EMPTY_CELL_DASH;
+        line = EMPTY_CELL_END;
+        continue;
+      }
+      let worst = 0;
+      while (column[base + worst] === 0) worst++;
+      line += `<td class="cell s-${DISPLAY_STATUSES[worst]}" ${attributes} data-total="${total}">`;
+      if (links.perStatus) line += `${parts(column, base, total, (slot) => link(rule, slot))}</td>`;
+      else line += `${html`<a href="${raw(link(rule))}" title="${rules[rule]!.id} for ${row.label}: show these verdicts">${raw(parts(column, base, total))}</a>`.html}</td>`;
+    }
+    yield `${line}</tr>`;
   }
   yield '</tbody></table></div>';
 }

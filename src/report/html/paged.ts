@@ -11,12 +11,12 @@
  */
 import type { ScanResult } from '../../contracts/result.ts';
 import type { RuleMeta, Verdict } from '../../contracts/verdict.ts';
-import { displayStatus, type DisplayStatus } from '../audit-common.ts';
+import { DISPLAY_STATUSES, displayStatus } from '../audit-common.ts';
 import type { ReportFile } from '../types.ts';
 import { PAGE_CLASS_TITLE, PAGE_CLASSES, pageClassOf, type HtmlAggregate, type MatrixRow, type PageClass } from './aggregate.ts';
-import { html, raw, type Raw } from './escape.ts';
+import { html, type Raw } from './escape.ts';
 import { frameworkSections } from './frameworks.ts';
-import { matrixChunks, filterHref, type MatrixLinks } from './matrix.ts';
+import { matrixChunks, statusFilterHrefs, type MatrixLinks } from './matrix.ts';
 import { accountRollupTable, ouRollupTable, ruleRollupTable } from './rollups.ts';
 import { errorsSection, exceptionsSection, pageEnd, pageStart, reportHeader, reportTitle, scopeSection, section } from './page.ts';
 import { type EvidenceTexts, evidenceTexts } from './evidence.ts';
@@ -57,15 +57,26 @@ class PageNames {
   }
 }
 
-/** The class a status's verdicts are paged under, and the page of the rule where the cell's first one is. */
+/**
+ * The class a status's verdicts are paged under, and the page of the rule where the cell's first
+ * one is. Page names are file-name characters ([A-Za-z0-9._-]): nothing to escape; each is made
+ * once per rule, class and page.
+ */
 function cellLinks(agg: HtmlAggregate, names: PageNames): MatrixLinks {
+  const filters = statusFilterHrefs(agg.rules);
+  const classSlots = DISPLAY_STATUSES.map((s) => PAGE_CLASSES.indexOf(pageClassOf(s)));
+  const files = agg.rules.map(() => PAGE_CLASSES.map((): string[] => []));
   return {
     perStatus: true,
-    cell(row: MatrixRow, rule: RuleMeta, status?: DisplayStatus) {
-      const pageClass = pageClassOf(status!);
-      const page = agg.firstPage(row.key, rule.id, pageClass);
-      // Page names are file-name characters ([A-Za-z0-9._-]): nothing to escape.
-      return raw(names.verdicts(rule.id, pageClass, page) + filterHref({ row: row.key, rule: rule.id, status: status! }).html);
+    row(row: MatrixRow, rowIndex: number) {
+      const filter = filters(row.key);
+      return (rule, slot) => {
+        const classSlot = classSlots[slot!]!;
+        const page = agg.firstPageAt(rowIndex, rule, classSlot);
+        const ofClass = files[rule]![classSlot]!;
+        const file = (ofClass[page] ??= names.verdicts(agg.rules[rule]!.id, PAGE_CLASSES[classSlot]!, page));
+        return file + filter(rule, slot!);
+      };
     },
   };
 }

@@ -10,15 +10,11 @@ import type { RuleMeta, Verdict } from '../../contracts/verdict.ts';
 import { compareStrings, compareVerdicts } from '../../contracts/order.ts';
 import { DISPLAY_STATUSES, displayStatus, severityIndex, STATUS_LABEL } from '../audit-common.ts';
 import { ORGANIZATION_ROW, rowKeyOf, type MatrixRow } from './aggregate.ts';
-import { escapeHtml, html, type Raw } from './escape.ts';
+import { escapeHtml, html, raw, type Raw } from './escape.ts';
 import { type EvidenceTexts, PageEvidence } from './evidence.ts';
 
 /** The status filter's first choice, and the default of the full report: what needs attention. */
 export const FINDINGS = 'findings';
-
-export function compareForReading(a: Verdict, b: Verdict): number {
-  return DISPLAY_STATUSES.indexOf(displayStatus(a)) - DISPLAY_STATUSES.indexOf(displayStatus(b)) || severityIndex(a.severity) - severityIndex(b.severity) || compareVerdicts(a, b);
-}
 
 export function controlKey(framework: FrameworkAssessment, controlId: string): string {
   return `${framework.id} ${controlId}`;
@@ -53,31 +49,92 @@ function rowOption(r: MatrixRow): Raw {
   return option(r.key, r.key === r.label ? r.key : `${r.label} (${r.sub})`);
 }
 
-/** The filter form up to its text field (FILTER_FORM_END). */
-function filterFormStart(verdicts: readonly Verdict[], ctx: ListContext): Raw {
+function compareRows(a: MatrixRow, b: MatrixRow): number {
+  return a.key === ORGANIZATION_ROW ? -1 : b.key === ORGANIZATION_ROW ? 1 : compareStrings(a.label, b.label) || compareStrings(a.key, b.key);
+}
+
+/**
+ * The known rows in compareRows's order, with each one's place in it, made once per context's
+ * rows: a verdict page sorts up to hundreds of accounts, and comparing their names again on each
+ * of hundreds of pages cost more than the rest of the filter form. `listedOn` marks the rows a
+ * page has listed (with the page's number), in place of a set per page.
+ */
+interface RankedRows {
+  byRank: MatrixRow[];
+  rankOf: Map<MatrixRow, number>;
+  listedOn: Int32Array;
+  pages: number;
+}
+
+const rankedRowsOf = new WeakMap<ReadonlyMap<string, MatrixRow>, RankedRows>();
+
+function rankedRows(rows: ReadonlyMap<string, MatrixRow>): RankedRows {
+  let ranked = rankedRowsOf.get(rows);
+  if (!ranked) {
+    const byRank = [...rows.values()].sort(compareRows);
+    rankedRowsOf.set(rows, (ranked = { byRank, rankOf: new Map(byRank.map((row, rank) => [row, rank])), listedOn: new Int32Array(byRank.length), pages: 0 }));
+  }
+  return ranked;
+}
+
+/** The status and severity choices, the same on every page of a report (one per default status). */
+const fixedChoices = new Map<string, string>();
+
+function statusAndSeverityChoices(defaultStatus: string): string {
+  let choices = fixedChoices.get(defaultStatus);
+  if (choices === undefined) {
+    choices = html`<label>Status<select name="status">${option(FINDINGS, 'Findings: FAIL, ERROR, suppressed', defaultStatus === FINDINGS)}${option('', 'All statuses', defaultStatus === '')}${DISPLAY_STATUSES.map((s) => option(s, STATUS_LABEL[s], defaultStatus === s))}</select></label>
+<label>Severity<select name="severity">${option('', 'All')}${SEVERITIES.map((s) => option(s, s))}</select></label>`.html;
+    fixedChoices.set(defaultStatus, choices);
+  }
+  return choices;
+}
+
+/** The filter form up to its text field (FILTER_FORM_END); `rows[i]` is the row of `verdicts[i]` (rowOf). */
+function filterFormStart(verdicts: readonly Verdict[], rows: readonly MatrixRow[], ctx: ListContext): Raw {
   // One pass over the page's verdicts (up to verdictsPerPage of them, on hundreds of pages).
-  const rowKeys = new Set<string>();
-  const rows: MatrixRow[] = [];
+  const ranked = rankedRows(ctx.rows);
+  const page = ++ranked.pages;
+  const ranks: number[] = [];
+  const unknownKeys = new Set<string>();
+  const unknown: MatrixRow[] = [];
   const ouSet = new Set<string>();
   const ruleSet = new Set<string>();
-  for (const v of verdicts) {
-    const key = rowKeyOf(v);
-    const known = ctx.rows.get(key);
-    if (!rowKeys.has(key)) {
-      rowKeys.add(key);
-      rows.push(known ?? { key, label: key, sub: key, ouPath: '' });
+  // A verdict page lists one rule, and a row's verdicts often follow each other: each set is
+  // added to only when the rule or the row changes.
+  let lastRule: string | undefined;
+  let lastRow: MatrixRow | undefined;
+  for (let i = 0; i < verdicts.length; i++) {
+    const ruleId = verdicts[i]!.ruleId;
+    if (ruleId !== lastRule) ruleSet.add((lastRule = ruleId));
+    const row = rows[i]!;
+    if (row === lastRow) continue;
+    lastRow = row;
+    const rank = ranked.rankOf.get(row);
+    if (rank !== undefined) {
+      // A known row is one object for all its verdicts, its OU path the same each time.
+      if (ranked.listedOn[rank] === page) continue;
+      ranked.listedOn[rank] = page;
+      ranks.push(rank);
+    } else if (!unknownKeys.has(row.key)) {
+      // An unknown row is made for each of its verdicts (rowOf), with the verdict's own OU path.
+      unknownKeys.add(row.key);
+      unknown.push(row);
     }
-    ouSet.add(known ? known.ouPath : (v.resource.ouPath ?? UNKNOWN_OU));
-    ruleSet.add(v.ruleId);
+    ouSet.add(row.ouPath);
   }
-  rows.sort((a, b) => (a.key === ORGANIZATION_ROW ? -1 : b.key === ORGANIZATION_ROW ? 1 : compareStrings(a.label, b.label) || compareStrings(a.key, b.key)));
+  const known = Int32Array.from(ranks).sort();
+  const choices = Array.from(known, (rank) => ranked.byRank[rank]!);
+  if (unknown.length > 0) {
+    choices.push(...unknown);
+    choices.sort(compareRows);
+  }
   const ous = [...ouSet].sort(compareStrings);
   const rules = [...ruleSet].sort(compareStrings);
   const controls = ctx.frameworks.flatMap((f) => f.controls.filter((c) => c.rules.length > 0).map((c) => ({ key: controlKey(f, c.controlId), label: `${f.id} ${c.controlId}`, rules: c.rules.join(' ') })));
-  const rowOptions = rows.map((r) => (ctx.rows.get(r.key) === r ? piecesOf(r).option : rowOption(r)));
+  const rowOptions = choices.map((r) => (ranked.rankOf.has(r) ? piecesOf(r).option : rowOption(r)));
   return html`<form id="filters" role="search" aria-label="Filter verdicts">
-<label>Status<select name="status">${option(FINDINGS, 'Findings: FAIL, ERROR, suppressed', ctx.defaultStatus === FINDINGS)}${option('', 'All statuses', ctx.defaultStatus === '')}${DISPLAY_STATUSES.map((s) => option(s, STATUS_LABEL[s], ctx.defaultStatus === s))}</select></label>
-<label>Severity<select name="severity">${option('', 'All')}${SEVERITIES.map((s) => option(s, s))}</select></label>
+${raw(statusAndSeverityChoices(ctx.defaultStatus))}
 <label>OU<select name="ou">${option('', 'All')}${ous.map((o) => option(o, o))}</select></label>
 <label>Account<select name="row">${option('', 'All')}${rowOptions}</select></label>
 <label>Rule<select name="rule">${option('', 'All')}${rules.map((r) => option(r, r))}</select></label>
@@ -112,26 +169,96 @@ function piecesOf(row: MatrixRow): RowPieces {
   return pieces;
 }
 
-/** Written out rather than as one html`` template: 150,000 rows at 10,000 accounts, each with an account cell made once per account (piecesOf). */
-function verdictRow(v: Verdict, index: number, ctx: ListContext, evidence: PageEvidence): string {
+/**
+ * A verdict's reading key: its status's place in DISPLAY_STATUSES, then its severity's in
+ * SEVERITIES (each -1 when not there, as indexOf gives), in one number ordered as the pair.
+ */
+function readingKey(v: Verdict): number {
+  return DISPLAY_STATUSES.indexOf(displayStatus(v)) * 8 + severityIndex(v.severity);
+}
+
+const UNKNOWN_KEY = -1;
+
+/**
+ * The verdicts in reading order: failures first (by status, then severity: readingKey), then in
+ * canonical order; each key made once rather than in each comparison.
+ */
+function inReadingOrder(verdicts: readonly Verdict[]): { ordered: Verdict[]; keys: number[] } {
+  const keys = verdicts.map(readingKey);
+  const order = verdicts.map((_, i) => i);
+  order.sort((a, b) => keys[a]! - keys[b]! || compareVerdicts(verdicts[a]!, verdicts[b]!));
+  return { ordered: order.map((i) => verdicts[i]!), keys: order.map((i) => keys[i]!) };
+}
+
+/**
+ * A verdict row's texts before and between its account's pieces, the same for every verdict of a
+ * rule with one status and severity: made once per (rule, status, severity) of a list context.
+ */
+interface RowHead {
+  /** `<tr data-status=… data-severity=… data-ou="` */
+  open: string;
+  /** `" data-rule=… data-row="` */
+  rule: string;
+  /** From the end of the tr tag to the account cell. */
+  cells: string;
+  /** The rule's remediation toggle, or ''. */
+  remediation: string;
+}
+
+/** Per rule id, per reading key. */
+type RowHeads = Map<string, Map<number, RowHead>>;
+
+const rowHeadsOfContext = new WeakMap<ListContext, RowHeads>();
+
+function rowHeadsOf(ctx: ListContext): RowHeads {
+  let heads = rowHeadsOfContext.get(ctx);
+  if (!heads) rowHeadsOfContext.set(ctx, (heads = new Map()));
+  return heads;
+}
+
+function rowHead(v: Verdict, readingKey: number, ctx: ListContext, byRule: RowHeads): RowHead {
+  // A status or severity outside the lists (-1 in readingKey) gets its texts made each time.
+  const known = readingKey >= 0 && readingKey % 8 !== 7 ? readingKey : UNKNOWN_KEY;
+  let byKey = byRule.get(v.ruleId);
+  if (!byKey) byRule.set(v.ruleId, (byKey = new Map()));
+  let head = known === UNKNOWN_KEY ? undefined : byKey.get(known);
+  if (!head) {
+    head = makeRowHead(v, ctx);
+    if (known !== UNKNOWN_KEY) byKey.set(known, head);
+  }
+  return head;
+}
+
+function makeRowHead(v: Verdict, ctx: ListContext): RowHead {
   const rule = ctx.rules.get(v.ruleId);
-  const row = piecesOf(rowOf(v, ctx));
   const status = displayStatus(v);
-  const s = v.suppressed;
   const remediation = ctx.oneRule ? undefined : rule?.remediation.trim();
-  const resource = v.resource;
   const severity = escapeHtml(v.severity);
   const ruleId = escapeHtml(v.ruleId);
   const title = ctx.oneRule ? '' : `<span class="sub">${escapeHtml(rule?.title ?? '')}</span>`;
-  const region = resource.region ? ` (${escapeHtml(resource.region)})` : '';
-  const suppression = s ? html`<p class="note">Suppressed by ${s.exceptionId} until ${s.expires}, approved by ${s.approver}: ${s.reason}</p>`.html : '';
-  return `<tr data-status="${status}" data-severity="${severity}" data-ou="${row.ouPath}" data-rule="${ruleId}" data-row="${row.key}">
+  return {
+    open: `<tr data-status="${status}" data-severity="${severity}" data-ou="`,
+    rule: `" data-rule="${ruleId}" data-row="`,
+    cells: `">
 <td><span class="badge s-${status}">${STATUS_LABEL[status]}</span></td><td>${severity}</td>
 <td><code>${ruleId}</code>${title}</td>
-${row.cell}
+`,
+    remediation: remediation ? remediationBlock(remediation, rule?.helpUri).html : '',
+  };
+}
+
+/** Written out rather than as one html`` template: 150,000 rows at 10,000 accounts, each with an account cell made once per account (piecesOf) and the rule's pieces once per rule, status and severity (rowHead). */
+function verdictRow(v: Verdict, index: number, readingKey: number, account: MatrixRow, ctx: ListContext, heads: RowHeads, evidence: PageEvidence): string {
+  const head = rowHead(v, readingKey, ctx, heads);
+  const row = piecesOf(account);
+  const s = v.suppressed;
+  const resource = v.resource;
+  const region = resource.region ? ` (${escapeHtml(resource.region)})` : '';
+  const suppression = s ? html`<p class="note">Suppressed by ${s.exceptionId} until ${s.expires}, approved by ${s.approver}: ${s.reason}</p>`.html : '';
+  return `${head.open}${row.ouPath}${head.rule}${row.key}${head.cells}${row.cell}
 <td>${escapeHtml(resource.name ?? resource.type)}<span class="sub token">${escapeHtml(resource.type)}: ${escapeHtml(resource.id)}${region}</span></td>
 <td class="msg">${escapeHtml(v.message)}${suppression}
-<details class="evidence"><summary>Evidence</summary>${evidence.forVerdict(index).html}</details>${remediation ? remediationBlock(remediation, rule?.helpUri).html : ''}</td>
+<details class="evidence"><summary>Evidence</summary>${evidence.forVerdict(index).html}</details>${head.remediation}</td>
 </tr>`;
 }
 
@@ -145,12 +272,14 @@ export function remediationBlock(remediation: string, helpUri: string | undefine
  * caller holds the verdicts of one page, the chunks are one row each.
  */
 export function* verdictListChunks(verdicts: readonly Verdict[], ctx: ListContext): Generator<string> {
-  const ordered = [...verdicts].sort(compareForReading);
+  const { ordered, keys } = inReadingOrder(verdicts);
+  const rows = ordered.map((v) => rowOf(v, ctx));
   const evidence = new PageEvidence(ordered, ctx.evidenceTexts);
-  yield filterFormStart(ordered, ctx).html;
+  yield filterFormStart(ordered, rows, ctx).html;
   yield FILTER_FORM_END;
   yield '\n<table id="verdicts"><thead><tr><th scope="col">Status</th><th scope="col">Severity</th><th scope="col">Rule</th><th scope="col">Account</th><th scope="col">Resource</th><th scope="col">Message, evidence, remediation</th></tr></thead>\n<tbody>';
-  for (let i = 0; i < ordered.length; i++) yield verdictRow(ordered[i]!, i, ctx, evidence);
+  const heads = rowHeadsOf(ctx);
+  for (let i = 0; i < ordered.length; i++) yield verdictRow(ordered[i]!, i, keys[i]!, rows[i]!, ctx, heads, evidence);
   yield '</tbody></table>';
   if (ordered.length === 0) yield '<p class="note">No verdicts.</p>';
   yield evidence.section().html;
