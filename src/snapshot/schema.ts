@@ -99,12 +99,38 @@ export function snapshotValidatorCode(): string {
  *   and a concatenation per member of every map); the copy passes "" (paths never decide validity);
  * - `minLength: 1` counted a string's characters (ajv's ucs2length walks the whole string, for
  *   surrogate pairs); a string has at least one character exactly when its `length` is not 0.
- * It accepts exactly what the code accepts; its errors name wrong paths, so none is ever shown.
+ * - no list of errors: inside an `if`, a `not` or a branch of `anyOf`, ajv's code records each
+ *   failure it will throw away in an error object pushed onto a fresh array (`vErrors`), and
+ *   appends a failing callee's list with `concat`; a valid line of org-10000 allocated ~400 MB so
+ *   (a fifth of the evaluation's allocation, twenty-second round). The copy keeps only the count
+ *   (`errors`), which is all that decides validity: the code compares it with a count saved
+ *   earlier (`_errsN === errors`, `errors === 0`) or resets it to one, and between a save and its
+ *   comparison it only grows, so "it grew" is the same whether a failing callee adds its list's
+ *   length or 1. The error objects, no longer stored, are dropped (the empty ones) or left to the
+ *   optimizer (they no longer escape).
+ * It accepts exactly what the code accepts; its errors name wrong paths or are missing, so none is
+ * ever shown (callers read only its verdict).
  */
 export function pathFreeValidatorCode(code: string): string {
   const ucs2length = /const (\w+) = require\("ajv\/dist\/runtime\/ucs2length"\)\.default;/.exec(code)?.[1];
   const withoutPaths = code.replace(/\{instancePath:[^{}]*?,parentData:/g, '{instancePath:"",parentData:');
-  return ucs2length ? withoutPaths.replace(new RegExp(`\\b${ucs2length}\\((\\w+)\\) < 1\\)`, 'g'), '$1.length < 1)') : withoutPaths;
+  const counted = withoutErrorLists(withoutPaths);
+  return ucs2length ? counted.replace(new RegExp(`\\b${ucs2length}\\((\\w+)\\) < 1\\)`, 'g'), '$1.length < 1)') : counted;
+}
+
+/**
+ * Ajv's error lists taken out, leaving the count (see pathFreeValidatorCode). Fails the build when
+ * ajv's code uses the list in any other way than the three forms rewritten here, rather than
+ * writing a copy whose count could drift from the list's.
+ */
+function withoutErrorLists(code: string): string {
+  const rewritten = code
+    .replace(/const (err\d+) = \{\};if\(vErrors === null\)\{vErrors = \[\1\];\}else \{vErrors\.push\(\1\);\}/g, '')
+    .replace(/if\(vErrors === null\)\{vErrors = \[(err\d+)\];\}else \{vErrors\.push\(\1\);\}/g, '')
+    .replace(/vErrors = vErrors === null \? (validate\d+)\.errors : vErrors\.concat\(\1\.errors\);errors = vErrors\.length;/g, 'errors++;');
+  const leftOver = /vErrors(?! = null;| !== null\)|\.length = _errs\d+;|;return (?:false|errors === 0);)/.exec(rewritten.replaceAll('let vErrors = null;', ''));
+  if (leftOver) throw new Error(`ajv's validator code uses its error list in a way pathFreeValidatorCode does not rewrite: …${rewritten.slice(leftOver.index - 80, leftOver.index + 80)}…`);
+  return rewritten;
 }
 
 /** The build's validators, or undefined when running from sources (there is no src/validators/). */

@@ -94,6 +94,37 @@ describe('snapshot validators compiled by the build', () => {
     for (const sample of ODD_VALID) expect(standalone.record(sample), JSON.stringify(sample)?.slice(0, 120)).toBe(true);
   });
 
+  it('accept exactly what the full validators accept, on lines broken anywhere (seeded mutations of the demo)', () => {
+    const standalone = loadStandalone();
+    const random = seeded(16022);
+    const REPLACEMENTS: unknown[] = [
+      null, 0, -1, '', 'x', true, [], {}, [{}], { value: null }, { value: [] }, { value: null, absent: 'NoSuchThing' }, { absent: 'NoSuchThing' },
+      { error: { operation: 'x:Y', code: 'AccessDenied' } }, { error: { code: 'AccessDenied' } }, { value: null, error: { operation: 'x:Y', code: 'E' } },
+      { answer: 1 }, { $sameAs: 'us-east-1' }, { $sameAs: '' }, '2026-11-02T09:00:00.000Z', 'yesterday',
+    ];
+    let refused = 0;
+    let accepted = 0;
+    for (let round = 0; round < 1500; round++) {
+      const kind = round % 2 === 0 ? 'line' : 'record';
+      const samples = kind === 'line' ? lines : records;
+      const sample = structuredClone(samples[Math.floor(random() * samples.length)]!);
+      for (let edits = 1 + Math.floor(random() * 2); edits > 0; edits--) mutate(sample, random, REPLACEMENTS);
+      const expected = standalone[kind](sample);
+      expect(standalone.accepts[kind](sample), `${kind} round ${round}`).toBe(expected);
+      if (expected) accepted++;
+      else refused++;
+    }
+    // Both outcomes are exercised, broken lines the more.
+    expect(accepted).toBeGreaterThan(50);
+    expect(refused).toBeGreaterThan(500);
+  });
+
+  it('keep no list of errors on the way to a valid record, only their count (pathFreeValidatorCode)', () => {
+    const code = pathFreeValidatorCode(snapshotValidatorCode());
+    expect(code).toMatch(/errors\+\+;/);
+    expect(code).not.toMatch(/vErrors = \[|vErrors\.push\(|vErrors\.concat\(/);
+  });
+
   it('build no JSON path and count no characters on the way to a valid record (pathFreeValidatorCode)', () => {
     const code = pathFreeValidatorCode(snapshotValidatorCode());
     // Calls into another schema's function pass "" instead of building the member's path...
@@ -104,3 +135,30 @@ describe('snapshot validators compiled by the build', () => {
     expect(code).toMatch(/\w+\.length < 1\)/);
   });
 });
+
+/** A small seeded generator (mulberry32), so a failing mutation can be replayed. */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Replaces, deletes or adds one member somewhere in `value` (a parsed line), chosen by `random`. */
+function mutate(value: unknown, random: () => number, replacements: readonly unknown[]): void {
+  const places: [Record<string, unknown> | unknown[], string | number][] = [];
+  const visit = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach((child, i) => (places.push([node, i]), visit(child)));
+    else if (node && typeof node === 'object') for (const [key, child] of Object.entries(node)) (places.push([node as Record<string, unknown>, key]), visit(child));
+  };
+  visit(value);
+  const [parent, key] = places[Math.floor(random() * places.length)]!;
+  const replacement = structuredClone(replacements[Math.floor(random() * replacements.length)]);
+  const choice = random();
+  if (choice < 0.15 && !Array.isArray(parent)) delete parent[key as string];
+  else if (choice < 0.25 && !Array.isArray(parent)) parent[random() < 0.5 ? 'value' : 'error'] = replacement;
+  else (parent as Record<string | number, unknown>)[key] = replacement;
+}
