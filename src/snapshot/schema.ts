@@ -107,15 +107,30 @@ export function snapshotValidatorCode(): string {
  *   earlier (`_errsN === errors`, `errors === 0`) or resets it to one, and between a save and its
  *   comparison it only grows, so "it grew" is the same whether a failing callee adds its list's
  *   length or 1. The error objects, no longer stored, are dropped (the empty ones) or left to the
- *   optimizer (they no longer escape).
+ *   optimizer (they no longer escape);
+ * - one options object for every call into another schema's function: ajv's code passes a fresh
+ *   `{instancePath, parentData, parentDataProperty, rootData, dynamicAnchors}` per call, a callee
+ *   too large to inline reads nothing from it but the path (already "") and `dynamicAnchors`
+ *   (never read: the schema has no `$dynamicRef`).
  * It accepts exactly what the code accepts; its errors name wrong paths or are missing, so none is
  * ever shown (callers read only its verdict).
  */
 export function pathFreeValidatorCode(code: string): string {
   const ucs2length = /const (\w+) = require\("ajv\/dist\/runtime\/ucs2length"\)\.default;/.exec(code)?.[1];
   const withoutPaths = code.replace(/\{instancePath:[^{}]*?,parentData:/g, '{instancePath:"",parentData:');
-  const counted = withoutErrorLists(withoutPaths);
+  const counted = withSharedCallOptions(withoutErrorLists(withoutPaths));
   return ucs2length ? counted.replace(new RegExp(`\\b${ucs2length}\\((\\w+)\\) < 1\\)`, 'g'), '$1.length < 1)') : counted;
+}
+
+/** The calls' options shared (see pathFreeValidatorCode); fails the build should ajv's code read them in any other way. */
+function withSharedCallOptions(code: string): string {
+  const shared = 'noPathCallOptions';
+  const declaration = `const ${shared} = Object.freeze({ instancePath: "", dynamicAnchors: Object.freeze({}) });\n`;
+  const rewritten = code.replace(/\{instancePath:"",parentData:[^{}]*?,parentDataProperty:[^{}]*?,rootData,dynamicAnchors\}/g, shared);
+  const signatures = rewritten.replaceAll(declaration, '').replace(/function validate\d+\(data, \{instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors=\{\}\}=\{\}\)/g, '');
+  const leftOver = /\b(?:parentData|parentDataProperty|rootData|dynamicAnchors)\b/.exec(signatures);
+  if (leftOver) throw new Error(`ajv's validator code reads a call's options in a way pathFreeValidatorCode does not rewrite: …${signatures.slice((leftOver?.index ?? 0) - 80, (leftOver?.index ?? 0) + 80)}…`);
+  return `${declaration}${rewritten}`;
 }
 
 /**
