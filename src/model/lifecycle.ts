@@ -55,6 +55,25 @@ export function matchLifecycleRule(rule: LifecycleRule, logObjectPrefix: string)
   return { coverage, reason: `${parts.join(', ')} ${coverage === 'all' ? 'covers every log file' : 'covers some log files'}` };
 }
 
+/**
+ * matchLifecycleRule's answer, one object per rule and kind of answer where the answer does not
+ * depend on the log prefix: a rule not enabled or filtering on tags, and one whose prefix covers
+ * all or some of the logs (its reason names the rule's prefix, not the logs'). Only "does not
+ * cover" names the log prefix: that answer is made afresh. An organization trail's bucket rules
+ * are matched for every member account (trail-bucket.ts), each with its own prefix; the answers
+ * are frozen, being shared.
+ */
+export function sharedLifecycleMatch(rule: LifecycleRule, logObjectPrefix: string): LifecycleMatch {
+  const filter = rule.Filter;
+  const kind = rule.Status !== 'Enabled' || filter?.Tag || filter?.And?.Tags?.length ? 'fixed' : comparePrefix(filter?.And?.Prefix ?? filter?.Prefix ?? rule.Prefix ?? '', logObjectPrefix);
+  if (kind === 'none') return matchLifecycleRule(rule, logObjectPrefix);
+  let byKind = sharedMatches.get(rule);
+  if (!byKind) sharedMatches.set(rule, (byKind = {}));
+  return (byKind[kind] ??= Object.freeze(matchLifecycleRule(rule, logObjectPrefix)));
+}
+
+const sharedMatches = new WeakMap<LifecycleRule, Partial<Record<'fixed' | LifecycleCoverage, LifecycleMatch>>>();
+
 /** A lifecycle prefix against the log files' prefix: a shorter one covers all, a longer one some. */
 function comparePrefix(rulePrefix: string, logObjectPrefix: string): LifecycleCoverage {
   if (logObjectPrefix.startsWith(rulePrefix)) return 'all';

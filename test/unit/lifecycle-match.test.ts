@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LifecycleRule } from '../../src/snapshot/types.ts';
-import { lifecycleRuleLabel, matchLifecycleRule, type LifecycleCoverage } from '../../src/model/lifecycle.ts';
+import { lifecycleRuleLabel, matchLifecycleRule, sharedLifecycleMatch, type LifecycleCoverage } from '../../src/model/lifecycle.ts';
 import { logObjectPrefix } from '../../src/model/retention.ts';
 
 const ORG = 'o-abc123';
@@ -38,6 +38,36 @@ describe('matchLifecycleRule against an organization trail with S3KeyPrefix "aud
       expect(m.reason).toMatch(c.reason);
     });
   }
+});
+
+describe('sharedLifecycleMatch: one answer per rule where the answer does not name the account', () => {
+  const members = ['111111111111', '222222222222', '333333333333'].map((id) => logObjectPrefix('audit', ORG, id));
+
+  it('answers as matchLifecycleRule does, for every case above and every member', () => {
+    const rules = [
+      rule({}), { Status: 'Enabled', Expiration: { Days: 1 } } as LifecycleRule, rule({ Prefix: 'audit/' }), rule({ Prefix: `audit/AWSLogs/${ORG}/111111111111/` }),
+      rule({ Prefix: `${members[0]}us-east-1/` }), rule({ Prefix: 'AWSLogs/' }), rule({}, { Status: 'Disabled' }), rule({ Tag: { Key: 'k', Value: 'v' } }),
+      rule({ And: { Prefix: 'audit/', Tags: [{ Key: 'k', Value: 'v' }] } }), rule({ And: { Tags: [] } }), rule({ ObjectSizeGreaterThan: 128 }),
+      rule({ And: { ObjectSizeGreaterThan: 500, ObjectSizeLessThan: 400 } }), { Status: 'Enabled', Prefix: 'tmp/', Expiration: { Days: 1 } } as LifecycleRule,
+    ];
+    for (const r of rules) for (const prefix of [...members, ...members]) expect(sharedLifecycleMatch(r, prefix), `${JSON.stringify(r)} ${prefix}`).toEqual(matchLifecycleRule(r, prefix));
+  });
+
+  it('gives members whose logs a rule covers alike the same frozen answer, and "does not cover" (naming the prefix) afresh to each', () => {
+    const whole = rule({ Prefix: 'audit/' });
+    const [a, b] = [sharedLifecycleMatch(whole, members[0]!), sharedLifecycleMatch(whole, members[1]!)];
+    expect(a).toBe(b);
+    expect(Object.isFrozen(a)).toBe(true);
+    const disabled = rule({}, { Status: 'Disabled' });
+    expect(sharedLifecycleMatch(disabled, members[0]!)).toBe(sharedLifecycleMatch(disabled, members[2]!));
+    // Covers the first member's folder: all of it for the first, nothing of the others, whose answers name their own folders.
+    const first = rule({ Prefix: members[0]! });
+    expect(sharedLifecycleMatch(first, members[0]!).coverage).toBe('all');
+    const [other, third] = [sharedLifecycleMatch(first, members[1]!), sharedLifecycleMatch(first, members[2]!)];
+    expect(other.reason).toContain(members[1]);
+    expect(third.reason).toContain(members[2]);
+    expect(other).not.toBe(sharedLifecycleMatch(first, members[1]!));
+  });
 });
 
 describe('lifecycleRuleLabel', () => {
