@@ -194,4 +194,18 @@ describe('an account\'s region names with the regions it needs', () => {
       expect(made).not.toBe(read);
     }
   });
+
+  it('are the same from a frozen list of names, asked again and again (its set is kept)', () => {
+    const lists = [[], ['us-east-1'], ['eu-west-1', 'us-east-1', 'us-east-2'], ['us-east-1', 'us-east-1'], ['', 'a', 'a', 'b']].map((l) => Object.freeze(l));
+    const extras = [[], ['us-east-1'], ['us-east-2', 'us-east-1'], ['ap-south-1'], ['a', ''], ['b', 'b', 'c']];
+    for (let round = 0; round < 3; round++) {
+      for (const read of lists) {
+        for (const extra of extras) {
+          const made = regionNamesWith(read, extra);
+          expect(made).toEqual([...new Set([...read, ...extra])].sort());
+          expect(made).not.toBe(read);
+        }
+      }
+    }
+  });
 });
