@@ -1,4 +1,5 @@
 import type { ApiError } from '../contracts/api-error.ts';
+import { parsedWithoutErrorMember } from '../snapshot/error-free.ts';
 
 /**
  * Every collection error recorded anywhere in a snapshot fragment: a Fetched `{ error }` or an
@@ -6,6 +7,7 @@ import type { ApiError } from '../contracts/api-error.ts';
  */
 export function collectErrors(fragment: unknown): ApiError[] {
   const found: ApiError[] = [];
+  if (parsedWithoutErrorMember(fragment)) return found;
   walk(fragment, found);
   return found;
 }

@@ -11,6 +11,7 @@ import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../shared/errors.ts';
+import { noteLineText } from './error-free.ts';
 import { resolveSameAsReferences } from './same-as.ts';
 import { validateAccountLine, validateHeader, validateRecord, type LineProblem } from './schema.ts';
 import type { AccountRecord, Snapshot, SnapshotHeader } from './types.ts';
@@ -382,6 +383,7 @@ function parsedLine(file: string, version: number, headerLine: number, number: n
   if (number === headerLine) return { kind: 'header', line: number, text };
   const value = parseJson(file, number, text);
   failOn(file, number, validateAccountLine(value, version));
+  noteLineText(value as AccountRecord, text);
   return { kind: 'record', record: value as AccountRecord, line: number, chars: text.length };
 }
 
