@@ -199,8 +199,11 @@ export class IndexBuilder {
     this.addOrganizationEventDataStores(record);
     const listFailure = record.access?.error ?? record.regions.find((r) => r.trails.error)?.trails.error;
     if (listFailure) this.trailListFailures.set(record.accountId, listFailure);
+    // for...in, not Object.entries: no pair per member and no list per region (17-20 per account,
+    // most without a log group); parsed JSON has no inherited enumerable members.
     for (const region of record.regions) {
-      for (const [arn, group] of Object.entries(region.logGroups ?? {})) this.trailLogGroups.set(arn, group);
+      const logGroups = region.logGroups;
+      for (const arn in logGroups) this.trailLogGroups.set(arn, logGroups[arn]!);
       for (const trail of region.trails.value ?? []) {
         if (trail.S3BucketName) this.destinationNames.add(trail.S3BucketName);
         const owner = trailOwner(trail.TrailARN);
@@ -225,7 +228,9 @@ export class IndexBuilder {
     } else {
       this.accountsWithUnknownBuckets.push(record.accountId);
     }
-    for (const [name, bucket] of Object.entries(record.bucketDetails ?? {})) {
+    const bucketDetails = record.bucketDetails;
+    for (const name in bucketDetails) {
+      const bucket = bucketDetails[name]!;
       if (line === undefined || this.destinationNames.has(name)) this.bucketRecords.set(name, bucket);
       else this.unnamedBucketLines.set(name, line); // the last line that holds it, as when every record is kept
       if (bucket.region.value && !this.bucketRegions.has(name)) {
