@@ -6,21 +6,13 @@ import { describe, expect, it } from 'vitest';
 import type { ApiError } from '../../src/contracts/api-error.ts';
 import { byKeys, compareErrors, compareVerdicts } from '../../src/contracts/order.ts';
 import type { Verdict } from '../../src/contracts/verdict.ts';
+import { prng } from '../bench/generate-org.ts';
 
 /** Few distinct values per field (undefined and '' among them, which compare equal), so ties reach every later field. */
 const VALUES = [undefined, '', 'a', 'B', 'ab', 'é', '\u{1F600}', 'z'];
 
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const random = seeded(22);
+const random = prng(22);
 const pick = () => VALUES[Math.floor(random() * 3) + Math.floor(random() * (VALUES.length - 2))];
 
 const verdicts = Array.from({ length: 600 }, (_, i) => ({

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_SNAPSHOT_FILE } from '../../src/snapshot/demo.ts';
 import { resolveSameAsReferences } from '../../src/snapshot/same-as.ts';
 import { compileSnapshotSchema, pathFreeValidatorCode, snapshotValidatorCode } from '../../src/snapshot/schema.ts';
+import { prng } from '../bench/generate-org.ts';
 
 /** Loads the code as the build's CommonJS module is loaded, requiring ajv's runtime from the project. */
 type Accepts = (value: unknown) => boolean;
@@ -96,7 +97,7 @@ describe('snapshot validators compiled by the build', () => {
 
   it('accept exactly what the full validators accept, on lines broken anywhere (seeded mutations of the demo)', () => {
     const standalone = loadStandalone();
-    const random = seeded(16022);
+    const random = prng(16022);
     const REPLACEMENTS: unknown[] = [
       null, 0, -1, '', 'x', true, [], {}, [{}], { value: null }, { value: [] }, { value: null, absent: 'NoSuchThing' }, { absent: 'NoSuchThing' },
       { error: { operation: 'x:Y', code: 'AccessDenied' } }, { error: { code: 'AccessDenied' } }, { value: null, error: { operation: 'x:Y', code: 'E' } },
@@ -138,16 +139,6 @@ describe('snapshot validators compiled by the build', () => {
   });
 });
 
-/** A small seeded generator (mulberry32), so a failing mutation can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Replaces, deletes or adds one member somewhere in `value` (a parsed line), chosen by `random`. */
 function mutate(value: unknown, random: () => number, replacements: readonly unknown[]): void {
