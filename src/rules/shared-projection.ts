@@ -1,23 +1,25 @@
 /**
- * One projection per subject of each fact several values of the verdict cache observe
- * (verdict-cache.ts ReusedValues: whole outcomes, parts). Accounts come one after the other, and
- * most project as the previous one on a rule's paths (each trail rule: 85 % at 10,000 accounts),
- * yet each value walked the account's trails again and wrote a text of up to kilobytes: the
- * projections were the largest allocation of judging and a tenth of its CPU.
+ * Facts several values of the verdict cache observe (verdict-cache.ts ReusedValues: whole
+ * outcomes, parts), compared once per subject with the previous subject's instead of projected by
+ * each value. Accounts come one after the other, and most look as the previous one on a rule's
+ * paths (each trail rule: 85 % at 10,000 accounts), yet each value walked the account's trails
+ * again and wrote a text of up to kilobytes: the projections were the largest allocation of
+ * judging and a tenth of its CPU.
  *
- * A segment is one member of an activation root (`account.trails`): its node observes what every
- * value sharing it observes there, so its projection is at least as fine as each value's. When the
- * texts of all the segments a value reads equal those made for the subject its last key was made
- * for, its own projection would equal that one too: it keeps that key without projecting. A
- * segment that seldom repeats stops being made (its values then project their own). The nodes
- * change when a value joins (`epoch`), and texts of other nodes are never compared.
+ * A segment is one member of an activation root (`account.trails`); its node observes what every
+ * value reading it observes, so facts alike on it are alike to each of them. Its run changes
+ * whenever a subject's member is not alike the previous subject's (or cannot be compared). A value
+ * whose segments are all in the runs they were in when its last key was made would project as it
+ * did then: it keeps that key without projecting. A segment that seldom stays in its run stops
+ * being compared (its values then project their own). The nodes change when a value joins
+ * (`epoch`), and runs of other nodes are never compared.
  */
 import type { EvaluationSubject } from '../model/facts.ts';
 
-/** How the verdict cache projects, given to the segments. */
-export interface Projector<N> {
-  /** The projection of `value` on `node`, undefined when the value is not plain data. */
-  project(node: N, value: unknown): string | undefined;
+/** How the verdict cache observes facts, given to the segments. */
+export interface Observer<N> {
+  /** Whether `a` and `b` look alike to every path of `node`; false when that is not certain. */
+  alike(node: N, a: unknown, b: unknown): boolean;
   /** A new node observing what `a` (when given) and `b` observe. */
   merge(a: N | undefined, b: N): N;
 }
@@ -29,19 +31,28 @@ export interface SegmentPath<N> {
   node: N;
 }
 
+/** What a value's projection of a root shows besides its members: absent, null, a plain object, or anything else. */
+type RootKind = 'absent' | 'null' | 'object' | 'other';
+
 interface Segment<N> {
   root: string;
   member: string;
   node: N;
-  made: number;
-  repeated: number;
+  run: number;
+  /** The root's kind and the member's value for the last subject compared. */
+  kind: RootKind | undefined;
+  value: unknown;
+  compared: number;
+  stayed: number;
   enabled: boolean;
-  previous: string | undefined;
 }
 
-/** Subjects a segment is made for before it is given up, unless half of them repeat the previous text. */
+/** Subjects a segment is compared for before it is given up, unless half of them stayed in the run. */
 const SEGMENT_TRIAL = 200;
-const MIN_REPEAT_RATE = 0.5;
+const MIN_STAY_RATE = 0.5;
+
+/** No run: the segment could not tell (its values project their own). */
+const UNKNOWN = -1;
 
 export class SharedProjection<N> {
   /** Changes whenever a node does. */
@@ -49,12 +60,12 @@ export class SharedProjection<N> {
   private readonly segments: Segment<N>[] = [];
   private readonly ids = new Map<string, number>();
   private subject: EvaluationSubject | undefined;
-  /** The current subject's text of each segment, valid where `madeFor` holds `generation`. */
-  private readonly texts: (string | undefined)[] = [];
-  private readonly madeFor: number[] = [];
+  /** The current subject's run of each segment, valid where `comparedFor` holds `generation`. */
+  private readonly runs: number[] = [];
+  private readonly comparedFor: number[] = [];
   private generation = 0;
 
-  constructor(private readonly projector: Projector<N>) {}
+  constructor(private readonly observer: Observer<N>) {}
 
   /** Adds what `paths` observe to their segments; the ids of the segments, in the order of `paths`. */
   join(paths: readonly SegmentPath<N>[]): number[] {
@@ -63,16 +74,14 @@ export class SharedProjection<N> {
       let id = this.ids.get(name);
       if (id === undefined) {
         this.ids.set(name, (id = this.segments.length));
-        this.segments.push({ root, member, node: this.projector.merge(undefined, node), made: 0, repeated: 0, enabled: true, previous: undefined });
-        this.madeFor.push(-1);
-        this.texts.push(undefined);
+        this.segments.push({ root, member, node: this.observer.merge(undefined, node), run: 0, kind: undefined, value: undefined, compared: 0, stayed: 0, enabled: true });
+        this.comparedFor.push(-1);
+        this.runs.push(UNKNOWN);
       } else {
+        // Another value reads it now: a new trial, and no subject is alike the one before.
         const segment = this.segments[id]!;
-        // Another value reads it now: a new trial.
-        segment.node = this.projector.merge(segment.node, node);
-        segment.made = segment.repeated = 0;
-        segment.enabled = true;
-        segment.previous = undefined;
+        segment.node = this.observer.merge(segment.node, node);
+        Object.assign(segment, { kind: undefined, value: undefined, compared: 0, stayed: 0, enabled: true });
       }
       return id;
     });
@@ -81,51 +90,51 @@ export class SharedProjection<N> {
     return ids;
   }
 
-  /** Whether the subject's texts of the segments `ids` are known and equal `texts`. */
-  unchanged(subject: EvaluationSubject, ids: readonly number[], texts: readonly (string | undefined)[]): boolean {
+  /** Whether the subject's segments `ids` are known and in the runs `runs`. */
+  unchanged(subject: EvaluationSubject, ids: readonly number[], runs: readonly number[]): boolean {
     for (let i = 0; i < ids.length; i++) {
-      const text = this.textOf(subject, ids[i]!);
-      if (text === undefined || text !== texts[i]) return false;
+      const run = this.runOf(subject, ids[i]!);
+      if (run === UNKNOWN || run !== runs[i]) return false;
     }
     return true;
   }
 
-  /** Writes into `texts` the subject's texts of the segments `ids`. */
-  record(subject: EvaluationSubject, ids: readonly number[], texts: (string | undefined)[]): void {
-    for (let i = 0; i < ids.length; i++) texts[i] = this.textOf(subject, ids[i]!);
+  /** Writes into `runs` the subject's runs of the segments `ids`. */
+  record(subject: EvaluationSubject, ids: readonly number[], runs: number[]): void {
+    for (let i = 0; i < ids.length; i++) runs[i] = this.runOf(subject, ids[i]!);
   }
 
-  private textOf(subject: EvaluationSubject, id: number): string | undefined {
+  private runOf(subject: EvaluationSubject, id: number): number {
     if (subject !== this.subject) {
       this.subject = subject;
       this.generation++;
     }
-    if (this.madeFor[id] === this.generation) return this.texts[id];
-    this.madeFor[id] = this.generation;
-    return (this.texts[id] = this.made(subject, this.segments[id]!));
+    if (this.comparedFor[id] === this.generation) return this.runs[id]!;
+    this.comparedFor[id] = this.generation;
+    return (this.runs[id] = this.compared(subject, this.segments[id]!));
   }
 
-  private made(subject: EvaluationSubject, segment: Segment<N>): string | undefined {
-    if (!segment.enabled) return undefined;
-    const text = this.segmentText(segment, (subject.activation as Record<string, unknown>)[segment.root]);
-    if (text !== undefined && text === segment.previous) segment.repeated++;
-    segment.previous = text;
-    if (++segment.made === SEGMENT_TRIAL && segment.repeated < MIN_REPEAT_RATE * segment.made) segment.enabled = false;
-    return text;
+  /** The segment's run for `subject`, compared with the last subject it was compared for. */
+  private compared(subject: EvaluationSubject, segment: Segment<N>): number {
+    if (!segment.enabled) return UNKNOWN;
+    const root = (subject.activation as Record<string, unknown>)[segment.root];
+    const kind = kindOf(root);
+    const value = kind === 'object' ? (root as Record<string, unknown>)[segment.member] : undefined;
+    const stayed = kind !== 'other' && kind === segment.kind && (kind !== 'object' || this.observer.alike(segment.node, value, segment.value));
+    segment.kind = kind;
+    segment.value = value;
+    if (stayed) segment.stayed++;
+    else segment.run++;
+    if (++segment.compared === SEGMENT_TRIAL && segment.stayed < MIN_STAY_RATE * segment.compared) segment.enabled = false;
+    return kind === 'other' ? UNKNOWN : segment.run;
   }
+}
 
-  /**
-   * What a value's projection of the root shows of this member: the root's absence, or the
-   * member's projection in a root that is a plain object (the only kind a value projects by its
-   * members). Any other root is unknown here: its values project it themselves.
-   */
-  private segmentText(segment: Segment<N>, root: unknown): string | undefined {
-    if (root === undefined) return '~';
-    if (root === null) return 'null';
-    if (typeof root !== 'object' || Array.isArray(root)) return undefined;
-    const proto = Object.getPrototypeOf(root) as unknown;
-    if (proto !== Object.prototype && proto !== null) return undefined;
-    const text = this.projector.project(segment.node, (root as Record<string, unknown>)[segment.member]);
-    return text === undefined ? undefined : `o${text}`;
-  }
+/** A value projects a root that is a plain object by its members; any other object only by itself. */
+function kindOf(root: unknown): RootKind {
+  if (root === undefined) return 'absent';
+  if (root === null) return 'null';
+  if (typeof root !== 'object' || Array.isArray(root)) return 'other';
+  const proto = Object.getPrototypeOf(root) as unknown;
+  return proto === Object.prototype || proto === null ? 'object' : 'other';
 }

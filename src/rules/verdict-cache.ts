@@ -17,7 +17,7 @@ import { hash } from 'node:crypto';
 import type { EvaluationSubject } from '../model/facts.ts';
 import { ACTIVATION_ROOTS, type CompiledExpression } from './cel.ts';
 import type { CompiledRule, RuleVerdict } from './compiled-rule.ts';
-import { SharedProjection, type Projector, type SegmentPath } from './shared-projection.ts';
+import { SharedProjection, type Observer, type SegmentPath } from './shared-projection.ts';
 
 /** A path from an activation root; `*` stands for every element of a list or entry of a map. */
 class PathNode {
@@ -577,11 +577,11 @@ export class ReusedValues<T> {
   private repeats = 0;
   /**
    * The segments this value reads through (shared-projection.ts), once it has joined them at the
-   * end of its trial, and their texts for the subject lastKey was made for.
+   * end of its trial, and their runs for the subject lastKey was made for.
    */
   private shared: SharedProjection<PathNode> | undefined;
   private segmentIds: readonly number[] = [];
-  private readonly segmentTexts: (string | undefined)[] = [];
+  private readonly segmentRuns: number[] = [];
   private sharedEpoch = -1;
 
   constructor(
@@ -600,12 +600,12 @@ export class ReusedValues<T> {
     if (this.paths === null) this.paths = observedRoots(this.analyse());
     if (!this.enabled || !this.paths) return compute();
     const shared = this.shared;
-    if (shared === undefined || this.sharedEpoch !== shared.epoch || !shared.unchanged(subject, this.segmentIds, this.segmentTexts)) {
+    if (shared === undefined || this.sharedEpoch !== shared.epoch || !shared.unchanged(subject, this.segmentIds, this.segmentRuns)) {
       const text = projectionOf(this.paths, subject);
       if (text === undefined) return compute();
       this.remember(text);
       if (shared) {
-        shared.record(subject, this.segmentIds, this.segmentTexts);
+        shared.record(subject, this.segmentIds, this.segmentRuns);
         this.sharedEpoch = shared.epoch;
       }
     }
@@ -705,22 +705,97 @@ function segmentsOf(paths: readonly ObservedRoot[]): SegmentPath<PathNode>[] | u
  */
 const sharedProjections = new Map<string, SharedProjection<PathNode>>();
 
-const projector: Projector<PathNode> = {
-  project(node, value) {
-    try {
-      return project(node, value);
-    } catch (err) {
-      if (err instanceof NotPlainData) return undefined;
-      throw err;
-    }
-  },
-  merge: mergedNode,
-};
+const observer: Observer<PathNode> = { alike, merge: mergedNode };
 
 function sharedProjectionOf(type: string): SharedProjection<PathNode> {
   let shared = sharedProjections.get(type);
-  if (!shared) sharedProjections.set(type, (shared = new SharedProjection(projector)));
+  if (!shared) sharedProjections.set(type, (shared = new SharedProjection(observer)));
   return shared;
+}
+
+/**
+ * Whether `a` and `b` project alike on `node` (as project() writes them), without writing them;
+ * false when not certain (data that is not plain, elements some of which are equal). A frozen
+ * value is written as a token, yet one alike another is equal to it on every path of the node:
+ * what CEL can see of them is the same.
+ */
+function alike(node: PathNode, a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (node.whole) return plainEqual(a, b);
+  const every = node.every();
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    if (node.members) return plainEqual(a, b);
+    if (node.comparesElements && !hasPlainElements(a)) return false;
+    if (every) for (let i = 0; i < a.length; i++) if (!alike(every, a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b) || !plainPrototype(a) || !plainPrototype(b)) return false;
+  const recordA = a as Record<string, unknown>;
+  const recordB = b as Record<string, unknown>;
+  if ((every || node.members) && !sameDefinedKeys(recordA, recordB, every)) return false;
+  const named = node.namedChildren();
+  for (let i = 0; i < named.length; i++) if (!alike(named[i]!.child, recordA[named[i]!.key], recordB[named[i]!.key])) return false;
+  return true;
+}
+
+const plainPrototype = (value: object): boolean => {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+};
+
+function hasPlainElements(list: readonly unknown[]): boolean {
+  try {
+    checkPlainElements(list);
+    return true;
+  } catch (err) {
+    if (err instanceof NotPlainData) return false;
+    throw err;
+  }
+}
+
+/** The same members defined, in the same order (as a map's keys are written), and their values alike on `every` when given. */
+function sameDefinedKeys(a: Record<string, unknown>, b: Record<string, unknown>, every: PathNode | undefined): boolean {
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  let j = 0;
+  for (let i = 0; i < keysA.length; i++) {
+    const key = keysA[i]!;
+    if (a[key] === undefined) continue;
+    while (j < keysB.length && b[keysB[j]!] === undefined) j++;
+    if (j === keysB.length || keysB[j] !== key) return false;
+    if (every && !alike(every, a[key], b[key])) return false;
+    j++;
+  }
+  while (j < keysB.length && b[keysB[j]!] === undefined) j++;
+  return j === keysB.length;
+}
+
+/** Whether two values are plain data with the same JSON (wholeValue's texts equal), without writing it. */
+function plainEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return typeof a !== 'number' || Number.isFinite(a);
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] === undefined || !plainEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b) || !plainPrototype(a) || !plainPrototype(b)) return false;
+  const recordA = a as Record<string, unknown>;
+  const recordB = b as Record<string, unknown>;
+  const keysA = Object.keys(recordA);
+  const keysB = Object.keys(recordB);
+  let j = 0;
+  for (let i = 0; i < keysA.length; i++) {
+    const key = keysA[i]!;
+    if (recordA[key] === undefined) continue;
+    while (j < keysB.length && recordB[keysB[j]!] === undefined) j++;
+    if (j === keysB.length || keysB[j] !== key || !plainEqual(recordA[key], recordB[key])) return false;
+    j++;
+  }
+  while (j < keysB.length && recordB[keysB[j]!] === undefined) j++;
+  return j === keysB.length;
 }
 
 /** A node observing what `a` and `b` observe (a new node: shared nodes keep their own projections). */
