@@ -7,10 +7,10 @@
  * judging and a tenth of its CPU.
  *
  * A segment is one member of an activation root (`account.trails`); its node observes what every
- * value reading it observes, so facts alike on it are alike to each of them. Its run changes
- * whenever a subject's member is not alike the previous subject's (or cannot be compared). A value
- * whose segments are all in the runs they were in when its last key was made would project as it
- * did then: it keeps that key without projecting. A segment that seldom stays in its run stops
+ * value reading it observes, so facts alike on it are alike to each of them. A run of a segment is
+ * subjects alike on it; a subject not alike the last run's (nor the one before's) starts a new
+ * run. A value whose segments are all in the runs they were in when its last key (or the one
+ * before) was made would project as it did then: it takes that key without projecting. A segment that seldom stays in its run stops
  * being compared (its values then project their own). The nodes change when a value joins
  * (`epoch`), and runs of other nodes are never compared.
  */
@@ -34,14 +34,24 @@ export interface SegmentPath<N> {
 /** What a value's projection of a root shows besides its members: absent, null, a plain object, or anything else. */
 type RootKind = 'absent' | 'null' | 'object' | 'other';
 
+/** Subjects alike each other: a run, and the root's kind and the member's value of its last subject. */
+interface Run {
+  id: number;
+  kind: RootKind | undefined;
+  value: unknown;
+}
+
 interface Segment<N> {
   root: string;
   member: string;
   node: N;
-  run: number;
-  /** The root's kind and the member's value for the last subject compared. */
-  kind: RootKind | undefined;
-  value: unknown;
+  /**
+   * The last subject's run and the one before it: an account with a trail of its own starts a
+   * run, and the account after it most often returns to the run before.
+   */
+  run: Run;
+  previous: Run;
+  runs: number;
   compared: number;
   stayed: number;
   enabled: boolean;
@@ -74,14 +84,14 @@ export class SharedProjection<N> {
       let id = this.ids.get(name);
       if (id === undefined) {
         this.ids.set(name, (id = this.segments.length));
-        this.segments.push({ root, member, node: this.observer.merge(undefined, node), run: 0, kind: undefined, value: undefined, compared: 0, stayed: 0, enabled: true });
+        this.segments.push({ root, member, node: this.observer.merge(undefined, node), run: noRun(0), previous: noRun(0), runs: 0, compared: 0, stayed: 0, enabled: true });
         this.comparedFor.push(-1);
         this.runs.push(UNKNOWN);
       } else {
         // Another value reads it now: a new trial, and no subject is alike the one before.
         const segment = this.segments[id]!;
         segment.node = this.observer.merge(segment.node, node);
-        Object.assign(segment, { kind: undefined, value: undefined, compared: 0, stayed: 0, enabled: true });
+        Object.assign(segment, { run: noRun(++segment.runs), previous: noRun(segment.runs), compared: 0, stayed: 0, enabled: true });
       }
       return id;
     });
@@ -114,21 +124,38 @@ export class SharedProjection<N> {
     return (this.runs[id] = this.compared(subject, this.segments[id]!));
   }
 
-  /** The segment's run for `subject`, compared with the last subject it was compared for. */
+  /**
+   * The segment's run for `subject`: the last run's or the one before's when alike its last
+   * subject (each subject of a run is alike the one before it in the run, so alike all of them),
+   * else a new run.
+   */
   private compared(subject: EvaluationSubject, segment: Segment<N>): number {
     if (!segment.enabled) return UNKNOWN;
     const root = (subject.activation as Record<string, unknown>)[segment.root];
     const kind = kindOf(root);
+    if (kind === 'other') return UNKNOWN;
     const value = kind === 'object' ? (root as Record<string, unknown>)[segment.member] : undefined;
-    const stayed = kind !== 'other' && kind === segment.kind && (kind !== 'object' || this.observer.alike(segment.node, value, segment.value));
-    segment.kind = kind;
-    segment.value = value;
-    if (stayed) segment.stayed++;
-    else segment.run++;
+    let run = segment.run;
+    if (this.within(segment, run, kind, value)) segment.stayed++;
+    else if (this.within(segment, segment.previous, kind, value)) {
+      segment.stayed++;
+      [segment.previous, segment.run] = [run, (run = segment.previous)];
+    } else {
+      segment.previous = run;
+      segment.run = run = { id: ++segment.runs, kind, value };
+    }
+    run.value = value;
     if (++segment.compared === SEGMENT_TRIAL && segment.stayed < MIN_STAY_RATE * segment.compared) segment.enabled = false;
-    return kind === 'other' ? UNKNOWN : segment.run;
+    return run.id;
+  }
+
+  private within(segment: Segment<N>, run: Run, kind: RootKind, value: unknown): boolean {
+    return run.kind === kind && (kind !== 'object' || this.observer.alike(segment.node, value, run.value));
   }
 }
+
+/** A run no subject is in. */
+const noRun = (id: number): Run => ({ id, kind: undefined, value: undefined });
 
 /** A value projects a root that is a plain object by its members; any other object only by itself. */
 function kindOf(root: unknown): RootKind {

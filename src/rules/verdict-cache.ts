@@ -577,11 +577,12 @@ export class ReusedValues<T> {
   private repeats = 0;
   /**
    * The segments this value reads through (shared-projection.ts), once it has joined them at the
-   * end of its trial, and their runs for the subject lastKey was made for.
+   * end of its trial, and their runs for the subjects lastKey and previousKey were made for.
    */
   private shared: SharedProjection<PathNode> | undefined;
   private segmentIds: readonly number[] = [];
-  private readonly segmentRuns: number[] = [];
+  private segmentRuns: number[] = [];
+  private previousRuns: number[] = [];
   private sharedEpoch = -1;
 
   constructor(
@@ -599,14 +600,14 @@ export class ReusedValues<T> {
   get(subject: EvaluationSubject, compute: () => T): T {
     if (this.paths === null) this.paths = observedRoots(this.analyse());
     if (!this.enabled || !this.paths) return compute();
-    const shared = this.shared;
-    if (shared === undefined || this.sharedEpoch !== shared.epoch || !shared.unchanged(subject, this.segmentIds, this.segmentRuns)) {
+    if (!this.sameRuns(subject)) {
       const text = projectionOf(this.paths, subject);
       if (text === undefined) return compute();
       this.remember(text);
-      if (shared) {
-        shared.record(subject, this.segmentIds, this.segmentRuns);
-        this.sharedEpoch = shared.epoch;
+      if (this.shared) {
+        if (this.sharedEpoch !== this.shared.epoch) this.previousRuns.length = 0;
+        this.shared.record(subject, this.segmentIds, this.segmentRuns);
+        this.sharedEpoch = this.shared.epoch;
       }
     }
     const key = this.lastKey;
@@ -627,24 +628,46 @@ export class ReusedValues<T> {
     return value;
   }
 
+  /**
+   * Whether the subject's segments are in the runs they were in for the last projection, or for
+   * the one before (which then becomes the last): the subject would project as it did.
+   */
+  private sameRuns(subject: EvaluationSubject): boolean {
+    const shared = this.shared;
+    if (shared === undefined || this.sharedEpoch !== shared.epoch) return false;
+    if (shared.unchanged(subject, this.segmentIds, this.segmentRuns)) return true;
+    if (!shared.unchanged(subject, this.segmentIds, this.previousRuns)) return false;
+    this.toPrevious(this.lastText);
+    return true;
+  }
+
   /** Makes `text` the last projection, its key found again or made. */
   private remember(text: string): void {
     if (text === this.lastText) {
       if (this.lookups < TRIAL_LOOKUPS) this.repeats++;
       return;
     }
-    const { lastText, lastKey, lastValue } = this;
-    if (text === this.previousText) {
-      this.lastKey = this.previousKey;
-      this.lastValue = this.previousValue;
-    } else {
-      this.lastKey = outcomeKey(text);
-      this.lastValue = undefined;
-    }
+    if (text === this.previousText) return this.toPrevious(text);
+    this.previousText = this.lastText;
+    this.previousKey = this.lastKey;
+    this.previousValue = this.lastValue;
+    [this.previousRuns, this.segmentRuns] = [this.segmentRuns, this.previousRuns];
     this.lastText = text;
+    this.lastKey = outcomeKey(text);
+    this.lastValue = undefined;
+  }
+
+  /** The projection before the last one (`text`) becomes the last, and the last the one before. */
+  private toPrevious(text: string): void {
+    const { lastText, lastKey, lastValue, segmentRuns } = this;
+    this.lastText = text === lastText ? this.previousText : text;
+    this.lastKey = this.previousKey;
+    this.lastValue = this.previousValue;
+    this.segmentRuns = this.previousRuns;
     this.previousText = lastText;
     this.previousKey = lastKey;
     this.previousValue = lastValue;
+    this.previousRuns = segmentRuns;
   }
 
   /**
