@@ -757,7 +757,7 @@ function alike(node: PathNode, a: unknown, b: unknown): boolean {
   if (Array.isArray(b) || !plainPrototype(a) || !plainPrototype(b)) return false;
   const recordA = a as Record<string, unknown>;
   const recordB = b as Record<string, unknown>;
-  if ((every || node.members) && !sameDefinedKeys(recordA, recordB, every)) return false;
+  if ((every || node.members) && !sameDefinedKeys(recordA, recordB, every && ((x, y) => alike(every, x, y)))) return false;
   const named = node.namedChildren();
   for (let i = 0; i < named.length; i++) if (!alike(named[i]!.child, recordA[named[i]!.key], recordB[named[i]!.key])) return false;
   return true;
@@ -778,8 +778,8 @@ function hasPlainElements(list: readonly unknown[]): boolean {
   }
 }
 
-/** The same members defined, in the same order (as a map's keys are written), and their values alike on `every` when given. */
-function sameDefinedKeys(a: Record<string, unknown>, b: Record<string, unknown>, every: PathNode | undefined): boolean {
+/** The same members defined, in the same order (as a map's keys and JSON are written), and their values `equal` when given. */
+function sameDefinedKeys(a: Record<string, unknown>, b: Record<string, unknown>, equal: ((x: unknown, y: unknown) => boolean) | undefined): boolean {
   const keysA = Object.keys(a);
   const keysB = Object.keys(b);
   let j = 0;
@@ -788,7 +788,7 @@ function sameDefinedKeys(a: Record<string, unknown>, b: Record<string, unknown>,
     if (a[key] === undefined) continue;
     while (j < keysB.length && b[keysB[j]!] === undefined) j++;
     if (j === keysB.length || keysB[j] !== key) return false;
-    if (every && !alike(every, a[key], b[key])) return false;
+    if (equal && !equal(a[key], b[key])) return false;
     j++;
   }
   while (j < keysB.length && b[keysB[j]!] === undefined) j++;
@@ -805,20 +805,7 @@ function plainEqual(a: unknown, b: unknown): boolean {
     return true;
   }
   if (Array.isArray(b) || !plainPrototype(a) || !plainPrototype(b)) return false;
-  const recordA = a as Record<string, unknown>;
-  const recordB = b as Record<string, unknown>;
-  const keysA = Object.keys(recordA);
-  const keysB = Object.keys(recordB);
-  let j = 0;
-  for (let i = 0; i < keysA.length; i++) {
-    const key = keysA[i]!;
-    if (recordA[key] === undefined) continue;
-    while (j < keysB.length && recordB[keysB[j]!] === undefined) j++;
-    if (j === keysB.length || keysB[j] !== key || !plainEqual(recordA[key], recordB[key])) return false;
-    j++;
-  }
-  while (j < keysB.length && recordB[keysB[j]!] === undefined) j++;
-  return j === keysB.length;
+  return sameDefinedKeys(a as Record<string, unknown>, b as Record<string, unknown>, plainEqual);
 }
 
 /** A node observing what `a` and `b` observe (a new node: shared nodes keep their own projections). */

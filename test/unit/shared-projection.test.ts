@@ -14,6 +14,7 @@ import type { EvaluationSubject } from '../../src/model/facts.ts';
 import { evaluateCompiledRule } from '../../src/rules/evaluate.ts';
 import { compiledRuleOf } from '../../src/rules/load/loaded.ts';
 import { loadRules } from '../../src/rules/load.ts';
+import { prng } from '../bench/generate-org.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trailproof-shared-projection-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,17 +52,6 @@ async function loadSharedRules() {
   return loadRules([ruleDir], DEFAULT_CONFIG);
 }
 
-/** A small deterministic generator (mulberry32), so a failure repeats. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Trail {
   arn: string;
   isLogging: boolean;
@@ -87,7 +77,8 @@ function deepFreeze<T>(value: T): T {
  * added (sometimes equal to another) or removed, or the account's facts absent.
  */
 function generated(seed: number, count: number): EvaluationSubject[] {
-  const next = random(seed);
+  // Deterministic, so a failure repeats.
+  const next = prng(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
   const newTrail = (): Trail => ({ arn: pick(['a', 'b', 'c']), isLogging: next() < 0.7, bucket: next() < 0.1 ? null : { name: pick(['x', 'y']), logging: next() < 0.5 } });
   let facts: Facts = { status: 'ACTIVE', tags: {}, trails: [newTrail()] };
