@@ -48,6 +48,13 @@ export function ouOfRow(v: { resource: OutlinePlace }, rows: ReadonlyMap<string,
 const STATUS_SLOT = new Map(DISPLAY_STATUSES.map((s, i) => [s, i]));
 /** A cell's counts, one slot per status in DISPLAY_STATUSES order (HtmlAggregate.countColumn). */
 export const SLOTS = DISPLAY_STATUSES.length;
+
+/** The number of verdicts in the cell whose counts start at `base` of a rule's column (HtmlAggregate.countColumn). */
+export function cellTotal(column: Uint32Array, base: number): number {
+  let total = 0;
+  for (let slot = 0; slot < SLOTS; slot++) total += column[base + slot]!;
+  return total;
+}
 const CLASS_SLOT = new Map(PAGE_CLASSES.map((c, i) => [c, i]));
 
 /**
@@ -232,10 +239,7 @@ export class HtmlAggregate {
   /** Read from the counts in place: called for each of 100,000 accounts × each rule. */
   private rowHasVerdicts(key: string): boolean {
     const base = this.rowIndex.get(key)! * SLOTS;
-    for (let rule = 0; rule < this.rules.length; rule++) {
-      const column = this.cells.column(rule);
-      for (let slot = 0; slot < SLOTS; slot++) if (column[base + slot]! > 0) return true;
-    }
+    for (let rule = 0; rule < this.rules.length; rule++) if (cellTotal(this.cells.column(rule), base) > 0) return true;
     return false;
   }
 

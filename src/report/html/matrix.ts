@@ -6,7 +6,7 @@
  */
 import type { RuleMeta } from '../../contracts/verdict.ts';
 import { DISPLAY_STATUSES, STATUS_LABEL } from '../audit-common.ts';
-import { SLOTS, type HtmlAggregate, type MatrixRow } from './aggregate.ts';
+import { cellTotal, SLOTS, type HtmlAggregate, type MatrixRow } from './aggregate.ts';
 import { escapeHtml, html, raw, type Raw } from './escape.ts';
 
 /** Characters URLSearchParams writes as they are (the application/x-www-form-urlencoded byte set). */
@@ -126,8 +126,7 @@ export function* matrixChunks(agg: HtmlAggregate, rows: readonly MatrixRow[], li
     let line = html`<tr id="acct-${row.key}" data-ou="${row.ouPath}" data-account="${row.key}"><th scope="row">${name} <span class="sub">${row.sub} · ${row.ouPath}</span></th>`.html;
     for (let rule = 0; rule < rules.length; rule++) {
       const column = columns[rule]!;
-      let total = 0;
-      for (let slot = 0; slot < SLOTS; slot++) total += column[base + slot]!;
+      const total = cellTotal(column, base);
       const attributes = `data-rule="${ruleIds[rule]}" data-account="${rowKey}"`;
       if (total === 0) {
         yield `${line}<td class="cell empty" ${attributes}><span aria-hidden="true">`;
