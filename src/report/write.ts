@@ -21,8 +21,19 @@ export type { ThreadOptions } from './write-threads.ts';
  * The heap ceiling of a spooled list's reports, from a collected heap: judging's garbage (and its
  * heap limit, sized from what judging kept live) would otherwise be the room the reports start
  * in (full-collection.ts).
+ *
+ * A list in memory written on this thread alone goes on instead under the ceiling of this thread's
+ * last full collection while the heap is still under it (HeapCeiling.continued): at 10,000
+ * accounts judging's own ceiling had collected 0.3-0.5 s before, and collecting again at once was
+ * one more full, atomic collection on this thread (70-170 ms of pause, `--trace-gc`: `md` 2 such
+ * collections, JSON + SARIF + HTML 3), for reports whose peak is judging's. Not where a report
+ * worker starts beside it (all 8 formats at 10,000 accounts): there the collection gives pages back
+ * before a second heap grows, and without it the peak rose from 485-492 to 569-574 MB (issue 16,
+ * twenty-third round, docs/operations/scale-measurements.md).
  */
-function reportHeapCeiling(): HeapCeiling {
+function reportHeapCeiling(verdicts: VerdictList, threads: number): HeapCeiling {
+  const continued = Array.isArray(verdicts) && threads === 1 ? HeapCeiling.continued() : undefined;
+  if (continued) return continued;
   collectGarbageNow();
   return new HeapCeiling();
 }
@@ -56,7 +67,7 @@ export async function writeReports(result: ScanResult, formats: string[], outDir
     throw new UserError(`${outDir}: cannot create output folder: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   const threads = reportThreads(result.verdicts, formatters, threading);
-  const ceiling = heldUnderCeiling(result.verdicts) ? (threading.heapCeiling ?? reportHeapCeiling()) : undefined;
+  const ceiling = heldUnderCeiling(result.verdicts) ? (threading.heapCeiling ?? reportHeapCeiling(result.verdicts, threads)) : undefined;
   const { written, failures } = threads > 1 ? await writeInThreads(result, formatters, outDir, options, threads, threading, ceiling) : await writeFormats(result, formatters, outDir, options, ceiling);
   if (failures.length > 0) throw incomplete(written, failures);
   return written;

@@ -15,7 +15,11 @@ import { runInNewContext } from 'node:vm';
 
 export function collectGarbageNow(): void {
   (collect ??= exposedGc())();
+  liveAfterCollection = heapInUse();
 }
+
+/** This thread's heap in use right after its last collectGarbageNow (HeapCeiling.continued). */
+let liveAfterCollection: number | undefined;
 
 /** This thread's `gc`, got once: the flag is the process's, not the thread's. */
 let collect: (() => void) | undefined;
@@ -74,12 +78,26 @@ export class HeapCeiling {
   /** Full collections asked for so far. */
   collections = 0;
 
+  /** `live`: what the ceiling's room is counted from (default: the heap in use now). */
   constructor(
     private readonly roomBytes: number = HEAP_ROOM_MB * 2 ** 20,
     private readonly inUse: () => number = heapInUse,
     private readonly collect: () => void = collectGarbageNow,
+    live = inUse(),
   ) {
-    this.limit = inUse() + roomBytes;
+    this.limit = live + roomBytes;
+  }
+
+  /**
+   * The ceiling of this thread's last full collection (collectGarbageNow), as it was set right
+   * after it, while the heap is still under it; undefined before any, or once over it. A phase that
+   * begins shortly after a collection (the reports after a judging thread's last one) goes on
+   * under it instead of collecting again at once.
+   */
+  static continued(): HeapCeiling | undefined {
+    if (liveAfterCollection === undefined) return undefined;
+    const ceiling = new HeapCeiling(HEAP_ROOM_MB * 2 ** 20, heapInUse, collectGarbageNow, liveAfterCollection);
+    return heapInUse() <= ceiling.limit ? ceiling : undefined;
   }
 
   /** Collects when over the ceiling, and sets the next one from what is live after it. */

@@ -1,7 +1,7 @@
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { collectGarbageNow, HeapCeiling, heapInUse } from '../../src/shared/full-collection.ts';
+import { collectGarbageNow, HEAP_ROOM_MB, HeapCeiling, heapInUse } from '../../src/shared/full-collection.ts';
 
 describe('collectGarbageNow', () => {
   it('collects what nothing references any more, and leaves no context with gc', async () => {
@@ -75,6 +75,26 @@ describe('HeapCeiling', () => {
     const ceiling = new HeapCeiling(50, inUse, collect);
     heap.live = 130;
     expect(collectionsAfter(ceiling, heap, [200, 180, 181])).toEqual([1, 1, 2]);
+  });
+
+  it('counts its room from a given live size: a ceiling set as if right after an earlier collection', () => {
+    const { heap, collect, inUse } = fakeHeap(120);
+    const ceiling = new HeapCeiling(50, inUse, collect, 100);
+    expect(collectionsAfter(ceiling, heap, [150, 151])).toEqual([0, 1]);
+  });
+
+  it('goes on from this thread\'s last full collection while the heap is under its ceiling (HeapCeiling.continued)', () => {
+    collectGarbageNow();
+    const continued = HeapCeiling.continued();
+    expect(continued).toBeDefined();
+    continued!.check();
+    expect(continued!.collections).toBe(0);
+    // Outside V8's heap but counted (heapInUse): more than the room beyond what the collection left.
+    const held = Buffer.alloc((HEAP_ROOM_MB + 16) * 2 ** 20, 1);
+    expect(HeapCeiling.continued()).toBeUndefined();
+    continued!.check();
+    expect(continued!.collections).toBe(1);
+    expect(held[0]).toBe(1);
   });
 
   it('reads this thread\'s heap by default', () => {
