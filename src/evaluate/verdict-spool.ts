@@ -100,6 +100,13 @@ type EncodedVerdict = [Severity, number, [number, number] | { v: unknown }, Supp
 export { sortKey } from './spool-key.ts';
 
 export class VerdictSpool {
+  /**
+   * The verdicts added since the last run, held whole until it is written. Taken apart as they come
+   * instead (a key string each, or each line's bytes outside the heap), the evaluation took more CPU
+   * and ran more full collections: what a verdict points to (its message, evidence and resource)
+   * mostly lives on anyway in the verdict cache and the subject (docs/operations/scale-measurements.md,
+   * "Verdicts taken apart as they are spooled").
+   */
   private buffer: Verdict[] = [];
   private readonly runs: string[] = [];
   private readonly outlines: OutlineColumns[] = [];
