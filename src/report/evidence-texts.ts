@@ -9,7 +9,7 @@
  */
 import type { VerdictList } from '../contracts/result.ts';
 import type { Verdict } from '../contracts/verdict.ts';
-import { EVIDENCE_GENERATION, type SpooledVerdicts, unreadEvidencePlace } from '../evaluate/verdict-spool.ts';
+import { type SpooledVerdicts, unreadEvidencePlace } from '../evaluate/verdict-spool.ts';
 import { RecentCache } from '../shared/recent-cache.ts';
 import { canonicalJson, oncePerObject } from './audit-common.ts';
 
@@ -63,8 +63,12 @@ export function evidenceTextOf<T>(compact: (value: unknown) => string, make: (co
 }
 
 /**
- * Places remembered per generation (RecentCache): as many as the spool remembers parsed evidence
- * objects (EVIDENCE_GENERATION), since a format alone on its thread parses none, and a place it
- * forgets is read again from the spool's evidence file.
+ * Places remembered per generation (RecentCache). The verdicts that share a place follow each
+ * other closely: at 10,000 accounts HTML made 33,413 texts for the spool's 33,413 places with
+ * 2,048 per generation (EVIDENCE_GENERATION, the size this once had) and 33,425 with 128, in runs
+ * of 5,000 verdicts and of 50,000 alike. Each format has its own (its `make`), so no other format
+ * looks for a text here. Kept for thousands of places, every text lived long enough to be promoted
+ * to V8's old generation: writing HTML alone promoted 72 MB per round at 10,000 accounts with
+ * 2,048, 34 MB with 128 (--trace-gc-nvp; docs/operations/scale-measurements.md, twenty-third round).
  */
-const REMEMBERED_PLACES = EVIDENCE_GENERATION;
+const REMEMBERED_PLACES = 128;
