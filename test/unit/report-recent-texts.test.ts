@@ -48,6 +48,24 @@ describe('evidence texts remembered for the recent objects and places only', () 
     expect(made).toHaveLength(COUNT + 1);
   });
 
+  it("a format's texts of evidence objects (a list in memory): made once while the object is recent, again once hundreds of objects followed", () => {
+    const template = [...sampleResult().verdicts].find((v) => v.status === 'FAIL' && !v.suppressed)!;
+    const verdicts: Verdict[] = Array.from({ length: COUNT }, (_, i) => ({ ...template, evidence: { piece: i } }));
+    const made: unknown[] = [];
+    const textOf = evidenceTextOf(
+      (value) => JSON.stringify(value),
+      (compact) => compact,
+      (value) => (made.push(value), JSON.stringify(value)),
+    );
+    for (const v of verdicts) {
+      expect(textOf(v)).toBe(JSON.stringify(v.evidence));
+      textOf(v);
+    }
+    expect(made).toHaveLength(COUNT);
+    textOf(verdicts[0]!);
+    expect(made).toHaveLength(COUNT + 1);
+  });
+
   it("JSON's and SARIF's pretty texts: made once while the object is recent, again once hundreds of objects followed", () => {
     let prepared = 0;
     const texts = new SharedTexts((value) => (prepared++, value));
