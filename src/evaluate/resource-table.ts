@@ -52,11 +52,15 @@ export class ResourceTableWriter {
   indexOf(resource: ResourceRef): number {
     let index = this.byObject.get(resource);
     if (index !== undefined) return index;
-    const text = JSON.stringify(resource);
+    // The table's line is the resource's identity as well as its JSON would be: a line of names and
+    // values gives back one resource only (tableLine), and never starts with `{` as JSON does. Only a
+    // resource that is not such a line is serialised (JSON.stringify of every resource object once
+    // per run was most of this lookup's cost).
+    const text = tableLine(resource) ?? JSON.stringify(resource);
     index = this.texts.indexOf(text);
     if (index === undefined) {
       index = this.texts.add(text);
-      this.writer.write(`${tableLine(resource) ?? text}\n`);
+      this.writer.write(`${text}\n`);
     }
     this.byObject.set(resource, index);
     return index;
