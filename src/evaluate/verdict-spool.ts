@@ -279,7 +279,7 @@ export class VerdictSpool {
   /** JSON.stringify of the EncodedVerdict. */
   private encode(v: Verdict): string {
     const suppressed = v.suppressed ? `,${JSON.stringify(v.suppressed)}` : '';
-    return `[${JSON.stringify(v.severity)},${this.resources!.indexOf(v.resource)},${this.evidenceRef(v.evidence)}${suppressed}]`;
+    return `[${SEVERITY_JSON.get(v.severity) ?? JSON.stringify(v.severity)},${this.resources!.indexOf(v.resource)},${this.evidenceRef(v.evidence)}${suppressed}]`;
   }
 
   /**
@@ -287,7 +287,8 @@ export class VerdictSpool {
    * its text kept with it, for the verdicts that share the object (the reused outcomes).
    */
   private evidenceRef(evidence: unknown): string {
-    if (evidence === null || typeof evidence !== 'object') return JSON.stringify({ v: evidence ?? null });
+    if (evidence === null || evidence === undefined) return NO_EVIDENCE;
+    if (typeof evidence !== 'object') return JSON.stringify({ v: evidence });
     let ref = this.written.get(evidence);
     if (ref === undefined) {
       const offset = this.evidence!.offset;
@@ -297,6 +298,13 @@ export class VerdictSpool {
     return ref;
   }
 }
+
+/**
+ * The severities' JSON and absent evidence's, written for most verdicts: JSON.stringify is a call
+ * into V8's runtime, even for a word.
+ */
+const SEVERITY_JSON = new Map<string, string>(SEVERITIES.map((severity) => [severity, JSON.stringify(severity)]));
+const NO_EVIDENCE = JSON.stringify({ v: null });
 
 let temporaryRoot: string | undefined;
 
