@@ -60,7 +60,7 @@ export class ResourceTableWriter {
     index = this.texts.indexOf(text);
     if (index === undefined) {
       index = this.texts.add(text);
-      this.writer.write(`${text}\n`);
+      this.writer.writeLine(text);
     }
     this.byObject.set(resource, index);
     return index;

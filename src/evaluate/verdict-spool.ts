@@ -292,7 +292,7 @@ export class VerdictSpool {
     let ref = this.written.get(evidence);
     if (ref === undefined) {
       const offset = this.evidence!.offset;
-      const bytes = this.evidence!.write(`${JSON.stringify(evidence)}\n`) - 1;
+      const bytes = this.evidence!.writeLine(JSON.stringify(evidence));
       this.written.set(evidence, (ref = `[${offset},${bytes}]`));
     }
     return ref;

@@ -36,6 +36,30 @@ describe('spool files', () => {
     reader.close();
   });
 
+  it('writes a line as its text and a newline, also when the text fills the buffer to its last byte', () => {
+    const writer = new LineWriter(join(dir, 'lines.jsonl'));
+    // The buffer (1 MiB) filled to 30 bytes before its end, each piece small enough to be buffered
+    // (3 bytes a character are made room for); ten 3-byte characters then fill it exactly.
+    const bufferBytes = 1 << 20;
+    let filler = '';
+    while (writer.offset < bufferBytes - 30) {
+      const piece = 'a'.repeat(Math.min(bufferBytes - 30 - writer.offset, Math.floor((bufferBytes - writer.offset) / 3)));
+      writer.write(piece);
+      filler += piece;
+    }
+    const texts = ['€'.repeat(10), 'x', 'é😀', '€'.repeat(1 << 19)];
+    const offsets = texts.map((text) => {
+      const offset = writer.offset;
+      expect(writer.writeLine(text)).toBe(Buffer.byteLength(text));
+      return offset;
+    });
+    writer.close();
+    expect([...readLines(writer.file)]).toEqual([`${filler}${texts[0]}`, ...texts.slice(1)]);
+    const reader = new PieceReader(writer.file);
+    texts.forEach((text, i) => expect(reader.read(offsets[i]!, Buffer.byteLength(text)) === text).toBe(true));
+    reader.close();
+  });
+
   it('reads ASCII blocks and blocks with other characters alike, wherever those characters fall', () => {
     // Read as Latin-1 where a whole chunk (1 MiB) or block (32 KiB) is ASCII, else as UTF-8.
     const lines = ['a'.repeat(40_000), 'b'.repeat((1 << 20) - 100), `c${'é→😀'.repeat(10)}`, 'd'.repeat(100_000), `e${'x'.repeat(70_000)}ü`, 'plain'];
