@@ -2,7 +2,7 @@
  * The verdict spool's line keys (verdict-spool.ts): the canonical order as text, so that the merge
  * of sorted runs (run-merge.ts) compares strings and copies lines without parsing them.
  */
-import type { Verdict } from '../contracts/verdict.ts';
+import type { Verdict, VerdictStatus } from '../contracts/verdict.ts';
 
 /**
  * The canonical order's keys (contracts/order.ts compareVerdicts) as one string that compares, as
@@ -13,8 +13,33 @@ import type { Verdict } from '../contracts/verdict.ts';
  * (a lone one would not survive UTF-8) as U+D7FF and one character between U+0FFF and U+17FF.
  */
 export function sortKey(v: Verdict): string {
-  return keyField(v.ruleId) + keyField(v.resource.id) + keyField(v.resource.type) + keyField(v.status) + keyField(v.message);
+  return RULE_FIELD.of(v.ruleId) + keyField(v.resource.id) + TYPE_FIELD.of(v.resource.type) + (STATUS_FIELDS.get(v.status) ?? keyField(v.status)) + MESSAGE_FIELD.of(v.message);
 }
+
+/**
+ * A field as the last key made had it: keys are made in canonical order (a run or list as it is
+ * written), so consecutive verdicts mostly share their rule, their resource type and, among a
+ * rule's passes, their message (one string the verdict cache hands on).
+ */
+class LastField {
+  private text: string | undefined = '';
+  private field = '\u0000';
+
+  of(text: string | undefined): string {
+    if (text !== this.text) {
+      this.field = keyField(text);
+      this.text = text;
+    }
+    return this.field;
+  }
+}
+
+const RULE_FIELD = new LastField();
+const TYPE_FIELD = new LastField();
+const MESSAGE_FIELD = new LastField();
+
+/** The statuses' fields, which need no escape: one string each, not a test and a new string per verdict. */
+const STATUS_FIELDS = new Map<string, string>((['PASS', 'FAIL', 'ERROR', 'NOT_APPLICABLE'] satisfies VerdictStatus[]).map((status) => [status, `${status}\u0000`]));
 
 const ESCAPED = /[\u0000-\u000b\ud7ff-\udfff]/;
 const ESCAPED_ALL = /[\u0000-\u000b\ud7ff-\udfff]/g;

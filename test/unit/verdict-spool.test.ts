@@ -307,6 +307,13 @@ describe('VerdictSpool sort keys', () => {
         expect(Math.sign(a < b ? -1 : a > b ? 1 : 0), `${JSON.stringify(verdicts[i])} vs ${JSON.stringify(verdicts[j])}`).toBe(Math.sign(compareVerdicts(verdicts[i]!, verdicts[j]!)));
       }
     }
+    // Made in canonical order (consecutive verdicts share fields), the keys are those made one by one between others.
+    const sorted = [...verdicts].sort(compareVerdicts);
+    const apart = sorted.map((v, i) => {
+      sortKey(verdicts[(i * 13) % verdicts.length]!);
+      return sortKey(v);
+    });
+    expect(sorted.map((v) => sortKey(v))).toEqual(apart);
   });
 
   it('gives back odd verdicts as they went in: control characters, lone surrogates, undefined members, empty and huge evidence, suppressions', () => {
