@@ -3,16 +3,17 @@
  * indexes its block of lines (first-pass-block.ts) and answers with it; then it loads the rules
  * and waits for its share of pass 2: it judges those account lines with the model index the main
  * thread built, applies the exceptions and tallies as the main thread does (decided.ts), and
- * answers with its share (spooled runs left unmerged). Then it may be sent a part of the merge of
- * every thread's runs (run-merge.ts), which it merges into the main thread's merged file. An error
- * is answered instead, marked when it is a UserError.
+ * answers with its share (spooled runs left unmerged), and the main thread ends it. Started on a part
+ * of the merge of every thread's runs instead (run-merge.ts; a fresh thread, so that the judging
+ * thread's heap is gone), it merges it into the main thread's merged file, answers and exits. An
+ * error is answered instead, marked when it is a UserError.
  */
 import { deserialize } from 'node:v8';
 import { parentPort, resourceLimits, workerData } from 'node:worker_threads';
 import { indexOf, type AccountLinesIndex } from '../model/index.ts';
 import { loadRuleSpecs, type LoadedRule } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
-import { collectGarbageNow, HeapCeiling } from '../shared/full-collection.ts';
+import { HeapCeiling } from '../shared/full-collection.ts';
 import { reopenSnapshot, type SnapshotSource } from '../snapshot/read.ts';
 import { DecidedVerdicts } from './decided.ts';
 import { indexBlock } from './first-pass-block.ts';
@@ -60,12 +61,8 @@ function ceiling(): { heapCeiling?: HeapCeiling } {
 
 function mergeTask({ part }: WorkerMerge): WorkerReply {
   step = 'merging';
-  const { heapCeiling } = ceiling();
-  // Under its cap (no ceiling), judging left this heap at the cap with its own garbage, and the
-  // main thread is merging beside it: collected first, the two heaps do not peak together (the
-  // worker used to exit here). Under a ceiling its garbage is already bounded.
-  if (!heapCeiling) collectGarbageNow();
-  return { ok: true, merged: mergePart(part, heapCeiling) };
+  // A fresh thread: its heap holds only the merge's own lines, which V8 or the ceiling collects.
+  return { ok: true, merged: mergePart(part, ceiling().heapCeiling) };
 }
 
 function failureOf(err: unknown): WorkerReply {
@@ -73,13 +70,30 @@ function failureOf(err: unknown): WorkerReply {
   return { ok: false, userError: e instanceof UserError, message: e.message, step, ...(e.stack ? { stack: e.stack } : {}) };
 }
 
-const setup = workerData as WorkerSetup;
+/** Judges: its block of pass 1, then its share of pass 2, until the main thread ends it. */
+function judging(setup: WorkerSetup): void {
+  const ready = firstPassThenRules(setup);
+  ready.catch((err: unknown) => port.postMessage(failureOf(err)));
+  port.on('message', (task: WorkerTask) => {
+    void ready.then((r) => judgeTask(setup, r, task)).then(
+      (reply) => port.postMessage(reply),
+      (err: unknown) => port.postMessage(failureOf(err)),
+    );
+  });
+}
+
+/** Merges its part and answers; then nothing keeps the thread, which exits. */
+function merging(task: WorkerMerge): void {
+  let reply: WorkerReply;
+  try {
+    reply = mergeTask(task);
+  } catch (err) {
+    reply = failureOf(err);
+  }
+  port.postMessage(reply);
+}
+
 const port = parentPort!;
-const ready = firstPassThenRules(setup);
-ready.catch((err: unknown) => port.postMessage(failureOf(err)));
-port.on('message', (task: WorkerTask | WorkerMerge) => {
-  void ready.then((r) => ('part' in task ? mergeTask(task) : judgeTask(setup, r, task))).then(
-    (reply) => port.postMessage(reply),
-    (err: unknown) => port.postMessage(failureOf(err)),
-  );
-});
+const data = workerData as WorkerSetup | WorkerMerge;
+if ('part' in data) merging(data);
+else judging(data);

@@ -212,6 +212,28 @@ describe('a worker that answered its share of pass 2', () => {
   }, 60_000);
 });
 
+describe('a worker that answered its share of pass 2, its runs merged in parts', () => {
+  it('has ended: a thread of its own, started afresh, merges its part', async () => {
+    const file = write(lines.join('\n') + '\n');
+    const log = join(dir, 'threads.log');
+    writeFileSync(log, '');
+    const module = new URL('../fixtures/evaluate-workers/thread-log.ts', import.meta.url);
+    process.env.TRAILPROOF_THREAD_LOG = log;
+    try {
+      const single = render(await evaluateSnapshot(await openSnapshot(file), options(1)));
+      const result = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(2), spoolRunVerdicts: 100, threading: { module } });
+      expect(render(result)).toEqual(single);
+    } finally {
+      delete process.env.TRAILPROOF_THREAD_LOG;
+    }
+    const [judging, merging, ...rest] = readFileSync(log, 'utf8').trim().split('\n');
+    expect(rest).toEqual([`${merging!.split(' ')[0]} merging`]);
+    expect(judging).toMatch(/ started$/);
+    expect(merging).toMatch(/ started$/);
+    expect(merging).not.toEqual(judging);
+  }, 60_000);
+});
+
 describe('a worker\'s heap', () => {
   it('is capped by the organization\'s size: old generation unthrottled, then growing with it; young generation smaller in a large organization', async () => {
     const file = write(lines.join('\n') + '\n');
