@@ -189,6 +189,18 @@ function replacerCanonicalJson(value: unknown): string {
 const REMEMBERED_OBJECTS = 1_024;
 
 /**
+ * Evidence objects (or spool places) remembered by a cache of texts that one format alone reads:
+ * the verdicts that share evidence follow each other closely, so a few dozen make each text once,
+ * while texts kept for thousands lived long enough to be promoted to V8's old generation. At
+ * 10,000 accounts, remembering 128 instead of 1,024–2,048: JSON and SARIF made 60,384 texts
+ * instead of 60,373 and promoted 580–584 MB per round instead of 718–728; HTML 33,425 of the
+ * spool's 33,413 places, 34 MB promoted instead of 72; HTML, ASFF and OCSF of a list in memory
+ * 155,067 texts instead of 155,040, 168–170 MB promoted instead of 289–296 (twenty-third round,
+ * docs/operations/scale-measurements.md).
+ */
+export const ONE_FORMAT_REMEMBERED = 128;
+
+/**
  * `render(value)` made once per object while the object is among the most recent ones: the
  * verdict cache hands the same evidence object to every account it was reused for, and the writer
  * hands the same object to every format (lockstep.ts). Only the most recent objects are kept (at

@@ -4,7 +4,7 @@
  * result's lists is contracts/order.ts.
  */
 import { compareStrings } from '../contracts/order.ts';
-import { oncePerObject, sortKeys } from './audit-common.ts';
+import { ONE_FORMAT_REMEMBERED, oncePerObject, sortKeys } from './audit-common.ts';
 import { oneByteWherePossible } from '../shared/one-byte.ts';
 
 /**
@@ -216,20 +216,10 @@ export class SharedTexts {
     // rules' YAML strings were made one-byte: shared/yaml-source.ts; parsing the spool's evidence
     // returns the judging thread's strings), and every item holding it is then encoded at the
     // two-byte rate (one-byte.ts).
-    if (!byObject) this.texts.set(indent, (byObject = oncePerObject((v) => oneByteWherePossible(indentedJson(this.prepare(v), indent)), SHARED_TEXTS_REMEMBERED)));
+    if (!byObject) this.texts.set(indent, (byObject = oncePerObject((v) => oneByteWherePossible(indentedJson(this.prepare(v), indent)), ONE_FORMAT_REMEMBERED)));
     return byObject(value);
   }
 }
-
-/**
- * Objects whose texts SharedTexts remembers, per indentation: the items that share an evidence
- * object follow each other closely, and no other format asks for these texts. JSON and SARIF made
- * 60,373 texts at 10,000 accounts remembering 1,024 objects (oncePerObject's default) and 60,384
- * remembering 128, spooled and in memory alike; with 1,024, texts of ~1.7 K characters each lived
- * long enough to be promoted to V8's old generation (docs/operations/scale-measurements.md,
- * twenty-third round).
- */
-const SHARED_TEXTS_REMEMBERED = 128;
 
 function* objectChunks(value: Record<string, unknown>, indent: string, lazy: LazyListDistances): Generator<string> {
   const inner = `${indent}  `;

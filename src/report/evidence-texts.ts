@@ -11,7 +11,7 @@ import type { VerdictList } from '../contracts/result.ts';
 import type { Verdict } from '../contracts/verdict.ts';
 import { type SpooledVerdicts, unreadEvidencePlace } from '../evaluate/verdict-spool.ts';
 import { RecentCache } from '../shared/recent-cache.ts';
-import { canonicalJson, oncePerObject } from './audit-common.ts';
+import { canonicalJson, ONE_FORMAT_REMEMBERED, oncePerObject } from './audit-common.ts';
 
 /** The evidence objects must not change while in use: formatters never modify evidence (canonical.ts). */
 export class EvidenceTexts {
@@ -49,8 +49,8 @@ export class EvidenceTexts {
  * value rather than its text.
  */
 export function evidenceTextOf<T>(compact: (value: unknown) => string, make: (compact: string) => T, fromValue: (value: unknown) => T = (value) => make(compact(value))): (verdict: Verdict) => T {
-  const ofObject = oncePerObject(fromValue, REMEMBERED_OBJECTS);
-  const ofPlace = new RecentCache<number, T>(REMEMBERED_PLACES);
+  const ofObject = oncePerObject(fromValue, ONE_FORMAT_REMEMBERED);
+  const ofPlace = new RecentCache<number, T>(ONE_FORMAT_REMEMBERED);
   // The places are offsets in one spool's evidence file: those of any other are not remembered.
   let file: object | undefined;
   return (verdict) => {
@@ -61,23 +61,3 @@ export function evidenceTextOf<T>(compact: (value: unknown) => string, make: (co
     return file === pieces ? ofPlace.get(offset, () => make(pieces.text(offset, length))) : make(pieces.text(offset, length));
   };
 }
-
-/**
- * Places remembered per generation (RecentCache). The verdicts that share a place follow each
- * other closely: at 10,000 accounts HTML made 33,413 texts for the spool's 33,413 places with
- * 2,048 per generation (EVIDENCE_GENERATION, the size this once had) and 33,425 with 128, in runs
- * of 5,000 verdicts and of 50,000 alike. Each format has its own (its `make`), so no other format
- * looks for a text here. Kept for thousands of places, every text lived long enough to be promoted
- * to V8's old generation: writing HTML alone promoted 72 MB per round at 10,000 accounts with
- * 2,048, 34 MB with 128 (--trace-gc-nvp; docs/operations/scale-measurements.md, twenty-third round).
- */
-const REMEMBERED_PLACES = 128;
-
-/**
- * Evidence objects remembered (oncePerObject) for the verdicts with no unread place: a list in
- * memory, or evidence another format has read. The same locality holds: HTML, ASFF and OCSF made
- * 155,040 texts of a 10,000-account list in memory remembering 1,024 objects (oncePerObject's
- * default) and 155,067 remembering 128, and promoted 289–296 MB in three rounds instead of 168–170
- * MB (twenty-third round). Each format has its own here too.
- */
-const REMEMBERED_OBJECTS = 128;
