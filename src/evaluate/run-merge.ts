@@ -218,7 +218,7 @@ export function mergePart(part: MergePart, heapCeiling?: HeapCeiling): MergedPar
     places[lines] = top.piece.outline.places[top.index]!;
     codes[lines] = top.piece.outline.codes[top.index]!;
     lines++;
-    writer.write(`${top.line}\n`);
+    writer.writeLine(top.line);
     const next = advance(top.lines, top.run, top.piece, top.index + 1);
     if (next) heapReplaceTop(heap, next);
     else heapPopTop(heap);

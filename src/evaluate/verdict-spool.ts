@@ -270,7 +270,7 @@ export class VerdictSpool {
     sorted.forEach((v, i) => {
       const key = sortKey(v);
       before(v, i, key);
-      writer.write(`${key}\t${this.encode(v)}\n`);
+      writer.writeLine(`${key}\t${this.encode(v)}`);
       outline.places[i] = this.places.indexOf(v.resource);
       outline.codes[i] = outlineCode(v);
     });
