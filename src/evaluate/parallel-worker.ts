@@ -10,7 +10,7 @@
  */
 import { deserialize } from 'node:v8';
 import { parentPort, resourceLimits, workerData } from 'node:worker_threads';
-import { indexOf, type AccountLinesIndex } from '../model/index.ts';
+import { indexOf, pathNodeIds, type AccountLinesIndex } from '../model/index.ts';
 import { loadRuleSpecs, type LoadedRule } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
 import { HeapCeiling } from '../shared/full-collection.ts';
@@ -47,6 +47,12 @@ async function judgeTask(setup: WorkerSetup, { rules, source }: Ready, task: Wor
   // (their placements, their count): this worker keeps those it judges.
   const accounts = source.header.accounts;
   if (accounts.value) accounts.value = accounts.value.filter((account) => judged.has(account.Id));
+  // Likewise of the SCPs' targets (one per account for a policy such as FullAWSAccess, ~200 bytes
+  // each): the model looks up only those on the paths of the accounts placed.
+  const onSomePath = pathNodeIds(index);
+  for (const policy of source.header.policies.value ?? []) {
+    if (policy.Targets.value) policy.Targets.value = policy.Targets.value.filter((target) => onSomePath(target.TargetId));
+  }
   await judgeRecords(source, index, rules, { only: new ClaimedLines(task.lines, task.tail, task.thread), judgesOrganization: false, ...ceiling() }, decided.add);
   return { ok: true, ...decided.share() };
 }
