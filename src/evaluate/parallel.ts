@@ -316,8 +316,8 @@ export async function judgeInThreads(workers: Workers, source: SnapshotSource, o
  * accounts): indexOf places only them, and of the header, which a thread narrows once its index is
  * made from it, are left only what the model looks up for them. The organization's accounts are
  * most of a large header, and the SCP targets one per account for a policy such as FullAWSAccess
- * (~200 bytes each): at 100,000 accounts the accounts, their placements and their targets were
- * ~80 MB of each judging thread's heap.
+ * (~200 bytes each): at 34,226 accounts this thread held 11.5 MB more live at the end of its share
+ * before it did so (issue 16, twenty-fourth round; docs/operations/scale-measurements.md).
  */
 export function indexForShare(header: SnapshotHeader, fromLines: AccountLinesIndex, judged: ReadonlySet<string>): ModelIndex {
   const index = indexOf(header, fromLines, judged);

@@ -46,6 +46,11 @@ export interface FirstPass {
   accounts: ScanResult['accounts'];
 }
 
+/**
+ * Judges `source` once. Where threads judge beside workers, its header is narrowed to what this
+ * thread judges as pass 2 begins (parallel.ts indexForShare): open a snapshot again to evaluate it
+ * again, as every caller does.
+ */
 export async function evaluateSnapshot(source: SnapshotSource, options: EvaluateOptions): Promise<ScanResult> {
   const threads = threadsFor(source, options);
   const asOf = options.asOf ?? source.header.collectedAt.slice(0, 10);

@@ -104,8 +104,8 @@ function scpIndex(index: ModelIndex): ScpIndex {
         continue;
       }
       // Targets with the same policies so far share one list, never changed once made: a policy
-      // such as FullAWSAccess is attached to every account, and a list per account (one per
-      // thread that judges) was ~24 MB of each judging thread's heap at 100,000 accounts.
+      // such as FullAWSAccess is attached to every account, and a list of 17 slots per account was
+      // 8.3 MB of each judging thread's heap at 34,226 accounts.
       const withThisPolicy = new Map<readonly ReadPolicy[] | undefined, readonly ReadPolicy[]>();
       // Stryker disable next-line ArrayDeclaration: a target without an id is never looked up.
       for (const target of policy.Targets.value ?? []) {
