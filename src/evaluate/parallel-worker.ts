@@ -10,7 +10,7 @@
  */
 import { deserialize } from 'node:v8';
 import { parentPort, resourceLimits, workerData } from 'node:worker_threads';
-import { indexOf, type AccountLinesIndex } from '../model/index.ts';
+import type { AccountLinesIndex } from '../model/index.ts';
 import { loadRuleSpecs, type LoadedRule } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
 import { HeapCeiling } from '../shared/full-collection.ts';
@@ -18,7 +18,7 @@ import { reopenSnapshot, type SnapshotSource } from '../snapshot/read.ts';
 import { DecidedVerdicts } from './decided.ts';
 import { indexBlock } from './first-pass-block.ts';
 import { judgeRecords } from './judge.ts';
-import { judgesUnderCeiling, type WorkerMerge, type WorkerReply, type WorkerSetup, type WorkerStep, type WorkerTask } from './parallel.ts';
+import { indexForShare, judgesUnderCeiling, type WorkerMerge, type WorkerReply, type WorkerSetup, type WorkerStep, type WorkerTask } from './parallel.ts';
 import { mergePart } from './run-merge.ts';
 import { ClaimedLines } from './shared-tail.ts';
 
@@ -41,12 +41,7 @@ async function firstPassThenRules(setup: WorkerSetup): Promise<Ready> {
 async function judgeTask(setup: WorkerSetup, { rules, source }: Ready, task: WorkerTask): Promise<WorkerReply> {
   step = 'judging';
   const decided = new DecidedVerdicts(setup.decided);
-  const judged = new Set(task.accountIds);
-  const index = indexOf(source.header, deserialize(new Uint8Array(task.index)) as AccountLinesIndex, judged);
-  // Of the organization's accounts, most of a large header, the model reads only what indexOf took
-  // (their placements, their count): this worker keeps those it judges.
-  const accounts = source.header.accounts;
-  if (accounts.value) accounts.value = accounts.value.filter((account) => judged.has(account.Id));
+  const index = indexForShare(source.header, deserialize(new Uint8Array(task.index)) as AccountLinesIndex, new Set(task.accountIds));
   await judgeRecords(source, index, rules, { only: new ClaimedLines(task.lines, task.tail, task.thread), judgesOrganization: false, ...ceiling() }, decided.add);
   return { ok: true, ...decided.share() };
 }

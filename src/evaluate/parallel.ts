@@ -37,12 +37,13 @@
 import { availableParallelism } from 'node:os';
 import { serialize } from 'node:v8';
 import type { Worker } from 'node:worker_threads';
-import { accountLinesPart, type ModelIndex } from '../model/index.ts';
+import { accountLinesPart, indexOf, pathNodeIds, type AccountLinesIndex, type ModelIndex } from '../model/index.ts';
 import { ruleSpecOf, type RuleSpec } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
 import type { HeapCeiling } from '../shared/full-collection.ts';
 import { moduleBeside, OUT_OF_MEMORY, ranOutOfHeap, startWorkerThread } from '../shared/worker-thread.ts';
-import { lineBlocks, type LineBlock, type LineSelection, type SnapshotSource } from '../snapshot/read.ts';
+import { lineBlocks, reopenSnapshot, type LineBlock, type LineSelection, type SnapshotSource } from '../snapshot/read.ts';
+import type { SnapshotHeader } from '../snapshot/types.ts';
 import type { DecidedOptions, DecidedShare, DecidedVerdicts } from './decided.ts';
 import { indexBlock, type BlockIndexed } from './first-pass-block.ts';
 import { judgeRecords } from './judge.ts';
@@ -271,6 +272,7 @@ export function startWorkers(source: SnapshotSource, options: EvaluateOptions, d
 }
 
 interface Judged {
+  /** Pass 1's index, every account placed: replaced by this thread's share's (indexForShare) once the lines are dealt. */
   index: ModelIndex;
   lines: number[];
   /** The account of each line. */
@@ -293,16 +295,45 @@ export async function judgeInThreads(workers: Workers, source: SnapshotSource, o
   // A worker places the tail's accounts too: it may judge any of them.
   const tailAccounts = first.accountIds.slice(dealt.length);
   const accountsOf = (k: number) => [...first.accountIds.slice(0, dealt.length).filter((_, i) => i % threads === k), ...tailAccounts];
-  const index = serializedOnce(accountLinesPart(first.index));
+  const fromLines = accountLinesPart(first.index);
+  const index = serializedOnce(fromLines);
   alive.forEach((worker, k) => worker.post({ lines: share(k + 1), accountIds: accountsOf(k + 1), index, tail, thread: k + 1 }));
-  const judgeHere = (only: LineSelection, judgesOrganization: boolean) => judgeRecords(source, first.index, options.rules, { only, judgesOrganization, heapCeiling }, decided.add);
-  await judgeHere(new ClaimedLines(share(0), tail, 0), first.judgesOrganization);
+  // This thread, like a worker, holds only what it judges: the workers' shares of the header and of
+  // the placements are no longer held through pass 2.
+  first.index = indexForShare(source.header, fromLines, new Set(accountsOf(0)));
+  const judgeHere = (judgedWith: ModelIndex, only: LineSelection, judgesOrganization: boolean) => judgeRecords(source, judgedWith, options.rules, { only, judgesOrganization, heapCeiling }, decided.add);
+  await judgeHere(first.index, new ClaimedLines(share(0), tail, 0), first.judgesOrganization);
   for (const [k, worker] of alive.entries()) {
     const judged = await worker.result;
-    if (judged === OUT_OF_MEMORY) await judgeHere(new Set([...share(k + 1), ...claimedBy(tail, k + 1)]), false);
+    if (judged === OUT_OF_MEMORY) await judgeHere(await indexOfWhole(source, fromLines), new Set([...share(k + 1), ...claimedBy(tail, k + 1)]), false);
     else decided.absorb(judged);
     await worker.retire();
   }
+}
+
+/**
+ * The index a judging thread judges `judged` with (of a large organization, a share of its
+ * accounts): indexOf places only them, and of the header, which a thread narrows once its index is
+ * made from it, are left only what the model looks up for them. The organization's accounts are
+ * most of a large header, and the SCP targets one per account for a policy such as FullAWSAccess
+ * (~200 bytes each): at 34,226 accounts this thread held 11.5 MB more live at the end of its share
+ * before it did so (issue 16, twenty-fourth round; docs/operations/scale-measurements.md).
+ */
+export function indexForShare(header: SnapshotHeader, fromLines: AccountLinesIndex, judged: ReadonlySet<string>): ModelIndex {
+  const index = indexOf(header, fromLines, judged);
+  const accounts = header.accounts;
+  if (accounts.value) accounts.value = accounts.value.filter((account) => judged.has(account.Id));
+  const onSomePath = pathNodeIds(index);
+  for (const policy of header.policies.value ?? []) {
+    if (policy.Targets.value) policy.Targets.value = policy.Targets.value.filter((target) => onSomePath(target.TargetId));
+  }
+  return index;
+}
+
+/** Every account's index, for a worker's share judged here: from the header read again, this thread's own narrowed (indexForShare). */
+async function indexOfWhole(source: SnapshotSource, fromLines: AccountLinesIndex): Promise<ModelIndex> {
+  const { header } = await reopenSnapshot(source.file!, { identity: source.identity! });
+  return indexOf(header, fromLines);
 }
 
 /**

@@ -39,8 +39,18 @@ export interface FirstPass {
   judgesOrganization: boolean;
   /** Records pass 1 kept for pass 2 (one judging thread): the first `kept.count` of `lines`. */
   kept?: KeptRecords;
+  /**
+   * The result's accounts, taken from the index's placements before pass 2: a judging thread beside
+   * workers then keeps only the placements of the accounts it judges (parallel.ts).
+   */
+  accounts: ScanResult['accounts'];
 }
 
+/**
+ * Judges `source` once. Where threads judge beside workers, its header is narrowed to what this
+ * thread judges as pass 2 begins (parallel.ts indexForShare): open a snapshot again to evaluate it
+ * again, as every caller does.
+ */
 export async function evaluateSnapshot(source: SnapshotSource, options: EvaluateOptions): Promise<ScanResult> {
   const threads = threadsFor(source, options);
   const asOf = options.asOf ?? source.header.collectedAt.slice(0, 10);
@@ -112,7 +122,17 @@ export async function firstPass(source: SnapshotSource, options: EvaluateOptions
   }
   // Buckets named by a trail further down the file than their own account: only those lines.
   for (const { line, record } of await namedBucketLines(source, builder.linesToReread(), kept)) builder.addNamedBuckets(record, line);
-  return { index: builder.finish(), errors, lines, accountIds, judgesOrganization, ...(kept ? { kept } : {}) };
+  const index = builder.finish();
+  return { index, errors, lines, accountIds, judgesOrganization, ...(kept ? { kept } : {}), accounts: placedAccounts(index, accountIds) };
+}
+
+/** The placements of `accountIds` as the result lists them. */
+function placedAccounts(index: ModelIndex, accountIds: readonly string[]): ScanResult['accounts'] {
+  const judged = new Set(accountIds);
+  return [...index.placements.values()]
+    .filter((p) => judged.has(p.account.Id))
+    .map((p) => ({ id: p.account.Id, name: p.account.Name, ouPath: p.ouPath, status: p.account.Status }))
+    .sort(compareAccounts);
 }
 
 /** The records on `lines` (a few), in file order: those kept, and the others read again. */
@@ -129,11 +149,7 @@ async function resultOf(source: SnapshotSource, options: EvaluateOptions, first:
   const { index } = first;
   const errors = first.errors.sort(compareErrors);
   const { verdicts, exceptionNotes, summary } = await decided.finish(errors, heapCeiling, mergers);
-  const judgedAccounts = new Set(first.accountIds);
-  const accounts = [...index.placements.values()]
-    .filter((p) => judgedAccounts.has(p.account.Id))
-    .map((p) => ({ id: p.account.Id, name: p.account.Name, ouPath: p.ouPath, status: p.account.Status }))
-    .sort(compareAccounts);
+  const { accounts } = first;
   const failOn = options.config.output.failOn;
   return {
     tool: { name: 'trailproof', version: toolVersion() },

@@ -8,5 +8,5 @@
  *     (the account, its trails, its buckets); the record can be dropped afterwards.
  */
 export type { AccountLinesIndex, IndexBlockState, ModelIndex } from './model-index.ts';
-export { accountLinesPart, buildIndex, indexOf, IndexBuilder, DEFAULT_MODEL_OPTIONS, type ModelOptions } from './model-index.ts';
+export { accountLinesPart, buildIndex, indexOf, IndexBuilder, pathNodeIds, DEFAULT_MODEL_OPTIONS, type ModelOptions } from './model-index.ts';
 export { subjectsForAccount, organizationSubject } from './subjects.ts';

@@ -5,7 +5,7 @@
  * pass 1 once merged. Every judging thread holds the index (parallel.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { accountLinesPart, IndexBuilder, indexOf } from '../../src/model/index.ts';
+import { accountLinesPart, IndexBuilder, indexOf, pathNodeIds } from '../../src/model/index.ts';
 import { readSnapshotFully } from '../../src/snapshot/read.ts';
 import type { AccountRecord, Snapshot } from '../../src/snapshot/types.ts';
 
@@ -51,6 +51,17 @@ describe('the model index of account lines', async () => {
     expect([...share.placements.keys()].sort()).toEqual([...judged]);
     for (const id of judged) expect(share.placements.get(id)).toEqual(index.placements.get(id));
     expect(index.placements.size).toBe(demo.header.accounts.value!.length);
+  });
+
+  it("looks up policies only for what a placed account's path can hold: its roots, OUs and the accounts placed", () => {
+    const index = indexOfRecords(demo, demo.accounts);
+    const judged = new Set(['222222222222']);
+    const onSomePath = pathNodeIds(indexOf(structuredClone(demo.header), accountLinesPart(index), judged));
+    const tree = [...demo.header.roots.value!, ...demo.header.organizationalUnits.value!].map((node) => node.Id);
+    expect(tree.length).toBeGreaterThan(2);
+    for (const id of [...tree, '222222222222']) expect(onSomePath(id)).toBe(true);
+    expect(onSomePath('555555555555')).toBe(false); // an account of the organization this thread does not judge
+    expect(pathNodeIds(index)('555555555555')).toBe(true);
   });
 
   it('holds nothing of a block of lines once merged', () => {

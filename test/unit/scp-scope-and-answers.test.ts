@@ -1,8 +1,8 @@
 /** Whether SCPs apply to an account, and the shape of every answer: the question's resource, the reasons, nothing made up. */
 import { describe, expect, it } from 'vitest';
 import { evaluateScpProtection } from '../../src/model/scp-evaluate.ts';
-import { buildIndex, DEFAULT_MODEL_OPTIONS } from '../../src/model/model-index.ts';
-import { denyPolicy, MEMBER, testHeader, testIndex } from './scp-fixture.ts';
+import { accountLinesPart, buildIndex, DEFAULT_MODEL_OPTIONS, indexOf } from '../../src/model/model-index.ts';
+import { denyPolicy, MEMBER, OTHER, testHeader, testIndex } from './scp-fixture.ts';
 
 const STOP = 'cloudtrail:StopLogging';
 const TRAIL = 'arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail';
@@ -49,5 +49,27 @@ describe('the answer', () => {
     expect(r.reason).toBe(
       'denied by Deny p-deny (p-deny) statement #1 at root Root (r-root) only when StringNotEquals aws:RequestedRegion [eu-west-1, us-east-1] and Bool aws:ViaAWSService false',
     );
+  });
+});
+
+describe('policies attached to accounts', () => {
+  const policies = [
+    denyPolicy({ Action: STOP }, [MEMBER, OTHER], 'p-stop'),
+    denyPolicy({ Action: 'cloudtrail:DeleteTrail' }, [OTHER, MEMBER, MEMBER], 'p-delete'),
+    denyPolicy({ Action: 'cloudtrail:UpdateTrail' }, [OTHER], 'p-update'),
+  ];
+
+  it("are found for the accounts a thread places, each account with its own, as with every account placed", () => {
+    const whole = testIndex({ policies });
+    const share = indexOf(testHeader({ policies }), accountLinesPart(whole), new Set([MEMBER]));
+    for (const action of [STOP, 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail']) {
+      expect(evaluateScpProtection(share, MEMBER, action)).toEqual(evaluateScpProtection(whole, MEMBER, action));
+    }
+    expect(evaluateScpProtection(share, MEMBER, STOP)).toMatchObject({ outcome: 'denied' });
+    expect(evaluateScpProtection(share, MEMBER, 'cloudtrail:UpdateTrail')).toMatchObject({ outcome: 'not-denied' });
+    expect(evaluateScpProtection(whole, OTHER, 'cloudtrail:UpdateTrail')).toMatchObject({ outcome: 'denied' });
+    // An account listed twice among a policy's targets is attached it twice, as AWS listed it.
+    expect(evaluateScpProtection(whole, MEMBER, 'cloudtrail:DeleteTrail').denials).toHaveLength(2);
+    expect(evaluateScpProtection(whole, OTHER, 'cloudtrail:DeleteTrail').denials).toHaveLength(1);
   });
 });
