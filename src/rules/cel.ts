@@ -3,6 +3,7 @@
  * how facts become CEL values and how CEL values become JSON again.
  */
 import { Environment } from '@marcbachmann/cel-js';
+import { buildMapLiteralsDirectly } from './cel-map-literal.ts';
 
 /** Activation roots every rule may read (absent ones fail with "Unknown variable" at run time). */
 export const ACTIVATION_ROOTS = ['organization', 'account', 'trail', 'bucket'] as const;
@@ -51,6 +52,7 @@ export function compileExpression(
   } catch (err) {
     return { error: celErrorInfo(err) };
   }
+  buildMapLiteralsDirectly(parsed.ast);
   const compiled: CompiledExpression = (activation) => parsed(activation);
   compiled.ast = parsed.ast;
   if (checker === 'unchecked') return { compiled, type: 'dyn' };
