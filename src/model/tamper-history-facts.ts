@@ -11,16 +11,23 @@ import { accountUnread, detectiveInputs, setKnown, withUnknown } from './detecti
 import type { TamperCallFacts, TamperHistoryFacts, TrailFacts } from './facts.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import { loggingGaps, regionTamperHistory, type HistoryCall, type LoggingGap } from './tamper-history.ts';
+import { readRegionNames } from './shared-facts.ts';
 
 /** `trails`: those that record the account; `detailOf` finds a trail's GetTrailStatus (own or organization's). */
-export function accountTamperHistory(record: AccountRecord, trails: Known<TrailFacts[]>, detailOf: (arn: string) => TrailDetail | undefined): TamperHistoryFacts {
+export function accountTamperHistory(
+  record: AccountRecord,
+  trails: Known<TrailFacts[]>,
+  detailOf: (arn: string) => TrailDetail | undefined,
+  /** The names of the regions the account was read in, sorted (accountRegionNames: one shared list per record, not a list mapped and sorted again). */
+  readRegions: readonly string[] = readRegionNames(record),
+): TamperHistoryFacts {
   const regionsRead: string[] = [];
   const calls: (HistoryCall & { region: string })[] = [];
   // Stryker disable next-line ArrayDeclaration: a placeholder element has no errorCode of null, so it is never a switch.
   const switches: HistoryCall[] = [];
   let window: { start: string; end: string } | undefined;
   let incomplete = accountUnread(record);
-  for (const region of record.regions.map((r) => r.region).sort()) {
+  for (const region of readRegions) {
     const inputs = detectiveInputs(record, region);
     const history = inputs.reason !== undefined ? unknownBecause<never>(inputs.reason) : regionTamperHistory(region, inputs.block.tamperHistory);
     if (history.reason !== undefined) {
