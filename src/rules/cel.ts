@@ -131,10 +131,20 @@ function convert(value: unknown): unknown {
 }
 
 function convertList(list: readonly unknown[]): unknown[] {
+  return convertedList(list, toCelMember, false);
+}
+
+/**
+ * `list` with each item converted: the list itself when no item changes, else a copy from the
+ * first item that does (the items before it unchanged). `mapsHoles`: a list with a hole is
+ * converted by map(), which keeps the hole, as fromCel always converted lists.
+ */
+function convertedList(list: readonly unknown[], convertItem: (item: unknown) => unknown, mapsHoles: boolean): unknown[] {
   let out: unknown[] | undefined;
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
-    const converted = toCelMember(item);
+    if (mapsHoles && item === undefined && !(i in list)) return list.map(convertItem);
+    const converted = convertItem(item);
     if (out === undefined && converted !== item) out = list.slice(0, i);
     out?.push(converted);
   }
@@ -199,17 +209,7 @@ export function fromCel(value: unknown): unknown {
 }
 
 function listFromCel(list: readonly unknown[]): unknown[] {
-  let out: unknown[] | undefined;
-  for (let i = 0; i < list.length; i++) {
-    const item = list[i];
-    // A hole, which map() keeps as one, is rare enough to be converted as it always was.
-    if (item === undefined && !(i in list)) return list.map(fromCel);
-    const converted = fromCel(item);
-    // The items before this one are unchanged, and none is a hole.
-    if (out === undefined && converted !== item) out = list.slice(0, i);
-    out?.push(converted);
-  }
-  return out ?? (list as unknown[]);
+  return convertedList(list, fromCel, true);
 }
 
 /**
