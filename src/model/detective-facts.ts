@@ -48,7 +48,7 @@ export function accountDetectiveFacts(
   const tamperEventRules = accountTamperEventRules(record, ownedHomeRegions(record.accountId, trails, stores), actions, withoutRules, withoutAnyRule, readRegions);
   const guardDuty = accountGuardDutyFacts(record, index.header.scope.regions, readRegions);
   if (guardDuty.reason !== undefined) unknown.guardDuty = guardDuty.reason;
-  const tamperHistory = quietHistoryShared(index, accountTamperHistory(record, trails, (arn) => record.trailDetails[arn] ?? index.organizationTrails.get(arn)?.detail));
+  const tamperHistory = quietHistoryShared(index, accountTamperHistory(record, trails, (arn) => record.trailDetails[arn] ?? index.organizationTrails.get(arn)?.detail, readRegions));
   return { tamperEventRules, ...(guardDuty.value ? { guardDuty: guardDuty.value } : {}), tamperHistory };
 }
 

@@ -20,34 +20,34 @@ export function accountUnread(record: AccountRecord): string | undefined {
 
 /** The account's detective block in `region`, or why there is none. */
 export function detectiveInputs(record: AccountRecord, region: string): DetectiveInputs {
-  const regionRecord = regionsByName(record).get(region);
-  if (!regionRecord) return { reason: `region ${region} of account ${record.accountId} was not read` };
-  if (!regionRecord.detective) {
-    return {
-      reason:
-        `the snapshot holds no detective-control data for account ${record.accountId} in ${region} ` +
-        '(collected without detective controls, or by an older version); collect again, or turn the detective rules off with rules.disabledTags: [detective]',
-    };
-  }
-  return { block: regionRecord.detective };
+  return inputsByRegion(record).get(region) ?? { reason: `region ${region} of account ${record.accountId} was not read` };
 }
 
 /**
- * The account's region records by name, made once per record: the detective facts look up each of
+ * The account's inputs by region name, made once per record: the detective facts look up each of
  * its 17-20 regions three times (event rules, GuardDuty, event history), and a search of the list
- * each time costs in proportion to the square of its regions. The first record of a region wins,
- * as `find` would have it.
+ * each time costs in proportion to the square of its regions; each lookup made its `{ block }`
+ * too. The first record of a region wins, as `find` would have it.
  */
-const regionIndexes = new WeakMap<AccountRecord, Map<string, RegionRecord>>();
+const regionIndexes = new WeakMap<AccountRecord, Map<string, DetectiveInputs>>();
 
-function regionsByName(record: AccountRecord): Map<string, RegionRecord> {
+function inputsByRegion(record: AccountRecord): Map<string, DetectiveInputs> {
   let byName = regionIndexes.get(record);
   if (!byName) {
     byName = new Map();
-    for (const r of record.regions) if (!byName.has(r.region)) byName.set(r.region, r);
+    for (const r of record.regions) if (!byName.has(r.region)) byName.set(r.region, inputsOf(record, r));
     regionIndexes.set(record, byName);
   }
   return byName;
+}
+
+function inputsOf(record: AccountRecord, regionRecord: RegionRecord): DetectiveInputs {
+  if (regionRecord.detective) return { block: regionRecord.detective };
+  return {
+    reason:
+      `the snapshot holds no detective-control data for account ${record.accountId} in ${regionRecord.region} ` +
+      '(collected without detective controls, or by an older version); collect again, or turn the detective rules off with rules.disabledTags: [detective]',
+  };
 }
 
 /** The tampering actions the model evaluates (ModelOptions.tamperActions), in the canonical order. */

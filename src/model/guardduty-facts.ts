@@ -5,7 +5,7 @@
 import type { AccountRecord, SnapshotHeader } from '../snapshot/types.ts';
 import { accountUnread, detectiveInputs, setKnown, withUnknown } from './detective-inputs.ts';
 import { known, unknownBecause, type Known } from './known.ts';
-import { organizationAutoEnable, regionGuardDuty } from './guardduty.ts';
+import { organizationAutoEnable, regionGuardDutyFacts, unknownIn } from './guardduty.ts';
 import { unknownReason } from './model-index.ts';
 import type { GuardDutyOrganizationRegionFacts, GuardDutyRegionFacts } from './facts.ts';
 import { readRegionNames, regionNamesWith } from './shared-facts.ts';
@@ -28,10 +28,7 @@ export function accountGuardDutyFacts(
   return known({
     regions: regions.map((region) => {
       const inputs = detectiveInputs(record, region);
-      const judged = inputs.reason !== undefined ? { region, enabled: { reason: inputs.reason }, detail: inputs.reason } : regionGuardDuty(region, inputs.block.guardDutyDetectors);
-      const { detail, enabled } = judged;
-      // Built as one literal (what setKnown and withUnknown make): one per region and account.
-      return enabled.reason === undefined ? { region, detail, enabled: enabled.value } : { region, detail, unknown: { enabled: enabled.reason } };
+      return inputs.reason !== undefined ? unknownIn(region, inputs.reason) : regionGuardDutyFacts(region, inputs.block.guardDutyDetectors);
     }),
   });
 }

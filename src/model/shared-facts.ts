@@ -50,7 +50,10 @@ export function accountRegionNames(index: ModelIndex, record: AccountRecord): st
 
 /** The names of the regions the account was read in, sorted (a new list; accountRegionNames shares one per record). */
 export function readRegionNames(record: AccountRecord): string[] {
-  return record.regions.map((r) => r.region).sort();
+  const names = record.regions.map((r) => r.region);
+  // Most records list their regions in order already; sort() copies a list of strings to sort it even then.
+  for (let i = 1; i < names.length; i++) if (names[i - 1]! > names[i]!) return names.sort();
+  return names;
 }
 
 /**

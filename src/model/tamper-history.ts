@@ -7,6 +7,7 @@
  * from the snapshot (the window), never from the clock.
  */
 import { compareStrings } from '../contracts/order.ts';
+import { deepFreeze } from './frozen.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import { unknownReason } from './model-index.ts';
 import { isTamperAction, TAMPER_ACTIONS, type JsonObject } from './tamper-events.ts';
@@ -57,11 +58,12 @@ const byTime = (a: HistoryCall, b: HistoryCall) => compareStrings(a.time, b.time
 /** The history of one region; unknown, with the failed call, if any name's history could not be read. */
 export function regionTamperHistory(region: string, inputs: TamperHistoryInputs | undefined): Known<RegionTamperHistory> {
   if (!inputs) return unknownBecause(`cloudtrail:LookupEvents in ${region} was not read`);
-  const tamperCalls: HistoryCall[] = [];
-  const otherCalls: HistoryCall[] = [];
+  let tamperCalls: HistoryCall[] | undefined;
+  let otherCalls: HistoryCall[] | undefined;
   const { start, end } = inputs.window;
   // One pass, no copies: every region of every account is read here, and most hold no call at all.
-  for (const name of HISTORY_EVENT_NAMES) {
+  for (let n = 0; n < HISTORY_EVENT_NAMES.length; n++) {
+    const name = HISTORY_EVENT_NAMES[n]!;
     const fetched = inputs.events[name];
     if (fetched?.value == null) {
       const missing = unknownReason(fetched, `cloudtrail:LookupEvents for ${name} in ${region}`);
@@ -70,11 +72,28 @@ export function regionTamperHistory(region: string, inputs: TamperHistoryInputs 
     }
     // Most regions of most accounts hold no call at all: nothing to sort them into.
     if (fetched.value.length === 0) continue;
-    const into = isTamperAction(name) ? tamperCalls : otherCalls;
-    for (const e of fetched.value) if (e.EventName === name && e.EventTime >= start && e.EventTime <= end) into.push(toCall(e));
+    const tampering = isTamperAction(name);
+    for (const e of fetched.value) {
+      if (e.EventName === name && e.EventTime >= start && e.EventTime <= end) (tampering ? (tamperCalls ??= []) : (otherCalls ??= [])).push(toCall(e));
+    }
   }
-  return known({ region, tamperCalls: tamperCalls.length > 1 ? tamperCalls.sort(byTime) : tamperCalls, otherCalls: otherCalls.length > 1 ? otherCalls.sort(byTime) : otherCalls });
+  if (tamperCalls === undefined && otherCalls === undefined) return quietRegion(region);
+  return known({ region, tamperCalls: byTimeOrEmpty(tamperCalls), otherCalls: byTimeOrEmpty(otherCalls) });
 }
+
+const byTimeOrEmpty = (calls: HistoryCall[] | undefined): HistoryCall[] => (calls === undefined ? [] : calls.length > 1 ? calls.sort(byTime) : calls);
+
+/**
+ * The history of a region without a call: the same frozen answer for every account read there
+ * (most regions of most accounts), not two empty lists, a record and its Known each time.
+ */
+function quietRegion(region: string): Known<RegionTamperHistory> {
+  let quiet = QUIET_REGIONS.get(region);
+  if (quiet === undefined) QUIET_REGIONS.set(region, (quiet = deepFreeze(known({ region, tamperCalls: [], otherCalls: [] }))));
+  return quiet;
+}
+
+const QUIET_REGIONS = new Map<string, Known<RegionTamperHistory>>();
 
 /** A trail that records the account, as the model knows it now (GetTrailStatus). */
 export interface TrailLoggingState {

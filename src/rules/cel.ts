@@ -3,6 +3,7 @@
  * how facts become CEL values and how CEL values become JSON again.
  */
 import { Environment } from '@marcbachmann/cel-js';
+import { buildMapLiteralsDirectly } from './cel-map-literal.ts';
 
 /** Activation roots every rule may read (absent ones fail with "Unknown variable" at run time). */
 export const ACTIVATION_ROOTS = ['organization', 'account', 'trail', 'bucket'] as const;
@@ -51,6 +52,7 @@ export function compileExpression(
   } catch (err) {
     return { error: celErrorInfo(err) };
   }
+  buildMapLiteralsDirectly(parsed.ast);
   const compiled: CompiledExpression = (activation) => parsed(activation);
   compiled.ast = parsed.ast;
   if (checker === 'unchecked') return { compiled, type: 'dyn' };
@@ -129,10 +131,20 @@ function convert(value: unknown): unknown {
 }
 
 function convertList(list: readonly unknown[]): unknown[] {
+  return convertedList(list, toCelMember, false);
+}
+
+/**
+ * `list` with each item converted: the list itself when no item changes, else a copy from the
+ * first item that does (the items before it unchanged). `mapsHoles`: a list with a hole is
+ * converted by map(), which keeps the hole, as fromCel always converted lists.
+ */
+function convertedList(list: readonly unknown[], convertItem: (item: unknown) => unknown, mapsHoles: boolean): unknown[] {
   let out: unknown[] | undefined;
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
-    const converted = toCelMember(item);
+    if (mapsHoles && item === undefined && !(i in list)) return list.map(convertItem);
+    const converted = convertItem(item);
     if (out === undefined && converted !== item) out = list.slice(0, i);
     out?.push(converted);
   }
@@ -141,21 +153,31 @@ function convertList(list: readonly unknown[]): unknown[] {
 
 function convertRecord(record: Record<string, unknown>): Record<string, unknown> {
   // Another prototype (a class, a null-prototype map) is copied into a plain object, as CEL expects.
-  const plain = Object.getPrototypeOf(record) === Object.prototype;
-  const keys = Object.keys(record);
-  let out: Record<string, unknown> | undefined = plain ? undefined : {};
-  for (let i = 0; i < keys.length; i++) {
-    const v = record[keys[i]!];
+  if (Object.getPrototypeOf(record) !== Object.prototype) return copiedToCel(record);
+  // for...in, not Object.keys (an array per record converted): see recordFromCel.
+  let out: Record<string, unknown> | undefined;
+  for (const key in record) {
+    const v = record[key];
     const converted = v === undefined ? undefined : toCelMember(v);
     // An undefined member is dropped (absent to CEL), which also takes a copy.
-    if (out === undefined && (v === undefined || converted !== v)) {
-      out = {};
+    if (out === undefined) {
+      if (v !== undefined && converted === v) continue;
       // The members before this one are unchanged and present.
-      for (let j = 0; j < i; j++) out[keys[j]!] = record[keys[j]!];
+      out = membersBefore(record, key);
     }
-    if (out !== undefined && converted !== undefined) out[keys[i]!] = converted;
+    if (converted !== undefined) out[key] = converted;
   }
   return out ?? record;
+}
+
+function copiedToCel(record: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const v = record[keys[i]!];
+    if (v !== undefined) out[keys[i]!] = toCelMember(v);
+  }
+  return out;
 }
 
 /** A nested fact; a frozen one is shared between subjects by the model (SCP facts of an OU), so its conversion is cached too. */
@@ -163,12 +185,19 @@ export function toCelMember(value: unknown): unknown {
   return value !== null && typeof value === 'object' && Object.isFrozen(value) ? toCel(value) : convert(value);
 }
 
-/** CEL values → JSON for evidence and messages: BigInt → number, Map → object, bytes → base64. */
+/**
+ * CEL values → JSON for evidence and messages: BigInt → number, Map → object, bytes → base64.
+ * A list or plain object whose members all convert to themselves (the strings and booleans most
+ * evidence is made of) is its own JSON value, as in toCel: a copy is made from the first member
+ * that changes. Evidence is only read once made (the verdict cache already hands one evidence
+ * object to many verdicts), so sharing it with the CEL value is safe; copying every map a rule's
+ * evidence built was a tenth of what judging allocated.
+ */
 export function fromCel(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
   if (value === null || value === undefined) return null;
   if (typeof value !== 'object') return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
-  if (Array.isArray(value)) return value.map(fromCel);
+  if (Array.isArray(value)) return listFromCel(value);
   if (value instanceof Map) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of value) out[String(fromCel(k))] = fromCel(v);
@@ -176,8 +205,45 @@ export function fromCel(value: unknown): unknown {
   }
   if (value instanceof Date) return value.toISOString();
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  // Keys, not entries: evidence and messages convert every value they hold, and entries() would allocate a pair per field.
-  const record = value as Record<string, unknown>;
+  return recordFromCel(value as Record<string, unknown>);
+}
+
+function listFromCel(list: readonly unknown[]): unknown[] {
+  return convertedList(list, fromCel, true);
+}
+
+/**
+ * Keys walked with for...in, not Object.keys (an array per object): on an object whose prototype
+ * is Object's, for...in visits the own enumerable keys in Object.keys' order. Any other object
+ * (a class, a null prototype) is copied into a plain one.
+ */
+function recordFromCel(record: Record<string, unknown>): Record<string, unknown> {
+  if (Object.getPrototypeOf(record) !== Object.prototype) return copiedFromCel(record);
+  let out: Record<string, unknown> | undefined;
+  for (const key in record) {
+    const member = record[key];
+    const converted = fromCel(member);
+    if (out === undefined) {
+      // A copy's `__proto__` member is no member (the assignment sets its prototype), as it always was.
+      if (converted === member && key !== '__proto__') continue;
+      out = membersBefore(record, key);
+    }
+    out[key] = converted;
+  }
+  return out ?? record;
+}
+
+/** A plain object of the members of `record` before `key` (each its own JSON value). */
+function membersBefore(record: Record<string, unknown>, key: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const before in record) {
+    if (before === key) break;
+    out[before] = record[before];
+  }
+  return out;
+}
+
+function copiedFromCel(record: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const keys = Object.keys(record);
   for (let i = 0; i < keys.length; i++) out[keys[i]!] = fromCel(record[keys[i]!]);

@@ -254,9 +254,11 @@ export function findUnknown(subject: EvaluationSubject, key: string): { reason: 
         return label ? { reason, label } : { reason };
       }
     }
-    for (const [k, child] of Object.entries(obj)) {
-      if (k === 'unknown') continue;
-      const found = visit(child, depth + 1);
+    // Keys, not entries: every ERROR verdict searches its subject's facts, and entries() made a pair per member.
+    const keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] === 'unknown') continue;
+      const found = visit(obj[keys[i]!], depth + 1);
       if (found) return found;
     }
     return undefined;

@@ -97,6 +97,42 @@ describe('fromCel and celToText', () => {
     expect(json).not.toBe(record);
   });
 
+  it('gives a list or plain record that is already JSON back as it is, and copies from the first member that changes', () => {
+    const trail = { trail: 'arn:t', bucket: 'none', logging: true, ratio: 0.5 };
+    const evidence = [trail, { trail: 'arn:u', tags: ['a', 'b'], note: null }];
+    expect(fromCel(evidence)).toBe(evidence);
+    expect(fromCel(trail)).toBe(trail);
+
+    const later = { a: 'x', b: ['y'], c: 3n, d: { e: 'f' } };
+    const copied = fromCel(later) as Record<string, unknown>;
+    expect(copied).not.toBe(later);
+    expect(JSON.stringify(copied)).toBe('{"a":"x","b":["y"],"c":3,"d":{"e":"f"}}');
+    expect(copied.b).toBe(later.b);
+    expect(copied.d).toBe(later.d);
+    const list = ['x', 2n, 'y'];
+    expect(fromCel(list)).toEqual(['x', 2, 'y']);
+    expect(list).toEqual(['x', 2n, 'y']);
+  });
+
+  it('converts what a copy always changed: undefined members and items, holes, other prototypes, a __proto__ member', () => {
+    expect(JSON.stringify(fromCel({ a: 'x', b: undefined }))).toBe('{"a":"x","b":null}');
+    expect(fromCel(['x', undefined])).toEqual(['x', null]);
+    const withHole = ['x', 'gone', 'y'];
+    delete withHole[1];
+    const holey = fromCel(withHole) as unknown[];
+    expect(1 in holey).toBe(false);
+    expect(holey).toHaveLength(3);
+    const nullPrototype = Object.assign(Object.create(null) as Record<string, unknown>, { a: 'x' });
+    const plain = fromCel(nullPrototype);
+    expect(plain).not.toBe(nullPrototype);
+    expect(Object.getPrototypeOf(plain)).toBe(Object.prototype);
+    const parsed = JSON.parse('{"a":"x","__proto__":{"b":"y"}}') as Record<string, unknown>;
+    const converted = fromCel(parsed) as Record<string, unknown>;
+    expect(converted).not.toBe(parsed);
+    expect(Object.keys(converted)).toEqual(['a']);
+    expect(converted.b).toBe('y');
+  });
+
   it('gives strings as they are and anything else as JSON', () => {
     expect(celToText('plain "text"')).toBe('plain "text"');
     expect(celToText(3n)).toBe('3');

@@ -4,7 +4,7 @@
  * detector; one region missing; "a detector exists".
  */
 import { describe, expect, it } from 'vitest';
-import { accountGuardDuty, organizationAutoEnable, regionGuardDuty, type GuardDutyDetector, type GuardDutyOrganizationConfiguration } from '../../src/model/guardduty.ts';
+import { accountGuardDuty, organizationAutoEnable, regionGuardDuty, regionGuardDutyFacts, type GuardDutyDetector, type GuardDutyOrganizationConfiguration } from '../../src/model/guardduty.ts';
 import type { Known } from '../../src/model/known.ts';
 import type { Fetched } from '../../src/snapshot/types.ts';
 
@@ -22,6 +22,23 @@ describe('regionGuardDuty', () => {
     const facts = regionGuardDuty('eu-west-1', detectors);
     expect(facts.enabled).toEqual(enabled);
     if (detail) expect(facts.detail).toBe(detail);
+  });
+});
+
+describe('regionGuardDutyFacts', () => {
+  it.each<[string, Fetched<GuardDutyDetector[]> | undefined, Record<string, unknown>]>([
+    ['an ENABLED detector', { value: [{ DetectorId: 'd0', Status: 'DISABLED' }, { DetectorId: 'd1', Status: 'ENABLED' }] }, { region: 'eu-west-1', detail: 'detector d1 ENABLED', enabled: true }],
+    ['suspended detectors', { value: [{ DetectorId: 'd1', Status: 'DISABLED' }, { DetectorId: 'd2', Status: 'DISABLED' }] }, { region: 'eu-west-1', detail: 'detector d1, d2 DISABLED (suspended)', enabled: false }],
+    ['no detector', { value: null, absent: 'none' }, { region: 'eu-west-1', detail: 'no detector', enabled: false }],
+    ['not read', undefined, { region: 'eu-west-1', detail: 'guardduty:ListDetectors in eu-west-1 was not read', unknown: { enabled: 'guardduty:ListDetectors in eu-west-1 was not read' } }],
+    ['GetDetector not read', { value: [{ DetectorId: 'd9' }] }, { region: 'eu-west-1', detail: 'guardduty:GetDetector d9 was not read', unknown: { enabled: 'guardduty:GetDetector d9 was not read' } }],
+    ['a status this scanner does not know', { value: [{ DetectorId: 'd1', Status: 'PAUSED' }] }, { region: 'eu-west-1', detail: 'detector d1 has the status "PAUSED", which this scanner does not know', unknown: { enabled: 'detector d1 has the status "PAUSED", which this scanner does not know' } }],
+  ])('%s: the region\'s facts, as the rule reads them, in this order', (_name, detectors, expected) => {
+    const facts = regionGuardDutyFacts('eu-west-1', detectors);
+    expect(JSON.stringify(facts)).toBe(JSON.stringify(expected));
+    const judged = regionGuardDuty('eu-west-1', detectors);
+    expect(judged.detail).toBe(facts.detail);
+    expect(judged.enabled).toEqual(facts.unknown ? { reason: facts.detail } : { value: facts.enabled });
   });
 });
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildIndex, subjectsForAccount } from '../../src/model/index.ts';
 import type { AccountFacts } from '../../src/model/facts.ts';
-import { regionNamesWith, sharedFacts, sharedNames } from '../../src/model/shared-facts.ts';
+import { readRegionNames, regionNamesWith, sharedFacts, sharedNames } from '../../src/model/shared-facts.ts';
 import { HISTORY_EVENT_NAMES } from '../../src/model/tamper-history.ts';
 import { absent, apiError, failed, ok } from '../fixtures/snapshot-builder.ts';
 import { detail, MANAGEMENT, miniOrg, ORG_ID, trail } from '../fixtures/mini-org.ts';
 import type { DemoOrg } from '../fixtures/snapshot-builder.ts';
-import type { DetectiveRegionRecord, LifecycleRule } from '../../src/snapshot/types.ts';
+import type { AccountRecord, DetectiveRegionRecord, LifecycleRule } from '../../src/snapshot/types.ts';
 
 /**
  * Facts that repeat between accounts are one frozen object per distinct content (shared-facts.ts):
@@ -179,6 +179,18 @@ describe('facts shared between accounts', () => {
 });
 
 describe('an account\'s region names with the regions it needs', () => {
+  it('read from its record are sorted as sort() sorts them, listed in order or not', () => {
+    const names = ['us-east-1', 'us-east-2', 'eu-west-1', 'ap-south-1', 'US-east-1', '', 'us-east-1'];
+    let seed = 11;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let i = 0; i < 2000; i++) {
+      const regions = Array.from({ length: Math.floor(next() * 6) }, () => names[Math.floor(next() * names.length)]!);
+      const listed = next() < 0.5 ? regions.slice().sort() : regions;
+      const record = { regions: listed.map((region) => ({ region })) } as unknown as AccountRecord;
+      expect(readRegionNames(record)).toEqual(listed.slice().sort());
+    }
+  });
+
   it('are the distinct names of both, sorted, for generated lists (duplicates, extras read or not)', () => {
     const names = ['us-east-1', 'us-east-2', 'eu-west-1', 'ap-south-1', 'sa-east-1', 'US-east-1', ''];
     let seed = 7;

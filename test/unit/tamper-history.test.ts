@@ -28,6 +28,18 @@ describe('regionTamperHistory', () => {
     expect(regionTamperHistory('us-east-1', inputs([])).value).toEqual({ region: 'us-east-1', tamperCalls: [], otherCalls: [] });
   });
 
+  it('gives every quiet window of a region (calls outside it too) one frozen answer, and a region with a call its own lists', () => {
+    const quiet = regionTamperHistory('eu-west-3', inputs([]));
+    const outside = regionTamperHistory('eu-west-3', inputs([lookedUp('StopLogging', 'assumed-role-cli', '2025-12-31T23:59:59Z')]));
+    expect(outside).toBe(quiet);
+    expect(Object.isFrozen(quiet.value!.tamperCalls)).toBe(true);
+    expect(regionTamperHistory('eu-west-2', inputs([])).value).toEqual({ region: 'eu-west-2', tamperCalls: [], otherCalls: [] });
+    const busy = regionTamperHistory('eu-west-3', inputs([lookedUp('StopLogging', 'assumed-role-cli', '2026-02-01T00:00:00Z')])).value!;
+    expect(busy.tamperCalls).toHaveLength(1);
+    expect(busy.otherCalls).toEqual([]);
+    expect(Object.isFrozen(busy.otherCalls)).toBe(false);
+  });
+
   it('lists each call, oldest first, with who, when, from where, the target and the error code', () => {
     const history = regionTamperHistory(
       'us-east-1',

@@ -74,6 +74,21 @@ describe('the destination bucket of a trail', () => {
     expect(archive.retention?.logObjectPrefix).toContain(LOG_ARCHIVE);
   });
 
+  it("of an organization trail: each account's retention is its prefix first, then the shared members in their order, frozen and the same objects", () => {
+    const snap = orgWithOrgTrail(archiveBucket()).snapshot();
+    const index = buildIndex(snap.header, snap.accounts);
+    const retentionOf = (accountId: string) => subjectsForAccount(index, snap.accounts.find((r) => r.accountId === accountId)!)[0]!.activation.account!.trails![0]!.retention!;
+    const member = retentionOf(MEMBER);
+    const archive = retentionOf(LOG_ARCHIVE);
+    const own = trailOf(orgWithOwnTrail(), MEMBER).retention!;
+    expect(Object.keys(member)).toEqual(Object.keys(own));
+    expect(Object.keys(archive)).toEqual(Object.keys(member));
+    expect(Object.isFrozen(member)).toBe(false);
+    expect(member.lifecycleRules).toBe(archive.lifecycleRules);
+    expect(Object.isFrozen(member.lifecycleRules)).toBe(true);
+    expect({ ...member, logObjectPrefix: '' }).toEqual({ ...archive, logObjectPrefix: '' });
+  });
+
   it('is read from the log-archive account that owns it', () => {
     const t = trailOf(orgWithOrgTrail(archiveBucket()), MEMBER);
     expect(t.bucket).toMatchObject({
