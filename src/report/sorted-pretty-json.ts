@@ -1,0 +1,254 @@
+/**
+ * The pretty, key-sorted JSON the JSON and SARIF reports print of a verdict's evidence, made from
+ * the spool's compact text without parsing it. JSON.parse of that text, sortKeysDeep's copies and
+ * the pretty JSON.stringify were a quarter of the instructions of the thread writing JSON + SARIF
+ * from a spool (twenty-third round: 0.86 + ~0.4 + 1.8 G of 13.0 G at 10,000 accounts), and the
+ * objects parsed were garbage to collect.
+ *
+ * The text must be JSON.stringify's own output (no whitespace between tokens, strings escaped as
+ * it escapes them, no repeated keys): JSON.stringify of what JSON.parse makes of such a text gives
+ * the text again, so indenting it where JSON.stringify would, and putting each object's members in
+ * sortKeysDeep's order, gives indentedJson(sortKeysDeep(JSON.parse(text)), indent). Members are
+ * written in the text's order and moved afterwards, in the objects whose keys were not in order.
+ */
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const LAST_LATIN1 = 0xff;
+
+let output: Buffer = Buffer.allocUnsafe(1 << 16);
+/**
+ * Each open object's members, four numbers a member: where its key starts and ends in the text
+ * (inside the quotes) and where the member starts and ends in the output. Objects are stacked.
+ */
+let members = new Int32Array(1024);
+/** Per open container, outermost first: where its members start in `members`, -1 for an array. */
+let frames = new Int32Array(64);
+/** Per open object: whether its keys came in order so far. */
+let framesInOrder = new Uint8Array(64);
+let order = new Int32Array(64);
+
+const EXPECT_VALUE = 0;
+const AFTER_VALUE = 1;
+const EXPECT_KEY = 2;
+
+/**
+ * indentedJson(sortKeysDeep(JSON.parse(compact)), indent) for `compact` written by JSON.stringify
+ * and an indentation of spaces; undefined where the text holds what this does not order the way
+ * sortKeysDeep does, which the caller then parses: a character beyond Latin-1 (a one-byte output
+ * is this printer's point), a key with an escape, a key starting with a digit (V8 puts array-index
+ * keys first, whatever their order), and "__proto__" (assigning it to sortKeysDeep's copy sets
+ * the copy's prototype).
+ *
+ * One loop over the text with its state in locals (a function per kind of value, sharing the
+ * offsets through module variables, took twice as long), and a stack of open containers.
+ */
+export function sortedPrettyJson(compact: string, indent: string): string | undefined {
+  const text = compact;
+  const length = text.length;
+  const baseIndent = indent.length;
+  let out = output;
+  let at = 0;
+  let i = 0;
+  let depth = 0;
+  let top = 0;
+  let state = EXPECT_VALUE;
+  for (;;) {
+    if (state === EXPECT_VALUE) {
+      const c = text.charCodeAt(i);
+      if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        if (at + 2 * (length - i) + 2 > out.length) out = grown(at, 2 * (length - i) + 2);
+        out[at++] = c;
+        if (text.charCodeAt(i + 1) === c + 2) {
+          // Empty: "{}" and "[]" stay on one line.
+          out[at++] = c + 2;
+          i += 2;
+          state = AFTER_VALUE;
+          continue;
+        }
+        i++;
+        if (depth === frames.length) growFrames();
+        frames[depth] = c === OPEN_BRACE ? top : -1;
+        framesInOrder[depth] = 1;
+        depth++;
+        if (c === OPEN_BRACE) {
+          state = EXPECT_KEY;
+          continue;
+        }
+        const room = 1 + baseIndent + 2 * depth + 2 * (length - i) + 2;
+        if (at + room > out.length) out = grown(at, room);
+        out[at++] = NEWLINE;
+        for (let end = at + baseIndent + 2 * depth; at < end; ) out[at++] = SPACE;
+        continue;
+      }
+      if (c === QUOTE) {
+        out[at++] = QUOTE;
+        let d = text.charCodeAt(++i);
+        while (d !== QUOTE) {
+          if (d > LAST_LATIN1 || i >= length) return undefined;
+          out[at++] = d;
+          if (d === BACKSLASH) out[at++] = text.charCodeAt(++i);
+          d = text.charCodeAt(++i);
+        }
+        out[at++] = QUOTE;
+        i++;
+      } else {
+        // A number, true, false or null: ASCII up to the next comma or closing bracket.
+        let d = c;
+        while (d !== COMMA && d !== CLOSE_BRACE && d !== CLOSE_BRACKET && i < length) {
+          out[at++] = d;
+          d = text.charCodeAt(++i);
+        }
+      }
+      state = AFTER_VALUE;
+    } else if (state === AFTER_VALUE) {
+      if (depth === 0) break;
+      const frame = frames[depth - 1]!;
+      if (frame >= 0) members[top - 1] = at;
+      const c = text.charCodeAt(i++);
+      if (c === COMMA) {
+        out[at++] = COMMA;
+        if (frame >= 0) {
+          state = EXPECT_KEY;
+          continue;
+        }
+        const room = 1 + baseIndent + 2 * depth + 2 * (length - i) + 2;
+        if (at + room > out.length) out = grown(at, room);
+        out[at++] = NEWLINE;
+        for (let end = at + baseIndent + 2 * depth; at < end; ) out[at++] = SPACE;
+        state = EXPECT_VALUE;
+        continue;
+      }
+      // The container closes.
+      if (frame >= 0) {
+        if (framesInOrder[depth - 1] === 0) {
+          reorder(text, frame, top, baseIndent + 2 * depth);
+          out = output;
+        }
+        top = frame;
+      }
+      depth--;
+      const room = 1 + baseIndent + 2 * depth + 2 * (length - i) + 2;
+      if (at + room > out.length) out = grown(at, room);
+      out[at++] = NEWLINE;
+      for (let end = at + baseIndent + 2 * depth; at < end; ) out[at++] = SPACE;
+      out[at++] = c;
+    } else {
+      const room = 1 + baseIndent + 2 * depth + 2 * (length - i) + 2;
+      if (at + room > out.length) out = grown(at, room);
+      out[at++] = NEWLINE;
+      for (let end = at + baseIndent + 2 * depth; at < end; ) out[at++] = SPACE;
+      const memberStart = at;
+      const keyStart = i + 1;
+      out[at++] = QUOTE;
+      let d = text.charCodeAt(++i);
+      if (d >= DIGIT_0 && d <= DIGIT_9) return undefined;
+      while (d !== QUOTE) {
+        if (d > LAST_LATIN1 || d === BACKSLASH || i >= length) return undefined;
+        out[at++] = d;
+        d = text.charCodeAt(++i);
+      }
+      const keyEnd = i;
+      if (keyEnd - keyStart === 9 && text.startsWith('__proto__', keyStart)) return undefined;
+      out[at++] = QUOTE;
+      out[at++] = text.charCodeAt(++i);
+      out[at++] = SPACE;
+      i++;
+      const frame = frames[depth - 1]!;
+      if (top > frame && framesInOrder[depth - 1] === 1 && compareKeys(text, members[top - 4]!, members[top - 3]!, keyStart, keyEnd) > 0) framesInOrder[depth - 1] = 0;
+      if (top + 4 > members.length) growMembers();
+      members[top++] = keyStart;
+      members[top++] = keyEnd;
+      members[top++] = memberStart;
+      top++;
+      state = EXPECT_VALUE;
+    }
+  }
+  return out.toString('latin1', 0, at);
+}
+
+/** compareStrings of two keys without escapes, by their places in the text (UTF-16 code units, as `<` compares). */
+function compareKeys(text: string, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
+  const aLength = aEnd - aStart;
+  const bLength = bEnd - bStart;
+  const common = aLength < bLength ? aLength : bLength;
+  for (let k = 0; k < common; k++) {
+    const difference = text.charCodeAt(aStart + k) - text.charCodeAt(bStart + k);
+    if (difference !== 0) return difference;
+  }
+  return aLength - bLength;
+}
+
+/**
+ * Puts the members from `first` to `end` (in `members`) in key order: every member is written
+ * between the same separators (a comma, a line break, `indent` spaces), so each is a piece of the
+ * output that can move whole.
+ */
+function reorder(text: string, first: number, end: number, indent: number): void {
+  const count = (end - first) >> 2;
+  if (order.length < count) order = new Int32Array(count * 2);
+  for (let m = 0; m < count; m++) {
+    const at = first + m * 4;
+    const keyStart = members[at]!;
+    const keyEnd = members[at + 1]!;
+    let j = m;
+    while (j > 0) {
+      const before = order[j - 1]!;
+      if (compareKeys(text, members[before]!, members[before + 1]!, keyStart, keyEnd) < 0) break;
+      order[j] = before;
+      j--;
+    }
+    order[j] = at;
+  }
+  const start = members[first + 2]!;
+  const stop = members[end - 1]!;
+  // The members are copied past the output's end, then back in order: copyWithin is a memmove.
+  const out = stop + (stop - start) > output.length ? grown(stop, stop - start) : output;
+  out.copyWithin(stop, start, stop);
+  const shift = stop - start;
+  let at = start;
+  for (let m = 0; m < count; m++) {
+    if (m > 0) {
+      out[at++] = COMMA;
+      out[at++] = NEWLINE;
+      for (let e = at + indent; at < e; ) out[at++] = SPACE;
+    }
+    const member = order[m]!;
+    const from = members[member + 2]! + shift;
+    const to = members[member + 3]! + shift;
+    out.copyWithin(at, from, to);
+    at += to - from;
+  }
+}
+
+/** The output with room for `room` more bytes after `written`. */
+function grown(written: number, room: number): Buffer {
+  const bigger = Buffer.allocUnsafe(Math.max(written + room, output.length * 2));
+  output.copy(bigger, 0, 0, written);
+  output = bigger;
+  return bigger;
+}
+
+function growMembers(): void {
+  const bigger = new Int32Array(members.length * 2);
+  bigger.set(members);
+  members = bigger;
+}
+
+function growFrames(): void {
+  const bigger = new Int32Array(frames.length * 2);
+  bigger.set(frames);
+  frames = bigger;
+  const inOrder = new Uint8Array(framesInOrder.length * 2);
+  inOrder.set(framesInOrder);
+  framesInOrder = inOrder;
+}
