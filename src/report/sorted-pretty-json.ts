@@ -16,6 +16,7 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const SPACE = 0x20;
+const COLON = 0x3a;
 const NEWLINE = 0x0a;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
@@ -64,11 +65,13 @@ export function sortedPrettyJson(compact: string, indent: string): string | unde
   let state = EXPECT_VALUE;
   for (;;) {
     if (state === EXPECT_VALUE) {
+      // Every read is within the text: one past its end would make V8 handle NaN at every read.
+      if (i >= length) return undefined;
       const c = text.charCodeAt(i);
       if (c === OPEN_BRACE || c === OPEN_BRACKET) {
         if (at + 2 * (length - i) + 2 > out.length) out = grown(at, 2 * (length - i) + 2);
         out[at++] = c;
-        if (text.charCodeAt(i + 1) === c + 2) {
+        if (i + 1 < length && text.charCodeAt(i + 1) === c + 2) {
           // Empty: "{}" and "[]" stay on one line.
           out[at++] = c + 2;
           i += 2;
@@ -92,26 +95,29 @@ export function sortedPrettyJson(compact: string, indent: string): string | unde
       }
       if (c === QUOTE) {
         out[at++] = QUOTE;
-        let d = text.charCodeAt(++i);
-        while (d !== QUOTE) {
-          if (d > LAST_LATIN1 || i >= length) return undefined;
+        for (i++; ; i++) {
+          if (i >= length) return undefined;
+          const d = text.charCodeAt(i);
+          if (d === QUOTE) break;
+          if (d > LAST_LATIN1) return undefined;
           out[at++] = d;
-          if (d === BACKSLASH) out[at++] = text.charCodeAt(++i);
-          d = text.charCodeAt(++i);
+          // An escape's second character is copied whatever it is (a quote, too).
+          if (d === BACKSLASH && ++i < length) out[at++] = text.charCodeAt(i);
         }
         out[at++] = QUOTE;
         i++;
       } else {
         // A number, true, false or null: ASCII up to the next comma or closing bracket.
-        let d = c;
-        while (d !== COMMA && d !== CLOSE_BRACE && d !== CLOSE_BRACKET && i < length) {
+        for (; i < length; i++) {
+          const d = text.charCodeAt(i);
+          if (d === COMMA || d === CLOSE_BRACE || d === CLOSE_BRACKET) break;
           out[at++] = d;
-          d = text.charCodeAt(++i);
         }
       }
       state = AFTER_VALUE;
     } else if (state === AFTER_VALUE) {
       if (depth === 0) break;
+      if (i >= length) return undefined;
       const frame = frames[depth - 1]!;
       if (frame >= 0) members[top - 1] = at;
       const c = text.charCodeAt(i++);
@@ -150,19 +156,24 @@ export function sortedPrettyJson(compact: string, indent: string): string | unde
       const memberStart = at;
       const keyStart = i + 1;
       out[at++] = QUOTE;
-      let d = text.charCodeAt(++i);
-      if (d >= DIGIT_0 && d <= DIGIT_9) return undefined;
-      while (d !== QUOTE) {
-        if (d > LAST_LATIN1 || d === BACKSLASH || i >= length) return undefined;
+      if (keyStart < length) {
+        const first = text.charCodeAt(keyStart);
+        if (first >= DIGIT_0 && first <= DIGIT_9) return undefined;
+      }
+      for (i = keyStart; ; i++) {
+        if (i >= length) return undefined;
+        const d = text.charCodeAt(i);
+        if (d === QUOTE) break;
+        if (d > LAST_LATIN1 || d === BACKSLASH) return undefined;
         out[at++] = d;
-        d = text.charCodeAt(++i);
       }
       const keyEnd = i;
       if (keyEnd - keyStart === 9 && text.startsWith('__proto__', keyStart)) return undefined;
       out[at++] = QUOTE;
-      out[at++] = text.charCodeAt(++i);
+      out[at++] = COLON;
       out[at++] = SPACE;
-      i++;
+      // Past the closing quote and the colon.
+      i += 2;
       const frame = frames[depth - 1]!;
       if (top > frame && framesInOrder[depth - 1] === 1 && compareKeys(text, members[top - 4]!, members[top - 3]!, keyStart, keyEnd) > 0) framesInOrder[depth - 1] = 0;
       if (top + 4 > members.length) growMembers();
@@ -222,9 +233,12 @@ function reorder(text: string, first: number, end: number, indent: number): void
       out[at++] = NEWLINE;
       for (let e = at + indent; at < e; ) out[at++] = SPACE;
     }
-    const member = order[m]!;
-    const from = members[member + 2]! + shift;
-    const to = members[member + 3]! + shift;
+    // Members that stay next to each other move together, with the separator between them.
+    const runStart = order[m]!;
+    let last = runStart;
+    while (m + 1 < count && order[m + 1] === last + 4) last = order[++m]!;
+    const from = members[runStart + 2]! + shift;
+    const to = members[last + 3]! + shift;
     out.copyWithin(at, from, to);
     at += to - from;
   }
