@@ -87,10 +87,8 @@ export function sortedPrettyJson(compact: string, indent: string): string | unde
           state = EXPECT_KEY;
           continue;
         }
-        const room = 1 + baseIndent + 2 * depth + 2 * (length - i) + 2;
-        if (at + room > out.length) out = grown(at, room);
-        out[at++] = NEWLINE;
-        for (let end = at + baseIndent + 2 * depth; at < end; ) out[at++] = SPACE;
+        at = lineBreak(at, baseIndent + 2 * depth, length - i);
+        out = output;
         continue;
       }
       if (c === QUOTE) {
@@ -127,10 +125,8 @@ export function sortedPrettyJson(compact: string, indent: string): string | unde
           state = EXPECT_KEY;
           continue;
         }
-        const room = 1 + baseIndent + 2 * depth + 2 * (length - i) + 2;
-        if (at + room > out.length) out = grown(at, room);
-        out[at++] = NEWLINE;
-        for (let end = at + baseIndent + 2 * depth; at < end; ) out[at++] = SPACE;
+        at = lineBreak(at, baseIndent + 2 * depth, length - i);
+        out = output;
         state = EXPECT_VALUE;
         continue;
       }
@@ -143,16 +139,12 @@ export function sortedPrettyJson(compact: string, indent: string): string | unde
         top = frame;
       }
       depth--;
-      const room = 1 + baseIndent + 2 * depth + 2 * (length - i) + 2;
-      if (at + room > out.length) out = grown(at, room);
-      out[at++] = NEWLINE;
-      for (let end = at + baseIndent + 2 * depth; at < end; ) out[at++] = SPACE;
+      at = lineBreak(at, baseIndent + 2 * depth, length - i);
+      out = output;
       out[at++] = c;
     } else {
-      const room = 1 + baseIndent + 2 * depth + 2 * (length - i) + 2;
-      if (at + room > out.length) out = grown(at, room);
-      out[at++] = NEWLINE;
-      for (let end = at + baseIndent + 2 * depth; at < end; ) out[at++] = SPACE;
+      at = lineBreak(at, baseIndent + 2 * depth, length - i);
+      out = output;
       const memberStart = at;
       const keyStart = i + 1;
       out[at++] = QUOTE;
@@ -242,6 +234,19 @@ function reorder(text: string, first: number, end: number, indent: number): void
     out.copyWithin(at, from, to);
     at += to - from;
   }
+}
+
+/**
+ * Writes a line break and `indent` spaces at `at` and returns where they end, first growing the
+ * output if it could overflow before the next line break: until then each of the `left`
+ * characters still to read writes at most two bytes (a colon is followed by a space).
+ */
+function lineBreak(at: number, indent: number, left: number): number {
+  const room = 1 + indent + 2 * left + 2;
+  const out = at + room > output.length ? grown(at, room) : output;
+  out[at++] = NEWLINE;
+  for (const end = at + indent; at < end; ) out[at++] = SPACE;
+  return at;
 }
 
 /** The output with room for `room` more bytes after `written`. */
