@@ -80,11 +80,11 @@ describe('OCSF and ASFF from a spooled list', () => {
 });
 
 describe('JSON and SARIF from a spooled list', () => {
-  // Keys out of order at every level, escapes, Latin-1 and empty containers: printed from the spool's text.
+  // Keys out of order at every level, escapes, text beyond ASCII and empty containers: printed from the spool's text.
   const shared = { zeta: [{ b: 2, a: 'x"y\\', c: {} }], alpha: { z: [], y: { d: 'é\u0000', c: [[1e21, -5e-7]] } }, mid: true };
-  const printed: unknown[] = [shared, { numbers: [-0, 1e21, 5e-7, 0.1], long: 'x"'.repeat(3_000) }, [null, true, {}, [], ''], shared];
-  // What sortKeysDeep would order otherwise, or text beyond Latin-1: parsed, as before.
-  const left: unknown[] = [{ lone: '\ud800', pair: '😀' }, { b: 1, 10: 'ten' }, { 'k\nl': null }, 'inline text', null];
+  const printed: unknown[] = [shared, { numbers: [-0, 1e21, 5e-7, 0.1], long: 'x"'.repeat(3_000) }, [null, true, {}, [], ''], shared, { lone: '\ud800', pair: '😀 → ✓' }];
+  // What sortKeysDeep would order otherwise, or keys beyond ASCII: parsed, as before.
+  const left: unknown[] = [{ b: 1, 10: 'ten' }, { 'k\nl': null }, { é: 1, a: 2 }, 'inline text', null];
   const held = verdictsHolding([...printed, ...left]);
   const printedTexts = new Set(printed.map((e) => JSON.stringify(e)));
 

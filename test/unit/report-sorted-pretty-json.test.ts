@@ -15,7 +15,7 @@ describe('sortedPrettyJson', () => {
     ['keys that are prefixes of each other, and the empty key', { ab: 1, a: 2, abc: 3, '': 4, B: 5, _: 6, 'a b': 7 }],
     ['strings needing escapes', { k: 'quote " backslash \\ both \\" newline \n tab \t nul \u0000 del \u007f', e: '"', f: '\\' }],
     ['structural characters inside strings', { '{[': '],}:,', 'a:b': '{"x":[1,2]}', c: ',' }],
-    ['Latin-1 beyond ASCII', { é: 'ñ café ÿ \u00a0', naïve: ['\u0080', '\u00ff'], e: 1 }],
+    ['Latin-1 beyond ASCII', { e: 'ñ café ÿ \u00a0', naive: ['\u0080', '\u00ff'], d: 1 }],
     ['lone surrogates, which JSON.stringify escapes', { b: '\ud800', a: '\udfff x' }],
     ['keys starting with a minus', { b: 1, '-1': 2, a: 3 }],
   ];
@@ -26,17 +26,23 @@ describe('sortedPrettyJson', () => {
     });
   }
 
-  it('leaves to the caller what sortKeysDeep would order otherwise, and text beyond Latin-1', () => {
+  it('leaves to the caller what sortKeysDeep would order otherwise, and keys beyond ASCII', () => {
     const left = [
       { b: 1, 10: 'ten', 2: 'two' },
       { b: 1, '01': 'leading zero' },
       JSON.parse('{"__proto__":{"x":1},"a":[]}'),
       { 'k"ey': 1, a: 2 },
-      { a: 'logs — validated ✓' },
+      { é: 1, a: 2 },
       { '\u2028': 1 },
-      { a: 'line \u2028 separator' },
     ];
     for (const value of left) expect(sortedPrettyJson(JSON.stringify(value), '  ')).toBeUndefined();
+  });
+
+  it('prints text beyond ASCII and Latin-1 in values', () => {
+    for (const value of [{ b: 'logs — validated ✓', a: ['line \u2028 separator', '😀 \ud83d\ude00'] }, { b: 'café', a: 'ÿ' }]) {
+      const compact = JSON.stringify(value);
+      expect(sortedPrettyJson(compact, '    ')).toBe(general(compact, '    '));
+    }
   });
 
   it('writes a text longer and deeper than its buffers, and the next one unharmed', () => {
