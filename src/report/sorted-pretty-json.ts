@@ -30,7 +30,7 @@ const LAST_ASCII = 0x7f;
 const PROTO = Buffer.from('__proto__');
 
 let output: Buffer = Buffer.allocUnsafe(1 << 16);
-/** The text's UTF-8 bytes: reading bytes took about half the instructions of reading characters. */
+/** The text's UTF-8 bytes, read in place of its characters: 6 % fewer instructions of the printer (callgrind). */
 let input: Buffer = Buffer.allocUnsafe(1 << 16);
 /**
  * Each open object's members, four numbers a member: where its key starts and ends in the text
