@@ -12,6 +12,9 @@ import type { Verdict } from '../contracts/verdict.ts';
 import { type SpooledVerdicts, unreadEvidencePlace } from '../evaluate/verdict-spool.ts';
 import { RecentCache } from '../shared/recent-cache.ts';
 import { canonicalJson, ONE_FORMAT_REMEMBERED, oncePerObject } from './audit-common.ts';
+import { evidenceValue, indentedJson } from './canonical.ts';
+import { oneByteWherePossible } from '../shared/one-byte.ts';
+import { sortedPrettyJson } from './sorted-pretty-json.ts';
 
 /** The evidence objects must not change while in use: formatters never modify evidence (canonical.ts). */
 export class EvidenceTexts {
@@ -35,6 +38,40 @@ export class EvidenceTexts {
   /** `make(compact)` of a verdict's evidence, its text not parsed from a spool for it (evidenceTextOf). */
   perVerdict<T>(make: (compact: string) => T): (verdict: Verdict) => T {
     return evidenceTextOf(this.compact, make);
+  }
+}
+
+/**
+ * The evidence texts of the JSON and SARIF reports: indentedJson(evidenceValue(evidence), indent),
+ * one-byte where it can be, made once per recent evidence object or spool place (evidenceTextOf).
+ * Evidence a spool holds is printed from the spool's text (sortedPrettyJson), not parsed: unread
+ * evidence from its place, evidence another format parsed from the text the list read it from.
+ */
+export class PrettyEvidenceTexts {
+  private readonly byIndent = new Map<string, (verdict: Verdict) => string>();
+
+  /** `source` as EvidenceTexts': the spool's text of an evidence object it parsed. */
+  constructor(private readonly source?: (value: unknown) => string | undefined) {}
+
+  static of(verdicts: VerdictList): PrettyEvidenceTexts {
+    return new PrettyEvidenceTexts((verdicts as Partial<Pick<SpooledVerdicts, 'evidenceText'>>).evidenceText);
+  }
+
+  /** The text of `verdict`'s evidence as a member of an item nested `indent` deep. */
+  text(verdict: Verdict, indent: string): string {
+    let ofVerdict = this.byIndent.get(indent);
+    if (!ofVerdict) this.byIndent.set(indent, (ofVerdict = this.ofVerdict(indent)));
+    return ofVerdict(verdict);
+  }
+
+  private ofVerdict(indent: string): (verdict: Verdict) => string {
+    const fromValue = (value: unknown): string => oneByteWherePossible(indentedJson(evidenceValue(value), indent));
+    const fromText = (compact: string): string => sortedPrettyJson(compact, indent) ?? fromValue(JSON.parse(compact));
+    const source = this.source;
+    return evidenceTextOf(JSON.stringify, fromText, (value) => {
+      const compact = source?.(value);
+      return compact === undefined ? fromValue(value) : fromText(compact);
+    });
   }
 }
 

@@ -13,6 +13,7 @@ import { UserError } from '../shared/errors.ts';
 import { canonicalOrder } from '../contracts/order.ts';
 import { evidenceValue, LazyList, orderedKeys, SharedTexts, sharedMemberText, sortKeysDeep, stableJson, stableJsonChunks } from './canonical.ts';
 import { JsonTemplates, ShapeKeys, type TemplateValue } from './json-template.ts';
+import { PrettyEvidenceTexts } from './evidence-texts.ts';
 import type { Formatter } from './types.ts';
 
 export const REPORT_VERSION = 1;
@@ -47,13 +48,13 @@ function verdictFields(v: Verdict, evidence: unknown): Record<string, unknown> {
  * the template of its shape (json-template.ts); a verdict with members verdictFields does not
  * name, or members that are not text, is rendered whole.
  */
-function verdictTexts(): (v: Verdict, indent: string) => string {
-  const evidence = new SharedTexts(evidenceValue);
+function verdictTexts(evidence: PrettyEvidenceTexts): (v: Verdict, indent: string) => string {
+  const shared = new SharedTexts(evidenceValue);
   const templates = new JsonTemplates();
   const shapes = new ShapeKeys();
   return (v, indent) => {
     const values = templateValues(v, evidence, indent);
-    if (!values) return sharedMemberText((e) => verdictFields(v, e), v.evidence, indent, evidence);
+    if (!values) return sharedMemberText((e) => verdictFields(v, e), v.evidence, indent, shared);
     const shape = shapes.of([v.ruleId, v.status, v.severity, v.resource.type, v.suppressed ? '1' : '0']);
     return templates.render(shape, values, (marked) => templateVerdict(v, marked), indent);
   };
@@ -66,12 +67,12 @@ const VERDICT_KEYS: ReadonlySet<string> = new Set(VERDICT_ORDER);
  * message, the evidence's text (a member of an item nested `indent` deep), the resource's and
  * the suppression's texts; undefined when the verdict holds anything else.
  */
-function templateValues(v: Verdict, evidence: SharedTexts, indent: string): (TemplateValue | undefined)[] | undefined {
+function templateValues(v: Verdict, evidence: PrettyEvidenceTexts, indent: string): (TemplateValue | undefined)[] | undefined {
   for (const key in v) if (!VERDICT_KEYS.has(key)) return undefined;
   if (!onlyTexts(v.resource, RESOURCE_ORDER) || (v.suppressed && !onlyTexts(v.suppressed, SUPPRESSED_ORDER)) || typeof v.message !== 'string') return undefined;
   const r = v.resource;
   const s = v.suppressed;
-  return [v.message, { json: evidence.text(v.evidence, `${indent}  `) }, r.id, r.accountId, r.region, r.arn, r.name, r.ouPath, s?.reason, s?.approver, s?.expires, s?.exceptionId];
+  return [v.message, { json: evidence.text(v, `${indent}  `) }, r.id, r.accountId, r.region, r.arn, r.name, r.ouPath, s?.reason, s?.approver, s?.expires, s?.exceptionId];
 }
 
 /** Its members are these keys only, each a string or undefined. */
@@ -90,7 +91,8 @@ function templateVerdict(v: Verdict, values: readonly (string | undefined)[]): R
   const [message, evidence, id, accountId, region, arn, name, ouPath, reason, approver, expires, exceptionId] = values;
   const resource = { type: v.resource.type, id, accountId, region, arn, name, ouPath };
   const suppressed = v.suppressed && { reason, approver, expires, exceptionId };
-  return verdictFields({ ...v, message, resource, suppressed } as Verdict, evidence);
+  // Member by member, not spread: spreading reads a spooled verdict's evidence, parsing it.
+  return verdictFields({ ruleId: v.ruleId, status: v.status, severity: v.severity, message, resource, suppressed } as Verdict, evidence);
 }
 
 function ruleJson(r: RuleMeta): Record<string, unknown> {
@@ -158,7 +160,7 @@ export function renderJsonReport(result: ScanResult): string {
 
 /** renderJsonReport's bytes in pieces, one verdict at a time, for writing a large report. */
 export function jsonReportChunks(result: ScanResult): Iterable<string> {
-  return stableJsonChunks(reportObject(result, (items, convert) => new LazyList(items, convert, verdictTexts())));
+  return stableJsonChunks(reportObject(result, (items, convert) => new LazyList(items, convert, verdictTexts(PrettyEvidenceTexts.of(items)))));
 }
 
 export const jsonFormatter: Formatter = {

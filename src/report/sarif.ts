@@ -9,7 +9,8 @@
 import type { ScanResult } from '../contracts/result.ts';
 import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
 import { byKeys, canonicalOrder, compareVerdicts } from '../contracts/order.ts';
-import { evidenceValue, indentedJson, LazyList, SharedTexts, sortKeysDeep, stableJson, stableJsonChunks } from './canonical.ts';
+import { indentedJson, LazyList, sortKeysDeep, stableJson, stableJsonChunks } from './canonical.ts';
+import { PrettyEvidenceTexts } from './evidence-texts.ts';
 import { JsonTemplates, ShapeKeys, type TemplateValue } from './json-template.ts';
 import { FINGERPRINT_KEY, findingFingerprint } from './fingerprints.ts';
 import { errorUri, resourceUri } from './locations.ts';
@@ -198,11 +199,10 @@ const SUPPRESSION_TEXTS = ['reason', 'approver', 'expires', 'exceptionId'] as co
  * sarifResult's text nested `indent` deep, from the template of the result's shape
  * (json-template.ts): a result's rule texts, level, location scaffolding and property names are
  * serialised once per shape, its own texts put in, and its evidence's text made once per evidence
- * object (SharedTexts), as the JSON report does for its verdicts. A result whose verdict holds
+ * object or spool place (PrettyEvidenceTexts), as the JSON report does for its verdicts. A result whose verdict holds
  * anything but texts where the result writes texts is rendered whole.
  */
-function resultTexts(ruleIndex: Map<string, number>): (entry: ResultEntry, indent: string) => string {
-  const evidence = new SharedTexts(evidenceValue);
+function resultTexts(ruleIndex: Map<string, number>, evidence: PrettyEvidenceTexts): (entry: ResultEntry, indent: string) => string {
   const templates = new JsonTemplates();
   const shapes = new ShapeKeys();
   return (entry, indent) => {
@@ -213,7 +213,7 @@ function resultTexts(ruleIndex: Map<string, number>): (entry: ResultEntry, inden
     // The evidence is a member of `properties`, two levels into the result.
     const values: (TemplateValue | undefined)[] = [
       v.message, resourceUri(r), fingerprintOf(v), r.id, r.accountId, r.region, r.arn, r.name, r.ouPath,
-      s?.reason, s?.approver, s?.expires, s?.exceptionId, { json: evidence.text(v.evidence, `${indent}    `) },
+      s?.reason, s?.approver, s?.expires, s?.exceptionId, { json: evidence.text(v, `${indent}    `) },
     ];
     const shape = shapes.of([v.ruleId, v.status, v.severity, r.type, entry.baselineState ?? '', s ? '1' : '0']);
     return templates.render(shape, values, (m) => resultOf(entry, ruleIndex, markedTexts(m)), indent);
@@ -290,7 +290,7 @@ function sarifObject(input: ScanResult, options: RenderOptions, lazyResults: boo
             properties: { partial: result.summary.partial },
           },
         ],
-        results: lazyResults ? new LazyList(entries, (e) => sarifResult(e, ruleIndex), resultTexts(ruleIndex)) : Array.from(entries, (e) => sarifResult(e, ruleIndex)),
+        results: lazyResults ? new LazyList(entries, (e) => sarifResult(e, ruleIndex), resultTexts(ruleIndex, PrettyEvidenceTexts.of(result.verdicts))) : Array.from(entries, (e) => sarifResult(e, ruleIndex)),
         properties: sortKeysDeep({
           rulePack: result.rulePack,
           snapshot: result.snapshot,
