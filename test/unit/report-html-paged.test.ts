@@ -114,6 +114,9 @@ describe('statusFilterHrefs', () => {
   });
 });
 
+/** V8 encodes a string that is all ASCII to UTF-8 as a copy, and one with any other character one character at a time. */
+const BEYOND_ASCII = /[^\x00-\x7f]/;
+
 describe('accounts × rules pages', () => {
   it('write each matrix row without a character beyond Latin-1 but the empty cells\' dashes, each a chunk of its own', () => {
     let dashes = 0;
@@ -122,7 +125,7 @@ describe('accounts × rules pages', () => {
       if (!/accounts-\d{3}\.html$/.test(file.path)) continue;
       for (const chunk of file.chunks) {
         if (chunk === '–') dashes++;
-        else if (chunk.includes('class="cell')) {
+        else if (chunk.includes('class="cell') || chunk.includes('<tr id="acct-')) {
           rows += chunk.includes('<tr id="acct-') ? 1 : 0;
           // V8 keeps a string with one such character two-byte whole, and encodes it at several times the cost (one-byte.ts).
           expect(BEYOND_LATIN1.test(chunk), chunk).toBe(false);
@@ -132,12 +135,33 @@ describe('accounts × rules pages', () => {
     expect(dashes).toBeGreaterThan(0);
     expect(rows).toBeGreaterThan(0);
   });
+
+  it("write a matrix row's cells apart from its header and its \" · \": ASCII for ASCII names", () => {
+    let cells = 0;
+    for (const file of renderHtmlFiles(sampleResult(), SMALL)) {
+      if (!/accounts-\d{3}\.html$/.test(file.path)) continue;
+      for (const chunk of file.chunks) {
+        if (!chunk.includes('class="cell')) continue;
+        cells++;
+        expect(BEYOND_ASCII.test(chunk), chunk).toBe(false);
+      }
+    }
+    expect(cells).toBeGreaterThan(0);
+  });
 });
 
-describe('escapeHtml', () => {
-  it('escapes each of & < > " \' wherever and however often it occurs, "&" first', () => {
-    const reference = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-    const texts = ['', 'plain', '&', '&amp;', '<a href="x">it\'s</a>', '#v?row=1&rule=r&status=FAIL', "''\"\"<<>>&&", 'é → 😀 & <', '&lt;', '>&<'];
-    for (const text of texts) expect(escapeHtml(text), text).toBe(reference(text));
+describe('verdict pages', () => {
+  it("write a verdict row's resource, message and evidence apart from its account cell: ASCII for ASCII texts", () => {
+    let ends = 0;
+    for (const file of renderHtmlFiles(sampleResult(), SMALL)) {
+      if (/accounts-\d{3}\.html$/.test(file.path) || !file.path.includes('/')) continue;
+      for (const chunk of file.chunks) {
+        if (!chunk.includes('<details class="evidence">')) continue;
+        ends++;
+        expect(BEYOND_ASCII.test(chunk), chunk).toBe(false);
+        expect(chunk).toMatch(/<\/tr>$/);
+      }
+    }
+    expect(ends).toBeGreaterThan(0);
   });
 });
