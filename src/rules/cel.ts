@@ -152,17 +152,29 @@ function convertedList(list: readonly unknown[], convertItem: (item: unknown) =>
 }
 
 function convertRecord(record: Record<string, unknown>): Record<string, unknown> {
-  // Another prototype (a class, a null-prototype map) is copied into a plain object, as CEL expects.
-  if (Object.getPrototypeOf(record) !== Object.prototype) return copiedToCel(record);
-  // for...in, not Object.keys (an array per record converted): see recordFromCel.
+  // An undefined member is dropped (absent to CEL), which also takes a copy.
+  return convertedRecord(record, memberToCel, false);
+}
+
+const memberToCel = (v: unknown): unknown => (v === undefined ? undefined : toCelMember(v));
+
+/**
+ * `record` with each member converted (`convertMember`; undefined drops the member): the record
+ * itself when no member changes, else a copy from the first member that does (the members before
+ * it unchanged and present). Keys are walked with for...in, not Object.keys (an array per record):
+ * on an object whose prototype is Object's, for...in visits the own enumerable keys in
+ * Object.keys' order. Another prototype (a class, a null-prototype map) is copied into a plain
+ * object, as CEL and JSON expect. `copiesAtProto`: a `__proto__` member takes a copy, in which it
+ * is no member (the assignment sets the copy's prototype), as fromCel always copied.
+ */
+function convertedRecord(record: Record<string, unknown>, convertMember: (member: unknown) => unknown, copiesAtProto: boolean): Record<string, unknown> {
+  if (Object.getPrototypeOf(record) !== Object.prototype) return copiedRecord(record, convertMember);
   let out: Record<string, unknown> | undefined;
   for (const key in record) {
-    const v = record[key];
-    const converted = v === undefined ? undefined : toCelMember(v);
-    // An undefined member is dropped (absent to CEL), which also takes a copy.
+    const member = record[key];
+    const converted = convertMember(member);
     if (out === undefined) {
-      if (v !== undefined && converted === v) continue;
-      // The members before this one are unchanged and present.
+      if (converted === member && member !== undefined && !(copiesAtProto && key === '__proto__')) continue;
       out = membersBefore(record, key);
     }
     if (converted !== undefined) out[key] = converted;
@@ -170,12 +182,22 @@ function convertRecord(record: Record<string, unknown>): Record<string, unknown>
   return out ?? record;
 }
 
-function copiedToCel(record: Record<string, unknown>): Record<string, unknown> {
+/** A plain object of the members of `record` before `key` (each its own converted value). */
+function membersBefore(record: Record<string, unknown>, key: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const before in record) {
+    if (before === key) break;
+    out[before] = record[before];
+  }
+  return out;
+}
+
+function copiedRecord(record: Record<string, unknown>, convertMember: (member: unknown) => unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const keys = Object.keys(record);
   for (let i = 0; i < keys.length; i++) {
-    const v = record[keys[i]!];
-    if (v !== undefined) out[keys[i]!] = toCelMember(v);
+    const converted = convertMember(record[keys[i]!]);
+    if (converted !== undefined) out[keys[i]!] = converted;
   }
   return out;
 }
@@ -212,42 +234,8 @@ function listFromCel(list: readonly unknown[]): unknown[] {
   return convertedList(list, fromCel, true);
 }
 
-/**
- * Keys walked with for...in, not Object.keys (an array per object): on an object whose prototype
- * is Object's, for...in visits the own enumerable keys in Object.keys' order. Any other object
- * (a class, a null prototype) is copied into a plain one.
- */
 function recordFromCel(record: Record<string, unknown>): Record<string, unknown> {
-  if (Object.getPrototypeOf(record) !== Object.prototype) return copiedFromCel(record);
-  let out: Record<string, unknown> | undefined;
-  for (const key in record) {
-    const member = record[key];
-    const converted = fromCel(member);
-    if (out === undefined) {
-      // A copy's `__proto__` member is no member (the assignment sets its prototype), as it always was.
-      if (converted === member && key !== '__proto__') continue;
-      out = membersBefore(record, key);
-    }
-    out[key] = converted;
-  }
-  return out ?? record;
-}
-
-/** A plain object of the members of `record` before `key` (each its own JSON value). */
-function membersBefore(record: Record<string, unknown>, key: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const before in record) {
-    if (before === key) break;
-    out[before] = record[before];
-  }
-  return out;
-}
-
-function copiedFromCel(record: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const keys = Object.keys(record);
-  for (let i = 0; i < keys.length; i++) out[keys[i]!] = fromCel(record[keys[i]!]);
-  return out;
+  return convertedRecord(record, fromCel, true);
 }
 
 /** A CEL result as message text: strings as they are, anything else as JSON. */
