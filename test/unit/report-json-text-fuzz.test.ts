@@ -1,5 +1,5 @@
 /**
- * The audit formats' text fast paths (canonical-json-text.ts, pretty-json-text.ts) against the
+ * The text fast paths (canonical-json-text.ts, pretty-json-text.ts, sorted-pretty-json.ts) against the
  * general way they stand for, on many random values: wherever a fast path answers, its answer is
  * the general one's, byte for byte. The values are built from the parts that trip text-level JSON
  * handling: keys that start one another, sort around escapes or beyond ASCII, look like indexes or
@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/report/audit-common.ts';
 import { canonicalJsonText } from '../../src/report/canonical-json-text.ts';
 import { quotedPrettyJson } from '../../src/report/pretty-json-text.ts';
+import { sortedPrettyJson } from '../../src/report/sorted-pretty-json.ts';
+import { indentedJson, sortKeysDeep } from '../../src/report/canonical.ts';
 import { prng } from '../bench/generate-org.ts';
 
 const KEYS = ['a', 'ab', 'abc', 'b', 'B', '_', '', 'region', 'regions', 'é', 'z', 'Z', '~', 'k"q', 'k\\b', 'new\nline', '0', '10', '2x', '-1', '__proto__', 'ü', '😀', '\ud800', '{', ',', ':'];
@@ -60,6 +62,17 @@ describe('the audit formats\' JSON text fast paths, on random values', () => {
       if (fast === undefined) continue;
       answered++;
       expect(fast, compact).toBe(JSON.stringify(`\`\`\`json\n${JSON.stringify(JSON.parse(compact), null, 2)}\n\`\`\``));
+    }
+    expect(answered).toBeGreaterThan(texts.length / 3);
+  });
+
+  it('sortedPrettyJson gives indentedJson(sortKeysDeep(JSON.parse(text))) whenever it answers, and answers for most', () => {
+    let answered = 0;
+    for (const compact of texts) {
+      const fast = sortedPrettyJson(compact, '    ');
+      if (fast === undefined) continue;
+      answered++;
+      expect(fast, compact).toBe(indentedJson(sortKeysDeep(JSON.parse(compact)), '    '));
     }
     expect(answered).toBeGreaterThan(texts.length / 3);
   });

@@ -23,8 +23,11 @@ describe('quotedPrettyJson', () => {
     });
   }
 
-  it('leaves text beyond Latin-1 to the caller (JSON.stringify decides lone surrogates)', () => {
-    expect(quotedPrettyJson(JSON.stringify({ a: 'logs — validated ✓' }), '', '')).toBeUndefined();
+  it('prints text beyond Latin-1, and leaves to the caller a lone surrogate JSON.stringify would have escaped', () => {
+    for (const value of [{ a: 'logs — validated ✓', '😀': ['\u2028', '\ud83d\ude00'] }, { 'ключ': 'значение' }]) {
+      const compact = JSON.stringify(value);
+      expect(quotedPrettyJson(compact, '```json\n', '\n```')).toBe(general(compact, '```json\n', '\n```'));
+    }
     expect(quotedPrettyJson(JSON.stringify({ a: '\ud800' }), '', '')).toBe(general(JSON.stringify({ a: '\ud800' }), '', ''));
     expect(quotedPrettyJson('"\ud800"', '', '')).toBeUndefined();
   });

@@ -26,16 +26,23 @@ describe('sortedPrettyJson', () => {
     });
   }
 
-  it('leaves to the caller what sortKeysDeep would order otherwise, and keys beyond ASCII', () => {
+  it('leaves to the caller what sortKeysDeep would order otherwise, and keys UTF-16 orders apart from their bytes', () => {
     const left = [
       { b: 1, 10: 'ten', 2: 'two' },
       { b: 1, '01': 'leading zero' },
       JSON.parse('{"__proto__":{"x":1},"a":[]}'),
       { 'k"ey': 1, a: 2 },
-      { é: 1, a: 2 },
-      { '\u2028': 1 },
+      { '\ue000': 1, a: 2 },
+      { b: { '\uffff': 1 } },
+      { '😀': 1 },
     ];
     for (const value of left) expect(sortedPrettyJson(JSON.stringify(value), '  ')).toBeUndefined();
+  });
+
+  it('sorts keys beyond ASCII before U+E000 as UTF-16 does', () => {
+    const value = { z: 1, é: 2, '\u2028': 3, a: { ü: 4, u: 5, 'ü\u00a0': 6 }, 'é!': 7, '\u07ff': 8, '\u0800': 9 };
+    const compact = JSON.stringify(value);
+    expect(sortedPrettyJson(compact, '  ')).toBe(general(compact, '  '));
   });
 
   it('prints text beyond ASCII and Latin-1 in values', () => {
