@@ -10,14 +10,16 @@
  * key is the SHA-256 of the projection of its facts on those paths; CEL is pure, so two subjects
  * with equal keys get the same status, message and evidence. Path trees are shared between rules
  * that observe the same thing, so the projection of a frozen (shared) fact is made once for all
- * of them. Anything the analysis does not recognise makes the rule uncached, and ERROR verdicts
- * are never reused (their explanation searches all the facts).
+ * of them. Anything the analysis does not recognise makes the rule uncached. An ERROR's decision
+ * is reused like any outcome, its message explained again for each subject (its explanation
+ * searches all the facts: undecided-verdicts.ts).
  */
 import { hash } from 'node:crypto';
 import type { EvaluationSubject } from '../model/facts.ts';
 import { ACTIVATION_ROOTS, type CompiledExpression } from './cel.ts';
 import type { CompiledRule, RuleVerdict } from './compiled-rule.ts';
 import { SharedProjection, type Observer, type SegmentPath } from './shared-projection.ts';
+import { explanationOf } from './undecided-verdicts.ts';
 
 /** A path from an activation root; `*` stands for every element of a list or entry of a map. */
 class PathNode {
@@ -588,7 +590,7 @@ export class ReusedValues<T> {
   constructor(
     /** The paths the value depends on (undefined: not analysable, computed every time). */
     private readonly analyse: () => Map<string, PathNode> | undefined,
-    /** Whether a value may be kept (an ERROR may not: its explanation searches all the facts). */
+    /** Whether a value may be kept (an ERROR verdict only when its message can be explained again for another subject: undecided-verdicts.ts). */
     private readonly reusable: (value: T) => boolean,
   ) {}
 
@@ -852,12 +854,15 @@ export function withVerdictCache(
 ): (subject: EvaluationSubject) => RuleVerdict {
   const outcomes = new ReusedValues<RuleVerdict>(
     () => observedPaths(rule),
-    (verdict) => verdict.status !== 'ERROR',
+    // An ERROR only when its message can be explained again for another subject (undecided-verdicts.ts).
+    (verdict) => verdict.status !== 'ERROR' || explanationOf(verdict) !== undefined,
   );
   return (subject) => {
     if (!outcomes.keyed) return afterTrial(subject);
     let fresh: RuleVerdict | undefined;
     const known = outcomes.get(subject, () => (fresh = evaluate(subject)));
-    return fresh ?? { ruleId: rule.document.id, status: known.status, severity: rule.document.severity, message: known.message, evidence: known.evidence, resource: subject.resource };
+    if (fresh) return fresh;
+    const message = known.status === 'ERROR' ? explanationOf(known)!(subject) : known.message;
+    return { ruleId: rule.document.id, status: known.status, severity: rule.document.severity, message, evidence: known.evidence, resource: subject.resource };
   };
 }
