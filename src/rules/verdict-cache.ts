@@ -583,6 +583,15 @@ export class ReusedValues<T> {
    */
   private shared: SharedProjection<PathNode> | undefined;
   private segmentIds: readonly number[] = [];
+  /**
+   * Lookups, once the shared projection serves this value, of subjects that start a run of one of
+   * its segments, and how many of them were reused. Where such subjects seldom are (the trail rules
+   * on an account with a trail of its own: its projection names the account's trail and bucket),
+   * they stop being projected, hashed and kept, and are computed; the others are still keyed.
+   */
+  private startingLookups = 0;
+  private startingHits = 0;
+  private keysStarting = true;
   private segmentRuns: number[] = [];
   private previousRuns: number[] = [];
   private sharedEpoch = -1;
@@ -602,7 +611,12 @@ export class ReusedValues<T> {
   get(subject: EvaluationSubject, compute: () => T): T {
     if (this.paths === null) this.paths = observedRoots(this.analyse());
     if (!this.enabled || !this.paths) return compute();
+    let starting = false;
     if (!this.sameRuns(subject)) {
+      if (this.shared && this.sharedEpoch === this.shared.epoch && this.shared.startsRun(subject, this.segmentIds)) {
+        if (!this.keysStarting) return compute();
+        starting = true;
+      }
       const text = projectionOf(this.paths, subject);
       if (text === undefined) return compute();
       this.remember(text);
@@ -615,6 +629,7 @@ export class ReusedValues<T> {
     const key = this.lastKey;
     this.lookups++;
     const known = this.lastValue ?? this.values.get(key);
+    if (starting) this.countStarting(known !== undefined);
     if (known !== undefined) {
       this.hits++;
       this.lastValue = known;
@@ -641,6 +656,12 @@ export class ReusedValues<T> {
     if (!shared.unchanged(subject, this.segmentIds, this.previousRuns)) return false;
     this.toPrevious(this.lastText);
     return true;
+  }
+
+  /** Counts a lookup of a subject starting a run; after STARTING_TRIAL of them, too few reused and such subjects are computed. */
+  private countStarting(hit: boolean): void {
+    if (hit) this.startingHits++;
+    if (++this.startingLookups === STARTING_TRIAL && this.startingHits < MIN_HIT_RATE * STARTING_TRIAL) this.keysStarting = false;
   }
 
   /** Makes `text` the last projection, its key found again or made. */
@@ -707,6 +728,9 @@ function projectionOf(paths: readonly ObservedRoot[], subject: EvaluationSubject
   }
   return text;
 }
+
+/** Lookups of subjects starting a run (ReusedValues.startingLookups) before those subjects may stop being keyed. */
+export const STARTING_TRIAL = 200;
 
 /** Values whose trial saw at least this share of projections equal to the previous one read through segments. */
 const MIN_REPEAT_RATE = 0.5;
