@@ -4,29 +4,7 @@
  * made once for each argument types a call meets, not at each evaluation.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { compileExpression, ruleEnvironment } from '../../src/rules/cel.ts';
-
-const env = ruleEnvironment(['v'], ['p']);
-
-function compiled(text: string) {
-  const result = compileExpression(env, text);
-  if ('error' in result) throw new Error(result.error.summary);
-  return result.compiled;
-}
-
-/** The library's own evaluation of `text`, on a parse of its own. */
-function library(text: string) {
-  const parsed = env.parse(text);
-  return (activation: Record<string, unknown>) => parsed(activation);
-}
-
-function outcome(run: () => unknown): unknown {
-  try {
-    return { value: run() };
-  } catch (err) {
-    return { error: (err as Error).message };
-  }
-}
+import { compiled, library, outcome } from '../fixtures/cel-evaluations.ts';
 
 const asText = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 
