@@ -12,12 +12,11 @@
  * key or value that is a promise (an async function, which no rule registers) is left to the
  * library's evaluation, which awaits them: it evaluates the literal again, and CEL is pure.
  */
+import { forEachExpressionNode, type ExpressionNode } from './cel-nodes.ts';
 
-/** What this module needs of the library's parsed expression nodes (parser.js ASTNode). */
-interface ExpressionNode {
-  op: string;
-  args: unknown;
-  readonly meta: { evaluate?: MapEvaluate; macro?: unknown; alternate?: unknown };
+/** A map literal's node, as this module evaluates it. */
+interface MapNode extends ExpressionNode {
+  readonly meta: ExpressionNode['meta'] & { evaluate?: MapEvaluate };
   setMeta(key: 'evaluate', value: MapEvaluate): unknown;
 }
 
@@ -25,46 +24,26 @@ interface Evaluator {
   run(node: unknown, context: unknown): unknown;
 }
 
-type MapEvaluate = (ev: Evaluator, node: ExpressionNode, context: unknown) => unknown;
+type MapEvaluate = (ev: Evaluator, node: MapNode, context: unknown) => unknown;
 
 const LEFT_OUT = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Every non-empty map literal of a parsed expression is evaluated by mapLiteral instead of the
- * library's code; nodes are found through their arguments as the library nests them (lists, pairs,
- * a comprehension's parts). An empty literal is left alone: the type check gives it its own.
+ * library's code (cel-nodes.ts finds them). An empty literal is left alone: the type check gives
+ * it its own.
  */
 export function buildMapLiteralsDirectly(ast: unknown): void {
-  visit(ast, new Set());
+  forEachExpressionNode(ast, (node) => {
+    const literal = node as MapNode;
+    const libraryEvaluate = literal.meta.evaluate;
+    if (literal.op === 'map' && Array.isArray(literal.args) && literal.args.length > 0 && libraryEvaluate) {
+      literal.setMeta('evaluate', (ev, at, context) => mapLiteral(ev, at, context, libraryEvaluate));
+    }
+  });
 }
 
-function visit(value: unknown, seen: Set<object>): void {
-  if (value === null || typeof value !== 'object' || seen.has(value)) return;
-  seen.add(value);
-  if (Array.isArray(value)) {
-    for (const item of value) visit(item, seen);
-    return;
-  }
-  if (!isExpressionNode(value)) {
-    // A comprehension's arguments are a plain object of nodes.
-    for (const key of Object.keys(value)) visit((value as Record<string, unknown>)[key], seen);
-    return;
-  }
-  const libraryEvaluate = value.meta.evaluate;
-  if (value.op === 'map' && Array.isArray(value.args) && value.args.length > 0 && libraryEvaluate) {
-    value.setMeta('evaluate', (ev, node, context) => mapLiteral(ev, node, context, libraryEvaluate));
-  }
-  visit(value.args, seen);
-  visit(value.meta.macro, seen);
-  visit(value.meta.alternate, seen);
-}
-
-function isExpressionNode(value: object): value is ExpressionNode {
-  const node = value as Partial<ExpressionNode>;
-  return typeof node.op === 'string' && typeof node.setMeta === 'function' && typeof node.meta === 'object';
-}
-
-function mapLiteral(ev: Evaluator, node: ExpressionNode, context: unknown, libraryEvaluate: MapEvaluate): unknown {
+function mapLiteral(ev: Evaluator, node: MapNode, context: unknown, libraryEvaluate: MapEvaluate): unknown {
   const entries = node.args as [unknown, unknown][];
   const out: Record<string, unknown> = {};
   for (let i = 0; i < entries.length; i++) {

@@ -4,6 +4,7 @@
  */
 import { Environment } from '@marcbachmann/cel-js';
 import { buildMapLiteralsDirectly } from './cel-map-literal.ts';
+import { resolveOverloadsOnce } from './cel-overloads.ts';
 
 /** Activation roots every rule may read (absent ones fail with "Unknown variable" at run time). */
 export const ACTIVATION_ROOTS = ['organization', 'account', 'trail', 'bucket'] as const;
@@ -53,6 +54,7 @@ export function compileExpression(
     return { error: celErrorInfo(err) };
   }
   buildMapLiteralsDirectly(parsed.ast);
+  resolveOverloadsOnce(parsed.ast);
   const compiled: CompiledExpression = (activation) => parsed(activation);
   compiled.ast = parsed.ast;
   if (checker === 'unchecked') return { compiled, type: 'dyn' };

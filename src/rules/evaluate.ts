@@ -8,6 +8,7 @@ import type { RuleDocument } from './types.ts';
 import { celRootsFor } from './activation-roots.ts';
 import { celErrorInfo, celToText, fromCel, missingKeyOf, type CompiledExpression } from './cel.ts';
 import type { CompiledRule, RuleVerdict } from './compiled-rule.ts';
+import { noteExplanation } from './undecided-verdicts.ts';
 
 // Declared apart so that modules evaluate.ts uses (activation-roots.ts) can name them without an import cycle.
 export type { CompiledRule, CompiledValidation, RuleVerdict } from './compiled-rule.ts';
@@ -24,7 +25,7 @@ export function evaluateCompiledRule(rule: CompiledRule, subject: EvaluationSubj
   refuseOtherResources(rule, subject);
   const activation = buildActivation(rule, subject);
   const decision = decide(rule, activation);
-  if (decision.status === 'ERROR') return undecidedVerdict(rule, subject, decision, activation);
+  if (decision.status === 'ERROR') return undecidedVerdict(rule, subject, decision, evidenceOf(rule, activation));
   return verdictOf(rule, subject, decision.status, messageFor(rule, decision, activation), decision.status === 'NOT_APPLICABLE' ? null : evidenceOf(rule, activation));
 }
 
@@ -93,9 +94,16 @@ export function verdictOf(rule: CompiledRule, subject: EvaluationSubject, status
   return { ruleId: rule.document.id, status, severity: rule.document.severity, message, evidence, resource: subject.resource };
 }
 
-/** An ERROR, with why the rule could not decide (searched in all of the subject's facts). */
-export function undecidedVerdict(rule: CompiledRule, subject: EvaluationSubject, decision: { undecided: Undecided }, activation: Record<string, unknown>): RuleVerdict {
-  return verdictOf(rule, subject, 'ERROR', `could not decide: ${explain(decision.undecided, subject)}`, evidenceOf(rule, activation));
+/**
+ * An ERROR, with why the rule could not decide (searched in all of the subject's facts), and how
+ * that is told for another subject the decision is reused for (undecided-verdicts.ts).
+ */
+export function undecidedVerdict(rule: CompiledRule, subject: EvaluationSubject, decision: { undecided: Undecided }, evidence: unknown): RuleVerdict {
+  const { undecided } = decision;
+  const explained = (of: EvaluationSubject) => `could not decide: ${explain(undecided, of)}`;
+  const verdict = verdictOf(rule, subject, 'ERROR', explained(subject), evidence);
+  noteExplanation(verdict, explained);
+  return verdict;
 }
 
 /**

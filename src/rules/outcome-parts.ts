@@ -23,7 +23,8 @@ type Decided = Exclude<Decision, { status: 'ERROR' }>;
 export function evaluateInParts(rule: CompiledRule): (subject: EvaluationSubject) => RuleVerdict {
   const keyedOn = (...expressions: (CompiledExpression | undefined)[]) => () => observedPaths(rule, expressions);
   const always = () => true;
-  const decisions = new ReusedValues<Decision>(keyedOn(rule.match, ...rule.validations.map((v) => v.expression)), (decision) => decision.status !== 'ERROR');
+  // An ERROR's decision too: only its explanation is each subject's own (undecided-verdicts.ts).
+  const decisions = new ReusedValues<Decision>(keyedOn(rule.match, ...rule.validations.map((v) => v.expression)), always);
   // By the decision's branch: the not-applicable message, each validation's, the pass message
   // (a branch, not an expression: branches without one say different fixed texts).
   const messages: ReusedValues<string>[] = [];
@@ -38,8 +39,9 @@ export function evaluateInParts(rule: CompiledRule): (subject: EvaluationSubject
     let activation: Record<string, unknown> | undefined;
     const activationOf = () => (activation ??= buildActivation(rule, subject));
     const decision = decisions.get(subject, () => decide(rule, activationOf()));
-    if (decision.status === 'ERROR') return undecidedVerdict(rule, subject, decision, activationOf());
+    const evidenceOfSubject = () => evidence.get(subject, () => evidenceOf(rule, activationOf()));
+    if (decision.status === 'ERROR') return undecidedVerdict(rule, subject, decision, evidenceOfSubject());
     const message = messagesOf(decision).get(subject, () => messageFor(rule, decision, activationOf()));
-    return verdictOf(rule, subject, decision.status, message, decision.status === 'NOT_APPLICABLE' ? null : evidence.get(subject, () => evidenceOf(rule, activationOf())));
+    return verdictOf(rule, subject, decision.status, message, decision.status === 'NOT_APPLICABLE' ? null : evidenceOfSubject());
   };
 }

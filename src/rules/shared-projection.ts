@@ -52,6 +52,8 @@ interface Segment<N> {
   run: Run;
   previous: Run;
   runs: number;
+  /** The generation (subject) the last run was started by. */
+  startedAt: number;
   compared: number;
   stayed: number;
   enabled: boolean;
@@ -84,7 +86,7 @@ export class SharedProjection<N> {
       let id = this.ids.get(name);
       if (id === undefined) {
         this.ids.set(name, (id = this.segments.length));
-        this.segments.push({ root, member, node: this.observer.merge(undefined, node), run: noRun(0), previous: noRun(0), runs: 0, compared: 0, stayed: 0, enabled: true });
+        this.segments.push({ root, member, node: this.observer.merge(undefined, node), run: noRun(0), previous: noRun(0), runs: 0, startedAt: -1, compared: 0, stayed: 0, enabled: true });
         this.comparedFor.push(-1);
         this.runs.push(UNKNOWN);
       } else {
@@ -107,6 +109,17 @@ export class SharedProjection<N> {
       if (run === UNKNOWN || run !== runs[i]) return false;
     }
     return true;
+  }
+
+  /**
+   * Whether the subject is alike neither of the last two runs of one of the segments `ids` (it
+   * starts a run of its own there): an account with a trail of its own, whose projection names it.
+   */
+  startsRun(subject: EvaluationSubject, ids: readonly number[]): boolean {
+    for (let i = 0; i < ids.length; i++) {
+      if (this.runOf(subject, ids[i]!) !== UNKNOWN && this.segments[ids[i]!]!.startedAt === this.generation) return true;
+    }
+    return false;
   }
 
   /** Writes into `runs` the subject's runs of the segments `ids`. */
@@ -143,6 +156,7 @@ export class SharedProjection<N> {
     } else {
       segment.previous = run;
       segment.run = run = { id: ++segment.runs, kind, value };
+      segment.startedAt = this.generation;
     }
     run.value = value;
     if (++segment.compared === SEGMENT_TRIAL && segment.stayed < MIN_STAY_RATE * segment.compared) segment.enabled = false;

@@ -10,14 +10,16 @@
  * key is the SHA-256 of the projection of its facts on those paths; CEL is pure, so two subjects
  * with equal keys get the same status, message and evidence. Path trees are shared between rules
  * that observe the same thing, so the projection of a frozen (shared) fact is made once for all
- * of them. Anything the analysis does not recognise makes the rule uncached, and ERROR verdicts
- * are never reused (their explanation searches all the facts).
+ * of them. Anything the analysis does not recognise makes the rule uncached. An ERROR's decision
+ * is reused like any outcome, its message explained again for each subject (its explanation
+ * searches all the facts: undecided-verdicts.ts).
  */
 import { hash } from 'node:crypto';
 import type { EvaluationSubject } from '../model/facts.ts';
 import { ACTIVATION_ROOTS, type CompiledExpression } from './cel.ts';
 import type { CompiledRule, RuleVerdict } from './compiled-rule.ts';
 import { SharedProjection, type Observer, type SegmentPath } from './shared-projection.ts';
+import { explanationOf } from './undecided-verdicts.ts';
 
 /** A path from an activation root; `*` stands for every element of a list or entry of a map. */
 class PathNode {
@@ -581,6 +583,15 @@ export class ReusedValues<T> {
    */
   private shared: SharedProjection<PathNode> | undefined;
   private segmentIds: readonly number[] = [];
+  /**
+   * Lookups, once the shared projection serves this value, of subjects that start a run of one of
+   * its segments, and how many of them were reused. Where such subjects seldom are (the trail rules
+   * on an account with a trail of its own: its projection names the account's trail and bucket),
+   * they stop being projected, hashed and kept, and are computed; the others are still keyed.
+   */
+  private startingLookups = 0;
+  private startingHits = 0;
+  private keysStarting = true;
   private segmentRuns: number[] = [];
   private previousRuns: number[] = [];
   private sharedEpoch = -1;
@@ -588,7 +599,7 @@ export class ReusedValues<T> {
   constructor(
     /** The paths the value depends on (undefined: not analysable, computed every time). */
     private readonly analyse: () => Map<string, PathNode> | undefined,
-    /** Whether a value may be kept (an ERROR may not: its explanation searches all the facts). */
+    /** Whether a value may be kept (an ERROR verdict only when its message can be explained again for another subject: undecided-verdicts.ts). */
     private readonly reusable: (value: T) => boolean,
   ) {}
 
@@ -600,7 +611,12 @@ export class ReusedValues<T> {
   get(subject: EvaluationSubject, compute: () => T): T {
     if (this.paths === null) this.paths = observedRoots(this.analyse());
     if (!this.enabled || !this.paths) return compute();
+    let starting = false;
     if (!this.sameRuns(subject)) {
+      if (this.shared && this.sharedEpoch === this.shared.epoch && this.shared.startsRun(subject, this.segmentIds)) {
+        if (!this.keysStarting) return compute();
+        starting = true;
+      }
       const text = projectionOf(this.paths, subject);
       if (text === undefined) return compute();
       this.remember(text);
@@ -613,6 +629,7 @@ export class ReusedValues<T> {
     const key = this.lastKey;
     this.lookups++;
     const known = this.lastValue ?? this.values.get(key);
+    if (starting) this.countStarting(known !== undefined);
     if (known !== undefined) {
       this.hits++;
       this.lastValue = known;
@@ -639,6 +656,12 @@ export class ReusedValues<T> {
     if (!shared.unchanged(subject, this.segmentIds, this.previousRuns)) return false;
     this.toPrevious(this.lastText);
     return true;
+  }
+
+  /** Counts a lookup of a subject starting a run; after STARTING_TRIAL of them, too few reused and such subjects are computed. */
+  private countStarting(hit: boolean): void {
+    if (hit) this.startingHits++;
+    if (++this.startingLookups === STARTING_TRIAL && this.startingHits < MIN_HIT_RATE * STARTING_TRIAL) this.keysStarting = false;
   }
 
   /** Makes `text` the last projection, its key found again or made. */
@@ -705,6 +728,9 @@ function projectionOf(paths: readonly ObservedRoot[], subject: EvaluationSubject
   }
   return text;
 }
+
+/** Lookups of subjects starting a run (ReusedValues.startingLookups) before those subjects may stop being keyed. */
+export const STARTING_TRIAL = 200;
 
 /** Values whose trial saw at least this share of projections equal to the previous one read through segments. */
 const MIN_REPEAT_RATE = 0.5;
@@ -852,12 +878,15 @@ export function withVerdictCache(
 ): (subject: EvaluationSubject) => RuleVerdict {
   const outcomes = new ReusedValues<RuleVerdict>(
     () => observedPaths(rule),
-    (verdict) => verdict.status !== 'ERROR',
+    // An ERROR only when its message can be explained again for another subject (undecided-verdicts.ts).
+    (verdict) => verdict.status !== 'ERROR' || explanationOf(verdict) !== undefined,
   );
   return (subject) => {
     if (!outcomes.keyed) return afterTrial(subject);
     let fresh: RuleVerdict | undefined;
     const known = outcomes.get(subject, () => (fresh = evaluate(subject)));
-    return fresh ?? { ruleId: rule.document.id, status: known.status, severity: rule.document.severity, message: known.message, evidence: known.evidence, resource: subject.resource };
+    if (fresh) return fresh;
+    const message = known.status === 'ERROR' ? explanationOf(known)!(subject) : known.message;
+    return { ruleId: rule.document.id, status: known.status, severity: rule.document.severity, message, evidence: known.evidence, resource: subject.resource };
   };
 }

@@ -4,30 +4,8 @@
  * every expression compiled for a rule, inside macros too.
  */
 import { describe, expect, it } from 'vitest';
-import { compileExpression, ruleEnvironment } from '../../src/rules/cel.ts';
+import { compiled, env, library, outcome } from '../fixtures/cel-evaluations.ts';
 import { buildMapLiteralsDirectly } from '../../src/rules/cel-map-literal.ts';
-
-const env = ruleEnvironment(['v'], ['p']);
-
-function compiled(text: string) {
-  const result = compileExpression(env, text);
-  if ('error' in result) throw new Error(result.error.summary);
-  return result.compiled;
-}
-
-/** The library's own evaluation of `text`, on a parse of its own. */
-function library(text: string) {
-  const parsed = env.parse(text);
-  return (activation: Record<string, unknown>) => parsed(activation);
-}
-
-function outcome(run: () => unknown): unknown {
-  try {
-    return { value: run() };
-  } catch (err) {
-    return { error: (err as Error).message };
-  }
-}
 
 const inOrder = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 

@@ -141,6 +141,28 @@ describe('outcomes reused in parts', () => {
     });
   });
 
+  it("reuses an ERROR's decision and evidence for accounts alike to them, each message explained from the account's own facts", async () => {
+    const counted = await countedRule('trails-logging-3', RULE.replace('trails-logging', 'trails-logging-3'));
+    const { rule, calls } = counted;
+    pastTrial(counted);
+    const unread = (id: string, reason: string): EvaluationSubject => {
+      const subject = account(id, []);
+      const facts = subject.activation.account as { trails?: unknown; unknown?: Record<string, string> };
+      delete facts.trails;
+      facts.unknown = { trails: reason };
+      return subject;
+    };
+    const verdicts = ['AccessDenied', 'Throttling', 'AccessDenied'].map((reason, i) => rule.evaluate(unread(`${500 + i}`, reason)));
+    expect(verdicts.map((v) => [v.status, v.message, v.resource.id])).toEqual([
+      ['ERROR', 'could not decide: trails of 500 is unknown: AccessDenied', '500'],
+      ['ERROR', 'could not decide: trails of 501 is unknown: Throttling', '501'],
+      ['ERROR', 'could not decide: trails of 502 is unknown: AccessDenied', '502'],
+    ]);
+    expect(new Set(verdicts.map((v) => v.evidence)).size).toBe(1);
+    expect(verdicts[0]!.evidence).toEqual({ evidenceError: 'No such key: trails' });
+    expect(calls).toEqual({ 'validations[0]': 1, pass: 0, evidence: 1 });
+  });
+
   it('looks an element up in a selection of its own list by the predicates that selected it, not by its whole value', async () => {
     const { rule, calls } = await countedRule('short-kept', shortKept('short-kept'));
     // Each account's trail has its own prefix, which the rule never reads: one decision for all.

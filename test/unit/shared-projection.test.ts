@@ -161,4 +161,41 @@ describe('segments shared by the verdict cache', () => {
     expect(reads).toBeLessThanOrEqual(100);
     expect(verdicts.map((v) => v.status)).toEqual(Array(500).fill('PASS'));
   });
+
+  it('stops projecting the subjects that start a run of their own once such subjects are seldom reused', async () => {
+    const [rule] = (await loadSharedRules()).filter((r) => r.meta.id === 'logging');
+    const org = { arn: 'org', isLogging: true, bucket: null };
+    let reads = 0;
+    // A trail of the account's own, whose arn the rule's keys observe (its message on a FAIL names it) and a PASS does not read.
+    const own = (i: number) =>
+      Object.defineProperty({ isLogging: true, bucket: null }, 'arn', {
+        enumerable: true,
+        get: () => (reads++, `own-${i}`),
+      });
+    const subject = (i: number, trails: unknown[]): EvaluationSubject => ({
+      resource: { type: 'account', id: String(i), accountId: String(i), name: String(i) },
+      activation: { organization: {}, account: { id: String(i), status: 'ACTIVE', tags: {}, trails } } as never,
+    });
+    const judged = (i: number, trails: unknown[]) => {
+      const verdict = rule!.evaluate(subject(i, trails));
+      expect([verdict.status, verdict.message]).toEqual(['PASS', `logging: ${trails.length}`]);
+    };
+    // Past the rule's trial, alike, then accounts with a trail of their own between them: each starts a run, none is reused.
+    for (let i = 0; i < 300; i++) judged(i, [org]);
+    const readsOf = (from: number, count: number) => {
+      reads = 0;
+      for (let i = from; i < from + count; i++) {
+        judged(i, [org, own(i)]);
+        judged(i + 100_000, [org]);
+      }
+      return reads;
+    };
+    const keyed = readsOf(1000, 100);
+    readsOf(2000, 150);
+    // Past STARTING_TRIAL of them: compared with the runs as before (reading the arn), but not
+    // projected: a read fewer for each of the 100 accounts.
+    const computed = readsOf(3000, 100);
+    expect(keyed - computed).toBeGreaterThanOrEqual(90);
+  });
 });
+

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectErrors } from '../../src/model/errors.ts';
+import { holdsQuotedError } from '../../src/snapshot/error-free.ts';
 import { openSnapshot } from '../../src/snapshot/read.ts';
 import type { AccountRecord, Snapshot } from '../../src/snapshot/types.ts';
 import { minimalSnapshot } from '../fixtures/snapshots/minimal.ts';
@@ -49,5 +50,16 @@ describe('collection errors of records read from a file', () => {
     (management as unknown as { buckets: unknown }).buckets = { error: { operation: 's3:ListBuckets', code: 'AccessDenied', message: 'denied' } };
     expect(collectErrors(management)).toEqual([]);
     expect(collectErrors(structuredClone(management))).toHaveLength(1);
+  });
+});
+
+describe('a member named error looked for in a line', () => {
+  it('is found where the text holds "error", and only there', () => {
+    const pieces = ['"error"', 'error', '"', 'rror', 'r', 'e', '"e', 'rror"', '"errors"', 'x', '{', ':', '\\"'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const texts = ['', '"error"', 'rror"', 'e"error"', '""error""', 'terror"', '"eerror"', '"rror"', '"errorr"'];
+    for (let i = 0; i < 3000; i++) texts.push(Array.from({ length: 1 + Math.floor(next() * 12) }, () => pieces[Math.floor(next() * pieces.length)]).join(''));
+    for (const text of texts) expect([text, holdsQuotedError(text)]).toEqual([text, text.includes('"error"')]);
   });
 });

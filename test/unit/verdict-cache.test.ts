@@ -1,6 +1,7 @@
 /**
  * Outcomes reused between subjects that look the same to a rule (verdict-cache.ts): reused only
- * when every fact the rule can observe is equal, never for ERROR, never for data that is not plain.
+ * when every fact the rule can observe is equal (an ERROR explained again for each subject), never
+ * for data that is not plain.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import type { EvaluationSubject } from '../../src/model/facts.ts';
 import { compileExpression, ruleEnvironment } from '../../src/rules/cel.ts';
 import type { CompiledRule } from '../../src/rules/evaluate.ts';
 import { loadRules, type LoadedRule } from '../../src/rules/load.ts';
+import { compiledRuleOf } from '../../src/rules/load/loaded.ts';
 import { MAX_OUTCOMES, observedPaths } from '../../src/rules/verdict-cache.ts';
 import type { RuleDocument } from '../../src/rules/types.ts';
 
@@ -117,13 +119,22 @@ describe('rule evaluation with reused outcomes', () => {
     expect(other!.evaluate(account('333', [{ ...trail('arn:t1', 'logs'), bucket: { name: 'logs', ownerAccountId: '888' } }])).message).toBe('888');
   });
 
-  it('never reuses an ERROR: its explanation comes from facts the rule does not read', async () => {
+  it("reuses an ERROR's decision, its message explained from each subject's facts, which the rule does not read", async () => {
     const rule = await loadRule();
+    // Counted: the match runs once per outcome evaluated, not for an outcome reused.
+    const compiled = compiledRuleOf(rule)!;
+    const match = compiled.match!;
+    let matched = 0;
+    compiled.match = Object.assign((activation: Record<string, unknown>) => (matched++, match(activation)), { ast: match.ast });
     const first = rule.evaluate(account('111', [], { trails: undefined, unknown: { trails: 'cloudtrail:DescribeTrails failed: AccessDenied' } }));
     const second = rule.evaluate(account('222', [], { trails: undefined, unknown: { trails: 'cloudtrail:DescribeTrails failed: Throttling' } }));
     expect(first.status).toBe('ERROR');
-    expect(first.message).toContain('AccessDenied');
-    expect(second.message).toContain('Throttling');
+    expect(first.message).toBe('could not decide: trails of name-111 is unknown: cloudtrail:DescribeTrails failed: AccessDenied');
+    expect(second).toEqual({ ...first, message: 'could not decide: trails of name-222 is unknown: cloudtrail:DescribeTrails failed: Throttling', resource: account('222', []).resource });
+    expect(matched).toBe(1);
+    // A subject that decides otherwise is evaluated, not given the ERROR.
+    expect(rule.evaluate(account('333', [trail('arn:t1', 'logs')])).status).toBe('PASS');
+    expect(matched).toBe(2);
   });
 
   it('keys on a fact the rule only tests with has(): a PASS is not reused for an account without it', async () => {
