@@ -41,6 +41,7 @@ import { accountLinesPart, indexOf, pathNodeIds, type AccountLinesIndex, type Mo
 import { ruleSpecOf, type RuleSpec } from '../rules/load.ts';
 import { UserError } from '../shared/errors.ts';
 import type { HeapCeiling } from '../shared/full-collection.ts';
+import { withHeapGrowth } from '../shared/heap-growth.ts';
 import { moduleBeside, OUT_OF_MEMORY, ranOutOfHeap, startWorkerThread } from '../shared/worker-thread.ts';
 import { lineBlocks, reopenSnapshot, type LineBlock, type LineSelection, type SnapshotSource } from '../snapshot/read.ts';
 import type { SnapshotHeader } from '../snapshot/types.ts';
@@ -244,6 +245,8 @@ export interface Workers {
   /** The other blocks of pass 1, in file order, those of the first workers (indexed on this thread for a worker that ran out of memory). */
   blocks: Promise<BlockIndexed>[];
   running: RunningWorker[];
+  /** Whether their old generations are capped low enough for V8 to grow them slowly (not judgesUnderCeiling). */
+  heapCapped: boolean;
   /**
    * Ends every worker, resolving once each thread has exited, so that its heap is gone before the
    * report stage starts threads of its own.
@@ -268,7 +271,7 @@ export function startWorkers(source: SnapshotSource, options: EvaluateOptions, d
   // This thread's own failure (an invalid snapshot) is the one to report: a block that fails
   // meanwhile must not surface as an unhandled rejection.
   indexed.forEach((b) => b.catch(() => undefined));
-  return { ownBlock: ownBlock!, blocks: indexed, running, stop: async () => void (await Promise.all(running.map((w) => w.stop()))) };
+  return { ownBlock: ownBlock!, blocks: indexed, running, heapCapped: !judgesUnderCeiling(threading.heapMb), stop: async () => void (await Promise.all(running.map((w) => w.stop()))) };
 }
 
 interface Judged {
@@ -288,6 +291,21 @@ interface Judged {
  * worker that ran out of memory.
  */
 export async function judgeInThreads(workers: Workers, source: SnapshotSource, options: EvaluateOptions, first: Judged, decided: DecidedVerdicts, heapCeiling: HeapCeiling): Promise<void> {
+  const judging = () => judgeShares(workers, source, options, first, decided, heapCeiling);
+  return workers.heapCapped ? withHeapGrowth(CAPPED_HEAP_GROWTH_PERCENT, judging) : judging();
+}
+
+/**
+ * V8's heap growing factor (shared/heap-growth.ts) while threads with capped heaps judge: 2, where
+ * V8 chose at most 1.3-1.34 for them. A worker's heap then grows between full collections to about
+ * half-way from what it keeps live to its cap (V8's other bound); this thread's, as before, to its
+ * ceiling (HeapCeiling) once it keeps over ~128 MB live. Measured at 100,000 accounts, JSON +
+ * SARIF + HTML (issue 16, twenty-fifth round): the judging worker ran 22-30 full collections
+ * marking 1.8-2.4 GB, against 33-41 marking 3.5-4.0 GB.
+ */
+const CAPPED_HEAP_GROWTH_PERCENT = 100;
+
+async function judgeShares(workers: Workers, source: SnapshotSource, options: EvaluateOptions, first: Judged, decided: DecidedVerdicts, heapCeiling: HeapCeiling): Promise<void> {
   const alive = workers.running.filter((w) => !w.outOfMemory());
   const threads = alive.length + 1;
   const { dealt, tail } = withSharedTail(first.lines);

@@ -51,23 +51,39 @@ export function outlineCode(v: Verdict): number {
 /** The distinct places of one spool, each with its index; a resource object shared by several verdicts is looked up once. */
 export class PlaceTable {
   readonly places: OutlinePlace[] = [];
-  private readonly byKey = new Map<string, number>();
+  /**
+   * Each account's places: the index of its only one, or of all of them (a few per account). A
+   * text key per place (account, type and OU path joined) held ~40 bytes per place, made anew for
+   * every resource object, for as long as the spool lives (issue 16, twenty-fifth round).
+   */
+  private readonly byAccount = new Map<string, number | readonly number[]>();
   private readonly byResource = new WeakMap<object, number>();
 
   indexOf(resource: OutlinePlace): number {
     let index = this.byResource.get(resource);
     if (index !== undefined) return index;
-    const key = `${resource.accountId}\u0000${resource.type}\u0000${resource.ouPath === undefined ? '\u0001' : `\u0002${resource.ouPath}`}`;
-    index = this.byKey.get(key);
+    const known = this.byAccount.get(resource.accountId);
+    index = known === undefined ? undefined : typeof known === 'number' ? this.sameAt(known, resource) : this.foundIn(known, resource);
     if (index === undefined) {
       index = this.places.length;
-      this.byKey.set(key, index);
+      this.byAccount.set(resource.accountId, known === undefined ? index : typeof known === 'number' ? [known, index] : known.concat(index));
       const place: OutlinePlace = { accountId: resource.accountId, type: resource.type };
       if (resource.ouPath !== undefined) place.ouPath = resource.ouPath;
       this.places.push(place);
     }
     this.byResource.set(resource, index);
     return index;
+  }
+
+  /** `index` when its place is the resource's (its account's already). */
+  private sameAt(index: number, resource: OutlinePlace): number | undefined {
+    const place = this.places[index]!;
+    return place.type === resource.type && place.ouPath === resource.ouPath ? index : undefined;
+  }
+
+  private foundIn(indexes: readonly number[], resource: OutlinePlace): number | undefined {
+    for (let i = 0; i < indexes.length; i++) if (this.sameAt(indexes[i]!, resource) !== undefined) return indexes[i];
+    return undefined;
   }
 
   /** Another spool's place indexes as this table's. */

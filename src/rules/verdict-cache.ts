@@ -526,12 +526,23 @@ const SHORT_KEY_CHARS = 64;
 export const TRIAL_LOOKUPS = 200;
 const MIN_HIT_RATE = 0.25;
 /**
- * Outcomes kept per rule. The outcomes that repeat (the organization trail, an OU's SCPs) are met
- * early; beyond this many, a new outcome is returned but not kept, so a rule that passes its trial
- * yet meets a distinct outcome in every account it owns (its own trail's bucket) holds the same
- * memory at 100,000 accounts as at 10,000.
+ * Outcomes kept per rule once met again. The outcomes that repeat (the organization trail, an OU's
+ * SCPs) are met early; beyond this many, a new outcome is returned but not kept, so a rule that
+ * passes its trial yet meets a distinct outcome in every account it owns (its own trail's bucket)
+ * holds the same memory at 100,000 accounts as at 10,000.
  */
 export const MAX_OUTCOMES = 2000;
+
+/**
+ * Outcomes met once, held per rule until met again (then kept) or until this many more are met
+ * (then all let go). Seven of the bundled rules pass their trial on the organization trail's
+ * outcome and then meet a distinct one in nearly every account: at 34,226 accounts each filled its
+ * MAX_OUTCOMES with outcomes of which 1,999 were never met again, ~14 MB of each judging thread's
+ * live heap that every full collection marked again; with 512 held no hit was lost, with 128 ten of
+ * ~17,000 (issue 16, twenty-fifth round). Not fewer than TRIAL_LOOKUPS: none is let go during the
+ * trial, which decides as it did when every outcome was kept.
+ */
+export const OUTCOMES_MET_ONCE = 256;
 
 interface ObservedRoot {
   root: string;
@@ -551,7 +562,10 @@ function observedRoots(paths: Map<string, PathNode> | undefined): ObservedRoot[]
 export class ReusedValues<T> {
   /** By root: its name, the name as it starts the root's line of a key, and its paths (an array: a Map's iterator was made per lookup). */
   private paths: readonly ObservedRoot[] | undefined | null = null;
+  /** Values met more than once (at most MAX_OUTCOMES). */
   private readonly values = new Map<string, T>();
+  /** Values met once so far (at most OUTCOMES_MET_ONCE). */
+  private readonly metOnce = new Map<string, T>();
   private lookups = 0;
   private hits = 0;
   private enabled = true;
@@ -564,7 +578,7 @@ export class ReusedValues<T> {
   private lastKey = '';
   /**
    * The value kept under lastKey, once found or kept: an equal text is then a hit without the
-   * Map's lookup. Kept values are never removed but all at once, when keys stop (the trial).
+   * Map's lookup. It stays lastKey's value when the values met once are let go (metOnce).
    */
   private lastValue: T | undefined;
   /**
@@ -628,7 +642,7 @@ export class ReusedValues<T> {
     }
     const key = this.lastKey;
     this.lookups++;
-    const known = this.lastValue ?? this.values.get(key);
+    const known = this.lastValue ?? this.values.get(key) ?? this.metAgain(key);
     if (starting) this.countStarting(known !== undefined);
     if (known !== undefined) {
       this.hits++;
@@ -638,10 +652,21 @@ export class ReusedValues<T> {
     }
     const value = compute();
     if (this.reusable(value) && this.values.size < MAX_OUTCOMES) {
-      this.values.set(key, value);
+      if (this.metOnce.size === OUTCOMES_MET_ONCE) this.metOnce.clear();
+      this.metOnce.set(key, value);
       this.lastValue = value;
     }
     this.endTrialWhenDue(subject);
+    return value;
+  }
+
+  /** The value met once under `key`, kept from now on while there is room. */
+  private metAgain(key: string): T | undefined {
+    const value = this.metOnce.get(key);
+    if (value !== undefined && this.values.size < MAX_OUTCOMES) {
+      this.metOnce.delete(key);
+      this.values.set(key, value);
+    }
     return value;
   }
 
@@ -703,6 +728,7 @@ export class ReusedValues<T> {
     if (this.hits < MIN_HIT_RATE * this.lookups) {
       this.enabled = false;
       this.values.clear();
+      this.metOnce.clear();
       this.lastValue = this.previousValue = undefined;
     } else if (this.repeats >= MIN_REPEAT_RATE * this.lookups) {
       const segments = segmentsOf(this.paths!);

@@ -13,7 +13,7 @@ import { compileExpression, ruleEnvironment } from '../../src/rules/cel.ts';
 import type { CompiledRule } from '../../src/rules/evaluate.ts';
 import { loadRules, type LoadedRule } from '../../src/rules/load.ts';
 import { compiledRuleOf } from '../../src/rules/load/loaded.ts';
-import { MAX_OUTCOMES, observedPaths } from '../../src/rules/verdict-cache.ts';
+import { MAX_OUTCOMES, OUTCOMES_MET_ONCE, observedPaths } from '../../src/rules/verdict-cache.ts';
 import type { RuleDocument } from '../../src/rules/types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trailproof-verdict-cache-'));
@@ -172,19 +172,43 @@ remediation: Read the SCPs.
     expect(rule.evaluate(withMap('222', 'b')).evidence).toEqual([{ trail: 'arn:t1', logging: { x: 'b' } }]);
   });
 
-  it(`keeps at most ${MAX_OUTCOMES} outcomes per rule: a new one beyond them is evaluated every time, the early ones still reused`, async () => {
+  it(`keeps at most ${MAX_OUTCOMES} outcomes met again per rule: a new one beyond them is evaluated every time, the early ones still reused`, async () => {
     const rule = await loadRule();
     const subject = (i: number) => account(`${i}`, [trail('arn:t1', `logs-${i}`)]);
     const first = rule.evaluate(subject(0));
-    for (let i = 1; i < MAX_OUTCOMES; i++) {
+    // Each outcome is met again two subjects later, when neither of the last two projections is its own: kept.
+    for (let i = 1; i <= MAX_OUTCOMES; i++) {
       rule.evaluate(subject(i));
-      if (i % 2 === 0) rule.evaluate(subject(0)); // reused often enough to stay cached past the trial
+      rule.evaluate(subject(0));
+      rule.evaluate(subject(i - 1));
     }
-    const beyond = rule.evaluate(subject(MAX_OUTCOMES));
-    expect(beyond.message).toBe(`logs-${MAX_OUTCOMES}`);
-    expect(rule.evaluate(subject(MAX_OUTCOMES)).evidence).not.toBe(beyond.evidence);
+    const beyond = rule.evaluate(subject(MAX_OUTCOMES + 1));
+    expect(beyond.message).toBe(`logs-${MAX_OUTCOMES + 1}`);
+    expect(rule.evaluate(subject(MAX_OUTCOMES + 1)).evidence).not.toBe(beyond.evidence);
     expect(rule.evaluate(subject(MAX_OUTCOMES - 1)).evidence).toBe(rule.evaluate(subject(MAX_OUTCOMES - 1)).evidence);
     expect(rule.evaluate(subject(0)).evidence).toBe(first.evidence);
+  });
+
+  it(`lets go of outcomes met only once when ${OUTCOMES_MET_ONCE} others have been met since, and keeps those met again`, async () => {
+    const rule = await loadRule();
+    const subject = (i: number) => account(`${i}`, [trail('arn:t1', `logs-${i}`)]);
+    const common = rule.evaluate(subject(0)).evidence;
+    const metOnce = rule.evaluate(subject(1)).evidence;
+    const metAgain = rule.evaluate(subject(2)).evidence;
+    rule.evaluate(subject(0));
+    rule.evaluate(subject(3));
+    expect(rule.evaluate(subject(2)).evidence).toBe(metAgain);
+    // Every other subject a new outcome, the others the common one: reused often enough to pass the trial.
+    for (let i = 4; i < 4 + OUTCOMES_MET_ONCE; i++) {
+      rule.evaluate(subject(i));
+      rule.evaluate(subject(0));
+    }
+    const again = rule.evaluate(subject(1));
+    expect(again.message).toBe('logs-1');
+    expect(again.evidence).toEqual(metOnce);
+    expect(again.evidence).not.toBe(metOnce); // evaluated again: no longer held
+    expect(rule.evaluate(subject(2)).evidence).toBe(metAgain);
+    expect(rule.evaluate(subject(0)).evidence).toBe(common);
   });
 
   it('does not reuse across values JSON writes alike (NaN and null, a list item undefined and null)', async () => {
