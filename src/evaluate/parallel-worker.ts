@@ -3,10 +3,10 @@
  * indexes its block of lines (first-pass-block.ts) and answers with it; then it loads the rules
  * and waits for its share of pass 2: it judges those account lines with the model index the main
  * thread built, applies the exceptions and tallies as the main thread does (decided.ts), and
- * answers with its share (spooled runs left unmerged), and the main thread ends it. Started on a part
- * of the merge of every thread's runs instead (run-merge.ts; a fresh thread, so that the judging
- * thread's heap is gone), it merges it into the main thread's merged file, answers and exits. An
- * error is answered instead, marked when it is a UserError.
+ * answers with its share (spooled runs left unmerged), and the main thread ends it. Started to merge
+ * instead (a fresh thread, so that the judging thread's heap is gone), it waits for its part of the
+ * merge of every thread's runs (run-merge.ts), merges it into the main thread's merged file, answers
+ * and exits. An error is answered instead, marked when it is a UserError.
  */
 import { deserialize } from 'node:v8';
 import { parentPort, resourceLimits, workerData } from 'node:worker_threads';
@@ -18,7 +18,7 @@ import { reopenSnapshot, type SnapshotSource } from '../snapshot/read.ts';
 import { DecidedVerdicts } from './decided.ts';
 import { indexBlock } from './first-pass-block.ts';
 import { judgeRecords } from './judge.ts';
-import { indexForShare, judgesUnderCeiling, type WorkerMerge, type WorkerReply, type WorkerSetup, type WorkerStep, type WorkerTask } from './parallel.ts';
+import { indexForShare, judgesUnderCeiling, type WorkerMerge, type WorkerMergeSetup, type WorkerReply, type WorkerSetup, type WorkerStep, type WorkerTask } from './parallel.ts';
 import { mergePart } from './run-merge.ts';
 import { ClaimedLines } from './shared-tail.ts';
 
@@ -77,18 +77,20 @@ function judging(setup: WorkerSetup): void {
   });
 }
 
-/** Merges its part and answers; then nothing keeps the thread, which exits. */
-function merging(task: WorkerMerge): void {
-  let reply: WorkerReply;
-  try {
-    reply = mergeTask(task);
-  } catch (err) {
-    reply = failureOf(err);
-  }
-  port.postMessage(reply);
+/** Waits for its part, merges it and answers; then nothing keeps the thread, which exits. */
+function merging(): void {
+  port.once('message', (task: WorkerMerge) => {
+    let reply: WorkerReply;
+    try {
+      reply = mergeTask(task);
+    } catch (err) {
+      reply = failureOf(err);
+    }
+    port.postMessage(reply);
+  });
 }
 
 const port = parentPort!;
-const data = workerData as WorkerSetup | WorkerMerge;
-if ('part' in data) merging(data);
+const data = workerData as WorkerSetup | WorkerMergeSetup;
+if ('merging' in data) merging();
 else judging(data);

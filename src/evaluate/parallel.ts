@@ -192,9 +192,16 @@ export interface WorkerTask {
 }
 
 /**
- * What a merging worker is started with instead of a WorkerSetup: a part of the merge of every
- * thread's runs. It is a fresh thread, not the one that judged (that one has exited by then).
+ * What a merging worker is started with instead of a WorkerSetup: it waits for its part of the
+ * merge of every thread's runs (WorkerMerge, its one message). It is a fresh thread, not the one
+ * that judged (that one has exited by then), started as soon as that one has: its start-up
+ * (module load, ~0.2 s of wall time) goes on while this thread plans the merge.
  */
+export interface WorkerMergeSetup {
+  merging: true;
+}
+
+/** A merging worker's part (plain data). */
 export interface WorkerMerge {
   part: MergePart;
 }
@@ -368,7 +375,11 @@ interface RunningWorker {
    * this thread's merge.
    */
   retire(): Promise<void>;
-  /** Its part of the merge, in a fresh thread once it answered its share; OUT_OF_MEMORY when that ran out of its heap first. */
+  /**
+   * Its part of the merge, in a fresh thread started once it answered its share and retired;
+   * OUT_OF_MEMORY when that ran out of its heap first. The part is posted before this returns, so
+   * that the thread merges it while this one merges its own.
+   */
   merge(part: MergePart): Promise<MergedPart | typeof OUT_OF_MEMORY>;
   stop(): Promise<void>;
 }
@@ -379,7 +390,7 @@ function startWorker(setup: WorkerSetup, threading: Threading): RunningWorker {
   const worker = startThread(setup, threading);
   let lines = 0;
   let outOfMemory = false;
-  let merging: Worker | undefined;
+  let merging: MergingThread | undefined;
   // A worker that answers says what it was doing; for one that died, what it was last known to do.
   const lastKnownStep = (): WorkerStep => (lines > 0 ? 'judging' : block.settled ? 'rules' : 'block');
   const failure = (message: string, stack?: string, step = lastKnownStep()) => workerFailure(step, lines, message, stack);
@@ -392,8 +403,9 @@ function startWorker(setup: WorkerSetup, threading: Threading): RunningWorker {
     else if (reply.block) block.resolve(reply.block);
     else if (!reply.merged) {
       result.resolve(reply);
-      // Its last answer: its heap goes while this thread still judges.
-      void retire();
+      // Its last answer: its heap goes while this thread still judges, and a thread to merge its
+      // spooled runs starts in its place.
+      void retire().then(() => (Array.isArray(reply.verdicts) ? undefined : mergingThread()));
     }
   });
   worker.once('error', (err: NodeJS.ErrnoException) => {
@@ -405,6 +417,11 @@ function startWorker(setup: WorkerSetup, threading: Threading): RunningWorker {
   worker.once('exit', (code) => pending().reject(failure(`exited with code ${code} before it answered`)));
   let retired: Promise<void> | undefined;
   const retire = () => (retired ??= worker.terminate().then(() => undefined));
+  let stopped = false;
+  const mergingThread = () => {
+    if (!merging && !stopped) merging = startMerging(threading);
+    return merging;
+  };
   return {
     block: block.promise,
     result: result.promise,
@@ -415,29 +432,53 @@ function startWorker(setup: WorkerSetup, threading: Threading): RunningWorker {
     },
     retire,
     merge: async (part) => {
-      await retire();
-      merging = startThread({ part }, threading);
-      return mergedBy(merging, part.length);
+      // Started once it retired (judgeInThreads awaits that), or now: the part is posted before any await.
+      const thread = mergingThread();
+      if (!thread) throw new Error('the evaluation is over: no part of the merge to take');
+      return thread.merge(part);
     },
     stop: async () => {
+      stopped = true;
       await retire();
-      await merging?.terminate();
+      await merging?.stop();
     },
   };
 }
 
 /** A worker thread of WORKER_MODULE (or the module a test gives) on `data`, its heap capped as `threading` says. */
-function startThread(data: WorkerSetup | WorkerMerge, threading: Threading): Worker {
+function startThread(data: WorkerSetup | WorkerMergeSetup, threading: Threading): Worker {
   return startWorkerThread(threading.module ?? WORKER_MODULE, {
     workerData: data,
     resourceLimits: { maxYoungGenerationSizeMb: threading.youngMb, maxOldGenerationSizeMb: threading.heapMb },
   });
 }
 
-/** The part of `lines` verdicts that a merging thread answers with; OUT_OF_MEMORY when it ran out of its heap first. */
-function mergedBy(worker: Worker, lines: number): Promise<MergedPart | typeof OUT_OF_MEMORY> {
+/** A merging thread, started before its part is known. */
+interface MergingThread {
+  /** Posts the part at once; its merged part, or OUT_OF_MEMORY when the thread ran out of its heap first. */
+  merge(part: MergePart): Promise<MergedPart | typeof OUT_OF_MEMORY>;
+  stop(): Promise<number>;
+}
+
+/** A fresh thread waiting for its part of the merge; what it answers (or how it fails) settles the part, listened for from its start. */
+function startMerging(threading: Threading): MergingThread {
+  const worker = startThread({ merging: true }, threading);
+  let lines = 0;
+  const merged = mergedBy(worker, () => lines);
+  return {
+    merge: (part) => {
+      lines = part.length;
+      worker.postMessage({ part } satisfies WorkerMerge);
+      return merged;
+    },
+    stop: () => worker.terminate(),
+  };
+}
+
+/** The part of `lines()` verdicts that a merging thread answers with; OUT_OF_MEMORY when it ran out of its heap first. */
+function mergedBy(worker: Worker, lines: () => number): Promise<MergedPart | typeof OUT_OF_MEMORY> {
   const merged = settlement<MergedPart | typeof OUT_OF_MEMORY>();
-  const failure = (message: string, stack?: string) => workerFailure('merging', lines, message, stack);
+  const failure = (message: string, stack?: string) => workerFailure('merging', lines(), message, stack);
   worker.on('message', (reply: WorkerReply) => {
     if (!reply.ok) merged.reject(reply.userError ? new UserError(reply.message) : failure(reply.message, reply.stack));
     else if (reply.merged) merged.resolve(reply.merged);

@@ -14,6 +14,7 @@ import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { judgesUnderCeiling, startWorkers, workerHeapMb, workerYoungMb } from '../../src/evaluate/parallel.ts';
 import { evaluateSnapshot, firstPass } from '../../src/evaluate/pipeline.ts';
 import { ClaimedLines } from '../../src/evaluate/shared-tail.ts';
+import { LineWriter } from '../../src/evaluate/spool-files.ts';
 import type { ModelIndex } from '../../src/model/index.ts';
 import { jsonFormatter } from '../../src/report/json.ts';
 import { sarifFormatter } from '../../src/report/sarif.ts';
@@ -232,7 +233,39 @@ describe('a worker that answered its share of pass 2, its runs merged in parts',
     expect(merging).toMatch(/ started$/);
     expect(merging).not.toEqual(judging);
   }, 60_000);
+
+  it('merges its part while this thread merges the first: the part is posted before this thread merges', async () => {
+    const file = write(lines.join('\n') + '\n');
+    const log = join(dir, 'threads-at-once.log');
+    writeFileSync(log, '');
+    const module = new URL('../fixtures/evaluate-workers/thread-log.ts', import.meta.url);
+    // This thread, at its part's first line, waits for the merging thread to write its own first
+    // line: a thread started or handed its part only once this thread's part is merged never does.
+    let otherMergedMeanwhile: boolean | undefined;
+    const write_ = LineWriter.prototype.write;
+    LineWriter.prototype.write = function (this: LineWriter, text: string) {
+      if (otherMergedMeanwhile === undefined && (this as unknown as { at?: number }).at !== undefined) otherMergedMeanwhile = waitFor(() => / merging$/m.test(readFileSync(log, 'utf8')), 30_000);
+      return write_.call(this, text);
+    };
+    process.env.TRAILPROOF_THREAD_LOG = log;
+    try {
+      const single = render(await evaluateSnapshot(await openSnapshot(file), options(1)));
+      const result = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(2), spoolRunVerdicts: 100, threading: { module } });
+      expect(render(result)).toEqual(single);
+    } finally {
+      LineWriter.prototype.write = write_;
+      delete process.env.TRAILPROOF_THREAD_LOG;
+    }
+    expect(otherMergedMeanwhile).toBe(true);
+  }, 90_000);
 });
+
+/** Blocks this thread until `done()` or `ms` have passed; whether it was done. */
+function waitFor(done: () => boolean, ms: number): boolean {
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (const until = Date.now() + ms; Date.now() < until; Atomics.wait(sleeper, 0, 0, 20)) if (done()) return true;
+  return done();
+}
 
 describe('a worker\'s heap', () => {
   it('is capped by the organization\'s size: old generation unthrottled, then growing with it; young generation smaller in a large organization', async () => {
