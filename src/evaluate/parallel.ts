@@ -310,6 +310,7 @@ export async function judgeInThreads(workers: Workers, source: SnapshotSource, o
   first.index = indexForShare(source.header, fromLines, new Set(accountsOf(0)));
   const judgeHere = (judgedWith: ModelIndex, only: LineSelection, judgesOrganization: boolean) => judgeRecords(source, judgedWith, options.rules, { only, judgesOrganization, heapCeiling }, decided.add);
   await judgeHere(first.index, new ClaimedLines(share(0), tail, 0), first.judgesOrganization);
+  decided.ownShareJudged();
   for (const [k, worker] of alive.entries()) {
     const judged = await worker.result;
     if (judged === OUT_OF_MEMORY) await judgeHere(await indexOfWhole(source, fromLines), new Set([...share(k + 1), ...claimedBy(tail, k + 1)]), false);
