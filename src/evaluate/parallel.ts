@@ -32,7 +32,7 @@
  * A worker's old generation is capped (workerHeapMb): one that runs out of it is no failure,
  * this thread does its part instead (its block of pass 1, its share of pass 2). While it judges,
  * a worker whose cap does not bound its heap (below 30,001 accounts) is collected at the same
- * ceiling as this thread's (judgesUnderCeiling, parallel-worker.ts).
+ * ceiling as this thread's (judgesUnderCeiling, judging-worker.ts).
  */
 import { availableParallelism } from 'node:os';
 import { serialize } from 'node:v8';
@@ -147,7 +147,7 @@ export function workerHeapMb(accounts: number): number {
  * 392-454 MB against 344-381), under the report phase's for all 8 formats (417-430 MB against
  * 419-426; issue 16, fourteenth round, docs/operations/scale-measurements.md "Several cores"). Its heap is
  * collected as this thread's is while judging, at a ceiling above what it keeps live
- * (parallel-worker.ts, HeapCeiling).
+ * (judging-worker.ts, HeapCeiling).
  */
 const UNTHROTTLED_HEAP_MB = 2048;
 
@@ -199,6 +199,8 @@ export interface WorkerTask {
  */
 export interface WorkerMergeSetup {
   merging: true;
+  /** Its heap is collected at a ceiling while it merges, as a judging worker's while it judges (judgesUnderCeiling). */
+  underCeiling: boolean;
 }
 
 /** A merging worker's part (plain data). */
@@ -463,7 +465,7 @@ interface MergingThread {
 
 /** A fresh thread waiting for its part of the merge; what it answers (or how it fails) settles the part, listened for from its start. */
 function startMerging(threading: Threading): MergingThread {
-  const worker = startThread({ merging: true }, threading);
+  const worker = startThread({ merging: true, underCeiling: judgesUnderCeiling(threading.heapMb) }, threading);
   let lines = 0;
   const merged = mergedBy(worker, () => lines);
   return {

@@ -7,8 +7,10 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { judgesUnderCeiling, startWorkers, workerHeapMb, workerYoungMb } from '../../src/evaluate/parallel.ts';
@@ -347,4 +349,31 @@ describe("pass 2's shared tail", () => {
   it('claimed by a worker that runs out of memory is judged by this thread', async () => {
     await judgedHere({ module: new URL('../fixtures/evaluate-workers/hungry-tail.ts', import.meta.url), heapMb: 64 });
   }, 60_000);
+});
+
+describe('a merging thread', () => {
+  /** The modules a module loads when it starts: its imports of values, and theirs (not `import type`, not `import()`). */
+  const loadedAtStart = (entry: string): Set<string> => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+      for (const statement of source.statements) {
+        if (!ts.isImportDeclaration(statement) || statement.importClause?.isTypeOnly) continue;
+        const named = statement.importClause?.namedBindings;
+        if (statement.importClause && !statement.importClause.name && named && ts.isNamedImports(named) && named.elements.every((e) => e.isTypeOnly)) continue;
+        const specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
+        if (specifier.startsWith('.')) visit(join(dirname(file), specifier));
+      }
+    };
+    visit(fileURLToPath(new URL(entry, import.meta.url)));
+    return seen;
+  };
+
+  it("loads the merge's modules only, not the judging ones (the model, the rules, the snapshot's reader)", () => {
+    const loaded = [...loadedAtStart('../../src/evaluate/parallel-worker.ts')].map((file) => file.slice(file.indexOf('/src/') + 1));
+    expect(loaded).toContain('src/evaluate/run-merge.ts');
+    expect(loaded.filter((file) => /^src\/(model|rules|snapshot)\/|^src\/evaluate\/(judge|decided)\.ts$/.test(file))).toEqual([]);
+  });
 });
