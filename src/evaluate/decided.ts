@@ -57,6 +57,11 @@ export class DecidedVerdicts {
     else this.otherRuns.push(share.verdicts);
   }
 
+  /** This thread has judged its share: what it holds is written as a run while the other threads' shares come (VerdictSpool.writePending). */
+  ownShareJudged(): void {
+    this.spool.writePending();
+  }
+
   /** Ends a worker thread's part: its runs are left for the main thread's merge. */
   share(): DecidedShare {
     return { verdicts: this.spool.finishRuns(), tally: this.tally.state(), matchedExceptions: this.matcher.matchedSoFar() };

@@ -32,7 +32,7 @@
  * A worker's old generation is capped (workerHeapMb): one that runs out of it is no failure,
  * this thread does its part instead (its block of pass 1, its share of pass 2). While it judges,
  * a worker whose cap does not bound its heap (below 30,001 accounts) is collected at the same
- * ceiling as this thread's (judgesUnderCeiling, parallel-worker.ts).
+ * ceiling as this thread's (judgesUnderCeiling, judging-worker.ts).
  */
 import { availableParallelism } from 'node:os';
 import { serialize } from 'node:v8';
@@ -148,7 +148,7 @@ export function workerHeapMb(accounts: number): number {
  * 392-454 MB against 344-381), under the report phase's for all 8 formats (417-430 MB against
  * 419-426; issue 16, fourteenth round, docs/operations/scale-measurements.md "Several cores"). Its heap is
  * collected as this thread's is while judging, at a ceiling above what it keeps live
- * (parallel-worker.ts, HeapCeiling).
+ * (judging-worker.ts, HeapCeiling).
  */
 const UNTHROTTLED_HEAP_MB = 2048;
 
@@ -193,9 +193,18 @@ export interface WorkerTask {
 }
 
 /**
- * What a merging worker is started with instead of a WorkerSetup: a part of the merge of every
- * thread's runs. It is a fresh thread, not the one that judged (that one has exited by then).
+ * What a merging worker is started with instead of a WorkerSetup: it waits for its part of the
+ * merge of every thread's runs (WorkerMerge, its one message). It is a fresh thread, not the one
+ * that judged (that one has exited by then), started as soon as that one has: its start-up
+ * (module load, ~0.2 s of wall time) goes on while this thread plans the merge.
  */
+export interface WorkerMergeSetup {
+  merging: true;
+  /** Its heap is collected at a ceiling while it merges, as a judging worker's while it judges (judgesUnderCeiling). */
+  underCeiling: boolean;
+}
+
+/** A merging worker's part (plain data). */
 export interface WorkerMerge {
   part: MergePart;
 }
@@ -321,6 +330,7 @@ async function judgeShares(workers: Workers, source: SnapshotSource, options: Ev
   first.index = indexForShare(source.header, fromLines, new Set(accountsOf(0)));
   const judgeHere = (judgedWith: ModelIndex, only: LineSelection, judgesOrganization: boolean) => judgeRecords(source, judgedWith, options.rules, { only, judgesOrganization, heapCeiling }, decided.add);
   await judgeHere(first.index, new ClaimedLines(share(0), tail, 0), first.judgesOrganization);
+  decided.ownShareJudged();
   for (const [k, worker] of alive.entries()) {
     const judged = await worker.result;
     if (judged === OUT_OF_MEMORY) await judgeHere(await indexOfWhole(source, fromLines), new Set([...share(k + 1), ...claimedBy(tail, k + 1)]), false);
@@ -386,7 +396,11 @@ interface RunningWorker {
    * this thread's merge.
    */
   retire(): Promise<void>;
-  /** Its part of the merge, in a fresh thread once it answered its share; OUT_OF_MEMORY when that ran out of its heap first. */
+  /**
+   * Its part of the merge, in a fresh thread started once it answered its share and retired;
+   * OUT_OF_MEMORY when that ran out of its heap first. The part is posted before this returns, so
+   * that the thread merges it while this one merges its own.
+   */
   merge(part: MergePart): Promise<MergedPart | typeof OUT_OF_MEMORY>;
   stop(): Promise<void>;
 }
@@ -397,7 +411,7 @@ function startWorker(setup: WorkerSetup, threading: Threading): RunningWorker {
   const worker = startThread(setup, threading);
   let lines = 0;
   let outOfMemory = false;
-  let merging: Worker | undefined;
+  let merging: MergingThread | undefined;
   // A worker that answers says what it was doing; for one that died, what it was last known to do.
   const lastKnownStep = (): WorkerStep => (lines > 0 ? 'judging' : block.settled ? 'rules' : 'block');
   const failure = (message: string, stack?: string, step = lastKnownStep()) => workerFailure(step, lines, message, stack);
@@ -410,8 +424,9 @@ function startWorker(setup: WorkerSetup, threading: Threading): RunningWorker {
     else if (reply.block) block.resolve(reply.block);
     else if (!reply.merged) {
       result.resolve(reply);
-      // Its last answer: its heap goes while this thread still judges.
-      void retire();
+      // Its last answer: its heap goes while this thread still judges, and a thread to merge its
+      // spooled runs starts in its place.
+      void retire().then(() => (Array.isArray(reply.verdicts) ? undefined : mergingThread()));
     }
   });
   worker.once('error', (err: NodeJS.ErrnoException) => {
@@ -423,6 +438,11 @@ function startWorker(setup: WorkerSetup, threading: Threading): RunningWorker {
   worker.once('exit', (code) => pending().reject(failure(`exited with code ${code} before it answered`)));
   let retired: Promise<void> | undefined;
   const retire = () => (retired ??= worker.terminate().then(() => undefined));
+  let stopped = false;
+  const mergingThread = () => {
+    if (!merging && !stopped) merging = startMerging(threading);
+    return merging;
+  };
   return {
     block: block.promise,
     result: result.promise,
@@ -433,29 +453,53 @@ function startWorker(setup: WorkerSetup, threading: Threading): RunningWorker {
     },
     retire,
     merge: async (part) => {
-      await retire();
-      merging = startThread({ part }, threading);
-      return mergedBy(merging, part.length);
+      // Started once it retired (judgeInThreads awaits that), or now: the part is posted before any await.
+      const thread = mergingThread();
+      if (!thread) throw new Error('the evaluation is over: no part of the merge to take');
+      return thread.merge(part);
     },
     stop: async () => {
+      stopped = true;
       await retire();
-      await merging?.terminate();
+      await merging?.stop();
     },
   };
 }
 
 /** A worker thread of WORKER_MODULE (or the module a test gives) on `data`, its heap capped as `threading` says. */
-function startThread(data: WorkerSetup | WorkerMerge, threading: Threading): Worker {
+function startThread(data: WorkerSetup | WorkerMergeSetup, threading: Threading): Worker {
   return startWorkerThread(threading.module ?? WORKER_MODULE, {
     workerData: data,
     resourceLimits: { maxYoungGenerationSizeMb: threading.youngMb, maxOldGenerationSizeMb: threading.heapMb },
   });
 }
 
-/** The part of `lines` verdicts that a merging thread answers with; OUT_OF_MEMORY when it ran out of its heap first. */
-function mergedBy(worker: Worker, lines: number): Promise<MergedPart | typeof OUT_OF_MEMORY> {
+/** A merging thread, started before its part is known. */
+interface MergingThread {
+  /** Posts the part at once; its merged part, or OUT_OF_MEMORY when the thread ran out of its heap first. */
+  merge(part: MergePart): Promise<MergedPart | typeof OUT_OF_MEMORY>;
+  stop(): Promise<number>;
+}
+
+/** A fresh thread waiting for its part of the merge; what it answers (or how it fails) settles the part, listened for from its start. */
+function startMerging(threading: Threading): MergingThread {
+  const worker = startThread({ merging: true, underCeiling: judgesUnderCeiling(threading.heapMb) }, threading);
+  let lines = 0;
+  const merged = mergedBy(worker, () => lines);
+  return {
+    merge: (part) => {
+      lines = part.length;
+      worker.postMessage({ part } satisfies WorkerMerge);
+      return merged;
+    },
+    stop: () => worker.terminate(),
+  };
+}
+
+/** The part of `lines()` verdicts that a merging thread answers with; OUT_OF_MEMORY when it ran out of its heap first. */
+function mergedBy(worker: Worker, lines: () => number): Promise<MergedPart | typeof OUT_OF_MEMORY> {
   const merged = settlement<MergedPart | typeof OUT_OF_MEMORY>();
-  const failure = (message: string, stack?: string) => workerFailure('merging', lines, message, stack);
+  const failure = (message: string, stack?: string) => workerFailure('merging', lines(), message, stack);
   worker.on('message', (reply: WorkerReply) => {
     if (!reply.ok) merged.reject(reply.userError ? new UserError(reply.message) : failure(reply.message, reply.stack));
     else if (reply.merged) merged.resolve(reply.merged);

@@ -234,14 +234,16 @@ export function mergePart(part: MergePart, heapCeiling?: HeapCeiling): MergedPar
 
 /**
  * The merged parts as one: their rule ranges, checkpoints and outlines in the merged order. A part
- * merged elsewhere that could not be is merged here.
+ * merged elsewhere that could not be is merged here. `meanwhile` runs once this thread has merged
+ * its own part, before it waits for the others'.
  */
-export async function mergeParts(parts: readonly MergePart[], elsewhere: readonly PartMerger[], heapCeiling?: HeapCeiling): Promise<MergedPart> {
+export async function mergeParts(parts: readonly MergePart[], elsewhere: readonly PartMerger[], heapCeiling?: HeapCeiling, meanwhile?: () => void): Promise<MergedPart> {
   // Posted before this thread merges its own part, so that the parts are merged at once.
   const others = parts.slice(1).map((part, k) => (part.length > 0 && elsewhere[k] ? elsewhere[k](part) : Promise.resolve(undefined)));
   // Awaited in order below: one that fails while an earlier one is awaited must not go unhandled.
   for (const other of others) other.catch(() => undefined);
   const merged = [mergePart(parts[0]!, heapCeiling)];
+  meanwhile?.();
   for (const [k, other] of others.entries()) merged.push((await other) ?? mergePart(parts[k + 1]!, heapCeiling));
   return joined(parts, merged);
 }

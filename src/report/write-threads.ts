@@ -171,8 +171,13 @@ export function formatGroups(formatters: readonly Formatter[], count: number, in
   return groups.filter((group) => group.members.length > 0).map((group) => group.members.sort((a, b) => a - b).map((i) => formatters[i]!));
 }
 
-/** Writes the formats in `threads` groups, the first on this thread; what was written comes back in the order of `formatters`. */
-export async function writeInThreads(result: ScanResult, formatters: readonly Formatter[], outDir: string, options: RenderOptions, threads: number, threading: ThreadOptions, ceiling?: HeapCeiling): Promise<FormatsWritten> {
+/**
+ * Writes the formats in `threads` groups, the first on this thread; what was written comes back in
+ * the order of `formatters`. This thread's heap ceiling (`heapCeiling`, which may collect the heap
+ * first: report/write.ts) is set once the workers are started, so that their start-up (a thread,
+ * the report modules: 0.1-0.3 s of CPU) goes on during that collection, not after it.
+ */
+export async function writeInThreads(result: ScanResult, formatters: readonly Formatter[], outDir: string, options: RenderOptions, threads: number, threading: ThreadOptions, heapCeiling: () => HeapCeiling | undefined = () => undefined): Promise<FormatsWritten> {
   const spooled = spoolOf(result.verdicts);
   const [own, ...others] = formatGroups(formatters, threads, !spooled);
   const { verdicts: _verdicts, ...plainResult } = result;
@@ -182,6 +187,7 @@ export async function writeInThreads(result: ScanResult, formatters: readonly Fo
   // its modules: 0.1-0.3 s at 10,000 accounts) no longer comes after the spool (0.6-1 s) on the
   // way to its first report byte.
   const workers = others.map((group) => startWorker(group, { result: plainResult, ...(spooled ? { spool: spooled } : {}), formats: group.map((f) => f.name), outDir, options: plainOptions, heapRoomMb: threading.workerHeapRoomMb ?? WORKER_HEAP_ROOM_MB }, threading.worker ?? WORKER_URL, heapMb));
+  const ceiling = heapCeiling();
   const spool = spooled ?? spooledOnce(result.verdicts);
   if (!spool) {
     // Not written (a full disk): the verdicts are still in memory, and every format is written here,

@@ -67,8 +67,8 @@ export async function writeReports(result: ScanResult, formats: string[], outDir
     throw new UserError(`${outDir}: cannot create output folder: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   const threads = reportThreads(result.verdicts, formatters, threading);
-  const ceiling = heldUnderCeiling(result.verdicts) ? (threading.heapCeiling ?? reportHeapCeiling(result.verdicts, threads)) : undefined;
-  const { written, failures } = threads > 1 ? await writeInThreads(result, formatters, outDir, options, threads, threading, ceiling) : await writeFormats(result, formatters, outDir, options, ceiling);
+  const ceiling = () => (heldUnderCeiling(result.verdicts) ? (threading.heapCeiling ?? reportHeapCeiling(result.verdicts, threads)) : undefined);
+  const { written, failures } = threads > 1 ? await writeInThreads(result, formatters, outDir, options, threads, threading, ceiling) : await writeFormats(result, formatters, outDir, options, ceiling());
   if (failures.length > 0) throw incomplete(written, failures);
   return written;
 }

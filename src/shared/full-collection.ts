@@ -67,7 +67,7 @@ export const HEAP_ROOM_MB = 128;
  * A ceiling on what this thread's heap may hold beyond what the last full collection left live:
  * over it, one full collection now. For the main thread while it judges accounts
  * (evaluate/judge.ts) and while it writes a spooled list's reports (alone, or beside capped worker
- * threads: report/write-threads.ts), and for a judging worker (evaluate/parallel-worker.ts): a heap
+ * threads: report/write-threads.ts), and for a judging worker (evaluate/judging-worker.ts): a heap
  * with no cap, or one too high to bound it (a worker's below 30,001 accounts: evaluate/parallel.ts
  * workerHeapMb), and V8 let it
  * grow to about four times its live data between full collections, later or sooner from run to

@@ -7,13 +7,16 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { judgesUnderCeiling, startWorkers, workerHeapMb, workerYoungMb } from '../../src/evaluate/parallel.ts';
 import { evaluateSnapshot, firstPass } from '../../src/evaluate/pipeline.ts';
 import { ClaimedLines } from '../../src/evaluate/shared-tail.ts';
+import { LineWriter } from '../../src/evaluate/spool-files.ts';
 import type { ModelIndex } from '../../src/model/index.ts';
 import { jsonFormatter } from '../../src/report/json.ts';
 import { sarifFormatter } from '../../src/report/sarif.ts';
@@ -213,9 +216,9 @@ describe('a worker that answered its share of pass 2', () => {
 });
 
 describe('a worker that answered its share of pass 2, its runs merged in parts', () => {
-  it('has ended: a thread of its own, started afresh, merges its part', async () => {
+  /** The snapshot on two threads whose workers note their thread in `log` (thread-log.ts): the reports one thread gives. */
+  const evaluatedWithThreadLog = async (log: string) => {
     const file = write(lines.join('\n') + '\n');
-    const log = join(dir, 'threads.log');
     writeFileSync(log, '');
     const module = new URL('../fixtures/evaluate-workers/thread-log.ts', import.meta.url);
     process.env.TRAILPROOF_THREAD_LOG = log;
@@ -226,13 +229,43 @@ describe('a worker that answered its share of pass 2, its runs merged in parts',
     } finally {
       delete process.env.TRAILPROOF_THREAD_LOG;
     }
+  };
+
+  it('has ended: a thread of its own, started afresh, merges its part', async () => {
+    const log = join(dir, 'threads.log');
+    await evaluatedWithThreadLog(log);
     const [judging, merging, ...rest] = readFileSync(log, 'utf8').trim().split('\n');
     expect(rest).toEqual([`${merging!.split(' ')[0]} merging`]);
     expect(judging).toMatch(/ started$/);
     expect(merging).toMatch(/ started$/);
     expect(merging).not.toEqual(judging);
   }, 60_000);
+
+  it('merges its part while this thread merges the first: the part is posted before this thread merges', async () => {
+    const log = join(dir, 'threads-at-once.log');
+    // This thread, at its part's first line, waits for the merging thread to write its own first
+    // line: a thread started or handed its part only once this thread's part is merged never does.
+    let otherMergedMeanwhile: boolean | undefined;
+    const write_ = LineWriter.prototype.write;
+    LineWriter.prototype.write = function (this: LineWriter, text: string) {
+      if (otherMergedMeanwhile === undefined && (this as unknown as { at?: number }).at !== undefined) otherMergedMeanwhile = waitFor(() => / merging$/m.test(readFileSync(log, 'utf8')), 30_000);
+      return write_.call(this, text);
+    };
+    try {
+      await evaluatedWithThreadLog(log);
+    } finally {
+      LineWriter.prototype.write = write_;
+    }
+    expect(otherMergedMeanwhile).toBe(true);
+  }, 90_000);
 });
+
+/** Blocks this thread until `done()` or `ms` have passed; whether it was done. */
+function waitFor(done: () => boolean, ms: number): boolean {
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (const until = Date.now() + ms; Date.now() < until; Atomics.wait(sleeper, 0, 0, 20)) if (done()) return true;
+  return done();
+}
 
 describe('a worker\'s heap', () => {
   it('is capped by the organization\'s size: old generation unthrottled, then growing with it; young generation smaller in a large organization', async () => {
@@ -314,4 +347,31 @@ describe("pass 2's shared tail", () => {
   it('claimed by a worker that runs out of memory is judged by this thread', async () => {
     await judgedHere({ module: new URL('../fixtures/evaluate-workers/hungry-tail.ts', import.meta.url), heapMb: 64 });
   }, 60_000);
+});
+
+describe('a merging thread', () => {
+  /** The modules a module loads when it starts: its imports of values, and theirs (not `import type`, not `import()`). */
+  const loadedAtStart = (entry: string): Set<string> => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+      for (const statement of source.statements) {
+        if (!ts.isImportDeclaration(statement) || statement.importClause?.isTypeOnly) continue;
+        const named = statement.importClause?.namedBindings;
+        if (statement.importClause && !statement.importClause.name && named && ts.isNamedImports(named) && named.elements.every((e) => e.isTypeOnly)) continue;
+        const specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
+        if (specifier.startsWith('.')) visit(join(dirname(file), specifier));
+      }
+    };
+    visit(fileURLToPath(new URL(entry, import.meta.url)));
+    return seen;
+  };
+
+  it("loads the merge's modules only, not the judging ones (the model, the rules, the snapshot's reader)", () => {
+    const loaded = [...loadedAtStart('../../src/evaluate/parallel-worker.ts')].map((file) => file.slice(file.indexOf('/src/') + 1));
+    expect(loaded).toContain('src/evaluate/run-merge.ts');
+    expect(loaded.filter((file) => /^src\/(model|rules|snapshot)\/|^src\/evaluate\/(judge|decided)\.ts$/.test(file))).toEqual([]);
+  });
 });

@@ -2,7 +2,9 @@
  * The verdict spool (evaluate/verdict-spool.ts): a list written to disk in runs and merged gives
  * the verdicts an in-memory sort gives, and every report format renders the same bytes from it.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
@@ -10,7 +12,7 @@ import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
 import { EVIDENCE_GENERATION, openSpool, sortKey, type SpoolHandle, spoolSorted, type SpooledVerdicts, type SpoolRuns, VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
 import type { VerdictOutline } from '../../src/evaluate/verdict-outline.ts';
 import { compareVerdicts } from '../../src/contracts/order.ts';
-import { mergePart, type MergedPart, type MergePart } from '../../src/evaluate/run-merge.ts';
+import { mergePart, mergeParts, planParts, type MergedPart, type MergePart } from '../../src/evaluate/run-merge.ts';
 import { SEVERITIES, type ResourceType, type Verdict, type VerdictStatus } from '../../src/contracts/verdict.ts';
 import { listFormatters } from '../../src/report/registry.ts';
 import { HeapCeiling } from '../../src/shared/full-collection.ts';
@@ -90,6 +92,26 @@ describe('VerdictSpool', () => {
       if (!formatter.renderFiles) expect(textOf(formatter, result), formatter.name).toBe(formatter.render(result, {}));
     }
   }, 60_000);
+});
+
+describe('VerdictSpool pending verdicts', () => {
+  it('are written as a run when asked once the spool writes runs, and kept in memory while it writes none; the list is the same', async () => {
+    const next = generator(5);
+    const verdicts = Array.from({ length: 25 }, (_, i) => oddVerdict(next, i));
+    const runsOf = (spool: VerdictSpool) => (spool as unknown as { runs: string[] }).runs.length;
+    const inMemory = new VerdictSpool(undefined, 10);
+    for (const v of verdicts.slice(0, 9)) inMemory.add(v);
+    inMemory.writePending();
+    expect(runsOf(inMemory)).toBe(0);
+    expect(inMemory.finish()).toEqual([...verdicts.slice(0, 9)].sort(compareVerdicts));
+    const spool = new VerdictSpool(undefined, 10);
+    for (const v of verdicts) spool.add(v);
+    expect(runsOf(spool)).toBe(2);
+    spool.writePending();
+    expect(runsOf(spool)).toBe(3);
+    const list = spool.finish() as SpooledVerdicts;
+    expect([...list].map((v) => JSON.stringify(v))).toEqual([...verdicts].sort(compareVerdicts).map((v) => JSON.stringify(v)));
+  });
 });
 
 describe('VerdictSpool outline', () => {
@@ -277,6 +299,19 @@ describe('VerdictSpool merged in parts', () => {
       throw new Error('a worker failed');
     };
     await expect(split.spool.finishInParts(split.others, [later, failing])).rejects.toThrow('a worker failed');
+  });
+
+  it('runs what it is given to do meanwhile once this thread merged its part, before the parts merged elsewhere are in', async () => {
+    const runs = spools().others[1]!;
+    const out = join(mkdtempSync(join(tmpdir(), 'trailproof-parts-')), 'merged.jsonl');
+    writeFileSync(out, '');
+    const parts = planParts(runs.runs.map((file, i) => ({ file, evidenceBase: 0, resourceBase: 0, outline: runs.outlines[i]!, samples: runs.samples[i]! })), 2, out);
+    const events: string[] = [];
+    const later = (part: MergePart) => new Promise<MergedPart>((resolve) => setTimeout(() => resolve(mergePart(structuredClone(part))), 50)).finally(() => events.push('elsewhere'));
+    const merged = await mergeParts(parts, [later], undefined, () => events.push('meanwhile'));
+    expect(events).toEqual(['meanwhile', 'elsewhere']);
+    expect(merged.places).toHaveLength(runs.length);
+    rmSync(dirname(out), { recursive: true, force: true });
   });
 
   it('with nothing spooled to disk, is the array one spool sorts', async () => {
