@@ -14,7 +14,7 @@ import { RecentCache } from '../shared/recent-cache.ts';
 import { canonicalJson, ONE_FORMAT_REMEMBERED, oncePerObject } from './audit-common.ts';
 import { evidenceValue, indentedJson } from './canonical.ts';
 import { oneByteWherePossible } from '../shared/one-byte.ts';
-import { sortedPrettyJson } from './sorted-pretty-json.ts';
+import { sortedPrettyJson } from './compact-json.ts';
 
 /** The evidence objects must not change while in use: formatters never modify evidence (canonical.ts). */
 export class EvidenceTexts {

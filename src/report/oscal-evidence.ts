@@ -8,15 +8,14 @@
  * the observations remembers, per uuid, where to read the evidence again (a spooled verdict's
  * place in its evidence file, spooledEvidencePlace; the object itself for a list in memory, which
  * holds it anyway), and the back-matter reads each once more when written: a spooled one as the
- * spool's compact text, indented and quoted without being parsed (pretty-json-text.ts).
+ * spool's compact text, indented and quoted without being parsed (compact-json.ts quotedPrettyJson).
  */
 import type { Verdict } from '../contracts/verdict.ts';
 import { type SpooledEvidencePlace, spooledEvidencePlace } from '../evaluate/verdict-spool.ts';
 import { RecentCache } from '../shared/recent-cache.ts';
 import { canonicalJson, oncePerObject, prettyJson, uuidV5 } from './audit-common.ts';
 import { type EvidenceTexts, evidenceTextOf } from './evidence-texts.ts';
-import { quotedPrettyJson } from './pretty-json-text.ts';
-import { canonicalJsonText } from './canonical-json-text.ts';
+import { canonicalJsonText, quotedPrettyJson } from './compact-json.ts';
 
 /**
  * An evidence resource of the back-matter: its uuid and the evidence, read again (`text`: the
@@ -51,7 +50,7 @@ export class EvidenceResources {
    * verdict: the spool would keep the parsed object among its recent ones (EVIDENCE_GENERATION),
    * long enough to be promoted and collected by a full collection. Its canonical text is made
    * here from the spool's text, once per recent place (evidenceTextOf), without parsing it
-   * (canonical-json-text.ts) unless canonicalJson must decide.
+   * (compact-json.ts canonicalJsonText) unless canonicalJson must decide.
    */
   private readonly uuidOfVerdict: (verdict: Verdict) => string;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/report/audit-common.ts';
-import { canonicalJsonText } from '../../src/report/canonical-json-text.ts';
+import { canonicalJsonText } from '../../src/report/compact-json.ts';
 
 // What canonicalJsonText stands for: parse the compact text, then canonicalJson.
 const general = (compact: string) => canonicalJson(JSON.parse(compact));

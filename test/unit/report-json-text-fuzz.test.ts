@@ -1,5 +1,5 @@
 /**
- * The text fast paths (canonical-json-text.ts, pretty-json-text.ts, sorted-pretty-json.ts) against the
+ * The text fast paths (compact-json.ts: canonicalJsonText, quotedPrettyJson, sortedPrettyJson) against the
  * general way they stand for, on many random values: wherever a fast path answers, its answer is
  * the general one's, byte for byte. The values are built from the parts that trip text-level JSON
  * handling: keys that start one another, sort around escapes or beyond ASCII, look like indexes or
@@ -8,9 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/report/audit-common.ts';
-import { canonicalJsonText } from '../../src/report/canonical-json-text.ts';
-import { quotedPrettyJson } from '../../src/report/pretty-json-text.ts';
-import { sortedPrettyJson } from '../../src/report/sorted-pretty-json.ts';
+import { canonicalJsonText, quotedPrettyJson, sortedPrettyJson } from '../../src/report/compact-json.ts';
 import { indentedJson, sortKeysDeep } from '../../src/report/canonical.ts';
 import { prng } from '../bench/generate-org.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quotedPrettyJson } from '../../src/report/pretty-json-text.ts';
+import { quotedPrettyJson } from '../../src/report/compact-json.ts';
 
 // What quotedPrettyJson stands for: parse, indent, and quote as a string between before and after.
 const general = (compact: string, before: string, after: string) => JSON.stringify(`${before}${JSON.stringify(JSON.parse(compact), null, 2)}${after}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { indentedJson, sortKeysDeep } from '../../src/report/canonical.ts';
-import { sortedPrettyJson } from '../../src/report/sorted-pretty-json.ts';
+import { sortedPrettyJson } from '../../src/report/compact-json.ts';
 
 // What sortedPrettyJson stands for: parse, sort the keys, print nested `indent` deep.
 const general = (compact: string, indent: string) => indentedJson(sortKeysDeep(JSON.parse(compact)), indent);
