@@ -406,8 +406,17 @@ function parseJson(file: string, line: number, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new SnapshotLineError(`${file}:${line}: invalid JSON: ${(err as Error).message}`, line);
+    throw new SnapshotLineError(`${file}:${line}: invalid JSON: ${jsonParseReason(err as Error)}`, line);
   }
+}
+
+/**
+ * `JSON.parse`'s reason without the "(line 1 column N)" that Node 22's V8 appends and Node 20's
+ * does not: a snapshot line is one line, which the message already names, and the same bad
+ * snapshot gives the same error on either version.
+ */
+export function jsonParseReason(err: Error): string {
+  return err.message.replace(/ \(line \d+ column \d+\)$/, '');
 }
 
 function failOn(label: string, line: number, problem: LineProblem | undefined): void {

@@ -47,8 +47,8 @@ describe('one-byte texts in the reports', () => {
 
   it("makes the pretty text of evidence one-byte when a text in it is held two-byte (JSON's verdicts, SARIF's results)", () => {
     const evidence = { classifiedBecause: [twoByte('unknown: no classification tag')], read: { status: 'unknown' } };
-    // What JSON.stringify makes of it is two-byte, though it is ASCII.
-    expect(isOneByte(indentedJson(evidenceValue(evidence), '    '))).toBe(false);
+    expect(isOneByte(evidence.classifiedBecause[0]!)).toBe(false);
+    // Node 20's JSON.stringify makes a two-byte text of it, though it is ASCII (Node 22's does not).
     const text = new SharedTexts(evidenceValue).text(evidence, '    ');
     expect(text).toBe(indentedJson(evidenceValue(evidence), '    '));
     expect(isOneByte(text)).toBe(true);
