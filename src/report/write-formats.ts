@@ -91,7 +91,7 @@ class FormatJob {
           }
           this.open = TempFile.start(this.formatter.name, placeIn(this.outDir, next.value.path, this.formatter.name), next.value.chunks, (this.buffers ??= new WriteBuffers()), this.folders);
         }
-        const chunk = pull(() => this.open!.chunks.next());
+        const chunk = pull(() => this.open!.nextChunk());
         if (chunk.done) {
           this.finishInBackground(this.open);
           this.open = undefined;
