@@ -76,6 +76,13 @@ export interface Pending {
 
 /** One file streamed to its temporary name; a large report never becomes one string. */
 export class TempFile {
+  /**
+   * The file's chunks still to pull; dropped once the file is finished or abandoned, while its last
+   * writes may still be in flight. A finished generator keeps its locals: a paged HTML report's
+   * page held its 500 verdicts (and their rows and evidence texts) until its write was done, two
+   * to three pages at a time, long enough that V8 promoted them to its old generation.
+   */
+  private chunks: Iterator<string> | undefined;
   private buffer: Buffer | undefined;
   private used = 0;
   private bytes = 0;
@@ -89,10 +96,11 @@ export class TempFile {
   private constructor(
     readonly format: string,
     readonly file: string,
-    readonly chunks: Iterator<string>,
+    chunks: Iterator<string>,
     opening: Promise<FileHandle>,
     private readonly buffers: WriteBuffers,
   ) {
+    this.chunks = chunks;
     this.writes = opening.then(
       (handle) => {
         this.handle = handle;
@@ -118,6 +126,11 @@ export class TempFile {
       folders.set(folder, made);
     }
     return new TempFile(format, file, chunks[Symbol.iterator](), made.then(() => open(tempName(file), 'w')), buffers);
+  }
+
+  /** The file's next chunk from its format. */
+  nextChunk(): IteratorResult<string> {
+    return this.chunks!.next();
   }
 
   /** Buffers the chunk; a promise only when it needs the next buffer (which may be in flight). */
@@ -172,6 +185,7 @@ export class TempFile {
 
   /** Writes what is buffered, waits for every write of the file, and closes it. */
   async finish(): Promise<Pending> {
+    this.chunks = undefined;
     this.writeBehind();
     await this.writes;
     await this.handle?.close();
@@ -181,6 +195,7 @@ export class TempFile {
 
   /** Waits for the writes in flight, closes the file and removes it: its format failed. */
   async abandon(): Promise<void> {
+    this.chunks = undefined;
     if (this.buffer) this.buffers.give(this.buffer);
     this.buffer = undefined;
     await this.writes;

@@ -31,6 +31,15 @@ const TURN_VERDICTS = 512;
  * still find its next verdicts among those the read keeps (lockstep.ts, WINDOW_VERDICTS).
  */
 const READ_AHEAD_VERDICTS = WINDOW_VERDICTS - 2 * TURN_VERDICTS;
+/**
+ * The verdicts the shared read keeps when a thread writes one format (the HTML report beside a
+ * report worker): no other walk takes them, and a window of WINDOW_VERDICTS kept each verdict of
+ * a spooled list alive across a scavenge, to be copied and then promoted to V8's old generation
+ * with its message and resource. HTML alone on a list spooled from 10,000 accounts: 117 MB
+ * promoted per round with the window, 24 MB without (issue 16, twenty-sixth round,
+ * docs/operations/scale-measurements.md).
+ */
+const ONE_FORMAT_WINDOW = 1;
 /** The turn of a format with no paced walk (a header, a walk not of the whole list): this many chunks. */
 const TURN_CHUNKS = 512;
 
@@ -82,7 +91,7 @@ class FormatJob {
           }
           this.open = TempFile.start(this.formatter.name, placeIn(this.outDir, next.value.path, this.formatter.name), next.value.chunks, (this.buffers ??= new WriteBuffers()), this.folders);
         }
-        const chunk = pull(() => this.open!.chunks.next());
+        const chunk = pull(() => this.open!.nextChunk());
         if (chunk.done) {
           this.finishInBackground(this.open);
           this.open = undefined;
@@ -149,14 +158,16 @@ export interface FormatsWritten {
  * them, not once per format.
  */
 export async function writeFormats(result: ScanResult, formatters: readonly Formatter[], outDir: string, options: RenderOptions, ceiling?: HeapCeiling): Promise<FormatsWritten> {
-  const lockstep = new Lockstep(result.verdicts);
+  const inStep = formatters.length > 1;
+  const lockstep = new Lockstep(result.verdicts, inStep ? WINDOW_VERDICTS : ONE_FORMAT_WINDOW);
   const shared: ScanResult = { ...result, verdicts: lockstep.verdicts };
   const sharedOptions: RenderOptions = { ...options, evidenceTexts: options.evidenceTexts ?? EvidenceTexts.of(result.verdicts) };
   const jobs = formatters.map((formatter) => new FormatJob(formatter, outDir));
   try {
     for (let target = TURN_VERDICTS; jobs.some((job) => !job.done); target += TURN_VERDICTS) {
-      // A format may read a little past the target (a page of verdicts) on the shared walk.
-      lockstep.readAheadTo(target + READ_AHEAD_VERDICTS);
+      // A format may read a little past the target (a page of verdicts) on the shared walk; one
+      // alone may read as far as it likes: no other format's walk needs what it passes.
+      if (inStep) lockstep.readAheadTo(target + READ_AHEAD_VERDICTS);
       ceiling?.check();
       for (const job of jobs) {
         if (job.done) continue;

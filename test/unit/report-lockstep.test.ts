@@ -193,6 +193,26 @@ describe('writeReports of a spooled list', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('lets one format written alone read as far ahead as it likes on the one read of the list (a paged HTML report gathering a page)', async () => {
+    const one = (sampleResult().verdicts as Verdict[])[0]!;
+    const many = Array.from({ length: 3 * WINDOW_VERDICTS }, (_, i) => ({ ...one, resource: { ...one.resource, id: `r-${String(i).padStart(5, '0')}` } }));
+    const list = countedList(many);
+    // One chunk for the whole list: its walk runs past any read-ahead limit before the turn ends.
+    const gathering: Formatter = {
+      name: 'gathering',
+      fileName: 'gathering.txt',
+      description: 'gathering',
+      render: () => '',
+      *renderChunks(result) {
+        yield ids(result.verdicts).join('\n');
+      },
+    };
+    const written = await writeFormats({ ...sampleResult(), verdicts: list }, [gathering], dir, {});
+    expect(written.failures).toEqual([]);
+    expect(list.walks).toBe(1);
+    expect(readFileSync(join(dir, 'gathering.txt'), 'utf8')).toBe(ids(many).join('\n'));
+  });
+
   it('writes every format at once with the bytes each renders alone, reading the list once for all of them', async () => {
     const result = await evaluateSnapshot(await openDemoSnapshot(), { config: DEFAULT_CONFIG, rules: await loadRules(DEFAULT_CONFIG.rules.paths, DEFAULT_CONFIG) });
     const spool = new VerdictSpool(undefined, 7);

@@ -15,6 +15,7 @@ import type { Formatter, ReportFile } from '../../src/report/types.ts';
 import { WRITE_BUFFER_BYTES, WRITE_BUFFERS } from '../../src/report/write-behind.ts';
 import { tempName, writeFormats } from '../../src/report/write-formats.ts';
 import { UserError } from '../../src/shared/errors.ts';
+import { collectGarbageNow } from '../../src/shared/full-collection.ts';
 import { sampleResult } from '../fixtures/results/sample-result.ts';
 
 /** A held file: its open and writes wait for the test. */
@@ -220,6 +221,41 @@ describe('writeFormats writes behind generation', () => {
     expect(written.map((w) => w.file)).toEqual([0, 1, 2, 3].map((i) => join(dir, 'pages', `page-${i}.txt`)));
     for (let i = 0; i < 4; i++) expect(readFileSync(join(dir, 'pages', `page-${i}.txt`), 'utf8')).toBe(format.page(i));
     expect(readdirSync(join(dir, 'pages')).sort()).toEqual(['page-0.txt', 'page-1.txt', 'page-2.txt', 'page-3.txt']);
+  });
+
+  it('holds nothing of a page\'s making once its chunks are all pulled, while its last write is still in flight', async () => {
+    // Each page's chunks are made from an object of its own (a page of verdicts, as HTML's), held by the page's generator.
+    const made: WeakRef<object>[] = [];
+    function* pageChunks(source: { text: string }): Generator<string> {
+      yield source.text;
+    }
+    const paged: Formatter = {
+      name: 'paged',
+      fileName: 'pages/page-0.txt',
+      description: 'test',
+      render: () => '',
+      *renderFiles(): Iterable<ReportFile> {
+        for (let i = 0; i < 3; i++) {
+          const source = { text: `<page ${i}>`.repeat(100) };
+          made.push(new WeakRef(source));
+          yield { path: `pages/page-${i}.txt`, chunks: pageChunks(source) };
+        }
+      },
+    };
+    const first = hold('pages/page-0.txt');
+    const writing = writeFormats(sampleResult(), [paged], dir, {});
+
+    await first.firstWrite;
+    await turns(50);
+    expect(made).toHaveLength(3);
+    expect(first.closed).toBe(false);
+    collectGarbageNow();
+    expect(made[0]!.deref()).toBeUndefined();
+
+    first.letGo();
+    const { failures } = await writing;
+    expect(failures).toEqual([]);
+    expect(readFileSync(join(dir, 'pages', 'page-0.txt'), 'utf8')).toBe('<page 0>'.repeat(100));
   });
 
   it('a page that cannot be opened fails its format with a UserError naming it, after its other pages started: none is left behind, the other formats are written', async () => {
