@@ -14,6 +14,7 @@
  */
 import { statSync } from 'node:fs';
 import type { HeapCeiling } from '../shared/full-collection.ts';
+import { compareKeys, keyStartsWith, RunLineBytes, writeLineRebased } from './run-line-bytes.ts';
 import { LineWriter, readLines } from './spool-files.ts';
 import { ruleOfKey } from './spool-key.ts';
 import type { OutlineColumns } from './verdict-outline.ts';
@@ -159,15 +160,13 @@ function firstLineFrom(source: RunSource, key: string): { line: number; byte: nu
   return { line, byte };
 }
 
+/** A piece's lines, and where the current one is among them. */
 interface RunCursor {
-  key: string;
+  lines: RunLineBytes;
   /** The run's place in the order verdicts were added: equal keys come out in that order, as from a stable sort. */
   run: number;
-  /** The whole line, key included. */
-  line: string;
-  /** The line's place in its piece. */
+  /** The current line's place in its piece. */
   index: number;
-  lines: Generator<string>;
   piece: RunPiece;
 }
 
@@ -187,41 +186,40 @@ export function mergePart(part: MergePart, heapCeiling?: HeapCeiling): MergedPar
   const ruleEnds: number[] = [];
   let lines = 0;
   const heap: RunCursor[] = [];
-  const advance = (lines: Generator<string>, run: number, piece: RunPiece, index: number): RunCursor | undefined => {
-    const next = lines.next();
-    if (next.done) return undefined;
-    const tab = next.value.indexOf('\t');
-    const line = piece.evidenceBase === 0 && piece.resourceBase === 0 ? next.value : withBasesAt(next.value, tab, piece.evidenceBase, piece.resourceBase);
-    return { key: next.value.slice(0, tab), run, line, index, lines, piece };
-  };
-  part.pieces.forEach((piece, run) => {
-    if (piece.end <= piece.start) return;
-    const cursor = advance(readLines(piece.file, piece.start, piece.end), run, piece, 0);
-    if (cursor) heapPush(heap, cursor);
-  });
-  let ruleKey: string | undefined;
-  while (heap.length > 0) {
-    const top = heap[0]!;
-    // The rule's field of the key, with its terminator: a new one starts the next rule's range.
-    if (ruleKey === undefined || !top.key.startsWith(ruleKey)) {
-      const last = ranges[ranges.length - 1];
-      if (last) {
-        last[2] = at();
-        ruleEnds.push(part.firstLine + lines);
+  const cursors = part.pieces.flatMap((piece, run) => (piece.end > piece.start ? [{ lines: new RunLineBytes(piece.file, piece.start, piece.end), run, index: 0, piece }] : []));
+  try {
+    for (const cursor of cursors) if (cursor.lines.next()) heapPush(heap, cursor);
+    // The rule's field of the current rule's keys, with its terminator: a key without it starts the next rule's range.
+    let ruleField = Buffer.alloc(0);
+    let ruleWords = new DataView(ruleField.buffer);
+    let ruleFieldLength = -1;
+    while (heap.length > 0) {
+      const top = heap[0]!;
+      const line = top.lines;
+      if (ruleFieldLength < 0 || !keyStartsWith(line, ruleField, ruleWords, ruleFieldLength)) {
+        const last = ranges[ranges.length - 1];
+        if (last) {
+          last[2] = at();
+          ruleEnds.push(part.firstLine + lines);
+        }
+        ruleFieldLength = line.bytes.indexOf(0, line.start) + 1 - line.start;
+        ruleField = Buffer.from(line.bytes.subarray(line.start, line.start + ruleFieldLength));
+        ruleWords = new DataView(ruleField.buffer, ruleField.byteOffset, ruleField.length);
+        ranges.push([ruleOfKey(ruleField.toString('utf8')), at(), 0]);
       }
-      ruleKey = top.key.slice(0, top.key.indexOf('\u0000') + 1);
-      ranges.push([ruleOfKey(top.key), at(), 0]);
+      if ((part.firstLine + lines) % CHECKPOINT_VERDICTS === 0) checkpoints.push(at());
+      // Not at the first line: judging's last accounts have just been collected, by V8 or the ceiling.
+      if (lines % CEILING_LINES === CEILING_LINES - 1) heapCeiling?.check();
+      places[lines] = top.piece.outline.places[top.index]!;
+      codes[lines] = top.piece.outline.codes[top.index]!;
+      lines++;
+      writeLineRebased(writer, line, top.piece.evidenceBase, top.piece.resourceBase);
+      top.index++;
+      if (line.next()) siftDown(heap);
+      else heapPopTop(heap);
     }
-    if ((part.firstLine + lines) % CHECKPOINT_VERDICTS === 0) checkpoints.push(at());
-    // Not at the first line: judging's last accounts have just been collected, by V8 or the ceiling.
-    if (lines % CEILING_LINES === CEILING_LINES - 1) heapCeiling?.check();
-    places[lines] = top.piece.outline.places[top.index]!;
-    codes[lines] = top.piece.outline.codes[top.index]!;
-    lines++;
-    writer.writeLine(top.line);
-    const next = advance(top.lines, top.run, top.piece, top.index + 1);
-    if (next) heapReplaceTop(heap, next);
-    else heapPopTop(heap);
+  } finally {
+    for (const cursor of cursors) cursor.lines.close();
   }
   if (ranges.length > 0) {
     ranges[ranges.length - 1]![2] = at();
@@ -264,29 +262,10 @@ function joined(parts: readonly MergePart[], merged: readonly MergedPart[]): Mer
   return { ruleRanges: merged.flatMap((m) => m.ruleRanges), checkpoints: merged.flatMap((m) => m.checkpoints), places, codes, ruleEnds: merged.flatMap((m) => m.ruleEnds) };
 }
 
-/**
- * A run line (key, tab, encoded verdict) of a spool whose evidence now starts `evidenceBase` bytes
- * into the merged evidence file and whose resources start at `resourceBase` in the merged table:
- * only the digits of the resource index and the evidence offset are rewritten, the text that
- * JSON.parse and JSON.stringify of the whole line gave. That round trip of every line of the other
- * threads' runs took a third of the merge: 10,000 accounts on two threads, `-f md`, 0.43-0.46 s of
- * CPU with it, 0.29-0.31 s without (one thread: 0.18-0.19 s; two alternated pairs, load 6-7; issue
- * 16, fourteenth round).
- */
-function withBasesAt(line: string, tab: number, evidenceBase: number, resourceBase: number): string {
-  // `["high",resource,[offset,bytes],...`: a severity (SEVERITIES) is a word, so the first comma ends it.
-  const resource = line.indexOf(',', tab + 2) + 1;
-  const resourceEnd = line.indexOf(',', resource);
-  const head = `${line.slice(0, resource)}${Number(line.slice(resource, resourceEnd)) + resourceBase},`;
-  const ref = resourceEnd + 1;
-  if (line.charCodeAt(ref) !== OPENING_BRACKET) return `${head}${line.slice(ref)}`; // evidence written inline: {"v":...}
-  const offsetEnd = line.indexOf(',', ref + 1);
-  return `${head}[${Number(line.slice(ref + 1, offsetEnd)) + evidenceBase}${line.slice(offsetEnd)}`;
-}
-
-const OPENING_BRACKET = 0x5b;
-
-const less = (a: RunCursor, b: RunCursor) => a.key < b.key || (a.key === b.key && a.run < b.run);
+const less = (a: RunCursor, b: RunCursor) => {
+  const order = compareKeys(a.lines, b.lines);
+  return order < 0 || (order === 0 && a.run < b.run);
+};
 
 function heapPush(heap: RunCursor[], item: RunCursor): void {
   heap.push(item);
@@ -296,11 +275,6 @@ function heapPush(heap: RunCursor[], item: RunCursor): void {
     [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
     i = parent;
   }
-}
-
-function heapReplaceTop(heap: RunCursor[], item: RunCursor): void {
-  heap[0] = item;
-  siftDown(heap);
 }
 
 function heapPopTop(heap: RunCursor[]): void {

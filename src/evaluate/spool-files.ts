@@ -9,6 +9,11 @@ import { RecentCache } from '../shared/recent-cache.ts';
 
 const CHUNK_BYTES = 1 << 20;
 const NEWLINE = 0x0a;
+const DIGIT_ZERO = 0x30;
+/** Bytes copied one by one rather than through a view of them (a rebased line's pieces between its digits: 2-8 bytes). */
+const SHORT_COPY_BYTES = 32;
+/** Digits of the largest safe integer. */
+const MAX_DECIMAL_DIGITS = 16;
 
 /** How the spool's bytes are decoded: see decodingOf. */
 export type SpoolEncoding = 'latin1' | 'utf8';
@@ -65,10 +70,41 @@ export class LineWriter {
    */
   writeLine(text: string): number {
     const bytes = this.write(text);
+    this.writeNewline();
+    return bytes;
+  }
+
+  writeNewline(): void {
     if (this.used === this.buffer.length) this.flush();
     this.buffer[this.used++] = NEWLINE;
     this.offset++;
-    return bytes;
+  }
+
+  /** Writes bytes [start, end) of `source`, copied as they are (the merge's lines, run-line-bytes.ts). */
+  writeBytes(source: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    if (length > this.buffer.length - this.used) this.flush();
+    if (length > this.buffer.length) {
+      this.writeOut(Buffer.from(source.buffer, source.byteOffset + start, length));
+    } else if (length < SHORT_COPY_BYTES) {
+      const { buffer, used } = this;
+      for (let i = 0; i < length; i++) buffer[used + i] = source[start + i]!;
+      this.used += length;
+    } else {
+      this.buffer.set(source.subarray(start, end), this.used);
+      this.used += length;
+    }
+    this.offset += length;
+  }
+
+  /** Writes a non-negative integer's decimal digits. */
+  writeDecimal(value: number): void {
+    if (this.buffer.length - this.used < MAX_DECIMAL_DIGITS) this.flush();
+    let digits = 1;
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    for (let at = this.used + digits - 1, rest = value; at >= this.used; at--, rest = Math.floor(rest / 10)) this.buffer[at] = DIGIT_ZERO + (rest % 10);
+    this.used += digits;
+    this.offset += digits;
   }
 
   /** Copies the whole of `file` after what was written so far. */

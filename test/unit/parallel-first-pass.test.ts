@@ -246,15 +246,15 @@ describe('a worker that answered its share of pass 2, its runs merged in parts',
     // This thread, at its part's first line, waits for the merging thread to write its own first
     // line: a thread started or handed its part only once this thread's part is merged never does.
     let otherMergedMeanwhile: boolean | undefined;
-    const write_ = LineWriter.prototype.write;
-    LineWriter.prototype.write = function (this: LineWriter, text: string) {
+    const writeBytes = LineWriter.prototype.writeBytes;
+    LineWriter.prototype.writeBytes = function (this: LineWriter, source: Uint8Array, start: number, end: number) {
       if (otherMergedMeanwhile === undefined && (this as unknown as { at?: number }).at !== undefined) otherMergedMeanwhile = waitFor(() => / merging$/m.test(readFileSync(log, 'utf8')), 30_000);
-      return write_.call(this, text);
+      return writeBytes.call(this, source, start, end);
     };
     try {
       await evaluatedWithThreadLog(log);
     } finally {
-      LineWriter.prototype.write = write_;
+      LineWriter.prototype.writeBytes = writeBytes;
     }
     expect(otherMergedMeanwhile).toBe(true);
   }, 90_000);

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
 import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
@@ -254,7 +254,7 @@ describe('VerdictSpool merged in parts', () => {
     const others = [new VerdictSpool(undefined, 90), new VerdictSpool(undefined, 130)];
     const spool = new VerdictSpool(undefined, 110);
     verdicts.forEach((v, i) => (i % 3 === 0 ? spool : others[i % 3 === 1 ? 0 : 1]!).add(v));
-    return { spool, others: others.map((o) => o.finishRuns() as SpoolRuns) };
+    return { spool, others: others.map((o) => o.finishRuns() as SpoolRuns), verdicts };
   };
   const everything = (list: SpooledVerdicts) => ({
     verdicts: [...list].map((v) => JSON.stringify(v)),
@@ -290,6 +290,29 @@ describe('VerdictSpool merged in parts', () => {
       expect(given.length).toBe(mergers.filter((m) => m === elsewhere).length);
       for (const lines of given) expect(Math.abs(lines - 2_600 / parts)).toBeLessThan(2_600 / parts / 2);
     }
+  });
+
+  it("merges the runs' lines as bytes: none decoded into a string but each rule's first, a line longer than the merge's reads whole", async () => {
+    const split = spools();
+    // Inline evidence (a string) of 3 MB: one line across several of a run's 1 MiB reads.
+    const huge: Verdict = { ...split.verdicts[5]!, evidence: `\u20ac${'x'.repeat(3 << 20)}` };
+    split.spool.add(huge);
+    const toString = vi.spyOn(Buffer.prototype, 'toString');
+    const decodedAndRules: [number, number][] = [];
+    const elsewhere = async (part: MergePart) => {
+      toString.mockClear();
+      const merged = mergePart(structuredClone(part));
+      decodedAndRules.push([toString.mock.calls.length, merged.ruleRanges.length]);
+      return merged;
+    };
+    const list = (await split.spool.finishInParts(split.others, [elsewhere, elsewhere])) as SpooledVerdicts;
+    toString.mockRestore();
+    expect(decodedAndRules).toHaveLength(2);
+    for (const [decoded, rules] of decodedAndRules) expect(decoded).toBeLessThanOrEqual(rules);
+    // Every verdict whole (threads' equal keys come out in the threads' order, not the verdicts').
+    const expected = [...split.verdicts, huge].sort(compareVerdicts);
+    expect([...list].map(sortKey)).toEqual(expected.map(sortKey));
+    expect([...list].map((v) => JSON.stringify(v)).sort()).toEqual(expected.map((v) => JSON.stringify(v)).sort());
   });
 
   it('fails with the error of a part merged elsewhere, even one that fails while an earlier part is awaited', async () => {
