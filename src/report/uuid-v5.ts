@@ -59,8 +59,14 @@ export function uuidV5(name: string, namespace: string = TRAILPROOF_UUID_NAMESPA
   if (most > uuidInput.length) {
     uuidInput = Buffer.allocUnsafe(Math.max(most, uuidInput.length * 2));
     inputViews = [];
+    inputNamespace = undefined;
   }
-  ns.copy(uuidInput, 0);
+  // The namespace is copied only when it changes: a Buffer copy per uuid was a call into C++
+  // for 16 bytes that are almost always trailproof's.
+  if (ns !== inputNamespace) {
+    ns.copy(uuidInput, 0);
+    inputNamespace = ns;
+  }
   const end = UUID_BYTES + uuidInput.write(name, UUID_BYTES, 'utf8');
   // The digest as Latin-1 text ('binary'): one character per byte, no Buffer made for it.
   const digest = hash('sha1', (inputViews[end] ??= uuidInput.subarray(0, end)), 'binary');
@@ -72,6 +78,8 @@ export function uuidV5(name: string, namespace: string = TRAILPROOF_UUID_NAMESPA
 }
 
 let uuidInput = Buffer.allocUnsafe(1 << 12);
+/** The namespace whose bytes uuidInput starts with. */
+let inputNamespace: Buffer | undefined;
 /** Views of the start of uuidInput by length: hash() takes no length, and a view made per uuid was an object per uuid. */
 let inputViews: Buffer[] = [];
 const digestBytes = Buffer.allocUnsafe(UUID_BYTES);

@@ -51,7 +51,7 @@ describe('stableJsonChunks', () => {
     expect(chunks.some((c) => /^ validated",\n +"n": 1\n +}/.test(c))).toBe(true);
   });
 
-  it('writes small rendered items together, a few kilobytes a chunk, and large ones one chunk each', () => {
+  it('writes rendered items together, a few kilobytes a chunk, whatever their size, and an item in pieces apart', () => {
     const templates = new JsonTemplates();
     const small = (v: readonly (string | undefined)[]) => ({ 'observation-uuid': v[0] });
     const uuids = Array.from({ length: 2_000 }, (_, i) => `00000000-0000-5000-8000-${String(i).padStart(12, '0')}`);
@@ -61,11 +61,21 @@ describe('stableJsonChunks', () => {
     expect(chunks.join('')).toBe(stableJson(value));
     expect(chunks.length).toBeLessThan(uuids.length / 50);
     expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(20_000);
-    const big = (v: readonly (string | undefined)[]) => ({ id: v[0], text: 'x'.repeat(300) });
-    const bigList = new LazyList(['a', 'b', 'c'], (id) => big([id]), (id, indent) => templates.render('b', [id], big, indent));
+    // Items of a kilobyte or two (OSCAL's observations) were a chunk each, passed up through every
+    // generator above the list.
+    const big = (v: readonly (string | undefined)[]) => ({ id: v[0], text: 'x'.repeat(1_500) });
+    const ids = Array.from({ length: 200 }, (_, i) => `id-${i}`);
+    const bigList = new LazyList(ids, (id) => big([id]), (id, indent) => templates.render('b', [id], big, indent));
     const bigChunks = [...stableJsonChunks({ top: bigList })];
     expect(bigChunks.join('')).toBe(stableJson({ top: bigList }));
-    expect(bigChunks.filter((c) => c.includes('x'.repeat(300)))).toHaveLength(3);
+    expect(bigChunks.length).toBeLessThan(ids.length / 5);
+    expect(Math.max(...bigChunks.map((c) => c.length))).toBeLessThan(20_000);
+    // An item in pieces (its wide text apart, JsonTemplates.pieces) ends the batch, its pieces apart.
+    const wide = (v: readonly (string | undefined)[]) => ({ id: v[0], title: 'Logs — validated' });
+    const mixed = new LazyList(['a', 'b', 'c'], (id) => wide([id]), (id, indent) => (id === 'b' ? templates.pieces('w', [id], wide, indent) : templates.render('s', [id], small, indent)));
+    const mixedChunks = [...stableJsonChunks({ top: mixed })];
+    expect(mixedChunks.join('')).toBe(JSON.stringify({ top: [{ 'observation-uuid': 'a' }, wide(['b']), { 'observation-uuid': 'c' }] }, null, 2) + '\n');
+    expect(mixedChunks.filter((c) => c.includes('—'))).toEqual(['—']);
   });
 
   it('looks for LazyLists in each plain part of a document once, however many levels are opened above it', () => {

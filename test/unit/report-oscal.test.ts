@@ -118,6 +118,22 @@ describe('OSCAL assessment-results', () => {
     expect(diff).toHaveLength(1);
   });
 
+  it("names an observation by canonicalJson of what its verdict says, whatever its id and message hold", () => {
+    // The name is written out part by part, the id and message quoted as they are when they hold
+    // nothing to escape: quotes, backslashes, line breaks and lone surrogates must come out as
+    // canonicalJson writes them.
+    const messages = ['plain', 'say "no" \\ here', 'two\nlines\ttab', 'lone \ud800 surrogate', 'pair \ud83d\ude00 ok'];
+    for (const message of messages) {
+      const changed = withVerdict(sampleResult(), (v) => v.ruleId === 'trail-kms-encryption' && v.status === 'FAIL', { message });
+      const doc = oscal(changed);
+      const v = [...changed.verdicts].find((x) => x.ruleId === 'trail-kms-encryption' && x.status === 'FAIL')!;
+      const observation = resultOf(doc).observations.find((o: Json) => o.title.startsWith(`${v.ruleId}: ${resourceLabel(v)}`));
+      const evidenceUuid = observation['relevant-evidence'][0].href.slice(1);
+      const name = canonicalJson([v.ruleId, v.resource.id, v.status, v.message, v.suppressed ?? null, evidenceUuid]);
+      expect(observation.uuid).toBe(uuidV5(`observation:${resultOf(doc).uuid}:${name}`));
+    }
+  });
+
   it('implements RFC 4122 UUIDv5 (known vector: www.example.com in the DNS namespace)', () => {
     expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
   });
