@@ -4,7 +4,8 @@
  * key order, and verified as stored (never re-serialised).
  */
 import { sha256Hex } from '../shared/hash.ts';
-import { UserError } from '../shared/errors.ts';
+import { located, UserError } from '../shared/errors.ts';
+import { describeJsonError } from '../shared/json-syntax.ts';
 import { checkEntryPath } from './archive.ts';
 import type { Severity } from '../contracts/verdict.ts';
 import { SEVERITIES } from '../contracts/verdict.ts';
@@ -82,10 +83,12 @@ export function serializeManifest(manifest: Manifest): Buffer {
 /** Parses and checks the shape; problems name the JSON path. Throws UserError (unreadable package). */
 export function parseManifest(data: Buffer, label: string): Manifest {
   let value: unknown;
+  const text = data.toString('utf8');
   try {
-    value = JSON.parse(data.toString('utf8'));
+    value = JSON.parse(text);
   } catch (err) {
-    throw new UserError(`${label}: ${MANIFEST_FILE} is not JSON: ${(err as Error).message}`);
+    const { line, column, reason } = describeJsonError(text, err as Error);
+    throw new UserError(located(`${label}: ${MANIFEST_FILE}`, line, column, `invalid JSON: ${reason}`));
   }
   const fail = (path: string, expected: string): never => {
     throw new UserError(`${label}: ${MANIFEST_FILE}: ${path}: expected ${expected}`);

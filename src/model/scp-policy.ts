@@ -5,6 +5,7 @@
  * reported as unreadable rather than half-read: missing a Deny would be a false PASS.
  */
 import { known, unknownBecause, type Known } from './known.ts';
+import { jsonErrorText } from '../shared/json-syntax.ts';
 
 export interface ScpCondition {
   /** As written, e.g. "ArnNotLike", "StringNotEqualsIfExists", "ForAnyValue:StringEquals". */
@@ -90,7 +91,7 @@ export function parseScpContent(content: string): Known<ScpStatement[]> {
   try {
     doc = JSON.parse(content);
   } catch (e) {
-    return unknownBecause(`policy content is not valid JSON: ${(e as Error).message}`);
+    return unknownBecause(`policy content is not valid JSON: ${jsonErrorText(content, e as Error)}`);
   }
   try {
     if (!isObject(doc)) throw new Error('the document must be a JSON object');

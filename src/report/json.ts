@@ -9,7 +9,8 @@ import addFormats from 'ajv-formats';
 import type { FrameworkAssessment } from '../contracts/frameworks.ts';
 import type { ScanResult, VerdictList } from '../contracts/result.ts';
 import type { RuleMeta, Verdict } from '../contracts/verdict.ts';
-import { UserError } from '../shared/errors.ts';
+import { located, UserError } from '../shared/errors.ts';
+import { describeJsonError } from '../shared/json-syntax.ts';
 import { canonicalOrder } from '../contracts/order.ts';
 import { evidenceValue, LazyList, orderedKeys, SharedTexts, sharedMemberText, sortKeysDeep, stableJson, stableJsonChunks } from './canonical.ts';
 import { JsonTemplates, ShapeKeys, type TemplateValue } from './json-template.ts';
@@ -224,8 +225,14 @@ export function parseJsonReport(text: string, file: string): ScanResult {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new UserError(`${file}: not a trailproof JSON report: invalid JSON (${(err as Error).message})`);
+    const { line, column, reason } = describeJsonError(text, err as Error);
+    throw new UserError(located(file, line, column, `not a trailproof JSON report: invalid JSON: ${reason}`));
   }
+  return checkJsonReport(value, file);
+}
+
+/** A parsed report checked against the report schema; its problems name the JSON path. */
+export function checkJsonReport(value: unknown, file: string): ScanResult {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new UserError(`${file}: not a trailproof JSON report: $ must be an object`);
   }

@@ -11,6 +11,7 @@ import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../shared/errors.ts';
+import { describeJsonError } from '../shared/json-syntax.ts';
 import { noteLineText } from './error-free.ts';
 import { resolveSameAsReferences } from './same-as.ts';
 import { validateAccountLine, validateHeader, validateRecord, type LineProblem } from './schema.ts';
@@ -406,17 +407,10 @@ function parseJson(file: string, line: number, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new SnapshotLineError(`${file}:${line}: invalid JSON: ${jsonParseReason(err as Error)}`, line);
+    // A snapshot line is one line of text: the column is where on it.
+    const { column, reason } = describeJsonError(text, err as Error);
+    throw new SnapshotLineError(`${file}:${line}${column === undefined ? '' : `:${column}`}: invalid JSON: ${reason}`, line);
   }
-}
-
-/**
- * `JSON.parse`'s reason without the "(line 1 column N)" that Node 22's V8 appends and Node 20's
- * does not: a snapshot line is one line, which the message already names, and the same bad
- * snapshot gives the same error on either version.
- */
-export function jsonParseReason(err: Error): string {
-  return err.message.replace(/ \(line \d+ column \d+\)$/, '');
 }
 
 function failOn(label: string, line: number, problem: LineProblem | undefined): void {

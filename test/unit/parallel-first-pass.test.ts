@@ -143,7 +143,7 @@ describe('pass 1 in blocks of lines', () => {
     const withLines = (changes: Record<number, string>) => write(lines.map((line, i) => changes[i + 1] ?? line).join('\n') + '\n');
 
     expect(await sameErrorIn(withLines({ 45: badShape(45), 60: badJson(60), 75: badShape(75) }))).toMatch(/:45: \/regions: /);
-    expect(await sameErrorIn(withLines({ 20: badJson(20), 45: badShape(45), 60: badJson(60) }))).toMatch(/:20: invalid JSON: /);
+    expect(await sameErrorIn(withLines({ 20: badJson(20), 45: badShape(45), 60: badJson(60) }))).toMatch(/:20:\d+: invalid JSON: /);
     expect(await sameErrorIn(withLines({ 50: duplicate(50, 10), 70: badShape(70) }))).toMatch(/:50: \/accountId: account \d+ appears twice \(first on line 10\)/);
     expect(await sameErrorIn(withLines({ 30: duplicate(30, 70), 70: lines[69]! }))).toMatch(/:70: \/accountId: account \d+ appears twice \(first on line 30\)/);
     expect(await sameErrorIn(withLines({ 61: badShape(61), 62: duplicate(62, 3) }))).toMatch(/:61: \/regions: /);

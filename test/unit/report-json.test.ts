@@ -99,7 +99,17 @@ describe('parseJsonReport', () => {
   });
 
   it('refuses invalid JSON, naming the file', () => {
-    expect(userErrorOf(() => parseJsonReport('{"reportVersion": 1,', 'base.json')).message).toMatch(/^base\.json: not a trailproof JSON report: invalid JSON/);
+    expect(userErrorOf(() => parseJsonReport('{"reportVersion": 1,', 'base.json')).message).toBe(
+      'base.json:1:21: not a trailproof JSON report: invalid JSON: expected a property name in double quotes',
+    );
+    // A hand-edited baseline: the line and column of the mistake, not a snippet of the text.
+    const edited = renderJsonReport(sampleResult()).replace('"status": "FAIL"', '"status": "FAIL",,');
+    const before = edited.slice(0, edited.indexOf(',,'));
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n') + 1;
+    expect(userErrorOf(() => parseJsonReport(edited, 'base.json')).message).toBe(
+      `base.json:${line}:${column}: not a trailproof JSON report: invalid JSON: expected a property name in double quotes`,
+    );
     expect(userErrorOf(() => parseJsonReport('[]', 'base.json')).message).toMatch(/^base\.json: .*must be an object/);
   });
 

@@ -176,6 +176,18 @@ describe('report trend on bad input', () => {
     expect(run.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
 
+  it('names the line of the file for a mistake after the verdicts (not of the text read without them)', async () => {
+    const text = renderJsonReport(reportOn('2026-11-02'));
+    const errorsAt = text.indexOf('\n  "errors": ');
+    expect(errorsAt).toBeGreaterThan(0);
+    const broken = `${text.slice(0, errorsAt)}\n  "errors": ,${text.slice(errorsAt + '\n  "errors": '.length)}`;
+    const line = text.slice(0, errorsAt).split('\n').length + 1;
+    const folder = bad('b.json', broken);
+    const run = await runCliAsync(['report', 'trend', folder]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`${join(folder, 'b.json')}:${line}:13: not a trailproof JSON report: invalid JSON: expected a value`);
+  });
+
   it('writes the four files with --out', async () => {
     const out = join(dir, 'out');
     const run = await runCliAsync(['report', 'trend', join(dir, 'history'), '--out', out, '-q']);

@@ -10,7 +10,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ScanResult } from '../../contracts/result.ts';
 import type { VerdictStatus } from '../../contracts/verdict.ts';
 import { UserError } from '../../shared/errors.ts';
-import { parseJsonReport } from '../json.ts';
+import { checkJsonReport, parseJsonReport } from '../json.ts';
 
 /** What a trend needs of a verdict. */
 export interface VerdictDigest {
@@ -87,7 +87,14 @@ function canonicalDigest(bytes: Buffer, file: string): ReportDigest | undefined 
   const verdicts = scanVerdicts(bytes, start + VERDICTS_START.length - 1, end + 1, file);
   if (!verdicts) return undefined;
   const rest = `${bytes.toString('utf8', 0, start)}\n  "verdicts": [],\n  "errors": ${bytes.toString('utf8', end + VERDICTS_END.length)}`;
-  const { verdicts: _none, ...report } = parseJsonReport(rest, file);
+  let value: unknown;
+  try {
+    value = JSON.parse(rest);
+  } catch {
+    // Read whole the slow way, so that the error names the line of the file, not of this text without its verdicts.
+    return undefined;
+  }
+  const { verdicts: _none, ...report } = checkJsonReport(value, file);
   return { report, verdicts };
 }
 
