@@ -156,6 +156,18 @@ describe('verify-logs finds each kind of tampering', () => {
     expect(r.logs.listed).toBe(8);
   });
 
+  it('a digest whose content is not JSON: unreadable, with where and why in words that do not depend on the Node version', async () => {
+    const world = new World({ hours: 4 });
+    const key = world.digestKeys[2]!;
+    const o = world.object(key);
+    o.body = gzipSync(gunzipSync(o.body).toString('utf8').replace(/^\{/, '{,'));
+    const r = await verify(world);
+    expect(r.outcome).toBe('failed');
+    const finding = r.findings.find((f) => f.object === key)!;
+    expect(finding.kind).toBe('digest-unreadable-content');
+    expect(finding.detail).toBe('not a CloudTrail digest: invalid JSON: line 1 column 2: expected a value');
+  });
+
   it('a chain link that names the right digest with a forged hash', async () => {
     const world = new World({ hours: 4 });
     editJson(world, world.digestKeys[2]!, (d) => {

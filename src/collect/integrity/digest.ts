@@ -3,6 +3,7 @@
  * documents in "Validating CloudTrail log file integrity with custom implementations".
  */
 import { sha256Hex } from '../../shared/hash.ts';
+import { jsonErrorText } from '../../shared/json-syntax.ts';
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { DigestObject, FindingKind, PublicKeyEntry } from '../../snapshot/log-integrity.ts';
@@ -72,11 +73,25 @@ export function checkDigest(object: DigestObject, bucket: string, keys: readonly
   const base = { key: object.key, bucket, backfill, signature, ...(object.lastModified ? { lastModified: object.lastModified } : {}) };
   let raw: Buffer;
   let content: DigestContent;
+  const unreadable = (detail: string): CheckedDigest => ({ ...base, sha256: sha256Hex(object.body), signatureValid: false, problem: { kind: 'digest-unreadable-content', detail: `not a CloudTrail digest: ${detail}` } });
+  let text: string;
   try {
     raw = uncompressed(object.body);
-    content = parseContent(JSON.parse(raw.toString('utf8')));
+    text = raw.toString('utf8');
   } catch (err) {
-    return { ...base, sha256: sha256Hex(object.body), signatureValid: false, problem: { kind: 'digest-unreadable-content', detail: `not a CloudTrail digest: ${(err as Error).message}` } };
+    return unreadable((err as Error).message);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    // V8's own words differ between Node versions (and quote the text); the findings must not.
+    return unreadable(`invalid JSON: ${jsonErrorText(text, err as Error)}`);
+  }
+  try {
+    content = parseContent(parsed);
+  } catch (err) {
+    return unreadable((err as Error).message);
   }
   const sha256 = sha256Hex(raw);
   const checked = { ...base, sha256, content };
