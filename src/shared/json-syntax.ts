@@ -44,21 +44,22 @@ const EXPECTED: Record<ReturnType<typeof printParseErrorCode>, string> = {
  */
 export function jsonSyntaxProblem(text: string, jsonError?: Error): JsonSyntaxProblem | undefined {
   if (text.trim() === '') return { ...lineAndColumn(text, text.length), reason: 'the text is empty; expected a JSON value' };
-  let first: { code: ParseErrorCode; offset: number; length: number } | undefined;
+  let first: { code: ParseErrorCode; offset: number; length: number; inside: Container | undefined } | undefined;
+  const open: Container[] = [];
   visit(
     text,
     {
+      onObjectBegin: () => void open.push('object'),
+      onObjectEnd: () => void open.pop(),
+      onArrayBegin: () => void open.push('list'),
+      onArrayEnd: () => void open.pop(),
       onError: (code, offset, length) => {
-        first ??= { code, offset, length };
+        first ??= { code, offset, length, inside: open.at(-1) };
       },
     },
     { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
   );
-  if (first) {
-    const name = printParseErrorCode(first.code);
-    const reason = name === 'InvalidSymbol' ? unexpectedText(text.slice(first.offset, first.offset + first.length)) : EXPECTED[name];
-    return { ...lineAndColumn(text, first.offset), reason };
-  }
+  if (first) return { ...lineAndColumn(text, first.offset), reason: reasonOf(text, first) };
   const position = jsonError && /at position (\d+)/.exec(jsonError.message);
   if (position) return { ...lineAndColumn(text, Number(position[1])), reason: v8Reason(jsonError) };
   return undefined;
@@ -73,6 +74,18 @@ export function describeJsonError(text: string, jsonError: Error): { line?: numb
 export function jsonErrorText(text: string, jsonError: Error): string {
   const { line, column, reason } = describeJsonError(text, jsonError);
   return line === undefined ? reason : `line ${line} column ${column}: ${reason}`;
+}
+
+type Container = 'object' | 'list';
+
+/** jsonc-parser's code in words, told apart by where it stands (a missing ',' is the same code in an object and a list). */
+function reasonOf(text: string, error: { code: ParseErrorCode; offset: number; length: number; inside: Container | undefined }): string {
+  const name = printParseErrorCode(error.code);
+  if (name === 'InvalidSymbol') return unexpectedText(text.slice(error.offset, error.offset + error.length));
+  if (name === 'CommaExpected' && error.inside) return EXPECTED[error.inside === 'object' ? 'CloseBraceExpected' : 'CloseBracketExpected'];
+  // "{," is reported as a value missing; what is missing is a property name (or the "}").
+  if (name === 'ValueExpected' && error.inside === 'object' && text.slice(0, error.offset).trimEnd().endsWith('{')) return "expected a property name in double quotes or '}'";
+  return EXPECTED[name];
 }
 
 function unexpectedText(found: string): string {

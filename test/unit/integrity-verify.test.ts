@@ -165,7 +165,7 @@ describe('verify-logs finds each kind of tampering', () => {
     expect(r.outcome).toBe('failed');
     const finding = r.findings.find((f) => f.object === key)!;
     expect(finding.kind).toBe('digest-unreadable-content');
-    expect(finding.detail).toBe('not a CloudTrail digest: invalid JSON: line 1 column 2: expected a value');
+    expect(finding.detail).toBe('not a CloudTrail digest: invalid JSON: line 1 column 2: expected a property name in double quotes or \'}\'');
   });
 
   it('a chain link that names the right digest with a forged hash', async () => {

@@ -19,7 +19,12 @@ describe('jsonSyntaxProblem: where a text stops being JSON, and what was expecte
   it.each([
     ['a trailing comma in an object', '{\n  "a": 1,\n}', 3, 1, 'expected a property name in double quotes'],
     ['a trailing comma in a list', '[1, 2,]', 1, 7, 'expected a value'],
-    ['a missing comma between properties', '{\n  "a": 1\n  "b": 2\n}', 3, 3, "expected ','"],
+    ['a missing comma between properties', '{\n  "a": 1\n  "b": 2\n}', 3, 3, "expected ',' or '}'"],
+    ['a missing comma between list items', '[1 2]', 1, 4, "expected ',' or ']'"],
+    ['a list closed by a brace', '{"a": [1, 2}', 1, 12, "expected ',' or ']'"],
+    ['a comma first in an object', '{, "a": 1}', 1, 2, "expected a property name in double quotes or '}'"],
+    ['two commas in an object', '{"a": 1,, "b": 2}', 1, 9, 'expected a property name in double quotes'],
+    ['a brace too many', '{"a": 1}}', 1, 9, 'expected nothing more after the JSON value'],
     ['a missing colon', '{"a" 1}', 1, 6, "expected ':' after the property name"],
     ['a value left out', '{\n  "a": 1,\n  "b": }', 3, 8, 'expected a value'],
     ['an object not closed', '{\n "a": 1', 2, 8, "expected ',' or '}'"],
@@ -94,7 +99,7 @@ describe('JSON errors in what users give trailproof', () => {
       error = err;
     }
     expect(error).toBeInstanceOf(UserError);
-    expect((error as Error).message).toBe(`evidence.zip: ${MANIFEST_FILE}:4:3: invalid JSON: expected ','`);
+    expect((error as Error).message).toBe(`evidence.zip: ${MANIFEST_FILE}:4:3: invalid JSON: expected ',' or '}'`);
   });
 
   it("an SCP whose content is not JSON gives the same reason on every Node version (it is in the reports)", () => {
