@@ -9,7 +9,7 @@ import { createHash, hash as digestOf, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import { UserError } from '../shared/errors.ts';
 import { describeJsonError } from '../shared/json-syntax.ts';
 import { noteLineText } from './error-free.ts';
@@ -188,7 +188,9 @@ export async function openSnapshot(file: string, options: OpenOptions = {}): Pro
     // found a bad line before it, which is the one to report.
     let readFailure: SnapshotLineError | undefined;
     try {
-      for await (const parsed of parsedLines(file, hash, header, headerLine, (n) => n === headerLine || inBlock(n, own))) {
+      // No line after the block is decompressed or cut (the thread of the last block reads to the
+      // file's end, and its errors come with its block's): the rest is only hashed.
+      for await (const parsed of parsedLines(file, hash, header, headerLine, (n) => n === headerLine || inBlock(n, own), own.to)) {
         if (parsed.kind === 'header') {
           checkHeader(parsed.text);
           continue;
@@ -370,8 +372,9 @@ async function* parsedLines(
   header: SnapshotHeader,
   headerLine: number,
   wanted?: (line: number) => boolean,
+  through?: number,
 ): AsyncGenerator<ParsedLine> {
-  for await (const { number, text } of textLines(file, hash, wanted)) {
+  for await (const { number, text } of textLines(file, hash, wanted, through)) {
     const parsed = parsedLine(file, header.version, headerLine, number, text);
     if (parsed) yield parsed;
   }
@@ -455,25 +458,34 @@ class AccountTracker {
 
 /**
  * The file's text lines (1-based numbers), decompressed when it starts with the gzip magic bytes.
- * With `wanted`, only the lines it accepts are decoded and yielded.
+ * With `wanted`, only the lines it accepts are decoded and yielded. With `through`, no line after
+ * that one is wanted: once it is yielded, the rest of the file is read only to be hashed (`hash`),
+ * neither decompressed nor cut into lines (see validatingBlocks).
  */
-async function* textLines(file: string, hash: Hash | undefined, wanted?: (line: number) => boolean): AsyncGenerator<Line> {
+async function* textLines(file: string, hash: Hash | undefined, wanted?: (line: number) => boolean, through = Infinity): AsyncGenerator<Line> {
   const gzipped = await startsWithGzipMagic(file);
   const raw = Readable.from(hashedChunks(file, hash));
   let input: Readable = raw;
+  let gunzip: Gunzip | undefined;
   if (gzipped) {
-    const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES });
-    raw.on('error', (err) => gunzip.destroy(err));
-    input = raw.pipe(gunzip);
+    const decompressing = (gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES }));
+    raw.on('error', (err) => decompressing.destroy(err));
+    input = raw.pipe(decompressing);
   }
   // Lines are cut at the newline byte, which never occurs inside a multi-byte UTF-8 character, so
   // each line is decoded once, straight from the bytes read.
   let carried: Buffer[] = [];
   let number = 0;
+  // Iterated by hand: leaving a `for await` loop would destroy the stream that the rest of the
+  // file is still hashed from.
+  const chunks = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   try {
-    for await (const chunk of input as AsyncIterable<Buffer>) {
+    while (number < through) {
+      const next = await chunks.next();
+      if (next.done) break;
+      const chunk = next.value;
       let start = 0;
-      for (let end = chunk.indexOf(NEWLINE); end >= 0; end = chunk.indexOf(NEWLINE, start)) {
+      for (let end = chunk.indexOf(NEWLINE); end >= 0 && number < through; end = chunk.indexOf(NEWLINE, start)) {
         number++;
         if (wanted && !wanted(number)) {
           carried = [];
@@ -493,6 +505,10 @@ async function* textLines(file: string, hash: Hash | undefined, wanted?: (line: 
       }
       if (start < chunk.length) carried.push(chunk.subarray(start));
     }
+    if (number >= through) {
+      carried = [];
+      if (hash) await hashRest(raw, gunzip, chunks);
+    }
   } catch (err) {
     if (err instanceof UserError) throw err;
     const failed = readError(file, err, gzipped, number);
@@ -502,6 +518,21 @@ async function* textLines(file: string, hash: Hash | undefined, wanted?: (line: 
     raw.destroy();
   }
   if (carried.length > 0 && (!wanted || wanted(number + 1))) yield { number: number + 1, text: stripLineEnd(Buffer.concat(carried).toString('utf8'), number + 1) };
+}
+
+/**
+ * The rest of the raw file read through `raw` (hashedChunks hashes every chunk it reads) and
+ * dropped: a gzip stream is unpiped from its decompressor first, so that what follows the last
+ * wanted line is not decompressed (half a file's gunzip for the thread validating the first block).
+ */
+async function hashRest(raw: Readable, gunzip: Gunzip | undefined, chunks: AsyncIterator<Buffer>): Promise<void> {
+  if (!gunzip) {
+    while (!(await chunks.next()).done);
+    return;
+  }
+  raw.unpipe(gunzip);
+  gunzip.destroy();
+  for await (const _ of raw);
 }
 
 const NEWLINE = 0x0a;
