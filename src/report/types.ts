@@ -1,5 +1,6 @@
 import type { ScanResult } from '../contracts/result.ts';
 import type { EvidenceTexts } from './evidence-texts.ts';
+import type { AccountsPagesShared } from './html/paged.ts';
 
 export interface RenderOptions {
   /** SARIF: keep suppressed results (marked) instead of leaving them out. */
@@ -10,6 +11,8 @@ export interface RenderOptions {
   asffRegion?: string;
   /** Texts of evidence shared by the formats of one run (the writer passes one); each format makes its own when absent. */
   evidenceTexts?: EvidenceTexts;
+  /** HTML, paged: its accounts pages shared with a report worker (write-threads.ts); this thread's writer only. */
+  htmlAccountsPages?: AccountsPagesShared;
 }
 
 /**
