@@ -12,8 +12,8 @@
 import type { ScanResult } from '../../contracts/result.ts';
 import type { RuleMeta, Verdict } from '../../contracts/verdict.ts';
 import { DISPLAY_STATUSES, displayStatus } from '../audit-common.ts';
-import type { ReportFile } from '../types.ts';
-import { PAGE_CLASS_TITLE, PAGE_CLASSES, pageClassOf, type HtmlAggregate, type MatrixRow, type MatrixShare, type MatrixSource, type PageClass } from './aggregate.ts';
+import type { AccountsPagesShared, ReportFile } from '../types.ts';
+import { PAGE_CLASS_TITLE, PAGE_CLASSES, pageClassOf, type HtmlAggregate, type MatrixRow, type MatrixSource, type PageClass } from './aggregate.ts';
 import { html, type Raw } from './escape.ts';
 import { frameworkSections } from './frameworks.ts';
 import { matrixChunks, statusFilterHrefs, type MatrixLinks } from './matrix.ts';
@@ -204,20 +204,6 @@ function* verdictPages(result: ScanResult, agg: HtmlAggregate, names: PageNames,
     buffer.verdicts.push(v);
   }
   yield* endOfRule();
-}
-
-/**
- * The accounts pages shared with another thread (report/write-threads.ts): each page is claimed
- * once, from a counter both threads hold, by whichever gets to it first. The report worker that
- * writes JSON and SARIF beside this thread's HTML ended 3.8-6.5 s before it at 100,000 accounts;
- * these pages were ~2.9 of HTML's 18-22 CPU-s there, and depend only on the aggregate's matrix
- * (issue 16, twenty-seventh round, docs/operations/scale-measurements.md).
- */
-export interface AccountsPagesShared {
-  /** One slot over shared memory: the next page to claim (claimAccountsPage). */
-  claims: Int32Array;
-  /** Told once the aggregate is made: its matrix and how many accounts pages there are. */
-  share(matrix: MatrixShare, pages: number): void;
 }
 
 /** The next accounts page nobody has claimed, now claimed; undefined when every page is. */
