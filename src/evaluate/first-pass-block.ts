@@ -2,32 +2,26 @@
  * Pass 1 of one block of consecutive lines, in a thread other than the one that reads the whole
  * file (or in that one, for a worker that ran out of memory): the block's records validated
  * (snapshot/read.ts validatedBlock), what its lines give the model index (IndexBuilder.blockState,
- * merged in file order by the main thread) and their collection errors. A worker keeps the records
- * of its block's first lines for its pass 2 (`kept`, kept-records.ts), and says how many.
+ * merged in file order by the main thread) and their collection errors.
  */
 import type { ApiError } from '../contracts/api-error.ts';
 import { collectErrors } from '../model/errors.ts';
 import { IndexBuilder, type IndexBlockState } from '../model/index.ts';
 import { SnapshotLineError, validatedBlock, type BlockSeen, type LineBlock } from '../snapshot/read.ts';
 import type { SnapshotHeader } from '../snapshot/types.ts';
-import type { KeptRecords } from './kept-records.ts';
 
 /** A block's pass 1 (plain data): its index state when every line was valid, else the first bad line (failure). */
 export interface BlockIndexed extends BlockSeen {
   index?: IndexBlockState;
   /** The collection errors recorded on its lines, in file order. */
   errors: ApiError[];
-  /** How many of its first lines' records the thread kept for its pass 2 (none when absent). */
-  kept?: number;
 }
 
-export async function indexBlock(file: string, header: SnapshotHeader, headerLine: number, block: LineBlock, kept?: KeptRecords): Promise<BlockIndexed> {
+export async function indexBlock(file: string, header: SnapshotHeader, headerLine: number, block: LineBlock): Promise<BlockIndexed> {
   const builder = new IndexBuilder(header);
   const seen: BlockIndexed = { lines: [], accountIds: [], errors: [] };
   try {
-    for await (const numbered of validatedBlock(file, header, headerLine, block)) {
-      const { line, record } = numbered;
-      kept?.offer(numbered);
+    for await (const { line, record } of validatedBlock(file, header, headerLine, block)) {
       builder.add(record, line);
       seen.errors.push(...collectErrors(record));
       seen.lines.push(line);
@@ -37,5 +31,5 @@ export async function indexBlock(file: string, header: SnapshotHeader, headerLin
     if (!(err instanceof SnapshotLineError)) throw err;
     return { ...seen, failure: { line: err.line, message: err.message } };
   }
-  return { ...seen, index: builder.blockState(), ...(kept ? { kept: kept.count } : {}) };
+  return { ...seen, index: builder.blockState() };
 }

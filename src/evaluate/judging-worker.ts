@@ -1,9 +1,8 @@
 /**
  * What a judging worker thread of parallel.ts does (parallel-worker.ts starts it). Started before
- * the main thread's pass 1, it validates and indexes its block of lines (first-pass-block.ts),
- * keeping the records of its first lines within its budget (kept-records.ts), and answers with it;
- * then it loads the rules and waits for its share of pass 2: it judges the records it kept, then
- * the account lines of its share, with the model index the main thread built, applies the exceptions and tallies as
+ * the main thread's pass 1, it validates and indexes its block of lines (first-pass-block.ts) and
+ * answers with it; then it loads the rules and waits for its share of pass 2: it judges those
+ * account lines with the model index the main thread built, applies the exceptions and tallies as
  * the main thread does (decided.ts), and answers with its share (spooled runs left unmerged), and
  * the main thread ends it.
  */
@@ -16,7 +15,6 @@ import { reopenSnapshot, type SnapshotSource } from '../snapshot/read.ts';
 import { DecidedVerdicts } from './decided.ts';
 import { indexBlock } from './first-pass-block.ts';
 import { judgeRecords } from './judge.ts';
-import { KeptRecords } from './kept-records.ts';
 import { indexForShare, judgesUnderCeiling, type WorkerReply, type WorkerSetup, type WorkerStep, type WorkerTask } from './parallel.ts';
 import { ClaimedLines } from './shared-tail.ts';
 import { failureOf } from './worker-failure.ts';
@@ -24,8 +22,6 @@ import { failureOf } from './worker-failure.ts';
 interface Ready {
   rules: LoadedRule[];
   source: SnapshotSource;
-  /** Its block's first records, judged first in its share (the main thread deals them to it). */
-  kept: KeptRecords;
 }
 
 /** What this worker is doing, said with a failure (its answers and this thread's arrive in any order). */
@@ -33,19 +29,17 @@ let step: WorkerStep = 'block';
 
 async function firstPassThenRules(setup: WorkerSetup, port: MessagePort): Promise<Ready> {
   const source = await reopenSnapshot(setup.file, { identity: setup.identity });
-  const kept = new KeptRecords(setup.keptRecordChars);
-  const block = await indexBlock(setup.file, source.header, setup.headerLine, setup.block, kept);
+  const block = await indexBlock(setup.file, source.header, setup.headerLine, setup.block);
   port.postMessage({ ok: true, block } satisfies WorkerReply);
   step = 'rules';
-  return { rules: loadRuleSpecs(setup.rules), source, kept };
+  return { rules: loadRuleSpecs(setup.rules), source };
 }
 
-async function judgeTask(setup: WorkerSetup, { rules, source, kept }: Ready, task: WorkerTask): Promise<WorkerReply> {
+async function judgeTask(setup: WorkerSetup, { rules, source }: Ready, task: WorkerTask): Promise<WorkerReply> {
   step = 'judging';
   const decided = new DecidedVerdicts(setup.decided);
   const index = indexForShare(source.header, deserialize(new Uint8Array(task.index)) as AccountLinesIndex, new Set(task.accountIds));
-  const scope = { kept: kept.take(), only: new ClaimedLines(task.lines, task.tail, task.thread), judgesOrganization: false };
-  await judgeRecords(source, index, rules, { ...scope, ...ceiling() }, decided.add);
+  await judgeRecords(source, index, rules, { only: new ClaimedLines(task.lines, task.tail, task.thread), judgesOrganization: false, ...ceiling() }, decided.add);
   return { ok: true, ...decided.share() };
 }
 

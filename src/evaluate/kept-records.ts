@@ -1,10 +1,9 @@
 /**
- * Pass 1's records, kept for pass 2: a line read, decoded, parsed and validated once instead of
- * read and parsed again (JSON.parse of every line was the largest part of pass 2 after the rules).
- * Kept up to a budget of line characters, from the first line in scope on (where several threads
- * judge, each from the first line of its own block of pass 1: pass2-deal.ts); once a line does not
- * fit, none after it is kept, so the kept records are the first lines in scope (of the block) and
- * pass 2 judges them, then reads the rest, in file order as before.
+ * Pass 1's records, kept for pass 2 when this thread judges alone: a line read, decoded, parsed and
+ * validated once instead of read and parsed again (JSON.parse of every line was the largest part of
+ * pass 2 after the rules). Kept up to a budget of line characters, from the first line in scope on;
+ * once a line does not fit, none after it is kept, so the kept records are the first lines in scope
+ * and pass 2 judges them, then reads the rest, in file order as before.
  *
  * What pass 2 gets is what it read before: a validated line resolves its references as a trusted
  * one does (same-as.ts), and pass 1 mutates no record (the model index only refers to parts of

@@ -28,11 +28,6 @@ export interface EvaluateOptions {
    * (kept-records.ts; default KEPT_RECORD_CHARS): tests give 0, a few lines' worth, or Infinity.
    */
   keptRecordChars?: number;
-  /**
-   * The same for each judging thread where several judge, of its own block of pass 1
-   * (parallel.ts THREAD_KEPT_RECORD_CHARS by default).
-   */
-  threadKeptRecordChars?: number;
   /** Framework packs (--framework) whose control-level view is added to the result, in this order. */
   frameworks?: readonly FrameworkPack[];
 }

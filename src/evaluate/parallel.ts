@@ -43,16 +43,14 @@ import { UserError } from '../shared/errors.ts';
 import type { HeapCeiling } from '../shared/full-collection.ts';
 import { withHeapGrowth } from '../shared/heap-growth.ts';
 import { moduleBeside, OUT_OF_MEMORY, ranOutOfHeap, startWorkerThread } from '../shared/worker-thread.ts';
-import { lineBlocks, reopenSnapshot, type LineBlock, type SnapshotSource } from '../snapshot/read.ts';
+import { lineBlocks, reopenSnapshot, type LineBlock, type LineSelection, type SnapshotSource } from '../snapshot/read.ts';
 import type { SnapshotHeader } from '../snapshot/types.ts';
 import type { DecidedOptions, DecidedShare, DecidedVerdicts } from './decided.ts';
 import { indexBlock, type BlockIndexed } from './first-pass-block.ts';
-import { judgeRecords, type JudgeScope } from './judge.ts';
-import type { KeptRecords } from './kept-records.ts';
+import { judgeRecords } from './judge.ts';
 import type { EvaluateOptions, WorkerThreading } from './options.ts';
 import type { MergedPart, MergePart, PartMerger } from './run-merge.ts';
-import { dealAroundKept } from './pass2-deal.ts';
-import { claimedBy, ClaimedLines, type SharedTail } from './shared-tail.ts';
+import { claimedBy, ClaimedLines, withSharedTail, type SharedTail } from './shared-tail.ts';
 import { RUN_VERDICTS, sharedSpoolDir } from './verdict-spool.ts';
 
 /**
@@ -95,13 +93,6 @@ import { RUN_VERDICTS, sharedSpoolDir } from './verdict-spool.ts';
  * (docs/operations/scale-measurements.md, "Verdicts in memory below 15,000 accounts").
  */
 export const TWO_THREADS_FROM = 15_000;
-
-/**
- * Characters of account lines whose records each judging thread keeps from its block of pass 1 for
- * its pass 2 (kept-records.ts, pass2-deal.ts): about 64 MB of parsed records a thread (a record
- * holds about twice its line's characters), some 4,300 lines of the synthetic organizations.
- */
-export const THREAD_KEPT_RECORD_CHARS = 32 * 2 ** 20;
 
 /** From this many accounts a worker's young generation is halved (workerYoungMb). */
 const LARGE_ORGANIZATION_FROM = 30_001;
@@ -179,8 +170,6 @@ export interface WorkerSetup {
   headerLine: number;
   /** The lines whose records it validates and indexes in pass 1. */
   block: LineBlock;
-  /** Characters of its block's first lines whose records it keeps for its pass 2 (THREAD_KEPT_RECORD_CHARS). */
-  keptRecordChars: number;
   rules: RuleSpec[];
   /** How verdicts are decided, as in this thread; the worker's spool goes in spoolDir (removed by this thread at exit). */
   decided: DecidedOptions & { spoolDir: string };
@@ -188,9 +177,9 @@ export interface WorkerSetup {
 
 /** What a worker judges, sent once pass 1 is over. */
 export interface WorkerTask {
-  /** Lines of the accounts this worker reads and judges, besides the records it kept and the chunks of the tail it claims. */
+  /** Lines of the accounts this worker judges, besides the chunks of the tail it claims. */
   lines: number[];
-  /** Those accounts, its kept records' and the tail's: the worker places only them in the organization (model indexOf). */
+  /** Those accounts and the tail's: the worker places only them in the organization (model indexOf). */
   accountIds: string[];
   /** The end of pass 2, claimed chunk by chunk by the judging threads (shared-tail.ts), and this worker's number among them. */
   tail: SharedTail;
@@ -267,8 +256,6 @@ export interface Workers {
   running: RunningWorker[];
   /** Whether their old generations are capped low enough for V8 to grow them slowly (not judgesUnderCeiling). */
   heapCapped: boolean;
-  /** Characters of lines whose records each judging thread keeps from pass 1 for its pass 2, from its block's first line on. */
-  keptRecordChars: number;
   /**
    * Ends every worker, resolving once each thread has exited, so that its heap is gone before the
    * report stage starts threads of its own.
@@ -284,8 +271,7 @@ export function startWorkers(source: SnapshotSource, options: EvaluateOptions, d
   const accounts = source.header.scope.accountIds.length;
   const [ownBlock, ...blocks] = lineBlocks(source.headerLine, accounts, threads);
   const threading = { heapMb: workerHeapMb(accounts), youngMb: workerYoungMb(accounts), ...options.threading };
-  const keptRecordChars = options.threadKeptRecordChars ?? THREAD_KEPT_RECORD_CHARS;
-  const common = { file: source.file!, identity: source.identity!, headerLine: source.headerLine, keptRecordChars, rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } };
+  const common = { file: source.file!, identity: source.identity!, headerLine: source.headerLine, rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } };
   const running = blocks.map((block) => startWorker({ ...common, block }, threading));
   const indexed = running.map(async (worker, k) => {
     const outcome = await worker.block;
@@ -294,7 +280,7 @@ export function startWorkers(source: SnapshotSource, options: EvaluateOptions, d
   // This thread's own failure (an invalid snapshot) is the one to report: a block that fails
   // meanwhile must not surface as an unhandled rejection.
   indexed.forEach((b) => b.catch(() => undefined));
-  return { ownBlock: ownBlock!, blocks: indexed, running, heapCapped: !judgesUnderCeiling(threading.heapMb), keptRecordChars, stop: async () => void (await Promise.all(running.map((w) => w.stop()))) };
+  return { ownBlock: ownBlock!, blocks: indexed, running, heapCapped: !judgesUnderCeiling(threading.heapMb), stop: async () => void (await Promise.all(running.map((w) => w.stop()))) };
 }
 
 interface Judged {
@@ -304,8 +290,6 @@ interface Judged {
   /** The account of each line. */
   accountIds: string[];
   judgesOrganization: boolean;
-  /** The records this thread kept from pass 1: those of the first `kept.count` of `lines` (its block's first lines). */
-  kept?: KeptRecords;
 }
 
 /**
@@ -332,39 +316,27 @@ const CAPPED_HEAP_GROWTH_PERCENT = 100;
 
 async function judgeShares(workers: Workers, source: SnapshotSource, options: EvaluateOptions, first: Judged, decided: DecidedVerdicts, heapCeiling: HeapCeiling): Promise<void> {
   const alive = workers.running.filter((w) => !w.outOfMemory());
-  // Each thread judges the records it kept (a worker gone before its share kept none that count:
-  // its lines are dealt as any other), and the lines nobody kept are dealt around them.
-  const keptHere = first.lines.slice(0, first.kept?.count ?? 0);
-  const kept = [keptHere, ...(await Promise.all(alive.map((worker) => keptBy(workers, worker))))];
-  const { shares, tail } = dealAroundKept(first.lines, kept);
-  const accountOf = new Map(first.lines.map((line, i) => [line, first.accountIds[i]!]));
+  const threads = alive.length + 1;
+  const { dealt, tail } = withSharedTail(first.lines);
+  const share = (k: number) => dealt.filter((_, i) => i % threads === k);
   // A worker places the tail's accounts too: it may judge any of them.
-  const accountsOf = (k: number) => [...kept[k]!, ...shares[k]!, ...tail.lines].map((line) => accountOf.get(line)!);
+  const tailAccounts = first.accountIds.slice(dealt.length);
+  const accountsOf = (k: number) => [...first.accountIds.slice(0, dealt.length).filter((_, i) => i % threads === k), ...tailAccounts];
   const fromLines = accountLinesPart(first.index);
   const index = serializedOnce(fromLines);
-  alive.forEach((worker, k) => worker.post({ lines: shares[k + 1]!, accountIds: accountsOf(k + 1), index, tail, thread: k + 1 }));
+  alive.forEach((worker, k) => worker.post({ lines: share(k + 1), accountIds: accountsOf(k + 1), index, tail, thread: k + 1 }));
   // This thread, like a worker, holds only what it judges: the workers' shares of the header and of
   // the placements are no longer held through pass 2.
   first.index = indexForShare(source.header, fromLines, new Set(accountsOf(0)));
-  accountOf.clear();
-  const judgeHere = (judgedWith: ModelIndex, scope: Omit<JudgeScope, 'heapCeiling'>) => judgeRecords(source, judgedWith, options.rules, { ...scope, heapCeiling }, decided.add);
-  const ownKept = first.kept?.take();
-  first.kept = undefined;
-  await judgeHere(first.index, { ...(ownKept ? { kept: ownKept } : {}), only: new ClaimedLines(shares[0]!, tail, 0), judgesOrganization: first.judgesOrganization });
+  const judgeHere = (judgedWith: ModelIndex, only: LineSelection, judgesOrganization: boolean) => judgeRecords(source, judgedWith, options.rules, { only, judgesOrganization, heapCeiling }, decided.add);
+  await judgeHere(first.index, new ClaimedLines(share(0), tail, 0), first.judgesOrganization);
   decided.ownShareJudged();
   for (const [k, worker] of alive.entries()) {
     const judged = await worker.result;
-    // Its kept records died with it: their lines are read again here, with its share and the chunks it claimed.
-    if (judged === OUT_OF_MEMORY) await judgeHere(await indexOfWhole(source, fromLines), { only: new Set([...kept[k + 1]!, ...shares[k + 1]!, ...claimedBy(tail, k + 1)]), judgesOrganization: false });
+    if (judged === OUT_OF_MEMORY) await judgeHere(await indexOfWhole(source, fromLines), new Set([...share(k + 1), ...claimedBy(tail, k + 1)]), false);
     else decided.absorb(judged);
     await worker.retire();
   }
-}
-
-/** The lines whose records a worker kept from its block of pass 1: the first ones of its block. */
-async function keptBy(workers: Workers, worker: RunningWorker): Promise<number[]> {
-  const block = await workers.blocks[workers.running.indexOf(worker)]!;
-  return block.lines.slice(0, block.kept ?? 0);
 }
 
 /**

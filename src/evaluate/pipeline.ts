@@ -37,10 +37,7 @@ export interface FirstPass {
   accountIds: string[];
   /** This evaluation judges the organization itself (unsharded, or shard 1). */
   judgesOrganization: boolean;
-  /**
-   * Records pass 1 kept for this thread's pass 2: the first `kept.count` of `lines` (beside workers,
-   * the first lines of this thread's block; each worker keeps its own block's).
-   */
+  /** Records pass 1 kept for pass 2 (one judging thread): the first `kept.count` of `lines`. */
   kept?: KeptRecords;
   /**
    * The result's accounts, taken from the index's placements before pass 2: a judging thread beside
@@ -92,8 +89,7 @@ function aloneScope(first: FirstPass): JudgeScope {
  * is also where a snapshot opened with `validate: 'first-pass'` is validated: nothing is judged
  * before the whole file has been found valid. With workers, this thread reads the first block of
  * lines and the workers the others (all in scope: threads are used only unsharded, not narrowed).
- * It keeps the records in scope for this thread's pass 2, up to `options.keptRecordChars` alone,
- * beside workers those of its block up to each thread's budget (Workers.keptRecordChars).
+ * Without workers it keeps the records in scope for pass 2, up to `options.keptRecordChars`.
  */
 export async function firstPass(source: SnapshotSource, options: EvaluateOptions, workers?: Workers): Promise<FirstPass> {
   const { header } = source;
@@ -105,7 +101,7 @@ export async function firstPass(source: SnapshotSource, options: EvaluateOptions
   const errors: ApiError[] = judgesOrganization ? [...header.errors, ...collectErrors(headerFetches(source))] : [];
   const lines: number[] = [];
   const accountIds: string[] = [];
-  const kept = new KeptRecords(workers ? workers.keptRecordChars : options.keptRecordChars);
+  const kept = workers ? undefined : new KeptRecords(options.keptRecordChars);
   const records = workers ? source.validateInBlocks!(workers.ownBlock, workers.blocks) : source.numberedRecords();
   for await (const numbered of records) {
     const { line, record } = numbered;
@@ -114,7 +110,7 @@ export async function firstPass(source: SnapshotSource, options: EvaluateOptions
       errors.push(...collectErrors(record));
       lines.push(line);
       accountIds.push(record.accountId);
-      kept.offer(numbered);
+      kept?.offer(numbered);
     }
   }
   // Every block was valid (validateInBlocks awaited them all): their lines follow this thread's.
@@ -127,7 +123,7 @@ export async function firstPass(source: SnapshotSource, options: EvaluateOptions
   // Buckets named by a trail further down the file than their own account: only those lines.
   for (const { line, record } of await namedBucketLines(source, builder.linesToReread(), kept)) builder.addNamedBuckets(record, line);
   const index = builder.finish();
-  return { index, errors, lines, accountIds, judgesOrganization, kept, accounts: placedAccounts(index, accountIds) };
+  return { index, errors, lines, accountIds, judgesOrganization, ...(kept ? { kept } : {}), accounts: placedAccounts(index, accountIds) };
 }
 
 /** The placements of `accountIds` as the result lists them. */

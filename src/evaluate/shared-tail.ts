@@ -33,20 +33,11 @@ export interface SharedTail {
   claims: SharedArrayBuffer;
 }
 
-/**
- * `lines` (the account lines in scope, in file order) as a fixed part to deal and a shared tail of
- * `tailLines` (the last TAIL_SHARE of them unless told: pass2-deal.ts gives the tail's length of
- * every line in scope when only those no thread kept are dealt).
- */
-export function withSharedTail(lines: readonly number[], tailLines = tailLength(lines.length)): { dealt: number[]; tail: SharedTail } {
-  const cut = lines.length - Math.min(tailLines, lines.length);
+/** `lines` (the account lines in scope, in file order) as a fixed part to deal and a shared tail. */
+export function withSharedTail(lines: readonly number[]): { dealt: number[]; tail: SharedTail } {
+  const cut = lines.length - Math.floor(lines.length * TAIL_SHARE);
   const tail = lines.slice(cut);
   return { dealt: lines.slice(0, cut), tail: { lines: tail, claims: new SharedArrayBuffer(4 * (1 + Math.ceil(tail.length / CHUNK_LINES))) } };
-}
-
-/** The tail's length for `lines` account lines in scope. */
-export function tailLength(lines: number): number {
-  return Math.floor(lines * TAIL_SHARE);
 }
 
 /**

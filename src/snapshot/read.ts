@@ -193,7 +193,7 @@ export async function openSnapshot(file: string, options: OpenOptions = {}): Pro
           continue;
         }
         tracker.see(parsed.record.accountId, parsed.line);
-        yield { line: parsed.line, record: parsed.record, chars: parsed.chars };
+        yield { line: parsed.line, record: parsed.record };
       }
     } catch (err) {
       if (!(err instanceof SnapshotLineError) || err.line <= own.to) throw err;
@@ -398,7 +398,7 @@ export async function* validatedBlock(file: string, header: SnapshotHeader, head
   for await (const { number, text } of textLines(file, undefined, (n) => n >= block.from)) {
     if (number > block.to) return;
     const parsed = parsedLine(file, header.version, headerLine, number, text);
-    if (parsed?.kind === 'record') yield { line: number, record: parsed.record, chars: parsed.chars };
+    if (parsed?.kind === 'record') yield { line: number, record: parsed.record };
   }
 }
 

@@ -318,8 +318,7 @@ describe("pass 2's shared tail", () => {
   }, 60_000);
   const judgedHere = async (threading: { module?: URL; heapMb?: number }) => {
     const heapCeiling = new CountingCeiling(2 ** 40);
-    // No records kept from pass 1: every line is dealt (pass2-deal.ts), round-robin but for the tail.
-    const result = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(2), threadKeptRecordChars: 0, threading: { ...threading, heapCeiling } });
+    const result = await evaluateSnapshot(await openSnapshot(file, { validate: 'first-pass' }), { ...options(2), threading: { ...threading, heapCeiling } });
     expect(result.scope.accountIds).toHaveLength(116);
     expect(render(result)).toEqual(single);
     return heapCeiling.checks;

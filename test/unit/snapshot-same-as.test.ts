@@ -158,10 +158,10 @@ describe('reading format 2: the records a version-1 line gives', () => {
     const file = tempFile('demo.jsonl.gz');
     await writeSnapshot(file, demo.header, demo.accounts);
     const source = await openSnapshot(file, { validate: 'first-pass' });
-    // The validating passes also say each line's length (what keeping its record costs); the records are what count here.
+    // The validating pass also says each line's length (what keeping its record costs); the records are what count here.
     const firstPass = (await collect(source.numberedRecords())).map(({ line, record }) => ({ line, record }));
     const blocks = lineBlocks(source.headerLine, source.header.scope.accountIds.length, 3);
-    const inBlocks = (await Promise.all(blocks.map((block) => collect(validatedBlock(file, source.header, source.headerLine, block))))).flat().map(({ line, record }) => ({ line, record }));
+    const inBlocks = (await Promise.all(blocks.map((block) => collect(validatedBlock(file, source.header, source.headerLine, block))))).flat();
     const secondPass = await collect(source.numberedRecords());
     const reopened = await collect((await reopenSnapshot(file, { identity: source.identity })).numberedRecords());
     const some = await collect(source.numberedRecords(new Set([3, 5])));
