@@ -8,12 +8,12 @@
 import type { ScanResult } from '../contracts/result.ts';
 import type { Verdict } from '../contracts/verdict.ts';
 import { DISPLAY_STATUSES, STATUS_LABEL } from './audit-common.ts';
-import { HtmlAggregate, type MatrixShare, SharedMatrix } from './html/aggregate.ts';
+import { HtmlAggregate } from './html/aggregate.ts';
 import { html, raw } from './html/escape.ts';
 import { type EvidenceTexts, evidenceTexts } from './html/evidence.ts';
 import { frameworkSections } from './html/frameworks.ts';
 import { filterHash, filterHref, matrixChunks } from './html/matrix.ts';
-import { accountsPagePath, claimedAccountsPages, pagedFiles, type PagedLayout, someAccountsPages } from './html/paged.ts';
+import { pagedFiles, type PagedLayout } from './html/paged.ts';
 import { errorsSection, exceptionsSection, pageEnd, pageStart, reportHeader, reportTitle, scopeSection, section } from './html/page.ts';
 import { ouRollupTable, ruleRollupTable } from './html/rollups.ts';
 import { controlKey, FINDINGS, verdictListChunks } from './html/verdict-list.ts';
@@ -88,34 +88,8 @@ export function* renderHtmlFiles(result: ScanResult, layout: HtmlLayout = HTML_L
     yield { path: ENTRY, chunks: singlePageChunks(result, new HtmlAggregate(result, layout.verdictsPerPage), texts) };
     return;
   }
-  yield* pagedFiles(result, new HtmlAggregate(result, layout.verdictsPerPage), layout, ENTRY, texts, options.htmlAccountsPages);
+  yield* pagedFiles(result, new HtmlAggregate(result, layout.verdictsPerPage), layout, ENTRY, texts);
 }
-
-/**
- * A paged HTML report's accounts pages written apart from its other files (write-threads.ts), from
- * the matrix the thread writing the rest shared: those still unclaimed (`claims`), or the given
- * page numbers. Its files are HTML's and are put in place with the rest; it is no format of its own.
- */
-export function htmlAccountsPagesFormatter(matrix: MatrixShare, pages: number, which: { claims: Int32Array } | { numbers: readonly number[] }): Formatter {
-  const files = (result: ScanResult) => {
-    const source = new SharedMatrix(matrix);
-    return 'claims' in which ? claimedAccountsPages(result, source, HTML_LAYOUT, which.claims, pages) : someAccountsPages(result, source, HTML_LAYOUT, which.numbers);
-  };
-  const { name, fileName, description, cost } = htmlFormatter;
-  return {
-    name,
-    fileName,
-    description,
-    cost,
-    render: () => {
-      throw new Error('the HTML accounts pages are files of a paged report, never one string');
-    },
-    renderFiles: files,
-  };
-}
-
-/** Where an accounts page of the paged HTML report is written, relative to the output folder. */
-export const htmlAccountsPagePath = (page: number) => accountsPagePath(HTML_LAYOUT, page);
 
 /** Escaped evidence texts, from the run's shared compact JSON when the writer gives one. */
 const htmlEvidenceTexts = (options: RenderOptions) => evidenceTexts(options.evidenceTexts?.compact);

@@ -1,6 +1,5 @@
 import type { ScanResult } from '../contracts/result.ts';
 import type { EvidenceTexts } from './evidence-texts.ts';
-import type { MatrixShare } from './html/aggregate.ts';
 
 export interface RenderOptions {
   /** SARIF: keep suppressed results (marked) instead of leaving them out. */
@@ -11,23 +10,6 @@ export interface RenderOptions {
   asffRegion?: string;
   /** Texts of evidence shared by the formats of one run (the writer passes one); each format makes its own when absent. */
   evidenceTexts?: EvidenceTexts;
-  /** HTML, paged: its accounts pages shared with a report worker (write-threads.ts); this thread's writer only. */
-  htmlAccountsPages?: AccountsPagesShared;
-}
-
-/**
- * The accounts pages of a paged HTML report shared with another thread (html/paged.ts,
- * write-threads.ts): each page is claimed once, from a counter both threads hold, by whichever gets
- * to it first. The report worker that writes JSON and SARIF beside this thread's HTML ended
- * 3.8-6.5 s before it at 100,000 accounts; these pages were ~2.9 of HTML's 18-22 CPU-s there, and
- * depend only on the aggregate's matrix (issue 16, twenty-seventh round,
- * docs/operations/scale-measurements.md).
- */
-export interface AccountsPagesShared {
-  /** One slot over shared memory: the next page to claim (html/paged.ts claimAccountsPage). */
-  claims: Int32Array;
-  /** Told once the aggregate is made: its matrix and how many accounts pages there are. */
-  share(matrix: MatrixShare, pages: number): void;
 }
 
 /**

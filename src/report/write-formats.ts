@@ -69,13 +69,10 @@ class FormatJob {
   /** Its files are written one at a time: the same buffers serve them all. */
   private buffers: WriteBuffers | undefined;
   private readonly folders = new Map<string, Promise<unknown>>();
-  /** A held format's files, whole at their temporary names, once it is written (see writeFormats). */
-  held: Pending[] | undefined;
 
   constructor(
     readonly formatter: Formatter,
     private readonly outDir: string,
-    private readonly hold = false,
   ) {}
 
   /**
@@ -123,28 +120,20 @@ class FormatJob {
     this.finishing.push({ temp: tempName(file.file), finished });
   }
 
-  /** Every file of the format is written: rename them into place together (or hold them so). */
+  /** Every file of the format is written: rename them into place together. */
   private async putInPlace(): Promise<void> {
     this.done = true;
     const pending = await Promise.all(this.finishing.map((f) => f.finished));
     this.buffers = undefined;
-    if (this.hold) this.held = pending;
-    else this.written.push(...(await putHeldInPlace(pending)));
-  }
-}
-
-/** Files whole at their temporary names renamed into place, in this order. */
-export async function putHeldInPlace(files: readonly Pending[]): Promise<WrittenReport[]> {
-  const written: WrittenReport[] = [];
-  for (const p of files) {
-    try {
-      await rename(p.temp, p.file);
-    } catch (err) {
-      throw cannotWrite(p.file, err);
+    for (const p of pending) {
+      try {
+        await rename(p.temp, p.file);
+      } catch (err) {
+        throw cannotWrite(p.file, err);
+      }
+      this.written.push({ format: p.format, file: p.file, bytes: p.bytes });
     }
-    written.push({ format: p.format, file: p.file, bytes: p.bytes });
   }
-  return written;
 }
 
 /** A format that failed, and why. */
@@ -157,32 +146,23 @@ export interface FormatFailure {
 export interface FormatsWritten {
   written: WrittenReport[];
   failures: FormatFailure[];
-  /** The held formats written whole, their files still at their temporary names (writeFormats' `hold`). */
-  held?: HeldFormat[];
-}
-
-/** A format's files written whole and not yet renamed into place. */
-export interface HeldFormat {
-  format: string;
-  files: Pending[];
 }
 
 /**
  * Writes each format on its own: its files go to temporary names and are renamed into place once
- * the whole format is written (a format named in `hold` is left at its temporary names and
- * returned in `held`: the caller puts it in place with the files another thread wrote of it), so a format that fails (a formatter bug, a full disk) leaves its
+ * the whole format is written, so a format that fails (a formatter bug, a full disk) leaves its
  * previous report untouched and never costs the other formats. The output folder exists.
  *
  * The formats are written together, taking turns, so that they walk the verdict list in step
  * (lockstep.ts): a verdict and its evidence are read, parsed and turned into text once for all of
  * them, not once per format.
  */
-export async function writeFormats(result: ScanResult, formatters: readonly Formatter[], outDir: string, options: RenderOptions, ceiling?: HeapCeiling, hold: ReadonlySet<string> = NONE_HELD): Promise<FormatsWritten> {
+export async function writeFormats(result: ScanResult, formatters: readonly Formatter[], outDir: string, options: RenderOptions, ceiling?: HeapCeiling): Promise<FormatsWritten> {
   const inStep = formatters.length > 1;
   const lockstep = new Lockstep(result.verdicts, inStep ? WINDOW_VERDICTS : ONE_FORMAT_WINDOW);
   const shared: ScanResult = { ...result, verdicts: lockstep.verdicts };
   const sharedOptions: RenderOptions = { ...options, evidenceTexts: options.evidenceTexts ?? EvidenceTexts.of(result.verdicts) };
-  const jobs = formatters.map((formatter) => new FormatJob(formatter, outDir, hold.has(formatter.name)));
+  const jobs = formatters.map((formatter) => new FormatJob(formatter, outDir));
   try {
     for (let target = TURN_VERDICTS; jobs.some((job) => !job.done); target += TURN_VERDICTS) {
       // A format may read a little past the target (a page of verdicts) on the shared walk; one
@@ -198,12 +178,8 @@ export async function writeFormats(result: ScanResult, formatters: readonly Form
   } finally {
     lockstep.close();
   }
-  const held = jobs.filter((job) => job.held && !job.error).map((job) => ({ format: job.formatter.name, files: job.held! }));
   return {
     written: jobs.flatMap((job) => job.written),
     failures: jobs.filter((job) => job.error).map((job) => ({ format: job.formatter.name, error: job.error! })),
-    ...(held.length > 0 ? { held } : {}),
   };
 }
-
-const NONE_HELD: ReadonlySet<string> = new Set();

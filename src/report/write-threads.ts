@@ -20,11 +20,8 @@ import { spoolSorted, type SpoolHandle, type SpooledVerdicts } from '../evaluate
 import { UserError } from '../shared/errors.ts';
 import type { HeapCeiling } from '../shared/full-collection.ts';
 import { moduleBeside, OUT_OF_MEMORY, ranOutOfHeap, startWorkerThread } from '../shared/worker-thread.ts';
-import { htmlAccountsPagePath, htmlAccountsPagesFormatter } from './html.ts';
-import type { MatrixShare } from './html/aggregate.ts';
 import type { Formatter, RenderOptions } from './types.ts';
-import type { Pending } from './write-behind.ts';
-import { type FormatFailure, type FormatsWritten, type HeldFormat, putHeldInPlace, tempName, writeFormats, type WrittenReport } from './write-formats.ts';
+import { type FormatFailure, type FormatsWritten, tempName, writeFormats, type WrittenReport } from './write-formats.ts';
 
 export interface ThreadOptions {
   /** Threads that write formats at once, this one included; default: the cores (availableParallelism()). */
@@ -39,8 +36,6 @@ export interface ThreadOptions {
   spoolOnceFromSeconds?: number;
   /** This thread's heap ceiling while it writes a spooled list's reports; default HEAP_ROOM_MB beyond what is live (shared/full-collection.ts; tests watch it). */
   heapCeiling?: HeapCeiling;
-  /** With `worker` (a test's module): share HTML's accounts pages with it all the same (AccountsPagesSharing). */
-  shareAccountsPages?: boolean;
 }
 
 /**
@@ -80,17 +75,6 @@ export interface ReportTask {
   options: Omit<RenderOptions, 'evidenceTexts'>;
   /** The worker's heap ceiling's room, in MB (WORKER_HEAP_ROOM_MB). */
   heapRoomMb: number;
-  /**
-   * The claims of HTML's accounts pages (paged.ts AccountsPagesShared), one slot over shared memory:
-   * once its formats are written the worker waits for the matrix (an AccountsPagesMessage) and
-   * writes the pages still unclaimed, held at their temporary names.
-   */
-  accountsPageClaims?: Int32Array;
-}
-
-/** This thread's HTML matrix for the worker that shares its accounts pages; null when HTML has none to share (one page, or it failed). */
-export interface AccountsPagesMessage {
-  accountsPages: { matrix: MatrixShare; pages: number } | null;
 }
 
 /** A failed format as plain data. */
@@ -105,8 +89,6 @@ export interface FailureReply {
 export interface ReportReply {
   written: WrittenReport[];
   failures: FailureReply[];
-  /** HTML's accounts pages it wrote, at their temporary names (ReportTask.accountsPageClaims). */
-  held?: HeldFormat[];
 }
 
 /**
@@ -204,16 +186,7 @@ export async function writeInThreads(result: ScanResult, formatters: readonly Fo
   // A list in memory is written to its spool while the workers start: a worker's start (its thread,
   // its modules: 0.1-0.3 s at 10,000 accounts) no longer comes after the spool (0.6-1 s) on the
   // way to its first report byte.
-  const sharing = sharesAccountsPages(own!, others, threading) ? new AccountsPagesSharing() : undefined;
-  const workers = others.map((group, k) =>
-    startWorker(
-      group,
-      { result: plainResult, ...(spooled ? { spool: spooled } : {}), formats: group.map((f) => f.name), outDir, options: plainOptions, heapRoomMb: threading.workerHeapRoomMb ?? WORKER_HEAP_ROOM_MB, ...(sharing && k === 0 ? { accountsPageClaims: sharing.claims } : {}) },
-      threading.worker ?? WORKER_URL,
-      heapMb,
-    ),
-  );
-  sharing?.sendTo(workers[0]!);
+  const workers = others.map((group) => startWorker(group, { result: plainResult, ...(spooled ? { spool: spooled } : {}), formats: group.map((f) => f.name), outDir, options: plainOptions, heapRoomMb: threading.workerHeapRoomMb ?? WORKER_HEAP_ROOM_MB }, threading.worker ?? WORKER_URL, heapMb));
   const ceiling = heapCeiling();
   const spool = spooled ?? spooledOnce(result.verdicts);
   if (!spool) {
@@ -230,18 +203,12 @@ export async function writeInThreads(result: ScanResult, formatters: readonly Fo
   if (!spooled) for (const worker of workers) worker.handOver(spool);
   const outcomes: FormatsWritten[] = [];
   try {
-    const ownWritten = await writeFormats(result, own!, outDir, sharing ? { ...options, htmlAccountsPages: sharing.shared } : options, ceiling, sharing ? HTML_HELD : undefined);
-    // One page, or HTML failed before its aggregate: the worker waits for nothing more.
-    if (sharing && !sharing.matrix) workers[0]!.send({ accountsPages: null } satisfies AccountsPagesMessage);
-    let sharingWorker: FormatsWritten | typeof OUT_OF_MEMORY = OUT_OF_MEMORY;
+    outcomes.push(await writeFormats(result, own!, outDir, options, ceiling));
     for (const [k, worker] of workers.entries()) {
       const outcome = await worker.outcome;
-      if (k === 0) sharingWorker = outcome;
-      // Out of its capped heap: the formats are written here instead, one after the other. Its
-      // part of HTML is HTML's (htmlWhole).
-      outcomes.push(outcome === OUT_OF_MEMORY ? await writeFormats(result, others[k]!, outDir, options, ceiling) : sharing && k === 0 ? withoutHtml(outcome) : outcome);
+      // Out of its capped heap: the formats are written here instead, one after the other.
+      outcomes.push(outcome === OUT_OF_MEMORY ? await writeFormats(result, others[k]!, outDir, options, ceiling) : outcome);
     }
-    outcomes.unshift(sharing ? await htmlWhole(result, ownWritten, sharingWorker, sharing, outDir, options, ceiling) : ownWritten);
   } finally {
     for (const worker of workers) void worker.stop();
   }
@@ -256,83 +223,7 @@ interface RunningWorker {
   outcome: Promise<FormatsWritten | typeof OUT_OF_MEMORY>;
   /** Hands a worker started without its spool (ReportTask.spool) the spool it waits for. */
   handOver(spool: SpoolHandle): void;
-  send(message: AccountsPagesMessage): void;
   stop(): Promise<number>;
-}
-
-/**
- * Whether this thread's HTML shares its accounts pages with the first worker: it writes HTML, a
- * worker writes other formats beside it, and the threads are not the tests' own (a worker module
- * of theirs answers no such task).
- */
-function sharesAccountsPages(own: readonly Formatter[], others: readonly (readonly Formatter[])[], threading: ThreadOptions): boolean {
-  return others.length > 0 && own.some((f) => f.name === 'html') && (threading.worker === undefined || threading.shareAccountsPages === true);
-}
-
-const HTML_HELD: ReadonlySet<string> = new Set(['html']);
-
-/** What a thread wrote, without its part of HTML (its files held, or its failure): htmlWhole says what became of HTML. */
-function withoutHtml(outcome: FormatsWritten): FormatsWritten {
-  return { written: outcome.written, failures: outcome.failures.filter((f) => f.format !== 'html') };
-}
-
-/**
- * HTML's accounts pages shared between this thread and the first report worker (paged.ts
- * AccountsPagesShared): the claims counter both hold, and the matrix this thread's HTML shares once
- * its aggregate is made, sent on to the worker.
- */
-class AccountsPagesSharing {
-  readonly claims = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
-  matrix: { matrix: MatrixShare; pages: number } | undefined;
-  private worker: RunningWorker | undefined;
-  readonly shared = {
-    claims: this.claims,
-    share: (matrix: MatrixShare, pages: number) => {
-      this.matrix = { matrix, pages };
-      this.worker?.send({ accountsPages: this.matrix });
-    },
-  };
-
-  sendTo(worker: RunningWorker): void {
-    this.worker = worker;
-  }
-}
-
-/**
- * HTML whole, or failed and removed: this thread's files and the accounts pages the worker wrote,
- * put in place in the order one thread writes them (the summary, the accounts pages, the verdict
- * pages). Pages the worker claimed and did not hand back (it died, or ran out of its heap) are
- * written here first; a part that failed fails HTML, and every file of both parts is removed.
- */
-async function htmlWhole(result: ScanResult, own: FormatsWritten, worker: FormatsWritten | typeof OUT_OF_MEMORY, sharing: AccountsPagesSharing, outDir: string, options: RenderOptions, ceiling: HeapCeiling | undefined): Promise<FormatsWritten> {
-  const ownHtml = own.held?.find((h) => h.format === 'html')?.files;
-  const workerHtml = worker === OUT_OF_MEMORY ? undefined : worker.held?.find((h) => h.format === 'html')?.files;
-  const workerFailure = worker === OUT_OF_MEMORY ? undefined : worker.failures.find((f) => f.format === 'html');
-  const pages = sharing.matrix?.pages ?? 0;
-  const pageFiles = Array.from({ length: pages }, (_, page) => join(outDir, htmlAccountsPagePath(page)));
-  const failed = async (failure: FormatFailure): Promise<FormatsWritten> => {
-    await Promise.all([...(ownHtml ?? []), ...(workerHtml ?? [])].map((p) => rm(p.temp, { force: true })));
-    await Promise.all(pageFiles.map((file) => rm(tempName(file), { force: true })));
-    return { ...withoutHtml(own), failures: [...withoutHtml(own).failures, failure] };
-  };
-  const ownFailure = own.failures.find((f) => f.format === 'html');
-  if (ownFailure) return failed(ownFailure);
-  if (workerFailure) return failed(workerFailure);
-  if (!ownHtml) return own;
-  const byFile = new Map<string, Pending>([...ownHtml, ...(workerHtml ?? [])].map((p) => [p.file, p]));
-  const missing = pages > 0 ? pageFiles.flatMap((file, page) => (byFile.has(file) ? [] : [page])) : [];
-  if (missing.length > 0) {
-    const rest = await writeFormats(result, [htmlAccountsPagesFormatter(sharing.matrix!.matrix, pages, { numbers: missing })], outDir, options, ceiling, HTML_HELD);
-    if (rest.failures.length > 0) return failed(rest.failures[0]!);
-    for (const p of rest.held![0]!.files) byFile.set(p.file, p);
-  }
-  const accounts = new Set(pageFiles);
-  const inOrder = [ownHtml[0]!, ...pageFiles.map((file) => byFile.get(file)!), ...ownHtml.slice(1).filter((p) => !accounts.has(p.file))];
-  try {
-    return { ...withoutHtml(own), written: [...own.written, ...(await putHeldInPlace(inOrder))] };
-  } catch (err) {
-    return failed({ format: 'html', error: err instanceof Error ? err : new Error(String(err)) });
-  }
 }
 
 function startWorker(group: readonly Formatter[], task: ReportTask, url: URL, heapMb: number): RunningWorker {
@@ -341,14 +232,14 @@ function startWorker(group: readonly Formatter[], task: ReportTask, url: URL, he
     worker = startWorkerThread(url, { workerData: task, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
   } catch (err) {
     // The task would not clone (a RenderOptions member that is no plain data): a bug.
-    return { outcome: Promise.resolve(everyFormatFailed(task, `could not start: ${(err as Error).message}`)), handOver: () => undefined, send: () => undefined, stop: () => Promise.resolve(0) };
+    return { outcome: Promise.resolve(everyFormatFailed(task, `could not start: ${(err as Error).message}`)), handOver: () => undefined, stop: () => Promise.resolve(0) };
   }
   const outcome = new Promise<FormatsWritten | typeof OUT_OF_MEMORY>((resolve) => {
     // The first of an answer, an error or the exit settles; an error is followed by the exit.
     let settled = false;
     worker.once('message', (reply: ReportReply) => {
       settled = true;
-      resolve({ written: reply.written, failures: reply.failures.map(failureOf), ...(reply.held ? { held: reply.held } : {}) });
+      resolve({ written: reply.written, failures: reply.failures.map(failureOf) });
     });
     const died = (how: string, outOfMemory = false) => {
       if (settled) return;
@@ -358,7 +249,7 @@ function startWorker(group: readonly Formatter[], task: ReportTask, url: URL, he
     worker.once('error', (err: NodeJS.ErrnoException) => died(`failed: ${err.message}`, ranOutOfHeap(err)));
     worker.once('exit', (code) => died(`exited with code ${code} before it answered`));
   });
-  return { outcome, handOver: (spool) => worker.postMessage(spool), send: (message) => worker.postMessage(message), stop: () => worker.terminate() };
+  return { outcome, handOver: (spool) => worker.postMessage(spool), stop: () => worker.terminate() };
 }
 
 function failureOf(reply: FailureReply): FormatFailure {

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
 import { compareVerdicts } from '../../src/contracts/order.ts';
@@ -24,12 +24,21 @@ import { loadRules } from '../../src/rules/load.ts';
 import { UserError } from '../../src/shared/errors.ts';
 import { HeapCeiling } from '../../src/shared/full-collection.ts';
 import { openDemoSnapshot } from '../../src/snapshot/demo.ts';
-import { filesUnder, relativeTo } from '../fixtures/report-files.ts';
 import { sampleResult } from '../fixtures/results/sample-result.ts';
 
 const ALL = listFormatters().map((f) => f.name);
 const fixtureWorker = (name: string) => new URL(`../fixtures/report-workers/${name}`, import.meta.url);
 
+/** Every file under `dir`, by relative path. */
+function filesUnder(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) files.set(relative(dir, join(entry.parentPath, entry.name)), readFileSync(join(entry.parentPath, entry.name)));
+  }
+  return files;
+}
+
+const relativeTo = (dir: string, written: WrittenReport[]) => written.map((w) => ({ ...w, file: relative(dir, w.file) }));
 
 /** The demo organization evaluated with framework assessments, its verdicts spooled to disk in runs of 7 (as a large organization's are). */
 async function spooledDemo(): Promise<ScanResult> {

@@ -60,8 +60,6 @@ const CLASS_SLOT = new Map(PAGE_CLASSES.map((c, i) => [c, i]));
 /**
  * Per rule, one column of counts (row × status) and of first page (row × page class), grown as
  * rows appear. Typed arrays: 100,000 accounts × 25 rules cost ~80 MB, not millions of objects.
- * Over shared memory, so that a report worker reads them in place to write accounts pages
- * (MatrixShare) instead of a copy or an aggregate of its own.
  */
 class CellStore {
   private capacity: number;
@@ -73,8 +71,8 @@ class CellStore {
   }
 
   addRule(): void {
-    this.counts.push(sharedArray(Uint32Array, this.capacity * SLOTS, 0));
-    this.pages.push(sharedArray(Int32Array, this.capacity * PAGE_CLASSES.length, -1));
+    this.counts.push(new Uint32Array(this.capacity * SLOTS));
+    this.pages.push(new Int32Array(this.capacity * PAGE_CLASSES.length).fill(-1));
   }
 
   ensureRow(row: number): void {
@@ -99,75 +97,13 @@ class CellStore {
   firstPage(row: number, rule: number, classSlot: number): number {
     return this.pages[rule]![row * PAGE_CLASSES.length + classSlot]!;
   }
-
-  /** The columns themselves (shared memory), not copies. */
-  columns(): { counts: Uint32Array[]; pages: Int32Array[] } {
-    return { counts: [...this.counts], pages: [...this.pages] };
-  }
 }
 
-type Column = Uint32Array | Int32Array;
-
-function sharedArray<T extends Column>(kind: { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number, fill: number): T {
-  const array = new kind(new SharedArrayBuffer(length * kind.BYTES_PER_ELEMENT));
-  if (fill !== 0) array.fill(fill);
-  return array;
-}
-
-function grow<T extends Column>(array: T, length: number, fill: number): T {
-  const bigger = sharedArray(array.constructor as unknown as { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length, fill);
+function grow<T extends Uint32Array | Int32Array>(array: T, length: number, fill: number): T {
+  const bigger = new (array.constructor as new (n: number) => T)(length);
+  bigger.fill(fill);
   bigger.set(array);
   return bigger;
-}
-
-/**
- * What the accounts × rules pages read of the aggregate (matrix.ts, paged.ts): the rules, the rows
- * in display order, each rule's counts column and the first verdict page of each cell.
- */
-export interface MatrixSource {
-  readonly rules: readonly RuleMeta[];
-  readonly rows: readonly MatrixRow[];
-  countColumn(rule: number): Uint32Array;
-  rowIndexOf(rowKey: string): number;
-  firstPageAt(row: number, rule: number, classSlot: number): number;
-}
-
-/**
- * An aggregate's matrix as plain data for a report worker (structured clone): its columns are the
- * aggregate's shared memory, read in place, never written after the aggregate's walk.
- */
-export interface MatrixShare {
-  rules: RuleMeta[];
-  rows: MatrixRow[];
-  /** The place in the columns of each of `rows`. */
-  rowIndexes: Int32Array;
-  counts: Uint32Array[];
-  pages: Int32Array[];
-}
-
-/** A MatrixShare read where it was handed over: the same pages as from the aggregate it came from. */
-export class SharedMatrix implements MatrixSource {
-  readonly rules: readonly RuleMeta[];
-  readonly rows: readonly MatrixRow[];
-  private readonly rowIndex = new Map<string, number>();
-
-  constructor(private readonly share: MatrixShare) {
-    this.rules = share.rules;
-    this.rows = share.rows;
-    share.rows.forEach((row, i) => this.rowIndex.set(row.key, share.rowIndexes[i]!));
-  }
-
-  countColumn(rule: number): Uint32Array {
-    return this.share.counts[rule]!;
-  }
-
-  rowIndexOf(rowKey: string): number {
-    return this.rowIndex.get(rowKey)!;
-  }
-
-  firstPageAt(row: number, rule: number, classSlot: number): number {
-    return this.share.pages[rule]![row * PAGE_CLASSES.length + classSlot]!;
-  }
 }
 
 export interface OuRollup {
@@ -189,7 +125,7 @@ interface PlaceCounts {
 }
 
 /** Everything but the verdict rows, from one walk. */
-export class HtmlAggregate implements MatrixSource {
+export class HtmlAggregate {
   readonly rules: RuleMeta[];
   /** Rows in display order: the organization row, then accounts by OU path, name and id. */
   rows: MatrixRow[] = [];
@@ -351,13 +287,6 @@ export class HtmlAggregate implements MatrixSource {
   /** 0-based page of the rule's verdict pages of that class (its index in PAGE_CLASSES) where the cell's first verdict is, or -1. */
   firstPageAt(row: number, rule: number, classSlot: number): number {
     return this.cells.firstPage(row, rule, classSlot);
-  }
-
-  /** The matrix for another thread (SharedMatrix): the rows copied, the columns shared. */
-  matrixShare(): MatrixShare {
-    const rowIndexes = new Int32Array(this.rows.length);
-    this.rows.forEach((row, i) => (rowIndexes[i] = this.rowIndex.get(row.key)!));
-    return { rules: [...this.rules], rows: [...this.rows], rowIndexes, ...this.cells.columns() };
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import type { RuleMeta } from '../../contracts/verdict.ts';
 import { DISPLAY_STATUSES, STATUS_LABEL } from '../audit-common.ts';
-import { cellTotal, SLOTS, type MatrixRow, type MatrixSource } from './aggregate.ts';
+import { cellTotal, SLOTS, type HtmlAggregate, type MatrixRow } from './aggregate.ts';
 import { escapeHtml, html, raw, type Raw } from './escape.ts';
 
 /** Characters URLSearchParams writes as they are (the application/x-www-form-urlencoded byte set). */
@@ -110,7 +110,7 @@ function parts(column: Uint32Array, base: number, total: number, link?: (slot: n
 const EMPTY_CELL_DASH = '–';
 const EMPTY_CELL_END = '</span><span class="sr-only">no verdict</span></td>';
 
-export function* matrixChunks(agg: MatrixSource, rows: readonly MatrixRow[], links: MatrixLinks): Generator<string> {
+export function* matrixChunks(agg: HtmlAggregate, rows: readonly MatrixRow[], links: MatrixLinks): Generator<string> {
   yield html`<div class="matrix-wrap" tabindex="0" role="region" aria-label="Accounts × rules matrix, scrolls"><table id="matrix"><caption class="sr-only">Verdicts per account and rule</caption><thead><tr><th scope="col">Account</th>${agg.rules.map(
     (r) => html`<th scope="col" class="rule" title="${r.title}">${r.id}</th>`,
   )}</tr></thead><tbody>`.html;

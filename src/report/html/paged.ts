@@ -12,8 +12,8 @@
 import type { ScanResult } from '../../contracts/result.ts';
 import type { RuleMeta, Verdict } from '../../contracts/verdict.ts';
 import { DISPLAY_STATUSES, displayStatus } from '../audit-common.ts';
-import type { AccountsPagesShared, ReportFile } from '../types.ts';
-import { PAGE_CLASS_TITLE, PAGE_CLASSES, pageClassOf, type HtmlAggregate, type MatrixRow, type MatrixSource, type PageClass } from './aggregate.ts';
+import type { ReportFile } from '../types.ts';
+import { PAGE_CLASS_TITLE, PAGE_CLASSES, pageClassOf, type HtmlAggregate, type MatrixRow, type PageClass } from './aggregate.ts';
 import { html, type Raw } from './escape.ts';
 import { frameworkSections } from './frameworks.ts';
 import { matrixChunks, statusFilterHrefs, type MatrixLinks } from './matrix.ts';
@@ -32,13 +32,12 @@ export interface PagedLayout {
 }
 
 const pad = (n: number) => String(n + 1).padStart(3, '0');
-const accountsFile = (page: number) => `accounts-${pad(page)}.html`;
 
 class PageNames {
   private readonly ruleFile = new Map<string, string>();
 
   constructor(
-    agg: { readonly rules: readonly RuleMeta[] },
+    agg: HtmlAggregate,
     readonly layout: PagedLayout,
   ) {
     agg.rules.forEach((r, i) => this.ruleFile.set(r.id, /^[A-Za-z0-9._-]{1,100}$/.test(r.id) ? r.id : `rule-${i + 1}`));
@@ -50,7 +49,7 @@ class PageNames {
   }
 
   accounts(page: number): string {
-    return accountsFile(page);
+    return `accounts-${pad(page)}.html`;
   }
 
   fromSummary(path: string): string {
@@ -63,7 +62,7 @@ class PageNames {
  * one is. Page names are file-name characters ([A-Za-z0-9._-]): nothing to escape; each is made
  * once per rule, class and page.
  */
-function cellLinks(agg: MatrixSource, names: PageNames): MatrixLinks {
+function cellLinks(agg: HtmlAggregate, names: PageNames): MatrixLinks {
   const filters = statusFilterHrefs(agg.rules);
   const classSlots = DISPLAY_STATUSES.map((s) => PAGE_CLASSES.indexOf(pageClassOf(s)));
   const files = agg.rules.map(() => PAGE_CLASSES.map((): string[] => []));
@@ -138,7 +137,7 @@ function pageNav(links: { href: string; label: string }[]): Raw {
   return html`<nav class="pager" aria-label="Pages">${links.map((l) => html`<a href="${l.href}">${l.label}</a>`)}</nav>`;
 }
 
-function* accountsPageChunks(result: ScanResult, agg: MatrixSource, names: PageNames, page: number, pages: number): Generator<string> {
+function* accountsPageChunks(result: ScanResult, agg: HtmlAggregate, names: PageNames, page: number, pages: number): Generator<string> {
   const rows = agg.rows.slice(page * names.layout.accountsPerPage, (page + 1) * names.layout.accountsPerPage);
   const nav = pageNav([
     { href: '../trailproof.html', label: 'Summary' },
@@ -206,47 +205,12 @@ function* verdictPages(result: ScanResult, agg: HtmlAggregate, names: PageNames,
   yield* endOfRule();
 }
 
-/** The next accounts page nobody has claimed, now claimed; undefined when every page is. */
-export function claimAccountsPage(claims: Int32Array, pages: number): number | undefined {
-  const page = Atomics.add(claims, 0, 1);
-  return page < pages ? page : undefined;
-}
-
-/** An accounts page's path, relative to the output folder. */
-export function accountsPagePath(layout: PagedLayout, page: number): string {
-  return `${layout.folder}/${accountsFile(page)}`;
-}
-
-function accountsPage(result: ScanResult, agg: MatrixSource, names: PageNames, page: number, pages: number): ReportFile {
-  return { path: accountsPagePath(names.layout, page), chunks: accountsPageChunks(result, agg, names, page, pages) };
-}
-
-/** The accounts pages of `pages` still unclaimed, each claimed as it is written: the other thread's share (AccountsPagesShared). */
-export function* claimedAccountsPages(result: ScanResult, agg: MatrixSource, layout: PagedLayout, claims: Int32Array, pages: number): Generator<ReportFile> {
+export function* pagedFiles(result: ScanResult, agg: HtmlAggregate, layout: PagedLayout, entry: string, texts: EvidenceTexts = evidenceTexts()): Generator<ReportFile> {
   const names = new PageNames(agg, layout);
-  for (let page = claimAccountsPage(claims, pages); page !== undefined; page = claimAccountsPage(claims, pages)) yield accountsPage(result, agg, names, page, pages);
-}
-
-/** Only `numbers` of the accounts pages (those another thread claimed and did not write). */
-export function* someAccountsPages(result: ScanResult, agg: MatrixSource, layout: PagedLayout, numbers: readonly number[]): Generator<ReportFile> {
-  const names = new PageNames(agg, layout);
-  const pages = Math.ceil(agg.rows.length / layout.accountsPerPage);
-  for (const page of numbers) yield accountsPage(result, agg, names, page, pages);
-}
-
-/**
- * The paged layout's files: the summary, the accounts pages, the verdict pages. With `shared`, the
- * accounts pages come last, those the other thread has not claimed meanwhile (the writer puts
- * every file in place in the order above).
- */
-export function* pagedFiles(result: ScanResult, agg: HtmlAggregate, layout: PagedLayout, entry: string, texts: EvidenceTexts = evidenceTexts(), shared?: AccountsPagesShared): Generator<ReportFile> {
-  const names = new PageNames(agg, layout);
-  const pages = Math.ceil(agg.rows.length / layout.accountsPerPage);
-  shared?.share(agg.matrixShare(), pages);
   yield { path: entry, chunks: summaryChunks(result, agg, names) };
-  if (!shared) for (let p = 0; p < pages; p++) yield accountsPage(result, agg, names, p, pages);
+  const pages = Math.ceil(agg.rows.length / layout.accountsPerPage);
+  for (let p = 0; p < pages; p++) yield { path: `${layout.folder}/${names.accounts(p)}`, chunks: accountsPageChunks(result, agg, names, p, pages) };
   const ctx: ListContext = { rules: new Map(agg.rules.map((r) => [r.id, r])), rows: new Map(agg.rows.map((r) => [r.key, r])), frameworks: [], defaultStatus: '', evidenceTexts: texts, oneRule: true };
   yield* verdictPages(result, agg, names, ctx);
-  if (shared) yield* claimedAccountsPages(result, agg, layout, shared.claims, pages);
 }
 
