@@ -84,8 +84,15 @@ function reasonOf(text: string, error: { code: ParseErrorCode; offset: number; l
   if (name === 'InvalidSymbol') return unexpectedText(text.slice(error.offset, error.offset + error.length));
   if (name === 'CommaExpected' && error.inside) return EXPECTED[error.inside === 'object' ? 'CloseBraceExpected' : 'CloseBracketExpected'];
   // "{," is reported as a value missing; what is missing is a property name (or the "}").
-  if (name === 'ValueExpected' && error.inside === 'object' && text.slice(0, error.offset).trimEnd().endsWith('{')) return "expected a property name in double quotes or '}'";
+  if (name === 'ValueExpected' && error.inside === 'object' && lastTokenBefore(text, error.offset) === '{') return "expected a property name in double quotes or '}'";
   return EXPECTED[name];
+}
+
+/** The last character before `offset` that is not JSON whitespace (no copy of a text that may be a whole report). */
+function lastTokenBefore(text: string, offset: number): string | undefined {
+  let at = offset - 1;
+  while (at >= 0 && ' \t\r\n'.includes(text[at]!)) at--;
+  return at >= 0 ? text[at] : undefined;
 }
 
 function unexpectedText(found: string): string {
