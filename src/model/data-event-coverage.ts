@@ -2,6 +2,7 @@ import { compareStrings } from '../contracts/order.ts';
 import type { AdvancedEventSelector, AdvancedFieldSelector, EventSelector } from '../snapshot/types.ts';
 import { FRESH, fieldSelectorAccepts, selectorAccepts, witnessValues, type EventAttributes } from './advanced-selectors.ts';
 import type { Known } from './known.ts';
+import { emptyList, mapped } from '../shared/lists.ts';
 
 /**
  * Which trails and event data stores record the S3 object data events of one bucket, for reads or
@@ -252,7 +253,7 @@ function witnesses(selectors: AdvancedEventSelector[], target: CoverageTarget, a
   const otherFields = [...new Set(selectors.flatMap((s) => s.FieldSelectors.map((f) => f.Field)))]
     .filter((f) => !(f in fixed) && f !== 'resources.ARN' && f !== 'eventName')
     .sort();
-  const otherValues = otherFields.map((f) => witnessValues(selectors, f, '', true));
+  const otherValues = mapped(otherFields, (f) => witnessValues(selectors, f, '', true));
   const total = otherValues.reduce((n, vs) => n * vs.length, arns.length * names.length);
   if (total > WITNESS_LIMIT) return null;
 
@@ -297,7 +298,7 @@ export function bucketAccessCoverage(target: CoverageTarget, access: AccessKind,
   const all = [...counted, ...excluded.map((e) => e.ps), ...uncertain.flatMap((u) => u.selectors)].map((p) => p.selector);
   const space = witnesses(all, target, access);
   if (!space) {
-    return { status: 'unknown', by: [], missing: [], notCounted: [], unknownReasons: ['the selectors are too complex to decide coverage exhaustively'] };
+    return { status: 'unknown', by: emptyList(), missing: emptyList(), notCounted: [], unknownReasons: ['the selectors are too complex to decide coverage exhaustively'] };
   }
 
   // Each counted selector against each witness, once: both `accepted` and `by` are read from it.
@@ -307,7 +308,7 @@ export function bucketAccessCoverage(target: CoverageTarget, access: AccessKind,
   for (const u of uncertain) {
     if (space.some((w, i) => !accepted[i] && u.selectors.some((ps) => selectorAccepts(ps.selector, w.event)))) unknownReasons.push(u.reason);
   }
-  const by: SelectorEvidence[] = [];
+  const by = emptyList<SelectorEvidence>();
   for (const [ci, c] of counted.entries()) {
     const hits = hitsOf[ci]!.filter(Boolean).length;
     if (hits === 0) continue;
@@ -326,7 +327,7 @@ export function bucketAccessCoverage(target: CoverageTarget, access: AccessKind,
   ];
 
   const coveredCount = accepted.filter(Boolean).length;
-  const missing = coveredCount === space.length ? [] : describeMissing(space, accepted, access);
+  const missing = coveredCount === space.length ? emptyList<string>() : describeMissing(space, accepted, access);
   let status: CoverageStatus;
   if (coveredCount === space.length) status = 'covered';
   else if (unknownReasons.length > 0) status = 'unknown';
