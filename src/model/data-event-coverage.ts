@@ -280,8 +280,9 @@ function witnesses(selectors: AdvancedEventSelector[], target: CoverageTarget, a
 /** Which trails and event data stores record the bucket's object reads (or writes), and what they leave out. */
 export function bucketAccessCoverage(target: CoverageTarget, access: AccessKind, recorders: readonly DataEventRecorder[]): AccessCoverage {
   const counted: PositionedSelector[] = [];
-  const excluded: { ps: PositionedSelector; reason: string }[] = [];
-  const uncertain: { selectors: PositionedSelector[]; reason: string }[] = [];
+  // Rarely filled: made as mapped() makes lists (shared/lists.ts), so that one filled is not a second hidden class.
+  const excluded = emptyList<{ ps: PositionedSelector; reason: string }>();
+  const uncertain = emptyList<{ selectors: PositionedSelector[]; reason: string }>();
   const unknownReasons: string[] = [];
   for (const r of [...recorders].sort((a, b) => compareStrings(a.arn, b.arn))) {
     if (r.selectors.reason !== undefined) {
@@ -295,14 +296,14 @@ export function bucketAccessCoverage(target: CoverageTarget, access: AccessKind,
     else counted.push(...selectors);
   }
 
-  const all = [...counted, ...excluded.map((e) => e.ps), ...uncertain.flatMap((u) => u.selectors)].map((p) => p.selector);
+  const all = mapped([...counted, ...mapped(excluded, (e) => e.ps), ...uncertain.flatMap((u) => u.selectors)], (p) => p.selector);
   const space = witnesses(all, target, access);
   if (!space) {
     return { status: 'unknown', by: emptyList(), missing: emptyList(), notCounted: [], unknownReasons: ['the selectors are too complex to decide coverage exhaustively'] };
   }
 
   // Each counted selector against each witness, once: both `accepted` and `by` are read from it.
-  const hitsOf = counted.map((c) => space.map((w) => selectorAccepts(c.selector, w.event)));
+  const hitsOf = mapped(counted, (c) => space.map((w) => selectorAccepts(c.selector, w.event)));
   const accepted = space.map((_, i) => hitsOf.some((hits) => hits[i]!));
   // A recorder whose state is unknown matters only if it could record something the others do not.
   for (const u of uncertain) {

@@ -76,7 +76,7 @@ export function computeRetention(input: RetentionInput): RetentionFacts {
     return { rule: lifecycleRuleLabel(rule, i), applies: match.coverage !== 'none', coverage: match.coverage, reason: match.reason };
   });
   facts.lifecycleRules = verdicts;
-  const applied = rules.value.map((rule, i) => ({ rule, label: verdicts[i]!.rule })).filter((_, i) => verdicts[i]!.applies);
+  const applied = mapped(rules.value, (rule, i) => ({ rule, label: verdicts[i]!.rule })).filter((_, i) => verdicts[i]!.applies);
 
   const available = availability(applied, input);
   if (!available.value) {
