@@ -40,6 +40,7 @@ import { CHECKPOINT_VERDICTS, mergeHere, mergeParts, planParts, type MergedPart,
 import { BLOCK_BYTES, LineWriter, PieceReader, readLines } from './spool-files.ts';
 import { sortKey, unescapeField } from './spool-key.ts';
 import { type OutlineColumns, outlineCode, type OutlinePlace, outlineWalk, PlaceTable, type SpoolOutline, type VerdictOutline } from './verdict-outline.ts';
+import { emptyList } from '../shared/lists.ts';
 
 /** Verdicts held in memory before a run is written: about 20 MB. */
 export const RUN_VERDICTS = 50_000;
@@ -108,7 +109,8 @@ export class VerdictSpool {
    * mostly lives on anyway in the verdict cache and the subject (docs/operations/scale-measurements.md,
    * "Verdicts taken apart as they are spooled").
    */
-  private buffer: Verdict[] = [];
+  // A list of objects from the start (shared/lists.ts): each run's new buffer is not a second hidden class for add().
+  private buffer = emptyList<Verdict>();
   private readonly runs: string[] = [];
   private readonly outlines: OutlineColumns[] = [];
   private readonly samples: RunSamples[] = [];
@@ -276,7 +278,7 @@ export class VerdictSpool {
     this.runs.push(run.file);
     this.outlines.push(outline);
     this.samples.push(samples);
-    this.buffer = [];
+    this.buffer = emptyList();
   }
 
   /** A line per verdict of `sorted` (its key, a tab, its encoding), its outline in `outline`; `before` is told of each line before it is written. */

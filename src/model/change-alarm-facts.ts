@@ -10,6 +10,7 @@ import { caughtActions, undecidedActions, type ActionCoverage } from './tamper-c
 import type { TamperAction } from './tamper-events.ts';
 import { parseLogGroupArn, trailAlarmFacts, type AlarmFacts, type FilterFacts, type TrailAlarmFacts } from './trail-change-alarms.ts';
 import type { ActionAlarmFacts, ChangeAlarmFacts, ChangeAlarmFilterFacts, TrailChangeAlarmsFacts } from './facts.ts';
+import { emptyList, mapped, mappedWhere } from '../shared/lists.ts';
 
 /** The alarm chain of a trail owned by `record`'s account, for `actions`. */
 export function trailChangeAlarms(record: AccountRecord, logGroupArn: string | null, actions: readonly TamperAction[]): Known<TrailChangeAlarmsFacts> {
@@ -27,7 +28,7 @@ export function trailChangeAlarms(record: AccountRecord, logGroupArn: string | n
   const facts = chain.value;
   return known({
     logGroup: facts.logGroupName,
-    filters: facts.filters.map(filterFacts),
+    filters: mapped(facts.filters, filterFacts),
     actions: Object.fromEntries(facts.alarmed.map(({ action, alarmed }) => [action, actionFacts(action, alarmed, facts)])),
   });
 }
@@ -64,13 +65,13 @@ function alarmFacts(alarm: AlarmFacts, metric: string): ChangeAlarmFacts {
 }
 
 function actionFacts(action: TamperAction, alarmed: Known<boolean>, chain: TrailAlarmFacts): ActionAlarmFacts {
-  const via: string[] = [];
+  const via = emptyList<string>();
   for (const filter of chain.filters) {
     if (coverageFor(filter, action).caught.value !== true) continue;
     for (const metric of filter.metrics) {
       for (const alarm of metric.alarms.value ?? []) {
         if (alarm.notifies.value !== true) continue;
-        via.push(`${filter.filterName} → ${metricName(metric)} → ${alarm.alarmName} → ${alarm.topics.filter((t) => (t.confirmedSubscriptions.value ?? 0) > 0).map((t) => t.topicArn).join(', ')}`);
+        via.push(`${filter.filterName} → ${metricName(metric)} → ${alarm.alarmName} → ${mappedWhere(alarm.topics, (t) => (t.confirmedSubscriptions.value ?? 0) > 0, (t) => t.topicArn).join(', ')}`);
       }
     }
   }

@@ -2,6 +2,7 @@ import { compareStrings } from '../contracts/order.ts';
 import type { AdvancedEventSelector, AdvancedFieldSelector, EventSelector } from '../snapshot/types.ts';
 import { FRESH, fieldSelectorAccepts, selectorAccepts, witnessValues, type EventAttributes } from './advanced-selectors.ts';
 import type { Known } from './known.ts';
+import { emptyList, mapped } from '../shared/lists.ts';
 
 /**
  * Which trails and event data stores record the S3 object data events of one bucket, for reads or
@@ -252,7 +253,7 @@ function witnesses(selectors: AdvancedEventSelector[], target: CoverageTarget, a
   const otherFields = [...new Set(selectors.flatMap((s) => s.FieldSelectors.map((f) => f.Field)))]
     .filter((f) => !(f in fixed) && f !== 'resources.ARN' && f !== 'eventName')
     .sort();
-  const otherValues = otherFields.map((f) => witnessValues(selectors, f, '', true));
+  const otherValues = mapped(otherFields, (f) => witnessValues(selectors, f, '', true));
   const total = otherValues.reduce((n, vs) => n * vs.length, arns.length * names.length);
   if (total > WITNESS_LIMIT) return null;
 
@@ -279,8 +280,9 @@ function witnesses(selectors: AdvancedEventSelector[], target: CoverageTarget, a
 /** Which trails and event data stores record the bucket's object reads (or writes), and what they leave out. */
 export function bucketAccessCoverage(target: CoverageTarget, access: AccessKind, recorders: readonly DataEventRecorder[]): AccessCoverage {
   const counted: PositionedSelector[] = [];
-  const excluded: { ps: PositionedSelector; reason: string }[] = [];
-  const uncertain: { selectors: PositionedSelector[]; reason: string }[] = [];
+  // Rarely filled: made as mapped() makes lists (shared/lists.ts), so that one filled is not a second hidden class.
+  const excluded = emptyList<{ ps: PositionedSelector; reason: string }>();
+  const uncertain = emptyList<{ selectors: PositionedSelector[]; reason: string }>();
   const unknownReasons: string[] = [];
   for (const r of [...recorders].sort((a, b) => compareStrings(a.arn, b.arn))) {
     if (r.selectors.reason !== undefined) {
@@ -294,20 +296,20 @@ export function bucketAccessCoverage(target: CoverageTarget, access: AccessKind,
     else counted.push(...selectors);
   }
 
-  const all = [...counted, ...excluded.map((e) => e.ps), ...uncertain.flatMap((u) => u.selectors)].map((p) => p.selector);
+  const all = mapped([...counted, ...mapped(excluded, (e) => e.ps), ...uncertain.flatMap((u) => u.selectors)], (p) => p.selector);
   const space = witnesses(all, target, access);
   if (!space) {
-    return { status: 'unknown', by: [], missing: [], notCounted: [], unknownReasons: ['the selectors are too complex to decide coverage exhaustively'] };
+    return { status: 'unknown', by: emptyList(), missing: emptyList(), notCounted: [], unknownReasons: ['the selectors are too complex to decide coverage exhaustively'] };
   }
 
   // Each counted selector against each witness, once: both `accepted` and `by` are read from it.
-  const hitsOf = counted.map((c) => space.map((w) => selectorAccepts(c.selector, w.event)));
+  const hitsOf = mapped(counted, (c) => space.map((w) => selectorAccepts(c.selector, w.event)));
   const accepted = space.map((_, i) => hitsOf.some((hits) => hits[i]!));
   // A recorder whose state is unknown matters only if it could record something the others do not.
   for (const u of uncertain) {
     if (space.some((w, i) => !accepted[i] && u.selectors.some((ps) => selectorAccepts(ps.selector, w.event)))) unknownReasons.push(u.reason);
   }
-  const by: SelectorEvidence[] = [];
+  const by = emptyList<SelectorEvidence>();
   for (const [ci, c] of counted.entries()) {
     const hits = hitsOf[ci]!.filter(Boolean).length;
     if (hits === 0) continue;
@@ -326,7 +328,7 @@ export function bucketAccessCoverage(target: CoverageTarget, access: AccessKind,
   ];
 
   const coveredCount = accepted.filter(Boolean).length;
-  const missing = coveredCount === space.length ? [] : describeMissing(space, accepted, access);
+  const missing = coveredCount === space.length ? emptyList<string>() : describeMissing(space, accepted, access);
   let status: CoverageStatus;
   if (coveredCount === space.length) status = 'covered';
   else if (unknownReasons.length > 0) status = 'unknown';

@@ -6,6 +6,7 @@ import type { DataEventRecorder, RecorderSelectors } from './data-event-coverage
 import { accountEventDataStores } from './event-data-stores.ts';
 import { trailDetailFor } from './trail-details.ts';
 import { accountTrails } from './trails.ts';
+import { mapped } from '../shared/lists.ts';
 
 /** Stands for event data stores that could not be listed: coverage they might give is unknown. */
 export const UNLISTED_EVENT_DATA_STORES = 'CloudTrail Lake event data stores';
@@ -54,7 +55,7 @@ function storeRecorder({ store, homeRegion }: EventDataStoreWithOwner): DataEven
 export function dataEventRecorders(index: ModelIndex, record: AccountRecord, account: Pick<AccountWithListedTrails, 'trails'>): Known<DataEventRecorder[]> {
   // account.unknown is filled only after every module ran, so ask the trail module for its reason.
   if (!account.trails) return unknownBecause(`the trails recording the account are unknown: ${accountTrails(index, record).reason ?? 'not modelled'}`);
-  const recorders = account.trails.map((t) => trailRecorder(index, record, t));
+  const recorders = mapped(account.trails, (t) => trailRecorder(index, record, t));
   const stores = accountEventDataStores(index, record);
   if (stores.value) recorders.push(...stores.value.map(storeRecorder));
   else {

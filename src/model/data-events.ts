@@ -15,6 +15,7 @@ import {
 import { deepFreeze } from './frozen.ts';
 import { dataEventRecorders } from './data-event-recorders.ts';
 import { classifyBucket } from './pii.ts';
+import { mapped } from '../shared/lists.ts';
 
 const ACCESS_KINDS: AccessKind[] = ['read', 'write'];
 
@@ -49,7 +50,7 @@ function relevantRecorders(cache: CoverageCache, recorders: readonly DataEventRe
   let relevant = cache.relevant.get(recorders);
   if (!relevant) {
     const kept = recorders.filter(mayRecordS3Objects);
-    cache.relevant.set(recorders, (relevant = { recorders: kept, key: kept.map((r) => recorderKey(r, cache.ids)).join('\n') }));
+    cache.relevant.set(recorders, (relevant = { recorders: kept, key: mapped(kept, (r) => recorderKey(r, cache.ids)).join('\n') }));
   }
   return relevant;
 }

@@ -4,6 +4,7 @@ import { setKnown } from './detective-inputs.ts';
 import type { EventDataStoreFacts } from './facts.ts';
 import { describeError, isOwnedBy, unknownReason, type EventDataStoreWithOwner, type ModelIndex } from './model-index.ts';
 import { known, unknownBecause, type Known } from './known.ts';
+import { mapped } from '../shared/lists.ts';
 
 /**
  * Event data stores that record the account: its own (listed in any region it was read in, each
@@ -62,5 +63,5 @@ export function eventDataStoreFact(accountId: string, { store, ownerAccountId, h
 export function eventDataStoreFacts(index: ModelIndex, record: AccountRecord): Known<EventDataStoreFacts[]> {
   const stores = accountEventDataStores(index, record);
   if (stores.reason !== undefined) return unknownBecause(stores.reason);
-  return known(stores.value.map((s) => eventDataStoreFact(record.accountId, s)));
+  return known(mapped(stores.value, (s) => eventDataStoreFact(record.accountId, s)));
 }

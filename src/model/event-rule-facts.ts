@@ -14,6 +14,7 @@ import { readRegionNames, regionNamesWith } from './shared-facts.ts';
 import { regionEventRuleFacts, type EventRuleFacts, type RegionEventRuleFacts } from './tamper-event-rules.ts';
 import type { TamperAction } from './tamper-events.ts';
 import type { RegionTamperEventRulesFacts, TamperEventActionFacts, TamperEventRuleFacts, TamperEventRulesFacts } from './facts.ts';
+import { mapped } from '../shared/lists.ts';
 
 /**
  * Facts of regions whose default bus has no rule with an event pattern, by region: the same for
@@ -39,7 +40,7 @@ export function accountTamperEventRules(
   readRegions: readonly string[] = readRegionNames(record),
 ): TamperEventRulesFacts {
   const regions = regionNamesWith(readRegions, needed.value ?? []);
-  const perRegion = regions.map((region) => regionFacts(record, region, actions, withoutRules));
+  const perRegion = mapped(regions, (region) => regionFacts(record, region, actions, withoutRules));
   const neededRegions = needed.value === undefined ? undefined : [...new Set(needed.value)].sort();
   const build = (): TamperEventRulesFacts => {
     const facts: TamperEventRulesFacts = { byRegion: Object.fromEntries(regions.map((region, i) => [region, perRegion[i]!])) };

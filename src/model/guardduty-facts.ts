@@ -9,6 +9,7 @@ import { organizationAutoEnable, regionGuardDutyFacts, unknownIn } from './guard
 import { unknownReason } from './model-index.ts';
 import type { GuardDutyOrganizationRegionFacts, GuardDutyRegionFacts } from './facts.ts';
 import { readRegionNames, regionNamesWith } from './shared-facts.ts';
+import { mapped } from '../shared/lists.ts';
 
 /**
  * Every region read for the account, and every region in scope (`scopeRegions`; empty: all) that
@@ -26,7 +27,7 @@ export function accountGuardDutyFacts(
   const enabled = (record.enabledRegions?.value ?? []).filter((r) => scopeRegions.length === 0 || scopeRegions.includes(r));
   const regions = regionNamesWith(readRegions, enabled);
   return known({
-    regions: regions.map((region) => {
+    regions: mapped(regions, (region) => {
       const inputs = detectiveInputs(record, region);
       return inputs.reason !== undefined ? unknownIn(region, inputs.reason) : regionGuardDutyFacts(region, inputs.block.guardDutyDetectors);
     }),

@@ -7,16 +7,17 @@ import type { FindingKind, TrailRegionReport } from '../snapshot/log-integrity.t
 import type { AccountRecord } from '../snapshot/types.ts';
 import type { ListedTrailFacts, LogIntegrityFacts, TrailRegionIntegrityFacts } from './facts.ts';
 import type { ModelIndex } from './model-index.ts';
+import { emptyList, mapped } from '../shared/lists.ts';
 
 /** Findings that break the chain (as opposed to a log file's own problem or staleness). */
 const CHAIN_BREAKS: readonly FindingKind[] = CHAIN_BREAK_KINDS;
 
 export function logIntegrityFacts(index: ModelIndex, record: AccountRecord, trails: readonly ListedTrailFacts[] | undefined): LogIntegrityFacts {
   const run = index.header.logIntegrity;
-  if (!run) return { requested: false, window: null, hashLogs: null, trailRegions: [], unverified: [] };
+  if (!run) return { requested: false, window: null, hashLogs: null, trailRegions: emptyList(), unverified: emptyList() };
   const reports = record.logIntegrity ?? [];
   // Stryker disable next-line EqualityOperator: a trail-region has one record, so no two keys are equal and `<=` sorts alike.
-  const trailRegions = reports.map(trailRegionFacts).sort((a, b) => (a.trail + a.region < b.trail + b.region ? -1 : 1));
+  const trailRegions = mapped(reports, trailRegionFacts).sort((a, b) => (a.trail + a.region < b.trail + b.region ? -1 : 1));
   const seen = new Set(trailRegions.map((r) => `${r.trail} ${r.region}`));
   // Every validating trail recording this account should have a record for each of its regions.
   const unverified = (trails?.filter((t) => t.logFileValidation) ?? [])

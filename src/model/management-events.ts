@@ -3,6 +3,7 @@ import type { AccountManagementEventsFacts, TrailManagementEventsFacts, TrailFac
 import { selectorAccepts, type EventAttributes } from './advanced-selectors.ts';
 import { describeError } from './model-index.ts';
 import { known, unknownBecause, type Known } from './known.ts';
+import { mapped, mappedWhere } from '../shared/lists.ts';
 
 /** An event source no selector names, to ask "are management events of every source recorded?". */
 const PROBE_SOURCE = 'trailproof-probe.amazonaws.com';
@@ -64,15 +65,15 @@ function intersect(lists: string[][]): string[] {
 export function combinedManagementCoverage(trails: TrailFacts[]): Known<AccountManagementEventsFacts> {
   const candidates = trails.filter((t) => t.isMultiRegion);
   const settled = candidates.filter((t) => t.isLogging === true && t.managementEvents !== undefined);
-  const readTrails = settled.filter((t) => t.managementEvents!.read).map((t) => t.arn);
-  const writeTrails = settled.filter((t) => t.managementEvents!.write).map((t) => t.arn);
+  const readTrails = mappedWhere(settled, (t) => t.managementEvents!.read, (t) => t.arn);
+  const writeTrails = mappedWhere(settled, (t) => t.managementEvents!.write, (t) => t.arn);
   const contributing = settled.filter((t) => t.managementEvents!.read || t.managementEvents!.write);
   const coverage: AccountManagementEventsFacts = {
     read: readTrails.length > 0,
     write: writeTrails.length > 0,
     readTrails,
     writeTrails,
-    excludedSources: intersect(contributing.map((t) => t.managementEvents!.excludedSources)),
+    excludedSources: intersect(mapped(contributing, (t) => t.managementEvents!.excludedSources)),
   };
   if (coverage.read && coverage.write && coverage.excludedSources.length === 0) return known(coverage);
   const undecided = candidates.filter((t) => t.isLogging === undefined || (t.isLogging && t.managementEvents === undefined));

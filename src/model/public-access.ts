@@ -2,6 +2,7 @@
 import type { PublicAccessBlock } from '../snapshot/types.ts';
 import type { PublicAccessBlockFacts, PublicAccessFlagsFacts } from './facts.ts';
 import { known, unknownBecause, type Known } from './known.ts';
+import { emptyList } from '../shared/lists.ts';
 
 export function publicAccessFlags(block: PublicAccessBlock): PublicAccessFlagsFacts {
   return {
@@ -59,7 +60,7 @@ export function effectivePublicAccessBlock(
  */
 export function bucketExposure(block: Known<PublicAccessBlockFacts>, policyIsPublic: Known<boolean>): Known<string[]> {
   if (!block.value) return unknownBecause(block.reason);
-  const reasons: string[] = [];
+  const reasons = emptyList<string>();
   if (!block.value.effective.ignorePublicAcls) reasons.push('public ACLs are not ignored (IgnorePublicAcls is off at bucket and account level)');
   if (!block.value.effective.restrictPublicBuckets) {
     if (policyIsPublic.value === undefined) return unknownBecause(`bucket policy status unknown: ${policyIsPublic.reason}`);

@@ -12,6 +12,7 @@ import type { ObjectLockFacts, RetentionFacts, UnknownReasons } from './facts.ts
 import type { Known } from './known.ts';
 import { lifecycleRuleLabel, matchLifecycleRule } from './lifecycle.ts';
 import { describeObjectLock } from './object-lock.ts';
+import { mapped } from '../shared/lists.ts';
 
 /** Storage classes whose objects must be restored before they can be read. */
 export const ARCHIVE_STORAGE_CLASSES: readonly string[] = ['GLACIER', 'DEEP_ARCHIVE'];
@@ -70,12 +71,12 @@ export function computeRetention(input: RetentionInput): RetentionFacts {
     return withUnknown(facts, unknown);
   }
 
-  const verdicts = rules.value.map((rule, i) => {
+  const verdicts = mapped(rules.value, (rule, i) => {
     const match = matchLifecycleRule(rule, input.logObjectPrefix);
     return { rule: lifecycleRuleLabel(rule, i), applies: match.coverage !== 'none', coverage: match.coverage, reason: match.reason };
   });
   facts.lifecycleRules = verdicts;
-  const applied = rules.value.map((rule, i) => ({ rule, label: verdicts[i]!.rule })).filter((_, i) => verdicts[i]!.applies);
+  const applied = mapped(rules.value, (rule, i) => ({ rule, label: verdicts[i]!.rule })).filter((_, i) => verdicts[i]!.applies);
 
   const available = availability(applied, input);
   if (!available.value) {

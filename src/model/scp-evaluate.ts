@@ -13,6 +13,7 @@ import type { ModelIndex, PathNode } from './model-index.ts';
 import { describeError, memo, pathNodeIds } from './model-index.ts';
 import { actionMatches, resourceMatches, resourcePatternCoversAll } from './scp-match.ts';
 import { parseScpContent, type ScpCondition, type ScpStatement } from './scp-policy.ts';
+import { emptyList, mapped } from '../shared/lists.ts';
 
 export type ScpOutcome = 'denied' | 'denied-except' | 'conditional' | 'not-denied' | 'not-applicable' | 'unknown';
 
@@ -270,7 +271,7 @@ function levelVerdict(scp: ScpIndex, node: PathNode, action: string, resourceArn
 function judgeLevel(scp: ScpIndex, node: PathNode, action: string, resourceArn: string | undefined, unplacedAllow: ReadPolicy[]): LevelVerdict {
   const level = levelOf(node);
   const attached = scp.byTarget.get(node.id) ?? [];
-  const denials: ScpDenial[] = [];
+  const denials = emptyList<ScpDenial>();
   const unreadable: string[] = [];
   let allowed: boolean | 'unknown' = false;
   let why: string | undefined;
@@ -301,7 +302,7 @@ function judgeLevel(scp: ScpIndex, node: PathNode, action: string, resourceArn: 
 }
 
 function walkPath(scp: ScpIndex, path: PathNode[], action: string, resourceArn: string | undefined): PathVerdicts {
-  const denials: ScpDenial[] = [];
+  const denials = emptyList<ScpDenial>();
   const unreadable: string[] = [];
   // Stryker disable next-line ArrayDeclaration: a non-level entry is neither allowed === false nor 'unknown', so no answer reads it.
   const allows: PathVerdicts['allows'] = [];
@@ -369,7 +370,7 @@ export function scpPathKey(index: ModelIndex, path: PathNode[]): string {
   // Stryker disable next-line StringLiteral: a prefix shared by every key distinguishes nothing.
   let key = '';
   for (const node of path) {
-    key += node.kind === 'ACCOUNT' ? `ACCOUNT ${(scp.byTarget.get(node.id) ?? []).map((p) => p.id).join(',')}\n` : `${node.kind} ${node.id} ${node.name}\n`;
+    key += node.kind === 'ACCOUNT' ? `ACCOUNT ${mapped(scp.byTarget.get(node.id) ?? [], (p) => p.id).join(',')}\n` : `${node.kind} ${node.id} ${node.name}\n`;
   }
   return key;
 }
@@ -378,11 +379,11 @@ export function scpPathKey(index: ModelIndex, path: PathNode[]): string {
 export function evaluateScpProtection(index: ModelIndex, accountId: string, action: string, resourceArn?: string): ScpEvaluation {
   const base = { action, ...(resourceArn !== undefined ? { resourceArn } : {}) };
   const scope = scpScope(index, accountId);
-  if ('outcome' in scope) return { ...base, ...scope, denials: [], allowedByPath: 'unknown' };
+  if ('outcome' in scope) return { ...base, ...scope, denials: emptyList(), allowedByPath: 'unknown' };
 
   const scp = scpIndex(index);
   if (scp.unavailable) {
-    return { ...base, outcome: 'unknown', reason: `the SCPs could not be listed: ${scp.unavailable}`, denials: [], allowedByPath: 'unknown' };
+    return { ...base, outcome: 'unknown', reason: `the SCPs could not be listed: ${scp.unavailable}`, denials: emptyList(), allowedByPath: 'unknown' };
   }
   const { denials, unreadable, allows } = walkPath(scp, scope.path, action, resourceArn);
   const blocked = allows.find((a) => a.allowed === false);

@@ -12,6 +12,7 @@
 import type { AccountRecord } from '../snapshot/types.ts';
 import { deepFreeze } from './frozen.ts';
 import { memo, type ModelIndex } from './model-index.ts';
+import { mapped } from '../shared/lists.ts';
 
 /**
  * The frozen object made for `key` among the facts of this `kind`, built (and frozen) the first
@@ -50,7 +51,7 @@ export function accountRegionNames(index: ModelIndex, record: AccountRecord): st
 
 /** The names of the regions the account was read in, sorted (a new list; accountRegionNames shares one per record). */
 export function readRegionNames(record: AccountRecord): string[] {
-  const names = record.regions.map((r) => r.region);
+  const names = mapped(record.regions, (r) => r.region);
   // Most records list their regions in order already; sort() copies a list of strings to sort it even then.
   for (let i = 1; i < names.length; i++) if (names[i - 1]! > names[i]!) return names.sort();
   return names;

@@ -11,6 +11,7 @@ import { eventDataStoreFacts } from './event-data-stores.ts';
 import { logIntegrityFacts } from './log-integrity.ts';
 import { accountDetectiveFacts, organizationWithGuardDuty } from './detective-facts.ts';
 import { accountRegionNames } from './shared-facts.ts';
+import { mappedWhere } from '../shared/lists.ts';
 
 export function organizationSubject(index: ModelIndex): EvaluationSubject {
   const org = organizationWithGuardDuty(index);
@@ -87,7 +88,7 @@ export function accountFacts(index: ModelIndex, record: AccountRecord): AccountW
     status: orgAccount?.Status ?? 'UNKNOWN',
     isManagement: index.organization.managementAccountId === record.accountId,
     ouPath: placement?.ouPath ?? '',
-    ouIds: placement?.path.filter((p) => p.kind !== 'ACCOUNT').map((p) => p.id) ?? [],
+    ouIds: placement ? mappedWhere(placement.path, (p) => p.kind !== 'ACCOUNT', (p) => p.id) : [],
     tags: Object.fromEntries((orgAccount?.Tags ?? []).map((t) => [t.Key, t.Value])),
     regions: accountRegionNames(index, record),
     // Shared from the start so modules that run later can read why an earlier fact is unknown.

@@ -10,6 +10,7 @@ import { deepFreeze } from './frozen.ts';
 import { known, unknownBecause, type Known } from './known.ts';
 import { filterPatternMatches, parseFilterPattern } from './log-filter-pattern.ts';
 import { TAMPER_ACTIONS, tamperSamples, type TamperAction, type TamperCaller, type TamperSample } from './tamper-events.ts';
+import { mappedWhere } from '../shared/lists.ts';
 
 export interface ActionCoverage {
   action: TamperAction;
@@ -67,7 +68,7 @@ function byPattern(kind: 'filter' | 'event', pattern: string, actions: readonly 
 }
 
 /** The actions a coverage list proves caught. */
-export const caughtActions = (coverage: readonly ActionCoverage[]): TamperAction[] => coverage.filter((c) => c.caught.value === true).map((c) => c.action);
+export const caughtActions = (coverage: readonly ActionCoverage[]): TamperAction[] => mappedWhere(coverage, (c) => c.caught.value === true, (c) => c.action);
 
 /** "<action>: <why>" for the actions a pattern could not be judged on. */
-export const undecidedActions = (coverage: readonly ActionCoverage[]): string[] => coverage.filter((c) => c.caught.reason !== undefined).map((c) => `${c.action}: ${c.caught.reason}`);
+export const undecidedActions = (coverage: readonly ActionCoverage[]): string[] => mappedWhere(coverage, (c) => c.caught.reason !== undefined, (c) => `${c.action}: ${c.caught.reason}`);

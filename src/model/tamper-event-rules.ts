@@ -12,6 +12,7 @@ import { unknownReason } from './model-index.ts';
 import { eventRuleCoverage, type ActionCoverage } from './tamper-coverage.ts';
 import { TAMPER_ACTIONS, type TamperAction } from './tamper-events.ts';
 import type { Fetched, EventRule, RuleTarget } from '../snapshot/types.ts';
+import { mappedWhere } from '../shared/lists.ts';
 
 export type { EventRule, RuleTarget };
 
@@ -73,5 +74,5 @@ function caughtBy(action: TamperAction, rules: EventRuleFacts[]): { action: Tamp
     const hasTarget = rule.targetCount.value === undefined ? unknownBecause<boolean>(rule.targetCount.reason) : known(rule.targetCount.value > 0);
     return { name: rule.name, fires: allTrue([rule.enabled, hasTarget, rule.coverage.find((c) => c.action === action)!.caught]) };
   });
-  return { action, caught: anyTrue(verdicts.map((v) => v.fires)), by: verdicts.filter((v) => v.fires.value === true).map((v) => v.name) };
+  return { action, caught: anyTrue(verdicts.map((v) => v.fires)), by: mappedWhere(verdicts, (v) => v.fires.value === true, (v) => v.name) };
 }

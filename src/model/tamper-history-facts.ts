@@ -12,6 +12,7 @@ import type { TamperCallFacts, TamperHistoryFacts, TrailFacts } from './facts.ts
 import { known, unknownBecause, type Known } from './known.ts';
 import { loggingGaps, regionTamperHistory, type HistoryCall, type LoggingGap } from './tamper-history.ts';
 import { readRegionNames } from './shared-facts.ts';
+import { emptyList, mapped } from '../shared/lists.ts';
 
 /** `trails`: those that record the account; `detailOf` finds a trail's GetTrailStatus (own or organization's). */
 export function accountTamperHistory(
@@ -24,7 +25,7 @@ export function accountTamperHistory(
   const regionsRead: string[] = [];
   const calls: (HistoryCall & { region: string })[] = [];
   // Stryker disable next-line ArrayDeclaration: a placeholder element has no errorCode of null, so it is never a switch.
-  const switches: HistoryCall[] = [];
+  const switches = emptyList<HistoryCall>();
   let window: { start: string; end: string } | undefined;
   let incomplete = accountUnread(record);
   // By index: for...of made an iterator result per region where this ran unoptimized.
@@ -50,7 +51,7 @@ export function accountTamperHistory(
   const facts: TamperHistoryFacts = {
     window: window ? { from: window.start, to: window.end } : null,
     regionsRead,
-    calls: calls.map(callFacts),
+    calls: mapped(calls, callFacts),
   };
   const unknown: Record<string, string> = {};
   setKnown(facts, unknown, 'complete', incomplete === undefined ? known(true) : unknownBecause(incomplete));
@@ -72,7 +73,8 @@ function gapsOf(
   if (!window) return unknownBecause('no region of the account was read');
   if (trails.reason !== undefined) return unknownBecause(trails.reason);
   const states = [];
-  const timeline = [...switches];
+  // A copy of the same kind as `switches` (see shared/lists.ts), which a spread of an empty one is not.
+  const timeline = switches.slice();
   let unknownState: string | undefined;
   for (const trail of trails.value) {
     if (trail.isLogging === undefined || trail.managementEvents === undefined) {
@@ -105,7 +107,7 @@ function gapsOf(
   // none found is an answer, and a gap found is one only when every state is known.
   const gaps = loggingGaps(window, states, timeline);
   if (gaps.length > 0 && unknownState !== undefined) return unknownBecause(unknownState);
-  return known(gaps.map(gapFacts));
+  return known(mapped(gaps, gapFacts));
 }
 
 const gapFacts = (gap: LoggingGap) => ({ from: gap.start, to: gap.end, minutes: Math.round((Date.parse(gap.end) - Date.parse(gap.start)) / 6e4) });

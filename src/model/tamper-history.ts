@@ -13,6 +13,7 @@ import { unknownReason } from './model-index.ts';
 import { isTamperAction, TAMPER_ACTIONS, type JsonObject } from './tamper-events.ts';
 import type { LookedUpEvent, TamperHistoryInputs } from '../snapshot/types.ts';
 import type { TamperCallFacts } from './facts.ts';
+import { mapped, mappedWhere } from '../shared/lists.ts';
 
 export type { LookedUpEvent, TamperHistoryInputs };
 
@@ -117,11 +118,12 @@ const names = (target: string | null, arn: string) => target !== null && (target
 export function loggingGaps(window: { start: string; end: string }, trails: readonly TrailLoggingState[], calls: readonly HistoryCall[]): LoggingGap[] {
   // Each trail's on/off switches inside the window, oldest first; its state before the first
   // switch is the opposite of that switch, or its current state when it never switched.
-  const timelines = trails.map((trail) => {
-    const switches = calls
-      .filter((c) => c.errorCode === null && names(c.target, trail.arn) && ['StopLogging', 'DeleteTrail', 'StartLogging'].includes(c.eventName))
-      .map((c) => ({ time: c.time, on: c.eventName === 'StartLogging' }))
-      .sort((a, b) => compareStrings(a.time, b.time));
+  const timelines = mapped(trails, (trail) => {
+    const switches = mappedWhere(
+      calls,
+      (c) => c.errorCode === null && names(c.target, trail.arn) && ['StopLogging', 'DeleteTrail', 'StartLogging'].includes(c.eventName),
+      (c) => ({ time: c.time, on: c.eventName === 'StartLogging' }),
+    ).sort((a, b) => compareStrings(a.time, b.time));
     return { initial: switches.length > 0 ? !switches[0]!.on : trail.isLogging, switches };
   });
   const moments = [...new Set(timelines.flatMap((t) => t.switches.map((s) => s.time)))].sort();

@@ -9,6 +9,7 @@ import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { gateSentence, oneLine, resourceLabel, sortedErrors, truncate } from './audit-common.ts';
 import { accountList, controlStatusText, frameworkName, frameworkSummaryText } from './frameworks.ts';
 import type { Formatter } from './types.ts';
+import { emptyList } from '../shared/lists.ts';
 
 /** Failing verdicts listed before "and N more". */
 export const MAX_FAILURE_ROWS = 50;
@@ -63,7 +64,8 @@ function context(result: ScanResult): string {
 
 /** The first `limit` items seen, and how many there were: a table of a few rows from a walk of every verdict. */
 class FirstRows<T> {
-  readonly rows: T[] = [];
+  // A list of objects from the start (shared/lists.ts): add() is not met by a second hidden class per group.
+  readonly rows = emptyList<T>();
   count = 0;
 
   constructor(private readonly limit: number) {}

@@ -20,6 +20,7 @@ import { ACTIVATION_ROOTS, type CompiledExpression } from './cel.ts';
 import type { CompiledRule, RuleVerdict } from './compiled-rule.ts';
 import { SharedProjection, type Observer, type SegmentPath } from './shared-projection.ts';
 import { explanationOf } from './undecided-verdicts.ts';
+import { mappedWhere } from '../shared/lists.ts';
 
 /** A path from an activation root; `*` stands for every element of a list or entry of a map. */
 class PathNode {
@@ -70,7 +71,7 @@ class PathNode {
    * child: a shared child is reached by other names.
    */
   namedChildren(): readonly NamedChild[] {
-    return (this.named ??= [...this.children].filter(([key]) => key !== '*').map(([key, child]) => ({ key, label: `${JSON.stringify(key)}=`, child })));
+    return (this.named ??= mappedWhere([...this.children], ([key]) => key !== '*', ([key, child]) => ({ key, label: `${JSON.stringify(key)}=`, child })));
   }
 
   child(key: string): PathNode {

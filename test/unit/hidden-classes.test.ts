@@ -17,6 +17,7 @@ import { buildActivation } from '../../src/rules/evaluate.ts';
 import { compiledRuleOf, loadRules } from '../../src/rules/load.ts';
 import { DEMO_SNAPSHOT_FILE } from '../../src/snapshot/demo.ts';
 import { readSnapshotFully } from '../../src/snapshot/read.ts';
+import { mapped, mappedWhere } from '../../src/shared/lists.ts';
 
 setFlagsFromString('--allow-natives-syntax');
 const hasFastProperties = runInNewContext('(o) => %HasFastProperties(o)') as (o: object) => boolean;
@@ -25,6 +26,15 @@ const haveSameMap = runInNewContext('(a, b) => %HaveSameMap(a, b)') as (a: objec
 hasFastProperties({});
 haveSameMap({}, {});
 setFlagsFromString('--no-allow-natives-syntax');
+
+/** Every list in `value` that is not frozen (a frozen list is shared, and has a hidden class of its own), with where it is. */
+function unfrozenLists(value: unknown, at: string, found: [string, unknown[]][] = [], seen = new Set<object>()): [string, unknown[]][] {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return found;
+  seen.add(value);
+  if (Array.isArray(value) && !Object.isFrozen(value)) found.push([at, value]);
+  for (const [key, member] of Object.entries(value)) unfrozenLists(member, `${at}.${key}`, found, seen);
+  return found;
+}
 
 async function demoAccountFacts(): Promise<Map<string, Record<string, unknown>>> {
   const snap = await readSnapshotFully(DEMO_SNAPSHOT_FILE);
@@ -64,5 +74,21 @@ describe('hidden classes of what every rule reads', () => {
     expect(Object.getOwnPropertyNames(first)).toEqual([]);
     expect(Object.keys(Object.getPrototypeOf(first) as object)).toEqual(['who', 'n']);
     expect([second.who, second.n, first.who, first.n]).toEqual(['b', 1n, 'a', 0n]);
+  });
+
+  it('the lists of the facts have one hidden class, empty or not: optimized code that met full ones is not thrown away at an empty one', async () => {
+    const full = ['x'];
+    // V8 remembers what a literal's lists came to hold once the function has run a few times.
+    for (let i = 0; i < 20; i++) mapped(full, (s) => s);
+    expect(haveSameMap(mapped([], (s) => s), full)).toBe(true);
+    expect(haveSameMap(mappedWhere(full, () => false, (s) => s), full)).toBe(true);
+    // What the model used to make: Array.prototype.map gives an empty list another hidden class.
+    expect(haveSameMap([].map((s) => s), full)).toBe(false);
+    const snap = await readSnapshotFully(DEMO_SNAPSHOT_FILE);
+    const index = buildIndex(snap.header, snap.accounts);
+    const lists = snap.accounts.flatMap((r) => subjectsForAccount(index, r).flatMap((s) => unfrozenLists(s.activation, s.resource.type)));
+    expect(lists.length).toBeGreaterThan(100);
+    expect(lists.some(([, list]) => list.length === 0)).toBe(true);
+    expect(lists.filter(([, list]) => !haveSameMap(list, full)).map(([at]) => at)).toEqual([]);
   });
 });
