@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { escapeXmlAttr, renderJUnit, stripInvalidXmlChars } from '../../src/report/junit.ts';
+import { escapeXmlAttr, escapeXmlText, renderJUnit, stripInvalidXmlChars } from '../../src/report/junit.ts';
 import type { ScanResult } from '../../src/contracts/result.ts';
 import { PROD_ACCOUNT, PROD_TRAIL_ARN, SANDBOX_ACCOUNT, sampleResult, shuffledResult, withVerdict } from '../fixtures/results/sample-result.ts';
 
@@ -102,6 +102,34 @@ describe('JUnit XML', () => {
     const doc = parse(xml);
     const fail = testcase(doc.testsuites, 'trail-kms-encryption', PROD_TRAIL_ARN);
     expect(fail.failure.message).toBe('bad <b>&"quoted"</b> \'x\' ]]> end\ttab\nline');
+  });
+
+  it("escapes a case's detail part by part exactly as the whole detail escaped at once", () => {
+    // Lone surrogates at each part's edges: the parts are joined with line breaks, so escaping them
+    // apart must drop the same characters as escaping the joined text.
+    const edgy = '\uDC00<&>"\'\u0000 \uD83D\uDE00 \uD800';
+    const result = withVerdict(sampleResult(), (v) => v.ruleId === 'trail-kms-encryption' && v.status === 'FAIL', { message: edgy, evidence: { [edgy]: [edgy, 1, null] } });
+    const v = [...result.verdicts].find((x) => x.ruleId === 'trail-kms-encryption' && x.status === 'FAIL')!;
+    const rule = result.rules.find((r) => r.id === v.ruleId)!;
+    const parts = [v.message, '', `resource: ${v.resource.id}`, `account: ${v.resource.accountId}`];
+    if (v.resource.region) parts.push(`region: ${v.resource.region}`);
+    parts.push('', 'evidence:', JSON.stringify(v.evidence, null, 2));
+    if (rule.remediation) parts.push('', 'remediation:', rule.remediation.trimEnd());
+    const whole = escapeXmlText(parts.join('\n'));
+    expect(renderJUnit(result)).toContain(`>${whole}</failure>`);
+  });
+
+  it("prints each evidence object's pretty JSON once, however many cases share it", () => {
+    let printed = 0;
+    const evidence = { validation: false, toJSON: () => (printed++, { validation: false }) };
+    const result = sampleResult();
+    const shared = [...result.verdicts].filter((v) => v.status === 'FAIL' || v.status === 'ERROR');
+    for (const v of shared) v.evidence = evidence;
+    const cases = shared.length;
+    expect(cases).toBeGreaterThan(2);
+    const xml = renderJUnit(result);
+    expect(xml.split('\n  &quot;validation&quot;: false\n').length - 1).toBe(cases);
+    expect(printed).toBe(1);
   });
 
   it('strips exactly the characters XML 1.0 forbids', () => {

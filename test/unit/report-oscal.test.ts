@@ -291,6 +291,36 @@ describe('OSCAL assessment-results', () => {
     expect(canonical).toBe(1);
   });
 
+  it("finds the inventory uuid of a list in memory by its shared resource object, not by its type and id per verdict", () => {
+    const base = sampleResult();
+    const first = [...base.verdicts][0]!;
+    // 40 more verdicts of one resource (by other rules, so that sorting compares no types): one
+    // resource object for all, as a list judged in memory shares it.
+    const copies = Array.from({ length: 40 }, (_, i) => ({ ...first, ruleId: `${first.ruleId}-copy-${String(i).padStart(2, '0')}` }));
+    const result = sampleResult({ verdicts: [...base.verdicts, ...copies] });
+    const shared = [...result.verdicts].filter((v) => v.resource.id === first.resource.id && v.resource.type === first.resource.type);
+    const resource = shared[0]!.resource;
+    for (const v of shared) v.resource = resource;
+    const before = renderOscal(result);
+    let reads = 0;
+    const type = resource.type;
+    Object.defineProperty(resource, 'type', { get: () => (reads++, type), enumerable: true });
+    expect(renderOscal(result)).toBe(before);
+    expect(shared.length).toBeGreaterThan(40);
+    expect(reads).toBeLessThan(10);
+  });
+
+  it('writes the inventory items each props it has, in order, as the items written whole', () => {
+    const result = sampleResult();
+    const [v] = [...result.verdicts];
+    const resource = { ...v!.resource, region: '  ', arn: 'arn:aws:x \n "quoted"\t\u0001 ', ouPath: undefined };
+    const doc = JSON.parse(renderOscal({ ...result, verdicts: [{ ...v!, resource }] }));
+    const [item] = doc['assessment-results'].results[0]['local-definitions']['inventory-items'];
+    expect(item.props.map((p: { name: string }) => p.name)).toEqual(['resource-id', 'resource-type', 'account-id', 'arn']);
+    expect(item.props[3].value).toBe('arn:aws:x "quoted" \u0001');
+    expect(item.description).toBe(`AWS ${resource.type} ${resourceLabel({ resource })}`);
+  });
+
   it('reads a spooled list once: its inventory and counts come from the resources and the outline the spool keeps', () => {
     const result = sampleResult();
     const list = spooled(result.verdicts, 3);
