@@ -297,9 +297,9 @@ export function firstPassBlocks(headerLine: number, accounts: number, threads: n
  * then loads its modules, parses the header again and decompresses every line before its block
  * without reading them. With even blocks this thread, its own lines done, waited for the worker's
  * block with one core's work left (issue 16, twenty-eighth round; a copy of the compiled CLI
- * printing each thread's marks, two judging threads, load 4-8): 0.69 s at 34,226 accounts (a quiet
- * run), 0.78-0.81 s at 100,000 (its own lines done 9.9-10.1 s into pass 1); with a tenth more,
- * 0.29 s and 0.16 s. The worker still waits while this thread merges its block into the index and
+ * printing each thread's marks, two judging threads, load 3-8): 0.69 s at 34,226 accounts (a quiet
+ * run), 1.07 s at 100,000 (quiet; 0.78-0.81 s loaded); with a tenth more, 0.30 s and 0.40 s
+ * (0.29 s and 0.16 s loaded). The worker still waits while this thread merges its block into the index and
  * deals pass 2 (0.5-0.6 s at 100,000 accounts, its rules loaded meanwhile): that needs every block.
  * (docs/operations/scale-measurements.md, "The idle core in the 100,000-account run").
  */
