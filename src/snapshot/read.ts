@@ -100,12 +100,17 @@ export class SnapshotLineError extends UserError {
   }
 }
 
-/** The account lines after `headerLine` in `count` consecutive blocks, of about `accounts` ÷ `count` lines each. */
-export function lineBlocks(headerLine: number, accounts: number, count: number): LineBlock[] {
+/**
+ * The account lines after `headerLine` in `count` consecutive blocks, of about `accounts` ÷ `count`
+ * lines each, but for the first, which holds `firstExtraPercent` % more (the last block, which runs
+ * to the end of the file, has what is left); each later block keeps a line where there are enough.
+ */
+export function lineBlocks(headerLine: number, accounts: number, count: number, firstExtraPercent = 0): LineBlock[] {
   const size = Math.max(1, Math.ceil(accounts / count));
+  const first = Math.max(1, Math.min(Math.ceil((accounts * (100 + firstExtraPercent)) / (100 * count)), accounts - (count - 1)));
   return Array.from({ length: count }, (_, k) => {
-    const from = headerLine + 1 + k * size;
-    return { from, to: k === count - 1 ? Infinity : from + size - 1 };
+    const from = headerLine + 1 + (k === 0 ? 0 : first + (k - 1) * size);
+    return { from, to: k === count - 1 ? Infinity : from + (k === 0 ? first : size) - 1 };
   });
 }
 
