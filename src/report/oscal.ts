@@ -44,10 +44,16 @@ export const OSCAL_PROP_NS = 'urn:trailproof:oscal';
 
 type Json = Record<string, unknown>;
 
-/** A property, or nothing when the value would be empty (OSCAL strings must not be). */
-function prop(name: string, value: string | undefined): Json[] {
+/** A property's value on one line, or undefined when it would be empty (OSCAL strings must not be). */
+function propValue(value: string | undefined): string | undefined {
   const v = value === undefined ? '' : oneLine(value);
-  return v === '' ? [] : [{ name, ns: OSCAL_PROP_NS, value: v }];
+  return v === '' ? undefined : v;
+}
+
+/** A property, or nothing when the value would be empty. */
+function prop(name: string, value: string | undefined): Json[] {
+  const v = propValue(value);
+  return v === undefined ? [] : [{ name, ns: OSCAL_PROP_NS, value: v }];
 }
 
 interface Ids {
@@ -210,12 +216,23 @@ interface KnowsResources {
  * list's own reader, which parses a line only for a resource not seen before, else a walk.
  */
 function distinctResources(verdicts: VerdictList): Iterable<ResourceRef> {
-  const knows = verdicts as Partial<KnowsResources>;
-  return typeof knows.resources === 'function' ? knows.resources() : mapped(verdicts, (v) => v.resource);
+  return readsOwnResources(verdicts) ? verdicts.resources() : mapped(verdicts, (v) => v.resource);
 }
 
-/** The props of an inventory item, in order: each a resource member's text on one line (oneLine). */
-const INVENTORY_PROPS = ['resource-id', 'resource-type', 'account-id', 'region', 'arn', 'ou-path'] as const;
+/** A spooled list reads its resources itself, making a resource object per read. */
+function readsOwnResources(verdicts: VerdictList): verdicts is VerdictList & KnowsResources {
+  return typeof (verdicts as Partial<KnowsResources>).resources === 'function';
+}
+
+/** The props of an inventory item, in order, and the resource member each holds. */
+const INVENTORY_PROPS: readonly (readonly [string, (r: ResourceRef) => string | undefined])[] = [
+  ['resource-id', (r) => r.id],
+  ['resource-type', (r) => r.type],
+  ['account-id', (r) => r.accountId],
+  ['region', (r) => r.region],
+  ['arn', (r) => r.arn],
+  ['ou-path', (r) => r.ouPath],
+];
 
 /**
  * An inventory item before it is written: its uuid, description and props' values (undefined
@@ -228,11 +245,7 @@ interface InventoryItem {
 }
 
 function inventoryItem(r: ResourceRef, uuid: string): InventoryItem {
-  const props = [r.id, r.type, r.accountId, r.region, r.arn, r.ouPath].map((value) => {
-    const v = value === undefined ? '' : oneLine(value);
-    return v === '' ? undefined : v;
-  });
-  return { uuid, description: `AWS ${r.type} ${resourceLabel({ resource: r })}`, props };
+  return { uuid, description: `AWS ${r.type} ${resourceLabel({ resource: r })}`, props: INVENTORY_PROPS.map(([, of]) => propValue(of(r))) };
 }
 
 /** The item as written, holding `values` (its uuid, description and props' values, or a template's markers). */
@@ -241,7 +254,7 @@ function inventoryJson(values: readonly (string | undefined)[]): Json {
   return {
     uuid,
     description,
-    props: props.flatMap((value, i) => (value === undefined ? [] : [{ name: INVENTORY_PROPS[i], ns: OSCAL_PROP_NS, value }])),
+    props: props.flatMap((value, i) => (value === undefined ? [] : [{ name: INVENTORY_PROPS[i]![0], ns: OSCAL_PROP_NS, value }])),
   };
 }
 
@@ -273,8 +286,7 @@ function inventoryAndCounts(verdicts: VerdictList): { items: InventoryItem[]; su
     ruleCounts[displayStatus(v)]++;
   }
   const items: InventoryItem[] = [];
-  // A list that reads its own resources makes a resource object per read: none is shared.
-  const subjects = new InventoryUuids(typeof (verdicts as Partial<KnowsResources>).resources !== 'function');
+  const subjects = new InventoryUuids(!readsOwnResources(verdicts));
   for (const r of distinctResources(verdicts)) {
     if (subjects.of(r) !== undefined) continue;
     const uuid = inventoryUuidOf(r);
