@@ -15,7 +15,8 @@
  * the value the library returns (cel-closures.test.ts compares them). A variable read twice that
  * way is evaluated once (evaluate.ts keeps its value or error).
  */
-import type { CompiledExpression } from './cel.ts';
+/** An expression's evaluation (cel.ts CompiledExpression, not imported: cel.ts imports this module). */
+type Evaluation = (activation: Record<string, unknown>) => unknown;
 
 /** Thrown (not an Error: no stack is captured) where the closures leave the expression to the library. */
 const GAVE_UP: unique symbol = Symbol('left to the library');
@@ -53,7 +54,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * a node the closures do not cover. `library` is only asked once it has evaluated the expression
  * once itself (its first evaluation type-checks the tree: an error there is the library's to give).
  */
-export function withClosures(ast: unknown, library: CompiledExpression, checked: () => boolean): CompiledExpression | undefined {
+export function withClosures(ast: unknown, library: Evaluation, checked: () => boolean): Evaluation | undefined {
   const frame: Frame = { slots: 0 };
   let closure: Closure | undefined;
   try {
