@@ -4,6 +4,7 @@
  */
 import { Environment } from '@marcbachmann/cel-js';
 import { buildMapLiteralsDirectly } from './cel-map-literal.ts';
+import { withClosures } from './cel-closures.ts';
 import { resolveOverloadsOnce } from './cel-overloads.ts';
 
 /** Activation roots every rule may read (absent ones fail with "Unknown variable" at run time). */
@@ -55,7 +56,9 @@ export function compileExpression(
   }
   buildMapLiteralsDirectly(parsed.ast);
   resolveOverloadsOnce(parsed.ast);
-  const compiled: CompiledExpression = (activation) => parsed(activation);
+  const library: CompiledExpression = (activation) => parsed(activation);
+  const ast = parsed.ast as { checkedType?: unknown };
+  const compiled: CompiledExpression = withClosures(ast, library, () => ast.checkedType !== undefined) ?? library;
   compiled.ast = parsed.ast;
   if (checker === 'unchecked') return { compiled, type: 'dyn' };
   const checked = checker.check(expression);
