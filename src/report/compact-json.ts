@@ -2,7 +2,7 @@
  * The one reader of the spool's compact JSON text, for the formats that print evidence again from
  * that text without parsing it: JSON and SARIF (key-sorted and indented, sortedPrettyJson),
  * OSCAL (key-sorted and compact, canonicalJsonText; indented in the text's order, then quoted,
- * quotedPrettyJson). Parsing the text only to print it again (JSON.parse, sorted copies,
+ * quotedPrettyJson), JUnit (indented in the text's order, prettyJsonText). Parsing the text only to print it again (JSON.parse, sorted copies,
  * JSON.stringify) was their largest cost, and the objects parsed were garbage to collect.
  *
  * The text must be JSON.stringify's own output (no whitespace between tokens, strings escaped as
@@ -108,6 +108,15 @@ export function canonicalJsonText(compact: string): string | undefined {
  */
 export function quotedPrettyJson(compact: string, before: string, after: string): string | undefined {
   return printed(compact, false, 0, true, JSON.stringify(before).slice(0, -1), JSON.stringify(after).slice(1));
+}
+
+/**
+ * JSON.stringify(JSON.parse(compact), null, 2) (audit-common.ts prettyJson): JUnit prints each
+ * distinct evidence so in its failures' details. The text's key order is the parsed object's:
+ * JSON.stringify wrote the text from such an object, array-index keys first.
+ */
+export function prettyJsonText(compact: string): string | undefined {
+  return printed(compact, false, 0, false, '', '');
 }
 
 /**
@@ -443,4 +452,5 @@ for (let i = 0; i < 16; i++) {
   sortedPrettyJson(EVERY_PATH, '  ');
   canonicalJsonText(EVERY_PATH);
   quotedPrettyJson(EVERY_PATH, '', '');
+  prettyJsonText(EVERY_PATH);
 }

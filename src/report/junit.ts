@@ -9,6 +9,7 @@ import { prettyJson, resourceLabel, ruleIndex } from './audit-common.ts';
 import { outlinesOf } from './list-views.ts';
 import type { VerdictOutline } from '../evaluate/verdict-outline.ts';
 import type { Formatter, RenderOptions } from './types.ts';
+import { prettyJsonText } from './compact-json.ts';
 import { EvidenceTexts, evidenceTextOf } from './evidence-texts.ts';
 import type { FrameworkAssessment } from '../contracts/frameworks.ts';
 import { controlBasis, controlStatusText, frameworkName, frameworkSummaryText } from './frameworks.ts';
@@ -117,13 +118,12 @@ class SuiteCases {
 
 /**
  * A verdict's evidence as the detail prints it (prettyJson), escaped: once per recent evidence
- * object or spool place (evidenceTextOf); evidence still unread in a spool is parsed from its
- * text here, as the verdict's getter would parse it, without being kept among the spool's
- * parsed objects.
+ * object or spool place (evidenceTextOf); evidence still unread in a spool is laid out from its
+ * text (compact-json.ts prettyJsonText), not parsed, and parsed only where the printer declines.
  */
 function escapedEvidence(texts: EvidenceTexts): (verdict: Verdict) => string {
   const fromValue = (value: unknown) => escapeXmlText(prettyJson(value));
-  return evidenceTextOf(texts.compact, (compact) => fromValue(JSON.parse(compact)), fromValue);
+  return evidenceTextOf(texts.compact, (compact) => escapeXmlText(prettyJsonText(compact) ?? prettyJson(JSON.parse(compact))), fromValue);
 }
 
 interface SuiteCounts {

@@ -7,6 +7,7 @@ import { asffFormatter } from '../../src/report/asff.ts';
 import { EvidenceTexts, PrettyEvidenceTexts } from '../../src/report/evidence-texts.ts';
 import { evidenceValue, indentedJson } from '../../src/report/canonical.ts';
 import { jsonFormatter } from '../../src/report/json.ts';
+import { junitFormatter } from '../../src/report/junit.ts';
 import { ocsfFormatter } from '../../src/report/ocsf.ts';
 import { sarifFormatter } from '../../src/report/sarif.ts';
 import { sampleResult } from '../fixtures/results/sample-result.ts';
@@ -77,6 +78,19 @@ describe('OCSF and ASFF from a spooled list', () => {
       printsWithoutParsing(formatter, verdictsHolding(awkward), objectTexts);
     });
   }
+});
+
+describe('JUnit from a spooled list', () => {
+  // Keys in the text's order, escapes XML escapes again, text beyond ASCII, empty containers, integer-like keys.
+  const shared = { zeta: [{ b: 2, a: 'x"y\\<&>', c: {} }], alpha: { 'k\nl': null, y: [[1e21, -5e-7]] }, 10: 'ten' };
+  const printed: unknown[] = [shared, { numbers: [-0, 0.1], long: '<x"'.repeat(3_000) }, [null, true, {}, [], ''], shared, { pair: '😀 → ✓', latin: 'é\u0000' }];
+  // A lone surrogate JSON.stringify escaped: parsed, as before.
+  const left: unknown[] = [{ lone: '\ud800' }, 'inline text', null];
+  const held = verdictsHolding([...printed, ...left]);
+
+  it('junit prints unread evidence from the spool\'s text without parsing it, the bytes of the evidence in memory', () => {
+    printsWithoutParsing(junitFormatter, held, new Set(printed.map((e) => JSON.stringify(e))));
+  });
 });
 
 describe('JSON and SARIF from a spooled list', () => {

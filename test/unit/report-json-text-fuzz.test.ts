@@ -1,5 +1,5 @@
 /**
- * The text fast paths (compact-json.ts: canonicalJsonText, quotedPrettyJson, sortedPrettyJson) against the
+ * The text fast paths (compact-json.ts: canonicalJsonText, quotedPrettyJson, prettyJsonText, sortedPrettyJson) against the
  * general way they stand for, on many random values: wherever a fast path answers, its answer is
  * the general one's, byte for byte. The values are built from the parts that trip text-level JSON
  * handling: keys that start one another, sort around escapes or beyond ASCII, look like indexes or
@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/report/audit-common.ts';
-import { canonicalJsonText, quotedPrettyJson, sortedPrettyJson } from '../../src/report/compact-json.ts';
+import { canonicalJsonText, prettyJsonText, quotedPrettyJson, sortedPrettyJson } from '../../src/report/compact-json.ts';
 import { indentedJson, sortKeysDeep } from '../../src/report/canonical.ts';
 import { prng } from '../bench/generate-org.ts';
 
@@ -42,36 +42,31 @@ function compactTexts(count: number, seed: number): string[] {
 describe('the audit formats\' JSON text fast paths, on random values', () => {
   const texts = compactTexts(4_000, 16);
 
-  it('canonicalJsonText gives canonicalJson(JSON.parse(text)) whenever it answers, and answers for most', () => {
+  /** Wherever `fast` answers, its answer is `general`'s of the parsed text; and it answers for most texts. */
+  function answersAsGeneral(fast: (compact: string) => string | undefined, general: (value: unknown) => string): void {
     let answered = 0;
     for (const compact of texts) {
-      const fast = canonicalJsonText(compact);
-      if (fast === undefined) continue;
+      const text = fast(compact);
+      if (text === undefined) continue;
       answered++;
-      expect(fast, compact).toBe(canonicalJson(JSON.parse(compact)));
+      expect(text, compact).toBe(general(JSON.parse(compact)));
     }
     expect(answered).toBeGreaterThan(texts.length / 3);
+  }
+
+  it('canonicalJsonText gives canonicalJson(JSON.parse(text)) whenever it answers, and answers for most', () => {
+    answersAsGeneral(canonicalJsonText, canonicalJson);
   });
 
   it('quotedPrettyJson gives the quoted pretty text of JSON.parse(text) whenever it answers, and answers for most', () => {
-    let answered = 0;
-    for (const compact of texts) {
-      const fast = quotedPrettyJson(compact, '```json\n', '\n```');
-      if (fast === undefined) continue;
-      answered++;
-      expect(fast, compact).toBe(JSON.stringify(`\`\`\`json\n${JSON.stringify(JSON.parse(compact), null, 2)}\n\`\`\``));
-    }
-    expect(answered).toBeGreaterThan(texts.length / 3);
+    answersAsGeneral((compact) => quotedPrettyJson(compact, '```json\n', '\n```'), (value) => JSON.stringify(`\`\`\`json\n${JSON.stringify(value, null, 2)}\n\`\`\``));
+  });
+
+  it('prettyJsonText gives JSON.stringify(JSON.parse(text), null, 2) whenever it answers, and answers for most', () => {
+    answersAsGeneral(prettyJsonText, (value) => JSON.stringify(value, null, 2));
   });
 
   it('sortedPrettyJson gives indentedJson(sortKeysDeep(JSON.parse(text))) whenever it answers, and answers for most', () => {
-    let answered = 0;
-    for (const compact of texts) {
-      const fast = sortedPrettyJson(compact, '    ');
-      if (fast === undefined) continue;
-      answered++;
-      expect(fast, compact).toBe(indentedJson(sortKeysDeep(JSON.parse(compact)), '    '));
-    }
-    expect(answered).toBeGreaterThan(texts.length / 3);
+    answersAsGeneral((compact) => sortedPrettyJson(compact, '    '), (value) => indentedJson(sortKeysDeep(value), '    '));
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quotedPrettyJson } from '../../src/report/compact-json.ts';
+import { prettyJsonText, quotedPrettyJson } from '../../src/report/compact-json.ts';
 
 // What quotedPrettyJson stands for: parse, indent, and quote as a string between before and after.
 const general = (compact: string, before: string, after: string) => JSON.stringify(`${before}${JSON.stringify(JSON.parse(compact), null, 2)}${after}`);
@@ -40,5 +40,28 @@ describe('quotedPrettyJson', () => {
       const compact = JSON.stringify(value);
       expect(quotedPrettyJson(compact, 'a', 'b')).toBe(general(compact, 'a', 'b'));
     }
+  });
+});
+
+describe('prettyJsonText', () => {
+  const cases: unknown[] = [
+    [null, true, 0, -1.5e-7, 1e21, 'text', ''],
+    { a: [], b: {}, c: [[], {}, [[]], [{}]], d: { e: {} } },
+    { a: [1, [2, [3, { b: [4, { c: [] }] }]]], d: { e: { f: { g: 'deep' } } } },
+    { 'k"e\\y': 'quote " backslash \\ newline \n nul \u0000', '\n': '"', '{[': '],}:,' },
+    { b: 1, 10: 'ten', 2: 'two', '-1': 'minus', '01': 'lead', é: 'ñ', '😀': ['\u2028'] },
+    JSON.parse('{"__proto__":{"x":1},"y":[]}'),
+    'a string alone',
+  ];
+  it('indents a compact text as parsing it and JSON.stringify(value, null, 2) would', () => {
+    for (const value of cases) {
+      const compact = JSON.stringify(value);
+      expect(prettyJsonText(compact), compact).toBe(JSON.stringify(JSON.parse(compact), null, 2));
+    }
+  });
+
+  it('leaves to the caller a lone surrogate and what is not compact JSON', () => {
+    expect(prettyJsonText('"\ud800"')).toBeUndefined();
+    expect(prettyJsonText('{"a": 1}')).toBeUndefined();
   });
 });
