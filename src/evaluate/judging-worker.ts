@@ -1,7 +1,9 @@
 /**
  * What a judging worker thread of parallel.ts does (parallel-worker.ts starts it). Started before
- * the main thread's pass 1, it validates and indexes its block of lines (first-pass-block.ts) and
- * answers with it; then it loads the rules and waits for its share of pass 2: it judges those
+ * the main thread's pass 1 (as soon as the header is parsed, before the main thread checks it and
+ * loads the rules: parallel.ts launchWorkers), it validates and indexes its block of lines
+ * (first-pass-block.ts) and answers with it; then it loads the rules the main thread sent meanwhile
+ * (its first message) and waits for its share of pass 2: it judges those
  * account lines with the model index the main thread built, applies the exceptions and tallies as
  * the main thread does (decided.ts), and answers with its share (spooled runs left unmerged), and
  * the main thread ends it.
@@ -15,29 +17,31 @@ import { reopenSnapshot, type SnapshotSource } from '../snapshot/read.ts';
 import { DecidedVerdicts } from './decided.ts';
 import { indexBlock } from './first-pass-block.ts';
 import { judgeRecords } from './judge.ts';
-import { indexForShare, judgesUnderCeiling, type WorkerReply, type WorkerSetup, type WorkerStep, type WorkerTask } from './parallel.ts';
+import { indexForShare, judgesUnderCeiling, type WorkerReply, type WorkerRules, type WorkerSetup, type WorkerStep, type WorkerTask } from './parallel.ts';
 import { ClaimedLines } from './shared-tail.ts';
 import { failureOf } from './worker-failure.ts';
 
 interface Ready {
   rules: LoadedRule[];
+  decided: WorkerRules['decided'];
   source: SnapshotSource;
 }
 
 /** What this worker is doing, said with a failure (its answers and this thread's arrive in any order). */
 let step: WorkerStep = 'block';
 
-async function firstPassThenRules(setup: WorkerSetup, port: MessagePort): Promise<Ready> {
+async function firstPassThenRules(setup: WorkerSetup, port: MessagePort, sent: Promise<WorkerRules>): Promise<Ready> {
   const source = await reopenSnapshot(setup.file, { identity: setup.identity });
   const block = await indexBlock(setup.file, source.header, setup.headerLine, setup.block);
   port.postMessage({ ok: true, block } satisfies WorkerReply);
   step = 'rules';
-  return { rules: loadRuleSpecs(setup.rules), source };
+  const { rules, decided } = await sent;
+  return { rules: loadRuleSpecs(rules), decided, source };
 }
 
-async function judgeTask(setup: WorkerSetup, { rules, source }: Ready, task: WorkerTask): Promise<WorkerReply> {
+async function judgeTask({ rules, decided: options, source }: Ready, task: WorkerTask): Promise<WorkerReply> {
   step = 'judging';
-  const decided = new DecidedVerdicts(setup.decided);
+  const decided = new DecidedVerdicts(options);
   const index = indexForShare(source.header, deserialize(new Uint8Array(task.index)) as AccountLinesIndex, new Set(task.accountIds));
   await judgeRecords(source, index, rules, { only: new ClaimedLines(task.lines, task.tail, task.thread), judgesOrganization: false, ...ceiling() }, decided.add);
   return { ok: true, ...decided.share() };
@@ -51,12 +55,19 @@ function ceiling(): { heapCeiling?: HeapCeiling } {
   return judgesUnderCeiling(resourceLimits.maxOldGenerationSizeMb ?? Infinity) ? { heapCeiling: new HeapCeiling() } : {};
 }
 
-/** Judges: its block of pass 1, then its share of pass 2, until the main thread ends it. */
+/**
+ * Judges: its block of pass 1, then its share of pass 2, until the main thread ends it. The main
+ * thread's messages come in order: the rules, then its share. It may be ended before either (a
+ * header that failed the main thread's check).
+ */
 export function judging(setup: WorkerSetup, port: MessagePort): void {
-  const ready = firstPassThenRules(setup, port);
+  let rulesSent!: (rules: WorkerRules) => void;
+  const ready = firstPassThenRules(setup, port, new Promise<WorkerRules>((resolve) => (rulesSent = resolve)));
   ready.catch((err: unknown) => port.postMessage(failureOf(err, step)));
-  port.on('message', (task: WorkerTask) => {
-    void ready.then((r) => judgeTask(setup, r, task)).then(
+  port.on('message', (message: WorkerRules | WorkerTask) => {
+    if ('rules' in message) return rulesSent(message);
+    const task = message;
+    void ready.then((r) => judgeTask(r, task)).then(
       (reply) => port.postMessage(reply),
       (err: unknown) => port.postMessage(failureOf(err, step)),
     );
