@@ -1,6 +1,6 @@
 /**
  * Evaluation on several cores: pass 1 and pass 2 split between this thread and worker threads,
- * started before pass 1. In pass 1 every thread reads the file, but validates, parses and indexes
+ * started before pass 1 (by the CLI as soon as the header is parsed: launchWorkers). In pass 1 every thread reads the file, but validates, parses and indexes
  * only its block of consecutive lines (first-pass-block.ts); this thread has the first block,
  * hashes every byte and merges the others' index states in file order (IndexBuilder.merge), so the
  * index and any error are those one thread gives (snapshot/read.ts validateInBlocks). Once the
@@ -374,15 +374,21 @@ export function firstPassBlocks(headerLine: number, accounts: number, threads: n
 
 /**
  * How much more of pass 1 this thread takes than an even share. A worker comes to its block late:
- * it starts only once this thread has read, validated and digested the header and loaded the rules,
- * then loads its modules, parses the header again and decompresses every line before its block
- * without reading them. With even blocks this thread, its own lines done, waited for the worker's
+ * it started only once this thread had read, validated and digested the header and loaded the rules
+ * (since the twenty-ninth round, once this thread has parsed the header: launchWorkers), then loads
+ * its modules, parses the header again and decompresses every line before its block without
+ * reading them. With even blocks this thread, its own lines done, waited for the worker's
  * block with one core's work left (issue 16, twenty-eighth round; a copy of the compiled CLI
  * printing each thread's marks, two judging threads, load 3-8): 0.69 s at 34,226 accounts (a quiet
  * run), 1.07 s at 100,000 (quiet; 0.78-0.81 s loaded); with a tenth more, 0.30 s and 0.40 s
  * (0.29 s and 0.16 s loaded). The worker still waits while this thread merges its block into the index and
  * deals pass 2 (0.5-0.6 s at 100,000 accounts, its rules loaded meanwhile): that needs every block.
- * (docs/operations/scale-measurements.md, "The idle core in the 100,000-account run").
+ * (docs/operations/scale-measurements.md, "The idle core in the 100,000-account run"). Kept at
+ * a tenth with the worker started on the parsed header (twenty-ninth round): at 34,226 accounts it
+ * came to its block only ~0.1 s sooner (its own start-up, ~0.35 s, now beside this thread's check
+ * and rules), and at 100,000 the printing copy's runs, on a machine with another session's
+ * callgrind on one core, put either thread first by up to 1.5 s from run to run: no share is
+ * fitted on those ("The judging worker started on the parsed header").
  */
 export const FIRST_BLOCK_EXTRA_PERCENT = 10;
 
