@@ -3,7 +3,6 @@ import type { FrameworkPack } from '../rules/framework-packs.ts';
 import type { LoadedRule } from '../rules/load.ts';
 import type { HeapCeiling } from '../shared/full-collection.ts';
 import type { SkippedAccount } from '../snapshot/types.ts';
-import type { LaunchedWorkers } from './parallel.ts';
 
 /** How to evaluate a snapshot: the pipeline's input beside the snapshot, shared with its worker threads. */
 export interface EvaluateOptions {
@@ -22,11 +21,6 @@ export interface EvaluateOptions {
   workers?: number;
   /** How those threads are started (tests: a worker module that hoards memory, a small heap). */
   threading?: WorkerThreading;
-  /**
-   * Judging workers the caller started on the header as it was parsed (parallel.ts launchWorkers):
-   * used when they are the ones this evaluation would start, else ended. The evaluation ends them.
-   */
-  launched?: LaunchedWorkers;
   /** Verdicts a spool holds before it writes a sorted run (verdict-spool.ts RUN_VERDICTS): tests lower it to exercise the runs. */
   spoolRunVerdicts?: number;
   /**

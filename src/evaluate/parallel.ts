@@ -296,13 +296,15 @@ export interface LaunchedWorkers {
  * The workers `workers` (--workers) asks for, or the default, started as soon as the snapshot's
  * header is parsed (snapshot/read.ts OpenOptions.onHeaderParsed), before this thread checks it
  * against the schema, digests it and loads the rules: their start-up (modules, the header parsed
- * again, the file's lines before their block decompressed) overlaps those. Before that, the worker
- * came to its block ~0.75 s late at 100,000 accounts, this thread waiting for it at pass 1's end
- * (issue 16, twenty-eighth and twenty-ninth rounds; docs/operations/scale-measurements.md, "The
- * judging worker started on the parsed header"). Not before the header: a worker's heap is capped
+ * again, the file's lines before their block decompressed) overlaps those, where this thread waited
+ * for its block at pass 1's end (issue 16, twenty-eighth round: the header's check, digest and the
+ * rules 0.74 s at 100,000 accounts at load 5). Measured in the twenty-ninth round, the worker's code
+ * ran only ~0.1 s sooner at 34,226 accounts (the check 0.03-0.07 s, its own start-up ~0.3 s now
+ * beside this thread's) and the loaded 100,000-account runs showed no sooner index
+ * (docs/operations/scale-measurements.md, "The judging worker started on the parsed header"). Not before the header: a worker's heap is capped
  * from the account count when it starts. Undefined where the header (not yet checked: read
- * defensively) gives one thread. The caller hands them to evaluateSnapshot (EvaluateOptions
- * launched), which uses them if they are the ones it would start and ends them otherwise; and ends
+ * defensively) gives one thread. The caller hands them to evaluateSnapshot (its `launched`),
+ * which uses them if they are the ones it would start and ends them otherwise; and ends
  * them itself when it fails before (a header that fails its check, rules that do not load).
  */
 export function launchWorkers(parsed: ParsedHeader, workers?: number): LaunchedWorkers | undefined {
@@ -321,12 +323,10 @@ function launch(at: Omit<ParsedHeader, 'header'>, accounts: number, threads: num
 }
 
 /**
- * The workers of `threads` judging threads for `source`: those the caller launched (options.launched)
- * when they are the ones this evaluation would start, else new ones (the launched ended). Undefined
- * for one thread.
+ * The workers of `threads` judging threads for `source`: those the caller `launched` when they are
+ * the ones this evaluation would start, else new ones (the launched ended). Undefined for one thread.
  */
-export function workersFor(source: SnapshotSource, options: EvaluateOptions, decided: DecidedOptions, threads: number): Workers | undefined {
-  const { launched } = options;
+export function workersFor(source: SnapshotSource, options: EvaluateOptions, decided: DecidedOptions, threads: number, launched?: LaunchedWorkers): Workers | undefined {
   if (launched && threads > 1 && launchedFits(launched, source, threads) && options.threading?.module === undefined && options.threading?.heapMb === undefined) {
     return readyWorkers(launched, source, options, decided);
   }

@@ -105,7 +105,7 @@ describe('launchWorkers', () => {
       expect(launched?.running).toHaveLength(workers - 1);
       // The rules loaded after the workers started, as the CLI does.
       const loaded = await loadRules(DEFAULT_CONFIG.rules.paths, DEFAULT_CONFIG);
-      const result = await evaluateSnapshot(source, { config: DEFAULT_CONFIG, rules: loaded, workers, launched: launched! });
+      const result = await evaluateSnapshot(source, { config: DEFAULT_CONFIG, rules: loaded, workers }, launched);
       expect(render(result), `${workers} threads`).toEqual(render(one));
     }
   }, 120_000);
@@ -113,10 +113,10 @@ describe('launchWorkers', () => {
   it('are ended and others started when they are not the ones the evaluation would start', async () => {
     const one = await evaluateSnapshot(await openSnapshot(snapshot, { validate: 'first-pass' }), { config: DEFAULT_CONFIG, rules, workers: 1 });
     const { source, launched } = await openedLaunching(snapshot, 3);
-    const result = await evaluateSnapshot(source, { config: DEFAULT_CONFIG, rules, workers: 2, launched: launched! });
+    const result = await evaluateSnapshot(source, { config: DEFAULT_CONFIG, rules, workers: 2 }, launched);
     expect(render(result)).toEqual(render(one));
     const again = await openedLaunching(snapshot, 2);
-    const alone = await evaluateSnapshot(again.source, { config: DEFAULT_CONFIG, rules, workers: 1, launched: again.launched! });
+    const alone = await evaluateSnapshot(again.source, { config: DEFAULT_CONFIG, rules, workers: 1 }, again.launched);
     expect(render(alone)).toEqual(render(one));
   }, 120_000);
 

@@ -164,7 +164,7 @@ async function judgeSnapshot(open: Open, config: TrailproofConfig, flags: ScanFl
     }
     if (rules.length === 0) throw new UserError(nothingEvaluated(`no rules to evaluate: rules.paths (${config.rules.paths.join(', ')}) holds no rule files${config.rules.disabled.length || config.rules.disabledTags.length ? ', or all of them are disabled' : ''}`));
     const started = process.hrtime.bigint();
-    const result = await evaluateSnapshot(source, { config, rules, ...(flags.asOf ? { asOf: flags.asOf } : {}), ...(flags.shard ? { shard: flags.shard } : {}), ...(flags.workers ? { workers: flags.workers } : {}), ...(only ? { only } : {}), ...(flags.framework ? { frameworks: flags.framework } : {}), ...(launched ? { launched } : {}) });
+    const result = await evaluateSnapshot(source, { config, rules, ...(flags.asOf ? { asOf: flags.asOf } : {}), ...(flags.shard ? { shard: flags.shard } : {}), ...(flags.workers ? { workers: flags.workers } : {}), ...(only ? { only } : {}), ...(flags.framework ? { frameworks: flags.framework } : {}) }, launched);
     if (result.scope.accountIds.length === 0 && !result.scope.shard) {
       throw new UserError(nothingEvaluated(`no accounts in scope: ${source.label} holds no account records (check scope.accounts, scope.ous and scope.excludeAccounts)`));
     }
