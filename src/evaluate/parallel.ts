@@ -299,8 +299,8 @@ export interface LaunchedWorkers {
  * again, the file's lines before their block decompressed) overlaps those, where this thread waited
  * for its block at pass 1's end (issue 16, twenty-eighth round: the header's check, digest and the
  * rules 0.74 s at 100,000 accounts at load 5). Measured in the twenty-ninth round, the worker's code
- * ran only ~0.1 s sooner at 34,226 accounts (the check 0.03-0.07 s, its own start-up ~0.3 s now
- * beside this thread's) and the loaded 100,000-account runs showed no sooner index
+ * ran 0.4-0.5 s sooner at 100,000 accounts and ~0.1 s at 34,226 (the check 0.03-0.07 s, its own
+ * start-up now beside this thread's), the index finished ~0.3 s sooner at 100,000
  * (docs/operations/scale-measurements.md, "The judging worker started on the parsed header"). Not before the header: a worker's heap is capped
  * from the account count when it starts. Undefined where the header (not yet checked: read
  * defensively) gives one thread. The caller hands them to evaluateSnapshot (its `launched`),
@@ -384,11 +384,10 @@ export function firstPassBlocks(headerLine: number, accounts: number, threads: n
  * (0.29 s and 0.16 s loaded). The worker still waits while this thread merges its block into the index and
  * deals pass 2 (0.5-0.6 s at 100,000 accounts, its rules loaded meanwhile): that needs every block.
  * (docs/operations/scale-measurements.md, "The idle core in the 100,000-account run"). Kept at
- * a tenth with the worker started on the parsed header (twenty-ninth round): at 34,226 accounts it
- * came to its block only ~0.1 s sooner (its own start-up, ~0.35 s, now beside this thread's check
- * and rules), and at 100,000 the printing copy's runs, on a machine with another session's
- * callgrind on one core, put either thread first by up to 1.5 s from run to run: no share is
- * fitted on those ("The judging worker started on the parsed header").
+ * a tenth with the worker started on the parsed header (twenty-ninth round): its code then ran
+ * 0.4-0.5 s sooner at 100,000 accounts (quiet) and ~0.1 s at 34,226, and it answered its block
+ * 0.1-0.2 s after this thread's own lines with a tenth as with 5 % (one run each): not yet fitted
+ * again ("The judging worker started on the parsed header").
  */
 export const FIRST_BLOCK_EXTRA_PERCENT = 10;
 
