@@ -1,6 +1,6 @@
 /**
  * Evaluation on several cores: pass 1 and pass 2 split between this thread and worker threads,
- * started before pass 1. In pass 1 every thread reads the file, but validates, parses and indexes
+ * started before pass 1 (by the CLI as soon as the header is parsed: launchWorkers). In pass 1 every thread reads the file, but validates, parses and indexes
  * only its block of consecutive lines (first-pass-block.ts); this thread has the first block,
  * hashes every byte and merges the others' index states in file order (IndexBuilder.merge), so the
  * index and any error are those one thread gives (snapshot/read.ts validateInBlocks). Once the
@@ -43,7 +43,7 @@ import { UserError } from '../shared/errors.ts';
 import type { HeapCeiling } from '../shared/full-collection.ts';
 import { withHeapGrowth } from '../shared/heap-growth.ts';
 import { moduleBeside, OUT_OF_MEMORY, ranOutOfHeap, startWorkerThread } from '../shared/worker-thread.ts';
-import { lineBlocks, reopenSnapshot, type LineBlock, type LineSelection, type SnapshotSource } from '../snapshot/read.ts';
+import { lineBlocks, reopenSnapshot, type LineBlock, type LineSelection, type ParsedHeader, type SnapshotSource } from '../snapshot/read.ts';
 import type { SnapshotHeader } from '../snapshot/types.ts';
 import type { DecidedOptions, DecidedShare, DecidedVerdicts } from './decided.ts';
 import { indexBlock, type BlockIndexed } from './first-pass-block.ts';
@@ -162,7 +162,11 @@ export function judgesUnderCeiling(heapMb: number): boolean {
   return heapMb >= UNTHROTTLED_HEAP_MB;
 }
 
-/** What a worker is started with, before pass 1: its block of lines, and enough to load the rules and decide verdicts (plain data). */
+/**
+ * What a judging worker is started with, before pass 1: its block of lines (plain data). It can be
+ * started on the header as parsed, before this thread has checked it or loaded the rules
+ * (launchWorkers): those follow in its first message (WorkerRules).
+ */
 export interface WorkerSetup {
   file: string;
   /** The file's identity when this thread opened it: the worker proves with it that it reads the validated bytes. */
@@ -170,6 +174,10 @@ export interface WorkerSetup {
   headerLine: number;
   /** The lines whose records it validates and indexes in pass 1. */
   block: LineBlock;
+}
+
+/** A judging worker's first message, once this thread has loaded the rules: enough to load them and decide verdicts (plain data). */
+export interface WorkerRules {
   rules: RuleSpec[];
   /** How verdicts are decided, as in this thread; the worker's spool goes in spoolDir (removed by this thread at exit). */
   decided: DecidedOptions & { spoolDir: string };
@@ -229,8 +237,12 @@ export function threadsFor(source: SnapshotSource, options: EvaluateOptions): nu
     throw new UserError(`--workers ${asked}: expected a whole number of at least 1`);
   }
   if (!source.file || !source.identity || options.shard || options.only || options.rules.some((r) => !ruleSpecOf(r))) return 1;
-  const accounts = source.header.scope.accountIds.length;
-  const byDefault = belowTwoThreads(source) ? 1 : Math.min(2, availableParallelism());
+  return threadsOf(source.header.scope.accountIds.length, asked);
+}
+
+/** Judging threads for an organization of `accounts`, `asked` for or by default, where several may judge (threadsFor). */
+function threadsOf(accounts: number, asked: number | undefined): number {
+  const byDefault = accounts < TWO_THREADS_FROM ? 1 : Math.min(2, availableParallelism());
   return Math.max(1, Math.min(asked ?? byDefault, accounts || 1));
 }
 
@@ -264,15 +276,84 @@ export interface Workers {
 }
 
 /**
+ * Judging workers started on their blocks of pass 1, their rules not yet sent (WorkerRules): by
+ * startWorkers, or by a caller on the header as it was parsed (launchWorkers).
+ */
+export interface LaunchedWorkers {
+  file: string;
+  identity: string;
+  headerLine: number;
+  accounts: number;
+  /** Pass 1's blocks, this thread's first: one more than the workers. */
+  blocks: LineBlock[];
+  running: RunningWorker[];
+  threading: Threading;
+  /** Ends every worker (again: nothing), resolving once each thread has exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The workers `workers` (--workers) asks for, or the default, started as soon as the snapshot's
+ * header is parsed (snapshot/read.ts OpenOptions.onHeaderParsed), before this thread checks it
+ * against the schema, digests it and loads the rules: their start-up (modules, the header parsed
+ * again, the file's lines before their block decompressed) overlaps those, where this thread waited
+ * for its block at pass 1's end (issue 16, twenty-eighth round: the header's check, digest and the
+ * rules 0.74 s at 100,000 accounts at load 5). Measured in the twenty-ninth round, the worker's code
+ * ran 0.4-0.5 s sooner at 100,000 accounts and ~0.1 s at 34,226 (the check 0.03-0.07 s, its own
+ * start-up now beside this thread's), the index finished ~0.3 s sooner at 100,000
+ * (docs/operations/scale-measurements.md, "The judging worker started on the parsed header"). Not before the header: a worker's heap is capped
+ * from the account count when it starts. Undefined where the header (not yet checked: read
+ * defensively) gives one thread. The caller hands them to evaluateSnapshot (its `launched`),
+ * which uses them if they are the ones it would start and ends them otherwise; and ends
+ * them itself when it fails before (a header that fails its check, rules that do not load).
+ */
+export function launchWorkers(parsed: ParsedHeader, workers?: number): LaunchedWorkers | undefined {
+  const accountIds = (parsed.header as { scope?: { accountIds?: unknown } } | null)?.scope?.accountIds;
+  if (!Array.isArray(accountIds) || (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))) return undefined;
+  const threads = threadsOf(accountIds.length, workers);
+  return threads > 1 ? launch(parsed, accountIds.length, threads) : undefined;
+}
+
+/** N-1 workers of `threads` judging threads on their blocks of pass 1 (this thread has the first). */
+function launch(at: Omit<ParsedHeader, 'header'>, accounts: number, threads: number, threadingAsked: WorkerThreading = {}): LaunchedWorkers {
+  const blocks = firstPassBlocks(at.headerLine, accounts, threads);
+  const threading = { heapMb: workerHeapMb(accounts), youngMb: workerYoungMb(accounts), ...threadingAsked };
+  const running = blocks.slice(1).map((block) => startWorker({ file: at.file, identity: at.identity, headerLine: at.headerLine, block }, threading));
+  return { file: at.file, identity: at.identity, headerLine: at.headerLine, accounts, blocks, running, threading, stop: async () => void (await Promise.all(running.map((w) => w.stop()))) };
+}
+
+/**
+ * The workers of `threads` judging threads for `source`: those the caller `launched` when they are
+ * the ones this evaluation would start, else new ones (the launched ended). Undefined for one thread.
+ */
+export function workersFor(source: SnapshotSource, options: EvaluateOptions, decided: DecidedOptions, threads: number, launched?: LaunchedWorkers): Workers | undefined {
+  if (launched && threads > 1 && launchedFits(launched, source, threads) && options.threading?.module === undefined && options.threading?.heapMb === undefined) {
+    return readyWorkers(launched, source, options, decided);
+  }
+  void launched?.stop();
+  return threads > 1 ? startWorkers(source, options, decided, threads) : undefined;
+}
+
+function launchedFits(launched: LaunchedWorkers, source: SnapshotSource, threads: number): boolean {
+  const { file, identity, headerLine, header } = source;
+  return launched.file === file && launched.identity === identity && launched.headerLine === headerLine && launched.accounts === header.scope.accountIds.length && launched.blocks.length === threads;
+}
+
+/**
  * Starts the N-1 workers of `threads` judging threads, on their blocks of pass 1 (this thread has
  * the first); they load the rules once it is done.
  */
 export function startWorkers(source: SnapshotSource, options: EvaluateOptions, decided: DecidedOptions, threads: number): Workers {
-  const accounts = source.header.scope.accountIds.length;
-  const [ownBlock, ...blocks] = firstPassBlocks(source.headerLine, accounts, threads);
-  const threading = { heapMb: workerHeapMb(accounts), youngMb: workerYoungMb(accounts), ...options.threading };
-  const common = { file: source.file!, identity: source.identity!, headerLine: source.headerLine, rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } };
-  const running = blocks.map((block) => startWorker({ ...common, block }, threading));
+  const launched = launch({ file: source.file!, identity: source.identity!, headerLine: source.headerLine }, source.header.scope.accountIds.length, threads, options.threading);
+  return readyWorkers(launched, source, options, decided);
+}
+
+/** Launched workers sent their rules: the Workers of pass 1 and 2. */
+function readyWorkers(launched: LaunchedWorkers, source: SnapshotSource, options: EvaluateOptions, decided: DecidedOptions): Workers {
+  const { running, threading } = launched;
+  const [ownBlock, ...blocks] = launched.blocks;
+  const rules: WorkerRules = { rules: options.rules.map((r) => ruleSpecOf(r)!), decided: { ...decided, spoolDir: sharedSpoolDir() } };
+  for (const worker of running) worker.postRules(rules);
   const indexed = running.map(async (worker, k) => {
     const outcome = await worker.block;
     return outcome === OUT_OF_MEMORY ? indexBlock(source.file!, source.header, source.headerLine, blocks[k]!) : outcome;
@@ -280,7 +361,7 @@ export function startWorkers(source: SnapshotSource, options: EvaluateOptions, d
   // This thread's own failure (an invalid snapshot) is the one to report: a block that fails
   // meanwhile must not surface as an unhandled rejection.
   indexed.forEach((b) => b.catch(() => undefined));
-  return { ownBlock: ownBlock!, blocks: indexed, running, heapCapped: !judgesUnderCeiling(threading.heapMb), stop: async () => void (await Promise.all(running.map((w) => w.stop()))) };
+  return { ownBlock: ownBlock!, blocks: indexed, running, heapCapped: !judgesUnderCeiling(threading.heapMb), stop: launched.stop };
 }
 
 /**
@@ -293,15 +374,20 @@ export function firstPassBlocks(headerLine: number, accounts: number, threads: n
 
 /**
  * How much more of pass 1 this thread takes than an even share. A worker comes to its block late:
- * it starts only once this thread has read, validated and digested the header and loaded the rules,
- * then loads its modules, parses the header again and decompresses every line before its block
- * without reading them. With even blocks this thread, its own lines done, waited for the worker's
+ * it started only once this thread had read, validated and digested the header and loaded the rules
+ * (since the twenty-ninth round, once this thread has parsed the header: launchWorkers), then loads
+ * its modules, parses the header again and decompresses every line before its block without
+ * reading them. With even blocks this thread, its own lines done, waited for the worker's
  * block with one core's work left (issue 16, twenty-eighth round; a copy of the compiled CLI
  * printing each thread's marks, two judging threads, load 3-8): 0.69 s at 34,226 accounts (a quiet
  * run), 1.07 s at 100,000 (quiet; 0.78-0.81 s loaded); with a tenth more, 0.30 s and 0.40 s
  * (0.29 s and 0.16 s loaded). The worker still waits while this thread merges its block into the index and
  * deals pass 2 (0.5-0.6 s at 100,000 accounts, its rules loaded meanwhile): that needs every block.
- * (docs/operations/scale-measurements.md, "The idle core in the 100,000-account run").
+ * (docs/operations/scale-measurements.md, "The idle core in the 100,000-account run"). Kept at
+ * a tenth with the worker started on the parsed header (twenty-ninth round): its code then ran
+ * 0.4-0.5 s sooner at 100,000 accounts (quiet) and ~0.1 s at 34,226, and it answered its block
+ * 0.1-0.2 s after this thread's own lines with a tenth as with 5 % (one run each): not yet fitted
+ * again ("The judging worker started on the parsed header").
  */
 export const FIRST_BLOCK_EXTRA_PERCENT = 10;
 
@@ -410,6 +496,8 @@ interface RunningWorker {
   /** Its share of pass 2; OUT_OF_MEMORY when it ran out of its heap first. */
   result: Promise<DecidedShare | typeof OUT_OF_MEMORY>;
   outOfMemory(): boolean;
+  /** Its first message: the rules, once this thread has loaded them. */
+  postRules(rules: WorkerRules): void;
   post(task: WorkerTask): void;
   /**
    * Ends the thread once it answered its share. Its heap is at its cap by then, most of it judging's
@@ -469,6 +557,7 @@ function startWorker(setup: WorkerSetup, threading: Threading): RunningWorker {
     block: block.promise,
     result: result.promise,
     outOfMemory: () => outOfMemory,
+    postRules: (rules) => worker.postMessage(rules),
     post: (task) => {
       lines = task.accountIds.length;
       worker.postMessage(task);

@@ -25,7 +25,7 @@ import { judgeRecords, type JudgeScope } from './judge.ts';
 import { KeptRecords } from './kept-records.ts';
 import type { PartMerger } from './run-merge.ts';
 import type { EvaluateOptions } from './options.ts';
-import { judgeInThreads, mergersOf, spoolRunVerdicts, startWorkers, threadsFor, type Workers } from './parallel.ts';
+import { judgeInThreads, mergersOf, spoolRunVerdicts, threadsFor, workersFor, type LaunchedWorkers, type Workers } from './parallel.ts';
 import { inShard, parseShard } from './shard.ts';
 
 /** What pass 1 leaves for pass 2. */
@@ -49,15 +49,19 @@ export interface FirstPass {
 /**
  * Judges `source` once. Where threads judge beside workers, its header is narrowed to what this
  * thread judges as pass 2 begins (parallel.ts indexForShare): open a snapshot again to evaluate it
- * again, as every caller does.
+ * again, as every caller does. `launched`: judging workers the caller started on the header as it
+ * was parsed (parallel.ts launchWorkers), used when they are the ones this evaluation would start,
+ * else ended; ended by this evaluation either way.
  */
-export async function evaluateSnapshot(source: SnapshotSource, options: EvaluateOptions): Promise<ScanResult> {
-  const threads = threadsFor(source, options);
-  const asOf = options.asOf ?? source.header.collectedAt.slice(0, 10);
-  const decidedOptions = { exceptions: options.config.exceptions, asOf, failOn: options.config.output.failOn, spoolRunVerdicts: options.spoolRunVerdicts ?? spoolRunVerdicts(source, threads) };
-  // Started before pass 1, so that their start-up (module load, rule compilation) overlaps it.
-  const workers = threads > 1 ? startWorkers(source, options, decidedOptions, threads) : undefined;
+export async function evaluateSnapshot(source: SnapshotSource, options: EvaluateOptions, launched?: LaunchedWorkers): Promise<ScanResult> {
+  let workers: Workers | undefined;
   try {
+    const threads = threadsFor(source, options);
+    const asOf = options.asOf ?? source.header.collectedAt.slice(0, 10);
+    const decidedOptions = { exceptions: options.config.exceptions, asOf, failOn: options.config.output.failOn, spoolRunVerdicts: options.spoolRunVerdicts ?? spoolRunVerdicts(source, threads) };
+    // Started before pass 1 (or before the header was checked: launched), so that their
+    // start-up (module load, the header parsed, rule compilation) overlaps this thread's work.
+    workers = workersFor(source, options, decidedOptions, threads, launched);
     const first = await firstPass(source, options, workers);
     const decided = new DecidedVerdicts(decidedOptions);
     // This thread's heap has no cap (a worker's has): while it judges and merges the verdicts, its garbage is collected at this ceiling.
@@ -72,7 +76,7 @@ export async function evaluateSnapshot(source: SnapshotSource, options: Evaluate
     // The workers that judged beside this thread merge parts of the verdicts beside it too.
     return withFrameworks(await resultOf(source, options, first, decided, heapCeiling, workers ? mergersOf(workers) : []), options.frameworks);
   } finally {
-    await workers?.stop();
+    await (workers ?? launched)?.stop();
   }
 }
 

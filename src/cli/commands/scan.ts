@@ -1,10 +1,10 @@
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
 import { loadRules } from '../../rules/load.ts';
-import { openSnapshot, type SnapshotSource } from '../../snapshot/read.ts';
+import { openSnapshot, type ParsedHeader, type SnapshotSource } from '../../snapshot/read.ts';
 import { openDemoSnapshot } from '../../snapshot/demo.ts';
 import { evaluateSnapshot } from '../../evaluate/pipeline.ts';
-import { TWO_THREADS_FROM } from '../../evaluate/parallel.ts';
+import { launchWorkers, TWO_THREADS_FROM, type LaunchedWorkers } from '../../evaluate/parallel.ts';
 import { rulesOfPacks, selectFrameworkPacks, type FrameworkPack } from '../../rules/framework-packs.ts';
 import type { EvaluateOptions } from '../../evaluate/options.ts';
 import { writeReports } from '../../report/write.ts';
@@ -54,8 +54,8 @@ export function register(program: Command, setExit: SetExit): void {
       setExit(await keptOnFailure(live, () => evaluateAndReport(async () => ({ source: live.takeSource() }), config, flags)));
       return;
     }
-    const open = async (): Promise<OpenedSnapshot> => {
-      const source = flags.demo ? await openDemoSnapshot() : await openSnapshot(flags.snapshot!, { validate: 'first-pass' });
+    const open: Open = async (onHeaderParsed) => {
+      const source = flags.demo ? await openDemoSnapshot() : await openSnapshot(flags.snapshot!, { validate: 'first-pass', onHeaderParsed });
       return { source, only: snapshotScope(source.header, flags, flags.demo ? '--demo' : '--snapshot') };
     };
     setExit(await evaluateAndReport(open, config, flags));
@@ -73,8 +73,8 @@ export function register(program: Command, setExit: SetExit): void {
   for (const o of narrowOptions()) evaluate.addOption(o);
   evaluate.action(async (file: string, flags: ScanFlags) => {
     const config = applyReportFlags(loadConfig(flags.config), flags);
-    const open = async (): Promise<OpenedSnapshot> => {
-      const source = await openSnapshot(file, { validate: 'first-pass' });
+    const open: Open = async (onHeaderParsed) => {
+      const source = await openSnapshot(file, { validate: 'first-pass', onHeaderParsed });
       return { source, only: snapshotScope(source.header, flags, file) };
     };
     setExit(await evaluateAndReport(open, config, flags));
@@ -113,11 +113,14 @@ interface OpenedSnapshot {
   only?: EvaluateOptions['only'];
 }
 
+/** Opens a snapshot; a file's opening calls `onHeaderParsed` with its header as soon as it is parsed, before its check. */
+type Open = (onHeaderParsed?: (parsed: ParsedHeader) => void) => Promise<OpenedSnapshot>;
+
 /**
  * Evaluates the snapshot `open` gives and writes the reports. The snapshot is opened through
  * `open` rather than handed over so that no frame that lasts through the reports holds it.
  */
-export async function evaluateAndReport(open: () => Promise<OpenedSnapshot>, config: TrailproofConfig, flags: ScanFlags): Promise<number> {
+export async function evaluateAndReport(open: Open, config: TrailproofConfig, flags: ScanFlags): Promise<number> {
   const { result, started } = await judgeSnapshot(open, config, flags);
   const baseline = flags.baseline ? readJsonReport(flags.baseline) : undefined;
   if (flags.failOnNew && !baseline) throw new UserError('--fail-on-new needs --baseline');
@@ -145,20 +148,30 @@ export async function evaluateAndReport(open: () => Promise<OpenedSnapshot>, con
  * heap from what a full collection finds live: at 100,000 accounts these held ~150 MB, which let
  * the report stage's heap grow to ~700 MB (docs/operations/scale-measurements.md, "Memory").
  */
-async function judgeSnapshot(open: () => Promise<OpenedSnapshot>, config: TrailproofConfig, flags: ScanFlags): Promise<{ result: ScanResult; started: bigint }> {
-  const { source, only } = await open();
-  const loaded = await loadRules(config.rules.paths, config);
-  const rules = flags.framework ? rulesOfPacks(flags.framework, loaded) : loaded;
-  if (flags.framework && rules.length === 0 && loaded.length > 0) {
-    throw new UserError(nothingEvaluated(`no loaded rule belongs to ${flags.framework.map((p) => p.id).join(', ')} (rules.paths: ${config.rules.paths.join(', ')})`));
+async function judgeSnapshot(open: Open, config: TrailproofConfig, flags: ScanFlags): Promise<{ result: ScanResult; started: bigint }> {
+  // The judging workers start on the header as parsed (parallel.ts launchWorkers), before it is
+  // checked and the rules are loaded; ended here whatever fails before the evaluation owns them (a
+  // header that fails its check is the same UserError, with the same exit code). Only an
+  // evaluation of every account judges on several threads (threadsFor).
+  let launched: LaunchedWorkers | undefined;
+  const everyAccount = !flags.shard && flags.accounts === undefined && flags.ous === undefined;
+  try {
+    const { source, only } = await open(everyAccount ? (parsed) => (launched = launchWorkers(parsed, flags.workers)) : undefined);
+    const loaded = await loadRules(config.rules.paths, config);
+    const rules = flags.framework ? rulesOfPacks(flags.framework, loaded) : loaded;
+    if (flags.framework && rules.length === 0 && loaded.length > 0) {
+      throw new UserError(nothingEvaluated(`no loaded rule belongs to ${flags.framework.map((p) => p.id).join(', ')} (rules.paths: ${config.rules.paths.join(', ')})`));
+    }
+    if (rules.length === 0) throw new UserError(nothingEvaluated(`no rules to evaluate: rules.paths (${config.rules.paths.join(', ')}) holds no rule files${config.rules.disabled.length || config.rules.disabledTags.length ? ', or all of them are disabled' : ''}`));
+    const started = process.hrtime.bigint();
+    const result = await evaluateSnapshot(source, { config, rules, ...(flags.asOf ? { asOf: flags.asOf } : {}), ...(flags.shard ? { shard: flags.shard } : {}), ...(flags.workers ? { workers: flags.workers } : {}), ...(only ? { only } : {}), ...(flags.framework ? { frameworks: flags.framework } : {}) }, launched);
+    if (result.scope.accountIds.length === 0 && !result.scope.shard) {
+      throw new UserError(nothingEvaluated(`no accounts in scope: ${source.label} holds no account records (check scope.accounts, scope.ous and scope.excludeAccounts)`));
+    }
+    return { result, started };
+  } finally {
+    await launched?.stop();
   }
-  if (rules.length === 0) throw new UserError(nothingEvaluated(`no rules to evaluate: rules.paths (${config.rules.paths.join(', ')}) holds no rule files${config.rules.disabled.length || config.rules.disabledTags.length ? ', or all of them are disabled' : ''}`));
-  const started = process.hrtime.bigint();
-  const result = await evaluateSnapshot(source, { config, rules, ...(flags.asOf ? { asOf: flags.asOf } : {}), ...(flags.shard ? { shard: flags.shard } : {}), ...(flags.workers ? { workers: flags.workers } : {}), ...(only ? { only } : {}), ...(flags.framework ? { frameworks: flags.framework } : {}) });
-  if (result.scope.accountIds.length === 0 && !result.scope.shard) {
-    throw new UserError(nothingEvaluated(`no accounts in scope: ${source.label} holds no account records (check scope.accounts, scope.ous and scope.excludeAccounts)`));
-  }
-  return { result, started };
 }
 
 /** A scan that judged nothing must not pass a CI gate. */
