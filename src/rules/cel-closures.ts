@@ -22,30 +22,27 @@ type Evaluation = (activation: Record<string, unknown>) => unknown;
 const GAVE_UP: unique symbol = Symbol('left to the library');
 
 type Locals = unknown[];
-export type Closure = (activation: Record<string, unknown>, locals: Locals) => unknown;
+type Closure = (activation: Record<string, unknown>, locals: Locals) => unknown;
 
-/** Another compiler of the same trees to the same closures (cel-generated.ts): undefined where it leaves the tree to `compile`. */
-export type Generator = (ast: unknown, frame: Frame) => Closure | undefined;
-
-export interface Node {
+interface Node {
   op: string;
   args: unknown;
   meta: { macro?: unknown; alternate?: unknown };
 }
 
 /** Where a name is bound while compiling: a comprehension's variable in `locals`. */
-export type Scope = ReadonlyMap<string, number>;
+type Scope = ReadonlyMap<string, number>;
 
 /** The closures' compiler state: how many local slots the expression needs. */
-export interface Frame {
+interface Frame {
   slots: number;
 }
 
 /** Declared as objects of named members (cel.ts ruleEnvironment): read by name, getters included. */
-export const DECLARED_ROOTS = new Set(['params', 'variables']);
+const DECLARED_ROOTS = new Set(['params', 'variables']);
 
 /** Map literal keys the library leaves out (cel-map-literal.ts). */
-export const LEFT_OUT = new Set(['__proto__', 'constructor', 'prototype']);
+const LEFT_OUT = new Set(['__proto__', 'constructor', 'prototype']);
 
 const INT_MIN = -(2n ** 63n);
 const INT_MAX = 2n ** 63n - 1n;
@@ -57,11 +54,11 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * a node the closures do not cover. `library` is only asked once it has evaluated the expression
  * once itself (its first evaluation type-checks the tree: an error there is the library's to give).
  */
-export function withClosures(ast: unknown, library: Evaluation, checked: () => boolean, generate?: Generator): Evaluation | undefined {
+export function withClosures(ast: unknown, library: Evaluation, checked: () => boolean): Evaluation | undefined {
   const frame: Frame = { slots: 0 };
   let closure: Closure | undefined;
   try {
-    closure = generate?.(ast, frame) ?? compile(ast as Node, new Map(), frame);
+    closure = compile(ast as Node, new Map(), frame);
   } catch (err) {
     if (err === GAVE_UP) return undefined;
     throw err;
@@ -83,7 +80,7 @@ export function withClosures(ast: unknown, library: Evaluation, checked: () => b
 
 const NO_LOCALS: Locals = [];
 
-export function giveUp(): never {
+function giveUp(): never {
   throw GAVE_UP;
 }
 
@@ -285,7 +282,7 @@ function binary(op: string, [leftNode, rightNode]: [Node, Node], scope: Scope, f
 }
 
 /** CEL's equality as the library's (overloads.js isEqual): values of different types are unequal, an int equals a double of its value, lists and maps by their members. */
-export function equal(a: unknown, b: unknown): boolean {
+function equal(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   switch (typeof a) {
     case 'string':
@@ -327,7 +324,7 @@ function equalRecords(a: Record<string, unknown>, b: Record<string, unknown>): b
 }
 
 /** The orderings the library defines between these values: strings, ints and doubles (ints and doubles with each other). */
-export function ordered(a: unknown, b: unknown, compare: (x: never, y: never) => boolean): boolean {
+function ordered(a: unknown, b: unknown, compare: (x: never, y: never) => boolean): boolean {
   const ta = typeof a;
   const tb = typeof b;
   const numeric = (ta === 'bigint' || ta === 'number') && (tb === 'bigint' || tb === 'number');
@@ -335,7 +332,7 @@ export function ordered(a: unknown, b: unknown, compare: (x: never, y: never) =>
   return compare(a as never, b as never);
 }
 
-export function plus(a: unknown, b: unknown): unknown {
+function plus(a: unknown, b: unknown): unknown {
   if (typeof a === 'string' && typeof b === 'string') return a + b;
   if (typeof a === 'bigint' && typeof b === 'bigint') return int(a + b);
   if (typeof a === 'number' && typeof b === 'number') return a + b;
@@ -343,7 +340,7 @@ export function plus(a: unknown, b: unknown): unknown {
   return giveUp();
 }
 
-export function minus(a: unknown, b: unknown): unknown {
+function minus(a: unknown, b: unknown): unknown {
   if (typeof a === 'bigint' && typeof b === 'bigint') return int(a - b);
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   return giveUp();
@@ -355,7 +352,7 @@ function int(value: bigint): bigint {
 }
 
 /** `item in collection`: a list's member, or a map's key (overloads.js listMembership, mapIncludes). */
-export function contains(collection: unknown, item: unknown): boolean {
+function contains(collection: unknown, item: unknown): boolean {
   if (Array.isArray(collection)) {
     for (let i = 0; i < collection.length; i++) if (equal(item, collection[i])) return true;
     return false;
@@ -371,7 +368,11 @@ function call(node: Node, scope: Scope, frame: Frame): Closure {
   const arg = compile(argNodes[0]!, scope, frame);
   switch (name) {
     case 'string':
-      return (a, l) => celString(arg(a, l));
+      return (a, l) => {
+        const value = arg(a, l);
+        if (typeof value === 'string') return value;
+        return typeof value === 'boolean' || typeof value === 'bigint' ? `${value}` : giveUp();
+      };
     case 'size':
       return (a, l) => size(arg(a, l));
     case 'dyn':
@@ -407,20 +408,7 @@ function has(fieldNode: Node, scope: Scope, frame: Frame): Closure {
   };
 }
 
-/** `string(x)` of the values covered: a string, a bool or an int. */
-export function celString(value: unknown): string {
-  if (typeof value === 'string') return value;
-  return typeof value === 'boolean' || typeof value === 'bigint' ? `${value}` : giveUp();
-}
-
-/** `list.join(sep)` of a list of strings. */
-export function celJoin(items: unknown, sep: unknown): string {
-  if (!Array.isArray(items) || typeof sep !== 'string') return giveUp();
-  for (let i = 0; i < items.length; i++) if (typeof items[i] !== 'string') return giveUp();
-  return items.join(sep);
-}
-
-export function size(value: unknown): bigint {
+function size(value: unknown): bigint {
   return Array.isArray(value) ? BigInt(value.length) : giveUp();
 }
 
@@ -431,7 +419,13 @@ function receiverCall(node: Node, scope: Scope, frame: Frame): Closure {
   if (name === 'size' && argNodes.length === 0) return (a, l) => size(receiver(a, l));
   if (name === 'join' && argNodes.length <= 1) {
     const separator = argNodes.length === 1 ? compile(argNodes[0]!, scope, frame) : () => '';
-    return (a, l) => celJoin(receiver(a, l), separator(a, l));
+    return (a, l) => {
+      const items = receiver(a, l);
+      const sep = separator(a, l);
+      if (!Array.isArray(items) || typeof sep !== 'string') return giveUp();
+      for (let i = 0; i < items.length; i++) if (typeof items[i] !== 'string') return giveUp();
+      return items.join(sep);
+    };
   }
   return giveUp();
 }

@@ -5,7 +5,6 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { buildMapLiteralsDirectly } from './cel-map-literal.ts';
 import { withClosures } from './cel-closures.ts';
-import { generated } from './cel-generated.ts';
 import { resolveOverloadsOnce } from './cel-overloads.ts';
 
 /** Activation roots every rule may read (absent ones fail with "Unknown variable" at run time). */
@@ -59,7 +58,7 @@ export function compileExpression(
   resolveOverloadsOnce(parsed.ast);
   const library: CompiledExpression = (activation) => parsed(activation);
   const ast = parsed.ast as { checkedType?: unknown };
-  const compiled: CompiledExpression = withClosures(ast, library, () => ast.checkedType !== undefined, generated) ?? library;
+  const compiled: CompiledExpression = withClosures(ast, library, () => ast.checkedType !== undefined) ?? library;
   compiled.ast = parsed.ast;
   if (checker === 'unchecked') return { compiled, type: 'dyn' };
   const checked = checker.check(expression);
