@@ -4,19 +4,14 @@
  * every kind and for every expression of the bundled rules over an organization's subjects; and
  * the library's walk no longer run once it has evaluated an expression once.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
-import { buildIndex, organizationSubject, subjectsForAccount } from '../../src/model/index.ts';
+import { organizationSubject, subjectsForAccount } from '../../src/model/index.ts';
 import { ruleEnvironment } from '../../src/rules/cel.ts';
 import { buildActivation } from '../../src/rules/evaluate.ts';
 import { BUILTIN_RULES_DIR, compiledRuleOf, loadRules } from '../../src/rules/load.ts';
-import { readSnapshotFully } from '../../src/snapshot/read.ts';
-import { generateOrg } from '../bench/generate-org.ts';
-import { writeSyntheticSnapshot } from '../bench/org-snapshot.ts';
 import { compiled, library, outcome } from '../fixtures/cel-evaluations.ts';
+import { syntheticOrganization } from '../fixtures/synthetic-org.ts';
 
 const asText = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map ? { map: [...v] } : v));
 
@@ -112,46 +107,38 @@ describe('CEL through closures', () => {
   });
 
   it("gives every expression of the bundled rules the library's value on an organization's subjects", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'trailproof-cel-closures-'));
-    try {
-      const file = join(dir, 'org.jsonl');
-      await writeSyntheticSnapshot(generateOrg({ accounts: 60, seed: 7 }), file);
-      const snap = await readSnapshotFully(file);
-      const index = buildIndex(snap.header, snap.accounts);
-      const all = [organizationSubject(index), ...snap.accounts.flatMap((r) => subjectsForAccount(index, r))];
-      const rules = await loadRules([BUILTIN_RULES_DIR], structuredClone(DEFAULT_CONFIG));
-      let compared = 0;
-      for (const loaded of rules) {
-        const rule = compiledRuleOf(loaded)!;
-        const doc = rule.document;
-        const env = ruleEnvironment((doc.variables ?? []).map((v) => v.name), Object.keys(doc.params ?? {}));
-        const pairs: [unknown, string | undefined][] = [
-          [rule.match, doc.match],
-          ...rule.variables.map((v, i): [unknown, string | undefined] => [v.expression, doc.variables![i]!.expression]),
-          ...rule.validations.flatMap((v, i): [unknown, string | undefined][] => [
-            [v.expression, doc.validations[i]!.expression],
-            [v.messageExpression, doc.validations[i]!.messageExpression],
-          ]),
-          [rule.passMessage, doc.passMessageExpression],
-          [rule.notApplicableMessage, doc.notApplicableMessageExpression],
-          [rule.evidence, doc.evidence],
-        ];
-        for (const [ours, text] of pairs) {
-          if (!ours || !text) continue;
-          const parsed = env.parse(text);
-          for (const subject of all.filter((s) => s.resource.type === doc.resource)) {
-            for (let round = 0; round < 2; round++) {
-              const mine = outcome(() => (ours as (a: Record<string, unknown>) => unknown)(buildActivation(rule, subject)));
-              const theirs = outcome(() => parsed(buildActivation(rule, subject)));
-              expect(asText(mine), `${doc.id}: ${text}`).toBe(asText(theirs));
-              compared++;
-            }
+    const { snap, index } = await syntheticOrganization({ accounts: 60, seed: 7 });
+    const all = [organizationSubject(index), ...snap.accounts.flatMap((r) => subjectsForAccount(index, r))];
+    const rules = await loadRules([BUILTIN_RULES_DIR], structuredClone(DEFAULT_CONFIG));
+    let compared = 0;
+    for (const loaded of rules) {
+      const rule = compiledRuleOf(loaded)!;
+      const doc = rule.document;
+      const env = ruleEnvironment((doc.variables ?? []).map((v) => v.name), Object.keys(doc.params ?? {}));
+      const pairs: [unknown, string | undefined][] = [
+        [rule.match, doc.match],
+        ...rule.variables.map((v, i): [unknown, string | undefined] => [v.expression, doc.variables![i]!.expression]),
+        ...rule.validations.flatMap((v, i): [unknown, string | undefined][] => [
+          [v.expression, doc.validations[i]!.expression],
+          [v.messageExpression, doc.validations[i]!.messageExpression],
+        ]),
+        [rule.passMessage, doc.passMessageExpression],
+        [rule.notApplicableMessage, doc.notApplicableMessageExpression],
+        [rule.evidence, doc.evidence],
+      ];
+      for (const [ours, text] of pairs) {
+        if (!ours || !text) continue;
+        const parsed = env.parse(text);
+        for (const subject of all.filter((s) => s.resource.type === doc.resource)) {
+          for (let round = 0; round < 2; round++) {
+            const mine = outcome(() => (ours as (a: Record<string, unknown>) => unknown)(buildActivation(rule, subject)));
+            const theirs = outcome(() => parsed(buildActivation(rule, subject)));
+            expect(asText(mine), `${doc.id}: ${text}`).toBe(asText(theirs));
+            compared++;
           }
         }
       }
-      expect(compared).toBeGreaterThan(5000);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
+    expect(compared).toBeGreaterThan(5000);
   });
 });

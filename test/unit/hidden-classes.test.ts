@@ -18,8 +18,7 @@ import { compiledRuleOf, loadRules } from '../../src/rules/load.ts';
 import { DEMO_SNAPSHOT_FILE } from '../../src/snapshot/demo.ts';
 import { readSnapshotFully } from '../../src/snapshot/read.ts';
 import { mapped, mappedWhere } from '../../src/shared/lists.ts';
-import { generateOrg } from '../bench/generate-org.ts';
-import { writeSyntheticSnapshot } from '../bench/org-snapshot.ts';
+import { syntheticOrganization } from '../fixtures/synthetic-org.ts';
 
 setFlagsFromString('--allow-natives-syntax');
 const hasFastProperties = runInNewContext('(o) => %HasFastProperties(o)') as (o: object) => boolean;
@@ -61,21 +60,25 @@ describe('hidden classes of what every rule reads', () => {
 
   it("a rule's lazy variables share one hidden class between evaluations, each with its own values", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'trailproof-hidden-classes-'));
-    writeFileSync(
-      join(dir, 'vars.yaml'),
-      ['id: vars', 'title: Vars', 'severity: low', 'remediation: fix it', 'resource: account', 'variables:', '  - name: who', '    expression: account.name', '  - name: n', '    expression: account.tags.size()', 'validations:', '  - expression: variables.n == 0 && variables.who != ""', ''].join('\n'),
-    );
-    const [loaded] = await loadRules([dir], structuredClone(DEFAULT_CONFIG));
-    const rule = compiledRuleOf(loaded!)!;
-    const subject = (name: string, tags: Record<string, string>) => ({ resource: { type: 'account', id: name, accountId: name }, activation: { account: { id: name, name, tags } } }) as unknown as EvaluationSubject;
-    const first = buildActivation(rule, subject('a', {})).variables as Record<string, unknown>;
-    const second = buildActivation(rule, subject('b', { k: 'v' })).variables as Record<string, unknown>;
-    expect(haveSameMap(first, second)).toBe(true);
-    // The getters are the rule's, defined once on a prototype both share, not on each evaluation's object.
-    expect(Object.getPrototypeOf(first)).toBe(Object.getPrototypeOf(second));
-    expect(Object.getOwnPropertyNames(first)).toEqual([]);
-    expect(Object.keys(Object.getPrototypeOf(first) as object)).toEqual(['who', 'n']);
-    expect([second.who, second.n, first.who, first.n]).toEqual(['b', 1n, 'a', 0n]);
+    try {
+      writeFileSync(
+        join(dir, 'vars.yaml'),
+        ['id: vars', 'title: Vars', 'severity: low', 'remediation: fix it', 'resource: account', 'variables:', '  - name: who', '    expression: account.name', '  - name: n', '    expression: account.tags.size()', 'validations:', '  - expression: variables.n == 0 && variables.who != ""', ''].join('\n'),
+      );
+      const [loaded] = await loadRules([dir], structuredClone(DEFAULT_CONFIG));
+      const rule = compiledRuleOf(loaded!)!;
+      const subject = (name: string, tags: Record<string, string>) => ({ resource: { type: 'account', id: name, accountId: name }, activation: { account: { id: name, name, tags } } }) as unknown as EvaluationSubject;
+      const first = buildActivation(rule, subject('a', {})).variables as Record<string, unknown>;
+      const second = buildActivation(rule, subject('b', { k: 'v' })).variables as Record<string, unknown>;
+      expect(haveSameMap(first, second)).toBe(true);
+      // The getters are the rule's, defined once on a prototype both share, not on each evaluation's object.
+      expect(Object.getPrototypeOf(first)).toBe(Object.getPrototypeOf(second));
+      expect(Object.getOwnPropertyNames(first)).toEqual([]);
+      expect(Object.keys(Object.getPrototypeOf(first) as object)).toEqual(['who', 'n']);
+      expect([second.who, second.n, first.who, first.n]).toEqual(['b', 1n, 'a', 0n]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the lists of the facts have one hidden class, empty or not: optimized code that met full ones is not thrown away at an empty one', async () => {
@@ -95,19 +98,11 @@ describe('hidden classes of what every rule reads', () => {
   });
 
   it("the same holds for the benchmarks' organization, whose accounts take branches the demo's do not", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'trailproof-hidden-classes-'));
-    try {
-      const file = join(dir, 'org.jsonl');
-      await writeSyntheticSnapshot(generateOrg({ accounts: 150, seed: 42 }), file);
-      const snap = await readSnapshotFully(file);
-      const index = buildIndex(snap.header, snap.accounts);
-      const lists = snap.accounts.flatMap((r) => subjectsForAccount(index, r).flatMap((s) => unfrozenLists(s.activation, s.resource.type)));
-      expect(lists.filter(([, list]) => list.length === 0).length).toBeGreaterThan(100);
-      // Where a list of another hidden class is, by path (list positions folded), so a failure names the facts to mend.
-      const otherKinds = new Set(lists.filter(([, list]) => !haveSameMap(list, ['x'])).map(([at]) => at.replace(/\.\d+/g, '.N')));
-      expect([...otherKinds]).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { snap, index } = await syntheticOrganization({ accounts: 150, seed: 42 });
+    const lists = snap.accounts.flatMap((r) => subjectsForAccount(index, r).flatMap((s) => unfrozenLists(s.activation, s.resource.type)));
+    expect(lists.filter(([, list]) => list.length === 0).length).toBeGreaterThan(100);
+    // Where a list of another hidden class is, by path (list positions folded), so a failure names the facts to mend.
+    const otherKinds = new Set(lists.filter(([, list]) => !haveSameMap(list, ['x'])).map(([at]) => at.replace(/\.\d+/g, '.N')));
+    expect([...otherKinds]).toEqual([]);
   });
 });
