@@ -30,6 +30,14 @@ const COLLECTION_ONLY: [flag: string, key: string, why: string][] = [
 ];
 
 /**
+ * Whether `--accounts` or `--ous` narrows the evaluation to some accounts of a saved snapshot: the
+ * one condition both snapshotScope and the judging workers' early start (scan.ts) follow.
+ */
+export function narrowsAccounts(flags: Record<string, unknown>): boolean {
+  return flags.accounts !== undefined || flags.ous !== undefined;
+}
+
+/**
  * With `--snapshot` or `--demo`, a flag that only shapes a live collection is an error rather than
  * silently ignored; `--accounts` and `--ous` narrow the evaluation to those accounts of the
  * snapshot, selected as a collection would select them. Returns the pipeline's `only` option.
@@ -38,7 +46,7 @@ export function snapshotScope(header: SnapshotHeader, flags: Record<string, unkn
   for (const [flag, key, why] of COLLECTION_ONLY) {
     if (flags[key] !== undefined) throw new UserError(`${flag} applies only when collecting from AWS; with ${label} ${why}`);
   }
-  if (flags.accounts === undefined && flags.ous === undefined) return undefined;
+  if (!narrowsAccounts(flags)) return undefined;
   // The same list syntax and account-id checks as a collection's flags.
   const { scope } = applyCollectFlags(DEFAULT_CONFIG, { accounts: flags.accounts, ous: flags.ous });
   const evaluated = new Set(header.scope.accountIds);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.ts';
-import { snapshotScope } from '../../src/cli/snapshot-scope.ts';
+import { narrowsAccounts, snapshotScope } from '../../src/cli/snapshot-scope.ts';
 import { evaluateSnapshot } from '../../src/evaluate/pipeline.ts';
 import { loadRules } from '../../src/rules/load.ts';
 import { openDemoSnapshot } from '../../src/snapshot/demo.ts';
@@ -39,5 +39,12 @@ describe('--accounts/--ous on a saved snapshot', () => {
     expect(() => snapshotScope(header, { ous: 'Root/Nope' }, '--demo')).toThrow(/--ous: no account .* is under "Root\/Nope"/);
     expect(() => snapshotScope(header, { ous: 'Root/Security', accounts: '777777777777' }, '--demo')).toThrow(/select none/);
     expect(snapshotScope(header, {}, '--demo')).toBeUndefined();
+  });
+
+  it('narrows exactly when snapshotScope gives an `only`, the condition the judging workers\' early start follows', async () => {
+    const { header } = await openDemoSnapshot();
+    for (const flags of [{}, { accounts: '222222222222' }, { ous: 'Root/Security' }, { accounts: '222222222222', ous: 'Root/Security' }, { workers: 2 }]) {
+      expect(narrowsAccounts(flags), JSON.stringify(flags)).toBe(snapshotScope(header, flags, '--demo') !== undefined);
+    }
   });
 });

@@ -17,7 +17,7 @@ import { applyReportFlags, reportOptions, wholeNumberParser, type ReportFlags } 
 import { printSummary } from '../summary.ts';
 import type { SetExit } from '../register.ts';
 import { collectLive, collectOptions, keptOnFailure, verifyLogsOptions } from '../live.ts';
-import { narrowOptions, snapshotScope } from '../snapshot-scope.ts';
+import { narrowOptions, narrowsAccounts, snapshotScope } from '../snapshot-scope.ts';
 import { summarize } from '../../evaluate/gate.ts';
 
 
@@ -152,9 +152,10 @@ async function judgeSnapshot(open: Open, config: TrailproofConfig, flags: ScanFl
   // The judging workers start on the header as parsed (parallel.ts launchWorkers), before it is
   // checked and the rules are loaded; ended here whatever fails before the evaluation owns them (a
   // header that fails its check is the same UserError, with the same exit code). Only an
-  // evaluation of every account judges on several threads (threadsFor).
+  // unsharded evaluation of every account judges on several threads (threadsFor, which decides
+  // again on the options and ends workers launched for nothing: evaluateSnapshot's workersFor).
   let launched: LaunchedWorkers | undefined;
-  const everyAccount = !flags.shard && flags.accounts === undefined && flags.ous === undefined;
+  const everyAccount = !flags.shard && !narrowsAccounts(flags);
   try {
     const { source, only } = await open(everyAccount ? (parsed) => (launched = launchWorkers(parsed, flags.workers)) : undefined);
     const loaded = await loadRules(config.rules.paths, config);
