@@ -145,7 +145,7 @@ function* arrayChunks<T>(items: Iterable<T>, convert: (item: T) => unknown, inde
  * too, writing ASFF at 1,000 accounts took 8 % fewer instructions (callgrind, --predictable). An item in pieces
  * (JsonTemplates.pieces) ends the batch: its pieces stay apart. A batch holds back a walk of
  * verdicts by at most a few hundred small items, well within how far the writer lets a walk read
- * ahead of the others (write-formats.ts, READ_AHEAD_VERDICTS), so the formats still share one read
+ * ahead of the others (write-formats.ts, a pace's readAhead), so the formats still share one read
  * of the verdicts.
  */
 const BATCH_CHARACTERS = 16_384;

@@ -20,17 +20,39 @@ export interface WrittenReport {
   bytes: number;
 }
 
+/** How formats in step are paced over a list: see IN_MEMORY_PACE and SPOOLED_PACE. */
+interface Pace {
+  /**
+   * Formats take turns: each turn pulls chunks from one format until its walk of the verdicts has
+   * read this many more than the turn before (see lockstep.ts). Well under the verdicts the shared
+   * read keeps (`window`), so every format gets the same verdict and evidence objects.
+   */
+  turn: number;
+  /** The verdicts the shared read keeps for the walks that follow the front one (lockstep.ts). */
+  window: number;
+  /**
+   * How far past a turn's target the shared read may go: a format left at the previous target
+   * must still find its next verdicts among those the read keeps.
+   */
+  readAhead: number;
+}
+
+function pace(turn: number, window: number): Pace {
+  return { turn, window, readAhead: window - 2 * turn };
+}
+
+/** A list in memory: the window holds verdicts that live anyway, so it may be wide (lockstep.ts). */
+const IN_MEMORY_PACE = pace(512, WINDOW_VERDICTS);
 /**
- * Formats take turns: each turn pulls chunks from one format until its walk of the verdicts has
- * read this many more than the turn before (see lockstep.ts). Well under the verdicts the shared
- * read keeps (WINDOW_VERDICTS), so every format gets the same verdict and evidence objects.
+ * A spooled list: every verdict the shared read keeps is an object made from its line, young, and
+ * a window of 2,048 kept each one alive across V8's next scavenge, which copied it and then
+ * promoted it with its message and resource to the old generation (a scavenge comes every ~2,000
+ * verdicts of JSON + SARIF). With 512 (turns of 128) most die young: JSON + SARIF on one thread
+ * promoted 30-37 MB in two rounds at 34,226 accounts instead of 954 MB, the CLI's report worker
+ * 40 MB instead of 471 MB, for ~10 % more verdicts read by walks on their own (SARIF running ahead
+ * over passing verdicts) (issue 16, thirtieth round, docs/operations/scale-measurements.md).
  */
-const TURN_VERDICTS = 512;
-/**
- * How far past a turn's target the shared read may go: a format left at the previous target must
- * still find its next verdicts among those the read keeps (lockstep.ts, WINDOW_VERDICTS).
- */
-const READ_AHEAD_VERDICTS = WINDOW_VERDICTS - 2 * TURN_VERDICTS;
+const SPOOLED_PACE = pace(128, 512);
 /**
  * The verdicts the shared read keeps when a thread writes one format (the HTML report beside a
  * report worker): no other walk takes them, and a window of WINDOW_VERDICTS kept each verdict of
@@ -159,15 +181,16 @@ export interface FormatsWritten {
  */
 export async function writeFormats(result: ScanResult, formatters: readonly Formatter[], outDir: string, options: RenderOptions, ceiling?: HeapCeiling): Promise<FormatsWritten> {
   const inStep = formatters.length > 1;
-  const lockstep = new Lockstep(result.verdicts, inStep ? WINDOW_VERDICTS : ONE_FORMAT_WINDOW);
+  const { turn, window, readAhead } = Array.isArray(result.verdicts) ? IN_MEMORY_PACE : SPOOLED_PACE;
+  const lockstep = new Lockstep(result.verdicts, inStep ? window : ONE_FORMAT_WINDOW);
   const shared: ScanResult = { ...result, verdicts: lockstep.verdicts };
   const sharedOptions: RenderOptions = { ...options, evidenceTexts: options.evidenceTexts ?? EvidenceTexts.of(result.verdicts) };
   const jobs = formatters.map((formatter) => new FormatJob(formatter, outDir));
   try {
-    for (let target = TURN_VERDICTS; jobs.some((job) => !job.done); target += TURN_VERDICTS) {
+    for (let target = turn; jobs.some((job) => !job.done); target += turn) {
       // A format may read a little past the target (a page of verdicts) on the shared walk; one
       // alone may read as far as it likes: no other format's walk needs what it passes.
-      if (inStep) lockstep.readAheadTo(target + READ_AHEAD_VERDICTS);
+      if (inStep) lockstep.readAheadTo(target + readAhead);
       ceiling?.check();
       for (const job of jobs) {
         if (job.done) continue;

@@ -213,6 +213,47 @@ describe('writeReports of a spooled list', () => {
     expect(readFileSync(join(dir, 'gathering.txt'), 'utf8')).toBe(ids(many).join('\n'));
   });
 
+  it('keeps at most 512 verdicts of a spooled list for formats in step: a format that gathers 600 before it writes goes on alone, with the same bytes', async () => {
+    const one = (sampleResult().verdicts as Verdict[])[0]!;
+    const many = Array.from({ length: 3 * WINDOW_VERDICTS }, (_, i) => ({ ...one, resource: { ...one.resource, id: `r-${String(i).padStart(5, '0')}` } }));
+    // A chunk per 600 verdicts (a page gathered), beside a format that writes one per verdict: the
+    // gatherer's walk runs 600 verdicts past the other's within one turn. A window of 2,048
+    // verdicts kept it on the shared read; of a spooled list each kept verdict survives a scavenge.
+    const gathering: Formatter = {
+      name: 'gathering',
+      fileName: 'gathering.txt',
+      description: 'gathering',
+      render: () => '',
+      *renderChunks(result) {
+        let page = '';
+        let count = 0;
+        for (const v of result.verdicts) {
+          page += `${v.ruleId} ${v.resource.id}\n`;
+          if (++count % 600 === 0) {
+            yield page;
+            page = '';
+          }
+        }
+        yield page;
+      },
+    };
+    const each: Formatter = {
+      name: 'each',
+      fileName: 'each.txt',
+      description: 'each',
+      render: () => '',
+      *renderChunks(result) {
+        for (const v of result.verdicts) yield `${v.ruleId} ${v.resource.id}\n`;
+      },
+    };
+    const expected = ids(many).map((id) => `${id}\n`).join('');
+    const spooled = countedList(many);
+    const written = await writeFormats({ ...sampleResult(), verdicts: spooled }, [gathering, each], dir, {});
+    expect(written.failures).toEqual([]);
+    expect(spooled.walks).toBeGreaterThan(1);
+    for (const name of ['gathering', 'each']) expect(readFileSync(join(dir, `${name}.txt`), 'utf8'), name).toBe(expected);
+  });
+
   it('writes every format at once with the bytes each renders alone, reading the list once for all of them', async () => {
     const result = await evaluateSnapshot(await openDemoSnapshot(), { config: DEFAULT_CONFIG, rules: await loadRules(DEFAULT_CONFIG.rules.paths, DEFAULT_CONFIG) });
     const spool = new VerdictSpool(undefined, 7);
