@@ -18,16 +18,28 @@ const DASH = 0x2d;
 
 /** The text of the uuid whose 16 bytes start at `at`: one string, written whole. */
 export function uuidTextAt(bytes: Uint8Array, at: number): string {
-  const out = uuidText;
-  let k = 0;
-  for (let i = 0; i < UUID_BYTES; i++) {
-    if (DASH_BEFORE_BYTE[i]) out[k++] = DASH;
-    const byte = bytes[at + i]!;
-    out[k++] = HEX_DIGITS[byte >> 4]!;
-    out[k++] = HEX_DIGITS[byte & 0xf]!;
-  }
-  return out.toString('latin1', 0, UUID_CHARACTERS);
+  writeUuidText(bytes, at, uuidText, 0);
+  return uuidText.toString('latin1', 0, UUID_CHARACTERS);
 }
+
+/**
+ * Writes the text of the uuid whose 16 bytes start at `at` into `target` at `targetAt`, as its 36
+ * ASCII bytes, and returns where it ends: a list of many uuids is written as bytes, with no string
+ * made per uuid (OSCAL's related observations).
+ */
+export function writeUuidText(bytes: Uint8Array, at: number, target: Uint8Array, targetAt: number): number {
+  let k = targetAt;
+  for (let i = 0; i < UUID_BYTES; i++) {
+    if (DASH_BEFORE_BYTE[i]) target[k++] = DASH;
+    const byte = bytes[at + i]!;
+    target[k++] = HEX_DIGITS[byte >> 4]!;
+    target[k++] = HEX_DIGITS[byte & 0xf]!;
+  }
+  return k;
+}
+
+/** The length of a uuid's text. */
+export const UUID_TEXT_CHARACTERS = UUID_CHARACTERS;
 
 const uuidText = Buffer.allocUnsafe(UUID_CHARACTERS);
 
