@@ -13,7 +13,8 @@
 import type { Verdict } from '../contracts/verdict.ts';
 import { type SpooledEvidencePlace, spooledEvidencePlace } from '../evaluate/verdict-spool.ts';
 import { RecentCache } from '../shared/recent-cache.ts';
-import { canonicalJson, oncePerObject, prettyJson, uuidV5 } from './audit-common.ts';
+import { canonicalJson, oncePerObject, prettyJson } from './audit-common.ts';
+import { uuidV5Joined } from './uuid-v5.ts';
 import { type EvidenceTexts, evidenceTextOf } from './evidence-texts.ts';
 import { canonicalJsonText, quotedPrettyJson } from './compact-json.ts';
 
@@ -95,7 +96,7 @@ export class EvidenceResources {
 
 /** The uuid of the evidence whose canonicalJson is `canonical`: the same evidence, the same resource, in any scan. */
 export function evidenceUuid(canonical: string): string {
-  return uuidV5(`evidence:${canonical}`);
+  return uuidV5Joined('evidence:', canonical);
 }
 
 const FENCE_OPENING = '```json\n';
@@ -103,11 +104,22 @@ const FENCE_CLOSING = '\n```';
 
 /** An evidence resource's remarks: its evidence as pretty JSON in a fenced block (markup-multiline). */
 export function evidenceRemarks(evidence: unknown): string {
-  return FENCE_OPENING + prettyJson(evidence) + FENCE_CLOSING;
+  return fencedRemarks(prettyJson(evidence));
 }
 
-/** JSON.stringify(evidenceRemarks(resourceEvidence(resource))), from the spool's text without parsing it where it can be. */
-export function evidenceRemarksJson(resource: EvidenceResource): string {
+/**
+ * An evidence resource's remarks for its template (json-template.ts): from the spool's text, their
+ * whole JSON string (`json`), made without parsing the evidence where it can be; else the JSON
+ * text of the evidence's pretty JSON without its quotes (`escaped`), which goes between the
+ * fences' texts (fencedRemarks): the evidence's pretty JSON is not first copied into a string
+ * between the fences to be escaped (51 MB of texts at 10,000 accounts in memory).
+ */
+export function evidenceRemarksValue(resource: EvidenceResource): { json: string } | { escaped: string } {
   const fromText = resource.text === undefined ? undefined : quotedPrettyJson(resource.text, FENCE_OPENING, FENCE_CLOSING);
-  return fromText ?? JSON.stringify(evidenceRemarks(resourceEvidence(resource)));
+  return fromText !== undefined ? { json: fromText } : { escaped: JSON.stringify(prettyJson(resourceEvidence(resource))).slice(1, -1) };
+}
+
+/** The remarks around `pretty`, the evidence's pretty JSON (or a template's marker for it): evidenceRemarks. */
+export function fencedRemarks(pretty: string): string {
+  return FENCE_OPENING + pretty + FENCE_CLOSING;
 }

@@ -31,7 +31,7 @@ import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { indentedJson, LazyList, stableJson, stableJsonChunks } from './canonical.ts';
 import { mapped, outlinesOf, verdictsOfRules } from './list-views.ts';
 import { EvidenceTexts } from './evidence-texts.ts';
-import { type EvidenceResource, EvidenceResources, evidenceRemarks, evidenceRemarksJson, resourceEvidence } from './oscal-evidence.ts';
+import { type EvidenceResource, EvidenceResources, evidenceRemarks, evidenceRemarksValue, fencedRemarks, resourceEvidence } from './oscal-evidence.ts';
 import { escapedString, JsonTemplates, plainValue, ShapeKeys, type TemplateValue } from './json-template.ts';
 import { RelatedObservations, type UuidRun, UuidsByRule } from './oscal-related.ts';
 import type { Formatter, RenderOptions } from './types.ts';
@@ -650,10 +650,16 @@ function backMatter(result: ScanResult, ids: Ids, uuids: ObservationUuids): Lazy
   };
   const templates = new JsonTemplates();
   const build = ([uuid, remarks]: readonly (string | undefined)[]) => ({ uuid, title: EVIDENCE_TITLE, remarks });
+  // Remarks given as the pretty JSON's escaped text go between the fences the template holds.
+  const buildFenced = ([uuid, pretty]: readonly (string | undefined)[]) => build([uuid, fencedRemarks(pretty!)]);
+  const render = (item: EvidenceResource, indent: string) => {
+    const remarks = evidenceRemarksValue(item);
+    return 'json' in remarks ? templates.render('evidence', [item.uuid, remarks], build, indent) : templates.render('evidence, fenced', [item.uuid, remarks], buildFenced, indent);
+  };
   return new LazyList(
     items,
     (item) => ('resource' in item ? item.resource : build([item.uuid, evidenceRemarks(resourceEvidence(item))])),
-    (item, indent) => ('resource' in item ? indentedJson(item.resource, indent) : templates.render('evidence', [item.uuid, { json: evidenceRemarksJson(item) }], build, indent)),
+    (item, indent) => ('resource' in item ? indentedJson(item.resource, indent) : render(item, indent)),
   );
 }
 
