@@ -30,6 +30,7 @@ import {
 import { canonicalOrder, compareStrings } from '../contracts/order.ts';
 import { indentedJson, LazyList, stableJson, stableJsonChunks } from './canonical.ts';
 import { mapped, outlinesOf, verdictsOfRules } from './list-views.ts';
+import type { VerdictOutline } from '../evaluate/verdict-outline.ts';
 import { EvidenceTexts } from './evidence-texts.ts';
 import { type EvidenceResource, EvidenceResources, evidenceRemarks, evidenceRemarksValue, fencedRemarks, resourceEvidence } from './oscal-evidence.ts';
 import { escapedString, JsonTemplates, plainValue, ShapeKeys, type TemplateValue } from './json-template.ts';
@@ -272,22 +273,42 @@ function inventoryList(items: InventoryItem[]): LazyList<InventoryItem> {
 
 /**
  * The inventory (one item per resource, and its uuid, InventoryUuids) and each rule's verdict
- * counts: neither reads a spooled list's verdicts (its resources and its outline).
+ * counts: neither reads a spooled list's verdicts (its resources and its outline). A list in
+ * memory is walked once for both: each walk of its 150,195 verdicts at 10,000 accounts goes
+ * through the writer's shared walk (lockstep.ts) and a generator per view.
  */
 function inventoryAndCounts(verdicts: VerdictList): { items: InventoryItem[]; subjects: InventoryUuids; counts: Map<string, StatusCounts> } {
   const counts = new Map<string, StatusCounts>();
-  for (const v of outlinesOf(verdicts)) {
-    let ruleCounts = counts.get(v.ruleId);
-    if (!ruleCounts) counts.set(v.ruleId, (ruleCounts = emptyCounts()));
+  // Verdicts come by rule: the rule before's counts are found without a look-up.
+  let ruleId: string | undefined;
+  let ruleCounts = emptyCounts();
+  const count = (v: VerdictOutline) => {
+    if (v.ruleId !== ruleId) {
+      ruleId = v.ruleId;
+      const known = counts.get(ruleId);
+      if (known) ruleCounts = known;
+      else counts.set(ruleId, (ruleCounts = emptyCounts()));
+    }
     ruleCounts[displayStatus(v)]++;
-  }
+  };
   const items: InventoryItem[] = [];
-  const subjects = new InventoryUuids(!readsOwnResources(verdicts));
-  for (const r of distinctResources(verdicts)) {
-    if (subjects.of(r) !== undefined) continue;
+  const inMemory = !readsOwnResources(verdicts);
+  const subjects = new InventoryUuids(inMemory);
+  const take = (r: ResourceRef) => {
+    if (subjects.of(r) !== undefined) return;
     const uuid = inventoryUuidOf(r);
     subjects.record(r, uuid);
     items.push(inventoryItem(r, uuid));
+  };
+  const outlines = outlinesOf(verdicts);
+  if (inMemory && outlines === verdicts) {
+    for (const v of verdicts) {
+      count(v);
+      take(v.resource);
+    }
+  } else {
+    for (const v of outlines) count(v);
+    for (const r of distinctResources(verdicts)) take(r);
   }
   return { items: items.sort((a, b) => compareStrings(a.uuid, b.uuid)), subjects, counts };
 }

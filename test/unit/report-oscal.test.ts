@@ -346,4 +346,14 @@ describe('OSCAL assessment-results', () => {
     expect(renderOscal({ ...result, verdicts: counted })).toBe(renderOscal(result));
     expect(walks).toBe(1);
   });
+
+  it('walks a list in memory twice: once for its inventory and counts together, once for its observations', () => {
+    const result = sampleResult();
+    const verdicts = [...result.verdicts];
+    let walks = 0;
+    // Iterable but not an array: canonicalOrder keeps it, as it keeps the writer's walk (lockstep.ts).
+    const counted = { length: verdicts.length, [Symbol.iterator]: () => (walks++, verdicts[Symbol.iterator]()) };
+    expect(renderOscal({ ...result, verdicts: counted as unknown as ScanResult['verdicts'] })).toBe(renderOscal(result));
+    expect(walks).toBe(2);
+  });
 });
