@@ -45,6 +45,7 @@ export class EvidenceResources {
   private readonly offsets: number[] = [];
   private readonly lengths: number[] = [];
   private lastReferenced: string | undefined;
+  private lastEvidence: unknown;
   /** The uuid of an evidence value: made once per recent evidence object (oncePerObject). */
   readonly uuidOf: (evidence: unknown) => string;
   /**
@@ -56,7 +57,11 @@ export class EvidenceResources {
    */
   private readonly uuidOfVerdict: (verdict: Verdict) => string;
 
-  constructor(texts: EvidenceTexts) {
+  /** `inMemory`: the verdicts are not read from a spool (their evidence member may be read). */
+  constructor(
+    texts: EvidenceTexts,
+    private readonly inMemory = false,
+  ) {
     const uuidOfValue = (evidence: unknown) => evidenceUuid(texts.canonical(evidence));
     const ofObject = oncePerObject(uuidOfValue);
     // Evidence that is no object (null, mostly) by value: oncePerObject makes those again each
@@ -69,6 +74,14 @@ export class EvidenceResources {
 
   /** The uuid of the verdict's evidence resource, remembering where its evidence is read from. */
   referenced(v: Verdict): string {
+    // A verdict in memory whose evidence is the verdict before's object (or value): the same
+    // resource, known without asking the caches (a walk in memory at 10,000 accounts: 97,744 of
+    // its 150,195 verdicts). A spooled verdict's evidence is not read here: it would be parsed.
+    if (this.inMemory) {
+      const evidence = v.evidence;
+      if (evidence === this.lastEvidence && this.lastReferenced !== undefined) return this.lastReferenced;
+      this.lastEvidence = evidence;
+    }
     const uuid = this.uuidOfVerdict(v);
     // Verdicts that share evidence follow each other (two of three at 10,000 accounts): the uuid
     // the verdict before referenced, the same string, is known without a look-up.

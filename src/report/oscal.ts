@@ -697,7 +697,7 @@ function oscalDocument(input: ScanResult, options: RenderOptions): Json {
   const verdicts = result.verdicts;
   const { items, subjects, counts } = inventoryAndCounts(verdicts);
   const texts = options.evidenceTexts ?? EvidenceTexts.of(result.verdicts);
-  const uuids = new ObservationUuids(verdicts, ids, new EvidenceResources(texts));
+  const uuids = new ObservationUuids(verdicts, ids, new EvidenceResources(texts, !readsOwnResources(verdicts)));
   const observed: ObservationContext = { ids, collected: at, rules, subjects };
   const assessed = result.frameworks?.length ? frameworkFindings(result.frameworks, ids, counts, uuids) : findings(result, rules, ids, counts, uuids);
   const org = result.snapshot.organizationId;
