@@ -80,8 +80,15 @@ function inventoryUuidOf(r: ResourceRef): string {
   return uuidV5(`resource:${r.type}:${r.id}`);
 }
 
-const STATUS_JSON = new Map(['PASS', 'FAIL', 'ERROR', 'NOT_APPLICABLE'].map((s) => [s, JSON.stringify(s)]));
-const statusJson = (status: string) => STATUS_JSON.get(status) ?? JSON.stringify(status);
+/**
+ * A status in an observation's name with the quotes and commas around it: `",` + its JSON + `,"`,
+ * made once per status (fewer strings joined per name: each join is a string to allocate and to
+ * walk when the name is flattened to be hashed).
+ */
+const STATUS_PART = new Map(['PASS', 'FAIL', 'ERROR', 'NOT_APPLICABLE'].map((s) => [s, `",${JSON.stringify(s)},"`]));
+const statusPart = (status: string) => STATUS_PART.get(status) ?? `",${JSON.stringify(status)},"`;
+/** A verdict's suppression in its observation's name, with the quotes and commas around it, when it has none. */
+const NOT_SUPPRESSED_PART = '",null,"';
 
 /**
  * A verdict's resource id and message as JSON writes them, without the quotes: each tested for
@@ -111,14 +118,14 @@ class ObservationNames {
   uuidOf(v: Verdict, evidenceUuid: string, texts: VerdictTexts = verdictTexts(v)): string {
     if (v.ruleId !== this.ruleId) {
       this.ruleId = v.ruleId;
-      this.head = `observation:${this.ids.result}:[${JSON.stringify(v.ruleId)},`;
+      this.head = `observation:${this.ids.result}:[${JSON.stringify(v.ruleId)},"`;
     }
     // canonicalJson of the array, written out: no array of the parts is built for each verdict.
-    const suppressed = v.suppressed === undefined || v.suppressed === null ? 'null' : canonicalJson(v.suppressed);
+    const suppressed = v.suppressed === undefined || v.suppressed === null ? NOT_SUPPRESSED_PART : `",${canonicalJson(v.suppressed)},"`;
     // The id and message in quotes as they are when they hold nothing to escape (most do), not
     // JSON.stringify's copies: 150,195 names at 10,000 accounts made 25 % faster (0.24 → 0.18 s).
     // A uuid's text needs no escape either.
-    return uuidV5(`${this.head}"${texts.id}",${statusJson(v.status)},"${texts.message}",${suppressed},"${evidenceUuid}"]`);
+    return uuidV5(`${this.head}${texts.id}${statusPart(v.status)}${texts.message}${suppressed}${evidenceUuid}"]`);
   }
 }
 
