@@ -178,7 +178,7 @@ describe('OSCAL assessment-results', () => {
     const odd = 'a "quoted" \\ back\nslash\t✓ — \ud800 end';
     let result = withVerdict(sampleResult(), (v) => v.status === 'FAIL', { message: odd, evidence: { [odd]: [odd, { z: odd, a: 1 }], b: null } });
     result = withVerdict(result, (v) => v.status === 'PASS', { evidence: 'a "plain" string ✓' });
-    const many = [...result.verdicts].filter((v) => v.ruleId === result.verdicts[0]!.ruleId);
+    const many = [...result.verdicts].filter((v, _, all) => v.ruleId === all[0]!.ruleId);
     const extra = Array.from({ length: 400 }, (_, i) => ({ ...many[0]!, resource: { ...many[0]!.resource, id: `${many[0]!.resource.id}-${i} "x"` }, evidence: { n: i, s: odd } }));
     result = sampleResult({ ...result, verdicts: [...result.verdicts, ...extra], summary: undefined as unknown as ScanResult['summary'] });
     const whole = renderOscal(result);
