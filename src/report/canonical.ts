@@ -152,10 +152,13 @@ const BATCH_CHARACTERS = 16_384;
 
 function* renderedItems<T>(items: Iterable<T>, render: (item: T, indent: string) => TextPieces, indent: string): Generator<string> {
   const inner = `${indent}  `;
+  // What goes before the first item and before each other one, made once, not once per item.
+  const opening = `[\n${inner}`;
+  const between = `,\n${inner}`;
   let first = true;
   let batch = '';
   for (const item of items) {
-    const before = `${first ? '[\n' : ',\n'}${inner}`;
+    const before = first ? opening : between;
     first = false;
     const text = render(item, inner);
     if (typeof text === 'string') {

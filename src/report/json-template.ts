@@ -33,6 +33,12 @@ export type TemplateBuilder = (values: readonly (string | undefined)[]) => unkno
 /** A template cut at its markers: text, value index, text, …, text. */
 interface Template {
   texts: string[];
+  /**
+   * The texts with the quotes of the whole-string slots beside them kept (the quote before a slot
+   * at the end of the text before it, the quote after at the start of the text after): a string
+   * value goes in without quotes of its own, one string fewer to join for each (filled).
+   */
+  quoted: string[];
   slots: number[];
   /** Per slot: the marker was a whole JSON string (its quotes are cut off with it): JSON text values go there. */
   whole: boolean[];
@@ -177,9 +183,22 @@ const LONG_PIECE_CHARACTERS = 512;
 
 const isLongValue = (value: TemplateValue): value is { escaped: string } | { json: string } => typeof value !== 'string' && ('json' in value ? value.json : value.escaped).length >= LONG_PIECE_CHARACTERS;
 
-function filled({ texts, slots, whole }: Template, values: readonly (TemplateValue | undefined)[]): string {
-  let out = texts[0]!;
-  for (let i = 0; i < slots.length; i++) out += valueText(values[slots[i]!]!, whole[i]!) + texts[i + 1]!;
+/**
+ * The template's text with its values in. An item is one string joined from its texts and values,
+ * flattened when written: each join is a string of V8's to allocate and to walk when it is
+ * flattened, so the quotes of a whole-string slot come with the texts beside it (Template.quoted),
+ * not as two more joins per value; a JSON text value in a whole slot takes the texts without them.
+ */
+function filled({ texts, quoted, slots, whole }: Template, values: readonly (TemplateValue | undefined)[]): string {
+  for (let i = 0; i < slots.length; i++) {
+    if (whole[i] && isJsonText(values[slots[i]!])) {
+      let out = texts[0]!;
+      for (let k = 0; k < slots.length; k++) out += valueText(values[slots[k]!]!, whole[k]!) + texts[k + 1]!;
+      return out;
+    }
+  }
+  let out = quoted[0]!;
+  for (let i = 0; i < slots.length; i++) out += valueText(values[slots[i]!]!, false) + quoted[i + 1]!;
   return out;
 }
 
@@ -211,7 +230,10 @@ function cut(text: string, values: readonly (TemplateValue | undefined)[]): Temp
   }
   texts.push(text.slice(from));
   const layouts = texts.map(layoutOf);
-  return { texts: layouts.map((l) => l.join('')), slots: found.map((f) => f.slot), whole: found.map((f) => f.whole), layouts: layouts.some((l) => l.length > 1) ? layouts : undefined };
+  const joined = layouts.map((l) => l.join(''));
+  const whole = found.map((f) => f.whole);
+  const quoted = joined.map((text, i) => `${i > 0 && whole[i - 1] ? '"' : ''}${text}${i < whole.length && whole[i] ? '"' : ''}`);
+  return { texts: joined, quoted, slots: found.map((f) => f.slot), whole, layouts: layouts.some((l) => l.length > 1) ? layouts : undefined };
 }
 
 /** Runs of characters beyond Latin-1 (split keeps them, at the odd indexes). */

@@ -45,6 +45,21 @@ describe('JsonTemplates', () => {
     }
   });
 
+  it('writes the same bytes from one template whether a whole slot holds a string (its quotes the texts\' own) or a JSON text (without them)', () => {
+    for (const indent of [undefined, '  ']) {
+      const templates = new JsonTemplates();
+      const strings: (TemplateValue | undefined)[][] = [
+        ['acct-1', 'Root/Prod', 'x', 'evidence as a "string"\n', { escaped: escapedString('say "hi"') }],
+        ['acct-2 \\ \u0001', 'Root', 'y', { escaped: escapedString('{"a":1}') }, 'plain'],
+      ];
+      const withJson: (TemplateValue | undefined)[] = ['acct-3', 'Root', 'z', evidenceText({ a: 'q"uote' }, indent), 'e'];
+      for (const values of [strings[0]!, withJson, strings[1]!, withJson]) {
+        expect(templates.render('k', values, item('k'), indent)).toBe(expected('k', values, indent));
+        expect([templates.pieces('k', values, item('k'), indent)].flat().join('')).toBe(expected('k', values, indent));
+      }
+    }
+  });
+
   it('builds each shape once, then fills its template', () => {
     const templates = new JsonTemplates();
     let built = 0;

@@ -174,6 +174,23 @@ describe('OSCAL assessment-results', () => {
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
   });
 
+  it("writes in chunks the bytes of the whole document: evidence, ids and messages with quotes, backslashes, line breaks, wide and lone surrogate characters, and more verdicts per rule than a run of related observations", () => {
+    const odd = 'a "quoted" \\ back\nslash\t✓ — \ud800 end';
+    let result = withVerdict(sampleResult(), (v) => v.status === 'FAIL', { message: odd, evidence: { [odd]: [odd, { z: odd, a: 1 }], b: null } });
+    result = withVerdict(result, (v) => v.status === 'PASS', { evidence: 'a "plain" string ✓' });
+    const many = [...result.verdicts].filter((v, _, all) => v.ruleId === all[0]!.ruleId);
+    const extra = Array.from({ length: 400 }, (_, i) => ({ ...many[0]!, resource: { ...many[0]!.resource, id: `${many[0]!.resource.id}-${i} "x"` }, evidence: { n: i, s: odd } }));
+    result = sampleResult({ ...result, verdicts: [...result.verdicts, ...extra], summary: undefined as unknown as ScanResult['summary'] });
+    const whole = renderOscal(result);
+    expect([...oscalFormatter.renderChunks!(result, {})].join('')).toBe(whole);
+    const doc = JSON.parse(whole) as Json;
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    for (const resource of backMatterOf(doc).filter((r) => typeof r.remarks === 'string' && r.remarks.startsWith('```json'))) {
+      const { remarks, evidence } = evidenceOf(resource);
+      expect(remarks).toBe(`\`\`\`json\n${JSON.stringify(evidence, null, 2)}\n\`\`\``);
+    }
+  });
+
   it('resolves every in-document href ("#uuid") to a back-matter resource', () => {
     const doc = oscal();
     const local = hrefsOf(doc).filter((href) => href.startsWith('#'));
@@ -328,5 +345,15 @@ describe('OSCAL assessment-results', () => {
     const counted = { ...list, [Symbol.iterator]: () => (walks++, list[Symbol.iterator]()) };
     expect(renderOscal({ ...result, verdicts: counted })).toBe(renderOscal(result));
     expect(walks).toBe(1);
+  });
+
+  it('walks a list in memory twice: once for its inventory and counts together, once for its observations', () => {
+    const result = sampleResult();
+    const verdicts = [...result.verdicts];
+    let walks = 0;
+    // Iterable but not an array: canonicalOrder keeps it, as it keeps the writer's walk (lockstep.ts).
+    const counted = { length: verdicts.length, [Symbol.iterator]: () => (walks++, verdicts[Symbol.iterator]()) };
+    expect(renderOscal({ ...result, verdicts: counted as unknown as ScanResult['verdicts'] })).toBe(renderOscal(result));
+    expect(walks).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { TRAILPROOF_UUID_NAMESPACE, uuidBytes, uuidTextAt, uuidV5 } from '../../src/report/uuid-v5.ts';
+import { TRAILPROOF_UUID_NAMESPACE, uuidBytes, uuidTextAt, uuidV5, uuidV5Joined } from '../../src/report/uuid-v5.ts';
 
 /** RFC 4122 section 4.3, written the plain way: what uuidV5 must give. */
 function reference(name: string, namespace: string): string {
@@ -18,6 +18,13 @@ describe('uuidV5', () => {
       for (const name of names) expect(uuidV5(name, namespace)).toBe(reference(name, namespace));
     }
     expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+  });
+
+  it('names by a head and a tail written apart as by the two joined, a surrogate pair split between them too', () => {
+    const pairs: [string, string][] = [['evidence:', '{"a":1}'], ['', 'x'], ['x', ''], ['', ''], ['é — ', '✓ end'], ['high \ud83d', '\ude00 low'], ['lone \ud83d', 'x'], ['y'.repeat(5_000), 'z'.repeat(7_000)]];
+    for (const namespace of [TRAILPROOF_UUID_NAMESPACE, '6ba7b810-9dad-11d1-80b4-00c04fd430c8']) {
+      for (const [head, tail] of pairs) expect(uuidV5Joined(head, tail, namespace)).toBe(reference(head + tail, namespace));
+    }
   });
 
   it('keeps a uuid as 16 bytes and writes the same text back', () => {
