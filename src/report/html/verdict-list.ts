@@ -281,12 +281,16 @@ function verdictRowHead(head: RowHead, row: RowPieces): string {
 function verdictRowEnd(v: Verdict, index: number, head: RowHead, evidence: PageEvidence): string {
   const s = v.suppressed;
   const resource = v.resource;
+  const type = escapeHtml(resource.type);
+  // A resource without a name shows its type twice: escaped once.
+  const shown = resource.name ?? resource.type;
+  const name = shown === resource.type ? type : escapeHtml(shown);
   const region = resource.region ? ` (${escapeHtml(resource.region)})` : '';
   const suppression = s ? html`<p class="note">Suppressed by ${s.exceptionId} until ${s.expires}, approved by ${s.approver}: ${s.reason}</p>`.html : '';
   return `
-<td>${escapeHtml(resource.name ?? resource.type)}<span class="sub token">${escapeHtml(resource.type)}: ${escapeHtml(resource.id)}${region}</span></td>
+<td>${name}<span class="sub token">${type}: ${escapeHtml(resource.id)}${region}</span></td>
 <td class="msg">${escapeHtml(v.message)}${suppression}
-<details class="evidence"><summary>Evidence</summary>${evidence.forVerdict(index).html}</details>${head.remediation}</td>
+<details class="evidence"><summary>Evidence</summary>${evidence.forVerdict(index)}</details>${head.remediation}</td>
 </tr>`;
 }
 
