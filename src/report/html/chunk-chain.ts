@@ -31,7 +31,8 @@ export class ChunkChain implements IterableIterator<string> {
         if (!result.done) return result;
         this.current = undefined;
       }
-      if (this.taken === this.parts.length) return { done: true, value: undefined };
+      if (this.taken === this.parts.length)
+        return { done: true, value: undefined };
       const part = this.parts[this.taken]!;
       this.parts[this.taken++] = undefined;
       this.current = part[Symbol.iterator]();
