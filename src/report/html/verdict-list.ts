@@ -281,11 +281,14 @@ function verdictRowHead(head: RowHead, row: RowPieces): string {
 function verdictRowEnd(v: Verdict, index: number, head: RowHead, evidence: PageEvidence): string {
   const s = v.suppressed;
   const resource = v.resource;
-  const type = escapeHtml(resource.type);
-  // A resource without a name shows its type twice: escaped once.
-  const shown = resource.name ?? resource.type;
-  const name = shown === resource.type ? type : escapeHtml(shown);
-  const region = resource.region ? ` (${escapeHtml(resource.region)})` : '';
+  // A resource without a name shows its type twice: escaped once. Each member read once (a
+  // resource's hidden class is one of many: every read is a megamorphic lookup).
+  const resourceType = resource.type;
+  const type = escapeHtml(resourceType);
+  const shown = resource.name ?? resourceType;
+  const name = shown === resourceType ? type : escapeHtml(shown);
+  const resourceRegion = resource.region;
+  const region = resourceRegion ? ` (${escapeHtml(resourceRegion)})` : '';
   const suppression = s ? html`<p class="note">Suppressed by ${s.exceptionId} until ${s.expires}, approved by ${s.approver}: ${s.reason}</p>`.html : '';
   return `
 <td>${name}<span class="sub token">${type}: ${escapeHtml(resource.id)}${region}</span></td>
