@@ -18,7 +18,7 @@ describe('PageEvidence', () => {
     const nearA = `${a.slice(0, 20)}x${a.slice(21)}`;
     const short = '{"x":1}';
     const evidence = page([nearA, b, a, short, b, a, short, a, long('c')]);
-    const shown = Array.from({ length: 9 }, (_, i) => evidence.forVerdict(i).html);
+    const shown = Array.from({ length: 9 }, (_, i) => evidence.forVerdict(i));
     expect(shown[0]).toBe(`<pre class="ev-data">${nearA}</pre>`);
     expect(shown[1]).toContain('href="#ev-1"');
     expect(shown[1]).toContain('1 other verdict on this page');
@@ -42,7 +42,7 @@ describe('PageEvidence', () => {
     // Position 20 lies between two sampled characters (the 19th and the 25th of 413).
     const alike = 'bcdefghijklm'.split('').map((c) => `${base.slice(0, 20)}${c}${base.slice(21)}`);
     const evidence = page([...alike, alike[1]!, alike[11]!, alike[10]!, alike[11]!]);
-    const shown = Array.from({ length: 16 }, (_, i) => evidence.forVerdict(i).html);
+    const shown = Array.from({ length: 16 }, (_, i) => evidence.forVerdict(i));
     for (const i of [0, 2, 3, 4, 5, 6, 7, 8, 9]) expect(shown[i]).toBe(`<pre class="ev-data">${alike[i]}</pre>`);
     expect(shown[1]).toContain('href="#ev-1"');
     expect(shown[12]).toBe(shown[1]);
@@ -56,7 +56,7 @@ describe('PageEvidence', () => {
 
   it('shares nothing when no long text repeats', () => {
     const evidence = page([long('a'), long('b'), '{}', '{}']);
-    expect(evidence.forVerdict(0).html).toBe(`<pre class="ev-data">${long('a')}</pre>`);
+    expect(evidence.forVerdict(0)).toBe(`<pre class="ev-data">${long('a')}</pre>`);
     expect(evidence.section().html).toBe('');
   });
 });

@@ -151,17 +151,29 @@ describe('accounts × rules pages', () => {
 });
 
 describe('verdict pages', () => {
-  it("write a verdict row's resource, message and evidence apart from its account cell: ASCII for ASCII texts", () => {
+  it("write a verdict row's account cell, with its \" · \", as a chunk of its own, and the rest of its row in ASCII chunks for ASCII texts", () => {
     let ends = 0;
+    let heads = 0;
+    let cells = 0;
     for (const file of renderHtmlFiles(sampleResult(), SMALL)) {
       if (/accounts-\d{3}\.html$/.test(file.path) || !file.path.includes('/')) continue;
+      let afterHead = false;
       for (const chunk of file.chunks) {
-        if (!chunk.includes('<details class="evidence">')) continue;
-        ends++;
+        if (afterHead) {
+          // The chunk after a row's head is its account cell, alone.
+          expect(chunk, chunk).toMatch(/^<td>[^<]*<span class="sub">[^<]* · [^<]*<\/span><\/td>$/);
+          cells++;
+        }
+        afterHead = chunk.includes('<tr data-status');
+        if (!afterHead && !chunk.includes('<details class="evidence">')) continue;
+        ends += chunk.includes('<details class="evidence">') ? 1 : 0;
+        heads += afterHead ? 1 : 0;
+        // A row's end and the next row's head, up to its account cell, are one chunk.
         expect(BEYOND_ASCII.test(chunk), chunk).toBe(false);
-        expect(chunk).toMatch(/<\/tr>$/);
       }
     }
     expect(ends).toBeGreaterThan(0);
+    expect(cells).toBe(heads);
+    expect(heads).toBe(ends);
   });
 });

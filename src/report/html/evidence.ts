@@ -99,11 +99,11 @@ export class PageEvidence {
     this.shared.forEach((use, i) => (use.id = `ev-${i + 1}`));
   }
 
-  /** The evidence of the i-th verdict: inline, or a link to the shared copy. */
-  forVerdict(index: number): Raw {
+  /** The evidence of the i-th verdict, as markup: inline, or a link to the shared copy (a string: one per verdict row). */
+  forVerdict(index: number): string {
     const shared = this.useOf[index];
-    if (!shared?.id) return raw(evidenceData(this.keys[index]!));
-    return (shared.reference ??= html`<p class="shared-ref">Same evidence as ${shared.uses - 1} other verdict${shared.uses === 2 ? '' : 's'} on this page: <a href="#${shared.id}">shared evidence ${shared.id.slice(3)}</a></p>`);
+    if (!shared?.id) return evidenceData(this.keys[index]!);
+    return (shared.reference ??= html`<p class="shared-ref">Same evidence as ${shared.uses - 1} other verdict${shared.uses === 2 ? '' : 's'} on this page: <a href="#${shared.id}">shared evidence ${shared.id.slice(3)}</a></p>`.html);
   }
 
   section(): Raw {
@@ -119,5 +119,5 @@ interface SharedUse {
   uses: number;
   id: string | undefined;
   /** The link every verdict using it shows, made once. */
-  reference: Raw | undefined;
+  reference: string | undefined;
 }

@@ -19,6 +19,7 @@ import { frameworkSections } from './frameworks.ts';
 import { matrixChunks, statusFilterHrefs, type MatrixLinks } from './matrix.ts';
 import { accountRollupTable, ouRollupTable, ruleRollupTable } from './rollups.ts';
 import { errorsSection, exceptionsSection, pageEnd, pageStart, reportHeader, reportTitle, scopeSection, section } from './page.ts';
+import { ChunkChain } from './chunk-chain.ts';
 import { type EvidenceTexts, evidenceTexts } from './evidence.ts';
 import { remediationBlock, verdictListChunks, type ListContext } from './verdict-list.ts';
 
@@ -137,33 +138,45 @@ function pageNav(links: { href: string; label: string }[]): Raw {
   return html`<nav class="pager" aria-label="Pages">${links.map((l) => html`<a href="${l.href}">${l.label}</a>`)}</nav>`;
 }
 
-function* accountsPageChunks(result: ScanResult, agg: HtmlAggregate, names: PageNames, page: number, pages: number): Generator<string> {
+/** An accounts × rules page: its head and foot around the matrix's chunks, which are handed on as they are (ChunkChain). */
+function accountsPageChunks(result: ScanResult, agg: HtmlAggregate, names: PageNames, page: number, pages: number): Iterable<string> {
   const rows = agg.rows.slice(page * names.layout.accountsPerPage, (page + 1) * names.layout.accountsPerPage);
-  const nav = pageNav([
-    { href: '../trailproof.html', label: 'Summary' },
-    ...(page > 0 ? [{ href: names.accounts(page - 1), label: 'Previous accounts' }] : []),
-    ...(page + 1 < pages ? [{ href: names.accounts(page + 1), label: 'Next accounts' }] : []),
-  ]);
-  yield* pageStart(`${reportTitle(result)} — accounts page ${page + 1} of ${pages}`);
-  yield html`<header><h1>Accounts × rules, page ${page + 1} of ${pages}</h1>${nav}<p class="note">Each status in a cell links to those verdicts of the rule for the account.</p></header>\n<main>\n`.html;
-  yield* matrixChunks(agg, rows, cellLinks(agg, names));
-  yield html`</main>${nav}`.html;
-  yield pageEnd(result);
+  let nav: Raw | undefined;
+  function* head(): Generator<string> {
+    nav = pageNav([
+      { href: '../trailproof.html', label: 'Summary' },
+      ...(page > 0 ? [{ href: names.accounts(page - 1), label: 'Previous accounts' }] : []),
+      ...(page + 1 < pages ? [{ href: names.accounts(page + 1), label: 'Next accounts' }] : []),
+    ]);
+    yield* pageStart(`${reportTitle(result)} — accounts page ${page + 1} of ${pages}`);
+    yield html`<header><h1>Accounts × rules, page ${page + 1} of ${pages}</h1>${nav}<p class="note">Each status in a cell links to those verdicts of the rule for the account.</p></header>\n<main>\n`.html;
+  }
+  function* foot(): Generator<string> {
+    yield html`</main>${nav!}`.html;
+    yield pageEnd(result);
+  }
+  return new ChunkChain([head(), matrixChunks(agg, rows, cellLinks(agg, names)), foot()]);
 }
 
-function* verdictPageChunks(result: ScanResult, ctx: ListContext, names: PageNames, rule: RuleMeta, pageClass: PageClass, page: number, pages: Record<PageClass, number>, verdicts: Verdict[]): Generator<string> {
+/** A verdict page: its head and foot around the verdict list's chunks, which are handed on as they are (ChunkChain). */
+function verdictPageChunks(result: ScanResult, ctx: ListContext, names: PageNames, rule: RuleMeta, pageClass: PageClass, page: number, pages: Record<PageClass, number>, verdicts: Verdict[]): Iterable<string> {
   const of = pages[pageClass];
-  const nav = pageNav([
-    { href: '../trailproof.html', label: 'Summary' },
-    ...(page > 0 ? [{ href: names.verdicts(rule.id, pageClass, page - 1), label: 'Previous page' }] : []),
-    ...(page + 1 < of ? [{ href: names.verdicts(rule.id, pageClass, page + 1), label: 'Next page' }] : []),
-    ...PAGE_CLASSES.filter((c) => c !== pageClass && pages[c] > 0).map((c) => ({ href: names.verdicts(rule.id, c, 0), label: `This rule's ${PAGE_CLASS_TITLE[c]}` })),
-  ]);
-  yield* pageStart(`${reportTitle(result)} — ${rule.id} — ${PAGE_CLASS_TITLE[pageClass]} ${page + 1} of ${of}`);
-  yield html`<header><h1><code>${rule.id}</code>: ${PAGE_CLASS_TITLE[pageClass]}, page ${page + 1} of ${of}</h1><p>${rule.title}</p>${rule.remediation.trim() ? remediationBlock(rule.remediation.trim(), rule.helpUri) : ''}${nav}</header>\n<main>\n<section aria-labelledby="h-verdicts"><h2 id="h-verdicts">Verdicts</h2>\n`.html;
-  yield* verdictListChunks(verdicts, ctx);
-  yield html`</section></main>${nav}`.html;
-  yield pageEnd(result);
+  let nav: Raw | undefined;
+  function* head(): Generator<string> {
+    nav = pageNav([
+      { href: '../trailproof.html', label: 'Summary' },
+      ...(page > 0 ? [{ href: names.verdicts(rule.id, pageClass, page - 1), label: 'Previous page' }] : []),
+      ...(page + 1 < of ? [{ href: names.verdicts(rule.id, pageClass, page + 1), label: 'Next page' }] : []),
+      ...PAGE_CLASSES.filter((c) => c !== pageClass && pages[c] > 0).map((c) => ({ href: names.verdicts(rule.id, c, 0), label: `This rule's ${PAGE_CLASS_TITLE[c]}` })),
+    ]);
+    yield* pageStart(`${reportTitle(result)} — ${rule.id} — ${PAGE_CLASS_TITLE[pageClass]} ${page + 1} of ${of}`);
+    yield html`<header><h1><code>${rule.id}</code>: ${PAGE_CLASS_TITLE[pageClass]}, page ${page + 1} of ${of}</h1><p>${rule.title}</p>${rule.remediation.trim() ? remediationBlock(rule.remediation.trim(), rule.helpUri) : ''}${nav}</header>\n<main>\n<section aria-labelledby="h-verdicts"><h2 id="h-verdicts">Verdicts</h2>\n`.html;
+  }
+  function* foot(): Generator<string> {
+    yield html`</section></main>${nav!}`.html;
+    yield pageEnd(result);
+  }
+  return new ChunkChain([head(), verdictListChunks(verdicts, ctx), foot()]);
 }
 
 /**
