@@ -32,6 +32,12 @@ export interface Formatter {
    * docs/operations/scale-measurements.md, "The report formats on several threads").
    */
   cost?: number;
+  /**
+   * Optional: how many verdicts this format may read past its position before it yields a chunk
+   * (a page gathered before it is written, as HTML's). Formats written in step over a spooled list
+   * then keep that many more, so that it stays on their one read of the list (write-formats.ts).
+   */
+  gathersVerdicts?: number;
   render(result: ScanResult, options: RenderOptions): string;
   /**
    * Optional: the same bytes as render(), in pieces, so a large report is written without ever

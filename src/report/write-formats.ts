@@ -21,7 +21,7 @@ export interface WrittenReport {
 }
 
 /** How formats in step are paced over a list: see IN_MEMORY_PACE and SPOOLED_PACE. */
-interface Pace {
+export interface Pace {
   /**
    * Formats take turns: each turn pulls chunks from one format until its walk of the verdicts has
    * read this many more than the turn before (see lockstep.ts). Well under the verdicts the shared
@@ -53,6 +53,19 @@ const IN_MEMORY_PACE = pace(512, WINDOW_VERDICTS);
  * over passing verdicts) (issue 16, thirtieth round, docs/operations/scale-measurements.md).
  */
 const SPOOLED_PACE = pace(128, 512);
+
+/**
+ * The pace of formats in step over a spooled list: SPOOLED_PACE, its window widened by the
+ * largest page a format of the group gathers before it writes (Formatter.gathersVerdicts). With
+ * 512, HTML gathering a page of 500 ran past the read-ahead and read the list again on its own
+ * beside Markdown (1.5 reads of the list instead of 1 at 10,000 accounts); a group without such a
+ * format (JSON + SARIF) keeps the narrow window, where SARIF's run-ahead over passing verdicts
+ * leaves few of them alive for V8's next scavenge (issue 16, thirtieth round).
+ */
+export function spooledPace(formatters: readonly Formatter[]): Pace {
+  const page = Math.max(0, ...formatters.map((f) => f.gathersVerdicts ?? 0));
+  return page <= SPOOLED_PACE.readAhead ? SPOOLED_PACE : pace(SPOOLED_PACE.turn, SPOOLED_PACE.window + page);
+}
 /**
  * The verdicts the shared read keeps when a thread writes one format (the HTML report beside a
  * report worker): no other walk takes them, and a window of WINDOW_VERDICTS kept each verdict of
@@ -181,7 +194,7 @@ export interface FormatsWritten {
  */
 export async function writeFormats(result: ScanResult, formatters: readonly Formatter[], outDir: string, options: RenderOptions, ceiling?: HeapCeiling): Promise<FormatsWritten> {
   const inStep = formatters.length > 1;
-  const { turn, window, readAhead } = Array.isArray(result.verdicts) ? IN_MEMORY_PACE : SPOOLED_PACE;
+  const { turn, window, readAhead } = Array.isArray(result.verdicts) ? IN_MEMORY_PACE : spooledPace(formatters);
   const lockstep = new Lockstep(result.verdicts, inStep ? window : ONE_FORMAT_WINDOW);
   const shared: ScanResult = { ...result, verdicts: lockstep.verdicts };
   const sharedOptions: RenderOptions = { ...options, evidenceTexts: options.evidenceTexts ?? EvidenceTexts.of(result.verdicts) };

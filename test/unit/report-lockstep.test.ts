@@ -16,7 +16,7 @@ import { VerdictSpool } from '../../src/evaluate/verdict-spool.ts';
 import { Lockstep, type WalkProgress, WINDOW_VERDICTS } from '../../src/report/lockstep.ts';
 import { formatterFiles, listFormatters } from '../../src/report/registry.ts';
 import type { Formatter } from '../../src/report/types.ts';
-import { writeFormats } from '../../src/report/write-formats.ts';
+import { spooledPace, writeFormats } from '../../src/report/write-formats.ts';
 import { writeReports } from '../../src/report/write.ts';
 import { loadRules } from '../../src/rules/load.ts';
 import { openDemoSnapshot } from '../../src/snapshot/demo.ts';
@@ -213,28 +213,27 @@ describe('writeReports of a spooled list', () => {
     expect(readFileSync(join(dir, 'gathering.txt'), 'utf8')).toBe(ids(many).join('\n'));
   });
 
-  it('keeps at most 512 verdicts of a spooled list for formats in step: a format that gathers 600 before it writes goes on alone, with the same bytes', async () => {
+  /** A format that gathers 600 verdicts before it writes them (a page), beside one that writes one per verdict: 3 windows of verdicts. */
+  function gathererBesideEach(gathersVerdicts?: number) {
     const one = (sampleResult().verdicts as Verdict[])[0]!;
     const many = Array.from({ length: 3 * WINDOW_VERDICTS }, (_, i) => ({ ...one, resource: { ...one.resource, id: `r-${String(i).padStart(5, '0')}` } }));
-    // A chunk per 600 verdicts (a page gathered), beside a format that writes one per verdict: the
-    // gatherer's walk runs 600 verdicts past the other's within one turn. A window of 2,048
-    // verdicts kept it on the shared read; of a spooled list each kept verdict survives a scavenge.
     const gathering: Formatter = {
       name: 'gathering',
       fileName: 'gathering.txt',
       description: 'gathering',
+      ...(gathersVerdicts === undefined ? {} : { gathersVerdicts }),
       render: () => '',
       *renderChunks(result) {
-        let page = '';
-        let count = 0;
+        // As HTML: a page gathered whole, then written a line at a time.
+        let page: string[] = [];
         for (const v of result.verdicts) {
-          page += `${v.ruleId} ${v.resource.id}\n`;
-          if (++count % 600 === 0) {
-            yield page;
-            page = '';
+          page.push(`${v.ruleId} ${v.resource.id}\n`);
+          if (page.length === 600) {
+            yield* page;
+            page = [];
           }
         }
-        yield page;
+        yield* page;
       },
     };
     const each: Formatter = {
@@ -246,12 +245,35 @@ describe('writeReports of a spooled list', () => {
         for (const v of result.verdicts) yield `${v.ruleId} ${v.resource.id}\n`;
       },
     };
-    const expected = ids(many).map((id) => `${id}\n`).join('');
-    const spooled = countedList(many);
-    const written = await writeFormats({ ...sampleResult(), verdicts: spooled }, [gathering, each], dir, {});
+    return { formatters: [gathering, each], spooled: countedList(many), expected: ids(many).map((id) => `${id}\n`).join('') };
+  }
+
+  it('keeps at most 512 verdicts of a spooled list for formats in step: a format that gathers 600 before it writes goes on alone, with the same bytes', async () => {
+    // The gatherer's walk runs 600 verdicts past the other's within one turn. A window of 2,048
+    // verdicts kept it on the shared read; of a spooled list each kept verdict survives a scavenge.
+    const { formatters, spooled, expected } = gathererBesideEach();
+    const written = await writeFormats({ ...sampleResult(), verdicts: spooled }, formatters, dir, {});
     expect(written.failures).toEqual([]);
     expect(spooled.walks).toBeGreaterThan(1);
     for (const name of ['gathering', 'each']) expect(readFileSync(join(dir, `${name}.txt`), 'utf8'), name).toBe(expected);
+  });
+
+  it('widens the window of a spooled list by the page a format of the group says it gathers: the list is read once, with the same bytes', async () => {
+    const { formatters, spooled, expected } = gathererBesideEach(600);
+    const written = await writeFormats({ ...sampleResult(), verdicts: spooled }, formatters, dir, {});
+    expect(written.failures).toEqual([]);
+    expect(spooled.walks).toBe(1);
+    for (const name of ['gathering', 'each']) expect(readFileSync(join(dir, `${name}.txt`), 'utf8'), name).toBe(expected);
+  });
+
+  it('paces a spooled list per group: narrow without a format that gathers pages (JSON + SARIF), wide enough for HTML\'s page beside it', () => {
+    const [json, sarif, html, md] = ['json', 'sarif', 'html', 'md'].map((name) => listFormatters().find((f) => f.name === name)!);
+    const narrow = spooledPace([json!, sarif!]);
+    expect(narrow).toEqual({ turn: 128, window: 512, readAhead: 256 });
+    const wide = spooledPace([html!, md!]);
+    expect(wide.turn).toBe(128);
+    expect(wide.readAhead).toBeGreaterThanOrEqual(html!.gathersVerdicts!);
+    expect(wide.window).toBe(wide.readAhead + 2 * wide.turn);
   });
 
   it('writes every format at once with the bytes each renders alone, reading the list once for all of them', async () => {
