@@ -511,74 +511,20 @@ function wordAt(words: readonly string[], line: string, from: number, to: number
  * A verdict whose evidence is parsed when first read: most walks (counts, SARIF's filter on
  * status, the rule list) never look at it. The accessor is an own enumerable property in the
  * verdict's usual key order, so spreading, JSON.stringify and Object.keys see a plain verdict.
- * Its getter and setter are shared by every verdict (LazyEvidence.accessor) and read the verdict's own
- * state from private fields: an accessor written in an object literal makes two closures per
+ * Its getter and setter are shared by every verdict (LAZY_EVIDENCE) and read the verdict's own
+ * state from a hidden member: an accessor written in an object literal makes two closures per
  * verdict and gives each verdict its own hidden class, which cost every walk about three times
  * as much to make (measured on 150,000 verdicts) and every formatter's property reads.
  */
 function withLazyEvidence(ruleId: string, status: VerdictStatus, severity: Severity, message: string, offset: number, length: number, resource: ResourceRef, evidence: EvidenceCache): Verdict {
-  return new LazyEvidence({ ruleId, status, severity, message } as Verdict, offset, length, evidence, resource) as unknown as Verdict;
+  const verdict = { ruleId, status, severity, message } as Verdict;
+  Object.defineProperty(verdict, 'evidence', LAZY_EVIDENCE);
+  verdict.resource = resource;
+  Object.defineProperty(verdict, LAZY, { value: { offset, length, cache: evidence, read: false, value: undefined } satisfies LazyState });
+  return verdict;
 }
 
-/**
- * A base class whose constructor returns the object it is given, so that a subclass's constructor
- * adds its private fields to that object: it stays a plain object literal (prototype
- * Object.prototype, which canonical.ts sortKeysDeep and audit-common.ts sortedPlainCopy require of
- * a plain object), and private fields are invisible to every reflection (Reflect.ownKeys included).
- */
-class PlainObject {
-  constructor(object: object) {
-    // The point: a subclass adds its private fields to `object` itself.
-    return object;
-  }
-}
-
-/**
- * The lazy evidence's state as private fields of the verdict (PlainObject): one defineProperty
- * per verdict and no state object, where a hidden symbol member holding a state object took two
- * (255 → 154 ns per verdict in a micro-benchmark, the report thread 6–10 % less CPU at 10,000
- * accounts; thirtieth round, scale-measurements.md).
- */
-class LazyEvidence extends PlainObject {
-  #offset: number;
-  #length: number;
-  #cache: EvidenceCache;
-  #read = false;
-  #value: unknown = undefined;
-
-  constructor(verdict: Verdict, offset: number, length: number, cache: EvidenceCache, resource: ResourceRef) {
-    super(verdict);
-    this.#offset = offset;
-    this.#length = length;
-    this.#cache = cache;
-    Object.defineProperty(this, 'evidence', LazyEvidence.accessor);
-    (this as unknown as Verdict).resource = resource;
-  }
-
-  /** The shared getter and setter of `evidence` (withLazyEvidence). */
-  static readonly accessor: PropertyDescriptor = {
-    get(this: LazyEvidence): unknown {
-      if (!this.#read) {
-        this.#value = this.#cache.get(this.#offset, this.#length);
-        this.#read = true;
-      }
-      return this.#value;
-    },
-    set(this: LazyEvidence, replaced: unknown) {
-      this.#value = replaced;
-      this.#read = true;
-    },
-    enumerable: true,
-    configurable: true,
-  };
-
-  /** Where `verdict`'s evidence is in the file, if it was read from a spool with lazy evidence (and, `unread`, nothing has read or replaced it yet). */
-  static placeOf(verdict: Verdict, unread: boolean): SpooledEvidencePlace | undefined {
-    if (!(#offset in verdict)) return undefined;
-    const lazy = verdict as unknown as LazyEvidence;
-    return unread && lazy.#read ? undefined : { offset: lazy.#offset, length: lazy.#length, pieces: lazy.#cache };
-  }
-}
+const LAZY = Symbol('lazy evidence');
 
 /**
  * Where a verdict read from a spool keeps its evidence, to read it again after the walk has moved
@@ -587,7 +533,8 @@ class LazyEvidence extends PlainObject {
  * read from a spool. A separate function so that the walk itself is unchanged.
  */
 export function spooledEvidencePlace(verdict: Verdict): SpooledEvidencePlace | undefined {
-  return LazyEvidence.placeOf(verdict, false);
+  const state = (verdict as Partial<LazyVerdict>)[LAZY];
+  return state && { offset: state.offset, length: state.length, pieces: state.cache };
 }
 
 /**
@@ -599,7 +546,8 @@ export function spooledEvidencePlace(verdict: Verdict): SpooledEvidencePlace | u
  * seventeenth round).
  */
 export function unreadEvidencePlace(verdict: Verdict): SpooledEvidencePlace | undefined {
-  return LazyEvidence.placeOf(verdict, true);
+  const state = (verdict as Partial<LazyVerdict>)[LAZY];
+  return state && !state.read ? { offset: state.offset, length: state.length, pieces: state.cache } : undefined;
 }
 
 /** A piece of a spool's evidence file: `pieces.get(offset, length)` parses it again, `pieces.text(offset, length)` reads its JSON text. */
@@ -609,6 +557,34 @@ export interface SpooledEvidencePlace {
   /** The list's evidence file, shared by all its verdicts. */
   pieces: { get(offset: number, length: number): unknown; text(offset: number, length: number): string };
 }
+
+interface LazyState {
+  offset: number;
+  length: number;
+  cache: EvidenceCache;
+  read: boolean;
+  value: unknown;
+}
+
+type LazyVerdict = Verdict & { [LAZY]: LazyState };
+
+const LAZY_EVIDENCE: PropertyDescriptor = {
+  get(this: LazyVerdict): unknown {
+    const state = this[LAZY];
+    if (!state.read) {
+      state.value = state.cache.get(state.offset, state.length);
+      state.read = true;
+    }
+    return state.value;
+  },
+  set(this: LazyVerdict, replaced: unknown) {
+    const state = this[LAZY];
+    state.value = replaced;
+    state.read = true;
+  },
+  enumerable: true,
+  configurable: true,
+};
 
 /**
  * Parsed evidence by offset, the recently used kept: the same object for every verdict that
