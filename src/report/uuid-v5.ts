@@ -10,7 +10,8 @@ import { hash } from 'node:crypto';
 export const TRAILPROOF_UUID_NAMESPACE = '757cb841-9c07-5a65-8e1b-f5c18aac16cb';
 
 const UUID_BYTES = 16;
-const UUID_CHARACTERS = 36;
+/** The length of a uuid's text. */
+export const UUID_TEXT_CHARACTERS = 36;
 /** Where the text of a uuid has a dash: after its 4th, 6th, 8th and 10th byte. */
 const DASH_BEFORE_BYTE = [false, false, false, false, true, false, true, false, true, false, true, false, false, false, false, false];
 const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
@@ -19,7 +20,7 @@ const DASH = 0x2d;
 /** The text of the uuid whose 16 bytes start at `at`: one string, written whole. */
 export function uuidTextAt(bytes: Uint8Array, at: number): string {
   writeUuidText(bytes, at, uuidText, 0);
-  return uuidText.toString('latin1', 0, UUID_CHARACTERS);
+  return uuidText.toString('latin1', 0, UUID_TEXT_CHARACTERS);
 }
 
 /**
@@ -38,10 +39,7 @@ export function writeUuidText(bytes: Uint8Array, at: number, target: Uint8Array,
   return k;
 }
 
-/** The length of a uuid's text. */
-export const UUID_TEXT_CHARACTERS = UUID_CHARACTERS;
-
-const uuidText = Buffer.allocUnsafe(UUID_CHARACTERS);
+const uuidText = Buffer.allocUnsafe(UUID_TEXT_CHARACTERS);
 
 /** Writes the 16 bytes of a uuid's text (lowercase or uppercase hex, with or without dashes) at `at`. */
 export function uuidBytes(text: string, target: Uint8Array, at: number): void {
